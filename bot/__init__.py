@@ -1,0 +1,1 @@
+"""The composition root: settings, wiring, command line and long-running processes."""

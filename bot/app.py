@@ -1,0 +1,66 @@
+"""Wiring: every object of a running Hayna is built here and nowhere else."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from bot.dispatcher import Dispatcher
+from bot.i18n import translator
+from bot.settings import Settings
+from conversations.engine import Engine
+from conversations.flow import Flow
+from conversations.language import ChangeLanguage
+from conversations.menu import Menu
+from conversations.onboarding import Onboarding
+from conversations.seams import Outbox
+from storage.database import Database
+from storage.deliveries import DeliveryQueue
+from storage.gazetteer import Gazetteer
+from storage.store import SqlStore
+
+
+class NotUpgraded(Exception):
+    """A server database behind the code's schema: `hayna db upgrade` first."""
+
+
+@dataclass
+class App:
+    settings: Settings
+    db: Database
+    engine: Engine
+    dispatcher: Dispatcher
+
+    async def close(self) -> None:
+        await self.db.close()
+
+
+def build_engine(
+    db: Database, gazetteer: Gazetteer, clock: Callable[[], datetime] = lambda: datetime.now(UTC)
+) -> Engine:
+    """The engine with every flow, over the SQL store."""
+    flows: list[Flow[Any, Any]] = [Onboarding(), Menu(), ChangeLanguage()]
+    return Engine(SqlStore(db, gazetteer, clock), flows, translator, clock)
+
+
+async def create_app(
+    settings: Settings,
+    outboxes: Mapping[str, Outbox],
+    clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+) -> App:
+    """Open the database (upgrading an embedded one), build the engine and the dispatcher."""
+    logging.basicConfig(
+        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s"
+    )
+    db = Database(settings.database_url)
+    if db.sqlite:
+        await db.upgrade()
+    elif not await db.is_current():
+        await db.close()
+        raise NotUpgraded("DATABASE_URL: the schema is not up to date; run `hayna db upgrade`")
+    engine = build_engine(db, Gazetteer.load(), clock)
+    dispatcher = Dispatcher(DeliveryQueue(db), outboxes, translator, clock)
+    return App(settings, db, engine, dispatcher)

@@ -1,0 +1,53 @@
+"""`hayna chat`: the terminal channel as one resident, interactive or from a script file."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import Callable, Iterable
+
+from bot.app import App
+from handlers.console import CommandError, to_inbound, to_text
+
+PROMPT = "> "
+BYE = ("/quit", "/exit")
+
+
+async def converse(app: App, user: str, lines: Iterable[str], write: Callable[[str], None]) -> None:
+    """Send each line as ``user`` and write the bot's answers; pushes due are sent after each."""
+    for sequence, line in enumerate(lines):
+        await _exchange(app, user, line, sequence, write, echo=True)
+
+
+async def interactive(app: App, user: str, write: Callable[[str], None]) -> None:
+    """Read lines from the keyboard until end of input or /quit."""
+    write(f"Hayna — terminal chat as “{user}”. /location LAT LON, /photo PATH, /voice PATH, /quit")
+    sequence = 0
+    while True:
+        try:
+            line = await asyncio.to_thread(input, PROMPT)
+        except EOFError:
+            return
+        if line.strip() in BYE:
+            return
+        await _exchange(app, user, line, sequence, write, echo=not sys.stdin.isatty())
+        sequence += 1
+
+
+async def _exchange(
+    app: App, user: str, line: str, sequence: int, write: Callable[[str], None], echo: bool
+) -> None:
+    if echo:
+        write(f"{PROMPT}{line}")
+    try:
+        inbound = to_inbound(line, user, sequence)
+    except CommandError as error:
+        write(f"!! {error}")
+        return
+    for reply in await app.engine.handle(inbound):
+        write(_indent(to_text(reply)))
+    await app.dispatcher.run_once()
+
+
+def _indent(text: str) -> str:
+    return "\n".join(f"  {row}" if row else "" for row in text.splitlines()) + "\n"

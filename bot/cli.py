@@ -1,0 +1,95 @@
+"""The `hayna` command: terminal chat, database upgrades, the dispatcher."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import signal
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from bot.app import App, NotUpgraded, create_app
+from bot.chat import converse, interactive
+from bot.settings import Settings, SettingsError
+from handlers.console import ConsoleOutbox
+from storage.database import Database
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="hayna", description="Hayna, the neighbourhood chatbot.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    chat = commands.add_parser("chat", help="talk to the bot in this terminal as one resident")
+    chat.add_argument(
+        "--as", dest="user", default="resident", help="which resident (default: resident)"
+    )
+    chat.add_argument(
+        "--script", type=Path, help="read one message per line from FILE, print the transcript"
+    )
+    db = commands.add_parser("db", help="database schema")
+    db.add_argument("action", choices=["upgrade"])
+    commands.add_parser("dispatch", help="send queued notifications until interrupted")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return asyncio.run(_run(args))
+    except (SettingsError, NotUpgraded) as error:
+        print(f"hayna: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+async def _run(args: argparse.Namespace) -> int:
+    if args.command == "db":
+        settings = Settings.from_env(local=True)
+        db = Database(settings.database_url)
+        try:
+            await db.upgrade()
+        finally:
+            await db.close()
+        print("database is up to date")
+        return 0
+    settings = Settings.from_env(local=args.command == "chat")
+    app = await create_app(settings, {"console": ConsoleOutbox(_write)})
+    try:
+        if args.command == "chat":
+            return await _chat(app, args)
+        return await _dispatch(app)
+    finally:
+        await app.close()
+
+
+async def _chat(app: App, args: argparse.Namespace) -> int:
+    if args.script is None:
+        await interactive(app, args.user, _write)
+        return 0
+    try:
+        lines = args.script.read_text(encoding="utf-8").splitlines()
+    except OSError as error:
+        print(f"hayna: --script: {error.strerror}: {args.script}", file=sys.stderr)
+        return 2
+    # Blank lines and lines starting with '#' are comments, so scripts can explain themselves.
+    messages = [line for line in lines if line.strip() and not line.lstrip().startswith("#")]
+    await converse(app, args.user, messages, _write)
+    return 0
+
+
+async def _dispatch(app: App) -> int:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    await app.dispatcher.run(stop)
+    return 0
+
+
+def _write(text: str) -> None:
+    print(text, flush=True)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

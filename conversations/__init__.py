@@ -1,0 +1,1 @@
+"""Channel-blind conversations: vocabulary, lazy text, the engine and one module per flow."""

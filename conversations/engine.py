@@ -1,0 +1,252 @@
+"""The engine: one inbound message in, rendered replies out, state saved with the side effects.
+
+Per message: claim its id (a retry is dropped), lock the resident, settle the language, turn a
+typed number or label into the option it names, apply global words, run the current flow step,
+follow hand-overs between flows, render in the resident's locale, and save — one transaction.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from typing import Any
+
+from conversations.flow import Flow
+from conversations.folding import fold, to_ascii_digits
+from conversations.kit import Choice, Context, Inbound, Outgoing, Reply, Resident, Turn
+from conversations.language import DEFAULT, supported
+from conversations.phrases import (
+    CANCELLED,
+    EMPTY,
+    FINISH_SETUP,
+    HELP,
+    NOT_AN_OPTION,
+    RESUMED,
+    SOMETHING_WRONG,
+    STOPPED,
+)
+from conversations.safetext import clean
+from conversations.seams import ConversationStore, FlowState, Unit
+from conversations.text import Translator
+from conversations.words import Word, global_word
+
+log = logging.getLogger(__name__)
+
+ONBOARDING = "onboarding"
+MENU = "menu"
+LANGUAGE = "language"
+# A flow handing over to a flow handing over...: more than this is a bug, not a conversation.
+MAX_HANDOVERS = 4
+# A typed label must be at least this long to pick an option by its beginning.
+MIN_PREFIX = 3
+
+
+@dataclass(frozen=True, slots=True)
+class _Said:
+    """Replies of this message: new ones to render, or a question asked before, as rendered."""
+
+    fresh: tuple[Reply, ...] = ()
+    again: tuple[Outgoing, ...] = ()
+
+
+class Engine:
+    """Runs flows for every channel; adapters call `handle` and send what it returns."""
+
+    def __init__(
+        self,
+        store: ConversationStore,
+        flows: Iterable[Flow[Any, Any]],
+        translator: Callable[[str], Translator],
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self.store = store
+        self.flows = {flow.name: flow for flow in flows}
+        for required in (ONBOARDING, MENU, LANGUAGE):
+            if required not in self.flows:
+                raise ValueError(f"the engine needs a flow named {required!r}")
+        self.translator = translator
+        self.clock = clock
+
+    async def handle(self, msg: Inbound) -> list[Outgoing]:
+        """Answer one message; a message seen before gets no answer and changes nothing."""
+        msg = replace(msg, text=clean(msg.text), display_name=clean(msg.display_name, 80))
+        try:
+            async with self.store.unit(msg.address) as unit:
+                state = await unit.open(msg.message_id)
+                if state is None:
+                    log.info(
+                        "duplicate message %s from %s dropped", msg.message_id, msg.address.channel
+                    )
+                    return []
+                said, new_state = await self._step(unit, state, msg)
+                new_state = replace(new_state, version=state.version)
+                locale = self._locale(unit.resident, msg)
+                out = self._render(said, locale)
+                await unit.save(self._remember(new_state, out))
+                return out
+        except Exception:
+            # The transaction rolled back, so a platform retry will be processed afresh.
+            log.exception("message %s from %s failed", msg.message_id, msg.address.channel)
+            locale = supported(msg.language_hint) or DEFAULT
+            return self._render(_Said((Reply(SOMETHING_WRONG),)), locale)
+
+    async def _step(self, unit: Unit, state: FlowState, msg: Inbound) -> tuple[_Said, FlowState]:
+        resident = unit.resident
+        ctx = self._context(unit, msg)
+        offered = [Choice(**item) for item in json.loads(state.offered)]
+        tapped = msg.option
+        msg = _resolve_option(msg, offered)
+        asked = tuple(_outgoing_from_json(item) for item in json.loads(state.prompt))
+
+        if not resident.onboarded and state.flow != ONBOARDING:
+            return await self._start(unit, msg, ONBOARDING, ())
+        if tapped is not None and msg.option is None and not msg.text:
+            # A button of an earlier question: say so and show the current one again.
+            return _Said((Reply(NOT_AN_OPTION),), asked), state
+        if not (msg.text or msg.option or msg.location or msg.media):
+            return _Said((Reply(EMPTY),), asked), state
+        word = global_word(msg.text) if msg.option is None else None
+        if word is not None:
+            return await self._global(unit, state, msg, word, asked)
+
+        flow = self.flows.get(state.flow or MENU, self.flows[MENU])
+        try:
+            step, data = flow.load(state.step or "", state.data)
+        except (ValueError, TypeError, KeyError):
+            # A state written by an older version of the flow: start it again rather than fail.
+            log.warning("state of flow %s could not be read; restarting it", flow.name)
+            return await self._start(unit, msg, flow.name, ())
+        turn = await flow.handle(ctx, step, data, msg)
+        return await self._follow(unit, msg, flow, turn, ())
+
+    async def _global(
+        self, unit: Unit, state: FlowState, msg: Inbound, word: Word, asked: tuple[Outgoing, ...]
+    ) -> tuple[_Said, FlowState]:
+        onboarded = unit.resident.onboarded
+        match word:
+            case Word.HELP:
+                return _Said((Reply(HELP),), asked), state
+            case Word.STOP:
+                await unit.services.set_pushes(False)
+                return _Said((Reply(STOPPED),), asked), state
+            case Word.START:
+                was_off = not unit.resident.pushes_enabled
+                await unit.services.set_pushes(True)
+                said = (Reply(RESUMED),) if was_off else ()
+                if onboarded:
+                    return await self._start(unit, msg, MENU, said)
+                return _Said(said, asked), state
+            case Word.LANGUAGE:
+                return await self._start(unit, msg, LANGUAGE if onboarded else ONBOARDING, ())
+            case Word.MENU | Word.CANCEL:
+                if not onboarded:
+                    return _Said((Reply(FINISH_SETUP),), asked), state
+                said = (Reply(CANCELLED),) if word is Word.CANCEL and state.flow != MENU else ()
+                return await self._start(unit, msg, MENU, said)
+
+    async def _start(
+        self, unit: Unit, msg: Inbound, name: str, before: tuple[Reply, ...]
+    ) -> tuple[_Said, FlowState]:
+        flow = self.flows[name]
+        turn = await flow.start(self._context(unit, msg))
+        return await self._follow(unit, msg, flow, turn, before)
+
+    async def _follow(
+        self,
+        unit: Unit,
+        msg: Inbound,
+        flow: Flow[Any, Any],
+        turn: Turn[Any, Any],
+        before: tuple[Reply, ...],
+    ) -> tuple[_Said, FlowState]:
+        """Apply a turn, following hand-overs until a flow waits for the resident."""
+        replies = before + turn.replies
+        for _hop in range(MAX_HANDOVERS):
+            following = turn.next_flow or (MENU if turn.step is None else None)
+            if following is None:
+                break
+            if following not in self.flows:
+                raise LookupError(f"flow {flow.name} hands over to unknown flow {following!r}")
+            flow = self.flows[following]
+            turn = await flow.start(self._context(unit, msg))
+            replies += turn.replies
+        else:
+            raise RuntimeError(f"flows keep handing over (last: {flow.name})")
+        state = FlowState(flow=flow.name, step=str(turn.step), data=flow.dump(turn.data))
+        return _Said(replies), state
+
+    def _context(self, unit: Unit, msg: Inbound) -> Context:
+        resident = unit.resident
+        return Context(resident, unit.services, self.clock(), self._locale(resident, msg))
+
+    @staticmethod
+    def _locale(resident: Resident, msg: Inbound) -> str:
+        return resident.language or supported(msg.language_hint) or DEFAULT
+
+    def _render(self, said: _Said, locale: str) -> list[Outgoing]:
+        tr = self.translator(locale)
+        fresh = [
+            Outgoing(
+                text=reply.text.render(tr),
+                options=tuple(Choice(o.id, o.label.render(tr)) for o in reply.options),
+                ask_location=reply.ask_location,
+                locale=locale,
+            )
+            for reply in said.fresh
+        ]
+        return fresh + list(said.again)
+
+    @staticmethod
+    def _remember(state: FlowState, out: Sequence[Outgoing]) -> FlowState:
+        """Keep the last question and its options with the state, for numbers, labels and help."""
+        if not out:
+            return state
+        last = out[-1]
+        prompt = [_outgoing_json(last)]
+        offered = [{"id": c.id, "label": c.label} for c in last.options]
+        return replace(
+            state,
+            prompt=json.dumps(prompt, ensure_ascii=False),
+            offered=json.dumps(offered, ensure_ascii=False),
+        )
+
+
+def _outgoing_json(out: Outgoing) -> dict[str, Any]:
+    return {
+        "text": out.text,
+        "options": [{"id": c.id, "label": c.label} for c in out.options],
+        "ask_location": out.ask_location,
+        "locale": out.locale,
+    }
+
+
+def _outgoing_from_json(item: dict[str, Any]) -> Outgoing:
+    options = tuple(Choice(**option) for option in item["options"])
+    return Outgoing(item["text"], options, item["ask_location"], item["locale"])
+
+
+def _resolve_option(msg: Inbound, offered: Sequence[Choice]) -> Inbound:
+    """Turn a tap, a typed number (any digit script) or a typed label into an offered option."""
+    ids = [choice.id for choice in offered]
+    if msg.option is not None:
+        # A button from an older question no longer means anything.
+        return msg if msg.option in ids else replace(msg, option=None)
+    if not offered or not msg.text:
+        return msg
+    typed = to_ascii_digits(msg.text).strip().rstrip(".)-").strip()
+    if typed.isdigit() and 1 <= int(typed) <= len(offered):
+        return replace(msg, option=offered[int(typed) - 1].id)
+    folded = fold(msg.text)
+    if not folded:
+        return msg
+    labels = [fold(choice.label) for choice in offered]
+    if folded in labels:
+        return replace(msg, option=offered[labels.index(folded)].id)
+    if len(folded) >= MIN_PREFIX:
+        starts = [i for i, label in enumerate(labels) if label.startswith(folded)]
+        if len(starts) == 1:
+            return replace(msg, option=offered[starts[0]].id)
+    return msg

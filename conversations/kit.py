@@ -1,0 +1,169 @@
+"""The vocabulary every flow and adapter shares: who speaks, what came in, what goes out."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import TYPE_CHECKING, Generic, TypeVar
+
+from conversations.text import ByLocale, Renderable
+
+if TYPE_CHECKING:
+    from conversations.seams import Services
+
+S = TypeVar("S", bound=StrEnum)
+D = TypeVar("D")
+
+
+class MediaKind(StrEnum):
+    PHOTO = "photo"
+    VOICE = "voice"
+    VIDEO = "video"
+    DOCUMENT = "document"
+
+
+@dataclass(frozen=True, slots=True)
+class Address:
+    """One resident on one channel: ``("telegram", "12345")``, ``("whatsapp", "+2126...")``."""
+
+    channel: str
+    user: str
+
+    def __str__(self) -> str:
+        return f"{self.channel}:{self.user}"
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    lat: float
+    lon: float
+
+
+@dataclass(frozen=True, slots=True)
+class Media:
+    """A photo or voice note as the channel gave it: a file id, URL or local path."""
+
+    kind: MediaKind
+    ref: str
+    content_type: str = ""
+    size: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Inbound:
+    """One message from a resident, already authenticated and translated by an adapter."""
+
+    address: Address
+    message_id: str
+    text: str = ""
+    option: str | None = None
+    location: Location | None = None
+    media: tuple[Media, ...] = ()
+    language_hint: str | None = None
+    display_name: str = ""
+    start_payload: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    """A choice offered to the resident: ``id`` travels, ``label`` is shown."""
+
+    id: str
+    label: Renderable
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """One message to the resident, maybe with options or a request for a location pin."""
+
+    text: Renderable
+    options: tuple[Option, ...] = ()
+    ask_location: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Turn(Generic[S, D]):
+    """What a flow step decides: replies, the next step (None ends the flow), the answers so far.
+
+    ``next_flow`` hands the conversation to another flow, whose opening replies follow these.
+    """
+
+    replies: tuple[Reply, ...]
+    step: S | None
+    data: D
+    next_flow: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """A commune or arrondissement, as flows need to name it."""
+
+    code: str
+    name_ar: str
+    name_fr: str
+    province_ar: str
+    province_fr: str
+
+    def label(self) -> ByLocale:
+        """The name and province in Arabic script for Arabic, in Latin script otherwise."""
+        return ByLocale(
+            (("ar", f"{self.name_ar} ({self.province_ar})"),),
+            f"{self.name_fr} ({self.province_fr})",
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Resident:
+    """What the engine knows of the resident at the start of a message."""
+
+    id: int
+    address: Address
+    language: str | None
+    consent_version: str | None
+    commune_code: str | None
+    pushes_enabled: bool
+    created_at: datetime
+
+    @property
+    def onboarded(self) -> bool:
+        return bool(self.language and self.consent_version and self.commune_code)
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """A rendered option."""
+
+    id: str
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class Outgoing:
+    """A reply rendered in the resident's locale, ready for an adapter to send."""
+
+    text: str
+    options: tuple[Choice, ...] = ()
+    ask_location: bool = False
+    locale: str = "ar"
+
+
+def pick(msg: Inbound, options: Sequence[Option]) -> Option | None:
+    """The option the resident chose among ``options``, if any.
+
+    The engine has already turned a typed number or label into ``msg.option``.
+    """
+    if msg.option is None:
+        return None
+    return next((option for option in options if option.id == msg.option), None)
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """What a flow step may read and use: the resident, the side effects, the clock."""
+
+    resident: Resident
+    services: Services
+    now: datetime
+    locale: str

@@ -1,0 +1,95 @@
+"""The language menu: each language named in itself, and the flow that changes it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from conversations.flow import Flow
+from conversations.folding import fold
+from conversations.kit import Context, Inbound, Option, Reply, Turn, pick
+from conversations.phrases import NOT_AN_OPTION
+from conversations.text import Verbatim, _
+
+SUPPORTED = ("ar", "fr", "zgh", "en")
+DEFAULT = "ar"
+
+LANGUAGES = (
+    Option("ar", Verbatim("العربية")),
+    Option("fr", Verbatim("Français")),
+    Option("zgh", Verbatim("ⵜⴰⵎⴰⵣⵉⵖⵜ")),
+    Option("en", Verbatim("English")),
+)
+
+# What residents type instead of tapping, in any script: "darija" is answered in Arabic.
+_ALIASES = {
+    fold(alias): code
+    for code, aliases in {
+        "ar": (
+            "arabic",
+            "arabe",
+            "arab",
+            "darija",
+            "الدارجة",
+            "عربية",
+            "عربي",
+            "العربيه",
+            "3arbia",
+        ),
+        "fr": ("french", "francais", "francaise", "fr", "الفرنسية", "فرنسية", "fransawia"),
+        "zgh": ("tamazight", "amazigh", "tamazigh", "tifinagh", "الأمازيغية", "تمازيغت", "ⵜⵎⵣⵖⵜ"),
+        "en": ("english", "anglais", "en", "الانجليزية", "الإنجليزية", "ⵜⴰⵏⴳⵍⵉⵣⵜ"),
+    }.items()
+    for alias in aliases
+}
+
+
+def supported(code: str | None) -> str | None:
+    """``code`` as one of ours (``fr-MA`` → ``fr``), or None."""
+    if not code:
+        return None
+    base = code.replace("_", "-").split("-")[0].lower()
+    return base if base in SUPPORTED else None
+
+
+def language_menu(first: str | None = None) -> Reply:
+    """The language question; ``first`` (a platform's hint) is listed at the top."""
+    ordered = sorted(LANGUAGES, key=lambda option: option.id != first)
+    return Reply(_("Please choose your language:"), tuple(ordered))
+
+
+def chosen_language(msg: Inbound) -> str | None:
+    """The language the resident picked or typed."""
+    option = pick(msg, LANGUAGES)
+    if option is not None:
+        return option.id
+    return _ALIASES.get(fold(msg.text))
+
+
+class Step(StrEnum):
+    CHOOSE = "choose"
+
+
+@dataclass(frozen=True, slots=True)
+class Answers:
+    pass
+
+
+class ChangeLanguage(Flow[Step, Answers]):
+    name = "language"
+    steps = Step
+    answers = Answers
+
+    async def start(self, ctx: Context) -> Turn[Step, Answers]:
+        return Turn((language_menu(ctx.locale),), Step.CHOOSE, Answers())
+
+    async def handle(
+        self, ctx: Context, step: Step, data: Answers, msg: Inbound
+    ) -> Turn[Step, Answers]:
+        code = chosen_language(msg)
+        if code is None:
+            return Turn((Reply(NOT_AN_OPTION), language_menu(ctx.locale)), step, data)
+        await ctx.services.set_language(code)
+        # TRANSLATORS: each catalog names its own language here ("en français", "بالعربية"...).
+        done = _("Done: I will write to you in English from now on.")
+        return Turn((Reply(done),), None, data)

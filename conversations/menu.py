@@ -1,0 +1,65 @@
+"""The home menu: the six doors of Hayna. Its items are final; later flows fill them in."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from conversations.flow import Flow
+from conversations.kit import Context, Inbound, Option, Reply, Turn, pick
+from conversations.phrases import COMING_SOON, HELP, NOT_AN_OPTION
+from conversations.text import _, pgettext
+
+
+class Step(StrEnum):
+    HOME = "home"
+
+
+@dataclass(frozen=True, slots=True)
+class Answers:
+    pass
+
+
+REPORT = Option("report", pgettext("menu", "Report a need"))
+PETITIONS = Option("petitions", pgettext("menu", "Petitions"))
+MEETINGS = Option("meetings", pgettext("menu", "Meetings & groups"))
+ACTIVITY = Option("activity", pgettext("menu", "My activity"))
+LANGUAGE = Option("language", pgettext("menu", "Language"))
+HELP_ITEM = Option("help", pgettext("menu", "Help"))
+ITEMS = (REPORT, PETITIONS, MEETINGS, ACTIVITY, LANGUAGE, HELP_ITEM)
+
+HOME = Reply(_("What would you like to do?"), ITEMS)
+
+# Menu items whose flows are registered by name; until one exists the item says "coming soon".
+FLOW_OF = {
+    REPORT.id: "report_need",
+    PETITIONS.id: "petitions",
+    MEETINGS.id: "subscriptions",
+    ACTIVITY.id: "activity",
+    LANGUAGE.id: "language",
+}
+
+
+class Menu(Flow[Step, Answers]):
+    name = "menu"
+    steps = Step
+    answers = Answers
+
+    def __init__(self, available: frozenset[str] = frozenset({"language"})) -> None:
+        self.available = available
+
+    async def start(self, ctx: Context) -> Turn[Step, Answers]:
+        return Turn((HOME,), Step.HOME, Answers())
+
+    async def handle(
+        self, ctx: Context, step: Step, data: Answers, msg: Inbound
+    ) -> Turn[Step, Answers]:
+        chosen = pick(msg, ITEMS)
+        if chosen is None:
+            return Turn((Reply(NOT_AN_OPTION), HOME), step, data)
+        if chosen is HELP_ITEM:
+            return Turn((Reply(HELP), HOME), step, data)
+        flow = FLOW_OF[chosen.id]
+        if flow not in self.available:
+            return Turn((Reply(COMING_SOON), HOME), step, data)
+        return Turn((), None, data, next_flow=flow)

@@ -1,0 +1,153 @@
+"""Onboarding: language, the privacy notice and consent (law 09-08), then the home commune."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from enum import StrEnum
+from typing import assert_never
+
+from conversations.flow import Flow
+from conversations.kit import Context, Inbound, Option, Place, Reply, Turn, pick
+from conversations.language import chosen_language, language_menu
+from conversations.phrases import NOT_AN_OPTION
+from conversations.text import Renderable, _, lines, ngettext, pgettext
+
+# Bump when the notice below changes in substance: residents will be asked again.
+PRIVACY_VERSION = "2026-11"
+MAX_CANDIDATES = 6
+# Longer than any commune's name with its province: answered without searching.
+MAX_NAME = 80
+
+
+class Step(StrEnum):
+    LANGUAGE = "language"
+    CONSENT = "consent"
+    COMMUNE = "commune"
+    CHOOSE_COMMUNE = "choose_commune"
+
+
+@dataclass(frozen=True, slots=True)
+class Answers:
+    candidates: tuple[str, ...] = ()
+
+
+WELCOME = _("Welcome to Hayna, your neighbourhood's assistant.")
+
+AGREE = Option("agree", pgettext("consent", "I agree"))
+DECLINE = Option("decline", pgettext("consent", "I do not agree"))
+PRIVACY = Reply(
+    _(
+        "Before we start, here is how Hayna uses your data (law 09-08):\n"
+        "• What we keep: your chat number or account, your language, your commune and what you "
+        "send us (reports, signatures, answers).\n"
+        "• Why: to pass your requests to your association and your commune, and to keep you "
+        "informed.\n"
+        "• Who sees it: the organizers of the associations in your commune; a petition you sign "
+        "goes to the commune council with your name. Never for advertising, never sold.\n"
+        "• Your rights: you can see, correct or erase your data at any time from the menu "
+        "(My activity) or by asking your association.\n"
+        "Do you agree?"
+    ),
+    (AGREE, DECLINE),
+)
+DECLINED = _(
+    "Hayna cannot work without this consent, so nothing more will be kept. You can agree "
+    "whenever you are ready."
+)
+ASK_COMMUNE = Reply(
+    _("Which commune do you live in? Type its name in Arabic or French, or share your location."),
+    ask_location=True,
+)
+OTHER = Option("other", _("None of these: type another name"))
+
+
+class Onboarding(Flow[Step, Answers]):
+    name = "onboarding"
+    steps = Step
+    answers = Answers
+
+    async def start(self, ctx: Context) -> Turn[Step, Answers]:
+        menu = language_menu(ctx.locale)
+        return Turn((replace(menu, text=lines(WELCOME, menu.text)),), Step.LANGUAGE, Answers())
+
+    async def handle(
+        self, ctx: Context, step: Step, data: Answers, msg: Inbound
+    ) -> Turn[Step, Answers]:
+        match step:
+            case Step.LANGUAGE:
+                code = chosen_language(msg)
+                if code is None:
+                    return Turn((Reply(NOT_AN_OPTION), language_menu(ctx.locale)), step, data)
+                await ctx.services.set_language(code)
+                return Turn((PRIVACY,), Step.CONSENT, data)
+            case Step.CONSENT:
+                answer = pick(msg, (AGREE, DECLINE))
+                if answer is None:
+                    return Turn((Reply(NOT_AN_OPTION), PRIVACY), step, data)
+                if answer is DECLINE:
+                    return Turn((Reply(DECLINED), PRIVACY), step, data)
+                await ctx.services.give_consent(PRIVACY_VERSION)
+                thanks = _("Thank you. Your consent was recorded on {when}.", when=ctx.now)
+                return Turn((Reply(thanks), ASK_COMMUNE), Step.COMMUNE, data)
+            case Step.COMMUNE:
+                return await self._find(ctx, data, msg)
+            case Step.CHOOSE_COMMUNE:
+                if msg.option == OTHER.id:
+                    return Turn((ASK_COMMUNE,), Step.COMMUNE, replace(data, candidates=()))
+                if msg.option in data.candidates:
+                    return await self._settle(ctx, data, msg.option)
+                # Typing a new name instead of choosing is a new search, not a mistake.
+                return await self._find(ctx, data, msg)
+            case _:
+                assert_never(step)
+
+    async def _find(self, ctx: Context, data: Answers, msg: Inbound) -> Turn[Step, Answers]:
+        if msg.location is not None:
+            place = await ctx.services.commune_at(msg.location)
+            if place is None:
+                outside = _(
+                    "This location is not inside any Moroccan commune I know (at sea, perhaps?). "
+                    "Type the name of your commune or share another location."
+                )
+                return Turn((Reply(outside), ASK_COMMUNE), Step.COMMUNE, data)
+            found = _("This location is in {commune}. Is it your commune?", commune=place.label())
+            return self._offer(data, [place], found)
+        query = msg.text.strip()
+        if not query:
+            return Turn((Reply(NOT_AN_OPTION), ASK_COMMUNE), Step.COMMUNE, data)
+        if len(query) > MAX_NAME:
+            too_long = _("That is too long for a commune's name. Please type just the name.")
+            return Turn((Reply(too_long), ASK_COMMUNE), Step.COMMUNE, data)
+        places = await ctx.services.find_communes(query, MAX_CANDIDATES)
+        if not places:
+            unknown = _(
+                "I found no commune called “{name}”. Check the spelling, try the name in "
+                "French or Arabic, or share your location.",
+                name=query,
+            )
+            return Turn((Reply(unknown), ASK_COMMUNE), Step.COMMUNE, data)
+        which = ngettext(
+            "I found one commune for “{name}”. Is it yours?",
+            "I found {n} communes for “{name}”. Which one is yours?",
+            len(places),
+            name=query,
+        )
+        return self._offer(data, places, which)
+
+    def _offer(
+        self, data: Answers, places: Sequence[Place], question: Renderable
+    ) -> Turn[Step, Answers]:
+        options = (*tuple(Option(place.code, place.label()) for place in places), OTHER)
+        codes = tuple(place.code for place in places)
+        return Turn(
+            (Reply(question, options),), Step.CHOOSE_COMMUNE, replace(data, candidates=codes)
+        )
+
+    async def _settle(self, ctx: Context, data: Answers, code: str) -> Turn[Step, Answers]:
+        place = await ctx.services.commune(code)
+        if place is None:  # the gazetteer changed under the resident: ask again
+            return Turn((ASK_COMMUNE,), Step.COMMUNE, replace(data, candidates=()))
+        await ctx.services.set_commune(code)
+        done = _("All set! Your commune is {commune}.", commune=place.label())
+        return Turn((Reply(done),), None, replace(data, candidates=()), next_flow="menu")

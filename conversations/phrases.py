@@ -1,0 +1,24 @@
+"""Phrases more than one flow says, written once."""
+
+from __future__ import annotations
+
+from conversations.text import _
+
+# TRANSLATORS: shown when the resident's answer matches none of the offered options.
+NOT_AN_OPTION = _("Sorry, I did not understand. Please choose one of the options below.")
+EMPTY = _("Your message looks empty. Please type an answer or choose an option.")
+HELP = _(
+    "Hayna helps you report a need in your neighbourhood, sign petitions to your commune "
+    "council and hear about public consultations.\n"
+    "Answer with the number of an option or tap it. At any time you can type:\n"
+    "• menu: back to the main menu\n"
+    "• cancel: stop what you are doing\n"
+    "• language: change the language\n"
+    "• stop: no more notifications (start to resume)"
+)
+CANCELLED = _("Cancelled. Nothing was saved.")
+FINISH_SETUP = _("Let's finish setting up first, it only takes a minute.")
+STOPPED = _("You will not receive notifications any more. Type start to receive them again.")
+RESUMED = _("Notifications are on again.")
+SOMETHING_WRONG = _("Sorry, something went wrong on our side. Please try again in a moment.")
+COMING_SOON = _("This part of Hayna is coming soon. Thank you for your patience!")

@@ -1,0 +1,93 @@
+"""The seams conversations need from the outside, as small Protocols.
+
+`storage` implements `ConversationStore`/`Unit`/`Services`; each channel in `handlers`
+implements `Outbox`. Conversations never learn which database or platform is behind them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass
+from typing import Protocol
+
+from conversations.kit import Address, Location, Outgoing, Place, Resident
+from conversations.text import Renderable
+
+
+@dataclass(frozen=True, slots=True)
+class FlowState:
+    """Where a resident is: the flow, its step and the answers so far (JSON)."""
+
+    flow: str | None = None
+    step: str | None = None
+    data: str = "{}"
+    # The options of the last question, rendered, so a typed number or label can pick one.
+    offered: str = "[]"
+    # The last question asked, rendered, so help and unknown input can ask it again.
+    prompt: str = "[]"
+    version: int = 0
+
+
+class Services(Protocol):
+    """Side effects a flow may cause, inside the message's transaction."""
+
+    async def set_language(self, language: str) -> None: ...
+
+    async def give_consent(self, version: str) -> None: ...
+
+    async def set_commune(self, code: str) -> None: ...
+
+    async def set_pushes(self, enabled: bool) -> None: ...
+
+    async def find_communes(self, query: str, limit: int) -> Sequence[Place]: ...
+
+    async def commune_at(self, location: Location) -> Place | None: ...
+
+    async def commune(self, code: str) -> Place | None: ...
+
+    async def push(self, key: str, resident_id: int, body: Renderable) -> bool: ...
+
+
+class Unit(Protocol):
+    """One inbound message's transaction: claim it, lock the resident, act, save."""
+
+    @property
+    def services(self) -> Services: ...
+
+    @property
+    def resident(self) -> Resident:
+        """The resident as the side effects so far have left them."""
+        ...
+
+    async def open(self, message_id: str) -> FlowState | None:
+        """Record ``message_id`` and lock the resident's state; None when it was seen before."""
+        ...
+
+    async def save(self, state: FlowState) -> None: ...
+
+
+class ConversationStore(Protocol):
+    def unit(self, address: Address) -> AbstractAsyncContextManager[Unit]:
+        """A transaction for one message; leaving it with an exception rolls everything back."""
+        ...
+
+
+class Unreachable(Exception):
+    """The platform says this resident cannot be reached (blocked, deleted): do not retry."""
+
+
+class TransientFailure(Exception):
+    """Try again later; ``retry_after`` seconds when the platform said so."""
+
+    def __init__(self, reason: str, retry_after: float | None = None) -> None:
+        super().__init__(reason)
+        self.retry_after = retry_after
+
+
+class Outbox(Protocol):
+    """A channel's way of pushing a message outside a webhook's reply."""
+
+    channel: str
+
+    async def send(self, address: Address, message: Outgoing) -> None: ...

@@ -1,0 +1,65 @@
+"""The terminal channel: one resident typing lines, for demos, scripts and acceptance tests.
+
+Lines are messages; ``/location LAT LON``, ``/photo PATH`` and ``/voice PATH`` send those.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from conversations.kit import Address, Inbound, Location, Media, MediaKind, Outgoing
+from handlers.numbered import numbered
+
+CHANNEL = "console"
+LOCATION_HINT = "📍 /location LAT LON"
+
+
+class CommandError(ValueError):
+    """A console command with the wrong arguments: shown to the operator, not sent."""
+
+
+def to_inbound(line: str, user: str, sequence: int) -> Inbound:
+    """Turn one typed line into an `Inbound` for ``user``."""
+    address = Address(CHANNEL, user)
+    # Unique across runs, so a second session's first line is not taken for a redelivery.
+    message_id = f"{time.time_ns()}-{sequence}"
+    command, _, rest = line.strip().partition(" ")
+    if command == "/location":
+        parts = rest.replace(",", " ").split()
+        try:
+            lat, lon = (float(part) for part in parts)
+        except ValueError:
+            raise CommandError(
+                "usage: /location LAT LON, for example /location 33.57 -7.59"
+            ) from None
+        return Inbound(address, message_id, location=Location(lat, lon))
+    if command in ("/photo", "/voice"):
+        path = Path(rest.strip()).expanduser()
+        if not rest.strip():
+            raise CommandError(f"usage: {command} PATH")
+        kind = MediaKind.PHOTO if command == "/photo" else MediaKind.VOICE
+        content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        size = path.stat().st_size if path.is_file() else None
+        return Inbound(address, message_id, media=(Media(kind, str(path), content_type, size),))
+    return Inbound(address, message_id, text=line.rstrip("\n"))
+
+
+def to_text(message: Outgoing) -> str:
+    """How the terminal shows one reply."""
+    text = numbered(message)
+    return f"{text}\n{LOCATION_HINT}" if message.ask_location else text
+
+
+class ConsoleOutbox:
+    """Pushes printed in the terminal, marked as notifications."""
+
+    channel = CHANNEL
+
+    def __init__(self, write: Callable[[str], None]) -> None:
+        self.write = write
+
+    async def send(self, address: Address, message: Outgoing) -> None:
+        self.write(f"🔔 [{address.user}] {to_text(message)}")

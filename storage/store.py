@@ -1,0 +1,224 @@
+"""The SQL conversation store: one transaction per inbound message, the resident's row locked.
+
+Hot-path statements are SQLAlchemy Core on the ORM's tables: the ORM's unit of work costs more
+than the whole message on SQLite (measured in DESIGN.md §4).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import replace
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Connection, Row, select, update
+
+from conversations.kit import Address, Location, Place
+from conversations.kit import Resident as ResidentView
+from conversations.seams import FlowState
+from conversations.text import Renderable
+from storage.database import Database, Tx
+from storage.deliveries import enqueue
+from storage.dialect import insert_ignore
+from storage.gazetteer import Commune, Gazetteer
+from storage.models import CONVERSATION, INBOX, RESIDENT
+
+_COLUMNS = (
+    RESIDENT.c.id,
+    RESIDENT.c.language,
+    RESIDENT.c.consent_version,
+    RESIDENT.c.commune_code,
+    RESIDENT.c.pushes_enabled,
+    RESIDENT.c.created_at,
+    CONVERSATION.c.flow,
+    CONVERSATION.c.step,
+    CONVERSATION.c.data,
+    CONVERSATION.c.offered,
+    CONVERSATION.c.prompt,
+    CONVERSATION.c.version,
+)
+
+
+def place_of(commune: Commune) -> Place:
+    return Place(
+        commune.code, commune.name_ar, commune.name_fr, commune.province_ar, commune.province_fr
+    )
+
+
+def _locked_row(conn: Connection, address: Address) -> Row[*tuple[Any, ...]] | None:
+    statement = (
+        select(*_COLUMNS)
+        .join(CONVERSATION, CONVERSATION.c.resident_id == RESIDENT.c.id)
+        .where(RESIDENT.c.channel == address.channel, RESIDENT.c.user_id == address.user)
+        .with_for_update(of=CONVERSATION)
+    )
+    return conn.execute(statement).first()
+
+
+def _open(
+    conn: Connection, address: Address, message_id: str, now: datetime
+) -> tuple[ResidentView, FlowState] | None:
+    if not insert_ignore(
+        conn, INBOX, channel=address.channel, message_id=message_id, received_at=now
+    ):
+        return None
+    row = _locked_row(conn, address)
+    if row is None:
+        # First message ever: create the resident and an empty conversation, racing safely.
+        insert_ignore(
+            conn,
+            RESIDENT,
+            channel=address.channel,
+            user_id=address.user,
+            language=None,
+            pushes_enabled=True,
+            created_at=now,
+            last_seen_at=now,
+        )
+        resident_id = conn.execute(
+            select(RESIDENT.c.id).where(
+                RESIDENT.c.channel == address.channel, RESIDENT.c.user_id == address.user
+            )
+        ).scalar_one()
+        insert_ignore(
+            conn,
+            CONVERSATION,
+            resident_id=resident_id,
+            version=0,
+            updated_at=now,
+            data="{}",
+            offered="[]",
+            prompt="[]",
+        )
+        row = _locked_row(conn, address)
+        assert row is not None
+    resident = ResidentView(
+        id=row.id,
+        address=address,
+        language=row.language,
+        consent_version=row.consent_version,
+        commune_code=row.commune_code,
+        pushes_enabled=row.pushes_enabled,
+        created_at=row.created_at,
+    )
+    state = FlowState(row.flow, row.step, row.data, row.offered, row.prompt, row.version)
+    return resident, state
+
+
+def _save(conn: Connection, resident_id: int, state: FlowState, now: datetime) -> None:
+    saved = conn.execute(
+        update(CONVERSATION)
+        .where(
+            CONVERSATION.c.resident_id == resident_id,
+            CONVERSATION.c.version == state.version,
+        )
+        .values(
+            flow=state.flow,
+            step=state.step,
+            data=state.data,
+            offered=state.offered,
+            prompt=state.prompt,
+            version=state.version + 1,
+            updated_at=now,
+        )
+    )
+    if saved.rowcount != 1:
+        # Only possible if something bypassed the row lock: refuse rather than overwrite.
+        raise RuntimeError(f"conversation of resident {resident_id} changed underneath")
+    conn.execute(update(RESIDENT).where(RESIDENT.c.id == resident_id).values(last_seen_at=now))
+
+
+def _update_resident(conn: Connection, resident_id: int, values: dict[str, Any]) -> None:
+    conn.execute(update(RESIDENT).where(RESIDENT.c.id == resident_id).values(**values))
+
+
+class SqlUnit:
+    """The `Unit` of one message, with its services bound to the same transaction."""
+
+    def __init__(
+        self, tx: Tx, address: Address, gazetteer: Gazetteer, clock: Callable[[], datetime]
+    ) -> None:
+        self.tx = tx
+        self.address = address
+        self.gazetteer = gazetteer
+        self.clock = clock
+        self._resident: ResidentView | None = None
+
+    @property
+    def resident(self) -> ResidentView:
+        if self._resident is None:
+            raise RuntimeError("open() the unit first")
+        return self._resident
+
+    @property
+    def services(self) -> SqlServices:
+        return SqlServices(self)
+
+    async def open(self, message_id: str) -> FlowState | None:
+        opened = await self.tx.run(_open, self.address, message_id, self.clock())
+        if opened is None:
+            return None
+        self._resident, state = opened
+        return state
+
+    async def save(self, state: FlowState) -> None:
+        await self.tx.run(_save, self.resident.id, state, self.clock())
+
+    async def change(self, values: dict[str, Any], **view: Any) -> None:
+        await self.tx.run(_update_resident, self.resident.id, values)
+        self._resident = replace(self.resident, **view)
+
+
+class SqlServices:
+    """Side effects of flows, written in the message's transaction."""
+
+    def __init__(self, unit: SqlUnit) -> None:
+        self.unit = unit
+
+    async def set_language(self, language: str) -> None:
+        await self.unit.change({"language": language}, language=language)
+
+    async def give_consent(self, version: str) -> None:
+        now = self.unit.clock()
+        values = {"consent_version": version, "consented_at": now}
+        await self.unit.change(values, consent_version=version)
+
+    async def set_commune(self, code: str) -> None:
+        await self.unit.change({"commune_code": code}, commune_code=code)
+
+    async def set_pushes(self, enabled: bool) -> None:
+        await self.unit.change({"pushes_enabled": enabled}, pushes_enabled=enabled)
+
+    async def find_communes(self, query: str, limit: int) -> Sequence[Place]:
+        return [place_of(commune) for commune in self.unit.gazetteer.search(query, limit)]
+
+    async def commune_at(self, location: Location) -> Place | None:
+        commune = self.unit.gazetteer.at(location.lat, location.lon)
+        return place_of(commune) if commune else None
+
+    async def commune(self, code: str) -> Place | None:
+        commune = self.unit.gazetteer.get(code)
+        return place_of(commune) if commune else None
+
+    async def push(self, key: str, resident_id: int, body: Renderable) -> bool:
+        return await self.unit.tx.run(enqueue, key, resident_id, body.to_json(), self.unit.clock())
+
+
+class SqlStore:
+    """`ConversationStore` over SQLite or PostgreSQL."""
+
+    def __init__(
+        self,
+        db: Database,
+        gazetteer: Gazetteer,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self.db = db
+        self.gazetteer = gazetteer
+        self.clock = clock
+
+    @asynccontextmanager
+    async def unit(self, address: Address) -> AsyncIterator[SqlUnit]:
+        async with self.db.transaction() as tx:
+            yield SqlUnit(tx, address, self.gazetteer, self.clock)

@@ -1,0 +1,138 @@
+"""Shared fixtures: databases on SQLite and PostgreSQL, the engine, a fake resident."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import uuid
+from collections.abc import AsyncIterator, Coroutine, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any, TypeVar
+
+import asyncpg
+import pytest
+
+from bot.app import build_engine
+from conversations.engine import Engine
+from storage.database import Database
+from storage.gazetteer import Gazetteer
+from tests.resident import FakeResident
+
+T = TypeVar("T")
+PG_HOST, PG_PORT, PG_USER, PG_ADMIN_DB = "127.0.0.1", 5432, "postgres", "test"
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+class Clock:
+    """A clock the test moves by hand."""
+
+    def __init__(self) -> None:
+        self.now = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+async def _pg_reachable() -> str | None:
+    try:
+        conn = await asyncpg.connect(
+            host=PG_HOST, port=PG_PORT, user=PG_USER, database=PG_ADMIN_DB, timeout=3
+        )
+    except (OSError, asyncpg.PostgresError, TimeoutError) as error:
+        return f"PostgreSQL is not reachable at {PG_HOST}:{PG_PORT} ({error})"
+    await conn.close()
+    return None
+
+
+def _blocking(coroutine: Coroutine[Any, Any, T]) -> T:
+    """Run a coroutine to completion from sync code, even inside a running event loop."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
+@pytest.fixture(scope="session")
+def pg_database() -> Iterator[str]:
+    """A throw-away PostgreSQL database for this test session, upgraded to the newest schema."""
+    problem = _blocking(_pg_reachable())
+    if problem:
+        if IN_CI:
+            pytest.fail(f"{problem}; under CI=true the PostgreSQL storage tests must run")
+        pytest.skip(problem)
+    name = f"hayna_test_{uuid.uuid4().hex[:10]}"
+
+    async def admin(sql: str) -> None:
+        conn = await asyncpg.connect(host=PG_HOST, port=PG_PORT, user=PG_USER, database=PG_ADMIN_DB)
+        try:
+            await conn.execute(sql)
+        finally:
+            await conn.close()
+
+    _blocking(admin(f'CREATE DATABASE "{name}"'))
+    url = f"postgresql://{PG_USER}@{PG_HOST}:{PG_PORT}/{name}"
+
+    async def upgrade() -> None:
+        db = Database.open(url)
+        await db.upgrade()
+        await db.close()
+
+    _blocking(upgrade())
+    yield url
+    _blocking(admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+async def _truncate(url: str) -> None:
+    conn = await asyncpg.connect(url.replace("postgresql://", "postgres://"))
+    try:
+        await conn.execute(
+            "TRUNCATE resident, conversation, inbox, delivery RESTART IDENTITY CASCADE"
+        )
+    finally:
+        await conn.close()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+async def db(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Database]:
+    """The database, once on each backend."""
+    if request.param == "sqlite":
+        database = Database.open(f"sqlite:///{tmp_path / 'hayna.db'}")
+        await database.upgrade()
+    else:
+        url = request.getfixturevalue("pg_database")
+        await _truncate(url)
+        database = Database.open(url)
+    yield database
+    await database.close()
+
+
+@pytest.fixture
+async def sqlite_db(tmp_path: Path) -> AsyncIterator[Database]:
+    """SQLite only, for dialog tests that are about conversations, not storage."""
+    database = Database.open(f"sqlite:///{tmp_path / 'hayna.db'}")
+    await database.upgrade()
+    yield database
+    await database.close()
+
+
+@pytest.fixture(scope="session")
+def gazetteer() -> Gazetteer:
+    return Gazetteer.load()
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def engine(sqlite_db: Database, gazetteer: Gazetteer, clock: Clock) -> Engine:
+    return build_engine(sqlite_db, gazetteer, clock)
+
+
+@pytest.fixture
+def resident(engine: Engine) -> FakeResident:
+    return FakeResident(engine)

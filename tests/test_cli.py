@@ -1,0 +1,110 @@
+"""`hayna` as a person runs it: scripted chats, a killed process resumed, bad settings."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from bot.i18n import translator
+from conversations.menu import HOME
+from conversations.onboarding import PRIVACY
+
+SCRIPTS = Path(__file__).parent / "scripts"
+HAYNA = [sys.executable, "-m", "bot.cli"]
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def environment(tmp_path: Path, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_URL", "HAYNA_"))}
+    env["PYTHONPATH"] = str(ROOT)
+    env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'hayna.db'}"
+    env.update(extra)
+    return env
+
+
+def hayna(tmp_path: Path, *args: str, **extra: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [*HAYNA, *args],
+        cwd=tmp_path,
+        env=environment(tmp_path, **extra),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_script_onboarding_in_arabic_by_name(tmp_path: Path) -> None:
+    result = hayna(tmp_path, "chat", "--script", str(SCRIPTS / "onboarding_ar.txt"))
+    assert result.returncode == 0, result.stderr
+    assert HOME.text.render(translator("ar")) in result.stdout
+    assert "الدار البيضاء" in result.stdout
+    assert (tmp_path / "hayna.db").exists() and (tmp_path / ".hayna-secret").exists()
+
+
+def test_script_onboarding_in_french_by_pin(tmp_path: Path) -> None:
+    result = hayna(
+        tmp_path, "chat", "--as", "youssef", "--script", str(SCRIPTS / "onboarding_fr.txt")
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Agadir" in result.stdout
+    assert HOME.text.render(translator("fr")) in result.stdout
+
+
+def test_killed_mid_conversation_resumes_at_the_same_step(tmp_path: Path) -> None:
+    env = environment(tmp_path)
+    chat = subprocess.Popen(
+        [*HAYNA, "chat", "--as", "salma"],
+        cwd=tmp_path,
+        env=env,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert chat.stdin is not None and chat.stdout is not None
+    chat.stdin.write("salut\n2\n")
+    chat.stdin.flush()
+    privacy = PRIVACY.text.render(translator("fr")).splitlines()[0]
+    deadline = time.monotonic() + 30
+    seen = ""
+    while privacy not in seen and time.monotonic() < deadline:
+        seen += chat.stdout.readline()
+    assert privacy in seen, seen
+    chat.send_signal(signal.SIGKILL)  # no clean shutdown at all
+    chat.wait(timeout=10)
+
+    script = tmp_path / "rest.txt"
+    script.write_text("1\nAgadir\n1\n", encoding="utf-8")
+    result = hayna(tmp_path, "chat", "--as", "salma", "--script", str(script))
+    assert result.returncode == 0, result.stderr
+    assert HOME.text.render(translator("fr")) in result.stdout
+
+
+def test_malformed_setting_stops_with_one_line_naming_it(tmp_path: Path) -> None:
+    result = hayna(
+        tmp_path, "chat", "--script", str(SCRIPTS / "onboarding_ar.txt"), HAYNA_ADMINS="telegram"
+    )
+    assert result.returncode == 2
+    assert result.stderr.strip().startswith("hayna: HAYNA_ADMINS:")
+    assert len(result.stderr.strip().splitlines()) == 1
+
+    result = hayna(tmp_path, "dispatch", DATABASE_URL="mysql://nowhere/x")
+    assert result.returncode == 2
+    assert result.stderr.strip().startswith("hayna: DATABASE_URL:")
+
+    result = hayna(tmp_path, "dispatch")
+    assert result.returncode == 2
+    assert result.stderr.strip().startswith("hayna: HAYNA_SECRET_KEY:")
+
+    result = hayna(tmp_path, "dispatch", HAYNA_SECRET_KEY="short")
+    assert "at least 32" in result.stderr
+
+
+def test_db_upgrade(tmp_path: Path) -> None:
+    result = hayna(tmp_path, "db", "upgrade")
+    assert result.returncode == 0, result.stderr
+    assert "up to date" in result.stdout

@@ -1,0 +1,149 @@
+"""The delivery outbox and its dispatcher, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import asyncio
+
+from bot.dispatcher import MAX_ATTEMPTS, Dispatcher
+from bot.i18n import translator
+from conversations.kit import Address, Outgoing
+from conversations.seams import TransientFailure, Unreachable
+from conversations.text import _
+from storage.database import Database
+from storage.deliveries import LEASE, DeliveryQueue
+from storage.dialect import insert_ignore
+from storage.models import RESIDENT
+from tests.conftest import Clock
+
+NEWS = _("Notifications are on again.")
+
+
+class RecordingOutbox:
+    """An outbox that records what it sends and fails on demand."""
+
+    channel = "console"
+
+    def __init__(self) -> None:
+        self.sent: list[tuple[Address, Outgoing]] = []
+        self.failures: list[Exception] = []
+
+    async def send(self, address: Address, message: Outgoing) -> None:
+        if self.failures:
+            raise self.failures.pop(0)
+        self.sent.append((address, message))
+
+
+async def add_resident(db: Database, clock: Clock, user: str, language: str | None) -> int:
+    async with db.transaction() as tx:
+
+        def insert(conn) -> int:
+            insert_ignore(
+                conn,
+                RESIDENT,
+                channel="console",
+                user_id=user,
+                language=language,
+                pushes_enabled=True,
+                created_at=clock(),
+                last_seen_at=clock(),
+            )
+            return conn.execute(RESIDENT.select().where(RESIDENT.c.user_id == user)).one().id
+
+        return await tx.run(insert)
+
+
+def dispatcher(db: Database, outbox: RecordingOutbox, clock: Clock) -> Dispatcher:
+    return Dispatcher(DeliveryQueue(db), {"console": outbox}, translator, clock)
+
+
+async def test_a_push_is_queued_once_and_sent_once_in_its_language(
+    db: Database, clock: Clock
+) -> None:
+    amina = await add_resident(db, clock, "amina", "ar")
+    hugo = await add_resident(db, clock, "hugo", "fr")
+    queue = DeliveryQueue(db)
+    for resident in (amina, hugo, amina):
+        await queue.enqueue("status:R-1", resident, NEWS.to_json(), clock())
+    outbox = RecordingOutbox()
+
+    assert await dispatcher(db, outbox, clock).run_once() == 2
+    assert await dispatcher(db, outbox, clock).run_once() == 0
+
+    texts = {address.user: message.text for address, message in outbox.sent}
+    assert texts == {"amina": NEWS.render(translator("ar")), "hugo": NEWS.render(translator("fr"))}
+    assert await queue.counts() == {"sent": 2}
+
+
+async def test_transient_failures_back_off_then_succeed(db: Database, clock: Clock) -> None:
+    amina = await add_resident(db, clock, "amina", "ar")
+    await DeliveryQueue(db).enqueue("k", amina, NEWS.to_json(), clock())
+    outbox = RecordingOutbox()
+    outbox.failures = [TransientFailure("429", retry_after=30), RuntimeError("boom")]
+    sender = dispatcher(db, outbox, clock)
+
+    assert await sender.run_once() == 1  # 429: wait 30 s as told
+    clock.advance(seconds=29)
+    assert await sender.run_once() == 0
+    clock.advance(seconds=2)
+    assert await sender.run_once() == 1  # unexpected error: exponential backoff
+    assert outbox.sent == []
+    clock.advance(seconds=20)
+    assert await sender.run_once() == 1
+    assert len(outbox.sent) == 1
+
+
+async def test_unreachable_resident_is_not_retried(db: Database, clock: Clock) -> None:
+    amina = await add_resident(db, clock, "amina", "ar")
+    queue = DeliveryQueue(db)
+    await queue.enqueue("k", amina, NEWS.to_json(), clock())
+    outbox = RecordingOutbox()
+    outbox.failures = [Unreachable("blocked the bot")]
+    await dispatcher(db, outbox, clock).run_once()
+    clock.advance(hours=2)
+    assert await dispatcher(db, outbox, clock).run_once() == 0
+    assert await queue.counts() == {"unreachable": 1}
+
+
+async def test_attempts_run_out(db: Database, clock: Clock) -> None:
+    amina = await add_resident(db, clock, "amina", "ar")
+    queue = DeliveryQueue(db)
+    await queue.enqueue("k", amina, NEWS.to_json(), clock())
+    outbox = RecordingOutbox()
+    outbox.failures = [TransientFailure("down")] * (MAX_ATTEMPTS + 2)
+    for _attempt in range(MAX_ATTEMPTS + 2):
+        await dispatcher(db, outbox, clock).run_once()
+        clock.advance(hours=2)
+    assert await queue.counts() == {"failed": 1}
+
+
+async def test_a_crash_mid_send_leaves_the_push_to_come_due_again(
+    db: Database, clock: Clock
+) -> None:
+    amina = await add_resident(db, clock, "amina", "ar")
+    queue = DeliveryQueue(db)
+    await queue.enqueue("k", amina, NEWS.to_json(), clock())
+    claimed = await queue.claim(clock())  # a process claims it, then dies before recording
+    assert len(claimed) == 1
+    assert await queue.claim(clock()) == [], "leased: no other process takes it meanwhile"
+    clock.advance(seconds=LEASE.total_seconds() + 1)
+    outbox = RecordingOutbox()
+    assert await dispatcher(db, outbox, clock).run_once() == 1
+    assert len(outbox.sent) == 1
+
+
+async def test_two_dispatchers_never_send_the_same_push_twice(db: Database, clock: Clock) -> None:
+    residents = [await add_resident(db, clock, f"r{i}", "fr") for i in range(30)]
+    queue = DeliveryQueue(db)
+    for resident in residents:
+        await queue.enqueue("broadcast:1", resident, NEWS.to_json(), clock())
+    outbox = RecordingOutbox()
+    first, second = dispatcher(db, outbox, clock), dispatcher(Database(db.url), outbox, clock)
+    try:
+        for _round in range(5):
+            await asyncio.gather(first.run_once(batch=4), second.run_once(batch=4))
+        while await first.run_once():
+            pass
+    finally:
+        await second.queue.db.close()
+    users = [address.user for address, _ in outbox.sent]
+    assert sorted(users) == sorted(f"r{i}" for i in range(30))
