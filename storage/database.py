@@ -67,6 +67,9 @@ class Database:
         self.sqlite = url.sqlite
         self._sync: Engine | None = None
         self._async: AsyncEngine | None = None
+        # SQLite: one connection for the process, kept open; a pool checkout per message costs
+        # as much as the message's statements.
+        self._conn: Connection | None = None
         # SQLite's single writer, seen from this process: one transaction at a time, in order.
         self._writer = asyncio.Lock()
         if url.sqlite:
@@ -83,8 +86,10 @@ class Database:
         """Commit when the block ends, roll back when it raises."""
         if self._sync is not None:
             async with self._writer:
-                with self._sync.begin() as conn:
-                    yield Tx(sync=conn)
+                if self._conn is None or self._conn.closed:
+                    self._conn = self._sync.connect()
+                with self._conn.begin():
+                    yield Tx(sync=self._conn)
             return
         assert self._async is not None
         async with self._async.begin() as aconn:
@@ -113,6 +118,8 @@ class Database:
             return await aconn.run_sync(is_current)
 
     async def close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
         if self._sync is not None:
             self._sync.dispose()
         if self._async is not None:
@@ -140,6 +147,6 @@ def _sqlite_engine(url: str) -> Engine:
     @event.listens_for(engine, "begin")
     def _begin(conn: Connection) -> None:
         # Take the write lock at the start, so two processes never deadlock upgrading a read lock.
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        conn.connection.driver_connection.execute("BEGIN IMMEDIATE")  # type: ignore[union-attr]
 
     return engine

@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from sqlalchemy import Connection, Table
 from sqlalchemy.dialects import postgresql, sqlite
+
+from storage.prepared import Prepared
+
+
+@cache
+def _statement(dialect: str, table: Table, keys: tuple[str, ...]) -> Prepared:
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return Prepared(insert(table).on_conflict_do_nothing(), keys)
 
 
 def insert_ignore(conn: Connection, table: Table, **values: Any) -> bool:
@@ -13,6 +22,4 @@ def insert_ignore(conn: Connection, table: Table, **values: Any) -> bool:
 
     The database decides, atomically: there is no check-then-insert race between processes.
     """
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(table).values(**values).on_conflict_do_nothing()
-    return conn.execute(statement).rowcount == 1
+    return _statement(conn.dialect.name, table, tuple(values)).run(conn, values) == 1

@@ -9,7 +9,8 @@ import gzip
 import json
 import math
 import re
-from collections.abc import Iterable
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from itertools import accumulate
@@ -131,6 +132,11 @@ class Gazetteer:
                 if len(tail) >= 4:
                     self._tails.setdefault(tail, []).extend(found)
         self._fuzzy = sorted(self._names.keys() | self._parents.keys() | self._tails.keys())
+        # Sorted names for prefixes by bisection, and all of them in one string, so a substring
+        # is found by str.find in C rather than by testing every name in Python.
+        self._sorted = sorted(self._names)
+        self._starts = list(accumulate((len(name) + 1 for name in self._sorted[:-1]), initial=0))
+        self._blob = "\n".join(self._sorted)
         self._grid: dict[tuple[int, int], list[int]] = {}
         for i, s in enumerate(shapes):
             (west, south), (east, north) = _cell(s.west, s.south), _cell(s.east, s.north)
@@ -187,12 +193,13 @@ class Gazetteer:
         if not q or limit <= 0:
             return []
         ranks: dict[int, Rank] = {}
-        for name, found in self._names.items():
+        for name in self._containing(q) if len(q) >= 3 else self._prefixed(q):
+            found = self._names[name]
             if name == q:
                 self._offer(ranks, found, (0, 0))
             elif name.startswith(q):
                 self._offer(ranks, found, (1, len(name)))
-            elif len(q) >= 3 and q in name:
+            else:
                 self._offer(ranks, found, (3, 0 if f" {q}" in f" {name}" else 1))
         for name, found in self._parents.items():
             if name == q or name.startswith(q):
@@ -207,6 +214,22 @@ class Gazetteer:
                 self._offer(ranks, self._tails.get(name, ()), (4, edits, 2))
         order = sorted(ranks, key=lambda i: (ranks[i], self._communes[i].name_fr))
         return [self._communes[i] for i in order[:limit]]
+
+    def _prefixed(self, q: str) -> Iterator[str]:
+        for name in self._sorted[bisect_left(self._sorted, q) :]:
+            if not name.startswith(q):
+                return
+            yield name
+
+    def _containing(self, q: str) -> Iterator[str]:
+        at = self._blob.find(q)
+        while at != -1:
+            i = bisect_right(self._starts, at) - 1
+            yield self._sorted[i]
+            following = i + 1
+            if following == len(self._sorted):
+                return
+            at = self._blob.find(q, self._starts[following])
 
     @staticmethod
     def _offer(ranks: dict[int, Rank], found: Iterable[tuple[int, int]], rank: Rank) -> None:

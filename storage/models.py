@@ -73,8 +73,6 @@ class Resident(Base):
     commune_code: Mapped[str | None] = mapped_column(String(16))
     pushes_enabled: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    # The WhatsApp 24-hour window is counted from here.
-    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class Conversation(Base):
@@ -91,6 +89,7 @@ class Conversation(Base):
     offered: Mapped[str] = mapped_column(Text, default="[]")
     prompt: Mapped[str] = mapped_column(Text, default="[]")
     version: Mapped[int] = mapped_column(Integer, default=0)
+    # The time of the resident's last message: the WhatsApp 24-hour window is counted from here.
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 

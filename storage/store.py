@@ -12,7 +12,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, select, update
+from sqlalchemy import Connection, bindparam, select, update
 
 from conversations.kit import Address, Location, Place
 from conversations.kit import Resident as ResidentView
@@ -23,7 +23,9 @@ from storage.deliveries import enqueue
 from storage.dialect import insert_ignore
 from storage.gazetteer import Commune, Gazetteer
 from storage.models import CONVERSATION, INBOX, RESIDENT
+from storage.prepared import Prepared
 
+# The order matters: `_open` unpacks a row into the resident, then the conversation state.
 _COLUMNS = (
     RESIDENT.c.id,
     RESIDENT.c.language,
@@ -46,14 +48,33 @@ def place_of(commune: Commune) -> Place:
     )
 
 
-def _locked_row(conn: Connection, address: Address) -> Row[*tuple[Any, ...]] | None:
-    statement = (
-        select(*_COLUMNS)
-        .join(CONVERSATION, CONVERSATION.c.resident_id == RESIDENT.c.id)
-        .where(RESIDENT.c.channel == address.channel, RESIDENT.c.user_id == address.user)
-        .with_for_update(of=CONVERSATION)
-    )
-    return conn.execute(statement).first()
+# Statements are built once and given their values at each call (see storage/prepared.py).
+_BY_ADDRESS = (
+    RESIDENT.c.channel == bindparam("_channel"),
+    RESIDENT.c.user_id == bindparam("_user"),
+)
+_LOCKED_ROW = Prepared(
+    select(*_COLUMNS)
+    .join(CONVERSATION, CONVERSATION.c.resident_id == RESIDENT.c.id)
+    .where(*_BY_ADDRESS)
+    .with_for_update(of=CONVERSATION),
+    ("_channel", "_user"),
+)
+_RESIDENT_ID = select(RESIDENT.c.id).where(*_BY_ADDRESS)
+# The SET clause comes from the values named like columns; the WHERE ones start with "_".
+_SAVE = Prepared(
+    update(CONVERSATION).where(
+        CONVERSATION.c.resident_id == bindparam("_rid"),
+        CONVERSATION.c.version == bindparam("_version"),
+    ),
+    ("_rid", "_version", "flow", "step", "data", "offered", "prompt", "version", "updated_at"),
+)
+_CHANGE_RESIDENT = update(RESIDENT).where(RESIDENT.c.id == bindparam("_rid"))
+
+
+def _locked_row(conn: Connection, where: dict[str, str]) -> tuple[Any, ...] | None:
+    rows = _LOCKED_ROW.rows(conn, where)
+    return rows[0] if rows else None
 
 
 def _open(
@@ -63,7 +84,8 @@ def _open(
         conn, INBOX, channel=address.channel, message_id=message_id, received_at=now
     ):
         return None
-    row = _locked_row(conn, address)
+    where = {"_channel": address.channel, "_user": address.user}
+    row = _locked_row(conn, where)
     if row is None:
         # First message ever: create the resident and an empty conversation, racing safely.
         insert_ignore(
@@ -71,66 +93,46 @@ def _open(
             RESIDENT,
             channel=address.channel,
             user_id=address.user,
-            language=None,
             pushes_enabled=True,
             created_at=now,
-            last_seen_at=now,
         )
-        resident_id = conn.execute(
-            select(RESIDENT.c.id).where(
-                RESIDENT.c.channel == address.channel, RESIDENT.c.user_id == address.user
-            )
-        ).scalar_one()
+        resident_id = conn.execute(_RESIDENT_ID, where).scalar_one()
         insert_ignore(
             conn,
             CONVERSATION,
             resident_id=resident_id,
-            version=0,
-            updated_at=now,
             data="{}",
             offered="[]",
             prompt="[]",
+            version=0,
+            updated_at=now,
         )
-        row = _locked_row(conn, address)
+        row = _locked_row(conn, where)
         assert row is not None
-    resident = ResidentView(
-        id=row.id,
-        address=address,
-        language=row.language,
-        consent_version=row.consent_version,
-        commune_code=row.commune_code,
-        pushes_enabled=row.pushes_enabled,
-        created_at=row.created_at,
-    )
-    state = FlowState(row.flow, row.step, row.data, row.offered, row.prompt, row.version)
-    return resident, state
+    rid, language, consent, commune, pushes, created, *conversation = row
+    resident = ResidentView(rid, address, language, consent, commune, bool(pushes), created)
+    return resident, FlowState(*conversation)
 
 
 def _save(conn: Connection, resident_id: int, state: FlowState, now: datetime) -> None:
-    saved = conn.execute(
-        update(CONVERSATION)
-        .where(
-            CONVERSATION.c.resident_id == resident_id,
-            CONVERSATION.c.version == state.version,
-        )
-        .values(
-            flow=state.flow,
-            step=state.step,
-            data=state.data,
-            offered=state.offered,
-            prompt=state.prompt,
-            version=state.version + 1,
-            updated_at=now,
-        )
-    )
-    if saved.rowcount != 1:
+    values = {
+        "_rid": resident_id,
+        "_version": state.version,
+        "flow": state.flow,
+        "step": state.step,
+        "data": state.data,
+        "offered": state.offered,
+        "prompt": state.prompt,
+        "version": state.version + 1,
+        "updated_at": now,
+    }
+    if _SAVE.run(conn, values) != 1:
         # Only possible if something bypassed the row lock: refuse rather than overwrite.
         raise RuntimeError(f"conversation of resident {resident_id} changed underneath")
-    conn.execute(update(RESIDENT).where(RESIDENT.c.id == resident_id).values(last_seen_at=now))
 
 
 def _update_resident(conn: Connection, resident_id: int, values: dict[str, Any]) -> None:
-    conn.execute(update(RESIDENT).where(RESIDENT.c.id == resident_id).values(**values))
+    conn.execute(_CHANGE_RESIDENT, {"_rid": resident_id, **values})
 
 
 class SqlUnit:

@@ -45,7 +45,6 @@ async def add_resident(db: Database, clock: Clock, user: str, language: str | No
                 language=language,
                 pushes_enabled=True,
                 created_at=clock(),
-                last_seen_at=clock(),
             )
             return conn.execute(RESIDENT.select().where(RESIDENT.c.user_id == user)).one().id
 

@@ -42,7 +42,6 @@ def upgrade() -> None:
         sa.Column("commune_code", sa.String(length=16), nullable=True),
         sa.Column("pushes_enabled", sa.Boolean(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("last_seen_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_resident")),
         sa.UniqueConstraint("channel", "user_id", name=op.f("uq_resident_channel")),
     )

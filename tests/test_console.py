@@ -1,0 +1,61 @@
+"""The terminal channel: typed lines become messages, replies and pushes become text."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.dispatcher import Dispatcher
+from bot.i18n import translator
+from conversations.kit import Choice, Location, MediaKind, Outgoing
+from conversations.text import _
+from handlers.console import CommandError, ConsoleOutbox, to_inbound, to_text
+from storage.database import Database
+from storage.deliveries import DeliveryQueue
+from tests.conftest import Clock
+from tests.resident import FakeResident
+
+
+def test_lines_become_messages(tmp_path: Path) -> None:
+    photo = tmp_path / "road.jpg"
+    photo.write_bytes(b"\xff\xd8\xff" + b"0" * 100)
+    assert to_inbound("/location 33.57, -7.59", "amina", 1).location == Location(33.57, -7.59)
+    media = to_inbound(f"/photo {photo}", "amina", 2).media[0]
+    assert (media.kind, media.content_type, media.size) == (MediaKind.PHOTO, "image/jpeg", 103)
+    assert to_inbound("/voice note.ogg", "amina", 3).media[0].kind is MediaKind.VOICE
+    first, second = to_inbound("salam", "amina", 4), to_inbound("salam", "amina", 5)
+    assert first.text == "salam" and first.message_id != second.message_id
+
+
+@pytest.mark.parametrize("line", ["/location", "/location north south", "/photo"])
+def test_malformed_commands_are_explained(line: str) -> None:
+    with pytest.raises(CommandError, match="usage"):
+        to_inbound(line, "amina", 1)
+
+
+def test_options_are_numbered_and_a_pin_is_hinted() -> None:
+    out = Outgoing("Choose:", (Choice("a", "Alpha"), Choice("b", "Beta")), ask_location=True)
+    assert to_text(out) == "Choose:\n\n1. Alpha\n2. Beta\n📍 /location LAT LON"
+
+
+@pytest.mark.parametrize("typed", ["2", "٢", "۲", "2.", " 2 "])
+async def test_a_number_in_any_digit_script_picks_the_option(
+    resident: FakeResident, typed: str
+) -> None:
+    await resident.say("salam")
+    await resident.say(typed)
+    assert resident.option_ids == ["agree", "decline"]
+    assert "Acceptez-vous" in resident.text  # the second language is French
+
+
+async def test_pushes_print_in_the_terminal(
+    resident: FakeResident, sqlite_db: Database, clock: Clock
+) -> None:
+    await resident.say("salam")
+    printed: list[str] = []
+    queue = DeliveryQueue(sqlite_db)
+    await queue.enqueue("hello", 1, _("Notifications are on again.").to_json(), clock())
+    dispatcher = Dispatcher(queue, {"console": ConsoleOutbox(printed.append)}, translator, clock)
+    assert await dispatcher.run_once() == 1
+    assert printed == ["🔔 [amina] " + _("Notifications are on again.").render(translator("ar"))]
