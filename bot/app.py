@@ -8,9 +8,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from sqlalchemy.exc import DBAPIError
+
 from bot.dispatcher import Dispatcher
 from bot.i18n import translator
-from bot.settings import Settings
+from bot.settings import Settings, SettingsError
 from conversations.engine import Engine
 from conversations.flow import Flow
 from conversations.language import ChangeLanguage
@@ -38,6 +40,24 @@ class App:
         await self.db.close()
 
 
+async def open_database(settings: Settings, upgrade: bool) -> Database:
+    """Connect, and upgrade the schema or check it is current; one clear line when it fails."""
+    db = Database(settings.database_url)
+    try:
+        if upgrade:
+            await db.upgrade()
+        elif not await db.is_current():
+            raise NotUpgraded("DATABASE_URL: the schema is not up to date; run `hayna db upgrade`")
+    except (OSError, DBAPIError) as error:
+        await db.close()
+        reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+        raise SettingsError("DATABASE_URL", f"cannot use the database ({reason})") from None
+    except NotUpgraded:
+        await db.close()
+        raise
+    return db
+
+
 def build_engine(
     db: Database, gazetteer: Gazetteer, clock: Callable[[], datetime] = lambda: datetime.now(UTC)
 ) -> Engine:
@@ -55,12 +75,7 @@ async def create_app(
     logging.basicConfig(
         level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s"
     )
-    db = Database(settings.database_url)
-    if db.sqlite:
-        await db.upgrade()
-    elif not await db.is_current():
-        await db.close()
-        raise NotUpgraded("DATABASE_URL: the schema is not up to date; run `hayna db upgrade`")
+    db = await open_database(settings, upgrade=settings.database_url.sqlite)
     engine = build_engine(db, Gazetteer.load(), clock)
     dispatcher = Dispatcher(DeliveryQueue(db), outboxes, translator, clock)
     return App(settings, db, engine, dispatcher)

@@ -9,11 +9,10 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from bot.app import App, NotUpgraded, create_app
+from bot.app import App, NotUpgraded, create_app, open_database
 from bot.chat import converse, interactive
 from bot.settings import Settings, SettingsError
 from handlers.console import ConsoleOutbox
-from storage.database import Database
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -45,12 +44,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 async def _run(args: argparse.Namespace) -> int:
     if args.command == "db":
-        settings = Settings.from_env(local=True)
-        db = Database(settings.database_url)
-        try:
-            await db.upgrade()
-        finally:
-            await db.close()
+        db = await open_database(Settings.from_env(local=True), upgrade=True)
+        await db.close()
         print("database is up to date")
         return 0
     settings = Settings.from_env(local=args.command == "chat")

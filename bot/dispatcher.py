@@ -24,6 +24,8 @@ log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 8
 BASE_DELAY = timedelta(seconds=5)
 MAX_DELAY = timedelta(hours=1)
+# Do not start a send this close to the end of the claim's lease.
+LEASE_MARGIN = timedelta(seconds=15)
 
 
 class Dispatcher:
@@ -39,9 +41,9 @@ class Dispatcher:
         self.translator = translator
         self.clock = clock
 
-    async def run_once(self, batch: int = 50) -> int:
-        """Send what is due now; returns how many deliveries were attempted."""
-        due = await self.queue.claim(self.clock(), batch)
+    async def run_once(self, batch: int = 20) -> int:
+        """Send what is due now; returns how many deliveries were claimed."""
+        due = await self.queue.claim(self.clock(), self.outboxes.keys(), batch)
         for delivery in due:
             await self._send(delivery)
         return len(due)
@@ -59,32 +61,40 @@ class Dispatcher:
                     await asyncio.wait_for(stop.wait(), idle)
 
     async def _send(self, delivery: Due) -> None:
-        outbox = self.outboxes.get(delivery.channel)
-        if outbox is None:
-            # Not a failure of the resident's: another process may serve that channel.
-            await self.queue.retry(delivery.id, "no outbox for channel", self._later(delivery))
+        if not delivery.pushes_enabled:
+            await self.queue.give_up(delivery, Status.OPTED_OUT, "the resident said stop")
             return
+        if self.clock() >= delivery.lease_until - LEASE_MARGIN:
+            # A slow batch: the row is about to come due for others; sending now could double it.
+            return
+        outbox = self.outboxes[delivery.channel]
         locale = delivery.language or DEFAULT
-        body = from_json(delivery.body).render(self.translator(locale))
         address = Address(delivery.channel, delivery.user_id)
+        try:
+            body = from_json(delivery.body).render(self.translator(locale))
+        except Exception as error:
+            # Retrying cannot mend a body that does not render: record it and move on.
+            log.exception("delivery %s cannot be rendered", delivery.id)
+            await self.queue.give_up(delivery, Status.FAILED, f"unrenderable: {error!r}")
+            return
         try:
             await outbox.send(address, Outgoing(body, locale=locale))
         except Unreachable as error:
-            await self.queue.give_up(delivery.id, Status.UNREACHABLE, str(error))
+            await self.queue.give_up(delivery, Status.UNREACHABLE, str(error))
         except TransientFailure as error:
             await self._retry(delivery, str(error), error.retry_after)
         except Exception as error:
             log.exception("delivery %s failed", delivery.id)
             await self._retry(delivery, f"{type(error).__name__}: {error}", None)
         else:
-            await self.queue.sent(delivery.id, self.clock())
+            await self.queue.sent(delivery, self.clock())
 
     async def _retry(self, delivery: Due, error: str, retry_after: float | None) -> None:
         if delivery.attempts >= MAX_ATTEMPTS:
-            await self.queue.give_up(delivery.id, Status.FAILED, error)
+            await self.queue.give_up(delivery, Status.FAILED, error)
             return
         at = self.clock() + timedelta(seconds=retry_after) if retry_after else self._later(delivery)
-        await self.queue.retry(delivery.id, error, at)
+        await self.queue.retry(delivery, error, at)
 
     def _later(self, delivery: Due) -> datetime:
         delay: timedelta = min(BASE_DELAY * 2 ** max(delivery.attempts - 1, 0), MAX_DELAY)

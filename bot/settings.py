@@ -71,10 +71,15 @@ def _secret(raw: str | None, local: bool) -> str:
 
 def _local_secret(path: Path) -> str:
     if path.exists():
-        return path.read_text(encoding="utf-8").strip()
+        key = path.read_text(encoding="utf-8").strip()
+        if len(key) < MIN_KEY_LENGTH:
+            raise SettingsError("HAYNA_SECRET_KEY", f"{path} holds no usable key; delete it")
+        return key
     key = secrets.token_urlsafe(48)
-    path.write_text(key + "\n", encoding="utf-8")
-    path.chmod(0o600)
+    # Created readable by the owner only, from the first byte.
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+        handle.write(key + "\n")
     return key
 
 

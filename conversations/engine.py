@@ -73,9 +73,12 @@ class Engine:
     async def handle(self, msg: Inbound) -> list[Outgoing]:
         """Answer one message; a message seen before gets no answer and changes nothing."""
         msg = replace(msg, text=clean(msg.text), display_name=clean(msg.display_name, 80))
+        locale = supported(msg.language_hint) or DEFAULT
         try:
             async with self.store.unit(msg.address) as unit:
                 state = await unit.open(msg.message_id)
+                if state is not None:
+                    locale = self._locale(unit.resident, msg)  # for an apology, should one be due
                 if state is None:
                     log.info(
                         "duplicate message %s from %s dropped", msg.message_id, msg.address.channel
@@ -90,7 +93,6 @@ class Engine:
         except Exception:
             # The transaction rolled back, so a platform retry will be processed afresh.
             log.exception("message %s from %s failed", msg.message_id, msg.address.channel)
-            locale = supported(msg.language_hint) or DEFAULT
             return self._render(_Said((Reply(SOMETHING_WRONG),)), locale)
 
     async def _step(self, unit: Unit, state: FlowState, msg: Inbound) -> tuple[_Said, FlowState]:
@@ -164,17 +166,16 @@ class Engine:
     ) -> tuple[_Said, FlowState]:
         """Apply a turn, following hand-overs until a flow waits for the resident."""
         replies = before + turn.replies
-        for _hop in range(MAX_HANDOVERS):
-            following = turn.next_flow or (MENU if turn.step is None else None)
-            if following is None:
-                break
+        hops = 0
+        while (following := turn.next_flow or (MENU if turn.step is None else None)) is not None:
+            hops += 1
+            if hops > MAX_HANDOVERS:
+                raise RuntimeError(f"flows keep handing over (last: {flow.name})")
             if following not in self.flows:
                 raise LookupError(f"flow {flow.name} hands over to unknown flow {following!r}")
             flow = self.flows[following]
             turn = await flow.start(self._context(unit, msg))
             replies += turn.replies
-        else:
-            raise RuntimeError(f"flows keep handing over (last: {flow.name})")
         state = FlowState(flow=flow.name, step=str(turn.step), data=flow.dump(turn.data))
         return _Said(replies), state
 
@@ -237,7 +238,8 @@ def _resolve_option(msg: Inbound, offered: Sequence[Choice]) -> Inbound:
     if not offered or not msg.text:
         return msg
     typed = to_ascii_digits(msg.text).strip().rstrip(".)-").strip()
-    if typed.isdigit() and 1 <= int(typed) <= len(offered):
+    # isascii: "²" and "①" are digits to isdigit() but not to int().
+    if typed.isascii() and typed.isdigit() and 1 <= int(typed) <= len(offered):
         return replace(msg, option=offered[int(typed) - 1].id)
     folded = fold(msg.text)
     if not folded:

@@ -15,7 +15,7 @@ from conversations.text import Renderable, _, lines, ngettext, pgettext
 
 # Bump when the notice below changes in substance: residents will be asked again.
 PRIVACY_VERSION = "2026-11"
-MAX_CANDIDATES = 6
+MAX_CANDIDATES = 8
 # Longer than any commune's name with its province: answered without searching.
 MAX_NAME = 80
 
@@ -115,7 +115,8 @@ class Onboarding(Flow[Step, Answers]):
             return self._offer(data, [place], found)
         query = msg.text.strip()
         if not query:
-            return Turn((Reply(NOT_AN_OPTION), ASK_COMMUNE), Step.COMMUNE, data)
+            no_name = _("I need the name of your commune: please type it, or share your location.")
+            return Turn((Reply(no_name), ASK_COMMUNE), Step.COMMUNE, data)
         if len(query) > MAX_NAME:
             too_long = _("That is too long for a commune's name. Please type just the name.")
             return Turn((Reply(too_long), ASK_COMMUNE), Step.COMMUNE, data)

@@ -37,12 +37,15 @@ def to_inbound(line: str, user: str, sequence: int) -> Inbound:
             ) from None
         return Inbound(address, message_id, location=Location(lat, lon))
     if command in ("/photo", "/voice"):
-        path = Path(rest.strip()).expanduser()
         if not rest.strip():
             raise CommandError(f"usage: {command} PATH")
+        try:
+            path = Path(rest.strip()).expanduser()
+            size = path.stat().st_size if path.is_file() else None
+        except (OSError, RuntimeError) as error:  # RuntimeError: "~nobody/x" has no home
+            raise CommandError(f"{command}: cannot read {rest.strip()!r} ({error})") from None
         kind = MediaKind.PHOTO if command == "/photo" else MediaKind.VOICE
         content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        size = path.stat().st_size if path.is_file() else None
         return Inbound(address, message_id, media=(Media(kind, str(path), content_type, size),))
     return Inbound(address, message_id, text=line.rstrip("\n"))
 

@@ -2,12 +2,15 @@
 
 A claim is a lease: a process that dies mid-send leaves the row to come due again, so nothing is
 lost; the unique key means nothing is queued twice. Rows are claimed with SKIP LOCKED on
-PostgreSQL so several processes share the work without waiting on each other.
+PostgreSQL so several processes share the work without waiting on each other, and every outcome
+is written only by the claim that still owns the row (same attempt, still sending), so a process
+whose lease ran out cannot overwrite the work of the one that took over.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -28,18 +31,22 @@ class Status(StrEnum):
     SENT = "sent"
     FAILED = "failed"
     UNREACHABLE = "unreachable"
+    # The resident said "stop": the push is dropped, not delayed until they say "start".
+    OPTED_OUT = "opted_out"
 
 
 @dataclass(frozen=True, slots=True)
 class Due:
-    """A claimed delivery, with what the dispatcher needs to render and address it."""
+    """A claimed delivery, with what the dispatcher needs to render, address and record it."""
 
     id: int
     channel: str
     user_id: str
     language: str | None
+    pushes_enabled: bool
     body: Any
     attempts: int
+    lease_until: datetime
 
 
 def enqueue(conn: Connection, key: str, resident_id: int, body: Any, now: datetime) -> bool:
@@ -57,25 +64,29 @@ def enqueue(conn: Connection, key: str, resident_id: int, body: Any, now: dateti
     )
 
 
-def _claim(conn: Connection, now: datetime, limit: int) -> list[Due]:
+def _claim(conn: Connection, now: datetime, limit: int, channels: Collection[str]) -> list[Due]:
     due = (
         select(DELIVERY.c.id)
+        .join(RESIDENT, RESIDENT.c.id == DELIVERY.c.resident_id)
         .where(
             DELIVERY.c.status.in_((Status.PENDING, Status.SENDING)),
             DELIVERY.c.next_attempt_at <= now,
+            # A process claims only what it can send: the rest waits for the process that can.
+            RESIDENT.c.channel.in_(list(channels)),
         )
         .order_by(DELIVERY.c.next_attempt_at, DELIVERY.c.id)
         .limit(limit)
-        .with_for_update(skip_locked=True)
+        .with_for_update(of=DELIVERY, skip_locked=True)
     )
     ids = list(conn.execute(due).scalars())
     if not ids:
         return []
+    lease_until = now + LEASE
     conn.execute(
         update(DELIVERY)
         .where(DELIVERY.c.id.in_(ids))
         .values(
-            status=Status.SENDING, next_attempt_at=now + LEASE, attempts=DELIVERY.c.attempts + 1
+            status=Status.SENDING, next_attempt_at=lease_until, attempts=DELIVERY.c.attempts + 1
         )
     )
     rows = conn.execute(
@@ -84,6 +95,7 @@ def _claim(conn: Connection, now: datetime, limit: int) -> list[Due]:
             RESIDENT.c.channel,
             RESIDENT.c.user_id,
             RESIDENT.c.language,
+            RESIDENT.c.pushes_enabled,
             DELIVERY.c.body,
             DELIVERY.c.attempts,
         )
@@ -92,12 +104,31 @@ def _claim(conn: Connection, now: datetime, limit: int) -> list[Due]:
         .order_by(DELIVERY.c.id)
     )
     return [
-        Due(r.id, r.channel, r.user_id, r.language, json.loads(r.body), r.attempts) for r in rows
+        Due(
+            r.id,
+            r.channel,
+            r.user_id,
+            r.language,
+            r.pushes_enabled,
+            json.loads(r.body),
+            r.attempts,
+            lease_until,
+        )
+        for r in rows
     ]
 
 
-def _finish(conn: Connection, delivery_id: int, values: dict[str, Any]) -> None:
-    conn.execute(update(DELIVERY).where(DELIVERY.c.id == delivery_id).values(**values))
+def _finish(conn: Connection, due: Due, values: dict[str, Any]) -> bool:
+    owned = conn.execute(
+        update(DELIVERY)
+        .where(
+            DELIVERY.c.id == due.id,
+            DELIVERY.c.status == Status.SENDING,
+            DELIVERY.c.attempts == due.attempts,
+        )
+        .values(**values)
+    )
+    return owned.rowcount == 1
 
 
 def _counts(conn: Connection) -> dict[str, int]:
@@ -115,24 +146,25 @@ class DeliveryQueue:
         async with self.db.transaction() as tx:
             return await tx.run(enqueue, key, resident_id, body, now)
 
-    async def claim(self, now: datetime, limit: int = 50) -> list[Due]:
+    async def claim(self, now: datetime, channels: Collection[str], limit: int = 20) -> list[Due]:
         async with self.db.transaction() as tx:
-            return await tx.run(_claim, now, limit)
+            return await tx.run(_claim, now, limit, channels)
 
-    async def sent(self, delivery_id: int, now: datetime) -> None:
-        await self._finish(delivery_id, {"status": Status.SENT, "sent_at": now, "last_error": None})
+    async def sent(self, due: Due, now: datetime) -> bool:
+        return await self._finish(due, {"status": Status.SENT, "sent_at": now, "last_error": None})
 
-    async def retry(self, delivery_id: int, error: str, at: datetime) -> None:
+    async def retry(self, due: Due, error: str, at: datetime) -> bool:
         values = {"status": Status.PENDING, "next_attempt_at": at, "last_error": error[:500]}
-        await self._finish(delivery_id, values)
+        return await self._finish(due, values)
 
-    async def give_up(self, delivery_id: int, status: Status, error: str) -> None:
-        await self._finish(delivery_id, {"status": status, "last_error": error[:500]})
+    async def give_up(self, due: Due, status: Status, error: str) -> bool:
+        return await self._finish(due, {"status": status, "last_error": error[:500]})
 
     async def counts(self) -> dict[str, int]:
         async with self.db.transaction() as tx:
             return await tx.run(_counts)
 
-    async def _finish(self, delivery_id: int, values: dict[str, Any]) -> None:
+    async def _finish(self, due: Due, values: dict[str, Any]) -> bool:
+        """Record an outcome; False when the claim had expired and another process took over."""
         async with self.db.transaction() as tx:
-            await tx.run(_finish, delivery_id, values)
+            return await tx.run(_finish, due, values)

@@ -166,7 +166,7 @@ class Gazetteer:
 
     def at(self, lat: float, lon: float) -> Commune | None:
         """The commune under a GPS pin; None at sea, abroad, or in one of the source's gaps."""
-        if not (math.isfinite(lat) and math.isfinite(lon)):
+        if not (-90.0 <= lat <= 90.0 and -180.0 <= lon <= 180.0):  # also false for NaN
             return None
         for i in self._grid.get(_cell(lon, lat), ()):
             s = self._shapes[i]

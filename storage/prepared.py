@@ -72,6 +72,10 @@ class Prepared:
             compiled = self.statement.compile(dialect=dialect, column_keys=columns)
             assert isinstance(compiled, SQLCompiler) and compiled.positiontup is not None
             names = tuple(compiled.positiontup)
+            missing = set(names) - set(self.keys)
+            if missing:
+                # SQLAlchemy would fill Python-side defaults here; this path does not, so say so.
+                raise ValueError(f"values missing for {sorted(missing)}: give every column")
             binds = tuple(
                 compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect)
                 for name in names

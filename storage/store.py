@@ -57,7 +57,9 @@ _LOCKED_ROW = Prepared(
     select(*_COLUMNS)
     .join(CONVERSATION, CONVERSATION.c.resident_id == RESIDENT.c.id)
     .where(*_BY_ADDRESS)
-    .with_for_update(of=CONVERSATION),
+    # Both rows: on PostgreSQL a waiter then re-reads both, not a stale resident beside a fresh
+    # conversation.
+    .with_for_update(of=(CONVERSATION, RESIDENT)),
     ("_channel", "_user"),
 )
 _RESIDENT_ID = select(RESIDENT.c.id).where(*_BY_ADDRESS)

@@ -59,3 +59,20 @@ async def test_pushes_print_in_the_terminal(
     dispatcher = Dispatcher(queue, {"console": ConsoleOutbox(printed.append)}, translator, clock)
     assert await dispatcher.run_once() == 1
     assert printed == ["🔔 [amina] " + _("Notifications are on again.").render(translator("ar"))]
+
+
+@pytest.mark.parametrize("line", ["/photo ~nosuchuser/x.jpg", "/photo /" + "x" * 5000])
+def test_unreadable_paths_are_explained(line: str) -> None:
+    with pytest.raises(CommandError, match="cannot read"):
+        to_inbound(line, "amina", 1)
+
+
+@pytest.mark.parametrize("pin", ["1e308 1e308", "999 999", "nan nan", "90 180"])
+async def test_impossible_pins_are_answered(resident: FakeResident, pin: str) -> None:
+    await resident.say("salam")
+    await resident.tap("fr")
+    await resident.tap("agree")
+    lat, lon = (float(part) for part in pin.split())
+    await resident.share_location(lat, lon)
+    assert resident.last[-1].ask_location
+    assert "commune" in resident.texts[0]

@@ -121,9 +121,9 @@ async def test_a_crash_mid_send_leaves_the_push_to_come_due_again(
     amina = await add_resident(db, clock, "amina", "ar")
     queue = DeliveryQueue(db)
     await queue.enqueue("k", amina, NEWS.to_json(), clock())
-    claimed = await queue.claim(clock())  # a process claims it, then dies before recording
+    claimed = await queue.claim(clock(), ["console"])  # a process claims it, then dies
     assert len(claimed) == 1
-    assert await queue.claim(clock()) == [], "leased: no other process takes it meanwhile"
+    assert await queue.claim(clock(), ["console"]) == [], "leased: nobody else takes it meanwhile"
     clock.advance(seconds=LEASE.total_seconds() + 1)
     outbox = RecordingOutbox()
     assert await dispatcher(db, outbox, clock).run_once() == 1
@@ -146,3 +146,67 @@ async def test_two_dispatchers_never_send_the_same_push_twice(db: Database, cloc
         await second.queue.db.close()
     users = [address.user for address, _ in outbox.sent]
     assert sorted(users) == sorted(f"r{i}" for i in range(30))
+
+
+async def test_a_late_claim_cannot_overwrite_the_one_that_took_over(
+    db: Database, clock: Clock
+) -> None:
+    amina = await add_resident(db, clock, "amina", "ar")
+    queue = DeliveryQueue(db)
+    await queue.enqueue("k", amina, NEWS.to_json(), clock())
+    (stale,) = await queue.claim(clock(), ["console"])
+    clock.advance(seconds=LEASE.total_seconds() + 1)
+    (fresh,) = await queue.claim(clock(), ["console"])
+    assert await queue.sent(fresh, clock())
+    assert not await queue.retry(stale, "late", clock()), "the expired claim owns nothing"
+    assert await queue.counts() == {"sent": 1}
+
+
+async def test_a_batch_too_slow_for_its_lease_stops_sending(db: Database, clock: Clock) -> None:
+    for user in ("a", "b"):
+        await DeliveryQueue(db).enqueue(
+            "k", await add_resident(db, clock, user, "fr"), NEWS.to_json(), clock()
+        )
+
+    class SlowOutbox(RecordingOutbox):
+        async def send(self, address: Address, message: Outgoing) -> None:
+            await super().send(address, message)
+            clock.advance(seconds=LEASE.total_seconds())  # the first send eats the whole lease
+
+    outbox = SlowOutbox()
+    assert await dispatcher(db, outbox, clock).run_once() == 2
+    assert len(outbox.sent) == 1, "the second row is left to come due again, not sent late"
+    assert await dispatcher(db, outbox, clock).run_once() == 1
+    assert len(outbox.sent) == 2
+
+
+async def test_only_channels_with_an_outbox_are_claimed(db: Database, clock: Clock) -> None:
+    amina = await add_resident(db, clock, "amina", "ar")
+    queue = DeliveryQueue(db)
+    await queue.enqueue("k", amina, NEWS.to_json(), clock())
+    assert await queue.claim(clock(), ["telegram"]) == []
+    assert len(await queue.claim(clock(), ["console"])) == 1
+
+
+async def test_a_resident_who_said_stop_gets_nothing(db: Database, clock: Clock) -> None:
+    amina = await add_resident(db, clock, "amina", "ar")
+    async with db.transaction() as tx:
+        await tx.run(lambda conn: conn.execute(RESIDENT.update().values(pushes_enabled=False)))
+    queue = DeliveryQueue(db)
+    await queue.enqueue("k", amina, NEWS.to_json(), clock())
+    outbox = RecordingOutbox()
+    assert await dispatcher(db, outbox, clock).run_once() == 1
+    assert outbox.sent == []
+    assert await queue.counts() == {"opted_out": 1}
+
+
+async def test_an_unrenderable_push_is_failed_and_does_not_block_the_rest(
+    db: Database, clock: Clock
+) -> None:
+    queue = DeliveryQueue(db)
+    await queue.enqueue("bad", await add_resident(db, clock, "a", "fr"), {"t": "nonsense"}, clock())
+    await queue.enqueue("good", await add_resident(db, clock, "b", "fr"), NEWS.to_json(), clock())
+    outbox = RecordingOutbox()
+    assert await dispatcher(db, outbox, clock).run_once() == 2
+    assert [address.user for address, _ in outbox.sent] == ["b"]
+    assert await queue.counts() == {"failed": 1, "sent": 1}

@@ -10,11 +10,12 @@ from sqlalchemy import select
 from bot.app import build_engine
 from bot.i18n import translator
 from conversations.menu import HOME, ITEMS
-from conversations.onboarding import DECLINED
+from conversations.onboarding import DECLINED, WELCOME
 from conversations.phrases import EMPTY, HELP, NOT_AN_OPTION, SOMETHING_WRONG, STOPPED
 from conversations.text import Renderable
 from storage.database import Database
 from storage.models import CONVERSATION, RESIDENT
+from storage.store import SqlServices
 from tests.conftest import Clock
 from tests.resident import FakeResident
 
@@ -208,3 +209,66 @@ async def test_a_restart_resumes_the_resident_at_the_same_step(
         assert resumed.last[-1].ask_location, "consent given, the commune is asked next"
     finally:
         await again.close()
+
+
+@pytest.mark.parametrize("typed", ["²", "①", "0", "-1", "99", "١٢"])
+async def test_odd_numbers_are_not_options_and_do_not_crash(
+    resident: FakeResident, typed: str
+) -> None:
+    await onboard(resident, "fr")
+    await resident.say(typed)
+    assert resident.texts[0] == render(NOT_AN_OPTION, "fr")
+    assert resident.option_ids == MENU_IDS
+
+
+async def test_an_apology_is_in_the_residents_language(
+    resident: FakeResident, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await resident.say("salam")
+    await resident.tap("fr")
+    await resident.tap("agree")
+
+    def broken(*_args: object) -> None:
+        raise RuntimeError("the gazetteer fell over")
+
+    monkeypatch.setattr(resident.engine.store.gazetteer, "search", broken)
+    await resident.say("Agadir")
+    assert resident.texts == [render(SOMETHING_WRONG, "fr")]
+    monkeypatch.undo()
+    await resident.say("Agadir")  # nothing was saved by the failed message: the step is the same
+    assert any("Agadir" in label for _, label in resident.options)
+
+
+async def test_a_photo_where_a_commune_is_asked_gets_told_what_is_needed(
+    resident: FakeResident,
+) -> None:
+    await resident.say("salam")
+    await resident.tap("en")
+    await resident.tap("agree")
+    await resident.send_photo()
+    assert "name of your commune" in resident.texts[0]
+    assert resident.last[-1].ask_location
+
+
+async def test_quick_messages_during_onboarding_see_each_others_effects(
+    db: Database, gazetteer, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    resident = FakeResident(build_engine(db, gazetteer, clock))
+    await resident.say("salut")
+    await resident.tap("fr")
+    await resident.tap("agree")
+    await resident.say("Agadir")
+    commune = SqlServices.commune
+
+    async def slow_commune(self: SqlServices, code: str) -> object:
+        await asyncio.sleep(0.3)  # the first message holds the resident's lock a while
+        return await commune(self, code)
+
+    monkeypatch.setattr(SqlServices, "commune", slow_commune)
+    choose = asyncio.create_task(resident.say("1"))
+    await asyncio.sleep(0.1)
+    second = asyncio.create_task(resident.say("aide"))  # waits for the lock, then must see all
+    first, second = await choose, await second
+    # The second message sees the commune the first one chose, not a resident from before it.
+    welcome = render(WELCOME, "fr")
+    assert all(welcome not in out.text for out in [*first, *second])
