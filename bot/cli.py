@@ -4,15 +4,21 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import signal
 import sys
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.app import App, NotUpgraded, create_app, open_database
 from bot.chat import converse, interactive
 from bot.settings import Settings, SettingsError
 from handlers.console import ConsoleOutbox
+from storage.inbox import forget_old_messages
+
+# How often `hayna dispatch` forgets the ids of old messages.
+HOUSEKEEPING_SECONDS = 3600
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -78,8 +84,18 @@ async def _dispatch(app: App) -> int:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
+    housekeeping = asyncio.create_task(_forget_old_messages(app, stop))
+    _write("hayna: sending queued notifications; stop with Ctrl-C or SIGTERM")
     await app.dispatcher.run(stop)
+    await housekeeping
     return 0
+
+
+async def _forget_old_messages(app: App, stop: asyncio.Event) -> None:
+    while not stop.is_set():
+        await forget_old_messages(app.db, datetime.now(UTC))
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), HOUSEKEEPING_SECONDS)
 
 
 def _write(text: str) -> None:

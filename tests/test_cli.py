@@ -108,3 +108,16 @@ def test_db_upgrade(tmp_path: Path) -> None:
     result = hayna(tmp_path, "db", "upgrade")
     assert result.returncode == 0, result.stderr
     assert "up to date" in result.stdout
+
+
+def test_dispatch_runs_until_terminated(tmp_path: Path) -> None:
+    upgrade = hayna(tmp_path, "db", "upgrade")
+    assert upgrade.returncode == 0, upgrade.stderr
+    env = environment(tmp_path, HAYNA_SECRET_KEY="k" * 40)
+    dispatch = subprocess.Popen(
+        [*HAYNA, "dispatch"], cwd=tmp_path, env=env, stdout=subprocess.PIPE, text=True
+    )
+    assert dispatch.stdout is not None
+    assert "sending queued notifications" in dispatch.stdout.readline()
+    dispatch.send_signal(signal.SIGTERM)
+    assert dispatch.wait(timeout=15) == 0
