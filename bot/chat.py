@@ -23,14 +23,16 @@ async def interactive(app: App, user: str, write: Callable[[str], None]) -> None
     """Read lines from the keyboard until end of input or /quit."""
     write(f"Hayna — terminal chat as “{user}”. /location LAT LON, /photo PATH, /voice PATH, /quit")
     sequence = 0
+    # Typed at a keyboard the line is already on screen; piped in, it is echoed after a prompt.
+    typing = sys.stdin.isatty()
     while True:
         try:
-            line = await asyncio.to_thread(input, PROMPT)
+            line = await asyncio.to_thread(input, PROMPT if typing else "")
         except EOFError:
             return
         if line.strip() in BYE:
             return
-        await _exchange(app, user, line, sequence, write, echo=not sys.stdin.isatty())
+        await _exchange(app, user, line, sequence, write, echo=not typing)
         sequence += 1
 
 
