@@ -13,11 +13,13 @@ from sqlalchemy.exc import DBAPIError
 from bot.dispatcher import Dispatcher
 from bot.i18n import translator
 from bot.settings import Settings, SettingsError
+from conversations.activity import Activity
 from conversations.engine import Engine
 from conversations.flow import Flow
 from conversations.language import ChangeLanguage
 from conversations.menu import Menu
 from conversations.onboarding import Onboarding
+from conversations.report_need import ReportNeed
 from conversations.seams import Outbox
 from storage.database import Database
 from storage.deliveries import DeliveryQueue
@@ -62,7 +64,8 @@ def build_engine(
     db: Database, gazetteer: Gazetteer, clock: Callable[[], datetime] = lambda: datetime.now(UTC)
 ) -> Engine:
     """The engine with every flow, over the SQL store."""
-    flows: list[Flow[Any, Any]] = [Onboarding(), Menu(), ChangeLanguage()]
+    flows: list[Flow[Any, Any]] = [ReportNeed(), Activity(), ChangeLanguage(), Onboarding()]
+    flows.append(Menu(available=frozenset(flow.name for flow in flows)))
     return Engine(SqlStore(db, gazetteer, clock), flows, translator, clock)
 
 

@@ -1,4 +1,4 @@
-"""The `hayna` command: terminal chat, database upgrades, the dispatcher."""
+"""The `hayna` command: terminal chat, database upgrades, the dispatcher, organizers' reports."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bot import report_commands
 from bot.app import App, NotUpgraded, create_app, open_database
 from bot.chat import converse, interactive
 from bot.settings import Settings, SettingsError
@@ -34,6 +35,9 @@ def _parser() -> argparse.ArgumentParser:
     db = commands.add_parser("db", help="database schema")
     db.add_argument("action", choices=["upgrade"])
     commands.add_parser("dispatch", help="send queued notifications until interrupted")
+    report_commands.configure(
+        commands.add_parser("reports", help="list reported needs, change their status, export")
+    )
     return parser
 
 
@@ -54,6 +58,8 @@ async def _run(args: argparse.Namespace) -> int:
         await db.close()
         print("database is up to date")
         return 0
+    if args.command == "reports":
+        return await report_commands.run(args, Settings.from_env())
     settings = Settings.from_env(local=args.command == "chat")
     app = await create_app(settings, {"console": ConsoleOutbox(_write)})
     try:

@@ -38,6 +38,7 @@ log = logging.getLogger(__name__)
 ONBOARDING = "onboarding"
 MENU = "menu"
 LANGUAGE = "language"
+REPORT = "report_need"
 # A flow handing over to a flow handing over...: more than this is a bug, not a conversation.
 MAX_HANDOVERS = 4
 # A typed label must be at least this long to pick an option by its beginning.
@@ -143,6 +144,10 @@ class Engine:
                 return _Said(said, asked), state
             case Word.LANGUAGE:
                 return await self._start(unit, msg, LANGUAGE if onboarded else ONBOARDING, ())
+            case Word.REPORT:
+                if not onboarded:
+                    return _Said((Reply(FINISH_SETUP),), asked), state
+                return await self._start(unit, msg, REPORT if REPORT in self.flows else MENU, ())
             case Word.MENU | Word.CANCEL:
                 if not onboarded:
                     return _Said((Reply(FINISH_SETUP),), asked), state

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from conversations.kit import Address, Location, Outgoing, Place, Resident
+from conversations.report import Brief, Detail, Draft
 from conversations.text import Renderable
 
 
@@ -47,6 +48,22 @@ class Services(Protocol):
     async def commune(self, code: str) -> Place | None: ...
 
     async def push(self, key: str, resident_id: int, body: Renderable) -> bool: ...
+
+    async def file_report(self, draft: Draft) -> str:
+        """Store a confirmed report; returns its reference."""
+        ...
+
+    async def nearby_reports(self, draft: Draft) -> Sequence[Brief]:
+        """Open reports like this one, close by, that the resident could support instead."""
+        ...
+
+    async def support_report(self, ref: str) -> bool:
+        """Count the resident among the supporters; False when they already were."""
+        ...
+
+    async def my_reports(self, limit: int) -> Sequence[Brief]: ...
+
+    async def report_detail(self, ref: str) -> Detail | None: ...
 
 
 class Unit(Protocol):

@@ -18,6 +18,7 @@ class Word(StrEnum):
     LANGUAGE = "language"
     STOP = "stop"
     START = "start"
+    REPORT = "report"
 
 
 _SPELLINGS: dict[Word, tuple[str, ...]] = {
@@ -121,6 +122,22 @@ _SPELLINGS: dict[Word, tuple[str, ...]] = {
         "hbes",
         "ⴱⴷⴷ",
         "ⵃⴱⵙ",
+    ),
+    Word.REPORT: (
+        "report",
+        "/report",
+        "report a need",
+        "signaler",
+        "signalement",
+        "signaler un besoin",
+        "بلاغ",
+        "تبليغ",
+        "شكاية",
+        "شكاية جديدة",
+        "chkaya",
+        "chekaya",
+        "bla3",
+        "ⴰⵅⵚⵚⴰⵚ",
     ),
     Word.START: (
         "start",

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from conversations.kit import Address, Inbound, Location, Media, MediaKind, Outgoing
+from handlers.filetype import HEAD, sniff
 from handlers.numbered import numbered
 
 CHANNEL = "console"
@@ -41,11 +42,16 @@ def to_inbound(line: str, user: str, sequence: int) -> Inbound:
             raise CommandError(f"usage: {command} PATH")
         try:
             path = Path(rest.strip()).expanduser()
-            size = path.stat().st_size if path.is_file() else None
+            with path.open("rb") as handle:
+                head = handle.read(HEAD)
+            size = path.stat().st_size
         except (OSError, RuntimeError) as error:  # RuntimeError: "~nobody/x" has no home
             raise CommandError(f"{command}: cannot read {rest.strip()!r} ({error})") from None
         kind = MediaKind.PHOTO if command == "/photo" else MediaKind.VOICE
-        content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        # What the bytes say, as a platform would report it; the file name is only a fallback.
+        content_type = (
+            sniff(head) or mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        )
         return Inbound(address, message_id, media=(Media(kind, str(path), content_type, size),))
     return Inbound(address, message_id, text=line.rstrip("\n"))
 

@@ -9,6 +9,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -133,3 +134,82 @@ RESIDENT = table(Resident)
 CONVERSATION = table(Conversation)
 INBOX = table(InboxEntry)
 DELIVERY = table(Delivery)
+
+
+class Report(Base):
+    """A need reported by a resident; ``ref`` is what everyone quotes (R-2026-000123)."""
+
+    __tablename__ = "report"
+    __table_args__ = (
+        UniqueConstraint("ref"),
+        Index("ix_report_nearby", "commune_code", "category", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    ref: Mapped[str | None] = mapped_column(String(24))
+    # Kept when the reporter erases their data: the need stays, anonymous.
+    resident_id: Mapped[int | None] = mapped_column(
+        Id, ForeignKey("resident.id", ondelete="SET NULL")
+    )
+    commune_code: Mapped[str] = mapped_column(String(16))
+    category: Mapped[str] = mapped_column(String(24))
+    other_label: Mapped[str | None] = mapped_column(String(80))
+    place: Mapped[str | None] = mapped_column(String(200))
+    place_key: Mapped[str | None] = mapped_column(String(200))
+    lat: Mapped[float | None] = mapped_column(Float)
+    lon: Mapped[float | None] = mapped_column(Float)
+    description: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16))
+    duplicate_of: Mapped[int | None] = mapped_column(Id, ForeignKey("report.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class ReportMedia(Base):
+    """A photo or voice note of a report, as the platform's reference, type and size."""
+
+    __tablename__ = "report_media"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    report_id: Mapped[int] = mapped_column(
+        Id, ForeignKey("report.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(16))
+    ref: Mapped[str] = mapped_column(Text)
+    content_type: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int | None] = mapped_column(Integer)
+
+
+class ReportSupport(Base):
+    """A resident who said "me too": counted once, and told of every change."""
+
+    __tablename__ = "report_support"
+
+    report_id: Mapped[int] = mapped_column(
+        Id, ForeignKey("report.id", ondelete="CASCADE"), primary_key=True
+    )
+    resident_id: Mapped[int] = mapped_column(
+        Id, ForeignKey("resident.id", ondelete="CASCADE"), primary_key=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class ReportEvent(Base):
+    """One step of a report's history: the status it took, who set it, when and why."""
+
+    __tablename__ = "report_event"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    report_id: Mapped[int] = mapped_column(
+        Id, ForeignKey("report.id", ondelete="CASCADE"), index=True
+    )
+    status: Mapped[str] = mapped_column(String(16))
+    note: Mapped[str | None] = mapped_column(Text)
+    actor: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+REPORT = table(Report)
+REPORT_MEDIA = table(ReportMedia)
+REPORT_SUPPORT = table(ReportSupport)
+REPORT_EVENT = table(ReportEvent)

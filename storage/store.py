@@ -16,8 +16,10 @@ from sqlalchemy import Connection, bindparam, select, update
 
 from conversations.kit import Address, Location, Place
 from conversations.kit import Resident as ResidentView
+from conversations.report import Brief, Detail, Draft
 from conversations.seams import FlowState
 from conversations.text import Renderable
+from storage import reports
 from storage.database import Database, Tx
 from storage.deliveries import enqueue
 from storage.dialect import insert_ignore
@@ -207,6 +209,25 @@ class SqlServices:
 
     async def push(self, key: str, resident_id: int, body: Renderable) -> bool:
         return await self.unit.tx.run(enqueue, key, resident_id, body.to_json(), self.unit.clock())
+
+    async def file_report(self, draft: Draft) -> str:
+        return await self.unit.tx.run(reports.file, self._me, draft, self.unit.clock())
+
+    async def nearby_reports(self, draft: Draft) -> Sequence[Brief]:
+        return await self.unit.tx.run(reports.nearby, self._me, draft, self.unit.clock())
+
+    async def support_report(self, ref: str) -> bool:
+        return await self.unit.tx.run(reports.support, ref, self._me, self.unit.clock())
+
+    async def my_reports(self, limit: int) -> Sequence[Brief]:
+        return await self.unit.tx.run(reports.mine, self._me, limit)
+
+    async def report_detail(self, ref: str) -> Detail | None:
+        return await self.unit.tx.run(reports.detail, ref)
+
+    @property
+    def _me(self) -> int:
+        return self.unit.resident.id
 
 
 class SqlStore:

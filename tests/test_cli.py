@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
 from pathlib import Path
+
+import pytest
 
 from bot.i18n import translator
 from conversations.menu import HOME
@@ -121,3 +125,24 @@ def test_dispatch_runs_until_terminated(tmp_path: Path) -> None:
     assert "sending queued notifications" in dispatch.stdout.readline()
     dispatch.send_signal(signal.SIGTERM)
     assert dispatch.wait(timeout=15) == 0
+
+
+@pytest.mark.parametrize(
+    ("script", "category", "described"),
+    [("report_ar.txt", "lighting", "المصباح العمومي"), ("report_fr.txt", "roads", "Un grand trou")],
+)
+def test_script_report_ends_with_a_reference(
+    tmp_path: Path, script: str, category: str, described: str
+) -> None:
+    result = hayna(tmp_path, "chat", "--script", str(SCRIPTS / script))
+    assert result.returncode == 0, result.stderr
+    ref = re.search(r"R-\d{4}-\d{6}", result.stdout)
+    assert ref, result.stdout[-2000:]
+    with sqlite3.connect(tmp_path / "hayna.db") as conn:
+        row = conn.execute(
+            "SELECT category, commune_code, place, lat, description FROM report WHERE ref = ?",
+            (ref.group(),),
+        ).fetchone()
+    assert row[0] == category and row[1]
+    assert row[2] or row[3], "a place: typed or pinned"
+    assert row[4].startswith(described)

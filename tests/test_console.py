@@ -23,14 +23,21 @@ def test_lines_become_messages(tmp_path: Path) -> None:
     assert to_inbound("/location 33.57, -7.59", "amina", 1).location == Location(33.57, -7.59)
     media = to_inbound(f"/photo {photo}", "amina", 2).media[0]
     assert (media.kind, media.content_type, media.size) == (MediaKind.PHOTO, "image/jpeg", 103)
-    assert to_inbound("/voice note.ogg", "amina", 3).media[0].kind is MediaKind.VOICE
+    voice = tmp_path / "note.ogg"
+    voice.write_bytes(b"OggS" + b"0" * 50)
+    assert to_inbound(f"/voice {voice}", "amina", 3).media[0].content_type == "audio/ogg"
+    disguised = tmp_path / "cv.jpg"
+    disguised.write_bytes(b"%PDF-1.4 a document")
+    assert to_inbound(f"/photo {disguised}", "amina", 4).media[0].content_type == "application/pdf"
     first, second = to_inbound("salam", "amina", 4), to_inbound("salam", "amina", 5)
     assert first.text == "salam" and first.message_id != second.message_id
 
 
-@pytest.mark.parametrize("line", ["/location", "/location north south", "/photo"])
+@pytest.mark.parametrize(
+    "line", ["/location", "/location north south", "/photo", "/photo /no/such/file.jpg"]
+)
 def test_malformed_commands_are_explained(line: str) -> None:
-    with pytest.raises(CommandError, match="usage"):
+    with pytest.raises(CommandError, match=r"usage|cannot read"):
         to_inbound(line, "amina", 1)
 
 

@@ -1,0 +1,193 @@
+"""`hayna reports ...`: organizers list reported needs, change their status and export them.
+
+What is refused (an unknown report, a rejection without its reason, an ambiguous commune) is
+said on standard error, starting "hayna: ", with exit code 2, like a bad setting.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bot.app import open_database
+from bot.exports import located, to_csv, to_geojson, to_open311
+from bot.i18n import TIMEZONE
+from bot.settings import Settings
+from conversations.report import Category, Status
+from storage.gazetteer import Gazetteer, key
+from storage.reports import ReportBook, ReportError, Row
+
+EXPORTS: dict[str, Callable[[Sequence[Row], Gazetteer], str]] = {
+    "csv": to_csv,
+    "geojson": to_geojson,
+    "open311": to_open311,
+}
+PLACE_WIDTH = 40
+CANDIDATES = 10
+
+
+class Refused(Exception):
+    """A request the command cannot carry out; str() says why, for the organizer."""
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    """Add `list`, `set-status` and `export` to the `hayna reports` parser."""
+    actions = parser.add_subparsers(dest="action", required=True)
+    listing = actions.add_parser("list", help="reports as a table, newest first")
+    _filters(listing)
+    change = actions.add_parser("set-status", help="change a report's status, notify followers")
+    change.add_argument("ref", metavar="REF", help="the report, such as R-2026-000123")
+    change.add_argument(
+        "status", choices=[s.value for s in Status], metavar="STATUS", help=_choices(Status)
+    )
+    change.add_argument("--note", default="", help="why, shown to followers (required to reject)")
+    change.add_argument(
+        "--of", dest="kept", default="", metavar="REF", help="for duplicate: the report kept"
+    )
+    change.add_argument("--by", dest="actor", help="who decided (default: your user name)")
+    export = actions.add_parser("export", help="reports as CSV, GeoJSON or Open311 JSON")
+    export.add_argument("--format", required=True, choices=EXPORTS)
+    export.add_argument(
+        "--output", type=Path, metavar="FILE", help="write to FILE (default: standard output)"
+    )
+    _filters(export)
+
+
+def _filters(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--commune", metavar="CODE_OR_NAME", help="a commune code or name")
+    parser.add_argument(
+        "--status", choices=[s.value for s in Status], metavar="S", help=_choices(Status)
+    )
+    parser.add_argument(
+        "--category", choices=[c.value for c in Category], metavar="C", help=_choices(Category)
+    )
+
+
+def _choices(values: type[Status] | type[Category]) -> str:
+    return "one of: " + ", ".join(value.value for value in values)
+
+
+async def run(args: argparse.Namespace, settings: Settings) -> int:
+    """Carry out one `hayna reports` action; 0 when done, 2 when refused."""
+    # An embedded database is upgraded on the spot, as `create_app` does; a server one
+    # must already be current.
+    db = await open_database(settings, upgrade=settings.database_url.sqlite)
+    book = ReportBook(db)
+    try:
+        if args.action == "set-status":
+            await _set_status(book, args)
+        else:
+            gazetteer = Gazetteer.load()
+            rows = await book.rows(
+                _commune(gazetteer, args.commune) if args.commune else None,
+                Status(args.status) if args.status else None,
+                Category(args.category) if args.category else None,
+            )
+            if args.action == "list":
+                _table(rows, gazetteer)
+            else:
+                _export(rows, gazetteer, args)
+    except (Refused, ReportError) as error:
+        print(f"hayna: {error}", file=sys.stderr)
+        return 2
+    finally:
+        await db.close()
+    return 0
+
+
+def _commune(gazetteer: Gazetteer, given: str) -> str:
+    """The code of the commune meant by a code or a name; refused when none or several fit."""
+    text = given.strip()
+    if gazetteer.get(text) is not None:
+        return text
+    found = gazetteer.search(text, limit=CANDIDATES)
+    # "Agadir" also finds Agadir Melloul: a commune named exactly so is the one meant.
+    exact = [c for c in found if key(text) in (key(c.name_fr), key(c.name_ar))]
+    chosen = exact or found
+    if not chosen:
+        raise Refused(f"no commune is named {text!r}")
+    if len(chosen) > 1:
+        listed = "\n".join(
+            f"  {c.code}  {c.name_fr} ({c.name_ar}), {c.province_fr}" for c in chosen
+        )
+        more = "\n  …" if len(chosen) == CANDIDATES else ""
+        raise Refused(f"{text!r} names several communes; give one of these codes:\n{listed}{more}")
+    # Said on standard error, so an export on standard output stays clean.
+    print(f"commune: {chosen[0].code} {chosen[0].name_fr}", file=sys.stderr)
+    return chosen[0].code
+
+
+def _table(rows: list[Row], gazetteer: Gazetteer) -> None:
+    if not rows:
+        print("no reports match")
+        return
+    header = ("REF", "DATE", "COMMUNE", "CATEGORY", "STATUS", "SUPPORTERS", "PLACE")
+    lines = [header] + [
+        (
+            row.ref,
+            row.created_at.astimezone(TIMEZONE).date().isoformat(),
+            commune.name_fr if (commune := gazetteer.get(row.commune_code)) else row.commune_code,
+            row.category.value,
+            row.status.value,
+            str(row.supporters),
+            _shortened(" ".join(row.place.split()), PLACE_WIDTH),
+        )
+        for row in rows
+    ]
+    widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
+    for line in lines:
+        print(
+            "  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)).rstrip()
+        )
+    print(f"{len(rows)} reports")
+
+
+def _shortened(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+async def _set_status(book: ReportBook, args: argparse.Namespace) -> None:
+    ref, status = args.ref.strip().upper(), Status(args.status)
+    if args.kept and status is not Status.DUPLICATE:
+        raise Refused("--of goes with the status duplicate only")
+    before = await book.detail(ref)
+    if before is None:
+        raise Refused(f"no report {ref}")
+    actor = args.actor or _user()
+    kept = args.kept.strip().upper()
+    followers = await book.set_status(
+        ref, status, args.note.strip(), actor, datetime.now(UTC), kept
+    )
+    if followers is None:
+        print(f"{ref} is already {status}")
+        return
+    became = f"{status} of {kept}" if status is Status.DUPLICATE else str(status)
+    print(f"{ref}: {before.brief.status} → {became} (by {actor})")
+    print(f"followers to notify: {followers} (`hayna dispatch` sends the notifications)")
+
+
+def _user() -> str:
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):  # no user name in the environment nor in /etc/passwd
+        return "organizer"
+
+
+def _export(rows: list[Row], gazetteer: Gazetteer, args: argparse.Namespace) -> None:
+    data = EXPORTS[args.format](rows, gazetteer).encode("utf-8")
+    if args.output is None:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+    else:
+        try:
+            args.output.write_bytes(data)
+        except OSError as error:
+            raise Refused(f"--output: {error.strerror}: {args.output}") from None
+        print(f"{len(rows)} reports written to {args.output}")
+    if args.format == "geojson" and (unplaced := sum(not located(row) for row in rows)):
+        print(f"{unplaced} reports without a pin are not in the GeoJSON", file=sys.stderr)

@@ -1,0 +1,94 @@
+"""My activity: what the resident has done with Hayna. Today: their reports and their history."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import assert_never
+
+from conversations.flow import Flow
+from conversations.kit import Context, Inbound, Option, Reply, Turn, pick
+from conversations.phrases import NOT_AN_OPTION
+from conversations.report import STATUS_LABELS, Detail
+from conversations.report_summary import brief_line
+from conversations.text import Renderable, _, lines, ngettext, pgettext
+
+LISTED = 10
+
+REPORTS = Option("reports", pgettext("activity", "My reports"))
+BACK = Option("back", pgettext("activity", "Back to the menu"))
+HOME = Reply(_("My activity: what would you like to see?"), (REPORTS, BACK))
+
+
+class Step(StrEnum):
+    HOME = "home"
+    REPORTS = "reports"
+
+
+@dataclass(frozen=True, slots=True)
+class Answers:
+    refs: tuple[str, ...] = ()
+
+
+def _detail(detail: Detail) -> Renderable:
+    history = [
+        _("• {date}: {status}", date=event.at, status=STATUS_LABELS[event.status])
+        if not event.note
+        else _(
+            "• {date}: {status} ({note})",
+            date=event.at,
+            status=STATUS_LABELS[event.status],
+            note=event.note,
+        )
+        for event in detail.history
+    ]
+    parts: list[Renderable] = [brief_line(detail.brief)]
+    if detail.brief.place:
+        parts.append(_("Where: {place}", place=detail.brief.place))
+    if detail.description:
+        parts.append(_("What: “{text}”", text=detail.description))
+    if detail.duplicate_of:
+        parts.append(_("Followed as {ref}.", ref=detail.duplicate_of))
+    parts.append(ngettext("{n} supporter", "{n} supporters", detail.brief.supporters))
+    parts.append(_("History:"))
+    return lines(*parts, *history)
+
+
+class Activity(Flow[Step, Answers]):
+    name = "activity"
+    steps = Step
+    answers = Answers
+
+    async def start(self, ctx: Context) -> Turn[Step, Answers]:
+        return Turn((HOME,), Step.HOME, Answers())
+
+    async def handle(
+        self, ctx: Context, step: Step, data: Answers, msg: Inbound
+    ) -> Turn[Step, Answers]:
+        match step:
+            case Step.HOME:
+                chosen = pick(msg, (REPORTS, BACK))
+                if chosen is REPORTS:
+                    return await self._list(ctx, ())
+                if chosen is BACK:
+                    return Turn((), None, data)
+                return Turn((Reply(NOT_AN_OPTION), HOME), step, data)
+            case Step.REPORTS:
+                if msg.option == BACK.id:
+                    return Turn((), None, data)
+                if msg.option in data.refs:
+                    detail = await ctx.services.report_detail(msg.option)
+                    shown = (Reply(_detail(detail)),) if detail else ()
+                    return await self._list(ctx, shown)
+                return await self._list(ctx, (Reply(NOT_AN_OPTION),))
+            case _:
+                assert_never(step)
+
+    async def _list(self, ctx: Context, before: tuple[Reply, ...]) -> Turn[Step, Answers]:
+        briefs = await ctx.services.my_reports(LISTED)
+        if not briefs:
+            empty = _("You have no reports yet. Choose Report a need in the menu to make one.")
+            return Turn((*before, Reply(empty)), None, Answers())
+        options = tuple(Option(brief.ref, brief_line(brief)) for brief in briefs)
+        question = Reply(_("Your reports: choose one to see its details."), (*options, BACK))
+        return Turn((*before, question), Step.REPORTS, Answers(tuple(b.ref for b in briefs)))

@@ -1,0 +1,298 @@
+"""Report a need: category, place, description or voice note, photos, similar reports, summary.
+
+Before the summary, open reports like this one nearby are offered for support instead, so the
+commune hears of one pothole once, with its number of supporters, not ten times.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import assert_never
+
+from conversations.flow import Flow
+from conversations.kit import Context, Inbound, Media, MediaKind, Option, Reply, Turn, pick
+from conversations.phrases import CANCELLED, NOT_AN_OPTION
+from conversations.report import CATEGORIES, Category
+from conversations.report_answers import Answers, Step, draft_of
+from conversations.report_summary import similar_reply, summary
+from conversations.text import Renderable, _, ngettext, pgettext
+
+MAX_OTHER = 60
+MAX_PLACE = 200
+MAX_DESCRIPTION = 1_000
+MAX_PHOTOS = 3
+MAX_PHOTO_BYTES = 10 * 1024 * 1024
+PHOTO_TYPES = frozenset({"image/jpeg", "image/png", "image/webp"})
+
+ASK_CATEGORY = Reply(_("What do you want to report?"), CATEGORIES)
+ASK_OTHER = Reply(_("In a few words, what kind of need is it? (at most 60 characters)"))
+ASK_PLACE = Reply(
+    _("Where is it? Share the location, or type the neighbourhood or street."), ask_location=True
+)
+ASK_DESCRIPTION = Reply(
+    _("Describe the need in a few sentences (at most 1,000 characters), or send a voice note.")
+)
+DONE = Option("done", pgettext("photos", "Done"))
+SKIP = Option("skip", pgettext("photos", "No photo"))
+SWITCH = Option("switch", pgettext("switch", "Yes, report it there"))
+STAY = Option("stay", pgettext("switch", "No, type the place"))
+CONFIRM = Option("confirm", pgettext("summary", "Confirm"))
+CHANGE = Option("change", pgettext("summary", "Change something"))
+CANCEL = Option("cancel", pgettext("summary", "Cancel"))
+DIFFERENT = Option("different", pgettext("similar", "Mine is different"))
+FIELDS = (
+    Option(Step.CATEGORY, pgettext("field", "The category")),
+    Option(Step.PLACE, pgettext("field", "The place")),
+    Option(Step.DESCRIPTION, pgettext("field", "The description")),
+    Option(Step.PHOTOS, pgettext("field", "The photos")),
+)
+PHOTO_REFUSED = _(
+    "Only photos in JPEG, PNG or WebP, of at most 10 MB, can be added. This file was not added."
+)
+
+
+def _ask_photos(data: Answers) -> Reply:
+    if not data.photos:
+        return Reply(_("You can add up to 3 photos: send them now, or choose No photo."), (SKIP,))
+    count = ngettext(
+        "{n} photo received. Send another, or choose Done.",
+        "{n} photos received. Send another, or choose Done.",
+        len(data.photos),
+    )
+    return Reply(count, (DONE,))
+
+
+class ReportNeed(Flow[Step, Answers]):
+    name = "report_need"
+    steps = Step
+    answers = Answers
+
+    async def start(self, ctx: Context) -> Turn[Step, Answers]:
+        return Turn(
+            (ASK_CATEGORY,), Step.CATEGORY, Answers(commune=ctx.resident.commune_code or "")
+        )
+
+    async def handle(
+        self, ctx: Context, step: Step, data: Answers, msg: Inbound
+    ) -> Turn[Step, Answers]:
+        match step:
+            case Step.CATEGORY:
+                chosen = pick(msg, CATEGORIES)
+                if chosen is None:
+                    return self._again(step, data, NOT_AN_OPTION)
+                data = replace(data, category=chosen.id)
+                if chosen.id == Category.OTHER:
+                    return Turn((ASK_OTHER,), Step.OTHER_LABEL, data)
+                return await self._after(ctx, step, replace(data, other_label=""))
+            case Step.OTHER_LABEL:
+                label = msg.text.strip()
+                if not label or len(label) > MAX_OTHER:
+                    return self._again(step, data, _("Please answer in at most 60 characters."))
+                return await self._after(ctx, step, replace(data, other_label=label))
+            case Step.PLACE:
+                return await self._place(ctx, data, msg)
+            case Step.SWITCH_COMMUNE:
+                answer = pick(msg, (SWITCH, STAY))
+                if answer is SWITCH:
+                    return await self._after(
+                        ctx, Step.PLACE, replace(data, commune=data.pin_commune)
+                    )
+                if answer is STAY:
+                    cleared = replace(data, lat=None, lon=None, pin_commune="")
+                    return Turn((ASK_PLACE,), Step.PLACE, cleared)
+                return Turn((Reply(NOT_AN_OPTION), await self._switch(ctx, data)), step, data)
+            case Step.DESCRIPTION:
+                return await self._description(ctx, data, msg)
+            case Step.PHOTOS:
+                return await self._photos(ctx, data, msg)
+            case Step.SIMILAR:
+                return await self._similar(ctx, data, msg)
+            case Step.SUMMARY:
+                answer = pick(msg, (CONFIRM, CHANGE, CANCEL))
+                if answer is CONFIRM:
+                    ref = await ctx.services.file_report(draft_of(data))
+                    done = _(
+                        "Thank you! Your report is registered under the reference {ref}. The "
+                        "association will review it, and you will get a message here each time "
+                        "its status changes. You can follow it in My activity.",
+                        ref=ref,
+                    )
+                    return Turn((Reply(done),), None, data)
+                if answer is CHANGE:
+                    return Turn(
+                        (Reply(_("What do you want to change?"), FIELDS),), Step.CHANGE, data
+                    )
+                if answer is CANCEL:
+                    return Turn((Reply(CANCELLED),), None, data)
+                return Turn((Reply(NOT_AN_OPTION), await self._summary(ctx, data)), step, data)
+            case Step.CHANGE:
+                field = pick(msg, FIELDS)
+                if field is None:
+                    return Turn(
+                        (Reply(NOT_AN_OPTION), Reply(_("What do you want to change?"), FIELDS)),
+                        step,
+                        data,
+                    )
+                target = Step(field.id)
+                # Changing the photos means sending them again: the old ones are let go.
+                photos = () if target is Step.PHOTOS else data.photos
+                editing = replace(data, editing=True, photos=photos)
+                return Turn((self._question(target, editing),), target, editing)
+            case _:
+                assert_never(step)
+
+    def _question(self, step: Step, data: Answers) -> Reply:
+        questions = {
+            Step.CATEGORY: ASK_CATEGORY,
+            Step.OTHER_LABEL: ASK_OTHER,
+            Step.PLACE: ASK_PLACE,
+            Step.DESCRIPTION: ASK_DESCRIPTION,
+            Step.PHOTOS: _ask_photos(data),
+        }
+        return questions[step]
+
+    def _again(self, step: Step, data: Answers, hint: Renderable) -> Turn[Step, Answers]:
+        return Turn((Reply(hint), self._question(step, data)), step, data)
+
+    async def _after(self, ctx: Context, done: Step, data: Answers) -> Turn[Step, Answers]:
+        """The next question, or the summary again when the resident was changing one answer."""
+        if data.editing or done is Step.PHOTOS:
+            return await self._similar_or_summary(ctx, replace(data, editing=False))
+        following = {
+            Step.CATEGORY: Step.PLACE,
+            Step.OTHER_LABEL: Step.PLACE,
+            Step.PLACE: Step.DESCRIPTION,
+            Step.DESCRIPTION: Step.PHOTOS,
+        }[done]
+        return Turn((self._question(following, data),), following, data)
+
+    async def _place(self, ctx: Context, data: Answers, msg: Inbound) -> Turn[Step, Answers]:
+        if msg.location is not None:
+            place = await ctx.services.commune_at(msg.location)
+            if place is None:
+                return self._again(
+                    Step.PLACE,
+                    data,
+                    _("This location is not inside any Moroccan commune (at sea, perhaps?)."),
+                )
+            pinned = replace(data, place="", lat=msg.location.lat, lon=msg.location.lon)
+            if place.code == ctx.resident.commune_code:
+                return await self._after(ctx, Step.PLACE, replace(pinned, commune=place.code))
+            pinned = replace(pinned, pin_commune=place.code)
+            return Turn((await self._switch(ctx, pinned),), Step.SWITCH_COMMUNE, pinned)
+        place_text = msg.text.strip()
+        if len(place_text) < 2 or len(place_text) > MAX_PLACE:
+            return self._again(
+                Step.PLACE,
+                data,
+                _(
+                    "Please type the neighbourhood or street (at most 200 characters), or share "
+                    "the location."
+                ),
+            )
+        typed = replace(
+            data,
+            place=place_text,
+            lat=None,
+            lon=None,
+            pin_commune="",
+            commune=ctx.resident.commune_code or data.commune,
+        )
+        return await self._after(ctx, Step.PLACE, typed)
+
+    async def _switch(self, ctx: Context, data: Answers) -> Reply:
+        there = await ctx.services.commune(data.pin_commune)
+        home = await ctx.services.commune(ctx.resident.commune_code or "")
+        question = _(
+            "This location is in {there}, not in your commune ({home}). Report this need there?",
+            there=there.label() if there else data.pin_commune,
+            home=home.label() if home else "",
+        )
+        return Reply(question, (SWITCH, STAY))
+
+    async def _description(self, ctx: Context, data: Answers, msg: Inbound) -> Turn[Step, Answers]:
+        voice = next((m for m in msg.media if m.kind is MediaKind.VOICE), None)
+        if voice is not None:
+            described = replace(
+                data, description="", voice=(voice.ref, voice.content_type, voice.size)
+            )
+            return await self._after(ctx, Step.DESCRIPTION, described)
+        text = msg.text.strip()
+        if len(text) > MAX_DESCRIPTION:
+            return self._again(
+                Step.DESCRIPTION,
+                data,
+                _(
+                    "That is {length} characters; a description can have at most 1,000. Please "
+                    "shorten it.",
+                    length=len(text),
+                ),
+            )
+        if not text:
+            return self._again(
+                Step.DESCRIPTION,
+                data,
+                _("Please describe the need in words or in a voice note; photos come next."),
+            )
+        return await self._after(ctx, Step.DESCRIPTION, replace(data, description=text, voice=None))
+
+    async def _photos(self, ctx: Context, data: Answers, msg: Inbound) -> Turn[Step, Answers]:
+        if msg.option in (DONE.id, SKIP.id):
+            return await self._after(ctx, Step.PHOTOS, data)
+        if not msg.media:
+            return self._again(Step.PHOTOS, data, NOT_AN_OPTION)
+        photos = list(data.photos)
+        refused = False
+        for media in msg.media:
+            if not _acceptable_photo(media) or len(photos) >= MAX_PHOTOS:
+                refused = True
+                continue
+            photos.append((media.ref, media.content_type, media.size))
+        data = replace(data, photos=tuple(photos))
+        if len(photos) >= MAX_PHOTOS:
+            turn = await self._after(ctx, Step.PHOTOS, data)
+            return replace(
+                turn, replies=((Reply(PHOTO_REFUSED),) if refused else ()) + turn.replies
+            )
+        if refused:
+            return self._again(Step.PHOTOS, data, PHOTO_REFUSED)
+        return Turn((_ask_photos(data),), Step.PHOTOS, data)
+
+    async def _similar_or_summary(self, ctx: Context, data: Answers) -> Turn[Step, Answers]:
+        if not data.similar_seen:
+            similar = await ctx.services.nearby_reports(draft_of(data))
+            data = replace(data, similar_seen=True, similar=tuple(b.ref for b in similar))
+            if similar:
+                return Turn((similar_reply(similar, DIFFERENT),), Step.SIMILAR, data)
+        return Turn((await self._summary(ctx, data),), Step.SUMMARY, data)
+
+    async def _similar(self, ctx: Context, data: Answers, msg: Inbound) -> Turn[Step, Answers]:
+        if msg.option == DIFFERENT.id:
+            return Turn((await self._summary(ctx, data),), Step.SUMMARY, data)
+        ref = (msg.option or "").removeprefix("support:")
+        if ref not in data.similar:
+            similar = await ctx.services.nearby_reports(draft_of(data))
+            if not similar:  # closed meanwhile: nothing left to support
+                return Turn((await self._summary(ctx, data),), Step.SUMMARY, data)
+            data = replace(data, similar=tuple(brief.ref for brief in similar))
+            asked = similar_reply(similar, DIFFERENT)
+            return Turn((Reply(NOT_AN_OPTION), asked), Step.SIMILAR, data)
+        if await ctx.services.support_report(ref):
+            thanks = _(
+                "Thank you: your support for {ref} is counted. You will get a message each time "
+                "its status changes.",
+                ref=ref,
+            )
+        else:
+            thanks = _("You already support {ref}; it is counted once.", ref=ref)
+        return Turn((Reply(thanks),), None, data)
+
+    async def _summary(self, ctx: Context, data: Answers) -> Reply:
+        commune = await ctx.services.commune(data.commune)
+        return Reply(summary(data, commune), (CONFIRM, CHANGE, CANCEL))
+
+
+def _acceptable_photo(media: Media) -> bool:
+    # The content type is what the adapter checked with the platform, not what a file name says.
+    small = media.size is None or media.size <= MAX_PHOTO_BYTES
+    return media.kind is MediaKind.PHOTO and media.content_type in PHOTO_TYPES and small

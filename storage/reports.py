@@ -1,0 +1,377 @@
+"""Reported needs in SQL: filing, nearby duplicates, support, history and status changes.
+
+A status change writes the history row, the report and one delivery per follower (reporter and
+supporters) in one transaction; the delivery key is the history row, so a follower hears of a
+change once, however often the outbox is retried, and setting the same status again is no change.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import ColumnElement, Connection, Insert, func, insert, or_, select, update
+
+from conversations.folding import fold
+from conversations.kit import Media, MediaKind
+from conversations.report import (
+    CLOSED,
+    Brief,
+    Category,
+    Detail,
+    Draft,
+    Event,
+    Status,
+    status_notice,
+)
+from storage.database import Database
+from storage.deliveries import enqueue
+from storage.dialect import insert_ignore
+from storage.models import REPORT, REPORT_EVENT, REPORT_MEDIA, REPORT_SUPPORT
+
+NEARBY_METRES = 300
+NEARBY_DAYS = 90
+NEARBY_MAX = 3
+# About 300 m in latitude; longitude is widened by the cosine of the latitude.
+_DEGREES = NEARBY_METRES / 111_000
+_LOCAL = ZoneInfo("Africa/Casablanca")
+
+
+class ReportError(ValueError):
+    """A change that cannot be made; str() says why, for the organizer."""
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """A report as organizers and exports see it."""
+
+    ref: str
+    status: Status
+    category: Category
+    other_label: str
+    commune_code: str
+    place: str
+    lat: float | None
+    lon: float | None
+    description: str
+    created_at: datetime
+    updated_at: datetime
+    supporters: int
+    note: str
+    media: tuple[Media, ...]
+
+
+def place_key(place: str) -> str:
+    """What two typed neighbourhoods are compared by: "Hay Mohammadi" = "hay mohammadi"."""
+    return fold(place)
+
+
+def _supporters() -> Any:
+    return (
+        select(func.count())
+        .where(REPORT_SUPPORT.c.report_id == REPORT.c.id)
+        .correlate(REPORT)
+        .scalar_subquery()
+    )
+
+
+_BRIEF = (
+    REPORT.c.ref,
+    REPORT.c.category,
+    REPORT.c.other_label,
+    REPORT.c.place,
+    REPORT.c.status,
+    REPORT.c.created_at,
+    REPORT.c.updated_at,
+)
+
+
+def _brief(row: Any) -> Brief:
+    return Brief(
+        row.ref,
+        Category(row.category),
+        row.other_label or "",
+        row.place or "",
+        Status(row.status),
+        row.created_at,
+        row.updated_at,
+        row.supporters,
+    )
+
+
+def file(conn: Connection, resident_id: int, draft: Draft, now: datetime) -> str:
+    """Store a confirmed report with its media and first history row; return its reference."""
+    report_id = _inserted(
+        conn,
+        insert(REPORT).values(
+            resident_id=resident_id,
+            commune_code=draft.commune_code,
+            category=draft.category,
+            other_label=draft.other_label or None,
+            place=draft.place or None,
+            place_key=place_key(draft.place) or None,
+            lat=draft.lat,
+            lon=draft.lon,
+            description=draft.description or None,
+            status=Status.RECEIVED,
+            created_at=now,
+            updated_at=now,
+        ),
+    )
+    ref = f"R-{now.astimezone(_LOCAL).year}-{report_id:06d}"
+    conn.execute(update(REPORT).where(REPORT.c.id == report_id).values(ref=ref))
+    for media in draft.media:
+        conn.execute(
+            insert(REPORT_MEDIA).values(
+                report_id=report_id,
+                kind=media.kind,
+                ref=media.ref,
+                content_type=media.content_type,
+                size=media.size,
+            )
+        )
+    conn.execute(
+        insert(REPORT_EVENT).values(
+            report_id=report_id, status=Status.RECEIVED, note=None, actor="resident", created_at=now
+        )
+    )
+    return ref
+
+
+def _inserted(conn: Connection, statement: Insert) -> int:
+    # The new row's id: lastrowid on SQLite (no RETURNING needed), RETURNING on PostgreSQL.
+    key = conn.execute(statement).inserted_primary_key
+    assert key is not None
+    return int(key[0])
+
+
+def nearby(conn: Connection, resident_id: int, draft: Draft, now: datetime) -> list[Brief]:
+    """Open reports of the draft's category within 300 m of its pin, or at the same typed place,
+    from the last 90 days, nearest first; none of the resident's own."""
+    key = place_key(draft.place)
+    near: list[ColumnElement[bool]] = []
+    if draft.lat is not None and draft.lon is not None:
+        widen = _DEGREES / max(math.cos(math.radians(draft.lat)), 0.1)
+        near.append(
+            REPORT.c.lat.between(draft.lat - _DEGREES, draft.lat + _DEGREES)
+            & REPORT.c.lon.between(draft.lon - widen, draft.lon + widen)
+        )
+    if key:
+        near.append(REPORT.c.place_key == key)
+    if not near:
+        return []
+    rows = conn.execute(
+        select(*_BRIEF, REPORT.c.lat, REPORT.c.lon, _supporters().label("supporters")).where(
+            REPORT.c.commune_code == draft.commune_code,
+            REPORT.c.category == draft.category,
+            REPORT.c.status.not_in([status.value for status in CLOSED]),
+            REPORT.c.created_at >= now - timedelta(days=NEARBY_DAYS),
+            or_(REPORT.c.resident_id.is_(None), REPORT.c.resident_id != resident_id),
+            or_(*near),
+        )
+    ).all()
+    scored = []
+    for row in rows:
+        metres = _metres(draft.lat, draft.lon, row.lat, row.lon)
+        if metres <= NEARBY_METRES or (key and row.place and place_key(row.place) == key):
+            scored.append((metres, row.created_at, row))
+    scored.sort(key=lambda item: (item[0], item[1]))
+    return [_brief(row) for _, _, row in scored[:NEARBY_MAX]]
+
+
+def _metres(
+    lat1: float | None, lon1: float | None, lat2: float | None, lon2: float | None
+) -> float:
+    if lat1 is None or lon1 is None or lat2 is None or lon2 is None:
+        return math.inf
+    # Haversine: exact enough at 300 m, and no GIS extension needed on SQLite.
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    a = (
+        math.sin((p2 - p1) / 2) ** 2
+        + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    )
+    return 2 * 6_371_000 * math.asin(math.sqrt(a))
+
+
+def support(conn: Connection, ref: str, resident_id: int, now: datetime) -> bool:
+    """Count the resident once among the report's supporters; False when they already were."""
+    report_id = conn.execute(select(REPORT.c.id).where(REPORT.c.ref == ref)).scalar_one_or_none()
+    if report_id is None:
+        raise ReportError(f"no report {ref}")
+    return insert_ignore(
+        conn, REPORT_SUPPORT, report_id=report_id, resident_id=resident_id, created_at=now
+    )
+
+
+def mine(conn: Connection, resident_id: int, limit: int) -> list[Brief]:
+    """The reports a resident made or supports, the most recently changed first."""
+    supported = select(REPORT_SUPPORT.c.report_id).where(
+        REPORT_SUPPORT.c.resident_id == resident_id
+    )
+    rows = conn.execute(
+        select(*_BRIEF, _supporters().label("supporters"))
+        .where(or_(REPORT.c.resident_id == resident_id, REPORT.c.id.in_(supported)))
+        .order_by(REPORT.c.updated_at.desc(), REPORT.c.id.desc())
+        .limit(limit)
+    ).all()
+    return [_brief(row) for row in rows]
+
+
+def detail(conn: Connection, ref: str) -> Detail | None:
+    row = conn.execute(
+        select(
+            *_BRIEF,
+            REPORT.c.id,
+            REPORT.c.description,
+            REPORT.c.duplicate_of,
+            _supporters().label("supporters"),
+        ).where(REPORT.c.ref == ref)
+    ).first()
+    if row is None:
+        return None
+    kept = ""
+    if row.duplicate_of is not None:
+        kept = conn.execute(
+            select(REPORT.c.ref).where(REPORT.c.id == row.duplicate_of)
+        ).scalar_one()
+    history = tuple(
+        Event(Status(event.status), event.note or "", event.created_at)
+        for event in conn.execute(
+            select(REPORT_EVENT)
+            .where(REPORT_EVENT.c.report_id == row.id)
+            .order_by(REPORT_EVENT.c.id)
+        )
+    )
+    return Detail(_brief(row), row.description or "", _media(conn, row.id), kept, history)
+
+
+def _media(conn: Connection, report_id: int) -> tuple[Media, ...]:
+    rows = conn.execute(
+        select(REPORT_MEDIA)
+        .where(REPORT_MEDIA.c.report_id == report_id)
+        .order_by(REPORT_MEDIA.c.id)
+    )
+    return tuple(Media(MediaKind(m.kind), m.ref, m.content_type, m.size) for m in rows)
+
+
+def set_status(
+    conn: Connection,
+    ref: str,
+    status: Status,
+    note: str,
+    actor: str,
+    now: datetime,
+    duplicate_of: str = "",
+) -> int | None:
+    """Change a report's status and queue a notice for each follower; returns how many were
+    queued, or None when the report already had that status (nothing changes, nobody is told)."""
+    report = conn.execute(
+        select(REPORT.c.id, REPORT.c.status, REPORT.c.resident_id)
+        .where(REPORT.c.ref == ref)
+        .with_for_update()
+    ).first()
+    if report is None:
+        raise ReportError(f"no report {ref}")
+    if status is Status.REJECTED and not note.strip():
+        raise ReportError("a rejection needs its reason: --note TEXT")
+    kept_id = None
+    if status is Status.DUPLICATE:
+        kept_id = conn.execute(
+            select(REPORT.c.id).where(REPORT.c.ref == duplicate_of)
+        ).scalar_one_or_none()
+        if kept_id is None or kept_id == report.id:
+            raise ReportError("a duplicate needs the reference of the report kept: --of REF")
+    if Status(report.status) is status:
+        return None
+    event_id = _inserted(
+        conn,
+        insert(REPORT_EVENT).values(
+            report_id=report.id, status=status, note=note or None, actor=actor, created_at=now
+        ),
+    )
+    conn.execute(
+        update(REPORT)
+        .where(REPORT.c.id == report.id)
+        .values(status=status, updated_at=now, duplicate_of=kept_id)
+    )
+    body = status_notice(ref, status, note, duplicate_of).to_json()
+    followers = {
+        *conn.execute(
+            select(REPORT_SUPPORT.c.resident_id).where(REPORT_SUPPORT.c.report_id == report.id)
+        ).scalars(),
+        *([report.resident_id] if report.resident_id is not None else []),
+    }
+    for resident_id in sorted(followers):
+        enqueue(conn, f"report-event:{event_id}", resident_id, body, now)
+    return len(followers)
+
+
+def rows(
+    conn: Connection, commune: str | None, status: Status | None, category: Category | None
+) -> list[Row]:
+    """Reports for organizers and exports, newest first, filtered as asked."""
+    last_note = (
+        select(REPORT_EVENT.c.note)
+        .where(REPORT_EVENT.c.report_id == REPORT.c.id)
+        .order_by(REPORT_EVENT.c.id.desc())
+        .limit(1)
+        .correlate(REPORT)
+        .scalar_subquery()
+    )
+    query = select(REPORT, _supporters().label("supporters"), last_note.label("note")).order_by(
+        REPORT.c.created_at.desc(), REPORT.c.id.desc()
+    )
+    if commune:
+        query = query.where(REPORT.c.commune_code == commune)
+    if status:
+        query = query.where(REPORT.c.status == status)
+    if category:
+        query = query.where(REPORT.c.category == category)
+    return [
+        Row(
+            r.ref,
+            Status(r.status),
+            Category(r.category),
+            r.other_label or "",
+            r.commune_code,
+            r.place or "",
+            r.lat,
+            r.lon,
+            r.description or "",
+            r.created_at,
+            r.updated_at,
+            r.supporters,
+            r.note or "",
+            _media(conn, r.id),
+        )
+        for r in conn.execute(query)
+    ]
+
+
+class ReportBook:
+    """Reports for organizers' commands, one transaction per call."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def set_status(
+        self, ref: str, status: Status, note: str, actor: str, now: datetime, duplicate_of: str = ""
+    ) -> int | None:
+        async with self.db.transaction() as tx:
+            return await tx.run(set_status, ref, status, note, actor, now, duplicate_of)
+
+    async def rows(
+        self,
+        commune: str | None = None,
+        status: Status | None = None,
+        category: Category | None = None,
+    ) -> list[Row]:
+        async with self.db.transaction() as tx:
+            return await tx.run(rows, commune, status, category)
+
+    async def detail(self, ref: str) -> Detail | None:
+        async with self.db.transaction() as tx:
+            return await tx.run(detail, ref)
