@@ -11,15 +11,15 @@ from collections.abc import Callable
 from datetime import date, datetime
 from functools import cache
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime
 from babel.messages.pofile import read_po
 
+from conversations.kit import MOROCCO
 from conversations.language import DEFAULT, SUPPORTED
 
 LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
-TIMEZONE = ZoneInfo("Africa/Casablanca")
+TIMEZONE = MOROCCO
 # Babel's Moroccan locales give Moroccan month names (نونبر, not نوفمبر).
 BABEL_LOCALE = {"ar": "ar_MA", "fr": "fr_MA", "zgh": "zgh", "en": "en"}
 

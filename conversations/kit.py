@@ -7,11 +7,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Generic, TypeVar
+from zoneinfo import ZoneInfo
 
 from conversations.text import ByLocale, Renderable
 
 if TYPE_CHECKING:
     from conversations.seams import Services
+
+# Every time a resident sees is in Moroccan time; zoneinfo follows the Ramadan change to UTC+0.
+MOROCCO = ZoneInfo("Africa/Casablanca")
 
 S = TypeVar("S", bound=StrEnum)
 D = TypeVar("D")

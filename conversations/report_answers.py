@@ -39,8 +39,7 @@ class Answers:
     photos: tuple[FileRef, ...] = ()
     # Changing one answer from the summary: go back to the summary after it.
     editing: bool = False
-    # Similar reports are looked for once; changing the place later does not ask again.
-    similar_seen: bool = False
+    # The similar reports offered, so only those can be supported.
     similar: tuple[str, ...] = ()
 
 

@@ -22,6 +22,8 @@ MAX_PLACE = 200
 MAX_DESCRIPTION = 1_000
 MAX_PHOTOS = 3
 MAX_PHOTO_BYTES = 10 * 1024 * 1024
+# WhatsApp's own limit for audio; Telegram voice notes are far smaller.
+MAX_VOICE_BYTES = 16 * 1024 * 1024
 PHOTO_TYPES = frozenset({"image/jpeg", "image/png", "image/webp"})
 
 ASK_CATEGORY = Reply(_("What do you want to report?"), CATEGORIES)
@@ -136,7 +138,7 @@ class ReportNeed(Flow[Step, Answers]):
                 target = Step(field.id)
                 # Changing the photos means sending them again: the old ones are let go.
                 photos = () if target is Step.PHOTOS else data.photos
-                editing = replace(data, editing=True, photos=photos)
+                editing = replace(data, editing=True, photos=photos, similar=())
                 return Turn((self._question(target, editing),), target, editing)
             case _:
                 assert_never(step)
@@ -155,16 +157,30 @@ class ReportNeed(Flow[Step, Answers]):
         return Turn((Reply(hint), self._question(step, data)), step, data)
 
     async def _after(self, ctx: Context, done: Step, data: Answers) -> Turn[Step, Answers]:
-        """The next question, or the summary again when the resident was changing one answer."""
-        if data.editing or done is Step.PHOTOS:
-            return await self._similar_or_summary(ctx, replace(data, editing=False))
-        following = {
-            Step.CATEGORY: Step.PLACE,
-            Step.OTHER_LABEL: Step.PLACE,
-            Step.PLACE: Step.DESCRIPTION,
-            Step.DESCRIPTION: Step.PHOTOS,
-        }[done]
-        return Turn((self._question(following, data),), following, data)
+        """The next question, or the summary again when the resident was changing one answer.
+
+        Similar reports are looked for as soon as the category and the place are known, before
+        the resident spends time on a description and photos they may not need.
+        """
+        if done in (Step.CATEGORY, Step.OTHER_LABEL) and not data.editing:
+            return Turn((ASK_PLACE,), Step.PLACE, data)
+        if done in (Step.CATEGORY, Step.OTHER_LABEL, Step.PLACE):
+            similar = await ctx.services.nearby_reports(draft_of(data))
+            if similar:
+                found = replace(data, similar=tuple(brief.ref for brief in similar))
+                return Turn((similar_reply(similar, DIFFERENT),), Step.SIMILAR, found)
+            return await self._go_on(ctx, data)
+        if done is Step.DESCRIPTION and not data.editing:
+            return Turn((_ask_photos(data),), Step.PHOTOS, data)
+        return Turn((await self._summary(ctx, data),), Step.SUMMARY, replace(data, editing=False))
+
+    async def _go_on(self, ctx: Context, data: Answers) -> Turn[Step, Answers]:
+        """After the similar reports: describe the need, or back to the summary when changing."""
+        if data.description or data.voice:
+            return Turn(
+                (await self._summary(ctx, data),), Step.SUMMARY, replace(data, editing=False)
+            )
+        return Turn((ASK_DESCRIPTION,), Step.DESCRIPTION, data)
 
     async def _place(self, ctx: Context, data: Answers, msg: Inbound) -> Turn[Step, Answers]:
         if msg.location is not None:
@@ -212,6 +228,12 @@ class ReportNeed(Flow[Step, Answers]):
 
     async def _description(self, ctx: Context, data: Answers, msg: Inbound) -> Turn[Step, Answers]:
         voice = next((m for m in msg.media if m.kind is MediaKind.VOICE), None)
+        if voice is not None and not _acceptable_voice(voice):
+            refused = _(
+                "Only a voice note (audio) of at most 16 MB can be used here. Please send it "
+                "again, or type the description."
+            )
+            return self._again(Step.DESCRIPTION, data, refused)
         if voice is not None:
             described = replace(
                 data, description="", voice=(voice.ref, voice.content_type, voice.size)
@@ -258,26 +280,26 @@ class ReportNeed(Flow[Step, Answers]):
             return self._again(Step.PHOTOS, data, PHOTO_REFUSED)
         return Turn((_ask_photos(data),), Step.PHOTOS, data)
 
-    async def _similar_or_summary(self, ctx: Context, data: Answers) -> Turn[Step, Answers]:
-        if not data.similar_seen:
-            similar = await ctx.services.nearby_reports(draft_of(data))
-            data = replace(data, similar_seen=True, similar=tuple(b.ref for b in similar))
-            if similar:
-                return Turn((similar_reply(similar, DIFFERENT),), Step.SIMILAR, data)
-        return Turn((await self._summary(ctx, data),), Step.SUMMARY, data)
-
     async def _similar(self, ctx: Context, data: Answers, msg: Inbound) -> Turn[Step, Answers]:
         if msg.option == DIFFERENT.id:
-            return Turn((await self._summary(ctx, data),), Step.SUMMARY, data)
+            return await self._go_on(ctx, data)
         ref = (msg.option or "").removeprefix("support:")
         if ref not in data.similar:
             similar = await ctx.services.nearby_reports(draft_of(data))
             if not similar:  # closed meanwhile: nothing left to support
-                return Turn((await self._summary(ctx, data),), Step.SUMMARY, data)
+                return await self._go_on(ctx, data)
             data = replace(data, similar=tuple(brief.ref for brief in similar))
             asked = similar_reply(similar, DIFFERENT)
             return Turn((Reply(NOT_AN_OPTION), asked), Step.SIMILAR, data)
-        if await ctx.services.support_report(ref):
+        counted = await ctx.services.support_report(ref)
+        if counted is None:
+            closed = _(
+                "That report has just been closed, so it cannot be supported. Let's go on with "
+                "yours."
+            )
+            turn = await self._go_on(ctx, data)
+            return replace(turn, replies=(Reply(closed), *turn.replies))
+        if counted:
             thanks = _(
                 "Thank you: your support for {ref} is counted. You will get a message each time "
                 "its status changes.",
@@ -290,6 +312,11 @@ class ReportNeed(Flow[Step, Answers]):
     async def _summary(self, ctx: Context, data: Answers) -> Reply:
         commune = await ctx.services.commune(data.commune)
         return Reply(summary(data, commune), (CONFIRM, CHANGE, CANCEL))
+
+
+def _acceptable_voice(media: Media) -> bool:
+    small = media.size is None or media.size <= MAX_VOICE_BYTES
+    return media.content_type.startswith("audio/") and small
 
 
 def _acceptable_photo(media: Media) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from conversations.kit import Option, Place, Reply
+from conversations.kit import MOROCCO, Option, Place, Reply
 from conversations.report import STATUS_LABELS, Brief, Category, category_label
 from conversations.report_answers import Answers
 from conversations.text import Renderable, _, lines, ngettext
@@ -39,7 +39,7 @@ def brief_line(brief: Brief) -> Renderable:
         ref=brief.ref,
         category=category_label(brief.category, brief.other_label),
         status=STATUS_LABELS[brief.status],
-        date=brief.updated_at.date(),
+        date=brief.updated_at.astimezone(MOROCCO).date(),
     )
 
 

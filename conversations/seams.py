@@ -57,8 +57,9 @@ class Services(Protocol):
         """Open reports like this one, close by, that the resident could support instead."""
         ...
 
-    async def support_report(self, ref: str) -> bool:
-        """Count the resident among the supporters; False when they already were."""
+    async def support_report(self, ref: str) -> bool | None:
+        """Count the resident among the supporters: False when they already were, None when
+        the report is no longer open."""
         ...
 
     async def my_reports(self, limit: int) -> Sequence[Brief]: ...

@@ -5,7 +5,6 @@ Lines are messages; ``/location LAT LON``, ``/photo PATH`` and ``/voice PATH`` s
 
 from __future__ import annotations
 
-import mimetypes
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -48,10 +47,8 @@ def to_inbound(line: str, user: str, sequence: int) -> Inbound:
         except (OSError, RuntimeError) as error:  # RuntimeError: "~nobody/x" has no home
             raise CommandError(f"{command}: cannot read {rest.strip()!r} ({error})") from None
         kind = MediaKind.PHOTO if command == "/photo" else MediaKind.VOICE
-        # What the bytes say, as a platform would report it; the file name is only a fallback.
-        content_type = (
-            sniff(head) or mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        )
+        # What the bytes say, as a platform would report it; a file's name proves nothing.
+        content_type = sniff(head) or "application/octet-stream"
         return Inbound(address, message_id, media=(Media(kind, str(path), content_type, size),))
     return Inbound(address, message_id, text=line.rstrip("\n"))
 

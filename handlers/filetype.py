@@ -6,6 +6,7 @@ from __future__ import annotations
 _SIGNATURES = (
     (b"\xff\xd8\xff", "image/jpeg"),
     (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"GIF8", "image/gif"),
     (b"%PDF", "application/pdf"),
     (b"OggS", "audio/ogg"),
     (b"ID3", "audio/mpeg"),

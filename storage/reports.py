@@ -11,12 +11,11 @@ import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, Connection, Insert, func, insert, or_, select, update
 
 from conversations.folding import fold
-from conversations.kit import Media, MediaKind
+from conversations.kit import MOROCCO, Media, MediaKind
 from conversations.report import (
     CLOSED,
     Brief,
@@ -35,9 +34,10 @@ from storage.models import REPORT, REPORT_EVENT, REPORT_MEDIA, REPORT_SUPPORT
 NEARBY_METRES = 300
 NEARBY_DAYS = 90
 NEARBY_MAX = 3
+ACTOR_MAX = 80
 # About 300 m in latitude; longitude is widened by the cosine of the latitude.
 _DEGREES = NEARBY_METRES / 111_000
-_LOCAL = ZoneInfo("Africa/Casablanca")
+_CLOSED = sorted(status.value for status in CLOSED)
 
 
 class ReportError(ValueError):
@@ -66,7 +66,8 @@ class Row:
 
 def place_key(place: str) -> str:
     """What two typed neighbourhoods are compared by: "Hay Mohammadi" = "hay mohammadi"."""
-    return fold(place)
+    # Folding can lengthen text (ligatures such as ﷺ): cut to the column, it is only compared.
+    return fold(place)[:200]
 
 
 def _supporters() -> Any:
@@ -121,7 +122,7 @@ def file(conn: Connection, resident_id: int, draft: Draft, now: datetime) -> str
             updated_at=now,
         ),
     )
-    ref = f"R-{now.astimezone(_LOCAL).year}-{report_id:06d}"
+    ref = f"R-{now.astimezone(MOROCCO).year}-{report_id:06d}"
     conn.execute(update(REPORT).where(REPORT.c.id == report_id).values(ref=ref))
     for media in draft.media:
         conn.execute(
@@ -167,7 +168,7 @@ def nearby(conn: Connection, resident_id: int, draft: Draft, now: datetime) -> l
         select(*_BRIEF, REPORT.c.lat, REPORT.c.lon, _supporters().label("supporters")).where(
             REPORT.c.commune_code == draft.commune_code,
             REPORT.c.category == draft.category,
-            REPORT.c.status.not_in([status.value for status in CLOSED]),
+            REPORT.c.status.not_in(_CLOSED),
             REPORT.c.created_at >= now - timedelta(days=NEARBY_DAYS),
             or_(REPORT.c.resident_id.is_(None), REPORT.c.resident_id != resident_id),
             or_(*near),
@@ -196,11 +197,14 @@ def _metres(
     return 2 * 6_371_000 * math.asin(math.sqrt(a))
 
 
-def support(conn: Connection, ref: str, resident_id: int, now: datetime) -> bool:
-    """Count the resident once among the report's supporters; False when they already were."""
-    report_id = conn.execute(select(REPORT.c.id).where(REPORT.c.ref == ref)).scalar_one_or_none()
+def support(conn: Connection, ref: str, resident_id: int, now: datetime) -> bool | None:
+    """Count the resident once among the report's supporters: False when they already were,
+    None when the report is not open (closed since it was offered)."""
+    report_id = conn.execute(
+        select(REPORT.c.id).where(REPORT.c.ref == ref, REPORT.c.status.not_in(_CLOSED))
+    ).scalar_one_or_none()
     if report_id is None:
-        raise ReportError(f"no report {ref}")
+        return None
     return insert_ignore(
         conn, REPORT_SUPPORT, report_id=report_id, resident_id=resident_id, created_at=now
     )
@@ -267,24 +271,20 @@ def set_status(
     duplicate_of: str = "",
 ) -> int | None:
     """Change a report's status and queue a notice for each follower; returns how many were
-    queued, or None when the report already had that status (nothing changes, nobody is told)."""
+    queued, or None when nothing changes (the same status again: nobody is told twice)."""
     report = conn.execute(
-        select(REPORT.c.id, REPORT.c.status, REPORT.c.resident_id)
+        select(REPORT.c.id, REPORT.c.status, REPORT.c.resident_id, REPORT.c.duplicate_of)
         .where(REPORT.c.ref == ref)
         .with_for_update()
     ).first()
     if report is None:
         raise ReportError(f"no report {ref}")
+    if not actor.strip() or len(actor) > ACTOR_MAX:
+        raise ReportError(f"who made the change must be 1 to {ACTOR_MAX} characters")
     if status is Status.REJECTED and not note.strip():
         raise ReportError("a rejection needs its reason: --note TEXT")
-    kept_id = None
-    if status is Status.DUPLICATE:
-        kept_id = conn.execute(
-            select(REPORT.c.id).where(REPORT.c.ref == duplicate_of)
-        ).scalar_one_or_none()
-        if kept_id is None or kept_id == report.id:
-            raise ReportError("a duplicate needs the reference of the report kept: --of REF")
-    if Status(report.status) is status:
+    kept = _kept(conn, report.id, duplicate_of) if status is Status.DUPLICATE else None
+    if Status(report.status) is status and (kept is None or kept == report.duplicate_of):
         return None
     event_id = _inserted(
         conn,
@@ -295,18 +295,37 @@ def set_status(
     conn.execute(
         update(REPORT)
         .where(REPORT.c.id == report.id)
-        .values(status=status, updated_at=now, duplicate_of=kept_id)
+        .values(status=status, updated_at=now, duplicate_of=kept)
     )
-    body = status_notice(ref, status, note, duplicate_of).to_json()
     followers = {
         *conn.execute(
             select(REPORT_SUPPORT.c.resident_id).where(REPORT_SUPPORT.c.report_id == report.id)
         ).scalars(),
         *([report.resident_id] if report.resident_id is not None else []),
     }
+    if kept is not None:
+        _follow(conn, kept, followers, now)
+    body = status_notice(ref, status, note, duplicate_of).to_json()
     for resident_id in sorted(followers):
         enqueue(conn, f"report-event:{event_id}", resident_id, body, now)
     return len(followers)
+
+
+def _kept(conn: Connection, report_id: int, ref: str) -> int:
+    """The report a duplicate points to: another one, still open."""
+    kept = conn.execute(
+        select(REPORT.c.id).where(REPORT.c.ref == ref, REPORT.c.status.not_in(_CLOSED))
+    ).scalar_one_or_none()
+    if kept is None or kept == report_id:
+        raise ReportError("a duplicate needs the reference of another open report: --of REF")
+    return int(kept)
+
+
+def _follow(conn: Connection, kept: int, followers: set[int], now: datetime) -> None:
+    # The duplicate's followers now follow the report kept, so they hear how it ends.
+    reporter = conn.execute(select(REPORT.c.resident_id).where(REPORT.c.id == kept)).scalar()
+    for resident_id in followers - {reporter}:
+        insert_ignore(conn, REPORT_SUPPORT, report_id=kept, resident_id=resident_id, created_at=now)
 
 
 def rows(

@@ -216,7 +216,7 @@ class SqlServices:
     async def nearby_reports(self, draft: Draft) -> Sequence[Brief]:
         return await self.unit.tx.run(reports.nearby, self._me, draft, self.unit.clock())
 
-    async def support_report(self, ref: str) -> bool:
+    async def support_report(self, ref: str) -> bool | None:
         return await self.unit.tx.run(reports.support, ref, self._me, self.unit.clock())
 
     async def my_reports(self, limit: int) -> Sequence[Brief]:

@@ -37,10 +37,17 @@ async def onboard(resident: FakeResident, language: str) -> None:
     assert resident.option_ids[0] == "report"
 
 
-async def report(resident: FakeResident, pin: tuple[float, float], text: str) -> list[Outgoing]:
+async def start_report(resident: FakeResident, pin: tuple[float, float]) -> None:
     await resident.tap("report")
     await resident.tap("lighting")
     await resident.share_location(*pin)
+
+
+async def report(resident: FakeResident, pin: tuple[float, float], text: str) -> list[Outgoing]:
+    """Report public lighting at ``pin``, saying it is different from any similar report."""
+    await start_report(resident, pin)
+    if "different" in resident.option_ids:
+        await resident.tap("different")
     await resident.say(text)
     await resident.send(media=(Media(MediaKind.PHOTO, "file-1", "image/jpeg", 200_000),))
     return await resident.tap("done")
@@ -53,11 +60,18 @@ async def rows(db: Database, table, **where: object) -> list[dict[str, object]]:
     return [dict(row._mapping) for row in found]
 
 
+@pytest.fixture
+def engine_on_both(db: Database, gazetteer, clock: Clock):
+    """The engine on SQLite and on PostgreSQL, for what the report storage does."""
+    return build_engine(db, gazetteer, clock)
+
+
 @pytest.mark.parametrize("language", ["ar", "fr"])
 async def test_a_complete_report_ends_with_a_reference(
-    engine, sqlite_db: Database, language: str
+    engine_on_both, db: Database, language: str
 ) -> None:
-    amina = FakeResident(engine, user=f"amina-{language}")
+    sqlite_db = db
+    amina = FakeResident(engine_on_both, user=f"amina-{language}")
     await onboard(amina, language)
     await report(amina, PIN, "الضوء مطفأ منذ أسبوعين" if language == "ar" else "Lampadaire éteint")
     assert amina.option_ids == ["confirm", "change", "cancel"]
@@ -73,24 +87,26 @@ async def test_a_complete_report_ends_with_a_reference(
 
 
 async def test_a_neighbour_is_offered_the_report_and_counted_once(
-    engine, sqlite_db: Database
+    engine_on_both, db: Database
 ) -> None:
+    engine = engine_on_both
     amina, karim = FakeResident(engine, user="amina"), FakeResident(engine, user="karim")
     await onboard(amina, "ar")
     await report(amina, PIN, "Lampadaire éteint")
     await amina.tap("confirm")
-    (first,) = await rows(sqlite_db, REPORT)
+    (first,) = await rows(db, REPORT)
 
     await onboard(karim, "fr")
-    await report(karim, PIN_100M, "Pas de lumière dans la rue")
-    assert f"support:{first['ref']}" in karim.option_ids and "different" in karim.option_ids
+    await start_report(karim, PIN_100M)  # offered as soon as the place is known
+    assert karim.option_ids == [f"support:{first['ref']}", "different"]
     await karim.tap(f"support:{first['ref']}")
     # Again, from scratch: the same report is offered, and supporting twice counts once.
-    await report(karim, PIN_100M, "Toujours pas de lumière")
+    await start_report(karim, PIN_100M)
     await karim.tap(f"support:{first['ref']}")
+    assert "1" in karim.texts[0] or first["ref"] in karim.texts[0]
 
-    assert len(await rows(sqlite_db, REPORT)) == 1, "no second report"
-    assert len(await rows(sqlite_db, REPORT_SUPPORT)) == 1
+    assert len(await rows(db, REPORT)) == 1, "no second report"
+    assert len(await rows(db, REPORT_SUPPORT)) == 1
 
 
 async def test_mine_is_different_files_a_new_report(engine, sqlite_db: Database) -> None:
@@ -99,8 +115,7 @@ async def test_mine_is_different_files_a_new_report(engine, sqlite_db: Database)
     await report(amina, PIN, "Lampadaire éteint")
     await amina.tap("confirm")
     await onboard(karim, "fr")
-    await report(karim, PIN_100M, "Un autre lampadaire, cassé")
-    await karim.tap("different")
+    await report(karim, PIN_100M, "Un autre lampadaire, cassé")  # "Mine is different"
     await karim.tap("confirm")
     assert len(await rows(sqlite_db, REPORT)) == 2
 
@@ -114,7 +129,7 @@ async def test_status_changes_reach_reporter_and_supporter_once_each_in_their_la
     await report(amina, PIN, "Lampadaire éteint")
     await amina.tap("confirm")
     await onboard(karim, "fr")
-    await report(karim, PIN_100M, "Pas de lumière")
+    await start_report(karim, PIN_100M)
     (first,) = await rows(db, REPORT)
     await karim.tap(f"support:{first['ref']}")
     ref = str(first["ref"])
@@ -221,3 +236,75 @@ async def test_the_report_word_starts_a_report(resident: FakeResident) -> None:
     await onboard(resident, "ar")
     await resident.say("بلاغ")
     assert resident.option_ids[0] == "roads"
+
+
+async def test_a_duplicates_followers_follow_the_report_kept(
+    engine_on_both, db: Database, clock: Clock
+) -> None:
+    amina, karim = (
+        FakeResident(engine_on_both, user="amina"),
+        FakeResident(engine_on_both, user="karim"),
+    )
+    await onboard(amina, "fr")
+    await report(amina, PIN, "Lampadaire éteint")
+    await amina.tap("confirm")
+    await onboard(karim, "fr")
+    await report(karim, PIN_100M, "Autre chose, je crois")
+    await karim.tap("confirm")
+    kept, dup = sorted(str(row["ref"]) for row in await rows(db, REPORT))
+
+    async with db.transaction() as tx:
+        assert await tx.run(set_status, dup, Status.DUPLICATE, "", "org", clock(), kept) == 1
+    async with db.transaction() as tx:
+        assert await tx.run(set_status, kept, Status.RESOLVED, "", "org", clock()) == 2
+
+
+async def test_changing_the_place_looks_for_similar_reports_again(
+    resident: FakeResident,
+) -> None:
+    neighbour = FakeResident(resident.engine, user="neighbour")
+    await onboard(neighbour, "en")
+    await report(neighbour, PIN, "Broken lamp")
+    await neighbour.tap("confirm")
+    await onboard(resident, "en")
+    await resident.tap("report")
+    await resident.tap("lighting")
+    await resident.say("Somewhere else entirely")
+    await resident.say("A lamp")
+    await resident.tap("skip")
+    await resident.tap("change")
+    await resident.tap("place")
+    await resident.share_location(*PIN_100M)
+    assert resident.option_ids[-1] == "different"
+    await resident.tap("different")
+    assert resident.option_ids == ["confirm", "change", "cancel"]
+
+
+async def test_only_audio_is_taken_as_a_voice_note(resident: FakeResident) -> None:
+    await onboard(resident, "fr")
+    await start_report(resident, PIN)
+    await resident.send(media=(Media(MediaKind.VOICE, "doc", "application/pdf", 100),))
+    assert resident.last[-1].text == render(ASK_DESCRIPTION.text, "fr")
+    await resident.send(media=(Media(MediaKind.VOICE, "v1", "audio/ogg", 30_000),))
+    assert resident.option_ids == ["skip"]
+
+
+async def test_a_report_closed_meanwhile_cannot_be_supported(
+    engine, sqlite_db: Database, clock: Clock
+) -> None:
+    amina, karim = FakeResident(engine, user="amina"), FakeResident(engine, user="karim")
+    await onboard(amina, "fr")
+    await report(amina, PIN, "Lampadaire éteint")
+    await amina.tap("confirm")
+    await onboard(karim, "fr")
+    await start_report(karim, PIN_100M)
+    (first,) = await rows(sqlite_db, REPORT)
+    async with sqlite_db.transaction() as tx:
+        await tx.run(set_status, first["ref"], Status.RESOLVED, "", "org", clock())
+    await karim.tap(f"support:{first['ref']}")
+    assert resident_sees_description_question(karim)
+    assert await rows(sqlite_db, REPORT_SUPPORT) == []
+
+
+def resident_sees_description_question(resident: FakeResident) -> bool:
+    return resident.last[-1].text == render(ASK_DESCRIPTION.text, "fr")
