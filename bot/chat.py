@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import sys
 from collections.abc import Callable, Iterable
+from pathlib import Path
 
 from bot.app import App
 from handlers.console import CommandError, to_inbound, to_text
@@ -13,10 +14,15 @@ PROMPT = "> "
 BYE = ("/quit", "/exit")
 
 
-async def converse(app: App, user: str, lines: Iterable[str], write: Callable[[str], None]) -> None:
-    """Send each line as ``user`` and write the bot's answers; pushes due are sent after each."""
+async def converse(
+    app: App, user: str, lines: Iterable[str], write: Callable[[str], None], base: Path
+) -> None:
+    """Send each line as ``user`` and write the bot's answers; pushes due are sent after each.
+
+    Files named in the lines (``/photo road.jpg``) are found from ``base``, the script's folder.
+    """
     for sequence, line in enumerate(lines):
-        await _exchange(app, user, line, sequence, write, echo=True)
+        await _exchange(app, user, line, sequence, write, echo=True, base=base)
 
 
 async def interactive(app: App, user: str, write: Callable[[str], None]) -> None:
@@ -37,12 +43,18 @@ async def interactive(app: App, user: str, write: Callable[[str], None]) -> None
 
 
 async def _exchange(
-    app: App, user: str, line: str, sequence: int, write: Callable[[str], None], echo: bool
+    app: App,
+    user: str,
+    line: str,
+    sequence: int,
+    write: Callable[[str], None],
+    echo: bool,
+    base: Path | None = None,
 ) -> None:
     if echo:
         write(f"{PROMPT}{line}")
     try:
-        inbound = to_inbound(line, user, sequence)
+        inbound = to_inbound(line, user, sequence, base)
     except CommandError as error:
         write(f"!! {error}")
         return

@@ -81,7 +81,7 @@ async def _chat(app: App, args: argparse.Namespace) -> int:
         return 2
     # Blank lines and lines starting with '#' are comments, so scripts can explain themselves.
     messages = [line for line in lines if line.strip() and not line.lstrip().startswith("#")]
-    await converse(app, args.user, messages, _write)
+    await converse(app, args.user, messages, _write, args.script.resolve().parent)
     return 0
 
 

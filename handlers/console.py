@@ -21,8 +21,8 @@ class CommandError(ValueError):
     """A console command with the wrong arguments: shown to the operator, not sent."""
 
 
-def to_inbound(line: str, user: str, sequence: int) -> Inbound:
-    """Turn one typed line into an `Inbound` for ``user``."""
+def to_inbound(line: str, user: str, sequence: int, base: Path | None = None) -> Inbound:
+    """Turn one typed line into an `Inbound` for ``user``; relative paths start at ``base``."""
     address = Address(CHANNEL, user)
     # Unique across runs, so a second session's first line is not taken for a redelivery.
     message_id = f"{time.time_ns()}-{sequence}"
@@ -40,7 +40,7 @@ def to_inbound(line: str, user: str, sequence: int) -> Inbound:
         if not rest.strip():
             raise CommandError(f"usage: {command} PATH")
         try:
-            path = Path(rest.strip()).expanduser()
+            path = (base or Path.cwd()) / Path(rest.strip()).expanduser()
             with path.open("rb") as handle:
                 head = handle.read(HEAD)
             size = path.stat().st_size

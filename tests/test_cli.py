@@ -140,9 +140,13 @@ def test_script_report_ends_with_a_reference(
     assert ref, result.stdout[-2000:]
     with sqlite3.connect(tmp_path / "hayna.db") as conn:
         row = conn.execute(
-            "SELECT category, commune_code, place, lat, description FROM report WHERE ref = ?",
+            "SELECT category, commune_code, place, lat, description, id FROM report WHERE ref = ?",
             (ref.group(),),
         ).fetchone()
+        media = conn.execute(
+            "SELECT kind, content_type, size FROM report_media WHERE report_id = ?", (row[5],)
+        ).fetchall()
     assert row[0] == category and row[1]
     assert row[2] or row[3], "a place: typed or pinned"
     assert row[4].startswith(described)
+    assert media == [("photo", "image/png", (SCRIPTS / "pothole.png").stat().st_size)]
