@@ -18,6 +18,7 @@ if __package__ in (None, ""):  # run as `python bench/engine.py`: make the proje
 import argparse
 import asyncio
 import json
+import secrets
 import subprocess
 import tempfile
 import uuid
@@ -44,13 +45,15 @@ async def run_hayna(residents: int, concurrency: int, database: str | None) -> R
     from conversations.kit import Address, Inbound
     from storage.database import Database
     from storage.gazetteer import Gazetteer
+    from storage.vault import Vault
 
     wrong = {SOMETHING_WRONG.render(translator(locale)) for locale in SUPPORTED}
     with tempfile.TemporaryDirectory(prefix="hayna-bench-") as tmp:
         async with _fresh_database(database or f"sqlite:///{tmp}/bench.db") as url:
             db = Database.open(url)
             await db.upgrade()
-            engine = build_engine(db, Gazetteer.load())
+            # A throw-away key: the bench signs no petition, and keeps nothing.
+            engine = build_engine(db, Gazetteer.load(), Vault(secrets.token_urlsafe(48)))
 
             def prepare(i: int, k: int, text: str) -> Inbound:
                 return Inbound(Address("console", f"r{i}"), f"{i}-{k}", text)

@@ -19,12 +19,14 @@ from conversations.flow import Flow
 from conversations.language import ChangeLanguage
 from conversations.menu import Menu
 from conversations.onboarding import Onboarding
+from conversations.petitions import Petitions
 from conversations.report_need import ReportNeed
 from conversations.seams import Outbox
 from storage.database import Database
 from storage.deliveries import DeliveryQueue
 from storage.gazetteer import Gazetteer
 from storage.store import SqlStore
+from storage.vault import Vault
 
 
 class NotUpgraded(Exception):
@@ -61,12 +63,21 @@ async def open_database(settings: Settings, upgrade: bool) -> Database:
 
 
 def build_engine(
-    db: Database, gazetteer: Gazetteer, clock: Callable[[], datetime] = lambda: datetime.now(UTC)
+    db: Database,
+    gazetteer: Gazetteer,
+    vault: Vault,
+    clock: Callable[[], datetime] = lambda: datetime.now(UTC),
 ) -> Engine:
     """The engine with every flow, over the SQL store."""
-    flows: list[Flow[Any, Any]] = [ReportNeed(), Activity(), ChangeLanguage(), Onboarding()]
+    flows: list[Flow[Any, Any]] = [
+        ReportNeed(),
+        Petitions(),
+        Activity(),
+        ChangeLanguage(),
+        Onboarding(),
+    ]
     flows.append(Menu(available=frozenset(flow.name for flow in flows)))
-    return Engine(SqlStore(db, gazetteer, clock), flows, translator, clock)
+    return Engine(SqlStore(db, gazetteer, vault, clock), flows, translator, clock)
 
 
 async def create_app(
@@ -79,6 +90,6 @@ async def create_app(
         level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s"
     )
     db = await open_database(settings, upgrade=settings.database_url.sqlite)
-    engine = build_engine(db, Gazetteer.load(), clock)
+    engine = build_engine(db, Gazetteer.load(), Vault(settings.secret_key), clock)
     dispatcher = Dispatcher(DeliveryQueue(db), outboxes, translator, clock)
     return App(settings, db, engine, dispatcher)

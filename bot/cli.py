@@ -1,4 +1,4 @@
-"""The `hayna` command: terminal chat, database upgrades, the dispatcher, organizers' reports."""
+"""The `hayna` command: terminal chat, database upgrades, the dispatcher, reports, petitions."""
 
 from __future__ import annotations
 
@@ -11,9 +11,10 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot import report_commands
+from bot import petition_commands, report_commands
 from bot.app import App, NotUpgraded, create_app, open_database
 from bot.chat import converse, interactive
+from bot.demo import load_demo
 from bot.settings import Settings, SettingsError
 from handlers.console import ConsoleOutbox
 from storage.inbox import forget_old_messages
@@ -35,8 +36,14 @@ def _parser() -> argparse.ArgumentParser:
     db = commands.add_parser("db", help="database schema")
     db.add_argument("action", choices=["upgrade"])
     commands.add_parser("dispatch", help="send queued notifications until interrupted")
+    commands.add_parser(
+        "demo", help="load a small fictional demo set (two petitions, a few reports), once"
+    )
     report_commands.configure(
         commands.add_parser("reports", help="list reported needs, change their status, export")
+    )
+    petition_commands.configure(
+        commands.add_parser("petitions", help="draft, publish, list, file and export petitions")
     )
     return parser
 
@@ -58,8 +65,12 @@ async def _run(args: argparse.Namespace) -> int:
         await db.close()
         print("database is up to date")
         return 0
+    if args.command == "demo":
+        return await _demo(Settings.from_env(local=True))
     if args.command == "reports":
         return await report_commands.run(args, Settings.from_env())
+    if args.command == "petitions":
+        return await petition_commands.run(args, Settings.from_env())
     settings = Settings.from_env(local=args.command == "chat")
     app = await create_app(settings, {"console": ConsoleOutbox(_write)})
     try:
@@ -82,6 +93,20 @@ async def _chat(app: App, args: argparse.Namespace) -> int:
     # Blank lines and lines starting with '#' are comments, so scripts can explain themselves.
     messages = [line for line in lines if line.strip() and not line.lstrip().startswith("#")]
     await converse(app, args.user, messages, _write, args.script.resolve().parent)
+    return 0
+
+
+async def _demo(settings: Settings) -> int:
+    db = await open_database(settings, upgrade=settings.database_url.sqlite)
+    try:
+        codes = await load_demo(db, datetime.now(UTC))
+    finally:
+        await db.close()
+    if codes is None:
+        print("the demo set is already loaded")
+        return 0
+    print("demo loaded: fictional petitions in Ben M'Sick (Casablanca) and Agadir, a few reports")
+    print(f"petition codes: {', '.join(codes)}; try `hayna chat` and choose Ben M'Sick or Agadir")
     return 0
 
 

@@ -83,7 +83,7 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
         else:
             gazetteer = Gazetteer.load()
             rows = await book.rows(
-                _commune(gazetteer, args.commune) if args.commune else None,
+                commune_code(gazetteer, args.commune) if args.commune else None,
                 Status(args.status) if args.status else None,
                 Category(args.category) if args.category else None,
             )
@@ -99,7 +99,7 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _commune(gazetteer: Gazetteer, given: str) -> str:
+def commune_code(gazetteer: Gazetteer, given: str) -> str:
     """The code of the commune meant by a code or a name; refused when none or several fit."""
     text = given.strip()
     if gazetteer.get(text) is not None:
@@ -134,7 +134,7 @@ def _table(rows: list[Row], gazetteer: Gazetteer) -> None:
             row.category.value,
             row.status.value,
             str(row.supporters),
-            _shortened(" ".join(row.place.split()), PLACE_WIDTH),
+            shortened(" ".join(row.place.split()), PLACE_WIDTH),
         )
         for row in rows
     ]
@@ -146,7 +146,7 @@ def _table(rows: list[Row], gazetteer: Gazetteer) -> None:
     print(f"{len(rows)} reports")
 
 
-def _shortened(text: str, width: int) -> str:
+def shortened(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
@@ -157,7 +157,7 @@ async def _set_status(book: ReportBook, args: argparse.Namespace) -> None:
     before = await book.detail(ref)
     if before is None:
         raise Refused(f"no report {ref}")
-    actor = args.actor or _user()
+    actor = args.actor or organizer_name()
     kept = args.kept.strip().upper()
     followers = await book.set_status(
         ref, status, args.note.strip(), actor, datetime.now(UTC), kept
@@ -170,7 +170,7 @@ async def _set_status(book: ReportBook, args: argparse.Namespace) -> None:
     print(f"followers to notify: {followers} (`hayna dispatch` sends the notifications)")
 
 
-def _user() -> str:
+def organizer_name() -> str:
     try:
         return getpass.getuser()
     except (OSError, KeyError):  # no user name in the environment nor in /etc/passwd

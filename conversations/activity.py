@@ -1,4 +1,4 @@
-"""My activity: what the resident has done with Hayna. Today: their reports and their history."""
+"""My activity: what the resident has done with Hayna: their reports and their signatures."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from typing import assert_never
 
 from conversations.flow import Flow
 from conversations.kit import Context, Inbound, Option, Reply, Turn, pick
+from conversations.petition import LIFE_LABELS, progress
 from conversations.phrases import NOT_AN_OPTION
 from conversations.report import STATUS_LABELS, Detail
 from conversations.report_summary import brief_line
@@ -16,13 +17,15 @@ from conversations.text import Renderable, _, lines, ngettext, pgettext
 LISTED = 10
 
 REPORTS = Option("reports", pgettext("activity", "My reports"))
+SIGNATURES = Option("signatures", pgettext("activity", "My signatures"))
 BACK = Option("back", pgettext("activity", "Back to the menu"))
-HOME = Reply(_("My activity: what would you like to see?"), (REPORTS, BACK))
+HOME = Reply(_("My activity: what would you like to see?"), (REPORTS, SIGNATURES, BACK))
 
 
 class Step(StrEnum):
     HOME = "home"
     REPORTS = "reports"
+    SIGNATURES = "signatures"
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,9 +70,11 @@ class Activity(Flow[Step, Answers]):
     ) -> Turn[Step, Answers]:
         match step:
             case Step.HOME:
-                chosen = pick(msg, (REPORTS, BACK))
+                chosen = pick(msg, (REPORTS, SIGNATURES, BACK))
                 if chosen is REPORTS:
                     return await self._list(ctx, ())
+                if chosen is SIGNATURES:
+                    return await self._signatures(ctx)
                 if chosen is BACK:
                     return Turn((), None, data)
                 return Turn((Reply(NOT_AN_OPTION), HOME), step, data)
@@ -81,8 +86,29 @@ class Activity(Flow[Step, Answers]):
                     shown = (Reply(_detail(detail)),) if detail else ()
                     return await self._list(ctx, shown)
                 return await self._list(ctx, (Reply(NOT_AN_OPTION),))
+            case Step.SIGNATURES:
+                # The list is all there is to see here: any answer goes back to the menu.
+                return Turn((), None, data)
             case _:
                 assert_never(step)
+
+    async def _signatures(self, ctx: Context) -> Turn[Step, Answers]:
+        cards = await ctx.services.my_signatures()
+        if not cards:
+            none = _("You have not signed any petition yet.")
+            return Turn((Reply(none), HOME), Step.HOME, Answers())
+        listed = [
+            _(
+                "• {title}: {status}, {bar}, signed on {date}",
+                title=card.title,
+                status=LIFE_LABELS[card.life],
+                bar=progress(card.signatures, card.threshold),
+                date=card.signed_at or ctx.now,
+            )
+            for card in cards
+        ]
+        mine = Reply(lines(_("The petitions you signed:"), *listed), (BACK,))
+        return Turn((mine,), Step.SIGNATURES, Answers())
 
     async def _list(self, ctx: Context, before: tuple[Reply, ...]) -> Turn[Step, Answers]:
         briefs = await ctx.services.my_reports(LISTED)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -39,6 +40,9 @@ ONBOARDING = "onboarding"
 MENU = "menu"
 LANGUAGE = "language"
 REPORT = "report_need"
+PETITIONS = "petitions"
+# How a petition is shared: Telegram's /start p_CODE, or a first WhatsApp message "P CODE".
+_LINK = re.compile(r"[Pp][ _]([2-9A-HJ-NP-Za-hj-np-z]{6})")
 # A flow handing over to a flow handing over...: more than this is a bug, not a conversation.
 MAX_HANDOVERS = 4
 # A typed label must be at least this long to pick an option by its beginning.
@@ -104,8 +108,11 @@ class Engine:
         msg = _resolve_option(msg, offered)
         asked = tuple(_outgoing_from_json(item) for item in json.loads(state.prompt))
 
+        link = _petition_link(msg)
         if not resident.onboarded and state.flow != ONBOARDING:
-            return await self._start(unit, msg, ONBOARDING, ())
+            return await self._start(unit, msg, ONBOARDING, (), link)
+        if link and resident.onboarded:
+            return await self._start(unit, msg, PETITIONS, (), link)
         if tapped is not None and msg.option is None and not msg.text:
             # A button of an earlier question: say so and show the current one again.
             return _Said((Reply(NOT_AN_OPTION),), asked), state
@@ -155,10 +162,11 @@ class Engine:
                 return await self._start(unit, msg, MENU, said)
 
     async def _start(
-        self, unit: Unit, msg: Inbound, name: str, before: tuple[Reply, ...]
+        self, unit: Unit, msg: Inbound, name: str, before: tuple[Reply, ...], link: str = ""
     ) -> tuple[_Said, FlowState]:
         flow = self.flows[name]
-        turn = await flow.start(self._context(unit, msg))
+        ctx = self._context(unit, msg)
+        turn = await (flow.open(ctx, link) if link else flow.start(ctx))
         return await self._follow(unit, msg, flow, turn, before)
 
     async def _follow(
@@ -178,8 +186,8 @@ class Engine:
                 raise RuntimeError(f"flows keep handing over (last: {flow.name})")
             if following not in self.flows:
                 raise LookupError(f"flow {flow.name} hands over to unknown flow {following!r}")
-            flow = self.flows[following]
-            turn = await flow.start(self._context(unit, msg))
+            flow, ctx = self.flows[following], self._context(unit, msg)
+            turn = await (flow.open(ctx, turn.link) if turn.link else flow.start(ctx))
             replies += turn.replies
         state = FlowState(flow=flow.name, step=str(turn.step), data=flow.dump(turn.data))
         return _Said(replies), state
@@ -232,6 +240,13 @@ def _outgoing_json(out: Outgoing) -> dict[str, Any]:
 def _outgoing_from_json(item: dict[str, Any]) -> Outgoing:
     options = tuple(Choice(**option) for option in item["options"])
     return Outgoing(item["text"], options, item["ask_location"], item["locale"])
+
+
+def _petition_link(msg: Inbound) -> str:
+    """The petition code a shared link carries, or ""."""
+    typed = msg.start_payload or msg.text.strip()
+    found = _LINK.fullmatch(typed)
+    return found.group(1).upper() if found else ""
 
 
 def _resolve_option(msg: Inbound, offered: Sequence[Choice]) -> Inbound:

@@ -27,6 +27,10 @@ class Flow(ABC, Generic[S, D]):
     @abstractmethod
     async def handle(self, ctx: Context, step: S, data: D, msg: Inbound) -> Turn[S, D]: ...
 
+    async def open(self, ctx: Context, link: str) -> Turn[S, D]:
+        """Start on something a shared link names; a flow without links simply starts."""
+        return await self.start(ctx)
+
     def load(self, step: str, data: str) -> tuple[S, D]:
         """Rebuild the typed state; raises ValueError/TypeError when the row no longer fits."""
         return self.steps(step), self.answers(**_tuples(json.loads(data)))

@@ -98,6 +98,8 @@ class Turn(Generic[S, D]):
     step: S | None
     data: D
     next_flow: str | None = None
+    # What the next flow opens on, such as a petition's code from a shared link.
+    link: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,6 +30,8 @@ class Step(StrEnum):
 @dataclass(frozen=True, slots=True)
 class Answers:
     candidates: tuple[str, ...] = ()
+    # A petition's code from a shared link, opened once the resident is set up.
+    link: str = ""
 
 
 WELCOME = _("Welcome to Hayna, your neighbourhood's assistant.")
@@ -70,6 +72,10 @@ class Onboarding(Flow[Step, Answers]):
     async def start(self, ctx: Context) -> Turn[Step, Answers]:
         menu = language_menu(ctx.locale)
         return Turn((replace(menu, text=lines(WELCOME, menu.text)),), Step.LANGUAGE, Answers())
+
+    async def open(self, ctx: Context, link: str) -> Turn[Step, Answers]:
+        turn = await self.start(ctx)
+        return replace(turn, data=Answers(link=link))
 
     async def handle(
         self, ctx: Context, step: Step, data: Answers, msg: Inbound
@@ -151,4 +157,5 @@ class Onboarding(Flow[Step, Answers]):
             return Turn((ASK_COMMUNE,), Step.COMMUNE, replace(data, candidates=()))
         await ctx.services.set_commune(code)
         done = _("All set! Your commune is {commune}.", commune=place.label())
-        return Turn((Reply(done),), None, replace(data, candidates=()), next_flow="menu")
+        following = "petitions" if data.link else "menu"
+        return Turn((Reply(done),), None, replace(data, candidates=()), following, data.link)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from conversations.kit import Address, Location, Outgoing, Place, Resident
+from conversations.petition import Card, Signing
 from conversations.report import Brief, Detail, Draft
 from conversations.text import Renderable
 
@@ -63,6 +64,22 @@ class Services(Protocol):
         ...
 
     async def my_reports(self, limit: int) -> Sequence[Brief]: ...
+
+    async def open_petitions(self) -> Sequence[Card]:
+        """The petitions collecting signatures in the resident's commune."""
+        ...
+
+    async def petition(self, code: str) -> Card | None: ...
+
+    async def seal(self, secret: str) -> str:
+        """Encrypt a CIN for the conversation state: it never rests there in clear."""
+        ...
+
+    async def sign_petition(self, code: str, full_name: str, sealed_cin: str) -> Signing: ...
+
+    async def withdraw_signature(self, code: str) -> bool: ...
+
+    async def my_signatures(self) -> Sequence[Card]: ...
 
     async def report_detail(self, ref: str) -> Detail | None: ...
 

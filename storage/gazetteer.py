@@ -50,6 +50,8 @@ class Commune:
     province_fr: str
     region_ar: str
     region_fr: str
+    # "arrondissement", "municipality" or "rural": the first belong to a city with arrondissements.
+    kind: str = "municipality"
 
 
 @dataclass(frozen=True, slots=True)
@@ -253,7 +255,14 @@ def _load(path: Path) -> Gazetteer:
         _, region_fr, region_ar = regions[region]
         communes.append(
             Commune(
-                row["code"], row["ar"], row["fr"], province_ar, province_fr, region_ar, region_fr
+                row["code"],
+                row["ar"],
+                row["fr"],
+                province_ar,
+                province_fr,
+                region_ar,
+                region_fr,
+                row["kind"],
             )
         )
         rings = _rings(row["rings"], document["scale"])

@@ -213,3 +213,69 @@ REPORT = table(Report)
 REPORT_MEDIA = table(ReportMedia)
 REPORT_SUPPORT = table(ReportSupport)
 REPORT_EVENT = table(ReportEvent)
+
+
+class Petition(Base):
+    """A petition to a commune council (organic law 113.14, articles 121–125)."""
+
+    __tablename__ = "petition"
+    __table_args__ = (UniqueConstraint("code"), Index("ix_petition_open", "commune_code", "status"))
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    code: Mapped[str] = mapped_column(String(12))
+    commune_code: Mapped[str] = mapped_column(String(16))
+    title: Mapped[str] = mapped_column(String(120))
+    summary: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+    requests: Mapped[str] = mapped_column(Text)
+    representative: Mapped[str] = mapped_column(String(120))
+    threshold: Mapped[int] = mapped_column(Integer)
+    deadline: Mapped[datetime] = mapped_column(UTCDateTime())
+    status: Mapped[str] = mapped_column(String(20))
+    # Kept in step with the signature rows in the same transaction; the tests compare it.
+    signatures: Mapped[int] = mapped_column(Integer, default=0)
+    decision_note: Mapped[str | None] = mapped_column(Text)
+    filed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_by: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Signature(Base):
+    """One person's signature: once per CIN (keyed hash) and once per chat identity."""
+
+    __tablename__ = "signature"
+    __table_args__ = (
+        UniqueConstraint("petition_id", "cin_key", name="uq_signature_cin"),
+        UniqueConstraint("petition_id", "resident_id", name="uq_signature_resident"),
+    )
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    petition_id: Mapped[int] = mapped_column(Id, ForeignKey("petition.id", ondelete="CASCADE"))
+    resident_id: Mapped[int | None] = mapped_column(
+        Id, ForeignKey("resident.id", ondelete="SET NULL")
+    )
+    cin_key: Mapped[str] = mapped_column(String(64))
+    cin_sealed: Mapped[str] = mapped_column(Text)
+    full_name: Mapped[str] = mapped_column(String(120))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class PetitionEvent(Base):
+    """One step of a petition's life: the status it took, who set it, when and why."""
+
+    __tablename__ = "petition_event"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    petition_id: Mapped[int] = mapped_column(
+        Id, ForeignKey("petition.id", ondelete="CASCADE"), index=True
+    )
+    status: Mapped[str] = mapped_column(String(20))
+    note: Mapped[str | None] = mapped_column(Text)
+    actor: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+PETITION = table(Petition)
+SIGNATURE = table(Signature)
+PETITION_EVENT = table(PetitionEvent)

@@ -16,16 +16,18 @@ from sqlalchemy import Connection, bindparam, select, update
 
 from conversations.kit import Address, Location, Place
 from conversations.kit import Resident as ResidentView
+from conversations.petition import Card, Signing
 from conversations.report import Brief, Detail, Draft
 from conversations.seams import FlowState
 from conversations.text import Renderable
-from storage import reports
+from storage import petitions, reports
 from storage.database import Database, Tx
 from storage.deliveries import enqueue
 from storage.dialect import insert_ignore
 from storage.gazetteer import Commune, Gazetteer
 from storage.models import CONVERSATION, INBOX, RESIDENT
 from storage.prepared import Prepared
+from storage.vault import Vault
 
 # The order matters: `_open` unpacks a row into the resident, then the conversation state.
 _COLUMNS = (
@@ -143,11 +145,17 @@ class SqlUnit:
     """The `Unit` of one message, with its services bound to the same transaction."""
 
     def __init__(
-        self, tx: Tx, address: Address, gazetteer: Gazetteer, clock: Callable[[], datetime]
+        self,
+        tx: Tx,
+        address: Address,
+        gazetteer: Gazetteer,
+        vault: Vault,
+        clock: Callable[[], datetime],
     ) -> None:
         self.tx = tx
         self.address = address
         self.gazetteer = gazetteer
+        self.vault = vault
         self.clock = clock
         self._resident: ResidentView | None = None
 
@@ -225,6 +233,29 @@ class SqlServices:
     async def report_detail(self, ref: str) -> Detail | None:
         return await self.unit.tx.run(reports.detail, ref)
 
+    async def open_petitions(self) -> Sequence[Card]:
+        commune = self.unit.resident.commune_code or ""
+        return await self.unit.tx.run(petitions.open_in, commune, self._me, self.unit.clock())
+
+    async def petition(self, code: str) -> Card | None:
+        return await self.unit.tx.run(petitions.card, code, self._me)
+
+    async def seal(self, secret: str) -> str:
+        return self.unit.vault.seal(secret)
+
+    async def sign_petition(self, code: str, full_name: str, sealed_cin: str) -> Signing:
+        vault = self.unit.vault
+        cin = vault.open(sealed_cin)
+        return await self.unit.tx.run(
+            petitions.sign, code, self._me, full_name, vault.key(cin), sealed_cin, self.unit.clock()
+        )
+
+    async def withdraw_signature(self, code: str) -> bool:
+        return await self.unit.tx.run(petitions.withdraw, code, self._me, self.unit.clock())
+
+    async def my_signatures(self) -> Sequence[Card]:
+        return await self.unit.tx.run(petitions.mine, self._me)
+
     @property
     def _me(self) -> int:
         return self.unit.resident.id
@@ -237,13 +268,15 @@ class SqlStore:
         self,
         db: Database,
         gazetteer: Gazetteer,
+        vault: Vault,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         self.db = db
         self.gazetteer = gazetteer
+        self.vault = vault
         self.clock = clock
 
     @asynccontextmanager
     async def unit(self, address: Address) -> AsyncIterator[SqlUnit]:
         async with self.db.transaction() as tx:
-            yield SqlUnit(tx, address, self.gazetteer, self.clock)
+            yield SqlUnit(tx, address, self.gazetteer, self.vault, self.clock)

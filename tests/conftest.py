@@ -18,9 +18,13 @@ from bot.app import build_engine
 from conversations.engine import Engine
 from storage.database import Database
 from storage.gazetteer import Gazetteer
+from storage.models import Base
+from storage.vault import Vault
 from tests.resident import FakeResident
 
 T = TypeVar("T")
+# One key for the whole test run, as one HAYNA_SECRET_KEY is for a deployment.
+VAULT = Vault("test-secret-key-that-is-long-enough-for-hayna")
 PG_HOST, PG_PORT, PG_USER, PG_ADMIN_DB = "127.0.0.1", 5432, "postgres", "test"
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
@@ -88,9 +92,9 @@ def pg_database() -> Iterator[str]:
 async def _truncate(url: str) -> None:
     conn = await asyncpg.connect(url.replace("postgresql://", "postgres://"))
     try:
-        await conn.execute(
-            "TRUNCATE resident, conversation, inbox, delivery RESTART IDENTITY CASCADE"
-        )
+        # Every table the models define: each test starts from an empty database.
+        tables = ", ".join(f'"{table.name}"' for table in Base.metadata.sorted_tables)
+        await conn.execute(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
     finally:
         await conn.close()
 
@@ -130,7 +134,7 @@ def clock() -> Clock:
 
 @pytest.fixture
 def engine(sqlite_db: Database, gazetteer: Gazetteer, clock: Clock) -> Engine:
-    return build_engine(sqlite_db, gazetteer, clock)
+    return build_engine(sqlite_db, gazetteer, VAULT, clock)
 
 
 @pytest.fixture

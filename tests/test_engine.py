@@ -16,7 +16,7 @@ from conversations.text import Renderable
 from storage.database import Database
 from storage.models import CONVERSATION, RESIDENT
 from storage.store import SqlServices
-from tests.conftest import Clock
+from tests.conftest import VAULT, Clock
 from tests.resident import FakeResident
 
 MENU_IDS = [item.id for item in ITEMS]
@@ -168,7 +168,7 @@ async def test_stale_button_is_not_taken_for_an_answer(resident: FakeResident) -
 async def test_same_message_id_twice_changes_state_once(
     db: Database, gazetteer, clock: Clock
 ) -> None:
-    resident = FakeResident(build_engine(db, gazetteer, clock))
+    resident = FakeResident(build_engine(db, gazetteer, VAULT, clock))
     await resident.say("salam", message_id="wamid.1")
     before = await version_of(db, "amina")
 
@@ -184,7 +184,7 @@ async def test_same_message_id_twice_changes_state_once(
 async def test_concurrent_messages_of_one_resident_are_serialised(
     db: Database, gazetteer, clock: Clock
 ) -> None:
-    engine = build_engine(db, gazetteer, clock)
+    engine = build_engine(db, gazetteer, VAULT, clock)
     resident = FakeResident(engine)
     await onboard(resident, "en")
     before = await version_of(db, "amina")
@@ -196,7 +196,7 @@ async def test_concurrent_messages_of_one_resident_are_serialised(
 async def test_a_restart_resumes_the_resident_at_the_same_step(
     db: Database, gazetteer, clock: Clock
 ) -> None:
-    resident = FakeResident(build_engine(db, gazetteer, clock))
+    resident = FakeResident(build_engine(db, gazetteer, VAULT, clock))
     await resident.say("salam")
     await resident.tap("fr")
     assert resident.option_ids == ["agree", "decline"]
@@ -204,7 +204,7 @@ async def test_a_restart_resumes_the_resident_at_the_same_step(
     # A new engine and store on the same database: what a restarted process has.
     again = Database(db.url)
     try:
-        resumed = FakeResident(build_engine(again, gazetteer, clock))
+        resumed = FakeResident(build_engine(again, gazetteer, VAULT, clock))
         await resumed.say("1")
         assert resumed.last[-1].ask_location, "consent given, the commune is asked next"
     finally:
@@ -253,7 +253,7 @@ async def test_a_photo_where_a_commune_is_asked_gets_told_what_is_needed(
 async def test_quick_messages_during_onboarding_see_each_others_effects(
     db: Database, gazetteer, clock: Clock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    resident = FakeResident(build_engine(db, gazetteer, clock))
+    resident = FakeResident(build_engine(db, gazetteer, VAULT, clock))
     await resident.say("salut")
     await resident.tap("fr")
     await resident.tap("agree")

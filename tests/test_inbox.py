@@ -8,14 +8,14 @@ from bot.app import build_engine
 from storage.database import Database
 from storage.inbox import KEEP, forget_old_messages
 from storage.models import INBOX
-from tests.conftest import Clock
+from tests.conftest import VAULT, Clock
 from tests.resident import FakeResident
 
 
 async def test_old_ids_are_forgotten_recent_ones_kept(
     db: Database, gazetteer, clock: Clock
 ) -> None:
-    resident = FakeResident(build_engine(db, gazetteer, clock))
+    resident = FakeResident(build_engine(db, gazetteer, VAULT, clock))
     await resident.say("salam", message_id="old")
     clock.advance(seconds=KEEP.total_seconds() + 60)
     await resident.say("1", message_id="recent")

@@ -16,7 +16,7 @@ from storage.database import Database
 from storage.deliveries import DeliveryQueue
 from storage.models import REPORT, REPORT_MEDIA, REPORT_SUPPORT
 from storage.reports import detail, set_status
-from tests.conftest import Clock
+from tests.conftest import VAULT, Clock
 from tests.resident import FakeResident
 
 # Ben M'Sick, Casablanca: a pin, and another 100 m east of it.
@@ -63,7 +63,7 @@ async def rows(db: Database, table, **where: object) -> list[dict[str, object]]:
 @pytest.fixture
 def engine_on_both(db: Database, gazetteer, clock: Clock):
     """The engine on SQLite and on PostgreSQL, for what the report storage does."""
-    return build_engine(db, gazetteer, clock)
+    return build_engine(db, gazetteer, VAULT, clock)
 
 
 @pytest.mark.parametrize("language", ["ar", "fr"])
@@ -123,7 +123,7 @@ async def test_mine_is_different_files_a_new_report(engine, sqlite_db: Database)
 async def test_status_changes_reach_reporter_and_supporter_once_each_in_their_language(
     db: Database, gazetteer, clock: Clock
 ) -> None:
-    engine = build_engine(db, gazetteer, clock)
+    engine = build_engine(db, gazetteer, VAULT, clock)
     amina, karim = FakeResident(engine, user="amina"), FakeResident(engine, user="karim")
     await onboard(amina, "ar")
     await report(amina, PIN, "Lampadaire éteint")

@@ -1,0 +1,302 @@
+"""`hayna petitions ...`: organizers draft petitions, move them along their life, list them and
+export one with its signatories for filing with the commune.
+
+What is refused (a field too long, a move the petition's life does not allow, a rejection without
+its reasons) is said on standard error, starting "hayna: ", with exit code 2, like a bad setting.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from cryptography.fernet import InvalidToken
+from sqlalchemy import Connection, Row, func, select
+
+from bot.app import open_database
+from bot.report_commands import Refused, commune_code, organizer_name, shortened
+from bot.settings import Settings
+from conversations.kit import MOROCCO
+from conversations.petition import Life
+from storage.database import Database
+from storage.gazetteer import Commune, Gazetteer
+from storage.models import PETITION, PETITION_EVENT
+from storage.petitions import ACTOR_MAX, NewPetition, PetitionError, Sealed, create, move
+from storage.petitions import signatories as sealed_signatories
+from storage.vault import Vault
+
+TITLE_MAX, SUMMARY_MAX, TEXT_MAX, NAME_MAX = 120, 200, 3000, 120
+# Article 125 as commonly cited, not checked against the official text (DESIGN.md §5b). The
+# gazetteer has no populations, so 100 (under 35,000 inhabitants) is never guessed.
+WITH_ARRONDISSEMENTS, OTHERWISE = 400, 200
+THRESHOLDS = (
+    "The default threshold is a commonly cited legal minimum (art. 125 of organic law 113.14: "
+    "100 signatures under 35,000 inhabitants, 200 otherwise, 400 for communes with "
+    f"arrondissements), not verified against the official text: {WITH_ARRONDISSEMENTS} for an "
+    f"arrondissement, {OTHERWISE} for any other commune, since Hayna knows no populations. "
+    "Set the right one with --threshold."
+)
+TITLE_WIDTH = 50
+ARRONDISSEMENT = "arrondissement"
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    """Add `create`, the moves, `list` and `export` to the `hayna petitions` parser."""
+    actions = parser.add_subparsers(dest="action", required=True)
+    new = actions.add_parser("create", help="draft a petition; prints its code", epilog=THRESHOLDS)
+    new.add_argument("--commune", required=True, metavar="CODE_OR_NAME", help="its commune")
+    new.add_argument("--title", required=True, help=f"at most {TITLE_MAX} characters")
+    new.add_argument("--summary", required=True, help=f"one line, at most {SUMMARY_MAX}")
+    text = new.add_mutually_exclusive_group(required=True)
+    text.add_argument("--text-file", type=Path, metavar="F", help="the text, from a UTF-8 file")
+    text.add_argument("--text", metavar="T", help=f"the text, at most {TEXT_MAX} characters")
+    new.add_argument("--requests", required=True, metavar="R", help="what the council is asked")
+    new.add_argument("--representative", required=True, metavar="NAME", help="the mandataire")
+    new.add_argument("--deadline", required=True, type=_day, metavar="YYYY-MM-DD")
+    new.add_argument("--threshold", type=_count, metavar="N", help="signatures needed (see below)")
+    _actor(new)
+    for action, life, purpose in (
+        ("publish", Life.OPEN, "open a draft for signatures"),
+        ("file", Life.FILED, "record that it was filed with the commune"),
+        ("close", Life.CLOSED, "stop collecting signatures without filing"),
+    ):
+        _move_parser(actions, action, purpose).set_defaults(life=life)
+    decide = _move_parser(actions, "decide", "record the council's decision, notify signers")
+    decide.add_argument("life", choices=("accepted", "rejected"), metavar="accepted|rejected")
+    answer = _move_parser(actions, "answer", "record the council's answer", note_required=True)
+    answer.set_defaults(life=Life.ANSWERED)
+    listing = actions.add_parser("list", help="petitions as a table, newest first")
+    listing.add_argument("--commune", metavar="CODE_OR_NAME", help="a commune code or name")
+    listing.add_argument(
+        "--status", choices=[s.value for s in Life], metavar="S", help=", ".join(Life)
+    )
+    export = actions.add_parser("export", help="a petition and its signatories, to file")
+    export.add_argument("code", metavar="CODE")
+    export.add_argument("--format", required=True, choices=("csv", "pdf"))
+    export.add_argument("--output", type=Path, metavar="FILE", help="default: standard output")
+
+
+def _move_parser(
+    actions: Any, action: str, purpose: str, note_required: bool = False
+) -> argparse.ArgumentParser:
+    parser: argparse.ArgumentParser = actions.add_parser(action, help=purpose)
+    parser.add_argument("code", metavar="CODE")
+    parser.add_argument(
+        "--note", required=note_required, default="", help="told to signers (reasons to reject)"
+    )
+    _actor(parser)
+    return parser
+
+
+def _actor(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--by", dest="actor", metavar="NAME", help="who did it (default: your user name)"
+    )
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date as YYYY-MM-DD") from None
+
+
+def _count(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of at least 1")
+    return int(text)
+
+
+async def run(args: argparse.Namespace, settings: Settings) -> int:
+    """Carry out one `hayna petitions` action; 0 when done, 2 when refused."""
+    # An embedded database is upgraded on the spot, as `create_app` does; a server one
+    # must already be current.
+    db = await open_database(settings, upgrade=settings.database_url.sqlite)
+    try:
+        if args.action == "create":
+            await _create(db, args)
+        elif args.action == "list":
+            await _list(db, args)
+        elif args.action == "export":
+            await _export(db, args, Vault(settings.secret_key))
+        else:
+            await _move(db, args)
+    except (Refused, PetitionError) as error:
+        print(f"hayna: {error}", file=sys.stderr)
+        return 2
+    finally:
+        await db.close()
+    return 0
+
+
+async def _create(db: Database, args: argparse.Namespace) -> None:
+    commune = commune_code(Gazetteer.load(), args.commune)
+    body = args.text if args.text_file is None else _read(args.text_file)
+    actor = args.actor or organizer_name()
+    title, summary, body, requests, representative, actor = fields = tuple(
+        text.strip()
+        for text in (args.title, args.summary, body, args.requests, args.representative, actor)
+    )
+    names = ("--title", "--summary", "the text", "--requests", "--representative", "--by")
+    limits = (TITLE_MAX, SUMMARY_MAX, TEXT_MAX, TEXT_MAX, NAME_MAX, ACTOR_MAX)
+    for name, value, most in zip(names, fields, limits, strict=True):
+        if not 1 <= len(value) <= most:
+            raise Refused(f"{name} must be 1 to {most} characters; it has {len(value)}")
+    if args.deadline <= datetime.now(MOROCCO).date():
+        raise Refused(f"--deadline {args.deadline} is not in the future: give a later day")
+    threshold = args.threshold or _default_threshold(commune)
+    new = NewPetition(
+        commune, title, summary, body, requests, representative, threshold, args.deadline
+    )
+    async with db.transaction() as tx:
+        code = await tx.run(create, new, actor, datetime.now(UTC))
+    # The code alone on standard output, so that a script can keep it; the rest is for people.
+    print(code)
+    default = " (a default: see `hayna petitions create -h`)" if args.threshold is None else ""
+    print(f"draft {code}: {threshold} signatures{default} by {args.deadline}", file=sys.stderr)
+    print(f"open it for signatures with `hayna petitions publish {code}`", file=sys.stderr)
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise Refused(f"--text-file: {error.strerror}: {path}") from None
+    except UnicodeDecodeError:
+        raise Refused(f"--text-file: not UTF-8 text: {path}") from None
+
+
+def _default_threshold(commune: str) -> int:
+    found = Gazetteer.load().get(commune)
+    return WITH_ARRONDISSEMENTS if found and found.kind == ARRONDISSEMENT else OTHERWISE
+
+
+async def _move(db: Database, args: argparse.Namespace) -> None:
+    code, life, actor = args.code.strip().upper(), Life(args.life), args.actor or organizer_name()
+    async with db.transaction() as tx:
+        before = await tx.run(_status, code)
+        signers = await tx.run(move, code, life, args.note.strip(), actor, datetime.now(UTC))
+    print(f"{code}: {before} → {life} (by {actor})")
+    if life is not Life.OPEN:  # opening notifies no one: nobody has signed a draft
+        print(f"signers to notify: {signers} (`hayna dispatch` sends the notifications)")
+
+
+def _status(conn: Connection, code: str) -> str:
+    # Locked as move() will lock it, so no other change slips between this read and the move.
+    query = select(PETITION.c.status).where(PETITION.c.code == code).with_for_update()
+    return conn.execute(query).scalar_one_or_none() or ""
+
+
+async def _list(db: Database, args: argparse.Namespace) -> None:
+    gazetteer = Gazetteer.load()
+    commune = commune_code(gazetteer, args.commune) if args.commune else None
+    async with db.transaction() as tx:
+        rows = await tx.run(_listed, commune, args.status)
+    if not rows:
+        print("no petitions match")
+        return
+    header = ("CODE", "STATUS", "SIGNATURES", "DEADLINE", "COMMUNE", "TITLE")
+    lines = [header] + [
+        (
+            row.code,
+            row.status,
+            f"{row.signatures}/{row.threshold}",
+            row.deadline.astimezone(MOROCCO).date().isoformat(),
+            place.name_fr if (place := gazetteer.get(row.commune_code)) else row.commune_code,
+            shortened(row.title, TITLE_WIDTH),
+        )
+        for row in rows
+    ]
+    widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
+    for line in lines:
+        print(
+            "  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)).rstrip()
+        )
+    print(f"{len(rows)} petitions")
+
+
+def _listed(conn: Connection, commune: str | None, status: str | None) -> Sequence[Row[Any]]:
+    query = select(PETITION).order_by(PETITION.c.created_at.desc(), PETITION.c.id.desc())
+    if commune is not None:
+        query = query.where(PETITION.c.commune_code == commune)
+    if status is not None:
+        query = query.where(PETITION.c.status == status)
+    return conn.execute(query).all()
+
+
+async def _export(db: Database, args: argparse.Namespace, vault: Vault) -> None:
+    code = args.code.strip().upper()
+    async with db.transaction() as tx:
+        petition = await tx.run(_petition, code)
+        sealed = await tx.run(sealed_signatories, code)
+    if petition.opened_at is None:
+        raise Refused(f"{code} is a draft: publish it before exporting it")
+    if args.output is None and args.format == "pdf" and sys.stdout.isatty():
+        raise Refused("a PDF does not belong on a terminal: add --output FILE")
+    data = _document(petition, sealed, vault, args.format)
+    if args.output is None:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        return
+    try:
+        # CINs in clear are sensitive personal data (law 09-08): a new file is the owner's only.
+        descriptor = os.open(args.output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(data)
+    except OSError as error:
+        raise Refused(f"--output: {error.strerror}: {args.output}") from None
+    print(f"{code}: {len(sealed)} signatories written to {args.output}")
+
+
+def _petition(conn: Connection, code: str) -> Row[Any]:
+    """The petition's row, with `opened_at`: when it was published (None for a draft)."""
+    opened = (
+        select(func.min(PETITION_EVENT.c.created_at))
+        .where(PETITION_EVENT.c.petition_id == PETITION.c.id, PETITION_EVENT.c.status == Life.OPEN)
+        .scalar_subquery()
+    )
+    row = conn.execute(
+        select(PETITION, opened.label("opened_at")).where(PETITION.c.code == code)
+    ).first()
+    if row is None:
+        raise PetitionError(f"no petition {code}")
+    return row
+
+
+def _document(petition: Row[Any], sealed: list[Sealed], vault: Vault, kind: str) -> bytes:
+    """The filing as CSV or PDF bytes, the CINs opened with the deployment's key."""
+    # fpdf takes half a second to import: only an export pays for it, not every `hayna` command.
+    from bot.petition_export import Filing, Signatory, to_csv, to_pdf
+
+    try:
+        signers = tuple(
+            Signatory(s.full_name, vault.open(s.cin_sealed), s.signed_at) for s in sealed
+        )
+    except InvalidToken:
+        raise Refused(
+            "the CINs cannot be opened: HAYNA_SECRET_KEY is not the one they were sealed with"
+        ) from None
+    code = petition.commune_code
+    commune = Gazetteer.load().get(code) or Commune(code, code, code, "", "", "", "")
+    filing = Filing(
+        petition.code,
+        petition.title,
+        petition.summary,
+        petition.body,
+        petition.requests,
+        petition.representative,
+        commune.name_ar,
+        commune.name_fr,
+        commune.province_fr,
+        petition.threshold,
+        petition.deadline.astimezone(MOROCCO).date(),
+        petition.opened_at,
+        signers,
+    )
+    return to_csv(filing) if kind == "csv" else to_pdf(filing)

@@ -1,0 +1,96 @@
+"""What a petition is to a resident: its card, its life, the outcome of signing, its notices."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+
+from conversations.text import Renderable, _, pgettext
+
+
+class Life(StrEnum):
+    DRAFT = "draft"
+    OPEN = "open"
+    THRESHOLD_REACHED = "threshold_reached"
+    FILED = "filed"
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+    ANSWERED = "answered"
+    CLOSED = "closed"
+
+
+# Signatures are taken, and withdrawn, only while the petition is collecting them.
+SIGNING = frozenset({Life.OPEN, Life.THRESHOLD_REACHED})
+
+LIFE_LABELS: dict[Life, Renderable] = {
+    Life.DRAFT: pgettext("petition", "draft"),
+    Life.OPEN: pgettext("petition", "open for signatures"),
+    Life.THRESHOLD_REACHED: pgettext("petition", "enough signatures to be filed"),
+    Life.FILED: pgettext("petition", "filed with the commune"),
+    Life.ACCEPTED: pgettext("petition", "accepted by the council"),
+    Life.REJECTED: pgettext("petition", "rejected by the council"),
+    Life.ANSWERED: pgettext("petition", "answered by the council"),
+    Life.CLOSED: pgettext("petition", "closed"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Card:
+    code: str
+    title: str
+    summary: str
+    body: str
+    requests: str
+    representative: str
+    threshold: int
+    signatures: int
+    deadline: date
+    life: Life
+    # When this resident signed it, if they did.
+    signed_at: datetime | None
+
+
+class Outcome(StrEnum):
+    SIGNED = "signed"
+    ALREADY = "already"
+    NOT_OPEN = "not_open"
+
+
+@dataclass(frozen=True, slots=True)
+class Signing:
+    outcome: Outcome
+    # For ALREADY: when that CIN or this resident signed.
+    signed_at: datetime | None = None
+
+
+def progress(signatures: int, threshold: int, width: int = 5) -> str:
+    """A text progress bar that reads on every channel: ``▰▰▰▱▱ 142/200``."""
+    filled = min(width, signatures * width // threshold) if threshold > 0 else width
+    return f"{'▰' * filled}{'▱' * (width - filled)} {signatures}/{threshold}"
+
+
+def life_notice(code: str, title: str, life: Life, note: str) -> Renderable:
+    """The push sent to every signer when a petition moves on."""
+    if life is Life.THRESHOLD_REACHED:
+        return _(
+            "The petition “{title}” ({code}) you signed has enough signatures to be filed with "
+            "the commune. Thank you!",
+            title=title,
+            code=code,
+        )
+    label = LIFE_LABELS[life]
+    if note:
+        return _(
+            "The petition “{title}” ({code}) you signed is now {status}. Note: {note}",
+            title=title,
+            code=code,
+            status=label,
+            note=note,
+        )
+    return _(
+        "The petition “{title}” ({code}) you signed is now {status}.",
+        title=title,
+        code=code,
+        status=label,
+    )

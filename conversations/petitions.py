@@ -1,0 +1,262 @@
+"""Petitions for residents: read those open in their commune, co-sign once, withdraw, follow.
+
+Signing asks for consent first (a signature may reveal a political opinion, law 09-08), then
+the name as on the CIN, the CIN, residence or interest in the commune and age, and a summary.
+The CIN is sealed as soon as it is typed: it never rests in the conversation state in clear.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date
+from enum import StrEnum
+from typing import assert_never
+
+from conversations.cin import masked, parse_cin
+from conversations.flow import Flow
+from conversations.kit import Context, Inbound, Option, Reply, Turn, pick
+from conversations.petition import LIFE_LABELS, SIGNING, Card, Outcome, progress
+from conversations.phrases import CANCELLED, NOT_AN_OPTION
+from conversations.text import Renderable, _, lines, ngettext, pgettext
+
+MAX_NAME = 100
+FORMULA_STARTS = ("=", "+", "-", "@")
+
+
+class Step(StrEnum):
+    LIST = "list"
+    CARD = "card"
+    CONSENT = "consent"
+    NAME = "name"
+    CIN = "cin"
+    ELIGIBLE = "eligible"
+    CONFIRM = "confirm"
+    WITHDRAW = "withdraw"
+
+
+@dataclass(frozen=True, slots=True)
+class Answers:
+    code: str = ""
+    codes: tuple[str, ...] = ()
+    name: str = ""
+    sealed_cin: str = ""
+    masked_cin: str = ""
+
+
+BACK = Option("back", pgettext("petitions", "Back"))
+READ = Option("read", pgettext("petitions", "Read the full text"))
+SIGN = Option("sign", pgettext("petitions", "Sign"))
+WITHDRAW = Option("withdraw", pgettext("petitions", "Withdraw my signature"))
+AGREE = Option("agree", pgettext("petitions", "I agree"))
+YES = Option("yes", pgettext("petitions", "Yes, both are true"))
+NO = Option("no", pgettext("petitions", "No"))
+CONFIRM = Option("confirm", pgettext("petitions", "Sign the petition"))
+CANCEL = Option("cancel", pgettext("petitions", "Cancel"))
+
+CONSENT = Reply(
+    _(
+        "To sign, Hayna keeps your full name and your CIN number (encrypted). When the petition "
+        "is filed, your name and CIN go to the commune council with the petition, as the law "
+        "requires (organic law 113.14). Signing a petition can show an opinion: nobody else sees "
+        "your signature, and you can withdraw it until the petition is filed. Do you agree?"
+    ),
+    (AGREE, CANCEL),
+)
+ASK_NAME = Reply(_("Your full name, as written on your national ID card (CIN):"))
+ASK_CIN = Reply(_("Your CIN number (one or two letters, then digits), for example AB123456:"))
+ASK_ELIGIBLE = Reply(
+    _(
+        "Please confirm: you live in this commune (or have an economic, commercial or "
+        "professional interest in it), and you are 18 or older."
+    ),
+    (YES, NO),
+)
+
+
+def _card(card: Card, today: date) -> Reply:
+    days = max((card.deadline - today).days, 0)
+    text = lines(
+        card.title,
+        card.summary,
+        _("Signatures: {bar}", bar=progress(card.signatures, card.threshold)),
+        ngettext("{n} day left", "{n} days left", days),
+        _("Status: {status}", status=LIFE_LABELS[card.life]),
+        *([_("You signed on {date}.", date=card.signed_at)] if card.signed_at else []),
+    )
+    if card.life not in SIGNING:
+        action: tuple[Option, ...] = ()
+    else:
+        action = (WITHDRAW,) if card.signed_at else (SIGN,)
+    return Reply(text, (READ, *action, BACK))
+
+
+class Petitions(Flow[Step, Answers]):
+    name = "petitions"
+    steps = Step
+    answers = Answers
+
+    async def start(self, ctx: Context) -> Turn[Step, Answers]:
+        return await self._list(ctx, ())
+
+    async def open(self, ctx: Context, code: str) -> Turn[Step, Answers]:
+        """Straight to one petition, as a shared link does."""
+        card = await ctx.services.petition(code)
+        if card is None:
+            unknown = _("There is no petition with the code {code}.", code=code)
+            return await self._list(ctx, (Reply(unknown),))
+        data = Answers(code=card.code)
+        return Turn((_card(card, ctx.now.date()),), Step.CARD, data)
+
+    async def handle(
+        self, ctx: Context, step: Step, data: Answers, msg: Inbound
+    ) -> Turn[Step, Answers]:
+        match step:
+            case Step.LIST:
+                if msg.option == BACK.id:
+                    return Turn((), None, data)
+                if msg.option in data.codes:
+                    return await self.open(ctx, msg.option)
+                code = msg.text.strip().upper().removeprefix("P ").strip()
+                if code and len(code) <= 8 and code.isalnum():
+                    return await self.open(ctx, code)
+                return await self._list(ctx, (Reply(NOT_AN_OPTION),))
+            case Step.CARD:
+                return await self._on_card(ctx, data, msg)
+            case Step.CONSENT:
+                answer = pick(msg, (AGREE, CANCEL))
+                if answer is AGREE:
+                    return Turn((ASK_NAME,), Step.NAME, data)
+                if answer is CANCEL:
+                    return await self._back_to_card(ctx, data, CANCELLED)
+                return Turn((Reply(NOT_AN_OPTION), CONSENT), step, data)
+            case Step.NAME:
+                name = " ".join(msg.text.split())
+                if not _good_name(name):
+                    bad = _(
+                        "Please type your full name in letters, at most 100 characters, as on "
+                        "your CIN."
+                    )
+                    return Turn((Reply(bad), ASK_NAME), step, data)
+                return Turn((ASK_CIN,), Step.CIN, replace(data, name=name))
+            case Step.CIN:
+                cin = parse_cin(msg.text)
+                if cin is None:
+                    bad = _("This is not a CIN number. It looks like AB123456 or A123456.")
+                    return Turn((Reply(bad), ASK_CIN), step, data)
+                sealed = await ctx.services.seal(cin)
+                return Turn(
+                    (ASK_ELIGIBLE,),
+                    Step.ELIGIBLE,
+                    replace(data, sealed_cin=sealed, masked_cin=masked(cin)),
+                )
+            case Step.ELIGIBLE:
+                answer = pick(msg, (YES, NO))
+                if answer is YES:
+                    return Turn((self._summary(data),), Step.CONFIRM, data)
+                if answer is NO:
+                    sorry = _(
+                        "Only adults who live in the commune, or have an interest in it, can "
+                        "sign its petitions. Nothing was kept."
+                    )
+                    return await self._back_to_card(ctx, _forget(data), sorry)
+                return Turn((Reply(NOT_AN_OPTION), ASK_ELIGIBLE), step, data)
+            case Step.CONFIRM:
+                answer = pick(msg, (CONFIRM, CANCEL))
+                if answer is CONFIRM:
+                    return await self._sign(ctx, data)
+                if answer is CANCEL:
+                    return await self._back_to_card(ctx, _forget(data), CANCELLED)
+                return Turn((Reply(NOT_AN_OPTION), self._summary(data)), step, data)
+            case Step.WITHDRAW:
+                answer = pick(msg, (WITHDRAW, CANCEL))
+                if answer is WITHDRAW:
+                    if await ctx.services.withdraw_signature(data.code):
+                        done = _("Your signature was withdrawn.")
+                    else:
+                        done = _("This petition was filed: signatures can no longer be withdrawn.")
+                    return await self._back_to_card(ctx, data, done)
+                return await self._back_to_card(ctx, data, CANCELLED)
+            case _:
+                assert_never(step)
+
+    async def _on_card(self, ctx: Context, data: Answers, msg: Inbound) -> Turn[Step, Answers]:
+        card = await ctx.services.petition(data.code)
+        if card is None or msg.option == BACK.id:
+            return await self._list(ctx, ())
+        if msg.option == READ.id:
+            full = lines(
+                card.title,
+                card.body,
+                _("Requests:"),
+                card.requests,
+                _("Representative of the petitioners: {name}", name=card.representative),
+            )
+            return Turn((Reply(full), _card(card, ctx.now.date())), Step.CARD, data)
+        if msg.option == SIGN.id and card.life in SIGNING and not card.signed_at:
+            return Turn((CONSENT,), Step.CONSENT, data)
+        if msg.option == WITHDRAW.id and card.signed_at:
+            sure = Reply(
+                _("Withdraw your signature from “{title}”?", title=card.title), (WITHDRAW, CANCEL)
+            )
+            return Turn((sure,), Step.WITHDRAW, data)
+        return Turn((Reply(NOT_AN_OPTION), _card(card, ctx.now.date())), Step.CARD, data)
+
+    def _summary(self, data: Answers) -> Reply:
+        text = _(
+            "You are about to sign as {name}, CIN {cin}. Confirm?",
+            name=data.name,
+            cin=data.masked_cin,
+        )
+        return Reply(text, (CONFIRM, CANCEL))
+
+    async def _sign(self, ctx: Context, data: Answers) -> Turn[Step, Answers]:
+        signing = await ctx.services.sign_petition(data.code, data.name, data.sealed_cin)
+        match signing.outcome:
+            case Outcome.SIGNED:
+                said = _(
+                    "Thank you: your signature is counted. You will be told how the petition "
+                    "goes on."
+                )
+            case Outcome.ALREADY:
+                said = _(
+                    "This petition was already signed with this CIN or from this account, on "
+                    "{date}.",
+                    date=signing.signed_at or ctx.now,
+                )
+            case Outcome.NOT_OPEN:
+                said = _("This petition no longer takes signatures.")
+            case _:
+                assert_never(signing.outcome)
+        return await self._back_to_card(ctx, _forget(data), said)
+
+    async def _back_to_card(
+        self, ctx: Context, data: Answers, said: Renderable
+    ) -> Turn[Step, Answers]:
+        card = await ctx.services.petition(data.code)
+        if card is None:
+            return await self._list(ctx, (Reply(said),))
+        return Turn((Reply(said), _card(card, ctx.now.date())), Step.CARD, data)
+
+    async def _list(self, ctx: Context, before: tuple[Reply, ...]) -> Turn[Step, Answers]:
+        cards = await ctx.services.open_petitions()
+        if not cards:
+            none = _("There is no open petition in your commune at the moment.")
+            return Turn((*before, Reply(none)), None, Answers())
+        options = tuple(
+            Option(
+                card.code, lines(card.title, progress(card.signatures, card.threshold), sep=" · ")
+            )
+            for card in cards
+        )
+        question = Reply(_("Petitions open in your commune: choose one."), (*options, BACK))
+        return Turn((*before, question), Step.LIST, Answers(codes=tuple(c.code for c in cards)))
+
+
+def _forget(data: Answers) -> Answers:
+    # Once signed or given up, the sealed CIN and the name leave the conversation state.
+    return replace(data, name="", sealed_cin="", masked_cin="")
+
+
+def _good_name(name: str) -> bool:
+    letters = sum(ch.isalpha() for ch in name)
+    return 2 <= len(name) <= MAX_NAME and letters >= 2 and not name.startswith(FORMULA_STARTS)

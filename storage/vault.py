@@ -1,0 +1,34 @@
+"""Keys for personal data: a keyed hash to find a CIN again, encryption to keep it unreadable.
+
+Both keys derive from `HAYNA_SECRET_KEY`, each for its own purpose, so one never serves as the
+other. The hash deduplicates signatures without storing the CIN in clear; the encrypted copy is
+opened only to print the filing for the commune.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+
+from cryptography.fernet import Fernet
+
+
+def _derive(secret: str, purpose: str) -> bytes:
+    return hmac.new(secret.encode(), purpose.encode(), hashlib.sha256).digest()
+
+
+class Vault:
+    def __init__(self, secret: str) -> None:
+        self._hash_key = _derive(secret, "hayna/cin-hash/v1")
+        self._fernet = Fernet(base64.urlsafe_b64encode(_derive(secret, "hayna/cin-seal/v1")))
+
+    def key(self, cin: str) -> str:
+        """The keyed hash of a canonical CIN: equal for equal cards, useless without the secret."""
+        return hmac.new(self._hash_key, cin.encode(), hashlib.sha256).hexdigest()
+
+    def seal(self, text: str) -> str:
+        return self._fernet.encrypt(text.encode()).decode()
+
+    def open(self, token: str) -> str:
+        return self._fernet.decrypt(token.encode()).decode()

@@ -1,0 +1,242 @@
+"""Petitions through the engine: read, sign once per CIN and per resident, withdraw, notices."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.app import build_engine
+from conversations.petition import Life
+from storage.database import Database
+from storage.models import PETITION, SIGNATURE
+from storage.petitions import NewPetition, create, move, sign
+from tests.conftest import VAULT, Clock
+from tests.resident import FakeResident
+
+PIN = (33.5540, -7.5660)  # Ben M'Sick, Casablanca
+
+
+async def open_petition(db: Database, clock: Clock, commune: str, threshold: int = 3) -> str:
+    new = NewPetition(
+        commune_code=commune,
+        title="Éclairage du boulevard",
+        summary="Des lampadaires pour le boulevard principal",
+        body="Nous, habitants, demandons l'éclairage du boulevard.",
+        requests="Installer 20 lampadaires.",
+        representative="Fatima Zahra",
+        threshold=threshold,
+        deadline=(clock() + timedelta(days=30)).date(),
+    )
+    async with db.transaction() as tx:
+        code = await tx.run(create, new, "organizer", clock())
+        await tx.run(move, code, Life.OPEN, "", "organizer", clock())
+    return code
+
+
+async def onboard(resident: FakeResident, language: str) -> str:
+    await resident.say("salam")
+    await resident.tap(language)
+    await resident.tap("agree")
+    await resident.share_location(*PIN)
+    await resident.say("1")
+    return resident.engine.store.gazetteer.at(*PIN).code
+
+
+async def sign_by_chat(resident: FakeResident, code: str, name: str, cin: str) -> None:
+    await resident.say("menu")
+    await resident.tap("petitions")
+    await resident.tap(code)
+    await resident.tap("sign")
+    await resident.tap("agree")
+    await resident.say(name)
+    await resident.say(cin)
+    await resident.tap("yes")
+    await resident.tap("confirm")
+
+
+async def count(db: Database) -> tuple[int, int]:
+    async with db.transaction() as tx:
+        counter = await tx.run(lambda c: c.execute(select(PETITION.c.signatures)).scalar_one())
+        rows = await tx.run(
+            lambda c: c.execute(select(func.count()).select_from(SIGNATURE)).scalar_one()
+        )
+    return counter, rows
+
+
+@pytest.fixture
+def engine_on_both(db: Database, gazetteer, clock: Clock):
+    return build_engine(db, gazetteer, VAULT, clock)
+
+
+async def test_residents_read_and_sign_in_arabic_and_french(
+    engine_on_both, db: Database, clock: Clock
+) -> None:
+    amina, hugo = FakeResident(engine_on_both, "amina"), FakeResident(engine_on_both, "hugo")
+    commune = await onboard(amina, "ar")
+    await onboard(hugo, "fr")
+    code = await open_petition(db, clock, commune)
+
+    await amina.tap("petitions")
+    assert code in amina.option_ids
+    await amina.tap(code)
+    assert "▱▱▱▱▱ 0/3" in amina.texts[0]
+    await amina.tap("read")
+    assert "20 lampadaires" in amina.texts[0]
+    await amina.tap("back")  # to the list
+    await amina.tap("back")  # to the menu
+    await sign_by_chat(amina, code, "أمينة العلوي", "ab 123456")
+    await sign_by_chat(hugo, code, "Hugo Benali", "BK-654321")
+    assert "▰▰▰▱▱ 2/3" in hugo.text
+
+    assert await count(db) == (2, 2)
+    async with db.transaction() as tx:
+        sealed = await tx.run(lambda c: c.execute(select(SIGNATURE.c.cin_sealed)).scalars().all())
+    assert sorted(VAULT.open(token) for token in sealed) == ["AB123456", "BK654321"]
+
+
+async def test_one_cin_signs_once_whatever_its_spelling(
+    engine, sqlite_db: Database, clock: Clock
+) -> None:
+    amina, karim = FakeResident(engine, "amina"), FakeResident(engine, "karim")
+    commune = await onboard(amina, "fr")
+    await onboard(karim, "fr")
+    code = await open_petition(sqlite_db, clock, commune)
+    await sign_by_chat(amina, code, "Amina Alaoui", "ab 123456")
+    await sign_by_chat(karim, code, "Karim Alaoui", "AB١٢٣٤٥٦")
+    assert "2026" in karim.texts[0] or "22" in karim.texts[0]  # "already signed on DATE"
+    await sign_by_chat(karim, code, "Karim Alaoui", "AB-123456")
+    assert await count(sqlite_db) == (1, 1)
+
+
+@pytest.mark.parametrize(
+    ("step", "typed"),
+    [("cin", "123"), ("name", "x" * 300), ("name", '=HYPERLINK("http://x")'), ("name", "@admin")],
+)
+async def test_bad_answers_are_refused_and_nothing_is_kept(
+    engine, sqlite_db: Database, clock: Clock, step: str, typed: str
+) -> None:
+    amina = FakeResident(engine, "amina")
+    code = await open_petition(sqlite_db, clock, await onboard(amina, "fr"))
+    await amina.tap("petitions")
+    await amina.tap(code)
+    await amina.tap("sign")
+    await amina.tap("agree")
+    if step == "cin":
+        await amina.say("Amina Alaoui")
+    await amina.say(typed)
+    assert not amina.option_ids, "asked again, in words"
+    assert await count(sqlite_db) == (0, 0)
+
+
+async def test_withdraw_while_open_not_after_filing(
+    engine, sqlite_db: Database, clock: Clock
+) -> None:
+    amina = FakeResident(engine, "amina")
+    code = await open_petition(sqlite_db, clock, await onboard(amina, "fr"))
+    await sign_by_chat(amina, code, "Amina Alaoui", "AB123456")
+    await amina.tap("withdraw")
+    await amina.tap("withdraw")
+    assert await count(sqlite_db) == (0, 0)
+    await amina.tap("sign")
+    await amina.tap("agree")
+    await amina.say("Amina Alaoui")
+    await amina.say("AB123456")
+    await amina.tap("yes")
+    await amina.tap("confirm")
+    async with sqlite_db.transaction() as tx:
+        await tx.run(move, code, Life.FILED, "", "organizer", clock())
+    await amina.tap("read")  # the card again, as it is now
+    assert "withdraw" not in amina.option_ids, "a filed petition keeps its signatures"
+    await amina.send(option="withdraw")  # a button from before the filing
+    assert "withdraw" not in amina.option_ids
+    assert await count(sqlite_db) == (1, 1)
+
+
+async def test_two_hundred_concurrent_signers_twice_each(
+    db: Database, gazetteer, clock: Clock
+) -> None:
+    code = await open_petition(db, clock, "141.01.61", threshold=200)
+    async with db.transaction() as tx:
+        ids = await tx.run(_residents, 200, clock())
+
+    async def signer(i: int) -> list[str]:
+        outcomes = []
+        for _ in range(2):
+            cin = f"AB{100000 + i}"
+            async with db.transaction() as tx:
+                result = await tx.run(
+                    sign, code, ids[i], f"Signer {i}", VAULT.key(cin), VAULT.seal(cin), clock()
+                )
+            outcomes.append(result.outcome)
+        return outcomes
+
+    results = await asyncio.wait_for(asyncio.gather(*(signer(i) for i in range(200))), 120)
+    assert all(first == "signed" and second == "already" for first, second in results)
+    assert await count(db) == (200, 200)
+    async with db.transaction() as tx:
+        status = await tx.run(lambda c: c.execute(select(PETITION.c.status)).scalar_one())
+        notices = await tx.run(
+            lambda c: c.execute(select(func.count()).select_from(_delivery())).scalar_one()
+        )
+    assert status == "threshold_reached"
+    assert notices == 200, "the threshold notice goes to each signer once"
+
+
+def _delivery():
+    from storage.models import DELIVERY
+
+    return DELIVERY
+
+
+def _residents(conn, n: int, now) -> list[int]:
+    from storage.dialect import insert_ignore
+    from storage.models import RESIDENT
+
+    for i in range(n):
+        insert_ignore(
+            conn,
+            RESIDENT,
+            channel="console",
+            user_id=f"s{i}",
+            language="fr",
+            pushes_enabled=True,
+            created_at=now,
+        )
+    return [row.id for row in conn.execute(select(RESIDENT.c.id).order_by(RESIDENT.c.id))]
+
+
+async def test_a_shared_link_opens_the_petition(engine, sqlite_db: Database, clock: Clock) -> None:
+    amina = FakeResident(engine, "amina")
+    code = await open_petition(sqlite_db, clock, await onboard(amina, "fr"))
+    await amina.say(f"P {code.lower()}")  # a WhatsApp first message, typed by hand
+    assert amina.option_ids == ["read", "sign", "back"]
+    assert "Éclairage du boulevard" in amina.texts[0]
+
+
+async def test_a_telegram_start_link_opens_the_petition_after_onboarding(
+    engine, sqlite_db: Database, clock: Clock
+) -> None:
+    code = await open_petition(sqlite_db, clock, engine.store.gazetteer.at(*PIN).code)
+    newcomer = FakeResident(engine, "newcomer", language_hint="fr")
+    await newcomer.send(text="/start", start_payload=f"p_{code}")
+    assert newcomer.option_ids[0] == "fr", "onboarding comes first"
+    await newcomer.tap("fr")
+    await newcomer.tap("agree")
+    await newcomer.share_location(*PIN)
+    await newcomer.say("1")
+    assert newcomer.option_ids == ["read", "sign", "back"]
+
+
+async def test_my_signatures_lists_what_was_signed(
+    engine, sqlite_db: Database, clock: Clock
+) -> None:
+    amina = FakeResident(engine, "amina")
+    code = await open_petition(sqlite_db, clock, await onboard(amina, "en"))
+    await sign_by_chat(amina, code, "Amina Alaoui", "AB123456")
+    await amina.say("menu")
+    await amina.tap("activity")
+    await amina.tap("signatures")
+    assert "Éclairage du boulevard" in amina.texts[0] and "1/3" in amina.texts[0]

@@ -1,0 +1,164 @@
+"""`hayna petitions` as an organizer runs it: draft, publish, list, file, decide, export."""
+
+from __future__ import annotations
+
+import csv
+import io
+import subprocess
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+from conversations.petition import Outcome
+from storage import petitions
+from storage.database import Database
+from storage.vault import Vault
+from tests.conftest import Clock
+from tests.test_cli import HAYNA, environment
+from tests.test_cli import hayna as run_hayna
+from tests.test_deliveries import add_resident
+
+KEY = "k" * 40
+AGADIR, ANFA = "001.01.01", "141.01.01"
+DEADLINE = (date.today() + timedelta(days=30)).isoformat()
+SIGNERS = (("amina", "Amina Benali", "AB123456"), ("hugo", "=Hugo Martin", "K98765"))
+
+
+def hayna(path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return run_hayna(path, "petitions", *args, HAYNA_SECRET_KEY=KEY)
+
+
+def exported(path: Path, code: str, kind: str) -> subprocess.CompletedProcess[bytes]:
+    """An export to standard output, taken as bytes."""
+    return subprocess.run(
+        [*HAYNA, "petitions", "export", code, "--format", kind],
+        cwd=path,
+        env=environment(path, HAYNA_SECRET_KEY=KEY),
+        capture_output=True,
+        timeout=60,
+    )
+
+
+def create(path: Path, commune: str, *extra: str) -> str:
+    result = hayna(
+        path,
+        "create",
+        "--commune", commune,
+        "--title", "Éclairer le boulevard",
+        "--summary", "Rallumer les lampadaires éteints depuis l'été",
+        "--text", "نطالب بإصلاح الإنارة العمومية في شارع الحسن الثاني.",
+        "--requests", "Réparer les lampadaires avant l'hiver",
+        "--representative", "Amina Benali",
+        "--deadline", DEADLINE,
+        "--by", "Khadija",
+        *extra,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    code = result.stdout.strip()
+    assert len(code) == petitions.CODE_LENGTH and code.isalnum(), result.stdout
+    return code
+
+
+def listed(path: Path, *args: str) -> dict[str, list[str]]:
+    result = hayna(path, "list", *args)
+    assert result.returncode == 0, result.stderr
+    header, *lines, _total = result.stdout.splitlines()
+    assert header.split() == ["CODE", "STATUS", "SIGNATURES", "DEADLINE", "COMMUNE", "TITLE"]
+    return {line.split()[0]: line.split()[1:5] for line in lines}
+
+
+def test_a_petition_from_draft_to_filed_and_a_rejection_needs_reasons(tmp_path: Path) -> None:
+    code = create(tmp_path, "Agadir")
+    arrondissement = create(tmp_path, ANFA)
+    custom = create(tmp_path, AGADIR, "--threshold", "100")
+    assert listed(tmp_path) == {
+        custom: ["draft", "0/100", DEADLINE, "Agadir"],
+        arrondissement: ["draft", "0/400", DEADLINE, "Anfa"],
+        code: ["draft", "0/200", DEADLINE, "Agadir"],
+    }
+
+    published = hayna(tmp_path, "publish", code.lower(), "--by", "Khadija")
+    assert published.returncode == 0, published.stderr
+    assert published.stdout.strip() == f"{code}: draft → open (by Khadija)"
+    assert list(listed(tmp_path, "--status", "open")) == [code]
+    assert list(listed(tmp_path, "--commune", ANFA)) == [arrondissement]
+
+    filed = hayna(tmp_path, "file", code, "--by", "Khadija")
+    assert filed.returncode == 0, filed.stderr
+    assert f"{code}: open → filed (by Khadija)" in filed.stdout
+    assert "signers to notify: 0" in filed.stdout
+
+    unreasoned = hayna(tmp_path, "decide", code, "rejected")
+    assert unreasoned.returncode == 2
+    assert (
+        unreasoned.stderr.strip() == "hayna: a rejection needs the council's reasons: --note TEXT"
+    )
+    assert listed(tmp_path, "--status", "filed")[code][0] == "filed"
+
+    rejected = hayna(tmp_path, "decide", code, "rejected", "--note", "Hors compétence")
+    assert rejected.returncode == 0, rejected.stderr
+    assert f"{code}: filed → rejected" in rejected.stdout
+
+
+def test_bad_fields_and_moves_are_refused_and_store_nothing(tmp_path: Path) -> None:
+    base = ["create", "--commune", AGADIR, "--summary", "s", "--text", "t", "--requests", "r"]
+    base += ["--representative", "A"]
+    long_title = hayna(tmp_path, *base, "--title", "x" * 121, "--deadline", DEADLINE)
+    assert long_title.returncode == 2
+    assert "hayna: --title must be 1 to 120 characters; it has 121" in long_title.stderr
+    past = hayna(tmp_path, *base, "--title", "T", "--deadline", date.today().isoformat())
+    assert past.returncode == 2 and "--deadline" in past.stderr
+    assert hayna(tmp_path, "list").stdout.strip() == "no petitions match"
+
+    code = create(tmp_path, AGADIR)
+    early = hayna(tmp_path, "file", code)
+    assert early.returncode == 2
+    assert early.stderr.strip() == f"hayna: {code} is draft: it can become open"
+    draft = hayna(tmp_path, "export", code, "--format", "csv")
+    assert draft.returncode == 2 and "publish it" in draft.stderr
+    unknown = hayna(tmp_path, "publish", "ZZZZZZ")
+    assert unknown.returncode == 2 and unknown.stderr.strip() == "hayna: no petition ZZZZZZ"
+
+
+async def test_export_opens_the_cins_for_the_commune(
+    tmp_path: Path, sqlite_db: Database, clock: Clock
+) -> None:
+    code = create(tmp_path, "Agadir")
+    assert hayna(tmp_path, "publish", code).returncode == 0
+    vault = Vault(KEY)
+    for user, name, cin in SIGNERS:
+        resident = await add_resident(sqlite_db, clock, user, "fr")
+        async with sqlite_db.transaction() as tx:
+            signing = await tx.run(
+                petitions.sign,
+                code, resident, name, vault.key(cin), vault.seal(cin), datetime.now(UTC),
+            )  # fmt: skip
+        assert signing.outcome is Outcome.SIGNED
+
+    output = tmp_path / "petition.csv"
+    result = hayna(tmp_path, "export", code, "--format", "csv", "--output", str(output))
+    assert result.returncode == 0, result.stderr
+    assert f"{code}: 2 signatories written to {output}" in result.stdout
+    data = output.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")
+    assert output.stat().st_mode & 0o077 == 0, "CINs in clear are for the organizer only"
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+    assert rows[0] == ["Pétition / العريضة", code]
+    assert ["Commune", "Agadir"] in rows
+    assert rows[-2:] == [
+        ["1", "Amina Benali", "AB123456", rows[-2][3]],
+        ["2", "'=Hugo Martin", "K98765", rows[-1][3]],
+    ]
+    assert listed(tmp_path)[code][:2] == ["open", "2/200"]
+
+    pdf = exported(tmp_path, code, "pdf")
+    assert pdf.returncode == 0, pdf.stderr.decode()
+    assert pdf.stdout.startswith(b"%PDF")
+
+    another_key = run_hayna(
+        tmp_path, "petitions", "export", code, "--format", "csv", HAYNA_SECRET_KEY="z" * 40
+    )
+    assert another_key.returncode == 2 and "HAYNA_SECRET_KEY" in another_key.stderr
+
+    closed = hayna(tmp_path, "close", code, "--by", "Khadija")
+    assert closed.returncode == 0, closed.stderr
+    assert "signers to notify: 2" in closed.stdout
