@@ -16,9 +16,11 @@ from bot.settings import Settings, SettingsError
 from conversations.activity import Activity
 from conversations.engine import Engine
 from conversations.flow import Flow
+from conversations.kit import Address
 from conversations.language import ChangeLanguage
 from conversations.menu import Menu
 from conversations.onboarding import Onboarding
+from conversations.petition_drafting import PetitionDrafting
 from conversations.petitions import Petitions
 from conversations.report_need import ReportNeed
 from conversations.seams import Outbox
@@ -67,17 +69,19 @@ def build_engine(
     gazetteer: Gazetteer,
     vault: Vault,
     clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    organizers: frozenset[Address] = frozenset(),
 ) -> Engine:
     """The engine with every flow, over the SQL store."""
     flows: list[Flow[Any, Any]] = [
         ReportNeed(),
         Petitions(),
+        PetitionDrafting(),
         Activity(),
         ChangeLanguage(),
         Onboarding(),
     ]
     flows.append(Menu(available=frozenset(flow.name for flow in flows)))
-    return Engine(SqlStore(db, gazetteer, vault, clock), flows, translator, clock)
+    return Engine(SqlStore(db, gazetteer, vault, clock, organizers), flows, translator, clock)
 
 
 async def create_app(
@@ -90,6 +94,7 @@ async def create_app(
         level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s"
     )
     db = await open_database(settings, upgrade=settings.database_url.sqlite)
-    engine = build_engine(db, Gazetteer.load(), Vault(settings.secret_key), clock)
+    vault = Vault(settings.secret_key)
+    engine = build_engine(db, Gazetteer.load(), vault, clock, settings.admins)
     dispatcher = Dispatcher(DeliveryQueue(db), outboxes, translator, clock)
     return App(settings, db, engine, dispatcher)

@@ -18,8 +18,9 @@ from bot.demo import load_demo
 from bot.settings import Settings, SettingsError
 from handlers.console import ConsoleOutbox
 from storage.inbox import forget_old_messages
+from storage.petitions import close_expired_petitions
 
-# How often `hayna dispatch` forgets the ids of old messages.
+# How often `hayna dispatch` does its housekeeping.
 HOUSEKEEPING_SECONDS = 3600
 
 
@@ -115,16 +116,19 @@ async def _dispatch(app: App) -> int:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    housekeeping = asyncio.create_task(_forget_old_messages(app, stop))
+    housekeeping = asyncio.create_task(_housekeeping(app, stop))
     _write("hayna: sending queued notifications; stop with Ctrl-C or SIGTERM")
     await app.dispatcher.run(stop)
     await housekeeping
     return 0
 
 
-async def _forget_old_messages(app: App, stop: asyncio.Event) -> None:
+async def _housekeeping(app: App, stop: asyncio.Event) -> None:
+    """Hourly: forget old message ids, close petitions whose deadline passed unfiled."""
     while not stop.is_set():
-        await forget_old_messages(app.db, datetime.now(UTC))
+        now = datetime.now(UTC)
+        await forget_old_messages(app.db, now)
+        await close_expired_petitions(app.db, now)
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), HOUSEKEEPING_SECONDS)
 

@@ -51,6 +51,20 @@ class Card:
     signed_at: datetime | None
 
 
+@dataclass(frozen=True, slots=True)
+class PetitionDraft:
+    """A petition as an organizer writes it in the chat, before it is stored as a draft."""
+
+    commune_code: str
+    title: str
+    summary: str
+    body: str
+    requests: str
+    representative: str
+    threshold: int
+    deadline: date
+
+
 class Outcome(StrEnum):
     SIGNED = "signed"
     ALREADY = "already"

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from conversations.kit import Address, Location, Outgoing, Place, Resident
-from conversations.petition import Card, Signing
+from conversations.petition import Card, PetitionDraft, Signing
 from conversations.report import Brief, Detail, Draft
 from conversations.text import Renderable
 
@@ -80,6 +80,18 @@ class Services(Protocol):
     async def withdraw_signature(self, code: str) -> bool: ...
 
     async def my_signatures(self) -> Sequence[Card]: ...
+
+    async def is_organizer(self) -> bool:
+        """Whether this resident may draft and publish petitions (HAYNA_ADMINS for now)."""
+        ...
+
+    async def draft_petition(self, draft: PetitionDraft) -> str:
+        """Store a draft; raises PermissionError for anyone but an organizer."""
+        ...
+
+    async def publish_petition(self, code: str) -> None:
+        """Open a draft for signatures; raises PermissionError for anyone but an organizer."""
+        ...
 
     async def report_detail(self, ref: str) -> Detail | None: ...
 

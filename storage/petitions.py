@@ -16,6 +16,7 @@ from sqlalchemy import Connection, delete, insert, select, update
 
 from conversations.kit import MOROCCO
 from conversations.petition import SIGNING, Card, Life, Outcome, Signing, life_notice
+from storage.database import Database
 from storage.deliveries import enqueue
 from storage.dialect import insert_ignore
 from storage.models import PETITION, PETITION_EVENT, SIGNATURE
@@ -303,3 +304,9 @@ def signatories(conn: Connection, code: str) -> list[Sealed]:
         .order_by(SIGNATURE.c.created_at, SIGNATURE.c.id)
     )
     return [Sealed(r.full_name, r.cin_sealed, r.created_at) for r in rows]
+
+
+async def close_expired_petitions(db: Database, now: datetime) -> list[str]:
+    """`close_expired` in a transaction of its own, for the hourly housekeeping."""
+    async with db.transaction() as tx:
+        return await tx.run(close_expired, now)

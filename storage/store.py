@@ -6,6 +6,7 @@ than the whole message on SQLite (measured in DESIGN.md §4).
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import replace
@@ -16,7 +17,7 @@ from sqlalchemy import Connection, bindparam, select, update
 
 from conversations.kit import Address, Location, Place
 from conversations.kit import Resident as ResidentView
-from conversations.petition import Card, Signing
+from conversations.petition import Card, Life, PetitionDraft, Signing
 from conversations.report import Brief, Detail, Draft
 from conversations.seams import FlowState
 from conversations.text import Renderable
@@ -151,12 +152,14 @@ class SqlUnit:
         gazetteer: Gazetteer,
         vault: Vault,
         clock: Callable[[], datetime],
+        organizers: frozenset[Address] = frozenset(),
     ) -> None:
         self.tx = tx
         self.address = address
         self.gazetteer = gazetteer
         self.vault = vault
         self.clock = clock
+        self.organizers = organizers
         self._resident: ResidentView | None = None
 
     @property
@@ -256,6 +259,27 @@ class SqlServices:
     async def my_signatures(self) -> Sequence[Card]:
         return await self.unit.tx.run(petitions.mine, self._me)
 
+    async def is_organizer(self) -> bool:
+        return self.unit.address in self.unit.organizers
+
+    async def draft_petition(self, draft: PetitionDraft) -> str:
+        # Checked here, not only in the flow: no path into storage skips the check.
+        self._must_organize()
+        new = petitions.NewPetition(**dataclasses.asdict(draft))
+        return await self.unit.tx.run(petitions.create, new, self._actor, self.unit.clock())
+
+    async def publish_petition(self, code: str) -> None:
+        self._must_organize()
+        await self.unit.tx.run(petitions.move, code, Life.OPEN, "", self._actor, self.unit.clock())
+
+    def _must_organize(self) -> None:
+        if self.unit.address not in self.unit.organizers:
+            raise PermissionError(f"{self.unit.address.channel} resident is not an organizer")
+
+    @property
+    def _actor(self) -> str:
+        return str(self.unit.address)[: petitions.ACTOR_MAX]
+
     @property
     def _me(self) -> int:
         return self.unit.resident.id
@@ -270,13 +294,15 @@ class SqlStore:
         gazetteer: Gazetteer,
         vault: Vault,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        organizers: frozenset[Address] = frozenset(),
     ) -> None:
         self.db = db
         self.gazetteer = gazetteer
         self.vault = vault
         self.clock = clock
+        self.organizers = organizers
 
     @asynccontextmanager
     async def unit(self, address: Address) -> AsyncIterator[SqlUnit]:
         async with self.db.transaction() as tx:
-            yield SqlUnit(tx, address, self.gazetteer, self.vault, self.clock)
+            yield SqlUnit(tx, address, self.gazetteer, self.vault, self.clock, self.organizers)

@@ -150,3 +150,18 @@ def test_script_report_ends_with_a_reference(
     assert row[2] or row[3], "a place: typed or pinned"
     assert row[4].startswith(described)
     assert media == [("photo", "image/png", (SCRIPTS / "pothole.png").stat().st_size)]
+
+
+def test_scripts_sign_the_demo_petition_in_arabic_and_french(tmp_path: Path) -> None:
+    demo = hayna(tmp_path, "demo")
+    assert demo.returncode == 0 and "petition codes" in demo.stdout, demo.stderr
+    assert "already loaded" in hayna(tmp_path, "demo").stdout
+    for user, script in (("amina", "petition_ar.txt"), ("hugo", "petition_fr.txt")):
+        result = hayna(tmp_path, "chat", "--as", user, "--script", str(SCRIPTS / script))
+        assert result.returncode == 0, result.stderr
+    assert "2/5" in result.stdout
+    with sqlite3.connect(tmp_path / "hayna.db") as conn:
+        names = conn.execute("SELECT full_name, cin_key FROM signature").fetchall()
+        counter = conn.execute("SELECT max(signatures) FROM petition").fetchone()[0]
+    assert sorted(name for name, _ in names) == ["Hugo Benali", "أمينة العلوي"]
+    assert counter == 2 and all(len(key) == 64 for _, key in names), "CINs kept only as keys"

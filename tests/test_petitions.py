@@ -16,7 +16,7 @@ from storage.petitions import NewPetition, create, move, sign
 from tests.conftest import VAULT, Clock
 from tests.resident import FakeResident
 
-PIN = (33.5540, -7.5660)  # Ben M'Sick, Casablanca
+PIN = (33.5570, -7.5850)  # Hay Ben M'Sick, Casablanca
 
 
 async def open_petition(db: Database, clock: Clock, commune: str, threshold: int = 3) -> str:
@@ -240,3 +240,19 @@ async def test_my_signatures_lists_what_was_signed(
     await amina.tap("activity")
     await amina.tap("signatures")
     assert "Éclairage du boulevard" in amina.texts[0] and "1/3" in amina.texts[0]
+
+
+async def test_a_petition_past_its_deadline_closes_and_tells_its_signers(
+    engine, sqlite_db: Database, clock: Clock
+) -> None:
+    from storage.petitions import close_expired_petitions
+
+    amina = FakeResident(engine, "amina")
+    code = await open_petition(sqlite_db, clock, await onboard(amina, "fr"))
+    await sign_by_chat(amina, code, "Amina Alaoui", "AB123456")
+    assert await close_expired_petitions(sqlite_db, clock()) == []
+    clock.advance(days=32)
+    assert await close_expired_petitions(sqlite_db, clock()) == [code]
+    async with sqlite_db.transaction() as tx:
+        status = await tx.run(lambda c: c.execute(select(PETITION.c.status)).scalar_one())
+    assert status == "closed"

@@ -20,8 +20,8 @@ from tests.conftest import VAULT, Clock
 from tests.resident import FakeResident
 
 # Ben M'Sick, Casablanca: a pin, and another 100 m east of it.
-PIN = (33.5540, -7.5660)
-PIN_100M = (33.5540, -7.5649)
+PIN = (33.5570, -7.5850)
+PIN_100M = (33.5570, -7.5839)
 
 
 def render(text: Renderable, locale: str) -> str:
