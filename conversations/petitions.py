@@ -52,6 +52,7 @@ YES = Option("yes", pgettext("petitions", "Yes, both are true"))
 NO = Option("no", pgettext("petitions", "No"))
 CONFIRM = Option("confirm", pgettext("petitions", "Sign the petition"))
 CANCEL = Option("cancel", pgettext("petitions", "Cancel"))
+NEW = Option("new_petition", pgettext("petitions", "New petition (organizers)"))
 
 CONSENT = Reply(
     _(
@@ -114,6 +115,8 @@ class Petitions(Flow[Step, Answers]):
             case Step.LIST:
                 if msg.option == BACK.id:
                     return Turn((), None, data)
+                if msg.option == NEW.id and await ctx.services.is_organizer():
+                    return Turn((), None, data, next_flow="petition_drafting")
                 if msg.option in data.codes:
                     return await self.open(ctx, msg.option)
                 code = msg.text.strip().upper().removeprefix("P ").strip()
@@ -239,8 +242,12 @@ class Petitions(Flow[Step, Answers]):
 
     async def _list(self, ctx: Context, before: tuple[Reply, ...]) -> Turn[Step, Answers]:
         cards = await ctx.services.open_petitions()
+        # Organizers may start a petition from here; residents never see the option.
+        new = (NEW,) if await ctx.services.is_organizer() else ()
         if not cards:
             none = _("There is no open petition in your commune at the moment.")
+            if new:
+                return Turn((*before, Reply(none, (*new, BACK))), Step.LIST, Answers())
             return Turn((*before, Reply(none)), None, Answers())
         options = tuple(
             Option(
@@ -248,7 +255,7 @@ class Petitions(Flow[Step, Answers]):
             )
             for card in cards
         )
-        question = Reply(_("Petitions open in your commune: choose one."), (*options, BACK))
+        question = Reply(_("Petitions open in your commune: choose one."), (*options, *new, BACK))
         return Turn((*before, question), Step.LIST, Answers(codes=tuple(c.code for c in cards)))
 
 

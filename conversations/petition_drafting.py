@@ -1,0 +1,364 @@
+"""Petition drafting, for organizers: commune, texts, deadline, threshold, preview, then publish.
+
+Nothing is stored until the preview is confirmed; the storage checks again that the resident
+is an organizer, so this flow's own check is a courtesy, not the guard.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+from enum import StrEnum
+from typing import assert_never
+
+from conversations.flow import Flow
+from conversations.folding import to_ascii_digits
+from conversations.kit import MOROCCO, Context, Inbound, Option, Place, Reply, Turn, pick
+from conversations.petition import PetitionDraft
+from conversations.phrases import CANCELLED, NOT_AN_OPTION
+from conversations.text import Renderable, _, lines, ngettext, pgettext
+
+MAX_CANDIDATES = 8
+MAX_COMMUNE_NAME = 80
+# The usual minimum for a commune of 35,000 inhabitants or more; the gazetteer's Place does not
+# say whether a commune is small or has arrondissements, so the organizer is told and decides.
+DEFAULT_THRESHOLD = 200
+MAX_THRESHOLD = 100_000
+FORMULA_STARTS = ("=", "+", "-", "@")
+_DAY_FIRST = re.compile(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})")
+_YEAR_FIRST = re.compile(r"(\d{4})[/.\-](\d{1,2})[/.\-](\d{1,2})")
+# "1000", or grouped by thousands as people write it: "1 000", "1,000", "1.000", "١٬٠٠٠".
+_WHOLE = re.compile(r"[0-9]{1,6}|[0-9]{1,3}(?:[ ,.٬'][0-9]{3})+")
+
+
+class Step(StrEnum):
+    COMMUNE = "commune"
+    FIND_COMMUNE = "find_commune"
+    CHOOSE_COMMUNE = "choose_commune"
+    TITLE = "title"
+    SUMMARY = "summary"
+    TEXT = "text"
+    REQUESTS = "requests"
+    REPRESENTATIVE = "representative"
+    DEADLINE = "deadline"
+    THRESHOLD = "threshold"
+    PREVIEW = "preview"
+    CHANGE = "change"
+
+
+@dataclass(frozen=True, slots=True)
+class Answers:
+    commune: str = ""
+    candidates: tuple[str, ...] = ()
+    title: str = ""
+    summary: str = ""
+    body: str = ""
+    requests: str = ""
+    representative: str = ""
+    deadline: str = ""  # ISO date: the state is JSON
+    threshold: int = 0
+    # Answering one question again, from the preview: back to the preview afterwards.
+    editing: bool = False
+
+
+ASK_TITLE = Reply(_("The title of the petition (at most 120 characters):"))
+ASK_SUMMARY = Reply(_("A one-line summary for the list of petitions (at most 200 characters):"))
+ASK_TEXT = Reply(_("The text of the petition: facts and reasons (at most 3,000 characters):"))
+ASK_REQUESTS = Reply(_("What the petitioners ask the council to do (at most 3,000 characters):"))
+ASK_REPRESENTATIVE = Reply(
+    _("The full name of the petitioners' representative (at most 120 characters):")
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    """A free-text answer: its question, longest length, whether it is one line, where it goes."""
+
+    question: Reply
+    most: int
+    one_line: bool
+    put: Callable[[Answers, str], Answers]
+
+
+FIELDS_OF = {
+    Step.TITLE: Field(ASK_TITLE, 120, True, lambda a, v: replace(a, title=v)),
+    Step.SUMMARY: Field(ASK_SUMMARY, 200, True, lambda a, v: replace(a, summary=v)),
+    Step.TEXT: Field(ASK_TEXT, 3_000, False, lambda a, v: replace(a, body=v)),
+    Step.REQUESTS: Field(ASK_REQUESTS, 3_000, False, lambda a, v: replace(a, requests=v)),
+    Step.REPRESENTATIVE: Field(
+        ASK_REPRESENTATIVE, 120, True, lambda a, v: replace(a, representative=v)
+    ),
+}
+# The order of the questions; the last answer leads to the preview.
+NEXT = {
+    Step.COMMUNE: Step.TITLE,
+    Step.CHOOSE_COMMUNE: Step.TITLE,
+    Step.TITLE: Step.SUMMARY,
+    Step.SUMMARY: Step.TEXT,
+    Step.TEXT: Step.REQUESTS,
+    Step.REQUESTS: Step.REPRESENTATIVE,
+    Step.REPRESENTATIVE: Step.DEADLINE,
+    Step.DEADLINE: Step.THRESHOLD,
+}
+
+HERE = "here"
+ANOTHER = Option("another", pgettext("drafting", "Another commune"))
+OTHER = Option("other", _("None of these: type another name"))
+ASK_COMMUNE_NAME = Reply(_("Type the name of the commune, in Arabic or French:"))
+ASK_DEADLINE = Reply(
+    _("The last day to sign, as DD/MM/YYYY or YYYY-MM-DD (for example 31/01/2027):")
+)
+PUBLISH = Option("publish", pgettext("drafting", "Save as draft and publish"))
+DRAFT_ONLY = Option("draft", pgettext("drafting", "Save as draft only"))
+CHANGE = Option("change", pgettext("drafting", "Change something"))
+CANCEL = Option("cancel", pgettext("drafting", "Cancel"))
+CHANGES = (
+    Option(Step.FIND_COMMUNE, pgettext("field", "The commune")),
+    Option(Step.TITLE, pgettext("field", "The title")),
+    Option(Step.SUMMARY, pgettext("field", "The summary")),
+    Option(Step.TEXT, pgettext("field", "The text")),
+    Option(Step.REQUESTS, pgettext("field", "The requests")),
+    Option(Step.REPRESENTATIVE, pgettext("field", "The representative")),
+    Option(Step.DEADLINE, pgettext("field", "The deadline")),
+    Option(Step.THRESHOLD, pgettext("field", "The number of signatures")),
+)
+ASK_CHANGE = Reply(_("What do you want to change?"), CHANGES)
+NOT_ORGANIZER = _("Only the organizers of an association can create a petition here.")
+
+
+def _ask_threshold(data: Answers) -> Reply:
+    keep = data.threshold or DEFAULT_THRESHOLD
+    question = _(
+        "How many signatures does the petition need? The usual legal minimum is 100 for a "
+        "commune under 35,000 inhabitants, 200 for other communes and 400 for a commune with "
+        "arrondissements. Keep {n}, or type another whole number.",
+        n=keep,
+    )
+    return Reply(question, (Option("keep", pgettext("drafting", "Keep {n}", n=keep)),))
+
+
+class PetitionDrafting(Flow[Step, Answers]):
+    name = "petition_drafting"
+    steps = Step
+    answers = Answers
+
+    async def start(self, ctx: Context) -> Turn[Step, Answers]:
+        if not await ctx.services.is_organizer():
+            return Turn((Reply(NOT_ORGANIZER),), None, Answers())
+        home = await ctx.services.commune(ctx.resident.commune_code or "")
+        if home is None:
+            return Turn((ASK_COMMUNE_NAME,), Step.FIND_COMMUNE, Answers())
+        return Turn((_ask_commune(home),), Step.COMMUNE, Answers())
+
+    async def handle(
+        self, ctx: Context, step: Step, data: Answers, msg: Inbound
+    ) -> Turn[Step, Answers]:
+        match step:
+            case Step.COMMUNE:
+                if msg.option == HERE:
+                    return await self._after(
+                        ctx, step, replace(data, commune=ctx.resident.commune_code or "")
+                    )
+                if msg.option == ANOTHER.id:
+                    return Turn((ASK_COMMUNE_NAME,), Step.FIND_COMMUNE, data)
+                # A typed name instead of a choice is a search, as in onboarding.
+                return await self._find(ctx, data, msg)
+            case Step.FIND_COMMUNE:
+                return await self._find(ctx, data, msg)
+            case Step.CHOOSE_COMMUNE:
+                if msg.option == OTHER.id:
+                    return Turn(
+                        (ASK_COMMUNE_NAME,), Step.FIND_COMMUNE, replace(data, candidates=())
+                    )
+                if msg.option in data.candidates:
+                    chosen = replace(data, commune=msg.option, candidates=())
+                    return await self._after(ctx, step, chosen)
+                return await self._find(ctx, data, msg)
+            case Step.TITLE | Step.SUMMARY | Step.TEXT | Step.REQUESTS | Step.REPRESENTATIVE:
+                return await self._text(ctx, step, data, msg)
+            case Step.DEADLINE:
+                return await self._deadline(ctx, data, msg)
+            case Step.THRESHOLD:
+                if msg.option == "keep":
+                    kept = replace(data, threshold=data.threshold or DEFAULT_THRESHOLD)
+                    return await self._after(ctx, step, kept)
+                typed = _whole_number(msg.text)
+                if typed is not None and 1 <= typed <= MAX_THRESHOLD:
+                    return await self._after(ctx, step, replace(data, threshold=typed))
+                bad = _("Please type a whole number of signatures, from 1 to 100,000.")
+                return Turn((Reply(bad), _ask_threshold(data)), step, data)
+            case Step.PREVIEW:
+                answer = pick(msg, (PUBLISH, DRAFT_ONLY, CHANGE, CANCEL))
+                if answer is PUBLISH or answer is DRAFT_ONLY:
+                    return await self._save(ctx, data, publish=answer is PUBLISH)
+                if answer is CHANGE:
+                    return Turn((ASK_CHANGE,), Step.CHANGE, data)
+                if answer is CANCEL:
+                    return Turn((Reply(CANCELLED),), None, data)
+                return Turn((Reply(NOT_AN_OPTION), *await self._preview(ctx, data)), step, data)
+            case Step.CHANGE:
+                field = pick(msg, CHANGES)
+                if field is None:
+                    return Turn((Reply(NOT_AN_OPTION), ASK_CHANGE), step, data)
+                target = Step(field.id)
+                return Turn((_question(target, data),), target, replace(data, editing=True))
+            case _:
+                assert_never(step)
+
+    async def _after(self, ctx: Context, done: Step, data: Answers) -> Turn[Step, Answers]:
+        """The next question, or the preview when the last one (or a change) is answered."""
+        following = NEXT.get(done)
+        if following is None or data.editing:
+            done_data = replace(data, editing=False)
+            return Turn(await self._preview(ctx, done_data), Step.PREVIEW, done_data)
+        return Turn((_question(following, data),), following, data)
+
+    async def _text(
+        self, ctx: Context, step: Step, data: Answers, msg: Inbound
+    ) -> Turn[Step, Answers]:
+        field = FIELDS_OF[step]
+        # Stored as typed, only trimmed: residents read these words as the organizer wrote them.
+        text = " ".join(msg.text.split()) if field.one_line else msg.text.strip()
+        hint: Renderable | None = None
+        if not text:
+            hint = _("Please type the answer as text.")
+        elif len(text) > field.most:
+            hint = ngettext(
+                "That is {length} characters; at most {n} is allowed. Please shorten it.",
+                "That is {length} characters; at most {n} are allowed. Please shorten it.",
+                field.most,
+                length=len(text),
+            )
+        elif field.one_line and text.startswith(FORMULA_STARTS):
+            # Exports open in spreadsheets, where such a start runs as a formula.
+            hint = _("It cannot start with =, +, - or @. Please start with a letter or a digit.")
+        if hint is not None:
+            return Turn((Reply(hint), field.question), step, data)
+        return await self._after(ctx, step, field.put(data, text))
+
+    async def _deadline(self, ctx: Context, data: Answers, msg: Inbound) -> Turn[Step, Answers]:
+        day = _parse_day(msg.text)
+        today = ctx.now.astimezone(MOROCCO).date()
+        if day is None:
+            bad = _(
+                "I could not read this date. Please type it as DD/MM/YYYY, for example 31/01/2027."
+            )
+            return Turn((Reply(bad), ASK_DEADLINE), Step.DEADLINE, data)
+        if day <= today:
+            past = _(
+                "The last day must be after today ({today}). Please type a later date.", today=today
+            )
+            return Turn((Reply(past), ASK_DEADLINE), Step.DEADLINE, data)
+        return await self._after(ctx, Step.DEADLINE, replace(data, deadline=day.isoformat()))
+
+    async def _find(self, ctx: Context, data: Answers, msg: Inbound) -> Turn[Step, Answers]:
+        query = msg.text.strip()
+        if not query or len(query) > MAX_COMMUNE_NAME:
+            return Turn((ASK_COMMUNE_NAME,), Step.FIND_COMMUNE, data)
+        places = await ctx.services.find_communes(query, MAX_CANDIDATES)
+        if not places:
+            unknown = _(
+                "I found no commune called “{name}”. Check the spelling, or try the name in "
+                "French or Arabic.",
+                name=query,
+            )
+            return Turn((Reply(unknown), ASK_COMMUNE_NAME), Step.FIND_COMMUNE, data)
+        return _offer(data, places, query)
+
+    async def _preview(self, ctx: Context, data: Answers) -> tuple[Reply, ...]:
+        # Three messages: the text and the requests may each be 3,000 characters (Telegram: 4,096).
+        place = await ctx.services.commune(data.commune)
+        head = lines(
+            _("Preview of the petition (not saved yet):"),
+            _("Commune: {commune}", commune=place.label() if place else data.commune),
+            _("Title: {title}", title=data.title),
+            _("Summary: {summary}", summary=data.summary),
+            _("Representative of the petitioners: {name}", name=data.representative),
+            _("Last day to sign: {date}", date=date.fromisoformat(data.deadline)),
+            ngettext("{n} signature needed", "{n} signatures needed", data.threshold),
+        )
+        body = lines(_("Text:"), data.body)
+        requests = lines(_("Requests:"), data.requests)
+        ask = Reply(_("Save this petition?"), (PUBLISH, DRAFT_ONLY, CHANGE, CANCEL))
+        return (Reply(head), Reply(body), Reply(requests), ask)
+
+    async def _save(self, ctx: Context, data: Answers, publish: bool) -> Turn[Step, Answers]:
+        draft = PetitionDraft(
+            commune_code=data.commune,
+            title=data.title,
+            summary=data.summary,
+            body=data.body,
+            requests=data.requests,
+            representative=data.representative,
+            threshold=data.threshold,
+            deadline=date.fromisoformat(data.deadline),
+        )
+        try:
+            code = await ctx.services.draft_petition(draft)
+            if publish:
+                await ctx.services.publish_petition(code)
+        except PermissionError:
+            return Turn((Reply(NOT_ORGANIZER),), None, Answers())
+        if not publish:
+            kept = _(
+                "Saved as draft {code}. Residents do not see it yet; it can be published with "
+                "the command: hayna petitions publish {code}",
+                code=code,
+            )
+            return Turn((Reply(kept),), None, Answers())
+        done = _(
+            "Published: petition {code} is open for signatures in its commune. To share it: on "
+            "Telegram, the bot's link ending in ?start=p_{code} (it sends /start p_{code}); on "
+            "WhatsApp, a first message P {code}",
+            code=code,
+        )
+        return Turn((Reply(done),), None, Answers())
+
+
+def _ask_commune(home: Place) -> Reply:
+    here = Option(HERE, pgettext("drafting", "This commune: {name}", name=home.label()))
+    return Reply(_("Which commune is the petition addressed to?"), (here, ANOTHER))
+
+
+def _question(step: Step, data: Answers) -> Reply:
+    if step in FIELDS_OF:
+        return FIELDS_OF[step].question
+    if step is Step.DEADLINE:
+        return ASK_DEADLINE
+    if step is Step.THRESHOLD:
+        return _ask_threshold(data)
+    return ASK_COMMUNE_NAME
+
+
+def _offer(data: Answers, places: Sequence[Place], query: str) -> Turn[Step, Answers]:
+    which = ngettext(
+        "I found one commune for “{name}”. Is it this one?",
+        "I found {n} communes for “{name}”. Which one?",
+        len(places),
+        name=query,
+    )
+    options = (*(Option(place.code, place.label()) for place in places), OTHER)
+    codes = tuple(place.code for place in places)
+    return Turn((Reply(which, options),), Step.CHOOSE_COMMUNE, replace(data, candidates=codes))
+
+
+def _parse_day(typed: str) -> date | None:
+    """A date typed day first or year first, in any digit script; None when it is no date."""
+    text = to_ascii_digits(typed).strip()
+    if found := _DAY_FIRST.fullmatch(text):
+        day, month, year = (int(part) for part in found.groups())
+    elif found := _YEAR_FIRST.fullmatch(text):
+        year, month, day = (int(part) for part in found.groups())
+    else:
+        return None
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _whole_number(typed: str) -> int | None:
+    text = to_ascii_digits(typed).strip()
+    return int(re.sub(r"[^0-9]", "", text)) if _WHOLE.fullmatch(text) else None
