@@ -15,7 +15,15 @@ from typing import Any
 from sqlalchemy import Connection, delete, insert, select, update
 
 from conversations.kit import MOROCCO
-from conversations.petition import SIGNING, Card, Life, Outcome, Signing, life_notice
+from conversations.petition import (
+    SIGNING,
+    Card,
+    Life,
+    Outcome,
+    PetitionDraft,
+    Signing,
+    life_notice,
+)
 from storage.database import Database
 from storage.deliveries import enqueue
 from storage.dialect import insert_ignore
@@ -42,16 +50,8 @@ class PetitionError(ValueError):
     """A change that cannot be made; str() says why, for the organizer."""
 
 
-@dataclass(frozen=True, slots=True)
-class NewPetition:
-    commune_code: str
-    title: str
-    summary: str
-    body: str
-    requests: str
-    representative: str
-    threshold: int
-    deadline: date
+# What is stored is what the organizer drafted, whether in the chat or on the command line.
+NewPetition = PetitionDraft
 
 
 @dataclass(frozen=True, slots=True)

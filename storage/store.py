@@ -6,7 +6,6 @@ than the whole message on SQLite (measured in DESIGN.md §4).
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import replace
@@ -265,8 +264,7 @@ class SqlServices:
     async def draft_petition(self, draft: PetitionDraft) -> str:
         # Checked here, not only in the flow: no path into storage skips the check.
         self._must_organize()
-        new = petitions.NewPetition(**dataclasses.asdict(draft))
-        return await self.unit.tx.run(petitions.create, new, self._actor, self.unit.clock())
+        return await self.unit.tx.run(petitions.create, draft, self._actor, self.unit.clock())
 
     async def publish_petition(self, code: str) -> None:
         self._must_organize()
