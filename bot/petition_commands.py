@@ -245,8 +245,10 @@ async def _export(db: Database, args: argparse.Namespace, vault: Vault) -> None:
         sys.stdout.buffer.flush()
         return
     try:
-        # CINs in clear are sensitive personal data (law 09-08): a new file is the owner's only.
+        # CINs in clear are sensitive personal data (law 09-08): the file is the owner's only,
+        # also when it existed before with wider rights (the mode of os.open only sets new ones).
         descriptor = os.open(args.output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        os.fchmod(descriptor, 0o600)
         with os.fdopen(descriptor, "wb") as handle:
             handle.write(data)
     except OSError as error:

@@ -108,7 +108,10 @@ class Engine:
         msg = _resolve_option(msg, offered)
         asked = tuple(_outgoing_from_json(item) for item in json.loads(state.prompt))
 
-        link = _petition_link(msg)
+        # A typed "P CODE" is a link only where nothing else is being asked: mid-flow it may be
+        # a CIN or a name. Telegram's /start payload is always one.
+        free = state.flow in (None, MENU)
+        link = _petition_link(msg) if msg.start_payload or free else ""
         if not resident.onboarded and state.flow != ONBOARDING:
             return await self._start(unit, msg, ONBOARDING, (), link)
         if link and resident.onboarded:

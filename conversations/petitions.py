@@ -14,7 +14,7 @@ from typing import assert_never
 
 from conversations.cin import masked, parse_cin
 from conversations.flow import Flow
-from conversations.kit import Context, Inbound, Option, Reply, Turn, pick
+from conversations.kit import MOROCCO, Context, Inbound, Option, Reply, Turn, pick
 from conversations.petition import LIFE_LABELS, SIGNING, Card, Outcome, progress
 from conversations.phrases import CANCELLED, NOT_AN_OPTION
 from conversations.text import Renderable, _, lines, ngettext, pgettext
@@ -106,7 +106,7 @@ class Petitions(Flow[Step, Answers]):
             unknown = _("There is no petition with the code {code}.", code=code)
             return await self._list(ctx, (Reply(unknown),))
         data = Answers(code=card.code)
-        return Turn((_card(card, ctx.now.date()),), Step.CARD, data)
+        return Turn((_card(card, _today(ctx)),), Step.CARD, data)
 
     async def handle(
         self, ctx: Context, step: Step, data: Answers, msg: Inbound
@@ -194,7 +194,7 @@ class Petitions(Flow[Step, Answers]):
                 card.requests,
                 _("Representative of the petitioners: {name}", name=card.representative),
             )
-            return Turn((Reply(full), _card(card, ctx.now.date())), Step.CARD, data)
+            return Turn((Reply(full), _card(card, _today(ctx))), Step.CARD, data)
         if msg.option == SIGN.id and card.life in SIGNING and not card.signed_at:
             return Turn((CONSENT,), Step.CONSENT, data)
         if msg.option == WITHDRAW.id and card.signed_at:
@@ -202,7 +202,7 @@ class Petitions(Flow[Step, Answers]):
                 _("Withdraw your signature from “{title}”?", title=card.title), (WITHDRAW, CANCEL)
             )
             return Turn((sure,), Step.WITHDRAW, data)
-        return Turn((Reply(NOT_AN_OPTION), _card(card, ctx.now.date())), Step.CARD, data)
+        return Turn((Reply(NOT_AN_OPTION), _card(card, _today(ctx))), Step.CARD, data)
 
     def _summary(self, data: Answers) -> Reply:
         text = _(
@@ -238,7 +238,7 @@ class Petitions(Flow[Step, Answers]):
         card = await ctx.services.petition(data.code)
         if card is None:
             return await self._list(ctx, (Reply(said),))
-        return Turn((Reply(said), _card(card, ctx.now.date())), Step.CARD, data)
+        return Turn((Reply(said), _card(card, _today(ctx))), Step.CARD, data)
 
     async def _list(self, ctx: Context, before: tuple[Reply, ...]) -> Turn[Step, Answers]:
         cards = await ctx.services.open_petitions()
@@ -257,6 +257,11 @@ class Petitions(Flow[Step, Answers]):
         )
         question = Reply(_("Petitions open in your commune: choose one."), (*options, *new, BACK))
         return Turn((*before, question), Step.LIST, Answers(codes=tuple(c.code for c in cards)))
+
+
+def _today(ctx: Context) -> date:
+    # Days left are counted in Moroccan days, like the deadline.
+    return ctx.now.astimezone(MOROCCO).date()
 
 
 def _forget(data: Answers) -> Answers:

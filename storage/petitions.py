@@ -36,7 +36,8 @@ ACTOR_MAX = 80
 # Which moves an organizer may make, from where.
 MOVES: dict[Life, frozenset[Life]] = {
     Life.DRAFT: frozenset({Life.OPEN}),
-    Life.OPEN: frozenset({Life.FILED, Life.CLOSED}),
+    # Filing needs the threshold reached: an open petition can only be closed.
+    Life.OPEN: frozenset({Life.CLOSED}),
     Life.THRESHOLD_REACHED: frozenset({Life.FILED, Life.CLOSED}),
     Life.FILED: frozenset({Life.ACCEPTED, Life.REJECTED}),
     Life.ACCEPTED: frozenset({Life.ANSWERED}),
@@ -203,7 +204,7 @@ def withdraw(conn: Connection, code: str, resident_id: int, now: datetime) -> bo
     petition = conn.execute(
         select(PETITION).where(PETITION.c.code == code).with_for_update()
     ).first()
-    if petition is None or Life(petition.status) not in SIGNING:
+    if petition is None or Life(petition.status) not in SIGNING or petition.deadline < now:
         return False
     gone = conn.execute(
         delete(SIGNATURE).where(
@@ -243,6 +244,8 @@ def move(conn: Connection, code: str, life: Life, note: str, actor: str, now: da
     if life not in MOVES[current]:
         allowed = ", ".join(sorted(MOVES[current])) or "none"
         raise PetitionError(f"{code} is {current}: it can become {allowed}")
+    if life is Life.OPEN and petition.deadline < now:
+        raise PetitionError(f"{code}'s last day has passed: it cannot be opened")
     if life is Life.REJECTED and not note.strip():
         raise PetitionError("a rejection needs the council's reasons: --note TEXT")
     values: dict[str, Any] = {"status": life, "updated_at": now}

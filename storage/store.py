@@ -63,7 +63,9 @@ _LOCKED_ROW = Prepared(
     .where(*_BY_ADDRESS)
     # Both rows: on PostgreSQL a waiter then re-reads both, not a stale resident beside a fresh
     # conversation.
-    .with_for_update(of=(CONVERSATION, RESIDENT)),
+    # NO KEY UPDATE: a notice queued for this resident by someone else's message (a delivery row
+    # references the resident) must not wait for this one, or the two can deadlock.
+    .with_for_update(of=(CONVERSATION, RESIDENT), key_share=True),
     ("_channel", "_user"),
 )
 _RESIDENT_ID = select(RESIDENT.c.id).where(*_BY_ADDRESS)

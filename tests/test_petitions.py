@@ -135,7 +135,8 @@ async def test_withdraw_while_open_not_after_filing(
     engine, sqlite_db: Database, clock: Clock
 ) -> None:
     amina = FakeResident(engine, "amina")
-    code = await open_petition(sqlite_db, clock, await onboard(amina, "fr"))
+    # A threshold of one: the petition can be filed as soon as one signature stands.
+    code = await open_petition(sqlite_db, clock, await onboard(amina, "fr"), threshold=1)
     await sign_by_chat(amina, code, "Amina Alaoui", "AB123456")
     await amina.tap("withdraw")
     await amina.tap("withdraw")
@@ -256,3 +257,45 @@ async def test_a_petition_past_its_deadline_closes_and_tells_its_signers(
     async with sqlite_db.transaction() as tx:
         status = await tx.run(lambda c: c.execute(select(PETITION.c.status)).scalar_one())
     assert status == "closed"
+
+
+async def test_a_cin_that_looks_like_a_shared_link_is_taken_as_a_cin(
+    engine, sqlite_db: Database, clock: Clock
+) -> None:
+    amina = FakeResident(engine, "amina")
+    code = await open_petition(sqlite_db, clock, await onboard(amina, "fr"))
+    await sign_by_chat(amina, code, "Amina Alaoui", "P 234567")
+    assert await count(sqlite_db) == (1, 1)
+
+
+async def test_crossing_the_threshold_while_a_signer_writes_does_not_deadlock(
+    db: Database, gazetteer, clock: Clock
+) -> None:
+    from conversations.kit import Address
+    from storage.store import SqlStore
+
+    store = SqlStore(db, gazetteer, VAULT, clock)
+    code = await open_petition(db, clock, "141.01.61", threshold=2)
+    first, second = Address("console", "A"), Address("console", "B")
+    async with store.unit(first) as unit:
+        await unit.open("a1")
+        await unit.services.sign_petition(code, "Amina A", VAULT.seal("AB123456"))
+    first_holds = asyncio.Event()
+
+    async def again() -> object:
+        # The first signer's next message holds their row while the second one crosses.
+        async with store.unit(first) as unit:
+            await unit.open("a2")
+            first_holds.set()
+            await asyncio.sleep(0.3)
+            return await unit.services.sign_petition(code, "Amina A", VAULT.seal("AB123456"))
+
+    async def crossing() -> object:
+        await first_holds.wait()
+        async with store.unit(second) as unit:
+            await unit.open("b1")
+            return await unit.services.sign_petition(code, "Bilal B", VAULT.seal("CD654321"))
+
+    repeated, crossed = await asyncio.wait_for(asyncio.gather(again(), crossing()), 30)
+    assert (repeated.outcome, crossed.outcome) == ("already", "signed")
+    assert await count(db) == (2, 2)

@@ -66,14 +66,16 @@ def listed(path: Path, *args: str) -> dict[str, list[str]]:
     return {line.split()[0]: line.split()[1:5] for line in lines}
 
 
-def test_a_petition_from_draft_to_filed_and_a_rejection_needs_reasons(tmp_path: Path) -> None:
-    code = create(tmp_path, "Agadir")
+async def test_a_petition_from_draft_to_filed_and_a_rejection_needs_reasons(
+    tmp_path: Path, sqlite_db: Database, clock: Clock
+) -> None:
+    code = create(tmp_path, "Agadir", "--threshold", "1")
     arrondissement = create(tmp_path, ANFA)
     custom = create(tmp_path, AGADIR, "--threshold", "100")
     assert listed(tmp_path) == {
         custom: ["draft", "0/100", DEADLINE, "Agadir"],
         arrondissement: ["draft", "0/400", DEADLINE, "Anfa"],
-        code: ["draft", "0/200", DEADLINE, "Agadir"],
+        code: ["draft", "0/1", DEADLINE, "Agadir"],
     }
 
     published = hayna(tmp_path, "publish", code.lower(), "--by", "Khadija")
@@ -82,10 +84,21 @@ def test_a_petition_from_draft_to_filed_and_a_rejection_needs_reasons(tmp_path: 
     assert list(listed(tmp_path, "--status", "open")) == [code]
     assert list(listed(tmp_path, "--commune", ANFA)) == [arrondissement]
 
+    too_early = hayna(tmp_path, "file", code)
+    assert too_early.returncode == 2, "an open petition without its signatures cannot be filed"
+    assert too_early.stderr.strip() == f"hayna: {code} is open: it can become closed"
+
+    (user, name, cin), vault = SIGNERS[0], Vault(KEY)
+    resident = await add_resident(sqlite_db, clock, user, "fr")
+    async with sqlite_db.transaction() as tx:
+        signing = await tx.run(
+            petitions.sign, code, resident, name, vault.key(cin), vault.seal(cin), datetime.now(UTC)
+        )
+    assert signing.outcome is Outcome.SIGNED
     filed = hayna(tmp_path, "file", code, "--by", "Khadija")
     assert filed.returncode == 0, filed.stderr
-    assert f"{code}: open → filed (by Khadija)" in filed.stdout
-    assert "signers to notify: 0" in filed.stdout
+    assert f"{code}: threshold_reached → filed (by Khadija)" in filed.stdout
+    assert "signers to notify: 1" in filed.stdout
 
     unreasoned = hayna(tmp_path, "decide", code, "rejected")
     assert unreasoned.returncode == 2
