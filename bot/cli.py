@@ -19,6 +19,7 @@ from bot.settings import Settings, SettingsError
 from handlers.console import ConsoleOutbox
 from storage.inbox import forget_old_messages
 from storage.petitions import close_expired_petitions
+from storage.retention import forget_abandoned_answers
 
 # How often `hayna dispatch` does its housekeeping.
 HOUSEKEEPING_SECONDS = 3600
@@ -124,10 +125,11 @@ async def _dispatch(app: App) -> int:
 
 
 async def _housekeeping(app: App, stop: asyncio.Event) -> None:
-    """Hourly: forget old message ids, close petitions whose deadline passed unfiled."""
+    """Hourly: forget old message ids and abandoned answers, close petitions past their day."""
     while not stop.is_set():
         now = datetime.now(UTC)
         await forget_old_messages(app.db, now)
+        await forget_abandoned_answers(app.db, now)
         await close_expired_petitions(app.db, now)
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), HOUSEKEEPING_SECONDS)

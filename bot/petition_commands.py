@@ -22,7 +22,7 @@ from bot.app import open_database
 from bot.report_commands import Refused, commune_code, organizer_name, shortened
 from bot.settings import Settings
 from conversations.kit import MOROCCO
-from conversations.petition import Life
+from conversations.petition import OTHERWISE, WITH_ARRONDISSEMENTS, Life, default_threshold
 from storage.database import Database
 from storage.gazetteer import Commune, Gazetteer
 from storage.models import PETITION, PETITION_EVENT
@@ -33,7 +33,6 @@ from storage.vault import Vault
 TITLE_MAX, SUMMARY_MAX, TEXT_MAX, NAME_MAX = 120, 200, 3000, 120
 # Article 125 as commonly cited, not checked against the official text (DESIGN.md §5b). The
 # gazetteer has no populations, so 100 (under 35,000 inhabitants) is never guessed.
-WITH_ARRONDISSEMENTS, OTHERWISE = 400, 200
 THRESHOLDS = (
     "The default threshold is a commonly cited legal minimum (art. 125 of organic law 113.14: "
     "100 signatures under 35,000 inhabitants, 200 otherwise, 400 for communes with "
@@ -42,7 +41,6 @@ THRESHOLDS = (
     "Set the right one with --threshold."
 )
 TITLE_WIDTH = 50
-ARRONDISSEMENT = "arrondissement"
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -173,7 +171,7 @@ def _read(path: Path) -> str:
 
 def _default_threshold(commune: str) -> int:
     found = Gazetteer.load().get(commune)
-    return WITH_ARRONDISSEMENTS if found and found.kind == ARRONDISSEMENT else OTHERWISE
+    return default_threshold(found.kind if found else "")
 
 
 async def _move(db: Database, args: argparse.Namespace) -> None:

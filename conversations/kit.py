@@ -111,6 +111,8 @@ class Place:
     name_fr: str
     province_ar: str
     province_fr: str
+    # "arrondissement", "municipality" or "rural", as the gazetteer says.
+    kind: str = ""
 
     def label(self) -> ByLocale:
         """The name and province in Arabic script for Arabic, in Latin script otherwise."""

@@ -65,6 +65,17 @@ class PetitionDraft:
     deadline: date
 
 
+# Article 125 of organic law 113.14 as commonly cited (not verified against the official text):
+# 100 under 35,000 inhabitants, 200 otherwise, 400 with arrondissements. Populations are not
+# known here, so the default is 400 for an arrondissement, else 200; the organizer decides.
+WITH_ARRONDISSEMENTS, OTHERWISE = 400, 200
+
+
+def default_threshold(kind: str) -> int:
+    """The signatures a commune of this kind ("arrondissement"...) needs by default."""
+    return WITH_ARRONDISSEMENTS if kind == "arrondissement" else OTHERWISE
+
+
 class Outcome(StrEnum):
     SIGNED = "signed"
     ALREADY = "already"

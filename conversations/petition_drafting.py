@@ -16,15 +16,12 @@ from typing import assert_never
 from conversations.flow import Flow
 from conversations.folding import to_ascii_digits
 from conversations.kit import MOROCCO, Context, Inbound, Option, Place, Reply, Turn, pick
-from conversations.petition import PetitionDraft
+from conversations.petition import OTHERWISE, PetitionDraft, default_threshold
 from conversations.phrases import CANCELLED, NOT_AN_OPTION
 from conversations.text import Renderable, _, lines, ngettext, pgettext
 
 MAX_CANDIDATES = 8
 MAX_COMMUNE_NAME = 80
-# The usual minimum for a commune of 35,000 inhabitants or more; the gazetteer's Place does not
-# say whether a commune is small or has arrondissements, so the organizer is told and decides.
-DEFAULT_THRESHOLD = 200
 MAX_THRESHOLD = 100_000
 FORMULA_STARTS = ("=", "+", "-", "@")
 _DAY_FIRST = re.compile(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})")
@@ -129,7 +126,7 @@ NOT_ORGANIZER = _("Only the organizers of an association can create a petition h
 
 
 def _ask_threshold(data: Answers) -> Reply:
-    keep = data.threshold or DEFAULT_THRESHOLD
+    keep = data.threshold or OTHERWISE
     question = _(
         "How many signatures does the petition need? The usual legal minimum is 100 for a "
         "commune under 35,000 inhabitants, 200 for other communes and 400 for a commune with "
@@ -152,15 +149,20 @@ class PetitionDrafting(Flow[Step, Answers]):
             return Turn((ASK_COMMUNE_NAME,), Step.FIND_COMMUNE, Answers())
         return Turn((_ask_commune(home),), Step.COMMUNE, Answers())
 
+    async def _with_commune(self, ctx: Context, data: Answers, code: str) -> Answers:
+        # The suggested threshold follows the commune, unless the organizer already set one.
+        place = await ctx.services.commune(code)
+        suggested = default_threshold(place.kind if place else "")
+        return replace(data, commune=code, threshold=data.threshold or suggested)
+
     async def handle(
         self, ctx: Context, step: Step, data: Answers, msg: Inbound
     ) -> Turn[Step, Answers]:
         match step:
             case Step.COMMUNE:
                 if msg.option == HERE:
-                    return await self._after(
-                        ctx, step, replace(data, commune=ctx.resident.commune_code or "")
-                    )
+                    here = await self._with_commune(ctx, data, ctx.resident.commune_code or "")
+                    return await self._after(ctx, step, here)
                 if msg.option == ANOTHER.id:
                     return Turn((ASK_COMMUNE_NAME,), Step.FIND_COMMUNE, data)
                 # A typed name instead of a choice is a search, as in onboarding.
@@ -173,7 +175,7 @@ class PetitionDrafting(Flow[Step, Answers]):
                         (ASK_COMMUNE_NAME,), Step.FIND_COMMUNE, replace(data, candidates=())
                     )
                 if msg.option in data.candidates:
-                    chosen = replace(data, commune=msg.option, candidates=())
+                    chosen = await self._with_commune(ctx, replace(data, candidates=()), msg.option)
                     return await self._after(ctx, step, chosen)
                 return await self._find(ctx, data, msg)
             case Step.TITLE | Step.SUMMARY | Step.TEXT | Step.REQUESTS | Step.REPRESENTATIVE:
@@ -182,7 +184,7 @@ class PetitionDrafting(Flow[Step, Answers]):
                 return await self._deadline(ctx, data, msg)
             case Step.THRESHOLD:
                 if msg.option == "keep":
-                    kept = replace(data, threshold=data.threshold or DEFAULT_THRESHOLD)
+                    kept = replace(data, threshold=data.threshold or OTHERWISE)
                     return await self._after(ctx, step, kept)
                 typed = _whole_number(msg.text)
                 if typed is not None and 1 <= typed <= MAX_THRESHOLD:

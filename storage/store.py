@@ -48,7 +48,12 @@ _COLUMNS = (
 
 def place_of(commune: Commune) -> Place:
     return Place(
-        commune.code, commune.name_ar, commune.name_fr, commune.province_ar, commune.province_fr
+        commune.code,
+        commune.name_ar,
+        commune.name_fr,
+        commune.province_ar,
+        commune.province_fr,
+        commune.kind,
     )
 
 

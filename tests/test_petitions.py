@@ -299,3 +299,27 @@ async def test_crossing_the_threshold_while_a_signer_writes_does_not_deadlock(
     repeated, crossed = await asyncio.wait_for(asyncio.gather(again(), crossing()), 30)
     assert (repeated.outcome, crossed.outcome) == ("already", "signed")
     assert await count(db) == (2, 2)
+
+
+async def test_an_abandoned_signature_leaves_no_name_or_cin_after_a_week(
+    engine, sqlite_db: Database, clock: Clock
+) -> None:
+    from storage.models import CONVERSATION
+    from storage.retention import KEEP, forget_abandoned_answers
+
+    amina = FakeResident(engine, "amina")
+    code = await open_petition(sqlite_db, clock, await onboard(amina, "fr"))
+    await amina.tap("petitions")
+    await amina.tap(code)
+    await amina.tap("sign")
+    await amina.tap("agree")
+    await amina.say("Amina Alaoui")
+    await amina.say("AB123456")  # and then silence, at the eligibility question
+    assert await forget_abandoned_answers(sqlite_db, clock()) == 0
+    clock.advance(seconds=KEEP.total_seconds() + 60)
+    assert await forget_abandoned_answers(sqlite_db, clock()) == 1
+    async with sqlite_db.transaction() as tx:
+        data = await tx.run(lambda c: c.execute(select(CONVERSATION.c.data)).scalar_one())
+    assert "Amina" not in data and data == "{}"
+    await amina.say("bonjour")  # back after two weeks: the menu, not a half-done signature
+    assert "petitions" in amina.option_ids
