@@ -19,7 +19,7 @@ from cryptography.fernet import InvalidToken
 from sqlalchemy import Connection, Row, func, select
 
 from bot.app import open_database
-from bot.report_commands import Refused, commune_code, organizer_name, shortened
+from bot.command_line import Refused, commune_code, organizer_name, shortened, table
 from bot.settings import Settings
 from conversations.kit import MOROCCO
 from conversations.petition import OTHERWISE, WITH_ARRONDISSEMENTS, Life, default_threshold
@@ -210,11 +210,7 @@ async def _list(db: Database, args: argparse.Namespace) -> None:
         )
         for row in rows
     ]
-    widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
-    for line in lines:
-        print(
-            "  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)).rstrip()
-        )
+    print(table(lines))
     print(f"{len(rows)} petitions")
 
 

@@ -7,18 +7,18 @@ said on standard error, starting "hayna: ", with exit code 2, like a bad setting
 from __future__ import annotations
 
 import argparse
-import getpass
 import sys
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.app import open_database
+from bot.command_line import Refused, commune_code, organizer_name, shortened, table
 from bot.exports import located, to_csv, to_geojson, to_open311
 from bot.i18n import TIMEZONE
 from bot.settings import Settings
 from conversations.report import Category, Status
-from storage.gazetteer import Gazetteer, key
+from storage.gazetteer import Gazetteer
 from storage.reports import ReportBook, ReportError, Row
 
 EXPORTS: dict[str, Callable[[Sequence[Row], Gazetteer], str]] = {
@@ -27,11 +27,6 @@ EXPORTS: dict[str, Callable[[Sequence[Row], Gazetteer], str]] = {
     "open311": to_open311,
 }
 PLACE_WIDTH = 40
-CANDIDATES = 10
-
-
-class Refused(Exception):
-    """A request the command cannot carry out; str() says why, for the organizer."""
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -99,28 +94,6 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def commune_code(gazetteer: Gazetteer, given: str) -> str:
-    """The code of the commune meant by a code or a name; refused when none or several fit."""
-    text = given.strip()
-    if gazetteer.get(text) is not None:
-        return text
-    found = gazetteer.search(text, limit=CANDIDATES)
-    # "Agadir" also finds Agadir Melloul: a commune named exactly so is the one meant.
-    exact = [c for c in found if key(text) in (key(c.name_fr), key(c.name_ar))]
-    chosen = exact or found
-    if not chosen:
-        raise Refused(f"no commune is named {text!r}")
-    if len(chosen) > 1:
-        listed = "\n".join(
-            f"  {c.code}  {c.name_fr} ({c.name_ar}), {c.province_fr}" for c in chosen
-        )
-        more = "\n  …" if len(chosen) == CANDIDATES else ""
-        raise Refused(f"{text!r} names several communes; give one of these codes:\n{listed}{more}")
-    # Said on standard error, so an export on standard output stays clean.
-    print(f"commune: {chosen[0].code} {chosen[0].name_fr}", file=sys.stderr)
-    return chosen[0].code
-
-
 def _table(rows: list[Row], gazetteer: Gazetteer) -> None:
     if not rows:
         print("no reports match")
@@ -138,16 +111,24 @@ def _table(rows: list[Row], gazetteer: Gazetteer) -> None:
         )
         for row in rows
     ]
-    widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
-    for line in lines:
-        print(
-            "  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)).rstrip()
-        )
+    print(table(lines))
     print(f"{len(rows)} reports")
 
 
-def shortened(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
+def _export(rows: list[Row], gazetteer: Gazetteer, args: argparse.Namespace) -> None:
+    data = EXPORTS[args.format](rows, gazetteer).encode("utf-8")
+    if args.output is None:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+    else:
+        try:
+            args.output.write_bytes(data)
+        except OSError as error:
+            raise Refused(f"--output: {error.strerror}: {args.output}") from None
+        print(f"{len(rows)} reports written to {args.output}")
+    if args.format == "geojson" and (unplaced := sum(not located(row) for row in rows)):
+        print(f"{unplaced} reports without a pin are not in the GeoJSON", file=sys.stderr)
 
 
 async def _set_status(book: ReportBook, args: argparse.Namespace) -> None:
@@ -168,26 +149,3 @@ async def _set_status(book: ReportBook, args: argparse.Namespace) -> None:
     became = f"{status} of {kept}" if status is Status.DUPLICATE else str(status)
     print(f"{ref}: {before.brief.status} → {became} (by {actor})")
     print(f"followers to notify: {followers} (`hayna dispatch` sends the notifications)")
-
-
-def organizer_name() -> str:
-    try:
-        return getpass.getuser()
-    except (OSError, KeyError):  # no user name in the environment nor in /etc/passwd
-        return "organizer"
-
-
-def _export(rows: list[Row], gazetteer: Gazetteer, args: argparse.Namespace) -> None:
-    data = EXPORTS[args.format](rows, gazetteer).encode("utf-8")
-    if args.output is None:
-        sys.stdout.flush()
-        sys.stdout.buffer.write(data)
-        sys.stdout.buffer.flush()
-    else:
-        try:
-            args.output.write_bytes(data)
-        except OSError as error:
-            raise Refused(f"--output: {error.strerror}: {args.output}") from None
-        print(f"{len(rows)} reports written to {args.output}")
-    if args.format == "geojson" and (unplaced := sum(not located(row) for row in rows)):
-        print(f"{unplaced} reports without a pin are not in the GeoJSON", file=sys.stderr)

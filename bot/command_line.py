@@ -1,0 +1,58 @@
+"""What the organizers' commands share: refusals, communes named by code or name, who acts,
+and plain-text tables."""
+
+from __future__ import annotations
+
+import getpass
+import sys
+from collections.abc import Sequence
+
+from storage.gazetteer import Gazetteer, key
+
+CANDIDATES = 10
+
+
+class Refused(Exception):
+    """A request the command cannot carry out; str() says why, for the organizer."""
+
+
+def commune_code(gazetteer: Gazetteer, given: str) -> str:
+    """The code of the commune meant by a code or a name; refused when none or several fit."""
+    text = given.strip()
+    if gazetteer.get(text) is not None:
+        return text
+    found = gazetteer.search(text, limit=CANDIDATES)
+    # "Agadir" also finds Agadir Melloul: a commune named exactly so is the one meant.
+    exact = [c for c in found if key(text) in (key(c.name_fr), key(c.name_ar))]
+    chosen = exact or found
+    if not chosen:
+        raise Refused(f"no commune is named {text!r}")
+    if len(chosen) > 1:
+        listed = "\n".join(
+            f"  {c.code}  {c.name_fr} ({c.name_ar}), {c.province_fr}" for c in chosen
+        )
+        more = "\n  …" if len(chosen) == CANDIDATES else ""
+        raise Refused(f"{text!r} names several communes; give one of these codes:\n{listed}{more}")
+    # Said on standard error, so an export on standard output stays clean.
+    print(f"commune: {chosen[0].code} {chosen[0].name_fr}", file=sys.stderr)
+    return chosen[0].code
+
+
+def organizer_name() -> str:
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):  # no user name in the environment nor in /etc/passwd
+        return "organizer"
+
+
+def shortened(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def table(lines: Sequence[Sequence[str]]) -> str:
+    """Rows as left-aligned columns, the first row being the header."""
+    widths = [max(len(line[i]) for line in lines) for i in range(len(lines[0]))]
+    return "\n".join(
+        "  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)).rstrip()
+        for line in lines
+    )
