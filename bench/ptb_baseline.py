@@ -13,11 +13,12 @@ from typing import Any
 # PTB itself is imported inside the functions: the Hayna child imports this module too, and its
 # peak memory must not include PTB.
 from bench.dialog import Result, Seen, drive
+from conversations.commune_choice import OTHER
 from conversations.folding import to_ascii_digits
 from conversations.kit import Option, Reply
 from conversations.language import language_menu
 from conversations.menu import HOME
-from conversations.onboarding import ASK_COMMUNE, MAX_CANDIDATES, OTHER, PRIVACY, WELCOME
+from conversations.onboarding import ASK_COMMUNE, MAX_CANDIDATES, PRIVACY, WELCOME
 from conversations.phrases import COMING_SOON, FINISH_SETUP, HELP, NOT_AN_OPTION
 from conversations.text import _, lines, ngettext
 from conversations.words import Word, global_word

@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import assert_never
 
+from conversations.commune_choice import OTHER, candidates
 from conversations.flow import Flow
 from conversations.kit import Context, Inbound, Option, Place, Reply, Turn, pick
 from conversations.language import chosen_language, language_menu
@@ -61,7 +62,6 @@ ASK_COMMUNE = Reply(
     _("Which commune do you live in? Type its name in Arabic or French, or share your location."),
     ask_location=True,
 )
-OTHER = Option("other", _("None of these: type another name"))
 
 
 class Onboarding(Flow[Step, Answers]):
@@ -145,10 +145,9 @@ class Onboarding(Flow[Step, Answers]):
     def _offer(
         self, data: Answers, places: Sequence[Place], question: Renderable
     ) -> Turn[Step, Answers]:
-        options = (*tuple(Option(place.code, place.label()) for place in places), OTHER)
         codes = tuple(place.code for place in places)
         return Turn(
-            (Reply(question, options),), Step.CHOOSE_COMMUNE, replace(data, candidates=codes)
+            (candidates(question, places),), Step.CHOOSE_COMMUNE, replace(data, candidates=codes)
         )
 
     async def _settle(self, ctx: Context, data: Answers, code: str) -> Turn[Step, Answers]:

@@ -13,6 +13,7 @@ from datetime import date
 from enum import StrEnum
 from typing import assert_never
 
+from conversations.commune_choice import OTHER, candidates
 from conversations.flow import Flow
 from conversations.folding import to_ascii_digits
 from conversations.kit import MOROCCO, Context, Inbound, Option, Place, Reply, Turn, pick
@@ -102,7 +103,6 @@ NEXT = {
 
 HERE = "here"
 ANOTHER = Option("another", pgettext("drafting", "Another commune"))
-OTHER = Option("other", _("None of these: type another name"))
 ASK_COMMUNE_NAME = Reply(_("Type the name of the commune, in Arabic or French:"))
 ASK_DEADLINE = Reply(
     _("The last day to sign, as DD/MM/YYYY or YYYY-MM-DD (for example 31/01/2027):")
@@ -341,9 +341,8 @@ def _offer(data: Answers, places: Sequence[Place], query: str) -> Turn[Step, Ans
         len(places),
         name=query,
     )
-    options = (*(Option(place.code, place.label()) for place in places), OTHER)
     codes = tuple(place.code for place in places)
-    return Turn((Reply(which, options),), Step.CHOOSE_COMMUNE, replace(data, candidates=codes))
+    return Turn((candidates(which, places),), Step.CHOOSE_COMMUNE, replace(data, candidates=codes))
 
 
 def _parse_day(typed: str) -> date | None:
