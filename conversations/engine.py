@@ -19,6 +19,7 @@ from conversations.flow import Flow
 from conversations.folding import fold, to_ascii_digits
 from conversations.kit import Choice, Context, Inbound, Outgoing, Reply, Resident, Turn
 from conversations.language import DEFAULT, supported
+from conversations.petition import petition_code
 from conversations.phrases import (
     CANCELLED,
     EMPTY,
@@ -42,7 +43,7 @@ LANGUAGE = "language"
 REPORT = "report_need"
 PETITIONS = "petitions"
 # How a petition is shared: Telegram's /start p_CODE, or a first WhatsApp message "P CODE".
-_LINK = re.compile(r"[Pp][ _]([2-9A-HJ-NP-Za-hj-np-z]{6})")
+_LINK = re.compile(r"[Pp][ _](\w+)")
 # A flow handing over to a flow handing over...: more than this is a bug, not a conversation.
 MAX_HANDOVERS = 4
 # A typed label must be at least this long to pick an option by its beginning.
@@ -249,7 +250,7 @@ def _petition_link(msg: Inbound) -> str:
     """The petition code a shared link carries, or ""."""
     typed = msg.start_payload or msg.text.strip()
     found = _LINK.fullmatch(typed)
-    return found.group(1).upper() if found else ""
+    return petition_code(found.group(1)) if found else ""
 
 
 def _resolve_option(msg: Inbound, offered: Sequence[Choice]) -> Inbound:

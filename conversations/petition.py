@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 
 from conversations.text import Renderable, _, pgettext
+
+# Petition codes: no 0/O nor 1/I, since they are read aloud and typed on phones.
+CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+CODE_LENGTH = 6
+_CODE = re.compile(f"[{CODE_ALPHABET}]{{{CODE_LENGTH}}}")
+
+
+def petition_code(text: str) -> str:
+    """``text`` as a petition code (any case, spaces around), or "" when it cannot be one."""
+    code = text.strip().upper()
+    return code if _CODE.fullmatch(code) else ""
 
 
 class Life(StrEnum):

@@ -15,7 +15,14 @@ from typing import assert_never
 from conversations.cin import masked, parse_cin
 from conversations.flow import Flow
 from conversations.kit import MOROCCO, Context, Inbound, Option, Reply, Turn, pick
-from conversations.petition import LIFE_LABELS, SIGNING, Card, Outcome, progress
+from conversations.petition import (
+    LIFE_LABELS,
+    SIGNING,
+    Card,
+    Outcome,
+    petition_code,
+    progress,
+)
 from conversations.phrases import CANCELLED, NOT_AN_OPTION
 from conversations.text import Renderable, _, lines, ngettext, pgettext
 
@@ -119,8 +126,8 @@ class Petitions(Flow[Step, Answers]):
                     return Turn((), None, data, next_flow="petition_drafting")
                 if msg.option in data.codes:
                     return await self.open(ctx, msg.option)
-                code = msg.text.strip().upper().removeprefix("P ").strip()
-                if code and len(code) <= 8 and code.isalnum():
+                code = petition_code(msg.text.strip().removeprefix("P ").removeprefix("p "))
+                if code:
                     return await self.open(ctx, code)
                 return await self._list(ctx, (Reply(NOT_AN_OPTION),))
             case Step.CARD:

@@ -1,11 +1,11 @@
-"""The one statement whose spelling differs per backend: INSERT … ON CONFLICT DO NOTHING."""
+"""Inserts as both backends need them: ON CONFLICT DO NOTHING, and the new row's id."""
 
 from __future__ import annotations
 
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, Table
+from sqlalchemy import Connection, Insert, Table
 from sqlalchemy.dialects import postgresql, sqlite
 
 from storage.prepared import Prepared
@@ -15,6 +15,14 @@ from storage.prepared import Prepared
 def _statement(dialect: str, table: Table, keys: tuple[str, ...]) -> Prepared:
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     return Prepared(insert(table).on_conflict_do_nothing(), keys)
+
+
+def inserted_id(conn: Connection, statement: Insert) -> int:
+    """The id of the row ``statement`` inserts: lastrowid on SQLite (no RETURNING needed),
+    RETURNING on PostgreSQL."""
+    key = conn.execute(statement).inserted_primary_key
+    assert key is not None
+    return int(key[0])
 
 
 def insert_ignore(conn: Connection, table: Table, **values: Any) -> bool:

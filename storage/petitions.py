@@ -16,6 +16,8 @@ from sqlalchemy import Connection, delete, insert, select, update
 
 from conversations.kit import MOROCCO
 from conversations.petition import (
+    CODE_ALPHABET,
+    CODE_LENGTH,
     SIGNING,
     Card,
     Life,
@@ -26,12 +28,9 @@ from conversations.petition import (
 )
 from storage.database import Database
 from storage.deliveries import enqueue
-from storage.dialect import insert_ignore
+from storage.dialect import insert_ignore, inserted_id
 from storage.models import PETITION, PETITION_EVENT, SIGNATURE
 
-# No 0/O or 1/I: codes are read aloud and typed on phones.
-_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
-CODE_LENGTH = 6
 ACTOR_MAX = 80
 # Which moves an organizer may make, from where.
 MOVES: dict[Life, frozenset[Life]] = {
@@ -72,7 +71,7 @@ def _deadline(day: date) -> datetime:
 def create(conn: Connection, new: NewPetition, actor: str, now: datetime) -> str:
     """Store a petition as a draft; returns its code."""
     for _attempt in range(10):
-        code = "".join(secrets.choice(_ALPHABET) for _ in range(CODE_LENGTH))
+        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
         if insert_ignore(
             conn,
             PETITION,
@@ -93,20 +92,23 @@ def create(conn: Connection, new: NewPetition, actor: str, now: datetime) -> str
             created_at=now,
             updated_at=now,
         ):
-            _event(conn, code, Life.DRAFT, "", actor, now)
+            created = conn.execute(
+                select(PETITION.c.id).where(PETITION.c.code == code)
+            ).scalar_one()
+            _event(conn, created, Life.DRAFT, "", actor, now)
             return code
     raise PetitionError("could not find a free petition code")  # 32**6 codes: never in practice
 
 
-def _event(conn: Connection, code: str, life: Life, note: str, actor: str, now: datetime) -> int:
-    petition_id = conn.execute(select(PETITION.c.id).where(PETITION.c.code == code)).scalar_one()
-    key = conn.execute(
+def _event(
+    conn: Connection, petition_id: int, life: Life, note: str, actor: str, now: datetime
+) -> int:
+    return inserted_id(
+        conn,
         insert(PETITION_EVENT).values(
             petition_id=petition_id, status=life, note=note or None, actor=actor, created_at=now
-        )
-    ).inserted_primary_key
-    assert key is not None
-    return int(key[0])
+        ),
+    )
 
 
 def _card(row: Any, signed_at: datetime | None) -> Card:
@@ -255,7 +257,7 @@ def move(conn: Connection, code: str, life: Life, note: str, actor: str, now: da
         values["decision_note"] = note
     conn.execute(update(PETITION).where(PETITION.c.id == petition.id).values(**values))
     if life is Life.OPEN:
-        _event(conn, petition.code, life, note, actor, now)
+        _event(conn, petition.id, life, note, actor, now)
         return 0
     return _announce(conn, petition, life, note, actor, now)
 
@@ -263,7 +265,7 @@ def move(conn: Connection, code: str, life: Life, note: str, actor: str, now: da
 def _announce(
     conn: Connection, petition: Any, life: Life, note: str, actor: str, now: datetime
 ) -> int:
-    event_id = _event(conn, petition.code, life, note, actor, now)
+    event_id = _event(conn, petition.id, life, note, actor, now)
     body = life_notice(petition.code, petition.title, life, note).to_json()
     signers = (
         conn.execute(

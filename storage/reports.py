@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Insert, func, insert, or_, select, update
+from sqlalchemy import ColumnElement, Connection, func, insert, or_, select, update
 
 from conversations.folding import fold
 from conversations.kit import MOROCCO, Media, MediaKind
@@ -28,7 +28,7 @@ from conversations.report import (
 )
 from storage.database import Database
 from storage.deliveries import enqueue
-from storage.dialect import insert_ignore
+from storage.dialect import insert_ignore, inserted_id
 from storage.models import REPORT, REPORT_EVENT, REPORT_MEDIA, REPORT_SUPPORT
 
 NEARBY_METRES = 300
@@ -105,7 +105,7 @@ def _brief(row: Any) -> Brief:
 
 def file(conn: Connection, resident_id: int, draft: Draft, now: datetime) -> str:
     """Store a confirmed report with its media and first history row; return its reference."""
-    report_id = _inserted(
+    report_id = inserted_id(
         conn,
         insert(REPORT).values(
             resident_id=resident_id,
@@ -140,13 +140,6 @@ def file(conn: Connection, resident_id: int, draft: Draft, now: datetime) -> str
         )
     )
     return ref
-
-
-def _inserted(conn: Connection, statement: Insert) -> int:
-    # The new row's id: lastrowid on SQLite (no RETURNING needed), RETURNING on PostgreSQL.
-    key = conn.execute(statement).inserted_primary_key
-    assert key is not None
-    return int(key[0])
 
 
 def nearby(conn: Connection, resident_id: int, draft: Draft, now: datetime) -> list[Brief]:
@@ -286,7 +279,7 @@ def set_status(
     kept = _kept(conn, report.id, duplicate_of) if status is Status.DUPLICATE else None
     if Status(report.status) is status and (kept is None or kept == report.duplicate_of):
         return None
-    event_id = _inserted(
+    event_id = inserted_id(
         conn,
         insert(REPORT_EVENT).values(
             report_id=report.id, status=status, note=note or None, actor=actor, created_at=now
