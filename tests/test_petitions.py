@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from bot.app import build_engine
 from conversations.petition import Life
 from storage.database import Database
-from storage.models import PETITION, SIGNATURE
+from storage.models import DELIVERY, PETITION, SIGNATURE
 from storage.petitions import NewPetition, create, move, sign
 from tests.conftest import VAULT, Clock
 from tests.resident import FakeResident
@@ -180,16 +180,10 @@ async def test_two_hundred_concurrent_signers_twice_each(
     async with db.transaction() as tx:
         status = await tx.run(lambda c: c.execute(select(PETITION.c.status)).scalar_one())
         notices = await tx.run(
-            lambda c: c.execute(select(func.count()).select_from(_delivery())).scalar_one()
+            lambda c: c.execute(select(func.count()).select_from(DELIVERY)).scalar_one()
         )
     assert status == "threshold_reached"
     assert notices == 200, "the threshold notice goes to each signer once"
-
-
-def _delivery():
-    from storage.models import DELIVERY
-
-    return DELIVERY
 
 
 def _residents(conn, n: int, now) -> list[int]:
