@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import signal
 import sys
 from collections.abc import Sequence
@@ -15,14 +14,10 @@ from bot import petition_commands, report_commands
 from bot.app import App, NotUpgraded, create_app, open_database
 from bot.chat import converse, interactive
 from bot.demo import load_demo
+from bot.housekeeping import keep_house
+from bot.serve import serve
 from bot.settings import Settings, SettingsError
 from handlers.console import ConsoleOutbox
-from storage.inbox import forget_old_messages
-from storage.petitions import close_expired_petitions
-from storage.retention import forget_abandoned_answers
-
-# How often `hayna dispatch` does its housekeeping.
-HOUSEKEEPING_SECONDS = 3600
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -38,6 +33,9 @@ def _parser() -> argparse.ArgumentParser:
     db = commands.add_parser("db", help="database schema")
     db.add_argument("action", choices=["upgrade"])
     commands.add_parser("dispatch", help="send queued notifications until interrupted")
+    commands.add_parser(
+        "serve", help="serve the Telegram and WhatsApp webhooks (and send notifications)"
+    )
     commands.add_parser(
         "demo", help="load a small fictional demo set (two petitions, a few reports), once"
     )
@@ -73,6 +71,8 @@ async def _run(args: argparse.Namespace) -> int:
         return await report_commands.run(args, Settings.from_env())
     if args.command == "petitions":
         return await petition_commands.run(args, Settings.from_env())
+    if args.command == "serve":
+        return await serve(Settings.from_env())
     settings = Settings.from_env(local=args.command == "chat")
     app = await create_app(settings, {"console": ConsoleOutbox(_write)})
     try:
@@ -117,22 +117,11 @@ async def _dispatch(app: App) -> int:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    housekeeping = asyncio.create_task(_housekeeping(app, stop))
+    housekeeping = asyncio.create_task(keep_house(app.db, stop))
     _write("hayna: sending queued notifications; stop with Ctrl-C or SIGTERM")
     await app.dispatcher.run(stop)
     await housekeeping
     return 0
-
-
-async def _housekeeping(app: App, stop: asyncio.Event) -> None:
-    """Hourly: forget old message ids and abandoned answers, close petitions past their day."""
-    while not stop.is_set():
-        now = datetime.now(UTC)
-        await forget_old_messages(app.db, now)
-        await forget_abandoned_answers(app.db, now)
-        await close_expired_petitions(app.db, now)
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(stop.wait(), HOUSEKEEPING_SECONDS)
 
 
 def _write(text: str) -> None:

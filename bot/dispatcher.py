@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 
 from conversations.kit import Address, Outgoing
 from conversations.language import DEFAULT
-from conversations.seams import Outbox, TransientFailure, Unreachable
+from conversations.seams import Outbox, Push, TransientFailure, Unreachable
 from conversations.text import Translator, from_json
 from storage.deliveries import DeliveryQueue, Due, Status
 
@@ -64,6 +64,9 @@ class Dispatcher:
         if not delivery.pushes_enabled:
             await self.queue.give_up(delivery, Status.OPTED_OUT, "the resident said stop")
             return
+        if not delivery.reachable:
+            await self.queue.give_up(delivery, Status.UNREACHABLE, "the resident is unreachable")
+            return
         if self.clock() >= delivery.lease_until - LEASE_MARGIN:
             # A slow batch: the row is about to come due for others; sending now could double it.
             return
@@ -77,17 +80,18 @@ class Dispatcher:
             log.exception("delivery %s cannot be rendered", delivery.id)
             await self.queue.give_up(delivery, Status.FAILED, f"unrenderable: {error!r}")
             return
+        push = Push(address, Outgoing(body, locale=locale), delivery.last_inbound_at)
         try:
-            await outbox.send(address, Outgoing(body, locale=locale))
+            ref = await outbox.send(push)
         except Unreachable as error:
-            await self.queue.give_up(delivery, Status.UNREACHABLE, str(error))
+            await self.queue.unreachable(delivery, str(error), self.clock())
         except TransientFailure as error:
             await self._retry(delivery, str(error), error.retry_after)
         except Exception as error:
             log.exception("delivery %s failed", delivery.id)
             await self._retry(delivery, f"{type(error).__name__}: {error}", None)
         else:
-            await self.queue.sent(delivery, self.clock())
+            await self.queue.sent(delivery, self.clock(), ref)
 
     async def _retry(self, delivery: Due, error: str, retry_after: float | None) -> None:
         if delivery.attempts >= MAX_ATTEMPTS:

@@ -6,10 +6,12 @@ A missing or malformed value stops start-up with one line naming the variable.
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from conversations.kit import Address
 from storage.database import DatabaseURL
@@ -19,6 +21,12 @@ DEFAULT_DATABASE = "sqlite:///hayna.db"
 LOCAL_KEY_FILE = ".hayna-secret"
 MIN_KEY_LENGTH = 32
 CHANNELS = ("telegram", "whatsapp", "console")
+TELEGRAM_API = "https://api.telegram.org"
+TWILIO_API = "https://api.twilio.com"
+# Twilio's default pace for a WhatsApp sender, messages per second.
+WHATSAPP_RATE = 80
+LOCALES = ("ar", "fr", "zgh", "en")
+_SECRET_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,256}")
 
 
 class SettingsError(Exception):
@@ -30,11 +38,42 @@ class SettingsError(Exception):
 
 
 @dataclass(frozen=True, slots=True)
+class TelegramSettings:
+    """The Telegram bot, when ``TELEGRAM_BOT_TOKEN`` is set."""
+
+    token: str
+    # The Bot API server's root: Telegram's, a local Bot API server, or a test's fake.
+    api_base_url: str = TELEGRAM_API
+    # Telegram echoes it in X-Telegram-Bot-Api-Secret-Token; required to serve the webhook.
+    webhook_secret: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class WhatsAppSettings:
+    """The Twilio WhatsApp sender, when ``TWILIO_ACCOUNT_SID`` is set."""
+
+    account_sid: str
+    auth_token: str
+    # The sender, as Twilio writes it: whatsapp:+14155238886.
+    sender: str
+    api_base_url: str = TWILIO_API
+    # The approved template (ContentSid) per language, for pushes outside the 24-hour window.
+    templates: Mapping[str, str] = field(default_factory=dict)
+    rate: int = WHATSAPP_RATE
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     database_url: DatabaseURL
     secret_key: str
     admins: frozenset[Address]
     log_level: str
+    telegram: TelegramSettings | None = None
+    whatsapp: WhatsAppSettings | None = None
+    # The https URL the platforms reach this server at; webhooks are registered and signed on it.
+    public_base_url: str | None = None
+    host: str = "127.0.0.1"
+    port: int = 8080
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, *, local: bool = False) -> Settings:
@@ -45,6 +84,11 @@ class Settings:
             secret_key=_secret(env.get("HAYNA_SECRET_KEY"), local),
             admins=_admins(env.get("HAYNA_ADMINS", "")),
             log_level=_log_level(env.get("HAYNA_LOG_LEVEL", "WARNING")),
+            telegram=_telegram(env),
+            whatsapp=_whatsapp(env),
+            public_base_url=_public_url(env.get("PUBLIC_BASE_URL", "")),
+            host=env.get("HAYNA_HOST", "").strip() or "127.0.0.1",
+            port=_port(env.get("PORT", "8080")),
         )
 
 
@@ -102,3 +146,84 @@ def _log_level(raw: str) -> str:
     if level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
         raise SettingsError("HAYNA_LOG_LEVEL", "must be DEBUG, INFO, WARNING or ERROR")
     return level
+
+
+def _value(env: Mapping[str, str], name: str) -> str:
+    return env.get(name, "").strip()
+
+
+def _url(variable: str, raw: str) -> str:
+    """An http(s) URL without a trailing slash; plain http only on this machine (tests, proxies
+    on loopback)."""
+    parts = urlsplit(raw)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise SettingsError(variable, f"{raw!r} is not an http(s) URL")
+    if parts.scheme == "http" and parts.hostname not in ("127.0.0.1", "localhost", "::1"):
+        raise SettingsError(variable, "must be https (plain http only for 127.0.0.1)")
+    return raw.rstrip("/")
+
+
+def _public_url(raw: str) -> str | None:
+    return _url("PUBLIC_BASE_URL", raw.strip()) if raw.strip() else None
+
+
+def _port(raw: str) -> int:
+    if not raw.strip().isdigit() or not 0 < int(raw) < 65536:
+        raise SettingsError("PORT", f"{raw!r} is not a port number")
+    return int(raw)
+
+
+def _telegram(env: Mapping[str, str]) -> TelegramSettings | None:
+    token = _value(env, "TELEGRAM_BOT_TOKEN")
+    if not token:
+        return None
+    if ":" not in token:
+        raise SettingsError("TELEGRAM_BOT_TOKEN", "is not a bot token (123456:ABC-...)")
+    secret = _value(env, "TELEGRAM_WEBHOOK_SECRET") or None
+    if secret is not None and not _SECRET_TOKEN.fullmatch(secret):
+        raise SettingsError(
+            "TELEGRAM_WEBHOOK_SECRET", "must be 1 to 256 characters of A-Z, a-z, 0-9, _ and -"
+        )
+    base = _value(env, "TELEGRAM_API_BASE_URL") or TELEGRAM_API
+    return TelegramSettings(token, _url("TELEGRAM_API_BASE_URL", base), secret)
+
+
+def _whatsapp(env: Mapping[str, str]) -> WhatsAppSettings | None:
+    sid = _value(env, "TWILIO_ACCOUNT_SID")
+    if not sid:
+        return None
+    token = _value(env, "TWILIO_AUTH_TOKEN")
+    if not token:
+        raise SettingsError("TWILIO_AUTH_TOKEN", "is required with TWILIO_ACCOUNT_SID")
+    sender = _value(env, "TWILIO_WHATSAPP_FROM")
+    if not re.fullmatch(r"whatsapp:\+\d{6,15}", sender):
+        raise SettingsError(
+            "TWILIO_WHATSAPP_FROM", f"{sender!r} is not a sender such as whatsapp:+14155238886"
+        )
+    base = _value(env, "TWILIO_API_BASE_URL") or TWILIO_API
+    rate = _value(env, "WHATSAPP_RATE") or str(WHATSAPP_RATE)
+    if not rate.isdigit() or int(rate) < 1:
+        raise SettingsError("WHATSAPP_RATE", "must be a whole number of messages per second")
+    return WhatsAppSettings(
+        sid,
+        token,
+        sender,
+        _url("TWILIO_API_BASE_URL", base),
+        _templates(_value(env, "TWILIO_TEMPLATES")),
+        int(rate),
+    )
+
+
+def _templates(raw: str) -> dict[str, str]:
+    """``ar:HX...,fr:HX...``: the approved notice template of each language."""
+    templates = {}
+    for item in filter(None, (part.strip() for part in raw.split(","))):
+        locale, _, sid = item.partition(":")
+        if locale not in LOCALES or not sid.startswith("HX"):
+            raise SettingsError(
+                "TWILIO_TEMPLATES",
+                f"{item!r} is not LOCALE:CONTENT_SID (locales: {', '.join(LOCALES)}), "
+                "for example ar:HXaaaa...,fr:HXbbbb...",
+            )
+        templates[locale] = sid
+    return templates

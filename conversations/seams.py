@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Protocol
 
 from conversations.kit import Address, Location, Outgoing, Place, Resident
@@ -132,9 +133,22 @@ class TransientFailure(Exception):
         self.retry_after = retry_after
 
 
+@dataclass(frozen=True, slots=True)
+class Push:
+    """One queued notice, rendered in the recipient's language, for a channel's outbox."""
+
+    address: Address
+    message: Outgoing
+    # The resident's last message: WhatsApp allows free text only within 24 hours of it.
+    last_inbound_at: datetime | None = None
+
+
 class Outbox(Protocol):
     """A channel's way of pushing a message outside a webhook's reply."""
 
     channel: str
 
-    async def send(self, address: Address, message: Outgoing) -> None: ...
+    async def send(self, push: Push) -> str | None:
+        """Send one push; returns the platform's id of the message when it gives one (for its
+        status callbacks). Raises `Unreachable` or `TransientFailure`."""
+        ...

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from conversations.kit import Address, Inbound, Location, Media, MediaKind, Outgoing
+from conversations.seams import Push
 from handlers.filetype import HEAD, sniff
 from handlers.numbered import numbered
 
@@ -67,5 +68,6 @@ class ConsoleOutbox:
     def __init__(self, write: Callable[[str], None]) -> None:
         self.write = write
 
-    async def send(self, address: Address, message: Outgoing) -> None:
-        self.write(f"🔔 [{address.user}] {to_text(message)}")
+    async def send(self, push: Push) -> str | None:
+        self.write(f"🔔 [{push.address.user}] {to_text(push.message)}")
+        return None

@@ -20,7 +20,7 @@ from sqlalchemy import Connection, func, select, update
 
 from storage.database import Database
 from storage.dialect import insert_ignore
-from storage.models import DELIVERY, RESIDENT
+from storage.models import CONVERSATION, DELIVERY, RESIDENT
 
 LEASE = timedelta(minutes=2)
 
@@ -33,6 +33,20 @@ class Status(StrEnum):
     UNREACHABLE = "unreachable"
     # The resident said "stop": the push is dropped, not delayed until they say "start".
     OPTED_OUT = "opted_out"
+    # What a platform's status callbacks report after SENT.
+    DELIVERED = "delivered"
+    READ = "read"
+    UNDELIVERED = "undelivered"
+
+
+# A status callback moves a delivery only forward: callbacks can arrive out of order.
+_CALLBACK_FROM: dict[Status, tuple[Status, ...]] = {
+    Status.SENT: (Status.SENDING,),
+    Status.DELIVERED: (Status.SENDING, Status.SENT),
+    Status.READ: (Status.SENDING, Status.SENT, Status.DELIVERED),
+    Status.FAILED: (Status.SENDING, Status.SENT),
+    Status.UNDELIVERED: (Status.SENDING, Status.SENT),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +61,9 @@ class Due:
     body: Any
     attempts: int
     lease_until: datetime
+    reachable: bool = True
+    # The resident's last message, if they ever wrote (WhatsApp's 24-hour window).
+    last_inbound_at: datetime | None = None
 
 
 def enqueue(conn: Connection, key: str, resident_id: int, body: Any, now: datetime) -> bool:
@@ -98,8 +115,11 @@ def _claim(conn: Connection, now: datetime, limit: int, channels: Collection[str
             RESIDENT.c.pushes_enabled,
             DELIVERY.c.body,
             DELIVERY.c.attempts,
+            RESIDENT.c.reachable,
+            CONVERSATION.c.updated_at,
         )
         .join(RESIDENT, RESIDENT.c.id == DELIVERY.c.resident_id)
+        .outerjoin(CONVERSATION, CONVERSATION.c.resident_id == RESIDENT.c.id)
         .where(DELIVERY.c.id.in_(ids))
         .order_by(DELIVERY.c.id)
     )
@@ -113,6 +133,8 @@ def _claim(conn: Connection, now: datetime, limit: int, channels: Collection[str
             json.loads(r.body),
             r.attempts,
             lease_until,
+            bool(r.reachable),
+            r.updated_at,
         )
         for r in rows
     ]
@@ -129,6 +151,30 @@ def _finish(conn: Connection, due: Due, values: dict[str, Any]) -> bool:
         .values(**values)
     )
     return owned.rowcount == 1
+
+
+def _unreachable(conn: Connection, due: Due, error: str, now: datetime) -> bool:
+    values = {"status": Status.UNREACHABLE, "last_error": error[:500], "updated_at": now}
+    if not _finish(conn, due, values):
+        return False
+    # Every later push would meet the same answer: the resident's next message undoes this.
+    resident = select(DELIVERY.c.resident_id).where(DELIVERY.c.id == due.id).scalar_subquery()
+    conn.execute(update(RESIDENT).where(RESIDENT.c.id == resident).values(reachable=False))
+    return True
+
+
+def _callback(
+    conn: Connection, ref: str, status: Status, error_code: str | None, now: datetime
+) -> bool:
+    values: dict[str, Any] = {"status": status, "updated_at": now}
+    if error_code:
+        values["error_code"] = error_code[:16]
+    moved = conn.execute(
+        update(DELIVERY)
+        .where(DELIVERY.c.provider_ref == ref, DELIVERY.c.status.in_(_CALLBACK_FROM[status]))
+        .values(**values)
+    )
+    return moved.rowcount > 0
 
 
 def _counts(conn: Connection) -> dict[str, int]:
@@ -150,8 +196,29 @@ class DeliveryQueue:
         async with self.db.transaction() as tx:
             return await tx.run(_claim, now, limit, channels)
 
-    async def sent(self, due: Due, now: datetime) -> bool:
-        return await self._finish(due, {"status": Status.SENT, "sent_at": now, "last_error": None})
+    async def sent(self, due: Due, now: datetime, provider_ref: str | None = None) -> bool:
+        values = {
+            "status": Status.SENT,
+            "sent_at": now,
+            "updated_at": now,
+            "last_error": None,
+            "provider_ref": provider_ref,
+        }
+        return await self._finish(due, values)
+
+    async def unreachable(self, due: Due, error: str, now: datetime) -> bool:
+        """Give up on this push and mark the resident unreachable for the ones after it."""
+        async with self.db.transaction() as tx:
+            return await tx.run(_unreachable, due, error, now)
+
+    async def status_callback(
+        self, ref: str, status: Status, error_code: str | None, now: datetime
+    ) -> bool:
+        """Record what the platform later says of a sent message (by its id); only forward."""
+        if status not in _CALLBACK_FROM:
+            raise ValueError(f"{status} is not a status a platform reports")
+        async with self.db.transaction() as tx:
+            return await tx.run(_callback, ref, status, error_code, now)
 
     async def retry(self, due: Due, error: str, at: datetime) -> bool:
         values = {"status": Status.PENDING, "next_attempt_at": at, "last_error": error[:500]}

@@ -19,6 +19,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    true,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -73,6 +74,9 @@ class Resident(Base):
     consented_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     commune_code: Mapped[str | None] = mapped_column(String(16))
     pushes_enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    # False once a platform said the resident blocked the bot or is gone; their next message
+    # makes it True again.
+    reachable: Mapped[bool] = mapped_column(Boolean, server_default=true())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
@@ -111,6 +115,7 @@ class Delivery(Base):
     __table_args__ = (
         UniqueConstraint("message_key", "resident_id"),
         Index("ix_delivery_due", "status", "next_attempt_at"),
+        Index("ix_delivery_provider_ref", "provider_ref"),
     )
 
     id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
@@ -123,6 +128,11 @@ class Delivery(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The platform's id of the sent message (Twilio's MessageSid), for its status callbacks.
+    provider_ref: Mapped[str | None] = mapped_column(String(64))
+    # The platform's error code when it failed (Twilio's 63016, 21610...).
+    error_code: Mapped[str | None] = mapped_column(String(16))
+    updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 def table(model: type[Base]) -> Table:

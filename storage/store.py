@@ -37,6 +37,7 @@ _COLUMNS = (
     RESIDENT.c.commune_code,
     RESIDENT.c.pushes_enabled,
     RESIDENT.c.created_at,
+    RESIDENT.c.reachable,
     CONVERSATION.c.flow,
     CONVERSATION.c.step,
     CONVERSATION.c.data,
@@ -122,7 +123,10 @@ def _open(
         )
         row = _locked_row(conn, where)
         assert row is not None
-    rid, language, consent, commune, pushes, created, *conversation = row
+    rid, language, consent, commune, pushes, created, reachable, *conversation = row
+    if not reachable:
+        # They wrote, so the platform can reach them again (they unblocked the bot).
+        _update_resident(conn, rid, {"reachable": True})
     resident = ResidentView(rid, address, language, consent, commune, bool(pushes), created)
     return resident, FlowState(*conversation)
 

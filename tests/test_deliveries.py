@@ -7,10 +7,10 @@ import asyncio
 from bot.dispatcher import MAX_ATTEMPTS, Dispatcher
 from bot.i18n import translator
 from conversations.kit import Address, Outgoing
-from conversations.seams import TransientFailure, Unreachable
+from conversations.seams import Push, TransientFailure, Unreachable
 from conversations.text import _
 from storage.database import Database
-from storage.deliveries import LEASE, DeliveryQueue
+from storage.deliveries import LEASE, DeliveryQueue, Status
 from storage.dialect import insert_ignore
 from storage.models import RESIDENT
 from tests.conftest import Clock
@@ -27,10 +27,11 @@ class RecordingOutbox:
         self.sent: list[tuple[Address, Outgoing]] = []
         self.failures: list[Exception] = []
 
-    async def send(self, address: Address, message: Outgoing) -> None:
+    async def send(self, push: Push) -> str | None:
         if self.failures:
             raise self.failures.pop(0)
-        self.sent.append((address, message))
+        self.sent.append((push.address, push.message))
+        return None
 
 
 async def add_resident(db: Database, clock: Clock, user: str, language: str | None) -> int:
@@ -101,6 +102,58 @@ async def test_unreachable_resident_is_not_retried(db: Database, clock: Clock) -
     clock.advance(hours=2)
     assert await dispatcher(db, outbox, clock).run_once() == 0
     assert await queue.counts() == {"unreachable": 1}
+    # The next push is not even tried: the platform would answer the same.
+    await queue.enqueue("k2", amina, NEWS.to_json(), clock())
+    assert await dispatcher(db, outbox, clock).run_once() == 1
+    assert outbox.sent == []
+    assert await queue.counts() == {"unreachable": 2}
+
+
+async def test_a_message_from_an_unreachable_resident_makes_them_reachable_again(
+    db: Database, gazetteer, clock: Clock
+) -> None:
+    from bot.app import build_engine
+    from tests.conftest import VAULT
+    from tests.resident import FakeResident
+
+    amina = FakeResident(build_engine(db, gazetteer, VAULT, clock))
+    await amina.say("salam")
+    rid = await resident_id(db, "amina")
+    queue = DeliveryQueue(db)
+    await queue.enqueue("k", rid, NEWS.to_json(), clock())
+    outbox = RecordingOutbox()
+    outbox.failures = [Unreachable("blocked the bot")]
+    await dispatcher(db, outbox, clock).run_once()
+    await amina.say("menu")
+    await queue.enqueue("k2", rid, NEWS.to_json(), clock())
+    assert await dispatcher(db, outbox, clock).run_once() == 1
+    assert [address.user for address, _ in outbox.sent] == ["amina"]
+
+
+async def test_status_callbacks_move_a_delivery_forward_only(db: Database, clock: Clock) -> None:
+    amina = await add_resident(db, clock, "amina", "ar")
+    queue = DeliveryQueue(db)
+    await queue.enqueue("k", amina, NEWS.to_json(), clock())
+
+    class Referencing(RecordingOutbox):
+        async def send(self, push: Push) -> str | None:
+            await super().send(push)
+            return "SM123"
+
+    await dispatcher(db, Referencing(), clock).run_once()
+    assert await queue.status_callback("SM123", Status.DELIVERED, None, clock())
+    assert await queue.status_callback("SM123", Status.READ, None, clock())
+    # A late "sent" or "delivered" does not move it back.
+    assert not await queue.status_callback("SM123", Status.DELIVERED, None, clock())
+    assert await queue.counts() == {"read": 1}
+    assert not await queue.status_callback("SM-unknown", Status.FAILED, "30008", clock())
+
+
+async def resident_id(db: Database, user: str) -> int:
+    async with db.transaction() as tx:
+        return await tx.run(
+            lambda conn: conn.execute(RESIDENT.select().where(RESIDENT.c.user_id == user)).one().id
+        )
 
 
 async def test_attempts_run_out(db: Database, clock: Clock) -> None:
@@ -169,9 +222,10 @@ async def test_a_batch_too_slow_for_its_lease_stops_sending(db: Database, clock:
         )
 
     class SlowOutbox(RecordingOutbox):
-        async def send(self, address: Address, message: Outgoing) -> None:
-            await super().send(address, message)
+        async def send(self, push: Push) -> str | None:
+            await super().send(push)
             clock.advance(seconds=LEASE.total_seconds())  # the first send eats the whole lease
+            return None
 
     outbox = SlowOutbox()
     assert await dispatcher(db, outbox, clock).run_once() == 2

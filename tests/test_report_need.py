@@ -11,6 +11,7 @@ from bot.i18n import translator
 from conversations.kit import Address, Media, MediaKind, Outgoing
 from conversations.report import STATUS_LABELS, Status, status_notice
 from conversations.report_need import ASK_DESCRIPTION, ASK_PLACE, PHOTO_REFUSED
+from conversations.seams import Push
 from conversations.text import Renderable
 from storage.database import Database
 from storage.deliveries import DeliveryQueue
@@ -147,8 +148,9 @@ async def test_status_changes_reach_reporter_and_supporter_once_each_in_their_la
     class Recorder:
         channel = "console"
 
-        async def send(self, address: Address, message: Outgoing) -> None:
-            sent.append((address, message))
+        async def send(self, push: Push) -> str | None:
+            sent.append((push.address, push.message))
+            return None
 
     dispatcher = Dispatcher(DeliveryQueue(db), {"console": Recorder()}, translator, clock)
     while await dispatcher.run_once():

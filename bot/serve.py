@@ -1,0 +1,43 @@
+"""`hayna serve`: build the configured channels, the app and its web server, and run them."""
+
+from __future__ import annotations
+
+import uvicorn
+
+from bot.app import create_app
+from bot.channel import Channel
+from bot.settings import Settings, SettingsError
+from bot.web import web_app
+
+
+def configured_channels(settings: Settings) -> list[Channel]:
+    """A channel for each platform whose credentials are set."""
+    channels: list[Channel] = []
+    return channels
+
+
+async def serve(settings: Settings) -> int:
+    """Serve the webhooks until interrupted (uvicorn handles Ctrl-C and SIGTERM)."""
+    channels = configured_channels(settings)
+    if not channels:
+        raise SettingsError(
+            "TELEGRAM_BOT_TOKEN",
+            "nothing to serve: set TELEGRAM_BOT_TOKEN and/or TWILIO_ACCOUNT_SID "
+            "(or try `hayna chat`)",
+        )
+    if settings.public_base_url is None:
+        raise SettingsError("PUBLIC_BASE_URL", "is required to serve webhooks")
+    app = await create_app(settings, {channel.name: channel.outbox for channel in channels})
+    try:
+        config = uvicorn.Config(
+            web_app(app, channels),
+            host=settings.host,
+            port=settings.port,
+            log_level=settings.log_level.lower(),
+            # Twilio and Telegram give up on slow answers; do not hold connections for long.
+            timeout_keep_alive=5,
+        )
+        await uvicorn.Server(config).serve()
+    finally:
+        await app.close()
+    return 0

@@ -1,0 +1,57 @@
+"""The HTTP side of `hayna serve`: the channels' webhooks and ``GET /healthz`` in one Starlette
+app, whose lifespan also runs the dispatcher and the hourly housekeeping."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Sequence
+
+from sqlalchemy import text
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import BaseRoute, Route
+
+from bot.app import App
+from bot.channel import Channel
+from bot.housekeeping import keep_house
+
+log = logging.getLogger(__name__)
+
+
+def web_app(app: App, channels: Sequence[Channel]) -> Starlette:
+    """Every configured channel's routes, the health check, and the background work."""
+
+    async def healthz(_request: Request) -> JSONResponse:
+        try:
+            async with app.db.transaction() as tx:
+                await tx.run(lambda conn: conn.execute(text("SELECT 1")))
+        except Exception:
+            log.exception("health check: the database does not answer")
+            return JSONResponse({"status": "database unavailable"}, status_code=503)
+        return JSONResponse({"status": "ok", "channels": [c.name for c in channels]})
+
+    routes: list[BaseRoute] = [Route("/healthz", healthz, methods=["GET"])]
+    for channel in channels:
+        routes.extend(channel.routes(app.engine))
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_web: Starlette) -> AsyncIterator[None]:
+        stop = asyncio.Event()
+        background = [
+            asyncio.create_task(app.dispatcher.run(stop)),
+            asyncio.create_task(keep_house(app.db, stop)),
+        ]
+        for channel in channels:
+            await channel.start()
+        try:
+            yield
+        finally:
+            stop.set()
+            await asyncio.gather(*background, return_exceptions=True)
+            for channel in channels:
+                await channel.stop()
+
+    return Starlette(routes=routes, lifespan=lifespan)
