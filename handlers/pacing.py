@@ -1,0 +1,43 @@
+"""A platform's pace: at most so many sends per second, and nothing while the platform said wait.
+
+One `Pace` per bot or sender, shared by its interactive replies and its pushes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
+
+
+class Pace:
+    """Spaces sends ``1/rate`` seconds apart; `hold` stops every send for a while (HTTP 429)."""
+
+    def __init__(
+        self,
+        rate: float,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        if rate <= 0:
+            raise ValueError("rate must be positive")
+        self.interval = 1.0 / rate
+        self.clock = clock
+        self.sleep = sleep
+        self._next = 0.0
+        self._held_until = 0.0
+
+    async def wait(self) -> None:
+        """Return when the next send may go."""
+        while True:
+            now = self.clock()
+            # Book the slot before sleeping, so concurrent callers queue one interval apart.
+            slot = max(now, self._next, self._held_until)
+            if slot <= now:
+                self._next = now + self.interval
+                return
+            await self.sleep(slot - now)
+
+    def hold(self, seconds: float) -> None:
+        """Nothing goes for ``seconds`` from now (the platform's retry_after)."""
+        self._held_until = max(self._held_until, self.clock() + seconds)
