@@ -8,11 +8,17 @@ from bot.app import create_app
 from bot.channel import Channel
 from bot.settings import Settings, SettingsError
 from bot.web import web_app
+from bot.whatsapp_channel import WhatsAppChannel
 
 
 def configured_channels(settings: Settings) -> list[Channel]:
     """A channel for each platform whose credentials are set."""
     channels: list[Channel] = []
+    if settings.whatsapp is not None:
+        if settings.public_base_url is None:
+            # Twilio signs each request with the URL it calls: without it nothing can be checked.
+            raise SettingsError("PUBLIC_BASE_URL", "is required with TWILIO_ACCOUNT_SID")
+        channels.append(WhatsAppChannel(settings.whatsapp, settings.public_base_url))
     return channels
 
 

@@ -35,7 +35,7 @@ def web_app(app: App, channels: Sequence[Channel]) -> Starlette:
 
     routes: list[BaseRoute] = [Route("/healthz", healthz, methods=["GET"])]
     for channel in channels:
-        routes.extend(channel.routes(app.engine))
+        routes.extend(channel.routes(app))
 
     @contextlib.asynccontextmanager
     async def lifespan(_web: Starlette) -> AsyncIterator[None]:
