@@ -27,7 +27,7 @@ def web_app(app: App, channels: Sequence[Channel]) -> Starlette:
     async def healthz(_request: Request) -> JSONResponse:
         try:
             async with app.db.transaction() as tx:
-                await tx.run(lambda conn: conn.execute(text("SELECT 1")))
+                await tx.run(lambda conn: conn.execute(text("SELECT 1")).scalar_one())
         except Exception:
             log.exception("health check: the database does not answer")
             return JSONResponse({"status": "database unavailable"}, status_code=503)
