@@ -138,6 +138,7 @@ async def test_serve_registers_the_whatsapp_channel_and_its_routes(
     settings = settings_for(chat.fake)
     (channel,) = configured_channels(settings)
     assert isinstance(channel, WhatsAppChannel) and channel.outbox.channel == "whatsapp"
+    assert channel.pushes.pace.interval == 1 / 80  # Twilio's default pace for a sender
     paths = {route.path for route in channel.routes(chat.app)}  # type: ignore[attr-defined]
     assert paths == {MESSAGES, STATUSES}
     await channel.stop()
