@@ -151,7 +151,6 @@ _SPELLINGS: dict[Word, tuple[str, ...]] = {
         "reprendre",
         "subscribe",
         "unstop",
-        "resume",
         "ابدأ",
         "ابدا",
         "بدا",

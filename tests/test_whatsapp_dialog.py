@@ -14,6 +14,7 @@ from conversations.phrases import RESUMED, SHARE_LOCATION, STOPPED
 from conversations.report import CATEGORIES
 from conversations.report_need import CONFIRM, DONE
 from storage.database import Database
+from storage.deliveries import DeliveryQueue
 from storage.models import REPORT, REPORT_MEDIA, RESIDENT, SIGNATURE
 from tests.conftest import Clock
 from tests.fake_twilio import running
@@ -97,16 +98,25 @@ async def test_onboarding_a_need_and_a_signature_by_numbers_and_labels(
     assert "1/3" in phone.text
 
 
-async def test_stop_silences_pushes_until_start_in_every_language(chat: WhatsApp) -> None:
+async def test_stop_silences_pushes_until_start_in_every_language(
+    chat: WhatsApp, clock: Clock
+) -> None:
     phone = chat.phone("+212600000002")
     await phone.say("Salam")
     await phone.choose("Français", "number")
-    for word, locale in (("STOP", "fr"), ("ARRÊT", "fr"), ("توقف", "fr"), ("ⴱⴷⴷ", "fr")):
+    for word in ("STOP", "Stop", "ARRÊT", "arret", "UNSUBSCRIBE", "توقف", "ⴱⴷⴷ"):
         await phone.say(word)
-        assert STOPPED.render(translator(locale)) in phone.text, word
+        assert STOPPED.render(translator("fr")) in phone.text, word
     (resident,) = await rows(chat.app.db, RESIDENT)
-    assert resident["pushes_enabled"] is False or resident["pushes_enabled"] == 0
+    queue = DeliveryQueue(chat.app.db)
+    await queue.enqueue("news-1", int(resident["id"]), RESUMED.to_json(), clock())
+    await chat.app.dispatcher.run_once()
+    assert chat.fake.messages == []
+    assert await queue.counts() == {"opted_out": 1}
+
     await phone.say("START")
     assert RESUMED.render(translator("fr")) in phone.text
-    (resident,) = await rows(chat.app.db, RESIDENT)
-    assert resident["pushes_enabled"]
+    await queue.enqueue("news-2", int(resident["id"]), RESUMED.to_json(), clock())
+    await chat.app.dispatcher.run_once()
+    (sent,) = chat.fake.messages
+    assert sent["Body"] == RESUMED.render(translator("fr"))
