@@ -123,8 +123,9 @@ class WhatsAppChannel:
         self, request: Request, path: str
     ) -> ImmutableMultiDict[str, str] | Response:
         """The form of a request Twilio signed for ``path``, or the response refusing it."""
-        if int(request.headers.get("content-length") or 0) > MAX_FORM:
-            return Response(status_code=413)
+        declared = request.headers.get("content-length", "0")
+        if not declared.isdigit() or int(declared) > MAX_FORM:
+            return Response(status_code=413 if declared.isdigit() else 400)
         raw = await request.body()
         if len(raw) > MAX_FORM:
             return Response(status_code=413)
@@ -153,18 +154,25 @@ class WhatsAppChannel:
             return await asyncio.wait_for(asyncio.shield(work), self.reply_within)
         except TimeoutError:
             log.warning("message %s is slow; its replies will follow", inbound.message_id)
-            late = asyncio.ensure_future(self._send_late(work, inbound))
-            self._late.add(late)
-            late.add_done_callback(self._late.discard)
+            self._follow(work, inbound)
             return []
+        except asyncio.CancelledError:
+            # The request went away (Twilio hung up): the message is still answered.
+            self._follow(work, inbound)
+            raise
+
+    def _follow(self, work: asyncio.Future[list[Outgoing]], inbound: Inbound) -> None:
+        late = asyncio.ensure_future(self._send_late(work, inbound))
+        self._late.add(late)
+        late.add_done_callback(self._late.discard)
 
     async def _send_late(self, work: asyncio.Future[list[Outgoing]], inbound: Inbound) -> None:
-        replies = await work
-        if not replies:
-            return
-        # The resident has just written: free text is allowed.
-        now, locale = self.clock(), replies[-1].locale
         try:
+            replies = await work
+            if not replies:
+                return
+            # The resident has just written: free text is allowed.
+            now, locale = self.clock(), replies[-1].locale
             for part in to_parts(replies):
                 await self.outbox.send(Push(inbound.address, Outgoing(part, locale=locale), now))
         except Exception:

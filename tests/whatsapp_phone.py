@@ -107,15 +107,16 @@ class Phone:
         self.locale = "ar"
 
     async def send(self, message_id: str | None = None, **fields: str) -> httpx.Response:
+        message_id = message_id or f"SM{next(_sids):032x}"
         form = {
-            "SmsMessageSid": message_id or f"SM{next(_sids):032x}",
+            "SmsMessageSid": message_id,
             "NumMedia": "0",
             "ProfileName": self.name,
             "WaId": self.number.lstrip("+"),
             "Body": "",
             "To": SENDER,
             "From": f"whatsapp:{self.number}",
-            "MessageSid": message_id or f"SM{next(_sids):032x}",
+            "MessageSid": message_id,
             "AccountSid": SID,
             "ApiVersion": "2010-04-01",
             **fields,
