@@ -126,9 +126,11 @@ class WhatsAppChannel:
         declared = request.headers.get("content-length", "0")
         if not declared.isdigit() or int(declared) > MAX_FORM:
             return Response(status_code=413 if declared.isdigit() else 400)
-        raw = await request.body()
-        if len(raw) > MAX_FORM:
-            return Response(status_code=413)
+        raw = b""
+        async for chunk in request.stream():  # read in chunks: a chunked body declares no length
+            raw += chunk
+            if len(raw) > MAX_FORM:
+                return Response(status_code=413)
         try:
             form = ImmutableMultiDict(parse_qsl(raw.decode(), keep_blank_values=True))
         except (UnicodeDecodeError, ValueError):

@@ -111,13 +111,23 @@ async def test_an_oversized_body_is_refused_unread(chat: WhatsApp) -> None:
     response = await chat.post(MESSAGES, form)
     assert response.status_code == 413
 
+    async def chunks():  # no Content-Length: the size is found while reading
+        for _ in range(100):
+            yield b"Body=" + b"x" * 1_000 + b"&"
+
+    response = await chat.client.post(MESSAGES, content=chunks())
+    assert response.status_code == 413
+    assert await count(chat.app.db, INBOX) == 0
+
 
 async def test_replies_too_slow_for_twilio_follow_through_the_rest_api(
     sqlite_db: Database, gazetteer, clock: Clock
 ) -> None:
+    release = asyncio.Event()
+
     class SlowEngine:
         async def handle(self, inbound: Inbound) -> list[Outgoing]:
-            await asyncio.sleep(0.3)
+            await release.wait()
             return [Outgoing("Bonjour", locale="fr"), Outgoing("Et ensuite ?", locale="fr")]
 
     async with running() as fake, whatsapp(fake, sqlite_db, gazetteer, clock) as chat:
@@ -126,6 +136,7 @@ async def test_replies_too_slow_for_twilio_follow_through_the_rest_api(
         response = await chat.post(MESSAGES, message())
         assert response.status_code == 200 and "<Message>" not in response.text
         assert fake.messages == []
+        release.set()
         await chat.channel.stop()  # waits for the replies still on their way
         (sent,) = fake.messages
     assert sent["Body"] == "Bonjour\n\nEt ensuite ?"
