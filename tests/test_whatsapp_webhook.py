@@ -21,7 +21,14 @@ from tests.whatsapp_phone import PUBLIC, SENDER, WhatsApp, settings_for, sign, w
 
 
 @pytest.fixture
-async def chat(db: Database, gazetteer, clock: Clock) -> AsyncIterator[WhatsApp]:
+async def chat(sqlite_db: Database, gazetteer, clock: Clock) -> AsyncIterator[WhatsApp]:
+    async with running() as fake, whatsapp(fake, sqlite_db, gazetteer, clock) as chat:
+        yield chat
+
+
+@pytest.fixture
+async def chat_on_both(db: Database, gazetteer, clock: Clock) -> AsyncIterator[WhatsApp]:
+    """For what the database guarantees: on SQLite and on PostgreSQL."""
     async with running() as fake, whatsapp(fake, db, gazetteer, clock) as chat:
         yield chat
 
@@ -44,7 +51,8 @@ async def count(db: Database, table) -> int:
         return int(await tx.run(lambda conn: conn.execute(query).scalar_one()))
 
 
-async def test_forged_requests_are_refused_and_change_nothing(chat: WhatsApp) -> None:
+async def test_forged_requests_are_refused_and_change_nothing(chat_on_both: WhatsApp) -> None:
+    chat = chat_on_both
     form = message()
     tampered = {**form, "Body": "STOP"}
     attempts = {
@@ -76,7 +84,8 @@ async def test_a_query_string_is_part_of_what_is_signed(chat: WhatsApp) -> None:
     assert response.status_code == 403
 
 
-async def test_a_retried_message_sid_has_one_effect(chat: WhatsApp) -> None:
+async def test_a_retried_message_sid_has_one_effect(chat_on_both: WhatsApp) -> None:
+    chat = chat_on_both
     form = message()
     answers = [await chat.post(MESSAGES, form) for _ in range(3)]
     assert [a.status_code for a in answers] == [200, 200, 200]
