@@ -103,7 +103,8 @@ class WhatsAppOutbox:
                 "outside WhatsApp's 24-hour window and no approved template is configured "
                 "(TWILIO_TEMPLATES)"
             )
-        return {"ContentSid": sid, "ContentVariables": json.dumps({"1": variable(push)})}
+        variables = json.dumps({"1": variable(push)}, ensure_ascii=False)
+        return {"ContentSid": sid, "ContentVariables": variables}
 
     async def _post(self, push: Push, content: dict[str, str]) -> str:
         form = {
