@@ -7,7 +7,7 @@ from typing import Protocol
 
 from starlette.routing import BaseRoute
 
-from conversations.engine import Engine
+from bot.app import App
 from conversations.seams import Outbox
 
 
@@ -17,8 +17,9 @@ class Channel(Protocol):
     name: str
     outbox: Outbox
 
-    def routes(self, engine: Engine) -> Sequence[BaseRoute]:
-        """The webhook endpoints, answering through ``engine``."""
+    def routes(self, app: App) -> Sequence[BaseRoute]:
+        """The webhook endpoints, answering through ``app.engine`` (and recording platform
+        callbacks through ``app.dispatcher.queue``)."""
         ...
 
     async def start(self) -> None:

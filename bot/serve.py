@@ -13,6 +13,15 @@ from bot.web import web_app
 def configured_channels(settings: Settings) -> list[Channel]:
     """A channel for each platform whose credentials are set."""
     channels: list[Channel] = []
+    if settings.whatsapp is not None:
+        # Imported here: every `hayna` command imports this module, and only serving needs
+        # twilio and httpx (a tenth of a second of start-up).
+        from bot.whatsapp_channel import WhatsAppChannel
+
+        if settings.public_base_url is None:
+            # Twilio signs each request with the URL it calls: without it nothing can be checked.
+            raise SettingsError("PUBLIC_BASE_URL", "is required with TWILIO_ACCOUNT_SID")
+        channels.append(WhatsAppChannel(settings.whatsapp, settings.public_base_url))
     return channels
 
 

@@ -27,7 +27,7 @@ def web_app(app: App, channels: Sequence[Channel]) -> Starlette:
     async def healthz(_request: Request) -> JSONResponse:
         try:
             async with app.db.transaction() as tx:
-                await tx.run(lambda conn: conn.execute(text("SELECT 1")))
+                await tx.run(lambda conn: conn.execute(text("SELECT 1")).scalar_one())
         except Exception:
             log.exception("health check: the database does not answer")
             return JSONResponse({"status": "database unavailable"}, status_code=503)
@@ -35,7 +35,7 @@ def web_app(app: App, channels: Sequence[Channel]) -> Starlette:
 
     routes: list[BaseRoute] = [Route("/healthz", healthz, methods=["GET"])]
     for channel in channels:
-        routes.extend(channel.routes(app.engine))
+        routes.extend(channel.routes(app))
 
     @contextlib.asynccontextmanager
     async def lifespan(_web: Starlette) -> AsyncIterator[None]:

@@ -27,6 +27,7 @@ from conversations.phrases import (
     HELP,
     NOT_AN_OPTION,
     RESUMED,
+    SHARE_LOCATION,
     SOMETHING_WRONG,
     STOPPED,
 )
@@ -212,6 +213,7 @@ class Engine:
                 options=tuple(Choice(o.id, o.label.render(tr)) for o in reply.options),
                 ask_location=reply.ask_location,
                 locale=locale,
+                location_hint=SHARE_LOCATION.render(tr) if reply.ask_location else "",
             )
             for reply in said.fresh
         ]
@@ -238,12 +240,14 @@ def _outgoing_json(out: Outgoing) -> dict[str, Any]:
         "options": [{"id": c.id, "label": c.label} for c in out.options],
         "ask_location": out.ask_location,
         "locale": out.locale,
+        "location_hint": out.location_hint,
     }
 
 
 def _outgoing_from_json(item: dict[str, Any]) -> Outgoing:
     options = tuple(Choice(**option) for option in item["options"])
-    return Outgoing(item["text"], options, item["ask_location"], item["locale"])
+    hint = item.get("location_hint", "")  # absent from prompts saved before it existed
+    return Outgoing(item["text"], options, item["ask_location"], item["locale"], hint)
 
 
 def _petition_link(msg: Inbound) -> str:

@@ -155,6 +155,8 @@ class Outgoing:
     options: tuple[Choice, ...] = ()
     ask_location: bool = False
     locale: str = "ar"
+    # How to share a location, for channels with no location button to show instead.
+    location_hint: str = ""
 
 
 def pick(msg: Inbound, options: Sequence[Option]) -> Option | None:

@@ -1,0 +1,181 @@
+"""WhatsApp through Twilio as a channel of `hayna serve`: the signed webhooks for messages and
+status callbacks, and the outbox for pushes.
+
+Every request is checked with twilio's RequestValidator against the public URL Twilio was given,
+never the URL a proxy presents; an unsigned or tampered one is refused before anything is stored.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from urllib.parse import parse_qsl
+
+from starlette.datastructures import ImmutableMultiDict
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Route
+from twilio.request_validator import (
+    SIGNATURE_HEADER,
+    SIGNATURE_SETTINGS_HEADER,
+    RequestValidator,
+    get_signature_algorithm,
+)
+
+from bot.app import App
+from bot.settings import WhatsAppSettings
+from conversations.kit import Inbound, Outgoing
+from conversations.seams import Outbox, Push
+from handlers.pacing import Pace
+from handlers.whatsapp import CHANNEL, NotAMessage, to_inbound, to_parts, to_twiml
+from handlers.whatsapp_outbox import Sender, WhatsAppOutbox
+from storage.deliveries import Status
+
+log = logging.getLogger(__name__)
+
+MESSAGES = "/webhooks/whatsapp"
+STATUSES = "/webhooks/whatsapp/status"
+# Twilio waits 15 s for the answer; past this, the replies follow through the REST API instead.
+REPLY_WITHIN = 10.0
+# A Twilio form is a few kilobytes; anything far larger is not from Twilio.
+MAX_FORM = 64 * 1024
+# Twilio's MessageStatus values that a delivery records; others (queued...) change nothing.
+_CALLBACKS = frozenset(
+    {Status.SENT, Status.DELIVERED, Status.READ, Status.FAILED, Status.UNDELIVERED}
+)
+XML = "application/xml"
+
+
+class WhatsAppChannel:
+    """The `Channel` for a Twilio WhatsApp sender."""
+
+    name = CHANNEL
+
+    def __init__(
+        self,
+        settings: WhatsAppSettings,
+        public_base_url: str,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        reply_within: float = REPLY_WITHIN,
+    ) -> None:
+        self.public_base_url = public_base_url.rstrip("/")
+        self.validator = RequestValidator(settings.auth_token)
+        self.clock = clock
+        self.reply_within = reply_within
+        sender = Sender(
+            settings.account_sid,
+            settings.auth_token,
+            settings.sender,
+            settings.api_base_url,
+            self.public_base_url + STATUSES,
+            settings.templates,
+        )
+        self.pushes = WhatsAppOutbox(sender, Pace(settings.rate), clock=clock)
+        self.outbox: Outbox = self.pushes
+        self._late: set[asyncio.Task[None]] = set()
+
+    def routes(self, app: App) -> Sequence[BaseRoute]:
+        async def messages(request: Request) -> Response:
+            form = await self._verified(request, MESSAGES)
+            if isinstance(form, Response):
+                return form
+            try:
+                inbound = to_inbound(form)
+            except NotAMessage as error:
+                return Response(str(error), status_code=400)
+            replies = await self._answer(app, inbound)
+            return Response(to_twiml(replies), media_type=XML)
+
+        async def statuses(request: Request) -> Response:
+            form = await self._verified(request, STATUSES)
+            if isinstance(form, Response):
+                return form
+            ref, reported = form.get("MessageSid", ""), form.get("MessageStatus", "")
+            if ref and reported in _CALLBACKS:
+                code = form.get("ErrorCode", "").strip() or None
+                moved = await app.dispatcher.queue.status_callback(
+                    ref, Status(reported), code, self.clock()
+                )
+                if not moved:
+                    log.info("status %s of %s changed no delivery", reported, ref)
+            return Response(status_code=204)
+
+        return [
+            Route(MESSAGES, messages, methods=["POST"]),
+            Route(STATUSES, statuses, methods=["POST"]),
+        ]
+
+    async def start(self) -> None:
+        log.info(
+            "WhatsApp webhooks to set in Twilio: %s (messages), %s (status callbacks)",
+            self.public_base_url + MESSAGES,
+            self.public_base_url + STATUSES,
+        )
+
+    async def stop(self) -> None:
+        # Replies still being worked out are sent before the client closes.
+        await asyncio.gather(*self._late, return_exceptions=True)
+        await self.pushes.close()
+
+    async def _verified(
+        self, request: Request, path: str
+    ) -> ImmutableMultiDict[str, str] | Response:
+        """The form of a request Twilio signed for ``path``, or the response refusing it."""
+        declared = request.headers.get("content-length", "0")
+        if not declared.isdigit() or int(declared) > MAX_FORM:
+            return Response(status_code=413 if declared.isdigit() else 400)
+        raw = b""
+        async for chunk in request.stream():  # read in chunks: a chunked body declares no length
+            raw += chunk
+            if len(raw) > MAX_FORM:
+                return Response(status_code=413)
+        try:
+            form = ImmutableMultiDict(parse_qsl(raw.decode(), keep_blank_values=True))
+        except (UnicodeDecodeError, ValueError):
+            form = None
+        # The URL Twilio was told to call, with the query string it was given.
+        query = request.url.query
+        url = self.public_base_url + path + (f"?{query}" if query else "")
+        signature = request.headers.get(SIGNATURE_HEADER, "")
+        algorithm = get_signature_algorithm(request.headers.get(SIGNATURE_SETTINGS_HEADER))
+        if (
+            form is None
+            or not signature
+            or not self.validator.validate(url, form, signature, algorithm)
+        ):
+            log.warning("refused a request to %s without a valid Twilio signature", path)
+            return Response("invalid signature", status_code=403)
+        return form
+
+    async def _answer(self, app: App, inbound: Inbound) -> list[Outgoing]:
+        """The engine's replies, if they come in time; else they follow through the REST API."""
+        work = asyncio.ensure_future(app.engine.handle(inbound))
+        try:
+            return await asyncio.wait_for(asyncio.shield(work), self.reply_within)
+        except TimeoutError:
+            log.warning("message %s is slow; its replies will follow", inbound.message_id)
+            self._follow(work, inbound)
+            return []
+        except asyncio.CancelledError:
+            # The request went away (Twilio hung up): the message is still answered.
+            self._follow(work, inbound)
+            raise
+
+    def _follow(self, work: asyncio.Future[list[Outgoing]], inbound: Inbound) -> None:
+        late = asyncio.ensure_future(self._send_late(work, inbound))
+        self._late.add(late)
+        late.add_done_callback(self._late.discard)
+
+    async def _send_late(self, work: asyncio.Future[list[Outgoing]], inbound: Inbound) -> None:
+        try:
+            replies = await work
+            if not replies:
+                return
+            # The resident has just written: free text is allowed.
+            now, locale = self.clock(), replies[-1].locale
+            for part in to_parts(replies):
+                await self.outbox.send(Push(inbound.address, Outgoing(part, locale=locale), now))
+        except Exception:
+            log.exception("a late reply to %s could not be sent", inbound.message_id)

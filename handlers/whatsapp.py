@@ -1,0 +1,133 @@
+"""The WhatsApp channel, Twilio's side: a webhook's form becomes an `Inbound`, replies become TwiML.
+
+Options go out as numbered lines (WhatsApp has no buttons without approved templates); the engine
+maps a typed number or label back to the option.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+
+from twilio.twiml.messaging_response import MessagingResponse
+
+from conversations.kit import Address, Inbound, Location, Media, MediaKind, Outgoing
+from handlers.numbered import numbered
+
+CHANNEL = "whatsapp"
+PREFIX = "whatsapp:"
+# Twilio refuses a WhatsApp body over 1,600 characters; it counts UTF-16 code units.
+MAX_BODY = 1_600
+# Twilio forwards at most 10 media per message.
+MAX_MEDIA = 10
+_KINDS = (("image/", MediaKind.PHOTO), ("audio/", MediaKind.VOICE), ("video/", MediaKind.VIDEO))
+
+
+class NotAMessage(ValueError):
+    """A form that is not an incoming WhatsApp message (no sender or no MessageSid)."""
+
+
+def to_inbound(form: Mapping[str, str]) -> Inbound:
+    """Turn Twilio's webhook form into an `Inbound`; the sender's number is the address."""
+    sender = form.get("From", "")
+    message_id = form.get("MessageSid", "").strip()
+    if not sender.startswith(PREFIX) or len(sender) <= len(PREFIX) or not message_id:
+        raise NotAMessage("not an incoming WhatsApp message")
+    # "whatsapp:+2126..." -> ("whatsapp", "+2126..."), as HAYNA_ADMINS writes it.
+    address = Address(CHANNEL, sender.removeprefix(PREFIX))
+    return Inbound(
+        address,
+        message_id,
+        text=form.get("Body", ""),
+        option=form.get("ButtonPayload") or None,
+        location=_location(form),
+        media=_media(form),
+        display_name=form.get("ProfileName", ""),
+    )
+
+
+def _location(form: Mapping[str, str]) -> Location | None:
+    try:
+        lat, lon = float(form["Latitude"]), float(form["Longitude"])
+    except (KeyError, ValueError):
+        return None
+    if not (math.isfinite(lat) and math.isfinite(lon) and -90 <= lat <= 90 and -180 <= lon <= 180):
+        return None
+    return Location(lat, lon)
+
+
+def _media(form: Mapping[str, str]) -> tuple[Media, ...]:
+    count = form.get("NumMedia", "0").strip()
+    if not count.isascii() or not count.isdigit():
+        return ()
+    found = []
+    for index in range(min(int(count), MAX_MEDIA)):
+        url = form.get(f"MediaUrl{index}", "")
+        if not url:
+            continue
+        # What Twilio reports, without parameters such as "; codecs=opus".
+        content_type = form.get(f"MediaContentType{index}", "").split(";")[0].strip().lower()
+        kind = next((k for prefix, k in _KINDS if content_type.startswith(prefix)), None)
+        # Twilio does not give the size: the flow accepts the file by its type alone.
+        found.append(Media(kind or MediaKind.DOCUMENT, url, content_type))
+    return tuple(found)
+
+
+def to_text(message: Outgoing) -> str:
+    """One reply as WhatsApp shows it: numbered options, and how to share a location if asked."""
+    text = numbered(message)
+    return f"{text}\n\n{message.location_hint}" if message.location_hint else text
+
+
+def to_parts(replies: Sequence[Outgoing]) -> list[str]:
+    """The replies of one message as WhatsApp messages: one, split only over Twilio's limit.
+
+    One message rather than one per reply: separate messages may arrive out of order.
+    """
+    return split("\n\n".join(filter(None, (to_text(reply) for reply in replies))))
+
+
+def to_twiml(replies: Sequence[Outgoing]) -> str:
+    """The webhook's answer, carrying the replies."""
+    response = MessagingResponse()
+    for part in to_parts(replies):
+        response.message(part)
+    return str(response.to_xml(xml_declaration=True))
+
+
+def units(text: str) -> int:
+    """The length Twilio counts: UTF-16 code units (an emoji counts two)."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def split(text: str, limit: int = MAX_BODY) -> list[str]:
+    """``text`` in parts of at most ``limit`` units, cut at line breaks, then spaces, if it can."""
+    parts: list[str] = []
+    rest = text.strip("\n")
+    while rest:
+        if units(rest) <= limit:
+            parts.append(rest)
+            break
+        head = _fit(rest, limit)
+        cut = _cut(head)
+        parts.append(rest[:cut].rstrip())
+        rest = rest[cut:].lstrip("\n ")
+    return [part for part in parts if part]
+
+
+def _cut(head: str) -> int:
+    """Where to end a part: a line break in its second half, else a space, else anywhere."""
+    line, space = head.rfind("\n"), head.rfind(" ")
+    if line > len(head) // 2:
+        return line
+    return space if space > 0 else line if line > 0 else len(head)
+
+
+def _fit(text: str, limit: int) -> str:
+    """The longest beginning of ``text`` within ``limit`` units, never half a character."""
+    used = 0
+    for index, char in enumerate(text):
+        used += 2 if ord(char) > 0xFFFF else 1
+        if used > limit:
+            return text[:index]
+    return text
