@@ -19,6 +19,7 @@ from conversations.flow import Flow
 from conversations.kit import Address
 from conversations.language import ChangeLanguage
 from conversations.menu import Menu
+from conversations.my_data import MyData
 from conversations.onboarding import Onboarding
 from conversations.petition_drafting import PetitionDrafting
 from conversations.petitions import Petitions
@@ -77,6 +78,7 @@ def build_engine(
         Petitions(),
         PetitionDrafting(),
         Activity(),
+        MyData(),
         ChangeLanguage(),
         Onboarding(),
     ]

@@ -22,3 +22,8 @@ STOPPED = _("You will not receive notifications any more. Type start to receive 
 RESUMED = _("Notifications are on again.")
 SOMETHING_WRONG = _("Sorry, something went wrong on our side. Please try again in a moment.")
 COMING_SOON = _("This part of Hayna is coming soon. Thank you for your patience!")
+# TRANSLATORS: sent once when a resident writes faster than Hayna answers; the rest is ignored.
+SLOW_DOWN = _(
+    "You are sending messages very fast. Please wait a minute: messages sent until then are "
+    "ignored."
+)

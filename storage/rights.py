@@ -1,0 +1,285 @@
+"""A resident's rights over their data: everything tied to them, exported or erased in one place.
+
+`HOLDERS` lists every place a resident's data lives, each with its section of "my data" and its
+erasure; a table added later joins by adding one `Holder` (a test fails until every table that
+references a resident is covered). Erasure keeps what the law or the common good needs: reports
+stay without their author, and signatures on filed petitions stay as the filing requires, no
+longer tied to an account; their keyed CIN hash is what stops a second signature after
+re-registering.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, Table, delete, select, update
+
+from conversations.cin import masked
+from conversations.kit import Address
+from conversations.personal import (
+    CONSENTS,
+    CONVERSATION,
+    NOTICES,
+    ORGANIZED,
+    PROFILE,
+    REPORTS,
+    SIGNATURES,
+    SUPPORTS,
+    PersonalData,
+)
+from conversations.petition import Life
+from storage import models as m
+from storage.vault import Vault
+
+# Once filed, the commune holds the signatures: they stay with the petition.
+FILED = frozenset({Life.FILED, Life.ACCEPTED, Life.REJECTED, Life.ANSWERED})
+# Who an organizer's traces (petitions drafted, moves made) are credited to once they are gone.
+ERASED_ACTOR = "erased"
+
+
+@dataclass(frozen=True, slots=True)
+class Subject:
+    resident_id: int
+    address: Address
+
+    @property
+    def actor(self) -> str:
+        # As storage.store writes an organizer's actions.
+        return str(self.address)[:80]
+
+
+Rows = list[dict[str, Any]]
+
+
+@dataclass(frozen=True, slots=True)
+class Holder:
+    """One section of a resident's data: the tables it covers, its export and its erasure."""
+
+    section: str
+    tables: tuple[Table, ...]
+    export: Callable[[Connection, Subject, Vault], Rows]
+    erase: Callable[[Connection, Subject, datetime], None]
+
+
+def _when(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _profile(conn: Connection, who: Subject, _vault: Vault) -> Rows:
+    row = conn.execute(select(m.RESIDENT).where(m.RESIDENT.c.id == who.resident_id)).one()
+    return [
+        {
+            "channel": row.channel,
+            "user": row.user_id,
+            "language": row.language,
+            "commune_code": row.commune_code,
+            "privacy_notice_version": row.consent_version,
+            "privacy_notice_accepted_at": _when(row.consented_at),
+            "notifications": row.pushes_enabled,
+            "reachable": row.reachable,
+            "created_at": _when(row.created_at),
+        }
+    ]
+
+
+def _erase_profile(conn: Connection, who: Subject, _now: datetime) -> None:
+    conn.execute(delete(m.RESIDENT).where(m.RESIDENT.c.id == who.resident_id))
+
+
+def _conversation(conn: Connection, who: Subject, _vault: Vault) -> Rows:
+    rows = conn.execute(
+        select(m.CONVERSATION).where(m.CONVERSATION.c.resident_id == who.resident_id)
+    )
+    shown = []
+    for row in rows:
+        answers = json.loads(row.data or "{}")
+        if answers.get("sealed_cin"):
+            answers["sealed_cin"] = "(encrypted)"
+        shown.append(
+            {"flow": row.flow, "step": row.step, "answers": answers, "at": _when(row.updated_at)}
+        )
+    return shown
+
+
+def _erase_conversation(conn: Connection, who: Subject, _now: datetime) -> None:
+    conn.execute(delete(m.CONVERSATION).where(m.CONVERSATION.c.resident_id == who.resident_id))
+
+
+def _consents(conn: Connection, who: Subject, _vault: Vault) -> Rows:
+    rows = conn.execute(
+        select(m.CONSENT).where(m.CONSENT.c.resident_id == who.resident_id).order_by(m.CONSENT.c.id)
+    )
+    return [
+        {"kind": r.kind, "version": r.version, "channel": r.channel, "at": _when(r.accepted_at)}
+        for r in rows
+    ]
+
+
+def _erase_consents(conn: Connection, who: Subject, _now: datetime) -> None:
+    conn.execute(delete(m.CONSENT).where(m.CONSENT.c.resident_id == who.resident_id))
+
+
+def _reports(conn: Connection, who: Subject, _vault: Vault) -> Rows:
+    rows = conn.execute(
+        select(m.REPORT).where(m.REPORT.c.resident_id == who.resident_id).order_by(m.REPORT.c.id)
+    ).all()
+    shown = []
+    for r in rows:
+        media = conn.execute(
+            select(m.REPORT_MEDIA.c.kind, m.REPORT_MEDIA.c.ref).where(
+                m.REPORT_MEDIA.c.report_id == r.id
+            )
+        )
+        shown.append(
+            {
+                "ref": r.ref,
+                "status": r.status,
+                "category": r.category,
+                "other_label": r.other_label,
+                "place": r.place,
+                "lat": r.lat,
+                "lon": r.lon,
+                "description": r.description,
+                "created_at": _when(r.created_at),
+                "media": [{"kind": kind, "ref": ref} for kind, ref in media],
+            }
+        )
+    return shown
+
+
+def _erase_reports(conn: Connection, who: Subject, _now: datetime) -> None:
+    mine = select(m.REPORT.c.id).where(m.REPORT.c.resident_id == who.resident_id)
+    # A photo's or voice note's reference can lead back to the sender's account: it goes.
+    conn.execute(delete(m.REPORT_MEDIA).where(m.REPORT_MEDIA.c.report_id.in_(mine)))
+    conn.execute(
+        update(m.REPORT).where(m.REPORT.c.resident_id == who.resident_id).values(resident_id=None)
+    )
+
+
+def _supports(conn: Connection, who: Subject, _vault: Vault) -> Rows:
+    rows = conn.execute(
+        select(m.REPORT.c.ref, m.REPORT_SUPPORT.c.created_at)
+        .join(m.REPORT, m.REPORT.c.id == m.REPORT_SUPPORT.c.report_id)
+        .where(m.REPORT_SUPPORT.c.resident_id == who.resident_id)
+    )
+    return [{"report": ref, "since": _when(at)} for ref, at in rows]
+
+
+def _erase_supports(conn: Connection, who: Subject, _now: datetime) -> None:
+    conn.execute(delete(m.REPORT_SUPPORT).where(m.REPORT_SUPPORT.c.resident_id == who.resident_id))
+
+
+def _signatures(conn: Connection, who: Subject, vault: Vault) -> Rows:
+    rows = conn.execute(
+        select(m.SIGNATURE, m.PETITION.c.code, m.PETITION.c.title, m.PETITION.c.status)
+        .join(m.PETITION, m.PETITION.c.id == m.SIGNATURE.c.petition_id)
+        .where(m.SIGNATURE.c.resident_id == who.resident_id)
+        .order_by(m.SIGNATURE.c.id)
+    )
+    return [
+        {
+            "petition": r.code,
+            "title": r.title,
+            "status": r.status,
+            "filed": Life(r.status) in FILED,
+            "full_name": r.full_name,
+            "cin": masked(vault.open(r.cin_sealed)),
+            "signed_at": _when(r.created_at),
+        }
+        for r in rows
+    ]
+
+
+def _erase_signatures(conn: Connection, who: Subject, now: datetime) -> None:
+    rows = conn.execute(
+        select(m.SIGNATURE.c.id, m.SIGNATURE.c.petition_id, m.PETITION.c.status)
+        .join(m.PETITION, m.PETITION.c.id == m.SIGNATURE.c.petition_id)
+        .where(m.SIGNATURE.c.resident_id == who.resident_id)
+    ).all()
+    for signature_id, petition_id, status in rows:
+        if Life(status) in FILED:
+            # Kept as filed, with the name and the sealed CIN, but no longer tied to an account.
+            conn.execute(
+                update(m.SIGNATURE).where(m.SIGNATURE.c.id == signature_id).values(resident_id=None)
+            )
+            continue
+        # Withdrawn under the petition's lock, as storage.petitions does, so the count stays true.
+        conn.execute(
+            select(m.PETITION.c.id).where(m.PETITION.c.id == petition_id).with_for_update()
+        )
+        conn.execute(delete(m.SIGNATURE).where(m.SIGNATURE.c.id == signature_id))
+        conn.execute(
+            update(m.PETITION)
+            .where(m.PETITION.c.id == petition_id)
+            .values(signatures=m.PETITION.c.signatures - 1, updated_at=now)
+        )
+
+
+def _notices(conn: Connection, who: Subject, _vault: Vault) -> Rows:
+    rows = conn.execute(select(m.DELIVERY).where(m.DELIVERY.c.resident_id == who.resident_id)).all()
+    return [
+        {"notice": r.message_key, "status": r.status, "queued_at": _when(r.created_at)}
+        for r in rows
+    ]
+
+
+def _erase_notices(conn: Connection, who: Subject, _now: datetime) -> None:
+    conn.execute(delete(m.DELIVERY).where(m.DELIVERY.c.resident_id == who.resident_id))
+
+
+def _organized(conn: Connection, who: Subject, _vault: Vault) -> Rows:
+    rows = conn.execute(
+        select(m.PETITION.c.code, m.PETITION.c.title).where(m.PETITION.c.created_by == who.actor)
+    )
+    return [{"petition": code, "title": title} for code, title in rows]
+
+
+def _erase_organized(conn: Connection, who: Subject, _now: datetime) -> None:
+    # The petitions stay (others signed them); only the organizer's chat address goes.
+    for table, column in (
+        (m.PETITION, m.PETITION.c.created_by),
+        (m.PETITION_EVENT, m.PETITION_EVENT.c.actor),
+        (m.REPORT_EVENT, m.REPORT_EVENT.c.actor),
+    ):
+        conn.execute(update(table).where(column == who.actor).values({column: ERASED_ACTOR}))
+
+
+# In erasure order: the profile last, when nothing refers to it any more.
+HOLDERS: tuple[Holder, ...] = (
+    Holder(SIGNATURES, (m.SIGNATURE,), _signatures, _erase_signatures),
+    Holder(REPORTS, (m.REPORT, m.REPORT_MEDIA), _reports, _erase_reports),
+    Holder(SUPPORTS, (m.REPORT_SUPPORT,), _supports, _erase_supports),
+    Holder(CONSENTS, (m.CONSENT,), _consents, _erase_consents),
+    Holder(NOTICES, (m.DELIVERY,), _notices, _erase_notices),
+    Holder(ORGANIZED, (m.PETITION, m.PETITION_EVENT, m.REPORT_EVENT), _organized, _erase_organized),
+    Holder(CONVERSATION, (m.CONVERSATION,), _conversation, _erase_conversation),
+    Holder(PROFILE, (m.RESIDENT,), _profile, _erase_profile),
+)
+
+
+def export(conn: Connection, who: Subject, vault: Vault) -> PersonalData:
+    """Everything stored about ``who``, the profile first."""
+    sections = {holder.section: tuple(holder.export(conn, who, vault)) for holder in HOLDERS}
+    ordered = sorted(sections.items(), key=lambda item: item[0] != PROFILE)
+    return PersonalData(tuple(ordered))
+
+
+def erase(conn: Connection, who: Subject, now: datetime) -> None:
+    """Remove ``who``'s personal data from every table, in the caller's transaction."""
+    for holder in HOLDERS:
+        holder.erase(conn, who, now)
+
+
+def agree(
+    conn: Connection, resident_id: int, kind: str, version: str, channel: str, now: datetime
+) -> None:
+    """One line in the consent ledger."""
+    conn.execute(
+        m.CONSENT.insert().values(
+            resident_id=resident_id, kind=kind, version=version, channel=channel, accepted_at=now
+        )
+    )
