@@ -74,6 +74,11 @@ class Settings:
     public_base_url: str | None = None
     host: str = "127.0.0.1"
     port: int = 8080
+    # A file the logs also go to (redacted, one line per event), besides standard error.
+    log_file: Path | None = None
+    # Flood control per resident: messages a minute, and how many may come at once.
+    flood_per_minute: float = 20.0
+    flood_burst: int = 5
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, *, local: bool = False) -> Settings:
@@ -89,6 +94,9 @@ class Settings:
             public_base_url=_public_url(env.get("PUBLIC_BASE_URL", "")),
             host=env.get("HAYNA_HOST", "").strip() or "127.0.0.1",
             port=_port(env.get("PORT", "8080")),
+            log_file=Path(env["HAYNA_LOG_FILE"]) if env.get("HAYNA_LOG_FILE", "").strip() else None,
+            flood_per_minute=_positive("HAYNA_FLOOD_PER_MINUTE", env.get("HAYNA_FLOOD_PER_MINUTE")),
+            flood_burst=int(_positive("HAYNA_FLOOD_BURST", env.get("HAYNA_FLOOD_BURST"), 5)),
         )
 
 
@@ -165,6 +173,18 @@ def _url(variable: str, raw: str) -> str:
 
 def _public_url(raw: str) -> str | None:
     return _url("PUBLIC_BASE_URL", raw.strip()) if raw.strip() else None
+
+
+def _positive(variable: str, raw: str | None, default: float = 20.0) -> float:
+    if raw is None or not raw.strip():
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        value = 0.0
+    if not value >= 1:  # also refuses NaN
+        raise SettingsError(variable, f"{raw!r} is not a number of at least 1")
+    return value
 
 
 def _port(raw: str) -> int:
