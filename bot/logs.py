@@ -86,4 +86,6 @@ def configure_logging(level: str, path: Path | None = None) -> list[logging.Hand
         handler.setFormatter(OneLine())
         root.addHandler(handler)
     root.setLevel(level)
+    # Statements and their values hold residents' data: never logged, even at DEBUG.
+    logging.getLogger("sqlalchemy.engine").setLevel(logging.WARNING)
     return handlers
