@@ -17,7 +17,8 @@ from pathlib import Path
 # Phone numbers in any usual spelling, and any run of 8 or more digits (chat ids, numbers typed
 # without separators). Over-redacting a long number costs less than leaking one.
 _PHONE = re.compile(
-    r"(?<![\w+])(?:\+|00)?\d(?:[ .\-]?\d){7,}(?!\w)"
+    r"(?<![\w+])\+\d(?:[ .\-]?\d){7,}(?!\w)"
+    r"|(?<![\w+])(?:00)?\d(?:[ .]?\d){7,}(?!\w)"
     r"|(?<![\w+])0[5-7](?:[ .\-]?\d{2}){4}(?!\w)"
 )
 # A CIN: one or two letters, maybe a space, then five to eight digits.
