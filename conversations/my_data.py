@@ -4,13 +4,15 @@ and its erasure after a confirmation that says what stays."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 from typing import assert_never
 
 from conversations.flow import Flow
-from conversations.kit import Attachment, Context, Inbound, Option, Reply, Turn, pick
+from conversations.kit import MOROCCO, Attachment, Context, Inbound, Option, Reply, Turn, pick
 from conversations.personal import (
     CONSENTS,
+    CONVERSATION,
     NOTICES,
     ORGANIZED,
     PROFILE,
@@ -25,7 +27,7 @@ from conversations.text import Renderable, Verbatim, _, lines, ngettext, pgettex
 FILENAME = "hayna-my-data.json"
 # What the engine opens this flow on for "delete my data".
 ERASE_LINK = "erase"
-LISTED = 10
+LISTED = 5
 
 ERASE = Option("erase", pgettext("my_data", "Delete my data"))
 BACK = Option("back", pgettext("my_data", "Back to the menu"))
@@ -62,12 +64,15 @@ def _counts(data: PersonalData) -> list[Renderable]:
     for name, rows in data.sections:
         if name == PROFILE or not rows:
             continue
+        if name == CONVERSATION:
+            shown.append(_("• the conversation in progress (your last answers)"))
+            continue
         label = counted.get(name)
         shown.append(label(len(rows)) if label else Verbatim(f"• {name}: {len(rows)}"))
     return shown
 
 
-def _summary(data: PersonalData) -> Reply:
+def _summary(data: PersonalData, commune: Renderable | None) -> Reply:
     parts: list[Renderable] = [_("Here is everything Hayna keeps about you:")]
     for profile in data.section(PROFILE):
         parts.append(
@@ -77,8 +82,8 @@ def _summary(data: PersonalData) -> Reply:
                 channel=profile["channel"],
                 user=profile["user"],
                 language=profile["language"] or "-",
-                commune=profile["commune_code"] or "-",
-                since=(profile["created_at"] or "")[:10],
+                commune=commune or profile["commune_code"] or "-",
+                since=datetime.fromisoformat(profile["created_at"]).astimezone(MOROCCO).date(),
             )
         )
     parts.extend(_counts(data))
@@ -130,7 +135,10 @@ class MyData(Flow[Step, Answers]):
     answers = Answers
 
     async def start(self, ctx: Context) -> Turn[Step, Answers]:
-        return Turn((_summary(await ctx.services.my_data()),), Step.HOME, Answers())
+        data = await ctx.services.my_data()
+        code = ctx.resident.commune_code
+        place = await ctx.services.commune(code) if code else None
+        return Turn((_summary(data, place.label() if place else None),), Step.HOME, Answers())
 
     async def open(self, ctx: Context, link: str) -> Turn[Step, Answers]:
         if link == ERASE_LINK:
