@@ -129,8 +129,9 @@ class Engine:
         # a CIN or a name. Telegram's /start payload is always one.
         free = state.flow in (None, MENU)
         link = _petition_link(msg) if msg.start_payload or free else ""
-        # A changed privacy notice is asked again before anything else.
-        if not _ready(resident) and state.flow != ONBOARDING:
+        # A changed privacy notice is asked again before anything else; seeing or erasing one's
+        # data is a right that needs no consent.
+        if not _ready(resident) and state.flow not in (ONBOARDING, MY_DATA):
             return await self._start(unit, msg, ONBOARDING, (), link)
         if link and _ready(resident):
             return await self._start(unit, msg, PETITIONS, (), link)
@@ -208,6 +209,8 @@ class Engine:
         replies = before + turn.replies
         hops = 0
         while (following := turn.next_flow or (MENU if turn.step is None else None)) is not None:
+            if following == MENU and not _ready(unit.resident):
+                following = ONBOARDING  # the menu is for residents who are set up
             hops += 1
             if hops > MAX_HANDOVERS:
                 raise RuntimeError(f"flows keep handing over (last: {flow.name})")

@@ -245,3 +245,20 @@ def test_every_table_that_refers_to_a_resident_is_exported_and_erased() -> None:
     missing = sorted(table.name for table in referring - covered)
     assert not missing, f"add a Holder to storage/rights.py for: {missing}"
     assert len({holder.section for holder in HOLDERS}) == len(HOLDERS)
+
+
+async def test_erasure_needs_no_consent_and_leads_back_to_onboarding(
+    engine: Any, sqlite_db: Database
+) -> None:
+    newcomer = FakeResident(engine, PHONE, channel="whatsapp")
+    await newcomer.say("salam")
+    await newcomer.tap("fr")
+    await newcomer.say("mes données")
+    assert newcomer.option_ids == ["erase", "back"]
+    await newcomer.tap("back")
+    assert newcomer.option_ids == ["fr", "ar", "zgh", "en"], "setting up again, not the menu"
+    await newcomer.say("supprimer mes données")
+    await newcomer.tap("confirm")
+    async with sqlite_db.transaction() as tx:
+        left = await tx.run(lambda c: c.execute(select(RESIDENT.c.id)).all())
+    assert left == []
