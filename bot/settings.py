@@ -14,6 +14,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from conversations.kit import Address
+from conversations.phone import parse_phone
 from storage.database import DatabaseURL
 
 DEFAULT_DATABASE = "sqlite:///hayna.db"
@@ -145,6 +146,9 @@ def _admins(raw: str) -> frozenset[Address]:
                 f"{item!r} is not CHANNEL:ID (channels: {', '.join(CHANNELS)}), "
                 "for example telegram:123456789,whatsapp:+212600000000",
             )
+        if channel == "whatsapp":
+            # As WhatsApp addresses arrive (+212612345678), however the number was typed.
+            user = parse_phone(user) or user
         admins.add(Address(channel, user))
     return frozenset(admins)
 

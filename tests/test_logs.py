@@ -9,6 +9,7 @@ import pytest
 
 from bot.logs import OneLine, Redactor, configure_logging, redact
 from bot.settings import Settings, SettingsError
+from conversations.kit import Address
 
 KEY = "k" * 40
 
@@ -85,12 +86,14 @@ def test_logging_is_configured_once_with_a_file(tmp_path: Path) -> None:
         root.setLevel(level)
 
 
-def test_settings_read_the_log_file_and_flood_limits(tmp_path: Path) -> None:
+def test_settings_read_the_log_file_flood_limits_and_typed_admin_phones(tmp_path: Path) -> None:
     env = {"HAYNA_SECRET_KEY": KEY, "HAYNA_LOG_FILE": str(tmp_path / "h.log")}
     settings = Settings.from_env(env)
     assert settings.log_file == tmp_path / "h.log"
     assert (settings.flood_per_minute, settings.flood_burst) == (20.0, 5)
     tuned = Settings.from_env({**env, "HAYNA_FLOOD_PER_MINUTE": "30", "HAYNA_FLOOD_BURST": "8"})
     assert (tuned.flood_per_minute, tuned.flood_burst) == (30.0, 8)
+    admins = Settings.from_env({**env, "HAYNA_ADMINS": "whatsapp:06 12 34 56 78"}).admins
+    assert admins == {Address("whatsapp", "+212612345678")}
     with pytest.raises(SettingsError, match="HAYNA_FLOOD_BURST"):
         Settings.from_env({**env, "HAYNA_FLOOD_BURST": "zero"})

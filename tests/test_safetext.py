@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conversations.cin import parse_cin
+from conversations.phone import parse_phone
 from conversations.safetext import clean
 
 # Every bidi embedding, override and isolate control, and the zero-width family.
@@ -60,3 +61,33 @@ def test_a_cin_is_one_key_in_every_digit_script(
 def test_cin_parsing_never_fails_and_yields_a_canonical_cin(text: str) -> None:
     parsed = parse_cin(text)
     assert parsed is None or parse_cin(parsed) == parsed
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.sampled_from("5678"),
+    st.text(alphabet="0123456789", min_size=8, max_size=8),
+    st.sampled_from(DIGIT_SCRIPTS),
+    st.sampled_from(["0{d}", "+212{d}", "00212{d}", "+212 (0){d}", "+212-{d}"]),
+    st.sampled_from(["", " ", ".", "-"]),
+)
+def test_a_moroccan_phone_is_one_key_in_every_digit_script_and_spelling(
+    first: str, rest: str, script: str, spelling: str, sep: str
+) -> None:
+    digits = first + rest
+    grouped = sep.join([digits[0]] + [digits[i : i + 2] for i in range(1, 9, 2)])
+    typed = spelling.format(d=grouped).translate(str.maketrans("0123456789", script))
+    assert parse_phone(typed) == "+212" + digits
+
+
+@settings(max_examples=200, deadline=None)
+@given(texts)
+def test_phone_parsing_never_fails_and_is_stable(text: str) -> None:
+    parsed = parse_phone(text)
+    assert parsed is None or (parse_phone(parsed) == parsed and parsed.startswith("+"))
+
+
+def test_phones_that_are_not_phones() -> None:
+    assert parse_phone("12345") is None
+    assert parse_phone("0412345678") is None  # no Moroccan number starts 04
+    assert parse_phone("+33 6 12 34 56 78") == "+33612345678"
