@@ -98,10 +98,10 @@ async def create_app(
     configure_logging(settings.log_level, settings.log_file)
     db = await open_database(settings, upgrade=settings.database_url.sqlite)
     vault = Vault(settings.secret_key)
-    # The terminal is the operator's own: scripts replay many lines at once.
-    flood = Flood(
-        Limit(settings.flood_per_minute, settings.flood_burst), exempt=frozenset({"console"})
-    )
+    # The terminal is the operator's own (scripts replay many lines at once); organizers are
+    # trusted.
+    limit = Limit(settings.flood_per_minute, settings.flood_burst)
+    flood = Flood(limit, exempt=frozenset({"console"}), trusted=settings.admins)
     engine = build_engine(db, Gazetteer.load(), vault, clock, settings.admins, flood)
     dispatcher = Dispatcher(DeliveryQueue(db), outboxes, translator, clock)
     return App(settings, db, engine, dispatcher)

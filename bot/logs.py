@@ -14,28 +14,20 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-# Phone numbers in any usual spelling, and any run of 8 or more digits (chat ids, numbers typed
-# without separators). Over-redacting a long number costs less than leaking one.
-_PHONE = re.compile(
-    r"(?<![\w+])\+\d(?:[ .\-]?\d){7,}(?!\w)"
-    r"|(?<![\w+])(?:00)?\d(?:[ .]?\d){7,}(?!\w)"
-    r"|(?<![\w+])0[5-7](?:[ .\-]?\d{2}){4}(?!\w)"
-)
-# A CIN: one or two letters, maybe a space, then five to eight digits.
-_CIN = re.compile(r"(?<![\w])[A-Za-z]{1,2} ?\d{5,8}(?!\w)")
+from conversations.redaction import REDACTED, redact_identifiers
+
 # What a resident wrote, wherever a record names it: text='…', body="…", full_name=…
 _WORDS = re.compile(
     r"\b(text|body|description|full_name|name|display_name|place)"
     r"""(=|: ?)('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|\S+)"""
 )
-REDACTED = "[redacted]"
 # Marks the handlers installed here, so configuring again replaces them instead of doubling.
 _OURS = "_hayna_handler"
 
 
 def redact(text: str) -> str:
     text = _WORDS.sub(lambda found: f"{found.group(1)}{found.group(2)}{REDACTED}", text)
-    return _CIN.sub(REDACTED, _PHONE.sub(REDACTED, text))
+    return redact_identifiers(text)
 
 
 class Redactor(logging.Filter):

@@ -3,9 +3,9 @@
 `HOLDERS` lists every place a resident's data lives, each with its section of "my data" and its
 erasure; a table added later joins by adding one `Holder` (a test fails until every table that
 references a resident is covered). Erasure keeps what the law or the common good needs: reports
-stay without their author, and signatures on filed petitions stay as the filing requires, no
-longer tied to an account; their keyed CIN hash is what stops a second signature after
-re-registering.
+stay without their author (phone numbers, CINs and the author's names typed in them redacted),
+and signatures on filed petitions stay as the filing requires, no longer tied to an account;
+their keyed CIN hash is what stops a second signature after re-registering.
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ from conversations.personal import (
     PersonalData,
 )
 from conversations.petition import Life
+from conversations.redaction import redact_identifiers
 from storage import models as m
 from storage.vault import Vault
 
@@ -155,9 +156,25 @@ def _erase_reports(conn: Connection, who: Subject, _now: datetime) -> None:
     mine = select(m.REPORT.c.id).where(m.REPORT.c.resident_id == who.resident_id)
     # A photo's or voice note's reference can lead back to the sender's account: it goes.
     conn.execute(delete(m.REPORT_MEDIA).where(m.REPORT_MEDIA.c.report_id.in_(mine)))
-    conn.execute(
-        update(m.REPORT).where(m.REPORT.c.resident_id == who.resident_id).values(resident_id=None)
-    )
+    # The need stays; a number, a CIN or the author's own name typed into it does not.
+    names = conn.execute(
+        select(m.SIGNATURE.c.full_name).where(m.SIGNATURE.c.resident_id == who.resident_id)
+    ).scalars()
+    known = (*names, who.address.user)
+    rows = conn.execute(
+        select(
+            m.REPORT.c.id, m.REPORT.c.description, m.REPORT.c.place, m.REPORT.c.other_label
+        ).where(m.REPORT.c.resident_id == who.resident_id)
+    ).all()
+    for report_id, *texts in rows:
+        description, place, label = (
+            redact_identifiers(text, known) if text else text for text in texts
+        )
+        conn.execute(
+            update(m.REPORT)
+            .where(m.REPORT.c.id == report_id)
+            .values(resident_id=None, description=description, place=place, other_label=label)
+        )
 
 
 def _supports(conn: Connection, who: Subject, _vault: Vault) -> Rows:
@@ -250,8 +267,9 @@ def _erase_organized(conn: Connection, who: Subject, _now: datetime) -> None:
 
 # In erasure order: the profile last, when nothing refers to it any more.
 HOLDERS: tuple[Holder, ...] = (
-    Holder(SIGNATURES, (m.SIGNATURE,), _signatures, _erase_signatures),
+    # Reports first: their erasure reads the names the resident signed with.
     Holder(REPORTS, (m.REPORT, m.REPORT_MEDIA), _reports, _erase_reports),
+    Holder(SIGNATURES, (m.SIGNATURE,), _signatures, _erase_signatures),
     Holder(SUPPORTS, (m.REPORT_SUPPORT,), _supports, _erase_supports),
     Holder(CONSENTS, (m.CONSENT,), _consents, _erase_consents),
     Holder(NOTICES, (m.DELIVERY,), _notices, _erase_notices),
