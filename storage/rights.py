@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from cryptography.fernet import InvalidToken
 from sqlalchemy import Connection, Table, delete, select, update
 
 from conversations.cin import masked
@@ -204,11 +205,18 @@ def _signatures(conn: Connection, who: Subject, vault: Vault) -> Rows:
             "status": r.status,
             "filed": Life(r.status) in FILED,
             "full_name": r.full_name,
-            "cin": masked(vault.open(r.cin_sealed)),
+            "cin": _masked(vault, r.cin_sealed),
             "signed_at": _when(r.created_at),
         }
         for r in rows
     ]
+
+
+def _masked(vault: Vault, sealed: str) -> str:
+    try:
+        return masked(vault.open(sealed))
+    except InvalidToken:  # sealed under another HAYNA_SECRET_KEY: shown as unreadable, not a crash
+        return "?"
 
 
 def _erase_signatures(conn: Connection, who: Subject, now: datetime) -> None:
