@@ -10,17 +10,14 @@ their keyed CIN hash is what stops a second signature after re-registering.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from cryptography.fernet import InvalidToken
 from sqlalchemy import Connection, Table, delete, select, update
 
 from conversations.cin import masked
-from conversations.kit import Address
 from conversations.personal import (
     CONSENTS,
     CONVERSATION,
@@ -35,26 +32,12 @@ from conversations.personal import (
 from conversations.petition import Life
 from conversations.redaction import redact_identifiers
 from storage import models as m
+from storage import personal_rows as plain
+from storage.personal_rows import Rows, Subject, when
 from storage.vault import Vault
 
 # Once filed, the commune holds the signatures: they stay with the petition.
 FILED = frozenset({Life.FILED, Life.ACCEPTED, Life.REJECTED, Life.ANSWERED})
-# Who an organizer's traces (petitions drafted, moves made) are credited to once they are gone.
-ERASED_ACTOR = "erased"
-
-
-@dataclass(frozen=True, slots=True)
-class Subject:
-    resident_id: int
-    address: Address
-
-    @property
-    def actor(self) -> str:
-        # As storage.store writes an organizer's actions.
-        return str(self.address)[:80]
-
-
-Rows = list[dict[str, Any]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,64 +48,6 @@ class Holder:
     tables: tuple[Table, ...]
     export: Callable[[Connection, Subject, Vault], Rows]
     erase: Callable[[Connection, Subject, datetime], None]
-
-
-def _when(value: datetime | None) -> str | None:
-    return value.isoformat() if value else None
-
-
-def _profile(conn: Connection, who: Subject, _vault: Vault) -> Rows:
-    row = conn.execute(select(m.RESIDENT).where(m.RESIDENT.c.id == who.resident_id)).one()
-    return [
-        {
-            "channel": row.channel,
-            "user": row.user_id,
-            "language": row.language,
-            "commune_code": row.commune_code,
-            "privacy_notice_version": row.consent_version,
-            "privacy_notice_accepted_at": _when(row.consented_at),
-            "notifications": row.pushes_enabled,
-            "reachable": row.reachable,
-            "created_at": _when(row.created_at),
-        }
-    ]
-
-
-def _erase_profile(conn: Connection, who: Subject, _now: datetime) -> None:
-    conn.execute(delete(m.RESIDENT).where(m.RESIDENT.c.id == who.resident_id))
-
-
-def _conversation(conn: Connection, who: Subject, _vault: Vault) -> Rows:
-    rows = conn.execute(
-        select(m.CONVERSATION).where(m.CONVERSATION.c.resident_id == who.resident_id)
-    )
-    shown = []
-    for row in rows:
-        answers = json.loads(row.data or "{}")
-        if answers.get("sealed_cin"):
-            answers["sealed_cin"] = "(encrypted)"
-        shown.append(
-            {"flow": row.flow, "step": row.step, "answers": answers, "at": _when(row.updated_at)}
-        )
-    return shown
-
-
-def _erase_conversation(conn: Connection, who: Subject, _now: datetime) -> None:
-    conn.execute(delete(m.CONVERSATION).where(m.CONVERSATION.c.resident_id == who.resident_id))
-
-
-def _consents(conn: Connection, who: Subject, _vault: Vault) -> Rows:
-    rows = conn.execute(
-        select(m.CONSENT).where(m.CONSENT.c.resident_id == who.resident_id).order_by(m.CONSENT.c.id)
-    )
-    return [
-        {"kind": r.kind, "version": r.version, "channel": r.channel, "at": _when(r.accepted_at)}
-        for r in rows
-    ]
-
-
-def _erase_consents(conn: Connection, who: Subject, _now: datetime) -> None:
-    conn.execute(delete(m.CONSENT).where(m.CONSENT.c.resident_id == who.resident_id))
 
 
 def _reports(conn: Connection, who: Subject, _vault: Vault) -> Rows:
@@ -146,7 +71,7 @@ def _reports(conn: Connection, who: Subject, _vault: Vault) -> Rows:
                 "lat": r.lat,
                 "lon": r.lon,
                 "description": r.description,
-                "created_at": _when(r.created_at),
+                "created_at": when(r.created_at),
                 "media": [{"kind": kind, "ref": ref} for kind, ref in media],
             }
         )
@@ -178,19 +103,6 @@ def _erase_reports(conn: Connection, who: Subject, _now: datetime) -> None:
         )
 
 
-def _supports(conn: Connection, who: Subject, _vault: Vault) -> Rows:
-    rows = conn.execute(
-        select(m.REPORT.c.ref, m.REPORT_SUPPORT.c.created_at)
-        .join(m.REPORT, m.REPORT.c.id == m.REPORT_SUPPORT.c.report_id)
-        .where(m.REPORT_SUPPORT.c.resident_id == who.resident_id)
-    )
-    return [{"report": ref, "since": _when(at)} for ref, at in rows]
-
-
-def _erase_supports(conn: Connection, who: Subject, _now: datetime) -> None:
-    conn.execute(delete(m.REPORT_SUPPORT).where(m.REPORT_SUPPORT.c.resident_id == who.resident_id))
-
-
 def _signatures(conn: Connection, who: Subject, vault: Vault) -> Rows:
     rows = conn.execute(
         select(m.SIGNATURE, m.PETITION.c.code, m.PETITION.c.title, m.PETITION.c.status)
@@ -206,7 +118,7 @@ def _signatures(conn: Connection, who: Subject, vault: Vault) -> Rows:
             "filed": Life(r.status) in FILED,
             "full_name": r.full_name,
             "cin": _masked(vault, r.cin_sealed),
-            "signed_at": _when(r.created_at),
+            "signed_at": when(r.created_at),
         }
         for r in rows
     ]
@@ -244,46 +156,22 @@ def _erase_signatures(conn: Connection, who: Subject, now: datetime) -> None:
         )
 
 
-def _notices(conn: Connection, who: Subject, _vault: Vault) -> Rows:
-    rows = conn.execute(select(m.DELIVERY).where(m.DELIVERY.c.resident_id == who.resident_id)).all()
-    return [
-        {"notice": r.message_key, "status": r.status, "queued_at": _when(r.created_at)}
-        for r in rows
-    ]
-
-
-def _erase_notices(conn: Connection, who: Subject, _now: datetime) -> None:
-    conn.execute(delete(m.DELIVERY).where(m.DELIVERY.c.resident_id == who.resident_id))
-
-
-def _organized(conn: Connection, who: Subject, _vault: Vault) -> Rows:
-    rows = conn.execute(
-        select(m.PETITION.c.code, m.PETITION.c.title).where(m.PETITION.c.created_by == who.actor)
-    )
-    return [{"petition": code, "title": title} for code, title in rows]
-
-
-def _erase_organized(conn: Connection, who: Subject, _now: datetime) -> None:
-    # The petitions stay (others signed them); only the organizer's chat address goes.
-    for table, column in (
-        (m.PETITION, m.PETITION.c.created_by),
-        (m.PETITION_EVENT, m.PETITION_EVENT.c.actor),
-        (m.REPORT_EVENT, m.REPORT_EVENT.c.actor),
-    ):
-        conn.execute(update(table).where(column == who.actor).values({column: ERASED_ACTOR}))
-
-
 # In erasure order: the profile last, when nothing refers to it any more.
 HOLDERS: tuple[Holder, ...] = (
     # Reports first: their erasure reads the names the resident signed with.
     Holder(REPORTS, (m.REPORT, m.REPORT_MEDIA), _reports, _erase_reports),
     Holder(SIGNATURES, (m.SIGNATURE,), _signatures, _erase_signatures),
-    Holder(SUPPORTS, (m.REPORT_SUPPORT,), _supports, _erase_supports),
-    Holder(CONSENTS, (m.CONSENT,), _consents, _erase_consents),
-    Holder(NOTICES, (m.DELIVERY,), _notices, _erase_notices),
-    Holder(ORGANIZED, (m.PETITION, m.PETITION_EVENT, m.REPORT_EVENT), _organized, _erase_organized),
-    Holder(CONVERSATION, (m.CONVERSATION,), _conversation, _erase_conversation),
-    Holder(PROFILE, (m.RESIDENT,), _profile, _erase_profile),
+    Holder(SUPPORTS, (m.REPORT_SUPPORT,), plain.supports, plain.erase_supports),
+    Holder(CONSENTS, (m.CONSENT,), plain.consents, plain.erase_consents),
+    Holder(NOTICES, (m.DELIVERY,), plain.notices, plain.erase_notices),
+    Holder(
+        ORGANIZED,
+        (m.PETITION, m.PETITION_EVENT, m.REPORT_EVENT),
+        plain.organized,
+        plain.erase_organized,
+    ),
+    Holder(CONVERSATION, (m.CONVERSATION,), plain.conversation, plain.erase_conversation),
+    Holder(PROFILE, (m.RESIDENT,), plain.profile, plain.erase_profile),
 )
 
 

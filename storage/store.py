@@ -27,6 +27,7 @@ from storage.deliveries import enqueue
 from storage.dialect import insert_ignore
 from storage.gazetteer import Commune, Gazetteer
 from storage.models import CONVERSATION, INBOX, RESIDENT
+from storage.personal_rows import Subject
 from storage.prepared import Prepared
 from storage.vault import Vault
 
@@ -310,8 +311,8 @@ class SqlServices:
         return str(self.unit.address)[: petitions.ACTOR_MAX]
 
     @property
-    def _subject(self) -> rights.Subject:
-        return rights.Subject(self._me, self.unit.address)
+    def _subject(self) -> Subject:
+        return Subject(self._me, self.unit.address)
 
     @property
     def _me(self) -> int:
