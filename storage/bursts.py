@@ -3,8 +3,9 @@
 Every `EVERY` signatures, one count over the petition's signatures of the last `WINDOW` (on the
 index of signatures by petition and time), joined to the signers' accounts. When at least
 `MIN_YOUNG` of them, and most of them, came from accounts created minutes before, a
-`petition_flag` row is raised, once an hour; `hayna petitions list` shows it. A flag is a
-question for the organizers, not a verdict: nothing is removed.
+`petition_flag` row is raised, once an hour; `hayna petitions list` shows it, and the organizer
+who drafted the petition in the chat is told. A flag is a question for the organizers, not a
+verdict: nothing is removed.
 """
 
 from __future__ import annotations
@@ -14,8 +15,10 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Connection, case, func, select
 
+from conversations.petition_flags import burst_notice
+from storage.deliveries import enqueue
 from storage.dialect import insert_ignore
-from storage.models import PETITION_FLAG, RESIDENT, SIGNATURE
+from storage.models import PETITION, PETITION_FLAG, RESIDENT, SIGNATURE
 
 log = logging.getLogger(__name__)
 
@@ -50,14 +53,35 @@ def check(conn: Connection, petition_id: int, now: datetime) -> bool:
         created_at=now,
     )
     if raised:
+        minutes = int(WINDOW.total_seconds() // 60)
         log.warning(
             "petition %s flagged: %s of %s signatures in %s min from new accounts",
             petition_id,
             new,
             total,
-            int(WINDOW.total_seconds() // 60),
+            minutes,
         )
+        _tell_organizer(conn, petition_id, int(new), minutes, now)
     return raised
+
+
+def _tell_organizer(
+    conn: Connection, petition_id: int, young: int, minutes: int, now: datetime
+) -> None:
+    """A push to the organizer who drafted the petition in the chat (their address is its
+    author); one drafted on the command line has no chat to tell, only the list."""
+    code, title, author = conn.execute(
+        select(PETITION.c.code, PETITION.c.title, PETITION.c.created_by).where(
+            PETITION.c.id == petition_id
+        )
+    ).one()
+    channel, _, user = author.partition(":")
+    organizer = conn.execute(
+        select(RESIDENT.c.id).where(RESIDENT.c.channel == channel, RESIDENT.c.user_id == user)
+    ).scalar_one_or_none()
+    if organizer is not None:
+        body = burst_notice(code, title, young, minutes).to_json()
+        enqueue(conn, f"petition-flag:{petition_id}:{now:%Y-%m-%dT%H}", organizer, body, now)
 
 
 def flags(conn: Connection) -> dict[int, int]:

@@ -4,20 +4,25 @@ signing by established residents is not."""
 from __future__ import annotations
 
 import argparse
+import json
 from datetime import datetime, timedelta
 
 import pytest
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, insert, select, update
 
+from bot.i18n import translator
 from bot.petition_commands import _list
+from conversations.kit import Address
 from conversations.petition import Outcome
+from conversations.text import from_json
 from storage.database import Database
-from storage.models import PETITION_FLAG, RESIDENT
+from storage.models import DELIVERY, PETITION, PETITION_FLAG, RESIDENT
 from storage.petitions import sign
 from tests.conftest import Clock
 from tests.test_petitions import open_petition
 
 SIGNERS = 300
+ORGANIZER = Address("whatsapp", "+212600000099")
 
 
 def _residents(conn: Connection, prefix: str, created: list[datetime]) -> list[int]:
@@ -37,6 +42,31 @@ def _residents(conn: Connection, prefix: str, created: list[datetime]) -> list[i
     return list(conn.execute(query.order_by(RESIDENT.c.id)).scalars())
 
 
+def _organizer(conn: Connection, code: str, since: datetime) -> None:
+    conn.execute(
+        insert(RESIDENT).values(
+            channel=ORGANIZER.channel,
+            user_id=ORGANIZER.user,
+            language="fr",
+            pushes_enabled=True,
+            created_at=since,
+        )
+    )
+    conn.execute(update(PETITION).where(PETITION.c.code == code).values(created_by=str(ORGANIZER)))
+
+
+async def _told(db: Database) -> list[str]:
+    """The organizer's notices about flags, rendered in French."""
+    query = (
+        select(DELIVERY.c.body)
+        .join(RESIDENT, RESIDENT.c.id == DELIVERY.c.resident_id)
+        .where(RESIDENT.c.user_id == ORGANIZER.user, DELIVERY.c.message_key.like("petition-flag:%"))
+    )
+    async with db.transaction() as tx:
+        bodies = await tx.run(lambda c: c.execute(query).scalars().all())
+    return [from_json(json.loads(body)).render(translator("fr")) for body in bodies]
+
+
 async def _campaign(
     db: Database, clock: Clock, account_age: timedelta, spacing: timedelta
 ) -> tuple[str, list[tuple[int, int]]]:
@@ -45,6 +75,8 @@ async def _campaign(
     start = clock()
     moments = [start + spacing * i for i in range(SIGNERS)]
     async with db.transaction() as tx:
+        # Drafted in the chat by an organizer on WhatsApp: their address is its author.
+        await tx.run(_organizer, code, start - timedelta(days=90))
         ids = await tx.run(_residents, "signer-", [at - account_age for at in moments])
         for i, (rid, at) in enumerate(zip(ids, moments, strict=True)):
             signing = await tx.run(sign, code, rid, f"Signer {i}", f"key-{i}", "sealed", at)
@@ -65,6 +97,8 @@ async def test_three_hundred_new_accounts_in_two_minutes_are_flagged(
     assert young == total >= 50
     await _list(db, argparse.Namespace(commune=None, status=None))
     assert f"⚑ {code}: 1 burst" in capsys.readouterr().out
+    (notice,) = await _told(db)
+    assert code in notice and "comptées" in notice
 
 
 async def test_three_hundred_established_residents_over_a_day_are_not(
@@ -74,6 +108,7 @@ async def test_three_hundred_established_residents_over_a_day_are_not(
     assert flags == []
     await _list(db, argparse.Namespace(commune=None, status=None))
     assert "⚑" not in capsys.readouterr().out
+    assert await _told(db) == []
 
 
 async def test_new_accounts_signing_at_a_human_pace_are_not_flagged(
