@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -12,13 +11,16 @@ from sqlalchemy.exc import DBAPIError
 
 from bot.dispatcher import Dispatcher
 from bot.i18n import translator
+from bot.logs import configure_logging
 from bot.settings import Settings, SettingsError
 from conversations.activity import Activity
 from conversations.engine import Engine
+from conversations.flood import Flood, Limit
 from conversations.flow import Flow
 from conversations.kit import Address
 from conversations.language import ChangeLanguage
 from conversations.menu import Menu
+from conversations.my_data import MyData
 from conversations.onboarding import Onboarding
 from conversations.petition_drafting import PetitionDrafting
 from conversations.petitions import Petitions
@@ -70,6 +72,7 @@ def build_engine(
     vault: Vault,
     clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     organizers: frozenset[Address] = frozenset(),
+    flood: Flood | None = None,
 ) -> Engine:
     """The engine with every flow, over the SQL store."""
     flows: list[Flow[Any, Any]] = [
@@ -77,11 +80,13 @@ def build_engine(
         Petitions(),
         PetitionDrafting(),
         Activity(),
+        MyData(),
         ChangeLanguage(),
         Onboarding(),
     ]
     flows.append(Menu(available=frozenset(flow.name for flow in flows)))
-    return Engine(SqlStore(db, gazetteer, vault, clock, organizers), flows, translator, clock)
+    store = SqlStore(db, gazetteer, vault, clock, organizers)
+    return Engine(store, flows, translator, clock, flood)
 
 
 async def create_app(
@@ -90,11 +95,13 @@ async def create_app(
     clock: Callable[[], datetime] = lambda: datetime.now(UTC),
 ) -> App:
     """Open the database (upgrading an embedded one), build the engine and the dispatcher."""
-    logging.basicConfig(
-        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s"
-    )
+    configure_logging(settings.log_level, settings.log_file)
     db = await open_database(settings, upgrade=settings.database_url.sqlite)
     vault = Vault(settings.secret_key)
-    engine = build_engine(db, Gazetteer.load(), vault, clock, settings.admins)
+    # The terminal is the operator's own (scripts replay many lines at once); organizers are
+    # trusted.
+    limit = Limit(settings.flood_per_minute, settings.flood_burst)
+    flood = Flood(limit, exempt=frozenset({"console"}), trusted=settings.admins)
+    engine = build_engine(db, Gazetteer.load(), vault, clock, settings.admins, flood)
     dispatcher = Dispatcher(DeliveryQueue(db), outboxes, translator, clock)
     return App(settings, db, engine, dispatcher)

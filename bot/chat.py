@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from bot.app import App
-from handlers.console import CommandError, to_inbound, to_text
+from handlers.console import CommandError, save_attachment, to_inbound, to_text
 
 PROMPT = "> "
 BYE = ("/quit", "/exit")
@@ -60,6 +60,9 @@ async def _exchange(
         return
     for reply in await app.engine.handle(inbound):
         write(_indent(to_text(reply)))
+        saved = save_attachment(reply)
+        if saved is not None:
+            write(_indent(f"📎 {saved}"))
     await app.dispatcher.run_once()
 
 

@@ -90,6 +90,12 @@ def to_csv(rows: Sequence[Row], gazetteer: Gazetteer) -> str:
     return BOM + buffer.getvalue()
 
 
+def safe_cell(text: str) -> str:
+    """Text a spreadsheet shows as text: a leading quote when it would run it as a formula, also
+    behind blanks, which some spreadsheets skip."""
+    return "'" + text if text.lstrip(" \n\u00a0").startswith(FORMULA_STARTS) else text
+
+
 def _cell(value: Any) -> str:
     if value is None:
         return ""
@@ -97,7 +103,7 @@ def _cell(value: Any) -> str:
         value = "\n".join(value)
     if isinstance(value, str):
         # Only text is neutralised: a number we wrote, such as a longitude of -7.6, stays a number.
-        return "'" + value if value.startswith(FORMULA_STARTS) else value
+        return safe_cell(value)
     return str(value)
 
 

@@ -23,6 +23,7 @@ from bot.command_line import Refused, commune_code, organizer_name, shortened, t
 from bot.settings import Settings
 from conversations.kit import MOROCCO
 from conversations.petition import OTHERWISE, WITH_ARRONDISSEMENTS, Life, default_threshold
+from storage import bursts
 from storage.database import Database
 from storage.gazetteer import Commune, Gazetteer
 from storage.models import PETITION, PETITION_EVENT
@@ -195,6 +196,7 @@ async def _list(db: Database, args: argparse.Namespace) -> None:
     commune = commune_code(gazetteer, args.commune) if args.commune else None
     async with db.transaction() as tx:
         rows = await tx.run(_listed, commune, args.status)
+        flagged = await tx.run(bursts.flags)
     if not rows:
         print("no petitions match")
         return
@@ -212,6 +214,13 @@ async def _list(db: Database, args: argparse.Namespace) -> None:
     ]
     print(table(lines))
     print(f"{len(rows)} petitions")
+    # Bursts of signatures from new accounts (one flag an hour): worth an organizer's look.
+    for row in rows:
+        if row.id in flagged:
+            print(
+                f"⚑ {row.code}: {flagged[row.id]} burst(s) of signatures from accounts created "
+                "minutes before"
+            )
 
 
 def _listed(conn: Connection, commune: str | None, status: str | None) -> Sequence[Row[Any]]:

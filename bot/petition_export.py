@@ -17,7 +17,7 @@ from pathlib import Path
 
 from fpdf import FPDF
 
-from bot.exports import BOM, FORMULA_STARTS, timestamp
+from bot.exports import BOM, safe_cell, timestamp
 
 # IBM Plex Sans Arabic draws Arabic and French (accents, « », n°) in one face and comes as a PyPI
 # wheel, so the PDF looks the same on every machine, with no system font and nothing downloaded.
@@ -65,11 +65,11 @@ def to_csv(filing: Filing) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     for label, value in _fields(filing):
-        writer.writerow((label, _safe(value) if isinstance(value, str) else value))
+        writer.writerow((label, safe_cell(value) if isinstance(value, str) else value))
     writer.writerow(())
     writer.writerow(HEADING)
     for number, signatory in enumerate(filing.signatories, start=1):
-        name, cin = _safe(signatory.full_name), _safe(signatory.cin)
+        name, cin = safe_cell(signatory.full_name), safe_cell(signatory.cin)
         writer.writerow((number, name, cin, timestamp(signatory.signed_at)))
     return (BOM + buffer.getvalue()).encode("utf-8")
 
@@ -90,11 +90,6 @@ def _fields(filing: Filing) -> tuple[tuple[str, str | int], ...]:
         ("Seuil / النصاب", filing.threshold),
         ("Signatures / عدد التوقيعات", len(filing.signatories)),
     )
-
-
-def _safe(text: str) -> str:
-    # A leading quote makes a spreadsheet take the cell as text (OWASP "CSV injection").
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def to_pdf(filing: Filing) -> bytes:

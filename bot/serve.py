@@ -43,6 +43,8 @@ async def serve(settings: Settings) -> int:
             host=settings.host,
             port=settings.port,
             log_level=settings.log_level.lower(),
+            # uvicorn's records go through the root handlers: one redacted line each (bot/logs.py).
+            log_config=None,
             # Twilio and Telegram give up on slow answers; do not hold connections for long.
             timeout_keep_alive=5,
         )

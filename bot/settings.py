@@ -14,6 +14,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from conversations.kit import Address
+from conversations.phone import parse_phone
 from storage.database import DatabaseURL
 
 DEFAULT_DATABASE = "sqlite:///hayna.db"
@@ -74,6 +75,11 @@ class Settings:
     public_base_url: str | None = None
     host: str = "127.0.0.1"
     port: int = 8080
+    # A file the logs also go to (redacted, one line per event), besides standard error.
+    log_file: Path | None = None
+    # Flood control per resident: messages a minute, and how many may come at once.
+    flood_per_minute: float = 20.0
+    flood_burst: int = 5
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, *, local: bool = False) -> Settings:
@@ -89,6 +95,9 @@ class Settings:
             public_base_url=_public_url(env.get("PUBLIC_BASE_URL", "")),
             host=env.get("HAYNA_HOST", "").strip() or "127.0.0.1",
             port=_port(env.get("PORT", "8080")),
+            log_file=Path(env["HAYNA_LOG_FILE"]) if env.get("HAYNA_LOG_FILE", "").strip() else None,
+            flood_per_minute=_positive("HAYNA_FLOOD_PER_MINUTE", env.get("HAYNA_FLOOD_PER_MINUTE")),
+            flood_burst=int(_positive("HAYNA_FLOOD_BURST", env.get("HAYNA_FLOOD_BURST"), 5)),
         )
 
 
@@ -137,6 +146,9 @@ def _admins(raw: str) -> frozenset[Address]:
                 f"{item!r} is not CHANNEL:ID (channels: {', '.join(CHANNELS)}), "
                 "for example telegram:123456789,whatsapp:+212600000000",
             )
+        if channel == "whatsapp":
+            # As WhatsApp addresses arrive (+212612345678), however the number was typed.
+            user = parse_phone(user) or user
         admins.add(Address(channel, user))
     return frozenset(admins)
 
@@ -165,6 +177,18 @@ def _url(variable: str, raw: str) -> str:
 
 def _public_url(raw: str) -> str | None:
     return _url("PUBLIC_BASE_URL", raw.strip()) if raw.strip() else None
+
+
+def _positive(variable: str, raw: str | None, default: float = 20.0) -> float:
+    if raw is None or not raw.strip():
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        value = 0.0
+    if not value >= 1:  # also refuses NaN
+        raise SettingsError(variable, f"{raw!r} is not a number of at least 1")
+    return value
 
 
 def _port(raw: str) -> int:

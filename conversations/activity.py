@@ -1,4 +1,5 @@
-"""My activity: what the resident has done with Hayna: their reports and their signatures."""
+"""My activity: what the resident has done with Hayna: their reports, their signatures, and all
+the data kept about them."""
 
 from __future__ import annotations
 
@@ -18,8 +19,9 @@ LISTED = 10
 
 REPORTS = Option("reports", pgettext("activity", "My reports"))
 SIGNATURES = Option("signatures", pgettext("activity", "My signatures"))
+MY_DATA = Option("my_data", pgettext("activity", "My data (see or delete)"))
 BACK = Option("back", pgettext("activity", "Back to the menu"))
-HOME = Reply(_("My activity: what would you like to see?"), (REPORTS, SIGNATURES, BACK))
+HOME = Reply(_("My activity: what would you like to see?"), (REPORTS, SIGNATURES, MY_DATA, BACK))
 
 
 class Step(StrEnum):
@@ -70,7 +72,9 @@ class Activity(Flow[Step, Answers]):
     ) -> Turn[Step, Answers]:
         match step:
             case Step.HOME:
-                chosen = pick(msg, (REPORTS, SIGNATURES, BACK))
+                chosen = pick(msg, (REPORTS, SIGNATURES, MY_DATA, BACK))
+                if chosen is MY_DATA:
+                    return Turn((), None, data, next_flow="my_data")
                 if chosen is REPORTS:
                     return await self._list(ctx, ())
                 if chosen is SIGNATURES:

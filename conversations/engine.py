@@ -3,6 +3,7 @@
 Per message: claim its id (a retry is dropped), lock the resident, settle the language, turn a
 typed number or label into the option it names, apply global words, run the current flow step,
 follow hand-overs between flows, render in the resident's locale, and save — one transaction.
+Before all of it, flood control: a message over the resident's rate costs no database work.
 """
 
 from __future__ import annotations
@@ -15,10 +16,12 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
+from conversations.flood import Flood, Verdict
 from conversations.flow import Flow
 from conversations.folding import fold, to_ascii_digits
 from conversations.kit import Choice, Context, Inbound, Outgoing, Reply, Resident, Turn
 from conversations.language import DEFAULT, supported
+from conversations.onboarding import PRIVACY_VERSION
 from conversations.petition import petition_code
 from conversations.phrases import (
     CANCELLED,
@@ -28,6 +31,7 @@ from conversations.phrases import (
     NOT_AN_OPTION,
     RESUMED,
     SHARE_LOCATION,
+    SLOW_DOWN,
     SOMETHING_WRONG,
     STOPPED,
 )
@@ -43,6 +47,9 @@ MENU = "menu"
 LANGUAGE = "language"
 REPORT = "report_need"
 PETITIONS = "petitions"
+MY_DATA = "my_data"
+# What the my-data flow opens on to ask for erasure straight away.
+ERASE = "erase"
 # How a petition is shared: Telegram's /start p_CODE, or a first WhatsApp message "P CODE".
 _LINK = re.compile(r"[Pp][ _](\w+)")
 # A flow handing over to a flow handing over...: more than this is a bug, not a conversation.
@@ -68,8 +75,10 @@ class Engine:
         flows: Iterable[Flow[Any, Any]],
         translator: Callable[[str], Translator],
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        flood: Flood | None = None,
     ) -> None:
         self.store = store
+        self.flood = flood
         self.flows = {flow.name: flow for flow in flows}
         for required in (ONBOARDING, MENU, LANGUAGE):
             if required not in self.flows:
@@ -79,6 +88,11 @@ class Engine:
 
     async def handle(self, msg: Inbound) -> list[Outgoing]:
         """Answer one message; a message seen before gets no answer and changes nothing."""
+        if self.flood is not None and (verdict := self.flood.check(msg.address)) != Verdict.ADMIT:
+            if verdict == Verdict.DROP:
+                return []
+            locale = self.flood.locale(msg.address) or supported(msg.language_hint) or DEFAULT
+            return self._render(_Said((Reply(SLOW_DOWN),)), locale)
         msg = replace(msg, text=clean(msg.text), display_name=clean(msg.display_name, 80))
         locale = supported(msg.language_hint) or DEFAULT
         try:
@@ -96,7 +110,9 @@ class Engine:
                 locale = self._locale(unit.resident, msg)
                 out = self._render(said, locale)
                 await unit.save(self._remember(new_state, out))
-                return out
+            if self.flood is not None:
+                self.flood.remember(msg.address, locale)
+            return out
         except Exception:
             # The transaction rolled back, so a platform retry will be processed afresh.
             log.exception("message %s from %s failed", msg.message_id, msg.address.channel)
@@ -114,9 +130,11 @@ class Engine:
         # a CIN or a name. Telegram's /start payload is always one.
         free = state.flow in (None, MENU)
         link = _petition_link(msg) if msg.start_payload or free else ""
-        if not resident.onboarded and state.flow != ONBOARDING:
+        # A changed privacy notice is asked again before anything else; seeing or erasing one's
+        # data is a right that needs no consent.
+        if not _ready(resident) and state.flow not in (ONBOARDING, MY_DATA):
             return await self._start(unit, msg, ONBOARDING, (), link)
-        if link and resident.onboarded:
+        if link and _ready(resident):
             return await self._start(unit, msg, PETITIONS, (), link)
         if tapped is not None and msg.option is None and not msg.text:
             # A button of an earlier question: say so and show the current one again.
@@ -140,7 +158,7 @@ class Engine:
     async def _global(
         self, unit: Unit, state: FlowState, msg: Inbound, word: Word, asked: tuple[Outgoing, ...]
     ) -> tuple[_Said, FlowState]:
-        onboarded = unit.resident.onboarded
+        onboarded = _ready(unit.resident)
         match word:
             case Word.HELP:
                 return _Said((Reply(HELP),), asked), state
@@ -160,6 +178,12 @@ class Engine:
                 if not onboarded:
                     return _Said((Reply(FINISH_SETUP),), asked), state
                 return await self._start(unit, msg, REPORT if REPORT in self.flows else MENU, ())
+            case Word.MY_DATA | Word.ERASE:
+                # A right of every resident, also halfway through onboarding.
+                if MY_DATA not in self.flows:
+                    return _Said((Reply(FINISH_SETUP),), asked), state
+                link = ERASE if word is Word.ERASE else ""
+                return await self._start(unit, msg, MY_DATA, (), link)
             case Word.MENU | Word.CANCEL:
                 if not onboarded:
                     return _Said((Reply(FINISH_SETUP),), asked), state
@@ -186,6 +210,8 @@ class Engine:
         replies = before + turn.replies
         hops = 0
         while (following := turn.next_flow or (MENU if turn.step is None else None)) is not None:
+            if following == MENU and not _ready(unit.resident):
+                following = ONBOARDING  # the menu is for residents who are set up
             hops += 1
             if hops > MAX_HANDOVERS:
                 raise RuntimeError(f"flows keep handing over (last: {flow.name})")
@@ -214,6 +240,7 @@ class Engine:
                 ask_location=reply.ask_location,
                 locale=locale,
                 location_hint=SHARE_LOCATION.render(tr) if reply.ask_location else "",
+                attachment=reply.attachment,
             )
             for reply in said.fresh
         ]
@@ -232,6 +259,11 @@ class Engine:
             prompt=json.dumps(prompt, ensure_ascii=False),
             offered=json.dumps(offered, ensure_ascii=False),
         )
+
+
+def _ready(resident: Resident) -> bool:
+    """Set up, and agreed to the privacy notice as it reads today."""
+    return resident.onboarded and resident.consent_version == PRIVACY_VERSION
 
 
 def _outgoing_json(out: Outgoing) -> dict[str, Any]:

@@ -79,12 +79,23 @@ class Option:
 
 
 @dataclass(frozen=True, slots=True)
+class Attachment:
+    """A file sent with a reply, such as the JSON of "my data": adapters send it as a document
+    (Telegram sendDocument, a WhatsApp media message, a file written by the console)."""
+
+    filename: str
+    content_type: str
+    data: bytes
+
+
+@dataclass(frozen=True, slots=True)
 class Reply:
-    """One message to the resident, maybe with options or a request for a location pin."""
+    """One message to the resident, maybe with options, a request for a location pin, a file."""
 
     text: Renderable
     options: tuple[Option, ...] = ()
     ask_location: bool = False
+    attachment: Attachment | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,6 +168,8 @@ class Outgoing:
     locale: str = "ar"
     # How to share a location, for channels with no location button to show instead.
     location_hint: str = ""
+    # Sent with the text; never kept with the conversation's last question.
+    attachment: Attachment | None = None
 
 
 def pick(msg: Inbound, options: Sequence[Option]) -> Option | None:

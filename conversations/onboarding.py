@@ -1,4 +1,7 @@
-"""Onboarding: language, the privacy notice and consent (law 09-08), then the home commune."""
+"""Onboarding: language, the privacy notice and consent (law 09-08), then the home commune.
+
+A resident who agreed to an older notice comes back here, to the notice alone, when it changes.
+"""
 
 from __future__ import annotations
 
@@ -54,6 +57,7 @@ PRIVACY = Reply(
     ),
     (AGREE, DECLINE),
 )
+CHANGED = _("Hayna's privacy notice has changed. Please read it and tell us if you agree.")
 DECLINED = _(
     "Hayna cannot work without this consent, so nothing more will be kept. You can agree "
     "whenever you are ready."
@@ -70,6 +74,9 @@ class Onboarding(Flow[Step, Answers]):
     answers = Answers
 
     async def start(self, ctx: Context) -> Turn[Step, Answers]:
+        agreed = ctx.resident.consent_version
+        if ctx.resident.language and agreed and agreed != PRIVACY_VERSION:
+            return Turn((Reply(CHANGED), PRIVACY), Step.CONSENT, Answers())
         menu = language_menu(ctx.locale)
         return Turn((replace(menu, text=lines(WELCOME, menu.text)),), Step.LANGUAGE, Answers())
 
@@ -95,6 +102,9 @@ class Onboarding(Flow[Step, Answers]):
                     return Turn((Reply(DECLINED), PRIVACY), step, data)
                 await ctx.services.give_consent(PRIVACY_VERSION)
                 thanks = _("Thank you. Your consent was recorded on {when}.", when=ctx.now)
+                if ctx.resident.commune_code:  # agreeing again to a changed notice
+                    following = "petitions" if data.link else "menu"
+                    return Turn((Reply(thanks),), None, data, following, data.link)
                 return Turn((Reply(thanks), ASK_COMMUNE), Step.COMMUNE, data)
             case Step.COMMUNE:
                 return await self._find(ctx, data, msg)

@@ -27,6 +27,8 @@ from conversations.phrases import CANCELLED, NOT_AN_OPTION
 from conversations.text import Renderable, _, lines, ngettext, pgettext
 
 MAX_NAME = 100
+# Bump when the signing consent below changes in substance; each agreement is in the ledger.
+SIGNING_CONSENT_VERSION = "2026-11"
 FORMULA_STARTS = ("=", "+", "-", "@")
 
 
@@ -135,6 +137,7 @@ class Petitions(Flow[Step, Answers]):
             case Step.CONSENT:
                 answer = pick(msg, (AGREE, CANCEL))
                 if answer is AGREE:
+                    await ctx.services.agree_to_signing(SIGNING_CONSENT_VERSION)
                     return Turn((ASK_NAME,), Step.NAME, data)
                 if answer is CANCEL:
                     return await self._back_to_card(ctx, data, CANCELLED)

@@ -28,3 +28,8 @@ SHARE_LOCATION = _(
     "To share a location: tap 📎 or +, choose Location, then send your current location or "
     "move the pin to the place."
 )
+# TRANSLATORS: sent once when a resident writes faster than Hayna answers; the rest is ignored.
+SLOW_DOWN = _(
+    "You are sending messages very fast. Please wait a minute: messages sent until then are "
+    "ignored."
+)

@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Protocol
 
 from conversations.kit import Address, Location, Outgoing, Place, Resident
+from conversations.personal import PersonalData
 from conversations.petition import Card, PetitionDraft, Signing
 from conversations.report import Brief, Detail, Draft
 from conversations.text import Renderable
@@ -37,7 +38,22 @@ class Services(Protocol):
 
     async def set_language(self, language: str) -> None: ...
 
-    async def give_consent(self, version: str) -> None: ...
+    async def give_consent(self, version: str) -> None:
+        """Agree to the privacy notice ``version``: on the resident and in the consent ledger."""
+        ...
+
+    async def agree_to_signing(self, version: str) -> None:
+        """Record the consent to keep a signature's name and CIN, in the consent ledger."""
+        ...
+
+    async def my_data(self) -> PersonalData:
+        """Everything stored about the resident, CINs masked."""
+        ...
+
+    async def erase_me(self) -> None:
+        """Erase the resident's personal data (see storage/rights.py for what stays); the
+        message's state is then not saved."""
+        ...
 
     async def set_commune(self, code: str) -> None: ...
 

@@ -19,6 +19,8 @@ class Word(StrEnum):
     STOP = "stop"
     START = "start"
     REPORT = "report"
+    MY_DATA = "my_data"
+    ERASE = "erase"
 
 
 _SPELLINGS: dict[Word, tuple[str, ...]] = {
@@ -158,6 +160,28 @@ _SPELLINGS: dict[Word, tuple[str, ...]] = {
         "bda",
         "ⴱⴷⵓ",
         "ⵙⵏⵜⵉ",
+    ),
+    Word.MY_DATA: (
+        "my data",
+        "/mydata",
+        "mes donnees",
+        "mes informations",
+        "بياناتي",
+        "معطياتي",
+        "المعطيات ديالي",
+        "ⵉⵙⴼⴽⴰ ⵉⵏⵓ",
+    ),
+    Word.ERASE: (
+        "delete my data",
+        "erase my data",
+        "/deletemydata",
+        "supprimer mes donnees",
+        "effacer mes donnees",
+        "احذف بياناتي",
+        "حذف بياناتي",
+        "امسح بياناتي",
+        "مسح معطياتي",
+        "ⴽⴽⵙ ⵉⵙⴼⴽⴰ ⵉⵏⵓ",
     ),
 }
 

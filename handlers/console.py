@@ -1,10 +1,12 @@
 """The terminal channel: one resident typing lines, for demos, scripts and acceptance tests.
 
 Lines are messages; ``/location LAT LON``, ``/photo PATH`` and ``/voice PATH`` send those.
+A file sent with a reply is written to a folder and its path shown.
 """
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -16,6 +18,8 @@ from handlers.numbered import numbered
 
 CHANNEL = "console"
 LOCATION_HINT = "📍 /location LAT LON"
+# Where files sent with replies are written, under the current folder.
+FILES = Path("hayna-files")
 
 
 class CommandError(ValueError):
@@ -58,6 +62,22 @@ def to_text(message: Outgoing) -> str:
     """How the terminal shows one reply."""
     text = numbered(message)
     return f"{text}\n{LOCATION_HINT}" if message.ask_location else text
+
+
+def save_attachment(message: Outgoing, folder: Path = FILES) -> Path | None:
+    """Write the file sent with ``message`` into ``folder``; returns its path, if there was one.
+
+    The file may hold personal data: it is readable by its owner only.
+    """
+    if message.attachment is None:
+        return None
+    folder.mkdir(parents=True, exist_ok=True)
+    # The name is ours (never the resident's words), but only its last part is used regardless.
+    path = folder / f"{time.time_ns()}-{Path(message.attachment.filename).name}"
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "wb") as handle:
+        handle.write(message.attachment.data)
+    return path
 
 
 class ConsoleOutbox:

@@ -258,6 +258,8 @@ class Signature(Base):
     __table_args__ = (
         UniqueConstraint("petition_id", "cin_key", name="uq_signature_cin"),
         UniqueConstraint("petition_id", "resident_id", name="uq_signature_resident"),
+        # The burst check counts a petition's signatures of the last minutes on this index.
+        Index("ix_signature_recent", "petition_id", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
@@ -289,3 +291,41 @@ class PetitionEvent(Base):
 PETITION = table(Petition)
 SIGNATURE = table(Signature)
 PETITION_EVENT = table(PetitionEvent)
+
+
+class Consent(Base):
+    """The ledger of consents: what a resident accepted, which version, when, on which channel."""
+
+    __tablename__ = "consent"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    resident_id: Mapped[int] = mapped_column(
+        Id, ForeignKey("resident.id", ondelete="CASCADE"), index=True
+    )
+    # "privacy" (the notice of onboarding) or "petition_signing".
+    kind: Mapped[str] = mapped_column(String(24))
+    version: Mapped[str] = mapped_column(String(16))
+    channel: Mapped[str] = mapped_column(String(16))
+    accepted_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class PetitionFlag(Base):
+    """Something unusual about a petition for its organizers to look at, once per hour and kind."""
+
+    __tablename__ = "petition_flag"
+    __table_args__ = (UniqueConstraint("petition_id", "kind", "hour", name="uq_petition_flag"),)
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    petition_id: Mapped[int] = mapped_column(Id, ForeignKey("petition.id", ondelete="CASCADE"))
+    # "young_burst": many signatures from accounts created minutes before.
+    kind: Mapped[str] = mapped_column(String(24))
+    # The hour it was raised in (UTC, 2026-11-22T09), so a long attack is one flag an hour.
+    hour: Mapped[str] = mapped_column(String(13))
+    # Signatures in the window, and how many of them came from new accounts.
+    signatures: Mapped[int] = mapped_column(Integer)
+    young: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+CONSENT = table(Consent)
+PETITION_FLAG = table(PetitionFlag)

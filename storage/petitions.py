@@ -26,6 +26,7 @@ from conversations.petition import (
     Signing,
     life_notice,
 )
+from storage import bursts
 from storage.database import Database
 from storage.deliveries import enqueue
 from storage.dialect import insert_ignore, inserted_id
@@ -198,6 +199,8 @@ def sign(
     conn.execute(update(PETITION).where(PETITION.c.id == petition.id).values(**values))
     if crossed:
         _announce(conn, petition, Life.THRESHOLD_REACHED, "", "threshold", now)
+    if count % bursts.EVERY == 0:
+        bursts.check(conn, petition.id, now)
     return Signing(Outcome.SIGNED, now)
 
 

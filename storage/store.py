@@ -16,16 +16,18 @@ from sqlalchemy import Connection, bindparam, select, update
 
 from conversations.kit import Address, Location, Place
 from conversations.kit import Resident as ResidentView
+from conversations.personal import PersonalData
 from conversations.petition import Card, Life, PetitionDraft, Signing
 from conversations.report import Brief, Detail, Draft
 from conversations.seams import FlowState
 from conversations.text import Renderable
-from storage import petitions, reports
+from storage import petitions, reports, rights
 from storage.database import Database, Tx
 from storage.deliveries import enqueue
 from storage.dialect import insert_ignore
 from storage.gazetteer import Commune, Gazetteer
 from storage.models import CONVERSATION, INBOX, RESIDENT
+from storage.personal_rows import Subject
 from storage.prepared import Prepared
 from storage.vault import Vault
 
@@ -171,6 +173,8 @@ class SqlUnit:
         self.clock = clock
         self.organizers = organizers
         self._resident: ResidentView | None = None
+        # Set once the resident erased their data: there is no state left to save.
+        self.erased = False
 
     @property
     def resident(self) -> ResidentView:
@@ -190,6 +194,8 @@ class SqlUnit:
         return state
 
     async def save(self, state: FlowState) -> None:
+        if self.erased:
+            return
         await self.tx.run(_save, self.resident.id, state, self.clock())
 
     async def change(self, values: dict[str, Any], **view: Any) -> None:
@@ -210,6 +216,21 @@ class SqlServices:
         now = self.unit.clock()
         values = {"consent_version": version, "consented_at": now}
         await self.unit.change(values, consent_version=version)
+        await self._agree("privacy", version)
+
+    async def agree_to_signing(self, version: str) -> None:
+        await self._agree("petition_signing", version)
+
+    async def _agree(self, kind: str, version: str) -> None:
+        channel = self.unit.address.channel
+        await self.unit.tx.run(rights.agree, self._me, kind, version, channel, self.unit.clock())
+
+    async def my_data(self) -> PersonalData:
+        return await self.unit.tx.run(rights.export, self._subject, self.unit.vault)
+
+    async def erase_me(self) -> None:
+        await self.unit.tx.run(rights.erase, self._subject, self.unit.clock())
+        self.unit.erased = True
 
     async def set_commune(self, code: str) -> None:
         await self.unit.change({"commune_code": code}, commune_code=code)
@@ -288,6 +309,10 @@ class SqlServices:
     @property
     def _actor(self) -> str:
         return str(self.unit.address)[: petitions.ACTOR_MAX]
+
+    @property
+    def _subject(self) -> Subject:
+        return Subject(self._me, self.unit.address)
 
     @property
     def _me(self) -> int:

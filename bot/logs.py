@@ -1,0 +1,84 @@
+"""Logs as one line per event (``key=value``, values JSON-quoted), with phone numbers, chat ids,
+CINs and message texts redacted.
+
+Redaction is a filter on each handler of the root logger, so every record passes through it, the
+libraries' and the tracebacks' included, whatever logger wrote it.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+from conversations.redaction import REDACTED, redact_identifiers
+
+# What a resident wrote, wherever a record names it: text='…', body="…", full_name=…
+_WORDS = re.compile(
+    r"\b(text|body|description|full_name|name|display_name|place)"
+    r"""(=|: ?)('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|\S+)"""
+)
+# Marks the handlers installed here, so configuring again replaces them instead of doubling.
+_OURS = "_hayna_handler"
+
+
+def redact(text: str) -> str:
+    text = _WORDS.sub(lambda found: f"{found.group(1)}{found.group(2)}{REDACTED}", text)
+    return redact_identifiers(text)
+
+
+class Redactor(logging.Filter):
+    """Rewrites a record's message and traceback with personal data redacted."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg = redact(record.getMessage())
+        record.args = None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = redact(record.exc_text)
+        if record.stack_info:
+            record.stack_info = redact(record.stack_info)
+        return True
+
+
+class OneLine(logging.Formatter):
+    """``ts=… level=… logger=… event="…"``, the traceback as ``exc="…"`` on the same line."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        moment = datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds")
+        fields = [
+            f"ts={moment}",
+            f"level={record.levelname}",
+            f"logger={record.name}",
+            f"event={json.dumps(record.getMessage(), ensure_ascii=False)}",
+        ]
+        if record.exc_info and not record.exc_text:
+            record.exc_text = self.formatException(record.exc_info)
+        if record.exc_text:
+            fields.append(f"exc={json.dumps(record.exc_text, ensure_ascii=False)}")
+        return " ".join(fields)
+
+
+def configure_logging(level: str, path: Path | None = None) -> list[logging.Handler]:
+    """Send every log record to standard error, and to ``path`` when given, redacted, one line
+    each; returns the handlers installed."""
+    root = logging.getLogger()
+    for handler in [h for h in root.handlers if getattr(h, _OURS, False)]:
+        root.removeHandler(handler)
+        handler.close()
+    handlers: list[logging.Handler] = [logging.StreamHandler(sys.stderr)]
+    if path is not None:
+        handlers.append(logging.FileHandler(path, encoding="utf-8"))
+    for handler in handlers:
+        setattr(handler, _OURS, True)
+        handler.addFilter(Redactor())
+        handler.setFormatter(OneLine())
+        root.addHandler(handler)
+    root.setLevel(level)
+    # Statements and their values hold residents' data: never logged, even at DEBUG.
+    logging.getLogger("sqlalchemy.engine").setLevel(logging.WARNING)
+    return handlers

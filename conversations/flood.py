@@ -1,0 +1,101 @@
+"""Flood control: a token bucket per address, checked before any database work.
+
+A resident may send `Limit.burst` messages at once, then `Limit.per_minute` a minute. The first
+message refused in a flood gets one polite notice; the rest are dropped at the cost of one
+dictionary lookup. A flood ends when the bucket is full again. Pushes never pass here.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+
+from conversations.kit import Address
+
+# More buckets than this and the idle ones (full again, so like new) are forgotten.
+MAX_TRACKED = 50_000
+
+
+@dataclass(frozen=True, slots=True)
+class Limit:
+    per_minute: float = 20.0
+    burst: int = 5
+
+
+class Verdict(StrEnum):
+    ADMIT = "admit"
+    NOTICE = "notice"
+    DROP = "drop"
+
+
+@dataclass(slots=True)
+class _Bucket:
+    tokens: float
+    at: float
+    noticed: bool = False
+    # The language the last answer was in, so the notice needs no database either.
+    locale: str | None = None
+
+
+class Flood:
+    """Buckets of every address that wrote recently, in this process's memory."""
+
+    def __init__(
+        self,
+        limit: Limit = Limit(),
+        exempt: frozenset[str] = frozenset(),
+        clock: Callable[[], float] = time.monotonic,
+        trusted: frozenset[Address] = frozenset(),
+    ) -> None:
+        if limit.per_minute <= 0 or limit.burst < 1:
+            raise ValueError("a flood limit needs a positive rate and a burst of at least 1")
+        self.limit = limit
+        self.rate = limit.per_minute / 60.0
+        # Channels (the operator's terminal) and addresses (organizers) never limited.
+        self.exempt = exempt
+        self.trusted = trusted
+        self.clock = clock
+        self._buckets: dict[Address, _Bucket] = {}
+
+    def check(self, address: Address) -> Verdict:
+        """Take one token for a message from ``address``, or say how to refuse it."""
+        if address.channel in self.exempt or address in self.trusted:
+            return Verdict.ADMIT
+        now = self.clock()
+        bucket = self._buckets.get(address)
+        if bucket is None:
+            if len(self._buckets) >= MAX_TRACKED:
+                self._forget_idle(now)
+            bucket = self._buckets[address] = _Bucket(float(self.limit.burst), now)
+        else:
+            bucket.tokens = min(self.limit.burst, bucket.tokens + (now - bucket.at) * self.rate)
+            bucket.at = now
+            if bucket.tokens >= self.limit.burst:
+                bucket.noticed = False
+        if bucket.tokens >= 1:
+            bucket.tokens -= 1
+            return Verdict.ADMIT
+        if bucket.noticed:
+            return Verdict.DROP
+        bucket.noticed = True
+        return Verdict.NOTICE
+
+    def remember(self, address: Address, locale: str) -> None:
+        bucket = self._buckets.get(address)
+        if bucket is not None:
+            bucket.locale = locale
+
+    def locale(self, address: Address) -> str | None:
+        bucket = self._buckets.get(address)
+        return bucket.locale if bucket else None
+
+    def forget(self, address: Address) -> None:
+        """Drop what is known of ``address`` (its data was erased)."""
+        self._buckets.pop(address, None)
+
+    def _forget_idle(self, now: float) -> None:
+        refill = self.limit.burst / self.rate
+        for address in [a for a, b in self._buckets.items() if now - b.at >= refill]:
+            del self._buckets[address]

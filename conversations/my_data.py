@@ -1,0 +1,174 @@
+"""My data (law 09-08): everything Hayna keeps about the resident, as a message and a JSON file,
+and its erasure after a confirmation that says what stays."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import assert_never
+
+from conversations.flow import Flow
+from conversations.kit import MOROCCO, Attachment, Context, Inbound, Option, Reply, Turn, pick
+from conversations.personal import (
+    CONSENTS,
+    CONVERSATION,
+    NOTICES,
+    ORGANIZED,
+    PROFILE,
+    REPORTS,
+    SIGNATURES,
+    SUPPORTS,
+    PersonalData,
+)
+from conversations.phrases import NOT_AN_OPTION
+from conversations.text import Renderable, Verbatim, _, lines, ngettext, pgettext
+
+FILENAME = "hayna-my-data.json"
+# What the engine opens this flow on for "delete my data".
+ERASE_LINK = "erase"
+LISTED = 5
+
+ERASE = Option("erase", pgettext("my_data", "Delete my data"))
+BACK = Option("back", pgettext("my_data", "Back to the menu"))
+CONFIRM = Option("confirm", pgettext("my_data", "Yes, delete my data"))
+KEEP = Option("keep", pgettext("my_data", "No, keep it"))
+
+ERASED = _(
+    "Your data was deleted. Thank you for using Hayna. If you write again, you will start afresh."
+)
+KEPT = _("Nothing was deleted.")
+
+
+class Step(StrEnum):
+    HOME = "home"
+    CONFIRM = "confirm"
+    ERASED = "erased"
+
+
+@dataclass(frozen=True, slots=True)
+class Answers:
+    pass
+
+
+def _counts(data: PersonalData) -> list[Renderable]:
+    counted = {
+        REPORTS: lambda n: ngettext("• {n} report", "• {n} reports", n),
+        SUPPORTS: lambda n: ngettext("• {n} report supported", "• {n} reports supported", n),
+        SIGNATURES: lambda n: ngettext("• {n} signature", "• {n} signatures", n),
+        CONSENTS: lambda n: ngettext("• {n} consent given", "• {n} consents given", n),
+        NOTICES: lambda n: ngettext("• {n} notification", "• {n} notifications", n),
+        ORGANIZED: lambda n: ngettext("• {n} petition drafted", "• {n} petitions drafted", n),
+    }
+    shown: list[Renderable] = []
+    for name, rows in data.sections:
+        if name == PROFILE or not rows:
+            continue
+        if name == CONVERSATION:
+            shown.append(_("• the conversation in progress (your last answers)"))
+            continue
+        label = counted.get(name)
+        shown.append(label(len(rows)) if label else Verbatim(f"• {name}: {len(rows)}"))
+    return shown
+
+
+def _summary(data: PersonalData, commune: Renderable | None) -> Reply:
+    parts: list[Renderable] = [_("Here is everything Hayna keeps about you:")]
+    for profile in data.section(PROFILE):
+        parts.append(
+            _(
+                "Your account: {channel} {user}, language {language}, commune {commune}, "
+                "since {since}.",
+                channel=profile["channel"],
+                user=profile["user"],
+                language=profile["language"] or "-",
+                commune=commune or profile["commune_code"] or "-",
+                since=datetime.fromisoformat(profile["created_at"]).astimezone(MOROCCO).date(),
+            )
+        )
+    parts.extend(_counts(data))
+    for report in data.section(REPORTS)[:LISTED]:
+        parts.append(Verbatim(f"  {report['ref']}: {report['status']}"))
+    for signature in data.section(SIGNATURES)[:LISTED]:
+        parts.append(
+            _(
+                "  “{title}”, signed as {name}, CIN {cin}",
+                title=signature["title"],
+                name=signature["full_name"],
+                cin=signature["cin"],
+            )
+        )
+    parts.append(_("The attached file holds all of it, in full (JSON)."))
+    document = Attachment(FILENAME, "application/json", data.to_json())
+    return Reply(lines(*parts), (ERASE, BACK), attachment=document)
+
+
+def _confirmation(data: PersonalData) -> Reply:
+    filed = sum(1 for row in data.section(SIGNATURES) if row.get("filed"))
+    parts: list[Renderable] = [
+        _(
+            "Delete your data? Your account, your conversation, your consents, your "
+            "notifications and the photos of your reports are deleted, and your signatures on "
+            "petitions not yet filed are withdrawn."
+        ),
+        _("Your reports stay, without your name, so that the needs are still followed."),
+    ]
+    if filed:
+        parts.append(
+            ngettext(
+                "Your signature on a petition already filed with the commune stays with that "
+                "petition, as the filing requires (your name and encrypted CIN), no longer linked "
+                "to your account.",
+                "Your {n} signatures on petitions already filed with the commune stay with those "
+                "petitions, as the filing requires (your name and encrypted CIN), no longer "
+                "linked to your account.",
+                filed,
+            )
+        )
+    parts.append(_("This cannot be undone."))
+    return Reply(lines(*parts), (CONFIRM, KEEP))
+
+
+class MyData(Flow[Step, Answers]):
+    name = "my_data"
+    steps = Step
+    answers = Answers
+
+    async def start(self, ctx: Context) -> Turn[Step, Answers]:
+        data = await ctx.services.my_data()
+        code = ctx.resident.commune_code
+        place = await ctx.services.commune(code) if code else None
+        return Turn((_summary(data, place.label() if place else None),), Step.HOME, Answers())
+
+    async def open(self, ctx: Context, link: str) -> Turn[Step, Answers]:
+        if link == ERASE_LINK:
+            return Turn((_confirmation(await ctx.services.my_data()),), Step.CONFIRM, Answers())
+        return await self.start(ctx)
+
+    async def handle(
+        self, ctx: Context, step: Step, data: Answers, msg: Inbound
+    ) -> Turn[Step, Answers]:
+        match step:
+            case Step.HOME:
+                chosen = pick(msg, (ERASE, BACK))
+                if chosen is ERASE:
+                    return await self.open(ctx, ERASE_LINK)
+                if chosen is BACK:
+                    return Turn((), None, data)
+                again = Reply(_("Your data: what would you like to do?"), (ERASE, BACK))
+                return Turn((Reply(NOT_AN_OPTION), again), step, data)
+            case Step.CONFIRM:
+                chosen = pick(msg, (CONFIRM, KEEP))
+                if chosen is CONFIRM:
+                    await ctx.services.erase_me()
+                    # The resident's state is gone with them: nothing follows this answer.
+                    return Turn((Reply(ERASED),), Step.ERASED, data)
+                if chosen is KEEP:
+                    return Turn((Reply(KEPT),), None, data)
+                return Turn(
+                    (Reply(NOT_AN_OPTION), _confirmation(await ctx.services.my_data())), step, data
+                )
+            case Step.ERASED:
+                return Turn((), None, data)
+            case _:
+                assert_never(step)

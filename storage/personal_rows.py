@@ -1,0 +1,134 @@
+"""The rows that hold a resident's data in the plain tables, and how each is shown in "my data"
+and erased; `storage/rights.py` puts them in its registry beside the reports and signatures,
+whose erasure keeps what the law needs."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, delete, select, update
+
+from conversations.kit import Address
+from storage import models as m
+from storage.vault import Vault
+
+# Who an organizer's traces (petitions drafted, moves made) are credited to once they are gone.
+ERASED_ACTOR = "erased"
+
+
+@dataclass(frozen=True, slots=True)
+class Subject:
+    """The resident whose data is exported or erased, and the address they wrote from."""
+
+    resident_id: int
+    address: Address
+
+    @property
+    def actor(self) -> str:
+        # As storage.store writes an organizer's actions.
+        return str(self.address)[:80]
+
+
+Rows = list[dict[str, Any]]
+
+
+def when(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def profile(conn: Connection, who: Subject, _vault: Vault) -> Rows:
+    row = conn.execute(select(m.RESIDENT).where(m.RESIDENT.c.id == who.resident_id)).one()
+    return [
+        {
+            "channel": row.channel,
+            "user": row.user_id,
+            "language": row.language,
+            "commune_code": row.commune_code,
+            "privacy_notice_version": row.consent_version,
+            "privacy_notice_accepted_at": when(row.consented_at),
+            "notifications": row.pushes_enabled,
+            "reachable": row.reachable,
+            "created_at": when(row.created_at),
+        }
+    ]
+
+
+def erase_profile(conn: Connection, who: Subject, _now: datetime) -> None:
+    conn.execute(delete(m.RESIDENT).where(m.RESIDENT.c.id == who.resident_id))
+
+
+def conversation(conn: Connection, who: Subject, _vault: Vault) -> Rows:
+    rows = conn.execute(
+        select(m.CONVERSATION).where(m.CONVERSATION.c.resident_id == who.resident_id)
+    )
+    shown = []
+    for row in rows:
+        answers = json.loads(row.data or "{}")
+        if answers.get("sealed_cin"):
+            answers["sealed_cin"] = "(encrypted)"
+        shown.append(
+            {"flow": row.flow, "step": row.step, "answers": answers, "at": when(row.updated_at)}
+        )
+    return shown
+
+
+def erase_conversation(conn: Connection, who: Subject, _now: datetime) -> None:
+    conn.execute(delete(m.CONVERSATION).where(m.CONVERSATION.c.resident_id == who.resident_id))
+
+
+def consents(conn: Connection, who: Subject, _vault: Vault) -> Rows:
+    rows = conn.execute(
+        select(m.CONSENT).where(m.CONSENT.c.resident_id == who.resident_id).order_by(m.CONSENT.c.id)
+    )
+    return [
+        {"kind": r.kind, "version": r.version, "channel": r.channel, "at": when(r.accepted_at)}
+        for r in rows
+    ]
+
+
+def erase_consents(conn: Connection, who: Subject, _now: datetime) -> None:
+    conn.execute(delete(m.CONSENT).where(m.CONSENT.c.resident_id == who.resident_id))
+
+
+def supports(conn: Connection, who: Subject, _vault: Vault) -> Rows:
+    rows = conn.execute(
+        select(m.REPORT.c.ref, m.REPORT_SUPPORT.c.created_at)
+        .join(m.REPORT, m.REPORT.c.id == m.REPORT_SUPPORT.c.report_id)
+        .where(m.REPORT_SUPPORT.c.resident_id == who.resident_id)
+    )
+    return [{"report": ref, "since": when(at)} for ref, at in rows]
+
+
+def erase_supports(conn: Connection, who: Subject, _now: datetime) -> None:
+    conn.execute(delete(m.REPORT_SUPPORT).where(m.REPORT_SUPPORT.c.resident_id == who.resident_id))
+
+
+def notices(conn: Connection, who: Subject, _vault: Vault) -> Rows:
+    rows = conn.execute(select(m.DELIVERY).where(m.DELIVERY.c.resident_id == who.resident_id)).all()
+    return [
+        {"notice": r.message_key, "status": r.status, "queued_at": when(r.created_at)} for r in rows
+    ]
+
+
+def erase_notices(conn: Connection, who: Subject, _now: datetime) -> None:
+    conn.execute(delete(m.DELIVERY).where(m.DELIVERY.c.resident_id == who.resident_id))
+
+
+def organized(conn: Connection, who: Subject, _vault: Vault) -> Rows:
+    rows = conn.execute(
+        select(m.PETITION.c.code, m.PETITION.c.title).where(m.PETITION.c.created_by == who.actor)
+    )
+    return [{"petition": code, "title": title} for code, title in rows]
+
+
+def erase_organized(conn: Connection, who: Subject, _now: datetime) -> None:
+    # The petitions stay (others signed them); only the organizer's chat address goes.
+    for table, column in (
+        (m.PETITION, m.PETITION.c.created_by),
+        (m.PETITION_EVENT, m.PETITION_EVENT.c.actor),
+        (m.REPORT_EVENT, m.REPORT_EVENT.c.actor),
+    ):
+        conn.execute(update(table).where(column == who.actor).values({column: ERASED_ACTOR}))

@@ -1,0 +1,184 @@
+"""A stateful test: people sign, withdraw, erase their data and register again, petitions get
+filed, and no CIN is ever counted twice; each petition's counter stays its signatures' count."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from tempfile import TemporaryDirectory
+from typing import Any
+
+from hypothesis import settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
+from sqlalchemy import Engine, create_engine, event, func, insert, select
+
+from conversations.kit import Address
+from conversations.petition import SIGNING, Life
+from storage.models import PETITION, RESIDENT, SIGNATURE, Base
+from storage.personal_rows import Subject
+from storage.petitions import NewPetition, create, move, sign, withdraw
+from storage.rights import FILED, erase
+from tests.conftest import VAULT
+
+PEOPLE = ("AB123456", "C654321", "XY111222")
+START = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)
+
+people = st.integers(min_value=0, max_value=len(PEOPLE) - 1)
+petitions = st.integers(min_value=0, max_value=1)
+
+
+def _engine(path: Path) -> Engine:
+    engine = create_engine(f"sqlite:///{path}")
+
+    @event.listens_for(engine, "connect")
+    def _foreign_keys(dbapi_conn: Any, _record: Any) -> None:
+        dbapi_conn.execute("PRAGMA foreign_keys=ON")
+
+    Base.metadata.create_all(engine)
+    return engine
+
+
+class Signing(RuleBasedStateMachine):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tmp = TemporaryDirectory()
+        self.db = _engine(Path(self.tmp.name) / "machine.db")
+        self.now = START
+        self.accounts: dict[int, int | None] = dict.fromkeys(range(len(PEOPLE)))
+        self.registrations = 0
+        self.codes: list[str] = []
+        # The model: who has a signature counted on each petition.
+        self.signed: list[set[int]] = [set(), set()]
+
+    def teardown(self) -> None:
+        self.db.dispose()
+        self.tmp.cleanup()
+
+    def _life(self, petition: int) -> Life:
+        with self.db.connect() as conn:
+            query = select(PETITION.c.status).where(PETITION.c.code == self.codes[petition])
+            return Life(conn.execute(query).scalar_one())
+
+    def _tick(self) -> datetime:
+        self.now += timedelta(minutes=1)
+        return self.now
+
+    @initialize()
+    def two_petitions(self) -> None:
+        with self.db.begin() as conn:
+            for threshold in (1, 3):
+                new = NewPetition(
+                    "CASA",
+                    "Title",
+                    "Summary",
+                    "Body",
+                    "Requests",
+                    "Rep",
+                    threshold,
+                    date(2026, 12, 31),
+                )
+                code = create(conn, new, "organizer", self.now)
+                move(conn, code, Life.OPEN, "", "organizer", self.now)
+                self.codes.append(code)
+
+    @rule(person=people)
+    def register(self, person: int) -> None:
+        if self.accounts[person] is not None:
+            return
+        self.registrations += 1
+        with self.db.begin() as conn:
+            key = conn.execute(
+                insert(RESIDENT).values(
+                    channel="whatsapp",
+                    user_id=f"+2126{person:08d}",
+                    pushes_enabled=True,
+                    created_at=self._tick(),
+                )
+            ).inserted_primary_key
+            assert key is not None
+            self.accounts[person] = int(key[0])
+
+    @rule(person=people, petition=petitions)
+    def sign(self, person: int, petition: int) -> None:
+        rid = self.accounts[person]
+        if rid is None:
+            return
+        cin = PEOPLE[person]
+        if self._life(petition) in SIGNING:
+            self.signed[petition].add(person)
+        with self.db.begin() as conn:
+            sign(
+                conn,
+                self.codes[petition],
+                rid,
+                f"Person {person}",
+                VAULT.key(cin),
+                VAULT.seal(cin),
+                self._tick(),
+            )
+
+    @rule(person=people, petition=petitions)
+    def withdraw(self, person: int, petition: int) -> None:
+        rid = self.accounts[person]
+        if rid is not None:
+            if self._life(petition) in SIGNING:
+                self.signed[petition].discard(person)
+            with self.db.begin() as conn:
+                withdraw(conn, self.codes[petition], rid, self._tick())
+
+    @rule(person=people)
+    def erase(self, person: int) -> None:
+        rid = self.accounts[person]
+        if rid is None:
+            return
+        for petition in (0, 1):
+            if self._life(petition) not in FILED:
+                self.signed[petition].discard(person)
+        with self.db.begin() as conn:
+            erase(conn, Subject(rid, Address("whatsapp", f"+2126{person:08d}")), self._tick())
+        self.accounts[person] = None
+
+    @rule(petition=petitions)
+    def file(self, petition: int) -> None:
+        with self.db.begin() as conn:
+            status = conn.execute(
+                select(PETITION.c.status).where(PETITION.c.code == self.codes[petition])
+            ).scalar_one()
+            if Life(status) is Life.THRESHOLD_REACHED:
+                move(conn, self.codes[petition], Life.FILED, "", "organizer", self._tick())
+
+    @invariant()
+    def one_signature_per_cin_and_true_counters(self) -> None:
+        with self.db.connect() as conn:
+            for code, signed in zip(self.codes, self.signed, strict=True):
+                petition = conn.execute(select(PETITION).where(PETITION.c.code == code)).one()
+                keys = (
+                    conn.execute(
+                        select(SIGNATURE.c.cin_key).where(SIGNATURE.c.petition_id == petition.id)
+                    )
+                    .scalars()
+                    .all()
+                )
+                assert len(keys) == len(set(keys)), "a CIN counted twice"
+                assert petition.signatures == len(keys) <= len(PEOPLE)
+                assert set(keys) == {VAULT.key(PEOPLE[person]) for person in signed}
+                # Once filed, nothing takes a signature away.
+                if Life(petition.status) in FILED:
+                    linked = conn.execute(
+                        select(func.count())
+                        .select_from(SIGNATURE)
+                        .where(
+                            SIGNATURE.c.petition_id == petition.id,
+                            SIGNATURE.c.resident_id.is_(None),
+                        )
+                    ).scalar_one()
+                    assert linked <= len(keys)
+            # An erased person's account leaves no row behind.
+            live = {rid for rid in self.accounts.values() if rid is not None}
+            rows = set(conn.execute(select(RESIDENT.c.id)).scalars())
+            assert rows == live
+
+
+Signing.TestCase.settings = settings(max_examples=40, stateful_step_count=25, deadline=None)
+TestSigning = Signing.TestCase
