@@ -7,12 +7,15 @@ import uvicorn
 from bot.app import create_app
 from bot.channel import Channel
 from bot.settings import Settings, SettingsError
+from bot.telegram_channel import TelegramChannel
 from bot.web import web_app
 
 
 def configured_channels(settings: Settings) -> list[Channel]:
     """A channel for each platform whose credentials are set."""
     channels: list[Channel] = []
+    if settings.telegram is not None:
+        channels.append(TelegramChannel(settings.telegram, settings.public_base_url))
     return channels
 
 
