@@ -44,19 +44,29 @@ class TelegramPace:
         if reply:
             self._replies_waiting += 1
             self._no_reply_waiting.clear()
-            try:
-                await self.overall.wait()
-            finally:
+        try:
+            await self._overall_turn(reply)
+        finally:
+            if reply:
                 self._replies_waiting -= 1
                 if not self._replies_waiting:
                     self._no_reply_waiting.set()
-        else:
-            while self._replies_waiting:
-                await self._no_reply_waiting.wait()
-            await self.overall.wait()
         if chat is not None:
             # A hold may have delayed the send: the chat's next turn counts from now.
-            self._chat_next[chat] = max(self._chat_next[chat], self.clock() + self._interval(chat))
+            later = self.clock() + self._interval(chat)
+            self._chat_next[chat] = max(self._chat_next.get(chat, 0.0), later)
+
+    async def _overall_turn(self, reply: bool) -> None:
+        # Nobody books ahead: whoever is due takes the slot, and a push steps aside for any
+        # reply waiting, so queued pushes never hold a resident's answer back.
+        while True:
+            if not reply and self._replies_waiting:
+                await self._no_reply_waiting.wait()
+                continue
+            delay = self.overall.take()
+            if not delay:
+                return
+            await self.sleep(delay)
 
     def hold(self, seconds: float) -> None:
         """Telegram said 429: nothing goes for ``seconds``."""

@@ -41,9 +41,7 @@ def test_location() -> None:
 
 def test_photo_is_the_largest_size_with_its_caption() -> None:
     msg = recorded("photo")
-    assert msg.media == (
-        Media(MediaKind.PHOTO, "AgACAgQAAxkBAAIBb2dMlarge", "image/jpeg", 98211),
-    )
+    assert msg.media == (Media(MediaKind.PHOTO, "AgACAgQAAxkBAAIBb2dMlarge", "image/jpeg", 98211),)
     assert msg.text == "Le lampadaire"
 
 
