@@ -32,6 +32,7 @@ BOT = {
 # What a bot sends to a chat, and so what a 429 window forbids; getUpdates and set-up are free.
 PACED = {"sendMessage", "answerCallbackQuery", "editMessageReplyMarkup", "sendChatAction"}
 MAX_TEXT, MAX_CALLBACK_DATA = 4096, 64
+JSON_FIELDS = {"reply_markup", "allowed_updates", "commands", "entities", "link_preview_options"}
 
 
 @dataclass(frozen=True)
@@ -70,7 +71,7 @@ def _params(raw: bytes, content_type: str) -> dict[str, Any]:
     params: dict[str, Any] = {}
     for key, value in parse_qsl(raw.decode(), keep_blank_values=True):
         # PTB sends objects and lists as JSON strings inside the form.
-        params[key] = json.loads(value) if value[:1] in "[{" else value
+        params[key] = json.loads(value) if key in JSON_FIELDS else value
     return params
 
 

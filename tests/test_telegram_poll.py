@@ -1,0 +1,115 @@
+"""`hayna poll` as a process against the fake Bot API: a newcomer onboards and reports a need,
+another arrives by a petition's link and signs it, by taps and typed text."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import signal
+import sqlite3
+import subprocess
+from pathlib import Path
+from typing import Any
+
+from tests.fake_telegram import TOKEN, FakeTelegram
+from tests.telegram_user import TelegramUser
+from tests.test_cli import HAYNA, environment, hayna
+
+PIN = (33.5570, -7.5850)  # Hay Ben M'Sick, Casablanca, where the demo petition is open
+KEY = "poll-test-secret-key-long-enough-for-hayna-0123456789"
+
+
+async def onboard(user: TelegramUser, first: str, language: str) -> None:
+    await user.say(first)
+    await user.tap(language)
+    await user.tap("agree")
+    asked = user.fake.messages(user.id)[-1]
+    assert asked["reply_markup"]["keyboard"][0][0]["request_location"] is True
+    await user.share_location(*PIN)
+    await user.tap(user.options[0])  # the commune the pin fell in
+
+
+async def report_a_need(amina: TelegramUser) -> None:
+    await onboard(amina, "Bonjour", "fr")
+    await amina.tap("report")
+    await amina.tap("lighting")
+    await amina.share_location(*PIN)
+    if "different" in amina.options:  # the demo's reports nearby are offered first
+        await amina.tap("different")
+    await amina.say("Le lampadaire devant l'école est éteint depuis deux semaines.")
+    await amina.send_photo("AgACAgQ-lamp-photo")
+    await amina.tap("done")
+    assert amina.options == ["confirm", "change", "cancel"]
+    await amina.tap("confirm")
+
+
+async def sign_by_link(karim: TelegramUser, code: str) -> None:
+    await onboard(karim, f"/start p_{code}", "ar")
+    await karim.tap("sign")  # the link's petition opens once onboarding is done
+    await karim.tap("agree")
+    await karim.say("كريم الإدريسي")
+    await karim.say("BK654321")
+    await karim.tap("yes")
+    await karim.tap("confirm")
+
+
+def test_poll_onboards_reports_and_signs(tmp_path: Path, fake_telegram: FakeTelegram) -> None:
+    extra = {"HAYNA_SECRET_KEY": KEY}
+    demo = hayna(tmp_path, "demo", **extra)
+    assert demo.returncode == 0, demo.stderr
+    code = re.search(r"petition codes: (\w+)", demo.stdout).group(1)
+    env = environment(
+        tmp_path, TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_API_BASE_URL=fake_telegram.url, **extra
+    )
+    bot = subprocess.Popen(
+        [*HAYNA, "poll"],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        asyncio.run(converse(fake_telegram, code))
+    finally:
+        bot.send_signal(signal.SIGTERM)
+        out, err = bot.communicate(timeout=20)
+    assert bot.returncode == 0, err
+    assert "polling Telegram as @hayna_test_bot" in out
+
+    methods = [call.method for call in fake_telegram.calls()]
+    assert methods.index("deleteWebhook") < methods.index("getUpdates")
+    assert methods.count("setMyCommands") == 4
+    keyboards = [m for m in fake_telegram.messages() if "inline_keyboard" in m["reply_markup"]]
+    assert len(keyboards) >= 15
+    assert len(fake_telegram.calls("answerCallbackQuery")) == methods.count(
+        "editMessageReplyMarkup"
+    )
+    with sqlite3.connect(tmp_path / "hayna.db") as conn:
+        reports = conn.execute(
+            "SELECT r.category, r.description, m.ref FROM report r "
+            "JOIN report_media m ON m.report_id = r.id JOIN resident p ON p.id = r.resident_id "
+            "WHERE p.channel = 'telegram' AND p.user_id = '5012345678'"
+        ).fetchall()
+        signers = conn.execute(
+            "SELECT s.full_name FROM signature s JOIN resident p ON p.id = s.resident_id "
+            "WHERE p.channel = 'telegram' AND p.user_id = '6098765432'"
+        ).fetchall()
+    assert reports == [
+        (
+            "lighting",
+            "Le lampadaire devant l'école est éteint depuis deux semaines.",
+            "AgACAgQ-lamp-photo",
+        )
+    ]
+    assert signers == [("كريم الإدريسي",)]
+
+
+async def converse(fake: FakeTelegram, code: str) -> None:
+    async def post(update: dict[str, Any]) -> None:
+        await fake.handled(fake.add_update(update))
+
+    amina = TelegramUser(fake, post, 5012345678, "Amina", "fr")
+    karim = TelegramUser(fake, post, 6098765432, "Karim", "ar")
+    await asyncio.gather(report_a_need(amina), sign_by_link(karim, code))
+    assert re.search(r"R-\d{4}-\d+", "\n".join(amina.texts[-3:]))
