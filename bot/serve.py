@@ -15,6 +15,11 @@ def configured_channels(settings: Settings) -> list[Channel]:
     """A channel for each platform whose credentials are set."""
     channels: list[Channel] = []
     if settings.telegram is not None:
+        if settings.telegram.webhook_secret is None:
+            raise SettingsError(
+                "TELEGRAM_WEBHOOK_SECRET",
+                "is required to serve the Telegram webhook (or use `hayna poll`, which needs none)",
+            )
         channels.append(TelegramChannel(settings.telegram, settings.public_base_url))
     return channels
 
