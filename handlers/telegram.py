@@ -223,7 +223,8 @@ def split(text: str, limit: int = MAX_TEXT) -> list[str]:
         current = line
     if current or not pieces:
         pieces.append(current)
-    return [piece for piece in pieces if piece] or [""]
+    # Telegram refuses a message of blanks only.
+    return [piece for piece in pieces if piece.strip()] or ["…"]
 
 
 def _cut(line: str, limit: int) -> str:

@@ -7,6 +7,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from telegram import InlineKeyboardMarkup, ReplyKeyboardMarkup, ReplyKeyboardRemove, Update
 
 from bot.i18n import translator
@@ -118,3 +120,29 @@ def test_a_pin_is_asked_with_a_location_button_in_private_chats(locale: str) -> 
     assert group.markup is None  # Telegram offers the button in private chats only
     (plain,) = render(Outgoing("Merci", locale=locale), translator(locale))
     assert isinstance(plain.markup, ReplyKeyboardRemove)
+
+
+LABEL = st.text(min_size=1, max_size=40).filter(str.strip)
+OPTION = st.builds(Choice, st.text(min_size=0, max_size=70), LABEL)
+TEXT = st.text(
+    st.characters(codec="utf-8", exclude_categories=("Cs",)) | st.sampled_from("\n 🙂ⵣ"),
+    min_size=1,
+    max_size=9000,
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(TEXT, st.lists(OPTION, max_size=6), st.booleans(), st.booleans())
+def test_no_message_breaks_telegrams_limits(
+    text: str, options: list[Choice], ask_location: bool, private: bool
+) -> None:
+    out = Outgoing(text, tuple(options), ask_location, "fr")
+    sends = render(out, translator("fr"), private)
+    assert all(0 < units(send.text) <= MAX_TEXT and send.text.strip() for send in sends)
+    for send in sends:
+        if isinstance(send.markup, InlineKeyboardMarkup):
+            data = [b.callback_data for row in send.markup.inline_keyboard for b in row]
+            assert all(0 < len(d.encode()) <= 64 for d in data)
+            assert data == [o.id for o in options]
+    if options and all(0 < len(o.id.encode()) <= 64 for o in options):
+        assert isinstance(sends[-1].markup, InlineKeyboardMarkup)
