@@ -3,6 +3,7 @@ and the way one update becomes an engine's answer sent back at Telegram's pace."
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import logging
 from collections.abc import Sequence
@@ -21,7 +22,8 @@ from conversations.engine import Engine
 from conversations.kit import Outgoing
 from conversations.language import DEFAULT, SUPPORTED
 from conversations.seams import Outbox
-from handlers.telegram import ALLOWED_UPDATES, Me, chat_of, commands, to_inbound
+from handlers.telegram import ALLOWED_UPDATES, Chat, Me, chat_of, to_inbound
+from handlers.telegram_markup import commands
 from handlers.telegram_pace import TelegramPace
 from handlers.telegram_sender import TelegramSender
 
@@ -46,6 +48,9 @@ class TelegramChannel:
     ) -> None:
         self.settings = settings
         self.public_base_url = public_base_url
+        # A Bot API URL carries the bot's token: httpx logs each URL at INFO, PTB at DEBUG.
+        logging.getLogger("httpx").setLevel(logging.WARNING)
+        logging.getLogger("telegram").setLevel(logging.INFO)
         self.bot = Bot(
             settings.token,
             base_url=settings.api_base_url + "/bot",
@@ -56,6 +61,8 @@ class TelegramChannel:
         self.sender = TelegramSender(self.bot, pace or TelegramPace(), translator)
         self.outbox: Outbox = self.sender
         self._me: Me | None = None
+        # Each chat's latest delivery, so a chat's replies go out in the order of its updates.
+        self._last: dict[int, asyncio.Future[None]] = {}
 
     @property
     def me(self) -> Me:
@@ -117,22 +124,35 @@ class TelegramChannel:
         return [] if inbound is None else await engine.handle(inbound)
 
     async def deliver(self, update: Update, replies: Sequence[Outgoing]) -> None:
-        """Acknowledge a tap, then send the replies, in order."""
+        """Acknowledge a tap, then send the replies, in order, after the chat's earlier ones."""
+        chat = chat_of(update)
+        key = 0 if chat is None else chat.id
+        earlier = self._last.get(key)
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._last[key] = done
         try:
-            query = update.callback_query
-            if query is not None:
-                message = query.message
-                await self.sender.acknowledge(
-                    query.id,
-                    None if message is None else message.chat.id,
-                    None if message is None else message.message_id,
-                )
-            chat = chat_of(update)
-            if chat is not None:
-                for out in replies:
-                    await self.sender.reply(chat, out)
+            if earlier is not None:
+                await earlier
+            await self._send(update, chat, replies)
         except (TelegramError, OSError):
             log.exception("replies to update %s not delivered", update.update_id)
+        finally:
+            done.set_result(None)
+            if self._last.get(key) is done:
+                del self._last[key]
+
+    async def _send(self, update: Update, chat: Chat | None, replies: Sequence[Outgoing]) -> None:
+        query = update.callback_query
+        if query is not None:
+            message = query.message
+            await self.sender.acknowledge(
+                query.id,
+                None if message is None else message.chat.id,
+                None if message is None else message.message_id,
+            )
+        if chat is not None:
+            for out in replies:
+                await self.sender.reply(chat, out)
 
     async def process(self, engine: Engine, update: Update) -> None:
         await self.deliver(update, await self.answer(engine, update))

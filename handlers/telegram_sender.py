@@ -18,7 +18,8 @@ from telegram.warnings import PTBDeprecationWarning
 from conversations.kit import Outgoing
 from conversations.seams import Push, TransientFailure, Unreachable
 from conversations.text import Translator
-from handlers.telegram import CHANNEL, Chat, render
+from handlers.telegram import CHANNEL, Chat
+from handlers.telegram_markup import render
 from handlers.telegram_pace import TelegramPace
 
 log = logging.getLogger(__name__)

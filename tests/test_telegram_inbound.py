@@ -13,7 +13,8 @@ from telegram import InlineKeyboardMarkup, ReplyKeyboardMarkup, ReplyKeyboardRem
 
 from bot.i18n import translator
 from conversations.kit import Address, Choice, Location, Media, MediaKind, Outgoing
-from handlers.telegram import MAX_TEXT, Me, render, split, to_inbound, units
+from handlers.telegram import Me, to_inbound
+from handlers.telegram_markup import MAX_TEXT, render, split, units
 
 DATA = Path(__file__).parent / "data" / "telegram"
 ME = Me(777000, "hayna_test_bot")

@@ -123,3 +123,13 @@ async def test_private_chats_and_groups_are_spaced_and_a_hold_stops_everything()
     held = time.monotonic()
     await pace.wait(None, reply=True)
     assert time.monotonic() - held >= 0.199
+
+
+async def test_the_token_stays_out_of_the_logs(fake_telegram: FakeTelegram, caplog) -> None:
+    caplog.set_level("DEBUG")  # HAYNA_LOG_LEVEL=DEBUG
+    channel = TelegramChannel(TelegramSettings(TOKEN, fake_telegram.url))
+    await channel.bot.initialize()
+    await channel.sender.reply(Chat(5012345678, True), Outgoing("Merci", locale="fr"))
+    await channel.stop()
+    assert fake_telegram.messages(5012345678)
+    assert TOKEN.split(":")[1] not in caplog.text

@@ -149,3 +149,27 @@ async def test_a_malformed_body_with_the_secret_is_a_bad_request(served, db: Dat
     response = await client.post(WEBHOOK_PATH, content=b"not json", headers={SECRET_HEADER: SECRET})
     assert response.status_code == 400
     assert await count(db, INBOX) == 0
+
+
+async def test_in_a_group_only_commands_are_answered_and_to_the_group(
+    served, db: Database, fake_telegram: FakeTelegram
+) -> None:
+    client, _channel = served
+    group = {"id": -1002233445566, "title": "Association Hay Demo", "type": "supergroup"}
+    sender = {"id": 6098765432, "is_bot": False, "first_name": "Youssef", "language_code": "ar"}
+
+    async def post(update_id: int, text: str) -> None:
+        message = {"message_id": update_id, "from": sender, "chat": group, "date": 1, "text": text}
+        body = {"update_id": update_id, "message": message}
+        response = await client.post(WEBHOOK_PATH, json=body, headers={SECRET_HEADER: SECRET})
+        assert response.status_code == 200
+
+    await post(1, "شكرا على الاجتماع")  # chatter: not for the bot
+    assert fake_telegram.messages() == [] and await count(db, INBOX) == 0
+    await post(2, "/start@hayna_test_bot")
+    (sent,) = fake_telegram.messages()
+    assert int(sent["chat_id"]) == group["id"]
+    assert "inline_keyboard" in sent["reply_markup"]
+    async with db.transaction() as tx:
+        user = await tx.run(lambda c: c.execute(select(RESIDENT.c.user_id)).scalar_one())
+    assert user == str(group["id"])  # the group is one conversation
