@@ -49,6 +49,7 @@ class Fault:
     retry_after: int
     times: int
     after: int = 0  # let this many matching requests through first
+    description: str = "Forbidden: user is deactivated"
 
 
 @dataclass
@@ -122,10 +123,17 @@ class FakeTelegram:
         return update_id
 
     def fail(
-        self, method: str, code: int = 429, retry_after: int = 1, times: int = 1, after: int = 0
+        self,
+        method: str,
+        code: int = 429,
+        retry_after: int = 1,
+        times: int = 1,
+        after: int = 0,
+        description: str = "Forbidden: user is deactivated",
     ) -> None:
         with self.lock:
-            self.state.faults.append(Fault(method, code, retry_after, times, after))
+            fault = Fault(method, code, retry_after, times, after, description)
+            self.state.faults.append(fault)
 
     def block(self, chat_id: int) -> None:
         """From now on, sending to this chat answers 403: the user blocked the bot."""
@@ -221,7 +229,7 @@ class FakeTelegram:
                         f"Too Many Requests: retry after {fault.retry_after}",
                         {"retry_after": fault.retry_after},
                     )
-                return _error(fault.code, "Forbidden: user is deactivated")
+                return _error(fault.code, fault.description)
         return None
 
     async def _get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:

@@ -8,6 +8,7 @@ import asyncio
 import itertools
 import time
 
+import pytest
 from sqlalchemy import select
 
 from bot.app import build_engine
@@ -16,6 +17,7 @@ from bot.i18n import translator
 from bot.settings import TelegramSettings
 from bot.telegram_channel import TelegramChannel
 from conversations.kit import Address, Inbound, Outgoing
+from conversations.seams import Push, TransientFailure, Unreachable
 from conversations.text import _
 from handlers.telegram import Chat
 from handlers.telegram_pace import TelegramPace
@@ -133,3 +135,23 @@ async def test_the_token_stays_out_of_the_logs(fake_telegram: FakeTelegram, capl
     await channel.stop()
     assert fake_telegram.messages(5012345678)
     assert TOKEN.split(":")[1] not in caplog.text
+
+
+async def test_a_push_says_unreachable_or_later_as_telegram_answers(
+    fake_telegram: FakeTelegram,
+) -> None:
+    channel = TelegramChannel(TelegramSettings(TOKEN, fake_telegram.url))
+    await channel.bot.initialize()
+    push = Push(Address("telegram", "5012345678"), Outgoing("Réunion samedi", locale="fr"))
+    fake_telegram.fail("sendMessage", 403)
+    with pytest.raises(Unreachable):
+        await channel.outbox.send(push)
+    fake_telegram.fail("sendMessage", 400, description="Bad Request: chat not found")
+    with pytest.raises(Unreachable):
+        await channel.outbox.send(push)
+    fake_telegram.fail("sendMessage", 429, retry_after=30)  # too long to wait in place
+    with pytest.raises(TransientFailure) as later:
+        await channel.outbox.send(push)
+    assert later.value.retry_after == 30
+    await channel.stop()
+    assert fake_telegram.messages() == []
