@@ -108,6 +108,8 @@ class TelegramChannel:
             try:
                 update = Update.de_json(await request.json(), self.bot)
             except (ValueError, TypeError, KeyError, AttributeError):
+                update = None
+            if update is None:
                 log.warning("webhook body is not a Telegram update")
                 return Response(status_code=400)
             # Handled (stored, answered, state saved) before the 200: Telegram redelivers

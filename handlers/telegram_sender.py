@@ -81,11 +81,18 @@ class TelegramSender:
         last = None
         for piece in render(out, self.translator(out.locale), chat.private):
             send = partial(self.bot.send_message, chat.id, piece.text, reply_markup=piece.markup)
-            sent = await self._call(chat.id, reply, send)
+            # Once a piece is out, the rest waits in place: a retry later would repeat it.
+            sent = await self._call(chat.id, reply, send, patient=reply or last is not None)
             last = str(sent.message_id)
         return last
 
-    async def _call(self, chat: int | None, reply: bool, request: Callable[[], Awaitable[T]]) -> T:
+    async def _call(
+        self,
+        chat: int | None,
+        reply: bool,
+        request: Callable[[], Awaitable[T]],
+        patient: bool = True,
+    ) -> T:
         for attempt in range(1, MAX_ATTEMPTS + 1):
             await self.pace.wait(chat, reply)
             try:
@@ -94,7 +101,7 @@ class TelegramSender:
                 wait = retry_seconds(error)
                 self.pace.hold(wait)
                 log.warning("Telegram 429: holding every request for %.0f s", wait)
-                if attempt == MAX_ATTEMPTS or (not reply and wait > PUSH_WAIT):
+                if attempt == MAX_ATTEMPTS or (not patient and wait > PUSH_WAIT):
                     raise
             except BadRequest as error:
                 if any(gone in error.message.lower() for gone in _GONE):
