@@ -67,12 +67,11 @@ def to_inbound(update: Update, me: Me) -> Inbound | None:
     if message is None or message.from_user is None or message.from_user.is_bot:
         return None
     text = message.text or message.caption or ""
-    if message.chat.type in GROUPS:
-        command = _command_for(text, me)
-        if command is None and not _replies_to(message, me):
-            log.debug("group message %s not addressed to the bot ignored", message_id)
-            return None
-        text = command or text
+    command = _command_for(text, me)
+    if message.chat.type in GROUPS and command is None and not _replies_to(message, me):
+        log.debug("group message %s not addressed to the bot ignored", message_id)
+        return None
+    text = command or text
     payload = None
     command, _space, rest = text.partition(" ")
     if command == "/start" and rest.strip():

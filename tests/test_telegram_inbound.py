@@ -77,6 +77,12 @@ def test_another_bots_command_in_a_group_is_not_ours() -> None:
     assert to_inbound(Update.de_json(data, None), ME) is None
 
 
+def test_a_command_naming_the_bot_in_a_private_chat_is_the_command() -> None:
+    data = json.loads((DATA / "text.json").read_text())
+    data["message"]["text"] = "/help@hayna_test_bot"
+    assert to_inbound(Update.de_json(data, None), ME).text == "/help"
+
+
 def test_edits_are_not_processed() -> None:
     assert recorded("edited_message") is None
 
