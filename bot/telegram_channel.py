@@ -22,7 +22,7 @@ from conversations.engine import Engine
 from conversations.kit import Outgoing
 from conversations.language import DEFAULT, SUPPORTED
 from conversations.seams import Outbox
-from handlers.telegram import ALLOWED_UPDATES, Chat, Me, chat_of, to_inbound
+from handlers.telegram import ALLOWED_UPDATES, Me, chat_of, to_inbound
 from handlers.telegram_markup import commands
 from handlers.telegram_pace import TelegramPace
 from handlers.telegram_sender import TelegramSender
@@ -126,16 +126,20 @@ class TelegramChannel:
         return [] if inbound is None else await engine.handle(inbound)
 
     async def deliver(self, update: Update, replies: Sequence[Outgoing]) -> None:
-        """Acknowledge a tap, then send the replies, in order, after the chat's earlier ones."""
+        """Acknowledge a tap at once, then send the replies, in order, after the chat's earlier
+        ones."""
         chat = chat_of(update)
         key = 0 if chat is None else chat.id
         earlier = self._last.get(key)
         done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self._last[key] = done
         try:
+            await self._acknowledge(update)
             if earlier is not None:
                 await earlier
-            await self._send(update, chat, replies)
+            if chat is not None:
+                for out in replies:
+                    await self.sender.reply(chat, out)
         except (TelegramError, OSError):
             log.exception("replies to update %s not delivered", update.update_id)
         finally:
@@ -143,7 +147,7 @@ class TelegramChannel:
             if self._last.get(key) is done:
                 del self._last[key]
 
-    async def _send(self, update: Update, chat: Chat | None, replies: Sequence[Outgoing]) -> None:
+    async def _acknowledge(self, update: Update) -> None:
         query = update.callback_query
         if query is not None:
             message = query.message
@@ -152,9 +156,6 @@ class TelegramChannel:
                 None if message is None else message.chat.id,
                 None if message is None else message.message_id,
             )
-        if chat is not None:
-            for out in replies:
-                await self.sender.reply(chat, out)
 
     async def process(self, engine: Engine, update: Update) -> None:
         await self.deliver(update, await self.answer(engine, update))

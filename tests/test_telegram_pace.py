@@ -10,6 +10,7 @@ import time
 
 import pytest
 from sqlalchemy import select
+from telegram import Update
 
 from bot.app import build_engine
 from bot.dispatcher import Dispatcher
@@ -155,3 +156,23 @@ async def test_a_push_says_unreachable_or_later_as_telegram_answers(
     assert later.value.retry_after == 30
     await channel.stop()
     assert fake_telegram.messages() == []
+
+
+async def test_a_chats_replies_keep_the_order_of_its_updates(fake_telegram: FakeTelegram) -> None:
+    pace = TelegramPace(rate=1000, private_interval=0.1)
+    channel = TelegramChannel(TelegramSettings(TOKEN, fake_telegram.url), pace=pace)
+    await channel.bot.initialize()
+    chat = {"id": 5012345678, "type": "private"}
+    sender = {"id": 5012345678, "is_bot": False, "first_name": "Amina"}
+
+    def update(n: int) -> Update:
+        message = {"message_id": n, "from": sender, "chat": chat, "date": 1, "text": "x"}
+        return Update.de_json({"update_id": n, "message": message}, channel.bot)
+
+    first = [Outgoing(text, locale="fr") for text in ("A1", "A2", "A3")]
+    await asyncio.gather(
+        channel.deliver(update(1), first),
+        channel.deliver(update(2), [Outgoing("B1", locale="fr")]),
+    )
+    await channel.stop()
+    assert [m["text"] for m in fake_telegram.messages()] == ["A1", "A2", "A3", "B1"]
