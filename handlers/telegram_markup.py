@@ -23,9 +23,11 @@ log = logging.getLogger(__name__)
 
 MAX_TEXT = 4096
 MAX_CALLBACK_DATA = 64
+# TRANSLATORS: a button shown in place of the phone's keyboard; it sends the location. Short.
 SHARE_LOCATION = pgettext("telegram", "📍 Share my location")
 # The bot's command list; each name is also a global word the engine understands.
 COMMANDS: tuple[tuple[str, Text], ...] = (
+    # TRANSLATORS: the descriptions of Telegram's command menu (/start, /menu...): short lines.
     ("start", pgettext("command", "Start, or receive notices again")),
     ("menu", pgettext("command", "The main menu")),
     ("report", pgettext("command", "Report a need in your neighbourhood")),
