@@ -47,10 +47,10 @@ class Send:
     markup: Markup | None = None
 
 
-def render(out: Outgoing, tr: Translator, private: bool = True) -> list[Send]:
-    """The sendMessage calls for one reply: its text in pieces of at most 4,096 characters,
-    the keyboard on the last piece."""
-    text, markup = out.text, _markup(out, tr, private)
+def render(out: Outgoing, tr: Translator, private: bool = True, reply: bool = True) -> list[Send]:
+    """The sendMessage calls for one reply (or a push: ``reply`` False): its text in pieces of
+    at most 4,096 characters, the keyboard on the last piece."""
+    text, markup = out.text, _markup(out, tr, private, reply)
     if out.options and markup is None:
         text = numbered(out)
     pieces = split(text)
@@ -58,7 +58,7 @@ def render(out: Outgoing, tr: Translator, private: bool = True) -> list[Send]:
     return [*sends, Send(pieces[-1], markup)]
 
 
-def _markup(out: Outgoing, tr: Translator, private: bool) -> Markup | None:
+def _markup(out: Outgoing, tr: Translator, private: bool, reply: bool) -> Markup | None:
     if out.options:
         too_long = [c.id for c in out.options if not 0 < len(c.id.encode()) <= MAX_CALLBACK_DATA]
         if too_long:
@@ -74,8 +74,9 @@ def _markup(out: Outgoing, tr: Translator, private: bool) -> Markup | None:
         # Telegram offers the location button in private chats only.
         button = KeyboardButton(SHARE_LOCATION.render(tr), request_location=True)
         return ReplyKeyboardMarkup([[button]], resize_keyboard=True, one_time_keyboard=True)
-    # Takes away a location button left from an earlier question.
-    return ReplyKeyboardRemove() if private else None
+    # A reply takes away a location button left from an earlier question; a push must not, as
+    # it may arrive while that question still waits for its answer.
+    return ReplyKeyboardRemove() if private and reply else None
 
 
 def units(text: str) -> int:

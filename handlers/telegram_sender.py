@@ -79,7 +79,7 @@ class TelegramSender:
 
     async def _message(self, chat: Chat, out: Outgoing, reply: bool) -> str | None:
         last = None
-        for piece in render(out, self.translator(out.locale), chat.private):
+        for piece in render(out, self.translator(out.locale), chat.private, reply):
             send = partial(self.bot.send_message, chat.id, piece.text, reply_markup=piece.markup)
             # Once a piece is out, the rest waits in place: a retry later would repeat it.
             sent = await self._call(chat.id, reply, send, patient=reply or last is not None)

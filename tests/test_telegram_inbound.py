@@ -127,6 +127,9 @@ def test_a_pin_is_asked_with_a_location_button_in_private_chats(locale: str) -> 
     assert group.markup is None  # Telegram offers the button in private chats only
     (plain,) = render(Outgoing("Merci", locale=locale), translator(locale))
     assert isinstance(plain.markup, ReplyKeyboardRemove)
+    # A push leaves the button alone: the question may still wait for its pin.
+    (push,) = render(Outgoing("Réunion", locale=locale), translator(locale), reply=False)
+    assert push.markup is None
 
 
 LABEL = st.text(min_size=1, max_size=40).filter(str.strip)
