@@ -122,7 +122,13 @@ class TelegramChannel:
 
     async def answer(self, engine: Engine, update: Update) -> list[Outgoing]:
         """The engine's replies to one update (none for what is not addressed to Hayna)."""
-        inbound = to_inbound(update, self.me)
+        try:
+            inbound = to_inbound(update, self.me)
+        except Exception:
+            # An update this code cannot read would fail the same way each time Telegram sent it
+            # again (or each time polling fetched it): log it and let it go.
+            log.exception("update %s could not be read", update.update_id)
+            return []
         return [] if inbound is None else await engine.handle(inbound)
 
     async def deliver(self, update: Update, replies: Sequence[Outgoing]) -> None:

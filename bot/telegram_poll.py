@@ -89,6 +89,10 @@ async def _receive(app: App, channel: TelegramChannel, stop: asyncio.Event) -> N
             await _pause(stop, backoff)
             backoff = min(backoff * 2, MAX_BACKOFF)
             continue
+        except TelegramError as error:  # a revoked token, for one: waiting will not mend it
+            raise SettingsError(
+                "TELEGRAM_BOT_TOKEN", f"Telegram refused the bot ({error})"
+            ) from None
         backoff = FIRST_BACKOFF
         if updates:
             await _handle(app, channel, updates)

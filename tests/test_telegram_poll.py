@@ -11,6 +11,9 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
+from bot.settings import Settings
+from bot.telegram_poll import poll
+from handlers.telegram_pace import TelegramPace
 from tests.fake_telegram import TOKEN, FakeTelegram
 from tests.telegram_user import TelegramUser
 from tests.test_cli import HAYNA, environment, hayna
@@ -113,3 +116,30 @@ async def converse(fake: FakeTelegram, code: str) -> None:
     karim = TelegramUser(fake, post, 6098765432, "Karim", "ar")
     await asyncio.gather(report_a_need(amina), sign_by_link(karim, code))
     assert re.search(r"R-\d{4}-\d+", "\n".join(amina.texts[-3:]))
+
+
+async def test_poll_rides_out_a_failed_get_updates_and_stops_on_its_event(
+    tmp_path: Path, fake_telegram: FakeTelegram
+) -> None:
+    settings = Settings.from_env(
+        {
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'hayna.db'}",
+            "HAYNA_SECRET_KEY": KEY,
+            "TELEGRAM_BOT_TOKEN": TOKEN,
+            "TELEGRAM_API_BASE_URL": fake_telegram.url,
+        }
+    )
+    fake_telegram.fail("getUpdates", 502, description="Bad Gateway")
+    stop = asyncio.Event()
+    fast = TelegramPace(rate=1000, private_interval=0.001)
+    polling = asyncio.create_task(poll(settings, stop, lambda _line: None, fast))
+
+    async def post(update: dict[str, Any]) -> None:
+        await fake_telegram.handled(fake_telegram.add_update(update))
+
+    amina = TelegramUser(fake_telegram, post, 5012345678)
+    await amina.say("Bonjour")
+    assert amina.options[0] == "fr"
+    stop.set()
+    assert await asyncio.wait_for(polling, 10) == 0
+    assert [c.method for c in fake_telegram.calls("getUpdates")].count("getUpdates") >= 2
