@@ -141,7 +141,8 @@ async def test_the_token_stays_out_of_the_logs(fake_telegram: FakeTelegram, capl
 async def test_a_push_says_unreachable_or_later_as_telegram_answers(
     fake_telegram: FakeTelegram,
 ) -> None:
-    channel = TelegramChannel(TelegramSettings(TOKEN, fake_telegram.url))
+    fast = TelegramPace(rate=1000, private_interval=0.001)
+    channel = TelegramChannel(TelegramSettings(TOKEN, fake_telegram.url), pace=fast)
     await channel.bot.initialize()
     push = Push(Address("telegram", "5012345678"), Outgoing("Réunion samedi", locale="fr"))
     fake_telegram.fail("sendMessage", 403)

@@ -8,12 +8,19 @@ import re
 import signal
 import sqlite3
 import subprocess
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import select
+
 from bot.settings import Settings
 from bot.telegram_poll import poll
+from conversations.text import Verbatim
 from handlers.telegram_pace import TelegramPace
+from storage.database import Database
+from storage.deliveries import DeliveryQueue
+from storage.models import RESIDENT
 from tests.fake_telegram import TOKEN, FakeTelegram
 from tests.telegram_user import TelegramUser
 from tests.test_cli import HAYNA, environment, hayna
@@ -118,7 +125,7 @@ async def converse(fake: FakeTelegram, code: str) -> None:
     assert re.search(r"R-\d{4}-\d+", "\n".join(amina.texts[-3:]))
 
 
-async def test_poll_rides_out_a_failed_get_updates_and_stops_on_its_event(
+async def test_poll_rides_out_a_failed_get_updates_sends_pushes_and_stops_on_its_event(
     tmp_path: Path, fake_telegram: FakeTelegram
 ) -> None:
     settings = Settings.from_env(
@@ -131,6 +138,7 @@ async def test_poll_rides_out_a_failed_get_updates_and_stops_on_its_event(
     )
     fake_telegram.fail("getUpdates", 502, description="Bad Gateway")
     stop = asyncio.Event()
+    now = lambda: datetime.now(UTC)  # noqa: E731
     fast = TelegramPace(rate=1000, private_interval=0.001)
     polling = asyncio.create_task(poll(settings, stop, lambda _line: None, fast))
 
@@ -140,6 +148,17 @@ async def test_poll_rides_out_a_failed_get_updates_and_stops_on_its_event(
     amina = TelegramUser(fake_telegram, post, 5012345678)
     await amina.say("Bonjour")
     assert amina.options[0] == "fr"
+    # A notice queued by another process goes out from the poller's dispatcher.
+    db = Database(settings.database_url)
+    async with db.transaction() as tx:
+        resident = await tx.run(lambda c: c.execute(select(RESIDENT.c.id)).scalar_one())
+    await DeliveryQueue(db).enqueue("news:1", resident, Verbatim("Réunion samedi").to_json(), now())
+    await db.close()
+    for _ in range(500):
+        if "Réunion samedi" in amina.texts:
+            break
+        await asyncio.sleep(0.01)
+    assert amina.texts[-1] == "Réunion samedi"
     stop.set()
     assert await asyncio.wait_for(polling, 10) == 0
     assert [c.method for c in fake_telegram.calls("getUpdates")].count("getUpdates") >= 2
