@@ -18,6 +18,8 @@ REMEMBERED_CHATS = 10_000
 
 
 class TelegramPace:
+    """Waits each request's turn: its chat's, then the bot's; `hold` answers a 429."""
+
     def __init__(
         self,
         rate: float = RATE,

@@ -21,6 +21,7 @@ from conversations.kit import Address, Inbound, Outgoing
 from conversations.seams import Push, TransientFailure, Unreachable
 from conversations.text import _
 from handlers.telegram import Chat
+from handlers.pacing import Pace
 from handlers.telegram_pace import TelegramPace
 from storage.database import Database
 from storage.deliveries import DeliveryQueue
@@ -177,3 +178,15 @@ async def test_a_chats_replies_keep_the_order_of_its_updates(fake_telegram: Fake
     )
     await channel.stop()
     assert [m["text"] for m in fake_telegram.messages()] == ["A1", "A2", "A3", "B1"]
+
+
+def test_take_books_a_slot_only_when_it_is_due() -> None:
+    now = [0.0]
+    pace = Pace(10, lambda: now[0])
+    assert pace.take() == 0.0
+    assert pace.take() == pytest.approx(0.1)
+    assert pace.take() == pytest.approx(0.1)  # asking again booked nothing
+    now[0] = 0.1
+    assert pace.take() == 0.0
+    pace.hold(2)
+    assert pace.take() == pytest.approx(2.0)
