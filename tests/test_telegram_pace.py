@@ -20,8 +20,8 @@ from bot.telegram_channel import TelegramChannel
 from conversations.kit import Address, Inbound, Outgoing
 from conversations.seams import Push, TransientFailure, Unreachable
 from conversations.text import _
-from handlers.telegram import Chat
 from handlers.pacing import Pace
+from handlers.telegram import Chat
 from handlers.telegram_pace import TelegramPace
 from storage.database import Database
 from storage.deliveries import DeliveryQueue
