@@ -17,6 +17,7 @@ from bot.demo import load_demo
 from bot.housekeeping import keep_house
 from bot.serve import serve
 from bot.settings import Settings, SettingsError
+from bot.telegram_poll import poll
 from handlers.console import ConsoleOutbox
 
 
@@ -35,6 +36,9 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("dispatch", help="send queued notifications until interrupted")
     commands.add_parser(
         "serve", help="serve the Telegram and WhatsApp webhooks (and send notifications)"
+    )
+    commands.add_parser(
+        "poll", help="run the Telegram bot by long polling (no public server needed)"
     )
     commands.add_parser(
         "demo", help="load a small fictional demo set (two petitions, a few reports), once"
@@ -73,6 +77,8 @@ async def _run(args: argparse.Namespace) -> int:
         return await petition_commands.run(args, Settings.from_env())
     if args.command == "serve":
         return await serve(Settings.from_env())
+    if args.command == "poll":
+        return await poll(Settings.from_env(), _stop_on_signals(), _write)
     settings = Settings.from_env(local=args.command == "chat")
     app = await create_app(settings, {"console": ConsoleOutbox(_write)})
     try:
@@ -112,11 +118,17 @@ async def _demo(settings: Settings) -> int:
     return 0
 
 
-async def _dispatch(app: App) -> int:
+def _stop_on_signals() -> asyncio.Event:
+    """An event set by Ctrl-C or SIGTERM, so a long-running command ends cleanly."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
+    return stop
+
+
+async def _dispatch(app: App) -> int:
+    stop = _stop_on_signals()
     housekeeping = asyncio.create_task(keep_house(app.db, stop))
     _write("hayna: sending queued notifications; stop with Ctrl-C or SIGTERM")
     await app.dispatcher.run(stop)

@@ -13,9 +13,18 @@ from bot.web import web_app
 def configured_channels(settings: Settings) -> list[Channel]:
     """A channel for each platform whose credentials are set."""
     channels: list[Channel] = []
+    # Each platform's modules are imported only when it is configured: every `hayna` command
+    # imports this module, and only serving needs python-telegram-bot, twilio and httpx.
+    if settings.telegram is not None:
+        from bot.telegram_channel import TelegramChannel
+
+        if settings.telegram.webhook_secret is None:
+            raise SettingsError(
+                "TELEGRAM_WEBHOOK_SECRET",
+                "is required to serve the Telegram webhook (or use `hayna poll`, which needs none)",
+            )
+        channels.append(TelegramChannel(settings.telegram, settings.public_base_url))
     if settings.whatsapp is not None:
-        # Imported here: every `hayna` command imports this module, and only serving needs
-        # twilio and httpx (a tenth of a second of start-up).
         from bot.whatsapp_channel import WhatsAppChannel
 
         if settings.public_base_url is None:

@@ -38,6 +38,16 @@ class Pace:
                 return
             await self.sleep(slot - now)
 
+    def take(self) -> float:
+        """Take the next slot if it is due (0.0), else how long until it is, booking nothing: for
+        callers that must let others (more urgent ones) go first."""
+        now = self.clock()
+        slot = max(self._next, self._held_until)
+        if slot <= now:
+            self._next = now + self.interval
+            return 0.0
+        return slot - now
+
     def hold(self, seconds: float) -> None:
         """Nothing goes for ``seconds`` from now (the platform's retry_after)."""
         self._held_until = max(self._held_until, self.clock() + seconds)

@@ -20,6 +20,7 @@ from storage.database import Database
 from storage.gazetteer import Gazetteer
 from storage.models import Base
 from storage.vault import Vault
+from tests.fake_telegram import FakeTelegram
 from tests.resident import FakeResident
 
 T = TypeVar("T")
@@ -140,3 +141,12 @@ def engine(sqlite_db: Database, gazetteer: Gazetteer, clock: Clock) -> Engine:
 @pytest.fixture
 def resident(engine: Engine) -> FakeResident:
     return FakeResident(engine)
+
+
+@pytest.fixture
+def fake_telegram() -> Iterator[FakeTelegram]:
+    """A Bot API on loopback; a test fails if any request broke one of Telegram's limits."""
+    fake = FakeTelegram().start()
+    yield fake
+    fake.stop()
+    assert not fake.violations, fake.violations

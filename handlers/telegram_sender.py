@@ -1,0 +1,123 @@
+"""Sending through the Bot API at Telegram's pace: replies, pushes (the Telegram `Outbox`) and
+the answer to a tapped button. A 429 holds the whole bot, then the message goes again; a 403
+means the resident cannot be reached."""
+
+from __future__ import annotations
+
+import logging
+import warnings
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+from functools import partial
+from typing import TypeVar
+
+from telegram import Bot
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.warnings import PTBDeprecationWarning
+
+from conversations.kit import Outgoing
+from conversations.seams import Push, TransientFailure, Unreachable
+from conversations.text import Translator
+from handlers.telegram import CHANNEL, Chat
+from handlers.telegram_markup import render
+from handlers.telegram_pace import TelegramPace
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+# A reply waits out every 429 (the resident is waiting for it), up to this many.
+MAX_ATTEMPTS = 5
+# A push waits out a short 429 in place; a longer one sends it back to the queue.
+PUSH_WAIT = 10.0
+_GONE = ("chat not found", "user is deactivated", "bot was blocked", "bot was kicked")
+
+
+class TelegramSender:
+    """The Telegram `Outbox`, and the way replies go out: one pace for both."""
+
+    channel = CHANNEL
+
+    def __init__(
+        self, bot: Bot, pace: TelegramPace, translator: Callable[[str], Translator]
+    ) -> None:
+        self.bot = bot
+        self.pace = pace
+        self.translator = translator
+
+    async def send(self, push: Push) -> str | None:
+        """Push one notice; the id of its (last) message, for the record."""
+        chat = int(push.address.user)
+        try:
+            sent = await self._message(Chat(chat, chat > 0), push.message, reply=False)
+        except RetryAfter as error:
+            raise TransientFailure("Telegram asked to wait", retry_seconds(error)) from None
+        except (Forbidden, _ChatGone) as error:
+            raise Unreachable(str(error)) from None
+        except BadRequest:
+            raise  # a request Telegram will never accept: the dispatcher gives up in the end
+        except NetworkError as error:  # timeouts, connection errors, Telegram's 5xx
+            raise TransientFailure(str(error)) from None
+        return sent
+
+    async def reply(self, chat: Chat, out: Outgoing) -> None:
+        """Answer a resident; logged, not raised, when Telegram refuses."""
+        try:
+            await self._message(chat, out, reply=True)
+        except TelegramError as error:
+            log.warning("reply to chat %s not sent: %s", chat.id, error)
+
+    async def acknowledge(self, query_id: str, chat: int | None, message: int | None) -> None:
+        """Stop the tapped button's spinner and take the answered question's keyboard away."""
+        try:
+            await self._call(None, True, partial(self.bot.answer_callback_query, query_id))
+            if chat is not None and message is not None:
+                edit = partial(self.bot.edit_message_reply_markup, chat, message, reply_markup=None)
+                await self._call(None, True, edit)
+        except TelegramError as error:
+            # An old query or a keyboard already gone: the answer itself still goes out.
+            log.info("tap in chat %s not acknowledged: %s", chat, error)
+
+    async def _message(self, chat: Chat, out: Outgoing, reply: bool) -> str | None:
+        last = None
+        for piece in render(out, self.translator(out.locale), chat.private, reply):
+            send = partial(self.bot.send_message, chat.id, piece.text, reply_markup=piece.markup)
+            # Once a piece is out, the rest waits in place: a retry later would repeat it.
+            sent = await self._call(chat.id, reply, send, patient=reply or last is not None)
+            last = str(sent.message_id)
+        return last
+
+    async def _call(
+        self,
+        chat: int | None,
+        reply: bool,
+        request: Callable[[], Awaitable[T]],
+        patient: bool = True,
+    ) -> T:
+        for attempt in range(1, MAX_ATTEMPTS + 1):
+            await self.pace.wait(chat, reply)
+            try:
+                return await request()
+            except RetryAfter as error:
+                wait = retry_seconds(error)
+                self.pace.hold(wait)
+                log.warning("Telegram 429: holding every request for %.0f s", wait)
+                if attempt == MAX_ATTEMPTS or (not patient and wait > PUSH_WAIT):
+                    raise
+            except BadRequest as error:
+                if any(gone in error.message.lower() for gone in _GONE):
+                    raise _ChatGone(error.message) from None
+                raise
+        raise AssertionError("unreachable: the last attempt returns or raises")
+
+
+class _ChatGone(TelegramError):
+    """A 400 that means the same as a 403: the chat is no longer there for this bot."""
+
+
+def retry_seconds(error: RetryAfter) -> float:
+    """How long Telegram asked to wait, in seconds."""
+    with warnings.catch_warnings():
+        # PTB is moving retry_after from int to timedelta; either is fine here.
+        warnings.simplefilter("ignore", PTBDeprecationWarning)
+        value = error.retry_after
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)

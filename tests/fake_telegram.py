@@ -1,0 +1,283 @@
+"""A fake Telegram Bot API on 127.0.0.1: serves scripted updates, records every request with its
+time, answers 429 or 403 on demand, and checks every request against Telegram's limits."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import socket
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qsl
+
+import uvicorn
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+TOKEN = "123456:TEST-token-for-the-fake-bot-api"
+BOT = {
+    "id": 777000,
+    "is_bot": True,
+    "first_name": "Hayna",
+    "username": "hayna_test_bot",
+    "can_join_groups": True,
+    "can_read_all_group_messages": False,
+    "supports_inline_queries": False,
+}
+# What a bot sends to a chat, and so what a 429 window forbids; getUpdates and set-up are free.
+PACED = {"sendMessage", "answerCallbackQuery", "editMessageReplyMarkup", "sendChatAction"}
+MAX_TEXT, MAX_CALLBACK_DATA = 4096, 64
+JSON_FIELDS = {"reply_markup", "allowed_updates", "commands", "entities", "link_preview_options"}
+
+
+@dataclass(frozen=True)
+class Call:
+    method: str
+    params: dict[str, Any]
+    at: float  # time.monotonic(), shared with the bot's process on this machine
+
+
+@dataclass
+class Fault:
+    method: str
+    code: int
+    retry_after: int
+    times: int
+    after: int = 0  # let this many matching requests through first
+    description: str = "Forbidden: user is deactivated"
+
+
+@dataclass
+class State:
+    calls: list[Call] = field(default_factory=list)
+    violations: list[str] = field(default_factory=list)
+    updates: list[dict[str, Any]] = field(default_factory=list)
+    faults: list[Fault] = field(default_factory=list)
+    blocked: set[int] = field(default_factory=set)
+    # Times Telegram said "retry after": (from, until).
+    windows: list[tuple[float, float]] = field(default_factory=list)
+    confirmed: int = 0  # the highest getUpdates offset seen: updates below it were handled
+
+
+def _params(raw: bytes, content_type: str) -> dict[str, Any]:
+    if not raw:
+        return {}
+    if "json" in content_type:
+        return dict(json.loads(raw))
+    params: dict[str, Any] = {}
+    for key, value in parse_qsl(raw.decode(), keep_blank_values=True):
+        # PTB sends objects and lists as JSON strings inside the form.
+        params[key] = json.loads(value) if key in JSON_FIELDS else value
+    return params
+
+
+def _units(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+class FakeTelegram:
+    def __init__(self) -> None:
+        self.state = State()
+        self.lock = threading.Lock()
+        self._update_ids = itertools.count(1000)
+        self._message_ids = itertools.count(500)
+        self._server: uvicorn.Server | None = None
+        self._thread: threading.Thread | None = None
+        self.url = ""
+
+    # --- running -------------------------------------------------------------------------
+    def start(self) -> FakeTelegram:
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.bind(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{sock.getsockname()[1]}"
+        app = Starlette(routes=[Route("/{bot}/{method}", self._endpoint, methods=["GET", "POST"])])
+        config = uvicorn.Config(
+            app, log_level="warning", lifespan="off", timeout_graceful_shutdown=1
+        )
+        self._server = uvicorn.Server(config)
+        self._thread = threading.Thread(
+            target=self._server.run, kwargs={"sockets": [sock]}, daemon=True
+        )
+        self._thread.start()
+        deadline = time.monotonic() + 10
+        while not self._server.started:
+            assert time.monotonic() < deadline, "the fake Bot API did not start"
+            time.sleep(0.01)
+        return self
+
+    def stop(self) -> None:
+        assert self._server is not None and self._thread is not None
+        self._server.should_exit = True
+        self._thread.join(10)
+
+    # --- scripting -----------------------------------------------------------------------
+    def add_update(self, update: dict[str, Any]) -> int:
+        with self.lock:
+            update_id = next(self._update_ids)
+            self.state.updates.append({"update_id": update_id, **update})
+        return update_id
+
+    def fail(
+        self,
+        method: str,
+        code: int = 429,
+        retry_after: int = 1,
+        times: int = 1,
+        after: int = 0,
+        description: str = "Forbidden: user is deactivated",
+    ) -> None:
+        with self.lock:
+            fault = Fault(method, code, retry_after, times, after, description)
+            self.state.faults.append(fault)
+
+    def block(self, chat_id: int) -> None:
+        """From now on, sending to this chat answers 403: the user blocked the bot."""
+        with self.lock:
+            self.state.blocked.add(chat_id)
+
+    def calls(self, method: str | None = None) -> list[Call]:
+        with self.lock:
+            return [c for c in self.state.calls if method is None or c.method == method]
+
+    def messages(self, chat_id: int | None = None) -> list[dict[str, Any]]:
+        """The sendMessage requests Telegram accepted, maybe to one chat."""
+        with self.lock:
+            return [
+                c.params
+                for c in self.state.calls
+                if c.method == "sendMessage"
+                and c.params.get("_accepted")
+                and (chat_id is None or int(c.params["chat_id"]) == chat_id)
+            ]
+
+    @property
+    def violations(self) -> list[str]:
+        with self.lock:
+            return list(self.state.violations)
+
+    @property
+    def windows(self) -> list[tuple[float, float]]:
+        with self.lock:
+            return list(self.state.windows)
+
+    async def handled(self, update_id: int) -> None:
+        """Wait until the bot confirmed ``update_id`` (asked for updates after it)."""
+        deadline = time.monotonic() + 15
+        while self.state.confirmed <= update_id:
+            assert time.monotonic() < deadline, f"update {update_id} was not handled in time"
+            await asyncio.sleep(0.01)
+
+    # --- the API -------------------------------------------------------------------------
+    async def _endpoint(self, request: Request) -> JSONResponse:
+        method = request.path_params["method"]
+        if request.path_params["bot"] != f"bot{TOKEN}":
+            return _error(401, "Unauthorized")
+        params = _params(await request.body(), request.headers.get("content-type", ""))
+        now = time.monotonic()
+        with self.lock:
+            call = Call(method, params, now)
+            self.state.calls.append(call)
+            self._check(call)
+            refusal = self._refusal(call)
+        if refusal is not None:
+            return refusal
+        if method == "getUpdates":
+            return _ok(await self._get_updates(params))
+        result = self._answer(method, params)
+        if method == "sendMessage":
+            params["_accepted"], params["_message_id"] = True, result["message_id"]
+        return _ok(result)
+
+    def _check(self, call: Call) -> None:
+        """Telegram's limits, on every request: a violation fails the test that made it."""
+        params = call.params
+        text = params.get("text")
+        if isinstance(text, str) and not 0 < _units(text) <= MAX_TEXT:
+            self.state.violations.append(f"{call.method}: text of {_units(text)} units")
+        markup = params.get("reply_markup") or {}
+        for row in markup.get("inline_keyboard", []):
+            for button in row:
+                data = button.get("callback_data", "")
+                if not 0 < len(data.encode()) <= MAX_CALLBACK_DATA:
+                    self.state.violations.append(f"{call.method}: callback_data {data!r}")
+        if call.method in PACED:
+            for start, end in self.state.windows:
+                if start <= call.at < end:
+                    self.state.violations.append(
+                        f"{call.method} {call.at - start:.3f}s into a {end - start:.0f}s "
+                        "retry_after window"
+                    )
+
+    def _refusal(self, call: Call) -> JSONResponse | None:
+        chat = call.params.get("chat_id")
+        if call.method == "sendMessage" and chat is not None and int(chat) in self.state.blocked:
+            return _error(403, "Forbidden: bot was blocked by the user")
+        for fault in self.state.faults:
+            if fault.method == call.method and fault.after > 0:
+                fault.after -= 1
+            elif fault.method == call.method and fault.times > 0:
+                fault.times -= 1
+                if fault.code == 429:
+                    self.state.windows.append((call.at, call.at + fault.retry_after))
+                    return _error(
+                        429,
+                        f"Too Many Requests: retry after {fault.retry_after}",
+                        {"retry_after": fault.retry_after},
+                    )
+                return _error(fault.code, fault.description)
+        return None
+
+    async def _get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
+        offset = int(params.get("offset") or 0)
+        # Long polling, honoured briefly: tests stop the bot rather than wait out a poll.
+        deadline = time.monotonic() + min(float(params.get("timeout") or 0), 30)
+        while True:
+            with self.lock:
+                self.state.confirmed = max(self.state.confirmed, offset)
+                self.state.updates = [u for u in self.state.updates if u["update_id"] >= offset]
+                ready = list(self.state.updates)
+            closing = self._server is not None and self._server.should_exit
+            if ready or time.monotonic() >= deadline or closing:
+                return ready
+            await asyncio.sleep(0.01)
+
+    def _answer(self, method: str, params: dict[str, Any]) -> Any:
+        if method == "getMe":
+            return BOT
+        if method in ("sendMessage", "editMessageReplyMarkup"):
+            chat = int(params["chat_id"])
+            message_id = (
+                next(self._message_ids) if method == "sendMessage" else int(params["message_id"])
+            )
+            message = {
+                "message_id": message_id,
+                "date": int(time.time()),
+                "from": BOT,
+                "chat": {"id": chat, "type": "private" if chat > 0 else "group"},
+                "text": params.get("text", "…"),
+            }
+            if "inline_keyboard" in (params.get("reply_markup") or {}):
+                message["reply_markup"] = params["reply_markup"]
+            return message
+        if method == "getFile":
+            file_id = params["file_id"]
+            return {"file_id": file_id, "file_unique_id": "u" + file_id, "file_path": "p/1.jpg"}
+        if method == "getWebhookInfo":
+            return {"url": "", "has_custom_certificate": False, "pending_update_count": 0}
+        return True  # setWebhook, deleteWebhook, setMyCommands, answerCallbackQuery, ...
+
+
+def _ok(result: Any) -> JSONResponse:
+    return JSONResponse({"ok": True, "result": result})
+
+
+def _error(code: int, description: str, parameters: dict[str, Any] | None = None) -> JSONResponse:
+    body: dict[str, Any] = {"ok": False, "error_code": code, "description": description}
+    if parameters:
+        body["parameters"] = parameters
+    return JSONResponse(body, status_code=code)

@@ -1,0 +1,98 @@
+"""A person on Telegram, as the Bot API shows them to a bot: their updates, built as Telegram
+builds them, and their taps on the last keyboard the bot sent them."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from tests.fake_telegram import BOT, FakeTelegram
+
+_message_ids = itertools.count(1)
+DATE = 1764583200
+
+
+class TelegramUser:
+    def __init__(
+        self,
+        fake: FakeTelegram,
+        post: Callable[[dict[str, Any]], Awaitable[None]],
+        user_id: int,
+        first_name: str = "Amina",
+        language_code: str = "fr",
+    ) -> None:
+        self.fake = fake
+        self.post = post
+        self.id = user_id
+        self.user = {
+            "id": user_id,
+            "is_bot": False,
+            "first_name": first_name,
+            "language_code": language_code,
+        }
+        self.chat = {"id": user_id, "first_name": first_name, "type": "private"}
+
+    def message(self, **fields: Any) -> dict[str, Any]:
+        body = {
+            "message_id": next(_message_ids),
+            "from": self.user,
+            "chat": self.chat,
+            "date": DATE,
+            **fields,
+        }
+        return {"message": body}
+
+    async def say(self, text: str) -> None:
+        await self.post(self.message(text=text))
+
+    async def share_location(self, lat: float, lon: float) -> None:
+        await self.post(self.message(location={"latitude": lat, "longitude": lon}))
+
+    async def send_photo(self, file_id: str, size: int = 120_000) -> None:
+        photo = [
+            {"file_id": file_id + "-s", "file_unique_id": "s", "width": 90, "height": 60},
+            {
+                "file_id": file_id,
+                "file_unique_id": "l",
+                "file_size": size,
+                "width": 1280,
+                "height": 960,
+            },
+        ]
+        await self.post(self.message(photo=photo))
+
+    def keyboard(self) -> tuple[int, list[str]]:
+        """The last inline keyboard the bot sent: its message id and its options' ids."""
+        for sent in reversed(self.fake.messages(self.id)):
+            rows = (sent.get("reply_markup") or {}).get("inline_keyboard")
+            if rows:
+                return sent["_message_id"], [button["callback_data"] for (button,) in rows]
+        raise AssertionError(f"no keyboard was sent to {self.id}")
+
+    @property
+    def options(self) -> list[str]:
+        return self.keyboard()[1]
+
+    @property
+    def texts(self) -> list[str]:
+        return [sent["text"] for sent in self.fake.messages(self.id)]
+
+    async def tap(self, option: str) -> None:
+        message_id, options = self.keyboard()
+        assert option in options, f"{option!r} not offered: {options}"
+        message = {
+            "message_id": message_id,
+            "from": BOT,
+            "chat": self.chat,
+            "date": DATE,
+            "text": "…",
+        }
+        query = {
+            "id": f"q{next(_message_ids)}",
+            "from": self.user,
+            "message": message,
+            "chat_instance": "-1",
+            "data": option,
+        }
+        await self.post({"callback_query": query})

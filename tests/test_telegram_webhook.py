@@ -1,0 +1,175 @@
+"""`POST /webhooks/telegram` in the project's web app: the secret token, the update stored before
+the 200, a redelivered update with no second effect, taps answered and their keyboard removed."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+from sqlalchemy import func, select
+
+from bot.app import App, build_engine
+from bot.dispatcher import Dispatcher
+from bot.i18n import translator
+from bot.settings import Settings, TelegramSettings
+from bot.telegram_channel import SECRET_HEADER, WEBHOOK_PATH, TelegramChannel
+from bot.web import web_app
+from handlers.telegram_pace import TelegramPace
+from storage.database import Database, DatabaseURL
+from storage.deliveries import DeliveryQueue
+from storage.models import CONVERSATION, INBOX, RESIDENT
+from tests.conftest import VAULT, Clock
+from tests.fake_telegram import TOKEN, FakeTelegram
+from tests.telegram_user import TelegramUser
+
+SECRET = "s3cret_Token-for-tests"
+PUBLIC = "https://hayna.example.org"
+
+
+def fast() -> TelegramPace:
+    """Telegram's pace shortened, so dialog tests run in a moment."""
+    return TelegramPace(rate=1000, private_interval=0.001, group_interval=0.001)
+
+
+async def count(db: Database, table) -> int:
+    async with db.transaction() as tx:
+        return await tx.run(
+            lambda c: c.execute(select(func.count()).select_from(table)).scalar_one()
+        )
+
+
+@pytest.fixture
+async def served(
+    db: Database, gazetteer, clock: Clock, fake_telegram: FakeTelegram
+) -> AsyncIterator[tuple[httpx.AsyncClient, TelegramChannel]]:
+    telegram = TelegramSettings(TOKEN, fake_telegram.url, SECRET)
+    settings = Settings(
+        DatabaseURL.parse("sqlite:///unused.db"), VAULT_KEY, frozenset(), "WARNING", telegram
+    )
+    channel = TelegramChannel(telegram, PUBLIC, fast())
+    engine = build_engine(db, gazetteer, VAULT, clock)
+    dispatcher = Dispatcher(DeliveryQueue(db), {"telegram": channel.outbox}, translator, clock)
+    web = web_app(App(settings, db, engine, dispatcher), [channel])
+    await channel.start()
+    transport = httpx.ASGITransport(app=web)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        yield client, channel
+    await channel.stop()
+
+
+VAULT_KEY = "test-secret-key-that-is-long-enough-for-hayna"
+
+
+def update(user_id: int = 5012345678, text: str = "salam", update_id: int = 9001) -> dict:
+    chat = {"id": user_id, "first_name": "Amina", "type": "private"}
+    sender = {"id": user_id, "is_bot": False, "first_name": "Amina", "language_code": "fr"}
+    message = {"message_id": 1, "from": sender, "chat": chat, "date": 1764583200, "text": text}
+    return {"update_id": update_id, "message": message}
+
+
+async def test_start_registers_the_webhook_and_the_commands(
+    served, fake_telegram: FakeTelegram
+) -> None:
+    (hook,) = fake_telegram.calls("setWebhook")
+    assert hook.params["url"] == PUBLIC + WEBHOOK_PATH
+    assert hook.params["secret_token"] == SECRET
+    assert set(hook.params["allowed_updates"]) == {"message", "callback_query"}
+    commands = fake_telegram.calls("setMyCommands")
+    assert [c.params.get("language_code") for c in commands] == [None, "ar", "fr", "en"]
+    french = next(c for c in commands if c.params.get("language_code") == "fr")
+    assert {"start", "menu", "report", "help"} <= {c["command"] for c in french.params["commands"]}
+    described = {c["command"]: c["description"] for c in french.params["commands"]}
+    assert described["menu"] == translator("fr").pgettext("command", "The main menu")
+
+
+@pytest.mark.parametrize("header", [None, "", "wrong-secret", SECRET[:-1]])
+async def test_a_missing_or_wrong_secret_is_refused_and_nothing_stored(
+    served, db: Database, fake_telegram: FakeTelegram, header: str | None
+) -> None:
+    client, _channel = served
+    headers = {} if header is None else {SECRET_HEADER: header}
+    response = await client.post(WEBHOOK_PATH, json=update(), headers=headers)
+    assert response.status_code == 403
+    assert (await count(db, INBOX), await count(db, RESIDENT)) == (0, 0)
+    assert fake_telegram.messages() == []
+
+
+async def test_the_same_update_three_times_has_one_effect(
+    served, db: Database, fake_telegram: FakeTelegram
+) -> None:
+    client, _channel = served
+    headers = {SECRET_HEADER: SECRET}
+
+    async def post() -> int:
+        return (await client.post(WEBHOOK_PATH, json=update(), headers=headers)).status_code
+
+    assert await asyncio.gather(post(), post()) == [200, 200]  # twice at once
+    assert await post() == 200
+    (sent,) = fake_telegram.messages(5012345678)  # one language menu, once
+    assert "inline_keyboard" in sent["reply_markup"]
+    assert (await count(db, INBOX), await count(db, RESIDENT)) == (1, 1)
+    async with db.transaction() as tx:
+        version = await tx.run(lambda c: c.execute(select(CONVERSATION.c.version)).scalar_one())
+    assert version == 1  # one state change
+
+
+async def test_taps_are_answered_and_the_question_loses_its_keyboard(
+    served, db: Database, fake_telegram: FakeTelegram
+) -> None:
+    client, _channel = served
+    ids = iter(range(1, 100))
+
+    async def post(body: dict) -> None:
+        body = {"update_id": next(ids), **body}
+        response = await client.post(WEBHOOK_PATH, json=body, headers={SECRET_HEADER: SECRET})
+        assert response.status_code == 200
+
+    amina = TelegramUser(fake_telegram, post, 5012345678)
+    await amina.say("Bonjour")
+    assert amina.options[0] == "fr"  # Telegram's language_code comes first
+    menu_message, _ = amina.keyboard()
+    await amina.tap("fr")
+    (answered,) = fake_telegram.calls("answerCallbackQuery")
+    (edited,) = fake_telegram.calls("editMessageReplyMarkup")
+    assert int(edited.params["message_id"]) == menu_message
+    assert "reply_markup" not in edited.params or not edited.params["reply_markup"]
+    assert answered.at <= edited.at
+    assert amina.options == ["agree", "decline"]
+    await amina.tap("agree")
+    ask = fake_telegram.messages(amina.id)[-1]
+    assert ask["reply_markup"]["keyboard"][0][0]["request_location"] is True
+    await amina.share_location(33.5570, -7.5850)
+    assert any("Ben" in text or "Casablanca" in text for text in amina.texts[-2:])
+
+
+async def test_a_malformed_body_with_the_secret_is_a_bad_request(served, db: Database) -> None:
+    client, _channel = served
+    response = await client.post(WEBHOOK_PATH, content=b"not json", headers={SECRET_HEADER: SECRET})
+    assert response.status_code == 400
+    assert await count(db, INBOX) == 0
+
+
+async def test_in_a_group_only_commands_are_answered_and_to_the_group(
+    served, db: Database, fake_telegram: FakeTelegram
+) -> None:
+    client, _channel = served
+    group = {"id": -1002233445566, "title": "Association Hay Demo", "type": "supergroup"}
+    sender = {"id": 6098765432, "is_bot": False, "first_name": "Youssef", "language_code": "ar"}
+
+    async def post(update_id: int, text: str) -> None:
+        message = {"message_id": update_id, "from": sender, "chat": group, "date": 1, "text": text}
+        body = {"update_id": update_id, "message": message}
+        response = await client.post(WEBHOOK_PATH, json=body, headers={SECRET_HEADER: SECRET})
+        assert response.status_code == 200
+
+    await post(1, "شكرا على الاجتماع")  # chatter: not for the bot
+    assert fake_telegram.messages() == [] and await count(db, INBOX) == 0
+    await post(2, "/start@hayna_test_bot")
+    (sent,) = fake_telegram.messages()
+    assert int(sent["chat_id"]) == group["id"]
+    assert "inline_keyboard" in sent["reply_markup"]
+    async with db.transaction() as tx:
+        user = await tx.run(lambda c: c.execute(select(RESIDENT.c.user_id)).scalar_one())
+    assert user == str(group["id"])  # the group is one conversation
