@@ -79,7 +79,7 @@ class Settings:
     log_file: Path | None = None
     # Flood control per resident: messages a minute, and how many may come at once.
     flood_per_minute: float = 20.0
-    flood_burst: int = 5
+    flood_burst: int = 10
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, *, local: bool = False) -> Settings:
@@ -97,7 +97,7 @@ class Settings:
             port=_port(env.get("PORT", "8080")),
             log_file=Path(env["HAYNA_LOG_FILE"]) if env.get("HAYNA_LOG_FILE", "").strip() else None,
             flood_per_minute=_positive("HAYNA_FLOOD_PER_MINUTE", env.get("HAYNA_FLOOD_PER_MINUTE")),
-            flood_burst=int(_positive("HAYNA_FLOOD_BURST", env.get("HAYNA_FLOOD_BURST"), 5)),
+            flood_burst=int(_positive("HAYNA_FLOOD_BURST", env.get("HAYNA_FLOOD_BURST"), 10)),
         )
 
 

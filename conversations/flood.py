@@ -21,7 +21,7 @@ MAX_TRACKED = 50_000
 @dataclass(frozen=True, slots=True)
 class Limit:
     per_minute: float = 20.0
-    burst: int = 5
+    burst: int = 10
 
 
 class Verdict(StrEnum):
