@@ -12,6 +12,7 @@ from sqlalchemy.exc import DBAPIError
 
 from bot.dispatcher import Dispatcher
 from bot.i18n import translator
+from bot.scheduler import Wakeups
 from bot.settings import Settings, SettingsError
 from conversations.activity import Activity
 from conversations.engine import Engine
@@ -20,15 +21,23 @@ from conversations.kit import Address
 from conversations.language import ChangeLanguage
 from conversations.menu import Menu
 from conversations.onboarding import Onboarding
+from conversations.organizing import Organizing
 from conversations.petition_drafting import PetitionDrafting
 from conversations.petitions import Petitions
 from conversations.report_need import ReportNeed
 from conversations.seams import Outbox
+from conversations.subscriptions import Subscriptions
+from storage.announcements import expand_due
 from storage.database import Database
 from storage.deliveries import DeliveryQueue
 from storage.gazetteer import Gazetteer
 from storage.store import SqlStore
 from storage.vault import Vault
+
+# Sends in flight at once, and rows claimed per batch: each outbox keeps its platform's pace,
+# so these only keep it busy (a batch is about a second of WhatsApp's 80 messages/s).
+SENDS_IN_FLIGHT = 16
+BATCH = 100
 
 
 class NotUpgraded(Exception):
@@ -41,8 +50,10 @@ class App:
     db: Database
     engine: Engine
     dispatcher: Dispatcher
+    wakeups: Wakeups
 
     async def close(self) -> None:
+        self.wakeups.stop()
         await self.db.close()
 
 
@@ -77,6 +88,8 @@ def build_engine(
         Petitions(),
         PetitionDrafting(),
         Activity(),
+        Subscriptions(),
+        Organizing(),
         ChangeLanguage(),
         Onboarding(),
     ]
@@ -96,5 +109,13 @@ async def create_app(
     db = await open_database(settings, upgrade=settings.database_url.sqlite)
     vault = Vault(settings.secret_key)
     engine = build_engine(db, Gazetteer.load(), vault, clock, settings.admins)
-    dispatcher = Dispatcher(DeliveryQueue(db), outboxes, translator, clock)
-    return App(settings, db, engine, dispatcher)
+    dispatcher = Dispatcher(
+        DeliveryQueue(db),
+        outboxes,
+        translator,
+        clock,
+        expand=lambda now: expand_due(db, now),
+        concurrency=SENDS_IN_FLIGHT,
+        batch=BATCH,
+    )
+    return App(settings, db, engine, dispatcher, Wakeups(db, dispatcher.wake))

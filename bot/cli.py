@@ -118,6 +118,7 @@ async def _dispatch(app: App) -> int:
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     housekeeping = asyncio.create_task(keep_house(app.db, stop))
+    await app.wakeups.start()
     _write("hayna: sending queued notifications; stop with Ctrl-C or SIGTERM")
     await app.dispatcher.run(stop)
     await housekeeping

@@ -10,7 +10,7 @@ whose lease ran out cannot overwrite the work of the one that took over.
 from __future__ import annotations
 
 import json
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -81,7 +81,51 @@ def enqueue(conn: Connection, key: str, resident_id: int, body: Any, now: dateti
     )
 
 
-def _claim(conn: Connection, now: datetime, limit: int, channels: Collection[str]) -> list[Due]:
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What became of one claimed delivery, to be recorded with others in one transaction."""
+
+    due: Due
+    # SENT; PENDING to retry at ``at``; or FAILED, UNREACHABLE, OPTED_OUT to give up.
+    status: Status
+    at: datetime
+    error: str | None = None
+    provider_ref: str | None = None
+
+
+def _values(outcome: Outcome) -> dict[str, Any]:
+    error = outcome.error[:500] if outcome.error is not None else None
+    match outcome.status:
+        case Status.SENT:
+            return {
+                "status": Status.SENT,
+                "sent_at": outcome.at,
+                "updated_at": outcome.at,
+                "last_error": None,
+                "provider_ref": outcome.provider_ref,
+            }
+        case Status.PENDING:
+            return {"status": Status.PENDING, "next_attempt_at": outcome.at, "last_error": error}
+        case Status.UNREACHABLE:
+            return {"status": Status.UNREACHABLE, "last_error": error, "updated_at": outcome.at}
+        case _:
+            return {"status": outcome.status, "last_error": error}
+
+
+def _record(conn: Connection, outcomes: Sequence[Outcome]) -> int:
+    """Record outcomes; returns how many the claims still owned."""
+    owned = 0
+    for outcome in outcomes:
+        if outcome.status is Status.UNREACHABLE:
+            owned += _unreachable(conn, outcome.due, outcome.error or "", outcome.at)
+        else:
+            owned += _finish(conn, outcome.due, _values(outcome))
+    return owned
+
+
+def _claim(
+    conn: Connection, now: datetime, limit: int, channels: Collection[str], lease: timedelta = LEASE
+) -> list[Due]:
     due = (
         select(DELIVERY.c.id)
         .join(RESIDENT, RESIDENT.c.id == DELIVERY.c.resident_id)
@@ -98,7 +142,7 @@ def _claim(conn: Connection, now: datetime, limit: int, channels: Collection[str
     ids = list(conn.execute(due).scalars())
     if not ids:
         return []
-    lease_until = now + LEASE
+    lease_until = now + lease
     conn.execute(
         update(DELIVERY)
         .where(DELIVERY.c.id.in_(ids))
@@ -185,8 +229,9 @@ def _counts(conn: Connection) -> dict[str, int]:
 class DeliveryQueue:
     """The dispatcher's view of the outbox."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, lease: timedelta = LEASE) -> None:
         self.db = db
+        self.lease = lease
 
     async def enqueue(self, key: str, resident_id: int, body: Any, now: datetime) -> bool:
         async with self.db.transaction() as tx:
@@ -194,7 +239,14 @@ class DeliveryQueue:
 
     async def claim(self, now: datetime, channels: Collection[str], limit: int = 20) -> list[Due]:
         async with self.db.transaction() as tx:
-            return await tx.run(_claim, now, limit, channels)
+            return await tx.run(_claim, now, limit, channels, self.lease)
+
+    async def record(self, outcomes: Sequence[Outcome]) -> int:
+        """Record a batch's outcomes in one transaction; each only if its claim still owns it."""
+        if not outcomes:
+            return 0
+        async with self.db.transaction() as tx:
+            return await tx.run(_record, outcomes)
 
     async def sent(self, due: Due, now: datetime, provider_ref: str | None = None) -> bool:
         values = {
