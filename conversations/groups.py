@@ -33,6 +33,10 @@ KIND_LABELS: dict[GroupKind, Text] = {
 }
 
 
+# Minutes before a meeting's start: two days and two hours unless the organizer says otherwise.
+DEFAULT_REMINDERS = (2 * 24 * 60, 2 * 60)
+
+
 class Answer(StrEnum):
     """A resident's RSVP."""
 
@@ -164,8 +168,7 @@ class MeetingDraft:
     group_ids: tuple[int, ...] = ()
     lat: float | None = None
     lon: float | None = None
-    # Minutes before the start: two days and two hours unless the organizer says otherwise.
-    reminders: tuple[int, ...] = (2 * 24 * 60, 2 * 60)
+    reminders: tuple[int, ...] = DEFAULT_REMINDERS
 
 
 @dataclass(frozen=True, slots=True)
