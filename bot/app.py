@@ -21,6 +21,7 @@ from conversations.kit import Address
 from conversations.language import ChangeLanguage
 from conversations.menu import Menu
 from conversations.onboarding import Onboarding
+from conversations.organizer_meetings import OrganizerMeetings
 from conversations.organizing import Organizing
 from conversations.petition_drafting import PetitionDrafting
 from conversations.petitions import Petitions
@@ -90,6 +91,7 @@ def build_engine(
         Activity(),
         Subscriptions(),
         Organizing(),
+        OrganizerMeetings(),
         ChangeLanguage(),
         Onboarding(),
     ]

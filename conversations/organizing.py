@@ -51,6 +51,8 @@ class Answers:
 
 BACK = Option("back", pgettext("organizer", "Back"))
 NEW = Option("broadcast", pgettext("organizer", "New update"))
+NEW_MEETING = Option("new_meeting", pgettext("organizer", "New meeting"))
+MEETINGS = Option("meetings", pgettext("organizer", "My meetings"))
 REPORT = Option("report", pgettext("organizer", "Delivery report"))
 CONTINUE = Option("continue", pgettext("organizer", "Continue"))
 NOW = Option("now", pgettext("organizer", "Send now"))
@@ -58,7 +60,8 @@ LATER = Option("later", pgettext("organizer", "Schedule"))
 CONFIRM = Option("confirm", pgettext("organizer", "Confirm"))
 CANCEL = Option("cancel", pgettext("organizer", "Cancel"))
 
-TOOLS = Reply(_("Organizer tools:"), (NEW, REPORT, BACK))
+TOOLS = Reply(_("Organizer tools:"), (NEW, NEW_MEETING, MEETINGS, REPORT, BACK))
+ORGANIZER_MEETINGS = "organizer_meetings"
 ASK_AT = Reply(_("When? Type the day and time in Moroccan time, for example 2026-12-05 18:00."))
 ASK_REPORT = Reply(_("Type the number of the update:"))
 
@@ -68,9 +71,23 @@ def _ask_text(language: str) -> Reply:
     return Reply(_("Write the update in {language} (at most 1,000 characters):", language=name))
 
 
-def _audience(chosen: str) -> Audience:
+def chosen_audience(chosen: str) -> Audience:
+    """The audience an option of `audience_options` names."""
     kind, _sep, value = chosen.partition(":")
     return Audience(value) if kind == "c" else Audience("", (int(value),))
+
+
+async def audience_options(ctx: Context) -> tuple[Option, ...] | None:
+    """The audiences within the organizer's reach: whole communes, then groups."""
+    reach = await ctx.services.organizer_reach()
+    if reach is None:
+        return None
+    options: list[Option] = []
+    for code in reach.communes:
+        place = await ctx.services.commune(code)
+        name: Renderable = place.label() if place else Verbatim(code)
+        options.append(Option(f"c:{code}", _("Everyone in {commune}", commune=name)))
+    return (*options, *(Option(f"g:{g.id}", g.label()) for g in reach.groups))
 
 
 def _report(report: DeliveryReport) -> Reply:
@@ -117,6 +134,10 @@ class Organizing(Flow[Step, Answers]):
                     return Turn((), None, data, next_flow="subscriptions")
                 if msg.option == NEW.id:
                     return await self._write(ctx, Answers(writing=ctx.locale))
+                if msg.option == NEW_MEETING.id:
+                    return Turn((), None, data, next_flow=ORGANIZER_MEETINGS)
+                if msg.option == MEETINGS.id:
+                    return Turn((), None, data, next_flow=ORGANIZER_MEETINGS, link="list")
                 if msg.option == REPORT.id:
                     return Turn((ASK_REPORT,), Step.REPORT, data)
                 return Turn((Reply(NOT_AN_OPTION), TOOLS), step, data)
@@ -186,22 +207,16 @@ class Organizing(Flow[Step, Answers]):
     async def _audiences(
         self, ctx: Context, data: Answers, before: tuple[Reply, ...] = ()
     ) -> Turn[Step, Answers]:
-        reach = await ctx.services.organizer_reach()
-        if reach is None:
+        options = await audience_options(ctx)
+        if options is None:
             return Turn((Reply(NOT_ALLOWED),), None, Answers())
-        options: list[Option] = []
-        for code in reach.communes:
-            place = await ctx.services.commune(code)
-            name: Renderable = place.label() if place else Verbatim(code)
-            options.append(Option(f"c:{code}", _("Everyone in {commune}", commune=name)))
-        options += [Option(f"g:{g.id}", g.label()) for g in reach.groups]
         ask = Reply(_("Who should receive it?"), (*options, CANCEL))
         return Turn((*before, ask), Step.AUDIENCE, data)
 
     async def _preview(
         self, ctx: Context, data: Answers, before: tuple[Reply, ...] = ()
     ) -> Turn[Step, Answers]:
-        count = await ctx.services.audience_size(_audience(data.audience))
+        count = await ctx.services.audience_size(chosen_audience(data.audience))
         if count is None:
             return Turn((Reply(NOT_ALLOWED),), None, Answers())
         preview = lines(
@@ -213,7 +228,7 @@ class Organizing(Flow[Step, Answers]):
 
     async def _send(self, ctx: Context, data: Answers, at: datetime) -> Turn[Step, Answers]:
         texts = tuple(zip(data.languages, data.texts, strict=True))
-        number = await ctx.services.broadcast(texts, _audience(data.audience), at)
+        number = await ctx.services.broadcast(texts, chosen_audience(data.audience), at)
         if number is None:
             return Turn((Reply(NOT_ALLOWED),), None, Answers())
         done = _(

@@ -156,6 +156,10 @@ class Services(Protocol):
 
     async def meeting_counts(self, meeting_id: int) -> Counts | None: ...
 
+    async def organizer_meetings(self) -> Sequence[Meeting] | None:
+        """Drafts and published meetings to come, within the organizer's reach."""
+        ...
+
 
 class Unit(Protocol):
     """One inbound message's transaction: claim it, lock the resident, act, save."""

@@ -156,6 +156,21 @@ class GroupServices:
     async def cancel_meeting(self, meeting_id: int) -> bool:
         return await self._on_meeting(meeting_id, "cancel_meeting", meetings.cancel)
 
+    async def organizer_meetings(self) -> Sequence[Meeting] | None:
+        """Drafts and published meetings to come, within the organizer's reach."""
+        scope = await self._scope()
+        if not await self._audit("list_meetings", "", bool(scope)):
+            return None
+        now = self.unit.clock()
+        found = await self.unit.tx.run(meetings.listing, None)
+        mine = []
+        for meeting in reversed(found):
+            if meeting.status == Life.CANCELLED or meeting.starts_at <= now:
+                continue
+            if scope.covers(await self.unit.tx.run(meetings.audience, meeting.id)):
+                mine.append(meeting)
+        return mine[:10]
+
     async def meeting_counts(self, meeting_id: int) -> Counts | None:
         audience = await self._meeting_audience(meeting_id)
         if audience is None or not await self._may(audience, "meeting_counts", str(meeting_id)):
