@@ -201,7 +201,7 @@ async def test_rsvp_calendar_move_and_cancel(
     await amina.tap(f"m{meeting_id}")
     assert "calendar" not in amina.option_ids, "the calendar file is for those who attend"
     await amina.tap("yes")
-    assert "Participe" in amina.text or "Attending" in amina.text
+    assert "Votre réponse : Je participe" in amina.text
     await amina.tap("calendar")
     assert "BEGIN:VCALENDAR" in amina.text and f"UID:meeting-{meeting_id}@hayna" in amina.text
 
