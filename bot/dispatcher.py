@@ -54,23 +54,33 @@ class Dispatcher:
     async def run_once(self, batch: int | None = None) -> int:
         """Send what is due now; returns how many deliveries were claimed.
 
-        The outcomes of a batch are recorded together, in one transaction: a crash before that
-        re-sends at most the batch, once its lease runs out.
+        Outcomes are recorded a few at a time (about as many as are sent at once), each group in
+        one transaction: a crash re-sends, once its lease runs out, at most what was sent and not
+        yet recorded.
         """
         if self.expand is not None:
             await self.expand(self.clock())
         due = await self.queue.claim(self.clock(), self.outboxes.keys(), batch or self.batch)
         if self.concurrency <= 1:
-            outcomes = [await self._attempt(delivery) for delivery in due]
-        else:
-            slots = asyncio.Semaphore(self.concurrency)
+            for delivery in due:
+                outcome = await self._attempt(delivery)
+                await self.queue.record([outcome] if outcome else [])
+            return len(due)
+        slots = asyncio.Semaphore(self.concurrency)
 
-            async def attempt(delivery: Due) -> Outcome | None:
-                async with slots:
-                    return await self._attempt(delivery)
+        async def attempt(delivery: Due) -> Outcome | None:
+            async with slots:
+                return await self._attempt(delivery)
 
-            outcomes = list(await asyncio.gather(*(attempt(delivery) for delivery in due)))
-        await self.queue.record([outcome for outcome in outcomes if outcome is not None])
+        done: list[Outcome] = []
+        for finished in asyncio.as_completed([attempt(delivery) for delivery in due]):
+            outcome = await finished
+            if outcome is not None:
+                done.append(outcome)
+            if len(done) >= self.concurrency:
+                await self.queue.record(done)
+                done = []
+        await self.queue.record(done)
         return len(due)
 
     async def run(self, stop: asyncio.Event, idle: float = 1.0) -> None:

@@ -31,12 +31,15 @@ class Pace:
         """Return when the next send may go."""
         while True:
             now = self.clock()
-            # Book the slot before sleeping, so concurrent callers queue one interval apart.
+            # Book the slot before sleeping, so concurrent callers queue one interval apart and
+            # each wakes once, at its own slot (not all at every slot).
             slot = max(now, self._next, self._held_until)
-            if slot <= now:
-                self._next = now + self.interval
+            self._next = slot + self.interval
+            if slot > now:
+                await self.sleep(slot - now)
+            # A hold that came while sleeping moves this send after it.
+            if self._held_until <= max(slot, self.clock()):
                 return
-            await self.sleep(slot - now)
 
     def hold(self, seconds: float) -> None:
         """Nothing goes for ``seconds`` from now (the platform's retry_after)."""
