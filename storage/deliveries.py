@@ -131,15 +131,18 @@ _SENT = (
 
 
 def _record(conn: Connection, outcomes: Sequence[Outcome]) -> int:
-    """Record outcomes; returns how many the claims still owned (as far as the driver says)."""
+    """Record outcomes; returns how many the claims still owned."""
     sent = [o for o in outcomes if o.status is Status.SENT]
     owned = 0
-    if sent:
-        values = [
-            {"_id": o.due.id, "_attempts": o.due.attempts, "_at": o.at, "_ref": o.provider_ref}
-            for o in sent
-        ]
-        owned += max(conn.execute(_SENT, values).rowcount, 0)
+    values = [
+        {"_id": o.due.id, "_attempts": o.due.attempts, "_at": o.at, "_ref": o.provider_ref}
+        for o in sent
+    ]
+    if values and conn.dialect.name == "sqlite":
+        # sqlite3 sums the rows an executemany changed; asyncpg's executemany does not say.
+        owned += conn.execute(_SENT, values).rowcount
+    else:
+        owned += sum(conn.execute(_SENT, one).rowcount for one in values)
     for outcome in outcomes:
         if outcome.status is Status.SENT:
             continue
