@@ -54,9 +54,8 @@ class Dispatcher:
     async def run_once(self, batch: int | None = None) -> int:
         """Send what is due now; returns how many deliveries were claimed.
 
-        Outcomes are recorded a few at a time (about as many as are sent at once), each group in
-        one transaction: a crash re-sends, once its lease runs out, at most what was sent and not
-        yet recorded.
+        Outcomes are recorded a group at a time, each group in one transaction: a crash re-sends,
+        once its lease runs out, at most what was sent and not yet recorded.
         """
         if self.expand is not None:
             await self.expand(self.clock())
@@ -72,12 +71,14 @@ class Dispatcher:
             async with slots:
                 return await self._attempt(delivery)
 
+        # Record every tenth of a batch or so: few commits, and little to send again after a crash.
+        every = max(self.concurrency, len(due) // 10)
         done: list[Outcome] = []
         for finished in asyncio.as_completed([attempt(delivery) for delivery in due]):
             outcome = await finished
             if outcome is not None:
                 done.append(outcome)
-            if len(done) >= self.concurrency:
+            if len(done) >= every:
                 await self.queue.record(done)
                 done = []
         await self.queue.record(done)

@@ -156,20 +156,27 @@ def _record(conn: Connection, outcomes: Sequence[Outcome]) -> int:
 def _claim(
     conn: Connection, now: datetime, limit: int, channels: Collection[str], lease: timedelta = LEASE
 ) -> list[Due]:
-    due = (
-        select(DELIVERY.c.id)
-        .join(RESIDENT, RESIDENT.c.id == DELIVERY.c.resident_id)
-        .where(
-            DELIVERY.c.status.in_((Status.PENDING, Status.SENDING)),
-            DELIVERY.c.next_attempt_at <= now,
-            # A process claims only what it can send: the rest waits for the process that can.
-            RESIDENT.c.channel.in_(list(channels)),
+    # Waiting rows first, then sends whose lease ran out. One status per query lets the index
+    # on (status, next_attempt_at) give the order itself (SQLite appends the rowid), so a claim
+    # reads `limit` rows instead of sorting every row due, even with 100,000 queued.
+    ids: list[int] = []
+    for status in (Status.PENDING, Status.SENDING):
+        due = (
+            select(DELIVERY.c.id)
+            .join(RESIDENT, RESIDENT.c.id == DELIVERY.c.resident_id)
+            .where(
+                DELIVERY.c.status == status,
+                DELIVERY.c.next_attempt_at <= now,
+                # A process claims only what it can send: the rest waits for the one that can.
+                RESIDENT.c.channel.in_(list(channels)),
+            )
+            .order_by(DELIVERY.c.next_attempt_at, DELIVERY.c.id)
+            .limit(limit - len(ids))
+            .with_for_update(of=DELIVERY, skip_locked=True)
         )
-        .order_by(DELIVERY.c.next_attempt_at, DELIVERY.c.id)
-        .limit(limit)
-        .with_for_update(of=DELIVERY, skip_locked=True)
-    )
-    ids = list(conn.execute(due).scalars())
+        ids += conn.execute(due).scalars()
+        if len(ids) >= limit:
+            break
     if not ids:
         return []
     lease_until = now + lease
