@@ -122,7 +122,7 @@ class GroupServices:
         body = ByLocale(tuple(texts), texts[0][1]).to_json()
         now = self.unit.clock()
         return await self.unit.tx.run(
-            announcements.create, Kind.BROADCAST, settled, body, max(at, now), self._actor, now
+            announcements.create, Kind.BROADCAST, settled, body, max(at, now), self._organizer, now
         )
 
     async def delivery_report(self, announcement_id: int) -> DeliveryReport | None:
@@ -135,14 +135,16 @@ class GroupServices:
         if not await self._may(Audience(commune), "create_group", name):
             return None
         now = self.unit.clock()
-        return await self.unit.tx.run(groups.create_group, commune, kind, name, self._actor, now)
+        return await self.unit.tx.run(
+            groups.create_group, commune, kind, name, self._organizer, now
+        )
 
     async def create_meeting(self, draft: MeetingDraft) -> int | None:
         audience = Audience(draft.commune_code, draft.group_ids)
         if not await self._may(audience, "create_meeting", draft.title):
             return None
         now = self.unit.clock()
-        return await self.unit.tx.run(meetings.create, draft, self._actor, now)
+        return await self.unit.tx.run(meetings.create, draft, self._organizer, now)
 
     async def publish_meeting(self, meeting_id: int) -> bool:
         return await self._on_meeting(meeting_id, "publish_meeting", meetings.publish)
@@ -190,7 +192,7 @@ class GroupServices:
         if meeting is None or meeting.status == Life.CANCELLED:
             return False
         try:
-            await self.unit.tx.run(change, meeting_id, self._actor, self.unit.clock())
+            await self.unit.tx.run(change, meeting_id, self._organizer, self.unit.clock())
         except MeetingError:
             return False
         return True
@@ -214,12 +216,16 @@ class GroupServices:
 
     async def _audit(self, action: str, target: str, allowed: bool) -> bool:
         now = self.unit.clock()
-        await self.unit.tx.run(groups.audit, self._rid, self._actor, action, target, allowed, now)
+        await self.unit.tx.run(
+            groups.audit, self._rid, self._organizer, action, target, allowed, now
+        )
         return allowed
 
     @property
-    def _actor(self) -> str:
-        return str(self.unit.address)[:80]
+    def _organizer(self) -> str:
+        # The channel and the resident's number, never their phone number or chat id: the
+        # audit log outlives an erasure, which only unlinks resident_id.
+        return f"{self.unit.address.channel} resident {self._rid}"
 
     @property
     def _rid(self) -> int:
