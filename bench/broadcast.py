@@ -73,7 +73,7 @@ async def child(url: str, rate: float, log: Path, window: float) -> dict[str, fl
     from bot.i18n import translator
     from storage.announcements import expand_due
     from storage.database import Database
-    from storage.deliveries import DeliveryQueue, Status
+    from storage.deliveries import DeliveryQueue
 
     db = Database.open(url)
     outbox = PlatformOutbox(rate, log)
@@ -87,18 +87,17 @@ async def child(url: str, rate: float, log: Path, window: float) -> dict[str, fl
         batch=max(20, int(2 * rate)),
     )
     started = time.monotonic()
-    idle = 0
-    while time.monotonic() - started < window:
-        claimed = await dispatcher.run_once()
-        if claimed:
-            idle = 0
-            continue
-        counts = await dispatcher.queue.counts()
-        if not counts.get(Status.PENDING) and not counts.get(Status.SENDING):
-            idle += 1
-            if idle > 1:
-                break
-        await asyncio.sleep(0.2)
+    stop = asyncio.Event()
+
+    async def watch() -> None:
+        """Stop at the end of the window, or once nothing is left to send."""
+        idle = 0
+        while time.monotonic() - started < window and idle < 2:
+            await asyncio.sleep(min(1.0, window))
+            idle = 0 if await busy(db) else idle + 1
+        stop.set()
+
+    await asyncio.gather(dispatcher.run(stop, idle=0.2), watch())
     await db.close()
     span = outbox.last - outbox.first
     return {
@@ -107,6 +106,20 @@ async def child(url: str, rate: float, log: Path, window: float) -> dict[str, fl
         "rate": (outbox.sent - 1) / span if span > 0 else 0.0,
         "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     }
+
+
+async def busy(db) -> bool:
+    """Whether anything is still to send or to expand (two index look-ups, no count)."""
+    from sqlalchemy import exists, select
+
+    from storage.announcements import State
+    from storage.deliveries import Status
+    from storage.models import ANNOUNCEMENT, DELIVERY
+
+    waiting = exists().where(DELIVERY.c.status.in_((Status.PENDING, Status.SENDING)))
+    planned = exists().where(ANNOUNCEMENT.c.status == State.SCHEDULED)
+    async with db.transaction() as tx:
+        return bool(await tx.run(lambda conn: conn.execute(select(waiting | planned)).scalar()))
 
 
 # --- the parent: set up, run, kill, count --------------------------------------------------

@@ -47,6 +47,9 @@ class Dispatcher:
         # Sends in flight at once; each outbox keeps its platform's pace whatever this is.
         self.concurrency = concurrency
         self.batch = batch
+        # Two lanes when sending in parallel: while one claims or records (on SQLite the
+        # database holds the event loop), the other's sends, already paced, go on.
+        self.lanes = 2 if concurrency > 1 else 1
         # Set by the scheduler when an announcement comes due, so it goes without waiting.
         self.wake = asyncio.Event()
         self.margin = min(LEASE_MARGIN, queue.lease / 4)
@@ -87,6 +90,9 @@ class Dispatcher:
     async def run(self, stop: asyncio.Event, idle: float = 1.0) -> None:
         """Keep sending until ``stop`` is set; when nothing is due, waits ``idle`` seconds or
         until woken."""
+        await asyncio.gather(*(self._lane(stop, idle) for _ in range(self.lanes)))
+
+    async def _lane(self, stop: asyncio.Event, idle: float) -> None:
         while not stop.is_set():
             try:
                 sent = await self.run_once()
