@@ -38,11 +38,13 @@ class CountingOutbox:
     def __init__(self, pace: Pace | None = None) -> None:
         self.pairs: Counter[tuple[str, str]] = Counter()
         self.pace = pace
+        self.arrived = asyncio.Event()
 
     async def send(self, push: Push) -> str | None:
         if self.pace is not None:
             await self.pace.wait()
         self.pairs[(push.message.text, push.address.user)] += 1
+        self.arrived.set()
         return None
 
 
@@ -236,3 +238,25 @@ async def test_a_batch_recorded_late_cannot_overwrite_the_claim_that_took_over(
     late += [Outcome(due, Status.SENT, clock()) for due in stale]
     assert await queue.record(late) == 0, "the expired claims own nothing"
     assert await queue.counts() == {"sent": 3}
+
+
+async def test_a_wake_sends_at_once_rather_than_after_the_idle_wait(
+    sqlite_db: Database, clock: Clock
+) -> None:
+    await add_residents(sqlite_db, clock, 2)
+    outbox = CountingOutbox()
+    dispatcher = sender(sqlite_db, outbox, clock, concurrency=4, batch=10)
+    stop = asyncio.Event()
+    running = asyncio.create_task(dispatcher.run(stop, idle=30))
+    try:
+        await asyncio.sleep(0.1)  # both lanes found nothing and wait
+        await plan(sqlite_db, clock, "Maintenant")
+        dispatcher.wake.set()  # what the scheduler does at the planned time
+        async with asyncio.timeout(5):
+            while sum(outbox.pairs.values()) < 2:
+                await outbox.arrived.wait()
+                outbox.arrived.clear()
+    finally:
+        stop.set()
+        await asyncio.wait_for(running, 5)
+    assert sorted(user for _, user in outbox.pairs) == ["r0", "r1"]
