@@ -156,6 +156,8 @@ class Organizing(Flow[Step, Answers]):
                     return await self._write(ctx, replace(data, writing=msg.option or ""))
                 return self._more(data, (Reply(NOT_AN_OPTION),))
             case Step.AUDIENCE:
+                if msg.option == CANCEL.id:
+                    return Turn((Reply(CANCELLED), TOOLS), Step.TOOLS, Answers())
                 if msg.option and msg.option[:2] in ("c:", "g:"):
                     return await self._preview(ctx, replace(data, audience=msg.option))
                 return await self._audiences(ctx, data, (Reply(NOT_AN_OPTION),))

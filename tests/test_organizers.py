@@ -238,3 +238,34 @@ async def test_an_organizer_drafts_publishes_and_moves_a_meeting_in_the_chat(
     await drain(dispatcher(db, outbox, clock))
     texts = [m.text for _, m in outbox.sent]
     assert len(texts) == 2 and "Cancelled: Communal action plan" in texts[1]
+
+
+async def test_an_organizer_can_back_out_at_each_step_and_bad_input_is_asked_again(
+    sqlite_db: Database, gazetteer, clock: Clock
+) -> None:
+    organizer = FakeResident(build_engine(sqlite_db, gazetteer, VAULT, clock), "khadija")
+    commune = await onboard(organizer, "en")
+    await organizer.say("menu")
+    await organizer.say(f"ORG {await invite(sqlite_db, clock, commune)}")
+    await organizer.tap("broadcast")
+    await organizer.say("x" * 1001)
+    assert "at most 1,000 characters" in organizer.text, "too long: asked again with the limit"
+    await organizer.say("Short and clear.")
+    await organizer.tap("continue")
+    await organizer.tap("cancel")
+    assert "Cancelled. Nothing was saved." in organizer.text and "broadcast" in organizer.option_ids
+    await organizer.tap("broadcast")
+    await organizer.say("Again.")
+    await organizer.tap("continue")
+    await organizer.tap(f"c:{commune}")
+    await organizer.tap("later")
+    await organizer.say("yesterday at noon")
+    assert "for example 2026-12-05 18:00" in organizer.text
+    await organizer.say("2020-01-01 10:00")
+    assert "for example 2026-12-05 18:00" in organizer.text, "a time past is asked again"
+    await organizer.say("menu")
+    await organizer.tap("meetings")
+    await organizer.tap("organize")
+    await organizer.tap("report")
+    await organizer.say("999")
+    assert "There is no update with this number in your reach." in organizer.text
