@@ -10,7 +10,14 @@ from enum import StrEnum
 from typing import assert_never
 
 from conversations.flow import Flow
-from conversations.groups import Audience, DeliveryReport, Redeemed, parse_when
+from conversations.groups import (
+    KIND_LABELS,
+    Audience,
+    DeliveryReport,
+    GroupKind,
+    Redeemed,
+    parse_when,
+)
 from conversations.kit import Context, Inbound, Option, Reply, Turn, pick
 from conversations.language import LANGUAGES
 from conversations.phrases import CANCELLED, NOT_AN_OPTION
@@ -36,6 +43,8 @@ class Step(StrEnum):
     AT = "at"
     CONFIRM = "confirm"
     REPORT = "report"
+    GROUP_KIND = "group_kind"
+    GROUP_NAME = "group_name"
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,12 +56,20 @@ class Answers:
     # "c:CODE" for a whole commune, "g:ID" for a group.
     audience: str = ""
     at: str = ""
+    # A new group's kind: association or neighbourhood.
+    kind: str = ""
 
 
 BACK = Option("back", pgettext("organizer", "Back"))
 NEW = Option("broadcast", pgettext("organizer", "New update"))
 NEW_MEETING = Option("new_meeting", pgettext("organizer", "New meeting"))
 MEETINGS = Option("meetings", pgettext("organizer", "My meetings"))
+NEW_GROUP = Option("new_group", pgettext("organizer", "New group"))
+NAMED_KINDS = tuple(
+    Option(kind.value, KIND_LABELS[kind])
+    for kind in (GroupKind.ASSOCIATION, GroupKind.NEIGHBOURHOOD)
+)
+MAX_GROUP_NAME = 80
 REPORT = Option("report", pgettext("organizer", "Delivery report"))
 CONTINUE = Option("continue", pgettext("organizer", "Continue"))
 NOW = Option("now", pgettext("organizer", "Send now"))
@@ -60,7 +77,8 @@ LATER = Option("later", pgettext("organizer", "Schedule"))
 CONFIRM = Option("confirm", pgettext("organizer", "Confirm"))
 CANCEL = Option("cancel", pgettext("organizer", "Cancel"))
 
-TOOLS = Reply(_("Organizer tools:"), (NEW, NEW_MEETING, MEETINGS, REPORT, BACK))
+TOOLS = Reply(_("Organizer tools:"), (NEW, NEW_MEETING, MEETINGS, REPORT, NEW_GROUP, BACK))
+ASK_GROUP_NAME = Reply(_("The group's name (at most 80 characters):"))
 ORGANIZER_MEETINGS = "organizer_meetings"
 ASK_AT = Reply(_("When? Type the day and time in Moroccan time, for example 2026-12-05 18:00."))
 ASK_REPORT = Reply(_("Type the number of the update:"))
@@ -140,7 +158,17 @@ class Organizing(Flow[Step, Answers]):
                     return Turn((), None, data, next_flow=ORGANIZER_MEETINGS, link="list")
                 if msg.option == REPORT.id:
                     return Turn((ASK_REPORT,), Step.REPORT, data)
+                if msg.option == NEW_GROUP.id:
+                    ask = Reply(_("What kind of group?"), (*NAMED_KINDS, CANCEL))
+                    return Turn((ask,), Step.GROUP_KIND, data)
                 return Turn((Reply(NOT_AN_OPTION), TOOLS), step, data)
+            case Step.GROUP_KIND:
+                kind = pick(msg, NAMED_KINDS)
+                if kind is None:
+                    return Turn((Reply(CANCELLED), TOOLS), Step.TOOLS, Answers())
+                return Turn((ASK_GROUP_NAME,), Step.GROUP_NAME, replace(data, kind=kind.id))
+            case Step.GROUP_NAME:
+                return await self._new_group(ctx, data, msg.text.strip())
             case Step.TEXT:
                 text = msg.text.strip()
                 if not text or len(text) > MAX_TEXT:
@@ -192,6 +220,18 @@ class Organizing(Flow[Step, Answers]):
                 return Turn((_report(report), TOOLS), Step.TOOLS, Answers())
             case _:
                 assert_never(step)
+
+    async def _new_group(self, ctx: Context, data: Answers, name: str) -> Turn[Step, Answers]:
+        if not name or len(name) > MAX_GROUP_NAME:
+            return Turn((ASK_GROUP_NAME,), Step.GROUP_NAME, data)
+        reach = await ctx.services.organizer_reach()
+        # In the organizer's commune (the first, should they have several).
+        commune = reach.communes[0] if reach and reach.communes else ""
+        made = await ctx.services.create_group(commune, GroupKind(data.kind), name)
+        if made is None:
+            return Turn((Reply(NOT_ALLOWED),), None, Answers())
+        done = _("The group {group} is ready: residents of the commune can join it.", group=name)
+        return Turn((Reply(done), TOOLS), Step.TOOLS, Answers())
 
     async def _write(self, ctx: Context, data: Answers) -> Turn[Step, Answers]:
         if await ctx.services.organizer_reach() is None:

@@ -269,3 +269,22 @@ async def test_an_organizer_can_back_out_at_each_step_and_bad_input_is_asked_aga
     await organizer.tap("report")
     await organizer.say("999")
     assert "There is no update with this number in your reach." in organizer.text
+
+
+async def test_an_organizer_names_an_association_that_residents_can_join(
+    sqlite_db: Database, gazetteer, clock: Clock
+) -> None:
+    engine = build_engine(sqlite_db, gazetteer, VAULT, clock)
+    organizer, amina = FakeResident(engine, "khadija"), FakeResident(engine, "amina")
+    commune = await onboard(organizer, "en")
+    await onboard(amina, "en")
+    await organizer.say("menu")
+    await organizer.say(f"ORG {await invite(sqlite_db, clock, commune)}")
+    await organizer.tap("new_group")
+    await organizer.tap("association")
+    await organizer.say("Association Nour")
+    assert "The group Association Nour is ready" in organizer.text
+    await amina.say("menu")
+    await amina.tap("meetings")
+    await amina.tap("groups")
+    assert "Association Nour" in [label for _, label in amina.options]
