@@ -57,8 +57,9 @@ async def join_youth(resident: FakeResident) -> None:
 
 
 @pytest.fixture
-def engine(sqlite_db: Database, gazetteer, clock: Clock) -> Engine:
-    return build_engine(sqlite_db, gazetteer, VAULT, clock, frozenset({ADMIN}))
+def engine(db: Database, gazetteer, clock: Clock) -> Engine:
+    """On SQLite and on PostgreSQL."""
+    return build_engine(db, gazetteer, VAULT, clock, frozenset({ADMIN}))
 
 
 async def youth_meeting(engine: Engine, clock: Clock, commune: str) -> int:
@@ -94,7 +95,7 @@ async def drain(sender: Dispatcher) -> None:
 
 
 async def test_a_meeting_reaches_the_youth_group_once_in_each_language_and_reminds_twice(
-    engine: Engine, sqlite_db: Database, clock: Clock
+    engine: Engine, db: Database, clock: Clock
 ) -> None:
     members = {"amina": "ar", "hugo": "fr", "idir": "zgh"}
     commune = ""
@@ -106,7 +107,7 @@ async def test_a_meeting_reaches_the_youth_group_once_in_each_language_and_remin
     await onboard(FakeResident(engine, ADMIN.user), "fr")
     meeting_id = await youth_meeting(engine, clock, commune)
     outbox = RecordingOutbox()
-    sender = dispatcher(sqlite_db, outbox, clock)
+    sender = dispatcher(db, outbox, clock)
 
     await drain(sender)
     got = received(outbox)
@@ -129,7 +130,7 @@ async def test_a_meeting_reaches_the_youth_group_once_in_each_language_and_remin
         for user, text in got:
             assert translator(members[user]).gettext(REMINDER) in text
         await drain(sender)
-    async with sqlite_db.transaction() as tx:
+    async with db.transaction() as tx:
         rows = await tx.run(
             lambda c: c.execute(select(func.count()).select_from(DELIVERY)).scalar_one()
         )
@@ -137,7 +138,7 @@ async def test_a_meeting_reaches_the_youth_group_once_in_each_language_and_remin
 
 
 async def test_a_reminder_due_while_stopped_goes_out_after_restart(
-    engine: Engine, sqlite_db: Database, clock: Clock, gazetteer
+    engine: Engine, db: Database, clock: Clock, gazetteer
 ) -> None:
     hugo = FakeResident(engine, "hugo")
     commune = await onboard(hugo, "fr")
@@ -145,10 +146,10 @@ async def test_a_reminder_due_while_stopped_goes_out_after_restart(
     await onboard(FakeResident(engine, ADMIN.user), "fr")
     await youth_meeting(engine, clock, commune)
     outbox = RecordingOutbox()
-    await drain(dispatcher(sqlite_db, outbox, clock))
+    await drain(dispatcher(db, outbox, clock))
     assert len(outbox.sent) == 1
-    path = sqlite_db.url
-    await sqlite_db.close()  # the process stops...
+    path = db.url
+    await db.close()  # the process stops...
 
     clock.advance(days=3, hours=12)  # ...across the 2-days reminder, and comes back
     restarted = Database(path)
@@ -163,7 +164,7 @@ async def test_a_reminder_due_while_stopped_goes_out_after_restart(
 
 
 async def test_the_scheduler_is_rebuilt_from_the_table_and_wakes_for_a_late_time(
-    engine: Engine, sqlite_db: Database, clock: Clock
+    engine: Engine, db: Database, clock: Clock
 ) -> None:
     hugo = FakeResident(engine, "hugo")
     commune = await onboard(hugo, "fr")
@@ -173,7 +174,7 @@ async def test_the_scheduler_is_rebuilt_from_the_table_and_wakes_for_a_late_time
     clock.now = clock.now.replace(year=2020)
     await youth_meeting(engine, clock, commune)
     wake = asyncio.Event()
-    wakeups = Wakeups(sqlite_db, wake)
+    wakeups = Wakeups(db, wake)
     await wakeups.start()
     try:
         assert len(wakeups.jobs()) == 3, "the notice and both reminders, from the table"
@@ -182,9 +183,7 @@ async def test_the_scheduler_is_rebuilt_from_the_table_and_wakes_for_a_late_time
         wakeups.stop()
 
 
-async def test_rsvp_calendar_move_and_cancel(
-    engine: Engine, sqlite_db: Database, clock: Clock
-) -> None:
+async def test_rsvp_calendar_move_and_cancel(engine: Engine, db: Database, clock: Clock) -> None:
     amina, hugo = FakeResident(engine, "amina"), FakeResident(engine, "hugo")
     commune = await onboard(amina, "fr")
     await onboard(hugo, "fr")
@@ -193,7 +192,7 @@ async def test_rsvp_calendar_move_and_cancel(
     await onboard(FakeResident(engine, ADMIN.user), "fr")
     meeting_id = await youth_meeting(engine, clock, commune)
     outbox = RecordingOutbox()
-    sender = dispatcher(sqlite_db, outbox, clock)
+    sender = dispatcher(db, outbox, clock)
     await drain(sender)
 
     await amina.tap("back")
@@ -218,7 +217,7 @@ async def test_rsvp_calendar_move_and_cancel(
     assert await as_resident(engine, ADMIN.user, move)
     await drain(sender)
     assert [user for user, _ in received(outbox)] == ["amina"], "those who answered are told"
-    reminders = [p.due_at for p in await planned(sqlite_db)]
+    reminders = [p.due_at for p in await planned(db)]
     start = clock() + timedelta(days=6)
     assert reminders == [start - timedelta(days=2), start - timedelta(hours=2)], "re-planned"
 
@@ -231,7 +230,7 @@ async def test_rsvp_calendar_move_and_cancel(
     assert not await as_resident(engine, ADMIN.user, cancel), "cancelled once"
     await drain(sender)
     assert sorted(user for user, _ in received(outbox)) == ["amina", "hugo"], "everyone, once"
-    assert await planned(sqlite_db) == [], "the reminders stop"
+    assert await planned(db) == [], "the reminders stop"
     clock.advance(days=7)
     outbox.sent.clear()
     await drain(sender)
