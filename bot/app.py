@@ -12,6 +12,7 @@ from sqlalchemy.exc import DBAPIError
 from bot.dispatcher import Dispatcher
 from bot.i18n import translator
 from bot.logs import configure_logging
+from bot.scheduler import Wakeups
 from bot.settings import Settings, SettingsError
 from conversations.activity import Activity
 from conversations.engine import Engine
@@ -22,15 +23,24 @@ from conversations.language import ChangeLanguage
 from conversations.menu import Menu
 from conversations.my_data import MyData
 from conversations.onboarding import Onboarding
+from conversations.organizer_meetings import OrganizerMeetings
+from conversations.organizing import Organizing
 from conversations.petition_drafting import PetitionDrafting
 from conversations.petitions import Petitions
 from conversations.report_need import ReportNeed
 from conversations.seams import Outbox
+from conversations.subscriptions import Subscriptions
+from storage.announcements import expand_due
 from storage.database import Database
 from storage.deliveries import DeliveryQueue
 from storage.gazetteer import Gazetteer
 from storage.store import SqlStore
 from storage.vault import Vault
+
+# Sends in flight at once, and rows claimed per batch: each outbox keeps its platform's pace,
+# so these only keep it busy (a batch is about a second of WhatsApp's 80 messages/s).
+SENDS_IN_FLIGHT = 16
+BATCH = 100
 
 
 class NotUpgraded(Exception):
@@ -43,8 +53,10 @@ class App:
     db: Database
     engine: Engine
     dispatcher: Dispatcher
+    wakeups: Wakeups
 
     async def close(self) -> None:
+        self.wakeups.stop()
         await self.db.close()
 
 
@@ -81,6 +93,9 @@ def build_engine(
         PetitionDrafting(),
         Activity(),
         MyData(),
+        Subscriptions(),
+        Organizing(),
+        OrganizerMeetings(),
         ChangeLanguage(),
         Onboarding(),
     ]
@@ -103,5 +118,13 @@ async def create_app(
     limit = Limit(settings.flood_per_minute, settings.flood_burst)
     flood = Flood(limit, exempt=frozenset({"console"}), trusted=settings.admins)
     engine = build_engine(db, Gazetteer.load(), vault, clock, settings.admins, flood)
-    dispatcher = Dispatcher(DeliveryQueue(db), outboxes, translator, clock)
-    return App(settings, db, engine, dispatcher)
+    dispatcher = Dispatcher(
+        DeliveryQueue(db),
+        outboxes,
+        translator,
+        clock,
+        expand=lambda now: expand_due(db, now),
+        concurrency=SENDS_IN_FLIGHT,
+        batch=BATCH,
+    )
+    return App(settings, db, engine, dispatcher, Wakeups(db, dispatcher.wake))

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot import petition_commands, report_commands
+from bot import group_commands, meeting_commands, petition_commands, report_commands
 from bot.app import App, NotUpgraded, create_app, open_database
 from bot.chat import converse, interactive
 from bot.demo import load_demo
@@ -49,6 +49,16 @@ def _parser() -> argparse.ArgumentParser:
     petition_commands.configure(
         commands.add_parser("petitions", help="draft, publish, list, file and export petitions")
     )
+    meeting_commands.configure(
+        commands.add_parser("meetings", help="draft, publish, move, cancel and list meetings")
+    )
+    group_commands.configure_groups(commands.add_parser("groups", help="groups of a commune"))
+    group_commands.configure_organizers(
+        commands.add_parser("organizers", help="invite organizers, read the audit log")
+    )
+    group_commands.configure_broadcast(
+        commands.add_parser("broadcast", help="send an update to an audience, follow it")
+    )
     return parser
 
 
@@ -75,6 +85,10 @@ async def _run(args: argparse.Namespace) -> int:
         return await report_commands.run(args, Settings.from_env())
     if args.command == "petitions":
         return await petition_commands.run(args, Settings.from_env())
+    if args.command == "meetings":
+        return await meeting_commands.run(args, Settings.from_env())
+    if args.command in ("groups", "organizers", "broadcast"):
+        return await group_commands.run(args, Settings.from_env())
     if args.command == "serve":
         return await serve(Settings.from_env())
     if args.command == "poll":
@@ -130,6 +144,7 @@ def _stop_on_signals() -> asyncio.Event:
 async def _dispatch(app: App) -> int:
     stop = _stop_on_signals()
     housekeeping = asyncio.create_task(keep_house(app.db, stop))
+    await app.wakeups.start()
     _write("hayna: sending queued notifications; stop with Ctrl-C or SIGTERM")
     await app.dispatcher.run(stop)
     await housekeeping

@@ -8,16 +8,15 @@ when the platform says the resident cannot be reached or attempts run out.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import UTC, datetime, timedelta
 
 from conversations.kit import Address, Outgoing
 from conversations.language import DEFAULT
 from conversations.seams import Outbox, Push, TransientFailure, Unreachable
 from conversations.text import Translator, from_json
-from storage.deliveries import DeliveryQueue, Due, Status
+from storage.deliveries import DeliveryQueue, Due, Outcome, Status
 
 log = logging.getLogger(__name__)
 
@@ -35,21 +34,65 @@ class Dispatcher:
         outboxes: Mapping[str, Outbox],
         translator: Callable[[str], Translator],
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        expand: Callable[[datetime], Awaitable[int]] | None = None,
+        concurrency: int = 1,
+        batch: int = 20,
     ) -> None:
         self.queue = queue
         self.outboxes = outboxes
         self.translator = translator
         self.clock = clock
+        # Turns due announcements into delivery rows before each claim.
+        self.expand = expand
+        # Sends in flight at once; each outbox keeps its platform's pace whatever this is.
+        self.concurrency = concurrency
+        self.batch = batch
+        # Two lanes when sending in parallel: while one claims or records (on SQLite the
+        # database holds the event loop), the other's sends, already paced, go on.
+        self.lanes = 2 if concurrency > 1 else 1
+        # Set by the scheduler when an announcement comes due, so it goes without waiting.
+        self.wake = asyncio.Event()
+        self.margin = min(LEASE_MARGIN, queue.lease / 4)
 
-    async def run_once(self, batch: int = 20) -> int:
-        """Send what is due now; returns how many deliveries were claimed."""
-        due = await self.queue.claim(self.clock(), self.outboxes.keys(), batch)
-        for delivery in due:
-            await self._send(delivery)
+    async def run_once(self, batch: int | None = None) -> int:
+        """Send what is due now; returns how many deliveries were claimed.
+
+        Outcomes are recorded a group at a time, each group in one transaction: a crash re-sends,
+        once its lease runs out, at most what was sent and not yet recorded.
+        """
+        if self.expand is not None:
+            await self.expand(self.clock())
+        due = await self.queue.claim(self.clock(), self.outboxes.keys(), batch or self.batch)
+        if self.concurrency <= 1:
+            for delivery in due:
+                outcome = await self._attempt(delivery)
+                await self.queue.record([outcome] if outcome else [])
+            return len(due)
+        slots = asyncio.Semaphore(self.concurrency)
+
+        async def attempt(delivery: Due) -> Outcome | None:
+            async with slots:
+                return await self._attempt(delivery)
+
+        # Record every tenth of a batch or so: few commits, and little to send again after a crash.
+        every = max(self.concurrency, len(due) // 10)
+        done: list[Outcome] = []
+        for finished in asyncio.as_completed([attempt(delivery) for delivery in due]):
+            outcome = await finished
+            if outcome is not None:
+                done.append(outcome)
+            if len(done) >= every:
+                await self.queue.record(done)
+                done = []
+        await self.queue.record(done)
         return len(due)
 
     async def run(self, stop: asyncio.Event, idle: float = 1.0) -> None:
-        """Keep sending until ``stop`` is set; sleeps ``idle`` seconds when nothing is due."""
+        """Keep sending until ``stop`` is set; when nothing is due, waits ``idle`` seconds or
+        until woken."""
+        await asyncio.gather(*(self._lane(stop, idle) for _ in range(self.lanes)))
+
+    async def _lane(self, stop: asyncio.Event, idle: float) -> None:
         while not stop.is_set():
             try:
                 sent = await self.run_once()
@@ -57,19 +100,28 @@ class Dispatcher:
                 log.exception("dispatcher batch failed; trying again")
                 sent = 0
             if not sent:
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(stop.wait(), idle)
+                await self._pause(stop, idle)
 
-    async def _send(self, delivery: Due) -> None:
+    async def _pause(self, stop: asyncio.Event, idle: float) -> None:
+        waits = {asyncio.ensure_future(stop.wait()), asyncio.ensure_future(self.wake.wait())}
+        try:
+            await asyncio.wait(waits, timeout=idle, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for waiting in waits:
+                waiting.cancel()
+            self.wake.clear()
+
+    async def _attempt(self, delivery: Due) -> Outcome | None:
+        """Send one delivery; what became of it, or None when it was left for later."""
         if not delivery.pushes_enabled:
-            await self.queue.give_up(delivery, Status.OPTED_OUT, "the resident said stop")
-            return
+            return Outcome(delivery, Status.OPTED_OUT, self.clock(), "the resident said stop")
         if not delivery.reachable:
-            await self.queue.give_up(delivery, Status.UNREACHABLE, "the resident is unreachable")
-            return
-        if self.clock() >= delivery.lease_until - LEASE_MARGIN:
+            return Outcome(
+                delivery, Status.UNREACHABLE, self.clock(), "the resident is unreachable"
+            )
+        if self.clock() >= delivery.lease_until - self.margin:
             # A slow batch: the row is about to come due for others; sending now could double it.
-            return
+            return None
         outbox = self.outboxes[delivery.channel]
         locale = delivery.language or DEFAULT
         address = Address(delivery.channel, delivery.user_id)
@@ -78,27 +130,24 @@ class Dispatcher:
         except Exception as error:
             # Retrying cannot mend a body that does not render: record it and move on.
             log.exception("delivery %s cannot be rendered", delivery.id)
-            await self.queue.give_up(delivery, Status.FAILED, f"unrenderable: {error!r}")
-            return
+            return Outcome(delivery, Status.FAILED, self.clock(), f"unrenderable: {error!r}")
         push = Push(address, Outgoing(body, locale=locale), delivery.last_inbound_at)
         try:
             ref = await outbox.send(push)
         except Unreachable as error:
-            await self.queue.unreachable(delivery, str(error), self.clock())
+            return Outcome(delivery, Status.UNREACHABLE, self.clock(), str(error))
         except TransientFailure as error:
-            await self._retry(delivery, str(error), error.retry_after)
+            return self._retry(delivery, str(error), error.retry_after)
         except Exception as error:
             log.exception("delivery %s failed", delivery.id)
-            await self._retry(delivery, f"{type(error).__name__}: {error}", None)
-        else:
-            await self.queue.sent(delivery, self.clock(), ref)
+            return self._retry(delivery, f"{type(error).__name__}: {error}", None)
+        return Outcome(delivery, Status.SENT, self.clock(), provider_ref=ref)
 
-    async def _retry(self, delivery: Due, error: str, retry_after: float | None) -> None:
+    def _retry(self, delivery: Due, error: str, retry_after: float | None) -> Outcome:
         if delivery.attempts >= MAX_ATTEMPTS:
-            await self.queue.give_up(delivery, Status.FAILED, error)
-            return
+            return Outcome(delivery, Status.FAILED, self.clock(), error)
         at = self.clock() + timedelta(seconds=retry_after) if retry_after else self._later(delivery)
-        await self.queue.retry(delivery, error, at)
+        return Outcome(delivery, Status.PENDING, at, error)
 
     def _later(self, delivery: Due) -> datetime:
         delay: timedelta = min(BASE_DELAY * 2 ** max(delivery.attempts - 1, 0), MAX_DELAY)

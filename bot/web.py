@@ -44,6 +44,7 @@ def web_app(app: App, channels: Sequence[Channel]) -> Starlette:
             asyncio.create_task(app.dispatcher.run(stop)),
             asyncio.create_task(keep_house(app.db, stop)),
         ]
+        await app.wakeups.start()
         for channel in channels:
             await channel.start()
         try:

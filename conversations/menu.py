@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -30,6 +31,10 @@ ITEMS = (REPORT, PETITIONS, MEETINGS, ACTIVITY, LANGUAGE, HELP_ITEM)
 
 HOME = Reply(_("What would you like to do?"), ITEMS)
 
+# An organizer's invite code typed at the menu, "ORG K7P2QX9M": redeemed by this flow.
+ORGANIZING = "organizing"
+_INVITE = re.compile(r"(?i)org[\s:_-]+([a-z0-9]{6,12})")
+
 # Menu items whose flows are registered by name; until one exists the item says "coming soon".
 FLOW_OF = {
     REPORT.id: "report_need",
@@ -55,6 +60,9 @@ class Menu(Flow[Step, Answers]):
         self, ctx: Context, step: Step, data: Answers, msg: Inbound
     ) -> Turn[Step, Answers]:
         chosen = pick(msg, ITEMS)
+        invite = _INVITE.fullmatch(msg.text.strip()) if chosen is None else None
+        if invite and ORGANIZING in self.available:
+            return Turn((), None, data, next_flow=ORGANIZING, link=invite.group(1).upper())
         if chosen is None:
             return Turn((Reply(NOT_AN_OPTION), HOME), step, data)
         if chosen is HELP_ITEM:

@@ -12,6 +12,18 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
+from conversations.groups import (
+    Answer,
+    Audience,
+    Counts,
+    DeliveryReport,
+    Group,
+    GroupKind,
+    Meeting,
+    MeetingDraft,
+    Reach,
+    Redeemed,
+)
 from conversations.kit import Address, Location, Outgoing, Place, Resident
 from conversations.personal import PersonalData
 from conversations.petition import Card, PetitionDraft, Signing
@@ -99,7 +111,7 @@ class Services(Protocol):
     async def my_signatures(self) -> Sequence[Card]: ...
 
     async def is_organizer(self) -> bool:
-        """Whether this resident may draft and publish petitions (HAYNA_ADMINS for now)."""
+        """Whether this resident organizes (HAYNA_ADMINS, or redeemed an invite)."""
         ...
 
     async def draft_petition(self, draft: PetitionDraft) -> str:
@@ -111,6 +123,58 @@ class Services(Protocol):
         ...
 
     async def report_detail(self, ref: str) -> Detail | None: ...
+
+    # Groups and meetings, for residents.
+
+    async def groups(self) -> Sequence[Group]:
+        """The groups of the resident's commune, marked when they are a member."""
+        ...
+
+    async def join_group(self, group_id: int) -> bool: ...
+
+    async def leave_group(self, group_id: int) -> bool: ...
+
+    async def upcoming_meetings(self) -> Sequence[Meeting]: ...
+
+    async def meeting(self, meeting_id: int) -> Meeting | None: ...
+
+    async def answer_meeting(self, meeting_id: int, answer: Answer) -> bool: ...
+
+    async def meeting_calendar(self, meeting_id: int) -> str | None:
+        """The .ics text of a meeting the resident attends; None otherwise."""
+        ...
+
+    async def redeem_invite(self, code: str) -> Redeemed: ...
+
+    # Organizers: each returns None (or False) when the resident may not, and audits the try.
+
+    async def organizer_reach(self) -> Reach | None: ...
+
+    async def audience_size(self, audience: Audience) -> int | None: ...
+
+    async def broadcast(
+        self, texts: Sequence[tuple[str, str]], audience: Audience, at: datetime
+    ) -> int | None:
+        """Plan an update, one (language, text) per language; returns its number."""
+        ...
+
+    async def delivery_report(self, announcement_id: int) -> DeliveryReport | None: ...
+
+    async def create_group(self, commune: str, kind: GroupKind, name: str) -> int | None: ...
+
+    async def create_meeting(self, draft: MeetingDraft) -> int | None: ...
+
+    async def publish_meeting(self, meeting_id: int) -> bool: ...
+
+    async def move_meeting(self, meeting_id: int, starts_at: datetime) -> bool: ...
+
+    async def cancel_meeting(self, meeting_id: int) -> bool: ...
+
+    async def meeting_counts(self, meeting_id: int) -> Counts | None: ...
+
+    async def organizer_meetings(self) -> Sequence[Meeting] | None:
+        """Drafts and published meetings to come, within the organizer's reach."""
+        ...
 
 
 class Unit(Protocol):

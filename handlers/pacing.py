@@ -31,12 +31,15 @@ class Pace:
         """Return when the next send may go."""
         while True:
             now = self.clock()
-            # Book the slot before sleeping, so concurrent callers queue one interval apart.
+            # Book the slot before sleeping, so concurrent callers queue one interval apart and
+            # each wakes once, at its own slot (not all at every slot).
             slot = max(now, self._next, self._held_until)
-            if slot <= now:
-                self._next = now + self.interval
+            self._next = slot + self.interval
+            if slot > now:
+                await self.sleep(slot - now)
+            # A hold that came while sleeping moves this send after it.
+            if self._held_until <= max(slot, self.clock()):
                 return
-            await self.sleep(slot - now)
 
     def take(self) -> float:
         """Take the next slot if it is due (0.0), else how long until it is, booking nothing: for

@@ -329,3 +329,173 @@ class PetitionFlag(Base):
 
 CONSENT = table(Consent)
 PETITION_FLAG = table(PetitionFlag)
+
+
+class CommunityGroup(Base):
+    """A group of a commune: youth, women, persons with disabilities, or one organizers named
+    (an association, a neighbourhood). The built-in kinds have an empty name."""
+
+    __tablename__ = "community_group"
+    __table_args__ = (UniqueConstraint("commune_code", "kind", "name", name="uq_community_group"),)
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    commune_code: Mapped[str] = mapped_column(String(16))
+    kind: Mapped[str] = mapped_column(String(16))
+    name: Mapped[str] = mapped_column(String(80), default="")
+    created_by: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Membership(Base):
+    """A resident subscribed to a group."""
+
+    __tablename__ = "membership"
+
+    group_id: Mapped[int] = mapped_column(
+        Id, ForeignKey("community_group.id", ondelete="CASCADE"), primary_key=True
+    )
+    resident_id: Mapped[int] = mapped_column(
+        Id, ForeignKey("resident.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Organizer(Base):
+    """One scope of an organizer: a whole commune (no group) or one group."""
+
+    __tablename__ = "organizer"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    resident_id: Mapped[int] = mapped_column(
+        Id, ForeignKey("resident.id", ondelete="CASCADE"), index=True
+    )
+    commune_code: Mapped[str] = mapped_column(String(16))
+    group_id: Mapped[int | None] = mapped_column(
+        Id, ForeignKey("community_group.id", ondelete="CASCADE")
+    )
+    invite_code: Mapped[str] = mapped_column(String(16))
+    granted_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class OrganizerInvite(Base):
+    """A single-use code that makes its first redeemer an organizer of a commune or a group."""
+
+    __tablename__ = "organizer_invite"
+
+    code: Mapped[str] = mapped_column(String(16), primary_key=True)
+    commune_code: Mapped[str] = mapped_column(String(16))
+    group_id: Mapped[int | None] = mapped_column(
+        Id, ForeignKey("community_group.id", ondelete="CASCADE")
+    )
+    created_by: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # Kept when the redeemer erases their data, so the code stays used.
+    redeemed_by: Mapped[int | None] = mapped_column(
+        Id, ForeignKey("resident.id", ondelete="SET NULL")
+    )
+    redeemed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class AuditEntry(Base):
+    """One organizer action, done or refused: who, what, on what, when."""
+
+    __tablename__ = "audit_entry"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    # Kept when the actor erases their data: the action stays on record, anonymous.
+    resident_id: Mapped[int | None] = mapped_column(
+        Id, ForeignKey("resident.id", ondelete="SET NULL"), index=True
+    )
+    actor: Mapped[str] = mapped_column(String(80))
+    action: Mapped[str] = mapped_column(String(32))
+    target: Mapped[str] = mapped_column(String(64))
+    allowed: Mapped[bool] = mapped_column(Boolean)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+
+
+class Meeting(Base):
+    """A public consultation: when (UTC), where, what, for whom; reminders in minutes before."""
+
+    __tablename__ = "meeting"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    commune_code: Mapped[str] = mapped_column(String(16), index=True)
+    title: Mapped[str] = mapped_column(String(120))
+    agenda: Mapped[str] = mapped_column(Text)
+    place: Mapped[str] = mapped_column(String(200))
+    lat: Mapped[float | None] = mapped_column(Float)
+    lon: Mapped[float | None] = mapped_column(Float)
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    status: Mapped[str] = mapped_column(String(16))
+    # Comma-separated minutes before the start, "2880,120" by default (2 days, 2 hours).
+    reminders: Mapped[str] = mapped_column(String(64))
+    created_by: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class MeetingGroup(Base):
+    """A group a meeting is for; a meeting with none is for its whole commune."""
+
+    __tablename__ = "meeting_group"
+
+    meeting_id: Mapped[int] = mapped_column(
+        Id, ForeignKey("meeting.id", ondelete="CASCADE"), primary_key=True
+    )
+    group_id: Mapped[int] = mapped_column(
+        Id, ForeignKey("community_group.id", ondelete="CASCADE"), primary_key=True
+    )
+
+
+class Rsvp(Base):
+    """A resident's answer to a meeting: yes, maybe or no."""
+
+    __tablename__ = "rsvp"
+
+    meeting_id: Mapped[int] = mapped_column(
+        Id, ForeignKey("meeting.id", ondelete="CASCADE"), primary_key=True
+    )
+    resident_id: Mapped[int] = mapped_column(
+        Id, ForeignKey("resident.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    answer: Mapped[str] = mapped_column(String(8))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Announcement(Base):
+    """One message to an audience at a time: the truth the scheduler is rebuilt from.
+
+    It is expanded into delivery rows when due, in chunks of residents by id: ``cursor`` is the
+    last resident id expanded, so a crash mid-way resumes where it stopped.
+    """
+
+    __tablename__ = "announcement"
+    __table_args__ = (Index("ix_announcement_due", "status", "due_at"),)
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    meeting_id: Mapped[int | None] = mapped_column(
+        Id, ForeignKey("meeting.id", ondelete="CASCADE"), index=True
+    )
+    body: Mapped[str] = mapped_column(Text)
+    commune_code: Mapped[str] = mapped_column(String(16))
+    # Comma-separated group ids; empty means the whole commune.
+    group_ids: Mapped[str] = mapped_column(Text, default="")
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    status: Mapped[str] = mapped_column(String(16))
+    cursor: Mapped[int] = mapped_column(Id, default=0)
+    recipients: Mapped[int] = mapped_column(Integer, default=0)
+    created_by: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+COMMUNITY_GROUP = table(CommunityGroup)
+MEMBERSHIP = table(Membership)
+ORGANIZER = table(Organizer)
+ORGANIZER_INVITE = table(OrganizerInvite)
+AUDIT_ENTRY = table(AuditEntry)
+MEETING = table(Meeting)
+MEETING_GROUP = table(MeetingGroup)
+RSVP = table(Rsvp)
+ANNOUNCEMENT = table(Announcement)

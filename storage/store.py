@@ -27,6 +27,7 @@ from storage.deliveries import enqueue
 from storage.dialect import insert_ignore
 from storage.gazetteer import Commune, Gazetteer
 from storage.models import CONVERSATION, INBOX, RESIDENT
+from storage.organizing import GroupServices
 from storage.personal_rows import Subject
 from storage.prepared import Prepared
 from storage.vault import Vault
@@ -203,7 +204,7 @@ class SqlUnit:
         self._resident = replace(self.resident, **view)
 
 
-class SqlServices:
+class SqlServices(GroupServices):
     """Side effects of flows, written in the message's transaction."""
 
     def __init__(self, unit: SqlUnit) -> None:
@@ -290,20 +291,17 @@ class SqlServices:
     async def my_signatures(self) -> Sequence[Card]:
         return await self.unit.tx.run(petitions.mine, self._me)
 
-    async def is_organizer(self) -> bool:
-        return self.unit.address in self.unit.organizers
-
     async def draft_petition(self, draft: PetitionDraft) -> str:
         # Checked here, not only in the flow: no path into storage skips the check.
-        self._must_organize()
+        await self._must_organize()
         return await self.unit.tx.run(petitions.create, draft, self._actor, self.unit.clock())
 
     async def publish_petition(self, code: str) -> None:
-        self._must_organize()
+        await self._must_organize()
         await self.unit.tx.run(petitions.move, code, Life.OPEN, "", self._actor, self.unit.clock())
 
-    def _must_organize(self) -> None:
-        if self.unit.address not in self.unit.organizers:
+    async def _must_organize(self) -> None:
+        if not await self.is_organizer():
             raise PermissionError(f"{self.unit.address.channel} resident is not an organizer")
 
     @property

@@ -30,3 +30,19 @@ async def test_sends_are_spaced_and_held() -> None:
     pace.hold(3)
     await pace.wait()
     assert time.now >= 3.4
+
+
+async def test_concurrent_callers_each_wake_once_at_their_own_slot() -> None:
+    time = FakeTime()
+    pace = Pace(100, time.clock, time.sleep)
+    sleeps = 0
+    sleep = time.sleep
+
+    async def counted(seconds: float) -> None:
+        nonlocal sleeps
+        sleeps += 1
+        await sleep(seconds)
+
+    pace.sleep = counted
+    await asyncio.gather(*(pace.wait() for _ in range(50)))
+    assert sleeps <= 49, "no caller sleeps twice"

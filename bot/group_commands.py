@@ -1,0 +1,169 @@
+"""`hayna groups`, `hayna organizers` and `hayna broadcast`: the groups of a commune, invite
+codes that make organizers, the audit log, and updates sent to an audience now or later with
+their delivery report. Every action is written to the audit log under the operator's name."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import UTC, datetime
+
+from bot.app import open_database
+from bot.command_line import Refused, commune_code, organizer_name, shortened, table
+from bot.meeting_commands import local_time
+from bot.settings import Settings
+from conversations.groups import Audience, GroupKind
+from conversations.kit import MOROCCO
+from conversations.language import SUPPORTED
+from conversations.text import ByLocale
+from storage import announcements, groups
+from storage.announcements import Kind
+from storage.database import Database
+from storage.gazetteer import Gazetteer
+
+TEXT_MAX = 1000
+NAMED = (GroupKind.ASSOCIATION, GroupKind.NEIGHBOURHOOD)
+
+
+def configure_groups(parser: argparse.ArgumentParser) -> None:
+    actions = parser.add_subparsers(dest="action", required=True)
+    listing = actions.add_parser("list", help="the groups of a commune, with their ids")
+    listing.add_argument("--commune", required=True, metavar="CODE_OR_NAME")
+    new = actions.add_parser("create", help="a named association or neighbourhood group")
+    new.add_argument("--commune", required=True, metavar="CODE_OR_NAME")
+    new.add_argument("--kind", required=True, choices=[k.value for k in NAMED])
+    new.add_argument("--name", required=True, help=f"at most {groups.NAME_MAX} characters")
+    _by(new)
+
+
+def configure_organizers(parser: argparse.ArgumentParser) -> None:
+    actions = parser.add_subparsers(dest="action", required=True)
+    invite = actions.add_parser("invite", help="print a single-use code, valid 48 hours")
+    invite.add_argument("--commune", required=True, metavar="CODE_OR_NAME")
+    invite.add_argument("--group", type=int, metavar="ID", help="only this group of the commune")
+    _by(invite)
+    audit = actions.add_parser("audit", help="the latest organizer actions, done or refused")
+    audit.add_argument("--limit", type=int, default=50)
+
+
+def configure_broadcast(parser: argparse.ArgumentParser) -> None:
+    actions = parser.add_subparsers(dest="action", required=True)
+    send = actions.add_parser("send", help="plan an update; prints its number")
+    send.add_argument("--commune", required=True, metavar="CODE_OR_NAME")
+    send.add_argument(
+        "--group", type=int, action="append", default=[], metavar="ID",
+        help="only the members of this group (repeat for several)",
+    )  # fmt: skip
+    send.add_argument(
+        "--text", required=True, action="append", metavar="LANG=TEXT",
+        help="the update in one of ar, fr, zgh, en (repeat; the first goes to other languages)",
+    )  # fmt: skip
+    send.add_argument("--at", type=local_time, metavar="'YYYY-MM-DD HH:MM'", help="default: now")
+    _by(send)
+    report = actions.add_parser("report", help="queued, sent, delivered, failed, unreachable")
+    report.add_argument("id", type=int, metavar="ID")
+
+
+def _by(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--by", dest="actor", metavar="NAME", help="default: your user name")
+
+
+async def run(args: argparse.Namespace, settings: Settings) -> int:
+    db = await open_database(settings, upgrade=settings.database_url.sqlite)
+    try:
+        await _act(db, args, datetime.now(UTC))
+    except Refused as error:
+        print(f"hayna: {error}", file=sys.stderr)
+        return 2
+    finally:
+        await db.close()
+    return 0
+
+
+async def _act(db: Database, args: argparse.Namespace, now: datetime) -> None:
+    actor = (getattr(args, "actor", None) or organizer_name())[:80]
+    commune = commune_code(Gazetteer.load(), args.commune) if hasattr(args, "commune") else ""
+    async with db.transaction() as tx:
+        match args.command, args.action:
+            case "groups", "list":
+                found = await tx.run(groups.groups_in, commune, None, now)
+                rows = [["id", "kind", "name"]] + [[str(g.id), g.kind, g.name] for g in found]
+                print(table(rows))
+            case "groups", "create":
+                name = args.name.strip()
+                if not name or len(name) > groups.NAME_MAX:
+                    raise Refused(f"--name must have 1 to {groups.NAME_MAX} characters")
+                kind = GroupKind(args.kind)
+                print(await tx.run(groups.create_group, commune, kind, name, actor, now))
+                await tx.run(groups.audit, None, actor, "create_group", name, True, now)
+            case "organizers", "invite":
+                if args.group is not None:
+                    found_group = await tx.run(groups.group, args.group)
+                    if found_group is None or found_group.commune_code != commune:
+                        raise Refused(f"group {args.group} is not a group of {commune}")
+                code = await tx.run(groups.invite, commune, args.group, actor, now)
+                await tx.run(groups.audit, None, actor, "invite", commune, True, now)
+                print(code)
+                print("valid 48 hours, once: type it in the chat as  ORG " + code, file=sys.stderr)
+            case "organizers", "audit":
+                rows = [["when (Morocco)", "who", "action", "on", "allowed"]]
+                for at, who, action, target, allowed in await tx.run(
+                    groups.audit_trail, args.limit
+                ):
+                    when = at.astimezone(MOROCCO).strftime("%Y-%m-%d %H:%M")
+                    rows.append([when, who, action, target, "yes" if allowed else "REFUSED"])
+                print(table(rows))
+            case "broadcast", "send":
+                texts = _texts(args.text)
+                for group_id in args.group:
+                    found_group = await tx.run(groups.group, group_id)
+                    if found_group is None or found_group.commune_code != commune:
+                        raise Refused(f"group {group_id} is not a group of {commune}")
+                audience = Audience(commune, tuple(sorted(set(args.group))))
+                body = ByLocale(texts, texts[0][1]).to_json()
+                at = max(args.at or now, now)
+                number = await tx.run(
+                    announcements.create, Kind.BROADCAST, audience, body, at, actor, now
+                )
+                size = await tx.run(announcements.audience_size, audience)
+                await tx.run(groups.audit, None, actor, "broadcast", str(number), True, now)
+                print(number)
+                print(
+                    f"{size} recipients; sent by `hayna dispatch` or `hayna serve`", file=sys.stderr
+                )
+            case "broadcast", "report":
+                report = await tx.run(announcements.report, args.id)
+                if report is None:
+                    raise Refused(f"there is no update {args.id}")
+                rows = [["recipients", "queued", "sent", "delivered", "failed", "unreachable"]]
+                rows.append(
+                    [
+                        str(n)
+                        for n in (
+                            report.recipients,
+                            report.queued,
+                            report.sent,
+                            report.delivered,
+                            report.failed,
+                            report.unreachable,
+                        )
+                    ]
+                )
+                print(table(rows))
+            case _:
+                raise Refused(f"unknown action {args.action}")
+
+
+def _texts(given: list[str]) -> tuple[tuple[str, str], ...]:
+    texts: list[tuple[str, str]] = []
+    for item in given:
+        language, sep, text = item.partition("=")
+        language, text = language.strip(), text.strip()
+        if not sep or language not in SUPPORTED:
+            raise Refused(f"--text {shortened(item, 20)!r}: start with ar=, fr=, zgh= or en=")
+        if not text or len(text) > TEXT_MAX:
+            raise Refused(f"--text {language}= must have 1 to {TEXT_MAX} characters")
+        if language in dict(texts):
+            raise Refused(f"--text {language}= is given twice")
+        texts.append((language, text))
+    return tuple(texts)

@@ -1,0 +1,173 @@
+"""`hayna meetings ...`: organizers draft consultation meetings, publish them (announced at once,
+reminders planned), move or cancel them, list them and count the answers. Every action is
+written to the audit log under the operator's name."""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from datetime import UTC, datetime, timedelta
+
+from bot.app import open_database
+from bot.command_line import Refused, commune_code, organizer_name, shortened, table
+from bot.settings import Settings
+from conversations.groups import DEFAULT_REMINDERS, MeetingDraft
+from conversations.kit import MOROCCO
+from storage import groups, meetings
+from storage.database import Database
+from storage.gazetteer import Gazetteer
+from storage.meetings import MeetingError
+
+TITLE_MAX, PLACE_MAX, AGENDA_MAX = 120, 200, 2000
+_OFFSET = re.compile(r"(\d+)([dhm])")
+_UNIT = {"d": 24 * 60, "h": 60, "m": 1}
+
+
+def local_time(text: str) -> datetime:
+    """``YYYY-MM-DD HH:MM`` in Moroccan time, as an aware UTC datetime."""
+    try:
+        naive = datetime.strptime(text.strip(), "%Y-%m-%d %H:%M")
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a time as 'YYYY-MM-DD HH:MM' (Moroccan time)"
+        ) from None
+    return naive.replace(tzinfo=MOROCCO).astimezone(UTC)
+
+
+def _pin(text: str) -> tuple[float, float]:
+    try:
+        lat, lon = (float(part) for part in text.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a pin as LAT,LON") from None
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        raise argparse.ArgumentTypeError(f"{text!r} is not on Earth")
+    return lat, lon
+
+
+def _reminders(text: str) -> tuple[int, ...]:
+    """``48h,2h`` (or ``2d,30m``) as minutes before the start."""
+    parts = [part.strip() for part in text.split(",") if part.strip()]
+    found = [_OFFSET.fullmatch(part) for part in parts]
+    if not parts or not all(found):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a list such as 48h,2h")
+    return tuple(int(m.group(1)) * _UNIT[m.group(2)] for m in found if m)
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    actions = parser.add_subparsers(dest="action", required=True)
+    new = actions.add_parser("create", help="draft a meeting; prints its number")
+    new.add_argument("--commune", required=True, metavar="CODE_OR_NAME")
+    new.add_argument("--title", required=True, help=f"at most {TITLE_MAX} characters")
+    new.add_argument("--at", required=True, type=local_time, metavar="'YYYY-MM-DD HH:MM'")
+    new.add_argument("--place", required=True, help=f"at most {PLACE_MAX} characters")
+    new.add_argument("--pin", type=_pin, metavar="LAT,LON", help="the place on a map")
+    new.add_argument("--agenda", required=True, help=f"at most {AGENDA_MAX} characters")
+    new.add_argument(
+        "--group", type=int, action="append", default=[], metavar="ID",
+        help="for this group only (repeat for several; see `hayna groups list`)",
+    )  # fmt: skip
+    new.add_argument(
+        "--reminders", type=_reminders, default=None, metavar="48h,2h",
+        help="when to remind before the start (default 48h,2h)",
+    )  # fmt: skip
+    _by(new)
+    for action, purpose in (
+        ("publish", "announce it to its audience now and plan the reminders"),
+        ("cancel", "cancel it: everyone is told once, the reminders stop"),
+        ("rsvps", "count the answers"),
+    ):
+        one = actions.add_parser(action, help=purpose)
+        one.add_argument("id", type=int, metavar="ID")
+        _by(one)
+    move = actions.add_parser("move", help="change its time: reminders planned again, told")
+    move.add_argument("id", type=int, metavar="ID")
+    move.add_argument("--at", required=True, type=local_time, metavar="'YYYY-MM-DD HH:MM'")
+    _by(move)
+    listing = actions.add_parser("list", help="meetings as a table, latest first")
+    listing.add_argument("--commune", metavar="CODE_OR_NAME")
+
+
+def _by(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--by", dest="actor", metavar="NAME", help="default: your user name")
+
+
+async def run(args: argparse.Namespace, settings: Settings) -> int:
+    db = await open_database(settings, upgrade=settings.database_url.sqlite)
+    try:
+        await _act(db, args)
+    except (Refused, MeetingError) as error:
+        print(f"hayna: {error}", file=sys.stderr)
+        return 2
+    finally:
+        await db.close()
+    return 0
+
+
+async def _act(db: Database, args: argparse.Namespace) -> None:
+    now = datetime.now(UTC)
+    actor = (getattr(args, "actor", None) or organizer_name())[:80]
+    if args.action == "list":
+        commune = commune_code(Gazetteer.load(), args.commune) if args.commune else None
+        async with db.transaction() as tx:
+            found = await tx.run(meetings.listing, commune)
+        rows = [["id", "when (Morocco)", "commune", "status", "title"]]
+        for m in found:
+            when = m.starts_at.astimezone(MOROCCO).strftime("%Y-%m-%d %H:%M")
+            rows.append([str(m.id), when, m.commune_code, m.status, shortened(m.title, 50)])
+        print(table(rows))
+        return
+    async with db.transaction() as tx:
+        if args.action == "create":
+            draft = _draft(args, now)
+            for group_id in draft.group_ids:
+                group = await tx.run(groups.group, group_id)
+                if group is None or group.commune_code != draft.commune_code:
+                    raise Refused(f"group {group_id} is not a group of {draft.commune_code}")
+            meeting_id = await tx.run(meetings.create, draft, actor, now)
+            target = str(meeting_id)
+            print(meeting_id)
+        elif args.action == "publish":
+            await tx.run(meetings.publish, args.id, actor, now)
+            target = str(args.id)
+            print(f"meeting {args.id} published; reminders planned")
+        elif args.action == "move":
+            await tx.run(meetings.move, args.id, args.at, actor, now)
+            target = str(args.id)
+            print(f"meeting {args.id} moved; those who answered are told")
+        elif args.action == "cancel":
+            await tx.run(meetings.cancel, args.id, actor, now)
+            target = str(args.id)
+            print(f"meeting {args.id} cancelled; its audience is told")
+        else:
+            if await tx.run(meetings.view, args.id) is None:
+                raise Refused(f"there is no meeting {args.id}")
+            counts = await tx.run(meetings.counts, args.id)
+            target = str(args.id)
+            print(f"attending {counts.yes}, maybe {counts.maybe}, not attending {counts.no}")
+        await tx.run(groups.audit, None, actor, f"{args.action}_meeting", target, True, now)
+
+
+def _draft(args: argparse.Namespace, now: datetime) -> MeetingDraft:
+    title, place, agenda = (text.strip() for text in (args.title, args.place, args.agenda))
+    for name, text, limit in (
+        ("--title", title, TITLE_MAX),
+        ("--place", place, PLACE_MAX),
+        ("--agenda", agenda, AGENDA_MAX),
+    ):
+        if not text or len(text) > limit:
+            raise Refused(f"{name} must have 1 to {limit} characters")
+    if args.at <= now + timedelta(minutes=5):
+        raise Refused("--at must be in the future")
+    lat, lon = args.pin if args.pin else (None, None)
+    return MeetingDraft(
+        commune_code(Gazetteer.load(), args.commune),
+        title,
+        args.at,
+        place,
+        agenda,
+        tuple(args.group),
+        lat,
+        lon,
+        args.reminders or DEFAULT_REMINDERS,
+    )

@@ -1,0 +1,239 @@
+"""Organizers' meetings in the chat: draft one (audience, title, time, place or pin, agenda),
+publish it or keep it as a draft; read the answers to one, change its time or cancel it.
+Storage checks and audits every action again."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+from enum import StrEnum
+from typing import assert_never
+
+from conversations.flow import Flow
+from conversations.groups import Audience, Meeting, MeetingDraft, details, parse_when
+from conversations.kit import Context, Inbound, Option, Reply, Turn, pick
+from conversations.organizing import ASK_AT, NOT_ALLOWED, audience_options, chosen_audience
+from conversations.phrases import CANCELLED, NOT_AN_OPTION
+from conversations.text import _, lines, ngettext, pgettext
+
+TITLE_MAX, PLACE_MAX, AGENDA_MAX = 120, 200, 1000
+ORGANIZING = "organizing"
+
+
+class Step(StrEnum):
+    AUDIENCE = "audience"
+    TITLE = "title"
+    WHEN = "when"
+    PLACE = "place"
+    AGENDA = "agenda"
+    PREVIEW = "preview"
+    LIST = "list"
+    CARD = "card"
+    MOVE = "move"
+    CANCEL = "cancel"
+
+
+@dataclass(frozen=True, slots=True)
+class Answers:
+    audience: str = ""
+    title: str = ""
+    at: str = ""
+    place: str = ""
+    lat: float | None = None
+    lon: float | None = None
+    agenda: str = ""
+    meeting: int = 0
+
+
+BACK = Option("back", pgettext("organizer", "Back"))
+PUBLISH = Option("publish", pgettext("organizer", "Publish"))
+DRAFT = Option("draft", pgettext("organizer", "Save as draft"))
+MOVE = Option("move", pgettext("organizer", "Change the time"))
+CANCEL_MEETING = Option("cancel_meeting", pgettext("organizer", "Cancel the meeting"))
+YES_CANCEL = Option("yes", pgettext("organizer", "Yes, cancel it"))
+CANCEL = Option("cancel", pgettext("organizer", "Cancel"))
+
+ASK_TITLE = Reply(_("Title of the meeting (at most 120 characters):"))
+ASK_PLACE = Reply(
+    _("Where? Type the place, or share a location pin and then type its name:"), ask_location=True
+)
+ASK_AGENDA = Reply(_("The agenda (at most 1,000 characters):"))
+FAILED = _("That did not work: the meeting may have changed meanwhile.")
+
+
+def _draft(data: Answers) -> MeetingDraft:
+    audience = chosen_audience(data.audience)
+    return MeetingDraft(
+        audience.commune_code,
+        data.title,
+        datetime.fromisoformat(data.at),
+        data.place,
+        data.agenda,
+        audience.group_ids,
+        data.lat,
+        data.lon,
+    )
+
+
+class OrganizerMeetings(Flow[Step, Answers]):
+    name = "organizer_meetings"
+    steps = Step
+    answers = Answers
+
+    async def start(self, ctx: Context) -> Turn[Step, Answers]:
+        return await self._audiences(ctx, Answers())
+
+    async def open(self, ctx: Context, link: str) -> Turn[Step, Answers]:
+        """``list``: the organizer's meetings to come, rather than a new one."""
+        return await self._list(ctx, ())
+
+    async def handle(
+        self, ctx: Context, step: Step, data: Answers, msg: Inbound
+    ) -> Turn[Step, Answers]:
+        match step:
+            case Step.AUDIENCE:
+                if msg.option == CANCEL.id:
+                    return Turn((Reply(CANCELLED),), None, data, next_flow=ORGANIZING)
+                if msg.option and msg.option[:2] in ("c:", "g:"):
+                    return Turn((ASK_TITLE,), Step.TITLE, replace(data, audience=msg.option))
+                return await self._audiences(ctx, data, (Reply(NOT_AN_OPTION),))
+            case Step.TITLE:
+                title = msg.text.strip()
+                if not title or len(title) > TITLE_MAX:
+                    return Turn((ASK_TITLE,), step, data)
+                return Turn((ASK_AT,), Step.WHEN, replace(data, title=title))
+            case Step.WHEN:
+                at = parse_when(msg.text, ctx.now)
+                if at is None:
+                    return Turn((ASK_AT,), step, data)
+                return Turn((ASK_PLACE,), Step.PLACE, replace(data, at=at.isoformat()))
+            case Step.PLACE:
+                if msg.location is not None:
+                    pinned = replace(data, lat=msg.location.lat, lon=msg.location.lon)
+                    return Turn((ASK_PLACE,), step, pinned)
+                place = msg.text.strip()
+                if not place or len(place) > PLACE_MAX:
+                    return Turn((ASK_PLACE,), step, data)
+                return Turn((ASK_AGENDA,), Step.AGENDA, replace(data, place=place))
+            case Step.AGENDA:
+                agenda = msg.text.strip()
+                if not agenda or len(agenda) > AGENDA_MAX:
+                    return Turn((ASK_AGENDA,), step, data)
+                return await self._preview(ctx, replace(data, agenda=agenda))
+            case Step.PREVIEW:
+                return await self._on_preview(ctx, data, msg)
+            case Step.LIST:
+                if msg.option == BACK.id:
+                    return Turn((), None, data, next_flow=ORGANIZING)
+                if msg.option and msg.option.startswith("m") and msg.option[1:].isdigit():
+                    return await self._card(ctx, int(msg.option[1:]), ())
+                return await self._list(ctx, (Reply(NOT_AN_OPTION),))
+            case Step.CARD:
+                chosen = pick(msg, (PUBLISH, MOVE, CANCEL_MEETING, BACK))
+                if chosen is PUBLISH:
+                    done = await ctx.services.publish_meeting(data.meeting)
+                    return await self._card(ctx, data.meeting, (self._said(done),))
+                if chosen is MOVE:
+                    return Turn((ASK_AT,), Step.MOVE, data)
+                if chosen is CANCEL_MEETING:
+                    ask = _("Cancel this meeting? Everyone it was announced to is told.")
+                    return Turn((Reply(ask, (YES_CANCEL, BACK)),), Step.CANCEL, data)
+                if chosen is BACK:
+                    return await self._list(ctx, ())
+                return await self._card(ctx, data.meeting, (Reply(NOT_AN_OPTION),))
+            case Step.MOVE:
+                at = parse_when(msg.text, ctx.now)
+                if at is None:
+                    return Turn((ASK_AT,), step, data)
+                moved = await ctx.services.move_meeting(data.meeting, at)
+                said = _("The new time is saved; those who answered are told.")
+                return await self._card(ctx, data.meeting, (Reply(said if moved else FAILED),))
+            case Step.CANCEL:
+                if pick(msg, (YES_CANCEL,)) is None:
+                    return await self._card(ctx, data.meeting, ())
+                done = await ctx.services.cancel_meeting(data.meeting)
+                said = _("The meeting is cancelled; everyone is told once.")
+                return await self._list(ctx, (Reply(said if done else FAILED),))
+            case _:
+                assert_never(step)
+
+    @staticmethod
+    def _said(published: bool) -> Reply:
+        if not published:
+            return Reply(FAILED)
+        return Reply(_("Published: its audience is told now, and reminded before it."))
+
+    async def _on_preview(self, ctx: Context, data: Answers, msg: Inbound) -> Turn[Step, Answers]:
+        chosen = pick(msg, (PUBLISH, DRAFT, CANCEL))
+        if chosen is CANCEL:
+            return Turn((Reply(CANCELLED),), None, Answers(), next_flow=ORGANIZING)
+        if chosen is None:
+            return await self._preview(ctx, data, (Reply(NOT_AN_OPTION),))
+        meeting_id = await ctx.services.create_meeting(_draft(data))
+        if meeting_id is None:
+            return Turn((Reply(NOT_ALLOWED),), None, Answers())
+        if chosen is DRAFT:
+            return await self._card(ctx, meeting_id, (Reply(_("Saved as a draft.")),))
+        published = await ctx.services.publish_meeting(meeting_id)
+        return await self._card(ctx, meeting_id, (self._said(published),))
+
+    async def _audiences(
+        self, ctx: Context, data: Answers, before: tuple[Reply, ...] = ()
+    ) -> Turn[Step, Answers]:
+        options = await audience_options(ctx)
+        if options is None:
+            return Turn((Reply(NOT_ALLOWED),), None, Answers())
+        ask = Reply(_("Who is the meeting for?"), (*options, CANCEL))
+        return Turn((*before, ask), Step.AUDIENCE, data)
+
+    async def _preview(
+        self, ctx: Context, data: Answers, before: tuple[Reply, ...] = ()
+    ) -> Turn[Step, Answers]:
+        draft = _draft(data)
+        count = await ctx.services.audience_size(Audience(draft.commune_code, draft.group_ids))
+        if count is None:
+            return Turn((Reply(NOT_ALLOWED),), None, Answers())
+        shown = Meeting(0, draft.commune_code, draft.title, draft.starts_at, draft.place,
+                        draft.agenda, "draft", draft.lat, draft.lon)  # fmt: skip
+        text = lines(
+            _("Preview:"),
+            details(shown),
+            ngettext("It will reach {n} resident.", "It will reach {n} residents.", count),
+        )
+        return Turn((*before, Reply(text, (PUBLISH, DRAFT, CANCEL))), Step.PREVIEW, data)
+
+    async def _list(self, ctx: Context, before: tuple[Reply, ...]) -> Turn[Step, Answers]:
+        found = await ctx.services.organizer_meetings()
+        if found is None:
+            return Turn((Reply(NOT_ALLOWED),), None, Answers())
+        if not found:
+            none = Reply(_("You have no meeting to come."))
+            return Turn((*before, none), None, Answers(), next_flow=ORGANIZING)
+        options = tuple(
+            Option(f"m{m.id}", _("{title}, {when}", title=m.title, when=m.starts_at)) for m in found
+        )
+        ask = Reply(_("Your meetings to come:"), (*options, BACK))
+        return Turn((*before, ask), Step.LIST, Answers())
+
+    async def _card(
+        self, ctx: Context, meeting_id: int, before: tuple[Reply, ...]
+    ) -> Turn[Step, Answers]:
+        meeting = await ctx.services.meeting(meeting_id)
+        counts = await ctx.services.meeting_counts(meeting_id)
+        if meeting is None or counts is None:
+            return await self._list(ctx, before)
+        draft = meeting.status == "draft"
+        status = pgettext("meeting", "Draft") if draft else pgettext("meeting", "Published")
+        text = lines(
+            details(meeting),
+            _("Status: {status}", status=status),
+            _(
+                "Attending: {yes} · Maybe: {maybe} · Not attending: {no}",
+                yes=counts.yes,
+                maybe=counts.maybe,
+                no=counts.no,
+            ),
+        )
+        actions = (PUBLISH,) if draft else (MOVE, CANCEL_MEETING)
+        data = Answers(meeting=meeting_id)
+        return Turn((*before, Reply(text, (*actions, BACK))), Step.CARD, data)

@@ -1,0 +1,281 @@
+"""Organizer tools in the chat: redeem an invite code, write an update once per language,
+choose its audience within one's scope, preview it with its number of recipients, send it now
+or at a time, and follow its delivery report. Storage checks and audits every action again."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+from enum import StrEnum
+from typing import assert_never
+
+from conversations.flow import Flow
+from conversations.groups import (
+    KIND_LABELS,
+    Audience,
+    DeliveryReport,
+    GroupKind,
+    Redeemed,
+    parse_when,
+)
+from conversations.kit import Context, Inbound, Option, Reply, Turn, pick
+from conversations.language import LANGUAGES
+from conversations.phrases import CANCELLED, NOT_AN_OPTION
+from conversations.text import Renderable, Verbatim, _, lines, ngettext, pgettext
+
+MAX_TEXT = 1000
+
+NOT_ALLOWED = _("Sorry, this is not allowed: only organizers can do this.")
+REDEEMED: dict[Redeemed, Renderable] = {
+    Redeemed.OK: _("Welcome, organizer! Your tools are under Meetings & groups."),
+    Redeemed.UNKNOWN: _("This invite code does not exist. Check it and try again."),
+    Redeemed.EXPIRED: _("This invite code has expired. Ask for a new one."),
+    Redeemed.USED: _("This invite code was already used. Ask for a new one."),
+}
+
+
+class Step(StrEnum):
+    TOOLS = "tools"
+    TEXT = "text"
+    MORE = "more"
+    AUDIENCE = "audience"
+    PREVIEW = "preview"
+    AT = "at"
+    CONFIRM = "confirm"
+    REPORT = "report"
+    GROUP_KIND = "group_kind"
+    GROUP_NAME = "group_name"
+
+
+@dataclass(frozen=True, slots=True)
+class Answers:
+    languages: tuple[str, ...] = ()
+    texts: tuple[str, ...] = ()
+    # The language the next text is written in.
+    writing: str = ""
+    # "c:CODE" for a whole commune, "g:ID" for a group.
+    audience: str = ""
+    at: str = ""
+    # A new group's kind: association or neighbourhood.
+    kind: str = ""
+
+
+BACK = Option("back", pgettext("organizer", "Back"))
+NEW = Option("broadcast", pgettext("organizer", "New update"))
+NEW_MEETING = Option("new_meeting", pgettext("organizer", "New meeting"))
+MEETINGS = Option("meetings", pgettext("organizer", "My meetings"))
+NEW_GROUP = Option("new_group", pgettext("organizer", "New group"))
+NAMED_KINDS = tuple(
+    Option(kind.value, KIND_LABELS[kind])
+    for kind in (GroupKind.ASSOCIATION, GroupKind.NEIGHBOURHOOD)
+)
+MAX_GROUP_NAME = 80
+REPORT = Option("report", pgettext("organizer", "Delivery report"))
+CONTINUE = Option("continue", pgettext("organizer", "Continue"))
+NOW = Option("now", pgettext("organizer", "Send now"))
+LATER = Option("later", pgettext("organizer", "Schedule"))
+CONFIRM = Option("confirm", pgettext("organizer", "Confirm"))
+CANCEL = Option("cancel", pgettext("organizer", "Cancel"))
+
+TOOLS = Reply(_("Organizer tools:"), (NEW, NEW_MEETING, MEETINGS, REPORT, NEW_GROUP, BACK))
+ASK_GROUP_NAME = Reply(_("The group's name (at most 80 characters):"))
+ORGANIZER_MEETINGS = "organizer_meetings"
+ASK_AT = Reply(_("When? Type the day and time in Moroccan time, for example 2026-12-05 18:00."))
+ASK_REPORT = Reply(_("Type the number of the update:"))
+
+
+def _ask_text(language: str) -> Reply:
+    name = next(option.label for option in LANGUAGES if option.id == language)
+    return Reply(_("Write the update in {language} (at most 1,000 characters):", language=name))
+
+
+def chosen_audience(chosen: str) -> Audience:
+    """The audience an option of `audience_options` names."""
+    kind, _sep, value = chosen.partition(":")
+    return Audience(value) if kind == "c" else Audience("", (int(value),))
+
+
+async def audience_options(ctx: Context) -> tuple[Option, ...] | None:
+    """The audiences within the organizer's reach: whole communes, then groups."""
+    reach = await ctx.services.organizer_reach()
+    if reach is None:
+        return None
+    options: list[Option] = []
+    for code in reach.communes:
+        place = await ctx.services.commune(code)
+        name: Renderable = place.label() if place else Verbatim(code)
+        options.append(Option(f"c:{code}", _("Everyone in {commune}", commune=name)))
+    return (*options, *(Option(f"g:{g.id}", g.label()) for g in reach.groups))
+
+
+def _report(report: DeliveryReport) -> Reply:
+    return Reply(
+        lines(
+            _("Update #{id}, planned for {when}:", id=report.id, when=report.due_at),
+            ngettext("{n} recipient", "{n} recipients", report.recipients),
+            _(
+                "queued {queued} · sent {sent} · delivered {delivered} · failed {failed} · "
+                "unreachable {unreachable}",
+                queued=report.queued,
+                sent=report.sent,
+                delivered=report.delivered,
+                failed=report.failed,
+                unreachable=report.unreachable,
+            ),
+        )
+    )
+
+
+class Organizing(Flow[Step, Answers]):
+    name = "organizing"
+    steps = Step
+    answers = Answers
+
+    async def start(self, ctx: Context) -> Turn[Step, Answers]:
+        if await ctx.services.organizer_reach() is None:
+            return Turn((Reply(NOT_ALLOWED),), None, Answers())
+        return Turn((TOOLS,), Step.TOOLS, Answers())
+
+    async def open(self, ctx: Context, code: str) -> Turn[Step, Answers]:
+        """An invite code typed as "ORG CODE"."""
+        redeemed = await ctx.services.redeem_invite(code)
+        if redeemed is not Redeemed.OK:
+            return Turn((Reply(REDEEMED[redeemed]),), None, Answers())
+        return Turn((Reply(REDEEMED[redeemed]), TOOLS), Step.TOOLS, Answers())
+
+    async def handle(
+        self, ctx: Context, step: Step, data: Answers, msg: Inbound
+    ) -> Turn[Step, Answers]:
+        match step:
+            case Step.TOOLS:
+                if msg.option == BACK.id:
+                    return Turn((), None, data, next_flow="subscriptions")
+                if msg.option == NEW.id:
+                    return await self._write(ctx, Answers(writing=ctx.locale))
+                if msg.option == NEW_MEETING.id:
+                    return Turn((), None, data, next_flow=ORGANIZER_MEETINGS)
+                if msg.option == MEETINGS.id:
+                    return Turn((), None, data, next_flow=ORGANIZER_MEETINGS, link="list")
+                if msg.option == REPORT.id:
+                    return Turn((ASK_REPORT,), Step.REPORT, data)
+                if msg.option == NEW_GROUP.id:
+                    ask = Reply(_("What kind of group?"), (*NAMED_KINDS, CANCEL))
+                    return Turn((ask,), Step.GROUP_KIND, data)
+                return Turn((Reply(NOT_AN_OPTION), TOOLS), step, data)
+            case Step.GROUP_KIND:
+                kind = pick(msg, NAMED_KINDS)
+                if kind is None:
+                    return Turn((Reply(CANCELLED), TOOLS), Step.TOOLS, Answers())
+                return Turn((ASK_GROUP_NAME,), Step.GROUP_NAME, replace(data, kind=kind.id))
+            case Step.GROUP_NAME:
+                return await self._new_group(ctx, data, msg.text.strip())
+            case Step.TEXT:
+                text = msg.text.strip()
+                if not text or len(text) > MAX_TEXT:
+                    return Turn((_ask_text(data.writing),), step, data)
+                data = replace(
+                    data, languages=(*data.languages, data.writing), texts=(*data.texts, text)
+                )
+                return self._more(data)
+            case Step.MORE:
+                if msg.option == CONTINUE.id:
+                    return await self._audiences(ctx, data)
+                if msg.option in {o.id for o in LANGUAGES} - set(data.languages):
+                    return await self._write(ctx, replace(data, writing=msg.option or ""))
+                return self._more(data, (Reply(NOT_AN_OPTION),))
+            case Step.AUDIENCE:
+                if msg.option == CANCEL.id:
+                    return Turn((Reply(CANCELLED), TOOLS), Step.TOOLS, Answers())
+                if msg.option and msg.option[:2] in ("c:", "g:"):
+                    return await self._preview(ctx, replace(data, audience=msg.option))
+                return await self._audiences(ctx, data, (Reply(NOT_AN_OPTION),))
+            case Step.PREVIEW:
+                chosen = pick(msg, (NOW, LATER, CANCEL))
+                if chosen is NOW:
+                    return await self._send(ctx, data, ctx.now)
+                if chosen is LATER:
+                    return Turn((ASK_AT,), Step.AT, data)
+                if chosen is CANCEL:
+                    return Turn((Reply(CANCELLED), TOOLS), Step.TOOLS, Answers())
+                return await self._preview(ctx, data, (Reply(NOT_AN_OPTION),))
+            case Step.AT:
+                at = parse_when(msg.text, ctx.now)
+                if at is None:
+                    return Turn((ASK_AT,), step, data)
+                ask = Reply(_("Send it on {when}?", when=at), (CONFIRM, CANCEL))
+                return Turn((ask,), Step.CONFIRM, replace(data, at=at.isoformat()))
+            case Step.CONFIRM:
+                chosen = pick(msg, (CONFIRM, CANCEL))
+                if chosen is CONFIRM:
+                    return await self._send(ctx, data, datetime.fromisoformat(data.at))
+                if chosen is CANCEL:
+                    return Turn((Reply(CANCELLED), TOOLS), Step.TOOLS, Answers())
+                return Turn((Reply(NOT_AN_OPTION),), step, data)
+            case Step.REPORT:
+                typed = msg.text.strip().lstrip("#")
+                report = await ctx.services.delivery_report(int(typed)) if typed.isdigit() else None
+                if report is None:
+                    unknown = _("There is no update with this number in your reach.")
+                    return Turn((Reply(unknown), TOOLS), Step.TOOLS, Answers())
+                return Turn((_report(report), TOOLS), Step.TOOLS, Answers())
+            case _:
+                assert_never(step)
+
+    async def _new_group(self, ctx: Context, data: Answers, name: str) -> Turn[Step, Answers]:
+        if not name or len(name) > MAX_GROUP_NAME:
+            return Turn((ASK_GROUP_NAME,), Step.GROUP_NAME, data)
+        reach = await ctx.services.organizer_reach()
+        # In the organizer's commune (the first, should they have several).
+        commune = reach.communes[0] if reach and reach.communes else ""
+        made = await ctx.services.create_group(commune, GroupKind(data.kind), name)
+        if made is None:
+            return Turn((Reply(NOT_ALLOWED),), None, Answers())
+        done = _("The group {group} is ready: residents of the commune can join it.", group=name)
+        return Turn((Reply(done), TOOLS), Step.TOOLS, Answers())
+
+    async def _write(self, ctx: Context, data: Answers) -> Turn[Step, Answers]:
+        if await ctx.services.organizer_reach() is None:
+            return Turn((Reply(NOT_ALLOWED),), None, Answers())
+        return Turn((_ask_text(data.writing),), Step.TEXT, data)
+
+    def _more(self, data: Answers, before: tuple[Reply, ...] = ()) -> Turn[Step, Answers]:
+        others = tuple(o for o in LANGUAGES if o.id not in data.languages)
+        ask = _(
+            "Add the same update in another language? Residents get their language, or else "
+            "the first one."
+        )
+        return Turn((*before, Reply(ask, (*others, CONTINUE))), Step.MORE, data)
+
+    async def _audiences(
+        self, ctx: Context, data: Answers, before: tuple[Reply, ...] = ()
+    ) -> Turn[Step, Answers]:
+        options = await audience_options(ctx)
+        if options is None:
+            return Turn((Reply(NOT_ALLOWED),), None, Answers())
+        ask = Reply(_("Who should receive it?"), (*options, CANCEL))
+        return Turn((*before, ask), Step.AUDIENCE, data)
+
+    async def _preview(
+        self, ctx: Context, data: Answers, before: tuple[Reply, ...] = ()
+    ) -> Turn[Step, Answers]:
+        count = await ctx.services.audience_size(chosen_audience(data.audience))
+        if count is None:
+            return Turn((Reply(NOT_ALLOWED),), None, Answers())
+        preview = lines(
+            _("Preview:"),
+            data.texts[0],
+            ngettext("It will reach {n} resident.", "It will reach {n} residents.", count),
+        )
+        return Turn((*before, Reply(preview, (NOW, LATER, CANCEL))), Step.PREVIEW, data)
+
+    async def _send(self, ctx: Context, data: Answers, at: datetime) -> Turn[Step, Answers]:
+        texts = tuple(zip(data.languages, data.texts, strict=True))
+        number = await ctx.services.broadcast(texts, chosen_audience(data.audience), at)
+        if number is None:
+            return Turn((Reply(NOT_ALLOWED),), None, Answers())
+        done = _(
+            "Update #{id} is planned for {when}. Follow it under Delivery report.",
+            id=number,
+            when=max(at, ctx.now),
+        )
+        return Turn((Reply(done), TOOLS), Step.TOOLS, Answers())

@@ -1,0 +1,158 @@
+"""Meetings & groups for residents: join or leave the groups of their commune, see what they
+follow, read the consultations to come, answer Attending / Maybe / Not attending, get a
+calendar file of one they attend."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from enum import StrEnum
+from typing import assert_never
+
+from conversations.flow import Flow
+from conversations.groups import ANSWER_LABELS, Answer, Group, Meeting, details
+from conversations.kit import Context, Inbound, Option, Reply, Turn, pick
+from conversations.phrases import NOT_AN_OPTION
+from conversations.text import Joined, Renderable, Verbatim, _, lines, pgettext
+
+ORGANIZING = "organizing"
+
+
+class Step(StrEnum):
+    HOME = "home"
+    GROUPS = "groups"
+    MEETINGS = "meetings"
+    MEETING = "meeting"
+
+
+@dataclass(frozen=True, slots=True)
+class Answers:
+    meeting: int = 0
+
+
+BACK = Option("back", pgettext("meetings", "Back"))
+GROUPS = Option("groups", pgettext("meetings", "Join or leave groups"))
+MEETINGS = Option("meetings", pgettext("meetings", "Upcoming meetings"))
+TOOLS = Option("organize", pgettext("meetings", "Organizer tools"))
+CALENDAR = Option("calendar", pgettext("meetings", "Calendar file (.ics)"))
+ANSWERS = tuple(Option(answer.value, ANSWER_LABELS[answer]) for answer in Answer)
+TICK = "✅ "
+
+
+def _group_option(group: Group) -> Option:
+    label: Renderable = group.label()
+    if group.member:
+        label = Joined((Verbatim(TICK), label), "")
+    return Option(f"g{group.id}", label)
+
+
+def _meeting_option(meeting: Meeting) -> Option:
+    label = _("{title}, {when}", title=meeting.title, when=meeting.starts_at)
+    return Option(f"m{meeting.id}", label)
+
+
+class Subscriptions(Flow[Step, Answers]):
+    name = "subscriptions"
+    steps = Step
+    answers = Answers
+
+    async def start(self, ctx: Context) -> Turn[Step, Answers]:
+        return await self._home(ctx, ())
+
+    async def handle(
+        self, ctx: Context, step: Step, data: Answers, msg: Inbound
+    ) -> Turn[Step, Answers]:
+        match step:
+            case Step.HOME:
+                if msg.option == BACK.id:
+                    return Turn((), None, data)
+                if msg.option == GROUPS.id:
+                    return await self._groups(ctx, ())
+                if msg.option == MEETINGS.id:
+                    return await self._meetings(ctx, ())
+                if msg.option == TOOLS.id:
+                    return Turn((), None, data, next_flow=ORGANIZING)
+                return await self._home(ctx, (Reply(NOT_AN_OPTION),))
+            case Step.GROUPS:
+                if msg.option == BACK.id:
+                    return await self._home(ctx, ())
+                chosen = next(
+                    (g for g in await ctx.services.groups() if f"g{g.id}" == msg.option), None
+                )
+                if chosen is None:
+                    return await self._groups(ctx, (Reply(NOT_AN_OPTION),))
+                if chosen.member:
+                    await ctx.services.leave_group(chosen.id)
+                    done = _("You left {group}.", group=chosen.label())
+                else:
+                    await ctx.services.join_group(chosen.id)
+                    done = _("You joined {group}.", group=chosen.label())
+                return await self._groups(ctx, (Reply(done),))
+            case Step.MEETINGS:
+                if msg.option == BACK.id:
+                    return await self._home(ctx, ())
+                if msg.option and msg.option.startswith("m") and msg.option[1:].isdigit():
+                    return await self._meeting(ctx, int(msg.option[1:]), ())
+                return await self._meetings(ctx, (Reply(NOT_AN_OPTION),))
+            case Step.MEETING:
+                return await self._on_meeting(ctx, data, msg)
+            case _:
+                assert_never(step)
+
+    async def _on_meeting(self, ctx: Context, data: Answers, msg: Inbound) -> Turn[Step, Answers]:
+        if msg.option == BACK.id:
+            return await self._meetings(ctx, ())
+        if msg.option == CALENDAR.id:
+            calendar = await ctx.services.meeting_calendar(data.meeting)
+            if calendar is None:
+                return await self._meeting(ctx, data.meeting, (Reply(NOT_AN_OPTION),))
+            intro = _("The calendar file of the meeting (save it as meeting.ics):")
+            return await self._meeting(ctx, data.meeting, (Reply(lines(intro, calendar)),))
+        answer = pick(msg, ANSWERS)
+        if answer is None:
+            return await self._meeting(ctx, data.meeting, (Reply(NOT_AN_OPTION),))
+        said = Answer(answer.id)
+        if not await ctx.services.answer_meeting(data.meeting, said):
+            gone = _("This meeting is no longer open for answers.")
+            return await self._meetings(ctx, (Reply(gone),))
+        thanks = _("Thank you, your answer is saved: {answer}.", answer=ANSWER_LABELS[said])
+        return await self._meeting(ctx, data.meeting, (Reply(thanks),))
+
+    async def _home(self, ctx: Context, before: tuple[Reply, ...]) -> Turn[Step, Answers]:
+        followed = [g.label() for g in await ctx.services.groups() if g.member]
+        if followed:
+            status: Renderable = _("You follow: {groups}", groups=Joined(tuple(followed), ", "))
+        else:
+            status = _("You follow no group yet.")
+        options: tuple[Option, ...] = (GROUPS, MEETINGS)
+        if await ctx.services.is_organizer():
+            options += (TOOLS,)
+        home = Reply(lines(_("Meetings & groups of your commune."), status), (*options, BACK))
+        return Turn((*before, home), Step.HOME, Answers())
+
+    async def _groups(self, ctx: Context, before: tuple[Reply, ...]) -> Turn[Step, Answers]:
+        found = await ctx.services.groups()
+        ask = _("Choose a group to join it, or a ✅ one to leave it.")
+        options = tuple(_group_option(g) for g in found)
+        return Turn((*before, Reply(ask, (*options, BACK))), Step.GROUPS, Answers())
+
+    async def _meetings(self, ctx: Context, before: tuple[Reply, ...]) -> Turn[Step, Answers]:
+        found = await ctx.services.upcoming_meetings()
+        if not found:
+            none = _("No consultation is planned for you yet. Join groups to hear of theirs.")
+            return await self._home(ctx, (*before, Reply(none)))
+        ask = _("The consultations to come. Choose one to read it and answer:")
+        options = tuple(_meeting_option(m) for m in found)
+        return Turn((*before, Reply(ask, (*options, BACK))), Step.MEETINGS, Answers())
+
+    async def _meeting(
+        self, ctx: Context, meeting_id: int, before: tuple[Reply, ...]
+    ) -> Turn[Step, Answers]:
+        meeting = await ctx.services.meeting(meeting_id)
+        if meeting is None or meeting.status != "published":
+            return await self._meetings(ctx, before)
+        text: Renderable = details(meeting)
+        if meeting.answer is not None:
+            text = lines(text, _("Your answer: {answer}", answer=ANSWER_LABELS[meeting.answer]))
+        extra = (CALENDAR,) if meeting.answer is Answer.YES else ()
+        card = Reply(text, (*ANSWERS, *extra, BACK))
+        return Turn((*before, card), Step.MEETING, replace(Answers(), meeting=meeting.id))

@@ -1,0 +1,251 @@
+"""Announcements: the table the schedule is rebuilt from, and their expansion into deliveries.
+
+An announcement due is expanded into one delivery row per recipient, a chunk of residents (by
+id) per transaction with INSERT … SELECT … ON CONFLICT DO NOTHING: the audience is never loaded
+into memory, and the cursor committed with each chunk lets a crash resume where it stopped.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    and_,
+    delete,
+    exists,
+    func,
+    insert,
+    literal,
+    select,
+    true,
+    update,
+)
+from sqlalchemy.dialects import postgresql, sqlite
+
+from conversations.groups import Answer, Audience, DeliveryReport
+from storage.database import Database
+from storage.deliveries import Status
+from storage.dialect import inserted_id
+from storage.models import ANNOUNCEMENT, DELIVERY, MEMBERSHIP, RESIDENT, RSVP
+
+CHUNK = 2000
+
+
+class Kind(StrEnum):
+    BROADCAST = "broadcast"
+    MEETING = "meeting"
+    REMINDER = "reminder"
+    MOVED = "moved"
+    CANCELLED = "cancelled"
+
+
+class State(StrEnum):
+    SCHEDULED = "scheduled"
+    DONE = "done"
+    CANCELLED = "cancelled"
+
+
+def key(announcement_id: int) -> str:
+    """The delivery rows' message key of an announcement."""
+    return f"announcement:{announcement_id}"
+
+
+@dataclass(frozen=True, slots=True)
+class Planned:
+    """What the scheduler needs of an announcement still to come."""
+
+    id: int
+    due_at: datetime
+
+
+def create(
+    conn: Connection,
+    kind: Kind,
+    audience: Audience,
+    body: Any,
+    due_at: datetime,
+    actor: str,
+    now: datetime,
+    meeting_id: int | None = None,
+) -> int:
+    """Plan ``body`` (a renderable's JSON) for an audience at ``due_at``; returns its id."""
+    return inserted_id(
+        conn,
+        insert(ANNOUNCEMENT).values(
+            kind=kind,
+            meeting_id=meeting_id,
+            body=json.dumps(body, ensure_ascii=False),
+            commune_code=audience.commune_code,
+            group_ids=",".join(str(group) for group in audience.group_ids),
+            due_at=due_at,
+            status=State.SCHEDULED,
+            cursor=0,
+            recipients=0,
+            created_by=actor[:80],
+            created_at=now,
+        ),
+    )
+
+
+def recipients(
+    audience: Audience, kind: Kind = Kind.BROADCAST, meeting_id: int | None = None
+) -> ColumnElement[bool]:
+    """Who an announcement reaches, as a condition on the resident table.
+
+    Reminders skip those who said they will not come; a change of time goes to those who
+    answered. A resident who said "stop" is left out: nothing would be sent to them.
+    """
+    member: ColumnElement[bool]
+    if audience.group_ids:
+        member = exists().where(
+            MEMBERSHIP.c.resident_id == RESIDENT.c.id,
+            MEMBERSHIP.c.group_id.in_(audience.group_ids),
+        )
+    else:
+        member = RESIDENT.c.commune_code == audience.commune_code
+    condition = and_(member, RESIDENT.c.pushes_enabled == true())
+    answered = RSVP.c.meeting_id == meeting_id, RSVP.c.resident_id == RESIDENT.c.id
+    if kind is Kind.REMINDER:
+        condition = and_(condition, ~exists().where(*answered, RSVP.c.answer == Answer.NO))
+    elif kind is Kind.MOVED:
+        condition = and_(condition, exists().where(*answered))
+    return condition
+
+
+def audience_size(conn: Connection, audience: Audience) -> int:
+    return int(
+        conn.execute(
+            select(func.count()).select_from(RESIDENT).where(recipients(audience))
+        ).scalar_one()
+    )
+
+
+def _expand_chunk(conn: Connection, now: datetime, chunk: int) -> int | None:
+    """Expand the next chunk of the earliest due announcement; None when nothing is due."""
+    row = conn.execute(
+        select(ANNOUNCEMENT)
+        .where(ANNOUNCEMENT.c.status == State.SCHEDULED, ANNOUNCEMENT.c.due_at <= now)
+        .order_by(ANNOUNCEMENT.c.due_at, ANNOUNCEMENT.c.id)
+        .limit(1)
+        .with_for_update(skip_locked=True)
+    ).first()
+    if row is None:
+        return None
+    groups = tuple(int(g) for g in row.group_ids.split(",") if g)
+    audience = Audience(row.commune_code, groups)
+    who = and_(recipients(audience, Kind(row.kind), row.meeting_id), RESIDENT.c.id > row.cursor)
+    window = select(RESIDENT.c.id).where(who).order_by(RESIDENT.c.id).limit(chunk).subquery()
+    upto = conn.execute(select(func.max(window.c.id))).scalar()
+    if upto is None:
+        conn.execute(
+            update(ANNOUNCEMENT).where(ANNOUNCEMENT.c.id == row.id).values(status=State.DONE)
+        )
+        return 0
+    rows = select(
+        literal(key(row.id)),
+        RESIDENT.c.id,
+        literal(row.body),
+        literal(str(Status.PENDING)),
+        literal(0),
+        literal(row.due_at, DELIVERY.c.next_attempt_at.type),
+        literal(now, DELIVERY.c.created_at.type),
+    ).where(who, RESIDENT.c.id <= upto)
+    columns = ["message_key", "resident_id", "body", "status", "attempts"]
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    statement = (
+        dialect.insert(DELIVERY)
+        .from_select([*columns, "next_attempt_at", "created_at"], rows)
+        .on_conflict_do_nothing()
+    )
+    added = conn.execute(statement).rowcount
+    conn.execute(
+        update(ANNOUNCEMENT)
+        .where(ANNOUNCEMENT.c.id == row.id)
+        .values(cursor=upto, recipients=ANNOUNCEMENT.c.recipients + added)
+    )
+    return int(added)
+
+
+async def expand_due(db: Database, now: datetime, chunk: int = CHUNK, chunks: int = 10) -> int:
+    """Expand due announcements, at most ``chunks`` transactions; returns rows queued."""
+    queued = 0
+    for _round in range(chunks):
+        async with db.transaction() as tx:
+            added = await tx.run(_expand_chunk, now, chunk)
+        if added is None:
+            break
+        queued += added
+    return queued
+
+
+def _planned(conn: Connection) -> list[Planned]:
+    rows = conn.execute(
+        select(ANNOUNCEMENT.c.id, ANNOUNCEMENT.c.due_at)
+        .where(ANNOUNCEMENT.c.status == State.SCHEDULED)
+        .order_by(ANNOUNCEMENT.c.due_at)
+    )
+    return [Planned(r.id, r.due_at) for r in rows]
+
+
+async def planned(db: Database) -> list[Planned]:
+    """Every announcement not yet expanded: what the scheduler wakes the dispatcher for."""
+    async with db.transaction() as tx:
+        return await tx.run(_planned)
+
+
+def cancel(conn: Connection, ids: Sequence[int]) -> None:
+    """Stop announcements: those not yet due never go, and their unsent rows are dropped."""
+    if not ids:
+        return
+    conn.execute(
+        update(ANNOUNCEMENT)
+        .where(ANNOUNCEMENT.c.id.in_(ids), ANNOUNCEMENT.c.status == State.SCHEDULED)
+        .values(status=State.CANCELLED)
+    )
+    conn.execute(
+        delete(DELIVERY).where(
+            DELIVERY.c.message_key.in_([key(i) for i in ids]),
+            DELIVERY.c.status == Status.PENDING,
+        )
+    )
+
+
+# How the platform's words are summed up for an organizer.
+_REPORTED = {
+    Status.PENDING: "queued",
+    Status.SENDING: "queued",
+    Status.SENT: "sent",
+    Status.DELIVERED: "delivered",
+    Status.READ: "delivered",
+    Status.FAILED: "failed",
+    Status.UNDELIVERED: "failed",
+    Status.OPTED_OUT: "unreachable",
+    Status.UNREACHABLE: "unreachable",
+}
+
+
+def report(conn: Connection, announcement_id: int) -> DeliveryReport | None:
+    row = conn.execute(select(ANNOUNCEMENT).where(ANNOUNCEMENT.c.id == announcement_id)).first()
+    if row is None:
+        return None
+    counts = dict.fromkeys(("queued", "sent", "delivered", "failed", "unreachable"), 0)
+    by_status = conn.execute(
+        select(DELIVERY.c.status, func.count())
+        .where(DELIVERY.c.message_key == key(announcement_id))
+        .group_by(DELIVERY.c.status)
+    )
+    for status, count in by_status:
+        counts[_REPORTED[Status(status)]] += count
+    if row.status == State.SCHEDULED:
+        # Not expanded yet: everyone it will reach is still queued.
+        groups = tuple(int(g) for g in row.group_ids.split(",") if g)
+        waiting = audience_size(conn, Audience(row.commune_code, groups))
+        return DeliveryReport(row.id, row.due_at, waiting, queued=waiting)
+    return DeliveryReport(row.id, row.due_at, row.recipients, **counts)

@@ -1,0 +1,209 @@
+"""Groups of a commune and their members; organizers, their invites, scopes and audit log.
+
+An invite is redeemed by one UPDATE that only matches an unused, unexpired code, so two
+residents typing it at once cannot both become organizers.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import Connection, delete, insert, select, update
+
+from conversations.groups import BUILT_IN, Audience, Group, GroupKind, Redeemed
+from storage.dialect import insert_ignore
+from storage.models import (
+    AUDIT_ENTRY,
+    COMMUNITY_GROUP,
+    MEMBERSHIP,
+    ORGANIZER,
+    ORGANIZER_INVITE,
+)
+
+INVITE_VALID = timedelta(hours=48)
+# No 0/O or 1/I: the code is read aloud and typed on phones.
+INVITE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+INVITE_LENGTH = 8
+NAME_MAX = 80
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """Where an organizer may act: whole communes, and single groups."""
+
+    communes: frozenset[str] = frozenset()
+    groups: frozenset[int] = frozenset()
+    everywhere: bool = False
+
+    def __bool__(self) -> bool:
+        return self.everywhere or bool(self.communes or self.groups)
+
+    def covers(self, audience: Audience) -> bool:
+        if self.everywhere or audience.commune_code in self.communes:
+            return True
+        return bool(audience.group_ids) and set(audience.group_ids) <= self.groups
+
+
+def ensure_built_in(conn: Connection, commune: str, now: datetime) -> None:
+    for kind in BUILT_IN:
+        insert_ignore(
+            conn,
+            COMMUNITY_GROUP,
+            commune_code=commune,
+            kind=kind,
+            name="",
+            created_by="hayna",
+            created_at=now,
+        )
+
+
+def create_group(
+    conn: Connection, commune: str, kind: GroupKind, name: str, actor: str, now: datetime
+) -> int:
+    """A named group of a commune (an association, a neighbourhood); its id, new or existing."""
+    values = {"commune_code": commune, "kind": kind, "name": name.strip()[:NAME_MAX]}
+    insert_ignore(conn, COMMUNITY_GROUP, **values, created_by=actor[:80], created_at=now)
+    found = select(COMMUNITY_GROUP.c.id).where(
+        *(COMMUNITY_GROUP.c[column] == value for column, value in values.items())
+    )
+    return int(conn.execute(found).scalar_one())
+
+
+def groups_in(
+    conn: Connection, commune: str, resident_id: int | None, now: datetime
+) -> list[Group]:
+    """The groups of a commune, built-in ones first, marked when ``resident_id`` is a member."""
+    ensure_built_in(conn, commune, now)
+    mine = set()
+    if resident_id is not None:
+        mine = set(
+            conn.execute(
+                select(MEMBERSHIP.c.group_id).where(MEMBERSHIP.c.resident_id == resident_id)
+            ).scalars()
+        )
+    rows = conn.execute(
+        select(COMMUNITY_GROUP)
+        .where(COMMUNITY_GROUP.c.commune_code == commune)
+        .order_by(COMMUNITY_GROUP.c.name != "", COMMUNITY_GROUP.c.id)
+    )
+    return [Group(r.id, r.commune_code, GroupKind(r.kind), r.name, r.id in mine) for r in rows]
+
+
+def group(conn: Connection, group_id: int) -> Group | None:
+    row = conn.execute(select(COMMUNITY_GROUP).where(COMMUNITY_GROUP.c.id == group_id)).first()
+    return Group(row.id, row.commune_code, GroupKind(row.kind), row.name) if row else None
+
+
+def join(conn: Connection, group_id: int, resident_id: int, now: datetime) -> bool:
+    return insert_ignore(
+        conn, MEMBERSHIP, group_id=group_id, resident_id=resident_id, created_at=now
+    )
+
+
+def leave(conn: Connection, group_id: int, resident_id: int) -> bool:
+    gone = conn.execute(
+        delete(MEMBERSHIP).where(
+            MEMBERSHIP.c.group_id == group_id, MEMBERSHIP.c.resident_id == resident_id
+        )
+    )
+    return gone.rowcount > 0
+
+
+def invite(conn: Connection, commune: str, group_id: int | None, actor: str, now: datetime) -> str:
+    """A new single-use code, valid 48 hours."""
+    while True:
+        code = "".join(secrets.choice(INVITE_ALPHABET) for _ in range(INVITE_LENGTH))
+        if insert_ignore(
+            conn,
+            ORGANIZER_INVITE,
+            code=code,
+            commune_code=commune,
+            group_id=group_id,
+            created_by=actor[:80],
+            created_at=now,
+            expires_at=now + INVITE_VALID,
+        ):
+            return code
+
+
+def redeem(conn: Connection, code: str, resident_id: int, now: datetime) -> Redeemed:
+    code = code.strip().upper()
+    taken = conn.execute(
+        update(ORGANIZER_INVITE)
+        .where(
+            ORGANIZER_INVITE.c.code == code,
+            ORGANIZER_INVITE.c.redeemed_at.is_(None),
+            ORGANIZER_INVITE.c.expires_at > now,
+        )
+        .values(redeemed_by=resident_id, redeemed_at=now)
+    )
+    row = conn.execute(select(ORGANIZER_INVITE).where(ORGANIZER_INVITE.c.code == code)).first()
+    if row is None:
+        return Redeemed.UNKNOWN
+    if taken.rowcount != 1:
+        return Redeemed.USED if row.redeemed_at is not None else Redeemed.EXPIRED
+    conn.execute(
+        insert(ORGANIZER).values(
+            resident_id=resident_id,
+            commune_code=row.commune_code,
+            group_id=row.group_id,
+            invite_code=code,
+            granted_at=now,
+        )
+    )
+    return Redeemed.OK
+
+
+def scope_of(conn: Connection, resident_id: int) -> Scope:
+    rows = conn.execute(
+        select(ORGANIZER.c.commune_code, ORGANIZER.c.group_id).where(
+            ORGANIZER.c.resident_id == resident_id
+        )
+    ).all()
+    return Scope(
+        frozenset(r.commune_code for r in rows if r.group_id is None),
+        frozenset(r.group_id for r in rows if r.group_id is not None),
+    )
+
+
+def groups_within(conn: Connection, scope: Scope, commune: str | None) -> list[Group]:
+    """The groups an organizer may address; for an admin, those of ``commune``."""
+    if scope.everywhere:
+        where = COMMUNITY_GROUP.c.commune_code == (commune or "")
+    else:
+        where = COMMUNITY_GROUP.c.commune_code.in_(sorted(scope.communes)) | (
+            COMMUNITY_GROUP.c.id.in_(sorted(scope.groups))
+        )
+    rows = conn.execute(select(COMMUNITY_GROUP).where(where).order_by(COMMUNITY_GROUP.c.id))
+    return [Group(r.id, r.commune_code, GroupKind(r.kind), r.name) for r in rows]
+
+
+def audit(
+    conn: Connection,
+    resident_id: int | None,
+    actor: str,
+    action: str,
+    target: str,
+    allowed: bool,
+    now: datetime,
+) -> None:
+    conn.execute(
+        insert(AUDIT_ENTRY).values(
+            resident_id=resident_id,
+            actor=actor[:80],
+            action=action[:32],
+            target=target[:64],
+            allowed=allowed,
+            created_at=now,
+        )
+    )
+
+
+def audit_trail(
+    conn: Connection, limit: int = 50
+) -> Sequence[tuple[datetime, str, str, str, bool]]:
+    rows = conn.execute(select(AUDIT_ENTRY).order_by(AUDIT_ENTRY.c.id.desc()).limit(limit)).all()
+    return [(r.created_at, r.actor, r.action, r.target, r.allowed) for r in rows]

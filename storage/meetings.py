@@ -1,0 +1,230 @@
+"""Consultation meetings: drafted, published (announced at once, reminders planned), moved
+(reminders planned again, those who answered told), cancelled (everyone told once), RSVPs."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from sqlalchemy import Connection, and_, exists, func, insert, or_, select, update
+
+from conversations.groups import (
+    Answer,
+    Audience,
+    Counts,
+    Meeting,
+    MeetingDraft,
+    announced,
+    cancelled,
+    moved,
+)
+from conversations.groups import reminder as reminder_notice
+from storage import announcements
+from storage.announcements import Kind
+from storage.dialect import insert_ignore, inserted_id
+from storage.models import ANNOUNCEMENT, MEETING, MEETING_GROUP, MEMBERSHIP, RSVP
+
+
+class Life(StrEnum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    CANCELLED = "cancelled"
+
+
+class MeetingError(ValueError):
+    """A change that cannot be made; str() says why, for the organizer."""
+
+
+# What is stored is what the organizer wrote, in the chat or on the command line.
+NewMeeting = MeetingDraft
+
+
+def create(conn: Connection, new: NewMeeting, actor: str, now: datetime) -> int:
+    """Store a meeting as a draft; returns its id."""
+    meeting_id = inserted_id(
+        conn,
+        insert(MEETING).values(
+            commune_code=new.commune_code,
+            title=new.title,
+            agenda=new.agenda,
+            place=new.place,
+            lat=new.lat,
+            lon=new.lon,
+            starts_at=new.starts_at,
+            status=Life.DRAFT,
+            reminders=",".join(str(m) for m in new.reminders),
+            created_by=actor[:80],
+            created_at=now,
+            updated_at=now,
+        ),
+    )
+    for group_id in sorted(set(new.group_ids)):
+        insert_ignore(conn, MEETING_GROUP, meeting_id=meeting_id, group_id=group_id)
+    return meeting_id
+
+
+def audience(conn: Connection, meeting_id: int) -> Audience:
+    commune = conn.execute(
+        select(MEETING.c.commune_code).where(MEETING.c.id == meeting_id)
+    ).scalar_one_or_none()
+    if commune is None:
+        raise MeetingError(f"there is no meeting {meeting_id}")
+    groups = conn.execute(
+        select(MEETING_GROUP.c.group_id)
+        .where(MEETING_GROUP.c.meeting_id == meeting_id)
+        .order_by(MEETING_GROUP.c.group_id)
+    ).scalars()
+    return Audience(commune, tuple(groups))
+
+
+def view(conn: Connection, meeting_id: int, resident_id: int | None = None) -> Meeting | None:
+    row = conn.execute(select(MEETING).where(MEETING.c.id == meeting_id)).first()
+    if row is None:
+        return None
+    answer = None
+    if resident_id is not None:
+        answer = conn.execute(
+            select(RSVP.c.answer).where(
+                RSVP.c.meeting_id == meeting_id, RSVP.c.resident_id == resident_id
+            )
+        ).scalar_one_or_none()
+    return Meeting(
+        row.id,
+        row.commune_code,
+        row.title,
+        row.starts_at,
+        row.place,
+        row.agenda,
+        row.status,
+        row.lat,
+        row.lon,
+        Answer(answer) if answer else None,
+    )
+
+
+def _announce(
+    conn: Connection, meeting: Meeting, kind: Kind, actor: str, now: datetime, at: datetime
+) -> int:
+    notices = {
+        Kind.MEETING: announced,
+        Kind.REMINDER: reminder_notice,
+        Kind.MOVED: moved,
+        Kind.CANCELLED: cancelled,
+    }
+    body = notices[kind](meeting).to_json()
+    who = audience(conn, meeting.id)
+    return announcements.create(conn, kind, who, body, at, actor, now, meeting.id)
+
+
+def _plan_reminders(conn: Connection, meeting: Meeting, actor: str, now: datetime) -> None:
+    minutes = conn.execute(select(MEETING.c.reminders).where(MEETING.c.id == meeting.id))
+    for before in (int(m) for m in minutes.scalar_one().split(",") if m):
+        at = meeting.starts_at - timedelta(minutes=before)
+        # A reminder whose time has passed already (a meeting published late) is not sent.
+        if at > now:
+            _announce(conn, meeting, Kind.REMINDER, actor, now, at)
+
+
+def _stop_planned(conn: Connection, meeting_id: int, kinds: Sequence[Kind]) -> None:
+    ids = conn.execute(
+        select(ANNOUNCEMENT.c.id).where(
+            ANNOUNCEMENT.c.meeting_id == meeting_id, ANNOUNCEMENT.c.kind.in_(list(kinds))
+        )
+    ).scalars()
+    announcements.cancel(conn, list(ids))
+
+
+def _current(conn: Connection, meeting_id: int, life: Life) -> Meeting:
+    meeting = view(conn, meeting_id)
+    if meeting is None:
+        raise MeetingError(f"there is no meeting {meeting_id}")
+    if meeting.status != life:
+        raise MeetingError(f"meeting {meeting_id} is {meeting.status}, not {life}")
+    return meeting
+
+
+def _set(conn: Connection, meeting_id: int, now: datetime, **values: object) -> None:
+    conn.execute(update(MEETING).where(MEETING.c.id == meeting_id).values(updated_at=now, **values))
+
+
+def publish(conn: Connection, meeting_id: int, actor: str, now: datetime) -> Meeting:
+    """Announce a draft to its audience now and plan its reminders."""
+    meeting = _current(conn, meeting_id, Life.DRAFT)
+    if meeting.starts_at <= now:
+        raise MeetingError("the meeting's time has passed")
+    _set(conn, meeting_id, now, status=Life.PUBLISHED)
+    _announce(conn, meeting, Kind.MEETING, actor, now, now)
+    _plan_reminders(conn, meeting, actor, now)
+    return meeting
+
+
+def move(conn: Connection, meeting_id: int, starts_at: datetime, actor: str, now: datetime) -> None:
+    """Change the time: reminders planned again, those who answered told now."""
+    meeting = _current(conn, meeting_id, Life.PUBLISHED)
+    if starts_at <= now:
+        raise MeetingError("the new time has passed")
+    _stop_planned(conn, meeting_id, (Kind.REMINDER,))
+    _set(conn, meeting_id, now, starts_at=starts_at)
+    meeting = replace(meeting, starts_at=starts_at)
+    _announce(conn, meeting, Kind.MOVED, actor, now, now)
+    _plan_reminders(conn, meeting, actor, now)
+
+
+def cancel(conn: Connection, meeting_id: int, actor: str, now: datetime) -> None:
+    """Cancel: the reminders stop, and the whole audience is told once."""
+    meeting = _current(conn, meeting_id, Life.PUBLISHED)
+    _stop_planned(conn, meeting_id, (Kind.REMINDER, Kind.MOVED))
+    _set(conn, meeting_id, now, status=Life.CANCELLED)
+    _announce(conn, meeting, Kind.CANCELLED, actor, now, now)
+
+
+def upcoming(conn: Connection, commune: str, resident_id: int, now: datetime) -> list[Meeting]:
+    """Published meetings to come for a resident: their commune's, and their groups'."""
+    groups = select(MEETING_GROUP.c.meeting_id).where(MEETING_GROUP.c.meeting_id == MEETING.c.id)
+    mine = exists().where(
+        MEETING_GROUP.c.meeting_id == MEETING.c.id,
+        MEMBERSHIP.c.group_id == MEETING_GROUP.c.group_id,
+        MEMBERSHIP.c.resident_id == resident_id,
+    )
+    ids = conn.execute(
+        select(MEETING.c.id)
+        .where(
+            MEETING.c.status == Life.PUBLISHED,
+            MEETING.c.starts_at > now,
+            or_(and_(MEETING.c.commune_code == commune, ~groups.exists()), mine),
+        )
+        .order_by(MEETING.c.starts_at)
+        .limit(10)
+    ).scalars()
+    return [m for m in (view(conn, i, resident_id) for i in list(ids)) if m is not None]
+
+
+def answer(
+    conn: Connection, meeting_id: int, resident_id: int, said: Answer, now: datetime
+) -> None:
+    values = {"answer": said, "updated_at": now}
+    if not insert_ignore(conn, RSVP, meeting_id=meeting_id, resident_id=resident_id, **values):
+        conn.execute(
+            update(RSVP)
+            .where(RSVP.c.meeting_id == meeting_id, RSVP.c.resident_id == resident_id)
+            .values(**values)
+        )
+
+
+def counts(conn: Connection, meeting_id: int) -> Counts:
+    rows = conn.execute(
+        select(RSVP.c.answer, func.count())
+        .where(RSVP.c.meeting_id == meeting_id)
+        .group_by(RSVP.c.answer)
+    )
+    found = {Answer(a).name.lower(): n for a, n in rows}
+    return Counts(**found)
+
+
+def listing(conn: Connection, commune: str | None) -> list[Meeting]:
+    query = select(MEETING.c.id).order_by(MEETING.c.starts_at.desc())
+    if commune:
+        query = query.where(MEETING.c.commune_code == commune)
+    return [m for m in (view(conn, i) for i in list(conn.execute(query).scalars())) if m]

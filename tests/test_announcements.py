@@ -1,0 +1,262 @@
+"""The delivery engine under announcements: expansion in chunks that resumes after a crash,
+two dispatchers on one PostgreSQL database sending 10,000 rows with none twice, parallel sends
+at an outbox's pace, and the calendar file of a meeting."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import Counter
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import func, insert, select
+
+from bot.dispatcher import Dispatcher
+from bot.i18n import translator
+from conversations.groups import Audience, Meeting
+from conversations.seams import Push
+from conversations.text import Verbatim
+from handlers.pacing import Pace
+from storage import announcements
+from storage.announcements import Kind, expand_due
+from storage.calendar import ics
+from storage.database import Database
+from storage.deliveries import DeliveryQueue
+from storage.models import ANNOUNCEMENT, DELIVERY, RESIDENT
+from tests.conftest import Clock, _truncate
+
+COMMUNE = "141.01.61"
+
+
+class CountingOutbox:
+    """Counts every (message, recipient) pair it is handed."""
+
+    channel = "console"
+
+    def __init__(self, pace: Pace | None = None) -> None:
+        self.pairs: Counter[tuple[str, str]] = Counter()
+        self.pace = pace
+        self.arrived = asyncio.Event()
+
+    async def send(self, push: Push) -> str | None:
+        if self.pace is not None:
+            await self.pace.wait()
+        self.pairs[(push.message.text, push.address.user)] += 1
+        self.arrived.set()
+        return None
+
+
+async def add_residents(db: Database, clock: Clock, count: int, commune: str = COMMUNE) -> None:
+    rows = [
+        {
+            "channel": "console",
+            "user_id": f"r{i}",
+            "language": "fr",
+            "commune_code": commune,
+            "pushes_enabled": True,
+            "created_at": clock(),
+        }
+        for i in range(count)
+    ]
+    async with db.transaction() as tx:
+        await tx.run(lambda conn: conn.execute(insert(RESIDENT), rows))
+
+
+async def plan(db: Database, clock: Clock, text: str, audience: Audience | None = None) -> int:
+    async with db.transaction() as tx:
+        return await tx.run(
+            announcements.create,
+            Kind.BROADCAST,
+            audience or Audience(COMMUNE),
+            Verbatim(text).to_json(),
+            clock(),
+            "test",
+            clock(),
+        )
+
+
+def sender(db: Database, outbox: CountingOutbox, clock: Clock, **options: int) -> Dispatcher:
+    return Dispatcher(
+        DeliveryQueue(db),
+        {"console": outbox},
+        translator,
+        clock,
+        expand=lambda now: expand_due(db, now),
+        **options,
+    )
+
+
+@pytest.fixture
+async def pg(request: pytest.FixtureRequest) -> AsyncIterator[str]:
+    url = request.getfixturevalue("pg_database")
+    await _truncate(url)
+    yield url
+
+
+async def test_two_dispatchers_on_postgresql_send_10000_rows_none_twice(
+    pg: str, clock: Clock
+) -> None:
+    first_db, second_db = Database.open(pg), Database.open(pg)
+    try:
+        await add_residents(first_db, clock, 10_000)
+        await plan(first_db, clock, "Forum des jeunes samedi")
+        outbox = CountingOutbox()
+        first = sender(first_db, outbox, clock, concurrency=8, batch=250)
+        second = sender(second_db, outbox, clock, concurrency=8, batch=250)
+
+        claimed = Counter[int]()
+
+        async def drain(dispatcher: Dispatcher) -> None:
+            # Both run until every row went, as `hayna serve` processes would.
+            while sum(outbox.pairs.values()) < 10_000:
+                got = await dispatcher.run_once()
+                claimed[id(dispatcher)] += got
+                if not got:
+                    await asyncio.sleep(0.01)
+            claimed[id(dispatcher)] += await dispatcher.run_once()  # nothing is left to send
+
+        started = time.monotonic()
+        await asyncio.wait_for(asyncio.gather(drain(first), drain(second)), 60)
+        elapsed = time.monotonic() - started
+        async with first_db.transaction() as tx:
+            rows = await tx.run(
+                lambda c: c.execute(select(func.count()).select_from(DELIVERY)).scalar_one()
+            )
+    finally:
+        await first_db.close()
+        await second_db.close()
+    assert rows == 10_000, "one row per recipient"
+    assert len(outbox.pairs) == 10_000, "every row sent"
+    assert max(outbox.pairs.values()) == 1, "no row sent twice"
+    assert elapsed < 60
+    assert len(claimed) == 2 and min(claimed.values()) > 0, "both dispatchers did work"
+
+
+async def test_expansion_goes_in_chunks_and_resumes_where_it_stopped(
+    db: Database, clock: Clock
+) -> None:
+    await add_residents(db, clock, 10)
+    number = await plan(db, clock, "Nettoyage du quartier")
+    assert await expand_due(db, clock(), chunk=3, chunks=2) == 6  # then the process dies
+    async with db.transaction() as tx:
+        cursor = await tx.run(
+            lambda c: c.execute(
+                select(ANNOUNCEMENT.c.cursor, ANNOUNCEMENT.c.status).where(
+                    ANNOUNCEMENT.c.id == number
+                )
+            ).one()
+        )
+    assert cursor.status == "scheduled" and cursor.cursor == 6
+    assert await expand_due(db, clock(), chunk=3) == 4, "the rest, none again"
+    assert await expand_due(db, clock(), chunk=3) == 0
+    report = await _report(db, number)
+    assert (report.recipients, report.queued) == (10, 10)
+
+
+async def test_an_announcement_not_yet_due_waits_and_a_cancelled_one_never_goes(
+    db: Database, clock: Clock
+) -> None:
+    await add_residents(db, clock, 3)
+    async with db.transaction() as tx:
+        later = await tx.run(
+            announcements.create,
+            Kind.BROADCAST,
+            Audience(COMMUNE),
+            Verbatim("x").to_json(),
+            clock() + timedelta(hours=1),
+            "test",
+            clock(),
+        )
+    assert await expand_due(db, clock()) == 0
+    async with db.transaction() as tx:
+        await tx.run(announcements.cancel, [later])
+    clock.advance(hours=2)
+    assert await expand_due(db, clock()) == 0
+    assert await announcements.planned(db) == []
+
+
+async def test_parallel_sends_keep_the_outbox_pace(sqlite_db: Database, clock: Clock) -> None:
+    await add_residents(sqlite_db, clock, 200)
+    await plan(sqlite_db, clock, "Rappel")
+    outbox = CountingOutbox(Pace(1000))
+    dispatcher = sender(sqlite_db, outbox, clock, concurrency=16, batch=100)
+    started = time.monotonic()
+    while await dispatcher.run_once():
+        pass
+    elapsed = time.monotonic() - started
+    assert sum(outbox.pairs.values()) == 200 and max(outbox.pairs.values()) == 1
+    assert elapsed >= 0.19, "never faster than the platform allows"
+
+
+def test_the_calendar_file_follows_rfc_5545() -> None:
+    meeting = Meeting(
+        7,
+        COMMUNE,
+        "Forum; budget, priorités 2027 — " + "حيّنا " * 12,
+        datetime(2026, 12, 5, 17, 0, tzinfo=UTC),
+        "Maison des jeunes\nHay Ben M'Sick",
+        "1. Plan d'action\\2. Questions",
+        "published",
+        33.557,
+        -7.585,
+    )
+    text = ics(meeting, datetime(2026, 12, 1, 10, 0, tzinfo=UTC))
+    assert text.startswith("BEGIN:VCALENDAR\r\n") and text.endswith("END:VCALENDAR\r\n")
+    lines = text.split("\r\n")
+    assert all(len(line.encode()) <= 75 for line in lines), "folded at 75 octets"
+    unfolded = text.replace("\r\n ", "")
+    assert "DTSTART:20261205T170000Z" in unfolded and "DTEND:20261205T190000Z" in unfolded
+    assert "UID:meeting-7@hayna" in unfolded
+    assert "SUMMARY:Forum\\; budget\\, priorités 2027" in unfolded
+    assert "LOCATION:Maison des jeunes\\nHay Ben M'Sick" in unfolded
+    assert "DESCRIPTION:1. Plan d'action\\\\2. Questions" in unfolded
+    assert "GEO:33.557000;-7.585000" in unfolded
+    assert ics(meeting, datetime(2026, 12, 2, tzinfo=UTC)).count("UID:meeting-7@hayna") == 1
+
+
+async def _report(db: Database, number: int):
+    async with db.transaction() as tx:
+        return await tx.run(announcements.report, number)
+
+
+async def test_a_batch_recorded_late_cannot_overwrite_the_claim_that_took_over(
+    db: Database, clock: Clock
+) -> None:
+    from storage.deliveries import LEASE, Outcome, Status
+
+    await add_residents(db, clock, 3)
+    await plan(db, clock, "Réunion")
+    await expand_due(db, clock())
+    queue = DeliveryQueue(db)
+    stale = await queue.claim(clock(), ["console"], 10)
+    clock.advance(seconds=LEASE.total_seconds() + 1)
+    fresh = await queue.claim(clock(), ["console"], 10)
+    assert await queue.record([Outcome(due, Status.SENT, clock()) for due in fresh]) == 3
+    late = [Outcome(due, Status.PENDING, clock(), "late") for due in stale]
+    late += [Outcome(due, Status.SENT, clock()) for due in stale]
+    assert await queue.record(late) == 0, "the expired claims own nothing"
+    assert await queue.counts() == {"sent": 3}
+
+
+async def test_a_wake_sends_at_once_rather_than_after_the_idle_wait(
+    sqlite_db: Database, clock: Clock
+) -> None:
+    await add_residents(sqlite_db, clock, 2)
+    outbox = CountingOutbox()
+    dispatcher = sender(sqlite_db, outbox, clock, concurrency=4, batch=10)
+    stop = asyncio.Event()
+    running = asyncio.create_task(dispatcher.run(stop, idle=30))
+    try:
+        await asyncio.sleep(0.1)  # both lanes found nothing and wait
+        await plan(sqlite_db, clock, "Maintenant")
+        dispatcher.wake.set()  # what the scheduler does at the planned time
+        async with asyncio.timeout(5):
+            while sum(outbox.pairs.values()) < 2:
+                await outbox.arrived.wait()
+                outbox.arrived.clear()
+    finally:
+        stop.set()
+        await asyncio.wait_for(running, 5)
+    assert sorted(user for _, user in outbox.pairs) == ["r0", "r1"]

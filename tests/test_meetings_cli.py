@@ -1,0 +1,104 @@
+"""`hayna groups`, `hayna organizers`, `hayna meetings` and `hayna broadcast` as an operator
+runs them: every action done, refused with a clear line, and written to the audit log."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+
+DAY = (date.today() + timedelta(days=10)).isoformat()
+
+
+@dataclass
+class Ran:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+@pytest.fixture(autouse=True)
+def settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The commands run in this process (each with its own event loop), on a fresh database."""
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'hayna.db'}")
+    monkeypatch.setenv("HAYNA_SECRET_KEY", "k" * 40)
+
+
+@pytest.fixture
+def hayna(capsys: pytest.CaptureFixture[str]):
+    def run(_path: Path, *args: str) -> Ran:
+        try:
+            code = main(list(args))
+        except SystemExit as exit_:  # argparse refusing an argument
+            code = int(exit_.code or 0)
+        out, err = capsys.readouterr()
+        return Ran(code, out, err)
+
+    return run
+
+
+@pytest.fixture
+def ok(hayna):
+    def run(path: Path, *args: str) -> str:
+        result = hayna(path, *args)
+        assert result.returncode == 0, result.stderr
+        return result.stdout.strip()
+
+    return run
+
+
+def test_an_operator_plans_a_meeting_and_an_update(tmp_path: Path, ok, hayna) -> None:
+    groups = ok(tmp_path, "groups", "list", "--commune", "141.01.61")
+    assert groups.splitlines()[1].split() == ["1", "youth"]
+    named = ok(tmp_path, "groups", "create", "--commune", "141.01.61", "--kind", "association",
+               "--name", "Association Nour")  # fmt: skip
+    assert named == "4"
+    code = ok(tmp_path, "organizers", "invite", "--commune", "141.01.61", "--group", "1")
+    assert len(code) == 8 and code.isalnum()
+
+    meeting = ok(
+        tmp_path, "meetings", "create", "--commune", "141.01.61", "--title", "Forum des jeunes",
+        "--at", f"{DAY} 18:00", "--place", "Maison des jeunes", "--pin", "33.557,-7.585",
+        "--agenda", "Plan d'action communal", "--group", "1", "--reminders", "2d,2h",
+    )  # fmt: skip
+    assert ok(tmp_path, "meetings", "publish", meeting).startswith("meeting 1 published")
+    listed = ok(tmp_path, "meetings", "list", "--commune", "141.01.61")
+    assert f"{DAY} 18:00" in listed and "published" in listed
+    ok(tmp_path, "meetings", "move", meeting, "--at", f"{DAY} 19:00")
+    assert ok(tmp_path, "meetings", "rsvps", meeting) == "attending 0, maybe 0, not attending 0"
+    ok(tmp_path, "meetings", "cancel", meeting)
+    again = hayna(tmp_path, "meetings", "cancel", meeting)
+    assert again.returncode == 2 and "is cancelled, not published" in again.stderr
+
+    number = ok(tmp_path, "broadcast", "send", "--commune", "141.01.61", "--text", "fr=Bonjour",
+                "--text", "ar=سلام", "--at", f"{DAY} 09:00")  # fmt: skip
+    report = ok(tmp_path, "broadcast", "report", number).splitlines()
+    assert report[0].split() == ["recipients", "queued", "sent", "delivered", "failed",
+                                 "unreachable"]  # fmt: skip
+
+    audit = ok(tmp_path, "organizers", "audit")
+    for action in ("create_group", "invite", "create_meeting", "publish_meeting",
+                   "move_meeting", "rsvps_meeting", "cancel_meeting", "broadcast"):  # fmt: skip
+        assert action in audit, action
+
+
+def test_bad_requests_are_refused_with_one_line(tmp_path: Path, hayna) -> None:
+    past = hayna(tmp_path, "meetings", "create", "--commune", "141.01.61", "--title", "t",
+                 "--at", "2020-01-01 10:00", "--place", "p", "--agenda", "a")  # fmt: skip
+    assert past.returncode == 2 and "--at must be in the future" in past.stderr
+    stranger = hayna(tmp_path, "meetings", "create", "--commune", "141.01.61", "--title", "t",
+                     "--at", f"{DAY} 10:00", "--place", "p", "--agenda", "a",
+                     "--group", "99")  # fmt: skip
+    assert stranger.returncode == 2 and "group 99 is not a group of 141.01.61" in stranger.stderr
+    language = hayna(tmp_path, "broadcast", "send", "--commune", "141.01.61", "--text", "de=Hallo")
+    assert language.returncode == 2 and "start with ar=, fr=, zgh= or en=" in language.stderr
+    again = hayna(tmp_path, "meetings", "cancel", "1")
+    assert again.returncode == 2 and "there is no meeting 1" in again.stderr
+    missing = hayna(tmp_path, "meetings", "publish", "42")
+    assert missing.returncode == 2 and "there is no meeting 42" in missing.stderr
+    when = hayna(tmp_path, "meetings", "move", "1", "--at", "tomorrow")
+    assert when.returncode == 2 and "is not a time as" in when.stderr
