@@ -13,10 +13,13 @@ from conversations.kit import MOROCCO, Attachment, Context, Inbound, Option, Rep
 from conversations.personal import (
     CONSENTS,
     CONVERSATION,
+    GROUPS,
     NOTICES,
     ORGANIZED,
+    ORGANIZER,
     PROFILE,
     REPORTS,
+    RSVPS,
     SIGNATURES,
     SUPPORTS,
     PersonalData,
@@ -59,6 +62,12 @@ def _counts(data: PersonalData) -> list[Renderable]:
         CONSENTS: lambda n: ngettext("• {n} consent given", "• {n} consents given", n),
         NOTICES: lambda n: ngettext("• {n} notification", "• {n} notifications", n),
         ORGANIZED: lambda n: ngettext("• {n} petition drafted", "• {n} petitions drafted", n),
+        GROUPS: lambda n: ngettext("• {n} group followed", "• {n} groups followed", n),
+        RSVPS: lambda n: ngettext("• {n} answer to a meeting", "• {n} answers to meetings", n),
+        # TRANSLATORS: organizer roles and the organizer actions recorded in the audit log.
+        ORGANIZER: lambda n: ngettext(
+            "• {n} organizer role or action", "• {n} organizer roles and actions", n
+        ),
     }
     shown: list[Renderable] = []
     for name, rows in data.sections:

@@ -16,6 +16,9 @@ SUPPORTS = "supports"
 SIGNATURES = "signatures"
 NOTICES = "notices"
 ORGANIZED = "organized"
+GROUPS = "groups"
+RSVPS = "meeting_answers"
+ORGANIZER = "organizer_roles"
 
 
 @dataclass(frozen=True, slots=True)

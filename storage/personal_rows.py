@@ -132,3 +132,78 @@ def erase_organized(conn: Connection, who: Subject, _now: datetime) -> None:
         (m.REPORT_EVENT, m.REPORT_EVENT.c.actor),
     ):
         conn.execute(update(table).where(column == who.actor).values({column: ERASED_ACTOR}))
+
+
+def memberships(conn: Connection, who: Subject, _vault: Vault) -> Rows:
+    rows = conn.execute(
+        select(m.COMMUNITY_GROUP, m.MEMBERSHIP.c.created_at.label("since"))
+        .join(m.MEMBERSHIP, m.MEMBERSHIP.c.group_id == m.COMMUNITY_GROUP.c.id)
+        .where(m.MEMBERSHIP.c.resident_id == who.resident_id)
+        .order_by(m.COMMUNITY_GROUP.c.id)
+    )
+    return [
+        {"commune_code": r.commune_code, "kind": r.kind, "name": r.name, "since": when(r.since)}
+        for r in rows
+    ]
+
+
+def erase_memberships(conn: Connection, who: Subject, _now: datetime) -> None:
+    conn.execute(delete(m.MEMBERSHIP).where(m.MEMBERSHIP.c.resident_id == who.resident_id))
+
+
+def rsvps(conn: Connection, who: Subject, _vault: Vault) -> Rows:
+    rows = conn.execute(
+        select(m.MEETING.c.title, m.MEETING.c.starts_at, m.RSVP.c.answer, m.RSVP.c.updated_at)
+        .join(m.MEETING, m.MEETING.c.id == m.RSVP.c.meeting_id)
+        .where(m.RSVP.c.resident_id == who.resident_id)
+        .order_by(m.MEETING.c.starts_at)
+    )
+    return [
+        {"meeting": title, "starts_at": when(starts), "answer": answer, "at": when(at)}
+        for title, starts, answer, at in rows
+    ]
+
+
+def erase_rsvps(conn: Connection, who: Subject, _now: datetime) -> None:
+    conn.execute(delete(m.RSVP).where(m.RSVP.c.resident_id == who.resident_id))
+
+
+def organizer_roles(conn: Connection, who: Subject, _vault: Vault) -> Rows:
+    me = who.resident_id
+    roles = conn.execute(select(m.ORGANIZER).where(m.ORGANIZER.c.resident_id == me))
+    shown: Rows = [
+        {
+            "role": "organizer",
+            "commune_code": r.commune_code,
+            "group_id": r.group_id,
+            "since": when(r.granted_at),
+        }
+        for r in roles
+    ]
+    invites = conn.execute(select(m.ORGANIZER_INVITE).where(m.ORGANIZER_INVITE.c.redeemed_by == me))
+    shown += [{"invite_redeemed": r.code, "at": when(r.redeemed_at)} for r in invites]
+    audit = conn.execute(
+        select(m.AUDIT_ENTRY).where(m.AUDIT_ENTRY.c.resident_id == me).order_by(m.AUDIT_ENTRY.c.id)
+    )
+    shown += [
+        {"action": r.action, "target": r.target, "allowed": r.allowed, "at": when(r.created_at)}
+        for r in audit
+    ]
+    return shown
+
+
+def erase_organizer_roles(conn: Connection, who: Subject, _now: datetime) -> None:
+    me = who.resident_id
+    conn.execute(delete(m.ORGANIZER).where(m.ORGANIZER.c.resident_id == me))
+    # The code stays used, so it cannot make a second organizer; it no longer says by whom.
+    conn.execute(
+        update(m.ORGANIZER_INVITE)
+        .where(m.ORGANIZER_INVITE.c.redeemed_by == me)
+        .values(redeemed_by=None)
+    )
+    # The actions stay on record (what was done, when), no longer tied to anyone.
+    conn.execute(
+        update(m.AUDIT_ENTRY)
+        .where(m.AUDIT_ENTRY.c.resident_id == me)
+        .values(resident_id=None, actor=ERASED_ACTOR)
+    )

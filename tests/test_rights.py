@@ -25,6 +25,7 @@ from storage.reports import set_status
 from storage.rights import HOLDERS
 from tests.conftest import VAULT, Clock
 from tests.resident import FakeResident
+from tests.test_meetings import ADMIN, join_youth, youth_meeting
 from tests.test_petitions import onboard, open_petition, sign_by_chat
 from tests.test_report_need import PIN, PIN_100M, report, start_report
 
@@ -85,6 +86,17 @@ async def amina_everywhere(db: Database, engine: Any, clock: Clock) -> tuple[Fak
     await amina.tap("done")
     await amina.tap("confirm")
 
+    # A group followed and a meeting answered.
+    await join_youth(amina)
+    await onboard(FakeResident(engine, ADMIN.user), "fr")
+    meeting_id = await youth_meeting(engine, clock, commune)
+    await amina.say("menu")
+    await amina.tap("meetings")
+    await amina.tap("meetings")
+    await amina.tap(f"m{meeting_id}")
+    await amina.tap("yes")
+    await amina.say("menu")
+
     filed = await open_petition(db, clock, commune, threshold=1)
     still_open = await open_petition(db, clock, commune, threshold=5)
     await sign_by_chat(amina, filed, NAME, "ab 123456")
@@ -105,7 +117,7 @@ async def amina_everywhere(db: Database, engine: Any, clock: Clock) -> tuple[Fak
 
 @pytest.fixture
 def engine_on_both(db: Database, gazetteer: Any, clock: Clock) -> Any:
-    return build_engine(db, gazetteer, VAULT, clock)
+    return build_engine(db, gazetteer, VAULT, clock, frozenset({ADMIN}))
 
 
 async def test_my_data_holds_every_row_tied_to_the_resident(
@@ -135,6 +147,10 @@ async def test_my_data_holds_every_row_tied_to_the_resident(
     assert {s["cin"] for s in data["signatures"]} == {"AB••••56"}
     assert len(data["notices"]) == 3  # threshold reached, filed, report under review
     assert len(data["conversation"]) == 1
+    assert [g["kind"] for g in data["groups"]] == ["youth"]
+    assert [(a["meeting"], a["answer"]) for a in data["meeting_answers"]] == [
+        ("Forum des jeunes", "yes")
+    ]
 
     # Every table that refers to a resident: as many rows of hers as the export shows.
     everything = await table_rows(db)
