@@ -13,6 +13,7 @@ from conversations.kit import MOROCCO, Attachment, Context, Inbound, Option, Rep
 from conversations.personal import (
     CONSENTS,
     CONVERSATION,
+    DOWNLOADS,
     NOTICES,
     ORGANIZED,
     PROFILE,
@@ -59,6 +60,12 @@ def _counts(data: PersonalData) -> list[Renderable]:
         CONSENTS: lambda n: ngettext("• {n} consent given", "• {n} consents given", n),
         NOTICES: lambda n: ngettext("• {n} notification", "• {n} notifications", n),
         ORGANIZED: lambda n: ngettext("• {n} petition drafted", "• {n} petitions drafted", n),
+        # TRANSLATORS: earlier copies of this very file, kept a few minutes for WhatsApp to fetch.
+        DOWNLOADS: lambda n: ngettext(
+            "• {n} copy of this file, deleted within minutes",
+            "• {n} copies of this file, deleted within minutes",
+            n,
+        ),
     }
     shown: list[Renderable] = []
     for name, rows in data.sections:

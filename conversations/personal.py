@@ -16,6 +16,8 @@ SUPPORTS = "supports"
 SIGNATURES = "signatures"
 NOTICES = "notices"
 ORGANIZED = "organized"
+# Copies of "my data" waiting for the platform to fetch them (WhatsApp), for a few minutes.
+DOWNLOADS = "downloads"
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,6 +4,7 @@ the 200, a redelivered update with no second effect, taps answered and their key
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import AsyncIterator
 
 import httpx
@@ -173,3 +174,39 @@ async def test_in_a_group_only_commands_are_answered_and_to_the_group(
     async with db.transaction() as tx:
         user = await tx.run(lambda c: c.execute(select(RESIDENT.c.user_id)).scalar_one())
     assert user == str(group["id"])  # the group is one conversation
+
+
+async def test_my_data_reaches_a_telegram_resident_as_a_document_after_its_text(
+    served, gazetteer, fake_telegram: FakeTelegram
+) -> None:
+    client, _channel = served
+    ids = iter(range(1, 100))
+
+    async def post(body: dict) -> None:
+        body = {"update_id": next(ids), **body}
+        response = await client.post(WEBHOOK_PATH, json=body, headers={SECRET_HEADER: SECRET})
+        assert response.status_code == 200
+
+    amina = TelegramUser(fake_telegram, post, 5012345678)
+    await amina.say("Bonjour")
+    await amina.tap("fr")
+    await amina.tap("agree")
+    await amina.share_location(33.5570, -7.5850)
+    await amina.tap(amina.options[0])  # the commune found at the pin
+    assert fake_telegram.documents() == []
+    await amina.say("mes données")
+
+    (document,) = fake_telegram.documents(amina.id)
+    assert document.filename == "hayna-my-data.json"
+    data = json.loads(document.data)
+    (profile,) = data["profile"]
+    assert profile["commune_code"] == gazetteer.at(33.5570, -7.5850).code
+    assert (profile["channel"], profile["user"]) == ("telegram", str(amina.id))
+    # The summary first, then the file, as the last thing sent to the chat.
+    summary, upload = fake_telegram.calls()[-2:]
+    assert (summary.method, upload.method) == ("sendMessage", "sendDocument")
+    assert (
+        translator("fr").gettext("Here is everything Hayna keeps about you:")
+        in summary.params["text"]
+    )
+    assert "caption" not in upload.params
