@@ -1,6 +1,6 @@
 """Sending through the Bot API at Telegram's pace: replies, pushes (the Telegram `Outbox`), the
-file a reply carries (as a document after its text) and the answer to a tapped button. A 429 holds the whole bot, then the message goes again; a 403
-means the resident cannot be reached."""
+file a reply carries (a document after its text) and the answer to a tapped button. A 429 holds
+the whole bot, then the message goes again; a 403 means the resident cannot be reached."""
 
 from __future__ import annotations
 

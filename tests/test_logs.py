@@ -97,7 +97,7 @@ def test_settings_read_the_log_file_flood_limits_and_typed_admin_phones(tmp_path
     env = {"HAYNA_SECRET_KEY": KEY, "HAYNA_LOG_FILE": str(tmp_path / "h.log")}
     settings = Settings.from_env(env)
     assert settings.log_file == tmp_path / "h.log"
-    assert (settings.flood_per_minute, settings.flood_burst) == (20.0, 5)
+    assert (settings.flood_per_minute, settings.flood_burst) == (20.0, 10)
     tuned = Settings.from_env({**env, "HAYNA_FLOOD_PER_MINUTE": "30", "HAYNA_FLOOD_BURST": "8"})
     assert (tuned.flood_per_minute, tuned.flood_burst) == (30.0, 8)
     admins = Settings.from_env({**env, "HAYNA_ADMINS": "whatsapp:06 12 34 56 78"}).admins

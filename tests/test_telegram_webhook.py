@@ -194,6 +194,8 @@ async def test_my_data_reaches_a_telegram_resident_as_a_document_after_its_text(
     await amina.share_location(33.5570, -7.5850)
     await amina.tap(amina.options[0])  # the commune found at the pin
     assert fake_telegram.documents() == []
+    # The upload meets a 429: it waits the time Telegram asked (the fake checks), then goes once.
+    fake_telegram.fail("sendDocument", 429, retry_after=1)
     await amina.say("mes données")
 
     (document,) = fake_telegram.documents(amina.id)
@@ -202,11 +204,13 @@ async def test_my_data_reaches_a_telegram_resident_as_a_document_after_its_text(
     (profile,) = data["profile"]
     assert profile["commune_code"] == gazetteer.at(33.5570, -7.5850).code
     assert (profile["channel"], profile["user"]) == ("telegram", str(amina.id))
-    # The summary first, then the file, as the last thing sent to the chat.
-    summary, upload = fake_telegram.calls()[-2:]
-    assert (summary.method, upload.method) == ("sendMessage", "sendDocument")
-    assert (
-        translator("fr").gettext("Here is everything Hayna keeps about you:")
-        in summary.params["text"]
-    )
+    # The summary first, then the file (refused once, then sent): the last things sent.
+    calls = fake_telegram.calls()
+    summary = max(i for i, call in enumerate(calls) if call.method == "sendMessage")
+    refused, upload = [call for call in calls[summary + 1 :] if call.method == "sendDocument"]
+    assert calls[-1] is upload and upload.params.get("_accepted")
+    said = translator("fr").gettext("Here is everything Hayna keeps about you:")
+    assert said in calls[summary].params["text"]
+    assert upload.at >= refused.at + 1  # Telegram's retry_after was waited out
     assert "caption" not in upload.params
+    assert len(fake_telegram.windows) == 1

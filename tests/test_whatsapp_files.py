@@ -11,7 +11,6 @@ from collections.abc import AsyncIterator
 from xml.etree import ElementTree
 
 import pytest
-from sqlalchemy import select
 
 from bot.housekeeping import chores
 from bot.i18n import translator
