@@ -4,6 +4,7 @@ is ever listed, and an unknown, expired or misnamed link is a plain 404."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from urllib.parse import quote
@@ -12,9 +13,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from conversations.kit import Address, Attachment
+from conversations.kit import Address, Attachment, Outgoing
 from storage.database import Database
 from storage.downloads import fetch, offer
+
+log = logging.getLogger(__name__)
 
 PATH = "/files"
 # secrets.token_urlsafe(32) gives 43 characters; anything much longer is not ours.
@@ -48,6 +51,22 @@ class Files:
             return None
         # The name ends the URL: the platform shows it as the document's name.
         return f"{self.public_base_url}{PATH}/{token}/{quote(attachment.filename)}"
+
+    async def publish_all(self, address: Address, replies: Sequence[Outgoing]) -> list[str]:
+        """The public URL of each file sent with ``replies``; a file that cannot be stored is
+        logged and left out, and the replies' text still goes."""
+        urls: list[str] = []
+        for reply in replies:
+            if reply.attachment is None:
+                continue
+            try:
+                url = await self.publish(address, reply.attachment)
+            except Exception:
+                log.exception("a file sent with a reply could not be stored")
+                continue
+            if url is not None:
+                urls.append(url)
+        return urls
 
     def routes(self) -> Sequence[BaseRoute]:
         async def serve(request: Request) -> Response:

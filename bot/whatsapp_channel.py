@@ -197,17 +197,4 @@ class WhatsAppChannel:
             log.exception("a late reply to %s could not be sent", inbound.message_id)
 
     async def _publish(self, address: Address, replies: Sequence[Outgoing]) -> list[str]:
-        """The public URL of each file sent with ``replies``; a file that cannot be stored is
-        logged, and the replies' text still goes."""
-        urls: list[str] = []
-        for reply in replies:
-            if reply.attachment is None or self.files is None:
-                continue
-            try:
-                url = await self.files.publish(address, reply.attachment)
-            except Exception:
-                log.exception("a file sent with a reply could not be stored")
-                continue
-            if url is not None:
-                urls.append(url)
-        return urls
+        return [] if self.files is None else await self.files.publish_all(address, replies)

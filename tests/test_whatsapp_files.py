@@ -15,6 +15,7 @@ import pytest
 from bot.housekeeping import chores
 from bot.i18n import translator
 from conversations import my_data, onboarding
+from conversations.kit import Address, Attachment
 from storage.database import Database
 from storage.downloads import KEEP
 from storage.gazetteer import Gazetteer
@@ -127,3 +128,11 @@ async def test_a_slow_answer_sends_the_file_through_the_messages_api(chat: Whats
     assert FRENCH.gettext("Here is everything Hayna keeps about you:") in texts[0]["Body"]
     served = await chat.client.get(document["MediaUrl"].removeprefix(PUBLIC))
     assert json.loads(served.content)["profile"][0]["user"] == "+212600000007"
+
+
+async def test_a_file_for_nobody_stored_gets_no_link(chat: WhatsApp, db: Database) -> None:
+    files = chat.channel.files
+    assert files is not None
+    stranger = Address("whatsapp", "+212600000099")
+    assert await files.publish(stranger, Attachment("x.json", "application/json", b"{}")) is None
+    assert await rows(db, DOWNLOAD) == []
