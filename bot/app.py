@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -53,7 +53,11 @@ class App:
     db: Database
     engine: Engine
     dispatcher: Dispatcher
-    wakeups: Wakeups
+    # APScheduler's wake-ups for the dispatcher, rebuilt from the announcement table at start.
+    wakeups: Wakeups = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.wakeups = Wakeups(self.db, self.dispatcher.wake)
 
     async def close(self) -> None:
         self.wakeups.stop()
@@ -127,4 +131,4 @@ async def create_app(
         concurrency=SENDS_IN_FLIGHT,
         batch=BATCH,
     )
-    return App(settings, db, engine, dispatcher, Wakeups(db, dispatcher.wake))
+    return App(settings, db, engine, dispatcher)

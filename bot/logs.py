@@ -1,5 +1,5 @@
 """Logs as one line per event (``key=value``, values JSON-quoted), with phone numbers, chat ids,
-CINs and message texts redacted.
+CINs, message texts and download links' secrets redacted.
 
 Redaction is a filter on each handler of the root logger, so every record passes through it, the
 libraries' and the tracebacks' included, whatever logger wrote it.
@@ -21,12 +21,15 @@ _WORDS = re.compile(
     r"\b(text|body|description|full_name|name|display_name|place)"
     r"""(=|: ?)('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|\S+)"""
 )
+# A download link's secret (uvicorn's access log names each request's path): it opens a file.
+_FILE_LINK = re.compile(r"/files/[^/\s\"']+")
 # Marks the handlers installed here, so configuring again replaces them instead of doubling.
 _OURS = "_hayna_handler"
 
 
 def redact(text: str) -> str:
     text = _WORDS.sub(lambda found: f"{found.group(1)}{found.group(2)}{REDACTED}", text)
+    text = _FILE_LINK.sub(f"/files/{REDACTED}", text)
     return redact_identifiers(text)
 
 

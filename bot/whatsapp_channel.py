@@ -25,11 +25,19 @@ from twilio.request_validator import (
 )
 
 from bot.app import App
+from bot.files import Files
 from bot.settings import WhatsAppSettings
-from conversations.kit import Inbound, Outgoing
+from conversations.kit import Address, Inbound, Outgoing
 from conversations.seams import Outbox, Push
 from handlers.pacing import Pace
-from handlers.whatsapp import CHANNEL, NotAMessage, to_inbound, to_parts, to_twiml
+from handlers.whatsapp import (
+    CHANNEL,
+    NotAMessage,
+    served_type,
+    to_inbound,
+    to_parts,
+    to_twiml,
+)
 from handlers.whatsapp_outbox import Sender, WhatsAppOutbox
 from storage.deliveries import Status
 
@@ -75,8 +83,12 @@ class WhatsAppChannel:
         self.pushes = WhatsAppOutbox(sender, Pace(settings.rate), clock=clock)
         self.outbox: Outbox = self.pushes
         self._late: set[asyncio.Task[None]] = set()
+        # Where files sent with replies are served for Twilio to fetch; set with the routes.
+        self.files: Files | None = None
 
     def routes(self, app: App) -> Sequence[BaseRoute]:
+        self.files = Files(app.db, self.public_base_url, self.clock, served_type)
+
         async def messages(request: Request) -> Response:
             form = await self._verified(request, MESSAGES)
             if isinstance(form, Response):
@@ -86,7 +98,8 @@ class WhatsAppChannel:
             except NotAMessage as error:
                 return Response(str(error), status_code=400)
             replies = await self._answer(app, inbound)
-            return Response(to_twiml(replies), media_type=XML)
+            media = await self._publish(inbound.address, replies)
+            return Response(to_twiml(replies, media), media_type=XML)
 
         async def statuses(request: Request) -> Response:
             form = await self._verified(request, STATUSES)
@@ -105,6 +118,7 @@ class WhatsAppChannel:
         return [
             Route(MESSAGES, messages, methods=["POST"]),
             Route(STATUSES, statuses, methods=["POST"]),
+            *self.files.routes(),
         ]
 
     async def start(self) -> None:
@@ -177,5 +191,10 @@ class WhatsAppChannel:
             now, locale = self.clock(), replies[-1].locale
             for part in to_parts(replies):
                 await self.outbox.send(Push(inbound.address, Outgoing(part, locale=locale), now))
+            for url in await self._publish(inbound.address, replies):
+                await self.pushes.send_file(inbound.address, url)
         except Exception:
             log.exception("a late reply to %s could not be sent", inbound.message_id)
+
+    async def _publish(self, address: Address, replies: Sequence[Outgoing]) -> list[str]:
+        return [] if self.files is None else await self.files.publish_all(address, replies)

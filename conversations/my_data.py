@@ -13,6 +13,7 @@ from conversations.kit import MOROCCO, Attachment, Context, Inbound, Option, Rep
 from conversations.personal import (
     CONSENTS,
     CONVERSATION,
+    DOWNLOADS,
     GROUPS,
     NOTICES,
     ORGANIZED,
@@ -67,6 +68,12 @@ def _counts(data: PersonalData) -> list[Renderable]:
         # TRANSLATORS: organizer roles and the organizer actions recorded in the audit log.
         ORGANIZER: lambda n: ngettext(
             "• {n} organizer role or action", "• {n} organizer roles and actions", n
+        ),
+        # TRANSLATORS: earlier copies of this very file, kept a few minutes for WhatsApp to fetch.
+        DOWNLOADS: lambda n: ngettext(
+            "• {n} copy of this file, deleted within minutes",
+            "• {n} copies of this file, deleted within minutes",
+            n,
         ),
     }
     shown: list[Renderable] = []

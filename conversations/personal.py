@@ -19,6 +19,8 @@ ORGANIZED = "organized"
 GROUPS = "groups"
 RSVPS = "meeting_answers"
 ORGANIZER = "organizer_roles"
+# Copies of "my data" waiting for the platform to fetch them (WhatsApp), for a few minutes.
+DOWNLOADS = "downloads"
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,6 +1,6 @@
-"""Sending through the Bot API at Telegram's pace: replies, pushes (the Telegram `Outbox`) and
-the answer to a tapped button. A 429 holds the whole bot, then the message goes again; a 403
-means the resident cannot be reached."""
+"""Sending through the Bot API at Telegram's pace: replies, pushes (the Telegram `Outbox`), the
+file a reply carries (a document after its text) and the answer to a tapped button. A 429 holds
+the whole bot, then the message goes again; a 403 means the resident cannot be reached."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from datetime import timedelta
 from functools import partial
 from typing import TypeVar
 
-from telegram import Bot
+from telegram import Bot, InputFile
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.warnings import PTBDeprecationWarning
 
@@ -83,6 +83,12 @@ class TelegramSender:
             send = partial(self.bot.send_message, chat.id, piece.text, reply_markup=piece.markup)
             # Once a piece is out, the rest waits in place: a retry later would repeat it.
             sent = await self._call(chat.id, reply, send, patient=reply or last is not None)
+            last = str(sent.message_id)
+        if out.attachment is not None:
+            # After the text, in the same chat's turn order; no caption: the text said it all.
+            document = InputFile(out.attachment.data, filename=out.attachment.filename)
+            upload = partial(self.bot.send_document, chat.id, document)
+            sent = await self._call(chat.id, reply, upload, patient=True)
             last = str(sent.message_id)
         return last
 

@@ -20,6 +20,8 @@ PREFIX = "whatsapp:"
 MAX_BODY = 1_600
 # Twilio forwards at most 10 media per message.
 MAX_MEDIA = 10
+JSON = "application/json"
+PLAIN_TEXT = "text/plain; charset=utf-8"
 _KINDS = (("image/", MediaKind.PHOTO), ("audio/", MediaKind.VOICE), ("video/", MediaKind.VIDEO))
 
 
@@ -87,12 +89,26 @@ def to_parts(replies: Sequence[Outgoing]) -> list[str]:
     return split("\n\n".join(filter(None, (to_text(reply) for reply in replies))))
 
 
-def to_twiml(replies: Sequence[Outgoing]) -> str:
-    """The webhook's answer, carrying the replies."""
+def to_twiml(replies: Sequence[Outgoing], media: Sequence[str] = ()) -> str:
+    """The webhook's answer, carrying the replies, then each file at its public URL."""
     response = MessagingResponse()
     for part in to_parts(replies):
         response.message(part)
+    for url in media:
+        # A message of its own: Twilio sends no caption with a document on WhatsApp.
+        response.message().media(url)
     return str(response.to_xml(xml_declaration=True))
+
+
+def served_type(content_type: str) -> str:
+    """The content type to serve a file with so WhatsApp takes it as a document.
+
+    WhatsApp accepts text/plain and application/pdf documents but refuses application/json, and
+    Twilio checks the type the URL answers with: JSON goes as UTF-8 text (its .json name stays).
+    """
+    if content_type.split(";")[0].strip().lower() in (JSON, "text/plain"):
+        return PLAIN_TEXT
+    return content_type
 
 
 def units(text: str) -> int:

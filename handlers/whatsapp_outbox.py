@@ -17,6 +17,7 @@ from typing import NoReturn
 
 import httpx
 
+from conversations.kit import Address, Outgoing
 from conversations.seams import Push, TransientFailure, Unreachable
 from handlers.pacing import Pace
 from handlers.whatsapp import CHANNEL, MAX_BODY, PREFIX, split, to_text, units
@@ -89,6 +90,11 @@ class WhatsAppOutbox:
                     raise
                 log.info("free text refused outside the window; sending the template instead")
         return await self._post(push, self._template(push))
+
+    async def send_file(self, address: Address, url: str) -> str:
+        """Send the document at ``url`` (Twilio fetches it) to a resident who wrote within the
+        window: WhatsApp takes media in a conversation, not in a template."""
+        return await self._post(Push(address, Outgoing("")), {"MediaUrl": url})
 
     async def close(self) -> None:
         await self.client.aclose()

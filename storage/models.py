@@ -13,6 +13,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -499,3 +500,25 @@ MEETING = table(Meeting)
 MEETING_GROUP = table(MeetingGroup)
 RSVP = table(Rsvp)
 ANNOUNCEMENT = table(Announcement)
+
+
+class Download(Base):
+    """A file sent with a reply, served at a secret URL for a short while: WhatsApp attaches a
+    document only by a public URL that Twilio fetches. Only the token's SHA-256 is stored."""
+
+    __tablename__ = "download"
+    __table_args__ = (UniqueConstraint("token_hash"),)
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    token_hash: Mapped[str] = mapped_column(String(64))
+    resident_id: Mapped[int] = mapped_column(
+        Id, ForeignKey("resident.id", ondelete="CASCADE"), index=True
+    )
+    filename: Mapped[str] = mapped_column(String(120))
+    content_type: Mapped[str] = mapped_column(String(80))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+
+
+DOWNLOAD = table(Download)

@@ -21,6 +21,7 @@ from conversations.cin import masked
 from conversations.personal import (
     CONSENTS,
     CONVERSATION,
+    DOWNLOADS,
     GROUPS,
     NOTICES,
     ORGANIZED,
@@ -36,6 +37,7 @@ from conversations.petition import Life
 from conversations.redaction import redact_identifiers
 from storage import models as m
 from storage import personal_rows as plain
+from storage.downloads import downloads, erase_downloads
 from storage.personal_rows import Rows, Subject, when
 from storage.vault import Vault
 
@@ -182,6 +184,8 @@ HOLDERS: tuple[Holder, ...] = (
         plain.erase_organizer_roles,
     ),
     Holder(CONVERSATION, (m.CONVERSATION,), plain.conversation, plain.erase_conversation),
+    # Files waiting to be fetched are copies of the data itself: they go with it.
+    Holder(DOWNLOADS, (m.DOWNLOAD,), downloads, erase_downloads),
     Holder(PROFILE, (m.RESIDENT,), plain.profile, plain.erase_profile),
 )
 

@@ -1,5 +1,6 @@
 """A fake Telegram Bot API on 127.0.0.1: serves scripted updates, records every request with its
-time, answers 429 or 403 on demand, and checks every request against Telegram's limits."""
+time (a sendDocument's file by its name and bytes), answers 429 or 403 on demand, and checks
+every request against Telegram's limits."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ import socket
 import threading
 import time
 from dataclasses import dataclass, field
+from email.parser import BytesParser
+from email.policy import HTTP
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -30,8 +33,16 @@ BOT = {
     "supports_inline_queries": False,
 }
 # What a bot sends to a chat, and so what a 429 window forbids; getUpdates and set-up are free.
-PACED = {"sendMessage", "answerCallbackQuery", "editMessageReplyMarkup", "sendChatAction"}
-MAX_TEXT, MAX_CALLBACK_DATA = 4096, 64
+PACED = {
+    "sendMessage",
+    "sendDocument",
+    "answerCallbackQuery",
+    "editMessageReplyMarkup",
+    "sendChatAction",
+}
+SENDS = ("sendMessage", "sendDocument")
+# A bot uploads documents of up to 50 MB; a caption is at most 1,024 characters.
+MAX_TEXT, MAX_CALLBACK_DATA, MAX_CAPTION, MAX_DOCUMENT = 4096, 64, 1024, 50 * 1024 * 1024
 JSON_FIELDS = {"reply_markup", "allowed_updates", "commands", "entities", "link_preview_options"}
 
 
@@ -64,15 +75,44 @@ class State:
     confirmed: int = 0  # the highest getUpdates offset seen: updates below it were handled
 
 
+@dataclass(frozen=True)
+class Upload:
+    """A file sent in a multipart request, as the bot named it."""
+
+    filename: str
+    data: bytes
+    content_type: str
+
+
 def _params(raw: bytes, content_type: str) -> dict[str, Any]:
     if not raw:
         return {}
     if "json" in content_type:
         return dict(json.loads(raw))
+    if content_type.startswith("multipart/form-data"):
+        return _multipart(raw, content_type)
     params: dict[str, Any] = {}
     for key, value in parse_qsl(raw.decode(), keep_blank_values=True):
         # PTB sends objects and lists as JSON strings inside the form.
         params[key] = json.loads(value) if key in JSON_FIELDS else value
+    return params
+
+
+def _multipart(raw: bytes, content_type: str) -> dict[str, Any]:
+    """A multipart form (how files are uploaded): fields as in a plain form, files as `Upload`."""
+    head = f"Content-Type: {content_type}\r\n\r\n".encode()
+    message = BytesParser(policy=HTTP).parsebytes(head + raw)
+    params: dict[str, Any] = {}
+    for part in message.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        data = part.get_payload(decode=True)
+        assert isinstance(name, str) and isinstance(data, bytes), "a malformed multipart part"
+        filename = part.get_filename()
+        if filename is not None:
+            params[name] = Upload(filename, data, part.get_content_type())
+        else:
+            value = data.decode()
+            params[name] = json.loads(value) if name in JSON_FIELDS else value
     return params
 
 
@@ -155,6 +195,17 @@ class FakeTelegram:
                 and (chat_id is None or int(c.params["chat_id"]) == chat_id)
             ]
 
+    def documents(self, chat_id: int | None = None) -> list[Upload]:
+        """The files sendDocument delivered, maybe to one chat, in order."""
+        with self.lock:
+            return [
+                c.params["document"]
+                for c in self.state.calls
+                if c.method == "sendDocument"
+                and c.params.get("_accepted")
+                and (chat_id is None or int(c.params["chat_id"]) == chat_id)
+            ]
+
     @property
     def violations(self) -> list[str]:
         with self.lock:
@@ -189,7 +240,7 @@ class FakeTelegram:
         if method == "getUpdates":
             return _ok(await self._get_updates(params))
         result = self._answer(method, params)
-        if method == "sendMessage":
+        if method in SENDS:
             params["_accepted"], params["_message_id"] = True, result["message_id"]
         return _ok(result)
 
@@ -199,6 +250,13 @@ class FakeTelegram:
         text = params.get("text")
         if isinstance(text, str) and not 0 < _units(text) <= MAX_TEXT:
             self.state.violations.append(f"{call.method}: text of {_units(text)} units")
+        caption = params.get("caption")
+        if isinstance(caption, str) and _units(caption) > MAX_CAPTION:
+            self.state.violations.append(f"{call.method}: caption of {_units(caption)} units")
+        if call.method == "sendDocument":
+            document = params.get("document")
+            if not isinstance(document, Upload) or not 0 < len(document.data) <= MAX_DOCUMENT:
+                self.state.violations.append(f"sendDocument: document {document!r:.80}")
         markup = params.get("reply_markup") or {}
         for row in markup.get("inline_keyboard", []):
             for button in row:
@@ -215,7 +273,7 @@ class FakeTelegram:
 
     def _refusal(self, call: Call) -> JSONResponse | None:
         chat = call.params.get("chat_id")
-        if call.method == "sendMessage" and chat is not None and int(chat) in self.state.blocked:
+        if call.method in SENDS and chat is not None and int(chat) in self.state.blocked:
             return _error(403, "Forbidden: bot was blocked by the user")
         for fault in self.state.faults:
             if fault.method == call.method and fault.after > 0:
@@ -249,11 +307,9 @@ class FakeTelegram:
     def _answer(self, method: str, params: dict[str, Any]) -> Any:
         if method == "getMe":
             return BOT
-        if method in ("sendMessage", "editMessageReplyMarkup"):
+        if method in (*SENDS, "editMessageReplyMarkup"):
             chat = int(params["chat_id"])
-            message_id = (
-                next(self._message_ids) if method == "sendMessage" else int(params["message_id"])
-            )
+            message_id = next(self._message_ids) if method in SENDS else int(params["message_id"])
             message = {
                 "message_id": message_id,
                 "date": int(time.time()),
@@ -261,6 +317,16 @@ class FakeTelegram:
                 "chat": {"id": chat, "type": "private" if chat > 0 else "group"},
                 "text": params.get("text", "…"),
             }
+            upload = params.get("document")
+            if isinstance(upload, Upload):
+                message["document"] = {
+                    "file_id": f"doc{message_id}",
+                    "file_unique_id": f"udoc{message_id}",
+                    "file_name": upload.filename,
+                    "mime_type": upload.content_type,
+                    "file_size": len(upload.data),
+                }
+                del message["text"]
             if "inline_keyboard" in (params.get("reply_markup") or {}):
                 message["reply_markup"] = params["reply_markup"]
             return message

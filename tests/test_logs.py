@@ -45,6 +45,13 @@ def test_ordinary_details_stay_readable(line: str) -> None:
     assert redact(line) == line
 
 
+def test_a_download_links_secret_is_redacted_from_access_logs() -> None:
+    token = "Zq3v8mN1xYtR0pLk4sW7eA2bC9dF6gH5jK8lM1nO3pQ"
+    line = f'127.0.0.1:5050 - "GET /files/{token}/hayna-my-data.json HTTP/1.1" 200'
+    assert token not in redact(line)
+    assert "/files/[redacted]/hayna-my-data.json" in redact(line)
+
+
 def _record(message: str, *args: object, exc: bool = False) -> logging.LogRecord:
     info = None
     if exc:

@@ -4,6 +4,7 @@ the 200, a redelivered update with no second effect, taps answered and their key
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import AsyncIterator
 
 import httpx
@@ -173,3 +174,43 @@ async def test_in_a_group_only_commands_are_answered_and_to_the_group(
     async with db.transaction() as tx:
         user = await tx.run(lambda c: c.execute(select(RESIDENT.c.user_id)).scalar_one())
     assert user == str(group["id"])  # the group is one conversation
+
+
+async def test_my_data_reaches_a_telegram_resident_as_a_document_after_its_text(
+    served, gazetteer, fake_telegram: FakeTelegram
+) -> None:
+    client, _channel = served
+    ids = iter(range(1, 100))
+
+    async def post(body: dict) -> None:
+        body = {"update_id": next(ids), **body}
+        response = await client.post(WEBHOOK_PATH, json=body, headers={SECRET_HEADER: SECRET})
+        assert response.status_code == 200
+
+    amina = TelegramUser(fake_telegram, post, 5012345678)
+    await amina.say("Bonjour")
+    await amina.tap("fr")
+    await amina.tap("agree")
+    await amina.share_location(33.5570, -7.5850)
+    await amina.tap(amina.options[0])  # the commune found at the pin
+    assert fake_telegram.documents() == []
+    # The upload meets a 429: it waits the time Telegram asked (the fake checks), then goes once.
+    fake_telegram.fail("sendDocument", 429, retry_after=1)
+    await amina.say("mes données")
+
+    (document,) = fake_telegram.documents(amina.id)
+    assert document.filename == "hayna-my-data.json"
+    data = json.loads(document.data)
+    (profile,) = data["profile"]
+    assert profile["commune_code"] == gazetteer.at(33.5570, -7.5850).code
+    assert (profile["channel"], profile["user"]) == ("telegram", str(amina.id))
+    # The summary first, then the file (refused once, then sent): the last things sent.
+    calls = fake_telegram.calls()
+    summary = max(i for i, call in enumerate(calls) if call.method == "sendMessage")
+    refused, upload = [call for call in calls[summary + 1 :] if call.method == "sendDocument"]
+    assert calls[-1] is upload and upload.params.get("_accepted")
+    said = translator("fr").gettext("Here is everything Hayna keeps about you:")
+    assert said in calls[summary].params["text"]
+    assert upload.at >= refused.at + 1  # Telegram's retry_after was waited out
+    assert "caption" not in upload.params
+    assert len(fake_telegram.windows) == 1

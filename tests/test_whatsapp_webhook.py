@@ -160,7 +160,7 @@ async def test_serve_registers_the_whatsapp_channel_and_its_routes(
     assert isinstance(channel, WhatsAppChannel) and channel.outbox.channel == "whatsapp"
     assert channel.pushes.pace.interval == 1 / 80  # Twilio's default pace for a sender
     paths = {route.path for route in channel.routes(chat.app)}  # type: ignore[attr-defined]
-    assert paths == {MESSAGES, STATUSES}
+    assert paths == {MESSAGES, STATUSES, "/files/{token}/{name}"}
     await channel.stop()
     with pytest.raises(SettingsError, match="PUBLIC_BASE_URL"):
         configured_channels(settings_for(chat.fake, PUBLIC_BASE_URL=""))
