@@ -10,7 +10,7 @@ from typing import assert_never
 
 from conversations.flow import Flow
 from conversations.groups import ANSWER_LABELS, Answer, Group, Meeting, details
-from conversations.kit import Context, Inbound, Option, Reply, Turn, pick
+from conversations.kit import Attachment, Context, Inbound, Option, Reply, Turn, pick
 from conversations.phrases import NOT_AN_OPTION
 from conversations.text import Joined, Renderable, Verbatim, _, lines, pgettext
 
@@ -105,8 +105,13 @@ class Subscriptions(Flow[Step, Answers]):
             calendar = await ctx.services.meeting_calendar(data.meeting)
             if calendar is None:
                 return await self._meeting(ctx, data.meeting, (Reply(NOT_AN_OPTION),))
-            intro = _("The calendar file of the meeting (save it as meeting.ics):")
-            return await self._meeting(ctx, data.meeting, (Reply(lines(intro, calendar)),))
+            sent = Reply(
+                _("Here is the meeting's calendar file: open it to add it to your calendar."),
+                attachment=Attachment(
+                    f"meeting-{data.meeting}.ics", "text/calendar", calendar.encode("utf-8")
+                ),
+            )
+            return await self._meeting(ctx, data.meeting, (sent,))
         answer = pick(msg, ANSWERS)
         if answer is None:
             return await self._meeting(ctx, data.meeting, (Reply(NOT_AN_OPTION),))

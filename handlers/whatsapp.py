@@ -100,13 +100,17 @@ def to_twiml(replies: Sequence[Outgoing], media: Sequence[str] = ()) -> str:
     return str(response.to_xml(xml_declaration=True))
 
 
+CALENDAR = "text/calendar"
+
+
 def served_type(content_type: str) -> str:
     """The content type to serve a file with so WhatsApp takes it as a document.
 
-    WhatsApp accepts text/plain and application/pdf documents but refuses application/json, and
-    Twilio checks the type the URL answers with: JSON goes as UTF-8 text (its .json name stays).
+    WhatsApp accepts text/plain and application/pdf documents but refuses application/json and
+    text/calendar, and Twilio checks the type the URL answers with: JSON and calendar files go
+    as UTF-8 text (their .json or .ics name stays, so the phone still opens them as such).
     """
-    if content_type.split(";")[0].strip().lower() in (JSON, "text/plain"):
+    if content_type.split(";")[0].strip().lower() in (JSON, CALENDAR, "text/plain"):
         return PLAIN_TEXT
     return content_type
 

@@ -202,7 +202,10 @@ async def test_rsvp_calendar_move_and_cancel(engine: Engine, db: Database, clock
     await amina.tap("yes")
     assert "Votre réponse : Je participe" in amina.text
     await amina.tap("calendar")
-    assert "BEGIN:VCALENDAR" in amina.text and f"UID:meeting-{meeting_id}@hayna" in amina.text
+    (sent,) = [out.attachment for out in amina.last if out.attachment is not None]
+    assert (sent.filename, sent.content_type) == (f"meeting-{meeting_id}.ics", "text/calendar")
+    calendar = sent.data.decode("utf-8")
+    assert "BEGIN:VCALENDAR" in calendar and f"UID:meeting-{meeting_id}@hayna" in calendar
 
     async def counts(services: GroupServices):
         return await services.meeting_counts(meeting_id)

@@ -10,7 +10,15 @@ from hypothesis import strategies as st
 
 from bot.settings import Settings
 from conversations.kit import Address, Choice, Location, MediaKind, Outgoing
-from handlers.whatsapp import MAX_BODY, NotAMessage, split, to_inbound, to_twiml, units
+from handlers.whatsapp import (
+    MAX_BODY,
+    NotAMessage,
+    served_type,
+    split,
+    to_inbound,
+    to_twiml,
+    units,
+)
 
 FORM = {"MessageSid": "SM" + "1" * 32, "From": "whatsapp:+212600000000", "To": "whatsapp:+1415"}
 
@@ -101,3 +109,15 @@ def test_split_parts_fit_and_keep_every_visible_character(text: str) -> None:
     assert all(0 < units(part) <= 200 for part in parts)
     visible = "".join(text.split())
     assert "".join("".join(parts).split()) == visible
+
+
+@pytest.mark.parametrize(
+    ("given", "served"),
+    [
+        ("application/json", "text/plain; charset=utf-8"),
+        ("text/calendar", "text/plain; charset=utf-8"),
+        ("application/pdf", "application/pdf"),
+    ],
+)
+def test_files_are_served_as_types_whatsapp_takes_as_documents(given: str, served: str) -> None:
+    assert served_type(given) == served
