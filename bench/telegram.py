@@ -23,7 +23,7 @@ from datetime import UTC, datetime
 import httpx
 from sqlalchemy import select
 
-from bot.app import App, build_engine
+from bot.app import BATCH, SENDS_IN_FLIGHT, App, build_engine
 from bot.dispatcher import Dispatcher
 from bot.i18n import translator
 from bot.settings import Settings, TelegramSettings
@@ -62,7 +62,10 @@ async def pushes_and_replies(
         await queue.enqueue("bench", resident, Verbatim("Réunion samedi").to_json(), now)
     channel = TelegramChannel(TelegramSettings(TOKEN, fake.url))
     await channel.bot.initialize()
-    dispatcher = Dispatcher(queue, {"telegram": channel.outbox}, translator)
+    # As `hayna serve` and `hayna poll` build it: several sends in flight, the pace decides.
+    dispatcher = Dispatcher(
+        queue, {"telegram": channel.outbox}, translator, concurrency=SENDS_IN_FLIGHT, batch=BATCH
+    )
     began = time.monotonic()
     draining = asyncio.create_task(_drain(dispatcher))
     waits = []
