@@ -47,7 +47,7 @@ async def test_pushes_under_429_bursts_arrive_once_and_a_block_makes_unreachable
         await engine.handle(Inbound(Address("telegram", str(chat)), f"u{n}", text="salam"))
     async with sqlite_db.transaction() as tx:
         ids = await tx.run(
-            lambda c: dict(c.execute(select(RESIDENT.c.user_id, RESIDENT.c.id)).tuples().all())
+            lambda c: dict(c.execute(select(RESIDENT.c.user_id, RESIDENT.c.id)).all())
         )
     queue = DeliveryQueue(sqlite_db)
     for chat in CHATS:
