@@ -40,6 +40,8 @@ class FakeTwilio:
         self.refused: list[dict[str, str]] = []
         self.failures: list[Failure] = []
         self.url = ""
+        # Seconds the API takes to answer, as the real one does across the sea (benchmarks).
+        self.latency = 0.0
 
     def fail(self, status: int, code: int, retry_after: str | None = None) -> None:
         self.failures.append(Failure(status, code, retry_after))
@@ -49,6 +51,8 @@ class FakeTwilio:
             if request.path_params["sid"] != SID or not _authorized(request):
                 return _error(401, 20003, "Authenticate")
             form = dict(parse_qsl((await request.body()).decode(), keep_blank_values=True))
+            if self.latency:
+                await asyncio.sleep(self.latency)
             if self.failures:
                 failure = self.failures.pop(0)
                 self.refused.append(form)
