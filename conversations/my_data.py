@@ -3,6 +3,7 @@ and its erasure after a confirmation that says what stays."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -26,7 +27,8 @@ from conversations.personal import (
     PersonalData,
 )
 from conversations.phrases import NOT_AN_OPTION
-from conversations.text import Renderable, Verbatim, _, lines, ngettext, pgettext
+from conversations.report import STATUS_LABELS, Status
+from conversations.text import Renderable, _, lines, ngettext, pgettext
 
 FILENAME = "hayna-my-data.json"
 # What the engine opens this flow on for "delete my data".
@@ -55,27 +57,30 @@ class Answers:
     pass
 
 
+# The line of each section of "my data" (the profile and the conversation have their own).
+COUNTED: dict[str, Callable[[int], Renderable]] = {
+    REPORTS: lambda n: ngettext("• {n} report", "• {n} reports", n),
+    SUPPORTS: lambda n: ngettext("• {n} report supported", "• {n} reports supported", n),
+    SIGNATURES: lambda n: ngettext("• {n} signature", "• {n} signatures", n),
+    CONSENTS: lambda n: ngettext("• {n} consent given", "• {n} consents given", n),
+    NOTICES: lambda n: ngettext("• {n} notification", "• {n} notifications", n),
+    ORGANIZED: lambda n: ngettext("• {n} petition drafted", "• {n} petitions drafted", n),
+    GROUPS: lambda n: ngettext("• {n} group followed", "• {n} groups followed", n),
+    RSVPS: lambda n: ngettext("• {n} answer to a meeting", "• {n} answers to meetings", n),
+    # TRANSLATORS: organizer roles and the organizer actions recorded in the audit log.
+    ORGANIZER: lambda n: ngettext(
+        "• {n} organizer role or action", "• {n} organizer roles and actions", n
+    ),
+    # TRANSLATORS: earlier copies of this very file, kept a few minutes for WhatsApp to fetch.
+    DOWNLOADS: lambda n: ngettext(
+        "• {n} copy of this file, deleted within minutes",
+        "• {n} copies of this file, deleted within minutes",
+        n,
+    ),
+}
+
+
 def _counts(data: PersonalData) -> list[Renderable]:
-    counted = {
-        REPORTS: lambda n: ngettext("• {n} report", "• {n} reports", n),
-        SUPPORTS: lambda n: ngettext("• {n} report supported", "• {n} reports supported", n),
-        SIGNATURES: lambda n: ngettext("• {n} signature", "• {n} signatures", n),
-        CONSENTS: lambda n: ngettext("• {n} consent given", "• {n} consents given", n),
-        NOTICES: lambda n: ngettext("• {n} notification", "• {n} notifications", n),
-        ORGANIZED: lambda n: ngettext("• {n} petition drafted", "• {n} petitions drafted", n),
-        GROUPS: lambda n: ngettext("• {n} group followed", "• {n} groups followed", n),
-        RSVPS: lambda n: ngettext("• {n} answer to a meeting", "• {n} answers to meetings", n),
-        # TRANSLATORS: organizer roles and the organizer actions recorded in the audit log.
-        ORGANIZER: lambda n: ngettext(
-            "• {n} organizer role or action", "• {n} organizer roles and actions", n
-        ),
-        # TRANSLATORS: earlier copies of this very file, kept a few minutes for WhatsApp to fetch.
-        DOWNLOADS: lambda n: ngettext(
-            "• {n} copy of this file, deleted within minutes",
-            "• {n} copies of this file, deleted within minutes",
-            n,
-        ),
-    }
     shown: list[Renderable] = []
     for name, rows in data.sections:
         if name == PROFILE or not rows:
@@ -83,8 +88,8 @@ def _counts(data: PersonalData) -> list[Renderable]:
         if name == CONVERSATION:
             shown.append(_("• the conversation in progress (your last answers)"))
             continue
-        label = counted.get(name)
-        shown.append(label(len(rows)) if label else Verbatim(f"• {name}: {len(rows)}"))
+        # tests/test_rights.py checks that every section storage gives has its line.
+        shown.append(COUNTED[name](len(rows)))
     return shown
 
 
@@ -104,7 +109,8 @@ def _summary(data: PersonalData, commune: Renderable | None) -> Reply:
         )
     parts.extend(_counts(data))
     for report in data.section(REPORTS)[:LISTED]:
-        parts.append(Verbatim(f"  {report['ref']}: {report['status']}"))
+        status = STATUS_LABELS[Status(report["status"])]
+        parts.append(_("  {ref}: {status}", ref=report["ref"], status=status))
     for signature in data.section(SIGNATURES)[:LISTED]:
         parts.append(
             _(

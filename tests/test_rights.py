@@ -133,6 +133,7 @@ async def test_my_data_holds_every_row_tied_to_the_resident(
     assert CIN.encode() not in sent.attachment.data, "a CIN is only shown masked"
     data = json.loads(sent.attachment.data)
     assert "Here is everything" in sent.text and "AB••••56" in sent.text
+    assert "under_review" not in sent.text, "a status is shown in words, not as its code"
 
     assert data["profile"][0]["user"] == PHONE
     assert [(c["kind"], c["channel"]) for c in data["consents"]] == [
@@ -279,3 +280,11 @@ async def test_erasure_needs_no_consent_and_leads_back_to_onboarding(
     async with sqlite_db.transaction() as tx:
         left = await tx.run(lambda c: c.execute(select(RESIDENT.c.id)).all())
     assert left == []
+
+
+def test_every_section_has_its_line_in_the_summary() -> None:
+    from conversations.my_data import COUNTED
+    from conversations.personal import CONVERSATION, PROFILE
+
+    sections = {holder.section for holder in HOLDERS} - {PROFILE, CONVERSATION}
+    assert sections <= set(COUNTED), sections - set(COUNTED)
