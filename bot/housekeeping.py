@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from datetime import UTC, datetime
 
 from storage.database import Database
@@ -15,11 +16,18 @@ from storage.retention import forget_abandoned_answers
 
 EVERY_SECONDS = 3600
 
+log = logging.getLogger(__name__)
+
 
 async def keep_house(db: Database, stop: asyncio.Event) -> None:
     """Run the chores now and then every hour, until ``stop`` is set."""
     while not stop.is_set():
-        await chores(db, datetime.now(UTC))
+        try:
+            await chores(db, datetime.now(UTC))
+        except Exception:
+            # A busy database this hour must not end the chores for good: expired links hold
+            # personal data, and petitions must still close on their day.
+            log.exception("housekeeping failed; trying again in an hour")
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), EVERY_SECONDS)
 

@@ -17,10 +17,14 @@ from pathlib import Path
 from conversations.redaction import REDACTED, redact_identifiers
 
 # What a resident wrote, wherever a record names it: text='…', body="…", full_name=…
+# Also as a logged dict or form writes it ('Body': '…', "ProfileName": "…"), in any case.
 _WORDS = re.compile(
-    r"\b(text|body|description|full_name|name|display_name|place)"
-    r"""(=|: ?)('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|\S+)"""
+    r"\b(text|body|description|full_name|name|display_name|profilename|place)(['\"]?)"
+    r"""(=|: ?)('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|\S+)""",
+    re.IGNORECASE,
 )
+# A Telegram bot token (123456789:AA…), as it appears in every Bot API URL.
+_BOT_TOKEN = re.compile(r"(?<!\d)\d{6,}:[A-Za-z0-9_-]{30,}")
 # A download link's secret (uvicorn's access log names each request's path): it opens a file.
 _FILE_LINK = re.compile(r"/files/[^/\s\"']+")
 # Marks the handlers installed here, so configuring again replaces them instead of doubling.
@@ -28,7 +32,8 @@ _OURS = "_hayna_handler"
 
 
 def redact(text: str) -> str:
-    text = _WORDS.sub(lambda found: f"{found.group(1)}{found.group(2)}{REDACTED}", text)
+    text = _BOT_TOKEN.sub(REDACTED, text)
+    text = _WORDS.sub(lambda f: f"{f.group(1)}{f.group(2)}{f.group(3)}{REDACTED}", text)
     text = _FILE_LINK.sub(f"/files/{REDACTED}", text)
     return redact_identifiers(text)
 

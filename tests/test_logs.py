@@ -29,12 +29,22 @@ KEY = "k" * 40
         "Inbound(text='Lampadaire devant chez Amina')",
         'full_name="Amina Alaoui" signed',
         "body: Bonjour",
+        "form {'Body': 'Bonjour', 'ProfileName': 'Amina'}",
+        "POST https://api.telegram.org/bot123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw/sendMessage",
     ],
 )
 def test_personal_data_is_redacted(line: str) -> None:
     redacted = redact(line)
     assert "[redacted]" in redacted
-    for secret in ("612345678", "12 34 56", "5512345678", "123456", "Amina", "Bonjour"):
+    for secret in (
+        "612345678",
+        "12 34 56",
+        "5512345678",
+        "123456",
+        "Amina",
+        "Bonjour",
+        "AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw",
+    ):
         assert secret not in redacted
 
 
@@ -104,3 +114,27 @@ def test_settings_read_the_log_file_flood_limits_and_typed_admin_phones(tmp_path
     assert admins == {Address("whatsapp", "+212612345678")}
     with pytest.raises(SettingsError, match="HAYNA_FLOOD_BURST"):
         Settings.from_env({**env, "HAYNA_FLOOD_BURST": "zero"})
+
+
+async def test_housekeeping_goes_on_after_a_failed_round(monkeypatch: pytest.MonkeyPatch) -> None:
+    import asyncio
+
+    from bot import housekeeping
+
+    rounds: list[int] = []
+    second = asyncio.Event()
+
+    async def chores(_db: object, _now: object) -> None:
+        rounds.append(1)
+        if len(rounds) == 1:
+            raise RuntimeError("database is locked")
+        second.set()
+
+    monkeypatch.setattr(housekeeping, "chores", chores)
+    monkeypatch.setattr(housekeeping, "EVERY_SECONDS", 0.01)
+    stop = asyncio.Event()
+    task = asyncio.create_task(housekeeping.keep_house(None, stop))  # type: ignore[arg-type]
+    await asyncio.wait_for(second.wait(), 5)
+    stop.set()
+    await asyncio.wait_for(task, 5)
+    assert len(rounds) >= 2
