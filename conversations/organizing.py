@@ -10,6 +10,7 @@ from enum import StrEnum
 from typing import assert_never
 
 from conversations.flow import Flow
+from conversations.folding import to_ascii_digits
 from conversations.groups import (
     KIND_LABELS,
     Audience,
@@ -32,6 +33,10 @@ REDEEMED: dict[Redeemed, Renderable] = {
     Redeemed.EXPIRED: _("This invite code has expired. Ask for a new one."),
     Redeemed.USED: _("This invite code was already used. Ask for a new one."),
 }
+
+
+# An update's number as an organizer types it: more digits than this is no update of ours.
+MAX_ID_DIGITS = 9
 
 
 class Step(StrEnum):
@@ -212,8 +217,10 @@ class Organizing(Flow[Step, Answers]):
                     return Turn((Reply(CANCELLED), TOOLS), Step.TOOLS, Answers())
                 return Turn((Reply(NOT_AN_OPTION),), step, data)
             case Step.REPORT:
-                typed = msg.text.strip().lstrip("#")
-                report = await ctx.services.delivery_report(int(typed)) if typed.isdigit() else None
+                typed = to_ascii_digits(msg.text).strip().lstrip("#")
+                # isascii: "²" is a digit to isdigit() but not to int(); 9 digits fit any id.
+                number = typed.isascii() and typed.isdigit() and len(typed) <= MAX_ID_DIGITS
+                report = await ctx.services.delivery_report(int(typed)) if number else None
                 if report is None:
                     unknown = _("There is no update with this number in your reach.")
                     return Turn((Reply(unknown), TOOLS), Step.TOOLS, Answers())

@@ -165,7 +165,8 @@ def move(conn: Connection, meeting_id: int, starts_at: datetime, actor: str, now
     meeting = _current(conn, meeting_id, Life.PUBLISHED)
     if starts_at <= now:
         raise MeetingError("the new time has passed")
-    _stop_planned(conn, meeting_id, (Kind.REMINDER,))
+    # An earlier change of time not yet sent would announce the old new time.
+    _stop_planned(conn, meeting_id, (Kind.REMINDER, Kind.MOVED))
     _set(conn, meeting_id, now, starts_at=starts_at)
     meeting = replace(meeting, starts_at=starts_at)
     _announce(conn, meeting, Kind.MOVED, actor, now, now)
@@ -175,7 +176,8 @@ def move(conn: Connection, meeting_id: int, starts_at: datetime, actor: str, now
 def cancel(conn: Connection, meeting_id: int, actor: str, now: datetime) -> None:
     """Cancel: the reminders stop, and the whole audience is told once."""
     meeting = _current(conn, meeting_id, Life.PUBLISHED)
-    _stop_planned(conn, meeting_id, (Kind.REMINDER, Kind.MOVED))
+    # The announcement itself too, if not yet sent: "new meeting" must not follow "cancelled".
+    _stop_planned(conn, meeting_id, (Kind.MEETING, Kind.REMINDER, Kind.MOVED))
     _set(conn, meeting_id, now, status=Life.CANCELLED)
     _announce(conn, meeting, Kind.CANCELLED, actor, now, now)
 

@@ -240,6 +240,29 @@ async def test_rsvp_calendar_move_and_cancel(engine: Engine, db: Database, clock
     assert outbox.sent == []
 
 
+async def test_a_meeting_cancelled_before_its_notice_went_out_sends_only_the_cancellation(
+    engine: Engine, db: Database, clock: Clock
+) -> None:
+    amina = FakeResident(engine, "amina")
+    commune = await onboard(amina, "fr")
+    await join_youth(amina)
+    await onboard(FakeResident(engine, ADMIN.user), "fr")
+    meeting_id = await youth_meeting(engine, clock, commune)
+
+    async def move(services: GroupServices) -> bool:
+        return await services.move_meeting(meeting_id, clock() + timedelta(days=6))
+
+    async def cancel(services: GroupServices) -> bool:
+        return await services.cancel_meeting(meeting_id)
+
+    assert await as_resident(engine, ADMIN.user, move)
+    assert await as_resident(engine, ADMIN.user, cancel)
+    outbox = RecordingOutbox()
+    await drain(dispatcher(db, outbox, clock))
+    (only,) = received(outbox)
+    assert only[0] == "amina" and "annul" in only[1].lower(), only
+
+
 async def test_residents_join_leave_and_see_their_groups(engine: Engine) -> None:
     amina = FakeResident(engine, "amina")
     await onboard(amina, "en")
