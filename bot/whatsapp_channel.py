@@ -38,7 +38,7 @@ from handlers.whatsapp import (
     to_parts,
     to_twiml,
 )
-from handlers.whatsapp_outbox import Sender, WhatsAppOutbox
+from handlers.whatsapp_outbox import UNREACHABLE_CODES, Sender, WhatsAppOutbox
 from storage.deliveries import Status
 
 log = logging.getLogger(__name__)
@@ -108,8 +108,9 @@ class WhatsAppChannel:
             ref, reported = form.get("MessageSid", ""), form.get("MessageStatus", "")
             if ref and reported in _CALLBACKS:
                 code = form.get("ErrorCode", "").strip() or None
+                gone = code is not None and code.isdigit() and int(code) in UNREACHABLE_CODES
                 moved = await app.dispatcher.queue.status_callback(
-                    ref, Status(reported), code, self.clock()
+                    ref, Status(reported), code, self.clock(), unreachable=gone
                 )
                 if not moved:
                     log.info("status %s of %s changed no delivery", reported, ref)

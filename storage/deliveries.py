@@ -245,7 +245,12 @@ def _unreachable(conn: Connection, due: Due, error: str, now: datetime) -> bool:
 
 
 def _callback(
-    conn: Connection, ref: str, status: Status, error_code: str | None, now: datetime
+    conn: Connection,
+    ref: str,
+    status: Status,
+    error_code: str | None,
+    now: datetime,
+    unreachable: bool,
 ) -> bool:
     values: dict[str, Any] = {"status": status, "updated_at": now}
     if error_code:
@@ -255,6 +260,11 @@ def _callback(
         .where(DELIVERY.c.provider_ref == ref, DELIVERY.c.status.in_(_CALLBACK_FROM[status]))
         .values(**values)
     )
+    if moved.rowcount and unreachable:
+        # The platform learnt it only after accepting the message: later pushes would fail the
+        # same way, until the resident writes again.
+        resident = select(DELIVERY.c.resident_id).where(DELIVERY.c.provider_ref == ref)
+        conn.execute(update(RESIDENT).where(RESIDENT.c.id.in_(resident)).values(reachable=False))
     return moved.rowcount > 0
 
 
@@ -301,13 +311,19 @@ class DeliveryQueue:
             return await tx.run(_unreachable, due, error, now)
 
     async def status_callback(
-        self, ref: str, status: Status, error_code: str | None, now: datetime
+        self,
+        ref: str,
+        status: Status,
+        error_code: str | None,
+        now: datetime,
+        unreachable: bool = False,
     ) -> bool:
-        """Record what the platform later says of a sent message (by its id); only forward."""
+        """Record what the platform later says of a sent message (by its id); only forward.
+        ``unreachable``: the failure says the resident cannot be reached any more."""
         if status not in _CALLBACK_FROM:
             raise ValueError(f"{status} is not a status a platform reports")
         async with self.db.transaction() as tx:
-            return await tx.run(_callback, ref, status, error_code, now)
+            return await tx.run(_callback, ref, status, error_code, now, unreachable)
 
     async def retry(self, due: Due, error: str, at: datetime) -> bool:
         values = {"status": Status.PENDING, "next_attempt_at": at, "last_error": error[:500]}

@@ -117,6 +117,13 @@ async def test_status_callbacks_move_deliveries_forward_with_the_error_code(
     await callback(amina.number, "failed", "63016")  # not after delivered
     assert (await deliveries(chat.app.db))[amina.number]["status"] == "delivered"
 
+    # 63024 (not a WhatsApp user any more) said afterwards: no more pushes tried for Hugo.
+    async with chat.app.db.transaction() as tx:
+        reachable = await tx.run(
+            lambda c: dict(c.execute(select(RESIDENT.c.user_id, RESIDENT.c.reachable)).all())
+        )
+    assert reachable == {amina.number: True, hugo.number: False}
+
 
 # Twilio's answers, one outbox call at a time.
 
