@@ -111,7 +111,11 @@ class Engine:
                 out = self._render(said, locale)
                 await unit.save(self._remember(new_state, out))
             if self.flood is not None:
-                self.flood.remember(msg.address, locale)
+                if unit.erased:
+                    # Not even their language stays in memory once their data is erased.
+                    self.flood.forget(msg.address)
+                else:
+                    self.flood.remember(msg.address, locale)
             return out
         except Exception:
             # The transaction rolled back, so a platform retry will be processed afresh.

@@ -188,6 +188,11 @@ class Unit(Protocol):
         """The resident as the side effects so far have left them."""
         ...
 
+    @property
+    def erased(self) -> bool:
+        """Whether this message erased the resident's data (nothing of them is kept)."""
+        ...
+
     async def open(self, message_id: str) -> FlowState | None:
         """Record ``message_id`` and lock the resident's state; None when it was seen before."""
         ...

@@ -295,21 +295,6 @@ class DeliveryQueue:
         async with self.db.transaction() as tx:
             return await tx.run(_record, outcomes)
 
-    async def sent(self, due: Due, now: datetime, provider_ref: str | None = None) -> bool:
-        values = {
-            "status": Status.SENT,
-            "sent_at": now,
-            "updated_at": now,
-            "last_error": None,
-            "provider_ref": provider_ref,
-        }
-        return await self._finish(due, values)
-
-    async def unreachable(self, due: Due, error: str, now: datetime) -> bool:
-        """Give up on this push and mark the resident unreachable for the ones after it."""
-        async with self.db.transaction() as tx:
-            return await tx.run(_unreachable, due, error, now)
-
     async def status_callback(
         self,
         ref: str,
@@ -325,18 +310,6 @@ class DeliveryQueue:
         async with self.db.transaction() as tx:
             return await tx.run(_callback, ref, status, error_code, now, unreachable)
 
-    async def retry(self, due: Due, error: str, at: datetime) -> bool:
-        values = {"status": Status.PENDING, "next_attempt_at": at, "last_error": error[:500]}
-        return await self._finish(due, values)
-
-    async def give_up(self, due: Due, status: Status, error: str) -> bool:
-        return await self._finish(due, {"status": status, "last_error": error[:500]})
-
     async def counts(self) -> dict[str, int]:
         async with self.db.transaction() as tx:
             return await tx.run(_counts)
-
-    async def _finish(self, due: Due, values: dict[str, Any]) -> bool:
-        """Record an outcome; False when the claim had expired and another process took over."""
-        async with self.db.transaction() as tx:
-            return await tx.run(_finish, due, values)

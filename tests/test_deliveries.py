@@ -10,7 +10,7 @@ from conversations.kit import Address, Outgoing
 from conversations.seams import Push, TransientFailure, Unreachable
 from conversations.text import _
 from storage.database import Database
-from storage.deliveries import LEASE, DeliveryQueue, Status
+from storage.deliveries import LEASE, DeliveryQueue, Outcome, Status
 from storage.dialect import insert_ignore
 from storage.models import RESIDENT
 from tests.conftest import Clock
@@ -210,8 +210,9 @@ async def test_a_late_claim_cannot_overwrite_the_one_that_took_over(
     (stale,) = await queue.claim(clock(), ["console"])
     clock.advance(seconds=LEASE.total_seconds() + 1)
     (fresh,) = await queue.claim(clock(), ["console"])
-    assert await queue.sent(fresh, clock())
-    assert not await queue.retry(stale, "late", clock()), "the expired claim owns nothing"
+    assert await queue.record([Outcome(fresh, Status.SENT, clock())]) == 1
+    late = Outcome(stale, Status.PENDING, clock(), "late")
+    assert await queue.record([late]) == 0, "the expired claim owns nothing"
     assert await queue.counts() == {"sent": 1}
 
 

@@ -120,3 +120,16 @@ async def test_a_flood_costs_no_database_work_and_pushes_still_go(
     outbox = Recorder()
     await Dispatcher(queue, {"whatsapp": outbox}, translator, clock).run_once()
     assert [push.address for push in outbox.sent] == [AMINA]
+
+
+async def test_erasure_leaves_nothing_of_the_resident_in_the_flood_memory(
+    sqlite_db: Database, gazetteer: Any, clock: Clock
+) -> None:
+    flood = Flood(Limit(per_minute=1000, burst=1000))
+    engine = build_engine(sqlite_db, gazetteer, VAULT, clock, flood=flood)
+    amina = FakeResident(engine, AMINA.user, channel=AMINA.channel)
+    await onboard(amina, "fr")
+    assert flood.locale(AMINA) == "fr"
+    await amina.say("supprimer mes données")
+    await amina.tap("confirm")
+    assert flood.locale(AMINA) is None
