@@ -15,13 +15,13 @@ from bot.settings import Settings
 from conversations.groups import Audience, GroupKind
 from conversations.kit import MOROCCO
 from conversations.language import SUPPORTED
+from conversations.organizing import MAX_TEXT
 from conversations.text import ByLocale
 from storage import announcements, groups
 from storage.announcements import Kind
 from storage.database import Database
 from storage.gazetteer import Gazetteer
 
-TEXT_MAX = 1000
 NAMED = (GroupKind.ASSOCIATION, GroupKind.NEIGHBOURHOOD)
 
 
@@ -161,8 +161,8 @@ def _texts(given: list[str]) -> tuple[tuple[str, str], ...]:
         language, text = language.strip(), text.strip()
         if not sep or language not in SUPPORTED:
             raise Refused(f"--text {shortened(item, 20)!r}: start with ar=, fr=, zgh= or en=")
-        if not text or len(text) > TEXT_MAX:
-            raise Refused(f"--text {language}= must have 1 to {TEXT_MAX} characters")
+        if not text or len(text) > MAX_TEXT:
+            raise Refused(f"--text {language}= must have 1 to {MAX_TEXT} characters")
         if language in dict(texts):
             raise Refused(f"--text {language}= is given twice")
         texts.append((language, text))

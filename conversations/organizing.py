@@ -24,7 +24,9 @@ from conversations.language import LANGUAGES
 from conversations.phrases import CANCELLED, NOT_AN_OPTION
 from conversations.text import Renderable, Verbatim, _, lines, ngettext, pgettext
 
-MAX_TEXT = 1000
+# An update goes out as it is written; outside WhatsApp's 24-hour window it travels as the one
+# variable of an approved template, which holds 900 characters (handlers/whatsapp_outbox.py).
+MAX_TEXT = 850
 
 NOT_ALLOWED = _("Sorry, this is not allowed: only organizers can do this.")
 REDEEMED: dict[Redeemed, Renderable] = {
@@ -91,7 +93,12 @@ ASK_REPORT = Reply(_("Type the number of the update:"))
 
 def _ask_text(language: str) -> Reply:
     name = next(option.label for option in LANGUAGES if option.id == language)
-    return Reply(_("Write the update in {language} (at most 1,000 characters):", language=name))
+    ask = _(
+        "Write the update in {language} (at most {limit} characters):",
+        language=name,
+        limit=MAX_TEXT,
+    )
+    return Reply(ask)
 
 
 def chosen_audience(chosen: str) -> Audience:
