@@ -225,6 +225,17 @@ def counts(conn: Connection, meeting_id: int) -> Counts:
     return Counts(**found)
 
 
+def to_come(conn: Connection, now: datetime, limit: int) -> list[Meeting]:
+    """Drafts and published meetings still to come, soonest first, at most ``limit``."""
+    query = (
+        select(MEETING.c.id)
+        .where(MEETING.c.status != Life.CANCELLED, MEETING.c.starts_at > now)
+        .order_by(MEETING.c.starts_at)
+        .limit(limit)
+    )
+    return [m for m in (view(conn, i) for i in list(conn.execute(query).scalars())) if m]
+
+
 def listing(conn: Connection, commune: str | None) -> list[Meeting]:
     query = select(MEETING.c.id).order_by(MEETING.c.starts_at.desc())
     if commune:

@@ -36,6 +36,11 @@ if TYPE_CHECKING:
     from storage.store import SqlUnit
 
 
+# My meetings shows the next few the organizer may act on, among the next ones of all.
+MEETINGS_SHOWN = 10
+MEETINGS_READ = 200
+
+
 class GroupServices:
     """Mixed into `SqlServices`: residents' groups and meetings, organizers' actions."""
 
@@ -163,15 +168,13 @@ class GroupServices:
         scope = await self._scope()
         if not await self._audit("list_meetings", "", bool(scope)):
             return None
-        now = self.unit.clock()
-        found = await self.unit.tx.run(meetings.listing, None)
+        # The next ones only, not every meeting ever held (each is checked against the scope).
+        found = await self.unit.tx.run(meetings.to_come, self.unit.clock(), MEETINGS_READ)
         mine = []
-        for meeting in reversed(found):
-            if meeting.status == Life.CANCELLED or meeting.starts_at <= now:
-                continue
+        for meeting in found:
             if scope.covers(await self.unit.tx.run(meetings.audience, meeting.id)):
                 mine.append(meeting)
-        return mine[:10]
+        return mine[:MEETINGS_SHOWN]
 
     async def meeting_counts(self, meeting_id: int) -> Counts | None:
         audience = await self._meeting_audience(meeting_id)
