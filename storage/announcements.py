@@ -52,6 +52,11 @@ class State(StrEnum):
     CANCELLED = "cancelled"
 
 
+def audience_of(row: Any) -> Audience:
+    """The audience an announcement row names: its commune, and its groups if any."""
+    return Audience(row.commune_code, tuple(int(g) for g in row.group_ids.split(",") if g))
+
+
 def key(announcement_id: int) -> str:
     """The delivery rows' message key of an announcement."""
     return f"announcement:{announcement_id}"
@@ -138,8 +143,7 @@ def _expand_chunk(conn: Connection, now: datetime, chunk: int) -> int | None:
     ).first()
     if row is None:
         return None
-    groups = tuple(int(g) for g in row.group_ids.split(",") if g)
-    audience = Audience(row.commune_code, groups)
+    audience = audience_of(row)
     who = and_(recipients(audience, Kind(row.kind), row.meeting_id), RESIDENT.c.id > row.cursor)
     window = select(RESIDENT.c.id).where(who).order_by(RESIDENT.c.id).limit(chunk).subquery()
     upto = conn.execute(select(func.max(window.c.id))).scalar()
@@ -245,7 +249,6 @@ def report(conn: Connection, announcement_id: int) -> DeliveryReport | None:
         counts[_REPORTED[Status(status)]] += count
     if row.status == State.SCHEDULED:
         # Not expanded yet: everyone it will reach is still queued.
-        groups = tuple(int(g) for g in row.group_ids.split(",") if g)
-        waiting = audience_size(conn, Audience(row.commune_code, groups))
+        waiting = audience_size(conn, audience_of(row))
         return DeliveryReport(row.id, row.due_at, waiting, queued=waiting)
     return DeliveryReport(row.id, row.due_at, row.recipients, **counts)

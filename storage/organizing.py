@@ -243,7 +243,7 @@ def _audience_of_announcement(conn: Connection, announcement_id: int) -> Audienc
     ).first()
     if row is None:
         return None
-    return Audience(row.commune_code, tuple(int(g) for g in row.group_ids.split(",") if g))
+    return announcements.audience_of(row)
 
 
 def _settled(conn: Connection, audience: Audience) -> Audience | None:
