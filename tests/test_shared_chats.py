@@ -59,7 +59,9 @@ async def test_a_shared_chat_gets_the_private_chat_answer_and_nothing_is_kept(
     expected = private_only(LINK).render(translator(locale))
     assert LINK in expected
     for i, fields in enumerate(ATTEMPTS):
-        msg = Inbound(GROUP, f"g{i}", language_hint=locale, shared=True, private_link=LINK, **fields)
+        msg = Inbound(
+            GROUP, f"g{i}", language_hint=locale, shared=True, private_link=LINK, **fields
+        )
         (out,) = await engine.handle(msg)
         assert (out.text, out.options, out.attachment, out.locale) == (expected, (), None, locale)
     assert await rows(db) == (0, 0, 0)
@@ -71,7 +73,9 @@ async def test_without_a_link_the_answer_says_to_write_privately(engine: Engine)
     assert out.text == private_only("").render(translator("fr"))
     assert "http" not in out.text and "{link}" not in out.text
     # A language Hayna does not speak gets the default one.
-    (out,) = await engine.handle(Inbound(GROUP, "g2", text="/menu", language_hint="de", shared=True))
+    (out,) = await engine.handle(
+        Inbound(GROUP, "g2", text="/menu", language_hint="de", shared=True)
+    )
     assert out.text == private_only("").render(translator("ar"))
 
 

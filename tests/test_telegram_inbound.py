@@ -78,7 +78,11 @@ def test_a_group_is_a_shared_chat_with_the_bots_private_link() -> None:
     data = json.loads((DATA / "callback_query.json").read_text())
     data["callback_query"]["message"]["chat"] = {"id": -1002233445566, "type": "group"}
     tap = to_inbound(Update.de_json(data, None), ME)
-    assert (tap.address, tap.shared, tap.private_link) == (GROUP, True, "https://t.me/hayna_test_bot")
+    assert (tap.address, tap.shared, tap.private_link) == (
+        GROUP,
+        True,
+        "https://t.me/hayna_test_bot",
+    )
     nameless = to_inbound(Update.de_json(data, None), Me(777000, ""))
     assert (nameless.shared, nameless.private_link) == (True, "")
 

@@ -17,10 +17,10 @@ from bot.i18n import translator
 from bot.settings import Settings, TelegramSettings
 from bot.telegram_channel import SECRET_HEADER, WEBHOOK_PATH, TelegramChannel
 from bot.web import web_app
+from conversations.phrases import private_only
 from handlers.telegram_pace import TelegramPace
 from storage.database import Database, DatabaseURL
 from storage.deliveries import DeliveryQueue
-from conversations.phrases import private_only
 from storage.models import CONVERSATION, INBOX, ORGANIZER, ORGANIZER_INVITE, RESIDENT
 from tests.conftest import VAULT, Clock
 from tests.fake_telegram import BOT, TOKEN, FakeTelegram
