@@ -3,7 +3,8 @@
 Per message: claim its id (a retry is dropped), lock the resident, settle the language, turn a
 typed number or label into the option it names, apply global words, run the current flow step,
 follow hand-overs between flows, render in the resident's locale, and save — one transaction.
-Before all of it, flood control: a message over the resident's rate costs no database work.
+Before all of it, flood control: a message over the resident's rate costs no database work;
+nor does a message from a chat several people share, which only learns to write privately.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from conversations.phrases import (
     SLOW_DOWN,
     SOMETHING_WRONG,
     STOPPED,
+    private_only,
 )
 from conversations.safetext import clean
 from conversations.seams import ConversationStore, FlowState, Unit
@@ -93,6 +95,11 @@ class Engine:
                 return []
             locale = self.flood.locale(msg.address) or supported(msg.language_hint) or DEFAULT
             return self._render(_Said((Reply(SLOW_DOWN),)), locale)
+        if msg.shared:
+            # One conversation for a whole group would let any member sign, read or erase in
+            # everyone's name, in front of everyone: nothing is read, stored or remembered.
+            locale = supported(msg.language_hint) or DEFAULT
+            return self._render(_Said((Reply(private_only(msg.private_link)),)), locale)
         msg = replace(msg, text=clean(msg.text), display_name=clean(msg.display_name, 80))
         locale = supported(msg.language_hint) or DEFAULT
         try:

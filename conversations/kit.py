@@ -68,6 +68,10 @@ class Inbound:
     language_hint: str | None = None
     display_name: str = ""
     start_payload: str | None = None
+    # The chat is shared by several people (a Telegram group): Hayna answers only in private.
+    shared: bool = False
+    # How to reach Hayna in a private chat, when the channel knows it (a t.me link).
+    private_link: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conversations.text import _
+from conversations.text import Text, _
 
 # TRANSLATORS: shown when the resident's answer matches none of the offered options.
 NOT_AN_OPTION = _("Sorry, I did not understand. Please choose one of the options below.")
@@ -33,3 +33,19 @@ SLOW_DOWN = _(
     "You are sending messages very fast. Please wait a minute: messages sent until then are "
     "ignored."
 )
+
+
+def private_only(link: str) -> Text:
+    """The answer to a message from a group chat: Hayna works one resident at a time."""
+    if link:
+        # TRANSLATORS: sent in a group chat, seen by all its members; {link} opens a private chat.
+        return _(
+            "To protect everyone's data, Hayna only works in a private chat. Write to me "
+            "privately here: {link}",
+            link=link,
+        )
+    # TRANSLATORS: sent in a group chat, seen by all its members.
+    return _(
+        "To protect everyone's data, Hayna only works in a private chat. Please write to me "
+        "privately."
+    )

@@ -1,5 +1,6 @@
-"""Telegram's updates into `Inbound`: what a resident sent, from which chat, and what Hayna does
-not answer (edits, group chatter not addressed to the bot)."""
+"""Telegram's updates into `Inbound`: what a resident sent, from which chat (a group's is marked
+shared, with the bot's link for a private chat), and what Hayna does not answer (edits, group
+chatter not addressed to the bot)."""
 
 from __future__ import annotations
 
@@ -53,12 +54,15 @@ def to_inbound(update: Update, me: Me) -> Inbound | None:
         if query.message is None:  # a button of an inline-mode message: not ours
             return None
         user = query.from_user
+        shared = query.message.chat.type in GROUPS
         return Inbound(
             address(query.message.chat.id),
             message_id,
             option=query.data or "",
             language_hint=user.language_code,
             display_name=user.first_name,
+            shared=shared,
+            private_link=_link(me) if shared else "",
         )
     if update.edited_message is not None:
         log.info("edited message %s ignored: only new messages are answered", message_id)
@@ -68,7 +72,8 @@ def to_inbound(update: Update, me: Me) -> Inbound | None:
         return None
     text = message.text or message.caption or ""
     command = _command_for(text, me)
-    if message.chat.type in GROUPS and command is None and not _replies_to(message, me):
+    shared = message.chat.type in GROUPS
+    if shared and command is None and not _replies_to(message, me):
         log.debug("group message %s not addressed to the bot ignored", message_id)
         return None
     text = command or text
@@ -87,7 +92,14 @@ def to_inbound(update: Update, me: Me) -> Inbound | None:
         language_hint=user.language_code,
         display_name=user.first_name,
         start_payload=payload,
+        shared=shared,
+        private_link=_link(me) if shared else "",
     )
+
+
+def _link(me: Me) -> str:
+    """The bot's t.me link, which opens a private chat with it."""
+    return f"https://t.me/{me.username}" if me.username else ""
 
 
 def _command_for(text: str, me: Me) -> str | None:

@@ -71,6 +71,28 @@ def test_groups_hear_only_commands_and_replies_to_the_bot() -> None:
     assert (reply.address, reply.text) == (GROUP, "Ben M'Sick")
 
 
+def test_a_group_is_a_shared_chat_with_the_bots_private_link() -> None:
+    for name in ("group_command", "group_reply"):
+        msg = recorded(name)
+        assert (msg.shared, msg.private_link) == (True, "https://t.me/hayna_test_bot")
+    data = json.loads((DATA / "callback_query.json").read_text())
+    data["callback_query"]["message"]["chat"] = {"id": -1002233445566, "type": "group"}
+    tap = to_inbound(Update.de_json(data, None), ME)
+    assert (tap.address, tap.shared, tap.private_link) == (
+        GROUP,
+        True,
+        "https://t.me/hayna_test_bot",
+    )
+    nameless = to_inbound(Update.de_json(data, None), Me(777000, ""))
+    assert (nameless.shared, nameless.private_link) == (True, "")
+
+
+@pytest.mark.parametrize("name", ["text", "callback_query", "location", "start_payload"])
+def test_a_private_chat_is_not_shared(name: str) -> None:
+    msg = recorded(name)
+    assert (msg.shared, msg.private_link) == (False, "")
+
+
 def test_another_bots_command_in_a_group_is_not_ours() -> None:
     data = json.loads((DATA / "group_command.json").read_text())
     data["message"]["text"] = "/menu@other_bot"

@@ -17,15 +17,18 @@ from bot.i18n import translator
 from bot.settings import Settings, TelegramSettings
 from bot.telegram_channel import SECRET_HEADER, WEBHOOK_PATH, TelegramChannel
 from bot.web import web_app
+from conversations.phrases import private_only
 from handlers.telegram_pace import TelegramPace
 from storage.database import Database, DatabaseURL
 from storage.deliveries import DeliveryQueue
-from storage.models import CONVERSATION, INBOX, RESIDENT
+from storage.models import CONVERSATION, INBOX, ORGANIZER, ORGANIZER_INVITE, RESIDENT
 from tests.conftest import VAULT, Clock
-from tests.fake_telegram import TOKEN, FakeTelegram
+from tests.fake_telegram import BOT, TOKEN, FakeTelegram
 from tests.telegram_user import TelegramUser
+from tests.test_organizers import invite
 
 SECRET = "s3cret_Token-for-tests"
+NAME = BOT["username"]
 PUBLIC = "https://hayna.example.org"
 
 
@@ -152,28 +155,54 @@ async def test_a_malformed_body_with_the_secret_is_a_bad_request(served, db: Dat
     assert await count(db, INBOX) == 0
 
 
-async def test_in_a_group_only_commands_are_answered_and_to_the_group(
-    served, db: Database, fake_telegram: FakeTelegram
+async def test_a_group_is_sent_to_a_private_chat_and_nothing_about_it_is_kept(
+    served, db: Database, clock: Clock, gazetteer, fake_telegram: FakeTelegram
 ) -> None:
     client, _channel = served
     group = {"id": -1002233445566, "title": "Association Hay Demo", "type": "supergroup"}
     sender = {"id": 6098765432, "is_bot": False, "first_name": "Youssef", "language_code": "ar"}
+    bot_said = {"message_id": 1, "from": BOT, "chat": group, "date": 1, "text": "?"}
+    code = await invite(db, clock, gazetteer.at(33.5570, -7.5850).code)
 
-    async def post(update_id: int, text: str) -> None:
+    async def post(update_id: int, text: str, reply: bool = False) -> None:
         message = {"message_id": update_id, "from": sender, "chat": group, "date": 1, "text": text}
+        if reply:
+            message["reply_to_message"] = bot_said
         body = {"update_id": update_id, "message": message}
         response = await client.post(WEBHOOK_PATH, json=body, headers={SECRET_HEADER: SECRET})
         assert response.status_code == 200
 
     await post(1, "شكرا على الاجتماع")  # chatter: not for the bot
-    assert fake_telegram.messages() == [] and await count(db, INBOX) == 0
-    await post(2, "/start@hayna_test_bot")
-    (sent,) = fake_telegram.messages()
-    assert int(sent["chat_id"]) == group["id"]
-    assert "inline_keyboard" in sent["reply_markup"]
+    assert fake_telegram.messages() == []
+    await post(2, "/menu@hayna_test_bot")
+    await post(3, "my data", reply=True)  # seeing a resident's data: not in front of a group
+    await post(4, f"ORG {code}", reply=True)  # nor becoming an organizer for all its members
+    await post(5, "/start@hayna_test_bot p_K7QD2M")
+    answer = private_only(f"https://t.me/{NAME}").render(translator("ar"))
+    assert f"https://t.me/{NAME}" in answer
+    sent = fake_telegram.messages()
+    assert [int(m["chat_id"]) for m in sent] == [group["id"]] * 4
+    assert [m["text"] for m in sent] == [answer] * 4
+    assert all("inline_keyboard" not in (m.get("reply_markup") or {}) for m in sent)
+    assert fake_telegram.documents() == []
+    for table in (INBOX, RESIDENT, CONVERSATION, ORGANIZER):
+        assert await count(db, table) == 0, table
     async with db.transaction() as tx:
-        user = await tx.run(lambda c: c.execute(select(RESIDENT.c.user_id)).scalar_one())
-    assert user == str(group["id"])  # the group is one conversation
+        redeemed = await tx.run(
+            lambda c: c.execute(select(ORGANIZER_INVITE.c.redeemed_by)).scalar_one()
+        )
+    assert redeemed is None
+
+    # The same person in a private chat is a resident like any other.
+    async def post_private(body: dict) -> None:
+        body = {"update_id": 100, **body}
+        response = await client.post(WEBHOOK_PATH, json=body, headers={SECRET_HEADER: SECRET})
+        assert response.status_code == 200
+
+    youssef = TelegramUser(fake_telegram, post_private, 6098765432, "Youssef", "ar")
+    await youssef.say("/start")
+    assert youssef.options[0] == "ar"  # the language menu, Telegram's language first
+    assert (await count(db, INBOX), await count(db, RESIDENT)) == (1, 1)
 
 
 async def test_my_data_reaches_a_telegram_resident_as_a_document_after_its_text(
