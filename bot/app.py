@@ -12,6 +12,7 @@ from sqlalchemy.exc import DBAPIError
 from bot.dispatcher import Dispatcher
 from bot.i18n import translator
 from bot.logs import configure_logging
+from bot.media import MediaLinks
 from bot.scheduler import Wakeups
 from bot.settings import Settings, SettingsError
 from conversations.activity import Activity
@@ -130,5 +131,6 @@ async def create_app(
         expand=lambda now: expand_due(db, now),
         concurrency=SENDS_IN_FLIGHT,
         batch=BATCH,
+        photos=MediaLinks(db, settings.secret_key, settings.public_base_url).photos,
     )
     return App(settings, db, engine, dispatcher)

@@ -90,4 +90,11 @@ class ConsoleOutbox:
 
     async def send(self, push: Push) -> str | None:
         self.write(f"🔔 [{push.address.user}] {to_text(push.message)}")
+        attachment = push.message.attachment
+        if attachment is not None:
+            self.write(f"📎 {attachment.filename} ({kilobytes(len(attachment.data))})")
         return None
+
+
+def kilobytes(size: int) -> str:
+    return f"{size / 1024:.1f} KB" if size >= 1024 else f"{size} bytes"

@@ -1,6 +1,6 @@
 """A fake Telegram Bot API on 127.0.0.1: serves scripted updates, records every request with its
-time (a sendDocument's file by its name and bytes), answers 429 or 403 on demand, and checks
-every request against Telegram's limits."""
+time (a sendDocument's or sendPhoto's file by its name and bytes), answers 429 or 403 on demand,
+and checks every request against Telegram's limits."""
 
 from __future__ import annotations
 
@@ -36,13 +36,16 @@ BOT = {
 PACED = {
     "sendMessage",
     "sendDocument",
+    "sendPhoto",
     "answerCallbackQuery",
     "editMessageReplyMarkup",
     "sendChatAction",
 }
-SENDS = ("sendMessage", "sendDocument")
-# A bot uploads documents of up to 50 MB; a caption is at most 1,024 characters.
+SENDS = ("sendMessage", "sendDocument", "sendPhoto")
+# A bot uploads documents of up to 50 MB and photos of up to 10 MB; a caption is at most 1,024
+# characters.
 MAX_TEXT, MAX_CALLBACK_DATA, MAX_CAPTION, MAX_DOCUMENT = 4096, 64, 1024, 50 * 1024 * 1024
+MAX_PHOTO = 10 * 1024 * 1024
 JSON_FIELDS = {"reply_markup", "allowed_updates", "commands", "entities", "link_preview_options"}
 
 
@@ -206,6 +209,17 @@ class FakeTelegram:
                 and (chat_id is None or int(c.params["chat_id"]) == chat_id)
             ]
 
+    def photos(self, chat_id: int | None = None) -> list[tuple[Upload, str | None]]:
+        """The photos sendPhoto delivered (uploaded, with their caption), maybe to one chat."""
+        with self.lock:
+            return [
+                (c.params["photo"], c.params.get("caption"))
+                for c in self.state.calls
+                if c.method == "sendPhoto"
+                and c.params.get("_accepted")
+                and (chat_id is None or int(c.params["chat_id"]) == chat_id)
+            ]
+
     @property
     def violations(self) -> list[str]:
         with self.lock:
@@ -257,6 +271,10 @@ class FakeTelegram:
             document = params.get("document")
             if not isinstance(document, Upload) or not 0 < len(document.data) <= MAX_DOCUMENT:
                 self.state.violations.append(f"sendDocument: document {document!r:.80}")
+        if call.method == "sendPhoto":
+            photo = params.get("photo")
+            if not isinstance(photo, Upload) or not 0 < len(photo.data) <= MAX_PHOTO:
+                self.state.violations.append(f"sendPhoto: photo {photo!r:.80}")
         markup = params.get("reply_markup") or {}
         for row in markup.get("inline_keyboard", []):
             for button in row:
@@ -327,6 +345,20 @@ class FakeTelegram:
                     "file_size": len(upload.data),
                 }
                 del message["text"]
+            photo = params.get("photo")
+            if isinstance(photo, Upload):
+                message["photo"] = [
+                    {
+                        "file_id": f"photo{message_id}",
+                        "file_unique_id": f"uphoto{message_id}",
+                        "width": 1,
+                        "height": 1,
+                        "file_size": len(photo.data),
+                    }
+                ]
+                del message["text"]
+                if params.get("caption"):
+                    message["caption"] = params["caption"]
             if "inline_keyboard" in (params.get("reply_markup") or {}):
                 message["reply_markup"] = params["reply_markup"]
             return message
