@@ -1,0 +1,156 @@
+"""An organizer's update with a photo, end to end: `hayna broadcast send --photo` stores it once,
+Telegram members get it by sendPhoto with the text as caption, WhatsApp members inside the
+24-hour window get a MediaUrl serving the exact bytes, those outside it the text template alone."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import io
+import logging
+from datetime import UTC, datetime
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlalchemy import func, select, update
+
+from bot.app import create_app
+from bot.cli import main
+from bot.settings import TelegramSettings
+from bot.telegram_channel import TelegramChannel
+from bot.web import web_app
+from conversations.kit import Address, Inbound
+from handlers.pacing import Pace
+from handlers.telegram_pace import TelegramPace
+from handlers.whatsapp_outbox import Sender, WhatsAppOutbox
+from storage.models import DELIVERY, MEDIA, RESIDENT
+from tests.conftest import Clock
+from tests.fake_telegram import TOKEN, FakeTelegram
+from tests.fake_twilio import SID
+from tests.fake_twilio import TOKEN as TWILIO_TOKEN
+from tests.fake_twilio import running
+from tests.whatsapp_phone import PUBLIC, SENDER, TEMPLATES, settings_for
+
+# A JPEG as its first bytes show it, and enough of a body to tell copies apart.
+JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(range(256)) * 40
+TEXT = "Nettoyage du quartier samedi à 9 h, place de la mosquée."
+COMMUNE = "141.01.61"
+TELEGRAM_CHAT = "5001"
+INSIDE, OUTSIDE = "+212600000031", "+212600000032"
+
+
+def cli(*args: str) -> tuple[int, str]:
+    """`hayna ...` (it runs its own event loop, so async tests call it in a thread); its exit
+    code and what it said on standard error."""
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+        try:
+            code = main(list(args))
+        except SystemExit as exit_:
+            code = int(exit_.code or 0)
+    return code, err.getvalue()
+
+
+async def test_a_cli_update_with_a_photo_reaches_telegram_and_whatsapp(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    fake_telegram: FakeTelegram,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    clock = Clock()
+    clock.now = datetime.now(UTC)
+    database = f"sqlite:///{tmp_path / 'hayna.db'}"
+    async with running() as twilio:
+        settings = settings_for(twilio, DATABASE_URL=database)
+        monkeypatch.setenv("DATABASE_URL", database)
+        monkeypatch.setenv("HAYNA_SECRET_KEY", settings.secret_key)
+        channel = TelegramChannel(TelegramSettings(TOKEN, fake_telegram.url), pace=TelegramPace())
+        await channel.bot.initialize()
+        sender = Sender(SID, TWILIO_TOKEN, SENDER, twilio.url, PUBLIC + "/status", TEMPLATES)
+        whatsapp = WhatsAppOutbox(sender, Pace(80), clock=clock)
+        app = await create_app(
+            settings, {"telegram": channel.outbox, "whatsapp": whatsapp}, clock
+        )
+        try:
+            # Three members of the commune: one on Telegram, two on WhatsApp, one of whom last
+            # wrote 25 hours before the update goes.
+            for n, address in enumerate(
+                [Address("whatsapp", OUTSIDE), Address("telegram", TELEGRAM_CHAT)]
+            ):
+                await app.engine.handle(Inbound(address, f"m{n}", text="salam"))
+            clock.advance(hours=25)
+            await app.engine.handle(Inbound(Address("whatsapp", INSIDE), "m3", text="salam"))
+            async with app.db.transaction() as tx:
+                await tx.run(
+                    lambda c: c.execute(
+                        update(RESIDENT).values(commune_code=COMMUNE, language="fr")
+                    )
+                )
+            photo = tmp_path / "quartier.jpg"
+            photo.write_bytes(JPEG)
+
+            code, said = await asyncio.to_thread(
+                cli, "broadcast", "send", "--commune", COMMUNE, "--text", f"fr={TEXT}",
+                "--photo", str(photo),
+            )  # fmt: skip
+            assert code == 0, said
+            assert "3 recipients, with a photo" in said
+
+            caplog.set_level(logging.INFO, logger="handlers.whatsapp_outbox")
+            assert await app.dispatcher.run_once() == 3
+        finally:
+            await channel.stop()
+            await whatsapp.close()
+
+        async with app.db.transaction() as tx:
+            stored = await tx.run(lambda c: c.execute(select(func.count()).select_from(MEDIA)))
+            statuses = await tx.run(lambda c: list(c.execute(select(DELIVERY.c.status)).scalars()))
+        assert stored.scalar_one() == 1  # once, whatever the audience
+        assert statuses == ["sent"] * 3
+
+        # Telegram: one sendPhoto, the text as its caption, no separate message.
+        [(upload, caption)] = fake_telegram.photos(int(TELEGRAM_CHAT))
+        assert upload.data == JPEG and caption == TEXT
+        assert fake_telegram.messages(int(TELEGRAM_CHAT)) == []
+
+        by_number = {m["To"].removeprefix("whatsapp:"): m for m in twilio.messages}
+        inside, outside = by_number[INSIDE], by_number[OUTSIDE]
+        assert inside["Body"] == TEXT and inside["MediaUrl"].startswith(PUBLIC + "/media/")
+        assert outside["ContentSid"] == TEMPLATES["fr"] and "MediaUrl" not in outside
+        noted = [r for r in caplog.records if "without the photo" in r.getMessage()]
+        assert len(noted) == 1
+
+        # What Twilio fetches at the MediaUrl: the exact bytes, as a JPEG, never cached.
+        transport = httpx.ASGITransport(app=web_app(app, []))
+        async with httpx.AsyncClient(transport=transport, base_url="http://10.0.0.5") as client:
+            served = await client.get(inside["MediaUrl"].removeprefix(PUBLIC))
+            assert served.status_code == 200 and served.content == JPEG
+            assert served.headers["content-type"] == "image/jpeg"
+            assert served.headers["cache-control"] == "no-store"
+            token = inside["MediaUrl"].rsplit("/", 1)[1]
+            number, mac = token.split("-")
+            for forged in (f"{int(number) + 1}-{mac}", f"{number}-{'0' * len(mac)}", number, "x"):
+                assert (await client.get(f"/media/{forged}")).status_code == 404, forged
+        await app.close()
+
+
+def test_a_file_that_is_not_a_photo_is_refused_clearly(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'hayna.db'}")
+    monkeypatch.setenv("HAYNA_SECRET_KEY", "k" * 40)
+    send = ("broadcast", "send", "--commune", COMMUNE, "--text", "fr=Bonjour", "--photo")
+    pdf = tmp_path / "affiche.jpg"  # the name lies; the first bytes do not
+    pdf.write_bytes(b"%PDF-1.7\n" + b"x" * 100)
+    code, said = cli(*send, str(pdf))
+    assert code == 2 and "not a JPEG, PNG or WebP photo (it looks like application/pdf)" in said
+    big = tmp_path / "big.png"
+    big.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * (5 * 1024 * 1024))
+    code, said = cli(*send, str(big))
+    assert code == 2 and "at most 5 MB" in said
+    code, said = cli(*send, str(tmp_path / "missing.jpg"))
+    assert code == 2 and "cannot read it" in said
+    # Nothing was planned by any of them.
+    code, said = cli("broadcast", "report", "1")
+    assert code == 2 and "there is no update 1" in said
