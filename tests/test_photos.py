@@ -8,28 +8,40 @@ import asyncio
 import contextlib
 import io
 import logging
+from collections.abc import Collection, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 
 from bot.app import create_app
 from bot.cli import main
+from bot.dispatcher import Dispatcher
+from bot.i18n import translator
+from bot.media import MediaLinks
 from bot.settings import TelegramSettings
 from bot.telegram_channel import TelegramChannel
 from bot.web import web_app
-from conversations.kit import Address, Inbound
+from conversations.groups import Audience
+from conversations.kit import Address, Attachment, Inbound, Outgoing
+from conversations.seams import Push
+from conversations.text import Verbatim
+from handlers.console import ConsoleOutbox
 from handlers.pacing import Pace
 from handlers.telegram_pace import TelegramPace
 from handlers.whatsapp_outbox import Sender, WhatsAppOutbox
-from storage.models import DELIVERY, MEDIA, RESIDENT
+from storage import announcements, media
+from storage.announcements import Kind, expand_due
+from storage.database import Database
+from storage.deliveries import DeliveryQueue
+from storage.models import ANNOUNCEMENT, DELIVERY, MEDIA, RESIDENT
 from tests.conftest import Clock
 from tests.fake_telegram import TOKEN, FakeTelegram
-from tests.fake_twilio import SID
+from tests.fake_twilio import SID, running
 from tests.fake_twilio import TOKEN as TWILIO_TOKEN
-from tests.fake_twilio import running
+from tests.test_announcements import add_residents
 from tests.whatsapp_phone import PUBLIC, SENDER, TEMPLATES, settings_for
 
 # A JPEG as its first bytes show it, and enough of a body to tell copies apart.
@@ -69,9 +81,7 @@ async def test_a_cli_update_with_a_photo_reaches_telegram_and_whatsapp(
         await channel.bot.initialize()
         sender = Sender(SID, TWILIO_TOKEN, SENDER, twilio.url, PUBLIC + "/status", TEMPLATES)
         whatsapp = WhatsAppOutbox(sender, Pace(80), clock=clock)
-        app = await create_app(
-            settings, {"telegram": channel.outbox, "whatsapp": whatsapp}, clock
-        )
+        app = await create_app(settings, {"telegram": channel.outbox, "whatsapp": whatsapp}, clock)
         try:
             # Three members of the commune: one on Telegram, two on WhatsApp, one of whom last
             # wrote 25 hours before the update goes.
@@ -154,3 +164,92 @@ def test_a_file_that_is_not_a_photo_is_refused_clearly(
     # Nothing was planned by any of them.
     code, said = cli("broadcast", "report", "1")
     assert code == 2 and "there is no update 1" in said
+
+
+class Recorder:
+    """An outbox keeping every push it is handed."""
+
+    channel = "console"
+
+    def __init__(self) -> None:
+        self.pushes: list[Push] = []
+
+    async def send(self, push: Push) -> str | None:
+        self.pushes.append(push)
+        return None
+
+
+async def test_a_batch_reads_its_photo_once_and_a_deleted_photo_leaves_the_text(
+    db: Database, clock: Clock
+) -> None:
+    await add_residents(db, clock, 30)
+    async with db.transaction() as tx:
+        photo = await tx.run(media.store, "a.png", "image/png", b"\x89PNG\r\n\x1a\nabc", clock())
+        again = await tx.run(media.store, "a.png", "image/png", b"\x89PNG\r\n\x1a\nabc", clock())
+        body = Verbatim("Réunion ce soir").to_json()
+        audience = Audience(COMMUNE)
+        with_photo = await tx.run(
+            announcements.create, Kind.BROADCAST, audience, body, clock(), "t", clock(), None, photo
+        )
+    assert again == photo  # the same bytes are kept once
+    assert await expand_due(db, clock()) == 30
+
+    loads: list[set[int]] = []
+    links = MediaLinks(db, "s" * 40, PUBLIC)
+
+    async def photos(ids: Collection[int]) -> Mapping[int, Attachment]:
+        loads.append(set(ids))
+        return await links.photos(ids)
+
+    outbox = Recorder()
+    dispatcher = Dispatcher(
+        DeliveryQueue(db), {"console": outbox}, translator, clock, photos=photos
+    )
+    assert await dispatcher.run_once(batch=20) == 20
+    assert loads == [{photo}]  # one read for the whole batch, not one per row
+    sent = [p.message.attachment for p in outbox.pushes]
+    assert all(a is not None and a.data.endswith(b"abc") for a in sent)
+    assert {a.url for a in sent if a} == {links.url(photo)}
+
+    # The photo deleted before the rest went: its rows lose it, the text still goes.
+    async with db.transaction() as tx:
+        await tx.run(lambda c: c.execute(delete(MEDIA).where(MEDIA.c.id == photo)))
+        left = await tx.run(
+            lambda c: c.execute(
+                select(ANNOUNCEMENT.c.media_id).where(ANNOUNCEMENT.c.id == with_photo)
+            ).scalar()
+        )
+    assert left is None
+    outbox.pushes.clear()
+    assert await dispatcher.run_once(batch=20) == 10
+    assert [p.message.attachment for p in outbox.pushes] == [None] * 10
+    assert loads == [{photo}]
+
+
+async def test_telegram_sends_a_long_text_after_its_photo(fake_telegram: FakeTelegram) -> None:
+    channel = TelegramChannel(TelegramSettings(TOKEN, fake_telegram.url), pace=TelegramPace())
+    await channel.bot.initialize()
+    photo = Attachment("a.jpg", "image/jpeg", JPEG)
+    long = "Ordre du jour. " * 100  # 1,500 characters: more than a caption holds
+    try:
+        await channel.outbox.send(Push(Address("telegram", "42"), Outgoing(long, attachment=photo)))
+        await channel.outbox.send(
+            Push(Address("telegram", "43"), Outgoing("Court", attachment=photo))
+        )
+    finally:
+        await channel.stop()
+    assert [(u.data, c) for u, c in fake_telegram.photos(42)] == [(JPEG, None)]
+    assert [m["text"] for m in fake_telegram.messages(42)] == [long]
+    assert [c for _u, c in fake_telegram.photos(43)] == ["Court"]
+    assert fake_telegram.messages(43) == [] and fake_telegram.documents() == []
+    methods = [c.method for c in fake_telegram.calls() if c.params.get("chat_id") == "42"]
+    assert methods == ["sendPhoto", "sendMessage"]  # the photo first, then what it illustrates
+
+
+async def test_the_console_shows_the_photo_by_name_and_size() -> None:
+    lines: list[str] = []
+    photo = Attachment("quartier.jpg", "image/jpeg", b"\xff\xd8\xff" + b"x" * 2045)
+    await ConsoleOutbox(lines.append).send(
+        Push(Address("console", "me"), Outgoing("Nettoyage samedi", attachment=photo))
+    )
+    assert lines == ["🔔 [me] Nettoyage samedi", "📎 quartier.jpg (2.0 KB)"]
