@@ -82,6 +82,14 @@ ASK_GROUP_NAME = Reply(_("The group's name (at most 80 characters):"))
 ORGANIZER_MEETINGS = "organizer_meetings"
 ASK_AT = Reply(_("When? Type the day and time in Moroccan time, for example 2026-12-05 18:00."))
 ASK_REPORT = Reply(_("Type the number of the update:"))
+# The chat keeps an update's text only: a photo needs its bytes, which the platform holds.
+NO_PHOTO_HERE = Reply(
+    _(
+        # TRANSLATORS: "hayna broadcast send --photo" is a command: keep it as it is.
+        "A photo cannot be added to an update in the chat. The operator of Hayna can send "
+        "an update with a photo with the command: hayna broadcast send --photo"
+    )
+)
 
 
 def _ask_text(language: str) -> Reply:
@@ -171,12 +179,14 @@ class Organizing(Flow[Step, Answers]):
                 return await self._new_group(ctx, data, msg.text.strip())
             case Step.TEXT:
                 text = msg.text.strip()
+                # A photo's caption is kept as the text; the photo itself is not.
+                before = (NO_PHOTO_HERE,) if msg.media else ()
                 if not text or len(text) > MAX_TEXT:
-                    return Turn((_ask_text(data.writing),), step, data)
+                    return Turn((*before, _ask_text(data.writing)), step, data)
                 data = replace(
                     data, languages=(*data.languages, data.writing), texts=(*data.texts, text)
                 )
-                return self._more(data)
+                return self._more(data, before)
             case Step.MORE:
                 if msg.option == CONTINUE.id:
                     return await self._audiences(ctx, data)
