@@ -37,7 +37,9 @@ OUTSIDE_WINDOW = 63016
 # The number unsubscribed, is not on WhatsApp, or is not a valid number: retrying cannot help.
 UNREACHABLE_CODES = frozenset({21610, 21211, 21614, 63003, 63024})
 TIMEOUT = httpx.Timeout(10.0)
-# Photos whose absence from templates was already logged; forgotten past this many.
+# The image types WhatsApp shows as a photo (a WebP is a sticker there).
+IMAGES = frozenset({"image/jpeg", "image/png"})
+# Photos whose absence was already logged; forgotten past this many.
 NOTED = 1000
 _SPACES = re.compile(r"\s*\n\s*|\s{4,}|\t")
 
@@ -82,7 +84,7 @@ class WhatsAppOutbox:
         self.client = client or httpx.AsyncClient(timeout=TIMEOUT)
         self.clock = clock
         self.url = f"{sender.api_base_url}/2010-04-01/Accounts/{sender.account_sid}/Messages.json"
-        self._noted: set[str] = set()
+        self._noted: set[tuple[str, str]] = set()
 
     async def send(self, push: Push) -> str | None:
         """Send one push; returns Twilio's MessageSid."""
@@ -95,7 +97,8 @@ class WhatsAppOutbox:
                     raise
                 log.info("free text refused outside the window; sending the template instead")
         template = self._template(push)
-        self._note_without_photo(push)
+        # A template with a media header needs an approval of its own: the text goes alone.
+        self._without_photo(push, "outside the 24-hour window, the approved template has no photo")
         return await self._post(push, template)
 
     async def send_file(self, address: Address, url: str) -> str:
@@ -107,26 +110,30 @@ class WhatsAppOutbox:
         await self.client.aclose()
 
     def _photo(self, push: Push) -> dict[str, str]:
-        """The MediaUrl of the push's photo, when it has one Twilio can fetch."""
+        """The MediaUrl of the push's photo, when it has one WhatsApp shows and Twilio can fetch."""
         photo = push.message.attachment
         if photo is None or photo.content_type not in PHOTO_TYPES:
             return {}
+        if photo.content_type not in IMAGES:
+            self._without_photo(push, "WhatsApp shows WebP only as a sticker")
+            return {}
         if not photo.url:
-            log.warning("a photo with no public link (PUBLIC_BASE_URL) went without its photo")
+            self._without_photo(push, "the photo has no public link (PUBLIC_BASE_URL)")
             return {}
         return {"MediaUrl": photo.url}
 
-    def _note_without_photo(self, push: Push) -> None:
+    def _without_photo(self, push: Push, reason: str) -> None:
+        """Log, once per photo rather than once per recipient, that its text went alone."""
         photo = push.message.attachment
-        if photo is None or photo.url in self._noted:
+        if photo is None or photo.content_type not in PHOTO_TYPES:
+            return
+        seen = (photo.url or photo.filename, reason)
+        if seen in self._noted:
             return
         if len(self._noted) >= NOTED:
             self._noted.clear()
-        self._noted.add(photo.url)
-        log.info(
-            "outside the 24-hour window the approved text template goes without the photo %s",
-            photo.filename,
-        )
+        self._noted.add(seen)
+        log.info("the text of an update goes without its photo %s: %s", photo.filename, reason)
 
     def _template(self, push: Push) -> dict[str, str]:
         templates = self.sender.templates

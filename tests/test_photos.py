@@ -128,7 +128,7 @@ async def test_a_cli_update_with_a_photo_reaches_telegram_and_whatsapp(
         inside, outside = by_number[INSIDE], by_number[OUTSIDE]
         assert inside["Body"] == TEXT and inside["MediaUrl"].startswith(PUBLIC + "/media/")
         assert outside["ContentSid"] == TEMPLATES["fr"] and "MediaUrl" not in outside
-        noted = [r for r in caplog.records if "without the photo" in r.getMessage()]
+        noted = [r for r in caplog.records if "without its photo" in r.getMessage()]
         assert len(noted) == 1
 
         # What Twilio fetches at the MediaUrl: the exact bytes, as a JPEG, never cached.
@@ -253,3 +253,24 @@ async def test_the_console_shows_the_photo_by_name_and_size() -> None:
         Push(Address("console", "me"), Outgoing("Nettoyage samedi", attachment=photo))
     )
     assert lines == ["🔔 [me] Nettoyage samedi", "📎 quartier.jpg (2.0 KB)"]
+
+
+async def test_whatsapp_sends_the_text_alone_when_it_cannot_show_the_photo(
+    clock: Clock, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="handlers.whatsapp_outbox")
+    webp = Attachment("a.webp", "image/webp", b"RIFF\0\0\0\0WEBPVP8 ", PUBLIC + "/media/1-x")
+    unlinked = Attachment("b.png", "image/png", b"\x89PNG\r\n\x1a\n")
+    async with running() as twilio:
+        sender = Sender(SID, TWILIO_TOKEN, SENDER, twilio.url, PUBLIC + "/status", TEMPLATES)
+        outbox = WhatsAppOutbox(sender, Pace(80), clock=clock)
+        try:
+            for n, photo in enumerate((webp, webp, unlinked, unlinked)):
+                message = Outgoing("Salam", locale="fr", attachment=photo)
+                await outbox.send(Push(Address("whatsapp", f"+21260000005{n}"), message, clock()))
+        finally:
+            await outbox.close()
+    assert [m["Body"] for m in twilio.messages] == ["Salam"] * 4
+    assert not any("MediaUrl" in m for m in twilio.messages)
+    noted = [r.getMessage() for r in caplog.records if "without its photo" in r.getMessage()]
+    assert len(noted) == 2 and "sticker" in noted[0] and "PUBLIC_BASE_URL" in noted[1]
