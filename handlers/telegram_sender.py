@@ -104,14 +104,26 @@ class TelegramSender:
     async def _photo(
         self, chat: Chat, reply: bool, photo: Attachment, caption: Send | None, patient: bool
     ) -> str:
+        text = caption.text if caption is not None else None
+        markup = caption.markup if caption is not None else None
         upload = partial(
             self.bot.send_photo,
             chat.id,
             InputFile(photo.data, filename=photo.filename),
-            caption=caption.text if caption is not None else None,
-            reply_markup=caption.markup if caption is not None else None,
+            caption=text,
+            reply_markup=markup,
         )
-        sent = await self._call(chat.id, reply, upload, patient=patient)
+        try:
+            sent = await self._call(chat.id, reply, upload, patient=patient)
+        except BadRequest as error:
+            # Telegram refuses some images as photos (too wide, too large a side): the same
+            # file as a document still shows, and the text with it; retrying would not help.
+            log.warning("photo %s refused (%s); sent as a document", photo.filename, error)
+            document = InputFile(photo.data, filename=photo.filename)
+            upload = partial(
+                self.bot.send_document, chat.id, document, caption=text, reply_markup=markup
+            )
+            sent = await self._call(chat.id, reply, upload, patient=patient)
         return str(sent.message_id)
 
     async def _call(

@@ -274,3 +274,22 @@ async def test_whatsapp_sends_the_text_alone_when_it_cannot_show_the_photo(
     assert not any("MediaUrl" in m for m in twilio.messages)
     noted = [r.getMessage() for r in caplog.records if "without its photo" in r.getMessage()]
     assert len(noted) == 2 and "sticker" in noted[0] and "PUBLIC_BASE_URL" in noted[1]
+
+
+async def test_a_photo_telegram_refuses_goes_as_a_document_with_its_caption(
+    fake_telegram: FakeTelegram,
+) -> None:
+    channel = TelegramChannel(TelegramSettings(TOKEN, fake_telegram.url), pace=TelegramPace())
+    await channel.bot.initialize()
+    fake_telegram.fail("sendPhoto", 400, description="Bad Request: PHOTO_INVALID_DIMENSIONS")
+    photo = Attachment("panorama.jpg", "image/jpeg", JPEG)
+    try:
+        sent = await channel.outbox.send(
+            Push(Address("telegram", "44"), Outgoing("Vue du quartier", attachment=photo))
+        )
+    finally:
+        await channel.stop()
+    [document] = fake_telegram.documents(44)
+    assert document.data == JPEG and document.filename == "panorama.jpg"
+    caption = [c.params.get("caption") for c in fake_telegram.calls("sendDocument")]
+    assert caption == ["Vue du quartier"] and sent is not None
