@@ -12,10 +12,11 @@ from pathlib import Path
 
 from bot.app import open_database
 from bot.command_line import Refused, commune_code, organizer_name, shortened, table
+from bot.media import PHOTO_MAX, photo_type
 from bot.meeting_commands import local_time
 from bot.settings import Settings
 from conversations.groups import Audience, GroupKind
-from conversations.kit import MOROCCO, PHOTO_TYPES
+from conversations.kit import MOROCCO
 from conversations.language import SUPPORTED
 from conversations.text import ByLocale
 from handlers.filetype import HEAD, sniff
@@ -25,8 +26,6 @@ from storage.database import Database
 from storage.gazetteer import Gazetteer
 
 TEXT_MAX = 1000
-# WhatsApp takes images of up to 5 MB; Telegram up to 10 MB.
-PHOTO_MAX = 5 * 1024 * 1024
 NAMED = (GroupKind.ASSOCIATION, GroupKind.NEIGHBOURHOOD)
 
 
@@ -173,8 +172,7 @@ async def _act(db: Database, args: argparse.Namespace, now: datetime) -> None:
 
 
 def _photo(path: Path) -> tuple[str, str, bytes]:
-    """The name, type and bytes of a photo to send; refused unless its first bytes show a
-    JPEG, PNG or WebP (a file's name proves nothing) of at most `PHOTO_MAX` bytes."""
+    """The name, type and bytes of a photo to send; refused unless it is one (`photo_type`)."""
     try:
         size = path.stat().st_size
         if size > PHOTO_MAX:
@@ -182,10 +180,11 @@ def _photo(path: Path) -> tuple[str, str, bytes]:
         data = path.read_bytes()
     except OSError as error:
         raise Refused(f"--photo {path}: cannot read it ({error.strerror or error})") from None
-    kind = sniff(data[:HEAD])
-    if kind not in PHOTO_TYPES or len(data) > PHOTO_MAX:
-        seen = f"it looks like {kind}" if kind else "its content is not an image"
-        raise Refused(f"--photo {path}: not a JPEG, PNG or WebP photo ({seen})")
+    kind = photo_type(data)
+    if kind is None:
+        seen = sniff(data[:HEAD])
+        shown = f"it looks like {seen}" if seen else "its content is not an image"
+        raise Refused(f"--photo {path}: not a JPEG, PNG or WebP photo ({shown})")
     return path.name[-120:], kind, data
 
 

@@ -1,22 +1,33 @@
-"""Photos of organizers' updates for the dispatcher, and ``GET /media/{token}`` for platforms
-that fetch media by URL (Twilio): the token is the photo's id signed with HAYNA_SECRET_KEY, so a
-link needs no row per recipient and cannot be guessed; anything else is a plain 404."""
+"""Photos of organizers' updates: checked, fetched from the organizer's channel before the update
+is expanded, loaded for the dispatcher, and served at ``GET /media/{token}`` for platforms that
+fetch media by URL (Twilio). The token is the photo's id signed with HAYNA_SECRET_KEY, so a link
+needs no row per recipient and cannot be guessed; anything else is a plain 404."""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
-from collections.abc import Collection, Sequence
+import logging
+from collections.abc import Collection, Mapping, Sequence
+from datetime import datetime, timedelta
 
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from conversations.kit import Attachment
+from conversations.kit import PHOTO_TYPES, Attachment
+from conversations.organizing import MAX_PHOTO_BYTES
+from conversations.seams import MediaFetcher, TransientFailure
+from handlers.filetype import HEAD, sniff
 from storage import media
 from storage.database import Database
 
+log = logging.getLogger(__name__)
+
 PATH = "/media"
+PHOTO_MAX = MAX_PHOTO_BYTES
+# A photo its channel cannot give this long after the update is due: the text goes without it.
+GIVE_UP = timedelta(minutes=10)
 _SIGNATURE = 32
 
 
@@ -65,3 +76,53 @@ class MediaLinks:
             return Response(photo.data, media_type=photo.content_type, headers=headers)
 
         return [Route(PATH + "/{token}", serve, methods=["GET"])]
+
+
+def photo_type(data: bytes) -> str | None:
+    """The content type of a photo an update may carry: JPEG, PNG or WebP by its first bytes
+    (a name or a declared type proves nothing), at most `PHOTO_MAX` bytes; None otherwise."""
+    kind = sniff(data[:HEAD])
+    return kind if kind in PHOTO_TYPES and len(data) <= PHOTO_MAX else None
+
+
+async def fetch_waiting(db: Database, fetchers: Mapping[str, MediaFetcher], now: datetime) -> int:
+    """Fetch the photos organizers sent in the chat into `media`, outside any transaction (a
+    download must not hold the database); returns how many were settled. A photo that cannot be
+    had, or still not after `GIVE_UP`, is dropped and its update goes as text."""
+    settled = 0
+    for waiting in await media.waiting(db):
+        fetcher = fetchers.get(waiting.channel)
+        late = now - waiting.due_at > GIVE_UP
+        if fetcher is None:
+            # Another process may serve that channel; after a while the text goes alone.
+            if late:
+                log.warning("update %s: no %s channel here to fetch its photo; sent without it",
+                            waiting.announcement_id, waiting.channel)  # fmt: skip
+                await media.give_up(db, waiting.announcement_id)
+                settled += 1
+            continue
+        try:
+            data = await fetcher.fetch(waiting.ref, PHOTO_MAX)
+        except TransientFailure as error:
+            if late:
+                log.warning("update %s: photo not fetched (%s); sent without it",
+                            waiting.announcement_id, error)  # fmt: skip
+                await media.give_up(db, waiting.announcement_id)
+                settled += 1
+            continue
+        except ValueError as error:
+            log.warning("update %s: photo not usable (%s); sent without it",
+                        waiting.announcement_id, error)  # fmt: skip
+            await media.give_up(db, waiting.announcement_id)
+            settled += 1
+            continue
+        kind = photo_type(data)
+        if kind is None:
+            log.warning("update %s: the file sent is not a JPEG, PNG or WebP photo; sent "
+                        "without it", waiting.announcement_id)  # fmt: skip
+            await media.give_up(db, waiting.announcement_id)
+        else:
+            name = f"update-{waiting.announcement_id}.{kind.removeprefix('image/')}"
+            await media.attach(db, waiting.announcement_id, name, kind, data, now)
+        settled += 1
+    return settled

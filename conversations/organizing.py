@@ -1,6 +1,7 @@
-"""Organizer tools in the chat: redeem an invite code, write an update once per language,
-choose its audience within one's scope, preview it with its number of recipients, send it now
-or at a time, and follow its delivery report. Storage checks and audits every action again."""
+"""Organizer tools in the chat: redeem an invite code, write an update once per language (a
+photo may come with it), choose its audience within one's scope, preview it with its number of
+recipients, send it now or at a time, and follow its delivery report. Storage checks and audits
+every action again."""
 
 from __future__ import annotations
 
@@ -18,12 +19,14 @@ from conversations.groups import (
     Redeemed,
     parse_when,
 )
-from conversations.kit import Context, Inbound, Option, Reply, Turn, pick
+from conversations.kit import PHOTO_TYPES, Context, Inbound, MediaKind, Option, Reply, Turn, pick
 from conversations.language import LANGUAGES
 from conversations.phrases import CANCELLED, NOT_AN_OPTION
 from conversations.text import Renderable, Verbatim, _, lines, ngettext, pgettext
 
 MAX_TEXT = 1000
+# WhatsApp takes images of up to 5 MB (Telegram 10): the smaller reaches everyone.
+MAX_PHOTO_BYTES = 5 * 1024 * 1024
 
 NOT_ALLOWED = _("Sorry, this is not allowed: only organizers can do this.")
 REDEEMED: dict[Redeemed, Renderable] = {
@@ -58,6 +61,8 @@ class Answers:
     at: str = ""
     # A new group's kind: association or neighbourhood.
     kind: str = ""
+    # A photo sent with the update, as the organizer's channel refers to it (fetched later).
+    photo: str = ""
 
 
 BACK = Option("back", pgettext("organizer", "Back"))
@@ -82,19 +87,23 @@ ASK_GROUP_NAME = Reply(_("The group's name (at most 80 characters):"))
 ORGANIZER_MEETINGS = "organizer_meetings"
 ASK_AT = Reply(_("When? Type the day and time in Moroccan time, for example 2026-12-05 18:00."))
 ASK_REPORT = Reply(_("Type the number of the update:"))
-# The chat keeps an update's text only: a photo needs its bytes, which the platform holds.
-NO_PHOTO_HERE = Reply(
-    _(
-        # TRANSLATORS: "hayna broadcast send --photo" is a command: keep it as it is.
-        "A photo cannot be added to an update in the chat. The operator of Hayna can send "
-        "an update with a photo with the command: hayna broadcast send --photo"
-    )
-)
+PHOTO_ADDED = Reply(_("Photo added: it will go with the update."))
+NOT_A_PHOTO = Reply(_("Only a photo (JPEG, PNG or WebP, at most 5 MB) can go with an update."))
 
 
 def _ask_text(language: str) -> Reply:
     name = next(option.label for option in LANGUAGES if option.id == language)
     return Reply(_("Write the update in {language} (at most 1,000 characters):", language=name))
+
+
+def _photo(msg: Inbound) -> str:
+    """The reference of the photo a message carries, if it is one an update can take."""
+    for media in msg.media:
+        known = media.content_type in PHOTO_TYPES or not media.content_type
+        small = media.size is None or media.size <= MAX_PHOTO_BYTES
+        if media.kind is MediaKind.PHOTO and known and small:
+            return media.ref
+    return ""
 
 
 def chosen_audience(chosen: str) -> Audience:
@@ -179,8 +188,12 @@ class Organizing(Flow[Step, Answers]):
                 return await self._new_group(ctx, data, msg.text.strip())
             case Step.TEXT:
                 text = msg.text.strip()
-                # A photo's caption is kept as the text; the photo itself is not.
-                before = (NO_PHOTO_HERE,) if msg.media else ()
+                before: tuple[Reply, ...] = ()
+                if msg.media:
+                    # A photo's caption is the text; a photo sent again replaces the first.
+                    photo = _photo(msg)
+                    before = (PHOTO_ADDED,) if photo else (NOT_A_PHOTO,)
+                    data = replace(data, photo=photo or data.photo)
                 if not text or len(text) > MAX_TEXT:
                     return Turn((*before, _ask_text(data.writing)), step, data)
                 data = replace(
@@ -274,13 +287,14 @@ class Organizing(Flow[Step, Answers]):
         preview = lines(
             _("Preview:"),
             data.texts[0],
+            *((_("With a photo."),) if data.photo else ()),
             ngettext("It will reach {n} resident.", "It will reach {n} residents.", count),
         )
         return Turn((*before, Reply(preview, (NOW, LATER, CANCEL))), Step.PREVIEW, data)
 
     async def _send(self, ctx: Context, data: Answers, at: datetime) -> Turn[Step, Answers]:
         texts = tuple(zip(data.languages, data.texts, strict=True))
-        number = await ctx.services.broadcast(texts, chosen_audience(data.audience), at)
+        number = await ctx.services.broadcast(texts, chosen_audience(data.audience), at, data.photo)
         if number is None:
             return Turn((Reply(NOT_ALLOWED),), None, Answers())
         done = _(

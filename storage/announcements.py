@@ -75,15 +75,19 @@ def create(
     now: datetime,
     meeting_id: int | None = None,
     media_id: int | None = None,
+    photo: tuple[str, str] | None = None,
 ) -> int:
-    """Plan ``body`` (a renderable's JSON), maybe with a stored photo, for an audience at
-    ``due_at``; returns its id."""
+    """Plan ``body`` (a renderable's JSON) for an audience at ``due_at``, maybe with a stored
+    photo or a photo still on a platform (``photo``: its channel and reference); returns its
+    id."""
     return inserted_id(
         conn,
         insert(ANNOUNCEMENT).values(
             kind=kind,
             meeting_id=meeting_id,
             media_id=media_id,
+            photo_channel=photo[0] if photo else None,
+            photo_ref=photo[1] if photo else None,
             body=json.dumps(body, ensure_ascii=False),
             commune_code=audience.commune_code,
             group_ids=",".join(str(group) for group in audience.group_ids),
@@ -134,7 +138,12 @@ def _expand_chunk(conn: Connection, now: datetime, chunk: int) -> int | None:
     """Expand the next chunk of the earliest due announcement; None when nothing is due."""
     row = conn.execute(
         select(ANNOUNCEMENT)
-        .where(ANNOUNCEMENT.c.status == State.SCHEDULED, ANNOUNCEMENT.c.due_at <= now)
+        .where(
+            ANNOUNCEMENT.c.status == State.SCHEDULED,
+            ANNOUNCEMENT.c.due_at <= now,
+            # A photo still on its platform is fetched first (see bot/media.py).
+            ANNOUNCEMENT.c.photo_ref.is_(None),
+        )
         .order_by(ANNOUNCEMENT.c.due_at, ANNOUNCEMENT.c.id)
         .limit(1)
         .with_for_update(skip_locked=True)

@@ -509,6 +509,10 @@ class Announcement(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     # A photo sent with the text; kept on each delivery row as its id only.
     media_id: Mapped[int | None] = mapped_column(Id, ForeignKey("media.id", ondelete="SET NULL"))
+    # A photo sent in the chat, still on its platform (a Telegram file_id, a Twilio media URL):
+    # the dispatcher fetches it into `media` before the update is expanded.
+    photo_channel: Mapped[str | None] = mapped_column(String(16))
+    photo_ref: Mapped[str | None] = mapped_column(Text)
 
 
 COMMUNITY_GROUP = table(CommunityGroup)

@@ -19,7 +19,7 @@ from urllib.parse import parse_qsl
 import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 TOKEN = "123456:TEST-token-for-the-fake-bot-api"
@@ -76,6 +76,8 @@ class State:
     # Times Telegram said "retry after": (from, until).
     windows: list[tuple[float, float]] = field(default_factory=list)
     confirmed: int = 0  # the highest getUpdates offset seen: updates below it were handled
+    # Files residents sent, by file_id: what getFile and the download serve.
+    files: dict[str, bytes] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -138,7 +140,12 @@ class FakeTelegram:
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         sock.bind(("127.0.0.1", 0))
         self.url = f"http://127.0.0.1:{sock.getsockname()[1]}"
-        app = Starlette(routes=[Route("/{bot}/{method}", self._endpoint, methods=["GET", "POST"])])
+        app = Starlette(
+            routes=[
+                Route("/file/{bot}/{path:path}", self._download, methods=["GET"]),
+                Route("/{bot}/{method}", self._endpoint, methods=["GET", "POST"]),
+            ]
+        )
         config = uvicorn.Config(
             app, log_level="warning", lifespan="off", timeout_graceful_shutdown=1
         )
@@ -177,6 +184,11 @@ class FakeTelegram:
         with self.lock:
             fault = Fault(method, code, retry_after, times, after, description)
             self.state.faults.append(fault)
+
+    def add_file(self, file_id: str, data: bytes) -> None:
+        """A file a resident sent, for getFile and its download."""
+        with self.lock:
+            self.state.files[file_id] = data
 
     def block(self, chat_id: int) -> None:
         """From now on, sending to this chat answers 403: the user blocked the bot."""
@@ -238,6 +250,15 @@ class FakeTelegram:
             await asyncio.sleep(0.01)
 
     # --- the API -------------------------------------------------------------------------
+    async def _download(self, request: Request) -> Response:
+        """The file server: /file/bot<token>/<file_path>, as getFile named it."""
+        file_id = request.path_params["path"].removeprefix("files/")
+        with self.lock:
+            data = self.state.files.get(file_id)
+        if request.path_params["bot"] != f"bot{TOKEN}" or data is None:
+            return Response(status_code=404)
+        return Response(data, media_type="application/octet-stream")
+
     async def _endpoint(self, request: Request) -> JSONResponse:
         method = request.path_params["method"]
         if request.path_params["bot"] != f"bot{TOKEN}":
@@ -364,6 +385,10 @@ class FakeTelegram:
             return message
         if method == "getFile":
             file_id = params["file_id"]
+            data = self.state.files.get(file_id)
+            if data is not None:
+                return {"file_id": file_id, "file_unique_id": "u" + file_id,
+                        "file_path": f"files/{file_id}", "file_size": len(data)}  # fmt: skip
             return {"file_id": file_id, "file_unique_id": "u" + file_id, "file_path": "p/1.jpg"}
         if method == "getWebhookInfo":
             return {"url": "", "has_custom_certificate": False, "pending_update_count": 0}

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from bot.app import build_engine
 from conversations.engine import Engine
 from conversations.groups import Audience, GroupKind, MeetingDraft
-from conversations.kit import Address, Context, Media, MediaKind
+from conversations.kit import Address, Context
 from conversations.organizing import NOT_ALLOWED, Organizing
 from conversations.text import SourceTranslator
 from storage import announcements, groups, meetings
@@ -288,23 +288,3 @@ async def test_an_organizer_names_an_association_that_residents_can_join(
     await amina.tap("meetings")
     await amina.tap("groups")
     assert "Association Nour" in [label for _, label in amina.options]
-
-
-async def test_a_photo_in_the_chat_keeps_the_text_and_says_how_to_send_one(
-    engine: Engine, sqlite_db: Database, clock: Clock
-) -> None:
-    organizer = FakeResident(engine, "leila")
-    commune = await onboard(organizer, "fr")
-    await organizer.say("menu")
-    await organizer.say(f"ORG {await invite(sqlite_db, clock, commune)}")
-    await organizer.tap("broadcast")
-    await organizer.send_photo()
-    assert "hayna broadcast send --photo" in organizer.text
-    assert "Écrivez le message en Français" in organizer.text  # the text is still asked for
-    await organizer.send(
-        text="Nettoyage samedi.", media=(Media(MediaKind.PHOTO, "p.jpg", "image/jpeg", 9),)
-    )
-    assert "hayna broadcast send --photo" in organizer.text and "continue" in organizer.option_ids
-    await organizer.tap("continue")
-    await organizer.tap(f"c:{commune}")
-    assert "Nettoyage samedi." in organizer.text

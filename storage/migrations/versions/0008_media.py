@@ -1,4 +1,5 @@
-"""media: photos sent with organizers' updates, referred to by announcements and deliveries
+"""media: photos sent with organizers' updates, referred to by announcements and deliveries;
+a photo sent in the chat waits on the announcement as its platform's reference until fetched
 
 Revision ID: 0008
 Revises: 0007
@@ -35,9 +36,15 @@ def upgrade() -> None:
             batch.create_foreign_key(
                 f"fk_{name}_media_id_media", "media", ["media_id"], ["id"], ondelete="SET NULL"
             )
+    with op.batch_alter_table("announcement") as batch:
+        batch.add_column(sa.Column("photo_channel", sa.String(length=16), nullable=True))
+        batch.add_column(sa.Column("photo_ref", sa.Text(), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("announcement") as batch:
+        batch.drop_column("photo_ref")
+        batch.drop_column("photo_channel")
     for name in ("delivery", "announcement"):
         with op.batch_alter_table(name) as batch:
             batch.drop_constraint(f"fk_{name}_media_id_media", type_="foreignkey")
