@@ -91,38 +91,28 @@ async def fetch_waiting(db: Database, fetchers: Mapping[str, MediaFetcher], now:
     had, or still not after `GIVE_UP`, is dropped and its update goes as text."""
     settled = 0
     for waiting in await media.waiting(db):
-        fetcher = fetchers.get(waiting.channel)
-        late = now - waiting.due_at > GIVE_UP
-        if fetcher is None:
-            # Another process may serve that channel; after a while the text goes alone.
-            if late:
-                log.warning("update %s: no %s channel here to fetch its photo; sent without it",
-                            waiting.announcement_id, waiting.channel)  # fmt: skip
-                await media.give_up(db, waiting.announcement_id)
-                settled += 1
-            continue
-        try:
-            data = await fetcher.fetch(waiting.ref, PHOTO_MAX)
-        except TransientFailure as error:
-            if late:
-                log.warning("update %s: photo not fetched (%s); sent without it",
-                            waiting.announcement_id, error)  # fmt: skip
-                await media.give_up(db, waiting.announcement_id)
-                settled += 1
-            continue
-        except ValueError as error:
-            log.warning("update %s: photo not usable (%s); sent without it",
-                        waiting.announcement_id, error)  # fmt: skip
-            await media.give_up(db, waiting.announcement_id)
-            settled += 1
-            continue
-        kind = photo_type(data)
-        if kind is None:
-            log.warning("update %s: the file sent is not a JPEG, PNG or WebP photo; sent "
-                        "without it", waiting.announcement_id)  # fmt: skip
-            await media.give_up(db, waiting.announcement_id)
-        else:
+        data, problem, again = await _fetch(fetchers.get(waiting.channel), waiting.ref)
+        kind = photo_type(data) if data is not None else None
+        if data is not None and kind is not None:
             name = f"update-{waiting.announcement_id}.{kind.removeprefix('image/')}"
             await media.attach(db, waiting.announcement_id, name, kind, data, now)
+        elif again and now - waiting.due_at <= GIVE_UP:
+            continue  # another round, or another process that has the channel
+        else:
+            problem = problem or "the file is not a JPEG, PNG or WebP photo of at most 5 MB"
+            log.warning("update %s goes without its photo: %s", waiting.announcement_id, problem)
+            await media.give_up(db, waiting.announcement_id)
         settled += 1
     return settled
+
+
+async def _fetch(fetcher: MediaFetcher | None, ref: str) -> tuple[bytes | None, str, bool]:
+    """The file's bytes; or what went wrong, and whether trying again may help."""
+    if fetcher is None:
+        return None, "no channel here can fetch it", True
+    try:
+        return await fetcher.fetch(ref, PHOTO_MAX), "", False
+    except TransientFailure as error:
+        return None, str(error), True
+    except ValueError as error:
+        return None, str(error), False

@@ -80,12 +80,16 @@ class Waiting:
 
 def _waiting(conn: Connection, limit: int) -> list[Waiting]:
     rows = conn.execute(
-        select(ANNOUNCEMENT.c.id, ANNOUNCEMENT.c.photo_channel, ANNOUNCEMENT.c.photo_ref,
-               ANNOUNCEMENT.c.due_at)
+        select(
+            ANNOUNCEMENT.c.id,
+            ANNOUNCEMENT.c.photo_channel,
+            ANNOUNCEMENT.c.photo_ref,
+            ANNOUNCEMENT.c.due_at,
+        )
         .where(ANNOUNCEMENT.c.photo_ref.is_not(None), ANNOUNCEMENT.c.status == State.SCHEDULED)
         .order_by(ANNOUNCEMENT.c.due_at, ANNOUNCEMENT.c.id)
         .limit(limit)
-    )  # fmt: skip
+    )
     return [Waiting(r.id, r.photo_channel or "", r.photo_ref, r.due_at) for r in rows]
 
 
