@@ -14,7 +14,7 @@ from sqlalchemy.exc import DBAPIError
 from bot.dispatcher import Dispatcher
 from bot.i18n import translator
 from bot.logs import configure_logging
-from bot.media import MediaLinks, fetch_waiting
+from bot.media import MediaLinks, WaitingPhotos
 from bot.scheduler import Wakeups
 from bot.settings import Settings, SettingsError
 from conversations.activity import Activity
@@ -134,7 +134,7 @@ async def create_app(
         outboxes,
         translator,
         clock,
-        expand=partial(_expand, db, fetchers or {}),
+        expand=partial(_expand, db, WaitingPhotos(db, fetchers or {})),
         concurrency=SENDS_IN_FLIGHT,
         batch=BATCH,
         photos=MediaLinks(db, settings.secret_key, settings.public_base_url).photos,
@@ -142,10 +142,10 @@ async def create_app(
     return App(settings, db, engine, dispatcher)
 
 
-async def _expand(db: Database, fetchers: Mapping[str, MediaFetcher], now: datetime) -> int:
+async def _expand(db: Database, photos: WaitingPhotos, now: datetime) -> int:
     """Fetch the photos updates wait for, then expand what is due."""
     try:
-        await fetch_waiting(db, fetchers, now)
+        await photos.fetch(now)
     except Exception:
         # An update waiting for its photo stays planned; every other one still goes.
         log.exception("photos of updates could not be fetched; trying again")

@@ -28,6 +28,7 @@ PATH = "/media"
 PHOTO_MAX = MAX_PHOTO_BYTES
 # A photo its channel cannot give this long after the update is due: the text goes without it.
 GIVE_UP = timedelta(minutes=10)
+RETRY = timedelta(seconds=30)
 _SIGNATURE = 32
 
 
@@ -85,25 +86,41 @@ def photo_type(data: bytes) -> str | None:
     return kind if kind in PHOTO_TYPES and len(data) <= PHOTO_MAX else None
 
 
-async def fetch_waiting(db: Database, fetchers: Mapping[str, MediaFetcher], now: datetime) -> int:
-    """Fetch the photos organizers sent in the chat into `media`, outside any transaction (a
-    download must not hold the database); returns how many were settled. A photo that cannot be
-    had, or still not after `GIVE_UP`, is dropped and its update goes as text."""
-    settled = 0
-    for waiting in await media.waiting(db):
-        data, problem, again = await _fetch(fetchers.get(waiting.channel), waiting.ref)
-        kind = photo_type(data) if data is not None else None
-        if data is not None and kind is not None:
-            name = f"update-{waiting.announcement_id}.{kind.removeprefix('image/')}"
-            await media.attach(db, waiting.announcement_id, name, kind, data, now)
-        elif again and now - waiting.due_at <= GIVE_UP:
-            continue  # another round, or another process that has the channel
-        else:
-            problem = problem or "the file is not a JPEG, PNG or WebP photo of at most 5 MB"
-            log.warning("update %s goes without its photo: %s", waiting.announcement_id, problem)
-            await media.give_up(db, waiting.announcement_id)
-        settled += 1
-    return settled
+class WaitingPhotos:
+    """Fetches the photos organizers sent in the chat into `media`, outside any transaction (a
+    download must not hold the database). A photo that cannot be had, or still not after
+    `GIVE_UP`, is dropped and its update goes as text; one that may come later is tried again
+    every `RETRY`."""
+
+    def __init__(self, db: Database, fetchers: Mapping[str, MediaFetcher]) -> None:
+        self.db = db
+        self.fetchers = fetchers
+        # When each update's photo was last tried in vain, so a slow platform is not hammered.
+        self.tried: dict[int, datetime] = {}
+
+    async def fetch(self, now: datetime) -> int:
+        """Settle the photos that can be settled now; returns how many were."""
+        settled = 0
+        for waiting in await media.waiting(self.db):
+            number = waiting.announcement_id
+            if now - self.tried.get(number, now - RETRY) < RETRY:
+                continue
+            data, problem, again = await _fetch(self.fetchers.get(waiting.channel), waiting.ref)
+            kind = photo_type(data) if data is not None else None
+            if data is not None and kind is not None:
+                name = f"update-{number}.{kind.removeprefix('image/')}"
+                await media.attach(self.db, number, name, kind, data, now)
+            elif again and now - waiting.due_at <= GIVE_UP:
+                # Another round, or another process that has the channel.
+                self.tried[number] = now
+                continue
+            else:
+                problem = problem or "the file is not a JPEG, PNG or WebP photo of at most 5 MB"
+                log.warning("update %s goes without its photo: %s", number, problem)
+                await media.give_up(self.db, number)
+            self.tried.pop(number, None)
+            settled += 1
+        return settled
 
 
 async def _fetch(fetcher: MediaFetcher | None, ref: str) -> tuple[bytes | None, str, bool]:

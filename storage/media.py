@@ -29,6 +29,7 @@ class StoredMedia:
 
 def store(conn: Connection, filename: str, content_type: str, data: bytes, now: datetime) -> int:
     """Keep a photo (already checked to be one); returns its id."""
+    filename = filename[:120]
     digest = hashlib.sha256(data).hexdigest()
     same = conn.execute(
         select(MEDIA.c.id).where(
@@ -43,7 +44,7 @@ def store(conn: Connection, filename: str, content_type: str, data: bytes, now: 
         conn,
         MEDIA.insert().values(
             content_type=content_type,
-            filename=filename[:120],
+            filename=filename,
             bytes=data,
             sha256=digest,
             created_at=now,

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.app import create_app
-from bot.media import GIVE_UP, fetch_waiting
+from bot.media import GIVE_UP, WaitingPhotos
 from bot.settings import Settings, TelegramSettings
 from bot.telegram_channel import TelegramChannel
 from conversations.engine import Engine
@@ -120,13 +120,16 @@ async def test_the_dispatcher_fetches_waits_and_gives_up_outside_any_transaction
     organizer = FakeResident(engine, "leila")
     await write_update(organizer, sqlite_db, clock)
     # The update waits for its photo: nothing is expanded while the channel cannot give it.
-    busy = Fetcher({PHOTO.ref: TransientFailure("Telegram is slow")})
-    assert await fetch_waiting(sqlite_db, {"console": busy}, clock()) == 0
+    fetcher = Fetcher({PHOTO.ref: TransientFailure("Telegram is slow")})
+    photos = WaitingPhotos(sqlite_db, {"console": fetcher})
+    assert await photos.fetch(clock()) == 0
     assert await expand_due(sqlite_db, clock()) == 0
     assert await photo_columns(sqlite_db) == ("console", PHOTO.ref, None)
-
-    ready = Fetcher({PHOTO.ref: JPEG})
-    assert await fetch_waiting(sqlite_db, {"console": ready}, clock()) == 1
+    fetcher.answers[PHOTO.ref] = JPEG
+    clock.advance(seconds=10)
+    assert await photos.fetch(clock()) == 0 and len(fetcher.asked) == 1  # not tried again yet
+    clock.advance(seconds=25)
+    assert await photos.fetch(clock()) == 1 and len(fetcher.asked) == 2
     _channel, ref, media_id = await photo_columns(sqlite_db)
     assert ref is None and media_id is not None
     assert (await media.load(sqlite_db, [media_id]))[media_id].data == JPEG
@@ -155,7 +158,7 @@ async def test_a_photo_that_cannot_be_had_lets_the_text_go_alone(
     await write_update(FakeResident(engine, "leila"), sqlite_db, clock)
     clock.advance(seconds=later.total_seconds())
     fetchers = {} if answer is None else {"console": Fetcher({PHOTO.ref: answer})}
-    assert await fetch_waiting(sqlite_db, fetchers, clock()) == 1
+    assert await WaitingPhotos(sqlite_db, fetchers).fetch(clock()) == 1
     assert await photo_columns(sqlite_db) == (None, None, None)
     assert await expand_due(sqlite_db, clock()) == 1  # the text goes
     async with sqlite_db.transaction() as tx:
