@@ -15,6 +15,7 @@ from bot.app import create_app
 from bot.media import GIVE_UP, WaitingPhotos
 from bot.settings import Settings, TelegramSettings
 from bot.telegram_channel import TelegramChannel
+from conversations import menu, onboarding, organizing, subscriptions
 from conversations.engine import Engine
 from conversations.kit import Media, MediaKind
 from conversations.seams import TransientFailure
@@ -33,6 +34,7 @@ from tests.resident import FakeResident
 from tests.test_organizers import invite
 from tests.test_petitions import onboard
 from tests.test_photos import JPEG
+from tests.whatsapp_phone import whatsapp
 
 PHOTO = Media(MediaKind.PHOTO, "AgADphoto", "image/jpeg", len(JPEG))
 
@@ -184,3 +186,36 @@ async def test_the_whatsapp_fetcher_uses_the_account_and_only_on_twilio() -> Non
         finally:
             await fetcher.close()
             await stranger.close()
+
+
+async def test_a_photo_from_whatsapp_is_fetched_from_twilio_with_the_account(
+    sqlite_db: Database, gazetteer, clock: Clock
+) -> None:
+    number = "+212600000071"
+    async with (
+        running() as twilio,
+        whatsapp(twilio, sqlite_db, gazetteer, clock, HAYNA_ADMINS=f"whatsapp:{number}") as chat,
+    ):
+        phone = chat.phone(number)
+        await phone.say("Salam")
+        await phone.choose("Français")
+        phone.locale = "fr"
+        await phone.choose(onboarding.AGREE)
+        await phone.share_location(33.5570, -7.5850)
+        await phone.say("1")
+        await phone.choose(menu.MEETINGS)
+        await phone.choose(subscriptions.TOOLS)
+        await phone.choose(organizing.NEW)
+        await phone.send_photo(twilio.add_media(JPEG))
+        assert "Photo ajoutée" in phone.text
+        await phone.say("Réunion publique jeudi à 18 h.")
+        await phone.choose(organizing.CONTINUE)
+        await phone.say("1")  # the whole commune
+        assert "Avec une photo." in phone.text
+        await phone.choose(organizing.NOW)
+
+        photos = WaitingPhotos(sqlite_db, {"whatsapp": chat.channel.fetcher})
+        assert await photos.fetch(clock()) == 1
+    _channel, ref, media_id = await photo_columns(sqlite_db)
+    assert ref is None and media_id is not None
+    assert (await media.load(sqlite_db, [media_id]))[media_id].data == JPEG
