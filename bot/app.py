@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 from sqlalchemy.exc import DBAPIError
@@ -12,6 +14,7 @@ from sqlalchemy.exc import DBAPIError
 from bot.dispatcher import Dispatcher
 from bot.i18n import translator
 from bot.logs import configure_logging
+from bot.media import MediaLinks, WaitingPhotos
 from bot.scheduler import Wakeups
 from bot.settings import Settings, SettingsError
 from conversations.activity import Activity
@@ -28,7 +31,7 @@ from conversations.organizing import Organizing
 from conversations.petition_drafting import PetitionDrafting
 from conversations.petitions import Petitions
 from conversations.report_need import ReportNeed
-from conversations.seams import Outbox
+from conversations.seams import MediaFetcher, Outbox
 from conversations.subscriptions import Subscriptions
 from storage.announcements import expand_due
 from storage.database import Database
@@ -36,6 +39,8 @@ from storage.deliveries import DeliveryQueue
 from storage.gazetteer import Gazetteer
 from storage.store import SqlStore
 from storage.vault import Vault
+
+log = logging.getLogger(__name__)
 
 # Sends in flight at once, and rows claimed per batch: each outbox keeps its platform's pace,
 # so these only keep it busy (a batch is about a second of WhatsApp's 80 messages/s).
@@ -112,8 +117,10 @@ async def create_app(
     settings: Settings,
     outboxes: Mapping[str, Outbox],
     clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    fetchers: Mapping[str, MediaFetcher] | None = None,
 ) -> App:
-    """Open the database (upgrading an embedded one), build the engine and the dispatcher."""
+    """Open the database (upgrading an embedded one), build the engine and the dispatcher;
+    ``fetchers`` get the photos organizers send in the chat from their channels."""
     configure_logging(settings.log_level, settings.log_file)
     db = await open_database(settings, upgrade=settings.database_url.sqlite)
     vault = Vault(settings.secret_key)
@@ -127,8 +134,19 @@ async def create_app(
         outboxes,
         translator,
         clock,
-        expand=lambda now: expand_due(db, now),
+        expand=partial(_expand, db, WaitingPhotos(db, fetchers or {})),
         concurrency=SENDS_IN_FLIGHT,
         batch=BATCH,
+        photos=MediaLinks(db, settings.secret_key, settings.public_base_url).photos,
     )
     return App(settings, db, engine, dispatcher)
+
+
+async def _expand(db: Database, photos: WaitingPhotos, now: datetime) -> int:
+    """Fetch the photos updates wait for, then expand what is due."""
+    try:
+        await photos.fetch(now)
+    except Exception:
+        # An update waiting for its photo stays planned; every other one still goes.
+        log.exception("photos of updates could not be fetched; trying again")
+    return await expand_due(db, now)

@@ -8,7 +8,7 @@ from typing import Protocol
 from starlette.routing import BaseRoute
 
 from bot.app import App
-from conversations.seams import Outbox
+from conversations.seams import MediaFetcher, Outbox
 
 
 class Channel(Protocol):
@@ -16,6 +16,8 @@ class Channel(Protocol):
 
     name: str
     outbox: Outbox
+    # Gets the bytes of a file sent on the platform (an organizer's photo for an update).
+    fetcher: MediaFetcher
 
     def routes(self, app: App) -> Sequence[BaseRoute]:
         """The webhook endpoints, answering through ``app.engine`` (and recording platform

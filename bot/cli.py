@@ -18,7 +18,7 @@ from bot.housekeeping import keep_house
 from bot.serve import serve
 from bot.settings import Settings, SettingsError
 from bot.telegram_poll import poll
-from handlers.console import ConsoleOutbox
+from handlers.console import ConsoleFetcher, ConsoleOutbox
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -94,7 +94,9 @@ async def _run(args: argparse.Namespace) -> int:
     if args.command == "poll":
         return await poll(Settings.from_env(), _stop_on_signals(), _write)
     settings = Settings.from_env(local=args.command == "chat")
-    app = await create_app(settings, {"console": ConsoleOutbox(_write)})
+    app = await create_app(
+        settings, {"console": ConsoleOutbox(_write)}, fetchers={"console": ConsoleFetcher()}
+    )
     try:
         if args.command == "chat":
             return await _chat(app, args)

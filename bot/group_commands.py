@@ -1,15 +1,18 @@
 """`hayna groups`, `hayna organizers` and `hayna broadcast`: the groups of a commune, invite
-codes that make organizers, the audit log, and updates sent to an audience now or later with
-their delivery report. Every action is written to the audit log under the operator's name."""
+codes that make organizers, the audit log, and updates (maybe with a photo) sent to an audience
+now or later with their delivery report. Every action is written to the audit log under the
+operator's name."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 from datetime import UTC, datetime
+from pathlib import Path
 
 from bot.app import open_database
 from bot.command_line import Refused, commune_code, organizer_name, shortened, table
+from bot.media import PHOTO_MAX, photo_type
 from bot.meeting_commands import local_time
 from bot.settings import Settings
 from conversations.groups import Audience, GroupKind
@@ -17,7 +20,8 @@ from conversations.kit import MOROCCO
 from conversations.language import SUPPORTED
 from conversations.organizing import MAX_TEXT
 from conversations.text import ByLocale
-from storage import announcements, groups
+from handlers.filetype import HEAD, sniff
+from storage import announcements, groups, media
 from storage.announcements import Kind
 from storage.database import Database
 from storage.gazetteer import Gazetteer
@@ -59,6 +63,7 @@ def configure_broadcast(parser: argparse.ArgumentParser) -> None:
         help="the update in one of ar, fr, zgh, en (repeat; the first goes to other languages)",
     )  # fmt: skip
     send.add_argument("--at", type=local_time, metavar="'YYYY-MM-DD HH:MM'", help="default: now")
+    send.add_argument("--photo", type=Path, metavar="FILE", help="JPEG, PNG or WebP, 5 MB at most")
     _by(send)
     report = actions.add_parser("report", help="queued, sent, delivered, failed, unreachable")
     report.add_argument("id", type=int, metavar="ID")
@@ -115,6 +120,7 @@ async def _act(db: Database, args: argparse.Namespace, now: datetime) -> None:
                 print(table(rows))
             case "broadcast", "send":
                 texts = _texts(args.text)
+                photo = _photo(args.photo) if args.photo is not None else None
                 for group_id in args.group:
                     found_group = await tx.run(groups.group, group_id)
                     if found_group is None or found_group.commune_code != commune:
@@ -122,14 +128,25 @@ async def _act(db: Database, args: argparse.Namespace, now: datetime) -> None:
                 audience = Audience(commune, tuple(sorted(set(args.group))))
                 body = ByLocale(texts, texts[0][1]).to_json()
                 at = max(args.at or now, now)
+                photo_id = await tx.run(media.store, *photo, now) if photo is not None else None
                 number = await tx.run(
-                    announcements.create, Kind.BROADCAST, audience, body, at, actor, now
+                    announcements.create,
+                    Kind.BROADCAST,
+                    audience,
+                    body,
+                    at,
+                    actor,
+                    now,
+                    None,
+                    photo_id,
                 )
                 size = await tx.run(announcements.audience_size, audience)
                 await tx.run(groups.audit, None, actor, "broadcast", str(number), True, now)
                 print(number)
+                with_photo = ", with a photo" if photo is not None else ""
                 print(
-                    f"{size} recipients; sent by `hayna dispatch` or `hayna serve`", file=sys.stderr
+                    f"{size} recipients{with_photo}; sent by `hayna dispatch` or `hayna serve`",
+                    file=sys.stderr,
                 )
             case "broadcast", "report":
                 report = await tx.run(announcements.report, args.id)
@@ -152,6 +169,23 @@ async def _act(db: Database, args: argparse.Namespace, now: datetime) -> None:
                 print(table(rows))
             case _:
                 raise Refused(f"unknown action {args.action}")
+
+
+def _photo(path: Path) -> tuple[str, str, bytes]:
+    """The name, type and bytes of a photo to send; refused unless it is one (`photo_type`)."""
+    try:
+        size = path.stat().st_size
+        if size > PHOTO_MAX:
+            raise Refused(f"--photo {path}: {size / 2**20:.1f} MB; at most 5 MB")
+        data = path.read_bytes()
+    except OSError as error:
+        raise Refused(f"--photo {path}: cannot read it ({error.strerror or error})") from None
+    kind = photo_type(data)
+    if kind is None:
+        seen = sniff(data[:HEAD])
+        shown = f"it looks like {seen}" if seen else "its content is not an image"
+        raise Refused(f"--photo {path}: not a JPEG, PNG or WebP photo ({shown})")
+    return path.name[-120:], kind, data
 
 
 def _texts(given: list[str]) -> tuple[tuple[str, str], ...]:

@@ -45,7 +45,11 @@ async def serve(settings: Settings) -> int:
         )
     if settings.public_base_url is None:
         raise SettingsError("PUBLIC_BASE_URL", "is required to serve webhooks")
-    app = await create_app(settings, {channel.name: channel.outbox for channel in channels})
+    app = await create_app(
+        settings,
+        {channel.name: channel.outbox for channel in channels},
+        fetchers={channel.name: channel.fetcher for channel in channels},
+    )
     try:
         config = uvicorn.Config(
             web_app(app, channels),

@@ -22,8 +22,9 @@ from bot.settings import SettingsError, TelegramSettings
 from conversations.engine import Engine
 from conversations.kit import Outgoing
 from conversations.language import DEFAULT, SUPPORTED
-from conversations.seams import Outbox
+from conversations.seams import MediaFetcher, Outbox
 from handlers.telegram import ALLOWED_UPDATES, Me, chat_of, to_inbound
+from handlers.telegram_fetch import TelegramFetcher
 from handlers.telegram_markup import commands
 from handlers.telegram_pace import TelegramPace
 from handlers.telegram_sender import TelegramSender
@@ -61,6 +62,7 @@ class TelegramChannel:
         )
         self.sender = TelegramSender(self.bot, pace or TelegramPace(), translator)
         self.outbox: Outbox = self.sender
+        self.fetcher: MediaFetcher = TelegramFetcher(self.bot)
         self._me: Me | None = None
         # Each chat's latest delivery, so a chat's replies go out in the order of its updates.
         self._last: dict[int, asyncio.Future[None]] = {}

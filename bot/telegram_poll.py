@@ -36,7 +36,9 @@ async def poll(
     if settings.telegram is None:
         raise SettingsError("TELEGRAM_BOT_TOKEN", "is required for `hayna poll`")
     channel = TelegramChannel(settings.telegram, pace=pace)
-    app = await create_app(settings, {channel.name: channel.outbox})
+    app = await create_app(
+        settings, {channel.name: channel.outbox}, fetchers={channel.name: channel.fetcher}
+    )
     try:
         try:
             await channel.open()

@@ -17,6 +17,7 @@ from starlette.routing import BaseRoute, Route
 from bot.app import App
 from bot.channel import Channel
 from bot.housekeeping import keep_house
+from bot.media import MediaLinks
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +35,9 @@ def web_app(app: App, channels: Sequence[Channel]) -> Starlette:
         return JSONResponse({"status": "ok", "channels": [c.name for c in channels]})
 
     routes: list[BaseRoute] = [Route("/healthz", healthz, methods=["GET"])]
+    # Photos of updates, for the platforms that fetch them by link.
+    links = MediaLinks(app.db, app.settings.secret_key, app.settings.public_base_url)
+    routes.extend(links.routes())
     for channel in channels:
         routes.extend(channel.routes(app))
 

@@ -28,7 +28,7 @@ from bot.app import App
 from bot.files import Files
 from bot.settings import WhatsAppSettings
 from conversations.kit import Address, Inbound, Outgoing
-from conversations.seams import Outbox, Push
+from conversations.seams import MediaFetcher, Outbox, Push
 from handlers.pacing import Pace
 from handlers.whatsapp import (
     CHANNEL,
@@ -38,6 +38,7 @@ from handlers.whatsapp import (
     to_parts,
     to_twiml,
 )
+from handlers.whatsapp_fetch import WhatsAppFetcher
 from handlers.whatsapp_outbox import UNREACHABLE_CODES, Sender, WhatsAppOutbox
 from storage.deliveries import Status
 
@@ -82,6 +83,10 @@ class WhatsAppChannel:
         )
         self.pushes = WhatsAppOutbox(sender, Pace(settings.rate), clock=clock)
         self.outbox: Outbox = self.pushes
+        self.media = WhatsAppFetcher(
+            settings.account_sid, settings.auth_token, settings.api_base_url
+        )
+        self.fetcher: MediaFetcher = self.media
         self._late: set[asyncio.Task[None]] = set()
         # Where files sent with replies are served for Twilio to fetch; set with the routes.
         self.files: Files | None = None
@@ -133,6 +138,7 @@ class WhatsAppChannel:
         # Replies still being worked out are sent before the client closes.
         await asyncio.gather(*self._late, return_exceptions=True)
         await self.pushes.close()
+        await self.media.close()
 
     async def _verified(
         self, request: Request, path: str

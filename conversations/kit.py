@@ -17,6 +17,9 @@ if TYPE_CHECKING:
 # Every time a resident sees is in Moroccan time; zoneinfo follows the Ramadan change to UTC+0.
 MOROCCO = ZoneInfo("Africa/Casablanca")
 
+# The photos every platform shows as one: what a report or an update may carry.
+PHOTO_TYPES = frozenset({"image/jpeg", "image/png", "image/webp"})
+
 S = TypeVar("S", bound=StrEnum)
 D = TypeVar("D")
 
@@ -90,6 +93,8 @@ class Attachment:
     filename: str
     content_type: str
     data: bytes
+    # A public link the file is also served at, for platforms that attach only by URL.
+    url: str = ""
 
 
 @dataclass(frozen=True, slots=True)

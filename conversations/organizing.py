@@ -1,6 +1,7 @@
-"""Organizer tools in the chat: redeem an invite code, write an update once per language,
-choose its audience within one's scope, preview it with its number of recipients, send it now
-or at a time, and follow its delivery report. Storage checks and audits every action again."""
+"""Organizer tools in the chat: redeem an invite code, write an update once per language (a
+photo may come with it), choose its audience within one's scope, preview it with its number of
+recipients, send it now or at a time, and follow its delivery report. Storage checks and audits
+every action again."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from conversations.groups import (
     Redeemed,
     parse_when,
 )
-from conversations.kit import Context, Inbound, Option, Reply, Turn, pick
+from conversations.kit import PHOTO_TYPES, Context, Inbound, MediaKind, Option, Reply, Turn, pick
 from conversations.language import LANGUAGES
 from conversations.phrases import CANCELLED, NOT_AN_OPTION
 from conversations.text import Renderable, Verbatim, _, lines, ngettext, pgettext
@@ -27,6 +28,8 @@ from conversations.text import Renderable, Verbatim, _, lines, ngettext, pgettex
 # An update goes out as it is written; outside WhatsApp's 24-hour window it travels as the one
 # variable of an approved template, which holds 900 characters (handlers/whatsapp_outbox.py).
 MAX_TEXT = 850
+# WhatsApp takes images of up to 5 MB (Telegram 10): the smaller reaches everyone.
+MAX_PHOTO_BYTES = 5 * 1024 * 1024
 
 NOT_ALLOWED = _("Sorry, this is not allowed: only organizers can do this.")
 REDEEMED: dict[Redeemed, Renderable] = {
@@ -65,6 +68,8 @@ class Answers:
     at: str = ""
     # A new group's kind: association or neighbourhood.
     kind: str = ""
+    # A photo sent with the update, as the organizer's channel refers to it (fetched later).
+    photo: str = ""
 
 
 BACK = Option("back", pgettext("organizer", "Back"))
@@ -89,6 +94,8 @@ ASK_GROUP_NAME = Reply(_("The group's name (at most 80 characters):"))
 ORGANIZER_MEETINGS = "organizer_meetings"
 ASK_AT = Reply(_("When? Type the day and time in Moroccan time, for example 2026-12-05 18:00."))
 ASK_REPORT = Reply(_("Type the number of the update:"))
+PHOTO_ADDED = Reply(_("Photo added: it will go with the update."))
+NOT_A_PHOTO = Reply(_("Only a photo (JPEG, PNG or WebP, at most 5 MB) can go with an update."))
 
 
 def _ask_text(language: str) -> Reply:
@@ -99,6 +106,16 @@ def _ask_text(language: str) -> Reply:
         limit=MAX_TEXT,
     )
     return Reply(ask)
+
+
+def _photo(msg: Inbound) -> str:
+    """The reference of the photo a message carries, if it is one an update can take."""
+    for media in msg.media:
+        known = media.content_type in PHOTO_TYPES or not media.content_type
+        small = media.size is None or media.size <= MAX_PHOTO_BYTES
+        if media.kind is MediaKind.PHOTO and known and small:
+            return media.ref
+    return ""
 
 
 def chosen_audience(chosen: str) -> Audience:
@@ -183,12 +200,18 @@ class Organizing(Flow[Step, Answers]):
                 return await self._new_group(ctx, data, msg.text.strip())
             case Step.TEXT:
                 text = msg.text.strip()
+                before: tuple[Reply, ...] = ()
+                if msg.media:
+                    # A photo's caption is the text; a photo sent again replaces the first.
+                    photo = _photo(msg)
+                    before = (PHOTO_ADDED,) if photo else (NOT_A_PHOTO,)
+                    data = replace(data, photo=photo or data.photo)
                 if not text or len(text) > MAX_TEXT:
-                    return Turn((_ask_text(data.writing),), step, data)
+                    return Turn((*before, _ask_text(data.writing)), step, data)
                 data = replace(
                     data, languages=(*data.languages, data.writing), texts=(*data.texts, text)
                 )
-                return self._more(data)
+                return self._more(data, before)
             case Step.MORE:
                 if msg.option == CONTINUE.id:
                     return await self._audiences(ctx, data)
@@ -278,13 +301,14 @@ class Organizing(Flow[Step, Answers]):
         preview = lines(
             _("Preview:"),
             data.texts[0],
+            *((_("With a photo."),) if data.photo else ()),
             ngettext("It will reach {n} resident.", "It will reach {n} residents.", count),
         )
         return Turn((*before, Reply(preview, (NOW, LATER, CANCEL))), Step.PREVIEW, data)
 
     async def _send(self, ctx: Context, data: Answers, at: datetime) -> Turn[Step, Answers]:
         texts = tuple(zip(data.languages, data.texts, strict=True))
-        number = await ctx.services.broadcast(texts, chosen_audience(data.audience), at)
+        number = await ctx.services.broadcast(texts, chosen_audience(data.audience), at, data.photo)
         if number is None:
             return Turn((Reply(NOT_ALLOWED),), None, Answers())
         done = _(

@@ -10,7 +10,17 @@ from dataclasses import replace
 from typing import assert_never
 
 from conversations.flow import Flow
-from conversations.kit import Context, Inbound, Media, MediaKind, Option, Reply, Turn, pick
+from conversations.kit import (
+    PHOTO_TYPES,
+    Context,
+    Inbound,
+    Media,
+    MediaKind,
+    Option,
+    Reply,
+    Turn,
+    pick,
+)
 from conversations.phrases import CANCELLED, NOT_AN_OPTION
 from conversations.report import CATEGORIES, Category
 from conversations.report_answers import Answers, Step, draft_of
@@ -24,7 +34,6 @@ MAX_PHOTOS = 3
 MAX_PHOTO_BYTES = 10 * 1024 * 1024
 # WhatsApp's own limit for audio; Telegram voice notes are far smaller.
 MAX_VOICE_BYTES = 16 * 1024 * 1024
-PHOTO_TYPES = frozenset({"image/jpeg", "image/png", "image/webp"})
 
 ASK_CATEGORY = Reply(_("What do you want to report?"), CATEGORIES)
 ASK_OTHER = Reply(_("In a few words, what kind of need is it? (at most 60 characters)"))

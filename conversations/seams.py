@@ -1,7 +1,8 @@
 """The seams conversations need from the outside, as small Protocols.
 
 `storage` implements `ConversationStore`/`Unit`/`Services`; each channel in `handlers`
-implements `Outbox`. Conversations never learn which database or platform is behind them.
+implements `Outbox` and `MediaFetcher`. Conversations never learn which database or platform is
+behind them.
 """
 
 from __future__ import annotations
@@ -153,9 +154,10 @@ class Services(Protocol):
     async def audience_size(self, audience: Audience) -> int | None: ...
 
     async def broadcast(
-        self, texts: Sequence[tuple[str, str]], audience: Audience, at: datetime
+        self, texts: Sequence[tuple[str, str]], audience: Audience, at: datetime, photo: str = ""
     ) -> int | None:
-        """Plan an update, one (language, text) per language; returns its number."""
+        """Plan an update, one (language, text) per language, maybe with a photo the organizer
+        sent (its reference on their channel, fetched before it goes); returns its number."""
         ...
 
     async def delivery_report(self, announcement_id: int) -> DeliveryReport | None: ...
@@ -226,6 +228,18 @@ class Push:
     message: Outgoing
     # The resident's last message: WhatsApp allows free text only within 24 hours of it.
     last_inbound_at: datetime | None = None
+
+
+class MediaFetcher(Protocol):
+    """A channel's way of fetching a file a resident sent, by the reference its adapter put in
+    `Media.ref` (a Telegram file_id, a Twilio media URL, a path typed in the terminal)."""
+
+    channel: str
+
+    async def fetch(self, ref: str, limit: int) -> bytes:
+        """The file's bytes. Raises `TransientFailure` to try again later, `ValueError` when it
+        can never be fetched (gone, or larger than ``limit`` bytes)."""
+        ...
 
 
 class Outbox(Protocol):

@@ -6,6 +6,7 @@ A file sent with a reply is written to a folder and its path shown.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import time
 from collections.abc import Callable
@@ -90,4 +91,29 @@ class ConsoleOutbox:
 
     async def send(self, push: Push) -> str | None:
         self.write(f"🔔 [{push.address.user}] {to_text(push.message)}")
+        attachment = push.message.attachment
+        if attachment is not None:
+            self.write(f"📎 {attachment.filename} ({kilobytes(len(attachment.data))})")
         return None
+
+
+class ConsoleFetcher:
+    """The terminal's `MediaFetcher`: a photo typed with ``/photo PATH`` is that file."""
+
+    channel = CHANNEL
+
+    async def fetch(self, ref: str, limit: int) -> bytes:
+        return await asyncio.to_thread(_read, Path(ref), limit)
+
+
+def _read(path: Path, limit: int) -> bytes:
+    try:
+        if path.stat().st_size > limit:
+            raise ValueError(f"{path} has more than {limit} bytes")
+        return path.read_bytes()
+    except OSError as error:
+        raise ValueError(f"cannot read {path} ({error.strerror or error})") from None
+
+
+def kilobytes(size: int) -> str:
+    return f"{size / 1024:.1f} KB" if size >= 1024 else f"{size} bytes"

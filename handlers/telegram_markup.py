@@ -22,6 +22,7 @@ from handlers.numbered import numbered
 log = logging.getLogger(__name__)
 
 MAX_TEXT = 4096
+MAX_CAPTION = 1024
 MAX_CALLBACK_DATA = 64
 # TRANSLATORS: a button shown in place of the phone's keyboard; it sends the location. Short.
 SHARE_LOCATION = pgettext("telegram", "📍 Share my location")

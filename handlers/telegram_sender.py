@@ -1,5 +1,6 @@
 """Sending through the Bot API at Telegram's pace: replies, pushes (the Telegram `Outbox`), the
-file a reply carries (a document after its text) and the answer to a tapped button. A 429 holds
+file a reply carries (a document after its text, a photo with the text as its caption) and the
+answer to a tapped button. A 429 holds
 the whole bot, then the message goes again; a 403 means the resident cannot be reached."""
 
 from __future__ import annotations
@@ -15,11 +16,11 @@ from telegram import Bot, InputFile
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.warnings import PTBDeprecationWarning
 
-from conversations.kit import Outgoing
+from conversations.kit import PHOTO_TYPES, Attachment, Outgoing
 from conversations.seams import Push, TransientFailure, Unreachable
 from conversations.text import Translator
 from handlers.telegram import CHANNEL, Chat
-from handlers.telegram_markup import render
+from handlers.telegram_markup import MAX_CAPTION, Send, render, units
 from handlers.telegram_pace import TelegramPace
 
 log = logging.getLogger(__name__)
@@ -78,19 +79,52 @@ class TelegramSender:
             log.info("tap in chat %s not acknowledged: %s", chat, error)
 
     async def _message(self, chat: Chat, out: Outgoing, reply: bool) -> str | None:
+        pieces = render(out, self.translator(out.locale), chat.private, reply)
+        photo = out.attachment if _is_photo(out.attachment) else None
+        if photo is not None and len(pieces) == 1 and units(pieces[0].text) <= MAX_CAPTION:
+            # One message: the photo, the text as its caption, the keyboard under it.
+            return await self._photo(chat, reply, photo, pieces[0], patient=reply)
         last = None
-        for piece in render(out, self.translator(out.locale), chat.private, reply):
+        if photo is not None:
+            # Too long for a caption: the photo first, then the text it goes with.
+            last = await self._photo(chat, reply, photo, None, patient=reply)
+        for piece in pieces:
             send = partial(self.bot.send_message, chat.id, piece.text, reply_markup=piece.markup)
             # Once a piece is out, the rest waits in place: a retry later would repeat it.
             sent = await self._call(chat.id, reply, send, patient=reply or last is not None)
             last = str(sent.message_id)
-        if out.attachment is not None:
+        if out.attachment is not None and photo is None:
             # After the text, in the same chat's turn order; no caption: the text said it all.
             document = InputFile(out.attachment.data, filename=out.attachment.filename)
             upload = partial(self.bot.send_document, chat.id, document)
             sent = await self._call(chat.id, reply, upload, patient=True)
             last = str(sent.message_id)
         return last
+
+    async def _photo(
+        self, chat: Chat, reply: bool, photo: Attachment, caption: Send | None, patient: bool
+    ) -> str:
+        text = caption.text if caption is not None else None
+        markup = caption.markup if caption is not None else None
+        upload = partial(
+            self.bot.send_photo,
+            chat.id,
+            InputFile(photo.data, filename=photo.filename),
+            caption=text,
+            reply_markup=markup,
+        )
+        try:
+            sent = await self._call(chat.id, reply, upload, patient=patient)
+        except BadRequest as error:
+            # Telegram refuses some images as photos (too wide, too large a side): the same
+            # file as a document still shows, and the text with it; retrying would not help.
+            log.warning("photo %s refused (%s); sent as a document", photo.filename, error)
+            document = InputFile(photo.data, filename=photo.filename)
+            upload = partial(
+                self.bot.send_document, chat.id, document, caption=text, reply_markup=markup
+            )
+            sent = await self._call(chat.id, reply, upload, patient=patient)
+        return str(sent.message_id)
 
     async def _call(
         self,
@@ -114,6 +148,10 @@ class TelegramSender:
                     raise _ChatGone(error.message) from None
                 raise
         raise AssertionError("unreachable: the last attempt returns or raises")
+
+
+def _is_photo(attachment: Attachment | None) -> bool:
+    return attachment is not None and attachment.content_type in PHOTO_TYPES
 
 
 class _ChatGone(TelegramError):

@@ -1,5 +1,7 @@
 """Pushes on WhatsApp through Twilio's Messages API: free text inside the 24-hour window, the
-approved template of the resident's language outside it, at the sender's pace.
+approved template of the resident's language outside it, at the sender's pace. A photo goes with
+the free text as a MediaUrl Twilio fetches; a template goes without it (a template with a media
+header needs an approval of its own), which is logged once per photo.
 
 The call is made with httpx in Twilio's exact shape rather than with twilio's client: that client
 is synchronous (or needs aiohttp), and its exceptions drop the Retry-After header a 429 carries.
@@ -17,7 +19,7 @@ from typing import NoReturn
 
 import httpx
 
-from conversations.kit import Address, Outgoing
+from conversations.kit import PHOTO_TYPES, Address, Outgoing
 from conversations.seams import Push, TransientFailure, Unreachable
 from handlers.pacing import Pace
 from handlers.whatsapp import CHANNEL, MAX_BODY, PREFIX, split, to_text, units
@@ -35,6 +37,10 @@ OUTSIDE_WINDOW = 63016
 # The number unsubscribed, is not on WhatsApp, or is not a valid number: retrying cannot help.
 UNREACHABLE_CODES = frozenset({21610, 21211, 21614, 63003, 63024})
 TIMEOUT = httpx.Timeout(10.0)
+# The image types WhatsApp shows as a photo (a WebP is a sticker there).
+IMAGES = frozenset({"image/jpeg", "image/png"})
+# Photos whose absence was already logged; forgotten past this many.
+NOTED = 1000
 _SPACES = re.compile(r"\s*\n\s*|\s{4,}|\t")
 
 
@@ -78,18 +84,22 @@ class WhatsAppOutbox:
         self.client = client or httpx.AsyncClient(timeout=TIMEOUT)
         self.clock = clock
         self.url = f"{sender.api_base_url}/2010-04-01/Accounts/{sender.account_sid}/Messages.json"
+        self._noted: set[tuple[str, str]] = set()
 
     async def send(self, push: Push) -> str | None:
         """Send one push; returns Twilio's MessageSid."""
         last = push.last_inbound_at
         if last is not None and self.clock() - last < WINDOW:
             try:
-                return await self._post(push, {"Body": body(push)})
+                return await self._post(push, {"Body": body(push), **self._photo(push)})
             except Refused as refused:
                 if refused.code != OUTSIDE_WINDOW:
                     raise
                 log.info("free text refused outside the window; sending the template instead")
-        return await self._post(push, self._template(push))
+        template = self._template(push)
+        # A template with a media header needs an approval of its own: the text goes alone.
+        self._without_photo(push, "outside the 24-hour window, the approved template has no photo")
+        return await self._post(push, template)
 
     async def send_file(self, address: Address, url: str) -> str:
         """Send the document at ``url`` (Twilio fetches it) to a resident who wrote within the
@@ -98,6 +108,32 @@ class WhatsAppOutbox:
 
     async def close(self) -> None:
         await self.client.aclose()
+
+    def _photo(self, push: Push) -> dict[str, str]:
+        """The MediaUrl of the push's photo, when it has one WhatsApp shows and Twilio can fetch."""
+        photo = push.message.attachment
+        if photo is None or photo.content_type not in PHOTO_TYPES:
+            return {}
+        if photo.content_type not in IMAGES:
+            self._without_photo(push, "WhatsApp shows WebP only as a sticker")
+            return {}
+        if not photo.url:
+            self._without_photo(push, "the photo has no public link (PUBLIC_BASE_URL)")
+            return {}
+        return {"MediaUrl": photo.url}
+
+    def _without_photo(self, push: Push, reason: str) -> None:
+        """Log, once per photo rather than once per recipient, that its text went alone."""
+        photo = push.message.attachment
+        if photo is None or photo.content_type not in PHOTO_TYPES:
+            return
+        seen = (photo.url or photo.filename, reason)
+        if seen in self._noted:
+            return
+        if len(self._noted) >= NOTED:
+            self._noted.clear()
+        self._noted.add(seen)
+        log.info("the text of an update goes without its photo %s: %s", photo.filename, reason)
 
     def _template(self, push: Push) -> dict[str, str]:
         templates = self.sender.templates

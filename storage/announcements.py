@@ -79,13 +79,20 @@ def create(
     actor: str,
     now: datetime,
     meeting_id: int | None = None,
+    media_id: int | None = None,
+    photo: tuple[str, str] | None = None,
 ) -> int:
-    """Plan ``body`` (a renderable's JSON) for an audience at ``due_at``; returns its id."""
+    """Plan ``body`` (a renderable's JSON) for an audience at ``due_at``, maybe with a stored
+    photo or a photo still on a platform (``photo``: its channel and reference); returns its
+    id."""
     return inserted_id(
         conn,
         insert(ANNOUNCEMENT).values(
             kind=kind,
             meeting_id=meeting_id,
+            media_id=media_id,
+            photo_channel=photo[0] if photo else None,
+            photo_ref=photo[1] if photo else None,
             body=json.dumps(body, ensure_ascii=False),
             commune_code=audience.commune_code,
             group_ids=",".join(str(group) for group in audience.group_ids),
@@ -136,7 +143,12 @@ def _expand_chunk(conn: Connection, now: datetime, chunk: int) -> int | None:
     """Expand the next chunk of the earliest due announcement; None when nothing is due."""
     row = conn.execute(
         select(ANNOUNCEMENT)
-        .where(ANNOUNCEMENT.c.status == State.SCHEDULED, ANNOUNCEMENT.c.due_at <= now)
+        .where(
+            ANNOUNCEMENT.c.status == State.SCHEDULED,
+            ANNOUNCEMENT.c.due_at <= now,
+            # A photo still on its platform is fetched first (see bot/media.py).
+            ANNOUNCEMENT.c.photo_ref.is_(None),
+        )
         .order_by(ANNOUNCEMENT.c.due_at, ANNOUNCEMENT.c.id)
         .limit(1)
         .with_for_update(skip_locked=True)
@@ -160,12 +172,14 @@ def _expand_chunk(conn: Connection, now: datetime, chunk: int) -> int | None:
         literal(0),
         literal(row.due_at, DELIVERY.c.next_attempt_at.type),
         literal(now, DELIVERY.c.created_at.type),
+        # The photo's id, not its bytes: the dispatcher loads each photo once per batch.
+        literal(row.media_id, DELIVERY.c.media_id.type),
     ).where(who, RESIDENT.c.id <= upto)
     columns = ["message_key", "resident_id", "body", "status", "attempts"]
     dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
     statement = (
         dialect.insert(DELIVERY)
-        .from_select([*columns, "next_attempt_at", "created_at"], rows)
+        .from_select([*columns, "next_attempt_at", "created_at", "media_id"], rows)
         .on_conflict_do_nothing()
     )
     added = conn.execute(statement).rowcount

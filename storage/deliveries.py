@@ -64,6 +64,8 @@ class Due:
     reachable: bool = True
     # The resident's last message, if they ever wrote (WhatsApp's 24-hour window).
     last_inbound_at: datetime | None = None
+    # A photo to send with the text (see storage/media.py).
+    media_id: int | None = None
 
 
 def enqueue(conn: Connection, key: str, resident_id: int, body: Any, now: datetime) -> bool:
@@ -198,6 +200,7 @@ def _claim(
             DELIVERY.c.attempts,
             RESIDENT.c.reachable,
             CONVERSATION.c.updated_at,
+            DELIVERY.c.media_id,
         )
         .join(RESIDENT, RESIDENT.c.id == DELIVERY.c.resident_id)
         .outerjoin(CONVERSATION, CONVERSATION.c.resident_id == RESIDENT.c.id)
@@ -216,6 +219,7 @@ def _claim(
             lease_until,
             bool(r.reachable),
             r.updated_at,
+            r.media_id,
         )
         for r in rows
     ]

@@ -134,6 +134,24 @@ class Delivery(Base):
     # The platform's error code when it failed (Twilio's 63016, 21610...).
     error_code: Mapped[str | None] = mapped_column(String(16))
     updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The photo of the announcement it comes from: its id only, loaded once per batch to send.
+    media_id: Mapped[int | None] = mapped_column(Id, ForeignKey("media.id", ondelete="SET NULL"))
+
+
+class Media(Base):
+    """A photo an organizer sends with an update, stored once whatever the audience's size.
+
+    It holds no resident's data: organizers' pictures, served to platforms by a signed link.
+    """
+
+    __tablename__ = "media"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    content_type: Mapped[str] = mapped_column(String(80))
+    filename: Mapped[str] = mapped_column(String(120))
+    data: Mapped[bytes] = mapped_column("bytes", LargeBinary)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 def table(model: type[Base]) -> Table:
@@ -489,6 +507,12 @@ class Announcement(Base):
     recipients: Mapped[int] = mapped_column(Integer, default=0)
     created_by: Mapped[str] = mapped_column(String(80))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # A photo sent with the text; kept on each delivery row as its id only.
+    media_id: Mapped[int | None] = mapped_column(Id, ForeignKey("media.id", ondelete="SET NULL"))
+    # A photo sent in the chat, still on its platform (a Telegram file_id, a Twilio media URL):
+    # the dispatcher fetches it into `media` before the update is expanded.
+    photo_channel: Mapped[str | None] = mapped_column(String(16))
+    photo_ref: Mapped[str | None] = mapped_column(Text)
 
 
 COMMUNITY_GROUP = table(CommunityGroup)
@@ -522,3 +546,4 @@ class Download(Base):
 
 
 DOWNLOAD = table(Download)
+MEDIA = table(Media)

@@ -118,16 +118,27 @@ class GroupServices:
         return await self.unit.tx.run(announcements.audience_size, settled)
 
     async def broadcast(
-        self, texts: Sequence[tuple[str, str]], audience: Audience, at: datetime
+        self, texts: Sequence[tuple[str, str]], audience: Audience, at: datetime, photo: str = ""
     ) -> int | None:
-        """Plan an update, one text per language (the first for every other language)."""
+        """Plan an update, one text per language (the first for every other language), maybe
+        with a photo still on the organizer's channel (the dispatcher fetches it)."""
         settled = await self._may(audience, "broadcast", audience.commune_code)
         if settled is None or not texts:
             return None
         body = ByLocale(tuple(texts), texts[0][1]).to_json()
         now = self.unit.clock()
+        source = (self.unit.address.channel, photo) if photo else None
         return await self.unit.tx.run(
-            announcements.create, Kind.BROADCAST, settled, body, max(at, now), self._organizer, now
+            announcements.create,
+            Kind.BROADCAST,
+            settled,
+            body,
+            max(at, now),
+            self._organizer,
+            now,
+            None,
+            None,
+            source,
         )
 
     async def delivery_report(self, announcement_id: int) -> DeliveryReport | None:

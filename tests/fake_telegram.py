@@ -1,6 +1,6 @@
 """A fake Telegram Bot API on 127.0.0.1: serves scripted updates, records every request with its
-time (a sendDocument's file by its name and bytes), answers 429 or 403 on demand, and checks
-every request against Telegram's limits."""
+time (a sendDocument's or sendPhoto's file by its name and bytes), answers 429 or 403 on demand,
+and checks every request against Telegram's limits."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from urllib.parse import parse_qsl
 import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 TOKEN = "123456:TEST-token-for-the-fake-bot-api"
@@ -36,13 +36,16 @@ BOT = {
 PACED = {
     "sendMessage",
     "sendDocument",
+    "sendPhoto",
     "answerCallbackQuery",
     "editMessageReplyMarkup",
     "sendChatAction",
 }
-SENDS = ("sendMessage", "sendDocument")
-# A bot uploads documents of up to 50 MB; a caption is at most 1,024 characters.
+SENDS = ("sendMessage", "sendDocument", "sendPhoto")
+# A bot uploads documents of up to 50 MB and photos of up to 10 MB; a caption is at most 1,024
+# characters.
 MAX_TEXT, MAX_CALLBACK_DATA, MAX_CAPTION, MAX_DOCUMENT = 4096, 64, 1024, 50 * 1024 * 1024
+MAX_PHOTO = 10 * 1024 * 1024
 JSON_FIELDS = {"reply_markup", "allowed_updates", "commands", "entities", "link_preview_options"}
 
 
@@ -73,6 +76,8 @@ class State:
     # Times Telegram said "retry after": (from, until).
     windows: list[tuple[float, float]] = field(default_factory=list)
     confirmed: int = 0  # the highest getUpdates offset seen: updates below it were handled
+    # Files residents sent, by file_id: what getFile and the download serve.
+    files: dict[str, bytes] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -135,7 +140,12 @@ class FakeTelegram:
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         sock.bind(("127.0.0.1", 0))
         self.url = f"http://127.0.0.1:{sock.getsockname()[1]}"
-        app = Starlette(routes=[Route("/{bot}/{method}", self._endpoint, methods=["GET", "POST"])])
+        app = Starlette(
+            routes=[
+                Route("/file/{bot}/{path:path}", self._download, methods=["GET"]),
+                Route("/{bot}/{method}", self._endpoint, methods=["GET", "POST"]),
+            ]
+        )
         config = uvicorn.Config(
             app, log_level="warning", lifespan="off", timeout_graceful_shutdown=1
         )
@@ -175,6 +185,11 @@ class FakeTelegram:
             fault = Fault(method, code, retry_after, times, after, description)
             self.state.faults.append(fault)
 
+    def add_file(self, file_id: str, data: bytes) -> None:
+        """A file a resident sent, for getFile and its download."""
+        with self.lock:
+            self.state.files[file_id] = data
+
     def block(self, chat_id: int) -> None:
         """From now on, sending to this chat answers 403: the user blocked the bot."""
         with self.lock:
@@ -206,6 +221,17 @@ class FakeTelegram:
                 and (chat_id is None or int(c.params["chat_id"]) == chat_id)
             ]
 
+    def photos(self, chat_id: int | None = None) -> list[tuple[Upload, str | None]]:
+        """The photos sendPhoto delivered (uploaded, with their caption), maybe to one chat."""
+        with self.lock:
+            return [
+                (c.params["photo"], c.params.get("caption"))
+                for c in self.state.calls
+                if c.method == "sendPhoto"
+                and c.params.get("_accepted")
+                and (chat_id is None or int(c.params["chat_id"]) == chat_id)
+            ]
+
     @property
     def violations(self) -> list[str]:
         with self.lock:
@@ -224,6 +250,15 @@ class FakeTelegram:
             await asyncio.sleep(0.01)
 
     # --- the API -------------------------------------------------------------------------
+    async def _download(self, request: Request) -> Response:
+        """The file server: /file/bot<token>/<file_path>, as getFile named it."""
+        file_id = request.path_params["path"].removeprefix("files/")
+        with self.lock:
+            data = self.state.files.get(file_id)
+        if request.path_params["bot"] != f"bot{TOKEN}" or data is None:
+            return Response(status_code=404)
+        return Response(data, media_type="application/octet-stream")
+
     async def _endpoint(self, request: Request) -> JSONResponse:
         method = request.path_params["method"]
         if request.path_params["bot"] != f"bot{TOKEN}":
@@ -257,6 +292,10 @@ class FakeTelegram:
             document = params.get("document")
             if not isinstance(document, Upload) or not 0 < len(document.data) <= MAX_DOCUMENT:
                 self.state.violations.append(f"sendDocument: document {document!r:.80}")
+        if call.method == "sendPhoto":
+            photo = params.get("photo")
+            if not isinstance(photo, Upload) or not 0 < len(photo.data) <= MAX_PHOTO:
+                self.state.violations.append(f"sendPhoto: photo {photo!r:.80}")
         markup = params.get("reply_markup") or {}
         for row in markup.get("inline_keyboard", []):
             for button in row:
@@ -327,11 +366,29 @@ class FakeTelegram:
                     "file_size": len(upload.data),
                 }
                 del message["text"]
+            photo = params.get("photo")
+            if isinstance(photo, Upload):
+                message["photo"] = [
+                    {
+                        "file_id": f"photo{message_id}",
+                        "file_unique_id": f"uphoto{message_id}",
+                        "width": 1,
+                        "height": 1,
+                        "file_size": len(photo.data),
+                    }
+                ]
+                del message["text"]
+                if params.get("caption"):
+                    message["caption"] = params["caption"]
             if "inline_keyboard" in (params.get("reply_markup") or {}):
                 message["reply_markup"] = params["reply_markup"]
             return message
         if method == "getFile":
             file_id = params["file_id"]
+            data = self.state.files.get(file_id)
+            if data is not None:
+                return {"file_id": file_id, "file_unique_id": "u" + file_id,
+                        "file_path": f"files/{file_id}", "file_size": len(data)}  # fmt: skip
             return {"file_id": file_id, "file_unique_id": "u" + file_id, "file_path": "p/1.jpg"}
         if method == "getWebhookInfo":
             return {"url": "", "has_custom_certificate": False, "pending_update_count": 0}

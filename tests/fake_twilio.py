@@ -1,4 +1,5 @@
-"""A fake of Twilio's Messages API on 127.0.0.1: records every message, fails on demand.
+"""A fake of Twilio's Messages API on 127.0.0.1: records every message, fails on demand, and
+serves the media residents sent (behind Basic auth, redirecting to storage as Twilio does).
 
 Errors come in Twilio's JSON shape (code, message, more_info, status), so the outbox under test
 reads them as it would read Twilio's.
@@ -18,7 +19,7 @@ from urllib.parse import parse_qsl
 import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 SID = "AC" + "0" * 32
@@ -39,9 +40,16 @@ class FakeTwilio:
         self.messages: list[dict[str, str]] = []
         self.refused: list[dict[str, str]] = []
         self.failures: list[Failure] = []
+        self.media: dict[str, bytes] = {}
         self.url = ""
         # Seconds the API takes to answer, as the real one does across the sea (benchmarks).
         self.latency = 0.0
+
+    def add_media(self, data: bytes) -> str:
+        """A file a resident sent; returns its MediaUrl."""
+        media = "ME" + uuid.uuid4().hex
+        self.media[media] = data
+        return f"{self.url}/2010-04-01/Accounts/{SID}/Messages/MM{'0' * 32}/Media/{media}"
 
     def fail(self, status: int, code: int, retry_after: str | None = None) -> None:
         self.failures.append(Failure(status, code, retry_after))
@@ -63,8 +71,28 @@ class FakeTwilio:
             body = {"sid": sid, "status": "queued", "to": form.get("To"), "from": form.get("From")}
             return JSONResponse(body, status_code=201)
 
+        async def media(request: Request) -> Response:
+            if not _authorized(request):
+                return _error(401, 20003, "Authenticate")
+            if request.path_params["media"] not in self.media:
+                return _error(404, 20404, "not found")
+            return RedirectResponse(f"/storage/{request.path_params['media']}", status_code=307)
+
+        async def storage(request: Request) -> Response:
+            found = self.media.get(request.path_params["media"])
+            if found is None:
+                return Response(status_code=404)
+            return Response(found, media_type="image/jpeg")
+
         path = "/2010-04-01/Accounts/{sid}/Messages.json"
-        return Starlette(routes=[Route(path, messages, methods=["POST"])])
+        media_path = "/2010-04-01/Accounts/{sid}/Messages/{message}/Media/{media}"
+        return Starlette(
+            routes=[
+                Route(path, messages, methods=["POST"]),
+                Route(media_path, media, methods=["GET"]),
+                Route("/storage/{media}", storage, methods=["GET"]),
+            ]
+        )
 
 
 def _authorized(request: Request) -> bool:

@@ -165,3 +165,16 @@ def test_scripts_sign_the_demo_petition_in_arabic_and_french(tmp_path: Path) -> 
         counter = conn.execute("SELECT max(signatures) FROM petition").fetchone()[0]
     assert sorted(name for name, _ in names) == ["Hugo Benali", "أمينة العلوي"]
     assert counter == 2 and all(len(key) == 64 for _, key in names), "CINs kept only as keys"
+
+
+def test_script_an_organizer_sends_an_update_with_a_photo(tmp_path: Path) -> None:
+    script = str(SCRIPTS / "update_photo_fr.txt")
+    result = hayna(tmp_path, "chat", "--as", "leila", "--script", script,
+                   HAYNA_ADMINS="console:leila")  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "Seule une photo (JPEG, PNG ou WebP, 5 Mo au plus)" in result.stdout  # a text file
+    assert "Photo ajoutée" in result.stdout and "Avec une photo." in result.stdout
+    size = (SCRIPTS / "pothole.png").stat().st_size
+    # The push reaches the organizer too (a resident of the commune), with the photo fetched.
+    assert "🔔 [leila] Nettoyage de la plage samedi à 9 h." in result.stdout
+    assert f"📎 update-1.png ({size} bytes)" in result.stdout
