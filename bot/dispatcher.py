@@ -148,7 +148,12 @@ class Dispatcher:
         # A photo deleted since the update was planned leaves the text to go alone.
         photo = photos.get(delivery.media_id) if delivery.media_id is not None else None
         message = Outgoing(body, locale=locale, attachment=photo)
-        push = Push(address, message, delivery.last_inbound_at)
+        lease_ends = delivery.lease_until - self.margin
+
+        def in_time() -> bool:
+            return self.clock() < lease_ends
+
+        push = Push(address, message, delivery.last_inbound_at, in_time)
         try:
             ref = await outbox.send(push)
         except Unreachable as error:

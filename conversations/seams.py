@@ -7,7 +7,7 @@ behind them.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import datetime
@@ -220,6 +220,10 @@ class TransientFailure(Exception):
         self.retry_after = retry_after
 
 
+def _always() -> bool:
+    return True
+
+
 @dataclass(frozen=True, slots=True)
 class Push:
     """One queued notice, rendered in the recipient's language, for a channel's outbox."""
@@ -228,6 +232,10 @@ class Push:
     message: Outgoing
     # The resident's last message: WhatsApp allows free text only within 24 hours of it.
     last_inbound_at: datetime | None = None
+    # Whether it may still go: False once the dispatcher's claim on it is about to run out, so an
+    # outbox that waited long for its pace leaves it for the next claim instead of sending it
+    # beside that claim. Asked right before the platform call.
+    in_time: Callable[[], bool] = _always
 
 
 class MediaFetcher(Protocol):

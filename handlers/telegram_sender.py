@@ -49,7 +49,9 @@ class TelegramSender:
         """Push one notice; the id of its (last) message, for the record."""
         chat = int(push.address.user)
         try:
-            sent = await self._message(Chat(chat, chat > 0), push.message, reply=False)
+            sent = await self._message(
+                Chat(chat, chat > 0), push.message, reply=False, in_time=push.in_time
+            )
         except RetryAfter as error:
             raise TransientFailure("Telegram asked to wait", retry_seconds(error)) from None
         except (Forbidden, _ChatGone) as error:
@@ -78,20 +80,25 @@ class TelegramSender:
             # An old query or a keyboard already gone: the answer itself still goes out.
             log.info("tap in chat %s not acknowledged: %s", chat, error)
 
-    async def _message(self, chat: Chat, out: Outgoing, reply: bool) -> str | None:
+    async def _message(
+        self, chat: Chat, out: Outgoing, reply: bool, in_time: Callable[[], bool] | None = None
+    ) -> str | None:
+        """Send ``out`` in as many messages as it takes; ``in_time`` is asked before the first
+        (a push whose claim ran out while waiting for the pace is left for the next claim)."""
         pieces = render(out, self.translator(out.locale), chat.private, reply)
         photo = out.attachment if _is_photo(out.attachment) else None
         if photo is not None and len(pieces) == 1 and units(pieces[0].text) <= MAX_CAPTION:
             # One message: the photo, the text as its caption, the keyboard under it.
-            return await self._photo(chat, reply, photo, pieces[0], patient=reply)
+            return await self._photo(chat, reply, photo, pieces[0], reply, in_time)
         last = None
         if photo is not None:
             # Too long for a caption: the photo first, then the text it goes with.
-            last = await self._photo(chat, reply, photo, None, patient=reply)
+            last = await self._photo(chat, reply, photo, None, reply, in_time)
         for piece in pieces:
             send = partial(self.bot.send_message, chat.id, piece.text, reply_markup=piece.markup)
             # Once a piece is out, the rest waits in place: a retry later would repeat it.
-            sent = await self._call(chat.id, reply, send, patient=reply or last is not None)
+            first = in_time if last is None else None
+            sent = await self._call(chat.id, reply, send, reply or last is not None, first)
             last = str(sent.message_id)
         if out.attachment is not None and photo is None:
             # After the text, in the same chat's turn order; no caption: the text said it all.
@@ -102,7 +109,13 @@ class TelegramSender:
         return last
 
     async def _photo(
-        self, chat: Chat, reply: bool, photo: Attachment, caption: Send | None, patient: bool
+        self,
+        chat: Chat,
+        reply: bool,
+        photo: Attachment,
+        caption: Send | None,
+        patient: bool,
+        in_time: Callable[[], bool] | None = None,
     ) -> str:
         text = caption.text if caption is not None else None
         markup = caption.markup if caption is not None else None
@@ -114,7 +127,7 @@ class TelegramSender:
             reply_markup=markup,
         )
         try:
-            sent = await self._call(chat.id, reply, upload, patient=patient)
+            sent = await self._call(chat.id, reply, upload, patient, in_time)
         except BadRequest as error:
             # Telegram refuses some images as photos (too wide, too large a side): the same
             # file as a document still shows, and the text with it; retrying would not help.
@@ -132,9 +145,12 @@ class TelegramSender:
         reply: bool,
         request: Callable[[], Awaitable[T]],
         patient: bool = True,
+        in_time: Callable[[], bool] | None = None,
     ) -> T:
         for attempt in range(1, MAX_ATTEMPTS + 1):
             await self.pace.wait(chat, reply)
+            if in_time is not None and not in_time():
+                raise TransientFailure("the claim ran out while waiting for Telegram's pace")
             try:
                 return await request()
             except RetryAfter as error:

@@ -156,6 +156,8 @@ class WhatsAppOutbox:
             **content,
         }
         await self.pace.wait()
+        if not push.in_time():
+            raise TransientFailure("the claim ran out while waiting for the sender's pace")
         auth = (self.sender.account_sid, self.sender.auth_token)
         try:
             response = await self.client.post(self.url, data=form, auth=auth)

@@ -156,6 +156,10 @@ async def test_a_push_says_unreachable_or_later_as_telegram_answers(
     with pytest.raises(TransientFailure) as later:
         await channel.outbox.send(push)
     assert later.value.retry_after == 30
+    # A claim that ran out while the push waited for the pace: left for the next claim.
+    late = Push(push.address, push.message, in_time=lambda: False)
+    with pytest.raises(TransientFailure, match="claim ran out"):
+        await channel.outbox.send(late)
     await channel.stop()
     assert fake_telegram.messages() == []
 

@@ -18,7 +18,7 @@ from handlers.pacing import Pace
 from handlers.whatsapp import MAX_BODY, units
 from handlers.whatsapp_outbox import MAX_VARIABLE, Refused, Sender, WhatsAppOutbox
 from storage.database import Database
-from storage.deliveries import DeliveryQueue
+from storage.deliveries import LEASE, DeliveryQueue
 from storage.models import DELIVERY, RESIDENT
 from tests.conftest import Clock
 from tests.fake_twilio import SID, TOKEN, FakeTwilio, running
@@ -87,6 +87,27 @@ async def test_outside_the_window_a_template_inside_it_text_after_stop_nothing(
     assert rows[stopped.number]["status"] == "opted_out"
     assert rows[silent.number]["provider_ref"] == template["sid"]
     assert rows[active.number]["provider_ref"] == text["sid"]
+
+
+async def test_a_push_that_waited_past_its_claim_for_the_pace_is_left_for_the_next_claim(
+    chat: WhatsApp, clock: Clock
+) -> None:
+    amina = await joined(chat, "+212600000031", "fr")
+    await queue_news(chat, clock, amina)
+    pace = chat.channel.outbox.pace
+    waited = pace.wait
+
+    async def slow() -> None:  # a long 429 hold, as seen by the dispatcher's clock
+        await waited()
+        clock.advance(seconds=LEASE.total_seconds())
+
+    pace.wait = slow  # type: ignore[method-assign]
+    await chat.app.dispatcher.run_once()
+    assert chat.fake.messages == [], "not sent beside whoever claims it next"
+    pace.wait = waited  # type: ignore[method-assign]
+    clock.advance(minutes=5)
+    await chat.app.dispatcher.run_once()
+    assert [m["To"] for m in chat.fake.messages] == ["whatsapp:" + amina.number]
 
 
 async def test_status_callbacks_move_deliveries_forward_with_the_error_code(
