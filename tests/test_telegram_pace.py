@@ -152,14 +152,14 @@ async def test_a_push_says_unreachable_or_later_as_telegram_answers(
     fake_telegram.fail("sendMessage", 400, description="Bad Request: chat not found")
     with pytest.raises(Unreachable):
         await channel.outbox.send(push)
-    fake_telegram.fail("sendMessage", 429, retry_after=30)  # too long to wait in place
-    with pytest.raises(TransientFailure) as later:
-        await channel.outbox.send(push)
-    assert later.value.retry_after == 30
     # A claim that ran out while the push waited for the pace: left for the next claim.
     late = Push(push.address, push.message, in_time=lambda: False)
     with pytest.raises(TransientFailure, match="claim ran out"):
         await channel.outbox.send(late)
+    fake_telegram.fail("sendMessage", 429, retry_after=30)  # too long to wait in place
+    with pytest.raises(TransientFailure) as later:
+        await channel.outbox.send(push)
+    assert later.value.retry_after == 30
     await channel.stop()
     assert fake_telegram.messages() == []
 
