@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 
 from conversations.kit import Address, Attachment, Outgoing
 from conversations.language import DEFAULT
-from conversations.seams import Outbox, Push, TransientFailure, Unreachable
+from conversations.seams import Outbox, Push, Rejected, TransientFailure, Unreachable
 from conversations.text import Translator, from_json
 from storage.deliveries import DeliveryQueue, Due, Outcome, Status
 
@@ -160,6 +160,9 @@ class Dispatcher:
             return Outcome(delivery, Status.UNREACHABLE, self.clock(), str(error))
         except TransientFailure as error:
             return self._retry(delivery, str(error), error.retry_after)
+        except Rejected as error:
+            log.warning("delivery %s refused by the platform: %s", delivery.id, error)
+            return Outcome(delivery, Status.FAILED, self.clock(), str(error))
         except Exception as error:
             log.exception("delivery %s failed", delivery.id)
             return self._retry(delivery, f"{type(error).__name__}: {error}", None)

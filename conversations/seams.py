@@ -212,6 +212,11 @@ class Unreachable(Exception):
     """The platform says this resident cannot be reached (blocked, deleted): do not retry."""
 
 
+class Rejected(Exception):
+    """The platform refuses this very message (malformed, too large...): a retry would meet the
+    same answer, so it is recorded as failed at once."""
+
+
 class TransientFailure(Exception):
     """Try again later; ``retry_after`` seconds when the platform said so."""
 

@@ -17,7 +17,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 from telegram.warnings import PTBDeprecationWarning
 
 from conversations.kit import PHOTO_TYPES, Attachment, Outgoing
-from conversations.seams import Push, TransientFailure, Unreachable
+from conversations.seams import Push, Rejected, TransientFailure, Unreachable
 from conversations.text import Translator
 from handlers.telegram import CHANNEL, Chat
 from handlers.telegram_markup import MAX_CAPTION, Send, render, units
@@ -56,8 +56,9 @@ class TelegramSender:
             raise TransientFailure("Telegram asked to wait", retry_seconds(error)) from None
         except (Forbidden, _ChatGone) as error:
             raise Unreachable(str(error)) from None
-        except BadRequest:
-            raise  # a request Telegram will never accept: the dispatcher gives up in the end
+        except BadRequest as error:
+            # A request Telegram will never accept as it is: failed now, not retried for hours.
+            raise Rejected(f"Telegram refused it: {error.message}") from None
         except NetworkError as error:  # timeouts, connection errors, Telegram's 5xx
             raise TransientFailure(str(error)) from None
         return sent

@@ -20,7 +20,7 @@ from typing import NoReturn
 import httpx
 
 from conversations.kit import PHOTO_TYPES, Address, Outgoing
-from conversations.seams import Push, TransientFailure, Unreachable
+from conversations.seams import Push, Rejected, TransientFailure, Unreachable
 from handlers.pacing import Pace
 from handlers.whatsapp import CHANNEL, MAX_BODY, PREFIX, split, to_text, units
 
@@ -59,7 +59,7 @@ class Sender:
     templates: Mapping[str, str] = field(default_factory=dict)
 
 
-class Refused(Exception):
+class Refused(Rejected):
     """Twilio refused the message for a reason a retry may not mend."""
 
     def __init__(self, reason: str, code: int | None) -> None:

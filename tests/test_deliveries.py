@@ -7,7 +7,7 @@ import asyncio
 from bot.dispatcher import MAX_ATTEMPTS, Dispatcher
 from bot.i18n import translator
 from conversations.kit import Address, Outgoing
-from conversations.seams import Push, TransientFailure, Unreachable
+from conversations.seams import Push, Rejected, TransientFailure, Unreachable
 from conversations.text import _
 from storage.database import Database
 from storage.deliveries import LEASE, DeliveryQueue, Outcome, Status
@@ -154,6 +154,18 @@ async def resident_id(db: Database, user: str) -> int:
         return await tx.run(
             lambda conn: conn.execute(RESIDENT.select().where(RESIDENT.c.user_id == user)).one().id
         )
+
+
+async def test_a_message_the_platform_refuses_fails_at_once(db: Database, clock: Clock) -> None:
+    amina = await add_resident(db, clock, "amina", "ar")
+    queue = DeliveryQueue(db)
+    await queue.enqueue("k", amina, NEWS.to_json(), clock())
+    outbox = RecordingOutbox()
+    outbox.failures = [Rejected("Bad Request: message is too long")]
+    await dispatcher(db, outbox, clock).run_once()
+    clock.advance(hours=2)
+    assert await dispatcher(db, outbox, clock).run_once() == 0, "not tried again"
+    assert await queue.counts() == {"failed": 1}
 
 
 async def test_attempts_run_out(db: Database, clock: Clock) -> None:
