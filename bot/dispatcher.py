@@ -87,7 +87,9 @@ class Dispatcher:
             outcome = await finished
             if outcome is not None:
                 done.append(outcome)
-            if len(done) >= every:
+            # A platform that will call back about the message (Twilio's status callbacks)
+            # needs its id on the row before its first callback: recorded at once.
+            if len(done) >= every or (outcome is not None and outcome.provider_ref):
                 await self.queue.record(done)
                 done = []
         await self.queue.record(done)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
+from sqlalchemy import select
+
 from bot.dispatcher import MAX_ATTEMPTS, Dispatcher
 from bot.i18n import translator
 from conversations.kit import Address, Outgoing
@@ -12,7 +14,7 @@ from conversations.text import _
 from storage.database import Database
 from storage.deliveries import LEASE, DeliveryQueue, Outcome, Status
 from storage.dialect import insert_ignore
-from storage.models import RESIDENT
+from storage.models import DELIVERY, RESIDENT
 from tests.conftest import Clock
 
 NEWS = _("Notifications are on again.")
@@ -277,3 +279,35 @@ async def test_an_unrenderable_push_is_failed_and_does_not_block_the_rest(
     assert await dispatcher(db, outbox, clock).run_once() == 2
     assert [address.user for address, _ in outbox.sent] == ["b"]
     assert await queue.counts() == {"failed": 1, "sent": 1}
+
+
+async def test_a_platform_id_is_on_its_row_before_the_rest_of_the_batch_is_sent(
+    db: Database, clock: Clock
+) -> None:
+    queue = DeliveryQueue(db)
+    for user in ("a", "b"):
+        await queue.enqueue("k", await add_resident(db, clock, user, "fr"), NEWS.to_json(), clock())
+
+    async def recorded() -> list[tuple[str, str]]:
+        query = select(DELIVERY.c.provider_ref, DELIVERY.c.status).where(
+            DELIVERY.c.provider_ref.is_not(None)
+        )
+        async with db.transaction() as tx:
+            return [tuple(row) for row in await tx.run(lambda c: c.execute(query).all())]
+
+    class Calling(RecordingOutbox):
+        async def send(self, push: Push) -> str | None:
+            if push.address.user == "a":
+                return "SM-a"
+            # Twilio may call back about "a" while "b" is still on its way (bounded: 2 s).
+            for _tick in range(200):
+                self.seen = await recorded()
+                if self.seen:
+                    break
+                await asyncio.sleep(0.01)
+            return "SM-b"
+
+    outbox = Calling()
+    sender = Dispatcher(queue, {"console": outbox}, translator, clock, concurrency=2)
+    await sender.run_once()
+    assert outbox.seen == [("SM-a", "sent")]
