@@ -18,6 +18,7 @@ from telegram import (
 from conversations.kit import Outgoing
 from conversations.text import Text, Translator, pgettext
 from handlers.numbered import numbered
+from handlers.splitting import split
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +55,8 @@ def render(out: Outgoing, tr: Translator, private: bool = True, reply: bool = Tr
     text, markup = out.text, _markup(out, tr, private, reply)
     if out.options and markup is None:
         text = numbered(out)
-    pieces = split(text)
+    # Telegram refuses an empty message: a blank reply still says something.
+    pieces = split(text, MAX_TEXT) or ["…"]
     sends = [Send(piece) for piece in pieces[:-1]]
     return [*sends, Send(pieces[-1], markup)]
 
@@ -78,47 +80,6 @@ def _markup(out: Outgoing, tr: Translator, private: bool, reply: bool) -> Markup
     # A reply takes away a location button left from an earlier question; a push must not, as
     # it may arrive while that question still waits for its answer.
     return ReplyKeyboardRemove() if private and reply else None
-
-
-def units(text: str) -> int:
-    """Length as Telegram counts it: UTF-16 code units."""
-    return len(text.encode("utf-16-le")) // 2
-
-
-def split(text: str, limit: int = MAX_TEXT) -> list[str]:
-    """``text`` in pieces of at most ``limit`` units, cut at line ends, else at spaces."""
-    pieces: list[str] = []
-    current = ""
-    for line in text.split("\n"):
-        candidate = f"{current}\n{line}" if current else line
-        if units(candidate) <= limit:
-            current = candidate
-            continue
-        if current:
-            pieces.append(current)
-        current = ""
-        while units(line) > limit:
-            head = _cut(line, limit)
-            pieces.append(head.rstrip())
-            line = line[len(head) :].lstrip()
-        current = line
-    if current or not pieces:
-        pieces.append(current)
-    # Telegram refuses a message of blanks only.
-    return [piece for piece in pieces if piece.strip()] or ["…"]
-
-
-def _cut(line: str, limit: int) -> str:
-    """The longest start of ``line`` within ``limit`` units, ending at a space if one is near."""
-    size, end = 0, 0
-    for end, char in enumerate(line):  # noqa: B007 - end is used after the loop
-        size += 2 if ord(char) > 0xFFFF else 1
-        if size > limit:
-            break
-    else:
-        return line
-    space = line.rfind(" ", 0, end)
-    return line[: space + 1] if space > end // 2 else line[:end]
 
 
 def commands(tr: Translator) -> list[BotCommand]:

@@ -19,8 +19,9 @@ from telegram.warnings import PTBDeprecationWarning
 from conversations.kit import PHOTO_TYPES, Attachment, Outgoing
 from conversations.seams import Push, Rejected, TransientFailure, Unreachable
 from conversations.text import Translator
+from handlers.splitting import units
 from handlers.telegram import CHANNEL, Chat
-from handlers.telegram_markup import MAX_CAPTION, Send, render, units
+from handlers.telegram_markup import MAX_CAPTION, Send, render
 from handlers.telegram_pace import TelegramPace
 
 log = logging.getLogger(__name__)

@@ -13,6 +13,7 @@ from twilio.twiml.messaging_response import MessagingResponse
 
 from conversations.kit import Address, Inbound, Location, Media, MediaKind, Outgoing
 from handlers.numbered import numbered
+from handlers.splitting import split
 
 CHANNEL = "whatsapp"
 PREFIX = "whatsapp:"
@@ -86,7 +87,7 @@ def to_parts(replies: Sequence[Outgoing]) -> list[str]:
 
     One message rather than one per reply: separate messages may arrive out of order.
     """
-    return split("\n\n".join(filter(None, (to_text(reply) for reply in replies))))
+    return split("\n\n".join(filter(None, (to_text(reply) for reply in replies))), MAX_BODY)
 
 
 def to_twiml(replies: Sequence[Outgoing], media: Sequence[str] = ()) -> str:
@@ -113,41 +114,3 @@ def served_type(content_type: str) -> str:
     if content_type.split(";")[0].strip().lower() in (JSON, CALENDAR, "text/plain"):
         return PLAIN_TEXT
     return content_type
-
-
-def units(text: str) -> int:
-    """The length Twilio counts: UTF-16 code units (an emoji counts two)."""
-    return len(text.encode("utf-16-le")) // 2
-
-
-def split(text: str, limit: int = MAX_BODY) -> list[str]:
-    """``text`` in parts of at most ``limit`` units, cut at line breaks, then spaces, if it can."""
-    parts: list[str] = []
-    rest = text.strip("\n")
-    while rest:
-        if units(rest) <= limit:
-            parts.append(rest)
-            break
-        head = _fit(rest, limit)
-        cut = _cut(head)
-        parts.append(rest[:cut].rstrip())
-        rest = rest[cut:].lstrip("\n ")
-    return [part for part in parts if part]
-
-
-def _cut(head: str) -> int:
-    """Where to end a part: a line break in its second half, else a space, else anywhere."""
-    line, space = head.rfind("\n"), head.rfind(" ")
-    if line > len(head) // 2:
-        return line
-    return space if space > 0 else line if line > 0 else len(head)
-
-
-def _fit(text: str, limit: int) -> str:
-    """The longest beginning of ``text`` within ``limit`` units, never half a character."""
-    used = 0
-    for index, char in enumerate(text):
-        used += 2 if ord(char) > 0xFFFF else 1
-        if used > limit:
-            return text[:index]
-    return text

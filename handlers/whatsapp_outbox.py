@@ -22,7 +22,8 @@ import httpx
 from conversations.kit import PHOTO_TYPES, Address, Outgoing
 from conversations.seams import Push, Rejected, TransientFailure, Unreachable
 from handlers.pacing import Pace
-from handlers.whatsapp import CHANNEL, MAX_BODY, PREFIX, split, to_text, units
+from handlers.splitting import split, units
+from handlers.whatsapp import CHANNEL, MAX_BODY, PREFIX, to_text
 
 log = logging.getLogger(__name__)
 

@@ -13,8 +13,9 @@ from telegram import InlineKeyboardMarkup, ReplyKeyboardMarkup, ReplyKeyboardRem
 
 from bot.i18n import translator
 from conversations.kit import Address, Choice, Location, Media, MediaKind, Outgoing
+from handlers.splitting import split, units
 from handlers.telegram import Me, to_inbound
-from handlers.telegram_markup import MAX_TEXT, render, split, units
+from handlers.telegram_markup import MAX_TEXT, render
 
 DATA = Path(__file__).parent / "data" / "telegram"
 ME = Me(777000, "hayna_test_bot")
@@ -112,14 +113,14 @@ def test_edits_are_not_processed() -> None:
 def test_split_keeps_lines_whole_and_counts_as_telegram_does() -> None:
     line = "ⵜⴰⵎⴰⵣⵉⵖⵜ 🙂 " * 30  # Tifinagh, and an emoji that counts as two units
     text = "\n".join([line] * 60)
-    pieces = split(text)
+    pieces = split(text, MAX_TEXT)
     assert len(pieces) > 1
     assert all(0 < units(piece) <= MAX_TEXT for piece in pieces)
     assert all(set(piece.split("\n")) == {line} for piece in pieces)
     assert "\n".join(pieces) == text
     one_long_line = "كلمة " * 3000
-    assert all(units(p) <= MAX_TEXT for p in split(one_long_line))
-    assert " ".join(split(one_long_line)).split() == one_long_line.split()  # no word cut
+    assert all(units(p) <= MAX_TEXT for p in split(one_long_line, MAX_TEXT))
+    assert " ".join(split(one_long_line, MAX_TEXT)).split() == one_long_line.split()  # no word cut
 
 
 def test_options_are_buttons_and_the_keyboard_rides_on_the_last_piece() -> None:

@@ -15,7 +15,8 @@ from conversations.kit import Address, Outgoing
 from conversations.seams import Push, TransientFailure, Unreachable
 from conversations.text import _
 from handlers.pacing import Pace
-from handlers.whatsapp import MAX_BODY, units
+from handlers.splitting import units
+from handlers.whatsapp import MAX_BODY
 from handlers.whatsapp_outbox import MAX_VARIABLE, Refused, Sender, WhatsAppOutbox
 from storage.database import Database
 from storage.deliveries import LEASE, DeliveryQueue
