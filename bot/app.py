@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hmac
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -35,10 +36,11 @@ from conversations.seams import MediaFetcher, Outbox
 from conversations.subscriptions import Subscriptions
 from storage.announcements import expand_due
 from storage.database import Database
+from storage.database_key import claim_fingerprint, recorded_fingerprint
 from storage.deliveries import DeliveryQueue
 from storage.gazetteer import Gazetteer
 from storage.store import SqlStore
-from storage.vault import Vault
+from storage.vault import Vault, fingerprint
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +52,10 @@ BATCH = 100
 
 class NotUpgraded(Exception):
     """A server database behind the code's schema: `hayna db upgrade` first."""
+
+
+class OtherKey(Exception):
+    """The database was first used with another secret key: this process writes nothing."""
 
 
 @dataclass
@@ -70,21 +76,40 @@ class App:
 
 
 async def open_database(settings: Settings, upgrade: bool) -> Database:
-    """Connect, and upgrade the schema or check it is current; one clear line when it fails."""
+    """Connect, check the key, and upgrade the schema or check it is current; one clear line
+    when any of it fails.
+
+    The key is compared before any migration, so a process with another key writes nothing;
+    a database without a fingerprint yet (new, or from before fingerprints) records this one.
+    """
     db = Database(settings.database_url)
+    mine = fingerprint(settings.secret_key)
     try:
+        _same_key(settings, mine, await recorded_fingerprint(db))
         if upgrade:
             await db.upgrade()
         elif not await db.is_current():
             raise NotUpgraded("DATABASE_URL: the schema is not up to date; run `hayna db upgrade`")
+        _same_key(settings, mine, await claim_fingerprint(db, mine, datetime.now(UTC)))
     except (OSError, DBAPIError) as error:
         await db.close()
         reason = str(error).splitlines()[0] if str(error) else type(error).__name__
         raise SettingsError("DATABASE_URL", f"cannot use the database ({reason})") from None
-    except NotUpgraded:
+    except (NotUpgraded, OtherKey):
         await db.close()
         raise
     return db
+
+
+def _same_key(settings: Settings, mine: str, recorded: str | None) -> None:
+    if recorded is None or hmac.compare_digest(recorded, mine):
+        return
+    given = "set" if settings.key_file is None else f"in {settings.key_file}"
+    raise OtherKey(
+        f"this database was created with another HAYNA_SECRET_KEY than the one {given}; "
+        "set HAYNA_SECRET_KEY to the key it was first used with (under another key the same "
+        "CIN could sign twice and sealed CINs cannot be read); nothing was written"
+    )
 
 
 def build_engine(

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bot import group_commands, meeting_commands, petition_commands, report_commands
-from bot.app import App, NotUpgraded, create_app, open_database
+from bot.app import App, NotUpgraded, OtherKey, create_app, open_database
 from bot.chat import converse, interactive
 from bot.demo import load_demo
 from bot.housekeeping import keep_house
@@ -65,35 +65,37 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        return asyncio.run(_run(args))
-    except (SettingsError, NotUpgraded) as error:
+        return asyncio.run(_run(args, Settings.from_env()))
+    except (SettingsError, NotUpgraded, OtherKey) as error:
         print(f"hayna: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
 
 
-async def _run(args: argparse.Namespace) -> int:
+async def _run(args: argparse.Namespace, settings: Settings) -> int:
+    # On standard error, so an export on standard output stays clean.
+    key = "HAYNA_SECRET_KEY" if settings.key_file is None else str(settings.key_file)
+    print(f"hayna: database {settings.database_url.shown}, key from {key}", file=sys.stderr)
     if args.command == "db":
-        db = await open_database(Settings.from_env(local=True), upgrade=True)
+        db = await open_database(settings, upgrade=True)
         await db.close()
         print("database is up to date")
         return 0
     if args.command == "demo":
-        return await _demo(Settings.from_env(local=True))
+        return await _demo(settings)
     if args.command == "reports":
-        return await report_commands.run(args, Settings.from_env())
+        return await report_commands.run(args, settings)
     if args.command == "petitions":
-        return await petition_commands.run(args, Settings.from_env())
+        return await petition_commands.run(args, settings)
     if args.command == "meetings":
-        return await meeting_commands.run(args, Settings.from_env())
+        return await meeting_commands.run(args, settings)
     if args.command in ("groups", "organizers", "broadcast"):
-        return await group_commands.run(args, Settings.from_env())
+        return await group_commands.run(args, settings)
     if args.command == "serve":
-        return await serve(Settings.from_env())
+        return await serve(settings)
     if args.command == "poll":
-        return await poll(Settings.from_env(), _stop_on_signals(), _write)
-    settings = Settings.from_env(local=args.command == "chat")
+        return await poll(settings, _stop_on_signals(), _write)
     app = await create_app(
         settings, {"console": ConsoleOutbox(_write)}, fetchers={"console": ConsoleFetcher()}
     )

@@ -7,19 +7,16 @@ from __future__ import annotations
 
 import os
 import re
-import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from bot.data_folder import FolderProblem, default_database, key_file, read_or_create_key
 from conversations.kit import Address
 from conversations.phone import parse_phone
 from storage.database import DatabaseURL
 
-DEFAULT_DATABASE = "sqlite:///hayna.db"
-# Where a terminal chat keeps a generated key, so a laptop demo needs no setting at all.
-LOCAL_KEY_FILE = ".hayna-secret"
 MIN_KEY_LENGTH = 32
 CHANNELS = ("telegram", "whatsapp", "console")
 TELEGRAM_API = "https://api.telegram.org"
@@ -80,14 +77,17 @@ class Settings:
     # Flood control per resident: messages a minute, and how many may come at once.
     flood_per_minute: float = 20.0
     flood_burst: int = 10
+    # The file the secret key was read from; None when it came from HAYNA_SECRET_KEY.
+    key_file: Path | None = None
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None, *, local: bool = False) -> Settings:
-        """Read the environment; ``local`` lets a terminal chat generate its secret key."""
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        """Read the environment; the same for every command, so all of them use one key."""
         env = os.environ if env is None else env
+        database = _database(env.get("DATABASE_URL", "").strip())
+        raw_key = env.get("HAYNA_SECRET_KEY", "").strip()
         return cls(
-            database_url=_database(env.get("DATABASE_URL", "").strip() or DEFAULT_DATABASE),
-            secret_key=_secret(env.get("HAYNA_SECRET_KEY"), local),
+            database_url=database,
             admins=_admins(env.get("HAYNA_ADMINS", "")),
             log_level=_log_level(env.get("HAYNA_LOG_LEVEL", "WARNING")),
             telegram=_telegram(env),
@@ -98,42 +98,42 @@ class Settings:
             log_file=Path(env["HAYNA_LOG_FILE"]) if env.get("HAYNA_LOG_FILE", "").strip() else None,
             flood_per_minute=_positive("HAYNA_FLOOD_PER_MINUTE", env.get("HAYNA_FLOOD_PER_MINUTE")),
             flood_burst=int(_positive("HAYNA_FLOOD_BURST", env.get("HAYNA_FLOOD_BURST"), 10)),
+            key_file=None if raw_key or database.path is None else key_file(database.path),
+            # Last: a new database's key file is written only once every other value is good.
+            secret_key=_secret(raw_key, database),
         )
 
 
 def _database(raw: str) -> DatabaseURL:
+    if not raw:
+        try:
+            raw = f"sqlite:///{default_database()}"
+        except FolderProblem as problem:
+            raise SettingsError("DATABASE_URL", str(problem)) from None
     try:
         return DatabaseURL.parse(raw)
     except Exception as error:  # SQLAlchemy raises several kinds for a bad URL
         raise SettingsError("DATABASE_URL", f"cannot be used ({error})") from None
 
 
-def _secret(raw: str | None, local: bool) -> str:
-    if raw is None or not raw.strip():
-        if not local:
-            raise SettingsError(
-                "HAYNA_SECRET_KEY",
-                "is not set; generate one with: python -c 'import secrets; "
-                "print(secrets.token_urlsafe(48))'",
-            )
-        return _local_secret(Path(LOCAL_KEY_FILE))
-    if len(raw.strip()) < MIN_KEY_LENGTH:
-        raise SettingsError("HAYNA_SECRET_KEY", f"must be at least {MIN_KEY_LENGTH} characters")
-    return raw.strip()
-
-
-def _local_secret(path: Path) -> str:
-    if path.exists():
-        key = path.read_text(encoding="utf-8").strip()
-        if len(key) < MIN_KEY_LENGTH:
-            raise SettingsError("HAYNA_SECRET_KEY", f"{path} holds no usable key; delete it")
-        return key
-    key = secrets.token_urlsafe(48)
-    # Created readable by the owner only, from the first byte.
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-        handle.write(key + "\n")
-    return key
+def _secret(raw: str, database: DatabaseURL) -> str:
+    """HAYNA_SECRET_KEY, else the key file beside an SQLite database (created with it)."""
+    if raw:
+        if len(raw) < MIN_KEY_LENGTH:
+            raise SettingsError("HAYNA_SECRET_KEY", f"must be at least {MIN_KEY_LENGTH} characters")
+        return raw
+    if database.path is None:
+        # A server database has no folder on this machine to keep a key file beside.
+        raise SettingsError(
+            "HAYNA_SECRET_KEY",
+            "is required with a PostgreSQL DATABASE_URL; for a new database generate one with "
+            "python -c 'import secrets; print(secrets.token_urlsafe(48))' and keep it: "
+            "the database accepts only the key it was first used with",
+        )
+    try:
+        return read_or_create_key(database.path, MIN_KEY_LENGTH)
+    except FolderProblem as problem:
+        raise SettingsError("HAYNA_SECRET_KEY", str(problem)) from None
 
 
 def _admins(raw: str) -> frozenset[Address]:

@@ -39,10 +39,12 @@ class Tx:
 
 @dataclass(frozen=True, slots=True)
 class DatabaseURL:
-    """A `DATABASE_URL` understood: the driver we use for it and whether it is SQLite."""
+    """A `DATABASE_URL` understood: the driver we use for it, whether it is SQLite, and then
+    its file, made absolute once so that the folder a process starts in changes nothing."""
 
     url: str
     sqlite: bool
+    path: Path | None = None
 
     @classmethod
     def parse(cls, raw: str) -> DatabaseURL:
@@ -54,10 +56,20 @@ class DatabaseURL:
                 raise ValueError(
                     "an SQLite DATABASE_URL needs a file path, such as sqlite:///hayna.db"
                 )
-            return cls(url.set(drivername="sqlite+pysqlite").render_as_string(False), True)
+            path = Path(url.database).expanduser().resolve()
+            url = url.set(drivername="sqlite+pysqlite", database=str(path))
+            return cls(url.render_as_string(False), True, path)
         if backend in ("postgresql", "postgres"):
             return cls(url.set(drivername="postgresql+asyncpg").render_as_string(False), False)
         raise ValueError(f"unsupported database {backend!r}: use sqlite:/// or postgresql://")
+
+    @property
+    def shown(self) -> str:
+        """The database as an operator reads it: the SQLite file, or the server URL without its
+        password."""
+        if self.path is not None:
+            return str(self.path)
+        return make_url(self.url).set(drivername="postgresql").render_as_string(True)
 
 
 class Database:
@@ -132,7 +144,7 @@ class Database:
 def _sqlite_engine(url: str) -> Engine:
     path = make_url(url).database
     if path:
-        Path(path).expanduser().resolve().parent.mkdir(parents=True, exist_ok=True)
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
     # The pool keeps the file open between messages; reopening it would cost more than a message.
     # hide_parameters: a statement's values (names, phone numbers) never reach an error message.
     engine = create_engine(url, connect_args={"check_same_thread": False}, hide_parameters=True)

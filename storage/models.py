@@ -547,3 +547,18 @@ class Download(Base):
 
 DOWNLOAD = table(Download)
 MEDIA = table(Media)
+
+
+class DatabaseKey(Base):
+    """The fingerprint of the HAYNA_SECRET_KEY a database was first used with: one row, an HMAC
+    of a fixed label under the key, never the key itself."""
+
+    __tablename__ = "database_key"
+
+    # Always 1: the primary key makes a second row impossible, even from two processes at once.
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+DATABASE_KEY = table(DatabaseKey)

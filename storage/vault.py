@@ -2,7 +2,9 @@
 
 Both keys derive from `HAYNA_SECRET_KEY`, each for its own purpose, so one never serves as the
 other. The hash deduplicates signatures without storing the CIN in clear; the encrypted copy is
-opened only to print the filing for the commune.
+opened only to print the filing for the commune. The key's fingerprint, kept in the database,
+is derived the same way under its own label: it tells whether two keys are the same, never
+either key.
 """
 
 from __future__ import annotations
@@ -16,6 +18,11 @@ from cryptography.fernet import Fernet
 
 def _derive(secret: str, purpose: str) -> bytes:
     return hmac.new(secret.encode(), purpose.encode(), hashlib.sha256).digest()
+
+
+def fingerprint(secret: str) -> str:
+    """What the database keeps of its key: equal for equal keys, and no key can be read from it."""
+    return _derive(secret, "hayna/database-key/v1").hex()
 
 
 class Vault:

@@ -60,6 +60,16 @@ def _blocking(coroutine: Coroutine[Any, Any, T]) -> T:
         return pool.submit(asyncio.run, coroutine).result()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def data_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """A per-user data folder of the test run's own: a command that runs in this process
+    without DATABASE_URL never writes into the real home."""
+    folder = tmp_path_factory.mktemp("data")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_DATA_HOME", str(folder))
+        yield folder
+
+
 @pytest.fixture(scope="session")
 def pg_database() -> Iterator[str]:
     """A throw-away PostgreSQL database for this test session, upgraded to the newest schema."""

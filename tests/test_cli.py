@@ -23,22 +23,46 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def environment(tmp_path: Path, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_URL", "HAYNA_"))}
+    """The environment of a command: its own home (so nothing is written into the real one),
+    the database in ``tmp_path`` unless ``DATABASE_URL=""`` asks for the default one."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DATABASE_URL", "HAYNA_", "XDG_DATA_HOME"))
+    }
     env["PYTHONPATH"] = str(ROOT)
+    env["HOME"] = str(tmp_path / "home")
     env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'hayna.db'}"
     env.update(extra)
     return env
 
 
-def hayna(tmp_path: Path, *args: str, **extra: str) -> subprocess.CompletedProcess[str]:
+def run(
+    tmp_path: Path, *args: str, cwd: Path | None = None, **extra: str
+) -> subprocess.CompletedProcess[str]:
+    """``hayna ARGS`` as a process, in ``cwd`` (``tmp_path`` by default)."""
     return subprocess.run(
         [*HAYNA, *args],
-        cwd=tmp_path,
+        cwd=cwd or tmp_path,
         env=environment(tmp_path, **extra),
         capture_output=True,
         text=True,
         timeout=60,
     )
+
+
+def after_database_line(stderr: str) -> str:
+    """Standard error after the line every command starts with, which names its database and
+    where its key comes from (tests/test_database_key.py is about that line)."""
+    first, _, rest = stderr.partition("\n")
+    return rest if first.startswith("hayna: database ") else stderr
+
+
+def hayna(tmp_path: Path, *args: str, **extra: str) -> subprocess.CompletedProcess[str]:
+    """``hayna ARGS`` in ``tmp_path``, its standard error without the database line."""
+    result = run(tmp_path, *args, **extra)
+    result.stderr = after_database_line(result.stderr)
+    return result
 
 
 def test_script_onboarding_in_arabic_by_name(tmp_path: Path) -> None:
@@ -100,9 +124,11 @@ def test_malformed_setting_stops_with_one_line_naming_it(tmp_path: Path) -> None
     assert result.returncode == 2
     assert result.stderr.strip().startswith("hayna: DATABASE_URL:")
 
-    result = hayna(tmp_path, "dispatch")
+    # A server database has no folder here to keep a key file in: its key must be given.
+    result = hayna(tmp_path, "dispatch", DATABASE_URL="postgresql://postgres@127.0.0.1:1/none")
     assert result.returncode == 2
-    assert result.stderr.strip().startswith("hayna: HAYNA_SECRET_KEY:")
+    assert result.stderr.strip().startswith("hayna: HAYNA_SECRET_KEY: is required with a Postgre")
+    assert len(result.stderr.strip().splitlines()) == 1
 
     result = hayna(tmp_path, "dispatch", HAYNA_SECRET_KEY="short")
     assert "at least 32" in result.stderr
@@ -117,7 +143,8 @@ def test_db_upgrade(tmp_path: Path) -> None:
 def test_dispatch_runs_until_terminated(tmp_path: Path) -> None:
     upgrade = hayna(tmp_path, "db", "upgrade")
     assert upgrade.returncode == 0, upgrade.stderr
-    env = environment(tmp_path, HAYNA_SECRET_KEY="k" * 40)
+    # No HAYNA_SECRET_KEY: the dispatcher reads the key file `db upgrade` wrote beside the database.
+    env = environment(tmp_path)
     dispatch = subprocess.Popen(
         [*HAYNA, "dispatch"], cwd=tmp_path, env=env, stdout=subprocess.PIPE, text=True
     )
