@@ -33,7 +33,7 @@ class Window(Generic[T]):
 
     @property
     def turns(self) -> tuple[Option, ...]:
-        """ "More" where a next page exists, "Back to page N" where a previous one does."""
+        """More, where a next page exists, and Back to page N, where a previous one does."""
         turns: list[Option] = []
         if self.page + 1 < self.pages:
             # TRANSLATORS: an option showing the next page of a long list. Short.
@@ -46,7 +46,7 @@ class Window(Generic[T]):
 
     @property
     def position(self) -> tuple[Renderable, ...]:
-        """ "Page 2 of 15" when there are several pages; nothing otherwise."""
+        """The line "Page 2 of 15" when there are several pages; nothing otherwise."""
         if self.pages <= 1:
             return ()
         return (_("Page {page} of {pages}", page=self.page + 1, pages=self.pages),)
