@@ -13,12 +13,12 @@ from typing import Any
 # PTB itself is imported inside the functions: the Hayna child imports this module too, and its
 # peak memory must not include PTB.
 from bench.dialog import Result, Seen, drive
-from conversations.commune_choice import OTHER
+from conversations.commune_choice import MAX_CANDIDATES, OTHER, candidates
 from conversations.folding import to_ascii_digits
-from conversations.kit import Option, Reply
+from conversations.kit import Reply
 from conversations.language import language_menu
 from conversations.menu import HOME
-from conversations.onboarding import ASK_COMMUNE, MAX_CANDIDATES, PRIVACY, WELCOME
+from conversations.onboarding import ASK_COMMUNE, PRIVACY, WELCOME
 from conversations.phrases import COMING_SOON, FINISH_SETUP, HELP, NOT_AN_OPTION
 from conversations.text import _, lines, ngettext
 from conversations.words import Word, global_word
@@ -124,8 +124,9 @@ class PtbDialog:
             len(places),
             name=query,
         )
-        options = (*(Option(place.code, place.label()) for place in places), OTHER)
-        self.say(update, context, Reply(which, options))
+        # The first page of them, as Hayna offers it (8, then More and "none of these").
+        asked, _page = candidates(which, places, 0)
+        self.say(update, context, asked)
         context.user_data["candidates"] = [place.code for place in places]
         return State.CHOOSE
 

@@ -9,13 +9,15 @@ from typing import assert_never
 
 from conversations.flow import Flow
 from conversations.kit import Context, Inbound, Option, Reply, Turn, pick
+from conversations.paging import offer, turned, window
 from conversations.petition import LIFE_LABELS, progress
 from conversations.phrases import NOT_AN_OPTION
 from conversations.report import STATUS_LABELS, Detail
 from conversations.report_summary import brief_line
 from conversations.text import Renderable, _, lines, ngettext, pgettext
 
-LISTED = 10
+# The latest reports a resident pages through in the chat; the file of "My data" holds them all.
+LISTED = 200
 
 REPORTS = Option("reports", pgettext("activity", "My reports"))
 SIGNATURES = Option("signatures", pgettext("activity", "My signatures"))
@@ -32,7 +34,9 @@ class Step(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Answers:
+    # The reports of the page shown, and that page.
     refs: tuple[str, ...] = ()
+    page: int = 0
 
 
 def _detail(detail: Detail) -> Renderable:
@@ -78,29 +82,35 @@ class Activity(Flow[Step, Answers]):
                 if chosen is REPORTS:
                     return await self._list(ctx, ())
                 if chosen is SIGNATURES:
-                    return await self._signatures(ctx)
+                    return await self._signatures(ctx, 0)
                 if chosen is BACK:
                     return Turn((), None, data)
                 return Turn((Reply(NOT_AN_OPTION), HOME), step, data)
             case Step.REPORTS:
                 if msg.option == BACK.id:
                     return Turn((), None, data)
+                if (page := turned(msg)) is not None:
+                    return await self._list(ctx, (), page)
                 if msg.option in data.refs:
                     detail = await ctx.services.report_detail(msg.option)
                     shown = (Reply(_detail(detail)),) if detail else ()
-                    return await self._list(ctx, shown)
-                return await self._list(ctx, (Reply(NOT_AN_OPTION),))
+                    return await self._list(ctx, shown, data.page)
+                return await self._list(ctx, (Reply(NOT_AN_OPTION),), data.page)
             case Step.SIGNATURES:
-                # The list is all there is to see here: any answer goes back to the menu.
+                if (page := turned(msg)) is not None:
+                    return await self._signatures(ctx, page)
+                # The list is all there is to see here: any other answer goes back to the menu.
                 return Turn((), None, data)
             case _:
                 assert_never(step)
 
-    async def _signatures(self, ctx: Context) -> Turn[Step, Answers]:
+    async def _signatures(self, ctx: Context, page: int) -> Turn[Step, Answers]:
+        # Loaded whole and paged here: one resident's signatures are a bounded few.
         cards = await ctx.services.my_signatures()
         if not cards:
             none = _("You have not signed any petition yet.")
             return Turn((Reply(none), HOME), Step.HOME, Answers())
+        shown = window(cards, page)
         listed = [
             _(
                 "• {title}: {status}, {bar}, signed on {date}",
@@ -109,16 +119,21 @@ class Activity(Flow[Step, Answers]):
                 bar=progress(card.signatures, card.threshold),
                 date=card.signed_at or ctx.now,
             )
-            for card in cards
+            for card in shown.items
         ]
-        mine = Reply(lines(_("The petitions you signed:"), *listed), (BACK,))
-        return Turn((mine,), Step.SIGNATURES, Answers())
+        text = lines(_("The petitions you signed:"), *shown.position, *listed)
+        mine = Reply(text, (*shown.turns, BACK))
+        return Turn((mine,), Step.SIGNATURES, Answers(page=shown.page))
 
-    async def _list(self, ctx: Context, before: tuple[Reply, ...]) -> Turn[Step, Answers]:
+    async def _list(
+        self, ctx: Context, before: tuple[Reply, ...], page: int = 0
+    ) -> Turn[Step, Answers]:
         briefs = await ctx.services.my_reports(LISTED)
         if not briefs:
             empty = _("You have no reports yet. Choose Report a need in the menu to make one.")
             return Turn((*before, Reply(empty)), None, Answers())
-        options = tuple(Option(brief.ref, brief_line(brief)) for brief in briefs)
-        question = Reply(_("Your reports: choose one to see its details."), (*options, BACK))
-        return Turn((*before, question), Step.REPORTS, Answers(tuple(b.ref for b in briefs)))
+        options = [Option(brief.ref, brief_line(brief)) for brief in briefs]
+        ask = _("Your reports: choose one to see its details.")
+        question, shown = offer(ask, options, page, (BACK,))
+        refs = tuple(option.id for option in shown.items)
+        return Turn((*before, question), Step.REPORTS, Answers(refs, shown.page))

@@ -4,12 +4,24 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from conversations.kit import Option, Place, Reply
+from conversations.kit import Context, Option, Place, Reply
+from conversations.paging import offer
 from conversations.text import Renderable, _
 
 OTHER = Option("other", _("None of these: type another name"))
+# How many communes a search offers: three pages, for names shared by many places ("Sidi").
+MAX_CANDIDATES = 24
 
 
-def candidates(question: Renderable, places: Sequence[Place]) -> Reply:
-    """Each place as an option, named in the resident's script, then "none of these"."""
-    return Reply(question, (*(Option(place.code, place.label()) for place in places), OTHER))
+def candidates(question: Renderable, places: Sequence[Place], page: int) -> tuple[Reply, int]:
+    """One page of places as options, named in the resident's script, then "none of these";
+    and the page shown."""
+    options = [Option(place.code, place.label()) for place in places]
+    asked, shown = offer(question, options, page, (OTHER,))
+    return asked, shown.page
+
+
+async def places_of(ctx: Context, codes: Sequence[str]) -> list[Place]:
+    """The candidates offered before, by their codes, for another page of them."""
+    found = [await ctx.services.commune(code) for code in codes]
+    return [place for place in found if place is not None]

@@ -10,16 +10,16 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import assert_never
 
-from conversations.commune_choice import OTHER, candidates
+from conversations.commune_choice import MAX_CANDIDATES, OTHER, candidates, places_of
 from conversations.flow import Flow
 from conversations.kit import Context, Inbound, Option, Place, Reply, Turn, pick
 from conversations.language import chosen_language, language_menu
+from conversations.paging import turned
 from conversations.phrases import NOT_AN_OPTION
 from conversations.text import Renderable, _, lines, ngettext, pgettext
 
 # Bump when the notice below changes in substance: residents will be asked again.
 PRIVACY_VERSION = "2026-11"
-MAX_CANDIDATES = 8
 # Longer than any commune's name with its province: answered without searching.
 MAX_NAME = 80
 
@@ -33,7 +33,10 @@ class Step(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Answers:
+    # The communes found for the name typed, and the page of them shown.
     candidates: tuple[str, ...] = ()
+    query: str = ""
+    page: int = 0
     # A petition's code from a shared link, opened once the resident is set up.
     link: str = ""
 
@@ -110,7 +113,10 @@ class Onboarding(Flow[Step, Answers]):
                 return await self._find(ctx, data, msg)
             case Step.CHOOSE_COMMUNE:
                 if msg.option == OTHER.id:
-                    return Turn((ASK_COMMUNE,), Step.COMMUNE, replace(data, candidates=()))
+                    return Turn((ASK_COMMUNE,), Step.COMMUNE, _unchosen(data))
+                if (page := turned(msg)) is not None:
+                    places = await places_of(ctx, data.candidates)
+                    return self._offer(data, places, _which(len(places), data.query), page)
                 if msg.option in data.candidates:
                     return await self._settle(ctx, data, msg.option)
                 # Typing a new name instead of choosing is a new search, not a mistake.
@@ -128,7 +134,7 @@ class Onboarding(Flow[Step, Answers]):
                 )
                 return Turn((Reply(outside), ASK_COMMUNE), Step.COMMUNE, data)
             found = _("This location is in {commune}. Is it your commune?", commune=place.label())
-            return self._offer(data, [place], found)
+            return self._offer(replace(data, query=""), [place], found)
         query = msg.text.strip()
         if not query:
             no_name = _("I need the name of your commune: please type it, or share your location.")
@@ -144,27 +150,33 @@ class Onboarding(Flow[Step, Answers]):
                 name=query,
             )
             return Turn((Reply(unknown), ASK_COMMUNE), Step.COMMUNE, data)
-        which = ngettext(
-            "I found one commune for “{name}”. Is it yours?",
-            "I found {n} communes for “{name}”. Which one is yours?",
-            len(places),
-            name=query,
-        )
-        return self._offer(data, places, which)
+        return self._offer(replace(data, query=query), places, _which(len(places), query))
 
     def _offer(
-        self, data: Answers, places: Sequence[Place], question: Renderable
+        self, data: Answers, places: Sequence[Place], question: Renderable, page: int = 0
     ) -> Turn[Step, Answers]:
         codes = tuple(place.code for place in places)
-        return Turn(
-            (candidates(question, places),), Step.CHOOSE_COMMUNE, replace(data, candidates=codes)
-        )
+        asked, page = candidates(question, places, page)
+        return Turn((asked,), Step.CHOOSE_COMMUNE, replace(data, candidates=codes, page=page))
 
     async def _settle(self, ctx: Context, data: Answers, code: str) -> Turn[Step, Answers]:
         place = await ctx.services.commune(code)
         if place is None:  # the gazetteer changed under the resident: ask again
-            return Turn((ASK_COMMUNE,), Step.COMMUNE, replace(data, candidates=()))
+            return Turn((ASK_COMMUNE,), Step.COMMUNE, _unchosen(data))
         await ctx.services.set_commune(code)
         done = _("All set! Your commune is {commune}.", commune=place.label())
         following = "petitions" if data.link else "menu"
-        return Turn((Reply(done),), None, replace(data, candidates=()), following, data.link)
+        return Turn((Reply(done),), None, _unchosen(data), following, data.link)
+
+
+def _which(found: int, query: str) -> Renderable:
+    return ngettext(
+        "I found one commune for “{name}”. Is it yours?",
+        "I found {n} communes for “{name}”. Which one is yours?",
+        found,
+        name=query,
+    )
+
+
+def _unchosen(data: Answers) -> Answers:
+    return replace(data, candidates=(), query="", page=0)

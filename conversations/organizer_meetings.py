@@ -12,7 +12,8 @@ from typing import assert_never
 from conversations.flow import Flow
 from conversations.groups import Audience, Meeting, MeetingDraft, details, parse_when
 from conversations.kit import Context, Inbound, Option, Reply, Turn, pick
-from conversations.organizing import ASK_AT, NOT_ALLOWED, audience_options, chosen_audience
+from conversations.organizing import ASK_AT, NOT_ALLOWED, ask_audience, chosen_audience
+from conversations.paging import offer, turned
 from conversations.phrases import CANCELLED, NOT_AN_OPTION
 from conversations.text import _, lines, ngettext, pgettext
 
@@ -43,6 +44,8 @@ class Answers:
     lon: float | None = None
     agenda: str = ""
     meeting: int = 0
+    # The page of the list shown (audiences, or meetings), kept while one of its meetings is open.
+    page: int = 0
 
 
 BACK = Option("back", pgettext("organizer", "Back"))
@@ -94,8 +97,11 @@ class OrganizerMeetings(Flow[Step, Answers]):
             case Step.AUDIENCE:
                 if msg.option == CANCEL.id:
                     return Turn((Reply(CANCELLED),), None, data, next_flow=ORGANIZING)
+                if (page := turned(msg)) is not None:
+                    return await self._audiences(ctx, replace(data, page=page))
                 if msg.option and msg.option[:2] in ("c:", "g:"):
-                    return Turn((ASK_TITLE,), Step.TITLE, replace(data, audience=msg.option))
+                    aimed = replace(data, audience=msg.option, page=0)
+                    return Turn((ASK_TITLE,), Step.TITLE, aimed)
                 return await self._audiences(ctx, data, (Reply(NOT_AN_OPTION),))
             case Step.TITLE:
                 title = msg.text.strip()
@@ -125,35 +131,38 @@ class OrganizerMeetings(Flow[Step, Answers]):
             case Step.LIST:
                 if msg.option == BACK.id:
                     return Turn((), None, data, next_flow=ORGANIZING)
+                if (page := turned(msg)) is not None:
+                    return await self._list(ctx, (), page)
                 if msg.option and msg.option.startswith("m") and msg.option[1:].isdigit():
-                    return await self._card(ctx, int(msg.option[1:]), ())
-                return await self._list(ctx, (Reply(NOT_AN_OPTION),))
+                    return await self._card(ctx, int(msg.option[1:]), (), data.page)
+                return await self._list(ctx, (Reply(NOT_AN_OPTION),), data.page)
             case Step.CARD:
                 chosen = pick(msg, (PUBLISH, MOVE, CANCEL_MEETING, BACK))
                 if chosen is PUBLISH:
                     done = await ctx.services.publish_meeting(data.meeting)
-                    return await self._card(ctx, data.meeting, (self._said(done),))
+                    return await self._card(ctx, data.meeting, (self._said(done),), data.page)
                 if chosen is MOVE:
                     return Turn((ASK_AT,), Step.MOVE, data)
                 if chosen is CANCEL_MEETING:
                     ask = _("Cancel this meeting? Everyone it was announced to is told.")
                     return Turn((Reply(ask, (YES_CANCEL, BACK)),), Step.CANCEL, data)
                 if chosen is BACK:
-                    return await self._list(ctx, ())
-                return await self._card(ctx, data.meeting, (Reply(NOT_AN_OPTION),))
+                    return await self._list(ctx, (), data.page)
+                return await self._card(ctx, data.meeting, (Reply(NOT_AN_OPTION),), data.page)
             case Step.MOVE:
                 at = parse_when(msg.text, ctx.now)
                 if at is None:
                     return Turn((ASK_AT,), step, data)
                 moved = await ctx.services.move_meeting(data.meeting, at)
                 said = _("The new time is saved; those who answered are told.")
-                return await self._card(ctx, data.meeting, (Reply(said if moved else FAILED),))
+                told = Reply(said if moved else FAILED)
+                return await self._card(ctx, data.meeting, (told,), data.page)
             case Step.CANCEL:
                 if pick(msg, (YES_CANCEL,)) is None:
-                    return await self._card(ctx, data.meeting, ())
+                    return await self._card(ctx, data.meeting, (), data.page)
                 done = await ctx.services.cancel_meeting(data.meeting)
                 said = _("The meeting is cancelled; everyone is told once.")
-                return await self._list(ctx, (Reply(said if done else FAILED),))
+                return await self._list(ctx, (Reply(said if done else FAILED),), data.page)
             case _:
                 assert_never(step)
 
@@ -180,11 +189,11 @@ class OrganizerMeetings(Flow[Step, Answers]):
     async def _audiences(
         self, ctx: Context, data: Answers, before: tuple[Reply, ...] = ()
     ) -> Turn[Step, Answers]:
-        options = await audience_options(ctx)
-        if options is None:
+        asked = await ask_audience(ctx, _("Who is the meeting for?"), data.page, CANCEL)
+        if asked is None:
             return Turn((Reply(NOT_ALLOWED),), None, Answers())
-        ask = Reply(_("Who is the meeting for?"), (*options, CANCEL))
-        return Turn((*before, ask), Step.AUDIENCE, data)
+        ask, page = asked
+        return Turn((*before, ask), Step.AUDIENCE, replace(data, page=page))
 
     async def _preview(
         self, ctx: Context, data: Answers, before: tuple[Reply, ...] = ()
@@ -202,26 +211,29 @@ class OrganizerMeetings(Flow[Step, Answers]):
         )
         return Turn((*before, Reply(text, (PUBLISH, DRAFT, CANCEL))), Step.PREVIEW, data)
 
-    async def _list(self, ctx: Context, before: tuple[Reply, ...]) -> Turn[Step, Answers]:
+    async def _list(
+        self, ctx: Context, before: tuple[Reply, ...], page: int = 0
+    ) -> Turn[Step, Answers]:
         found = await ctx.services.organizer_meetings()
         if found is None:
             return Turn((Reply(NOT_ALLOWED),), None, Answers())
         if not found:
             none = Reply(_("You have no meeting to come."))
             return Turn((*before, none), None, Answers(), next_flow=ORGANIZING)
-        options = tuple(
+        options = [
             Option(f"m{m.id}", _("{title}, {when}", title=m.title, when=m.starts_at)) for m in found
-        )
-        ask = Reply(_("Your meetings to come:"), (*options, BACK))
-        return Turn((*before, ask), Step.LIST, Answers())
+        ]
+        ask, shown = offer(_("Your meetings to come:"), options, page, (BACK,))
+        return Turn((*before, ask), Step.LIST, Answers(page=shown.page))
 
     async def _card(
-        self, ctx: Context, meeting_id: int, before: tuple[Reply, ...]
+        self, ctx: Context, meeting_id: int, before: tuple[Reply, ...], page: int = 0
     ) -> Turn[Step, Answers]:
+        """A meeting's answers and actions; Back returns to ``page`` of the list."""
         meeting = await ctx.services.meeting(meeting_id)
         counts = await ctx.services.meeting_counts(meeting_id)
         if meeting is None or counts is None:
-            return await self._list(ctx, before)
+            return await self._list(ctx, before, page)
         draft = meeting.status == "draft"
         status = pgettext("meeting", "Draft") if draft else pgettext("meeting", "Published")
         text = lines(
@@ -235,5 +247,5 @@ class OrganizerMeetings(Flow[Step, Answers]):
             ),
         )
         actions = (PUBLISH,) if draft else (MOVE, CANCEL_MEETING)
-        data = Answers(meeting=meeting_id)
+        data = Answers(meeting=meeting_id, page=page)
         return Turn((*before, Reply(text, (*actions, BACK))), Step.CARD, data)

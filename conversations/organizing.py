@@ -22,6 +22,7 @@ from conversations.groups import (
 )
 from conversations.kit import PHOTO_TYPES, Context, Inbound, MediaKind, Option, Reply, Turn, pick
 from conversations.language import LANGUAGES
+from conversations.paging import offer, turned
 from conversations.phrases import CANCELLED, NOT_AN_OPTION
 from conversations.text import Renderable, Verbatim, _, lines, ngettext, pgettext
 
@@ -70,6 +71,8 @@ class Answers:
     kind: str = ""
     # A photo sent with the update, as the organizer's channel refers to it (fetched later).
     photo: str = ""
+    # The page of audiences shown.
+    page: int = 0
 
 
 BACK = Option("back", pgettext("organizer", "Back"))
@@ -119,13 +122,16 @@ def _photo(msg: Inbound) -> str:
 
 
 def chosen_audience(chosen: str) -> Audience:
-    """The audience an option of `audience_options` names."""
+    """The audience an option of `ask_audience` names."""
     kind, _sep, value = chosen.partition(":")
     return Audience(value) if kind == "c" else Audience("", (int(value),))
 
 
-async def audience_options(ctx: Context) -> tuple[Option, ...] | None:
-    """The audiences within the organizer's reach: whole communes, then groups."""
+async def ask_audience(
+    ctx: Context, question: Renderable, page: int, cancel: Option
+) -> tuple[Reply, int] | None:
+    """One page of the audiences within the organizer's reach (whole communes, then groups),
+    and the page shown; None for anyone but an organizer."""
     reach = await ctx.services.organizer_reach()
     if reach is None:
         return None
@@ -134,7 +140,9 @@ async def audience_options(ctx: Context) -> tuple[Option, ...] | None:
         place = await ctx.services.commune(code)
         name: Renderable = place.label() if place else Verbatim(code)
         options.append(Option(f"c:{code}", _("Everyone in {commune}", commune=name)))
-    return (*options, *(Option(f"g:{g.id}", g.label()) for g in reach.groups))
+    options.extend(Option(f"g:{g.id}", g.label()) for g in reach.groups)
+    asked, shown = offer(question, options, page, (cancel,))
+    return asked, shown.page
 
 
 def _report(report: DeliveryReport) -> Reply:
@@ -221,8 +229,11 @@ class Organizing(Flow[Step, Answers]):
             case Step.AUDIENCE:
                 if msg.option == CANCEL.id:
                     return Turn((Reply(CANCELLED), TOOLS), Step.TOOLS, Answers())
+                if (page := turned(msg)) is not None:
+                    return await self._audiences(ctx, replace(data, page=page))
                 if msg.option and msg.option[:2] in ("c:", "g:"):
-                    return await self._preview(ctx, replace(data, audience=msg.option))
+                    aimed = replace(data, audience=msg.option, page=0)
+                    return await self._preview(ctx, aimed)
                 return await self._audiences(ctx, data, (Reply(NOT_AN_OPTION),))
             case Step.PREVIEW:
                 chosen = pick(msg, (NOW, LATER, CANCEL))
@@ -286,11 +297,11 @@ class Organizing(Flow[Step, Answers]):
     async def _audiences(
         self, ctx: Context, data: Answers, before: tuple[Reply, ...] = ()
     ) -> Turn[Step, Answers]:
-        options = await audience_options(ctx)
-        if options is None:
+        asked = await ask_audience(ctx, _("Who should receive it?"), data.page, CANCEL)
+        if asked is None:
             return Turn((Reply(NOT_ALLOWED),), None, Answers())
-        ask = Reply(_("Who should receive it?"), (*options, CANCEL))
-        return Turn((*before, ask), Step.AUDIENCE, data)
+        ask, page = asked
+        return Turn((*before, ask), Step.AUDIENCE, replace(data, page=page))
 
     async def _preview(
         self, ctx: Context, data: Answers, before: tuple[Reply, ...] = ()

@@ -13,15 +13,15 @@ from datetime import date
 from enum import StrEnum
 from typing import assert_never
 
-from conversations.commune_choice import OTHER, candidates
+from conversations.commune_choice import MAX_CANDIDATES, OTHER, candidates, places_of
 from conversations.flow import Flow
 from conversations.folding import to_ascii_digits
 from conversations.kit import MOROCCO, Context, Inbound, Option, Place, Reply, Turn, pick
+from conversations.paging import turned
 from conversations.petition import OTHERWISE, PetitionDraft, default_threshold
 from conversations.phrases import CANCELLED, NOT_AN_OPTION
 from conversations.text import Renderable, _, lines, ngettext, pgettext
 
-MAX_CANDIDATES = 8
 MAX_COMMUNE_NAME = 80
 MAX_THRESHOLD = 100_000
 FORMULA_STARTS = ("=", "+", "-", "@")
@@ -49,7 +49,10 @@ class Step(StrEnum):
 @dataclass(frozen=True, slots=True)
 class Answers:
     commune: str = ""
+    # The communes found for the name typed, and the page of them shown.
     candidates: tuple[str, ...] = ()
+    query: str = ""
+    page: int = 0
     title: str = ""
     summary: str = ""
     body: str = ""
@@ -171,11 +174,12 @@ class PetitionDrafting(Flow[Step, Answers]):
                 return await self._find(ctx, data, msg)
             case Step.CHOOSE_COMMUNE:
                 if msg.option == OTHER.id:
-                    return Turn(
-                        (ASK_COMMUNE_NAME,), Step.FIND_COMMUNE, replace(data, candidates=())
-                    )
+                    return Turn((ASK_COMMUNE_NAME,), Step.FIND_COMMUNE, _unchosen(data))
+                if (page := turned(msg)) is not None:
+                    places = await places_of(ctx, data.candidates)
+                    return _offer(data, places, data.query, page)
                 if msg.option in data.candidates:
-                    chosen = await self._with_commune(ctx, replace(data, candidates=()), msg.option)
+                    chosen = await self._with_commune(ctx, _unchosen(data), msg.option)
                     return await self._after(ctx, step, chosen)
                 return await self._find(ctx, data, msg)
             case Step.TITLE | Step.SUMMARY | Step.TEXT | Step.REQUESTS | Step.REPRESENTATIVE:
@@ -334,7 +338,9 @@ def _question(step: Step, data: Answers) -> Reply:
     return ASK_COMMUNE_NAME
 
 
-def _offer(data: Answers, places: Sequence[Place], query: str) -> Turn[Step, Answers]:
+def _offer(
+    data: Answers, places: Sequence[Place], query: str, page: int = 0
+) -> Turn[Step, Answers]:
     which = ngettext(
         "I found one commune for “{name}”. Is it this one?",
         "I found {n} communes for “{name}”. Which one?",
@@ -342,7 +348,13 @@ def _offer(data: Answers, places: Sequence[Place], query: str) -> Turn[Step, Ans
         name=query,
     )
     codes = tuple(place.code for place in places)
-    return Turn((candidates(which, places),), Step.CHOOSE_COMMUNE, replace(data, candidates=codes))
+    asked, page = candidates(which, places, page)
+    found = replace(data, candidates=codes, query=query, page=page)
+    return Turn((asked,), Step.CHOOSE_COMMUNE, found)
+
+
+def _unchosen(data: Answers) -> Answers:
+    return replace(data, candidates=(), query="", page=0)
 
 
 def _parse_day(typed: str) -> date | None:

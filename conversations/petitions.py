@@ -15,6 +15,7 @@ from typing import assert_never
 from conversations.cin import masked, parse_cin
 from conversations.flow import Flow
 from conversations.kit import MOROCCO, Context, Inbound, Option, Reply, Turn, pick
+from conversations.paging import offer, turned
 from conversations.petition import (
     LIFE_LABELS,
     SIGNING,
@@ -46,7 +47,9 @@ class Step(StrEnum):
 @dataclass(frozen=True, slots=True)
 class Answers:
     code: str = ""
+    # The petitions of the page of the list shown, and that page, kept while one is open.
     codes: tuple[str, ...] = ()
+    page: int = 0
     name: str = ""
     sealed_cin: str = ""
     masked_cin: str = ""
@@ -110,11 +113,15 @@ class Petitions(Flow[Step, Answers]):
 
     async def open(self, ctx: Context, code: str) -> Turn[Step, Answers]:
         """Straight to one petition, as a shared link does."""
+        return await self._open(ctx, code, 0)
+
+    async def _open(self, ctx: Context, code: str, page: int) -> Turn[Step, Answers]:
+        """One petition's card; Back returns to ``page`` of the list."""
         card = await ctx.services.petition(code)
         if card is None:
             unknown = _("There is no petition with the code {code}.", code=code)
-            return await self._list(ctx, (Reply(unknown),))
-        data = Answers(code=card.code)
+            return await self._list(ctx, (Reply(unknown),), page)
+        data = Answers(code=card.code, page=page)
         return Turn((_card(card, _today(ctx)),), Step.CARD, data)
 
     async def handle(
@@ -126,12 +133,14 @@ class Petitions(Flow[Step, Answers]):
                     return Turn((), None, data)
                 if msg.option == NEW.id and await ctx.services.is_organizer():
                     return Turn((), None, data, next_flow="petition_drafting")
+                if (page := turned(msg)) is not None:
+                    return await self._list(ctx, (), page)
                 if msg.option in data.codes:
-                    return await self.open(ctx, msg.option)
+                    return await self._open(ctx, msg.option, data.page)
                 code = petition_code(msg.text.strip().removeprefix("P ").removeprefix("p "))
                 if code:
-                    return await self.open(ctx, code)
-                return await self._list(ctx, (Reply(NOT_AN_OPTION),))
+                    return await self._open(ctx, code, data.page)
+                return await self._list(ctx, (Reply(NOT_AN_OPTION),), data.page)
             case Step.CARD:
                 return await self._on_card(ctx, data, msg)
             case Step.CONSENT:
@@ -195,7 +204,7 @@ class Petitions(Flow[Step, Answers]):
     async def _on_card(self, ctx: Context, data: Answers, msg: Inbound) -> Turn[Step, Answers]:
         card = await ctx.services.petition(data.code)
         if card is None or msg.option == BACK.id:
-            return await self._list(ctx, ())
+            return await self._list(ctx, (), data.page)
         if msg.option == READ.id:
             full = lines(
                 card.title,
@@ -247,10 +256,14 @@ class Petitions(Flow[Step, Answers]):
     ) -> Turn[Step, Answers]:
         card = await ctx.services.petition(data.code)
         if card is None:
-            return await self._list(ctx, (Reply(said),))
+            return await self._list(ctx, (Reply(said),), data.page)
         return Turn((Reply(said), _card(card, _today(ctx))), Step.CARD, data)
 
-    async def _list(self, ctx: Context, before: tuple[Reply, ...]) -> Turn[Step, Answers]:
+    async def _list(
+        self, ctx: Context, before: tuple[Reply, ...], page: int = 0
+    ) -> Turn[Step, Answers]:
+        # The commune's open petitions are loaded whole and paged here: organizers publish them
+        # one by one, so they stay few enough for memory.
         cards = await ctx.services.open_petitions()
         # Organizers may start a petition from here; residents never see the option.
         new = (NEW,) if await ctx.services.is_organizer() else ()
@@ -259,14 +272,16 @@ class Petitions(Flow[Step, Answers]):
             if new:
                 return Turn((*before, Reply(none, (*new, BACK))), Step.LIST, Answers())
             return Turn((*before, Reply(none)), None, Answers())
-        options = tuple(
+        options = [
             Option(
                 card.code, lines(card.title, progress(card.signatures, card.threshold), sep=" · ")
             )
             for card in cards
-        )
-        question = Reply(_("Petitions open in your commune: choose one."), (*options, *new, BACK))
-        return Turn((*before, question), Step.LIST, Answers(codes=tuple(c.code for c in cards)))
+        ]
+        ask = _("Petitions open in your commune: choose one.")
+        question, shown = offer(ask, options, page, (*new, BACK))
+        codes = tuple(option.id for option in shown.items)
+        return Turn((*before, question), Step.LIST, Answers(codes=codes, page=shown.page))
 
 
 def _today(ctx: Context) -> date:

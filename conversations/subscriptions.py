@@ -4,17 +4,20 @@ calendar file of one they attend."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import assert_never
 
 from conversations.flow import Flow
 from conversations.groups import ANSWER_LABELS, Answer, Group, Meeting, details
 from conversations.kit import Attachment, Context, Inbound, Option, Reply, Turn, pick
+from conversations.paging import offer, turned
 from conversations.phrases import NOT_AN_OPTION
-from conversations.text import Joined, Renderable, Verbatim, _, lines, pgettext
+from conversations.text import Joined, Renderable, Verbatim, _, lines, ngettext, pgettext
 
 ORGANIZING = "organizing"
+# The groups followed named at the top; the others are counted, so the message stays short.
+NAMED = 5
 
 
 class Step(StrEnum):
@@ -27,6 +30,8 @@ class Step(StrEnum):
 @dataclass(frozen=True, slots=True)
 class Answers:
     meeting: int = 0
+    # The page of the list shown (groups, or meetings), kept while one of its meetings is open.
+    page: int = 0
 
 
 BACK = Option("back", pgettext("meetings", "Back"))
@@ -75,24 +80,28 @@ class Subscriptions(Flow[Step, Answers]):
             case Step.GROUPS:
                 if msg.option == BACK.id:
                     return await self._home(ctx, ())
+                if (page := turned(msg)) is not None:
+                    return await self._groups(ctx, (), page)
                 chosen = next(
                     (g for g in await ctx.services.groups() if f"g{g.id}" == msg.option), None
                 )
                 if chosen is None:
-                    return await self._groups(ctx, (Reply(NOT_AN_OPTION),))
+                    return await self._groups(ctx, (Reply(NOT_AN_OPTION),), data.page)
                 if chosen.member:
                     await ctx.services.leave_group(chosen.id)
                     done = _("You left {group}.", group=chosen.label())
                 else:
                     await ctx.services.join_group(chosen.id)
                     done = _("You joined {group}.", group=chosen.label())
-                return await self._groups(ctx, (Reply(done),))
+                return await self._groups(ctx, (Reply(done),), data.page)
             case Step.MEETINGS:
                 if msg.option == BACK.id:
                     return await self._home(ctx, ())
+                if (page := turned(msg)) is not None:
+                    return await self._meetings(ctx, (), page)
                 if msg.option and msg.option.startswith("m") and msg.option[1:].isdigit():
-                    return await self._meeting(ctx, int(msg.option[1:]), ())
-                return await self._meetings(ctx, (Reply(NOT_AN_OPTION),))
+                    return await self._meeting(ctx, int(msg.option[1:]), (), data.page)
+                return await self._meetings(ctx, (Reply(NOT_AN_OPTION),), data.page)
             case Step.MEETING:
                 return await self._on_meeting(ctx, data, msg)
             case _:
@@ -100,32 +109,40 @@ class Subscriptions(Flow[Step, Answers]):
 
     async def _on_meeting(self, ctx: Context, data: Answers, msg: Inbound) -> Turn[Step, Answers]:
         if msg.option == BACK.id:
-            return await self._meetings(ctx, ())
+            return await self._meetings(ctx, (), data.page)
         if msg.option == CALENDAR.id:
             calendar = await ctx.services.meeting_calendar(data.meeting)
             if calendar is None:
-                return await self._meeting(ctx, data.meeting, (Reply(NOT_AN_OPTION),))
+                return await self._meeting(ctx, data.meeting, (Reply(NOT_AN_OPTION),), data.page)
             sent = Reply(
                 _("Here is the meeting's calendar file: open it to add it to your calendar."),
                 attachment=Attachment(
                     f"meeting-{data.meeting}.ics", "text/calendar", calendar.encode("utf-8")
                 ),
             )
-            return await self._meeting(ctx, data.meeting, (sent,))
+            return await self._meeting(ctx, data.meeting, (sent,), data.page)
         answer = pick(msg, ANSWERS)
         if answer is None:
-            return await self._meeting(ctx, data.meeting, (Reply(NOT_AN_OPTION),))
+            return await self._meeting(ctx, data.meeting, (Reply(NOT_AN_OPTION),), data.page)
         said = Answer(answer.id)
         if not await ctx.services.answer_meeting(data.meeting, said):
             gone = _("This meeting is no longer open for answers.")
-            return await self._meetings(ctx, (Reply(gone),))
+            return await self._meetings(ctx, (Reply(gone),), data.page)
         thanks = _("Thank you, your answer is saved: {answer}.", answer=ANSWER_LABELS[said])
-        return await self._meeting(ctx, data.meeting, (Reply(thanks),))
+        return await self._meeting(ctx, data.meeting, (Reply(thanks),), data.page)
 
     async def _home(self, ctx: Context, before: tuple[Reply, ...]) -> Turn[Step, Answers]:
         followed = [g.label() for g in await ctx.services.groups() if g.member]
-        if followed:
-            status: Renderable = _("You follow: {groups}", groups=Joined(tuple(followed), ", "))
+        named = Joined(tuple(followed[:NAMED]), ", ")
+        if len(followed) > NAMED:
+            status: Renderable = ngettext(
+                "You follow: {groups} and {n} other group",
+                "You follow: {groups} and {n} other groups",
+                len(followed) - NAMED,
+                groups=named,
+            )
+        elif followed:
+            status = _("You follow: {groups}", groups=named)
         else:
             status = _("You follow no group yet.")
         options: tuple[Option, ...] = (GROUPS, MEETINGS)
@@ -134,30 +151,36 @@ class Subscriptions(Flow[Step, Answers]):
         home = Reply(lines(_("Meetings & groups of your commune."), status), (*options, BACK))
         return Turn((*before, home), Step.HOME, Answers())
 
-    async def _groups(self, ctx: Context, before: tuple[Reply, ...]) -> Turn[Step, Answers]:
+    async def _groups(
+        self, ctx: Context, before: tuple[Reply, ...], page: int = 0
+    ) -> Turn[Step, Answers]:
+        # Every group of the commune is loaded: organizers name them one by one, so they stay
+        # few enough to page through in memory.
         found = await ctx.services.groups()
         ask = _("Choose a group to join it, or a ✅ one to leave it.")
-        options = tuple(_group_option(g) for g in found)
-        return Turn((*before, Reply(ask, (*options, BACK))), Step.GROUPS, Answers())
+        asked, shown = offer(ask, [_group_option(g) for g in found], page, (BACK,))
+        return Turn((*before, asked), Step.GROUPS, Answers(page=shown.page))
 
-    async def _meetings(self, ctx: Context, before: tuple[Reply, ...]) -> Turn[Step, Answers]:
+    async def _meetings(
+        self, ctx: Context, before: tuple[Reply, ...], page: int = 0
+    ) -> Turn[Step, Answers]:
         found = await ctx.services.upcoming_meetings()
         if not found:
             none = _("No consultation is planned for you yet. Join groups to hear of theirs.")
             return await self._home(ctx, (*before, Reply(none)))
         ask = _("The consultations to come. Choose one to read it and answer:")
-        options = tuple(_meeting_option(m) for m in found)
-        return Turn((*before, Reply(ask, (*options, BACK))), Step.MEETINGS, Answers())
+        asked, shown = offer(ask, [_meeting_option(m) for m in found], page, (BACK,))
+        return Turn((*before, asked), Step.MEETINGS, Answers(page=shown.page))
 
     async def _meeting(
-        self, ctx: Context, meeting_id: int, before: tuple[Reply, ...]
+        self, ctx: Context, meeting_id: int, before: tuple[Reply, ...], page: int
     ) -> Turn[Step, Answers]:
         meeting = await ctx.services.meeting(meeting_id)
         if meeting is None or meeting.status != "published":
-            return await self._meetings(ctx, before)
+            return await self._meetings(ctx, before, page)
         text: Renderable = details(meeting)
         if meeting.answer is not None:
             text = lines(text, _("Your answer: {answer}", answer=ANSWER_LABELS[meeting.answer]))
         extra = (CALENDAR,) if meeting.answer is Answer.YES else ()
         card = Reply(text, (*ANSWERS, *extra, BACK))
-        return Turn((*before, card), Step.MEETING, replace(Answers(), meeting=meeting.id))
+        return Turn((*before, card), Step.MEETING, Answers(meeting=meeting.id, page=page))

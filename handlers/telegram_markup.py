@@ -25,6 +25,8 @@ log = logging.getLogger(__name__)
 MAX_TEXT = 4096
 MAX_CAPTION = 1024
 MAX_CALLBACK_DATA = 64
+# Telegram refuses a message whose inline keyboard has more buttons than this.
+MAX_BUTTONS = 100
 # TRANSLATORS: a button shown in place of the phone's keyboard; it sends the location. Short.
 SHARE_LOCATION = pgettext("telegram", "📍 Share my location")
 # The bot's command list; each name is also a global word the engine understands.
@@ -68,6 +70,13 @@ def _markup(out: Outgoing, tr: Translator, private: bool, reply: bool) -> Markup
             # Buttons cannot carry these ids: numbered lines work everywhere, and the engine
             # maps a typed number back to the option.
             log.warning("options %r too long for Telegram's buttons: numbered text", too_long)
+            return None
+        if len(out.options) > MAX_BUTTONS:
+            # Flows page their lists (conversations/paging.py); should one still offer more,
+            # numbered lines reach the resident where the keyboard would be refused.
+            log.warning(
+                "%d options are too many for Telegram's buttons: numbered text", len(out.options)
+            )
             return None
         if out.ask_location:
             log.info("a question with options cannot also offer the location button")

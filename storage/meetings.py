@@ -182,8 +182,11 @@ def cancel(conn: Connection, meeting_id: int, actor: str, now: datetime) -> None
     _announce(conn, meeting, Kind.CANCELLED, actor, now, now)
 
 
-def upcoming(conn: Connection, commune: str, resident_id: int, now: datetime) -> list[Meeting]:
-    """Published meetings to come for a resident: their commune's, and their groups'."""
+def upcoming(
+    conn: Connection, commune: str, resident_id: int, now: datetime, limit: int
+) -> list[Meeting]:
+    """Published meetings to come for a resident, their commune's and their groups', soonest
+    first, at most ``limit``."""
     groups = select(MEETING_GROUP.c.meeting_id).where(MEETING_GROUP.c.meeting_id == MEETING.c.id)
     mine = exists().where(
         MEETING_GROUP.c.meeting_id == MEETING.c.id,
@@ -197,8 +200,8 @@ def upcoming(conn: Connection, commune: str, resident_id: int, now: datetime) ->
             MEETING.c.starts_at > now,
             or_(and_(MEETING.c.commune_code == commune, ~groups.exists()), mine),
         )
-        .order_by(MEETING.c.starts_at)
-        .limit(10)
+        .order_by(MEETING.c.starts_at, MEETING.c.id)
+        .limit(limit)
     ).scalars()
     return [m for m in (view(conn, i, resident_id) for i in list(ids)) if m is not None]
 
@@ -230,7 +233,7 @@ def to_come(conn: Connection, now: datetime, limit: int) -> list[Meeting]:
     query = (
         select(MEETING.c.id)
         .where(MEETING.c.status != Life.CANCELLED, MEETING.c.starts_at > now)
-        .order_by(MEETING.c.starts_at)
+        .order_by(MEETING.c.starts_at, MEETING.c.id)
         .limit(limit)
     )
     return [m for m in (view(conn, i) for i in list(conn.execute(query).scalars())) if m]

@@ -36,8 +36,8 @@ if TYPE_CHECKING:
     from storage.store import SqlUnit
 
 
-# My meetings shows the next few the organizer may act on, among the next ones of all.
-MEETINGS_SHOWN = 10
+# The meetings to come a chat lists (a page at a time): a resident's next ones, and those an
+# organizer may act on among the next ones of all.
 MEETINGS_READ = 200
 
 
@@ -63,7 +63,8 @@ class GroupServices:
 
     async def upcoming_meetings(self) -> Sequence[Meeting]:
         commune = self.unit.resident.commune_code or ""
-        return await self.unit.tx.run(meetings.upcoming, commune, self._rid, self.unit.clock())
+        now = self.unit.clock()
+        return await self.unit.tx.run(meetings.upcoming, commune, self._rid, now, MEETINGS_READ)
 
     async def meeting(self, meeting_id: int) -> Meeting | None:
         return await self.unit.tx.run(meetings.view, meeting_id, self._rid)
@@ -185,7 +186,7 @@ class GroupServices:
         for meeting in found:
             if scope.covers(await self.unit.tx.run(meetings.audience, meeting.id)):
                 mine.append(meeting)
-        return mine[:MEETINGS_SHOWN]
+        return mine
 
     async def meeting_counts(self, meeting_id: int) -> Counts | None:
         audience = await self._meeting_audience(meeting_id)

@@ -46,6 +46,8 @@ SENDS = ("sendMessage", "sendDocument", "sendPhoto")
 # characters.
 MAX_TEXT, MAX_CALLBACK_DATA, MAX_CAPTION, MAX_DOCUMENT = 4096, 64, 1024, 50 * 1024 * 1024
 MAX_PHOTO = 10 * 1024 * 1024
+# Telegram answers 400 (reply markup is too long) to an inline keyboard of more buttons.
+MAX_BUTTONS = 100
 JSON_FIELDS = {"reply_markup", "allowed_updates", "commands", "entities", "link_preview_options"}
 
 
@@ -297,6 +299,9 @@ class FakeTelegram:
             if not isinstance(photo, Upload) or not 0 < len(photo.data) <= MAX_PHOTO:
                 self.state.violations.append(f"sendPhoto: photo {photo!r:.80}")
         markup = params.get("reply_markup") or {}
+        buttons = sum(len(row) for row in markup.get("inline_keyboard", []))
+        if buttons > MAX_BUTTONS:
+            self.state.violations.append(f"{call.method}: {buttons} inline buttons")
         for row in markup.get("inline_keyboard", []):
             for button in row:
                 data = button.get("callback_data", "")

@@ -15,7 +15,7 @@ from bot.i18n import translator
 from conversations.kit import Address, Choice, Location, Media, MediaKind, Outgoing
 from handlers.splitting import split, units
 from handlers.telegram import Me, to_inbound
-from handlers.telegram_markup import MAX_TEXT, render
+from handlers.telegram_markup import MAX_BUTTONS, MAX_TEXT, render
 
 DATA = Path(__file__).parent / "data" / "telegram"
 ME = Me(777000, "hayna_test_bot")
@@ -137,6 +137,16 @@ def test_options_whose_ids_do_not_fit_become_numbered_lines() -> None:
     (send,) = render(out, translator("fr"))
     assert send.text.endswith("1. Long\n2. Court")
     assert not isinstance(send.markup, InlineKeyboardMarkup)
+
+
+def test_more_options_than_a_keyboard_takes_become_numbered_lines() -> None:
+    # Flows page their lists; should one still offer more, Telegram would refuse the keyboard.
+    choices = tuple(Choice(f"g{i}", f"Groupe {i}") for i in range(1, MAX_BUTTONS + 2))
+    (send,) = render(Outgoing("Choisissez :", choices, locale="fr"), translator("fr"))
+    assert not isinstance(send.markup, InlineKeyboardMarkup)
+    assert send.text.endswith(f"\n{MAX_BUTTONS + 1}. Groupe {MAX_BUTTONS + 1}")
+    (full,) = render(Outgoing("Choisissez :", choices[:MAX_BUTTONS], locale="fr"), translator("fr"))
+    assert isinstance(full.markup, InlineKeyboardMarkup)
 
 
 @pytest.mark.parametrize("locale", ["ar", "fr", "zgh", "en"])
