@@ -59,8 +59,10 @@ def _petition(
         .where(SIGNATURE.c.id.in_(signature_ids), SIGNATURE.c.key_version < KEY_VERSION)
         .order_by(SIGNATURE.c.id)
     ).all()
-    unreadable = 0
+    unreadable, withdrawn = 0, set()
     for row in rows:
+        if row.id in withdrawn:
+            continue
         try:
             key = vault.key(vault.open(row.cin_sealed))
         except (InvalidToken, ValueError):
@@ -94,6 +96,7 @@ def _petition(
             "petition %s: signature %s withdrawn, its card signed as %s", petition_id, later, kept
         )
         conn.execute(delete(SIGNATURE).where(SIGNATURE.c.id == later))
+        withdrawn.add(later)
         if later == same.id:
             conn.execute(
                 update(SIGNATURE)

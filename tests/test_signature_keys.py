@@ -127,6 +127,9 @@ async def test_signatures_hashed_as_typed_are_hashed_again_once_and_a_card_signs
     early = clock() - timedelta(days=2)
     await _legacy(db, still_open, "AB0123456", early)
     await _legacy(db, still_open, "CD123456", early)
+    # One card signed twice before the rule, the later as the card's own number.
+    await _legacy(db, still_open, "IJ0123456", early)
+    await _legacy(db, still_open, "IJ123456", early + timedelta(hours=1))
     # Signed after the upgrade, before the housekeeping came: the same card as the first.
     await sign_by_chat(amina, still_open, "Amina Alaoui", "AB123456")
     assert "your signature is counted" in amina.text
@@ -146,9 +149,10 @@ async def test_signatures_hashed_as_typed_are_hashed_again_once_and_a_card_signs
     assert await _signatures(db, still_open) == [
         ("Signer AB0123456", KEY_VERSION, VAULT.key("AB123456")),
         ("Signer CD123456", KEY_VERSION, VAULT.key("CD123456")),
+        ("Signer IJ0123456", KEY_VERSION, VAULT.key("IJ123456")),
         ("Signer GH0001", 1, hashed_as_typed("GH0001")),
-    ], "the later signature of the same card is withdrawn"
-    assert await _count(db, still_open) == 3
+    ], "the later signature of each card is withdrawn"
+    assert await _count(db, still_open) == 4
     # On the filed petition the first row keeps its old hash: the second holds the card's.
     assert await _signatures(db, filed) == [
         ("Signer EF0123", KEY_VERSION, hashed_as_typed("EF0123")),
