@@ -66,9 +66,12 @@ class App:
     dispatcher: Dispatcher
     # APScheduler's wake-ups for the dispatcher, rebuilt from the announcement table at start.
     wakeups: Wakeups = field(init=False)
+    # The keys of HAYNA_SECRET_KEY, for the chores that open sealed CINs.
+    vault: Vault = field(init=False)
 
     def __post_init__(self) -> None:
         self.wakeups = Wakeups(self.db, self.dispatcher.wake)
+        self.vault = Vault(self.settings.secret_key)
 
     async def close(self) -> None:
         self.wakeups.stop()

@@ -147,7 +147,7 @@ def _stop_on_signals() -> asyncio.Event:
 
 async def _dispatch(app: App) -> int:
     stop = _stop_on_signals()
-    housekeeping = asyncio.create_task(keep_house(app.db, stop))
+    housekeeping = asyncio.create_task(keep_house(app.db, app.vault, stop))
     await app.wakeups.start()
     _write("hayna: sending queued notifications; stop with Ctrl-C or SIGTERM")
     await app.dispatcher.run(stop)

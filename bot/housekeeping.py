@@ -1,5 +1,6 @@
 """Hourly chores of a long-running process: forget old message ids, abandoned answers and
-expired download links, close petitions past their deadline."""
+expired download links, close petitions past their deadline, hash again signatures whose CIN
+hash was computed an older way (at start, the first round does it)."""
 
 from __future__ import annotations
 
@@ -13,17 +14,19 @@ from storage.downloads import forget_expired_downloads
 from storage.inbox import forget_old_messages
 from storage.petitions import close_expired_petitions
 from storage.retention import forget_abandoned_answers
+from storage.signature_keys import rekey_signatures
+from storage.vault import Vault
 
 EVERY_SECONDS = 3600
 
 log = logging.getLogger(__name__)
 
 
-async def keep_house(db: Database, stop: asyncio.Event) -> None:
+async def keep_house(db: Database, vault: Vault, stop: asyncio.Event) -> None:
     """Run the chores now and then every hour, until ``stop`` is set."""
     while not stop.is_set():
         try:
-            await chores(db, datetime.now(UTC))
+            await chores(db, vault, datetime.now(UTC))
         except Exception:
             # A busy database this hour must not end the chores for good: expired links hold
             # personal data, and petitions must still close on their day.
@@ -32,8 +35,10 @@ async def keep_house(db: Database, stop: asyncio.Event) -> None:
             await asyncio.wait_for(stop.wait(), EVERY_SECONDS)
 
 
-async def chores(db: Database, now: datetime) -> None:
+async def chores(db: Database, vault: Vault, now: datetime) -> None:
     """One round of the chores, as of ``now``."""
+    # First: a signature of an older hash could let its card sign a petition twice.
+    await rekey_signatures(db, vault, now)
     await forget_old_messages(db, now)
     await forget_abandoned_answers(db, now)
     await close_expired_petitions(db, now)

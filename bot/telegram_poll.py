@@ -50,7 +50,7 @@ async def poll(
         write(f"hayna: polling Telegram as @{channel.me.username}; stop with Ctrl-C or SIGTERM")
         background = [
             asyncio.create_task(app.dispatcher.run(stop)),
-            asyncio.create_task(keep_house(app.db, stop)),
+            asyncio.create_task(keep_house(app.db, app.vault, stop)),
         ]
         try:
             await _receive(app, channel, stop)

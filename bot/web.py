@@ -46,7 +46,7 @@ def web_app(app: App, channels: Sequence[Channel]) -> Starlette:
         stop = asyncio.Event()
         background = [
             asyncio.create_task(app.dispatcher.run(stop)),
-            asyncio.create_task(keep_house(app.db, stop)),
+            asyncio.create_task(keep_house(app.db, app.vault, stop)),
         ]
         await app.wakeups.start()
         for channel in channels:

@@ -47,6 +47,12 @@ class Scope:
         return bool(audience.group_ids) and set(audience.group_ids) <= self.groups
 
 
+def organizer_label(channel: str, resident_id: int) -> str:
+    """How an organizer's actions and what they make are signed: the channel and the resident's
+    number, never their phone number or chat id."""
+    return f"{channel} resident {resident_id}"
+
+
 def ensure_built_in(conn: Connection, commune: str, now: datetime) -> None:
     for kind in BUILT_IN:
         insert_ignore(

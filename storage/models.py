@@ -287,6 +287,9 @@ class Signature(Base):
         Id, ForeignKey("resident.id", ondelete="SET NULL")
     )
     cin_key: Mapped[str] = mapped_column(String(64))
+    # How cin_key was computed (storage/vault.py KEY_VERSION): rows of an older way are hashed
+    # again from their sealed CIN by the housekeeping (storage/signature_keys.py).
+    key_version: Mapped[int] = mapped_column(Integer, server_default="1")
     cin_sealed: Mapped[str] = mapped_column(Text)
     full_name: Mapped[str] = mapped_column(String(120))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())

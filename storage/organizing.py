@@ -240,7 +240,7 @@ class GroupServices:
     def _organizer(self) -> str:
         # The channel and the resident's number, never their phone number or chat id: the
         # audit log outlives an erasure, which only unlinks resident_id.
-        return f"{self.unit.address.channel} resident {self._rid}"
+        return groups.organizer_label(self.unit.address.channel, self._rid)
 
     @property
     def _rid(self) -> int:

@@ -1,19 +1,23 @@
 """The rows that hold a resident's data in the plain tables, and how each is shown in "my data"
-and erased; `storage/rights.py` puts them in its registry beside the reports and signatures,
-whose erasure keeps what the law needs."""
+and erased; `storage/rights.py` puts them in its registry beside the reports, signatures and
+what organizers made, whose erasure keeps what the law or others need."""
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, delete, select, update
 
 from conversations.kit import Address
 from storage import models as m
+from storage.groups import organizer_label
 from storage.vault import Vault
+
+if TYPE_CHECKING:
+    from storage.erasure import Erasure
 
 # Who an organizer's traces (petitions drafted, moves made) are credited to once they are gone.
 ERASED_ACTOR = "erased"
@@ -28,8 +32,13 @@ class Subject:
 
     @property
     def actor(self) -> str:
-        # As storage.store writes an organizer's actions.
+        # As storage.store signs the petitions an organizer drafts and moves.
         return str(self.address)[:80]
+
+    @property
+    def organizer(self) -> str:
+        # As storage.organizing signs an organizer's actions, meetings, updates and groups.
+        return organizer_label(self.address.channel, self.resident_id)
 
 
 Rows = list[dict[str, Any]]
@@ -56,8 +65,8 @@ def profile(conn: Connection, who: Subject, _vault: Vault) -> Rows:
     ]
 
 
-def erase_profile(conn: Connection, who: Subject, _now: datetime) -> None:
-    conn.execute(delete(m.RESIDENT).where(m.RESIDENT.c.id == who.resident_id))
+def erase_profile(conn: Connection, erasure: Erasure) -> None:
+    conn.execute(delete(m.RESIDENT).where(m.RESIDENT.c.id == erasure.who.resident_id))
 
 
 def conversation(conn: Connection, who: Subject, _vault: Vault) -> Rows:
@@ -75,8 +84,10 @@ def conversation(conn: Connection, who: Subject, _vault: Vault) -> Rows:
     return shown
 
 
-def erase_conversation(conn: Connection, who: Subject, _now: datetime) -> None:
-    conn.execute(delete(m.CONVERSATION).where(m.CONVERSATION.c.resident_id == who.resident_id))
+def erase_conversation(conn: Connection, erasure: Erasure) -> None:
+    conn.execute(
+        delete(m.CONVERSATION).where(m.CONVERSATION.c.resident_id == erasure.who.resident_id)
+    )
 
 
 def consents(conn: Connection, who: Subject, _vault: Vault) -> Rows:
@@ -89,8 +100,8 @@ def consents(conn: Connection, who: Subject, _vault: Vault) -> Rows:
     ]
 
 
-def erase_consents(conn: Connection, who: Subject, _now: datetime) -> None:
-    conn.execute(delete(m.CONSENT).where(m.CONSENT.c.resident_id == who.resident_id))
+def erase_consents(conn: Connection, erasure: Erasure) -> None:
+    conn.execute(delete(m.CONSENT).where(m.CONSENT.c.resident_id == erasure.who.resident_id))
 
 
 def supports(conn: Connection, who: Subject, _vault: Vault) -> Rows:
@@ -102,8 +113,10 @@ def supports(conn: Connection, who: Subject, _vault: Vault) -> Rows:
     return [{"report": ref, "since": when(at)} for ref, at in rows]
 
 
-def erase_supports(conn: Connection, who: Subject, _now: datetime) -> None:
-    conn.execute(delete(m.REPORT_SUPPORT).where(m.REPORT_SUPPORT.c.resident_id == who.resident_id))
+def erase_supports(conn: Connection, erasure: Erasure) -> None:
+    conn.execute(
+        delete(m.REPORT_SUPPORT).where(m.REPORT_SUPPORT.c.resident_id == erasure.who.resident_id)
+    )
 
 
 def notices(conn: Connection, who: Subject, _vault: Vault) -> Rows:
@@ -113,25 +126,8 @@ def notices(conn: Connection, who: Subject, _vault: Vault) -> Rows:
     ]
 
 
-def erase_notices(conn: Connection, who: Subject, _now: datetime) -> None:
-    conn.execute(delete(m.DELIVERY).where(m.DELIVERY.c.resident_id == who.resident_id))
-
-
-def organized(conn: Connection, who: Subject, _vault: Vault) -> Rows:
-    rows = conn.execute(
-        select(m.PETITION.c.code, m.PETITION.c.title).where(m.PETITION.c.created_by == who.actor)
-    )
-    return [{"petition": code, "title": title} for code, title in rows]
-
-
-def erase_organized(conn: Connection, who: Subject, _now: datetime) -> None:
-    # The petitions stay (others signed them); only the organizer's chat address goes.
-    for table, column in (
-        (m.PETITION, m.PETITION.c.created_by),
-        (m.PETITION_EVENT, m.PETITION_EVENT.c.actor),
-        (m.REPORT_EVENT, m.REPORT_EVENT.c.actor),
-    ):
-        conn.execute(update(table).where(column == who.actor).values({column: ERASED_ACTOR}))
+def erase_notices(conn: Connection, erasure: Erasure) -> None:
+    conn.execute(delete(m.DELIVERY).where(m.DELIVERY.c.resident_id == erasure.who.resident_id))
 
 
 def memberships(conn: Connection, who: Subject, _vault: Vault) -> Rows:
@@ -147,8 +143,8 @@ def memberships(conn: Connection, who: Subject, _vault: Vault) -> Rows:
     ]
 
 
-def erase_memberships(conn: Connection, who: Subject, _now: datetime) -> None:
-    conn.execute(delete(m.MEMBERSHIP).where(m.MEMBERSHIP.c.resident_id == who.resident_id))
+def erase_memberships(conn: Connection, erasure: Erasure) -> None:
+    conn.execute(delete(m.MEMBERSHIP).where(m.MEMBERSHIP.c.resident_id == erasure.who.resident_id))
 
 
 def rsvps(conn: Connection, who: Subject, _vault: Vault) -> Rows:
@@ -164,8 +160,8 @@ def rsvps(conn: Connection, who: Subject, _vault: Vault) -> Rows:
     ]
 
 
-def erase_rsvps(conn: Connection, who: Subject, _now: datetime) -> None:
-    conn.execute(delete(m.RSVP).where(m.RSVP.c.resident_id == who.resident_id))
+def erase_rsvps(conn: Connection, erasure: Erasure) -> None:
+    conn.execute(delete(m.RSVP).where(m.RSVP.c.resident_id == erasure.who.resident_id))
 
 
 def organizer_roles(conn: Connection, who: Subject, _vault: Vault) -> Rows:
@@ -192,18 +188,29 @@ def organizer_roles(conn: Connection, who: Subject, _vault: Vault) -> Rows:
     return shown
 
 
-def erase_organizer_roles(conn: Connection, who: Subject, _now: datetime) -> None:
-    me = who.resident_id
+def erase_organizer_roles(conn: Connection, erasure: Erasure) -> None:
+    me = erasure.who.resident_id
     conn.execute(delete(m.ORGANIZER).where(m.ORGANIZER.c.resident_id == me))
-    # The code stays used, so it cannot make a second organizer; it no longer says by whom.
+    # The code stays used, so it cannot make a second organizer; it no longer says by whom,
+    # nor who made the codes they made.
     conn.execute(
         update(m.ORGANIZER_INVITE)
         .where(m.ORGANIZER_INVITE.c.redeemed_by == me)
         .values(redeemed_by=None)
     )
-    # The actions stay on record (what was done, when), no longer tied to anyone.
     conn.execute(
-        update(m.AUDIT_ENTRY)
-        .where(m.AUDIT_ENTRY.c.resident_id == me)
-        .values(resident_id=None, actor=ERASED_ACTOR)
+        update(m.ORGANIZER_INVITE)
+        .where(m.ORGANIZER_INVITE.c.created_by.in_((erasure.who.actor, erasure.who.organizer)))
+        .values(created_by=ERASED_ACTOR)
     )
+    # The actions stay on record (what was done, when), no longer tied to anyone; what they
+    # typed as a target (an invite code, a group's name) loses their identifiers.
+    mine = m.AUDIT_ENTRY.c.resident_id == me
+    entries = conn.execute(select(m.AUDIT_ENTRY.c.id, m.AUDIT_ENTRY.c.target).where(mine)).all()
+    for entry_id, target in entries:
+        redacted = erasure.redact(m.AUDIT_ENTRY.c.target, target)
+        if redacted != target:
+            conn.execute(
+                update(m.AUDIT_ENTRY).where(m.AUDIT_ENTRY.c.id == entry_id).values(target=redacted)
+            )
+    conn.execute(update(m.AUDIT_ENTRY).where(mine).values(resident_id=None, actor=ERASED_ACTOR))

@@ -31,6 +31,7 @@ from storage.database import Database
 from storage.deliveries import enqueue
 from storage.dialect import insert_ignore, inserted_id
 from storage.models import PETITION, PETITION_EVENT, SIGNATURE
+from storage.vault import KEY_VERSION
 
 ACTOR_MAX = 80
 # Which moves an organizer may make, from where.
@@ -62,6 +63,11 @@ class Sealed:
     full_name: str
     cin_sealed: str
     signed_at: datetime
+
+
+def notice_key(event_id: int) -> str:
+    """The delivery rows' message key of the notices of one step of a petition's life."""
+    return f"petition-event:{event_id}"
 
 
 def _deadline(day: date) -> datetime:
@@ -179,6 +185,7 @@ def sign(
         petition_id=petition.id,
         resident_id=resident_id,
         cin_key=cin_key,
+        key_version=KEY_VERSION,
         cin_sealed=cin_sealed,
         full_name=full_name,
         created_at=now,
@@ -280,7 +287,7 @@ def _announce(
         .all()
     )
     for resident_id in signers:
-        enqueue(conn, f"petition-event:{event_id}", resident_id, body, now)
+        enqueue(conn, notice_key(event_id), resident_id, body, now)
     return len(signers)
 
 

@@ -64,6 +64,11 @@ class Row:
     media: tuple[Media, ...]
 
 
+def notice_key(event_id: int) -> str:
+    """The delivery rows' message key of the notices of one status change."""
+    return f"report-event:{event_id}"
+
+
 def place_key(place: str) -> str:
     """What two typed neighbourhoods are compared by: "Hay Mohammadi" = "hay mohammadi"."""
     # Folding can lengthen text (ligatures such as ﷺ): cut to the column, it is only compared.
@@ -300,7 +305,7 @@ def set_status(
         _follow(conn, kept, followers, now)
     body = status_notice(ref, status, note, duplicate_of).to_json()
     for resident_id in sorted(followers):
-        enqueue(conn, f"report-event:{event_id}", resident_id, body, now)
+        enqueue(conn, notice_key(event_id), resident_id, body, now)
     return len(followers)
 
 

@@ -3,9 +3,12 @@
 `HOLDERS` lists every place a resident's data lives, each with its section of "my data" and its
 erasure; a table added later joins by adding one `Holder` (a test fails until every table that
 references a resident is covered). Erasure keeps what the law or the common good needs: reports
-stay without their author (phone numbers, CINs and the author's names typed in them redacted),
-and signatures on filed petitions stay as the filing requires, no longer tied to an account;
-their keyed CIN hash is what stops a second signature after re-registering.
+stay without their author, signatures on filed petitions stay as the filing requires, no longer
+tied to an account (their keyed CIN hash is what stops a second signature after
+re-registering), and what an organizer made stays for those who use it; from all of it the
+resident's identifiers (phone numbers, CINs, chat id, the names they signed with) are redacted.
+Then `COPIES` rewrites the redacted words wherever they were copied, and `TEXTS` says, for every
+column of text in the schema, what erasure does with it (a test fails for a column not listed).
 """
 
 from __future__ import annotations
@@ -13,11 +16,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
+from typing import Any
 
-from cryptography.fernet import InvalidToken
-from sqlalchemy import Connection, Table, delete, select, update
+from sqlalchemy import Column, ColumnElement, Connection, String, Table, select
 
-from conversations.cin import masked
 from conversations.personal import (
     CONSENTS,
     CONVERSATION,
@@ -33,16 +36,14 @@ from conversations.personal import (
     SUPPORTS,
     PersonalData,
 )
-from conversations.petition import Life
-from conversations.redaction import redact_identifiers
+from storage import announcements, kept
 from storage import models as m
 from storage import personal_rows as plain
 from storage.downloads import downloads, erase_downloads
-from storage.personal_rows import Rows, Subject, when
+from storage.erasure import Copy, Erasure, holding, rewrite
+from storage.organized import erase_organized, organized
+from storage.personal_rows import Rows, Subject
 from storage.vault import Vault
-
-# Once filed, the commune holds the signatures: they stay with the petition.
-FILED = frozenset({Life.FILED, Life.ACCEPTED, Life.REJECTED, Life.ANSWERED})
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,128 +53,32 @@ class Holder:
     section: str
     tables: tuple[Table, ...]
     export: Callable[[Connection, Subject, Vault], Rows]
-    erase: Callable[[Connection, Subject, datetime], None]
+    erase: Callable[[Connection, Erasure], None]
 
 
-def _reports(conn: Connection, who: Subject, _vault: Vault) -> Rows:
-    rows = conn.execute(
-        select(m.REPORT).where(m.REPORT.c.resident_id == who.resident_id).order_by(m.REPORT.c.id)
-    ).all()
-    shown = []
-    for r in rows:
-        media = conn.execute(
-            select(m.REPORT_MEDIA.c.kind, m.REPORT_MEDIA.c.ref).where(
-                m.REPORT_MEDIA.c.report_id == r.id
-            )
-        )
-        shown.append(
-            {
-                "ref": r.ref,
-                "status": r.status,
-                "category": r.category,
-                "other_label": r.other_label,
-                "place": r.place,
-                "lat": r.lat,
-                "lon": r.lon,
-                "description": r.description,
-                "created_at": when(r.created_at),
-                "media": [{"kind": kind, "ref": ref} for kind, ref in media],
-            }
-        )
-    return shown
-
-
-def _erase_reports(conn: Connection, who: Subject, _now: datetime) -> None:
-    mine = select(m.REPORT.c.id).where(m.REPORT.c.resident_id == who.resident_id)
-    # A photo's or voice note's reference can lead back to the sender's account: it goes.
-    conn.execute(delete(m.REPORT_MEDIA).where(m.REPORT_MEDIA.c.report_id.in_(mine)))
-    # The need stays; a number, a CIN or the author's own name typed into it does not.
-    names = conn.execute(
-        select(m.SIGNATURE.c.full_name).where(m.SIGNATURE.c.resident_id == who.resident_id)
-    ).scalars()
-    known = (*names, who.address.user)
-    rows = conn.execute(
-        select(
-            m.REPORT.c.id, m.REPORT.c.description, m.REPORT.c.place, m.REPORT.c.other_label
-        ).where(m.REPORT.c.resident_id == who.resident_id)
-    ).all()
-    for report_id, *texts in rows:
-        description, place, label = (
-            redact_identifiers(text, known) if text else text for text in texts
-        )
-        conn.execute(
-            update(m.REPORT)
-            .where(m.REPORT.c.id == report_id)
-            .values(resident_id=None, description=description, place=place, other_label=label)
-        )
-
-
-def _signatures(conn: Connection, who: Subject, vault: Vault) -> Rows:
-    rows = conn.execute(
-        select(m.SIGNATURE, m.PETITION.c.code, m.PETITION.c.title, m.PETITION.c.status)
-        .join(m.PETITION, m.PETITION.c.id == m.SIGNATURE.c.petition_id)
-        .where(m.SIGNATURE.c.resident_id == who.resident_id)
-        .order_by(m.SIGNATURE.c.id)
-    )
-    return [
-        {
-            "petition": r.code,
-            "title": r.title,
-            "status": r.status,
-            "filed": Life(r.status) in FILED,
-            "full_name": r.full_name,
-            "cin": _masked(vault, r.cin_sealed),
-            "signed_at": when(r.created_at),
-        }
-        for r in rows
-    ]
-
-
-def _masked(vault: Vault, sealed: str) -> str:
-    try:
-        return masked(vault.open(sealed))
-    except InvalidToken:  # sealed under another HAYNA_SECRET_KEY: shown as unreadable, not a crash
-        return "?"
-
-
-def _erase_signatures(conn: Connection, who: Subject, now: datetime) -> None:
-    rows = conn.execute(
-        select(m.SIGNATURE.c.id, m.SIGNATURE.c.petition_id, m.PETITION.c.status)
-        .join(m.PETITION, m.PETITION.c.id == m.SIGNATURE.c.petition_id)
-        .where(m.SIGNATURE.c.resident_id == who.resident_id)
-    ).all()
-    for signature_id, petition_id, status in rows:
-        if Life(status) in FILED:
-            # Kept as filed, with the name and the sealed CIN, but no longer tied to an account.
-            conn.execute(
-                update(m.SIGNATURE).where(m.SIGNATURE.c.id == signature_id).values(resident_id=None)
-            )
-            continue
-        # Withdrawn under the petition's lock, as storage.petitions does, so the count stays true.
-        conn.execute(
-            select(m.PETITION.c.id).where(m.PETITION.c.id == petition_id).with_for_update()
-        )
-        conn.execute(delete(m.SIGNATURE).where(m.SIGNATURE.c.id == signature_id))
-        conn.execute(
-            update(m.PETITION)
-            .where(m.PETITION.c.id == petition_id)
-            .values(signatures=m.PETITION.c.signatures - 1, updated_at=now)
-        )
+def _erase_downloads(conn: Connection, erasure: Erasure) -> None:
+    erase_downloads(conn, erasure.who, erasure.now)
 
 
 # In erasure order: the profile last, when nothing refers to it any more.
 HOLDERS: tuple[Holder, ...] = (
-    # Reports first: their erasure reads the names the resident signed with.
-    Holder(REPORTS, (m.REPORT, m.REPORT_MEDIA), _reports, _erase_reports),
-    Holder(SIGNATURES, (m.SIGNATURE,), _signatures, _erase_signatures),
+    Holder(REPORTS, (m.REPORT, m.REPORT_MEDIA), kept.reports, kept.erase_reports),
+    Holder(SIGNATURES, (m.SIGNATURE,), kept.signatures, kept.erase_signatures),
     Holder(SUPPORTS, (m.REPORT_SUPPORT,), plain.supports, plain.erase_supports),
     Holder(CONSENTS, (m.CONSENT,), plain.consents, plain.erase_consents),
     Holder(NOTICES, (m.DELIVERY,), plain.notices, plain.erase_notices),
     Holder(
         ORGANIZED,
-        (m.PETITION, m.PETITION_EVENT, m.REPORT_EVENT),
-        plain.organized,
-        plain.erase_organized,
+        (
+            m.PETITION,
+            m.PETITION_EVENT,
+            m.REPORT_EVENT,
+            m.MEETING,
+            m.ANNOUNCEMENT,
+            m.COMMUNITY_GROUP,
+        ),
+        organized,
+        erase_organized,
     ),
     Holder(GROUPS, (m.MEMBERSHIP,), plain.memberships, plain.erase_memberships),
     Holder(RSVPS, (m.RSVP,), plain.rsvps, plain.erase_rsvps),
@@ -185,9 +90,146 @@ HOLDERS: tuple[Holder, ...] = (
     ),
     Holder(CONVERSATION, (m.CONVERSATION,), plain.conversation, plain.erase_conversation),
     # Files waiting to be fetched are copies of the data itself: they go with it.
-    Holder(DOWNLOADS, (m.DOWNLOAD,), downloads, erase_downloads),
+    Holder(DOWNLOADS, (m.DOWNLOAD,), downloads, _erase_downloads),
     Holder(PROFILE, (m.RESIDENT,), plain.profile, plain.erase_profile),
 )
+
+
+def _notices(
+    conn: Connection, erasure: Erasure, _column: Column[str]
+) -> ColumnElement[bool] | None:
+    """The notices recorded as repeating redacted words, and those of every announcement that
+    still repeats them (a meeting's): a delivery's body is its announcement's, copied."""
+    keys = set(erasure.notices)
+    repeating = erasure.holding(m.ANNOUNCEMENT.c.body)
+    if repeating is not None:
+        found = conn.execute(select(m.ANNOUNCEMENT.c.id).where(repeating)).scalars()
+        keys.update(announcements.key(announcement_id) for announcement_id in found)
+    return m.DELIVERY.c.message_key.in_(sorted(keys)) if keys else None
+
+
+# Where the words the holders redacted may have been copied, in rewriting order: the
+# deliveries first, found by their announcements before these are rewritten.
+COPIES: tuple[Copy, ...] = (
+    Copy(m.DELIVERY.c.body, _notices, shared=True),
+    Copy(m.ANNOUNCEMENT.c.body, holding),
+    # Questions rendered for other residents: a report's details to a supporter, a petition
+    # to a reader, a group in a list.
+    Copy(m.CONVERSATION.c.data, holding),
+    Copy(m.CONVERSATION.c.offered, holding),
+    Copy(m.CONVERSATION.c.prompt, holding),
+)
+
+
+class Words(StrEnum):
+    """What a column of text holds, as far as erasure is concerned."""
+
+    NONE = "nobody's words: a code, a status, a reference, a key, a platform's error"
+    GONE = "deleted with the resident's rows"
+    REDACTED = "kept, the resident's identifiers redacted"
+    DERIVED = "computed from a redacted column, computed again"
+    COPIED = "a copy of words kept elsewhere, rewritten by COPIES"
+    ACTOR = "who acted, replaced by 'erased'"
+    FILED = "kept as a filed petition requires"
+
+
+_GONE = (
+    *m.RESIDENT.c,
+    *m.CONSENT.c,
+    *m.DOWNLOAD.c,
+    *m.ORGANIZER.c,
+    m.RSVP.c.answer,
+    m.REPORT_MEDIA.c.ref,
+    m.DELIVERY.c.last_error,
+)
+_REDACTED = (
+    m.REPORT.c.other_label,
+    m.REPORT.c.place,
+    m.REPORT.c.description,
+    m.REPORT_EVENT.c.note,
+    m.PETITION.c.title,
+    m.PETITION.c.summary,
+    m.PETITION.c.body,
+    m.PETITION.c.requests,
+    m.PETITION.c.representative,
+    m.PETITION.c.decision_note,
+    m.PETITION_EVENT.c.note,
+    m.MEETING.c.title,
+    m.MEETING.c.agenda,
+    m.MEETING.c.place,
+    m.COMMUNITY_GROUP.c.name,
+    m.AUDIT_ENTRY.c.target,
+    m.ANNOUNCEMENT.c.body,
+    # A photo still on the organizer's channel: dropped.
+    m.ANNOUNCEMENT.c.photo_ref,
+)
+_ACTORS = (
+    m.REPORT_EVENT.c.actor,
+    m.PETITION.c.created_by,
+    m.PETITION_EVENT.c.actor,
+    m.MEETING.c.created_by,
+    m.ANNOUNCEMENT.c.created_by,
+    m.COMMUNITY_GROUP.c.created_by,
+    m.ORGANIZER_INVITE.c.created_by,
+    m.AUDIT_ENTRY.c.actor,
+)
+
+
+def _texts() -> dict[Column[Any], Words]:
+    listed: dict[Column[Any], Words] = {}
+    for words, columns in (
+        (Words.GONE, _GONE),
+        (Words.REDACTED, _REDACTED),
+        (Words.DERIVED, (m.REPORT.c.place_key,)),
+        (Words.COPIED, tuple(copy.column for copy in COPIES if copy.column not in _REDACTED)),
+        (Words.ACTOR, _ACTORS),
+        (Words.FILED, (m.SIGNATURE.c.full_name, m.SIGNATURE.c.cin_sealed, m.SIGNATURE.c.cin_key)),
+    ):
+        listed.update(dict.fromkeys(columns, words))
+    for column in (
+        m.CONVERSATION.c.flow,
+        m.CONVERSATION.c.step,
+        *m.INBOX.c,
+        m.DELIVERY.c.message_key,
+        m.DELIVERY.c.status,
+        m.DELIVERY.c.provider_ref,
+        m.DELIVERY.c.error_code,
+        # Organizers' photos, by their platform's or upload's file name.
+        m.MEDIA.c.content_type,
+        m.MEDIA.c.filename,
+        m.MEDIA.c.sha256,
+        m.REPORT.c.ref,
+        m.REPORT.c.commune_code,
+        m.REPORT.c.category,
+        m.REPORT.c.status,
+        m.REPORT_MEDIA.c.kind,
+        m.REPORT_MEDIA.c.content_type,
+        m.REPORT_EVENT.c.status,
+        m.PETITION.c.code,
+        m.PETITION.c.commune_code,
+        m.PETITION.c.status,
+        m.PETITION_EVENT.c.status,
+        *m.PETITION_FLAG.c,
+        m.COMMUNITY_GROUP.c.commune_code,
+        m.COMMUNITY_GROUP.c.kind,
+        m.ORGANIZER_INVITE.c.code,
+        m.ORGANIZER_INVITE.c.commune_code,
+        m.AUDIT_ENTRY.c.action,
+        m.MEETING.c.commune_code,
+        m.MEETING.c.status,
+        m.MEETING.c.reminders,
+        m.ANNOUNCEMENT.c.kind,
+        m.ANNOUNCEMENT.c.commune_code,
+        m.ANNOUNCEMENT.c.group_ids,
+        m.ANNOUNCEMENT.c.status,
+        m.ANNOUNCEMENT.c.photo_channel,
+    ):
+        listed.setdefault(column, Words.NONE)
+    return {column: words for column, words in listed.items() if isinstance(column.type, String)}
+
+
+# Every column of text in the schema, and what erasure does with it.
+TEXTS: dict[Column[Any], Words] = _texts()
 
 
 def export(conn: Connection, who: Subject, vault: Vault) -> PersonalData:
@@ -199,8 +241,10 @@ def export(conn: Connection, who: Subject, vault: Vault) -> PersonalData:
 
 def erase(conn: Connection, who: Subject, now: datetime) -> None:
     """Remove ``who``'s personal data from every table, in the caller's transaction."""
+    erasure = Erasure.of(conn, who, now)
     for holder in HOLDERS:
-        holder.erase(conn, who, now)
+        holder.erase(conn, erasure)
+    rewrite(conn, erasure, COPIES)
 
 
 def agree(

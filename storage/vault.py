@@ -2,9 +2,10 @@
 
 Both keys derive from `HAYNA_SECRET_KEY`, each for its own purpose, so one never serves as the
 other. The hash deduplicates signatures without storing the CIN in clear; the encrypted copy is
-opened only to print the filing for the commune. The key's fingerprint, kept in the database,
-is derived the same way under its own label: it tells whether two keys are the same, never
-either key.
+opened only to print the filing for the commune, and to compute a signature's hash again when
+the way of computing it changes (`storage/signature_keys.py`). The key's fingerprint, kept in
+the database, is derived the same way under its own label: it tells whether two keys are the
+same, never either key.
 """
 
 from __future__ import annotations
@@ -14,6 +15,12 @@ import hashlib
 import hmac
 
 from cryptography.fernet import Fernet
+
+from conversations.cin import card
+
+# How `Vault.key` reads a CIN, stored with each signature: 1 hashed the CIN as typed (so
+# AB0123456 and AB123456 were two cards), 2 hashes the card it names.
+KEY_VERSION = 2
 
 
 def _derive(secret: str, purpose: str) -> bytes:
@@ -31,8 +38,9 @@ class Vault:
         self._fernet = Fernet(base64.urlsafe_b64encode(_derive(secret, "hayna/cin-seal/v1")))
 
     def key(self, cin: str) -> str:
-        """The keyed hash of a canonical CIN: equal for equal cards, useless without the secret."""
-        return hmac.new(self._hash_key, cin.encode(), hashlib.sha256).hexdigest()
+        """The keyed hash of a canonical CIN: equal for the same card (leading zeros of its
+        number do not count), useless without the secret."""
+        return hmac.new(self._hash_key, card(cin).encode(), hashlib.sha256).hexdigest()
 
     def seal(self, text: str) -> str:
         return self._fernet.encrypt(text.encode()).decode()

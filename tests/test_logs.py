@@ -49,6 +49,25 @@ def test_personal_data_is_redacted(line: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("line", "secret"),
+    [
+        ("cin AB-123456", "123456"),
+        ("cin ZK 445 566 given", "445 566"),
+        ("cin AB.123456", "123456"),
+        ("cin zk-٤٤٥٥٦٦", "٤٤٥٥٦٦"),
+        ("to ٠٦١٢٣٤٥٦٧٨", "٠٦١٢٣٤٥٦٧٨"),
+        ("to ٠٦-١٢-٣٤-٥٦-٧٨", "٣٤-٥٦"),
+        ("to +٢١٢ ٦١٢ ٣٤٥ ٦٧٨", "٣٤٥ ٦٧٨"),
+    ],
+)
+def test_every_spelling_of_a_cin_and_phone_numbers_in_arabic_digits_are_redacted(
+    line: str, secret: str
+) -> None:
+    redacted = redact(line)
+    assert "[redacted]" in redacted and secret not in redacted, redacted
+
+
+@pytest.mark.parametrize(
     "line", ["report R-2026-000123 moved", "petition K7Q2MX flagged: 60 of 61", "took 340 ms"]
 )
 def test_ordinary_details_stay_readable(line: str) -> None:
@@ -124,7 +143,7 @@ async def test_housekeeping_goes_on_after_a_failed_round(monkeypatch: pytest.Mon
     rounds: list[int] = []
     second = asyncio.Event()
 
-    async def chores(_db: object, _now: object) -> None:
+    async def chores(_db: object, _vault: object, _now: object) -> None:
         rounds.append(1)
         if len(rounds) == 1:
             raise RuntimeError("database is locked")
@@ -133,7 +152,7 @@ async def test_housekeeping_goes_on_after_a_failed_round(monkeypatch: pytest.Mon
     monkeypatch.setattr(housekeeping, "chores", chores)
     monkeypatch.setattr(housekeeping, "EVERY_SECONDS", 0.01)
     stop = asyncio.Event()
-    task = asyncio.create_task(housekeeping.keep_house(None, stop))  # type: ignore[arg-type]
+    task = asyncio.create_task(housekeeping.keep_house(None, None, stop))  # type: ignore[arg-type]
     await asyncio.wait_for(second.wait(), 5)
     stop.set()
     await asyncio.wait_for(task, 5)

@@ -15,10 +15,11 @@ from sqlalchemy import Engine, create_engine, event, func, insert, select
 
 from conversations.kit import Address
 from conversations.petition import SIGNING, Life
+from storage.kept import FILED
 from storage.models import PETITION, RESIDENT, SIGNATURE, Base
 from storage.personal_rows import Subject
 from storage.petitions import NewPetition, create, move, sign, withdraw
-from storage.rights import FILED, erase
+from storage.rights import erase
 from tests.conftest import VAULT
 
 PEOPLE = ("AB123456", "C654321", "XY111222")

@@ -20,7 +20,7 @@ from storage.database import Database
 from storage.downloads import KEEP
 from storage.gazetteer import Gazetteer
 from storage.models import DOWNLOAD
-from tests.conftest import Clock
+from tests.conftest import VAULT, Clock
 from tests.fake_twilio import running
 from tests.test_whatsapp_dialog import PIN, rows
 from tests.whatsapp_phone import PUBLIC, Phone, WhatsApp, whatsapp
@@ -88,12 +88,12 @@ async def test_my_data_is_served_at_a_media_url_until_it_expires(
         assert (await chat.client.get(wrong)).status_code == 404, wrong
 
     clock.advance(seconds=KEEP.total_seconds() - 1)
-    await chores(db, clock())
+    await chores(db, VAULT, clock())
     assert (await chat.client.get(path)).status_code == 200
     assert len(await rows(db, DOWNLOAD)) == 1
     clock.advance(seconds=1)
     assert (await chat.client.get(path)).status_code == 404
-    await chores(db, clock())
+    await chores(db, VAULT, clock())
     assert await rows(db, DOWNLOAD) == []
 
 
