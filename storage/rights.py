@@ -223,6 +223,8 @@ def _texts() -> dict[Column[Any], Words]:
         m.ANNOUNCEMENT.c.group_ids,
         m.ANNOUNCEMENT.c.status,
         m.ANNOUNCEMENT.c.photo_channel,
+        # The key's fingerprint: the deployment's, no one's words.
+        m.DATABASE_KEY.c.fingerprint,
     ):
         listed.setdefault(column, Words.NONE)
     return {column: words for column, words in listed.items() if isinstance(column.type, String)}
