@@ -1,5 +1,6 @@
 """Hourly chores of a long-running process: forget old message ids, abandoned answers and
-expired download links, close petitions past their deadline."""
+expired download links, close petitions past their deadline, fold petitions' tallies into their
+count and cross a threshold reached without its check."""
 
 from __future__ import annotations
 
@@ -11,8 +12,9 @@ from datetime import UTC, datetime
 from storage.database import Database
 from storage.downloads import forget_expired_downloads
 from storage.inbox import forget_old_messages
-from storage.petitions import close_expired_petitions
+from storage.petitions import close_expired_petitions, cross_reached_thresholds
 from storage.retention import forget_abandoned_answers
+from storage.tally import fold_tallies
 
 EVERY_SECONDS = 3600
 
@@ -36,5 +38,8 @@ async def chores(db: Database, now: datetime) -> None:
     """One round of the chores, as of ``now``."""
     await forget_old_messages(db, now)
     await forget_abandoned_answers(db, now)
+    # Before closing: a petition that reached its threshold by its last day is not closed.
+    await cross_reached_thresholds(db, now)
     await close_expired_petitions(db, now)
+    await fold_tallies(db)
     await forget_expired_downloads(db, now)
