@@ -10,9 +10,9 @@ from sqlalchemy import func, select
 
 from bot.app import build_engine
 from conversations.petition import Life
+from storage import tally
 from storage.database import Database
 from storage.models import DELIVERY, PETITION, SIGNATURE
-from storage import tally
 from storage.petitions import NewPetition, create, move, settle, sign
 from tests.conftest import VAULT, Clock
 from tests.resident import FakeResident

@@ -162,9 +162,7 @@ class Signing(RuleBasedStateMachine):
     def one_signature_per_cin_and_true_counters(self) -> None:
         with self.db.connect() as conn:
             for code, signed in zip(self.codes, self.signed, strict=True):
-                petition = conn.execute(
-                    select(*tally.COUNTED).where(PETITION.c.code == code)
-                ).one()
+                petition = conn.execute(select(*tally.COUNTED).where(PETITION.c.code == code)).one()
                 keys = (
                     conn.execute(
                         select(SIGNATURE.c.cin_key).where(SIGNATURE.c.petition_id == petition.id)
