@@ -113,7 +113,7 @@ async def burst(url: str, signers: int, threshold: int, processes: int, label: s
 async def _workers(url: str, code: str, signers: int, processes: int) -> tuple[list[Any], float]:
     """The workers, each told "go" once all are ready; their shares and the burst's time."""
     key = secrets.token_urlsafe(48)
-    given = ["--signers", str(signers), "--database", url, "--code", code, "--key", key]
+    given = ["--signers", str(signers), "--database", url, "--code", code, f"--key={key}"]
     pipes = {"stdin": asyncio.subprocess.PIPE, "stdout": asyncio.subprocess.PIPE}
     started = [
         await asyncio.create_subprocess_exec(
