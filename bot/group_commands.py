@@ -1,7 +1,7 @@
 """`hayna groups`, `hayna organizers` and `hayna broadcast`: the groups of a commune, invite
-codes that make organizers, the audit log, and updates (maybe with a photo) sent to an audience
-now or later with their delivery report. Every action is written to the audit log under the
-operator's name."""
+codes that make organizers and their removal (bot/organizer_removal.py), the audit log, and
+updates (maybe with a photo) sent to an audience now or later with their delivery report. Every
+action is written to the audit log under the operator's name."""
 
 from __future__ import annotations
 
@@ -10,13 +10,14 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bot import organizer_removal
 from bot.app import open_database
 from bot.command_line import Refused, commune_code, organizer_name, shortened, table
 from bot.media import PHOTO_MAX, photo_type
 from bot.meeting_commands import local_time
 from bot.settings import Settings
 from conversations.groups import Audience, GroupKind
-from conversations.kit import MOROCCO
+from conversations.kit import MOROCCO, Address
 from conversations.language import SUPPORTED
 from conversations.organizing import MAX_TEXT
 from conversations.text import ByLocale
@@ -48,6 +49,13 @@ def configure_organizers(parser: argparse.ArgumentParser) -> None:
     _by(invite)
     audit = actions.add_parser("audit", help="the latest organizer actions, done or refused")
     audit.add_argument("--limit", type=int, default=50)
+    organizer_removal.configure(
+        actions.add_parser(
+            "remove",
+            help="take an organizer's scopes away (not HAYNA_ADMINS: set by the environment)",
+            description=organizer_removal.__doc__,
+        )
+    )
 
 
 def configure_broadcast(parser: argparse.ArgumentParser) -> None:
@@ -76,7 +84,7 @@ def _by(parser: argparse.ArgumentParser) -> None:
 async def run(args: argparse.Namespace, settings: Settings) -> int:
     db = await open_database(settings, upgrade=settings.database_url.sqlite)
     try:
-        await _act(db, args, datetime.now(UTC))
+        await _act(db, args, datetime.now(UTC), settings.admins)
     except Refused as error:
         print(f"hayna: {error}", file=sys.stderr)
         return 2
@@ -85,9 +93,13 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-async def _act(db: Database, args: argparse.Namespace, now: datetime) -> None:
+async def _act(
+    db: Database, args: argparse.Namespace, now: datetime, admins: frozenset[Address]
+) -> None:
     actor = (getattr(args, "actor", None) or organizer_name())[:80]
-    commune = commune_code(Gazetteer.load(), args.commune) if hasattr(args, "commune") else ""
+    given = getattr(args, "commune", None)
+    commune = commune_code(Gazetteer.load(), given) if given else ""
+    refusal = None
     async with db.transaction() as tx:
         match args.command, args.action:
             case "groups", "list":
@@ -110,6 +122,8 @@ async def _act(db: Database, args: argparse.Namespace, now: datetime) -> None:
                 await tx.run(groups.audit, None, actor, "invite", commune, True, now)
                 print(code)
                 print("valid 48 hours, once: type it in the chat as  ORG " + code, file=sys.stderr)
+            case "organizers", "remove":
+                refusal = await organizer_removal.remove(tx, args, commune, actor, now, admins)
             case "organizers", "audit":
                 rows = [["when (Morocco)", "who", "action", "on", "allowed"]]
                 for at, who, action, target, allowed in await tx.run(
@@ -169,6 +183,8 @@ async def _act(db: Database, args: argparse.Namespace, now: datetime) -> None:
                 print(table(rows))
             case _:
                 raise Refused(f"unknown action {args.action}")
+    if refusal is not None:  # after the commit: the refusal stays in the audit log
+        raise Refused(refusal)
 
 
 def _photo(path: Path) -> tuple[str, str, bytes]:

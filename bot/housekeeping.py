@@ -1,6 +1,7 @@
 """Hourly chores of a long-running process: forget old message ids, abandoned answers and
-expired download links, close petitions past their deadline, hash again signatures whose CIN
-hash was computed an older way (at start, the first round does it)."""
+expired download links, close petitions past their deadline, fold petitions' tallies into their
+count and cross a threshold reached without its check, hash again signatures whose CIN hash was
+computed an older way (at start, the first round does it)."""
 
 from __future__ import annotations
 
@@ -12,9 +13,10 @@ from datetime import UTC, datetime
 from storage.database import Database
 from storage.downloads import forget_expired_downloads
 from storage.inbox import forget_old_messages
-from storage.petitions import close_expired_petitions
+from storage.petitions import close_expired_petitions, cross_reached_thresholds
 from storage.retention import forget_abandoned_answers
 from storage.signature_keys import rekey_signatures
+from storage.tally import fold_tallies
 from storage.vault import Vault
 
 EVERY_SECONDS = 3600
@@ -41,5 +43,8 @@ async def chores(db: Database, vault: Vault, now: datetime) -> None:
     await rekey_signatures(db, vault, now)
     await forget_old_messages(db, now)
     await forget_abandoned_answers(db, now)
+    # Before closing: a petition that reached its threshold by its last day is not closed.
+    await cross_reached_thresholds(db, now)
     await close_expired_petitions(db, now)
+    await fold_tallies(db)
     await forget_expired_downloads(db, now)

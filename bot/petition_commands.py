@@ -23,7 +23,7 @@ from bot.command_line import Refused, commune_code, organizer_name, shortened, t
 from bot.settings import Settings
 from conversations.kit import MOROCCO
 from conversations.petition import OTHERWISE, WITH_ARRONDISSEMENTS, Life, default_threshold
-from storage import bursts
+from storage import bursts, tally
 from storage.database import Database
 from storage.gazetteer import Commune, Gazetteer
 from storage.models import PETITION, PETITION_EVENT
@@ -224,7 +224,8 @@ async def _list(db: Database, args: argparse.Namespace) -> None:
 
 
 def _listed(conn: Connection, commune: str | None, status: str | None) -> Sequence[Row[Any]]:
-    query = select(PETITION).order_by(PETITION.c.created_at.desc(), PETITION.c.id.desc())
+    # The exact count: the petition's column and its tallies.
+    query = select(*tally.COUNTED).order_by(PETITION.c.created_at.desc(), PETITION.c.id.desc())
     if commune is not None:
         query = query.where(PETITION.c.commune_code == commune)
     if status is not None:

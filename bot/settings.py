@@ -136,20 +136,29 @@ def _secret(raw: str, database: DatabaseURL) -> str:
         raise SettingsError("HAYNA_SECRET_KEY", str(problem)) from None
 
 
+def parse_address(item: str) -> Address | None:
+    """A resident's address typed as CHANNEL:ID (``whatsapp:+212600000000``); None if it is not
+    one."""
+    channel, _, user = item.strip().partition(":")
+    if channel not in CHANNELS or not user.strip():
+        return None
+    if channel == "whatsapp":
+        # As WhatsApp addresses arrive (+212612345678), however the number was typed.
+        return Address(channel, parse_phone(user) or user.strip())
+    return Address(channel, user.strip())
+
+
 def _admins(raw: str) -> frozenset[Address]:
     admins = set()
     for item in filter(None, (part.strip() for part in raw.split(","))):
-        channel, _, user = item.partition(":")
-        if channel not in CHANNELS or not user:
+        address = parse_address(item)
+        if address is None:
             raise SettingsError(
                 "HAYNA_ADMINS",
                 f"{item!r} is not CHANNEL:ID (channels: {', '.join(CHANNELS)}), "
                 "for example telegram:123456789,whatsapp:+212600000000",
             )
-        if channel == "whatsapp":
-            # As WhatsApp addresses arrive (+212612345678), however the number was typed.
-            user = parse_phone(user) or user
-        admins.add(Address(channel, user))
+        admins.add(address)
     return frozenset(admins)
 
 

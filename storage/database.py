@@ -110,6 +110,16 @@ class Database:
         async with self._async.begin() as aconn:
             yield Tx(aconn=aconn)
 
+    @asynccontextmanager
+    async def connection(self) -> AsyncIterator[Connected]:
+        """One connection kept for transactions in a row, each committed on its own: work that
+        follows a commit at once does not queue for the pool a second time."""
+        if self._async is None:  # SQLite: the process has one connection anyway
+            yield Connected(self)
+            return
+        async with self._async.connect() as aconn:
+            yield Connected(self, aconn)
+
     async def upgrade(self) -> None:
         """Bring the schema to the newest migration."""
         from storage.migrate import upgrade_connection
@@ -139,6 +149,23 @@ class Database:
             self._sync.dispose()
         if self._async is not None:
             await self._async.dispose()
+
+
+class Connected:
+    """A connection held by `Database.connection`; `transaction` as on the database."""
+
+    def __init__(self, db: Database, aconn: AsyncConnection | None = None) -> None:
+        self._db = db
+        self._aconn = aconn
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[Tx]:
+        if self._aconn is None:
+            async with self._db.transaction() as tx:
+                yield tx
+            return
+        async with self._aconn.begin():
+            yield Tx(aconn=self._aconn)
 
 
 def _sqlite_engine(url: str) -> Engine:

@@ -1,4 +1,5 @@
-"""Inserts as both backends need them: ON CONFLICT DO NOTHING, and the new row's id."""
+"""Inserts as both backends need them: ON CONFLICT DO NOTHING, ON CONFLICT add to a counter,
+and the new row's id."""
 
 from __future__ import annotations
 
@@ -31,3 +32,20 @@ def insert_ignore(conn: Connection, table: Table, **values: Any) -> bool:
     The database decides, atomically: there is no check-then-insert race between processes.
     """
     return _statement(conn.dialect.name, table, tuple(values)).run(conn, values) == 1
+
+
+@cache
+def _adding(dialect: str, table: Table, column: str, keys: tuple[str, ...]) -> Prepared:
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = insert(table)
+    statement = statement.on_conflict_do_update(
+        index_elements=[table.c[key] for key in keys],
+        set_={column: table.c[column] + statement.excluded[column]},
+    )
+    return Prepared(statement, (*keys, column))
+
+
+def add_to(conn: Connection, table: Table, column: str, amount: int, **key: Any) -> None:
+    """Add ``amount`` to ``column`` of the row whose primary key is ``key``, inserting the row
+    at ``amount`` when there is none. One statement: two adds at once never lose one."""
+    _adding(conn.dialect.name, table, column, tuple(key)).run(conn, {**key, column: amount})

@@ -1,4 +1,5 @@
-"""Groups of a commune and their members; organizers, their invites, scopes and audit log.
+"""Groups of a commune and their members; organizers, their invites, scopes (granted and taken
+away) and audit log.
 
 An invite is redeemed by one UPDATE that only matches an unused, unexpired code, so two
 residents typing it at once cannot both become organizers.
@@ -14,6 +15,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import Connection, delete, insert, select, update
 
 from conversations.groups import BUILT_IN, Audience, Group, GroupKind, Redeemed
+from conversations.kit import Address
 from storage.dialect import insert_ignore
 from storage.models import (
     AUDIT_ENTRY,
@@ -21,6 +23,7 @@ from storage.models import (
     MEMBERSHIP,
     ORGANIZER,
     ORGANIZER_INVITE,
+    RESIDENT,
 )
 
 INVITE_VALID = timedelta(hours=48)
@@ -173,6 +176,31 @@ def scope_of(conn: Connection, resident_id: int) -> Scope:
         frozenset(r.commune_code for r in rows if r.group_id is None),
         frozenset(r.group_id for r in rows if r.group_id is not None),
     )
+
+
+def resident_at(conn: Connection, address: Address) -> int | None:
+    """The resident behind an address, if they ever wrote."""
+    query = select(RESIDENT.c.id).where(
+        RESIDENT.c.channel == address.channel, RESIDENT.c.user_id == address.user
+    )
+    return conn.execute(query).scalar_one_or_none()
+
+
+def remove_scopes(
+    conn: Connection, resident_id: int, commune: str | None, group_id: int | None
+) -> list[tuple[str, int | None]]:
+    """Take scopes away from an organizer: one group's (``group_id``), every one in ``commune``
+    (the commune's and its groups'), or all of them (neither given). Returns those removed; the
+    next action the organizer tries is refused, since every action reads the scope afresh."""
+    where = [ORGANIZER.c.resident_id == resident_id]
+    if group_id is not None:
+        where.append(ORGANIZER.c.group_id == group_id)
+    elif commune is not None:
+        where.append(ORGANIZER.c.commune_code == commune)
+    removed = conn.execute(
+        delete(ORGANIZER).where(*where).returning(ORGANIZER.c.commune_code, ORGANIZER.c.group_id)
+    ).all()
+    return sorted({(r.commune_code, r.group_id) for r in removed}, key=lambda s: (s[0], s[1] or 0))
 
 
 def groups_within(conn: Connection, scope: Scope, commune: str | None) -> list[Group]:

@@ -261,7 +261,7 @@ class Petition(Base):
     threshold: Mapped[int] = mapped_column(Integer)
     deadline: Mapped[datetime] = mapped_column(UTCDateTime())
     status: Mapped[str] = mapped_column(String(20))
-    # Kept in step with the signature rows in the same transaction; the tests compare it.
+    # The count folded in so far; the exact count adds the petition's tallies (storage/tally.py).
     signatures: Mapped[int] = mapped_column(Integer, default=0)
     decision_note: Mapped[str | None] = mapped_column(Text)
     filed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -295,6 +295,19 @@ class Signature(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
+class PetitionTally(Base):
+    """One shard of a petition's count: what signatures and withdrawals added since the last
+    fold into `petition.signatures`. Signers at the same moment add to different shards."""
+
+    __tablename__ = "petition_tally"
+
+    petition_id: Mapped[int] = mapped_column(
+        Id, ForeignKey("petition.id", ondelete="CASCADE"), primary_key=True
+    )
+    shard: Mapped[int] = mapped_column(Integer, primary_key=True)
+    signatures: Mapped[int] = mapped_column(Integer)
+
+
 class PetitionEvent(Base):
     """One step of a petition's life: the status it took, who set it, when and why."""
 
@@ -313,6 +326,7 @@ class PetitionEvent(Base):
 PETITION = table(Petition)
 SIGNATURE = table(Signature)
 PETITION_EVENT = table(PetitionEvent)
+PETITION_TALLY = table(PetitionTally)
 
 
 class Consent(Base):

@@ -1,13 +1,17 @@
-"""Petitions in SQL: signing once per CIN and per resident, the counter, the life and notices.
+"""Petitions in SQL: signing once per CIN and per resident, the count, the life and notices.
 
 Signing is one INSERT … ON CONFLICT DO NOTHING against two unique keys (the CIN's keyed hash, the
-resident), never check-then-insert; the counter moves in the same transaction under the
-petition's row lock, so crossing the threshold is seen by exactly one signature.
+resident), never check-then-insert. Signers share the petition's row (FOR KEY SHARE: an
+organizer's move waits for them, they do not wait for each other) and count on shards of a tally
+(storage/tally.py). Crossing the threshold is one conditional UPDATE from open that a single
+transaction wins; a signer that could not see the others still in flight checks again once
+committed (`settle`), so the crossing is never missed and each signer is told once.
 """
 
 from __future__ import annotations
 
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -26,7 +30,7 @@ from conversations.petition import (
     Signing,
     life_notice,
 )
-from storage import bursts
+from storage import bursts, tally
 from storage.database import Database
 from storage.deliveries import enqueue
 from storage.dialect import insert_ignore, inserted_id
@@ -137,7 +141,7 @@ def _card(row: Any, signed_at: datetime | None) -> Card:
 def open_in(conn: Connection, commune: str, resident_id: int, now: datetime) -> list[Card]:
     """The petitions collecting signatures in a commune, the closest to their deadline first."""
     rows = conn.execute(
-        select(PETITION)
+        select(*tally.COUNTED)
         .where(
             PETITION.c.commune_code == commune,
             PETITION.c.status.in_(sorted(SIGNING)),
@@ -149,7 +153,7 @@ def open_in(conn: Connection, commune: str, resident_id: int, now: datetime) -> 
 
 
 def card(conn: Connection, code: str, resident_id: int) -> Card | None:
-    row = conn.execute(select(PETITION).where(PETITION.c.code == code.upper())).first()
+    row = conn.execute(select(*tally.COUNTED).where(PETITION.c.code == code.upper())).first()
     if row is None or Life(row.status) is Life.DRAFT:
         return None
     return _card(row, _signed_at(conn, row.id, resident_id))
@@ -163,6 +167,21 @@ def _signed_at(conn: Connection, petition_id: int, resident_id: int) -> datetime
     ).scalar_one_or_none()
 
 
+@dataclass(frozen=True, slots=True)
+class Signed(Signing):
+    """A signing as stored. `unsettled` is the petition whose threshold the signer checks again
+    once committed (`settle`): it counted while others may still have been signing."""
+
+    unsettled: int | None = None
+
+
+def _shared(conn: Connection, code: str) -> Any:
+    # FOR KEY SHARE: an organizer's move (FOR UPDATE) waits for the signers in flight and then
+    # sees their signatures; signers never wait for one another here.
+    query = select(PETITION).where(PETITION.c.code == code)
+    return conn.execute(query.with_for_update(read=True, key_share=True)).first()
+
+
 def sign(
     conn: Connection,
     code: str,
@@ -171,14 +190,14 @@ def sign(
     cin_key: str,
     cin_sealed: str,
     now: datetime,
-) -> Signing:
+) -> Signed:
     """Sign once; a second signature by the same CIN or the same resident is refused with the
-    date of the first. Crossing the threshold notifies every signer, exactly once."""
-    petition = conn.execute(
-        select(PETITION).where(PETITION.c.code == code).with_for_update()
-    ).first()
+    date of the first. Crossing the threshold notifies every signer, exactly once: when the
+    result is `unsettled`, the caller runs `settle` once this transaction is committed (the
+    hourly `cross_reached` catches a crossing whose check never ran)."""
+    petition = _shared(conn, code)
     if petition is None or Life(petition.status) not in SIGNING or petition.deadline < now:
-        return Signing(Outcome.NOT_OPEN)
+        return Signed(Outcome.NOT_OPEN)
     signed = insert_ignore(
         conn,
         SIGNATURE,
@@ -197,25 +216,70 @@ def sign(
                 (SIGNATURE.c.cin_key == cin_key) | (SIGNATURE.c.resident_id == resident_id),
             )
         ).scalar()
-        return Signing(Outcome.ALREADY, first)
-    count = petition.signatures + 1
-    values: dict[str, Any] = {"signatures": count, "updated_at": now}
-    crossed = Life(petition.status) is Life.OPEN and count >= petition.threshold
-    if crossed:
-        values["status"] = Life.THRESHOLD_REACHED
-    conn.execute(update(PETITION).where(PETITION.c.id == petition.id).values(**values))
-    if crossed:
-        _announce(conn, petition, Life.THRESHOLD_REACHED, "", "threshold", now)
+        return Signed(Outcome.ALREADY, first)
+    tally.add(conn, petition.id, resident_id, 1)
+    count = tally.count(conn, petition.id)
     if count % bursts.EVERY == 0:
         bursts.check(conn, petition.id, now)
-    return Signing(Outcome.SIGNED, now)
+    if Life(petition.status) is Life.OPEN and not _cross(conn, petition, count, resident_id, now):
+        return Signed(Outcome.SIGNED, now, petition.id)
+    return Signed(Outcome.SIGNED, now)
+
+
+def settle(conn: Connection, petition_id: int, resident_id: int, now: datetime) -> None:
+    """After a signature made while the petition was open is committed: cross the threshold if
+    the count, which now holds every committed signature, reaches it; or, if another
+    transaction crossed it meanwhile, tell this signer, whom that one could not see yet."""
+    # The petition and its count in one statement: one round trip for most signers.
+    petition = conn.execute(select(*tally.COUNTED).where(PETITION.c.id == petition_id)).first()
+    if petition is None:
+        return
+    if Life(petition.status) is Life.OPEN:
+        _cross(conn, petition, petition.signatures, resident_id, now)
+    else:
+        _tell_late_signer(conn, petition, resident_id, now)
+
+
+def _cross(
+    conn: Connection, petition: Any, count: int, resident_id: int | None, now: datetime
+) -> bool:
+    """Cross the threshold when ``count`` reaches it; True when it is crossed, whoever did it,
+    and the signer ``resident_id`` (if one is signing) is told."""
+    if count < petition.threshold:
+        return False
+    # Only one transaction moves the petition from open: the others find it moved (PostgreSQL
+    # re-reads the row once the winner commits) and change nothing.
+    won = conn.execute(
+        update(PETITION)
+        .where(PETITION.c.id == petition.id, PETITION.c.status == Life.OPEN)
+        .values(status=Life.THRESHOLD_REACHED, updated_at=now)
+    ).rowcount
+    if won:
+        _announce(conn, petition, Life.THRESHOLD_REACHED, "", "threshold", now)
+    elif resident_id is not None:
+        _tell_late_signer(conn, petition, resident_id, now)
+    return True
+
+
+def _tell_late_signer(conn: Connection, petition: Any, resident_id: int, now: datetime) -> None:
+    """The crossing's notice for a signer who signed before seeing it (queued once: a second
+    time finds it queued)."""
+    crossed = conn.execute(
+        select(PETITION_EVENT.c.id)
+        .where(
+            PETITION_EVENT.c.petition_id == petition.id,
+            PETITION_EVENT.c.status == Life.THRESHOLD_REACHED,
+        )
+        .order_by(PETITION_EVENT.c.id)
+        .limit(1)
+    ).scalar_one_or_none()
+    if crossed is not None and _signed_at(conn, petition.id, resident_id) is not None:
+        _notify(conn, petition, crossed, Life.THRESHOLD_REACHED, "", (resident_id,), now)
 
 
 def withdraw(conn: Connection, code: str, resident_id: int, now: datetime) -> bool:
     """Take back a signature while the petition collects them; False when that is not possible."""
-    petition = conn.execute(
-        select(PETITION).where(PETITION.c.code == code).with_for_update()
-    ).first()
+    petition = _shared(conn, code)
     if petition is None or Life(petition.status) not in SIGNING or petition.deadline < now:
         return False
     gone = conn.execute(
@@ -224,18 +288,22 @@ def withdraw(conn: Connection, code: str, resident_id: int, now: datetime) -> bo
         )
     ).rowcount
     if gone:
-        conn.execute(
-            update(PETITION)
-            .where(PETITION.c.id == petition.id)
-            .values(signatures=PETITION.c.signatures - gone, updated_at=now)
-        )
+        tally.add(conn, petition.id, resident_id, -gone)
     return bool(gone)
+
+
+def fold_signed(conn: Connection, resident_id: int) -> None:
+    """Fold the tallies of the petitions a resident signed, before their erasure takes their
+    signatures off the petitions' own column (storage/rights.py): it then holds them."""
+    signed = select(SIGNATURE.c.petition_id).where(SIGNATURE.c.resident_id == resident_id)
+    for petition_id in conn.execute(signed.order_by(SIGNATURE.c.petition_id)).scalars().all():
+        tally.fold(conn, petition_id)
 
 
 def mine(conn: Connection, resident_id: int) -> list[Card]:
     """The petitions a resident signed, the latest first."""
     rows = conn.execute(
-        select(PETITION, SIGNATURE.c.created_at.label("signed_at"))
+        select(*tally.COUNTED, SIGNATURE.c.created_at.label("signed_at"))
         .join(SIGNATURE, SIGNATURE.c.petition_id == PETITION.c.id)
         .where(SIGNATURE.c.resident_id == resident_id)
         .order_by(SIGNATURE.c.created_at.desc())
@@ -276,7 +344,6 @@ def _announce(
     conn: Connection, petition: Any, life: Life, note: str, actor: str, now: datetime
 ) -> int:
     event_id = _event(conn, petition.id, life, note, actor, now)
-    body = life_notice(petition.code, petition.title, life, note).to_json()
     signers = (
         conn.execute(
             select(SIGNATURE.c.resident_id).where(
@@ -286,9 +353,22 @@ def _announce(
         .scalars()
         .all()
     )
-    for resident_id in signers:
-        enqueue(conn, notice_key(event_id), resident_id, body, now)
+    _notify(conn, petition, event_id, life, note, signers, now)
     return len(signers)
+
+
+def _notify(
+    conn: Connection,
+    petition: Any,
+    event_id: int,
+    life: Life,
+    note: str,
+    residents: Sequence[int],
+    now: datetime,
+) -> None:
+    body = life_notice(petition.code, petition.title, life, note).to_json()
+    for resident_id in residents:
+        enqueue(conn, notice_key(event_id), resident_id, body, now)
 
 
 def close_expired(conn: Connection, now: datetime) -> list[str]:
@@ -319,6 +399,19 @@ def signatories(conn: Connection, code: str) -> list[Sealed]:
         .order_by(SIGNATURE.c.created_at, SIGNATURE.c.id)
     )
     return [Sealed(r.full_name, r.cin_sealed, r.created_at) for r in rows]
+
+
+def cross_reached(conn: Connection, now: datetime) -> list[str]:
+    """Cross the threshold of the open petitions whose count reached it, should a signer's check
+    after its commit not have run (the process stopped in between); returns their codes."""
+    rows = conn.execute(select(*tally.COUNTED).where(PETITION.c.status == Life.OPEN)).all()
+    return [row.code for row in rows if _cross(conn, row, row.signatures, None, now)]
+
+
+async def cross_reached_thresholds(db: Database, now: datetime) -> list[str]:
+    """`cross_reached` in a transaction of its own, for the hourly housekeeping."""
+    async with db.transaction() as tx:
+        return await tx.run(cross_reached, now)
 
 
 async def close_expired_petitions(db: Database, now: datetime) -> list[str]:

@@ -6,6 +6,7 @@ than the whole message on SQLite (measured in DESIGN.md §4).
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import replace
@@ -22,7 +23,7 @@ from conversations.report import Brief, Detail, Draft
 from conversations.seams import FlowState
 from conversations.text import Renderable
 from storage import petitions, reports, rights
-from storage.database import Database, Tx
+from storage.database import Connected, Database, Tx
 from storage.deliveries import enqueue
 from storage.dialect import insert_ignore
 from storage.gazetteer import Commune, Gazetteer
@@ -31,6 +32,8 @@ from storage.organizing import GroupServices
 from storage.personal_rows import Subject
 from storage.prepared import Prepared
 from storage.vault import Vault
+
+log = logging.getLogger(__name__)
 
 # The order matters: `_open` unpacks a row into the resident, then the conversation state.
 _COLUMNS = (
@@ -176,6 +179,8 @@ class SqlUnit:
         self._resident: ResidentView | None = None
         # Set once the resident erased their data: there is no state left to save.
         self.erased = False
+        # Petitions whose threshold to check again once this unit is committed.
+        self.unsettled: list[int] = []
 
     @property
     def resident(self) -> ResidentView:
@@ -230,6 +235,7 @@ class SqlServices(GroupServices):
         return await self.unit.tx.run(rights.export, self._subject, self.unit.vault)
 
     async def erase_me(self) -> None:
+        await self.unit.tx.run(petitions.fold_signed, self._me)
         await self.unit.tx.run(rights.erase, self._subject, self.unit.clock())
         self.unit.erased = True
 
@@ -281,9 +287,12 @@ class SqlServices(GroupServices):
     async def sign_petition(self, code: str, full_name: str, sealed_cin: str) -> Signing:
         vault = self.unit.vault
         cin = vault.open(sealed_cin)
-        return await self.unit.tx.run(
+        signed = await self.unit.tx.run(
             petitions.sign, code, self._me, full_name, vault.key(cin), sealed_cin, self.unit.clock()
         )
+        if signed.unsettled is not None:
+            self.unit.unsettled.append(signed.unsettled)
+        return signed
 
     async def withdraw_signature(self, code: str) -> bool:
         return await self.unit.tx.run(petitions.withdraw, code, self._me, self.unit.clock())
@@ -336,5 +345,20 @@ class SqlStore:
 
     @asynccontextmanager
     async def unit(self, address: Address) -> AsyncIterator[SqlUnit]:
-        async with self.db.transaction() as tx:
-            yield SqlUnit(tx, address, self.gazetteer, self.vault, self.clock, self.organizers)
+        async with self.db.connection() as connected:
+            async with connected.transaction() as tx:
+                unit = SqlUnit(tx, address, self.gazetteer, self.vault, self.clock, self.organizers)
+                yield unit
+            for petition_id in unit.unsettled:
+                await self._settle(connected, petition_id, unit.resident.id)
+
+    async def _settle(self, connected: Connected, petition_id: int, resident_id: int) -> None:
+        """A signature is committed: see whether it, with the others, crossed the threshold.
+        On the same connection: waiting for the pool again would double the signer's wait."""
+        try:
+            async with connected.transaction() as tx:
+                await tx.run(petitions.settle, petition_id, resident_id, self.clock())
+        except Exception:
+            # The signature stands and the resident was answered: the hourly housekeeping
+            # crosses a threshold that was reached (cross_reached).
+            log.exception("petition %s: the threshold check after a signature failed", petition_id)

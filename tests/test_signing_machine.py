@@ -1,5 +1,6 @@
 """A stateful test: people sign, withdraw, erase their data and register again, petitions get
-filed, and no CIN is ever counted twice; each petition's counter stays its signatures' count."""
+filed, tallies get folded, and no CIN is ever counted twice; each petition's count (its column
+plus its tallies) stays its signatures' count."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from sqlalchemy import Engine, create_engine, event, func, insert, select
 
 from conversations.kit import Address
 from conversations.petition import SIGNING, Life
+from storage import tally
 from storage.kept import FILED
 from storage.models import PETITION, RESIDENT, SIGNATURE, Base
 from storage.personal_rows import Subject
@@ -141,6 +143,14 @@ class Signing(RuleBasedStateMachine):
         self.accounts[person] = None
 
     @rule(petition=petitions)
+    def fold(self, petition: int) -> None:
+        with self.db.begin() as conn:
+            petition_id = conn.execute(
+                select(PETITION.c.id).where(PETITION.c.code == self.codes[petition])
+            ).scalar_one()
+            tally.fold(conn, petition_id)
+
+    @rule(petition=petitions)
     def file(self, petition: int) -> None:
         with self.db.begin() as conn:
             status = conn.execute(
@@ -153,7 +163,7 @@ class Signing(RuleBasedStateMachine):
     def one_signature_per_cin_and_true_counters(self) -> None:
         with self.db.connect() as conn:
             for code, signed in zip(self.codes, self.signed, strict=True):
-                petition = conn.execute(select(PETITION).where(PETITION.c.code == code)).one()
+                petition = conn.execute(select(*tally.COUNTED).where(PETITION.c.code == code)).one()
                 keys = (
                     conn.execute(
                         select(SIGNATURE.c.cin_key).where(SIGNATURE.c.petition_id == petition.id)
