@@ -153,7 +153,7 @@ async def test_withdrawals_and_an_erasure_during_a_burst_keep_the_count_exact(
     assert rows == 200 - 50 + 60 - 1
     assert await _everywhere(store, code, 100, capsys) == {f"{rows}/1000"}
 
-    await chores(db, clock())  # the hourly fold
+    await chores(db, VAULT, clock())  # the hourly fold
     async with db.transaction() as tx:
         column, left = await tx.run(
             lambda c: (
@@ -176,10 +176,10 @@ async def test_housekeeping_crosses_a_threshold_whose_check_never_ran(
             await tx.run(sign, code, rid, f"S {i}", VAULT.key(cin), VAULT.seal(cin), clock())
         # As if the count had reached it without the check after the commit running.
         await tx.run(lambda c: c.execute(update(PETITION).values(threshold=2)))
-    await chores(db, clock())
+    await chores(db, VAULT, clock())
     events, told = await _crossing_notices(db)
     assert events == 1 and told == Counter(dict.fromkeys(ids, 1))
-    await chores(db, clock())
+    await chores(db, VAULT, clock())
     assert await _crossing_notices(db) == (events, told), "once"
 
 
@@ -236,7 +236,7 @@ async def test_a_signer_that_loses_the_crossing_is_still_told(pg: Database, cloc
     code = await open_petition(pg, clock, COMMUNE, threshold=2)
     async with pg.transaction() as tx:
         early, a, b = await tx.run(_residents, 3, clock())
-        await tx.run(sign, code, early, "S", VAULT.key("AB1"), VAULT.seal("AB1"), clock())
+        await tx.run(sign, code, early, "S", VAULT.key("AB100001"), VAULT.seal("AB100001"), clock())
     events = [asyncio.Event() for _ in range(4)]
     first = asyncio.create_task(_held(pg, code, a, 0, events[0], events[1]))
     await asyncio.wait_for(events[0].wait(), 10)  # crossed, not committed yet

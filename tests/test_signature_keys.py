@@ -15,6 +15,7 @@ from bot.app import build_engine
 from bot.housekeeping import chores
 from conversations.cin import card
 from conversations.petition import Life
+from storage import tally
 from storage.database import Database
 from storage.models import PETITION, SIGNATURE
 from storage.petitions import signatories
@@ -111,7 +112,7 @@ async def _count(db: Database, code: str) -> int:
         return int(
             await tx.run(
                 lambda c: c.execute(
-                    select(PETITION.c.signatures).where(PETITION.c.code == code)
+                    select(tally.SIGNATURES).where(PETITION.c.code == code)
                 ).scalar_one()
             )
         )
