@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
+import re
 from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime, timedelta
 
@@ -30,6 +31,8 @@ PHOTO_MAX = MAX_PHOTO_BYTES
 GIVE_UP = timedelta(minutes=10)
 RETRY = timedelta(seconds=30)
 _SIGNATURE = 32
+# An id of at most 18 digits (a 64-bit integer), a dash, the signature in lowercase hex.
+_TOKEN = re.compile(rf"[0-9]{{1,18}}-[0-9a-f]{{{_SIGNATURE}}}")
 
 
 class MediaLinks:
@@ -47,11 +50,12 @@ class MediaLinks:
 
     def media_id(self, token: str) -> int | None:
         """The photo a token names, when its signature is ours."""
-        number, _, _mac = token.partition("-")
-        if not number.isascii() or not number.isdigit() or len(number) > 18:
+        # Of our alphabet and length first: compare_digest takes ASCII text or bytes only.
+        if not _TOKEN.fullmatch(token):
             return None
-        media_id = int(number)
-        return media_id if hmac.compare_digest(token, self.token(media_id)) else None
+        media_id = int(token.partition("-")[0])
+        ours = self.token(media_id).encode()
+        return media_id if hmac.compare_digest(token.encode(), ours) else None
 
     def url(self, media_id: int) -> str:
         """The public link of a photo; empty when no PUBLIC_BASE_URL is set."""

@@ -25,9 +25,18 @@ from conversations.language import DEFAULT, SUPPORTED
 from conversations.seams import MediaFetcher, Outbox
 from handlers.telegram import ALLOWED_UPDATES, Me, chat_of, to_inbound
 from handlers.telegram_fetch import TelegramFetcher
+from handlers.telegram_limits import OutOfRange
 from handlers.telegram_markup import commands
 from handlers.telegram_pace import TelegramPace
 from handlers.telegram_sender import TelegramSender
+from handlers.webhook_request import (
+    Malformed,
+    NotJSON,
+    TooLarge,
+    parse_json,
+    read_body,
+    sole_header,
+)
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +46,10 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105 - a header name
 CONNECTIONS = 16
 # How long one getUpdates waits for news before asking again.
 POLL_SECONDS = 25
+# An update is a few kilobytes: a text of at most 4,096 characters (about 50 KB at worst once
+# JSON escapes every UTF-16 unit), the message it replies to, entities, a keyboard. A megabyte
+# is well above any of them, and bounds what a request holding the secret can make us read.
+MAX_UPDATE_BYTES = 1024 * 1024
 
 
 class TelegramChannel:
@@ -105,17 +118,22 @@ class TelegramChannel:
         secret = (self.settings.webhook_secret or "").encode()
 
         async def webhook(request: Request) -> Response:
-            given = request.headers.get(SECRET_HEADER, "").encode()
+            # One secret header exactly: with two, which one a check reads is a matter of luck.
+            given = sole_header(request, SECRET_HEADER)
             # Constant time, so the secret cannot be guessed a character at a time.
-            if not secret or not hmac.compare_digest(given, secret):
+            if not secret or given is None or not hmac.compare_digest(given.encode(), secret):
                 return Response(status_code=403)
             try:
-                update = Update.de_json(await request.json(), self.bot)
-            except (ValueError, TypeError, KeyError, AttributeError):
+                update = self._update(await read_body(request, MAX_UPDATE_BYTES))
+            except TooLarge:
+                return Response(status_code=413)
+            except Malformed as error:
+                log.warning("webhook request not read: %s", error)
                 update = None
             if update is None:
-                log.warning("webhook body is not a Telegram update")
-                return Response(status_code=400)
+                # From the secret's holder, yet unreadable: any answer but a 2xx would have
+                # Telegram send it again and again, holding back the updates behind it.
+                return Response(status_code=200)
             # Handled (stored, answered, state saved) before the 200: Telegram redelivers
             # anything not acknowledged, and the inbox drops what was already handled.
             replies = await self.answer(engine, update)
@@ -124,10 +142,32 @@ class TelegramChannel:
 
         return [Route(WEBHOOK_PATH, webhook, methods=["POST"])]
 
+    def _update(self, body: bytes) -> Update | None:
+        """The update a webhook body holds; None (logged) when it holds none."""
+        try:
+            data = parse_json(body)
+        except NotJSON as error:
+            log.warning("webhook body is not JSON: %s", error)
+            return None
+        if not isinstance(data, dict):
+            log.warning("webhook body is not a Telegram update: a JSON %s", type(data).__name__)
+            return None
+        try:
+            return Update.de_json(data, self.bot)
+        except Exception as error:
+            # python-telegram-bot reads any JSON object it is given, and fails on some in any
+            # number of ways: none of them is an update Telegram sent.
+            log.warning("webhook body is not a Telegram update (%s)", type(error).__name__)
+            return None
+
     async def answer(self, engine: Engine, update: Update) -> list[Outgoing]:
         """The engine's replies to one update (none for what is not addressed to Hayna)."""
         try:
             inbound = to_inbound(update, self.me)
+        except OutOfRange as error:
+            # Never stored; its id may itself be what is out of range, so it is not logged.
+            log.warning("an update refused: %s", error)
+            return []
         except Exception:
             # An update this code cannot read would fail the same way each time Telegram sent it
             # again (or each time polling fetched it): log it and let it go.
@@ -137,7 +177,16 @@ class TelegramChannel:
 
     async def deliver(self, update: Update, replies: Sequence[Outgoing]) -> None:
         """Acknowledge a tap at once, then send the replies, in order, after the chat's earlier
-        ones."""
+        ones.
+
+        An update the engine gave no answer to is not acknowledged: that is a redelivery (its id
+        was already in the inbox: the first delivery answered the tap), a message dropped by
+        flood control, or one refused. The inbox, not a memory of this process, so a tap is
+        answered once across restarts and processes, and a redelivered tap costs no request
+        (Telegram refuses answers to queries older than a few seconds anyway).
+        """
+        if not replies:
+            return
         chat = chat_of(update)
         key = 0 if chat is None else chat.id
         earlier = self._last.get(key)

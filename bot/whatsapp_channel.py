@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from urllib.parse import parse_qsl
@@ -30,9 +31,11 @@ from bot.settings import WhatsAppSettings
 from conversations.kit import Address, Inbound, Outgoing
 from conversations.seams import MediaFetcher, Outbox, Push
 from handlers.pacing import Pace
+from handlers.webhook_request import Malformed, TooLarge, read_body, sole_header
 from handlers.whatsapp import (
     CHANNEL,
     NotAMessage,
+    is_message_sid,
     served_type,
     to_inbound,
     to_parts,
@@ -55,6 +58,7 @@ _CALLBACKS = frozenset(
     {Status.SENT, Status.DELIVERED, Status.READ, Status.FAILED, Status.UNDELIVERED}
 )
 XML = "application/xml"
+_ERROR_CODE = re.compile(r"[0-9]{1,16}")
 
 
 class WhatsAppChannel:
@@ -70,6 +74,8 @@ class WhatsAppChannel:
         reply_within: float = REPLY_WITHIN,
     ) -> None:
         self.public_base_url = public_base_url.rstrip("/")
+        # Where the account's media are: a MediaUrl elsewhere is no resident's file.
+        self.media_base = settings.api_base_url
         self.validator = RequestValidator(settings.auth_token)
         self.clock = clock
         self.reply_within = reply_within
@@ -99,8 +105,9 @@ class WhatsAppChannel:
             if isinstance(form, Response):
                 return form
             try:
-                inbound = to_inbound(form)
+                inbound = to_inbound(form, self.media_base)
             except NotAMessage as error:
+                log.warning("refused a signed form: %s", error)
                 return Response(str(error), status_code=400)
             replies = await self._answer(app, inbound)
             media = await self._publish(inbound.address, replies)
@@ -111,9 +118,13 @@ class WhatsAppChannel:
             if isinstance(form, Response):
                 return form
             ref, reported = form.get("MessageSid", ""), form.get("MessageStatus", "")
-            if ref and reported in _CALLBACKS:
-                code = form.get("ErrorCode", "").strip() or None
-                gone = code is not None and code.isdigit() and int(code) in UNREACHABLE_CODES
+            code = form.get("ErrorCode", "").strip() or None
+            # Twilio's error codes are five digits; delivery.error_code keeps up to 16.
+            if not is_message_sid(ref) or not (code is None or _ERROR_CODE.fullmatch(code)):
+                log.warning("refused a signed status callback without Twilio's fields")
+                return Response("not a status callback", status_code=400)
+            if reported in _CALLBACKS:
+                gone = code is not None and int(code) in UNREACHABLE_CODES
                 moved = await app.dispatcher.queue.status_callback(
                     ref, Status(reported), code, self.clock(), unreachable=gone
                 )
@@ -144,14 +155,12 @@ class WhatsAppChannel:
         self, request: Request, path: str
     ) -> ImmutableMultiDict[str, str] | Response:
         """The form of a request Twilio signed for ``path``, or the response refusing it."""
-        declared = request.headers.get("content-length", "0")
-        if not declared.isdigit() or int(declared) > MAX_FORM:
-            return Response(status_code=413 if declared.isdigit() else 400)
-        raw = b""
-        async for chunk in request.stream():  # read in chunks: a chunked body declares no length
-            raw += chunk
-            if len(raw) > MAX_FORM:
-                return Response(status_code=413)
+        try:
+            raw = await read_body(request, MAX_FORM)
+        except TooLarge:
+            return Response(status_code=413)
+        except Malformed as error:
+            return Response(str(error), status_code=400)
         try:
             form = ImmutableMultiDict(parse_qsl(raw.decode(), keep_blank_values=True))
         except (UnicodeDecodeError, ValueError):
@@ -159,15 +168,23 @@ class WhatsAppChannel:
         # The URL Twilio was told to call, with the query string it was given.
         query = request.url.query
         url = self.public_base_url + path + (f"?{query}" if query else "")
-        signature = request.headers.get(SIGNATURE_HEADER, "")
-        algorithm = get_signature_algorithm(request.headers.get(SIGNATURE_SETTINGS_HEADER))
+        # One signature exactly: with two, which one a check reads is a matter of luck.
+        signature = sole_header(request, SIGNATURE_HEADER)
+        settings = request.headers.getlist(SIGNATURE_SETTINGS_HEADER)
         if (
             form is None
             or not signature
-            or not self.validator.validate(url, form, signature, algorithm)
+            or len(settings) > 1
+            or not self.validator.validate(
+                url, form, signature, get_signature_algorithm(settings[0] if settings else None)
+            )
         ):
             log.warning("refused a request to %s without a valid Twilio signature", path)
             return Response("invalid signature", status_code=403)
+        if len(form) != len(form.multi_items()):
+            # Twilio names each field once; a repeated one is read differently by each reader.
+            log.warning("refused a signed request to %s repeating a field", path)
+            return Response("a field is repeated", status_code=400)
         return form
 
     async def _answer(self, app: App, inbound: Inbound) -> list[Outgoing]:

@@ -3,8 +3,9 @@
 Per message: claim its id (a retry is dropped), lock the resident, settle the language, turn a
 typed number or label into the option it names, apply global words, run the current flow step,
 follow hand-overs between flows, render in the resident's locale, and save — one transaction.
-Before all of it, flood control: a message over the resident's rate costs no database work;
-nor does a message from a chat several people share, which only learns to write privately.
+Before all of it, every field is cleaned and bounded (`bounds.py`); then flood control: a message
+over the resident's rate costs no database work; nor does a message from a chat several people
+share, which only learns to write privately.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
+from conversations.bounds import bounded
 from conversations.flood import Flood, Verdict
 from conversations.flow import Flow
 from conversations.folding import fold, to_ascii_digits
@@ -37,7 +39,6 @@ from conversations.phrases import (
     STOPPED,
     private_only,
 )
-from conversations.safetext import clean
 from conversations.seams import ConversationStore, FlowState, Unit
 from conversations.text import Translator
 from conversations.words import Word, global_word
@@ -90,6 +91,14 @@ class Engine:
 
     async def handle(self, msg: Inbound) -> list[Outgoing]:
         """Answer one message; a message seen before gets no answer and changes nothing."""
+        settled = bounded(msg)
+        if settled is None:
+            # Its sender or its id would be stored changed, or not at all: nothing is done.
+            log.warning(
+                "a message with an unusable sender or id refused (%r)", msg.address.channel[:16]
+            )
+            return []
+        msg = settled
         if self.flood is not None and (verdict := self.flood.check(msg.address)) != Verdict.ADMIT:
             if verdict == Verdict.DROP:
                 return []
@@ -100,7 +109,6 @@ class Engine:
             # everyone's name, in front of everyone: nothing is read, stored or remembered.
             locale = supported(msg.language_hint) or DEFAULT
             return self._render(_Said((Reply(private_only(msg.private_link)),)), locale)
-        msg = replace(msg, text=clean(msg.text), display_name=clean(msg.display_name, 80))
         locale = supported(msg.language_hint) or DEFAULT
         try:
             async with self.store.unit(msg.address) as unit:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from telegram import Message, Update
 
 from conversations.kit import Address, Inbound, Location, Media, MediaKind
+from handlers.telegram_limits import check
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +48,8 @@ def address(chat_id: int) -> Address:
 
 def to_inbound(update: Update, me: Me) -> Inbound | None:
     """The message a resident sent, or None for what Hayna does not answer (edits, other
-    chats' chatter, updates of other kinds)."""
+    chats' chatter, updates of other kinds); `OutOfRange` for an update Telegram never sends."""
+    check(update)
     message_id = str(update.update_id)  # unique per bot: a redelivered update is dropped
     if update.callback_query is not None:
         query = update.callback_query

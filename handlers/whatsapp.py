@@ -6,8 +6,11 @@ maps a typed number or label back to the option.
 
 from __future__ import annotations
 
+import logging
 import math
+import re
 from collections.abc import Mapping, Sequence
+from urllib.parse import urlsplit
 
 from twilio.twiml.messaging_response import MessagingResponse
 
@@ -26,16 +29,49 @@ PLAIN_TEXT = "text/plain; charset=utf-8"
 _KINDS = (("image/", MediaKind.PHOTO), ("audio/", MediaKind.VOICE), ("video/", MediaKind.VIDEO))
 
 
+# A WhatsApp number as Twilio writes it: E.164, at most 15 digits, no leading zero.
+_SENDER = re.compile(r"whatsapp:\+[1-9][0-9]{6,14}")
+# Twilio's Message SID: SM (or MM for a message with media) and 32 hexadecimal digits.
+_MESSAGE_SID = re.compile(r"(?:SM|MM)[0-9a-fA-F]{32}")
+# The longest each field Hayna reads can be, far above what Twilio sends (WhatsApp caps a text at
+# 4,096 characters and a profile name at 25, but may count an emoji of several code points as
+# one); a longer one did not come from Twilio. A media field is checked with its number.
+_LONGEST = {
+    "Body": 16_384,
+    "ProfileName": 256,
+    "ButtonPayload": 1_024,
+    "Latitude": 64,
+    "Longitude": 64,
+    "NumMedia": 8,
+    "MediaUrl": 2_048,
+    "MediaContentType": 255,
+}
+# What a URL may hold (RFC 3986), so that every parser reads the same host in it.
+_URL = re.compile(r"[A-Za-z0-9._~:/?#\[\]@!$&'()*+,;=%-]+")
+
+log = logging.getLogger(__name__)
+
+
 class NotAMessage(ValueError):
-    """A form that is not an incoming WhatsApp message (no sender or no MessageSid)."""
+    """A form that is not an incoming WhatsApp message: no sender or no MessageSid of Twilio's
+    shape, or a field longer than Twilio sends; str() says which."""
 
 
-def to_inbound(form: Mapping[str, str]) -> Inbound:
-    """Turn Twilio's webhook form into an `Inbound`; the sender's number is the address."""
+def is_message_sid(value: str) -> bool:
+    return _MESSAGE_SID.fullmatch(value) is not None
+
+
+def to_inbound(form: Mapping[str, str], media_base: str) -> Inbound:
+    """Turn Twilio's webhook form into an `Inbound`; the sender's number is the address.
+    Media are kept only at ``media_base``, the Twilio API the account's media are fetched from."""
     sender = form.get("From", "")
-    message_id = form.get("MessageSid", "").strip()
-    if not sender.startswith(PREFIX) or len(sender) <= len(PREFIX) or not message_id:
+    message_id = form.get("MessageSid", "")
+    if not _SENDER.fullmatch(sender) or not is_message_sid(message_id):
         raise NotAMessage("not an incoming WhatsApp message")
+    for name, value in form.items():
+        longest = _LONGEST.get(name.rstrip("0123456789"))
+        if longest is not None and len(value) > longest:
+            raise NotAMessage(f"{name} is longer than Twilio sends")
     # "whatsapp:+2126..." -> ("whatsapp", "+2126..."), as HAYNA_ADMINS writes it.
     address = Address(CHANNEL, sender.removeprefix(PREFIX))
     return Inbound(
@@ -44,8 +80,19 @@ def to_inbound(form: Mapping[str, str]) -> Inbound:
         text=form.get("Body", ""),
         option=form.get("ButtonPayload") or None,
         location=_location(form),
-        media=_media(form),
+        media=_media(form, media_base),
         display_name=form.get("ProfileName", ""),
+    )
+
+
+def is_platform_media(url: str, media_base: str) -> bool:
+    """Whether ``url`` is at ``media_base`` (same scheme, host and port, under its path): only
+    there do the account's credentials go, and only there are a resident's media."""
+    if not _URL.fullmatch(url):
+        return False
+    given, base = urlsplit(url), urlsplit(media_base.rstrip("/") + "/")
+    return (given.scheme, given.netloc) == (base.scheme, base.netloc) and given.path.startswith(
+        base.path
     )
 
 
@@ -59,7 +106,7 @@ def _location(form: Mapping[str, str]) -> Location | None:
     return Location(lat, lon)
 
 
-def _media(form: Mapping[str, str]) -> tuple[Media, ...]:
+def _media(form: Mapping[str, str], media_base: str) -> tuple[Media, ...]:
     count = form.get("NumMedia", "0").strip()
     if not count.isascii() or not count.isdigit():
         return ()
@@ -67,6 +114,11 @@ def _media(form: Mapping[str, str]) -> tuple[Media, ...]:
     for index in range(min(int(count), MAX_MEDIA)):
         url = form.get(f"MediaUrl{index}", "")
         if not url:
+            continue
+        if not is_platform_media(url, media_base):
+            # Signed, so Twilio's or its account holder's: the text still goes, the file is
+            # not one to fetch with the account's credentials nor to keep with a report.
+            log.warning("media %s of %s dropped: not at the Twilio API", index, form["MessageSid"])
             continue
         # What Twilio reports, without parameters such as "; codecs=opus".
         content_type = form.get(f"MediaContentType{index}", "").split(";")[0].strip().lower()

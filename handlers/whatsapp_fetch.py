@@ -2,7 +2,8 @@
 Basic auth (Twilio redirects to the file's storage), read no further than the limit.
 
 Only URLs of the configured Twilio API get the credentials: a reference is never a way to send
-them anywhere else.
+them anywhere else (the redirect to the storage goes without them: httpx drops the credentials
+when a redirect leaves the origin).
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import httpx
 
 from conversations.seams import TransientFailure
-from handlers.whatsapp import CHANNEL
+from handlers.whatsapp import CHANNEL, is_platform_media
 
 TIMEOUT = httpx.Timeout(20.0)
 
@@ -28,11 +29,13 @@ class WhatsAppFetcher:
         client: httpx.AsyncClient | None = None,
     ) -> None:
         self.auth = (account_sid, auth_token)
-        self.api = api_base_url.rstrip("/") + "/"
+        self.api = api_base_url
+        self.origin = _origin(httpx.URL(api_base_url))
         self.client = client or httpx.AsyncClient(timeout=TIMEOUT)
 
     async def fetch(self, ref: str, limit: int) -> bytes:
-        if not ref.startswith(self.api):
+        # Read as the adapter reads it, and again as httpx will: both must see the API's host.
+        if not is_platform_media(ref, self.api) or _origin(_url(ref)) != self.origin:
             raise ValueError("not a media URL of the configured Twilio API")
         try:
             async with self.client.stream(
@@ -53,3 +56,14 @@ class WhatsAppFetcher:
 
     async def close(self) -> None:
         await self.client.aclose()
+
+
+def _url(ref: str) -> httpx.URL | None:
+    try:
+        return httpx.URL(ref)
+    except httpx.InvalidURL:
+        return None
+
+
+def _origin(url: httpx.URL | None) -> tuple[str, str, int | None] | None:
+    return None if url is None else (url.scheme, url.host, url.port)

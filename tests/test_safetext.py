@@ -19,8 +19,15 @@ DIGIT_SCRIPTS = ("0123456789", "٠١٢٣٤٥٦٧٨٩", "۰۱۲۳۴۵۶۷۸۹", "
 texts = st.text(alphabet=st.characters(codec="utf-8"), max_size=300)
 
 
+# U+FDD0–U+FDEF and the last two code points of each of the 17 planes.
+NONCHARACTERS = "".join(chr(p) for p in range(0xFDD0, 0xFDF0)) + "".join(
+    chr(plane * 0x10000 + last) for plane in range(17) for last in (0xFFFE, 0xFFFF)
+)
+
+
 def _unsafe(ch: str) -> bool:
-    return ch not in "\n\t" and unicodedata.category(ch) in ("Cc", "Cf", "Co", "Cs")
+    category = unicodedata.category(ch)
+    return ch not in "\n\t" and (category in ("Cc", "Cf", "Co", "Cs") or ch in NONCHARACTERS)
 
 
 @settings(max_examples=300, deadline=None)
@@ -38,6 +45,19 @@ def test_clean_is_idempotent_bounded_and_leaves_no_control(text: str, limit: int
 @given(st.text(alphabet=BIDI + ZERO_WIDTH + "ab ", max_size=60))
 def test_bidi_and_zero_width_characters_never_survive(text: str) -> None:
     assert set(clean(text)) <= set("ab ")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=NONCHARACTERS + "\x00ab ", max_size=60))
+def test_nul_and_the_66_noncharacters_never_survive(text: str) -> None:
+    assert set(clean(text)) <= set("ab ")
+
+
+def test_each_noncharacter_is_dropped_and_its_neighbours_kept() -> None:
+    assert len(NONCHARACTERS) == 66
+    assert clean("a".join(NONCHARACTERS)) == "a" * 65
+    # The code points around them are ordinary characters (or unassigned, and kept).
+    assert clean("\ufdcf\ufdf0\ufffd\U0001fffd") == "\ufdcf\ufdf0\ufffd\U0001fffd"
 
 
 @settings(max_examples=200, deadline=None)

@@ -14,10 +14,11 @@ from handlers.splitting import split, units
 from handlers.whatsapp import MAX_BODY, NotAMessage, served_type, to_inbound, to_twiml
 
 FORM = {"MessageSid": "SM" + "1" * 32, "From": "whatsapp:+212600000000", "To": "whatsapp:+1415"}
+API = "https://api.twilio.com"
 
 
 def test_the_sender_is_the_address_and_matches_an_admin_setting() -> None:
-    inbound = to_inbound({**FORM, "Body": "Salam", "ProfileName": "Amina"})
+    inbound = to_inbound({**FORM, "Body": "Salam", "ProfileName": "Amina"}, API)
     assert inbound.address == Address("whatsapp", "+212600000000")
     read = (inbound.message_id, inbound.text, inbound.display_name)
     assert read == (FORM["MessageSid"], "Salam", "Amina")
@@ -42,7 +43,8 @@ def test_a_pin_media_and_a_button_are_read() -> None:
             "MediaUrl3": "https://api.twilio.com/m3",
             "MediaContentType3": "video/mp4",
             "ButtonPayload": "confirm",
-        }
+        },
+        API,
     )
     assert inbound.location == Location(33.5570, -7.5850)
     kinds = [(m.kind, m.ref, m.content_type) for m in inbound.media]
@@ -66,14 +68,14 @@ def test_a_pin_media_and_a_button_are_read() -> None:
     ],
 )
 def test_odd_fields_are_ignored_not_fatal(fields: dict[str, str]) -> None:
-    inbound = to_inbound({**FORM, **fields})
+    inbound = to_inbound({**FORM, **fields}, API)
     assert inbound.location is None and inbound.media == ()
 
 
 @pytest.mark.parametrize("sender", ["", "+212600000000", "whatsapp:", "sms:+2126"])
 def test_a_form_from_no_whatsapp_sender_is_no_message(sender: str) -> None:
     with pytest.raises(NotAMessage):
-        to_inbound({**FORM, "From": sender})
+        to_inbound({**FORM, "From": sender}, API)
 
 
 def test_replies_are_one_message_with_numbered_options_and_the_location_hint() -> None:
