@@ -24,7 +24,8 @@ def dialog(i: int) -> list[str]:
     """What resident ``i`` types: even residents speak Arabic, odd ones French."""
     arabic = i % 2 == 0
     language = "1" if arabic else "2"
-    greeting, help_word = ("السلام عليكم", "مساعدة") if arabic else ("Bonjour", "aide")
+    # Greetings of every language, so both sides ask for the language and the same steps follow.
+    greeting, help_word = ("السلام عليكم", "مساعدة") if arabic else ("salam", "aide")
     commune = COMMUNES[i % len(COMMUNES)]
     # The menu's help item, the help word, the menu's language item and the same language again.
     return [greeting, language, "1", commune, "1", "6", help_word, "5", language, "menu"]

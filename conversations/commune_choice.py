@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from conversations.kit import Context, Option, Place, Reply
+from conversations.assent import assent
+from conversations.kit import Context, Inbound, Option, Place, Reply
 from conversations.paging import offer
 from conversations.text import Renderable, _
 
@@ -25,3 +26,14 @@ async def places_of(ctx: Context, codes: Sequence[str]) -> list[Place]:
     """The candidates offered before, by their codes, for another page of them."""
     found = [await ctx.services.commune(code) for code in codes]
     return [place for place in found if place is not None]
+
+
+def answered(msg: Inbound, codes: Sequence[str]) -> str | None:
+    """The commune chosen among ``codes``, or ``OTHER.id`` for "none of these"; a typed yes or
+    no answers for the only commune offered ("Is it your commune?"). None for anything else."""
+    if msg.option is not None:
+        return msg.option if msg.option in codes or msg.option == OTHER.id else None
+    said = assent(msg.text) if len(codes) == 1 else None
+    if said is None:
+        return None
+    return codes[0] if said else OTHER.id

@@ -37,6 +37,7 @@ from conversations.phrases import (
     SLOW_DOWN,
     SOMETHING_WRONG,
     STOPPED,
+    YOU_ARE_WELCOME,
     private_only,
 )
 from conversations.seams import ConversationStore, FlowState, Unit
@@ -181,6 +182,9 @@ class Engine:
         match word:
             case Word.HELP:
                 return _Said((Reply(HELP),), asked), state
+            case Word.THANKS:
+                # Kindness, then the question still open: a thank-you answers nothing.
+                return _Said((Reply(YOU_ARE_WELCOME),), asked), state
             case Word.STOP:
                 await unit.services.set_pushes(False)
                 return _Said((Reply(STOPPED),), asked), state
@@ -244,7 +248,7 @@ class Engine:
 
     def _context(self, unit: Unit, msg: Inbound) -> Context:
         resident = unit.resident
-        return Context(resident, unit.services, self.clock(), self._locale(resident, msg))
+        return Context(resident, unit.services, self.clock(), self._locale(resident, msg), msg.text)
 
     @staticmethod
     def _locale(resident: Resident, msg: Inbound) -> str:

@@ -199,3 +199,5 @@ class Context:
     services: Services
     now: datetime
     locale: str
+    # The text of the message being answered, for a flow's first question to follow it.
+    said: str = ""

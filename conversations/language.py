@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -10,6 +11,7 @@ from conversations.folding import fold
 from conversations.kit import Context, Inbound, Option, Reply, Turn, pick
 from conversations.phrases import NOT_AN_OPTION
 from conversations.text import Verbatim, _
+from conversations.words import Word, global_word, greeting
 
 SUPPORTED = ("ar", "fr", "zgh", "en")
 DEFAULT = "ar"
@@ -42,6 +44,31 @@ _ALIASES = {
     }.items()
     for alias in aliases
 }
+
+
+_ARABIC = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff]")
+_TIFINAGH = re.compile("[\u2d30-\u2d7f]")
+
+
+def written_in(text: str) -> str | None:
+    """The language a first message is plainly in: a greeting of one language ("bonjour",
+    "hello", "ⴰⵣⵓⵍ"), a language named, or Arabic or Tifinagh letters. None when it could be
+    any: "salam" and "السلام عليكم" are said in all four, "/start" and Arabizi say nothing."""
+    if global_word(text) is Word.LANGUAGE:
+        return None  # asking for the language menu is not choosing a language
+    named = _ALIASES.get(fold(text))
+    if named is not None:
+        return named
+    language, rest = greeting(text)
+    while language == "" and rest:  # "salam, bonjour": the greeting after says more
+        language, rest = greeting(rest)
+    if language:
+        return language
+    letters = [ch for ch in rest if ch.isalpha()]
+    for code, script in (("zgh", _TIFINAGH), ("ar", _ARABIC)):
+        if letters and sum(1 for ch in letters if script.match(ch)) * 2 > len(letters):
+            return code
+    return None
 
 
 def supported(code: str | None) -> str | None:

@@ -1,4 +1,8 @@
-"""The home menu: the six doors of Hayna. Its items are final; later flows fill them in."""
+"""The home menu: the six doors of Hayna. Its items are final; later flows fill them in.
+
+A resident may also say what they want in their own words ("bghit nchki", "الضو مقطوع",
+"ljtima3"): `intents` reads it, and the item it names opens, a report on the category named.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from conversations.flow import Flow
+from conversations.intents import Intent, request
 from conversations.kit import Context, Inbound, Option, Reply, Turn, pick
 from conversations.phrases import COMING_SOON, HELP, NOT_AN_OPTION
 from conversations.text import _, pgettext
@@ -63,6 +68,12 @@ class Menu(Flow[Step, Answers]):
         invite = _INVITE.fullmatch(msg.text.strip()) if chosen is None else None
         if invite and ORGANIZING in self.available:
             return Turn((), None, data, next_flow=ORGANIZING, link=invite.group(1).upper())
+        link = ""
+        if chosen is None and msg.option is None and (wanted := request(msg.text)) is not None:
+            if wanted.intent is Intent.MENU:
+                return Turn((HOME,), step, data)
+            chosen = next(item for item in ITEMS if item.id == wanted.intent)
+            link = wanted.category or ""
         if chosen is None:
             return Turn((Reply(NOT_AN_OPTION), HOME), step, data)
         if chosen is HELP_ITEM:
@@ -70,4 +81,4 @@ class Menu(Flow[Step, Answers]):
         flow = FLOW_OF[chosen.id]
         if flow not in self.available:
             return Turn((Reply(COMING_SOON), HOME), step, data)
-        return Turn((), None, data, next_flow=flow)
+        return Turn((), None, data, next_flow=flow, link=link)

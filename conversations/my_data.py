@@ -9,6 +9,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import assert_never
 
+from conversations.assent import answer
 from conversations.flow import Flow
 from conversations.kit import MOROCCO, Attachment, Context, Inbound, Option, Reply, Turn, pick
 from conversations.personal import (
@@ -180,7 +181,7 @@ class MyData(Flow[Step, Answers]):
                 again = Reply(_("Your data: what would you like to do?"), (ERASE, BACK))
                 return Turn((Reply(NOT_AN_OPTION), again), step, data)
             case Step.CONFIRM:
-                chosen = pick(msg, (CONFIRM, KEEP))
+                chosen = answer(msg, (CONFIRM, KEEP), CONFIRM, KEEP)
                 if chosen is CONFIRM:
                     await ctx.services.erase_me()
                     # The resident's state is gone with them: nothing follows this answer.

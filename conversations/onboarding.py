@@ -10,10 +10,11 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import assert_never
 
-from conversations.commune_choice import MAX_CANDIDATES, OTHER, candidates, places_of
+from conversations.assent import answer
+from conversations.commune_choice import MAX_CANDIDATES, OTHER, answered, candidates, places_of
 from conversations.flow import Flow
-from conversations.kit import Context, Inbound, Option, Place, Reply, Turn, pick
-from conversations.language import chosen_language, language_menu
+from conversations.kit import Context, Inbound, Option, Place, Reply, Turn
+from conversations.language import chosen_language, language_menu, written_in
 from conversations.paging import turned
 from conversations.phrases import NOT_AN_OPTION
 from conversations.text import Renderable, _, lines, ngettext, pgettext
@@ -39,12 +40,17 @@ class Answers:
     page: int = 0
     # A petition's code from a shared link, opened once the resident is set up.
     link: str = ""
+    # The language was read from the first message, so the consent question also offers the
+    # language menu, in case it was read wrong.
+    guessed: bool = False
 
 
 WELCOME = _("Welcome to Hayna, your neighbourhood's assistant.")
 
 AGREE = Option("agree", pgettext("consent", "I agree"))
 DECLINE = Option("decline", pgettext("consent", "I do not agree"))
+# TRANSLATORS: offered beside the privacy notice when the language was guessed from a greeting.
+OTHER_LANGUAGE = Option("language", pgettext("consent", "Another language"))
 PRIVACY = Reply(
     _(
         "Before we start, here is how Hayna uses your data (law 09-08):\n"
@@ -80,6 +86,13 @@ class Onboarding(Flow[Step, Answers]):
         agreed = ctx.resident.consent_version
         if ctx.resident.language and agreed and agreed != PRIVACY_VERSION:
             return Turn((Reply(CHANGED), PRIVACY), Step.CONSENT, Answers())
+        # A first message plainly in one language ("bonjour", "ⴰⵣⵓⵍ", Arabic letters) answers
+        # the language question; "salam" or "/start" could be any, so the menu asks it.
+        guessed = None if ctx.resident.language else written_in(ctx.said)
+        if guessed is not None:
+            await ctx.services.set_language(guessed)
+            first = replace(_privacy(guessed=True), text=lines(WELCOME, PRIVACY.text))
+            return Turn((first,), Step.CONSENT, Answers(guessed=True))
         menu = language_menu(ctx.locale)
         return Turn((replace(menu, text=lines(WELCOME, menu.text)),), Step.LANGUAGE, Answers())
 
@@ -98,11 +111,15 @@ class Onboarding(Flow[Step, Answers]):
                 await ctx.services.set_language(code)
                 return Turn((PRIVACY,), Step.CONSENT, data)
             case Step.CONSENT:
-                answer = pick(msg, (AGREE, DECLINE))
-                if answer is None:
-                    return Turn((Reply(NOT_AN_OPTION), PRIVACY), step, data)
-                if answer is DECLINE:
-                    return Turn((Reply(DECLINED), PRIVACY), step, data)
+                asked = _privacy(data.guessed)
+                said = answer(msg, asked.options, AGREE, DECLINE)
+                if said is OTHER_LANGUAGE:
+                    menu = language_menu(ctx.locale)
+                    return Turn((menu,), Step.LANGUAGE, replace(data, guessed=False))
+                if said is None:
+                    return Turn((Reply(NOT_AN_OPTION), asked), step, data)
+                if said is DECLINE:
+                    return Turn((Reply(DECLINED), asked), step, data)
                 await ctx.services.give_consent(PRIVACY_VERSION)
                 thanks = _("Thank you. Your consent was recorded on {when}.", when=ctx.now)
                 if ctx.resident.commune_code:  # agreeing again to a changed notice
@@ -112,13 +129,14 @@ class Onboarding(Flow[Step, Answers]):
             case Step.COMMUNE:
                 return await self._find(ctx, data, msg)
             case Step.CHOOSE_COMMUNE:
-                if msg.option == OTHER.id:
+                chosen = answered(msg, data.candidates)
+                if chosen == OTHER.id:
                     return Turn((ASK_COMMUNE,), Step.COMMUNE, _unchosen(data))
                 if (page := turned(msg)) is not None:
                     places = await places_of(ctx, data.candidates)
                     return self._offer(data, places, _which(len(places), data.query), page)
-                if msg.option in data.candidates:
-                    return await self._settle(ctx, data, msg.option)
+                if chosen is not None:
+                    return await self._settle(ctx, data, chosen)
                 # Typing a new name instead of choosing is a new search, not a mistake.
                 return await self._find(ctx, data, msg)
             case _:
@@ -126,15 +144,22 @@ class Onboarding(Flow[Step, Answers]):
 
     async def _find(self, ctx: Context, data: Answers, msg: Inbound) -> Turn[Step, Answers]:
         if msg.location is not None:
-            place = await ctx.services.commune_at(msg.location)
-            if place is None:
+            places = await ctx.services.communes_near(msg.location)
+            if not places:
                 outside = _(
                     "This location is not inside any Moroccan commune I know (at sea, perhaps?). "
                     "Type the name of your commune or share another location."
                 )
                 return Turn((Reply(outside), ASK_COMMUNE), Step.COMMUNE, data)
-            found = _("This location is in {commune}. Is it your commune?", commune=place.label())
-            return self._offer(replace(data, query=""), [place], found)
+            if len(places) > 1:
+                # Boundaries are drawn a little roughly: near one, the pin may be either side.
+                near = _(
+                    "This location is close to the boundary between communes. Which one is yours?"
+                )
+                return self._offer(replace(data, query=""), places, near)
+            only = places[0].label()
+            found = _("This location is in {commune}. Is it your commune?", commune=only)
+            return self._offer(replace(data, query=""), places, found)
         query = msg.text.strip()
         if not query:
             no_name = _("I need the name of your commune: please type it, or share your location.")
@@ -167,6 +192,11 @@ class Onboarding(Flow[Step, Answers]):
         done = _("All set! Your commune is {commune}.", commune=place.label())
         following = "petitions" if data.link else "menu"
         return Turn((Reply(done),), None, _unchosen(data), following, data.link)
+
+
+def _privacy(guessed: bool) -> Reply:
+    """The consent question; with the language menu when the language was only guessed."""
+    return replace(PRIVACY, options=(AGREE, DECLINE, OTHER_LANGUAGE)) if guessed else PRIVACY
 
 
 def _which(found: int, query: str) -> Renderable:

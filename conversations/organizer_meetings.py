@@ -9,6 +9,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import assert_never
 
+from conversations.assent import answer
 from conversations.flow import Flow
 from conversations.groups import Audience, Meeting, MeetingDraft, details, parse_when
 from conversations.kit import Context, Inbound, Option, Reply, Turn, pick
@@ -158,7 +159,7 @@ class OrganizerMeetings(Flow[Step, Answers]):
                 told = Reply(said if moved else FAILED)
                 return await self._card(ctx, data.meeting, (told,), data.page)
             case Step.CANCEL:
-                if pick(msg, (YES_CANCEL,)) is None:
+                if answer(msg, (YES_CANCEL, BACK), YES_CANCEL, BACK) is not YES_CANCEL:
                     return await self._card(ctx, data.meeting, (), data.page)
                 done = await ctx.services.cancel_meeting(data.meeting)
                 said = _("The meeting is cancelled; everyone is told once.")

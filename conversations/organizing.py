@@ -10,6 +10,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import assert_never
 
+from conversations.assent import answer
 from conversations.flow import Flow
 from conversations.folding import to_ascii_digits
 from conversations.groups import (
@@ -251,7 +252,7 @@ class Organizing(Flow[Step, Answers]):
                 ask = Reply(_("Send it on {when}?", when=at), (CONFIRM, CANCEL))
                 return Turn((ask,), Step.CONFIRM, replace(data, at=at.isoformat()))
             case Step.CONFIRM:
-                chosen = pick(msg, (CONFIRM, CANCEL))
+                chosen = answer(msg, (CONFIRM, CANCEL), CONFIRM, CANCEL)
                 if chosen is CONFIRM:
                     return await self._send(ctx, data, datetime.fromisoformat(data.at))
                 if chosen is CANCEL:

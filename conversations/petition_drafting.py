@@ -13,7 +13,13 @@ from datetime import date
 from enum import StrEnum
 from typing import assert_never
 
-from conversations.commune_choice import MAX_CANDIDATES, OTHER, candidates, places_of
+from conversations.commune_choice import (
+    MAX_CANDIDATES,
+    OTHER,
+    answered,
+    candidates,
+    places_of,
+)
 from conversations.flow import Flow
 from conversations.folding import to_ascii_digits
 from conversations.kit import MOROCCO, Context, Inbound, Option, Place, Reply, Turn, pick
@@ -173,13 +179,14 @@ class PetitionDrafting(Flow[Step, Answers]):
             case Step.FIND_COMMUNE:
                 return await self._find(ctx, data, msg)
             case Step.CHOOSE_COMMUNE:
-                if msg.option == OTHER.id:
+                code = answered(msg, data.candidates)
+                if code == OTHER.id:
                     return Turn((ASK_COMMUNE_NAME,), Step.FIND_COMMUNE, _unchosen(data))
                 if (page := turned(msg)) is not None:
                     places = await places_of(ctx, data.candidates)
                     return _offer(data, places, data.query, page)
-                if msg.option in data.candidates:
-                    chosen = await self._with_commune(ctx, _unchosen(data), msg.option)
+                if code is not None:
+                    chosen = await self._with_commune(ctx, _unchosen(data), code)
                     return await self._after(ctx, step, chosen)
                 return await self._find(ctx, data, msg)
             case Step.TITLE | Step.SUMMARY | Step.TEXT | Step.REQUESTS | Step.REPRESENTATIVE:

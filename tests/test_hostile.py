@@ -95,7 +95,8 @@ async def test_every_flow_withstands_the_corpus(
     for i, text in enumerate(HOSTILE):
         newcomer = FakeResident(org_engine, f"new-{i}", channel="whatsapp")
         for step in (None, "fr", "agree"):
-            if step:
+            # A first message written in one language ("ⵜⴰⵎⴰⵣⵉⵖⵜ") skips the language menu.
+            if step and step in newcomer.option_ids:
                 await newcomer.tap(step)
             answers = await newcomer.say(text)
             assert answers and not WRONG & {out.text for out in answers}

@@ -54,8 +54,9 @@ async def test_arabic_onboarding_by_typed_name(resident: FakeResident, sqlite_db
 
 async def test_french_onboarding_by_location_pin(engine, sqlite_db: Database) -> None:
     youssef = FakeResident(engine, user="youssef", language_hint="fr")
-    await youssef.say("Bonjour")
-    # Telegram's language hint preselects: French first, and the greeting in French.
+    await youssef.say("salam")
+    # A greeting of every language: Telegram's language hint preselects, French first, and the
+    # welcome in French.
     assert youssef.option_ids[0] == "fr"
     assert render(WELCOME, "fr") in youssef.text
 
@@ -108,7 +109,7 @@ async def test_unknown_commune_is_said_and_asked_again(resident: FakeResident) -
 
 
 async def test_declining_consent_keeps_asking(resident: FakeResident, sqlite_db: Database) -> None:
-    await resident.say("hi")
+    await resident.say("salam")
     await resident.tap("en")
     await resident.tap("decline")
     assert "consent" in resident.text
@@ -118,7 +119,7 @@ async def test_declining_consent_keeps_asking(resident: FakeResident, sqlite_db:
 
 
 async def test_choosing_other_asks_for_the_name_again(resident: FakeResident) -> None:
-    await resident.say("hi")
+    await resident.say("salam")
     await resident.tap("en")
     await resident.tap("agree")
     await resident.say("Rabat")

@@ -40,7 +40,7 @@ async def onboard(user: TelegramUser, first: str, language: str) -> None:
 
 
 async def report_a_need(amina: TelegramUser) -> None:
-    await onboard(amina, "Bonjour", "fr")
+    await onboard(amina, "/start", "fr")
     await amina.tap("report")
     await amina.tap("lighting")
     await amina.share_location(*PIN)
@@ -147,7 +147,7 @@ async def test_poll_rides_out_a_failed_get_updates_sends_pushes_and_stops_on_its
         await fake_telegram.handled(fake_telegram.add_update(update))
 
     amina = TelegramUser(fake_telegram, post, 5012345678)
-    await amina.say("Bonjour")
+    await amina.say("/start")
     assert amina.options[0] == "fr"
     # A notice queued by another process goes out from the poller's dispatcher.
     db = Database(settings.database_url)
