@@ -133,6 +133,10 @@ async def _act(
                     rows.append([when, who, action, target, "yes" if allowed else "REFUSED"])
                 print(table(rows))
             case "broadcast", "send":
+                if args.at is not None and args.at < now:
+                    # A time already gone was meant for another day: sending now would surprise.
+                    shown = args.at.astimezone(MOROCCO).strftime("%Y-%m-%d %H:%M")
+                    raise Refused(f"--at {shown} has passed: give a later time, or none to send now")
                 texts = _texts(args.text)
                 photo = _photo(args.photo) if args.photo is not None else None
                 for group_id in args.group:
@@ -141,7 +145,7 @@ async def _act(
                         raise Refused(f"group {group_id} is not a group of {commune}")
                 audience = Audience(commune, tuple(sorted(set(args.group))))
                 body = ByLocale(texts, texts[0][1]).to_json()
-                at = max(args.at or now, now)
+                at = args.at or now
                 photo_id = await tx.run(media.store, *photo, now) if photo is not None else None
                 number = await tx.run(
                     announcements.create,

@@ -321,6 +321,12 @@ def move(conn: Connection, code: str, life: Life, note: str, actor: str, now: da
     if not actor.strip() or len(actor) > ACTOR_MAX:
         raise PetitionError(f"who made the change must be 1 to {ACTOR_MAX} characters")
     current = Life(petition.status)
+    if life is Life.FILED and current is Life.OPEN:
+        counted = tally.count(conn, petition.id)
+        raise PetitionError(
+            f"{code} has {counted} of the {petition.threshold} signatures it needs: it can be "
+            "filed once it has them all"
+        )
     if life not in MOVES[current]:
         allowed = ", ".join(sorted(MOVES[current])) or "none"
         raise PetitionError(f"{code} is {current}: it can become {allowed}")

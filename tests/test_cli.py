@@ -209,3 +209,20 @@ def test_script_an_organizer_sends_an_update_with_a_photo(tmp_path: Path) -> Non
     # The push reaches the organizer too (a resident of the commune), with the photo fetched.
     assert "🔔 [leila] Nettoyage de la plage samedi à 9 h." in result.stdout
     assert f"📎 update-1.png ({size} bytes)" in result.stdout
+
+
+def test_a_reader_that_goes_away_ends_the_command_quietly(tmp_path: Path) -> None:
+    """`hayna organizers audit | head`: the pipe closes before the table is written."""
+    assert run(tmp_path, "db", "upgrade").returncode == 0
+    command = subprocess.Popen(
+        [*HAYNA, "organizers", "audit"],
+        cwd=tmp_path,
+        env=environment(tmp_path),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert command.stdout is not None and command.stderr is not None
+    command.stdout.close()  # before the process has written anything
+    errors = command.stderr.read().decode()
+    assert command.wait(timeout=60) == 141
+    assert "Traceback" not in errors and "BrokenPipe" not in errors, errors

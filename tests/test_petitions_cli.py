@@ -86,7 +86,9 @@ async def test_a_petition_from_draft_to_filed_and_a_rejection_needs_reasons(
 
     too_early = hayna(tmp_path, "file", code)
     assert too_early.returncode == 2, "an open petition without its signatures cannot be filed"
-    assert too_early.stderr.strip() == f"hayna: {code} is open: it can become closed"
+    assert too_early.stderr.strip() == (
+        f"hayna: {code} has 0 of the 1 signatures it needs: it can be filed once it has them all"
+    )
 
     (user, name, cin), vault = SIGNERS[0], Vault(KEY)
     resident = await add_resident(sqlite_db, clock, user, "fr")
