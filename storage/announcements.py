@@ -265,4 +265,6 @@ def report(conn: Connection, announcement_id: int) -> DeliveryReport | None:
         # Not expanded yet: everyone it will reach is still queued.
         waiting = audience_size(conn, audience_of(row))
         return DeliveryReport(row.id, row.due_at, waiting, queued=waiting)
-    return DeliveryReport(row.id, row.due_at, row.recipients, **counts)
+    # Counted from the rows, not from the expansion's tally: a resident who erased their data
+    # took their delivery with them, and a cancelled update its unsent ones, so the figures add up.
+    return DeliveryReport(row.id, row.due_at, sum(counts.values()), **counts)

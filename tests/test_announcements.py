@@ -11,7 +11,7 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import func, insert, select
+from sqlalchemy import Connection, func, insert, select
 
 from bot.dispatcher import Dispatcher
 from bot.i18n import translator
@@ -260,3 +260,26 @@ async def test_a_wake_sends_at_once_rather_than_after_the_idle_wait(
         stop.set()
         await asyncio.wait_for(running, 5)
     assert sorted(user for _, user in outbox.pairs) == ["r0", "r1"]
+
+
+async def test_a_delivery_report_adds_up_after_a_recipient_erased_their_data(
+    db: Database, clock: Clock
+) -> None:
+    from conversations.kit import Address
+    from storage.personal_rows import Subject
+    from storage.rights import erase
+
+    await add_residents(db, clock, 3)
+    number = await plan(db, clock, "Réunion")
+    await expand_due(db, clock())
+
+    def erase_first(conn: Connection) -> None:
+        rid = conn.execute(select(RESIDENT.c.id).where(RESIDENT.c.user_id == "r0")).scalar_one()
+        erase(conn, Subject(rid, Address("console", "r0")), clock())
+
+    async with db.transaction() as tx:
+        await tx.run(erase_first)
+    report = await _report(db, number)
+    assert report is not None
+    parts = (report.queued, report.sent, report.delivered, report.failed, report.unreachable)
+    assert report.recipients == sum(parts) == 2
