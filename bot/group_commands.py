@@ -19,7 +19,6 @@ from conversations.groups import Audience, GroupKind
 from conversations.kit import MOROCCO
 from conversations.language import SUPPORTED
 from conversations.organizing import MAX_TEXT
-from conversations.text import ByLocale
 from handlers.filetype import HEAD, sniff
 from storage import announcements, groups, media
 from storage.announcements import Kind
@@ -62,7 +61,7 @@ def configure_broadcast(parser: argparse.ArgumentParser) -> None:
         "--text", required=True, action="append", metavar="LANG=TEXT",
         help="the update in one of ar, fr, zgh, en (repeat; the first goes to other languages)",
     )  # fmt: skip
-    send.add_argument("--at", type=local_time, metavar="'YYYY-MM-DD HH:MM'", help="default: now")
+    send.add_argument("--at", type=local_time, metavar="WHEN", help="default: now")
     send.add_argument("--photo", type=Path, metavar="FILE", help="JPEG, PNG or WebP, 5 MB at most")
     _by(send)
     report = actions.add_parser("report", help="queued, sent, delivered, failed, unreachable")
@@ -87,7 +86,8 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
 
 async def _act(db: Database, args: argparse.Namespace, now: datetime) -> None:
     actor = (getattr(args, "actor", None) or organizer_name())[:80]
-    commune = commune_code(Gazetteer.load(), args.commune) if hasattr(args, "commune") else ""
+    gazetteer = Gazetteer.load()
+    commune = commune_code(gazetteer, args.commune) if hasattr(args, "commune") else ""
     async with db.transaction() as tx:
         match args.command, args.action:
             case "groups", "list":
@@ -126,7 +126,7 @@ async def _act(db: Database, args: argparse.Namespace, now: datetime) -> None:
                     if found_group is None or found_group.commune_code != commune:
                         raise Refused(f"group {group_id} is not a group of {commune}")
                 audience = Audience(commune, tuple(sorted(set(args.group))))
-                body = ByLocale(texts, texts[0][1]).to_json()
+                body = await tx.run(announcements.update_body, audience, texts, gazetteer)
                 at = max(args.at or now, now)
                 photo_id = await tx.run(media.store, *photo, now) if photo is not None else None
                 number = await tx.run(

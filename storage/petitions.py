@@ -166,8 +166,9 @@ def sign(
     cin_sealed: str,
     now: datetime,
 ) -> Signing:
-    """Sign once; a second signature by the same CIN or the same resident is refused with the
-    date of the first. Crossing the threshold notifies every signer, exactly once."""
+    """Sign once; a second signature by the same resident is refused with the date of their
+    first, one by the same CIN from another account without it. Crossing the threshold notifies
+    every signer, exactly once."""
     petition = conn.execute(
         select(PETITION).where(PETITION.c.code == code).with_for_update()
     ).first()
@@ -184,13 +185,10 @@ def sign(
         created_at=now,
     )
     if not signed:
-        first = conn.execute(
-            select(SIGNATURE.c.created_at).where(
-                SIGNATURE.c.petition_id == petition.id,
-                (SIGNATURE.c.cin_key == cin_key) | (SIGNATURE.c.resident_id == resident_id),
-            )
-        ).scalar()
-        return Signing(Outcome.ALREADY, first)
+        # Only the account that signed learns when; anyone typing the same CIN learns only
+        # that the card cannot sign again, or a neighbour's CIN would tell whether they signed.
+        mine = _signed_at(conn, petition.id, resident_id)
+        return Signing(Outcome.ALREADY, mine) if mine else Signing(Outcome.CIN_USED)
     count = petition.signatures + 1
     values: dict[str, Any] = {"signatures": count, "updated_at": now}
     crossed = Life(petition.status) is Life.OPEN and count >= petition.threshold
