@@ -65,9 +65,7 @@ async def test_an_update_is_asked_for_in_each_language_in_one_script(
 
 
 @pytest.mark.parametrize("language", ["ar", "fr", "zgh", "en"])
-async def test_the_language_confirmation_is_in_one_script(
-    engine: Engine, language: str
-) -> None:
+async def test_the_language_confirmation_is_in_one_script(engine: Engine, language: str) -> None:
     resident = FakeResident(engine, "amina")
     await onboard(resident, "fr")
     await resident.say("language")
