@@ -27,8 +27,9 @@ from conversations.phrases import CANCELLED, NOT_AN_OPTION
 from conversations.text import Renderable, Verbatim, _, lines, ngettext, pgettext
 
 # An update goes out as it is written; outside WhatsApp's 24-hour window it travels as the one
-# variable of an approved template, which holds 900 characters (handlers/whatsapp_outbox.py).
-MAX_TEXT = 850
+# variable of an approved template, which holds 900 characters (handlers/whatsapp_outbox.py),
+# the line naming its sender included (up to 160: an association's name and its commune's).
+MAX_TEXT = 740
 # WhatsApp takes images of up to 5 MB (Telegram 10): the smaller reaches everyone.
 MAX_PHOTO_BYTES = 5 * 1024 * 1024
 

@@ -257,8 +257,8 @@ async def test_an_organizer_can_back_out_at_each_step_and_bad_input_is_asked_aga
     await organizer.say("menu")
     await organizer.say(f"ORG {await invite(sqlite_db, clock, commune)}")
     await organizer.tap("broadcast")
-    await organizer.say("x" * 851)
-    assert "at most 850 characters" in organizer.text, "too long: asked again with the limit"
+    await organizer.say("x" * 741)
+    assert "at most 740 characters" in organizer.text, "too long: asked again with the limit"
     await organizer.say("Short and clear.")
     await organizer.tap("continue")
     await organizer.tap("cancel")

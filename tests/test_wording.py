@@ -157,3 +157,26 @@ async def test_the_meeting_preview_can_be_changed_before_publishing(
         row = await tx.run(lambda c: c.execute(select(MEETING)).one())
     assert (row.title, row.place, row.agenda) == ("Communal action plan", "Town hall",
                                                   "Priorities for 2027")  # fmt: skip
+
+
+@pytest.mark.parametrize("language", ["ar", "fr", "zgh", "en"])
+def test_the_longest_update_with_its_sender_fits_a_whatsapp_template(
+    gazetteer, language: str
+) -> None:
+    from bot.i18n import translator
+    from conversations.groups import Group, GroupKind, update_notice, update_sender
+    from conversations.kit import Address, Outgoing
+    from conversations.organizing import MAX_TEXT
+    from conversations.seams import Push
+    from conversations.text import ByLocale
+    from handlers.whatsapp_outbox import MAX_VARIABLE, variable
+    from storage.groups import NAME_MAX
+
+    longest = max(
+        (gazetteer.get(code) for code in gazetteer._by_code), key=lambda c: len(c.name_fr)
+    )
+    commune = ByLocale((("ar", longest.name_ar),), longest.name_fr)
+    association = Group(1, longest.code, GroupKind.ASSOCIATION, "N" * NAME_MAX)
+    body = update_notice(((language, "x" * MAX_TEXT),), update_sender([association], commune))
+    push = Push(Address("whatsapp", "+212600000000"), Outgoing(body.render(translator(language))))
+    assert len(variable(push)) <= MAX_VARIABLE and variable(push).endswith("x"), "sent whole"
