@@ -16,6 +16,7 @@ from bot.dispatcher import Dispatcher
 from bot.i18n import translator
 from bot.logs import configure_logging
 from bot.media import MediaLinks, WaitingPhotos
+from bot.natural_dates import NaturalDates
 from bot.scheduler import Wakeups
 from bot.settings import Settings, SettingsError
 from conversations.activity import Activity
@@ -124,6 +125,7 @@ def build_engine(
     flood: Flood | None = None,
 ) -> Engine:
     """The engine with every flow, over the SQL store."""
+    dates = NaturalDates()
     flows: list[Flow[Any, Any]] = [
         ReportNeed(),
         Petitions(),
@@ -131,8 +133,8 @@ def build_engine(
         Activity(),
         MyData(),
         Subscriptions(),
-        Organizing(),
-        OrganizerMeetings(),
+        Organizing(dates),
+        OrganizerMeetings(dates),
         ChangeLanguage(),
         Onboarding(),
     ]

@@ -20,7 +20,6 @@ from conversations.groups import Audience, GroupKind
 from conversations.kit import MOROCCO, Address
 from conversations.language import SUPPORTED
 from conversations.organizing import MAX_TEXT
-from conversations.text import ByLocale
 from handlers.filetype import HEAD, sniff
 from storage import announcements, groups, media
 from storage.announcements import Kind
@@ -70,7 +69,7 @@ def configure_broadcast(parser: argparse.ArgumentParser) -> None:
         "--text", required=True, action="append", metavar="LANG=TEXT",
         help="the update in one of ar, fr, zgh, en (repeat; the first goes to other languages)",
     )  # fmt: skip
-    send.add_argument("--at", type=local_time, metavar="'YYYY-MM-DD HH:MM'", help="default: now")
+    send.add_argument("--at", type=local_time, metavar="WHEN", help="default: now")
     send.add_argument("--photo", type=Path, metavar="FILE", help="JPEG, PNG or WebP, 5 MB at most")
     _by(send)
     report = actions.add_parser("report", help="queued, sent, delivered, failed, unreachable")
@@ -97,8 +96,9 @@ async def _act(
     db: Database, args: argparse.Namespace, now: datetime, admins: frozenset[Address]
 ) -> None:
     actor = (getattr(args, "actor", None) or organizer_name())[:80]
+    gazetteer = Gazetteer.load()
     given = getattr(args, "commune", None)
-    commune = commune_code(Gazetteer.load(), given) if given else ""
+    commune = commune_code(gazetteer, given) if given else ""
     refusal = None
     async with db.transaction() as tx:
         match args.command, args.action:
@@ -136,7 +136,7 @@ async def _act(
                 if args.at is not None and args.at < now:
                     # A time already gone was meant for another day: sending now would surprise.
                     shown = args.at.astimezone(MOROCCO).strftime("%Y-%m-%d %H:%M")
-                    raise Refused(f"--at {shown} has passed: give a later time, or none to send now")
+                    raise Refused(f"--at {shown} has passed: give a later time, or none for now")
                 texts = _texts(args.text)
                 photo = _photo(args.photo) if args.photo is not None else None
                 for group_id in args.group:
@@ -144,7 +144,7 @@ async def _act(
                     if found_group is None or found_group.commune_code != commune:
                         raise Refused(f"group {group_id} is not a group of {commune}")
                 audience = Audience(commune, tuple(sorted(set(args.group))))
-                body = ByLocale(texts, texts[0][1]).to_json()
+                body = await tx.run(announcements.update_body, audience, texts, gazetteer)
                 at = args.at or now
                 photo_id = await tx.run(media.store, *photo, now) if photo is not None else None
                 number = await tx.run(

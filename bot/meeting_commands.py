@@ -11,7 +11,9 @@ from datetime import UTC, datetime, timedelta
 
 from bot.app import open_database
 from bot.command_line import Refused, commune_code, organizer_name, shortened, table
+from bot.natural_dates import NaturalDates
 from bot.settings import Settings
+from conversations.dates import Problem, example
 from conversations.groups import DEFAULT_REMINDERS, MeetingDraft
 from conversations.kit import MOROCCO
 from storage import groups, meetings
@@ -24,15 +26,26 @@ _OFFSET = re.compile(r"(\d+)([dhm])")
 _UNIT = {"d": 24 * 60, "h": 60, "m": 1}
 
 
-def local_time(text: str) -> datetime:
-    """``YYYY-MM-DD HH:MM`` in Moroccan time, as an aware UTC datetime."""
-    try:
-        naive = datetime.strptime(text.strip(), "%Y-%m-%d %H:%M")
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"{text!r} is not a time as 'YYYY-MM-DD HH:MM' (Moroccan time)"
-        ) from None
-    return naive.replace(tzinfo=MOROCCO).astimezone(UTC)
+def local_time(text: str, now: datetime | None = None) -> datetime:
+    """A day and time to come in Moroccan time (``2026-12-09 18:00``, ``demain 18h``, ``غدا
+    18:00``...), as an aware UTC datetime; what is wrong with it otherwise, with an example
+    built from today."""
+    now = now or datetime.now(UTC)
+    reading = NaturalDates().read(text, now, "en")
+    if reading.moment is not None:
+        return reading.moment
+    instead = f"for example '{example(now)}' or 'demain 18h' (Moroccan time)"
+    match reading.problem:
+        case Problem.PAST:
+            past = (reading.at or now).astimezone(MOROCCO).strftime("%Y-%m-%d %H:%M")
+            why = f"{text!r} is {past} in Morocco, which has already passed; {instead}"
+        case Problem.IMPOSSIBLE:
+            why = f"{text!r} is not a day and time of the calendar; {instead}"
+        case Problem.NO_TIME:
+            why = f"{text!r} has no time of day; {instead}"
+        case _:
+            why = f"{text!r} is not a day and time; {instead}"
+    raise argparse.ArgumentTypeError(why)
 
 
 def _pin(text: str) -> tuple[float, float]:
@@ -59,7 +72,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     new = actions.add_parser("create", help="draft a meeting; prints its number")
     new.add_argument("--commune", required=True, metavar="CODE_OR_NAME")
     new.add_argument("--title", required=True, help=f"at most {TITLE_MAX} characters")
-    new.add_argument("--at", required=True, type=local_time, metavar="'YYYY-MM-DD HH:MM'")
+    new.add_argument("--at", required=True, type=local_time, metavar="WHEN")
     new.add_argument("--place", required=True, help=f"at most {PLACE_MAX} characters")
     new.add_argument("--pin", type=_pin, metavar="LAT,LON", help="the place on a map")
     new.add_argument("--agenda", required=True, help=f"at most {AGENDA_MAX} characters")
@@ -82,7 +95,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         _by(one)
     move = actions.add_parser("move", help="change its time: reminders planned again, told")
     move.add_argument("id", type=int, metavar="ID")
-    move.add_argument("--at", required=True, type=local_time, metavar="'YYYY-MM-DD HH:MM'")
+    move.add_argument("--at", required=True, type=local_time, metavar="WHEN")
     _by(move)
     listing = actions.add_parser("list", help="meetings as a table, latest first")
     listing.add_argument("--commune", metavar="CODE_OR_NAME")

@@ -3,14 +3,12 @@ group kinds, RSVP answers, what a resident or organizer is shown, and the notice
 
 from __future__ import annotations
 
-import re
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from enum import StrEnum
 
-from conversations.folding import to_ascii_digits
-from conversations.kit import MOROCCO
-from conversations.text import Renderable, Text, Verbatim, _, lines, pgettext
+from conversations.text import ByLocale, Renderable, Text, Verbatim, _, lines, pgettext
 
 
 class GroupKind(StrEnum):
@@ -156,6 +154,29 @@ def cancelled(meeting: Meeting) -> Renderable:
     return lines(_("❌ Cancelled: {title}, planned on {when}.", title=meeting.title, when=when))
 
 
+def update_sender(audience: Sequence[Group], commune: Renderable) -> Renderable:
+    """Who an update comes from, as its recipients are told: the association or the group it
+    is addressed to, or else the organizers of the commune."""
+    if len(audience) == 1:
+        group = audience[0]
+        if group.kind is GroupKind.ASSOCIATION and group.name:
+            return _(
+                "📢 Update from the association {name} ({commune}):",
+                name=Verbatim(group.name),
+                commune=commune,
+            )
+        return _(
+            "📢 Update from the group {group} ({commune}):", group=group.label(), commune=commune
+        )
+    return _("📢 Update from the organizers of {commune}:", commune=commune)
+
+
+def update_notice(texts: Sequence[tuple[str, str]], said_by: Renderable) -> Renderable:
+    """An organizer's update as residents read it: who sends it, then its text in the
+    recipient's language, or else in the first one written."""
+    return lines(said_by, ByLocale(tuple(texts), texts[0][1]))
+
+
 @dataclass(frozen=True, slots=True)
 class MeetingDraft:
     """A meeting as an organizer writes it, in the chat or on the command line."""
@@ -177,24 +198,3 @@ class Reach:
 
     communes: tuple[str, ...] = ()
     groups: tuple[Group, ...] = ()
-
-
-_WHEN = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})[ T]+(\d{1,2})[:h.](\d{2})")
-_WHEN_DMY = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})[ T]+(\d{1,2})[:h.](\d{2})")
-
-
-def parse_when(text: str, now: datetime) -> datetime | None:
-    """A day and time typed in Moroccan time (2026-12-05 18:00 or 05/12/2026 18h00), in the
-    future; None otherwise."""
-    typed = to_ascii_digits(text).strip()
-    if found := _WHEN.fullmatch(typed):
-        year, month, day, hour, minute = (int(g) for g in found.groups())
-    elif found := _WHEN_DMY.fullmatch(typed):
-        day, month, year, hour, minute = (int(g) for g in found.groups())
-    else:
-        return None
-    try:
-        moment = datetime(year, month, day, hour, minute, tzinfo=MOROCCO)
-    except ValueError:
-        return None
-    return moment.astimezone(UTC) if moment > now else None

@@ -10,7 +10,7 @@ from conversations.flow import Flow
 from conversations.folding import fold
 from conversations.kit import Context, Inbound, Option, Reply, Turn, pick
 from conversations.phrases import NOT_AN_OPTION
-from conversations.text import Verbatim, _
+from conversations.text import Verbatim, _, pgettext
 from conversations.words import Word, global_word, greeting
 
 SUPPORTED = ("ar", "fr", "zgh", "en")
@@ -22,6 +22,14 @@ LANGUAGES = (
     Option("zgh", Verbatim("ⵜⴰⵎⴰⵣⵉⵖⵜ")),
     Option("en", Verbatim("English")),
 )
+
+# A language as named in the reader's own language ("my data" says which one they chose).
+LANGUAGE_NAMES = {
+    "ar": pgettext("language", "Arabic"),
+    "fr": pgettext("language", "French"),
+    "zgh": pgettext("language", "Tamazight"),
+    "en": pgettext("language", "English"),
+}
 
 # What residents type instead of tapping, in any script: "darija" is answered in Arabic.
 _ALIASES = {

@@ -3,15 +3,17 @@ and its erasure after a confirmation that says what stays."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
-from typing import assert_never
+from typing import Any, assert_never
 
 from conversations.assent import answer
 from conversations.flow import Flow
+from conversations.groups import ANSWER_LABELS, KIND_LABELS, Answer, GroupKind
 from conversations.kit import MOROCCO, Attachment, Context, Inbound, Option, Reply, Turn, pick
+from conversations.language import LANGUAGE_NAMES
 from conversations.personal import (
     CONSENTS,
     CONVERSATION,
@@ -28,8 +30,8 @@ from conversations.personal import (
     PersonalData,
 )
 from conversations.phrases import NOT_AN_OPTION
-from conversations.report import STATUS_LABELS, Status
-from conversations.text import Renderable, _, lines, ngettext, pgettext
+from conversations.report import STATUS_LABELS, Category, Status, category_label
+from conversations.text import Renderable, Verbatim, _, lines, ngettext, pgettext
 
 FILENAME = "hayna-my-data.json"
 # What the engine opens this flow on for "delete my data".
@@ -47,6 +49,18 @@ ERASED = _(
 KEPT = _("Nothing was deleted.")
 
 
+# Codes as the resident reads them: the channel, the consents given.
+CHANNELS: dict[str, Renderable] = {
+    "telegram": pgettext("channel", "Telegram"),
+    "whatsapp": pgettext("channel", "WhatsApp"),
+    "console": pgettext("channel", "the terminal"),
+}
+CONSENT_KINDS: dict[str, Renderable] = {
+    "privacy": pgettext("consent", "the privacy notice"),
+    "petition_signing": pgettext("consent", "keeping a signature's name and CIN"),
+}
+
+
 class Step(StrEnum):
     HOME = "home"
     CONFIRM = "confirm"
@@ -57,6 +71,8 @@ class Step(StrEnum):
 class Answers:
     pass
 
+
+Row = dict[str, Any]
 
 # The line of each section of "my data" (the profile and the conversation have their own).
 COUNTED: dict[str, Callable[[int], Renderable]] = {
@@ -81,6 +97,57 @@ COUNTED: dict[str, Callable[[int], Renderable]] = {
 }
 
 
+def _coded(labels: Mapping[str, Renderable], code: str | None) -> Renderable:
+    # A code of a later version than this one is shown as it is rather than lost.
+    return labels.get(code or "", Verbatim(code or "-"))
+
+
+def _day(at: str) -> date:
+    return datetime.fromisoformat(at).astimezone(MOROCCO).date()
+
+
+def _report(row: Row) -> Renderable:
+    category = category_label(Category(row["category"]), row["other_label"] or "")
+    status = STATUS_LABELS[Status(row["status"])]
+    return _("  {ref}: {category}, {status}", ref=row["ref"], category=category, status=status)
+
+
+def _signature(row: Row) -> Renderable:
+    return _(
+        "  “{title}”, signed as {name}, CIN {cin}",
+        title=row["title"],
+        name=row["full_name"],
+        cin=row["cin"],
+    )
+
+
+def _group(row: Row) -> Renderable:
+    return _(
+        "  {group}",
+        group=Verbatim(row["name"]) if row["name"] else KIND_LABELS[GroupKind(row["kind"])],
+    )
+
+
+def _rsvp(row: Row) -> Renderable:
+    answer = ANSWER_LABELS[Answer(row["answer"])]
+    return _("  “{meeting}”: {answer}", meeting=row["meeting"], answer=answer)
+
+
+def _consent(row: Row) -> Renderable:
+    kind = _coded(CONSENT_KINDS, row["kind"])
+    return _("  {consent}, {date}", consent=kind, date=_day(row["at"]))
+
+
+# The first rows of some sections, listed under their count, every code in words.
+LISTED_AS: dict[str, Callable[[Row], Renderable]] = {
+    REPORTS: _report,
+    SIGNATURES: _signature,
+    GROUPS: _group,
+    RSVPS: _rsvp,
+    CONSENTS: _consent,
+}
+
+
 def _counts(data: PersonalData) -> list[Renderable]:
     shown: list[Renderable] = []
     for name, rows in data.sections:
@@ -91,6 +158,8 @@ def _counts(data: PersonalData) -> list[Renderable]:
             continue
         # tests/test_rights.py checks that every section storage gives has its line.
         shown.append(COUNTED[name](len(rows)))
+        if name in LISTED_AS:
+            shown.extend(LISTED_AS[name](row) for row in rows[:LISTED])
     return shown
 
 
@@ -99,28 +168,16 @@ def _summary(data: PersonalData, commune: Renderable | None) -> Reply:
     for profile in data.section(PROFILE):
         parts.append(
             _(
-                "Your account: {channel} {user}, language {language}, commune {commune}, "
+                "Your account: {channel} {user} · language: {language} · commune: {commune} · "
                 "since {since}.",
-                channel=profile["channel"],
+                channel=_coded(CHANNELS, profile["channel"]),
                 user=profile["user"],
-                language=profile["language"] or "-",
+                language=_coded(LANGUAGE_NAMES, profile["language"]),
                 commune=commune or profile["commune_code"] or "-",
-                since=datetime.fromisoformat(profile["created_at"]).astimezone(MOROCCO).date(),
+                since=_day(profile["created_at"]),
             )
         )
     parts.extend(_counts(data))
-    for report in data.section(REPORTS)[:LISTED]:
-        status = STATUS_LABELS[Status(report["status"])]
-        parts.append(_("  {ref}: {status}", ref=report["ref"], status=status))
-    for signature in data.section(SIGNATURES)[:LISTED]:
-        parts.append(
-            _(
-                "  “{title}”, signed as {name}, CIN {cin}",
-                title=signature["title"],
-                name=signature["full_name"],
-                cin=signature["cin"],
-            )
-        )
     parts.append(_("The attached file holds all of it, in full (JSON)."))
     document = Attachment(FILENAME, "application/json", data.to_json())
     return Reply(lines(*parts), (ERASE, BACK), attachment=document)

@@ -1,6 +1,6 @@
 """Organizers' meetings in the chat: draft one (audience, title, time, place or pin, agenda),
-publish it or keep it as a draft; read the answers to one, change its time or cancel it.
-Storage checks and audits every action again."""
+change any of it at the preview, publish it or keep it as a draft; read the answers to one,
+change its time or cancel it. Storage checks and audits every action again."""
 
 from __future__ import annotations
 
@@ -10,10 +10,11 @@ from enum import StrEnum
 from typing import assert_never
 
 from conversations.assent import answer
+from conversations.dates import DateReader, NumericDates, ask_when, why_not
 from conversations.flow import Flow
-from conversations.groups import Audience, Meeting, MeetingDraft, details, parse_when
+from conversations.groups import Audience, Meeting, MeetingDraft, details
 from conversations.kit import Context, Inbound, Option, Reply, Turn, pick
-from conversations.organizing import ASK_AT, NOT_ALLOWED, ask_audience, chosen_audience
+from conversations.organizing import NOT_ALLOWED, ask_audience, chosen_audience
 from conversations.paging import offer, turned
 from conversations.phrases import CANCELLED, NOT_AN_OPTION
 from conversations.text import _, lines, ngettext, pgettext
@@ -29,6 +30,7 @@ class Step(StrEnum):
     PLACE = "place"
     AGENDA = "agenda"
     PREVIEW = "preview"
+    EDIT = "edit"
     LIST = "list"
     CARD = "card"
     MOVE = "move"
@@ -47,6 +49,8 @@ class Answers:
     meeting: int = 0
     # The page of the list shown (audiences, or meetings), kept while one of its meetings is open.
     page: int = 0
+    # Set while one answer is changed from the preview: the preview comes back after it.
+    editing: bool = False
 
 
 BACK = Option("back", pgettext("organizer", "Back"))
@@ -56,6 +60,16 @@ MOVE = Option("move", pgettext("organizer", "Change the time"))
 CANCEL_MEETING = Option("cancel_meeting", pgettext("organizer", "Cancel the meeting"))
 YES_CANCEL = Option("yes", pgettext("organizer", "Yes, cancel it"))
 CANCEL = Option("cancel", pgettext("organizer", "Cancel"))
+EDIT = Option("edit", pgettext("organizer", "Change something"))
+# What can be changed at the preview: each option names the step that asks it again.
+FIELDS = (
+    Option(Step.TITLE, pgettext("field", "The title")),
+    Option(Step.WHEN, pgettext("field", "The day and time")),
+    Option(Step.PLACE, pgettext("field", "The place")),
+    Option(Step.AGENDA, pgettext("field", "The agenda")),
+    BACK,
+)
+ASK_FIELD = Reply(_("What do you want to change?"), FIELDS)
 
 ASK_TITLE = Reply(_("Title of the meeting (at most 120 characters):"))
 ASK_PLACE = Reply(
@@ -84,6 +98,9 @@ class OrganizerMeetings(Flow[Step, Answers]):
     steps = Step
     answers = Answers
 
+    def __init__(self, dates: DateReader | None = None) -> None:
+        self.dates = dates or NumericDates()
+
     async def start(self, ctx: Context) -> Turn[Step, Answers]:
         return await self._audiences(ctx, Answers())
 
@@ -108,12 +125,14 @@ class OrganizerMeetings(Flow[Step, Answers]):
                 title = msg.text.strip()
                 if not title or len(title) > TITLE_MAX:
                     return Turn((ASK_TITLE,), step, data)
-                return Turn((ASK_AT,), Step.WHEN, replace(data, title=title))
+                titled = replace(data, title=title)
+                return await self._next(ctx, titled, ask_when(ctx.now), Step.WHEN)
             case Step.WHEN:
-                at = parse_when(msg.text, ctx.now)
-                if at is None:
-                    return Turn((ASK_AT,), step, data)
-                return Turn((ASK_PLACE,), Step.PLACE, replace(data, at=at.isoformat()))
+                reading = self.dates.read(msg.text, ctx.now, ctx.locale)
+                if reading.moment is None:
+                    return Turn((why_not(reading, msg.text, ctx.now),), step, data)
+                timed = replace(data, at=reading.moment.isoformat())
+                return await self._next(ctx, timed, ASK_PLACE, Step.PLACE)
             case Step.PLACE:
                 if msg.location is not None:
                     pinned = replace(data, lat=msg.location.lat, lon=msg.location.lon)
@@ -121,14 +140,16 @@ class OrganizerMeetings(Flow[Step, Answers]):
                 place = msg.text.strip()
                 if not place or len(place) > PLACE_MAX:
                     return Turn((ASK_PLACE,), step, data)
-                return Turn((ASK_AGENDA,), Step.AGENDA, replace(data, place=place))
+                return await self._next(ctx, replace(data, place=place), ASK_AGENDA, Step.AGENDA)
             case Step.AGENDA:
                 agenda = msg.text.strip()
                 if not agenda or len(agenda) > AGENDA_MAX:
                     return Turn((ASK_AGENDA,), step, data)
-                return await self._preview(ctx, replace(data, agenda=agenda))
+                return await self._preview(ctx, replace(data, agenda=agenda, editing=False))
             case Step.PREVIEW:
                 return await self._on_preview(ctx, data, msg)
+            case Step.EDIT:
+                return await self._on_edit(ctx, data, msg)
             case Step.LIST:
                 if msg.option == BACK.id:
                     return Turn((), None, data, next_flow=ORGANIZING)
@@ -143,7 +164,7 @@ class OrganizerMeetings(Flow[Step, Answers]):
                     done = await ctx.services.publish_meeting(data.meeting)
                     return await self._card(ctx, data.meeting, (self._said(done),), data.page)
                 if chosen is MOVE:
-                    return Turn((ASK_AT,), Step.MOVE, data)
+                    return Turn((ask_when(ctx.now),), Step.MOVE, data)
                 if chosen is CANCEL_MEETING:
                     ask = _("Cancel this meeting? Everyone it was announced to is told.")
                     return Turn((Reply(ask, (YES_CANCEL, BACK)),), Step.CANCEL, data)
@@ -151,10 +172,10 @@ class OrganizerMeetings(Flow[Step, Answers]):
                     return await self._list(ctx, (), data.page)
                 return await self._card(ctx, data.meeting, (Reply(NOT_AN_OPTION),), data.page)
             case Step.MOVE:
-                at = parse_when(msg.text, ctx.now)
-                if at is None:
-                    return Turn((ASK_AT,), step, data)
-                moved = await ctx.services.move_meeting(data.meeting, at)
+                reading = self.dates.read(msg.text, ctx.now, ctx.locale)
+                if reading.moment is None:
+                    return Turn((why_not(reading, msg.text, ctx.now),), step, data)
+                moved = await ctx.services.move_meeting(data.meeting, reading.moment)
                 said = _("The new time is saved; those who answered are told.")
                 told = Reply(said if moved else FAILED)
                 return await self._card(ctx, data.meeting, (told,), data.page)
@@ -173,8 +194,36 @@ class OrganizerMeetings(Flow[Step, Answers]):
             return Reply(FAILED)
         return Reply(_("Published: its audience is told now, and reminded before it."))
 
+    async def _next(
+        self, ctx: Context, data: Answers, ask: Reply, step: Step
+    ) -> Turn[Step, Answers]:
+        """After an answer: the next question, or the preview again when it was a change."""
+        if data.editing:
+            return await self._preview(ctx, replace(data, editing=False))
+        return Turn((ask,), step, data)
+
+    async def _on_edit(self, ctx: Context, data: Answers, msg: Inbound) -> Turn[Step, Answers]:
+        chosen = pick(msg, FIELDS)
+        if chosen is None:
+            return Turn((Reply(NOT_AN_OPTION), ASK_FIELD), Step.EDIT, data)
+        if chosen is BACK:
+            return await self._preview(ctx, data)
+        editing = replace(data, editing=True)
+        match Step(chosen.id):
+            case Step.TITLE:
+                return Turn((ASK_TITLE,), Step.TITLE, editing)
+            case Step.WHEN:
+                return Turn((ask_when(ctx.now),), Step.WHEN, editing)
+            case Step.PLACE:
+                # A new place drops the old pin: the organizer may share the new one.
+                return Turn((ASK_PLACE,), Step.PLACE, replace(editing, lat=None, lon=None))
+            case _:
+                return Turn((ASK_AGENDA,), Step.AGENDA, editing)
+
     async def _on_preview(self, ctx: Context, data: Answers, msg: Inbound) -> Turn[Step, Answers]:
-        chosen = pick(msg, (PUBLISH, DRAFT, CANCEL))
+        chosen = pick(msg, (PUBLISH, DRAFT, EDIT, CANCEL))
+        if chosen is EDIT:
+            return Turn((ASK_FIELD,), Step.EDIT, data)
         if chosen is CANCEL:
             return Turn((Reply(CANCELLED),), None, Answers(), next_flow=ORGANIZING)
         if chosen is None:
@@ -210,7 +259,8 @@ class OrganizerMeetings(Flow[Step, Answers]):
             details(shown),
             ngettext("It will reach {n} resident.", "It will reach {n} residents.", count),
         )
-        return Turn((*before, Reply(text, (PUBLISH, DRAFT, CANCEL))), Step.PREVIEW, data)
+        options = (PUBLISH, DRAFT, EDIT, CANCEL)
+        return Turn((*before, Reply(text, options)), Step.PREVIEW, data)
 
     async def _list(
         self, ctx: Context, before: tuple[Reply, ...], page: int = 0

@@ -11,6 +11,7 @@ from enum import StrEnum
 from typing import assert_never
 
 from conversations.assent import answer
+from conversations.dates import DateReader, NumericDates, ask_when, why_not
 from conversations.flow import Flow
 from conversations.folding import to_ascii_digits
 from conversations.groups import (
@@ -19,7 +20,6 @@ from conversations.groups import (
     DeliveryReport,
     GroupKind,
     Redeemed,
-    parse_when,
 )
 from conversations.kit import PHOTO_TYPES, Context, Inbound, MediaKind, Option, Reply, Turn, pick
 from conversations.language import LANGUAGES
@@ -28,8 +28,9 @@ from conversations.phrases import CANCELLED, NOT_AN_OPTION
 from conversations.text import Renderable, Verbatim, _, lines, ngettext, pgettext
 
 # An update goes out as it is written; outside WhatsApp's 24-hour window it travels as the one
-# variable of an approved template, which holds 900 characters (handlers/whatsapp_outbox.py).
-MAX_TEXT = 850
+# variable of an approved template, which holds 900 characters (handlers/whatsapp_outbox.py),
+# the line naming its sender included (up to 160: an association's name and its commune's).
+MAX_TEXT = 740
 # WhatsApp takes images of up to 5 MB (Telegram 10): the smaller reaches everyone.
 MAX_PHOTO_BYTES = 5 * 1024 * 1024
 
@@ -96,20 +97,23 @@ CANCEL = Option("cancel", pgettext("organizer", "Cancel"))
 TOOLS = Reply(_("Organizer tools:"), (NEW, NEW_MEETING, MEETINGS, REPORT, NEW_GROUP, BACK))
 ASK_GROUP_NAME = Reply(_("The group's name (at most 80 characters):"))
 ORGANIZER_MEETINGS = "organizer_meetings"
-ASK_AT = Reply(_("When? Type the day and time in Moroccan time, for example 2026-12-05 18:00."))
 ASK_REPORT = Reply(_("Type the number of the update:"))
 PHOTO_ADDED = Reply(_("Photo added: it will go with the update."))
 NOT_A_PHOTO = Reply(_("Only a photo (JPEG, PNG or WebP, at most 5 MB) can go with an update."))
 
 
+# One whole sentence per language, so that no language's name sits inside another's script
+# ("بـFrançais") or takes the wrong grammatical state.
+ASK_TEXT = {
+    "ar": _("Write the update in Arabic (at most {limit} characters):", limit=MAX_TEXT),
+    "fr": _("Write the update in French (at most {limit} characters):", limit=MAX_TEXT),
+    "zgh": _("Write the update in Tamazight (at most {limit} characters):", limit=MAX_TEXT),
+    "en": _("Write the update in English (at most {limit} characters):", limit=MAX_TEXT),
+}
+
+
 def _ask_text(language: str) -> Reply:
-    name = next(option.label for option in LANGUAGES if option.id == language)
-    ask = _(
-        "Write the update in {language} (at most {limit} characters):",
-        language=name,
-        limit=MAX_TEXT,
-    )
-    return Reply(ask)
+    return Reply(ASK_TEXT.get(language, ASK_TEXT["ar"]))
 
 
 def _photo(msg: Inbound) -> str:
@@ -168,6 +172,9 @@ class Organizing(Flow[Step, Answers]):
     name = "organizing"
     steps = Step
     answers = Answers
+
+    def __init__(self, dates: DateReader | None = None) -> None:
+        self.dates = dates or NumericDates()
 
     async def start(self, ctx: Context) -> Turn[Step, Answers]:
         if await ctx.services.organizer_reach() is None:
@@ -239,16 +246,17 @@ class Organizing(Flow[Step, Answers]):
             case Step.PREVIEW:
                 chosen = pick(msg, (NOW, LATER, CANCEL))
                 if chosen is NOW:
-                    return await self._send(ctx, data, ctx.now)
+                    return await self._send(ctx, data, None)
                 if chosen is LATER:
-                    return Turn((ASK_AT,), Step.AT, data)
+                    return Turn((ask_when(ctx.now),), Step.AT, data)
                 if chosen is CANCEL:
                     return Turn((Reply(CANCELLED), TOOLS), Step.TOOLS, Answers())
                 return await self._preview(ctx, data, (Reply(NOT_AN_OPTION),))
             case Step.AT:
-                at = parse_when(msg.text, ctx.now)
+                reading = self.dates.read(msg.text, ctx.now, ctx.locale)
+                at = reading.moment
                 if at is None:
-                    return Turn((ASK_AT,), step, data)
+                    return Turn((why_not(reading, msg.text, ctx.now),), step, data)
                 ask = Reply(_("Send it on {when}?", when=at), (CONFIRM, CANCEL))
                 return Turn((ask,), Step.CONFIRM, replace(data, at=at.isoformat()))
             case Step.CONFIRM:
@@ -318,14 +326,19 @@ class Organizing(Flow[Step, Answers]):
         )
         return Turn((*before, Reply(preview, (NOW, LATER, CANCEL))), Step.PREVIEW, data)
 
-    async def _send(self, ctx: Context, data: Answers, at: datetime) -> Turn[Step, Answers]:
+    async def _send(self, ctx: Context, data: Answers, at: datetime | None) -> Turn[Step, Answers]:
+        """Send now (``at`` None) or plan for ``at``."""
         texts = tuple(zip(data.languages, data.texts, strict=True))
-        number = await ctx.services.broadcast(texts, chosen_audience(data.audience), at, data.photo)
+        audience = chosen_audience(data.audience)
+        number = await ctx.services.broadcast(texts, audience, at or ctx.now, data.photo)
         if number is None:
             return Turn((Reply(NOT_ALLOWED),), None, Answers())
-        done = _(
-            "Update #{id} is planned for {when}. Follow it under Delivery report.",
-            id=number,
-            when=max(at, ctx.now),
-        )
+        if at is None or at <= ctx.now:
+            done = _("Update #{id} is on its way now. Follow it under Delivery report.", id=number)
+        else:
+            done = _(
+                "Update #{id} is planned for {when}. Follow it under Delivery report.",
+                id=number,
+                when=at,
+            )
         return Turn((Reply(done), TOOLS), Step.TOOLS, Answers())

@@ -90,14 +90,17 @@ def default_threshold(kind: str) -> int:
 
 class Outcome(StrEnum):
     SIGNED = "signed"
+    # This resident signed it before (with whatever CIN).
     ALREADY = "already"
+    # Another account signed it with this CIN: who, and when, is not this resident's to know.
+    CIN_USED = "cin_used"
     NOT_OPEN = "not_open"
 
 
 @dataclass(frozen=True, slots=True)
 class Signing:
     outcome: Outcome
-    # For ALREADY: when that CIN or this resident signed.
+    # For SIGNED and ALREADY: when this resident signed. Never set for CIN_USED.
     signed_at: datetime | None = None
 
 

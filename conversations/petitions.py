@@ -30,7 +30,7 @@ from conversations.text import Renderable, _, lines, ngettext, pgettext
 
 MAX_NAME = 100
 # Bump when the signing consent below changes in substance; each agreement is in the ledger.
-SIGNING_CONSENT_VERSION = "2026-11"
+SIGNING_CONSENT_VERSION = "2026-12"
 FORMULA_STARTS = ("=", "+", "-", "@")
 
 
@@ -69,10 +69,11 @@ NEW = Option("new_petition", pgettext("petitions", "New petition (organizers)"))
 
 CONSENT = Reply(
     _(
-        "To sign, Hayna keeps your full name and your CIN number (encrypted). When the petition "
-        "is filed, your name and CIN go to the commune council with the petition, as the law "
-        "requires (organic law 113.14). Signing a petition can show an opinion: nobody else sees "
-        "your signature, and you can withdraw it until the petition is filed. Do you agree?"
+        "To sign, Hayna keeps your full name and your CIN number (encrypted). Who sees them: "
+        "the organizers who file the petition and the commune council see your name and CIN, "
+        "because the law requires the list of signatories for the filing (organic law 113.14). "
+        "Other residents see only the number of signatures. Signing a petition can show an "
+        "opinion; you can withdraw your signature until the petition is filed. Do you agree?"
     ),
     (AGREE, CANCEL),
 )
@@ -241,9 +242,16 @@ class Petitions(Flow[Step, Answers]):
                 )
             case Outcome.ALREADY:
                 said = _(
-                    "This petition was already signed with this CIN or from this account, on "
-                    "{date}.",
+                    "You already signed this petition from this account, on {date}.",
                     date=signing.signed_at or ctx.now,
+                )
+            case Outcome.CIN_USED:
+                card = await ctx.services.petition(data.code)
+                said = _(
+                    "This CIN card has already signed this petition: a card can sign it only "
+                    "once. If it was not you, tell the organizers of the petition or its "
+                    "representative, {name}.",
+                    name=card.representative if card else "-",
                 )
             case Outcome.NOT_OPEN:
                 said = _("This petition no longer takes signatures.")

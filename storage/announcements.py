@@ -29,10 +29,13 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects import postgresql, sqlite
 
-from conversations.groups import Answer, Audience, DeliveryReport
+from conversations.groups import Answer, Audience, DeliveryReport, update_notice, update_sender
+from conversations.text import ByLocale, Renderable, Verbatim
+from storage import groups
 from storage.database import Database
 from storage.deliveries import Status
 from storage.dialect import inserted_id
+from storage.gazetteer import Gazetteer
 from storage.models import ANNOUNCEMENT, DELIVERY, MEMBERSHIP, RESIDENT, RSVP
 
 CHUNK = 2000
@@ -104,6 +107,21 @@ def create(
             created_at=now,
         ),
     )
+
+
+def update_body(
+    conn: Connection, audience: Audience, texts: Sequence[tuple[str, str]], gazetteer: Gazetteer
+) -> Any:
+    """An update's body as stored: who sends it (the group it is for, or the organizers of the
+    commune) and its text per language."""
+    found = gazetteer.get(audience.commune_code)
+    commune: Renderable = (
+        ByLocale((("ar", found.name_ar),), found.name_fr)
+        if found
+        else Verbatim(audience.commune_code)
+    )
+    addressed = [g for g in (groups.group(conn, i) for i in audience.group_ids) if g is not None]
+    return update_notice(texts, update_sender(addressed, commune)).to_json()
 
 
 def recipients(

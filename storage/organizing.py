@@ -24,7 +24,6 @@ from conversations.groups import (
     Reach,
     Redeemed,
 )
-from conversations.text import ByLocale
 from storage import announcements, groups, meetings
 from storage.announcements import Kind
 from storage.calendar import ics
@@ -126,7 +125,9 @@ class GroupServices:
         settled = await self._may(audience, "broadcast", audience.commune_code)
         if settled is None or not texts:
             return None
-        body = ByLocale(tuple(texts), texts[0][1]).to_json()
+        body = await self.unit.tx.run(
+            announcements.update_body, settled, texts, self.unit.gazetteer
+        )
         now = self.unit.clock()
         source = (self.unit.address.channel, photo) if photo else None
         return await self.unit.tx.run(

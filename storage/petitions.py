@@ -191,10 +191,11 @@ def sign(
     cin_sealed: str,
     now: datetime,
 ) -> Signed:
-    """Sign once; a second signature by the same CIN or the same resident is refused with the
-    date of the first. Crossing the threshold notifies every signer, exactly once: when the
-    result is `unsettled`, the caller runs `settle` once this transaction is committed (the
-    hourly `cross_reached` catches a crossing whose check never ran)."""
+    """Sign once; a second signature by the same resident is refused with the date of their
+    first, one by the same CIN from another account without it. Crossing the threshold notifies
+    every signer, exactly once: when the result is `unsettled`, the caller runs `settle` once
+    this transaction is committed (the hourly `cross_reached` catches a crossing whose check
+    never ran)."""
     petition = _shared(conn, code)
     if petition is None or Life(petition.status) not in SIGNING or petition.deadline < now:
         return Signed(Outcome.NOT_OPEN)
@@ -210,13 +211,10 @@ def sign(
         created_at=now,
     )
     if not signed:
-        first = conn.execute(
-            select(SIGNATURE.c.created_at).where(
-                SIGNATURE.c.petition_id == petition.id,
-                (SIGNATURE.c.cin_key == cin_key) | (SIGNATURE.c.resident_id == resident_id),
-            )
-        ).scalar()
-        return Signed(Outcome.ALREADY, first)
+        # Only the account that signed learns when; anyone typing the same CIN learns only
+        # that the card cannot sign again, or a neighbour's CIN would tell whether they signed.
+        mine = _signed_at(conn, petition.id, resident_id)
+        return Signed(Outcome.ALREADY, mine) if mine else Signed(Outcome.CIN_USED)
     tally.add(conn, petition.id, resident_id, 1)
     count = tally.count(conn, petition.id)
     if count % bursts.EVERY == 0:

@@ -71,7 +71,7 @@ async def write_update(organizer: FakeResident, db: Database, clock: Clock) -> s
     await organizer.tap(f"c:{commune}")
     assert "Nettoyage du quartier samedi.\nAvec une photo." in organizer.text
     await organizer.tap("now")
-    assert "Le message n° 1 est prévu" in organizer.text
+    assert "Le message n° 1 part maintenant" in organizer.text
     return commune
 
 
@@ -113,7 +113,7 @@ async def test_a_photo_from_telegram_reaches_members_as_a_photo(
         await app.close()
     for chat in (9001, 9002):
         [(upload, caption)] = fake_telegram.photos(chat)
-        assert upload.data == JPEG and caption == "Nettoyage du quartier samedi."
+        assert upload.data == JPEG and caption.endswith("\nNettoyage du quartier samedi.")
 
 
 async def test_the_dispatcher_fetches_waits_and_gives_up_outside_any_transaction(

@@ -207,7 +207,9 @@ def test_script_an_organizer_sends_an_update_with_a_photo(tmp_path: Path) -> Non
     assert "Photo ajoutée" in result.stdout and "Avec une photo." in result.stdout
     size = (SCRIPTS / "pothole.png").stat().st_size
     # The push reaches the organizer too (a resident of the commune), with the photo fetched.
-    assert "🔔 [leila] Nettoyage de la plage samedi à 9 h." in result.stdout
+    pushed = "🔔 [leila] 📢 Message des organisateurs de Agadir :"
+    said = f"{pushed}\nNettoyage de la plage samedi à 9 h."
+    assert said in result.stdout
     assert f"📎 update-1.png ({size} bytes)" in result.stdout
 
 

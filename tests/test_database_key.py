@@ -72,7 +72,7 @@ def test_a_cin_signs_once_whatever_the_command_and_the_key(tmp_path: Path) -> No
     # The chat's key file serves every command: the same card is recognised, and exported.
     again = run(tmp_path, "chat", "--as", "nadia", *SIGN)
     assert again.returncode == 0, again.stderr
-    assert "Cette pétition a déjà été signée avec cette CIN" in again.stdout
+    assert "Cette carte (CIN) a déjà signé cette pétition" in again.stdout
     assert signatures(database) == (1, 1)
     export = run(tmp_path, "petitions", "export", code.group(1), "--format", "csv")
     assert export.returncode == 0, export.stderr

@@ -4,12 +4,13 @@ runs them: every action done, refused with a clear line, and written to the audi
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from bot.cli import main
+from conversations.kit import MOROCCO
 
 DAY = (date.today() + timedelta(days=10)).isoformat()
 
@@ -89,7 +90,10 @@ def test_an_operator_plans_a_meeting_and_an_update(tmp_path: Path, ok, hayna) ->
 def test_bad_requests_are_refused_with_one_line(tmp_path: Path, hayna) -> None:
     past = hayna(tmp_path, "meetings", "create", "--commune", "141.01.61", "--title", "t",
                  "--at", "2020-01-01 10:00", "--place", "p", "--agenda", "a")  # fmt: skip
-    assert past.returncode == 2 and "--at must be in the future" in past.stderr
+    assert past.returncode == 2 and "has already passed" in past.stderr
+    week = (datetime.now(MOROCCO).date() + timedelta(days=7)).isoformat()
+    assert f"for example '{week} 18:00'" in past.stderr, "an example built from today"
+    assert "2026-12-05" not in past.stderr
     stranger = hayna(tmp_path, "meetings", "create", "--commune", "141.01.61", "--title", "t",
                      "--at", f"{DAY} 10:00", "--place", "p", "--agenda", "a",
                      "--group", "99")  # fmt: skip
@@ -104,4 +108,13 @@ def test_bad_requests_are_refused_with_one_line(tmp_path: Path, hayna) -> None:
     missing = hayna(tmp_path, "meetings", "publish", "42")
     assert missing.returncode == 2 and "there is no meeting 42" in missing.stderr
     when = hayna(tmp_path, "meetings", "move", "1", "--at", "tomorrow")
-    assert when.returncode == 2 and "is not a time as" in when.stderr
+    assert when.returncode == 2 and "has no time of day" in when.stderr
+    impossible = hayna(tmp_path, "meetings", "move", "1", "--at", "2027-02-31 18:00")
+    assert impossible.returncode == 2 and "not a day and time of the calendar" in impossible.stderr
+
+
+def test_a_meeting_time_can_be_typed_in_words(tmp_path: Path, ok) -> None:
+    meeting = ok(tmp_path, "meetings", "create", "--commune", "141.01.61", "--title", "Forum",
+                 "--at", "demain 18h", "--place", "Salle", "--agenda", "Budget")  # fmt: skip
+    tomorrow = (datetime.now(MOROCCO).date() + timedelta(days=1)).isoformat()
+    assert f"{tomorrow} 18:00" in ok(tmp_path, "meetings", "list"), meeting

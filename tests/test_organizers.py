@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.app import build_engine
+from bot.i18n import translator
 from conversations.engine import Engine
 from conversations.groups import Audience, GroupKind, MeetingDraft
 from conversations.kit import Address, Context
@@ -168,17 +169,22 @@ async def test_an_update_in_two_languages_reaches_a_group_with_a_report(
     await organizer.tap(f"g:{youth.id}")
     assert "Atelier jeunesse" in organizer.text and "3 résidents" in organizer.text
     await organizer.tap("now")
-    assert "Le message n° 1 est prévu" in organizer.text
+    assert "Le message n° 1 part maintenant" in organizer.text
+    assert "prévu" not in organizer.text, "sent now, not planned"
 
     outbox = RecordingOutbox()
     await drain(dispatcher(db, outbox, clock))
-    got = {address.user: message.text for address, message in outbox.sent}
-    assert got == {
-        "amina": "ورشة للشباب يوم السبت على الساعة 10 بدار الشباب.",
-        "hugo": "Atelier jeunesse samedi à 10h à la maison des jeunes.",
+    got = {address.user: message.text.splitlines() for address, message in outbox.sent}
+    assert {user: lines[1:] for user, lines in got.items()} == {
+        "amina": ["ورشة للشباب يوم السبت على الساعة 10 بدار الشباب."],
+        "hugo": ["Atelier jeunesse samedi à 10h à la maison des jeunes."],
         # No English text: the organizer's first language.
-        "john": "Atelier jeunesse samedi à 10h à la maison des jeunes.",
+        "john": ["Atelier jeunesse samedi à 10h à la maison des jeunes."],
     }
+    # Each says, in its reader's language, that the youth group sent it.
+    for user, language in members.items():
+        youth_label = translator(language).pgettext("group", "Youth")
+        assert got[user][0].startswith("📢") and youth_label in got[user][0], got[user]
     async with db.transaction() as tx:
         number = await tx.run(lambda c: c.execute(select(func.max(ANNOUNCEMENT.c.id))).scalar())
     await organizer.tap("report")
@@ -208,7 +214,8 @@ async def test_a_scheduled_update_waits_for_its_time(
     assert outbox.sent == []
     clock.advance(days=1)
     await drain(sender)
-    assert [m.text for _, m in outbox.sent] == ["Clean-up day on Sunday."]
+    [sent] = [m.text.splitlines() for _, m in outbox.sent]
+    assert sent[0].startswith("📢 Update from the organizers of ") and "Clean-up" in sent[1]
 
 
 async def test_an_organizer_drafts_publishes_and_moves_a_meeting_in_the_chat(
@@ -250,8 +257,8 @@ async def test_an_organizer_can_back_out_at_each_step_and_bad_input_is_asked_aga
     await organizer.say("menu")
     await organizer.say(f"ORG {await invite(sqlite_db, clock, commune)}")
     await organizer.tap("broadcast")
-    await organizer.say("x" * 851)
-    assert "at most 850 characters" in organizer.text, "too long: asked again with the limit"
+    await organizer.say("x" * 741)
+    assert "at most 740 characters" in organizer.text, "too long: asked again with the limit"
     await organizer.say("Short and clear.")
     await organizer.tap("continue")
     await organizer.tap("cancel")
@@ -262,9 +269,10 @@ async def test_an_organizer_can_back_out_at_each_step_and_bad_input_is_asked_aga
     await organizer.tap(f"c:{commune}")
     await organizer.tap("later")
     await organizer.say("yesterday at noon")
-    assert "for example 2026-12-05 18:00" in organizer.text
+    assert "has already passed" in organizer.text
+    assert "for example 2026-11-29 18:00" in organizer.text, "an example a week from today"
     await organizer.say("2020-01-01 10:00")
-    assert "for example 2026-12-05 18:00" in organizer.text, "a time past is asked again"
+    assert "has already passed" in organizer.text, "a time past is asked again"
     await organizer.say("menu")
     await organizer.tap("meetings")
     await organizer.tap("organize")

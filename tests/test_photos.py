@@ -121,12 +121,14 @@ async def test_a_cli_update_with_a_photo_reaches_telegram_and_whatsapp(
 
         # Telegram: one sendPhoto, the text as its caption, no separate message.
         [(upload, caption)] = fake_telegram.photos(int(TELEGRAM_CHAT))
-        assert upload.data == JPEG and caption == TEXT
+        assert upload.data == JPEG and caption.splitlines()[1:] == [TEXT]
+        assert caption.startswith("📢 Message des organisateurs de ")
         assert fake_telegram.messages(int(TELEGRAM_CHAT)) == []
 
         by_number = {m["To"].removeprefix("whatsapp:"): m for m in twilio.messages}
         inside, outside = by_number[INSIDE], by_number[OUTSIDE]
-        assert inside["Body"] == TEXT and inside["MediaUrl"].startswith(PUBLIC + "/media/")
+        assert inside["Body"].splitlines()[1:] == [TEXT]
+        assert inside["MediaUrl"].startswith(PUBLIC + "/media/")
         assert outside["ContentSid"] == TEMPLATES["fr"] and "MediaUrl" not in outside
         noted = [r for r in caplog.records if "without its photo" in r.getMessage()]
         assert len(noted) == 1
