@@ -217,30 +217,38 @@ def _record(conn: Connection, outcomes: Sequence[Outcome]) -> int:
     return owned
 
 
+# One (status, channel, priority) per query lets the index on (status, channel, priority,
+# next_attempt_at, id) give the order itself: a claim reads `limit` rows instead of sorting every
+# row due, and one channel's 100,000 queued rows cost another channel's claim nothing. Built
+# once and run on the driver (storage/prepared.py): most of a claim's queries find nothing.
+_DUE = Prepared(
+    select(DELIVERY.c.id)
+    .where(
+        DELIVERY.c.status == bindparam("_status", type_=DELIVERY.c.status.type),
+        DELIVERY.c.channel == bindparam("_channel", type_=DELIVERY.c.channel.type),
+        DELIVERY.c.priority == bindparam("_priority", type_=DELIVERY.c.priority.type),
+        DELIVERY.c.next_attempt_at <= bindparam("_now", type_=DELIVERY.c.next_attempt_at.type),
+    )
+    .order_by(DELIVERY.c.next_attempt_at, DELIVERY.c.id)
+    # SQLite puts an OFFSET beside a bound LIMIT: named, so that it is given (always 0).
+    .limit(bindparam("_limit"))
+    .offset(bindparam("_skip"))
+    .with_for_update(skip_locked=True),
+    ("_status", "_channel", "_priority", "_now", "_limit", "_skip"),
+)
+
+
 def _claim(
     conn: Connection, now: datetime, limit: int, channel: str, lease: timedelta = LEASE
 ) -> list[Due]:
     # The most urgent first, then the oldest; in each priority waiting rows first, then sends
-    # whose lease ran out. One (status, channel, priority) per query lets the index on
-    # (status, channel, priority, next_attempt_at, id) give the order itself, so a claim reads
-    # `limit` rows instead of sorting every row due, and one channel's 100,000 queued rows
-    # cost another channel's claim nothing.
+    # whose lease ran out.
     ids: list[int] = []
     for priority in _MOST_URGENT_FIRST:
         for status in (Status.PENDING, Status.SENDING):
-            due = (
-                select(DELIVERY.c.id)
-                .where(
-                    DELIVERY.c.status == status,
-                    DELIVERY.c.channel == channel,
-                    DELIVERY.c.priority == priority,
-                    DELIVERY.c.next_attempt_at <= now,
-                )
-                .order_by(DELIVERY.c.next_attempt_at, DELIVERY.c.id)
-                .limit(limit - len(ids))
-                .with_for_update(skip_locked=True)
-            )
-            ids += conn.execute(due).scalars()
+            values = {"_status": str(status), "_channel": channel, "_priority": int(priority)}
+            values |= {"_now": now, "_limit": limit - len(ids), "_skip": 0}
+            ids += [row[0] for row in _DUE.rows(conn, values)]
             if len(ids) >= limit:
                 break
         if len(ids) >= limit:
