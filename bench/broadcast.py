@@ -6,10 +6,13 @@ with a lease, sent in parallel through an outbox paced at N/s, outcomes recorded
 The fake platform appends every (message, recipient) it receives to a file, as a platform
 would remember them. Printed: the achieved rate as a share of N, the time, the child's peak
 memory; and, after a kill -9 of the child at a random moment and a restart, how many were
-lost and how many received twice, beside the rows in flight (claimed, not recorded) at the kill.
+lost and how many received twice, beside the rows in flight (claimed, not recorded) at the kill;
+and, for a report's status notice queued while the broadcast goes out, how many sends and how
+long it waited.
 
     .venv/bin/python -m bench.broadcast [--subscribers 100000] [--rates 30,1000]
                                        [--window 60] [--kill-subscribers 1500,100000]
+                                       [--notice-rate 1000]
 """
 
 from __future__ import annotations
@@ -242,6 +245,47 @@ async def crash(rate: float, subscribers: int, tmp: Path) -> list[str]:
     ]
 
 
+async def notice(rate: float, subscribers: int, tmp: Path) -> list[str]:
+    """Queue one resident's status notice a quarter of the way through the broadcast; how many
+    sends went before it and how long it took, from queued to received."""
+    from conversations.text import Verbatim
+    from storage.database import Database
+    from storage.deliveries import DeliveryQueue
+    from storage.dialect import insert_ignore
+    from storage.models import RESIDENT
+
+    url = await prepare(tmp / f"notice-{rate}.db", subscribers)
+    log = tmp / f"notice-{rate}.log"
+    db = Database.open(url)
+    now = datetime.now(UTC)
+    values = {"channel": "console", "user_id": "amina", "language": "ar", "created_at": now}
+    async with db.transaction() as tx:
+        await tx.run(lambda conn: insert_ignore(conn, RESIDENT, **values, pushes_enabled=True))
+        amina = await tx.run(
+            lambda conn: (
+                conn.execute(RESIDENT.select().where(RESIDENT.c.user_id == "amina")).one().id
+            )
+        )
+    expected_seconds = subscribers / rate
+    process = spawn(url, rate, log, expected_seconds * 3)
+    at = expected_seconds / 4
+    await asyncio.sleep(at)
+    body = Verbatim("R-2026-000123 : en cours de traitement.").to_json()
+    await DeliveryQueue(db).enqueue("report-event:bench", amina, body, datetime.now(UTC))
+    queued = time.monotonic()
+    before = len(log.read_text().split())
+    await db.close()
+    received: list[str] = []
+    while "amina" not in received and process.poll() is None:
+        await asyncio.sleep(0.005)
+        received = log.read_text().split()
+    waited = time.monotonic() - queued
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    later = received.index("amina") - before if "amina" in received else -1
+    return [f"{subscribers:,}", f"{rate:,.0f}", f"{at:.1f}", f"{later:,}", f"{waited * 1000:,.0f}"]
+
+
 def table(rows: list[list[str]]) -> str:
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     return "\n".join(
@@ -268,6 +312,11 @@ async def main(args: argparse.Namespace) -> None:
         print(
             "targets: 0 lost; received twice <= rows in flight (claimed, not recorded) at the kill"
         )
+        if args.notice_rate:
+            columns = ["subscribers", "N/s", "queued at s", "sends before it", "ms to receive"]
+            waits = [columns, await notice(args.notice_rate, args.subscribers, tmp)]
+            print()
+            print(table(waits))
 
 
 def parse() -> argparse.Namespace:
@@ -277,6 +326,9 @@ def parse() -> argparse.Namespace:
     parser.add_argument("--window", type=float, default=60.0, help="seconds measured at a slow N")
     parser.add_argument(
         "--kill-subscribers", default="1500,100000", help="subscribers of each kill run, per N"
+    )
+    parser.add_argument(
+        "--notice-rate", type=float, default=1000.0, help="N of the status-notice run (0: none)"
     )
     parser.add_argument("--child", metavar="URL", help=argparse.SUPPRESS)
     parser.add_argument("--rate", type=float, help=argparse.SUPPRESS)

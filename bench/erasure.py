@@ -30,6 +30,7 @@ from bench.engine import _fresh_database
 from conversations.kit import Address
 from storage import groups, rights
 from storage.database import Database
+from storage.deliveries import Priority
 from storage.models import ANNOUNCEMENT, CONVERSATION, DELIVERY, REPORT, RESIDENT
 from storage.personal_rows import Subject
 
@@ -121,6 +122,8 @@ def _seed(conn: Connection, residents: int, wrote_update: bool, now: datetime) -
                     {
                         "message_key": f"announcement:{a}",
                         "resident_id": first + i,
+                        "channel": "whatsapp",
+                        "priority": Priority.BULK,
                         "body": b,
                         "status": "sent",
                         "attempts": 1,

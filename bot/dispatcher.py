@@ -1,8 +1,9 @@
 """The dispatcher: sends due deliveries through each channel's `Outbox`, at most once each.
 
-It claims a batch, renders each push in its recipient's language, sends it, and records the
-outcome: sent; retried with exponential backoff (or the platform's ``retry_after``); or given up
-when the platform says the resident cannot be reached or attempts run out.
+Each channel is dispatched on its own: it claims a batch of that channel's rows (the most urgent
+first, then the oldest), renders each push in its recipient's language, sends it, and records
+the outcome: sent; retried with exponential backoff (or the platform's ``retry_after``); or
+given up when the platform says the resident cannot be reached or attempts run out.
 """
 
 from __future__ import annotations
@@ -52,22 +53,58 @@ class Dispatcher:
         self.concurrency = concurrency
         self.batch = batch
         self.photos = photos
-        # Two lanes when sending in parallel: while one claims or records (on SQLite the
-        # database holds the event loop), the other's sends, already paced, go on.
+        # Two lanes per channel when sending in parallel: while one claims or records (on SQLite
+        # the database holds the event loop), the other's sends, already paced, go on.
         self.lanes = 2 if concurrency > 1 else 1
         # Set by the scheduler when an announcement comes due, so it goes without waiting.
         self.wake = asyncio.Event()
         self.margin = min(LEASE_MARGIN, queue.lease / 4)
 
     async def run_once(self, batch: int | None = None) -> int:
-        """Send what is due now; returns how many deliveries were claimed.
+        """Send what is due now, every channel's batch side by side; returns how many
+        deliveries were claimed."""
+        await self._expand()
+        claimed = await asyncio.gather(
+            *(self._send_due(channel, batch or self.batch) for channel in self.outboxes)
+        )
+        return sum(claimed)
+
+    async def run(self, stop: asyncio.Event, idle: float = 1.0) -> None:
+        """Keep sending until ``stop`` is set; when nothing is due, waits ``idle`` seconds or
+        until woken.
+
+        Each channel has lanes of its own, claiming only its rows: one channel's backlog, pace
+        or 429 hold never delays another's pushes.
+        """
+        lanes = [
+            self._lane(channel, stop, idle) for channel in self.outboxes for _ in range(self.lanes)
+        ]
+        await asyncio.gather(*lanes)
+
+    async def _lane(self, channel: str, stop: asyncio.Event, idle: float) -> None:
+        while not stop.is_set():
+            try:
+                await self._expand()
+                sent = await self._send_due(channel, self.batch)
+            except Exception:
+                log.exception("dispatcher batch on %s failed; trying again", channel)
+                sent = 0
+            if not sent:
+                await self._pause(stop, idle)
+
+    async def _expand(self) -> None:
+        if self.expand is not None and await self.expand(self.clock()):
+            # Rows just queued may be for other channels, whose lanes may be waiting.
+            self.wake.set()
+
+    async def _send_due(self, channel: str, batch: int) -> int:
+        """Claim a batch of one channel's due deliveries, send them, record what became of
+        them; returns how many were claimed.
 
         Outcomes are recorded a group at a time, each group in one transaction: a crash re-sends,
         once its lease runs out, at most what was sent and not yet recorded.
         """
-        if self.expand is not None:
-            await self.expand(self.clock())
-        due = await self.queue.claim(self.clock(), self.outboxes.keys(), batch or self.batch)
+        due = await self.queue.claim(self.clock(), channel, batch)
         photos = await self._photos(due)
         if self.concurrency <= 1:
             for delivery in due:
@@ -83,7 +120,10 @@ class Dispatcher:
         # Record every tenth of a batch or so: few commits, and little to send again after a crash.
         every = max(self.concurrency, len(due) // 10)
         done: list[Outcome] = []
-        for finished in asyncio.as_completed([attempt(delivery) for delivery in due]):
+        # Tasks made here, in the claim's order, take the slots in that order (as_completed
+        # would make them from a set, in any order): the most urgent is sent first.
+        attempts = [asyncio.ensure_future(attempt(delivery)) for delivery in due]
+        for finished in asyncio.as_completed(attempts):
             outcome = await finished
             if outcome is not None:
                 done.append(outcome)
@@ -94,21 +134,6 @@ class Dispatcher:
                 done = []
         await self.queue.record(done)
         return len(due)
-
-    async def run(self, stop: asyncio.Event, idle: float = 1.0) -> None:
-        """Keep sending until ``stop`` is set; when nothing is due, waits ``idle`` seconds or
-        until woken."""
-        await asyncio.gather(*(self._lane(stop, idle) for _ in range(self.lanes)))
-
-    async def _lane(self, stop: asyncio.Event, idle: float) -> None:
-        while not stop.is_set():
-            try:
-                sent = await self.run_once()
-            except Exception:
-                log.exception("dispatcher batch failed; trying again")
-                sent = 0
-            if not sent:
-                await self._pause(stop, idle)
 
     async def _pause(self, stop: asyncio.Event, idle: float) -> None:
         waits = {asyncio.ensure_future(stop.wait()), asyncio.ensure_future(self.wake.wait())}

@@ -3,6 +3,7 @@
 An announcement due is expanded into one delivery row per recipient, a chunk of residents (by
 id) per transaction with INSERT … SELECT … ON CONFLICT DO NOTHING: the audience is never loaded
 into memory, and the cursor committed with each chunk lets a crash resume where it stopped.
+Each row gets its kind's priority: an update goes after every personal and meeting notice.
 """
 
 from __future__ import annotations
@@ -27,14 +28,13 @@ from sqlalchemy import (
     true,
     update,
 )
-from sqlalchemy.dialects import postgresql, sqlite
 
 from conversations.groups import Answer, Audience, DeliveryReport, update_notice, update_sender
 from conversations.text import ByLocale, Renderable, Verbatim
 from storage import groups
 from storage.database import Database
-from storage.deliveries import Status
-from storage.dialect import inserted_id
+from storage.deliveries import Priority, Status
+from storage.dialect import insert_of, inserted_id
 from storage.gazetteer import Gazetteer
 from storage.models import ANNOUNCEMENT, DELIVERY, MEMBERSHIP, RESIDENT, RSVP
 
@@ -47,6 +47,16 @@ class Kind(StrEnum):
     REMINDER = "reminder"
     MOVED = "moved"
     CANCELLED = "cancelled"
+
+
+# An update waits behind everything else; all that is said of a meeting goes before updates.
+PRIORITY = {
+    Kind.BROADCAST: Priority.BULK,
+    Kind.MEETING: Priority.MEETING,
+    Kind.REMINDER: Priority.MEETING,
+    Kind.MOVED: Priority.MEETING,
+    Kind.CANCELLED: Priority.MEETING,
+}
 
 
 class State(StrEnum):
@@ -185,6 +195,8 @@ def _expand_chunk(conn: Connection, now: datetime, chunk: int) -> int | None:
     rows = select(
         literal(key(row.id)),
         RESIDENT.c.id,
+        RESIDENT.c.channel,
+        literal(int(PRIORITY[Kind(row.kind)]), DELIVERY.c.priority.type),
         literal(row.body),
         literal(str(Status.PENDING)),
         literal(0),
@@ -193,10 +205,9 @@ def _expand_chunk(conn: Connection, now: datetime, chunk: int) -> int | None:
         # The photo's id, not its bytes: the dispatcher loads each photo once per batch.
         literal(row.media_id, DELIVERY.c.media_id.type),
     ).where(who, RESIDENT.c.id <= upto)
-    columns = ["message_key", "resident_id", "body", "status", "attempts"]
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    columns = ["message_key", "resident_id", "channel", "priority", "body", "status", "attempts"]
     statement = (
-        dialect.insert(DELIVERY)
+        insert_of(conn.dialect.name, DELIVERY)
         .from_select([*columns, "next_attempt_at", "created_at", "media_id"], rows)
         .on_conflict_do_nothing()
     )

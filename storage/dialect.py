@@ -12,10 +12,15 @@ from sqlalchemy.dialects import postgresql, sqlite
 from storage.prepared import Prepared
 
 
+def insert_of(dialect: str, table: Table) -> postgresql.Insert | sqlite.Insert:
+    """The backend's own INSERT, which knows ON CONFLICT."""
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return insert(table)
+
+
 @cache
 def _statement(dialect: str, table: Table, keys: tuple[str, ...]) -> Prepared:
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    return Prepared(insert(table).on_conflict_do_nothing(), keys)
+    return Prepared(insert_of(dialect, table).on_conflict_do_nothing(), keys)
 
 
 def inserted_id(conn: Connection, statement: Insert) -> int:

@@ -15,6 +15,7 @@ from sqlalchemy import (
     Integer,
     LargeBinary,
     MetaData,
+    SmallInteger,
     String,
     Table,
     Text,
@@ -115,13 +116,18 @@ class Delivery(Base):
     __tablename__ = "delivery"
     __table_args__ = (
         UniqueConstraint("message_key", "resident_id"),
-        Index("ix_delivery_due", "status", "next_attempt_at"),
+        # A claim reads one channel's due rows of one priority, oldest first, straight from it.
+        Index("ix_delivery_claim", "status", "channel", "priority", "next_attempt_at", "id"),
         Index("ix_delivery_provider_ref", "provider_ref"),
     )
 
     id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
     message_key: Mapped[str] = mapped_column(String(128))
     resident_id: Mapped[int] = mapped_column(Id, ForeignKey("resident.id", ondelete="CASCADE"))
+    # The resident's channel, copied when queued: each channel's dispatch claims its own rows.
+    channel: Mapped[str] = mapped_column(String(16))
+    # storage.deliveries.Priority: higher goes first.
+    priority: Mapped[int] = mapped_column(SmallInteger)
     body: Mapped[str] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(16), default="pending")
     attempts: Mapped[int] = mapped_column(Integer, default=0)

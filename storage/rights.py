@@ -191,6 +191,7 @@ def _texts() -> dict[Column[Any], Words]:
         m.CONVERSATION.c.step,
         *m.INBOX.c,
         m.DELIVERY.c.message_key,
+        m.DELIVERY.c.channel,
         m.DELIVERY.c.status,
         m.DELIVERY.c.provider_ref,
         m.DELIVERY.c.error_code,

@@ -230,9 +230,9 @@ async def test_a_batch_recorded_late_cannot_overwrite_the_claim_that_took_over(
     await plan(db, clock, "Réunion")
     await expand_due(db, clock())
     queue = DeliveryQueue(db)
-    stale = await queue.claim(clock(), ["console"], 10)
+    stale = await queue.claim(clock(), "console", 10)
     clock.advance(seconds=LEASE.total_seconds() + 1)
-    fresh = await queue.claim(clock(), ["console"], 10)
+    fresh = await queue.claim(clock(), "console", 10)
     assert await queue.record([Outcome(due, Status.SENT, clock()) for due in fresh]) == 3
     late = [Outcome(due, Status.PENDING, clock(), "late") for due in stale]
     late += [Outcome(due, Status.SENT, clock()) for due in stale]

@@ -188,9 +188,9 @@ async def test_a_crash_mid_send_leaves_the_push_to_come_due_again(
     amina = await add_resident(db, clock, "amina", "ar")
     queue = DeliveryQueue(db)
     await queue.enqueue("k", amina, NEWS.to_json(), clock())
-    claimed = await queue.claim(clock(), ["console"])  # a process claims it, then dies
+    claimed = await queue.claim(clock(), "console")  # a process claims it, then dies
     assert len(claimed) == 1
-    assert await queue.claim(clock(), ["console"]) == [], "leased: nobody else takes it meanwhile"
+    assert await queue.claim(clock(), "console") == [], "leased: nobody else takes it meanwhile"
     clock.advance(seconds=LEASE.total_seconds() + 1)
     outbox = RecordingOutbox()
     assert await dispatcher(db, outbox, clock).run_once() == 1
@@ -221,9 +221,9 @@ async def test_a_late_claim_cannot_overwrite_the_one_that_took_over(
     amina = await add_resident(db, clock, "amina", "ar")
     queue = DeliveryQueue(db)
     await queue.enqueue("k", amina, NEWS.to_json(), clock())
-    (stale,) = await queue.claim(clock(), ["console"])
+    (stale,) = await queue.claim(clock(), "console")
     clock.advance(seconds=LEASE.total_seconds() + 1)
-    (fresh,) = await queue.claim(clock(), ["console"])
+    (fresh,) = await queue.claim(clock(), "console")
     assert await queue.record([Outcome(fresh, Status.SENT, clock())]) == 1
     late = Outcome(stale, Status.PENDING, clock(), "late")
     assert await queue.record([late]) == 0, "the expired claim owns nothing"
@@ -253,8 +253,8 @@ async def test_only_channels_with_an_outbox_are_claimed(db: Database, clock: Clo
     amina = await add_resident(db, clock, "amina", "ar")
     queue = DeliveryQueue(db)
     await queue.enqueue("k", amina, NEWS.to_json(), clock())
-    assert await queue.claim(clock(), ["telegram"]) == []
-    assert len(await queue.claim(clock(), ["console"])) == 1
+    assert await queue.claim(clock(), "telegram") == []
+    assert len(await queue.claim(clock(), "console")) == 1
 
 
 async def test_a_resident_who_said_stop_gets_nothing(db: Database, clock: Clock) -> None:

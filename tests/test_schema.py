@@ -1,12 +1,25 @@
-"""The migrations build exactly the tables the models describe, on SQLite and PostgreSQL."""
+"""The migrations build exactly the tables the models describe, on SQLite and PostgreSQL, and
+carry the rows already there over."""
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import asyncpg
+import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from sqlalchemy import Connection, column, insert, select, table
 
 from storage.database import Database
-from storage.models import Base
+from storage.deliveries import DeliveryQueue, Priority
+from storage.migrate import config
+from storage.models import DELIVERY, Base, UTCDateTime
+from tests.conftest import PG_ADMIN_DB, PG_HOST, PG_PORT, PG_USER
 
 
 async def test_migrations_match_the_models(db: Database) -> None:
@@ -15,3 +28,105 @@ async def test_migrations_match_the_models(db: Database) -> None:
             lambda conn: compare_metadata(MigrationContext.configure(conn), Base.metadata)
         )
     assert diff == []
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+async def empty(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Database]:
+    """A database with no schema yet, once on each backend."""
+    if request.param == "sqlite":
+        database = Database.open(f"sqlite:///{tmp_path / 'old.db'}")
+        yield database
+        await database.close()
+        return
+    request.getfixturevalue("pg_database")  # reachable, or failed under CI=true
+    name = f"hayna_old_{uuid.uuid4().hex[:10]}"
+    await _admin(f'CREATE DATABASE "{name}"')
+    database = Database.open(f"postgresql://{PG_USER}@{PG_HOST}:{PG_PORT}/{name}")
+    try:
+        yield database
+    finally:
+        await database.close()
+        await _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+async def _admin(sql: str) -> None:
+    conn = await asyncpg.connect(host=PG_HOST, port=PG_PORT, user=PG_USER, database=PG_ADMIN_DB)
+    try:
+        await conn.execute(sql)
+    finally:
+        await conn.close()
+
+
+# The tables as revision 0008 left them, as far as this test writes them.
+_RESIDENT = table(
+    "resident",
+    column("id"),
+    column("channel"),
+    column("user_id"),
+    column("pushes_enabled"),
+    column("created_at", UTCDateTime()),
+)
+_ANNOUNCEMENT = table(
+    "announcement",
+    *map(column, ("id", "kind", "body", "commune_code", "group_ids", "status", "cursor")),
+    *map(column, ("recipients", "created_by")),
+    column("due_at", UTCDateTime()),
+    column("created_at", UTCDateTime()),
+)
+_DELIVERY = table(
+    "delivery",
+    *map(column, ("message_key", "resident_id", "body", "status", "attempts")),
+    column("next_attempt_at", UTCDateTime()),
+    column("created_at", UTCDateTime()),
+)
+
+
+async def test_deliveries_queued_before_0009_get_their_channel_and_priority(
+    empty: Database,
+) -> None:
+    at = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)
+    async with empty.transaction() as tx:
+        await tx.run(lambda conn: command.upgrade(config(conn), "0008"))
+    people = [(1, "whatsapp", "w"), (2, "telegram", "t")]
+    planned = [(1, "broadcast"), (2, "reminder")]
+    queued = [("announcement:1", 2), ("announcement:2", 1), ("report-event:1", 1)]
+
+    def fill(conn: Connection) -> None:
+        conn.execute(
+            insert(_RESIDENT),
+            [
+                {"id": i, "channel": c, "user_id": u, "pushes_enabled": True, "created_at": at}
+                for i, c, u in people
+            ],
+        )
+        announced = {"body": "{}", "commune_code": "c", "group_ids": "", "status": "done"}
+        announced |= {"cursor": 2, "recipients": 2, "created_by": "o"}
+        conn.execute(
+            insert(_ANNOUNCEMENT),
+            [{"id": i, "kind": k, "due_at": at, "created_at": at, **announced} for i, k in planned],
+        )
+        waiting = {"body": "{}", "status": "pending", "attempts": 0}
+        conn.execute(
+            insert(_DELIVERY),
+            [
+                {"message_key": k, "resident_id": r, "next_attempt_at": at, "created_at": at}
+                | waiting
+                for k, r in queued
+            ],
+        )
+
+    async with empty.transaction() as tx:
+        await tx.run(fill)
+    await empty.upgrade()
+
+    query = select(DELIVERY.c.id, DELIVERY.c.message_key, DELIVERY.c.channel, DELIVERY.c.priority)
+    async with empty.transaction() as tx:
+        rows = await tx.run(lambda conn: conn.execute(query).all())
+    assert {tuple(row[1:]) for row in rows} == {
+        ("announcement:1", "telegram", Priority.BULK),
+        ("announcement:2", "whatsapp", Priority.MEETING),
+        ("report-event:1", "whatsapp", Priority.PERSONAL),
+    }
+    keys = {row.id: row.message_key for row in rows}
+    claimed = await DeliveryQueue(empty).claim(at, "whatsapp", 10)
+    assert [keys[due.id] for due in claimed] == ["report-event:1", "announcement:2"]
