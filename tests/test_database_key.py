@@ -41,7 +41,11 @@ def dump(database: Path) -> list[str]:
 def signatures(database: Path) -> tuple[int, int]:
     with contextlib.closing(sqlite3.connect(database)) as conn:
         rows = conn.execute("SELECT count(*) FROM signature").fetchone()[0]
-        counted = conn.execute("SELECT max(signatures) FROM petition").fetchone()[0]
+        # The petition's column and its tallies, as storage/tally.py counts.
+        counted = conn.execute(
+            "SELECT max(p.signatures + coalesce((SELECT sum(t.signatures) FROM petition_tally t"
+            " WHERE t.petition_id = p.id), 0)) FROM petition p"
+        ).fetchone()[0]
     return rows, counted
 
 

@@ -57,9 +57,9 @@ async def test_a_zero_more_does_not_sign_twice_and_the_card_is_filed_as_typed(
     await sign_by_chat(amina, code, "Amina Alaoui", "ab 0123456")
     assert "your signature is counted" in amina.text
     await sign_by_chat(omar, code, "Omar Alaoui", "AB-123456")
-    assert "already signed with this CIN" in omar.text
+    assert "This CIN card has already signed this petition" in omar.text
     await sign_by_chat(omar, code, "Omar Alaoui", "AB00123456")
-    assert "already signed with this CIN" in omar.text
+    assert "This CIN card has already signed this petition" in omar.text
     async with db.transaction() as tx:
         (signed,) = await tx.run(signatories, code)
         version = await tx.run(lambda c: c.execute(select(SIGNATURE.c.key_version)).scalar_one())
@@ -168,4 +168,4 @@ async def test_signatures_hashed_as_typed_are_hashed_again_once_and_a_card_signs
     omar = FakeResident(engine_on_both, "omar")
     await onboard(omar, "en")
     await sign_by_chat(omar, still_open, "Omar Alaoui", "AB00123456")
-    assert "already signed with this CIN" in omar.text
+    assert "This CIN card has already signed this petition" in omar.text
