@@ -1,11 +1,16 @@
 """The engine: one inbound message in, rendered replies out, state saved with the side effects.
 
 Per message: claim its id (a retry is dropped), lock the resident, settle the language, turn a
-typed number or label into the option it names, apply global words, run the current flow step,
-follow hand-overs between flows, render in the resident's locale, and save — one transaction.
+typed number or label into the option it names, answer the engine's own questions, apply global
+words, remind a resident back after a pause where they were, run the current flow step, follow
+hand-overs between flows, render in the resident's locale, and save — one transaction.
 Before all of it, every field is cleaned and bounded (`bounds.py`); then flood control: a message
 over the resident's rate costs no database work; nor does a message from a chat several people
 share, which only learns to write privately.
+
+No word loses work: "back" returns to the previous question (see `trail.py`), a global word
+leaving a flow halfway keeps it to continue later, and an answer the question offers wins over
+a global word spelt the same.
 """
 
 from __future__ import annotations
@@ -13,15 +18,21 @@ from __future__ import annotations
 import json
 import logging
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
+from conversations.asked import (
+    outgoing_from_json,
+    outgoing_json,
+    question_json,
+    reply_of,
+    resolve_option,
+)
 from conversations.bounds import bounded
 from conversations.flood import Flood, Verdict
 from conversations.flow import Flow
-from conversations.folding import fold, to_ascii_digits
 from conversations.kit import Choice, Context, Inbound, Outgoing, Reply, Resident, Turn
 from conversations.language import DEFAULT, supported
 from conversations.onboarding import PRIVACY_VERSION
@@ -40,8 +51,22 @@ from conversations.phrases import (
     YOU_ARE_WELCOME,
     private_only,
 )
-from conversations.seams import ConversationStore, FlowState, Unit
-from conversations.text import Translator
+from conversations.returning import (
+    ASK_STOP,
+    CONTINUE,
+    KEEP_ON,
+    OWN,
+    RESTART,
+    STILL_ON,
+    STOP_ALL,
+    kept,
+    offered,
+    reminder,
+    stale,
+)
+from conversations.seams import Bookmark, ConversationStore, FlowState, Paused, Unit
+from conversations.text import Renderable, Text, Translator, Verbatim
+from conversations.trail import bookmark, moved, progressed, without
 from conversations.words import Word, global_word
 
 log = logging.getLogger(__name__)
@@ -58,8 +83,6 @@ ERASE = "erase"
 _LINK = re.compile(r"[Pp][ _](\w+)")
 # A flow handing over to a flow handing over...: more than this is a bug, not a conversation.
 MAX_HANDOVERS = 4
-# A typed label must be at least this long to pick an option by its beginning.
-MIN_PREFIX = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +91,12 @@ class _Said:
 
     fresh: tuple[Reply, ...] = ()
     again: tuple[Outgoing, ...] = ()
+    # The question asked before is not shown again in full: its options go with the last fresh
+    # reply ("Sorry, I did not understand..." and the buttons), `again` is what stays asked.
+    short: bool = False
+    # What stays asked, when it is not the last reply shown: the question a hint or an aside
+    # (a reminder, "stop all?") is about, kept in full for "help" and for its numbers.
+    remember: Reply | Outgoing | None = None
 
 
 class Engine:
@@ -89,6 +118,8 @@ class Engine:
                 raise ValueError(f"the engine needs a flow named {required!r}")
         self.translator = translator
         self.clock = clock
+        # A conversation last saved before this is picked up after a restart.
+        self.started = clock()
 
     async def handle(self, msg: Inbound) -> list[Outgoing]:
         """Answer one message; a message seen before gets no answer and changes nothing."""
@@ -123,9 +154,10 @@ class Engine:
                     return []
                 said, new_state = await self._step(unit, state, msg)
                 new_state = replace(new_state, version=state.version)
+                said = self._offer_paused(said, new_state)
                 locale = self._locale(unit.resident, msg)
                 out = self._render(said, locale)
-                await unit.save(self._remember(new_state, out))
+                await unit.save(self._remember(new_state, out, self._kept(said, locale)))
             if self.flood is not None:
                 if unit.erased:
                     # Not even their language stays in memory once their data is erased.
@@ -141,29 +173,36 @@ class Engine:
     async def _step(self, unit: Unit, state: FlowState, msg: Inbound) -> tuple[_Said, FlowState]:
         resident = unit.resident
         ctx = self._context(unit, msg)
-        offered = [Choice(**item) for item in json.loads(state.offered)]
+        choices = [Choice(**item) for item in json.loads(state.offered)]
         tapped = msg.option
-        msg = _resolve_option(msg, offered)
-        asked = tuple(_outgoing_from_json(item) for item in json.loads(state.prompt))
+        msg = resolve_option(msg, choices)
+        asked = tuple(outgoing_from_json(item) for item in json.loads(state.prompt))
 
         # A typed "P CODE" is a link only where nothing else is being asked: mid-flow it may be
         # a CIN or a name. Telegram's /start payload is always one.
-        free = state.flow in (None, MENU)
-        link = _petition_link(msg) if msg.start_payload or free else ""
+        link = _petition_link(msg) if msg.start_payload or free(state) else ""
         # A changed privacy notice is asked again before anything else; seeing or erasing one's
         # data is a right that needs no consent.
         if not _ready(resident) and state.flow not in (ONBOARDING, MY_DATA):
-            return await self._start(unit, msg, ONBOARDING, (), link)
+            return await self._leave(unit, state, msg, ONBOARDING, (), link)
         if link and _ready(resident):
-            return await self._start(unit, msg, PETITIONS, (), link)
+            return await self._leave(unit, state, msg, PETITIONS, (), link)
         if tapped is not None and msg.option is None and not msg.text:
-            # A button of an earlier question: say so and show the current one again.
-            return _Said((Reply(NOT_AN_OPTION),), asked), state
+            # A button of an earlier question: say so, with the current question's options.
+            return _Said((Reply(NOT_AN_OPTION),), asked, short=True), state
         if not (msg.text or msg.option or msg.location or msg.media):
-            return _Said((Reply(EMPTY),), asked), state
+            return _Said((Reply(EMPTY),), asked, short=True), state
+        if msg.option in OWN:
+            return await self._own(unit, state, msg, asked)
         word = global_word(msg.text) if msg.option is None else None
         if word is not None:
             return await self._global(unit, state, msg, word, asked)
+        # Only typed words can be mistaken for an answer: a tap, a pin or a photo is one.
+        typed = tapped is None and not msg.location and not msg.media
+        if typed and not free(state) and stale(state.saved_at, self.clock(), self.started):
+            question = self._question(state, asked)
+            remind = reminder(self._underway(state.flow, state.step, state.data), question)
+            return _Said((remind,), remember=asked[-1] if asked else None), state
 
         flow = self.flows.get(state.flow or MENU, self.flows[MENU])
         try:
@@ -171,9 +210,11 @@ class Engine:
         except (ValueError, TypeError, KeyError):
             # A state written by an older version of the flow: start it again rather than fail.
             log.warning("state of flow %s could not be read; restarting it", flow.name)
-            return await self._start(unit, msg, flow.name, ())
+            return await self._start(
+                unit, msg, flow.name, (), origin=FlowState(paused=state.paused)
+            )
         turn = await flow.handle(ctx, step, data, msg)
-        return await self._follow(unit, msg, flow, turn, ())
+        return await self._follow(unit, msg, flow, turn, (), state, answering=True)
 
     async def _global(
         self, unit: Unit, state: FlowState, msg: Inbound, word: Word, asked: tuple[Outgoing, ...]
@@ -185,41 +226,163 @@ class Engine:
             case Word.THANKS:
                 # Kindness, then the question still open: a thank-you answers nothing.
                 return _Said((Reply(YOU_ARE_WELCOME),), asked), state
-            case Word.STOP:
+            case Word.OPT_OUT:
                 await unit.services.set_pushes(False)
                 return _Said((Reply(STOPPED),), asked), state
+            case Word.STOP:
+                if not unit.resident.pushes_enabled:
+                    return _Said((Reply(STOPPED),), asked), state
+                return _Said((ASK_STOP,), remember=asked[-1] if asked else None), state
             case Word.START:
                 was_off = not unit.resident.pushes_enabled
                 await unit.services.set_pushes(True)
                 said = (Reply(RESUMED),) if was_off else ()
                 if onboarded:
-                    return await self._start(unit, msg, MENU, said)
+                    return await self._leave(unit, state, msg, MENU, said)
                 return _Said(said, asked), state
             case Word.LANGUAGE:
-                return await self._start(unit, msg, LANGUAGE if onboarded else ONBOARDING, ())
+                if not onboarded:
+                    kept = FlowState(paused=state.paused)
+                    return await self._start(unit, msg, ONBOARDING, (), origin=kept)
+                return await self._leave(unit, state, msg, LANGUAGE, ())
             case Word.REPORT:
                 if not onboarded:
                     return _Said((Reply(FINISH_SETUP),), asked), state
-                return await self._start(unit, msg, REPORT if REPORT in self.flows else MENU, ())
+                return await self._leave(unit, state, msg, REPORT if REPORT in self.flows else MENU)
             case Word.MY_DATA | Word.ERASE:
                 # A right of every resident, also halfway through onboarding.
                 if MY_DATA not in self.flows:
                     return _Said((Reply(FINISH_SETUP),), asked), state
                 link = ERASE if word is Word.ERASE else ""
-                return await self._start(unit, msg, MY_DATA, (), link)
+                return await self._leave(unit, state, msg, MY_DATA, (), link)
             case Word.MENU | Word.CANCEL:
                 if not onboarded:
                     return _Said((Reply(FINISH_SETUP),), asked), state
-                said = (Reply(CANCELLED),) if word is Word.CANCEL and state.flow != MENU else ()
-                return await self._start(unit, msg, MENU, said)
+                # What is kept was not cancelled: the menu says so instead.
+                lost = word is Word.CANCEL and not free(state) and self._pause(unit, state) is None
+                return await self._leave(
+                    unit, state, msg, MENU, (Reply(CANCELLED),) if lost else ()
+                )
+            case Word.BACK:
+                return await self._back(unit, state, msg)
+
+    async def _own(
+        self, unit: Unit, state: FlowState, msg: Inbound, asked: tuple[Outgoing, ...]
+    ) -> tuple[_Said, FlowState]:
+        """An answer to one of the engine's own questions (see `returning.py`)."""
+        paused = state.paused if free(state) else None
+        if msg.option == CONTINUE.id:
+            if paused is not None:
+                return await self._restore(unit, msg, paused.at, paused.trail, None)
+            return await self._again(unit, msg, state, (), asked)
+        if msg.option == RESTART.id:
+            if paused is not None:
+                name, origin = (
+                    paused.at.flow,
+                    FlowState(trail=without(paused.trail, paused.at.flow)),
+                )
+            else:
+                name = state.flow or MENU
+                origin = FlowState(trail=without(state.trail, name), paused=state.paused)
+            return await self._start(
+                unit, msg, name if name in self.flows else MENU, (), origin=origin
+            )
+        if msg.option == STOP_ALL.id:
+            await unit.services.set_pushes(False)
+            return await self._again(unit, msg, state, (Reply(STOPPED),), asked)
+        assert msg.option == KEEP_ON.id
+        return await self._again(unit, msg, state, (Reply(STILL_ON),), asked)
+
+    async def _back(self, unit: Unit, state: FlowState, msg: Inbound) -> tuple[_Said, FlowState]:
+        """The previous question, as it stood; at a flow's first step, where it was opened from."""
+        if state.trail:
+            *before, previous = state.trail
+            return await self._restore(unit, msg, previous, tuple(before), state.paused)
+        if free(state) and state.paused is not None and _ready(unit.resident):
+            # Left for the menu a moment ago: back is where they were.
+            return await self._restore(unit, msg, state.paused.at, state.paused.trail, None)
+        return await self._start(
+            unit, msg, self._home(unit), (), origin=FlowState(paused=state.paused)
+        )
+
+    async def _restore(
+        self,
+        unit: Unit,
+        msg: Inbound,
+        mark: Bookmark,
+        trail: tuple[Bookmark, ...],
+        paused: Paused | None,
+    ) -> tuple[_Said, FlowState]:
+        """Put the resident back at a question kept earlier, and ask it again."""
+        flow = self.flows.get(mark.flow)
+        question = reply_of(mark.question)
+        if flow is None or question is None or not _readable(flow, mark.step, mark.data):
+            log.warning("a kept question of flow %s could not be read; showing the menu", mark.flow)
+            return await self._start(unit, msg, self._home(unit), (), origin=FlowState())
+        state = FlowState(
+            flow=mark.flow,
+            step=mark.step,
+            data=mark.data,
+            question=mark.question,
+            trail=() if mark.flow == MENU else trail,
+            paused=paused,
+        )
+        return _Said((question,)), state
+
+    async def _again(
+        self,
+        unit: Unit,
+        msg: Inbound,
+        state: FlowState,
+        before: tuple[Reply, ...],
+        asked: tuple[Outgoing, ...],
+    ) -> tuple[_Said, FlowState]:
+        """The current question again, in full, after an aside."""
+        if free(state):
+            return await self._start(unit, msg, self._home(unit), before, origin=state)
+        question = reply_of(state.question)
+        if question is None:
+            return _Said(before, asked), state
+        return _Said((*before, question)), state
+
+    def _pause(self, unit: Unit, state: FlowState) -> tuple[Paused, Renderable] | None:
+        """What leaving the current flow would leave half done, kept to continue; None when
+        nothing would be lost (no answer given yet, or a flow of lists and menus)."""
+        mark = bookmark(state)
+        if not unit.resident.onboarded or free(state) or mark is None or not progressed(state):
+            return None
+        underway = self._underway(mark.flow, mark.step, mark.data)
+        return (Paused(mark, state.trail), underway) if underway is not None else None
+
+    async def _leave(
+        self,
+        unit: Unit,
+        state: FlowState,
+        msg: Inbound,
+        name: str,
+        before: tuple[Reply, ...] = (),
+        link: str = "",
+    ) -> tuple[_Said, FlowState]:
+        """Go to flow ``name`` for a global word, keeping the current flow if it is half done."""
+        pausing = self._pause(unit, state)
+        paused = pausing[0] if pausing else state.paused
+        # The menu says it itself, with the option to continue.
+        note = (kept(pausing[1]),) if pausing and name != MENU else ()
+        return await self._start(unit, msg, name, before + note, link, FlowState(paused=paused))
 
     async def _start(
-        self, unit: Unit, msg: Inbound, name: str, before: tuple[Reply, ...], link: str = ""
+        self,
+        unit: Unit,
+        msg: Inbound,
+        name: str,
+        before: tuple[Reply, ...],
+        link: str = "",
+        origin: FlowState | None = None,
     ) -> tuple[_Said, FlowState]:
         flow = self.flows[name]
         ctx = self._context(unit, msg)
         turn = await (flow.open(ctx, link) if link else flow.start(ctx))
-        return await self._follow(unit, msg, flow, turn, before)
+        return await self._follow(unit, msg, flow, turn, before, origin or FlowState())
 
     async def _follow(
         self,
@@ -228,9 +391,17 @@ class Engine:
         flow: Flow[Any, Any],
         turn: Turn[Any, Any],
         before: tuple[Reply, ...],
+        origin: FlowState,
+        answering: bool = False,
     ) -> tuple[_Said, FlowState]:
-        """Apply a turn, following hand-overs until a flow waits for the resident."""
+        """Apply a turn, following hand-overs until a flow waits for the resident.
+
+        ``origin`` is where the resident was (or, for a fresh start, what of it is kept): the
+        question they leave joins the trail for "back". ``answering``: the turn answers the
+        question of ``origin``, which may then be asked again in short.
+        """
         replies = before + turn.replies
+        settled = turn.settled
         hops = 0
         while (following := turn.next_flow or (MENU if turn.step is None else None)) is not None:
             if following == MENU and not _ready(unit.resident):
@@ -241,10 +412,61 @@ class Engine:
             if following not in self.flows:
                 raise LookupError(f"flow {flow.name} hands over to unknown flow {following!r}")
             flow, ctx = self.flows[following], self._context(unit, msg)
-            turn = await (flow.open(ctx, turn.link) if turn.link else flow.start(ctx))
+            if turn.carry:
+                turn = await flow.take(ctx, msg)
+            else:
+                turn = await (flow.open(ctx, turn.link) if turn.link else flow.start(ctx))
+            settled = settled or turn.settled
             replies += turn.replies
-        state = FlowState(flow=flow.name, step=str(turn.step), data=flow.dump(turn.data))
-        return _Said(replies), state
+        step, data = str(turn.step), flow.dump(turn.data)
+        same = (origin.flow, origin.step) == (flow.name, step)
+        question = question_json(turn.replies[-1]) if turn.replies else ""
+        if same and not turn.replies:
+            question = origin.question
+        after = FlowState(
+            flow=flow.name, step=step, data=data, question=question, paused=origin.paused
+        )
+        if flow.name != MENU:
+            after = replace(after, trail=moved(origin, after, settled))
+        repeated = answering and same and data == origin.data and question == origin.question
+        if repeated and question and len(replies) > 1 and _can_carry(replies[-2]):
+            # The answer was not taken: the hint goes with the question's options, not the
+            # whole question again (the privacy notice is 528 characters); "help" shows it.
+            *hints, asked = replies
+            carried = replace(hints[-1], options=asked.options, ask_location=asked.ask_location)
+            return _Said((*hints[:-1], carried), remember=asked), after
+        return _Said(replies), after
+
+    def _offer_paused(self, said: _Said, state: FlowState) -> _Said:
+        """At the menu, offer what was left half done: a line above it, and two options."""
+        if state.flow != MENU or state.paused is None or not said.fresh:
+            return said
+        at = state.paused.at
+        underway = self._underway(at.flow, at.step, at.data)
+        if underway is None or not said.fresh[-1].options:
+            return said
+        fresh = (*said.fresh[:-1], offered(said.fresh[-1], underway))
+        remember = said.remember
+        if isinstance(remember, Reply) and remember.options:
+            remember = offered(remember, underway)
+        return replace(said, fresh=fresh, remember=remember)
+
+    def _underway(self, name: str | None, step: str | None, data: str) -> Renderable | None:
+        """What the resident was in the middle of there, as its flow says."""
+        flow = self.flows.get(name or "")
+        if flow is None or step is None or not _readable(flow, step, data):
+            return None
+        return flow.underway(*flow.load(step, data))
+
+    @staticmethod
+    def _question(state: FlowState, asked: tuple[Outgoing, ...]) -> Renderable:
+        question = reply_of(state.question)
+        if question is not None:
+            return question.text
+        return Verbatim(asked[-1].text if asked else "")
+
+    def _home(self, unit: Unit) -> str:
+        return MENU if _ready(unit.resident) else ONBOARDING
 
     def _context(self, unit: Unit, msg: Inbound) -> Context:
         resident = unit.resident
@@ -256,27 +478,35 @@ class Engine:
 
     def _render(self, said: _Said, locale: str) -> list[Outgoing]:
         tr = self.translator(locale)
-        fresh = [
-            Outgoing(
-                text=reply.text.render(tr),
-                options=tuple(Choice(o.id, o.label.render(tr)) for o in reply.options),
-                ask_location=reply.ask_location,
-                locale=locale,
-                location_hint=SHARE_LOCATION.render(tr) if reply.ask_location else "",
-                attachment=reply.attachment,
+        fresh = [_rendered(reply, tr, locale) for reply in said.fresh]
+        if said.short and said.again and fresh:
+            asked = said.again[-1]
+            fresh[-1] = replace(
+                fresh[-1],
+                options=asked.options,
+                ask_location=asked.ask_location,
+                location_hint=asked.location_hint,
             )
-            for reply in said.fresh
-        ]
+            return fresh
         return fresh + list(said.again)
 
+    def _kept(self, said: _Said, locale: str) -> Outgoing | None:
+        """The question that stays asked when it is not the last reply shown."""
+        if isinstance(said.remember, Reply):
+            return _rendered(said.remember, self.translator(locale), locale)
+        if said.remember is None and said.short and said.again:
+            return said.again[-1]
+        return said.remember
+
     @staticmethod
-    def _remember(state: FlowState, out: Sequence[Outgoing]) -> FlowState:
-        """Keep the last question and its options with the state, for numbers, labels and help."""
+    def _remember(state: FlowState, out: list[Outgoing], asked: Outgoing | None) -> FlowState:
+        """Keep the last question and the options shown with the state, for numbers, labels and
+        help."""
         if not out:
             return state
-        last = out[-1]
-        prompt = [_outgoing_json(last)]
-        offered = [{"id": c.id, "label": c.label} for c in last.options]
+        shown = out[-1]
+        prompt = [outgoing_json(asked or shown)]
+        offered = [{"id": c.id, "label": c.label} for c in shown.options]
         return replace(
             state,
             prompt=json.dumps(prompt, ensure_ascii=False),
@@ -284,25 +514,45 @@ class Engine:
         )
 
 
+def free(state: FlowState) -> bool:
+    """At the menu (or nowhere yet): nothing is being asked but what to do."""
+    return state.flow in (None, MENU)
+
+
 def _ready(resident: Resident) -> bool:
     """Set up, and agreed to the privacy notice as it reads today."""
     return resident.onboarded and resident.consent_version == PRIVACY_VERSION
 
 
-def _outgoing_json(out: Outgoing) -> dict[str, Any]:
-    return {
-        "text": out.text,
-        "options": [{"id": c.id, "label": c.label} for c in out.options],
-        "ask_location": out.ask_location,
-        "locale": out.locale,
-        "location_hint": out.location_hint,
-    }
+def _readable(flow: Flow[Any, Any], step: str, data: str) -> bool:
+    """Whether a kept state still fits its flow (it may have been written by an older one)."""
+    try:
+        flow.load(step, data)
+    except (ValueError, TypeError, KeyError):
+        return False
+    return True
 
 
-def _outgoing_from_json(item: dict[str, Any]) -> Outgoing:
-    options = tuple(Choice(**option) for option in item["options"])
-    hint = item.get("location_hint", "")  # absent from prompts saved before it existed
-    return Outgoing(item["text"], options, item["ask_location"], item["locale"], hint)
+def _can_carry(reply: Reply) -> bool:
+    """Whether the reply before a question asked again is a hint that can carry its options.
+
+    A hint is one sentence ("Sorry, I did not understand...", "That is too long"); after
+    something shown in several lines (a report's details, a petition's full text), a file, or
+    help, the question is asked again in full.
+    """
+    one_sentence = isinstance(reply.text, Text) and reply.text != HELP
+    return one_sentence and not reply.options and reply.attachment is None
+
+
+def _rendered(reply: Reply, tr: Translator, locale: str) -> Outgoing:
+    return Outgoing(
+        text=reply.text.render(tr),
+        options=tuple(Choice(o.id, o.label.render(tr)) for o in reply.options),
+        ask_location=reply.ask_location,
+        locale=locale,
+        location_hint=SHARE_LOCATION.render(tr) if reply.ask_location else "",
+        attachment=reply.attachment,
+    )
 
 
 def _petition_link(msg: Inbound) -> str:
@@ -310,28 +560,3 @@ def _petition_link(msg: Inbound) -> str:
     typed = msg.start_payload or msg.text.strip()
     found = _LINK.fullmatch(typed)
     return petition_code(found.group(1)) if found else ""
-
-
-def _resolve_option(msg: Inbound, offered: Sequence[Choice]) -> Inbound:
-    """Turn a tap, a typed number (any digit script) or a typed label into an offered option."""
-    ids = [choice.id for choice in offered]
-    if msg.option is not None:
-        # A button from an older question no longer means anything.
-        return msg if msg.option in ids else replace(msg, option=None)
-    if not offered or not msg.text:
-        return msg
-    typed = to_ascii_digits(msg.text).strip().rstrip(".)-").strip()
-    # isascii: "²" and "①" are digits to isdigit() but not to int().
-    if typed.isascii() and typed.isdigit() and 1 <= int(typed) <= len(offered):
-        return replace(msg, option=offered[int(typed) - 1].id)
-    folded = fold(msg.text)
-    if not folded:
-        return msg
-    labels = [fold(choice.label) for choice in offered]
-    if folded in labels:
-        return replace(msg, option=offered[labels.index(folded)].id)
-    if len(folded) >= MIN_PREFIX:
-        starts = [i for i, label in enumerate(labels) if label.startswith(folded)]
-        if len(starts) == 1:
-            return replace(msg, option=offered[starts[0]].id)
-    return msg

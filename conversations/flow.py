@@ -12,6 +12,7 @@ from abc import ABC, abstractmethod
 from typing import Any, ClassVar, Generic
 
 from conversations.kit import Context, D, Inbound, S, Turn
+from conversations.text import Renderable
 
 
 class Flow(ABC, Generic[S, D]):
@@ -30,6 +31,17 @@ class Flow(ABC, Generic[S, D]):
     async def open(self, ctx: Context, link: str) -> Turn[S, D]:
         """Start on something a shared link names; a flow without links simply starts."""
         return await self.start(ctx)
+
+    async def take(self, ctx: Context, msg: Inbound) -> Turn[S, D]:
+        """Start on what a message carries (a photo sent at the menu); a flow that takes
+        nothing simply starts."""
+        return await self.start(ctx)
+
+    def underway(self, step: S, data: D) -> Renderable | None:
+        """What the resident is in the middle of at ``step``, as a sentence ("You were writing
+        a report."), for when they leave it or come back to it; None where leaving loses
+        nothing (a list, a menu)."""
+        return None
 
     def load(self, step: str, data: str) -> tuple[S, D]:
         """Rebuild the typed state; raises ValueError/TypeError when the row no longer fits."""

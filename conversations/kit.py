@@ -6,10 +6,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import TYPE_CHECKING, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from zoneinfo import ZoneInfo
 
-from conversations.text import ByLocale, Renderable
+from conversations.text import ByLocale, Renderable, from_json
 
 if TYPE_CHECKING:
     from conversations.seams import Services
@@ -106,6 +106,19 @@ class Reply:
     ask_location: bool = False
     attachment: Attachment | None = None
 
+    def to_json(self) -> Any:
+        """The question as JSON, to ask it again later; a file sent with it is not kept."""
+        return {
+            "text": self.text.to_json(),
+            "options": [[option.id, option.label.to_json()] for option in self.options],
+            "ask_location": self.ask_location,
+        }
+
+    @staticmethod
+    def from_json(obj: Any) -> Reply:
+        options = tuple(Option(key, from_json(label)) for key, label in obj["options"])
+        return Reply(from_json(obj["text"]), options, bool(obj["ask_location"]))
+
 
 @dataclass(frozen=True, slots=True)
 class Turn(Generic[S, D]):
@@ -120,6 +133,11 @@ class Turn(Generic[S, D]):
     next_flow: str | None = None
     # What the next flow opens on, such as a petition's code from a shared link.
     link: str = ""
+    # The next flow starts on this very message (a photo sent at the menu): see `Flow.take`.
+    carry: bool = False
+    # Something "back" must not undo was done (a signature counted, an update planned): the
+    # flow's earlier questions are forgotten.
+    settled: bool = False
 
 
 @dataclass(frozen=True, slots=True)

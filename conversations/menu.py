@@ -12,7 +12,7 @@ from enum import StrEnum
 
 from conversations.flow import Flow
 from conversations.intents import Intent, request
-from conversations.kit import Context, Inbound, Option, Reply, Turn, pick
+from conversations.kit import Context, Inbound, MediaKind, Option, Reply, Turn, pick
 from conversations.phrases import COMING_SOON, HELP, NOT_AN_OPTION
 from conversations.text import _, pgettext
 
@@ -68,6 +68,9 @@ class Menu(Flow[Step, Answers]):
         invite = _INVITE.fullmatch(msg.text.strip()) if chosen is None else None
         if invite and ORGANIZING in self.available:
             return Turn((), None, data, next_flow=ORGANIZING, link=invite.group(1).upper())
+        if chosen is None and _reportable(msg) and FLOW_OF[REPORT.id] in self.available:
+            # A photo, a voice note or a pin says what the resident wants: a report with it.
+            return Turn((), None, data, next_flow=FLOW_OF[REPORT.id], carry=True)
         link = ""
         if chosen is None and msg.option is None and (wanted := request(msg.text)) is not None:
             if wanted.intent is Intent.MENU:
@@ -82,3 +85,8 @@ class Menu(Flow[Step, Answers]):
         if flow not in self.available:
             return Turn((Reply(COMING_SOON), HOME), step, data)
         return Turn((), None, data, next_flow=flow, link=link)
+
+
+def _reportable(msg: Inbound) -> bool:
+    kinds = {media.kind for media in msg.media}
+    return msg.location is not None or bool(kinds & {MediaKind.PHOTO, MediaKind.VOICE})

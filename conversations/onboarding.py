@@ -100,6 +100,9 @@ class Onboarding(Flow[Step, Answers]):
         turn = await self.start(ctx)
         return replace(turn, data=Answers(link=link))
 
+    def underway(self, step: Step, data: Answers) -> Renderable:
+        return _("You were setting up Hayna.")
+
     async def handle(
         self, ctx: Context, step: Step, data: Answers, msg: Inbound
     ) -> Turn[Step, Answers]:

@@ -17,7 +17,7 @@ from conversations.kit import Context, Inbound, Option, Reply, Turn, pick
 from conversations.organizing import NOT_ALLOWED, ask_audience, chosen_audience
 from conversations.paging import offer, turned
 from conversations.phrases import CANCELLED, NOT_AN_OPTION
-from conversations.text import _, lines, ngettext, pgettext
+from conversations.text import Renderable, _, lines, ngettext, pgettext
 
 TITLE_MAX, PLACE_MAX, AGENDA_MAX = 120, 200, 1000
 ORGANIZING = "organizing"
@@ -108,6 +108,13 @@ class OrganizerMeetings(Flow[Step, Answers]):
         """``list``: the organizer's meetings to come, rather than a new one."""
         return await self._list(ctx, ())
 
+    def underway(self, step: Step, data: Answers) -> Renderable | None:
+        if step in (Step.LIST, Step.CARD, Step.CANCEL):
+            return None
+        if step is Step.MOVE:
+            return _("You were changing the time of a meeting.")
+        return _("You were preparing a meeting.")
+
     async def handle(
         self, ctx: Context, step: Step, data: Answers, msg: Inbound
     ) -> Turn[Step, Answers]:
@@ -162,7 +169,8 @@ class OrganizerMeetings(Flow[Step, Answers]):
                 chosen = pick(msg, (PUBLISH, MOVE, CANCEL_MEETING, BACK))
                 if chosen is PUBLISH:
                     done = await ctx.services.publish_meeting(data.meeting)
-                    return await self._card(ctx, data.meeting, (self._said(done),), data.page)
+                    published = await self._card(ctx, data.meeting, (self._said(done),), data.page)
+                    return replace(published, settled=True)
                 if chosen is MOVE:
                     return Turn((ask_when(ctx.now),), Step.MOVE, data)
                 if chosen is CANCEL_MEETING:
@@ -178,13 +186,16 @@ class OrganizerMeetings(Flow[Step, Answers]):
                 moved = await ctx.services.move_meeting(data.meeting, reading.moment)
                 said = _("The new time is saved; those who answered are told.")
                 told = Reply(said if moved else FAILED)
-                return await self._card(ctx, data.meeting, (told,), data.page)
+                return replace(
+                    await self._card(ctx, data.meeting, (told,), data.page), settled=True
+                )
             case Step.CANCEL:
                 if answer(msg, (YES_CANCEL, BACK), YES_CANCEL, BACK) is not YES_CANCEL:
                     return await self._card(ctx, data.meeting, (), data.page)
                 done = await ctx.services.cancel_meeting(data.meeting)
                 said = _("The meeting is cancelled; everyone is told once.")
-                return await self._list(ctx, (Reply(said if done else FAILED),), data.page)
+                gone = Reply(said if done else FAILED)
+                return replace(await self._list(ctx, (gone,), data.page), settled=True)
             case _:
                 assert_never(step)
 
@@ -231,10 +242,12 @@ class OrganizerMeetings(Flow[Step, Answers]):
         meeting_id = await ctx.services.create_meeting(_draft(data))
         if meeting_id is None:
             return Turn((Reply(NOT_ALLOWED),), None, Answers())
+        # Created: "back" must not lead to creating it twice.
         if chosen is DRAFT:
-            return await self._card(ctx, meeting_id, (Reply(_("Saved as a draft.")),))
+            kept = await self._card(ctx, meeting_id, (Reply(_("Saved as a draft.")),))
+            return replace(kept, settled=True)
         published = await ctx.services.publish_meeting(meeting_id)
-        return await self._card(ctx, meeting_id, (self._said(published),))
+        return replace(await self._card(ctx, meeting_id, (self._said(published),)), settled=True)
 
     async def _audiences(
         self, ctx: Context, data: Answers, before: tuple[Reply, ...] = ()

@@ -116,6 +116,10 @@ def _ask_text(language: str) -> Reply:
     return Reply(ASK_TEXT.get(language, ASK_TEXT["ar"]))
 
 
+def _confirm(data: Answers) -> Reply:
+    return Reply(_("Send it on {when}?", when=datetime.fromisoformat(data.at)), (CONFIRM, CANCEL))
+
+
 def _photo(msg: Inbound) -> str:
     """The reference of the photo a message carries, if it is one an update can take."""
     for media in msg.media:
@@ -188,6 +192,13 @@ class Organizing(Flow[Step, Answers]):
             return Turn((Reply(REDEEMED[redeemed]),), None, Answers())
         return Turn((Reply(REDEEMED[redeemed]), TOOLS), Step.TOOLS, Answers())
 
+    def underway(self, step: Step, data: Answers) -> Renderable | None:
+        if step in (Step.GROUP_KIND, Step.GROUP_NAME):
+            return _("You were creating a group.")
+        if step in (Step.TOOLS, Step.REPORT):
+            return None
+        return _("You were writing an update.")
+
     async def handle(
         self, ctx: Context, step: Step, data: Answers, msg: Inbound
     ) -> Turn[Step, Answers]:
@@ -257,15 +268,15 @@ class Organizing(Flow[Step, Answers]):
                 at = reading.moment
                 if at is None:
                     return Turn((why_not(reading, msg.text, ctx.now),), step, data)
-                ask = Reply(_("Send it on {when}?", when=at), (CONFIRM, CANCEL))
-                return Turn((ask,), Step.CONFIRM, replace(data, at=at.isoformat()))
+                timed = replace(data, at=at.isoformat())
+                return Turn((_confirm(timed),), Step.CONFIRM, timed)
             case Step.CONFIRM:
                 chosen = answer(msg, (CONFIRM, CANCEL), CONFIRM, CANCEL)
                 if chosen is CONFIRM:
                     return await self._send(ctx, data, datetime.fromisoformat(data.at))
                 if chosen is CANCEL:
                     return Turn((Reply(CANCELLED), TOOLS), Step.TOOLS, Answers())
-                return Turn((Reply(NOT_AN_OPTION),), step, data)
+                return Turn((Reply(NOT_AN_OPTION), _confirm(data)), step, data)
             case Step.REPORT:
                 typed = to_ascii_digits(msg.text).strip().lstrip("#")
                 # isascii: "²" is a digit to isdigit() but not to int(); 9 digits fit any id.
@@ -288,7 +299,7 @@ class Organizing(Flow[Step, Answers]):
         if made is None:
             return Turn((Reply(NOT_ALLOWED),), None, Answers())
         done = _("The group {group} is ready: residents of the commune can join it.", group=name)
-        return Turn((Reply(done), TOOLS), Step.TOOLS, Answers())
+        return Turn((Reply(done), TOOLS), Step.TOOLS, Answers(), settled=True)
 
     async def _write(self, ctx: Context, data: Answers) -> Turn[Step, Answers]:
         if await ctx.services.organizer_reach() is None:
@@ -341,4 +352,5 @@ class Organizing(Flow[Step, Answers]):
                 id=number,
                 when=at,
             )
-        return Turn((Reply(done), TOOLS), Step.TOOLS, Answers())
+        # Planned: "back" must not lead to sending it twice.
+        return Turn((Reply(done), TOOLS), Step.TOOLS, Answers(), settled=True)

@@ -158,6 +158,9 @@ class PetitionDrafting(Flow[Step, Answers]):
             return Turn((ASK_COMMUNE_NAME,), Step.FIND_COMMUNE, Answers())
         return Turn((_ask_commune(home),), Step.COMMUNE, Answers())
 
+    def underway(self, step: Step, data: Answers) -> Renderable:
+        return _("You were writing a petition.")
+
     async def _with_commune(self, ctx: Context, data: Answers, code: str) -> Answers:
         # The suggested threshold follows the commune, unless the organizer already set one.
         place = await ctx.services.commune(code)

@@ -117,6 +117,11 @@ class Petitions(Flow[Step, Answers]):
         """Straight to one petition, as a shared link does."""
         return await self._open(ctx, code, 0)
 
+    def underway(self, step: Step, data: Answers) -> Renderable | None:
+        if step in (Step.LIST, Step.CARD):
+            return None
+        return _("You were signing a petition.")
+
     async def _open(self, ctx: Context, code: str, page: int) -> Turn[Step, Answers]:
         """One petition's card; Back returns to ``page`` of the list."""
         card = await ctx.services.petition(code)
@@ -262,10 +267,11 @@ class Petitions(Flow[Step, Answers]):
     async def _back_to_card(
         self, ctx: Context, data: Answers, said: Renderable
     ) -> Turn[Step, Answers]:
+        # Signed, withdrawn or given up: "back" cannot return to the name and CIN questions.
         card = await ctx.services.petition(data.code)
         if card is None:
-            return await self._list(ctx, (Reply(said),), data.page)
-        return Turn((Reply(said), _card(card, _today(ctx))), Step.CARD, data)
+            return replace(await self._list(ctx, (Reply(said),), data.page), settled=True)
+        return Turn((Reply(said), _card(card, _today(ctx))), Step.CARD, data, settled=True)
 
     async def _list(
         self, ctx: Context, before: tuple[Reply, ...], page: int = 0

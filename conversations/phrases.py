@@ -11,10 +11,11 @@ HELP = _(
     "Hayna helps you report a need in your neighbourhood, sign petitions to your commune "
     "council and hear about public consultations.\n"
     "Answer with the number of an option or tap it. At any time you can type:\n"
-    "• menu: back to the main menu\n"
-    "• cancel: stop what you are doing\n"
+    "• menu: the main menu (what you were doing is kept)\n"
+    "• back: the previous question\n"
     "• language: change the language\n"
-    "• stop: no more notifications (start to resume)"
+    "• stop: no more notifications (start to resume)\n"
+    "• help or ?: this help, and the question again"
 )
 CANCELLED = _("Cancelled. Nothing was saved.")
 # TRANSLATORS: the answer to a resident's thanks; the question they were at follows it.

@@ -58,6 +58,7 @@ FIELDS = (
     Option(Step.DESCRIPTION, pgettext("field", "The description")),
     Option(Step.PHOTOS, pgettext("field", "The photos")),
 )
+OUTSIDE = _("This location is not inside any Moroccan commune (at sea, perhaps?).")
 PHOTO_REFUSED = _(
     "Only photos in JPEG, PNG or WebP, of at most 10 MB, can be added. This file was not added."
 )
@@ -94,6 +95,42 @@ class ReportNeed(Flow[Step, Answers]):
         label = CATEGORY_LABELS[category]
         noted = _("Category: {category}. You can change it before sending.", category=label)
         return Turn((Reply(noted), ASK_PLACE), Step.PLACE, data)
+
+    async def take(self, ctx: Context, msg: Inbound) -> Turn[Step, Answers]:
+        """A photo, a voice note or a pin sent at the menu starts a report with it."""
+        data = Answers(commune=ctx.resident.commune_code or "")
+        said: list[Reply] = []
+        photos = tuple(
+            (media.ref, media.content_type, media.size)
+            for media in msg.media
+            if _acceptable_photo(media)
+        )[:MAX_PHOTOS]
+        voice = next((m for m in msg.media if m.kind is MediaKind.VOICE), None)
+        caption = msg.text.strip()
+        data = replace(
+            data,
+            photos=photos,
+            voice=(voice.ref, voice.content_type, voice.size)
+            if voice is not None and _acceptable_voice(voice)
+            else None,
+            # A photo's caption describes the need.
+            description=caption if len(caption) <= MAX_DESCRIPTION else "",
+        )
+        if msg.location is not None:
+            place = await ctx.services.commune_at(msg.location)
+            if place is None:
+                said.append(Reply(OUTSIDE))
+            else:
+                pin = msg.location
+                data = replace(data, lat=pin.lat, lon=pin.lon)
+                if place.code != data.commune:
+                    data = replace(data, pin_commune=place.code)
+        if data.photos or data.voice or data.lat is not None:
+            said.append(Reply(_("Let's start a report with what you sent.")))
+        return Turn((*said, ASK_CATEGORY), Step.CATEGORY, data)
+
+    def underway(self, step: Step, data: Answers) -> Renderable:
+        return _("You were writing a report.")
 
     async def handle(
         self, ctx: Context, step: Step, data: Answers, msg: Inbound
@@ -185,7 +222,11 @@ class ReportNeed(Flow[Step, Answers]):
         the resident spends time on a description and photos they may not need.
         """
         if done in (Step.CATEGORY, Step.OTHER_LABEL) and not data.editing:
-            return Turn((ASK_PLACE,), Step.PLACE, data)
+            if data.lat is None:
+                return Turn((ASK_PLACE,), Step.PLACE, data)
+            if data.pin_commune and data.pin_commune != data.commune:
+                # The pin came first, sent at the menu, from another commune.
+                return Turn((await self._switch(ctx, data),), Step.SWITCH_COMMUNE, data)
         if done in (Step.CATEGORY, Step.OTHER_LABEL, Step.PLACE):
             similar = await ctx.services.nearby_reports(draft_of(data))
             if similar:
@@ -197,22 +238,21 @@ class ReportNeed(Flow[Step, Answers]):
         return Turn((await self._summary(ctx, data),), Step.SUMMARY, replace(data, editing=False))
 
     async def _go_on(self, ctx: Context, data: Answers) -> Turn[Step, Answers]:
-        """After the similar reports: describe the need, or back to the summary when changing."""
-        if data.description or data.voice:
-            return Turn(
-                (await self._summary(ctx, data),), Step.SUMMARY, replace(data, editing=False)
-            )
-        return Turn((ASK_DESCRIPTION,), Step.DESCRIPTION, data)
+        """After the similar reports: describe the need, or back to the summary when changing.
+
+        A report begun with a voice note or a captioned photo has its description already.
+        """
+        if not (data.description or data.voice):
+            return Turn((ASK_DESCRIPTION,), Step.DESCRIPTION, data)
+        if not data.editing and len(data.photos) < MAX_PHOTOS:
+            return Turn((_ask_photos(data),), Step.PHOTOS, data)
+        return Turn((await self._summary(ctx, data),), Step.SUMMARY, replace(data, editing=False))
 
     async def _place(self, ctx: Context, data: Answers, msg: Inbound) -> Turn[Step, Answers]:
         if msg.location is not None:
             places = await ctx.services.communes_near(msg.location)
             if not places:
-                return self._again(
-                    Step.PLACE,
-                    data,
-                    _("This location is not inside any Moroccan commune (at sea, perhaps?)."),
-                )
+                return self._again(Step.PLACE, data, OUTSIDE)
             pinned = replace(data, place="", lat=msg.location.lat, lon=msg.location.lon)
             home = ctx.resident.commune_code
             # Boundaries are drawn roughly: a pin this close to the resident's commune may be in it.

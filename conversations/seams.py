@@ -33,6 +33,26 @@ from conversations.text import Renderable
 
 
 @dataclass(frozen=True, slots=True)
+class Bookmark:
+    """A question asked in a flow, to come back to: the flow, its step, the answers as they were
+    (JSON) and the question itself (the JSON of its `Reply`, unrendered: shown again in the
+    resident's language of the day)."""
+
+    flow: str
+    step: str
+    data: str
+    question: str
+
+
+@dataclass(frozen=True, slots=True)
+class Paused:
+    """A flow left halfway for a global word: where it stood, and the questions before it."""
+
+    at: Bookmark
+    trail: tuple[Bookmark, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class FlowState:
     """Where a resident is: the flow, its step and the answers so far (JSON)."""
 
@@ -44,6 +64,14 @@ class FlowState:
     # The last question asked, rendered, so help and unknown input can ask it again.
     prompt: str = "[]"
     version: int = 0
+    # The current question as the flow asked it (the JSON of its `Reply`), "" when unknown.
+    question: str = ""
+    # The questions answered before this one, oldest first: what "back" returns to.
+    trail: tuple[Bookmark, ...] = ()
+    # A flow left for a global word, offered again until it is continued or replaced.
+    paused: Paused | None = None
+    # When the state was last saved, that is the resident's previous message; None at first.
+    saved_at: datetime | None = None
 
 
 class Services(Protocol):

@@ -67,14 +67,15 @@ class Text:
             return source.format_map(values)
 
     def to_json(self) -> Any:
-        return {
-            "t": "text",
-            "msgid": self.msgid,
-            "params": [[key, _param_to_json(value)] for key, value in self.params],
-            "plural": self.plural,
-            "n": self.n,
-            "context": self.context,
-        }
+        # Only what is set: the conversation keeps questions this way with every message.
+        obj: dict[str, Any] = {"t": "text", "msgid": self.msgid}
+        if self.params:
+            obj["params"] = [[key, _param_to_json(value)] for key, value in self.params]
+        if self.plural is not None:
+            obj["plural"], obj["n"] = self.plural, self.n
+        if self.context is not None:
+            obj["context"] = self.context
+        return obj
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +123,24 @@ class Joined:
         return {"t": "joined", "parts": [part.to_json() for part in self.parts], "sep": self.sep}
 
 
+@dataclass(frozen=True, slots=True)
+class Gist:
+    """A question told in one line: its last line that asks (ends with "?" or ":"), or else its
+    first line, cut to ``most`` characters."""
+
+    part: Renderable
+    most: int = 160
+
+    def render(self, tr: Translator) -> str:
+        rows = [row.strip() for row in self.part.render(tr).splitlines() if row.strip()]
+        asking = [row for row in rows if row.endswith(("?", "؟", ":"))]
+        row = asking[-1] if asking else rows[0] if rows else ""
+        return row if len(row) <= self.most else row[: self.most - 1].rstrip() + "…"
+
+    def to_json(self) -> Any:
+        return {"t": "gist", "part": self.part.to_json(), "most": self.most}
+
+
 def _(msgid: str, /, **params: Any) -> Text:
     """Mark ``msgid`` for translation; ``params`` fill its named placeholders."""
     return Text(msgid, tuple(params.items()))
@@ -167,14 +186,16 @@ def from_json(obj: Any) -> Renderable:
     """Rebuild what `to_json` wrote (the delivery outbox keeps pushes this way)."""
     kind = obj["t"]
     if kind == "text":
-        params = tuple((key, _param_from_json(value)) for key, value in obj["params"])
-        return Text(obj["msgid"], params, obj["plural"], obj["n"], obj["context"])
+        params = tuple((key, _param_from_json(value)) for key, value in obj.get("params", ()))
+        return Text(obj["msgid"], params, obj.get("plural"), obj.get("n"), obj.get("context"))
     if kind == "verbatim":
         return Verbatim(obj["value"])
     if kind == "bylocale":
         return ByLocale(tuple((k, v) for k, v in obj["values"]), obj["default"])
     if kind == "joined":
         return Joined(tuple(from_json(part) for part in obj["parts"]), obj["sep"])
+    if kind == "gist":
+        return Gist(from_json(obj["part"]), obj["most"])
     raise ValueError(f"unknown renderable {kind!r}")
 
 

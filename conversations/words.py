@@ -1,8 +1,9 @@
 """Global words: what a resident can type at any step, in any of the four languages or Darija.
 
 A message counts as a global word only when it is nothing else: "menu" alone, not a sentence
-that happens to contain it. Spellings are compared after `plain`: folded (hamza, accents and
-case vary) and without the courtesies around them, so "lmenu 3afak" is "lmenu".
+that happens to contain it, and not an answer the current question offers ("خلاص" at the photos
+is "no more photos", see `answer`). Spellings are compared after `plain`: folded (hamza, accents
+and case vary) and without the courtesies around them, so "lmenu 3afak" is "lmenu".
 """
 
 from __future__ import annotations
@@ -16,9 +17,13 @@ from conversations.folding import fold
 class Word(StrEnum):
     MENU = "menu"
     HELP = "help"
+    BACK = "back"
     CANCEL = "cancel"
     LANGUAGE = "language"
+    # Asks first: "بركة" or "حبس" typed in passing must not silence every notification.
     STOP = "stop"
+    # The platforms' own opt-out keywords: obeyed at once, as the platform itself does.
+    OPT_OUT = "opt_out"
     START = "start"
     REPORT = "report"
     MY_DATA = "my_data"
@@ -79,30 +84,37 @@ _SPELLINGS: dict[Word, tuple[str, ...]] = {
         "ⵜⴰⵡⵉⵙⵉ",
         "ⴰⵡⵙ",
     ),
-    Word.CANCEL: (
-        "cancel",
-        "/cancel",
+    Word.BACK: (
         "back",
+        "/back",
         "go back",
-        "annuler",
-        "annule",
+        "previous",
         "retour",
         "revenir",
-        "الغاء",
-        "إلغاء",
+        "precedent",
         "رجوع",
+        "الرجوع",
         "ارجع",
         "رجع",
-        "بلاش",
-        "خلاص",
-        "الغي",
+        "السابق",
         "rje3",
         "rjo3",
         "rj3",
-        "blach",
-        "bla",
-        "ⵙⵔ",
+        "rjou3",
+        "ⴰⵖⵓⵍ",
         "ⵓⵖⵓⵍ",
+    ),
+    Word.CANCEL: (
+        "cancel",
+        "/cancel",
+        "annuler",
+        "annule",
+        "الغاء",
+        "إلغاء",
+        "بلاش",
+        "الغي",
+        "blach",
+        "ⵙⵔ",
         "ⵙⵙⵓⵜⵍ",
     ),
     Word.LANGUAGE: (
@@ -122,14 +134,7 @@ _SPELLINGS: dict[Word, tuple[str, ...]] = {
         "ⵜⵓⵜⵍⴰⵢⵜ",
     ),
     Word.STOP: (
-        "stop",
-        "/stop",
-        "arret",
-        "arrête",
         "arreter",
-        "unsubscribe",
-        "stopall",
-        "stop all",
         "desabonner",
         "se desabonner",
         "الغاء الاشتراك",
@@ -143,6 +148,17 @@ _SPELLINGS: dict[Word, tuple[str, ...]] = {
         "hbes",
         "ⴱⴷⴷ",
         "ⵃⴱⵙ",
+    ),
+    # Twilio's opt-out keywords (French ones included) as a whole message, and Telegram's /stop.
+    Word.OPT_OUT: (
+        "stop",
+        "/stop",
+        "stopall",
+        "stop all",
+        "unsubscribe",
+        "arret",
+        "arrête",
+        "arrett",
     ),
     Word.REPORT: (
         "report",
@@ -373,9 +389,66 @@ _BY_SPELLING: dict[str, Word] = {
     plain(spelling): word for word, spellings in _SPELLINGS.items() for spelling in spellings
 }
 
+# "Enough" and "without": at the photos they say "no more photos", whichever of Done or No
+# photo is offered.
+_ENOUGH = (
+    "خلاص",
+    "صافي",
+    "safi",
+    "salina",
+    "صلينا",
+    "بركة",
+    "baraka",
+    "fini",
+    "termine",
+    "c'est tout",
+    "ca suffit",
+    "done",
+    "enough",
+    "that's all",
+)
+_WITHOUT = (
+    "bla",
+    "بلا",
+    "بلاش",
+    "blach",
+    "بلا صورة",
+    "bla tswira",
+    "والو",
+    "walo",
+    "لا",
+    "la",
+    "sans",
+    "sans photo",
+    "pas de photo",
+    "non",
+    "no",
+    "none",
+    "no photo",
+    "ⵓⵀⵓ",
+    "ⵡⴰⵍⵓ",
+)
+# Words that answer an offered option, by its id, besides its label.
+_ANSWERS: dict[str, tuple[str, ...]] = {
+    "done": _ENOUGH + _WITHOUT,
+    "skip": _ENOUGH + _WITHOUT,
+}
+_ANSWER_IDS: dict[str, frozenset[str]] = {
+    folded: frozenset(key for key, words in _ANSWERS.items() if folded in map(fold, words))
+    for folded in {fold(word) for words in _ANSWERS.values() for word in words}
+}
+
 
 def global_word(text: str) -> Word | None:
     """The global word ``text`` is, if it is one."""
     if not text or len(text) > 60:
         return None
+    if text.strip() and not text.strip().strip("?؟"):
+        return Word.HELP  # "?" alone, which folding would leave empty
     return _BY_SPELLING.get(plain(text))
+
+
+def answer(text: str, offered: list[str]) -> str | None:
+    """The one offered option id that ``text`` says in other words than its label, if any."""
+    meant = _ANSWER_IDS.get(fold(text), frozenset()) & set(offered)
+    return next(iter(meant)) if len(meant) == 1 else None

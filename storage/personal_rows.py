@@ -13,6 +13,7 @@ from sqlalchemy import Connection, delete, select, update
 
 from conversations.kit import Address
 from storage import models as m
+from storage.conversation_row import kept_answers
 from storage.groups import organizer_label
 from storage.vault import Vault
 
@@ -75,13 +76,29 @@ def conversation(conn: Connection, who: Subject, _vault: Vault) -> Rows:
     )
     shown = []
     for row in rows:
-        answers = json.loads(row.data or "{}")
-        if answers.get("sealed_cin"):
-            answers["sealed_cin"] = "(encrypted)"
+        # The answers of earlier questions and of a flow left halfway are kept too, for "back"
+        # and "continue": they are the resident's as much as the current ones.
+        kept = [
+            {"kept_as": name, "flow": mark.flow, "step": mark.step, "answers": _masked(mark.data)}
+            for name, mark in kept_answers(row.prompt or "[]")
+        ]
         shown.append(
-            {"flow": row.flow, "step": row.step, "answers": answers, "at": when(row.updated_at)}
+            {
+                "flow": row.flow,
+                "step": row.step,
+                "answers": _masked(row.data),
+                "at": when(row.updated_at),
+                **({"kept": kept} if kept else {}),
+            }
         )
     return shown
+
+
+def _masked(data: str | None) -> Any:
+    answers = json.loads(data or "{}")
+    if isinstance(answers, dict) and answers.get("sealed_cin"):
+        answers["sealed_cin"] = "(encrypted)"
+    return answers
 
 
 def erase_conversation(conn: Connection, erasure: Erasure) -> None:

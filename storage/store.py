@@ -23,6 +23,7 @@ from conversations.report import Brief, Detail, Draft
 from conversations.seams import FlowState
 from conversations.text import Renderable
 from storage import petitions, reports, rights
+from storage.conversation_row import flow_state, prompt_column
 from storage.database import Connected, Database, Tx
 from storage.deliveries import enqueue
 from storage.dialect import insert_ignore
@@ -50,6 +51,7 @@ _COLUMNS = (
     CONVERSATION.c.offered,
     CONVERSATION.c.prompt,
     CONVERSATION.c.version,
+    CONVERSATION.c.updated_at,
 )
 
 
@@ -130,11 +132,15 @@ def _open(
         row = _locked_row(conn, where)
         assert row is not None
     rid, language, consent, commune, pushes, created, reachable, *conversation = row
+    flow, step, data, offered, prompt, version, saved_at = conversation
     if not reachable:
         # They wrote, so the platform can reach them again (they unblocked the bot).
         _update_resident(conn, rid, {"reachable": True})
     resident = ResidentView(rid, address, language, consent, commune, bool(pushes), created)
-    return resident, FlowState(*conversation)
+    # A conversation created by this very message has no previous message to count from.
+    return resident, flow_state(
+        flow, step, data, offered, prompt, version, saved_at if version else None
+    )
 
 
 def _save(conn: Connection, resident_id: int, state: FlowState, now: datetime) -> None:
@@ -145,7 +151,7 @@ def _save(conn: Connection, resident_id: int, state: FlowState, now: datetime) -
         "step": state.step,
         "data": state.data,
         "offered": state.offered,
-        "prompt": state.prompt,
+        "prompt": prompt_column(state),
         "version": state.version + 1,
         "updated_at": now,
     }

@@ -53,6 +53,9 @@ class FakeResident:
     async def send_photo(self, ref: str = "photo.jpg") -> list[Outgoing]:
         return await self.send(media=(Media(MediaKind.PHOTO, ref, "image/jpeg", 1000),))
 
+    async def send_voice(self, ref: str = "note.ogg") -> list[Outgoing]:
+        return await self.send(media=(Media(MediaKind.VOICE, ref, "audio/ogg", 20_000),))
+
     @property
     def texts(self) -> list[str]:
         return [out.text for out in self.last]

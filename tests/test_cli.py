@@ -105,11 +105,15 @@ def test_killed_mid_conversation_resumes_at_the_same_step(tmp_path: Path) -> Non
     chat.send_signal(signal.SIGKILL)  # no clean shutdown at all
     chat.wait(timeout=10)
 
+    # After the restart, the first line ("1") is not taken as the answer: the resident is
+    # reminded of the question, chooses 1 (Continue), then goes on where they were.
     script = tmp_path / "rest.txt"
-    script.write_text("1\nAgadir\n1\n", encoding="utf-8")
+    script.write_text("1\n1\n1\nAgadir\n1\n", encoding="utf-8")
     result = hayna(tmp_path, "chat", "--as", "salma", "--script", str(script))
     assert result.returncode == 0, result.stderr
-    assert HOME.text.render(translator("fr")) in result.stdout
+    reminded, _, resumed = result.stdout.partition(privacy)
+    assert "Acceptez-vous" in reminded, result.stdout
+    assert HOME.text.render(translator("fr")) in resumed, result.stdout
 
 
 def test_malformed_setting_stops_with_one_line_naming_it(tmp_path: Path) -> None:

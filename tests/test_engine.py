@@ -91,7 +91,7 @@ async def test_language_word_opens_the_language_menu(resident: FakeResident, wor
 
 
 @pytest.mark.parametrize(
-    ("stop", "start"), [("توقف", "ابدأ"), ("STOP", "start"), ("arrêt", "Start")]
+    ("stop", "start"), [("STOPALL", "ابدأ"), ("STOP", "start"), ("arrêt", "Start")]
 )
 async def test_stop_and_start_switch_notifications(
     resident: FakeResident, sqlite_db: Database, stop: str, start: str

@@ -148,7 +148,7 @@ async def test_another_commune_is_found_by_name(org_engine: Engine, sqlite_db: D
         ("threshold", "12.5", "whole number"),
     ],
 )
-async def test_bad_answers_get_a_clear_answer_and_the_question_again(
+async def test_bad_answers_get_a_clear_answer_and_the_question_on_help(
     org_engine: Engine, sqlite_db: Database, step: str, typed: str, hint: str
 ) -> None:
     org = FakeResident(org_engine, "org")
@@ -166,6 +166,10 @@ async def test_bad_answers_get_a_clear_answer_and_the_question_again(
             question = "How many signatures"
     await org.say(typed)
     assert hint in org.texts[0]
+    # One answer: the hint, or a hint naming the format ("DD/MM/YYYY") with the question after
+    # it when the date could not be read at all; "?" asks the question in full.
+    assert len(org.texts) == 1 or question in org.texts[-1]
+    await org.say("?")
     assert question in org.texts[-1], "the same question is asked again"
     assert await stored(sqlite_db) == []
 
