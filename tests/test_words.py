@@ -143,7 +143,7 @@ async def test_back_at_the_schedule_step_keeps_the_update_and_flows_return_to_th
     assert "Clean-up day on Sunday." in organizer.text
     assert organizer.option_ids == ["now", "later", "cancel"]
     await organizer.tap("now")
-    assert "Update #1 is planned" in organizer.text
+    assert "Update #1 is on its way now" in organizer.text
     await organizer.say("back")  # planned: back cannot lead to sending it twice
     assert "now" not in organizer.option_ids
 
@@ -401,7 +401,7 @@ async def test_an_unclear_answer_gets_one_line_and_help_the_whole_question(
     await resident.tap("fr")
     notice = render(PRIVACY.text, "fr")
     assert len(notice) > 500
-    for unclear in ("ok", "oui d'accord", "je sais pas", "hein"):
+    for unclear in ("peut-être", "bof", "je sais pas", "hein"):
         await resident.say(unclear)
         (answer,) = resident.last
         assert answer.text == render(NOT_AN_OPTION, "fr")
