@@ -112,8 +112,15 @@ class Dispatcher:
                 await self.queue.record([outcome] if outcome else [])
             return len(due)
         slots = asyncio.Semaphore(self.concurrency)
+        # Each resident's notices go one after the other, in the claim's order (oldest first):
+        # sent side by side, "accepted by the council" could overtake "filed with the commune".
+        before: dict[str, asyncio.Future[Outcome | None]] = {}
 
-        async def attempt(delivery: Due) -> Outcome | None:
+        async def attempt(
+            delivery: Due, earlier: asyncio.Future[Outcome | None] | None
+        ) -> Outcome | None:
+            if earlier is not None:
+                await asyncio.wait([earlier])
             async with slots:
                 return await self._attempt(delivery, photos)
 
@@ -122,7 +129,12 @@ class Dispatcher:
         done: list[Outcome] = []
         # Tasks made here, in the claim's order, take the slots in that order (as_completed
         # would make them from a set, in any order): the most urgent is sent first.
-        attempts = [asyncio.ensure_future(attempt(delivery)) for delivery in due]
+        attempts = []
+        for delivery in due:
+            recipient = f"{delivery.channel}:{delivery.user_id}"
+            task = asyncio.ensure_future(attempt(delivery, before.get(recipient)))
+            before[recipient] = task
+            attempts.append(task)
         for finished in asyncio.as_completed(attempts):
             outcome = await finished
             if outcome is not None:

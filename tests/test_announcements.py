@@ -283,3 +283,40 @@ async def test_a_delivery_report_adds_up_after_a_recipient_erased_their_data(
     assert report is not None
     parts = (report.queued, report.sent, report.delivered, report.failed, report.unreachable)
     assert report.recipients == sum(parts) == 2
+
+
+class SlowFirstOutbox(CountingOutbox):
+    """Takes its time over the first message, as a platform sometimes does."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.order: list[str] = []
+        self.slowed = False
+
+    async def send(self, push: Push) -> str | None:
+        if not self.slowed:
+            self.slowed = True
+            await asyncio.sleep(0.2)
+        self.order.append(push.message.text)
+        return None
+
+
+async def test_one_residents_notices_arrive_in_the_order_their_events_happened(
+    db: Database, clock: Clock
+) -> None:
+    from storage.deliveries import enqueue
+
+    await add_residents(db, clock, 2)
+    events = ("filed with the commune", "accepted by the council", "answered by the council")
+
+    def queue_events(conn: Connection) -> None:
+        first = conn.execute(select(RESIDENT.c.id).where(RESIDENT.c.user_id == "r0")).scalar_one()
+        for number, event in enumerate(events):
+            enqueue(conn, f"event:{number}", first, Verbatim(event).to_json(), clock())
+
+    async with db.transaction() as tx:
+        await tx.run(queue_events)
+    outbox = SlowFirstOutbox()
+    dispatcher = sender(db, outbox, clock, concurrency=8, batch=10)
+    assert await dispatcher.run_once() == 3
+    assert outbox.order == list(events), "side by side, the first would have come last"
