@@ -17,10 +17,12 @@ BYE = ("/quit", "/exit")
 async def converse(
     app: App, user: str, lines: Iterable[str], write: Callable[[str], None], base: Path
 ) -> None:
-    """Send each line as ``user`` and write the bot's answers; pushes due are sent after each.
+    """Send each line as ``user`` and write the bot's answers; their pushes due print after each.
 
     Files named in the lines (``/photo road.jpg``) are found from ``base``, the script's folder.
     """
+    # What was queued for them while away prints first.
+    await app.dispatcher.run_once(user_id=user)
     for sequence, line in enumerate(lines):
         await _exchange(app, user, line, sequence, write, echo=True, base=base)
 
@@ -28,6 +30,7 @@ async def converse(
 async def interactive(app: App, user: str, write: Callable[[str], None]) -> None:
     """Read lines from the keyboard until end of input or /quit."""
     write(f"Hayna — terminal chat as “{user}”. /location LAT LON, /photo PATH, /voice PATH, /quit")
+    await app.dispatcher.run_once(user_id=user)
     sequence = 0
     # Typed at a keyboard the line is already on screen; piped in, it is echoed after a prompt.
     typing = sys.stdin.isatty()
@@ -63,7 +66,8 @@ async def _exchange(
         saved = save_attachment(reply)
         if saved is not None:
             write(_indent(f"📎 {saved}"))
-    await app.dispatcher.run_once()
+    # Only this resident's: another terminal's pushes wait for their own chat.
+    await app.dispatcher.run_once(user_id=user)
 
 
 def _indent(text: str) -> str:

@@ -34,7 +34,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     db = commands.add_parser("db", help="database schema")
     db.add_argument("action", choices=["upgrade"])
-    commands.add_parser("dispatch", help="send queued notifications until interrupted")
+    commands.add_parser("dispatch", help="queue due announcements and keep house until interrupted")
     commands.add_parser(
         "serve", help="serve the Telegram and WhatsApp webhooks (and send notifications)"
     )
@@ -102,9 +102,10 @@ async def _run(args: argparse.Namespace, settings: Settings) -> int:
         return await serve(settings)
     if args.command == "poll":
         return await poll(settings, _stop_on_signals(), _write)
-    app = await create_app(
-        settings, {"console": ConsoleOutbox(_write)}, fetchers={"console": ConsoleFetcher()}
-    )
+    # The terminal's pushes print in their resident's own `hayna chat`, never in another's
+    # terminal: `hayna dispatch` queues them and leaves them there.
+    outboxes = {"console": ConsoleOutbox(_write)} if args.command == "chat" else {}
+    app = await create_app(settings, outboxes, fetchers={"console": ConsoleFetcher()})
     try:
         if args.command == "chat":
             return await _chat(app, args)
@@ -155,7 +156,10 @@ async def _dispatch(app: App) -> int:
     stop = _stop_on_signals()
     housekeeping = asyncio.create_task(keep_house(app.db, app.vault, stop))
     await app.wakeups.start()
-    _write("hayna: sending queued notifications; stop with Ctrl-C or SIGTERM")
+    _write(
+        "hayna: queueing due announcements; stop with Ctrl-C or SIGTERM"
+        " (terminal residents' notifications print in their own `hayna chat`)"
+    )
     await app.dispatcher.run(stop)
     await housekeeping
     return 0

@@ -60,12 +60,12 @@ class Dispatcher:
         self.wake = asyncio.Event()
         self.margin = min(LEASE_MARGIN, queue.lease / 4)
 
-    async def run_once(self, batch: int | None = None) -> int:
+    async def run_once(self, batch: int | None = None, user_id: str | None = None) -> int:
         """Send what is due now, every channel's batch side by side; returns how many
-        deliveries were claimed."""
+        deliveries were claimed. ``user_id``: only that resident's (a terminal chat's own)."""
         await self._expand()
         claimed = await asyncio.gather(
-            *(self._send_due(channel, batch or self.batch) for channel in self.outboxes)
+            *(self._send_due(channel, batch or self.batch, user_id) for channel in self.outboxes)
         )
         return sum(claimed)
 
@@ -79,13 +79,17 @@ class Dispatcher:
         lanes = [
             self._lane(channel, stop, idle) for channel in self.outboxes for _ in range(self.lanes)
         ]
+        if not lanes:
+            # Nothing to send through here (`hayna dispatch`: terminal pushes print in each
+            # resident's own chat): due announcements still become deliveries on time.
+            lanes = [self._lane(None, stop, idle)]
         await asyncio.gather(*lanes)
 
-    async def _lane(self, channel: str, stop: asyncio.Event, idle: float) -> None:
+    async def _lane(self, channel: str | None, stop: asyncio.Event, idle: float) -> None:
         while not stop.is_set():
             try:
                 await self._expand()
-                sent = await self._send_due(channel, self.batch)
+                sent = 0 if channel is None else await self._send_due(channel, self.batch)
             except Exception:
                 log.exception("dispatcher batch on %s failed; trying again", channel)
                 sent = 0
@@ -97,14 +101,14 @@ class Dispatcher:
             # Rows just queued may be for other channels, whose lanes may be waiting.
             self.wake.set()
 
-    async def _send_due(self, channel: str, batch: int) -> int:
+    async def _send_due(self, channel: str, batch: int, user_id: str | None = None) -> int:
         """Claim a batch of one channel's due deliveries, send them, record what became of
         them; returns how many were claimed.
 
         Outcomes are recorded a group at a time, each group in one transaction: a crash re-sends,
         once its lease runs out, at most what was sent and not yet recorded.
         """
-        due = await self.queue.claim(self.clock(), channel, batch)
+        due = await self.queue.claim(self.clock(), channel, batch, user_id)
         photos = await self._photos(due)
         if self.concurrency <= 1:
             for delivery in due:
@@ -112,15 +116,8 @@ class Dispatcher:
                 await self.queue.record([outcome] if outcome else [])
             return len(due)
         slots = asyncio.Semaphore(self.concurrency)
-        # Each resident's notices go one after the other, in the claim's order (oldest first):
-        # sent side by side, "accepted by the council" could overtake "filed with the commune".
-        before: dict[str, asyncio.Future[Outcome | None]] = {}
 
-        async def attempt(
-            delivery: Due, earlier: asyncio.Future[Outcome | None] | None
-        ) -> Outcome | None:
-            if earlier is not None:
-                await asyncio.wait([earlier])
+        async def attempt(delivery: Due) -> Outcome | None:
             async with slots:
                 return await self._attempt(delivery, photos)
 
@@ -128,13 +125,10 @@ class Dispatcher:
         every = max(self.concurrency, len(due) // 10)
         done: list[Outcome] = []
         # Tasks made here, in the claim's order, take the slots in that order (as_completed
-        # would make them from a set, in any order): the most urgent is sent first.
-        attempts = []
-        for delivery in due:
-            recipient = f"{delivery.channel}:{delivery.user_id}"
-            task = asyncio.ensure_future(attempt(delivery, before.get(recipient)))
-            before[recipient] = task
-            attempts.append(task)
+        # would make them from a set, in any order): the most urgent is sent first. A claim
+        # holds at most one push per resident (storage/deliveries.py), so sends side by side
+        # never reorder one resident's notices.
+        attempts = [asyncio.ensure_future(attempt(delivery)) for delivery in due]
         for finished in asyncio.as_completed(attempts):
             outcome = await finished
             if outcome is not None:

@@ -22,7 +22,7 @@ from enum import IntEnum, StrEnum
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, func, select, update
+from sqlalchemy import Connection, and_, bindparam, func, or_, select, update
 
 from storage.database import Database
 from storage.dialect import insert_of
@@ -217,38 +217,97 @@ def _record(conn: Connection, outcomes: Sequence[Outcome]) -> int:
     return owned
 
 
-# One (status, channel, priority) per query lets the index on (status, channel, priority,
-# next_attempt_at, id) give the order itself: a claim reads `limit` rows instead of sorting every
-# row due, and one channel's 100,000 queued rows cost another channel's claim nothing. Built
-# once and run on the driver (storage/prepared.py): most of a claim's queries find nothing.
-_DUE = Prepared(
-    select(DELIVERY.c.id)
+# A resident's pushes go one at a time, in order: a row is not claimed while another push to the
+# same resident is in flight (sending, its lease running), nor while one that must go before it
+# waits: an earlier one of the same priority, or any of a higher one. Two lanes or two processes
+# claiming side by side could otherwise send "accepted by the council" before "filed with the
+# commune". Read without locking, so a row another claim has locked but not yet committed still
+# counts as waiting, and holds its followers back.
+_BEFORE = DELIVERY.alias("before")
+_NOW = bindparam("_now", type_=DELIVERY.c.next_attempt_at.type)
+# Named, as every value a prepared statement takes (storage/prepared.py); given by _claim.
+_SENDING = bindparam("_sending", type_=DELIVERY.c.status.type)
+_PENDING = bindparam("_pending", type_=DELIVERY.c.status.type)
+_HELD_BACK = (
+    select(_BEFORE.c.id)
     .where(
-        DELIVERY.c.status == bindparam("_status", type_=DELIVERY.c.status.type),
-        DELIVERY.c.channel == bindparam("_channel", type_=DELIVERY.c.channel.type),
-        DELIVERY.c.priority == bindparam("_priority", type_=DELIVERY.c.priority.type),
-        DELIVERY.c.next_attempt_at <= bindparam("_now", type_=DELIVERY.c.next_attempt_at.type),
+        _BEFORE.c.resident_id == DELIVERY.c.resident_id,
+        _BEFORE.c.id != DELIVERY.c.id,
+        or_(
+            and_(_BEFORE.c.status == _SENDING, _BEFORE.c.next_attempt_at > _NOW),
+            and_(
+                or_(_BEFORE.c.status == _PENDING, _BEFORE.c.status == _SENDING),
+                or_(
+                    _BEFORE.c.priority > DELIVERY.c.priority,
+                    and_(_BEFORE.c.priority == DELIVERY.c.priority, _BEFORE.c.id < DELIVERY.c.id),
+                ),
+            ),
+        ),
     )
-    .order_by(DELIVERY.c.next_attempt_at, DELIVERY.c.id)
-    # SQLite puts an OFFSET beside a bound LIMIT: named, so that it is given (always 0).
-    .limit(bindparam("_limit"))
-    .offset(bindparam("_skip"))
-    .with_for_update(skip_locked=True),
-    ("_status", "_channel", "_priority", "_now", "_limit", "_skip"),
+    .exists()
 )
 
 
+def _due(one_resident: bool) -> Prepared:
+    # One (status, channel, priority) per query lets the index on (status, channel, priority,
+    # next_attempt_at, id) give the order itself: a claim reads `limit` rows instead of sorting
+    # every row due, and one channel's 100,000 queued rows cost another channel's claim nothing.
+    # Built once and run on the driver (storage/prepared.py): most of a claim's queries find
+    # nothing.
+    keys = ["_status", "_channel", "_priority", "_now", "_limit", "_skip", "_sending", "_pending"]
+    statement = select(DELIVERY.c.id).where(
+        DELIVERY.c.status == bindparam("_status", type_=DELIVERY.c.status.type),
+        DELIVERY.c.channel == bindparam("_channel", type_=DELIVERY.c.channel.type),
+        DELIVERY.c.priority == bindparam("_priority", type_=DELIVERY.c.priority.type),
+        DELIVERY.c.next_attempt_at <= _NOW,
+        ~_HELD_BACK,
+    )
+    if one_resident:
+        # The terminal: each `hayna chat` prints its own resident's pushes only.
+        statement = statement.where(
+            DELIVERY.c.resident_id == bindparam("_resident", type_=DELIVERY.c.resident_id.type)
+        )
+        keys.append("_resident")
+    return Prepared(
+        statement.order_by(DELIVERY.c.next_attempt_at, DELIVERY.c.id)
+        # SQLite puts an OFFSET beside a bound LIMIT: named, so that it is given (always 0).
+        .limit(bindparam("_limit"))
+        .offset(bindparam("_skip"))
+        .with_for_update(skip_locked=True, of=DELIVERY),
+        keys,
+    )
+
+
+_DUE = _due(one_resident=False)
+_DUE_OF_ONE = _due(one_resident=True)
+
+
 def _claim(
-    conn: Connection, now: datetime, limit: int, channel: str, lease: timedelta = LEASE
+    conn: Connection,
+    now: datetime,
+    limit: int,
+    channel: str,
+    lease: timedelta = LEASE,
+    user_id: str | None = None,
 ) -> list[Due]:
+    due, only = _DUE, {"_sending": str(Status.SENDING), "_pending": str(Status.PENDING)}
+    if user_id is not None:
+        resident = conn.execute(
+            select(RESIDENT.c.id).where(
+                RESIDENT.c.channel == channel, RESIDENT.c.user_id == user_id
+            )
+        ).scalar()
+        if resident is None:
+            return []
+        due, only = _DUE_OF_ONE, only | {"_resident": resident}
     # The most urgent first, then the oldest; in each priority waiting rows first, then sends
     # whose lease ran out.
     ids: list[int] = []
     for priority in _MOST_URGENT_FIRST:
         for status in (Status.PENDING, Status.SENDING):
             values = {"_status": str(status), "_channel": channel, "_priority": int(priority)}
-            values |= {"_now": now, "_limit": limit - len(ids), "_skip": 0}
-            ids += [row[0] for row in _DUE.rows(conn, values)]
+            values |= {"_now": now, "_limit": limit - len(ids), "_skip": 0} | only
+            ids += [row[0] for row in due.rows(conn, values)]
             if len(ids) >= limit:
                 break
         if len(ids) >= limit:
@@ -370,10 +429,14 @@ class DeliveryQueue:
         async with self.db.transaction() as tx:
             return await tx.run(enqueue, key, resident_id, body, now, priority)
 
-    async def claim(self, now: datetime, channel: str, limit: int = 20) -> list[Due]:
-        """Lease up to ``limit`` of one channel's due rows, the most urgent and oldest first."""
+    async def claim(
+        self, now: datetime, channel: str, limit: int = 20, user_id: str | None = None
+    ) -> list[Due]:
+        """Lease up to ``limit`` of one channel's due rows, the most urgent and oldest first;
+        at most one per resident, and only the one that must go next. ``user_id``: only that
+        resident's."""
         async with self.db.transaction() as tx:
-            return await tx.run(_claim, now, limit, channel, self.lease)
+            return await tx.run(_claim, now, limit, channel, self.lease, user_id)
 
     async def record(self, outcomes: Sequence[Outcome]) -> int:
         """Record a batch's outcomes in one transaction; each only if its claim still owns it."""

@@ -119,6 +119,8 @@ class Delivery(Base):
         # A claim reads one channel's due rows of one priority, oldest first, straight from it.
         Index("ix_delivery_claim", "status", "channel", "priority", "next_attempt_at", "id"),
         Index("ix_delivery_provider_ref", "provider_ref"),
+        # A claim asks whether an earlier push to the same resident still waits or is in flight.
+        Index("ix_delivery_resident", "resident_id", "status", "priority", "id"),
     )
 
     id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)

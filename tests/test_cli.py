@@ -153,7 +153,7 @@ def test_dispatch_runs_until_terminated(tmp_path: Path) -> None:
         [*HAYNA, "dispatch"], cwd=tmp_path, env=env, stdout=subprocess.PIPE, text=True
     )
     assert dispatch.stdout is not None
-    assert "sending queued notifications" in dispatch.stdout.readline()
+    assert "queueing due announcements" in dispatch.stdout.readline()
     dispatch.send_signal(signal.SIGTERM)
     assert dispatch.wait(timeout=15) == 0
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from sqlalchemy import Connection, select
 
 from bot.dispatcher import Dispatcher
 from bot.i18n import translator
@@ -13,6 +15,7 @@ from conversations.text import _
 from handlers.console import CommandError, ConsoleOutbox, to_inbound, to_text
 from storage.database import Database
 from storage.deliveries import DeliveryQueue
+from storage.models import RESIDENT
 from tests.conftest import Clock
 from tests.resident import FakeResident
 
@@ -83,3 +86,47 @@ async def test_impossible_pins_are_answered(resident: FakeResident, pin: str) ->
     await resident.share_location(lat, lon)
     assert resident.last[-1].ask_location
     assert "commune" in resident.texts[0]
+
+
+async def test_a_push_prints_only_in_its_residents_own_chat(tmp_path: Path) -> None:
+    from bot.app import create_app
+    from bot.chat import converse
+    from bot.settings import Settings
+
+    env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'h.db'}", "HAYNA_SECRET_KEY": "k" * 40}
+    amina_screen: list[str] = []
+    karim_screen: list[str] = []
+    apps = []
+    for screen in (amina_screen, karim_screen):
+        # Two terminals, two processes' worth of apps on one database.
+        outbox = ConsoleOutbox(screen.append)
+        apps.append(await create_app(Settings.from_env(env), {"console": outbox}))
+    amina_app, karim_app = apps
+    try:
+        await converse(amina_app, "amina", ["salam"], amina_screen.append, tmp_path)
+        await converse(karim_app, "karim", ["salam"], karim_screen.append, tmp_path)
+        queue = DeliveryQueue(amina_app.db)
+        notice = _("Notifications are on again.")
+        async with amina_app.db.transaction() as tx:
+            ids = await tx.run(_resident_ids)
+        await queue.enqueue("for-karim", ids["karim"], notice.to_json(), datetime.now(UTC))
+        await queue.enqueue("for-amina", ids["amina"], notice.to_json(), datetime.now(UTC))
+
+        await converse(amina_app, "amina", ["1"], amina_screen.append, tmp_path)
+        assert [line for line in amina_screen if line.startswith("🔔")] == [
+            "🔔 [amina] " + notice.render(translator("ar"))
+        ]
+        assert not [line for line in karim_screen if line.startswith("🔔")], "not yet: not here"
+        # Karim's prints when he next opens his chat, in his own terminal.
+        await converse(karim_app, "karim", [], karim_screen.append, tmp_path)
+        assert [line for line in karim_screen if line.startswith("🔔")] == [
+            "🔔 [karim] " + notice.render(translator("ar"))
+        ]
+    finally:
+        for app in apps:
+            await app.close()
+
+
+def _resident_ids(conn: Connection) -> dict[str, int]:
+    rows = conn.execute(select(RESIDENT.c.user_id, RESIDENT.c.id)).all()
+    return {user: resident for user, resident in rows}
