@@ -154,14 +154,20 @@ def _source(module: str) -> Path | None:
     return None
 
 
-def _imported(tree: ast.AST) -> set[str]:
+def _imported(tree: ast.AST, module: str, package: bool) -> set[str]:
+    """The project's modules that `module` imports (a name imported from one may be a module)."""
     names: set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             names.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            names.add(node.module)
-            names.update(f"{node.module}.{alias.name}" for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parts = module.split(".")
+                parents = parts[: len(parts) - node.level + (1 if package else 0)]
+                base = ".".join([*parents, base] if base else parents)
+            names.add(base)
+            names.update(f"{base}.{alias.name}" for alias in node.names)
     return {name for name in names if name.split(".")[0] in PACKAGES}
 
 
@@ -231,9 +237,12 @@ def _every_name(tree: ast.AST) -> set[str]:
 def settings_read() -> set[str]:
     """The variables bot/settings.py reads, and those read by the project's modules it imports
     (a channel's settings may be read in the channel's own folder)."""
-    settings = ast.parse((ROOT / "bot" / "settings.py").read_text("utf-8"))
+    path = _source("bot.settings")
+    assert path is not None, "no bot/settings.py"
+    settings = ast.parse(path.read_text("utf-8"))
     found = _every_name(settings) | _read_from_environment(settings)
-    seen, queue = {"bot.settings"}, sorted(_imported(settings))
+    seen = {"bot.settings"}
+    queue = sorted(_imported(settings, "bot.settings", path.name == "__init__.py"))
     while queue:
         module = queue.pop()
         if module in seen:
@@ -244,7 +253,7 @@ def settings_read() -> set[str]:
             continue
         tree = ast.parse(source.read_text("utf-8"))
         found |= _read_from_environment(tree)
-        queue.extend(_imported(tree) - seen)
+        queue.extend(_imported(tree, module, source.name == "__init__.py") - seen)
     return found
 
 
