@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from bot.app import App
-from handlers.console import CommandError, save_attachment, to_inbound, to_text
+from handlers.console.lines import CommandError, save_attachment, to_inbound, to_text
 
 PROMPT = "> "
 BYE = ("/quit", "/exit")
