@@ -49,7 +49,7 @@ def channel_folders() -> list[str]:
 
 
 def test_every_channel_folder_is_registered_once() -> None:
-    assert channel_folders() == ["console", "telegram", "whatsapp"]
+    assert {"console", "telegram", "whatsapp"} <= set(channel_folders())
     registered = [entry.capabilities.name for entry in REGISTRY]
     assert sorted(registered) == channel_folders(), "one registry line per channel folder"
     assert len(set(registered)) == len(registered)
