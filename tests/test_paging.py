@@ -27,10 +27,12 @@ from conversations.petition import Life
 from conversations.report import Category, Draft
 from conversations.text import SourceTranslator, Verbatim
 from handlers.splitting import units
+from handlers.telegram.capabilities import MAX_TEXT
 from handlers.telegram.channel import TelegramChannel
-from handlers.telegram.markup import MAX_BUTTONS, MAX_TEXT, render
+from handlers.telegram.markup import MAX_BUTTONS, render
 from handlers.telegram.webhook import SECRET_HEADER, WEBHOOK_PATH
-from handlers.whatsapp.messages import MAX_BODY, to_parts, to_text
+from handlers.whatsapp.capabilities import MAX_BODY
+from handlers.whatsapp.messages import to_parts, to_text
 from storage import groups, meetings, petitions, reports
 from storage.database import Database
 from storage.gazetteer import Gazetteer
