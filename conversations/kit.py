@@ -9,7 +9,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from zoneinfo import ZoneInfo
 
-from conversations.capabilities import NO_CHANNELS, Capabilities, Channels
+from conversations.capabilities import NO_CHANNELS, Channels
 from conversations.text import ByLocale, Renderable, from_json
 
 if TYPE_CHECKING:
@@ -220,11 +220,5 @@ class Context:
     locale: str
     # The text of the message being answered, for a flow's first question to follow it.
     said: str = ""
-    # Every channel's means and limits: a flow reads the resident's, or the tightest of all for
-    # what goes everywhere.
+    # Every channel's means and limits, for what a flow says about them or sends everywhere.
     channels: Channels = NO_CHANNELS
-
-    @property
-    def channel(self) -> Capabilities:
-        """The resident's channel."""
-        return self.channels.get(self.resident.address.channel)
