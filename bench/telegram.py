@@ -26,12 +26,14 @@ from sqlalchemy import select
 from bot.app import BATCH, SENDS_IN_FLIGHT, App, build_engine
 from bot.dispatcher import Dispatcher
 from bot.i18n import translator
-from bot.settings import Settings, TelegramSettings
-from bot.telegram_channel import SECRET_HEADER, WEBHOOK_PATH, TelegramChannel
+from bot.settings import Settings
 from bot.web import web_app
 from conversations.kit import Address, Inbound, Outgoing
 from conversations.text import Verbatim
-from handlers.telegram import Chat
+from handlers.telegram.channel import TelegramChannel
+from handlers.telegram.inbound import Chat
+from handlers.telegram.settings import TelegramSettings
+from handlers.telegram.webhook import SECRET_HEADER, WEBHOOK_PATH
 from storage.database import Database, DatabaseURL
 from storage.deliveries import DeliveryQueue
 from storage.gazetteer import Gazetteer
@@ -60,7 +62,7 @@ async def pushes_and_replies(
     queue = DeliveryQueue(db)
     for resident in ids:
         await queue.enqueue("bench", resident, Verbatim("Réunion samedi").to_json(), now)
-    channel = TelegramChannel(TelegramSettings(TOKEN, fake.url))
+    channel = TelegramChannel(TelegramSettings(TOKEN, fake.url), translator)
     await channel.bot.initialize()
     # As `hayna serve` and `hayna poll` build it: several sends in flight, the pace decides.
     dispatcher = Dispatcher(
@@ -98,7 +100,7 @@ async def _drain(dispatcher: Dispatcher) -> None:
 async def webhook(fake: FakeTelegram, db: Database, gazetteer: Gazetteer, updates: int) -> tuple:
     telegram = TelegramSettings(TOKEN, fake.url, SECRET)
     settings = Settings(DatabaseURL.parse("sqlite:///unused.db"), KEY, frozenset(), "ERROR")
-    channel = TelegramChannel(telegram, "https://bench.example.org")
+    channel = TelegramChannel(telegram, translator, "https://bench.example.org")
     engine = build_engine(db, gazetteer, Vault(KEY))
     dispatcher = Dispatcher(DeliveryQueue(db), {}, translator)
     web = web_app(App(settings, db, engine, dispatcher), [channel])

@@ -30,10 +30,11 @@ from sqlalchemy import select
 from bot.app import BATCH, SENDS_IN_FLIGHT, App, build_engine
 from bot.dispatcher import Dispatcher
 from bot.i18n import translator
-from bot.settings import WhatsAppSettings
 from bot.web import web_app
-from bot.whatsapp_channel import MESSAGES, WhatsAppChannel
 from conversations.phrases import RESUMED
+from handlers.whatsapp.channel import WhatsAppChannel
+from handlers.whatsapp.settings import WhatsAppSettings
+from handlers.whatsapp.webhook import MESSAGES
 from storage.database import Database
 from storage.deliveries import DeliveryQueue
 from storage.gazetteer import Gazetteer

@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy.exc import DBAPIError
 
+from bot.channels import CHANNELS
 from bot.dispatcher import Dispatcher
 from bot.i18n import translator
 from bot.logs import configure_logging
@@ -140,7 +141,7 @@ def build_engine(
     ]
     flows.append(Menu(available=frozenset(flow.name for flow in flows)))
     store = SqlStore(db, gazetteer, vault, clock, organizers)
-    return Engine(store, flows, translator, clock, flood)
+    return Engine(store, flows, translator, clock, flood, CHANNELS)
 
 
 async def create_app(
@@ -157,7 +158,8 @@ async def create_app(
     # The terminal is the operator's own (scripts replay many lines at once); organizers are
     # trusted.
     limit = Limit(settings.flood_per_minute, settings.flood_burst)
-    flood = Flood(limit, exempt=frozenset({"console"}), trusted=settings.admins)
+    exempt = frozenset(c.name for c in CHANNELS.every if not c.limited)
+    flood = Flood(limit, exempt=exempt, trusted=settings.admins)
     engine = build_engine(db, Gazetteer.load(), vault, clock, settings.admins, flood)
     dispatcher = Dispatcher(
         DeliveryQueue(db),

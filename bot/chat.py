@@ -1,74 +1,29 @@
-"""`hayna chat`: the terminal channel as one resident, interactive or from a script file."""
+"""`hayna chat`: the terminal channel as one resident, over the app's engine and dispatcher."""
 
 from __future__ import annotations
 
-import asyncio
-import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from bot.app import App
-from handlers.console import CommandError, save_attachment, to_inbound, to_text
-
-PROMPT = "> "
-BYE = ("/quit", "/exit")
+from handlers.console import terminal
 
 
 async def converse(
     app: App, user: str, lines: Iterable[str], write: Callable[[str], None], base: Path
 ) -> None:
-    """Send each line as ``user`` and write the bot's answers; their pushes due print after each.
-
-    Files named in the lines (``/photo road.jpg``) are found from ``base``, the script's folder.
-    """
-    # What was queued for them while away prints first.
-    await app.dispatcher.run_once(user_id=user)
-    for sequence, line in enumerate(lines):
-        await _exchange(app, user, line, sequence, write, echo=True, base=base)
+    """`terminal.converse` over the app: ``lines`` as ``user``, files found from ``base``."""
+    await terminal.converse(app.engine, _flush(app), user, lines, write, base)
 
 
 async def interactive(app: App, user: str, write: Callable[[str], None]) -> None:
-    """Read lines from the keyboard until end of input or /quit."""
-    write(f"Hayna — terminal chat as “{user}”. /location LAT LON, /photo PATH, /voice PATH, /quit")
-    await app.dispatcher.run_once(user_id=user)
-    sequence = 0
-    # Typed at a keyboard the line is already on screen; piped in, it is echoed after a prompt.
-    typing = sys.stdin.isatty()
-    while True:
-        try:
-            line = await asyncio.to_thread(input, PROMPT if typing else "")
-        except EOFError:
-            return
-        if line.strip() in BYE:
-            return
-        await _exchange(app, user, line, sequence, write, echo=not typing)
-        sequence += 1
+    """`terminal.interactive` over the app."""
+    await terminal.interactive(app.engine, _flush(app), user, write)
 
 
-async def _exchange(
-    app: App,
-    user: str,
-    line: str,
-    sequence: int,
-    write: Callable[[str], None],
-    echo: bool,
-    base: Path | None = None,
-) -> None:
-    if echo:
-        write(f"{PROMPT}{line}")
-    try:
-        inbound = to_inbound(line, user, sequence, base)
-    except CommandError as error:
-        write(f"!! {error}")
-        return
-    for reply in await app.engine.handle(inbound):
-        write(_indent(to_text(reply)))
-        saved = save_attachment(reply)
-        if saved is not None:
-            write(_indent(f"📎 {saved}"))
-    # Only this resident's: another terminal's pushes wait for their own chat.
-    await app.dispatcher.run_once(user_id=user)
+def _flush(app: App) -> terminal.Flush:
+    async def flush(user: str) -> int:
+        # Only this resident's: another terminal's pushes wait for their own chat.
+        return await app.dispatcher.run_once(user_id=user)
 
-
-def _indent(text: str) -> str:
-    return "\n".join(f"  {row}" if row else "" for row in text.splitlines()) + "\n"
+    return flush

@@ -16,10 +16,10 @@ from bot.app import App, NotUpgraded, OtherKey, create_app, open_database
 from bot.chat import converse, interactive
 from bot.demo import load_demo
 from bot.housekeeping import keep_house
+from bot.poll import poll
 from bot.serve import serve
 from bot.settings import Settings, SettingsError
-from bot.telegram_poll import poll
-from handlers.console import ConsoleFetcher, ConsoleOutbox
+from handlers.console.lines import ConsoleFetcher, ConsoleOutbox
 
 
 def _parser() -> argparse.ArgumentParser:

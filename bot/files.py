@@ -13,7 +13,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from conversations.kit import Address, Attachment, Outgoing
+from conversations.kit import Address, Attachment
 from storage.database import Database
 from storage.downloads import fetch, offer
 
@@ -32,41 +32,20 @@ class Files:
         db: Database,
         public_base_url: str,
         clock: Callable[[], datetime],
-        served_type: Callable[[str], str] = str,
     ) -> None:
         self.db = db
         self.public_base_url = public_base_url.rstrip("/")
         self.clock = clock
-        # What the platform needs the file to be served as (see handlers.whatsapp.served_type).
-        self.served_type = served_type
 
     async def publish(self, address: Address, attachment: Attachment) -> str | None:
         """The public URL of ``attachment`` for the resident at ``address``, valid for a few
-        minutes; None when that resident is not stored."""
-        served = Attachment(
-            attachment.filename, self.served_type(attachment.content_type), attachment.data
-        )
-        token = await offer(self.db, address, served, self.clock())
+        minutes; None when that resident is not stored. The channel gives the content type the
+        platform needs the file served with."""
+        token = await offer(self.db, address, attachment, self.clock())
         if token is None:
             return None
         # The name ends the URL: the platform shows it as the document's name.
         return f"{self.public_base_url}{PATH}/{token}/{quote(attachment.filename)}"
-
-    async def publish_all(self, address: Address, replies: Sequence[Outgoing]) -> list[str]:
-        """The public URL of each file sent with ``replies``; a file that cannot be stored is
-        logged and left out, and the replies' text still goes."""
-        urls: list[str] = []
-        for reply in replies:
-            if reply.attachment is None:
-                continue
-            try:
-                url = await self.publish(address, reply.attachment)
-            except Exception:
-                log.exception("a file sent with a reply could not be stored")
-                continue
-            if url is not None:
-                urls.append(url)
-        return urls
 
     def routes(self) -> Sequence[BaseRoute]:
         async def serve(request: Request) -> Response:

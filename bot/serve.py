@@ -5,33 +5,9 @@ from __future__ import annotations
 import uvicorn
 
 from bot.app import create_app
-from bot.channel import Channel
+from bot.channels import configured_channels
 from bot.settings import Settings, SettingsError
 from bot.web import web_app
-
-
-def configured_channels(settings: Settings) -> list[Channel]:
-    """A channel for each platform whose credentials are set."""
-    channels: list[Channel] = []
-    # Each platform's modules are imported only when it is configured: every `hayna` command
-    # imports this module, and only serving needs python-telegram-bot, twilio and httpx.
-    if settings.telegram is not None:
-        from bot.telegram_channel import TelegramChannel
-
-        if settings.telegram.webhook_secret is None:
-            raise SettingsError(
-                "TELEGRAM_WEBHOOK_SECRET",
-                "is required to serve the Telegram webhook (or use `hayna poll`, which needs none)",
-            )
-        channels.append(TelegramChannel(settings.telegram, settings.public_base_url))
-    if settings.whatsapp is not None:
-        from bot.whatsapp_channel import WhatsAppChannel
-
-        if settings.public_base_url is None:
-            # Twilio signs each request with the URL it calls: without it nothing can be checked.
-            raise SettingsError("PUBLIC_BASE_URL", "is required with TWILIO_ACCOUNT_SID")
-        channels.append(WhatsAppChannel(settings.whatsapp, settings.public_base_url))
-    return channels
 
 
 async def serve(settings: Settings) -> int:

@@ -8,21 +8,19 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from bot.channels import CHANNELS
 from bot.data_folder import FolderProblem, default_database, key_file, read_or_create_key
 from conversations.kit import Address
 from conversations.phone import parse_phone
+from handlers.telegram.settings import TELEGRAM_API, TelegramSettings
+from handlers.whatsapp.settings import TWILIO_API, WHATSAPP_RATE, WhatsAppSettings
 from storage.database import DatabaseURL
 
 MIN_KEY_LENGTH = 32
-CHANNELS = ("telegram", "whatsapp", "console")
-TELEGRAM_API = "https://api.telegram.org"
-TWILIO_API = "https://api.twilio.com"
-# Twilio's default pace for a WhatsApp sender, messages per second.
-WHATSAPP_RATE = 80
 LOCALES = ("ar", "fr", "zgh", "en")
 _SECRET_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,256}")
 
@@ -33,31 +31,6 @@ class SettingsError(Exception):
     def __init__(self, variable: str, problem: str) -> None:
         super().__init__(f"{variable}: {problem}")
         self.variable = variable
-
-
-@dataclass(frozen=True, slots=True)
-class TelegramSettings:
-    """The Telegram bot, when ``TELEGRAM_BOT_TOKEN`` is set."""
-
-    token: str
-    # The Bot API server's root: Telegram's, a local Bot API server, or a test's fake.
-    api_base_url: str = TELEGRAM_API
-    # Telegram echoes it in X-Telegram-Bot-Api-Secret-Token; required to serve the webhook.
-    webhook_secret: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class WhatsAppSettings:
-    """The Twilio WhatsApp sender, when ``TWILIO_ACCOUNT_SID`` is set."""
-
-    account_sid: str
-    auth_token: str
-    # The sender, as Twilio writes it: whatsapp:+14155238886.
-    sender: str
-    api_base_url: str = TWILIO_API
-    # The approved template (ContentSid) per language, for pushes outside the 24-hour window.
-    templates: Mapping[str, str] = field(default_factory=dict)
-    rate: int = WHATSAPP_RATE
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,10 +113,10 @@ def parse_address(item: str) -> Address | None:
     """A resident's address typed as CHANNEL:ID (``whatsapp:+212600000000``); None if it is not
     one."""
     channel, _, user = item.strip().partition(":")
-    if channel not in CHANNELS or not user.strip():
+    if channel not in CHANNELS.names() or not user.strip():
         return None
-    if channel == "whatsapp":
-        # As WhatsApp addresses arrive (+212612345678), however the number was typed.
+    if CHANNELS.get(channel).phone_addresses:
+        # As such addresses arrive (+212612345678), however the number was typed.
         return Address(channel, parse_phone(user) or user.strip())
     return Address(channel, user.strip())
 
@@ -155,7 +128,7 @@ def _admins(raw: str) -> frozenset[Address]:
         if address is None:
             raise SettingsError(
                 "HAYNA_ADMINS",
-                f"{item!r} is not CHANNEL:ID (channels: {', '.join(CHANNELS)}), "
+                f"{item!r} is not CHANNEL:ID (channels: {', '.join(CHANNELS.names())}), "
                 "for example telegram:123456789,whatsapp:+212600000000",
             )
         admins.add(address)

@@ -15,7 +15,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Route
 
 from bot.app import App
-from bot.channel import Channel
+from bot.channel import Channel, Wiring
 from bot.housekeeping import keep_house
 from bot.media import MediaLinks
 
@@ -38,8 +38,11 @@ def web_app(app: App, channels: Sequence[Channel]) -> Starlette:
     # Photos of updates, for the platforms that fetch them by link.
     links = MediaLinks(app.db, app.settings.secret_key, app.settings.public_base_url)
     routes.extend(links.routes())
+    backend = Wiring(app)
+    # Files sent with replies, for the platforms that attach only what they can fetch.
+    routes.extend(backend.files.routes())
     for channel in channels:
-        routes.extend(channel.routes(app))
+        routes.extend(channel.routes(backend))
 
     @contextlib.asynccontextmanager
     async def lifespan(_web: Starlette) -> AsyncIterator[None]:

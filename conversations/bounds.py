@@ -21,12 +21,13 @@ MAX_USER = 64
 MAX_MESSAGE_ID = 128
 # What a resident's display name is cut to.
 MAX_NAME = 80
-# Telegram's callback data and deep-link payloads are at most 64 bytes; no option id is longer.
+# A button's data and a link's start payload are at most 64 bytes on the platforms that carry
+# them; no option id is longer.
 MAX_OPTION = 64
 MAX_PAYLOAD = 64
 # report_media.content_type.
 MAX_CONTENT_TYPE = 64
-# A platform's file id or media URL, or a path typed in the terminal (PATH_MAX on Linux).
+# A platform's file id or media URL, or a local file's path (PATH_MAX on Linux).
 MAX_REF = 4_096
 # report_media.size is a 32-bit integer; a larger file is refused by every flow anyway.
 MAX_SIZE = 2**31 - 1
@@ -80,7 +81,7 @@ def _option(option: str) -> str:
 def _media(item: Media) -> Media | None:
     """The item, or None when its reference cannot be used as it is (a changed one is another
     file); an unreadable type becomes the unknown type, an impossible size no size."""
-    # A path typed in the terminal may hold spaces; no platform's reference does.
+    # A local path may hold spaces; no platform's reference does.
     if not is_clean_id(item.ref, MAX_REF, blanks=" "):
         return None
     kind = item.content_type

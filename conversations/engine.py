@@ -31,6 +31,7 @@ from conversations.asked import (
     resolve_option,
 )
 from conversations.bounds import bounded
+from conversations.capabilities import NO_CHANNELS, Channels
 from conversations.flood import Flood, Verdict
 from conversations.flow import Flow
 from conversations.kit import Choice, Context, Inbound, Outgoing, Reply, Resident, Turn
@@ -44,7 +45,6 @@ from conversations.phrases import (
     HELP,
     NOT_AN_OPTION,
     RESUMED,
-    SHARE_LOCATION,
     SLOW_DOWN,
     SOMETHING_WRONG,
     STOPPED,
@@ -79,7 +79,7 @@ PETITIONS = "petitions"
 MY_DATA = "my_data"
 # What the my-data flow opens on to ask for erasure straight away.
 ERASE = "erase"
-# How a petition is shared: Telegram's /start p_CODE, or a first WhatsApp message "P CODE".
+# How a petition is shared: a link's start payload p_CODE, or a first message "P CODE".
 _LINK = re.compile(r"[Pp][ _](\w+)")
 # A flow handing over to a flow handing over...: more than this is a bug, not a conversation.
 MAX_HANDOVERS = 4
@@ -109,9 +109,12 @@ class Engine:
         translator: Callable[[str], Translator],
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         flood: Flood | None = None,
+        channels: Channels = NO_CHANNELS,
     ) -> None:
         self.store = store
         self.flood = flood
+        # What each channel can show: the engine renders for the resident's.
+        self.channels = channels
         self.flows = {flow.name: flow for flow in flows}
         for required in (ONBOARDING, MENU, LANGUAGE):
             if required not in self.flows:
@@ -135,12 +138,12 @@ class Engine:
             if verdict == Verdict.DROP:
                 return []
             locale = self.flood.locale(msg.address) or supported(msg.language_hint) or DEFAULT
-            return self._render(_Said((Reply(SLOW_DOWN),)), locale)
+            return self._render(_Said((Reply(SLOW_DOWN),)), locale, msg)
         if msg.shared:
             # One conversation for a whole group would let any member sign, read or erase in
             # everyone's name, in front of everyone: nothing is read, stored or remembered.
             locale = supported(msg.language_hint) or DEFAULT
-            return self._render(_Said((Reply(private_only(msg.private_link)),)), locale)
+            return self._render(_Said((Reply(private_only(msg.private_link)),)), locale, msg)
         locale = supported(msg.language_hint) or DEFAULT
         try:
             async with self.store.unit(msg.address) as unit:
@@ -156,8 +159,8 @@ class Engine:
                 new_state = replace(new_state, version=state.version)
                 said = self._offer_paused(said, new_state)
                 locale = self._locale(unit.resident, msg)
-                out = self._render(said, locale)
-                await unit.save(self._remember(new_state, out, self._kept(said, locale)))
+                out = self._render(said, locale, msg)
+                await unit.save(self._remember(new_state, out, self._kept(said, locale, msg)))
             if self.flood is not None:
                 if unit.erased:
                     # Not even their language stays in memory once their data is erased.
@@ -168,7 +171,7 @@ class Engine:
         except Exception:
             # The transaction rolled back, so a platform retry will be processed afresh.
             log.exception("message %s from %s failed", msg.message_id, msg.address.channel)
-            return self._render(_Said((Reply(SOMETHING_WRONG),)), locale)
+            return self._render(_Said((Reply(SOMETHING_WRONG),)), locale, msg)
 
     async def _step(self, unit: Unit, state: FlowState, msg: Inbound) -> tuple[_Said, FlowState]:
         resident = unit.resident
@@ -179,7 +182,7 @@ class Engine:
         asked = tuple(outgoing_from_json(item) for item in json.loads(state.prompt))
 
         # A typed "P CODE" is a link only where nothing else is being asked: mid-flow it may be
-        # a CIN or a name. Telegram's /start payload is always one.
+        # a CIN or a name. A link's start payload is always one.
         link = _petition_link(msg) if msg.start_payload or free(state) else ""
         # A changed privacy notice is asked again before anything else; seeing or erasing one's
         # data is a right that needs no consent.
@@ -470,15 +473,19 @@ class Engine:
 
     def _context(self, unit: Unit, msg: Inbound) -> Context:
         resident = unit.resident
-        return Context(resident, unit.services, self.clock(), self._locale(resident, msg), msg.text)
+        locale = self._locale(resident, msg)
+        return Context(resident, unit.services, self.clock(), locale, msg.text, self.channels)
 
     @staticmethod
     def _locale(resident: Resident, msg: Inbound) -> str:
         return resident.language or supported(msg.language_hint) or DEFAULT
 
-    def _render(self, said: _Said, locale: str) -> list[Outgoing]:
-        tr = self.translator(locale)
-        fresh = [_rendered(reply, tr, locale) for reply in said.fresh]
+    def _hint(self, msg: Inbound) -> Renderable | None:
+        return self.channels.get(msg.address.channel).location_hint
+
+    def _render(self, said: _Said, locale: str, msg: Inbound) -> list[Outgoing]:
+        tr, hint = self.translator(locale), self._hint(msg)
+        fresh = [_rendered(reply, tr, locale, hint) for reply in said.fresh]
         if said.short and said.again and fresh:
             asked = said.again[-1]
             fresh[-1] = replace(
@@ -490,10 +497,10 @@ class Engine:
             return fresh
         return fresh + list(said.again)
 
-    def _kept(self, said: _Said, locale: str) -> Outgoing | None:
+    def _kept(self, said: _Said, locale: str, msg: Inbound) -> Outgoing | None:
         """The question that stays asked when it is not the last reply shown."""
         if isinstance(said.remember, Reply):
-            return _rendered(said.remember, self.translator(locale), locale)
+            return _rendered(said.remember, self.translator(locale), locale, self._hint(msg))
         if said.remember is None and said.short and said.again:
             return said.again[-1]
         return said.remember
@@ -544,13 +551,15 @@ def _can_carry(reply: Reply) -> bool:
     return one_sentence and not reply.options and reply.attachment is None
 
 
-def _rendered(reply: Reply, tr: Translator, locale: str) -> Outgoing:
+def _rendered(reply: Reply, tr: Translator, locale: str, hint: Renderable | None) -> Outgoing:
+    """``reply`` in the resident's language; ``hint`` says how to share a location on a channel
+    without a way of its own."""
     return Outgoing(
         text=reply.text.render(tr),
         options=tuple(Choice(o.id, o.label.render(tr)) for o in reply.options),
         ask_location=reply.ask_location,
         locale=locale,
-        location_hint=SHARE_LOCATION.render(tr) if reply.ask_location else "",
+        location_hint=hint.render(tr) if reply.ask_location and hint is not None else "",
         attachment=reply.attachment,
     )
 

@@ -53,7 +53,7 @@ class Flood:
             raise ValueError("a flood limit needs a positive rate and a burst of at least 1")
         self.limit = limit
         self.rate = limit.per_minute / 60.0
-        # Channels (the operator's terminal) and addresses (organizers) never limited.
+        # Channels (the operator's own) and addresses (organizers) never limited.
         self.exempt = exempt
         self.trusted = trusted
         self.clock = clock

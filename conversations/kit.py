@@ -9,6 +9,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from zoneinfo import ZoneInfo
 
+from conversations.capabilities import NO_CHANNELS, Channels
 from conversations.text import ByLocale, Renderable, from_json
 
 if TYPE_CHECKING:
@@ -33,7 +34,7 @@ class MediaKind(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Address:
-    """One resident on one channel: ``("telegram", "12345")``, ``("whatsapp", "+2126...")``."""
+    """One resident on one channel: the channel's name and that channel's id of them."""
 
     channel: str
     user: str
@@ -71,9 +72,9 @@ class Inbound:
     language_hint: str | None = None
     display_name: str = ""
     start_payload: str | None = None
-    # The chat is shared by several people (a Telegram group): Hayna answers only in private.
+    # The chat is shared by several people (a group chat): Hayna answers only in private.
     shared: bool = False
-    # How to reach Hayna in a private chat, when the channel knows it (a t.me link).
+    # How to reach Hayna in a private chat, when the channel knows it (a link to the bot).
     private_link: str = ""
 
 
@@ -88,7 +89,7 @@ class Option:
 @dataclass(frozen=True, slots=True)
 class Attachment:
     """A file sent with a reply, such as the JSON of "my data": adapters send it as a document
-    (Telegram sendDocument, a WhatsApp media message, a file written by the console)."""
+    (a document message, a media message fetched by URL, a file written to disk)."""
 
     filename: str
     content_type: str
@@ -219,3 +220,5 @@ class Context:
     locale: str
     # The text of the message being answered, for a flow's first question to follow it.
     said: str = ""
+    # Every channel's means and limits, for what a flow says about them or sends everywhere.
+    channels: Channels = NO_CHANNELS

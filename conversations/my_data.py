@@ -10,6 +10,7 @@ from enum import StrEnum
 from typing import Any, assert_never
 
 from conversations.assent import answer
+from conversations.capabilities import Channels
 from conversations.flow import Flow
 from conversations.groups import ANSWER_LABELS, KIND_LABELS, Answer, GroupKind
 from conversations.kit import MOROCCO, Attachment, Context, Inbound, Option, Reply, Turn, pick
@@ -49,12 +50,7 @@ ERASED = _(
 KEPT = _("Nothing was deleted.")
 
 
-# Codes as the resident reads them: the channel, the consents given.
-CHANNELS: dict[str, Renderable] = {
-    "telegram": pgettext("channel", "Telegram"),
-    "whatsapp": pgettext("channel", "WhatsApp"),
-    "console": pgettext("channel", "the terminal"),
-}
+# Codes as the resident reads them: the consents given (a channel's name is its capabilities').
 CONSENT_KINDS: dict[str, Renderable] = {
     "privacy": pgettext("consent", "the privacy notice"),
     "petition_signing": pgettext("consent", "keeping a signature's name and CIN"),
@@ -88,7 +84,7 @@ COUNTED: dict[str, Callable[[int], Renderable]] = {
     ORGANIZER: lambda n: ngettext(
         "• {n} organizer role or action", "• {n} organizer roles and actions", n
     ),
-    # TRANSLATORS: earlier copies of this very file, kept a few minutes for WhatsApp to fetch.
+    # TRANSLATORS: earlier copies of this very file, kept a few minutes for the chat app to fetch.
     DOWNLOADS: lambda n: ngettext(
         "• {n} copy of this file, deleted within minutes",
         "• {n} copies of this file, deleted within minutes",
@@ -163,14 +159,14 @@ def _counts(data: PersonalData) -> list[Renderable]:
     return shown
 
 
-def _summary(data: PersonalData, commune: Renderable | None) -> Reply:
+def _summary(data: PersonalData, commune: Renderable | None, channels: Channels) -> Reply:
     parts: list[Renderable] = [_("Here is everything Hayna keeps about you:")]
     for profile in data.section(PROFILE):
         parts.append(
             _(
                 "Your account: {channel} {user} · language: {language} · commune: {commune} · "
                 "since {since}.",
-                channel=_coded(CHANNELS, profile["channel"]),
+                channel=channels.get(profile["channel"]).label if profile["channel"] else "-",
                 user=profile["user"],
                 language=_coded(LANGUAGE_NAMES, profile["language"]),
                 commune=commune or profile["commune_code"] or "-",
@@ -218,7 +214,8 @@ class MyData(Flow[Step, Answers]):
         data = await ctx.services.my_data()
         code = ctx.resident.commune_code
         place = await ctx.services.commune(code) if code else None
-        return Turn((_summary(data, place.label() if place else None),), Step.HOME, Answers())
+        commune = place.label() if place else None
+        return Turn((_summary(data, commune, ctx.channels),), Step.HOME, Answers())
 
     async def open(self, ctx: Context, link: str) -> Turn[Step, Answers]:
         if link == ERASE_LINK:

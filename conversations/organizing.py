@@ -27,11 +27,13 @@ from conversations.paging import offer, turned
 from conversations.phrases import CANCELLED, NOT_AN_OPTION
 from conversations.text import Renderable, Verbatim, _, lines, ngettext, pgettext
 
-# An update goes out as it is written; outside WhatsApp's 24-hour window it travels as the one
-# variable of an approved template, which holds 900 characters (handlers/whatsapp_outbox.py),
-# the line naming its sender included (up to 160: an association's name and its commune's).
+# An update goes out as it is written, on every channel: it fits the shortest push any channel
+# carries (a template's variable outside a platform's window), the line naming its sender
+# included (up to 160: an association's name and its commune's). The photo fits the smallest
+# media limit, so it reaches everyone. tests/test_channels.py checks both against each channel's
+# capabilities.
+SENDER_LINE = 160
 MAX_TEXT = 740
-# WhatsApp takes images of up to 5 MB (Telegram 10): the smaller reaches everyone.
 MAX_PHOTO_BYTES = 5 * 1024 * 1024
 
 NOT_ALLOWED = _("Sorry, this is not allowed: only organizers can do this.")

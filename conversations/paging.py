@@ -1,8 +1,8 @@
 """Long lists a page at a time, the same way in every flow and on every channel.
 
 Eight items, then "More" and "Back to page N", then the options every page keeps (such as Back
-to the menu): at most a dozen buttons on Telegram (which refuses a keyboard of over 100) and a
-WhatsApp message well under 1,600 characters. Options are numbered per page, so a typed number
+to the menu): at most a dozen buttons (keyboards refuse far more) or numbered lines well within
+any channel's text limit. Options are numbered per page, so a typed number
 picks the item shown beside it. A flow keeps the page it shows in its answers, so a restart, a
 card opened from the list or a toggle comes back to the same page.
 """

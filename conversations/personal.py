@@ -19,7 +19,7 @@ ORGANIZED = "organized"
 GROUPS = "groups"
 RSVPS = "meeting_answers"
 ORGANIZER = "organizer_roles"
-# Copies of "my data" waiting for the platform to fetch them (WhatsApp), for a few minutes.
+# Copies of "my data" waiting for a platform that attaches by link to fetch them, a few minutes.
 DOWNLOADS = "downloads"
 
 

@@ -284,7 +284,8 @@ class PetitionDrafting(Flow[Step, Answers]):
         return _offer(data, places, query)
 
     async def _preview(self, ctx: Context, data: Answers) -> tuple[Reply, ...]:
-        # Three messages: the text and the requests may each be 3,000 characters (Telegram: 4,096).
+        # Three messages: the text and the requests may each be 3,000 characters, near a channel's
+        # text limit.
         place = await ctx.services.commune(data.commune)
         head = lines(
             _("Preview of the petition (not saved yet):"),
@@ -325,10 +326,9 @@ class PetitionDrafting(Flow[Step, Answers]):
             )
             return Turn((Reply(kept),), None, Answers())
         done = _(
-            "Published: petition {code} is open for signatures in its commune. To share it: on "
-            "Telegram, the bot's link ending in ?start=p_{code} (it sends /start p_{code}); on "
-            "WhatsApp, a first message P {code}",
+            "Published: petition {code} is open for signatures in its commune. To share it: {ways}",
             code=code,
+            ways=ctx.channels.share(code),
         )
         return Turn((Reply(done),), None, Answers())
 

@@ -2,7 +2,7 @@
 
 A Moroccan mobile or landline is written 06 12 34 56 78, 0612345678, +212 6 12 34 56 78,
 +212 (0)6 12 34 56 78 or 00212612345678, in Latin or Arabic-Indic digits: all are
-``+212612345678``, the form WhatsApp addresses arrive in. Other countries' numbers need their
+``+212612345678``, the form phone-number addresses arrive in. Other countries' numbers need their
 ``+`` or ``00``.
 """
 

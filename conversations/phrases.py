@@ -25,12 +25,6 @@ STOPPED = _("You will not receive notifications any more. Type start to receive 
 RESUMED = _("Notifications are on again.")
 SOMETHING_WRONG = _("Sorry, something went wrong on our side. Please try again in a moment.")
 COMING_SOON = _("This part of Hayna is coming soon. Thank you for your patience!")
-# TRANSLATORS: added below a question that asks for a location, on chats without a location
-# button (WhatsApp). 📎 is the attach button of Android, + the one of iPhone.
-SHARE_LOCATION = _(
-    "To share a location: tap 📎 or +, choose Location, then send your current location or "
-    "move the pin to the place."
-)
 # TRANSLATORS: sent once when a resident writes faster than Hayna answers; the rest is ignored.
 SLOW_DOWN = _(
     "You are sending messages very fast. Please wait a minute: messages sent until then are "

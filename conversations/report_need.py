@@ -33,7 +33,7 @@ MAX_PLACE = 200
 MAX_DESCRIPTION = 1_000
 MAX_PHOTOS = 3
 MAX_PHOTO_BYTES = 10 * 1024 * 1024
-# WhatsApp's own limit for audio; Telegram voice notes are far smaller.
+# Several minutes of speech at any platform's quality; a longer file is no voice note.
 MAX_VOICE_BYTES = 16 * 1024 * 1024
 
 ASK_CATEGORY = Reply(_("What do you want to report?"), CATEGORIES)

@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 from typing import Protocol
 
 from conversations.groups import (
@@ -25,7 +26,7 @@ from conversations.groups import (
     Reach,
     Redeemed,
 )
-from conversations.kit import Address, Location, Outgoing, Place, Resident
+from conversations.kit import Address, Attachment, Inbound, Location, Outgoing, Place, Resident
 from conversations.personal import PersonalData
 from conversations.petition import Card, PetitionDraft, Signing
 from conversations.report import Brief, Detail, Draft
@@ -268,7 +269,7 @@ class Push:
 
     address: Address
     message: Outgoing
-    # The resident's last message: WhatsApp allows free text only within 24 hours of it.
+    # The resident's last message: some platforms allow free text only for a while after it.
     last_inbound_at: datetime | None = None
     # Whether it may still go: False once the dispatcher's claim on it is about to run out, so an
     # outbox that waited long for its pace leaves it for the next claim instead of sending it
@@ -278,7 +279,7 @@ class Push:
 
 class MediaFetcher(Protocol):
     """A channel's way of fetching a file a resident sent, by the reference its adapter put in
-    `Media.ref` (a Telegram file_id, a Twilio media URL, a path typed in the terminal)."""
+    `Media.ref` (a platform's file id or media URL, a local path)."""
 
     channel: str
 
@@ -297,3 +298,58 @@ class Outbox(Protocol):
         """Send one push; returns the platform's id of the message when it gives one (for its
         status callbacks). Raises `Unreachable` or `TransientFailure`."""
         ...
+
+
+# What a channel's webhook routes need from the rest of Hayna.
+
+
+class Answerer(Protocol):
+    """What answers a resident's message: the engine, behind a channel's route."""
+
+    async def handle(self, msg: Inbound) -> list[Outgoing]:
+        """The replies to ``msg``; none for a message seen before."""
+        ...
+
+
+class Reported(StrEnum):
+    """What a platform's status callback says became of a message it accepted."""
+
+    SENT = "sent"
+    DELIVERED = "delivered"
+    READ = "read"
+    FAILED = "failed"
+    UNDELIVERED = "undelivered"
+
+
+class StatusSink(Protocol):
+    """Where a platform's status callbacks are recorded against the pushes they are about."""
+
+    async def reported(
+        self, ref: str, status: Reported, error_code: str | None, at: datetime, unreachable: bool
+    ) -> bool:
+        """Record ``status`` for the message the platform calls ``ref``; False when it moved no
+        push. ``unreachable``: the failure says the resident cannot be reached any more."""
+        ...
+
+
+class FilePublisher(Protocol):
+    """Files sent with replies ("my data", exports), at a public link for the platforms that
+    attach only what they can fetch."""
+
+    async def publish(self, address: Address, attachment: Attachment) -> str | None:
+        """The public URL of ``attachment`` for the resident at ``address``, valid for a few
+        minutes; None when that resident is not stored."""
+        ...
+
+
+class Backend(Protocol):
+    """Everything a channel's routes reach the rest of Hayna through."""
+
+    @property
+    def answerer(self) -> Answerer: ...
+
+    @property
+    def statuses(self) -> StatusSink: ...
+
+    @property
+    def files(self) -> FilePublisher: ...

@@ -149,7 +149,8 @@ _SPELLINGS: dict[Word, tuple[str, ...]] = {
         "ⴱⴷⴷ",
         "ⵃⴱⵙ",
     ),
-    # Twilio's opt-out keywords (French ones included) as a whole message, and Telegram's /stop.
+    # The opt-out keywords messaging platforms reserve (French ones included) as a whole
+    # message, and the /stop command.
     Word.OPT_OUT: (
         "stop",
         "/stop",

@@ -12,16 +12,18 @@ import pytest
 from sqlalchemy import select
 
 from bot.app import create_app
+from bot.i18n import translator
 from bot.media import GIVE_UP, WaitingPhotos
-from bot.settings import Settings, TelegramSettings
-from bot.telegram_channel import TelegramChannel
+from bot.settings import Settings
 from conversations import menu, onboarding, organizing, subscriptions
 from conversations.engine import Engine
 from conversations.kit import Media, MediaKind
 from conversations.seams import TransientFailure
-from handlers.telegram_fetch import TelegramFetcher
-from handlers.telegram_pace import TelegramPace
-from handlers.whatsapp_fetch import WhatsAppFetcher
+from handlers.telegram.channel import TelegramChannel
+from handlers.telegram.fetcher import TelegramFetcher
+from handlers.telegram.pace import TelegramPace
+from handlers.telegram.settings import TelegramSettings
+from handlers.whatsapp.fetcher import WhatsAppFetcher
 from storage import media
 from storage.announcements import expand_due
 from storage.database import Database
@@ -91,7 +93,9 @@ async def test_a_photo_from_telegram_reaches_members_as_a_photo(
         # A test types faster than a person: flood control would rightly slow it down.
         "HAYNA_FLOOD_BURST": "100",
     }
-    channel = TelegramChannel(TelegramSettings(TOKEN, fake_telegram.url), pace=TelegramPace())
+    channel = TelegramChannel(
+        TelegramSettings(TOKEN, fake_telegram.url), translator, pace=TelegramPace()
+    )
     await channel.bot.initialize()
     app = await create_app(
         Settings.from_env(env),

@@ -12,7 +12,7 @@ from bot.dispatcher import Dispatcher
 from bot.i18n import translator
 from conversations.kit import Choice, Location, MediaKind, Outgoing
 from conversations.text import _
-from handlers.console import CommandError, ConsoleOutbox, to_inbound, to_text
+from handlers.console.lines import CommandError, ConsoleOutbox, to_inbound, to_text
 from storage.database import Database
 from storage.deliveries import DeliveryQueue
 from storage.models import RESIDENT

@@ -28,9 +28,11 @@ from bot.app import App, build_engine
 from bot.dispatcher import Dispatcher
 from bot.i18n import translator
 from bot.settings import Settings
-from bot.telegram_channel import SECRET_HEADER, WEBHOOK_PATH, TelegramChannel
 from bot.web import web_app
-from bot.whatsapp_channel import MESSAGES, STATUSES, WhatsAppChannel
+from handlers.telegram.channel import TelegramChannel
+from handlers.telegram.webhook import SECRET_HEADER, WEBHOOK_PATH
+from handlers.whatsapp.channel import WhatsAppChannel
+from handlers.whatsapp.webhook import MESSAGES, STATUSES
 from storage.database import Database
 from storage.deliveries import DeliveryQueue
 from storage.gazetteer import Gazetteer
@@ -122,7 +124,7 @@ def served(
         else:
             await conftest._truncate(url)
             db = Database.open(url)
-        telegram = TelegramChannel(config.telegram, PUBLIC, fast())  # type: ignore[arg-type]
+        telegram = TelegramChannel(config.telegram, translator, PUBLIC, fast())  # type: ignore[arg-type]
         whatsapp = WhatsAppChannel(config.whatsapp, PUBLIC, clock)  # type: ignore[arg-type]
         outboxes = {"telegram": telegram.outbox, "whatsapp": whatsapp.outbox}
         dispatcher = Dispatcher(DeliveryQueue(db), outboxes, translator, clock)

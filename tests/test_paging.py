@@ -17,7 +17,6 @@ from telegram import InlineKeyboardMarkup
 
 from bot.app import build_engine
 from bot.i18n import translator
-from bot.telegram_channel import SECRET_HEADER, WEBHOOK_PATH, TelegramChannel
 from conversations.commune_choice import MAX_CANDIDATES
 from conversations.engine import Engine
 from conversations.groups import GroupKind, MeetingDraft
@@ -28,8 +27,12 @@ from conversations.petition import Life
 from conversations.report import Category, Draft
 from conversations.text import SourceTranslator, Verbatim
 from handlers.splitting import units
-from handlers.telegram_markup import MAX_BUTTONS, MAX_TEXT, render
-from handlers.whatsapp import MAX_BODY, to_parts, to_text
+from handlers.telegram.capabilities import MAX_TEXT
+from handlers.telegram.channel import TelegramChannel
+from handlers.telegram.markup import MAX_BUTTONS, render
+from handlers.telegram.webhook import SECRET_HEADER, WEBHOOK_PATH
+from handlers.whatsapp.capabilities import MAX_BODY
+from handlers.whatsapp.messages import to_parts, to_text
 from storage import groups, meetings, petitions, reports
 from storage.database import Database
 from storage.gazetteer import Gazetteer

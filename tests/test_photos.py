@@ -21,17 +21,17 @@ from bot.cli import main
 from bot.dispatcher import Dispatcher
 from bot.i18n import translator
 from bot.media import MediaLinks
-from bot.settings import TelegramSettings
-from bot.telegram_channel import TelegramChannel
 from bot.web import web_app
 from conversations.groups import Audience
 from conversations.kit import Address, Attachment, Inbound, Outgoing
 from conversations.seams import Push
 from conversations.text import Verbatim
-from handlers.console import ConsoleOutbox
+from handlers.console.lines import ConsoleOutbox
 from handlers.pacing import Pace
-from handlers.telegram_pace import TelegramPace
-from handlers.whatsapp_outbox import Sender, WhatsAppOutbox
+from handlers.telegram.channel import TelegramChannel
+from handlers.telegram.pace import TelegramPace
+from handlers.telegram.settings import TelegramSettings
+from handlers.whatsapp.outbox import Sender, WhatsAppOutbox
 from storage import announcements, media
 from storage.announcements import Kind, expand_due
 from storage.database import Database
@@ -77,7 +77,9 @@ async def test_a_cli_update_with_a_photo_reaches_telegram_and_whatsapp(
         settings = settings_for(twilio, DATABASE_URL=database)
         monkeypatch.setenv("DATABASE_URL", database)
         monkeypatch.setenv("HAYNA_SECRET_KEY", settings.secret_key)
-        channel = TelegramChannel(TelegramSettings(TOKEN, fake_telegram.url), pace=TelegramPace())
+        channel = TelegramChannel(
+            TelegramSettings(TOKEN, fake_telegram.url), translator, pace=TelegramPace()
+        )
         await channel.bot.initialize()
         sender = Sender(SID, TWILIO_TOKEN, SENDER, twilio.url, PUBLIC + "/status", TEMPLATES)
         whatsapp = WhatsAppOutbox(sender, Pace(80), clock=clock)
@@ -107,7 +109,7 @@ async def test_a_cli_update_with_a_photo_reaches_telegram_and_whatsapp(
             assert code == 0, said
             assert "3 recipients, with a photo" in said
 
-            caplog.set_level(logging.INFO, logger="handlers.whatsapp_outbox")
+            caplog.set_level(logging.INFO, logger="handlers.whatsapp.outbox")
             assert await app.dispatcher.run_once() == 3
         finally:
             await channel.stop()
@@ -229,7 +231,9 @@ async def test_a_batch_reads_its_photo_once_and_a_deleted_photo_leaves_the_text(
 
 
 async def test_telegram_sends_a_long_text_after_its_photo(fake_telegram: FakeTelegram) -> None:
-    channel = TelegramChannel(TelegramSettings(TOKEN, fake_telegram.url), pace=TelegramPace())
+    channel = TelegramChannel(
+        TelegramSettings(TOKEN, fake_telegram.url), translator, pace=TelegramPace()
+    )
     await channel.bot.initialize()
     photo = Attachment("a.jpg", "image/jpeg", JPEG)
     long = "Ordre du jour. " * 100  # 1,500 characters: more than a caption holds
@@ -260,7 +264,7 @@ async def test_the_console_shows_the_photo_by_name_and_size() -> None:
 async def test_whatsapp_sends_the_text_alone_when_it_cannot_show_the_photo(
     clock: Clock, caplog: pytest.LogCaptureFixture
 ) -> None:
-    caplog.set_level(logging.INFO, logger="handlers.whatsapp_outbox")
+    caplog.set_level(logging.INFO, logger="handlers.whatsapp.outbox")
     webp = Attachment("a.webp", "image/webp", b"RIFF\0\0\0\0WEBPVP8 ", PUBLIC + "/media/1-x")
     unlinked = Attachment("b.png", "image/png", b"\x89PNG\r\n\x1a\n")
     async with running() as twilio:
@@ -281,7 +285,9 @@ async def test_whatsapp_sends_the_text_alone_when_it_cannot_show_the_photo(
 async def test_a_photo_telegram_refuses_goes_as_a_document_with_its_caption(
     fake_telegram: FakeTelegram,
 ) -> None:
-    channel = TelegramChannel(TelegramSettings(TOKEN, fake_telegram.url), pace=TelegramPace())
+    channel = TelegramChannel(
+        TelegramSettings(TOKEN, fake_telegram.url), translator, pace=TelegramPace()
+    )
     await channel.bot.initialize()
     fake_telegram.fail("sendPhoto", 400, description="Bad Request: PHOTO_INVALID_DIMENSIONS")
     photo = Attachment("panorama.jpg", "image/jpeg", JPEG)

@@ -22,10 +22,10 @@ from starlette.applications import Starlette
 from starlette.routing import Route
 
 from bot.app import create_app
-from bot.serve import configured_channels
+from bot.channels import configured_channels
 from bot.settings import Settings
-from bot.telegram_channel import SECRET_HEADER
 from bot.web import web_app
+from handlers.telegram.webhook import SECRET_HEADER
 from tests.fake_telegram import TOKEN as BOT_TOKEN
 from tests.fake_telegram import FakeTelegram
 from tests.fake_twilio import SID

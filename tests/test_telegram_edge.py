@@ -12,7 +12,8 @@ from typing import Any
 import httpx
 import pytest
 
-from bot.telegram_channel import MAX_UPDATE_BYTES, SECRET_HEADER, WEBHOOK_PATH, TelegramChannel
+from handlers.telegram.channel import TelegramChannel
+from handlers.telegram.webhook import MAX_UPDATE_BYTES, SECRET_HEADER, WEBHOOK_PATH
 from storage.database import Database
 from storage.models import CONVERSATION, INBOX, REPORT, REPORT_MEDIA, RESIDENT
 from tests.conftest import Clock

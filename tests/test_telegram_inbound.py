@@ -14,8 +14,9 @@ from telegram import InlineKeyboardMarkup, ReplyKeyboardMarkup, ReplyKeyboardRem
 from bot.i18n import translator
 from conversations.kit import Address, Choice, Location, Media, MediaKind, Outgoing
 from handlers.splitting import split, units
-from handlers.telegram import Me, to_inbound
-from handlers.telegram_markup import MAX_BUTTONS, MAX_TEXT, render
+from handlers.telegram.capabilities import MAX_TEXT
+from handlers.telegram.inbound import Me, to_inbound
+from handlers.telegram.markup import MAX_BUTTONS, render
 
 DATA = Path(__file__).parent / "data" / "telegram"
 ME = Me(777000, "hayna_test_bot")

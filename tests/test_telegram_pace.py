@@ -15,14 +15,14 @@ from telegram import Update
 from bot.app import build_engine
 from bot.dispatcher import Dispatcher
 from bot.i18n import translator
-from bot.settings import TelegramSettings
-from bot.telegram_channel import TelegramChannel
 from conversations.kit import Address, Inbound, Outgoing
 from conversations.seams import Push, TransientFailure, Unreachable
 from conversations.text import _
 from handlers.pacing import Pace
-from handlers.telegram import Chat
-from handlers.telegram_pace import TelegramPace
+from handlers.telegram.channel import TelegramChannel
+from handlers.telegram.inbound import Chat
+from handlers.telegram.pace import TelegramPace
+from handlers.telegram.settings import TelegramSettings
 from storage.database import Database
 from storage.deliveries import DeliveryQueue
 from storage.models import DELIVERY, RESIDENT
@@ -53,7 +53,9 @@ async def test_pushes_under_429_bursts_arrive_once_and_a_block_makes_unreachable
     for chat in CHATS:
         await queue.enqueue("meeting:1", ids[str(chat)], NEWS.to_json(), clock())
 
-    channel = TelegramChannel(TelegramSettings(TOKEN, fake_telegram.url), pace=TelegramPace())
+    channel = TelegramChannel(
+        TelegramSettings(TOKEN, fake_telegram.url), translator, pace=TelegramPace()
+    )
     await channel.bot.initialize()
     fake_telegram.fail("sendMessage", 429, retry_after=1, times=1, after=2)  # one 429...
     fake_telegram.fail("sendMessage", 429, retry_after=1, times=2, after=6)  # ...then two
@@ -83,7 +85,7 @@ async def test_pushes_under_429_bursts_arrive_once_and_a_block_makes_unreachable
 
 
 async def test_a_reply_waits_out_a_429_and_arrives_once(fake_telegram: FakeTelegram) -> None:
-    channel = TelegramChannel(TelegramSettings(TOKEN, fake_telegram.url))
+    channel = TelegramChannel(TelegramSettings(TOKEN, fake_telegram.url), translator)
     await channel.bot.initialize()
     fake_telegram.fail("sendMessage", 429, retry_after=1, times=1)
     await channel.sender.reply(Chat(5012345678, True), Outgoing("Merci", locale="fr"))
@@ -131,7 +133,7 @@ async def test_private_chats_and_groups_are_spaced_and_a_hold_stops_everything()
 
 async def test_the_token_stays_out_of_the_logs(fake_telegram: FakeTelegram, caplog) -> None:
     caplog.set_level("DEBUG")  # HAYNA_LOG_LEVEL=DEBUG
-    channel = TelegramChannel(TelegramSettings(TOKEN, fake_telegram.url))
+    channel = TelegramChannel(TelegramSettings(TOKEN, fake_telegram.url), translator)
     await channel.bot.initialize()
     await channel.sender.reply(Chat(5012345678, True), Outgoing("Merci", locale="fr"))
     await channel.stop()
@@ -143,7 +145,7 @@ async def test_a_push_says_unreachable_or_later_as_telegram_answers(
     fake_telegram: FakeTelegram,
 ) -> None:
     fast = TelegramPace(rate=1000, private_interval=0.001)
-    channel = TelegramChannel(TelegramSettings(TOKEN, fake_telegram.url), pace=fast)
+    channel = TelegramChannel(TelegramSettings(TOKEN, fake_telegram.url), translator, pace=fast)
     await channel.bot.initialize()
     push = Push(Address("telegram", "5012345678"), Outgoing("Réunion samedi", locale="fr"))
     fake_telegram.fail("sendMessage", 403)
@@ -166,7 +168,7 @@ async def test_a_push_says_unreachable_or_later_as_telegram_answers(
 
 async def test_a_chats_replies_keep_the_order_of_its_updates(fake_telegram: FakeTelegram) -> None:
     pace = TelegramPace(rate=1000, private_interval=0.1)
-    channel = TelegramChannel(TelegramSettings(TOKEN, fake_telegram.url), pace=pace)
+    channel = TelegramChannel(TelegramSettings(TOKEN, fake_telegram.url), translator, pace=pace)
     await channel.bot.initialize()
     chat = {"id": 5012345678, "type": "private"}
     sender = {"id": 5012345678, "is_bot": False, "first_name": "Amina"}

@@ -14,10 +14,10 @@ from typing import Any
 
 from sqlalchemy import select
 
+from bot.poll import poll
 from bot.settings import Settings
-from bot.telegram_poll import poll
 from conversations.text import Verbatim
-from handlers.telegram_pace import TelegramPace
+from handlers.telegram.pace import TelegramPace
 from storage.database import Database
 from storage.deliveries import DeliveryQueue
 from storage.models import RESIDENT

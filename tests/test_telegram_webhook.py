@@ -15,11 +15,13 @@ from sqlalchemy import func, select
 from bot.app import App, build_engine
 from bot.dispatcher import Dispatcher
 from bot.i18n import translator
-from bot.settings import Settings, TelegramSettings
-from bot.telegram_channel import SECRET_HEADER, WEBHOOK_PATH, TelegramChannel
+from bot.settings import Settings
 from bot.web import web_app
 from conversations.phrases import private_only
-from handlers.telegram_pace import TelegramPace
+from handlers.telegram.channel import TelegramChannel
+from handlers.telegram.pace import TelegramPace
+from handlers.telegram.settings import TelegramSettings
+from handlers.telegram.webhook import SECRET_HEADER, WEBHOOK_PATH
 from storage.database import Database, DatabaseURL
 from storage.deliveries import DeliveryQueue
 from storage.models import CONVERSATION, INBOX, ORGANIZER, ORGANIZER_INVITE, RESIDENT
@@ -62,7 +64,7 @@ async def serving(
     settings = Settings(
         DatabaseURL.parse("sqlite:///unused.db"), VAULT_KEY, frozenset(), "WARNING", telegram
     )
-    channel = TelegramChannel(telegram, PUBLIC, fast())
+    channel = TelegramChannel(telegram, translator, PUBLIC, fast())
     engine = build_engine(db, gazetteer, VAULT, clock)
     dispatcher = Dispatcher(DeliveryQueue(db), {"telegram": channel.outbox}, translator, clock)
     web = web_app(App(settings, db, engine, dispatcher), [channel])

@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 from bot.settings import Settings
 from conversations.kit import Address, Choice, Location, MediaKind, Outgoing
 from handlers.splitting import split, units
-from handlers.whatsapp import MAX_BODY, NotAMessage, served_type, to_inbound, to_twiml
+from handlers.whatsapp.capabilities import MAX_BODY
+from handlers.whatsapp.messages import NotAMessage, served_type, to_inbound, to_twiml
 
 FORM = {"MessageSid": "SM" + "1" * 32, "From": "whatsapp:+212600000000", "To": "whatsapp:+1415"}
 API = "https://api.twilio.com"

@@ -10,9 +10,10 @@ from sqlalchemy import select
 
 from bot.i18n import translator
 from conversations import menu, onboarding, petitions
-from conversations.phrases import RESUMED, SHARE_LOCATION, STOPPED
+from conversations.phrases import RESUMED, STOPPED
 from conversations.report import CATEGORIES
 from conversations.report_need import CONFIRM, DONE
+from handlers.whatsapp.capabilities import SHARE_LOCATION
 from storage.database import Database
 from storage.deliveries import DeliveryQueue
 from storage.models import REPORT, REPORT_MEDIA, RESIDENT, SIGNATURE

@@ -13,12 +13,12 @@ from sqlalchemy import select
 from starlette.datastructures import ImmutableMultiDict
 from twilio.request_validator import RequestValidator
 
-from bot.whatsapp_channel import MESSAGES, STATUSES
 from conversations import menu, onboarding
 from conversations.report import CATEGORIES
 from conversations.report_need import CONFIRM, SKIP
-from handlers.whatsapp import to_inbound
-from handlers.whatsapp_fetch import WhatsAppFetcher
+from handlers.whatsapp.fetcher import WhatsAppFetcher
+from handlers.whatsapp.messages import to_inbound
+from handlers.whatsapp.webhook import MESSAGES, STATUSES
 from storage.database import Database
 from storage.models import CONVERSATION, INBOX, REPORT, REPORT_MEDIA, RESIDENT
 from tests.conftest import Clock

@@ -16,8 +16,8 @@ from conversations.seams import Push, TransientFailure, Unreachable
 from conversations.text import _
 from handlers.pacing import Pace
 from handlers.splitting import units
-from handlers.whatsapp import MAX_BODY
-from handlers.whatsapp_outbox import MAX_VARIABLE, Refused, Sender, WhatsAppOutbox
+from handlers.whatsapp.capabilities import MAX_BODY, MAX_VARIABLE
+from handlers.whatsapp.outbox import Refused, Sender, WhatsAppOutbox
 from storage.database import Database
 from storage.deliveries import LEASE, DeliveryQueue
 from storage.models import DELIVERY, RESIDENT

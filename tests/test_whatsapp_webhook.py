@@ -9,10 +9,13 @@ from collections.abc import AsyncIterator
 import pytest
 from sqlalchemy import func, select
 
-from bot.serve import configured_channels
+from bot.channel import Wiring
+from bot.channels import configured_channels
 from bot.settings import SettingsError
-from bot.whatsapp_channel import MESSAGES, STATUSES, WhatsAppChannel
+from bot.web import web_app
 from conversations.kit import Inbound, Outgoing
+from handlers.whatsapp.channel import WhatsAppChannel
+from handlers.whatsapp.webhook import MESSAGES, STATUSES
 from storage.database import Database
 from storage.models import CONVERSATION, INBOX, RESIDENT
 from tests.conftest import Clock
@@ -159,8 +162,10 @@ async def test_serve_registers_the_whatsapp_channel_and_its_routes(
     (channel,) = configured_channels(settings)
     assert isinstance(channel, WhatsAppChannel) and channel.outbox.channel == "whatsapp"
     assert channel.pushes.pace.interval == 1 / 80  # Twilio's default pace for a sender
-    paths = {route.path for route in channel.routes(chat.app)}  # type: ignore[attr-defined]
-    assert paths == {MESSAGES, STATUSES, "/files/{token}/{name}"}
+    paths = {route.path for route in channel.routes(Wiring(chat.app))}  # type: ignore[attr-defined]
+    assert paths == {MESSAGES, STATUSES}
+    served = {getattr(route, "path", "") for route in web_app(chat.app, [channel]).routes}
+    assert {MESSAGES, STATUSES, "/files/{token}/{name}"} <= served
     await channel.stop()
     with pytest.raises(SettingsError, match="PUBLIC_BASE_URL"):
         configured_channels(settings_for(chat.fake, PUBLIC_BASE_URL=""))

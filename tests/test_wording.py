@@ -169,7 +169,8 @@ def test_the_longest_update_with_its_sender_fits_a_whatsapp_template(
     from conversations.organizing import MAX_TEXT
     from conversations.seams import Push
     from conversations.text import ByLocale
-    from handlers.whatsapp_outbox import MAX_VARIABLE, variable
+    from handlers.whatsapp.capabilities import MAX_VARIABLE
+    from handlers.whatsapp.outbox import variable
     from storage.groups import NAME_MAX
 
     longest = max(

@@ -21,8 +21,9 @@ from bot.dispatcher import Dispatcher
 from bot.i18n import translator
 from bot.settings import Settings
 from bot.web import web_app
-from bot.whatsapp_channel import MESSAGES, WhatsAppChannel
 from conversations.kit import Option
+from handlers.whatsapp.channel import WhatsAppChannel
+from handlers.whatsapp.webhook import MESSAGES
 from storage.database import Database
 from storage.deliveries import DeliveryQueue
 from storage.gazetteer import Gazetteer

@@ -17,11 +17,9 @@ from twilio.twiml.messaging_response import MessagingResponse
 from conversations.kit import Address, Inbound, Location, Media, MediaKind, Outgoing
 from handlers.numbered import numbered
 from handlers.splitting import split
+from handlers.whatsapp.capabilities import CHANNEL, MAX_BODY
 
-CHANNEL = "whatsapp"
 PREFIX = "whatsapp:"
-# Twilio refuses a WhatsApp body over 1,600 characters; it counts UTF-16 code units.
-MAX_BODY = 1_600
 # Twilio forwards at most 10 media per message.
 MAX_MEDIA = 10
 JSON = "application/json"

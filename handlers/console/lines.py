@@ -14,10 +14,10 @@ from pathlib import Path
 
 from conversations.kit import Address, Inbound, Location, Media, MediaKind, Outgoing
 from conversations.seams import Push
+from handlers.console.capabilities import CHANNEL
 from handlers.filetype import HEAD, sniff
 from handlers.numbered import numbered
 
-CHANNEL = "console"
 LOCATION_HINT = "📍 /location LAT LON"
 # Where files sent with replies are written, under the current folder.
 FILES = Path("hayna-files")

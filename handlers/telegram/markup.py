@@ -19,12 +19,10 @@ from conversations.kit import Outgoing
 from conversations.text import Text, Translator, pgettext
 from handlers.numbered import numbered
 from handlers.splitting import split
+from handlers.telegram.capabilities import MAX_CALLBACK_DATA, MAX_TEXT
 
 log = logging.getLogger(__name__)
 
-MAX_TEXT = 4096
-MAX_CAPTION = 1024
-MAX_CALLBACK_DATA = 64
 # Telegram refuses a message whose inline keyboard has more buttons than this.
 MAX_BUTTONS = 100
 # TRANSLATORS: a button shown in place of the phone's keyboard; it sends the location. Short.

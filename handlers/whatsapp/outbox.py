@@ -23,15 +23,14 @@ from conversations.kit import PHOTO_TYPES, Address, Outgoing
 from conversations.seams import Push, Rejected, TransientFailure, Unreachable
 from handlers.pacing import Pace
 from handlers.splitting import split, units
-from handlers.whatsapp import CHANNEL, MAX_BODY, PREFIX, to_text
+from handlers.whatsapp.capabilities import CHANNEL, MAX_BODY, MAX_VARIABLE
+from handlers.whatsapp.messages import PREFIX, to_text
 
 log = logging.getLogger(__name__)
 
 # WhatsApp allows free text for 24 hours after the resident's last message; the margin covers
 # the time between their message reaching Twilio and reaching us.
 WINDOW = timedelta(hours=24) - timedelta(minutes=10)
-# A template is at most 1,024 characters, its own words included.
-MAX_VARIABLE = 900
 # When the resident's language has no approved template, the first of these that has one.
 FALLBACK = ("ar", "fr", "en", "zgh")
 OUTSIDE_WINDOW = 63016

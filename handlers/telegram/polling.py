@@ -1,5 +1,5 @@
-"""`hayna poll`: the Telegram bot by long polling, for a laptop or a small association without
-a public server; the dispatcher and the hourly chores run alongside."""
+"""Long polling: Telegram's updates fetched with getUpdates instead of posted to a webhook, for a
+laptop or a small association without a public server."""
 
 from __future__ import annotations
 
@@ -7,18 +7,15 @@ import asyncio
 import contextlib
 import logging
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 from telegram import Update
 from telegram.error import Conflict, NetworkError, RetryAfter, TelegramError
 
-from bot.app import App, create_app
-from bot.housekeeping import keep_house
-from bot.settings import Settings, SettingsError
-from bot.telegram_channel import POLL_SECONDS, TelegramChannel
-from handlers.telegram import ALLOWED_UPDATES
-from handlers.telegram_pace import TelegramPace
-from handlers.telegram_sender import retry_seconds
+from conversations.seams import Answerer
+from handlers.telegram.channel import POLL_SECONDS, TelegramChannel
+from handlers.telegram.inbound import ALLOWED_UPDATES
+from handlers.telegram.sender import retry_seconds
 
 log = logging.getLogger(__name__)
 
@@ -26,45 +23,21 @@ log = logging.getLogger(__name__)
 FIRST_BACKOFF, MAX_BACKOFF = 1.0, 60.0
 
 
-async def poll(
-    settings: Settings,
-    stop: asyncio.Event,
-    write: Callable[[str], None] = print,
-    pace: TelegramPace | None = None,
-) -> int:
-    """Answer Telegram updates until ``stop`` is set."""
-    if settings.telegram is None:
-        raise SettingsError("TELEGRAM_BOT_TOKEN", "is required for `hayna poll`")
-    channel = TelegramChannel(settings.telegram, pace=pace)
-    app = await create_app(
-        settings, {channel.name: channel.outbox}, fetchers={channel.name: channel.fetcher}
-    )
+class BotRefused(Exception):
+    """Telegram refuses the bot (a wrong or revoked token): waiting will not mend it."""
+
+
+async def open_for_polling(channel: TelegramChannel) -> None:
+    """Check the token and take the updates from any webhook: they go to one or the other."""
     try:
-        try:
-            await channel.open()
-            # Updates go to a webhook or to getUpdates, never both.
-            await channel.bot.delete_webhook()
-        except TelegramError as error:
-            problem = f"Telegram refused the bot ({error})"
-            raise SettingsError("TELEGRAM_BOT_TOKEN", problem) from None
-        write(f"hayna: polling Telegram as @{channel.me.username}; stop with Ctrl-C or SIGTERM")
-        background = [
-            asyncio.create_task(app.dispatcher.run(stop)),
-            asyncio.create_task(keep_house(app.db, app.vault, stop)),
-        ]
-        try:
-            await _receive(app, channel, stop)
-        finally:
-            stop.set()
-            await asyncio.gather(*background, return_exceptions=True)
-    finally:
-        with contextlib.suppress(TelegramError, OSError):
-            await channel.stop()
-        await app.close()
-    return 0
+        await channel.open()
+        await channel.bot.delete_webhook()
+    except TelegramError as error:
+        raise BotRefused(f"Telegram refused the bot ({error})") from None
 
 
-async def _receive(app: App, channel: TelegramChannel, stop: asyncio.Event) -> None:
+async def receive(channel: TelegramChannel, answerer: Answerer, stop: asyncio.Event) -> None:
+    """Answer updates until ``stop`` is set."""
     offset: int | None = None
     backoff = FIRST_BACKOFF
     while not stop.is_set():
@@ -92,18 +65,16 @@ async def _receive(app: App, channel: TelegramChannel, stop: asyncio.Event) -> N
             backoff = min(backoff * 2, MAX_BACKOFF)
             continue
         except TelegramError as error:  # a revoked token, for one: waiting will not mend it
-            raise SettingsError(
-                "TELEGRAM_BOT_TOKEN", f"Telegram refused the bot ({error})"
-            ) from None
+            raise BotRefused(f"Telegram refused the bot ({error})") from None
         backoff = FIRST_BACKOFF
         if updates:
-            await _handle(app, channel, updates)
+            await _handle(channel, answerer, updates)
             # The next getUpdates confirms these: a crash before it means they come again,
             # and the inbox drops those already handled.
             offset = updates[-1].update_id + 1
 
 
-async def _handle(app: App, channel: TelegramChannel, updates: Sequence[Update]) -> None:
+async def _handle(channel: TelegramChannel, answerer: Answerer, updates: Sequence[Update]) -> None:
     """Each chat's updates in order; different chats at once."""
     by_chat: defaultdict[int | None, list[Update]] = defaultdict(list)
     for update in updates:
@@ -112,7 +83,7 @@ async def _handle(app: App, channel: TelegramChannel, updates: Sequence[Update])
 
     async def one_chat(queue: list[Update]) -> None:
         for update in queue:
-            await channel.process(app.engine, update)
+            await channel.process(answerer, update)
 
     await asyncio.gather(*(one_chat(queue) for queue in by_chat.values()))
 

@@ -20,9 +20,10 @@ from conversations.kit import PHOTO_TYPES, Attachment, Outgoing
 from conversations.seams import Push, Rejected, TransientFailure, Unreachable
 from conversations.text import Translator
 from handlers.splitting import units
-from handlers.telegram import CHANNEL, Chat
-from handlers.telegram_markup import MAX_CAPTION, Send, render
-from handlers.telegram_pace import TelegramPace
+from handlers.telegram.capabilities import CHANNEL, MAX_CAPTION
+from handlers.telegram.inbound import Chat
+from handlers.telegram.markup import Send, render
+from handlers.telegram.pace import TelegramPace
 
 log = logging.getLogger(__name__)
 

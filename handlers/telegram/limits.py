@@ -11,12 +11,12 @@ from typing import TypeGuard
 
 from telegram import Chat, MaybeInaccessibleMessage, Message, Update, User
 
+from handlers.telegram.capabilities import MAX_CALLBACK_DATA, MAX_CAPTION, MAX_TEXT
+
 # "At most 52 significant bits" (Bot API, Chat.id and User.id).
 MAX_CHAT_ID = 2**52
 # update_id and message_id are counters; a signed 64-bit integer holds them.
 MAX_COUNTER = 2**63 - 1
-# Telegram's limits: message text 4,096 characters, a caption 1,024, callback data 64 bytes.
-MAX_TEXT, MAX_CAPTION, MAX_CALLBACK_DATA = 4_096, 1_024, 64
 # Not documented as numbers, but far above anything Telegram sends: a first name (the apps
 # allow 64 characters), a language tag (BCP 47: 35), a file_id (about 80), a MIME type (RFC
 # 6838: 127 + 1 + 127), a callback query id (a 64-bit number).

@@ -11,7 +11,8 @@ from __future__ import annotations
 import httpx
 
 from conversations.seams import TransientFailure
-from handlers.whatsapp import CHANNEL, is_platform_media
+from handlers.whatsapp.capabilities import CHANNEL
+from handlers.whatsapp.messages import is_platform_media
 
 TIMEOUT = httpx.Timeout(20.0)
 

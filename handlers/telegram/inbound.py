@@ -10,11 +10,11 @@ from dataclasses import dataclass
 from telegram import Message, Update
 
 from conversations.kit import Address, Inbound, Location, Media, MediaKind
-from handlers.telegram_limits import check
+from handlers.telegram.capabilities import CHANNEL
+from handlers.telegram.limits import check
 
 log = logging.getLogger(__name__)
 
-CHANNEL = "telegram"
 GROUPS = ("group", "supergroup")
 # The updates Hayna reads; Telegram sends nothing else, so nothing else costs a request.
 ALLOWED_UPDATES = ("message", "callback_query")

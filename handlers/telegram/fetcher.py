@@ -6,7 +6,7 @@ from telegram import Bot
 from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError
 
 from conversations.seams import TransientFailure
-from handlers.telegram import CHANNEL
+from handlers.telegram.capabilities import CHANNEL
 
 
 class TelegramFetcher:

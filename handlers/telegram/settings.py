@@ -1,0 +1,18 @@
+"""What the Telegram channel is configured with (read from the environment by `bot.settings`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+TELEGRAM_API = "https://api.telegram.org"
+
+
+@dataclass(frozen=True, slots=True)
+class TelegramSettings:
+    """The Telegram bot, when ``TELEGRAM_BOT_TOKEN`` is set."""
+
+    token: str
+    # The Bot API server's root: Telegram's, a local Bot API server, or a test's fake.
+    api_base_url: str = TELEGRAM_API
+    # Telegram echoes it in X-Telegram-Bot-Api-Secret-Token; required to serve the webhook.
+    webhook_secret: str | None = None
