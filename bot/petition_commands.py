@@ -10,28 +10,42 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, assert_never
 
 from cryptography.fernet import InvalidToken
-from sqlalchemy import Connection, Row, func, select
 
 from bot.app import open_database
 from bot.command_line import Refused, commune_code, organizer_name, shortened, table
 from bot.settings import Settings
 from conversations.kit import MOROCCO
 from conversations.petition import OTHERWISE, WITH_ARRONDISSEMENTS, Life, default_threshold
-from storage import bursts, tally
+from conversations.petition_rules import (
+    LIMITS,
+    THRESHOLD_MAX,
+    THRESHOLD_MIN,
+    Field,
+    PetitionError,
+    Refusal,
+    Why,
+)
+from storage import bursts
 from storage.database import Database
 from storage.gazetteer import Commune, Gazetteer
-from storage.models import PETITION, PETITION_EVENT
-from storage.petitions import ACTOR_MAX, NewPetition, PetitionError, Sealed, create, move
+from storage.petitions import NewPetition, Record, Sealed, create, listing, move, record, status
 from storage.petitions import signatories as sealed_signatories
 from storage.vault import Vault
 
-TITLE_MAX, SUMMARY_MAX, TEXT_MAX, NAME_MAX = 120, 200, 3000, 120
+# How each field is named on the command line, in what it refuses.
+FLAGS = {
+    Field.TITLE: "--title",
+    Field.SUMMARY: "--summary",
+    Field.BODY: "the text",
+    Field.REQUESTS: "--requests",
+    Field.REPRESENTATIVE: "--representative",
+    Field.ACTOR: "--by",
+}
 # Article 125 as commonly cited, not checked against the official text (DESIGN.md §5b). The
 # gazetteer has no populations, so 100 (under 35,000 inhabitants) is never guessed.
 THRESHOLDS = (
@@ -49,11 +63,13 @@ def configure(parser: argparse.ArgumentParser) -> None:
     actions = parser.add_subparsers(dest="action", required=True)
     new = actions.add_parser("create", help="draft a petition; prints its code", epilog=THRESHOLDS)
     new.add_argument("--commune", required=True, metavar="CODE_OR_NAME", help="its commune")
-    new.add_argument("--title", required=True, help=f"at most {TITLE_MAX} characters")
-    new.add_argument("--summary", required=True, help=f"one line, at most {SUMMARY_MAX}")
+    new.add_argument("--title", required=True, help=f"at most {LIMITS[Field.TITLE]} characters")
+    new.add_argument("--summary", required=True, help=f"one line, at most {LIMITS[Field.SUMMARY]}")
     text = new.add_mutually_exclusive_group(required=True)
     text.add_argument("--text-file", type=Path, metavar="F", help="the text, from a UTF-8 file")
-    text.add_argument("--text", metavar="T", help=f"the text, at most {TEXT_MAX} characters")
+    text.add_argument(
+        "--text", metavar="T", help=f"the text, at most {LIMITS[Field.BODY]} characters"
+    )
     new.add_argument("--requests", required=True, metavar="R", help="what the council is asked")
     new.add_argument("--representative", required=True, metavar="NAME", help="the mandataire")
     new.add_argument("--deadline", required=True, type=_day, metavar="YYYY-MM-DD")
@@ -125,8 +141,11 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
             await _export(db, args, Vault(settings.secret_key))
         else:
             await _move(db, args)
-    except (Refused, PetitionError) as error:
+    except Refused as error:
         print(f"hayna: {error}", file=sys.stderr)
+        return 2
+    except PetitionError as error:
+        print(f"hayna: {refusal_text(error.refusal)}", file=sys.stderr)
         return 2
     finally:
         await db.close()
@@ -137,17 +156,10 @@ async def _create(db: Database, args: argparse.Namespace) -> None:
     commune = commune_code(Gazetteer.load(), args.commune)
     body = args.text if args.text_file is None else _read(args.text_file)
     actor = args.actor or organizer_name()
-    title, summary, body, requests, representative, actor = fields = tuple(
+    title, summary, body, requests, representative, actor = (
         text.strip()
         for text in (args.title, args.summary, body, args.requests, args.representative, actor)
     )
-    names = ("--title", "--summary", "the text", "--requests", "--representative", "--by")
-    limits = (TITLE_MAX, SUMMARY_MAX, TEXT_MAX, TEXT_MAX, NAME_MAX, ACTOR_MAX)
-    for name, value, most in zip(names, fields, limits, strict=True):
-        if not 1 <= len(value) <= most:
-            raise Refused(f"{name} must be 1 to {most} characters; it has {len(value)}")
-    if args.deadline <= datetime.now(MOROCCO).date():
-        raise Refused(f"--deadline {args.deadline} is not in the future: give a later day")
     threshold = args.threshold or _default_threshold(commune)
     new = NewPetition(
         commune, title, summary, body, requests, representative, threshold, args.deadline
@@ -159,6 +171,37 @@ async def _create(db: Database, args: argparse.Namespace) -> None:
     default = " (a default: see `hayna petitions create -h`)" if args.threshold is None else ""
     print(f"draft {code}: {threshold} signatures{default} by {args.deadline}", file=sys.stderr)
     print(f"open it for signatures with `hayna petitions publish {code}`", file=sys.stderr)
+
+
+def refusal_text(refusal: Refusal) -> str:
+    """What the command line says of a petition that storage refuses."""
+    code = refusal.code
+    match refusal.why:
+        case Why.NO_PETITION:
+            return f"no petition {code}"
+        case Why.FIELD_LENGTH:
+            name = FLAGS[refusal.field] if refusal.field else "a field"
+            return f"{name} must be 1 to {refusal.most} characters; it has {refusal.length}"
+        case Why.THRESHOLD:
+            return f"--threshold {refusal.threshold} must be {THRESHOLD_MIN} to {THRESHOLD_MAX}"
+        case Why.DEADLINE_NOT_AHEAD:
+            return f"--deadline {refusal.deadline} is not in the future: give a later day"
+        case Why.SHORT_OF_SIGNATURES:
+            return (
+                f"{code} has {refusal.counted} of the {refusal.threshold} signatures it needs: "
+                "it can be filed once it has them all"
+            )
+        case Why.NOT_A_MOVE:
+            allowed = ", ".join(refusal.allowed) or "none"
+            return f"{code} is {refusal.current}: it can become {allowed}"
+        case Why.LAST_DAY_PASSED:
+            return f"{code}'s last day has passed: it cannot be opened"
+        case Why.NO_REASONS:
+            return "a rejection needs the council's reasons: --note TEXT"
+        case Why.NO_FREE_CODE:
+            return "could not find a free petition code"
+        case _:
+            assert_never(refusal.why)
 
 
 def _read(path: Path) -> str:
@@ -178,24 +221,18 @@ def _default_threshold(commune: str) -> int:
 async def _move(db: Database, args: argparse.Namespace) -> None:
     code, life, actor = args.code.strip().upper(), Life(args.life), args.actor or organizer_name()
     async with db.transaction() as tx:
-        before = await tx.run(_status, code)
+        before = await tx.run(status, code) or ""
         signers = await tx.run(move, code, life, args.note.strip(), actor, datetime.now(UTC))
     print(f"{code}: {before} → {life} (by {actor})")
     if life is not Life.OPEN:  # opening notifies no one: nobody has signed a draft
         print(f"signers to notify: {signers} (`hayna dispatch` sends the notifications)")
 
 
-def _status(conn: Connection, code: str) -> str:
-    # Locked as move() will lock it, so no other change slips between this read and the move.
-    query = select(PETITION.c.status).where(PETITION.c.code == code).with_for_update()
-    return conn.execute(query).scalar_one_or_none() or ""
-
-
 async def _list(db: Database, args: argparse.Namespace) -> None:
     gazetteer = Gazetteer.load()
     commune = commune_code(gazetteer, args.commune) if args.commune else None
     async with db.transaction() as tx:
-        rows = await tx.run(_listed, commune, args.status)
+        rows = await tx.run(listing, commune, Life(args.status) if args.status else None)
         flagged = await tx.run(bursts.flags)
     if not rows:
         print("no petitions match")
@@ -204,7 +241,7 @@ async def _list(db: Database, args: argparse.Namespace) -> None:
     lines = [header] + [
         (
             row.code,
-            row.status,
+            row.life,
             f"{row.signatures}/{row.threshold}",
             row.deadline.astimezone(MOROCCO).date().isoformat(),
             place.name_fr if (place := gazetteer.get(row.commune_code)) else row.commune_code,
@@ -223,26 +260,17 @@ async def _list(db: Database, args: argparse.Namespace) -> None:
             )
 
 
-def _listed(conn: Connection, commune: str | None, status: str | None) -> Sequence[Row[Any]]:
-    # The exact count: the petition's column and its tallies.
-    query = select(*tally.COUNTED).order_by(PETITION.c.created_at.desc(), PETITION.c.id.desc())
-    if commune is not None:
-        query = query.where(PETITION.c.commune_code == commune)
-    if status is not None:
-        query = query.where(PETITION.c.status == status)
-    return conn.execute(query).all()
-
-
 async def _export(db: Database, args: argparse.Namespace, vault: Vault) -> None:
     code = args.code.strip().upper()
     async with db.transaction() as tx:
-        petition = await tx.run(_petition, code)
+        petition = await tx.run(record, code)
         sealed = await tx.run(sealed_signatories, code)
-    if petition.opened_at is None:
+    opened_at = petition.opened_at
+    if opened_at is None:
         raise Refused(f"{code} is a draft: publish it before exporting it")
     if args.output is None and args.format == "pdf" and sys.stdout.isatty():
         raise Refused("a PDF does not belong on a terminal: add --output FILE")
-    data = _document(petition, sealed, vault, args.format)
+    data = _document(petition, opened_at, sealed, vault, args.format)
     if args.output is None:
         sys.stdout.flush()
         sys.stdout.buffer.write(data)
@@ -260,22 +288,9 @@ async def _export(db: Database, args: argparse.Namespace, vault: Vault) -> None:
     print(f"{code}: {len(sealed)} signatories written to {args.output}")
 
 
-def _petition(conn: Connection, code: str) -> Row[Any]:
-    """The petition's row, with `opened_at`: when it was published (None for a draft)."""
-    opened = (
-        select(func.min(PETITION_EVENT.c.created_at))
-        .where(PETITION_EVENT.c.petition_id == PETITION.c.id, PETITION_EVENT.c.status == Life.OPEN)
-        .scalar_subquery()
-    )
-    row = conn.execute(
-        select(PETITION, opened.label("opened_at")).where(PETITION.c.code == code)
-    ).first()
-    if row is None:
-        raise PetitionError(f"no petition {code}")
-    return row
-
-
-def _document(petition: Row[Any], sealed: list[Sealed], vault: Vault, kind: str) -> bytes:
+def _document(
+    petition: Record, opened_at: datetime, sealed: list[Sealed], vault: Vault, kind: str
+) -> bytes:
     """The filing as CSV or PDF bytes, the CINs opened with the deployment's key."""
     # fpdf takes half a second to import: only an export pays for it, not every `hayna` command.
     from bot.petition_export import Filing, Signatory, to_csv, to_pdf
@@ -301,8 +316,8 @@ def _document(petition: Row[Any], sealed: list[Sealed], vault: Vault, kind: str)
         commune.name_fr,
         commune.province_fr,
         petition.threshold,
-        petition.deadline.astimezone(MOROCCO).date(),
-        petition.opened_at,
+        petition.deadline,
+        opened_at,
         signers,
     )
     return to_csv(filing) if kind == "csv" else to_pdf(filing)

@@ -11,15 +11,18 @@ import sys
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import assert_never
 
 from bot.app import open_database
 from bot.command_line import Refused, commune_code, organizer_name, shortened, table
 from bot.exports import located, to_csv, to_geojson, to_open311
 from bot.i18n import TIMEZONE
 from bot.settings import Settings
+from conversations.actor import ACTOR_MAX
 from conversations.report import Category, Status
+from conversations.report_rules import Refusal, ReportError, Why
 from storage.gazetteer import Gazetteer
-from storage.reports import ReportBook, ReportError, Row
+from storage.reports import ReportBook, Row
 
 EXPORTS: dict[str, Callable[[Sequence[Row], Gazetteer], str]] = {
     "csv": to_csv,
@@ -86,12 +89,30 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
                 _table(rows, gazetteer)
             else:
                 _export(rows, gazetteer, args)
-    except (Refused, ReportError) as error:
+    except Refused as error:
         print(f"hayna: {error}", file=sys.stderr)
+        return 2
+    except ReportError as error:
+        print(f"hayna: {refusal_text(error.refusal)}", file=sys.stderr)
         return 2
     finally:
         await db.close()
     return 0
+
+
+def refusal_text(refusal: Refusal) -> str:
+    """What the command line says of a status change that storage refuses."""
+    match refusal.why:
+        case Why.NO_REPORT:
+            return f"no report {refusal.ref}"
+        case Why.ACTOR:
+            return f"--by must be 1 to {ACTOR_MAX} characters; it has {refusal.length}"
+        case Why.NO_REASON:
+            return "a rejection needs its reason: --note TEXT"
+        case Why.NO_KEPT:
+            return "a duplicate needs the reference of another open report: --of REF"
+        case _:
+            assert_never(refusal.why)
 
 
 def _table(rows: list[Row], gazetteer: Gazetteer) -> None:

@@ -25,12 +25,20 @@ from conversations.folding import to_ascii_digits
 from conversations.kit import MOROCCO, Context, Inbound, Option, Place, Reply, Turn, pick
 from conversations.paging import turned
 from conversations.petition import OTHERWISE, PetitionDraft, default_threshold
+from conversations.petition_rules import (
+    FORMULA_STARTS,
+    LIMITS,
+    THRESHOLD_MAX,
+    THRESHOLD_MIN,
+    too_long,
+)
+from conversations.petition_rules import (
+    Field as Text,
+)
 from conversations.phrases import CANCELLED, NOT_AN_OPTION
 from conversations.text import Renderable, _, lines, ngettext, pgettext
 
 MAX_COMMUNE_NAME = 80
-MAX_THRESHOLD = 100_000
-FORMULA_STARTS = ("=", "+", "-", "@")
 _DAY_FIRST = re.compile(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})")
 _YEAR_FIRST = re.compile(r"(\d{4})[/.\-](\d{1,2})[/.\-](\d{1,2})")
 # "1000", or grouped by thousands as people write it: "1 000", "1,000", "1.000", "١٬٠٠٠".
@@ -81,21 +89,22 @@ ASK_REPRESENTATIVE = Reply(
 
 @dataclass(frozen=True, slots=True)
 class Field:
-    """A free-text answer: its question, longest length, whether it is one line, where it goes."""
+    """A free-text answer: its question, the petition's text it is (and so its longest length),
+    whether it is one line, where it goes."""
 
     question: Reply
-    most: int
+    text: Text
     one_line: bool
     put: Callable[[Answers, str], Answers]
 
 
 FIELDS_OF = {
-    Step.TITLE: Field(ASK_TITLE, 120, True, lambda a, v: replace(a, title=v)),
-    Step.SUMMARY: Field(ASK_SUMMARY, 200, True, lambda a, v: replace(a, summary=v)),
-    Step.TEXT: Field(ASK_TEXT, 3_000, False, lambda a, v: replace(a, body=v)),
-    Step.REQUESTS: Field(ASK_REQUESTS, 3_000, False, lambda a, v: replace(a, requests=v)),
+    Step.TITLE: Field(ASK_TITLE, Text.TITLE, True, lambda a, v: replace(a, title=v)),
+    Step.SUMMARY: Field(ASK_SUMMARY, Text.SUMMARY, True, lambda a, v: replace(a, summary=v)),
+    Step.TEXT: Field(ASK_TEXT, Text.BODY, False, lambda a, v: replace(a, body=v)),
+    Step.REQUESTS: Field(ASK_REQUESTS, Text.REQUESTS, False, lambda a, v: replace(a, requests=v)),
     Step.REPRESENTATIVE: Field(
-        ASK_REPRESENTATIVE, 120, True, lambda a, v: replace(a, representative=v)
+        ASK_REPRESENTATIVE, Text.REPRESENTATIVE, True, lambda a, v: replace(a, representative=v)
     ),
 }
 # The order of the questions; the last answer leads to the preview.
@@ -201,7 +210,7 @@ class PetitionDrafting(Flow[Step, Answers]):
                     kept = replace(data, threshold=data.threshold or OTHERWISE)
                     return await self._after(ctx, step, kept)
                 typed = _whole_number(msg.text)
-                if typed is not None and 1 <= typed <= MAX_THRESHOLD:
+                if typed is not None and THRESHOLD_MIN <= typed <= THRESHOLD_MAX:
                     return await self._after(ctx, step, replace(data, threshold=typed))
                 bad = _("Please type a whole number of signatures, from 1 to 100,000.")
                 return Turn((Reply(bad), _ask_threshold(data)), step, data)
@@ -240,11 +249,11 @@ class PetitionDrafting(Flow[Step, Answers]):
         hint: Renderable | None = None
         if not text:
             hint = _("Please type the answer as text.")
-        elif len(text) > field.most:
+        elif too_long(field.text, text):
             hint = ngettext(
                 "That is {length} characters; at most {n} is allowed. Please shorten it.",
                 "That is {length} characters; at most {n} are allowed. Please shorten it.",
-                field.most,
+                LIMITS[field.text],
                 length=len(text),
             )
         elif field.one_line and text.startswith(FORMULA_STARTS):

@@ -15,6 +15,7 @@ from sqlalchemy import Connection, delete, select, update
 from conversations.cin import masked
 from conversations.petition import Life
 from conversations.redaction import redact_identifiers
+from conversations.report_rules import place_key
 from storage import models as m
 from storage import reports as report_rows
 from storage.erasure import Erasure, fit
@@ -74,7 +75,7 @@ def erase_reports(conn: Connection, erasure: Erasure) -> None:
                 resident_id=None,
                 description=erasure.redact(report.description, description),
                 place=place,
-                place_key=report_rows.place_key(place) or None if place else None,
+                place_key=place_key(place) or None if place else None,
                 other_label=erasure.redact(report.other_label, label),
             )
         )
