@@ -12,40 +12,25 @@ import os
 import sys
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any, assert_never
+from typing import Any
 
 from cryptography.fernet import InvalidToken
 
 from bot.app import open_database
 from bot.command_line import Refused, commune_code, organizer_name, shortened, table
+from bot.refusals import refusal_text, refused
 from bot.settings import Settings
 from conversations.kit import MOROCCO
 from conversations.petition import OTHERWISE, WITH_ARRONDISSEMENTS, Life, default_threshold
-from conversations.petition_rules import (
-    LIMITS,
-    THRESHOLD_MAX,
-    THRESHOLD_MIN,
-    Field,
-    PetitionError,
-    Refusal,
-    Why,
-)
+from conversations.petition_rules import LIMITS, Field, PetitionError
 from storage import bursts
 from storage.database import Database
 from storage.gazetteer import Commune, Gazetteer
-from storage.petitions import NewPetition, Record, Sealed, create, listing, move, record, status
+from storage.operator import Operator
+from storage.petitions import NewPetition, Record, Sealed, listing, record
 from storage.petitions import signatories as sealed_signatories
 from storage.vault import Vault
 
-# How each field is named on the command line, in what it refuses.
-FLAGS = {
-    Field.TITLE: "--title",
-    Field.SUMMARY: "--summary",
-    Field.BODY: "the text",
-    Field.REQUESTS: "--requests",
-    Field.REPRESENTATIVE: "--representative",
-    Field.ACTOR: "--by",
-}
 # Article 125 as commonly cited, not checked against the official text (DESIGN.md §5b). The
 # gazetteer has no populations, so 100 (under 35,000 inhabitants) is never guessed.
 THRESHOLDS = (
@@ -165,43 +150,15 @@ async def _create(db: Database, args: argparse.Namespace) -> None:
         commune, title, summary, body, requests, representative, threshold, args.deadline
     )
     async with db.transaction() as tx:
-        code = await tx.run(create, new, actor, datetime.now(UTC))
+        operator = Operator(tx, actor, datetime.now(UTC))
+        code = await operator.draft_petition(new)
+    if code is None:
+        raise refused(operator)
     # The code alone on standard output, so that a script can keep it; the rest is for people.
     print(code)
     default = " (a default: see `hayna petitions create -h`)" if args.threshold is None else ""
     print(f"draft {code}: {threshold} signatures{default} by {args.deadline}", file=sys.stderr)
     print(f"open it for signatures with `hayna petitions publish {code}`", file=sys.stderr)
-
-
-def refusal_text(refusal: Refusal) -> str:
-    """What the command line says of a petition that storage refuses."""
-    code = refusal.code
-    match refusal.why:
-        case Why.NO_PETITION:
-            return f"no petition {code}"
-        case Why.FIELD_LENGTH:
-            name = FLAGS[refusal.field] if refusal.field else "a field"
-            return f"{name} must be 1 to {refusal.most} characters; it has {refusal.length}"
-        case Why.THRESHOLD:
-            return f"--threshold {refusal.threshold} must be {THRESHOLD_MIN} to {THRESHOLD_MAX}"
-        case Why.DEADLINE_NOT_AHEAD:
-            return f"--deadline {refusal.deadline} is not in the future: give a later day"
-        case Why.SHORT_OF_SIGNATURES:
-            return (
-                f"{code} has {refusal.counted} of the {refusal.threshold} signatures it needs: "
-                "it can be filed once it has them all"
-            )
-        case Why.NOT_A_MOVE:
-            allowed = ", ".join(refusal.allowed) or "none"
-            return f"{code} is {refusal.current}: it can become {allowed}"
-        case Why.LAST_DAY_PASSED:
-            return f"{code}'s last day has passed: it cannot be opened"
-        case Why.NO_REASONS:
-            return "a rejection needs the council's reasons: --note TEXT"
-        case Why.NO_FREE_CODE:
-            return "could not find a free petition code"
-        case _:
-            assert_never(refusal.why)
 
 
 def _read(path: Path) -> str:
@@ -221,8 +178,11 @@ def _default_threshold(commune: str) -> int:
 async def _move(db: Database, args: argparse.Namespace) -> None:
     code, life, actor = args.code.strip().upper(), Life(args.life), args.actor or organizer_name()
     async with db.transaction() as tx:
-        before = await tx.run(status, code) or ""
-        signers = await tx.run(move, code, life, args.note.strip(), actor, datetime.now(UTC))
+        operator = Operator(tx, actor, datetime.now(UTC))
+        moved = await operator.move_petition(code, life, args.note.strip())
+    if moved is None:
+        raise refused(operator)
+    before, signers = moved
     print(f"{code}: {before} → {life} (by {actor})")
     if life is not Life.OPEN:  # opening notifies no one: nobody has signed a draft
         print(f"signers to notify: {signers} (`hayna dispatch` sends the notifications)")
@@ -303,20 +263,20 @@ def _document(
         raise Refused(
             "the CINs cannot be opened: HAYNA_SECRET_KEY is not the one they were sealed with"
         ) from None
-    code = petition.commune_code
+    text, code = petition.text, petition.text.commune_code
     commune = Gazetteer.load().get(code) or Commune(code, code, code, "", "", "", "")
     filing = Filing(
         petition.code,
-        petition.title,
-        petition.summary,
-        petition.body,
-        petition.requests,
-        petition.representative,
+        text.title,
+        text.summary,
+        text.body,
+        text.requests,
+        text.representative,
         commune.name_ar,
         commune.name_fr,
         commune.province_fr,
-        petition.threshold,
-        petition.deadline,
+        text.threshold,
+        text.deadline,
         opened_at,
         signers,
     )

@@ -449,14 +449,7 @@ class Record:
     """A petition as it is filed with the commune; `opened_at` is when it was published."""
 
     code: str
-    title: str
-    summary: str
-    body: str
-    requests: str
-    representative: str
-    commune_code: str
-    threshold: int
-    deadline: date
+    text: PetitionDraft
     opened_at: datetime | None
 
 
@@ -472,18 +465,10 @@ def record(conn: Connection, code: str) -> Record:
     ).first()
     if row is None:
         raise PetitionError(Refusal(Why.NO_PETITION, code))
-    return Record(
-        row.code,
-        row.title,
-        row.summary,
-        row.body,
-        row.requests,
-        row.representative,
-        row.commune_code,
-        row.threshold,
-        row.deadline.astimezone(MOROCCO).date(),
-        row.opened_at,
-    )
+    # The columns are named as the draft's fields; the deadline is stored as its last moment.
+    fields = {name: row._mapping[name] for name in PetitionDraft.__dataclass_fields__}
+    fields["deadline"] = row.deadline.astimezone(MOROCCO).date()
+    return Record(row.code, PetitionDraft(**fields), row.opened_at)
 
 
 def cross_reached(conn: Connection, now: datetime) -> list[str]:
