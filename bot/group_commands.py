@@ -24,7 +24,7 @@ from conversations.kit import MOROCCO, Address
 from conversations.language import SUPPORTED
 from conversations.organizing import MAX_TEXT
 from handlers.filetype import HEAD, sniff
-from storage import announcements, groups
+from storage import groups
 from storage.database import Database
 from storage.gazetteer import Gazetteer
 from storage.operator import Operator, Photo
@@ -183,9 +183,9 @@ async def _broadcast(operator: Operator, command: Command) -> bool:
 
 
 async def _delivery_report(operator: Operator, command: Command) -> bool:
-    report = await operator.tx.run(announcements.report, command.args.id)
+    report = await operator.delivery_report(command.args.id)
     if report is None:
-        raise Refused(f"there is no update {command.args.id}")
+        return False
     figures = (
         report.recipients,
         report.queued,

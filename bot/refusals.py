@@ -51,11 +51,13 @@ def _operator(refusal: Refusal) -> str:
     match refusal.why:
         case Why.GROUP_ELSEWHERE:
             where = commune or "a commune: add --commune"
-            return f"group {refusal.group_id} is not a group of {where}"
+            return f"group {refusal.number} is not a group of {where}"
         case Why.ADMIN:
             return f"not removed: {admin_note(address)}"
+        case Why.NO_UPDATE:
+            return f"there is no update {refusal.number}"
         case Why.NO_SCOPE:
-            where = scope_words(commune, refusal.group_id or None)
+            where = scope_words(commune, refusal.number or None)
             return f"{address} has no organizer scope to remove {where}"
         case _:
             assert_never(refusal.why)

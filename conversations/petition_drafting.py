@@ -140,6 +140,7 @@ CHANGES = (
     Option(Step.THRESHOLD, pgettext("field", "The number of signatures")),
 )
 ASK_CHANGE = Reply(_("What do you want to change?"), CHANGES)
+BAD_THRESHOLD = _("Please type a whole number of signatures, from 1 to 100,000.")
 NOT_ORGANIZER = _("Only the organizers of an association can create a petition here.")
 
 
@@ -212,8 +213,7 @@ class PetitionDrafting(Flow[Step, Answers]):
                 typed = _whole_number(msg.text)
                 if typed is not None and THRESHOLD_MIN <= typed <= THRESHOLD_MAX:
                     return await self._after(ctx, step, replace(data, threshold=typed))
-                bad = _("Please type a whole number of signatures, from 1 to 100,000.")
-                return Turn((Reply(bad), _ask_threshold(data)), step, data)
+                return Turn((Reply(BAD_THRESHOLD), _ask_threshold(data)), step, data)
             case Step.PREVIEW:
                 answer = pick(msg, (PUBLISH, DRAFT_ONLY, CHANGE, CANCEL))
                 if answer is PUBLISH or answer is DRAFT_ONLY:

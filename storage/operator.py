@@ -18,7 +18,7 @@ from sqlalchemy import Connection
 
 from conversations import petition_rules, report_rules
 from conversations.actor import ACTOR_MAX
-from conversations.groups import Audience, Counts, GroupKind, MeetingDraft
+from conversations.groups import Audience, Counts, DeliveryReport, GroupKind, MeetingDraft
 from conversations.kit import Address
 from conversations.petition import Life, PetitionDraft
 from conversations.report import Status
@@ -38,12 +38,14 @@ class Why(StrEnum):
     # An organizer by HAYNA_ADMINS, which no command changes.
     ADMIN = "admin"
     NO_SCOPE = "no_scope"
+    NO_UPDATE = "no_update"
 
 
 @dataclass(frozen=True, slots=True)
 class Refusal:
     why: Why
-    group_id: int = 0
+    # The group, or the update, that is not there.
+    number: int = 0
     commune: str = ""
     address: str = ""
 
@@ -131,6 +133,12 @@ class Operator:
             photo_id,
         )
         return number, await self.tx.run(announcements.audience_size, audience)
+
+    async def delivery_report(self, announcement_id: int) -> DeliveryReport | None:
+        report = await self.tx.run(announcements.report, announcement_id)
+        if report is None:
+            self.refusal = Refusal(Why.NO_UPDATE, announcement_id)
+        return report if await self._audit("report", str(announcement_id), bool(report)) else None
 
     async def create_meeting(self, draft: MeetingDraft) -> int | None:
         commune, chosen = draft.commune_code, draft.group_ids

@@ -350,16 +350,11 @@ def rows(
 
 
 class ReportBook:
-    """Reports for organizers' commands, one transaction per call."""
+    """Reports for organizers' lists and exports, one transaction per call (their changes go
+    through storage/operator.py, checked and audited)."""
 
     def __init__(self, db: Database) -> None:
         self.db = db
-
-    async def set_status(
-        self, ref: str, status: Status, note: str, actor: str, now: datetime, duplicate_of: str = ""
-    ) -> int | None:
-        async with self.db.transaction() as tx:
-            return await tx.run(set_status, ref, status, note, actor, now, duplicate_of)
 
     async def rows(
         self,
@@ -369,7 +364,3 @@ class ReportBook:
     ) -> list[Row]:
         async with self.db.transaction() as tx:
             return await tx.run(rows, commune, status, category)
-
-    async def detail(self, ref: str) -> Detail | None:
-        async with self.db.transaction() as tx:
-            return await tx.run(detail, ref)

@@ -141,3 +141,6 @@ async def test_a_group_of_another_commune_is_refused_and_the_try_audited(
         ("Leila", "publish_meeting", "7", False),
     ]
     assert (await hayna("meetings", "list")).stdout.count("\n") == 1, "no meeting was made"
+    nothing = await hayna("broadcast", "report", "9")
+    assert nothing.returncode == 2 and nothing.stderr.strip() == "hayna: there is no update 9"
+    assert [entry[1:] for entry in await audited(sqlite_db)][-1] == ("report", "9", False)

@@ -7,9 +7,12 @@ from datetime import date, timedelta
 
 from conversations.burst_rules import MIN_YOUNG, due, is_burst
 from conversations.petition import Life, PetitionDraft
+from conversations.petition_drafting import BAD_THRESHOLD, FIELDS_OF
 from conversations.petition_rules import (
     LIMITS,
     MOVES,
+    THRESHOLD_MAX,
+    THRESHOLD_MIN,
     Field,
     Refusal,
     Why,
@@ -19,6 +22,7 @@ from conversations.petition_rules import (
 from conversations.report import Status
 from conversations.report_rules import NEARBY_METRES, metres, place_key, same_need, status_refusal
 from conversations.report_rules import Why as ReportWhy
+from conversations.text import SourceTranslator
 
 TODAY = date(2026, 12, 3)
 DRAFT = PetitionDraft(
@@ -83,3 +87,12 @@ def test_a_burst_is_many_new_accounts_and_most_of_the_window() -> None:
     assert not is_burst(MIN_YOUNG * 2, MIN_YOUNG), "half is not most"
     assert not is_burst(MIN_YOUNG - 1, MIN_YOUNG - 1), "too few to be a burst"
     assert [count for count in range(1, 31) if due(count)] == [10, 20, 30]
+
+
+def test_the_chat_asks_for_the_lengths_storage_enforces() -> None:
+    # The questions say their limit in words, translated: they must say the rule's figure.
+    english = SourceTranslator()
+    for field in FIELDS_OF.values():
+        asked = field.question.text.render(english)
+        assert f"at most {LIMITS[field.text]:,} characters" in asked, asked
+    assert f"from {THRESHOLD_MIN} to {THRESHOLD_MAX:,}." in BAD_THRESHOLD.render(english)
