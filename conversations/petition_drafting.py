@@ -30,11 +30,12 @@ from conversations.petition_rules import (
     LIMITS,
     THRESHOLD_MAX,
     THRESHOLD_MIN,
+    PetitionError,
+    Refusal,
+    Why,
     too_long,
 )
-from conversations.petition_rules import (
-    Field as Text,
-)
+from conversations.petition_rules import Field as Text
 from conversations.phrases import CANCELLED, NOT_AN_OPTION
 from conversations.text import Renderable, _, lines, ngettext, pgettext
 
@@ -250,12 +251,7 @@ class PetitionDrafting(Flow[Step, Answers]):
         if not text:
             hint = _("Please type the answer as text.")
         elif too_long(field.text, text):
-            hint = ngettext(
-                "That is {length} characters; at most {n} is allowed. Please shorten it.",
-                "That is {length} characters; at most {n} are allowed. Please shorten it.",
-                LIMITS[field.text],
-                length=len(text),
-            )
+            hint = _too_long(field.text, len(text))
         elif field.one_line and text.startswith(FORMULA_STARTS):
             # Exports open in spreadsheets, where such a start runs as a formula.
             hint = _("It cannot start with =, +, - or @. Please start with a letter or a digit.")
@@ -272,10 +268,7 @@ class PetitionDrafting(Flow[Step, Answers]):
             )
             return Turn((Reply(bad), ASK_DEADLINE), Step.DEADLINE, data)
         if day <= today:
-            past = _(
-                "The last day must be after today ({today}). Please type a later date.", today=today
-            )
-            return Turn((Reply(past), ASK_DEADLINE), Step.DEADLINE, data)
+            return Turn((Reply(_not_ahead(today)), ASK_DEADLINE), Step.DEADLINE, data)
         return await self._after(ctx, Step.DEADLINE, replace(data, deadline=day.isoformat()))
 
     async def _find(self, ctx: Context, data: Answers, msg: Inbound) -> Turn[Step, Answers]:
@@ -326,6 +319,10 @@ class PetitionDrafting(Flow[Step, Answers]):
                 await ctx.services.publish_petition(code)
         except PermissionError:
             return Turn((Reply(NOT_ORGANIZER),), None, Answers())
+        except PetitionError as error:
+            # Checked again when stored: the last day may have passed while the organizer was
+            # away from the preview. Asked again, then back to the preview.
+            return _refused(ctx, replace(data, editing=True), error.refusal)
         if not publish:
             kept = _(
                 "Saved as draft {code}. Residents do not see it yet; it can be published with "
@@ -340,6 +337,33 @@ class PetitionDrafting(Flow[Step, Answers]):
             code=code,
         )
         return Turn((Reply(done),), None, Answers())
+
+
+def _too_long(text: Text, length: int) -> Renderable:
+    return ngettext(
+        "That is {length} characters; at most {n} is allowed. Please shorten it.",
+        "That is {length} characters; at most {n} are allowed. Please shorten it.",
+        LIMITS[text],
+        length=length,
+    )
+
+
+def _not_ahead(today: date) -> Renderable:
+    return _("The last day must be after today ({today}). Please type a later date.", today=today)
+
+
+def _refused(ctx: Context, data: Answers, refusal: Refusal) -> Turn[Step, Answers]:
+    """What storage refused in a draft, said as the question that gets it right is asked."""
+    step = next((s for s, f in FIELDS_OF.items() if f.text is refusal.field), None)
+    if refusal.why is Why.FIELD_LENGTH and step is not None:
+        hint = _too_long(FIELDS_OF[step].text, refusal.length)
+        return Turn((Reply(hint), FIELDS_OF[step].question), step, data)
+    if refusal.why is Why.THRESHOLD:
+        return Turn((Reply(BAD_THRESHOLD), _ask_threshold(data)), Step.THRESHOLD, data)
+    if refusal.why is Why.DEADLINE_NOT_AHEAD:
+        today = ctx.now.astimezone(MOROCCO).date()
+        return Turn((Reply(_not_ahead(today)), ASK_DEADLINE), Step.DEADLINE, data)
+    raise PetitionError(refusal)  # the flow asks for nothing else storage checks
 
 
 def _ask_commune(home: Place) -> Reply:
