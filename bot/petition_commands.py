@@ -22,7 +22,7 @@ from bot.refusals import refusal_text, refused
 from bot.settings import Settings
 from conversations.kit import MOROCCO
 from conversations.petition import OTHERWISE, WITH_ARRONDISSEMENTS, Life, default_threshold
-from conversations.petition_rules import LIMITS, Field, PetitionError
+from conversations.petition_rules import LIMITS, MOVES, Field, PetitionError
 from storage import bursts
 from storage.database import Database
 from storage.gazetteer import Commune, Gazetteer
@@ -67,7 +67,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
     ):
         _move_parser(actions, action, purpose).set_defaults(life=life)
     decide = _move_parser(actions, "decide", "record the council's decision, notify signers")
-    decide.add_argument("life", choices=("accepted", "rejected"), metavar="accepted|rejected")
+    decisions = sorted(MOVES[Life.FILED])
+    decide.add_argument("life", choices=decisions, metavar="|".join(decisions))
     answer = _move_parser(actions, "answer", "record the council's answer", note_required=True)
     answer.set_defaults(life=Life.ANSWERED)
     listing = actions.add_parser("list", help="petitions as a table, newest first")

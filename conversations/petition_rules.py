@@ -50,6 +50,20 @@ MOVES: dict[Life, frozenset[Life]] = {
 }
 
 
+def reached_from(life: Life) -> frozenset[Life]:
+    """``life`` and every step its moves may lead to."""
+    reached, todo = {life}, [life]
+    while todo:
+        for following in MOVES[todo.pop()] - reached:
+            reached.add(following)
+            todo.append(following)
+    return frozenset(reached)
+
+
+# Once filed, the commune holds the signatures: they stay with the petition.
+FILED = reached_from(Life.FILED)
+
+
 class Why(StrEnum):
     NO_PETITION = "no_petition"
     FIELD_LENGTH = "field_length"

@@ -14,6 +14,7 @@ from sqlalchemy import Connection, delete, select, update
 
 from conversations.cin import masked
 from conversations.petition import Life
+from conversations.petition_rules import FILED
 from conversations.redaction import redact_identifiers
 from conversations.report_rules import place_key
 from storage import models as m
@@ -21,9 +22,6 @@ from storage import reports as report_rows
 from storage.erasure import Erasure, fit
 from storage.personal_rows import Rows, Subject, when
 from storage.vault import Vault
-
-# Once filed, the commune holds the signatures: they stay with the petition.
-FILED = frozenset({Life.FILED, Life.ACCEPTED, Life.REJECTED, Life.ANSWERED})
 
 
 def reports(conn: Connection, who: Subject, _vault: Vault) -> Rows:

@@ -9,6 +9,7 @@ from conversations.burst_rules import MIN_YOUNG, due, is_burst
 from conversations.petition import Life, PetitionDraft
 from conversations.petition_drafting import BAD_THRESHOLD, FIELDS_OF
 from conversations.petition_rules import (
+    FILED,
     LIMITS,
     MOVES,
     THRESHOLD_MAX,
@@ -59,6 +60,8 @@ def test_the_life_of_a_petition_allows_only_its_moves() -> None:
     assert unreasoned == Refusal(Why.NO_REASONS, "C")
     stuck = move_refusal("C", Life.ANSWERED, Life.OPEN, "", 9, 5, False)
     assert stuck is not None and stuck.allowed == ()
+    # What the commune received: its signatures stay with it.
+    assert {Life.FILED, Life.ACCEPTED, Life.REJECTED, Life.ANSWERED} == FILED
 
 
 def test_a_report_is_the_same_need_within_300_m_or_at_the_same_typed_place() -> None:
