@@ -10,8 +10,6 @@ from datetime import UTC, datetime
 from functools import partial
 from typing import Any
 
-from sqlalchemy.exc import DBAPIError
-
 from bot.channels import CHANNELS
 from bot.dispatcher import Dispatcher
 from bot.i18n import translator
@@ -37,7 +35,7 @@ from conversations.report_need import ReportNeed
 from conversations.seams import MediaFetcher, Outbox
 from conversations.subscriptions import Subscriptions
 from storage.announcements import expand_due
-from storage.database import Database
+from storage.database import UNUSABLE, Database
 from storage.database_key import claim_fingerprint, recorded_fingerprint
 from storage.deliveries import DeliveryQueue
 from storage.gazetteer import Gazetteer
@@ -96,7 +94,7 @@ async def open_database(settings: Settings, upgrade: bool) -> Database:
         elif not await db.is_current():
             raise NotUpgraded("DATABASE_URL: the schema is not up to date; run `hayna db upgrade`")
         _same_key(settings, mine, await claim_fingerprint(db, mine, datetime.now(UTC)))
-    except (OSError, DBAPIError) as error:
+    except UNUSABLE as error:
         await db.close()
         reason = str(error).splitlines()[0] if str(error) else type(error).__name__
         raise SettingsError("DATABASE_URL", f"cannot use the database ({reason})") from None

@@ -9,15 +9,11 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import Connection, select
-
-from conversations.kit import MOROCCO
-from conversations.petition import Life
+from conversations.kit import MOROCCO, Address
 from conversations.report import Category, Draft
-from storage import petitions, reports
+from storage import petitions
 from storage.database import Database
-from storage.dialect import insert_ignore
-from storage.models import RESIDENT
+from storage.demo_set import load_once
 
 DEMO_CHANNEL, DEMO_USER = "console", "demo-association"
 BEN_MSICK, AGADIR = "141.01.61", "001.01.01"
@@ -89,34 +85,8 @@ REPORTS = (
 )
 
 
-def _load(conn: Connection, now: datetime) -> list[str] | None:
-    if not insert_ignore(
-        conn,
-        RESIDENT,
-        channel=DEMO_CHANNEL,
-        user_id=DEMO_USER,
-        language="fr",
-        pushes_enabled=False,
-        created_at=now,
-    ):
-        return None  # loaded before
-    demo = conn.execute(
-        select(RESIDENT.c.id).where(
-            RESIDENT.c.channel == DEMO_CHANNEL, RESIDENT.c.user_id == DEMO_USER
-        )
-    ).scalar_one()
-    codes = []
-    for new in PETITIONS:
-        dated = replace(new, deadline=(now + DEMO_DAYS).astimezone(MOROCCO).date())
-        code = petitions.create(conn, dated, "demo", now)
-        petitions.move(conn, code, Life.OPEN, "", "demo", now)
-        codes.append(code)
-    for i, draft in enumerate(REPORTS):
-        reports.file(conn, demo, draft, now - timedelta(days=i + 1))
-    return codes
-
-
 async def load_demo(db: Database, now: datetime) -> list[str] | None:
     """Load the demo set; returns the petitions' codes, or None when it was there already."""
-    async with db.transaction() as tx:
-        return await tx.run(_load, now)
+    deadline = (now + DEMO_DAYS).astimezone(MOROCCO).date()
+    dated = [replace(new, deadline=deadline) for new in PETITIONS]
+    return await load_once(db, Address(DEMO_CHANNEL, DEMO_USER), dated, REPORTS, now)

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -15,16 +17,17 @@ from bot.app import open_database
 from bot.command_line import Refused, commune_code, organizer_name, shortened, table
 from bot.media import PHOTO_MAX, photo_type
 from bot.meeting_commands import local_time
+from bot.refusals import refused
 from bot.settings import Settings
-from conversations.groups import Audience, GroupKind
+from conversations.groups import GroupKind
 from conversations.kit import MOROCCO, Address
 from conversations.language import SUPPORTED
 from conversations.organizing import MAX_TEXT
 from handlers.filetype import HEAD, sniff
-from storage import announcements, groups, media
-from storage.announcements import Kind
+from storage import groups
 from storage.database import Database
 from storage.gazetteer import Gazetteer
+from storage.operator import Operator, Photo
 
 NAMED = (GroupKind.ASSOCIATION, GroupKind.NEIGHBOURHOOD)
 
@@ -92,102 +95,122 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+@dataclass(frozen=True, slots=True)
+class Command:
+    """One `hayna groups|organizers|broadcast` command, its commune settled."""
+
+    args: argparse.Namespace
+    commune: str
+    gazetteer: Gazetteer
+    now: datetime
+    admins: frozenset[Address]
+
+
 async def _act(
     db: Database, args: argparse.Namespace, now: datetime, admins: frozenset[Address]
 ) -> None:
-    actor = (getattr(args, "actor", None) or organizer_name())[:80]
     gazetteer = Gazetteer.load()
     given = getattr(args, "commune", None)
     commune = commune_code(gazetteer, given) if given else ""
-    refusal = None
+    command = Command(args, commune, gazetteer, now, admins)
+    act = ACTIONS.get((args.command, args.action))
+    if act is None:
+        raise Refused(f"unknown action {args.action}")
     async with db.transaction() as tx:
-        match args.command, args.action:
-            case "groups", "list":
-                found = await tx.run(groups.groups_in, commune, None, now)
-                rows = [["id", "kind", "name"]] + [[str(g.id), g.kind, g.name] for g in found]
-                print(table(rows))
-            case "groups", "create":
-                name = args.name.strip()
-                if not name or len(name) > groups.NAME_MAX:
-                    raise Refused(f"--name must have 1 to {groups.NAME_MAX} characters")
-                kind = GroupKind(args.kind)
-                print(await tx.run(groups.create_group, commune, kind, name, actor, now))
-                await tx.run(groups.audit, None, actor, "create_group", name, True, now)
-            case "organizers", "invite":
-                if args.group is not None:
-                    found_group = await tx.run(groups.group, args.group)
-                    if found_group is None or found_group.commune_code != commune:
-                        raise Refused(f"group {args.group} is not a group of {commune}")
-                code = await tx.run(groups.invite, commune, args.group, actor, now)
-                await tx.run(groups.audit, None, actor, "invite", commune, True, now)
-                print(code)
-                print("valid 48 hours, once: type it in the chat as  ORG " + code, file=sys.stderr)
-            case "organizers", "remove":
-                refusal = await organizer_removal.remove(tx, args, commune, actor, now, admins)
-            case "organizers", "audit":
-                rows = [["when (Morocco)", "who", "action", "on", "allowed"]]
-                for at, who, action, target, allowed in await tx.run(
-                    groups.audit_trail, args.limit
-                ):
-                    when = at.astimezone(MOROCCO).strftime("%Y-%m-%d %H:%M")
-                    rows.append([when, who, action, target, "yes" if allowed else "REFUSED"])
-                print(table(rows))
-            case "broadcast", "send":
-                texts = _texts(args.text)
-                photo = _photo(args.photo) if args.photo is not None else None
-                for group_id in args.group:
-                    found_group = await tx.run(groups.group, group_id)
-                    if found_group is None or found_group.commune_code != commune:
-                        raise Refused(f"group {group_id} is not a group of {commune}")
-                audience = Audience(commune, tuple(sorted(set(args.group))))
-                body = await tx.run(announcements.update_body, audience, texts, gazetteer)
-                at = args.at or now
-                photo_id = await tx.run(media.store, *photo, now) if photo is not None else None
-                number = await tx.run(
-                    announcements.create,
-                    Kind.BROADCAST,
-                    audience,
-                    body,
-                    at,
-                    actor,
-                    now,
-                    None,
-                    photo_id,
-                )
-                size = await tx.run(announcements.audience_size, audience)
-                await tx.run(groups.audit, None, actor, "broadcast", str(number), True, now)
-                print(number)
-                with_photo = ", with a photo" if photo is not None else ""
-                print(
-                    f"{size} recipients{with_photo}; sent by `hayna dispatch` or `hayna serve`",
-                    file=sys.stderr,
-                )
-            case "broadcast", "report":
-                report = await tx.run(announcements.report, args.id)
-                if report is None:
-                    raise Refused(f"there is no update {args.id}")
-                rows = [["recipients", "queued", "sent", "delivered", "failed", "unreachable"]]
-                rows.append(
-                    [
-                        str(n)
-                        for n in (
-                            report.recipients,
-                            report.queued,
-                            report.sent,
-                            report.delivered,
-                            report.failed,
-                            report.unreachable,
-                        )
-                    ]
-                )
-                print(table(rows))
-            case _:
-                raise Refused(f"unknown action {args.action}")
-    if refusal is not None:  # after the commit: the refusal stays in the audit log
-        raise Refused(refusal)
+        operator = Operator(tx, getattr(args, "actor", None) or organizer_name(), now)
+        done = await act(operator, command)
+    if not done:  # after the commit: the refusal stays in the audit log
+        raise refused(operator)
 
 
-def _photo(path: Path) -> tuple[str, str, bytes]:
+async def _list_groups(operator: Operator, command: Command) -> bool:
+    found = await operator.tx.run(groups.groups_in, command.commune, None, command.now)
+    print(table([["id", "kind", "name"]] + [[str(g.id), g.kind, g.name] for g in found]))
+    return True
+
+
+async def _create_group(operator: Operator, command: Command) -> bool:
+    name = command.args.name.strip()
+    if not name or len(name) > groups.NAME_MAX:
+        raise Refused(f"--name must have 1 to {groups.NAME_MAX} characters")
+    kind = GroupKind(command.args.kind)
+    created = await operator.create_group(command.commune, kind, name)
+    if created is not None:
+        print(created)
+    return created is not None
+
+
+async def _invite(operator: Operator, command: Command) -> bool:
+    code = await operator.invite(command.commune, command.args.group)
+    if code is not None:
+        print(code)
+        print("valid 48 hours, once: type it in the chat as  ORG " + code, file=sys.stderr)
+    return code is not None
+
+
+async def _remove(operator: Operator, command: Command) -> bool:
+    return await organizer_removal.remove(operator, command.args, command.commune, command.admins)
+
+
+async def _audit_trail(operator: Operator, command: Command) -> bool:
+    rows = [["when (Morocco)", "who", "action", "on", "allowed"]]
+    for at, who, action, target, allowed in await operator.tx.run(
+        groups.audit_trail, command.args.limit
+    ):
+        when = at.astimezone(MOROCCO).strftime("%Y-%m-%d %H:%M")
+        rows.append([when, who, action, target, "yes" if allowed else "REFUSED"])
+    print(table(rows))
+    return True
+
+
+async def _broadcast(operator: Operator, command: Command) -> bool:
+    args = command.args
+    texts = _texts(args.text)
+    photo = _photo(args.photo) if args.photo is not None else None
+    at = args.at or command.now
+    planned = await operator.broadcast(
+        command.commune, args.group, texts, at, photo, command.gazetteer
+    )
+    if planned is None:
+        return False
+    number, size = planned
+    print(number)
+    with_photo = ", with a photo" if photo is not None else ""
+    print(
+        f"{size} recipients{with_photo}; sent by `hayna dispatch` or `hayna serve`", file=sys.stderr
+    )
+    return True
+
+
+async def _delivery_report(operator: Operator, command: Command) -> bool:
+    report = await operator.delivery_report(command.args.id)
+    if report is None:
+        return False
+    figures = (
+        report.recipients,
+        report.queued,
+        report.sent,
+        report.delivered,
+        report.failed,
+        report.unreachable,
+    )
+    rows = [["recipients", "queued", "sent", "delivered", "failed", "unreachable"]]
+    print(table([*rows, [str(n) for n in figures]]))
+    return True
+
+
+ACTIONS: dict[tuple[str, str], Callable[[Operator, Command], Awaitable[bool]]] = {
+    ("groups", "list"): _list_groups,
+    ("groups", "create"): _create_group,
+    ("organizers", "invite"): _invite,
+    ("organizers", "remove"): _remove,
+    ("organizers", "audit"): _audit_trail,
+    ("broadcast", "send"): _broadcast,
+    ("broadcast", "report"): _delivery_report,
+}
+
+
+def _photo(path: Path) -> Photo:
     """The name, type and bytes of a photo to send; refused unless it is one (`photo_type`)."""
     try:
         size = path.stat().st_size
@@ -201,7 +224,7 @@ def _photo(path: Path) -> tuple[str, str, bytes]:
         seen = sniff(data[:HEAD])
         shown = f"it looks like {seen}" if seen else "its content is not an image"
         raise Refused(f"--photo {path}: not a JPEG, PNG or WebP photo ({shown})")
-    return path.name[-120:], kind, data
+    return Photo(path.name[-120:], kind, data)
 
 
 def _texts(given: list[str]) -> tuple[tuple[str, str], ...]:

@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from conversations.redaction import REDACTED, redact_identifiers
+from storage.database import STATEMENTS_LOGGER
 
 # What a resident wrote, wherever a record names it: text='…', body="…", full_name=…
 # Also as a logged dict or form writes it ('Body': '…', "ProfileName": "…"), in any case.
@@ -88,5 +89,5 @@ def configure_logging(level: str, path: Path | None = None) -> list[logging.Hand
         root.addHandler(handler)
     root.setLevel(level)
     # Statements and their values hold residents' data: never logged, even at DEBUG.
-    logging.getLogger("sqlalchemy.engine").setLevel(logging.WARNING)
+    logging.getLogger(STATEMENTS_LOGGER).setLevel(logging.WARNING)
     return handlers

@@ -12,14 +12,15 @@ from datetime import UTC, datetime, timedelta
 from bot.app import open_database
 from bot.command_line import Refused, commune_code, organizer_name, shortened, table
 from bot.natural_dates import NaturalDates
+from bot.refusals import refused
 from bot.settings import Settings
 from conversations.dates import Problem, example
 from conversations.groups import DEFAULT_REMINDERS, MeetingDraft
 from conversations.kit import MOROCCO
-from storage import groups, meetings
+from storage import meetings
 from storage.database import Database
 from storage.gazetteer import Gazetteer
-from storage.meetings import MeetingError
+from storage.operator import Operator
 
 TITLE_MAX, PLACE_MAX, AGENDA_MAX = 120, 200, 2000
 _OFFSET = re.compile(r"(\d+)([dhm])")
@@ -109,7 +110,7 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
     db = await open_database(settings, upgrade=settings.database_url.sqlite)
     try:
         await _act(db, args)
-    except (Refused, MeetingError) as error:
+    except Refused as error:
         print(f"hayna: {error}", file=sys.stderr)
         return 2
     finally:
@@ -119,46 +120,49 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
 
 async def _act(db: Database, args: argparse.Namespace) -> None:
     now = datetime.now(UTC)
-    actor = (getattr(args, "actor", None) or organizer_name())[:80]
     if args.action == "list":
-        commune = commune_code(Gazetteer.load(), args.commune) if args.commune else None
-        async with db.transaction() as tx:
-            found = await tx.run(meetings.listing, commune)
-        rows = [["id", "when (Morocco)", "commune", "status", "title"]]
-        for m in found:
-            when = m.starts_at.astimezone(MOROCCO).strftime("%Y-%m-%d %H:%M")
-            rows.append([str(m.id), when, m.commune_code, m.status, shortened(m.title, 50)])
-        print(table(rows))
+        await _list(db, args)
         return
+    draft = _draft(args, now) if args.action == "create" else None
     async with db.transaction() as tx:
-        if args.action == "create":
-            draft = _draft(args, now)
-            for group_id in draft.group_ids:
-                group = await tx.run(groups.group, group_id)
-                if group is None or group.commune_code != draft.commune_code:
-                    raise Refused(f"group {group_id} is not a group of {draft.commune_code}")
-            meeting_id = await tx.run(meetings.create, draft, actor, now)
-            target = str(meeting_id)
-            print(meeting_id)
-        elif args.action == "publish":
-            await tx.run(meetings.publish, args.id, actor, now)
-            target = str(args.id)
-            print(f"meeting {args.id} published; reminders planned")
-        elif args.action == "move":
-            await tx.run(meetings.move, args.id, args.at, actor, now)
-            target = str(args.id)
-            print(f"meeting {args.id} moved; those who answered are told")
-        elif args.action == "cancel":
-            await tx.run(meetings.cancel, args.id, actor, now)
-            target = str(args.id)
-            print(f"meeting {args.id} cancelled; its audience is told")
-        else:
-            if await tx.run(meetings.view, args.id) is None:
-                raise Refused(f"there is no meeting {args.id}")
-            counts = await tx.run(meetings.counts, args.id)
-            target = str(args.id)
-            print(f"attending {counts.yes}, maybe {counts.maybe}, not attending {counts.no}")
-        await tx.run(groups.audit, None, actor, f"{args.action}_meeting", target, True, now)
+        operator = Operator(tx, getattr(args, "actor", None) or organizer_name(), now)
+        done = await _change(operator, args, draft)
+    if done is None:
+        raise refused(operator)
+    print(done)
+
+
+async def _change(
+    operator: Operator, args: argparse.Namespace, draft: MeetingDraft | None
+) -> str | None:
+    """One change, checked and audited by storage; what to print, or None when refused."""
+    if draft is not None:
+        meeting_id = await operator.create_meeting(draft)
+        return None if meeting_id is None else str(meeting_id)
+    if args.action == "publish":
+        done = await operator.publish_meeting(args.id)
+        return f"meeting {args.id} published; reminders planned" if done else None
+    if args.action == "move":
+        done = await operator.move_meeting(args.id, args.at)
+        return f"meeting {args.id} moved; those who answered are told" if done else None
+    if args.action == "cancel":
+        done = await operator.cancel_meeting(args.id)
+        return f"meeting {args.id} cancelled; its audience is told" if done else None
+    counts = await operator.meeting_counts(args.id)
+    if counts is None:
+        return None
+    return f"attending {counts.yes}, maybe {counts.maybe}, not attending {counts.no}"
+
+
+async def _list(db: Database, args: argparse.Namespace) -> None:
+    commune = commune_code(Gazetteer.load(), args.commune) if args.commune else None
+    async with db.transaction() as tx:
+        found = await tx.run(meetings.listing, commune)
+    rows = [["id", "when (Morocco)", "commune", "status", "title"]]
+    for m in found:
+        when = m.starts_at.astimezone(MOROCCO).strftime("%Y-%m-%d %H:%M")
+        rows.append([str(m.id), when, m.commune_code, m.status, shortened(m.title, 50)])
+    print(table(rows))
 
 
 def _draft(args: argparse.Namespace, now: datetime) -> MeetingDraft:

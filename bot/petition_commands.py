@@ -10,28 +10,27 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 from cryptography.fernet import InvalidToken
-from sqlalchemy import Connection, Row, func, select
 
 from bot.app import open_database
 from bot.command_line import Refused, commune_code, organizer_name, shortened, table
+from bot.refusals import refusal_text, refused
 from bot.settings import Settings
 from conversations.kit import MOROCCO
 from conversations.petition import OTHERWISE, WITH_ARRONDISSEMENTS, Life, default_threshold
-from storage import bursts, tally
+from conversations.petition_rules import LIMITS, MOVES, Field, PetitionError
+from storage import bursts
 from storage.database import Database
 from storage.gazetteer import Commune, Gazetteer
-from storage.models import PETITION, PETITION_EVENT
-from storage.petitions import ACTOR_MAX, NewPetition, PetitionError, Sealed, create, move
+from storage.operator import Operator
+from storage.petitions import NewPetition, Record, Sealed, listing, record
 from storage.petitions import signatories as sealed_signatories
 from storage.vault import Vault
 
-TITLE_MAX, SUMMARY_MAX, TEXT_MAX, NAME_MAX = 120, 200, 3000, 120
 # Article 125 as commonly cited, not checked against the official text (DESIGN.md §5b). The
 # gazetteer has no populations, so 100 (under 35,000 inhabitants) is never guessed.
 THRESHOLDS = (
@@ -49,11 +48,13 @@ def configure(parser: argparse.ArgumentParser) -> None:
     actions = parser.add_subparsers(dest="action", required=True)
     new = actions.add_parser("create", help="draft a petition; prints its code", epilog=THRESHOLDS)
     new.add_argument("--commune", required=True, metavar="CODE_OR_NAME", help="its commune")
-    new.add_argument("--title", required=True, help=f"at most {TITLE_MAX} characters")
-    new.add_argument("--summary", required=True, help=f"one line, at most {SUMMARY_MAX}")
+    new.add_argument("--title", required=True, help=f"at most {LIMITS[Field.TITLE]} characters")
+    new.add_argument("--summary", required=True, help=f"one line, at most {LIMITS[Field.SUMMARY]}")
     text = new.add_mutually_exclusive_group(required=True)
     text.add_argument("--text-file", type=Path, metavar="F", help="the text, from a UTF-8 file")
-    text.add_argument("--text", metavar="T", help=f"the text, at most {TEXT_MAX} characters")
+    text.add_argument(
+        "--text", metavar="T", help=f"the text, at most {LIMITS[Field.BODY]} characters"
+    )
     new.add_argument("--requests", required=True, metavar="R", help="what the council is asked")
     new.add_argument("--representative", required=True, metavar="NAME", help="the mandataire")
     new.add_argument("--deadline", required=True, type=_day, metavar="YYYY-MM-DD")
@@ -66,7 +67,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
     ):
         _move_parser(actions, action, purpose).set_defaults(life=life)
     decide = _move_parser(actions, "decide", "record the council's decision, notify signers")
-    decide.add_argument("life", choices=("accepted", "rejected"), metavar="accepted|rejected")
+    decisions = sorted(MOVES[Life.FILED])
+    decide.add_argument("life", choices=decisions, metavar="|".join(decisions))
     answer = _move_parser(actions, "answer", "record the council's answer", note_required=True)
     answer.set_defaults(life=Life.ANSWERED)
     listing = actions.add_parser("list", help="petitions as a table, newest first")
@@ -125,8 +127,11 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
             await _export(db, args, Vault(settings.secret_key))
         else:
             await _move(db, args)
-    except (Refused, PetitionError) as error:
+    except Refused as error:
         print(f"hayna: {error}", file=sys.stderr)
+        return 2
+    except PetitionError as error:
+        print(f"hayna: {refusal_text(error.refusal)}", file=sys.stderr)
         return 2
     finally:
         await db.close()
@@ -137,23 +142,19 @@ async def _create(db: Database, args: argparse.Namespace) -> None:
     commune = commune_code(Gazetteer.load(), args.commune)
     body = args.text if args.text_file is None else _read(args.text_file)
     actor = args.actor or organizer_name()
-    title, summary, body, requests, representative, actor = fields = tuple(
+    title, summary, body, requests, representative, actor = (
         text.strip()
         for text in (args.title, args.summary, body, args.requests, args.representative, actor)
     )
-    names = ("--title", "--summary", "the text", "--requests", "--representative", "--by")
-    limits = (TITLE_MAX, SUMMARY_MAX, TEXT_MAX, TEXT_MAX, NAME_MAX, ACTOR_MAX)
-    for name, value, most in zip(names, fields, limits, strict=True):
-        if not 1 <= len(value) <= most:
-            raise Refused(f"{name} must be 1 to {most} characters; it has {len(value)}")
-    if args.deadline <= datetime.now(MOROCCO).date():
-        raise Refused(f"--deadline {args.deadline} is not in the future: give a later day")
     threshold = args.threshold or _default_threshold(commune)
     new = NewPetition(
         commune, title, summary, body, requests, representative, threshold, args.deadline
     )
     async with db.transaction() as tx:
-        code = await tx.run(create, new, actor, datetime.now(UTC))
+        operator = Operator(tx, actor, datetime.now(UTC))
+        code = await operator.draft_petition(new)
+    if code is None:
+        raise refused(operator)
     # The code alone on standard output, so that a script can keep it; the rest is for people.
     print(code)
     default = " (a default: see `hayna petitions create -h`)" if args.threshold is None else ""
@@ -178,24 +179,21 @@ def _default_threshold(commune: str) -> int:
 async def _move(db: Database, args: argparse.Namespace) -> None:
     code, life, actor = args.code.strip().upper(), Life(args.life), args.actor or organizer_name()
     async with db.transaction() as tx:
-        before = await tx.run(_status, code)
-        signers = await tx.run(move, code, life, args.note.strip(), actor, datetime.now(UTC))
+        operator = Operator(tx, actor, datetime.now(UTC))
+        moved = await operator.move_petition(code, life, args.note.strip())
+    if moved is None:
+        raise refused(operator)
+    before, signers = moved
     print(f"{code}: {before} → {life} (by {actor})")
     if life is not Life.OPEN:  # opening notifies no one: nobody has signed a draft
         print(f"signers to notify: {signers} (`hayna dispatch` sends the notifications)")
-
-
-def _status(conn: Connection, code: str) -> str:
-    # Locked as move() will lock it, so no other change slips between this read and the move.
-    query = select(PETITION.c.status).where(PETITION.c.code == code).with_for_update()
-    return conn.execute(query).scalar_one_or_none() or ""
 
 
 async def _list(db: Database, args: argparse.Namespace) -> None:
     gazetteer = Gazetteer.load()
     commune = commune_code(gazetteer, args.commune) if args.commune else None
     async with db.transaction() as tx:
-        rows = await tx.run(_listed, commune, args.status)
+        rows = await tx.run(listing, commune, Life(args.status) if args.status else None)
         flagged = await tx.run(bursts.flags)
     if not rows:
         print("no petitions match")
@@ -204,7 +202,7 @@ async def _list(db: Database, args: argparse.Namespace) -> None:
     lines = [header] + [
         (
             row.code,
-            row.status,
+            row.life,
             f"{row.signatures}/{row.threshold}",
             row.deadline.astimezone(MOROCCO).date().isoformat(),
             place.name_fr if (place := gazetteer.get(row.commune_code)) else row.commune_code,
@@ -223,26 +221,17 @@ async def _list(db: Database, args: argparse.Namespace) -> None:
             )
 
 
-def _listed(conn: Connection, commune: str | None, status: str | None) -> Sequence[Row[Any]]:
-    # The exact count: the petition's column and its tallies.
-    query = select(*tally.COUNTED).order_by(PETITION.c.created_at.desc(), PETITION.c.id.desc())
-    if commune is not None:
-        query = query.where(PETITION.c.commune_code == commune)
-    if status is not None:
-        query = query.where(PETITION.c.status == status)
-    return conn.execute(query).all()
-
-
 async def _export(db: Database, args: argparse.Namespace, vault: Vault) -> None:
     code = args.code.strip().upper()
     async with db.transaction() as tx:
-        petition = await tx.run(_petition, code)
+        petition = await tx.run(record, code)
         sealed = await tx.run(sealed_signatories, code)
-    if petition.opened_at is None:
+    opened_at = petition.opened_at
+    if opened_at is None:
         raise Refused(f"{code} is a draft: publish it before exporting it")
     if args.output is None and args.format == "pdf" and sys.stdout.isatty():
         raise Refused("a PDF does not belong on a terminal: add --output FILE")
-    data = _document(petition, sealed, vault, args.format)
+    data = _document(petition, opened_at, sealed, vault, args.format)
     if args.output is None:
         sys.stdout.flush()
         sys.stdout.buffer.write(data)
@@ -260,22 +249,9 @@ async def _export(db: Database, args: argparse.Namespace, vault: Vault) -> None:
     print(f"{code}: {len(sealed)} signatories written to {args.output}")
 
 
-def _petition(conn: Connection, code: str) -> Row[Any]:
-    """The petition's row, with `opened_at`: when it was published (None for a draft)."""
-    opened = (
-        select(func.min(PETITION_EVENT.c.created_at))
-        .where(PETITION_EVENT.c.petition_id == PETITION.c.id, PETITION_EVENT.c.status == Life.OPEN)
-        .scalar_subquery()
-    )
-    row = conn.execute(
-        select(PETITION, opened.label("opened_at")).where(PETITION.c.code == code)
-    ).first()
-    if row is None:
-        raise PetitionError(f"no petition {code}")
-    return row
-
-
-def _document(petition: Row[Any], sealed: list[Sealed], vault: Vault, kind: str) -> bytes:
+def _document(
+    petition: Record, opened_at: datetime, sealed: list[Sealed], vault: Vault, kind: str
+) -> bytes:
     """The filing as CSV or PDF bytes, the CINs opened with the deployment's key."""
     # fpdf takes half a second to import: only an export pays for it, not every `hayna` command.
     from bot.petition_export import Filing, Signatory, to_csv, to_pdf
@@ -288,21 +264,21 @@ def _document(petition: Row[Any], sealed: list[Sealed], vault: Vault, kind: str)
         raise Refused(
             "the CINs cannot be opened: HAYNA_SECRET_KEY is not the one they were sealed with"
         ) from None
-    code = petition.commune_code
+    text, code = petition.text, petition.text.commune_code
     commune = Gazetteer.load().get(code) or Commune(code, code, code, "", "", "", "")
     filing = Filing(
         petition.code,
-        petition.title,
-        petition.summary,
-        petition.body,
-        petition.requests,
-        petition.representative,
+        text.title,
+        text.summary,
+        text.body,
+        text.requests,
+        text.representative,
         commune.name_ar,
         commune.name_fr,
         commune.province_fr,
-        petition.threshold,
-        petition.deadline.astimezone(MOROCCO).date(),
-        petition.opened_at,
+        text.threshold,
+        text.deadline,
+        opened_at,
         signers,
     )
     return to_csv(filing) if kind == "csv" else to_pdf(filing)

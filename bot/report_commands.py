@@ -16,10 +16,13 @@ from bot.app import open_database
 from bot.command_line import Refused, commune_code, organizer_name, shortened, table
 from bot.exports import located, to_csv, to_geojson, to_open311
 from bot.i18n import TIMEZONE
+from bot.refusals import refused
 from bot.settings import Settings
 from conversations.report import Category, Status
+from storage.database import Database
 from storage.gazetteer import Gazetteer
-from storage.reports import ReportBook, ReportError, Row
+from storage.operator import Operator
+from storage.reports import ReportBook, Row
 
 EXPORTS: dict[str, Callable[[Sequence[Row], Gazetteer], str]] = {
     "csv": to_csv,
@@ -74,7 +77,7 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
     book = ReportBook(db)
     try:
         if args.action == "set-status":
-            await _set_status(book, args)
+            await _set_status(db, args)
         else:
             gazetteer = Gazetteer.load()
             rows = await book.rows(
@@ -86,7 +89,7 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
                 _table(rows, gazetteer)
             else:
                 _export(rows, gazetteer, args)
-    except (Refused, ReportError) as error:
+    except Refused as error:
         print(f"hayna: {error}", file=sys.stderr)
         return 2
     finally:
@@ -131,21 +134,21 @@ def _export(rows: list[Row], gazetteer: Gazetteer, args: argparse.Namespace) -> 
         print(f"{unplaced} reports without a pin are not in the GeoJSON", file=sys.stderr)
 
 
-async def _set_status(book: ReportBook, args: argparse.Namespace) -> None:
+async def _set_status(db: Database, args: argparse.Namespace) -> None:
     ref, status = args.ref.strip().upper(), Status(args.status)
     if args.kept and status is not Status.DUPLICATE:
         raise Refused("--of goes with the status duplicate only")
-    before = await book.detail(ref)
-    if before is None:
-        raise Refused(f"no report {ref}")
     actor = args.actor or organizer_name()
     kept = args.kept.strip().upper()
-    followers = await book.set_status(
-        ref, status, args.note.strip(), actor, datetime.now(UTC), kept
-    )
+    async with db.transaction() as tx:
+        operator = Operator(tx, actor, datetime.now(UTC))
+        changed = await operator.set_report_status(ref, status, args.note.strip(), kept)
+    if changed is None:
+        raise refused(operator)
+    before, followers = changed
     if followers is None:
         print(f"{ref} is already {status}")
         return
     became = f"{status} of {kept}" if status is Status.DUPLICATE else str(status)
-    print(f"{ref}: {before.brief.status} → {became} (by {actor})")
+    print(f"{ref}: {before} → {became} (by {actor})")
     print(f"followers to notify: {followers} (`hayna dispatch` sends the notifications)")

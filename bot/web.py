@@ -8,7 +8,6 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator, Sequence
 
-from sqlalchemy import text
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
@@ -27,8 +26,7 @@ def web_app(app: App, channels: Sequence[Channel]) -> Starlette:
 
     async def healthz(_request: Request) -> JSONResponse:
         try:
-            async with app.db.transaction() as tx:
-                await tx.run(lambda conn: conn.execute(text("SELECT 1")).scalar_one())
+            await app.db.answers()
         except Exception:
             log.exception("health check: the database does not answer")
             return JSONResponse({"status": "database unavailable"}, status_code=503)

@@ -25,12 +25,21 @@ from conversations.folding import to_ascii_digits
 from conversations.kit import MOROCCO, Context, Inbound, Option, Place, Reply, Turn, pick
 from conversations.paging import turned
 from conversations.petition import OTHERWISE, PetitionDraft, default_threshold
+from conversations.petition_rules import (
+    FORMULA_STARTS,
+    LIMITS,
+    THRESHOLD_MAX,
+    THRESHOLD_MIN,
+    PetitionError,
+    Refusal,
+    Why,
+    too_long,
+)
+from conversations.petition_rules import Field as Text
 from conversations.phrases import CANCELLED, NOT_AN_OPTION
 from conversations.text import Renderable, _, lines, ngettext, pgettext
 
 MAX_COMMUNE_NAME = 80
-MAX_THRESHOLD = 100_000
-FORMULA_STARTS = ("=", "+", "-", "@")
 _DAY_FIRST = re.compile(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})")
 _YEAR_FIRST = re.compile(r"(\d{4})[/.\-](\d{1,2})[/.\-](\d{1,2})")
 # "1000", or grouped by thousands as people write it: "1 000", "1,000", "1.000", "١٬٠٠٠".
@@ -81,21 +90,22 @@ ASK_REPRESENTATIVE = Reply(
 
 @dataclass(frozen=True, slots=True)
 class Field:
-    """A free-text answer: its question, longest length, whether it is one line, where it goes."""
+    """A free-text answer: its question, the petition's text it is (and so its longest length),
+    whether it is one line, where it goes."""
 
     question: Reply
-    most: int
+    text: Text
     one_line: bool
     put: Callable[[Answers, str], Answers]
 
 
 FIELDS_OF = {
-    Step.TITLE: Field(ASK_TITLE, 120, True, lambda a, v: replace(a, title=v)),
-    Step.SUMMARY: Field(ASK_SUMMARY, 200, True, lambda a, v: replace(a, summary=v)),
-    Step.TEXT: Field(ASK_TEXT, 3_000, False, lambda a, v: replace(a, body=v)),
-    Step.REQUESTS: Field(ASK_REQUESTS, 3_000, False, lambda a, v: replace(a, requests=v)),
+    Step.TITLE: Field(ASK_TITLE, Text.TITLE, True, lambda a, v: replace(a, title=v)),
+    Step.SUMMARY: Field(ASK_SUMMARY, Text.SUMMARY, True, lambda a, v: replace(a, summary=v)),
+    Step.TEXT: Field(ASK_TEXT, Text.BODY, False, lambda a, v: replace(a, body=v)),
+    Step.REQUESTS: Field(ASK_REQUESTS, Text.REQUESTS, False, lambda a, v: replace(a, requests=v)),
     Step.REPRESENTATIVE: Field(
-        ASK_REPRESENTATIVE, 120, True, lambda a, v: replace(a, representative=v)
+        ASK_REPRESENTATIVE, Text.REPRESENTATIVE, True, lambda a, v: replace(a, representative=v)
     ),
 }
 # The order of the questions; the last answer leads to the preview.
@@ -131,6 +141,7 @@ CHANGES = (
     Option(Step.THRESHOLD, pgettext("field", "The number of signatures")),
 )
 ASK_CHANGE = Reply(_("What do you want to change?"), CHANGES)
+BAD_THRESHOLD = _("Please type a whole number of signatures, from 1 to 100,000.")
 NOT_ORGANIZER = _("Only the organizers of an association can create a petition here.")
 
 
@@ -201,10 +212,9 @@ class PetitionDrafting(Flow[Step, Answers]):
                     kept = replace(data, threshold=data.threshold or OTHERWISE)
                     return await self._after(ctx, step, kept)
                 typed = _whole_number(msg.text)
-                if typed is not None and 1 <= typed <= MAX_THRESHOLD:
+                if typed is not None and THRESHOLD_MIN <= typed <= THRESHOLD_MAX:
                     return await self._after(ctx, step, replace(data, threshold=typed))
-                bad = _("Please type a whole number of signatures, from 1 to 100,000.")
-                return Turn((Reply(bad), _ask_threshold(data)), step, data)
+                return Turn((Reply(BAD_THRESHOLD), _ask_threshold(data)), step, data)
             case Step.PREVIEW:
                 answer = pick(msg, (PUBLISH, DRAFT_ONLY, CHANGE, CANCEL))
                 if answer is PUBLISH or answer is DRAFT_ONLY:
@@ -240,13 +250,8 @@ class PetitionDrafting(Flow[Step, Answers]):
         hint: Renderable | None = None
         if not text:
             hint = _("Please type the answer as text.")
-        elif len(text) > field.most:
-            hint = ngettext(
-                "That is {length} characters; at most {n} is allowed. Please shorten it.",
-                "That is {length} characters; at most {n} are allowed. Please shorten it.",
-                field.most,
-                length=len(text),
-            )
+        elif too_long(field.text, text):
+            hint = _too_long(field.text, len(text))
         elif field.one_line and text.startswith(FORMULA_STARTS):
             # Exports open in spreadsheets, where such a start runs as a formula.
             hint = _("It cannot start with =, +, - or @. Please start with a letter or a digit.")
@@ -263,10 +268,7 @@ class PetitionDrafting(Flow[Step, Answers]):
             )
             return Turn((Reply(bad), ASK_DEADLINE), Step.DEADLINE, data)
         if day <= today:
-            past = _(
-                "The last day must be after today ({today}). Please type a later date.", today=today
-            )
-            return Turn((Reply(past), ASK_DEADLINE), Step.DEADLINE, data)
+            return Turn((Reply(_not_ahead(today)), ASK_DEADLINE), Step.DEADLINE, data)
         return await self._after(ctx, Step.DEADLINE, replace(data, deadline=day.isoformat()))
 
     async def _find(self, ctx: Context, data: Answers, msg: Inbound) -> Turn[Step, Answers]:
@@ -318,6 +320,10 @@ class PetitionDrafting(Flow[Step, Answers]):
                 await ctx.services.publish_petition(code)
         except PermissionError:
             return Turn((Reply(NOT_ORGANIZER),), None, Answers())
+        except PetitionError as error:
+            # Checked again when stored: the last day may have passed while the organizer was
+            # away from the preview. Asked again, then back to the preview.
+            return _refused(ctx, replace(data, editing=True), error.refusal)
         if not publish:
             kept = _(
                 "Saved as draft {code}. Residents do not see it yet; it can be published with "
@@ -331,6 +337,33 @@ class PetitionDrafting(Flow[Step, Answers]):
             ways=ctx.channels.share(code),
         )
         return Turn((Reply(done),), None, Answers())
+
+
+def _too_long(text: Text, length: int) -> Renderable:
+    return ngettext(
+        "That is {length} characters; at most {n} is allowed. Please shorten it.",
+        "That is {length} characters; at most {n} are allowed. Please shorten it.",
+        LIMITS[text],
+        length=length,
+    )
+
+
+def _not_ahead(today: date) -> Renderable:
+    return _("The last day must be after today ({today}). Please type a later date.", today=today)
+
+
+def _refused(ctx: Context, data: Answers, refusal: Refusal) -> Turn[Step, Answers]:
+    """What storage refused in a draft, said as the question that gets it right is asked."""
+    step = next((s for s, f in FIELDS_OF.items() if f.text is refusal.field), None)
+    if refusal.why is Why.FIELD_LENGTH and step is not None:
+        hint = _too_long(FIELDS_OF[step].text, refusal.length)
+        return Turn((Reply(hint), FIELDS_OF[step].question), step, data)
+    if refusal.why is Why.THRESHOLD:
+        return Turn((Reply(BAD_THRESHOLD), _ask_threshold(data)), Step.THRESHOLD, data)
+    if refusal.why is Why.DEADLINE_NOT_AHEAD:
+        today = ctx.now.astimezone(MOROCCO).date()
+        return Turn((Reply(_not_ahead(today)), ASK_DEADLINE), Step.DEADLINE, data)
+    raise PetitionError(refusal)  # the flow asks for nothing else storage checks
 
 
 def _ask_commune(home: Place) -> Reply:

@@ -25,13 +25,13 @@ from conversations.petition import (
     petition_code,
     progress,
 )
+from conversations.petition_rules import FORMULA_STARTS
 from conversations.phrases import CANCELLED, NOT_AN_OPTION
 from conversations.text import Renderable, _, lines, ngettext, pgettext
 
 MAX_NAME = 100
 # Bump when the signing consent below changes in substance; each agreement is in the ledger.
 SIGNING_CONSENT_VERSION = "2026-12"
-FORMULA_STARTS = ("=", "+", "-", "@")
 
 
 class Step(StrEnum):

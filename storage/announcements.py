@@ -29,6 +29,7 @@ from sqlalchemy import (
     update,
 )
 
+from conversations.actor import ACTOR_MAX
 from conversations.groups import Answer, Audience, DeliveryReport, update_notice, update_sender
 from conversations.text import ByLocale, Renderable, Verbatim
 from storage import groups
@@ -113,7 +114,7 @@ def create(
             status=State.SCHEDULED,
             cursor=0,
             recipients=0,
-            created_by=actor[:80],
+            created_by=actor[:ACTOR_MAX],
             created_at=now,
         ),
     )

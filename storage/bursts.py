@@ -1,20 +1,20 @@
 """Bursts of signatures from brand-new accounts: flagged for the petition's organizers.
 
-Every `EVERY` signatures, one count over the petition's signatures of the last `WINDOW` (on the
-index of signatures by petition and time), joined to the signers' accounts. When at least
-`MIN_YOUNG` of them, and most of them, came from accounts created minutes before, a
-`petition_flag` row is raised, once an hour; `hayna petitions list` shows it, and the organizer
-who drafted the petition in the chat is told. A flag is a question for the organizers, not a
-verdict: nothing is removed.
+What a burst is lives in conversations/burst_rules.py. Here, one count over the petition's
+signatures of the window (on the index of signatures by petition and time), joined to the
+signers' accounts; a burst raises a `petition_flag` row, once an hour: `hayna petitions list`
+shows it, and the organizer who drafted the petition in the chat is told. A flag is a question
+for the organizers, not a verdict: nothing is removed.
 """
 
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import Connection, case, func, select
 
+from conversations.burst_rules import WINDOW, YOUNG, due, is_burst, window_minutes
 from conversations.petition_flags import burst_notice
 from storage.deliveries import enqueue
 from storage.dialect import insert_ignore
@@ -22,12 +22,12 @@ from storage.models import PETITION, PETITION_FLAG, RESIDENT, SIGNATURE
 
 log = logging.getLogger(__name__)
 
-WINDOW = timedelta(minutes=10)
-# An account created less than this before the window began counts as new.
-YOUNG = timedelta(minutes=30)
-MIN_YOUNG = 50
-EVERY = 10
 YOUNG_BURST = "young_burst"
+
+
+def check_due(conn: Connection, petition_id: int, count: int, now: datetime) -> bool:
+    """`check`, when the signature that brought the petition to ``count`` is one that checks."""
+    return due(count) and check(conn, petition_id, now)
 
 
 def check(conn: Connection, petition_id: int, now: datetime) -> bool:
@@ -40,7 +40,7 @@ def check(conn: Connection, petition_id: int, now: datetime) -> bool:
         .join(RESIDENT, RESIDENT.c.id == SIGNATURE.c.resident_id, isouter=True)
         .where(SIGNATURE.c.petition_id == petition_id, SIGNATURE.c.created_at >= since)
     ).one()
-    if new < MIN_YOUNG or new * 2 <= total:
+    if not is_burst(int(total), int(new)):
         return False
     raised = insert_ignore(
         conn,
@@ -53,7 +53,7 @@ def check(conn: Connection, petition_id: int, now: datetime) -> bool:
         created_at=now,
     )
     if raised:
-        minutes = int(WINDOW.total_seconds() // 60)
+        minutes = window_minutes()
         log.warning(
             "petition %s flagged: %s of %s signatures in %s min from new accounts",
             petition_id,

@@ -16,11 +16,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 T = TypeVar("T")
+
+
+# What using a database that cannot be reached, or refuses us, raises: the callers say it in
+# one line rather than a driver's traceback.
+UNUSABLE: tuple[type[Exception], ...] = (OSError, DBAPIError)
+# The logger of statements and their values, which hold residents' data.
+STATEMENTS_LOGGER = "sqlalchemy.engine"
 
 
 class Tx:
@@ -120,6 +128,11 @@ class Database:
         async with self._async.connect() as aconn:
             yield Connected(self, aconn)
 
+    async def answers(self) -> None:
+        """One round trip, for a health check; raises when the database does not answer."""
+        async with self.transaction() as tx:
+            await tx.run(_select_one)
+
     async def upgrade(self) -> None:
         """Bring the schema to the newest migration."""
         from storage.migrate import upgrade_connection
@@ -166,6 +179,10 @@ class Connected:
             return
         async with self._aconn.begin():
             yield Tx(aconn=self._aconn)
+
+
+def _select_one(conn: Connection) -> None:
+    conn.execute(text("SELECT 1")).scalar_one()
 
 
 def _sqlite_engine(url: str) -> Engine:

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Connection, delete, insert, select, update
 
+from conversations.actor import ACTOR_MAX
 from conversations.groups import BUILT_IN, Audience, Group, GroupKind, Redeemed
 from conversations.kit import Address
 from storage.dialect import insert_ignore
@@ -74,7 +75,7 @@ def create_group(
 ) -> int:
     """A named group of a commune (an association, a neighbourhood); its id, new or existing."""
     values = {"commune_code": commune, "kind": kind, "name": name.strip()[:NAME_MAX]}
-    insert_ignore(conn, COMMUNITY_GROUP, **values, created_by=actor[:80], created_at=now)
+    insert_ignore(conn, COMMUNITY_GROUP, **values, created_by=actor[:ACTOR_MAX], created_at=now)
     found = select(COMMUNITY_GROUP.c.id).where(
         *(COMMUNITY_GROUP.c[column] == value for column, value in values.items())
     )
@@ -131,7 +132,7 @@ def invite(conn: Connection, commune: str, group_id: int | None, actor: str, now
             code=code,
             commune_code=commune,
             group_id=group_id,
-            created_by=actor[:80],
+            created_by=actor[:ACTOR_MAX],
             created_at=now,
             expires_at=now + INVITE_VALID,
         ):
@@ -227,7 +228,7 @@ def audit(
     conn.execute(
         insert(AUDIT_ENTRY).values(
             resident_id=resident_id,
-            actor=actor[:80],
+            actor=actor[:ACTOR_MAX],
             action=action[:32],
             target=target[:64],
             allowed=allowed,

@@ -14,15 +14,14 @@ from sqlalchemy import Connection, delete, select, update
 
 from conversations.cin import masked
 from conversations.petition import Life
+from conversations.petition_rules import FILED
 from conversations.redaction import redact_identifiers
+from conversations.report_rules import place_key
 from storage import models as m
 from storage import reports as report_rows
 from storage.erasure import Erasure, fit
 from storage.personal_rows import Rows, Subject, when
 from storage.vault import Vault
-
-# Once filed, the commune holds the signatures: they stay with the petition.
-FILED = frozenset({Life.FILED, Life.ACCEPTED, Life.REJECTED, Life.ANSWERED})
 
 
 def reports(conn: Connection, who: Subject, _vault: Vault) -> Rows:
@@ -74,7 +73,7 @@ def erase_reports(conn: Connection, erasure: Erasure) -> None:
                 resident_id=None,
                 description=erasure.redact(report.description, description),
                 place=place,
-                place_key=report_rows.place_key(place) or None if place else None,
+                place_key=place_key(place) or None if place else None,
                 other_label=erasure.redact(report.other_label, label),
             )
         )

@@ -10,6 +10,7 @@ from enum import StrEnum
 
 from sqlalchemy import Connection, and_, exists, func, insert, or_, select, update
 
+from conversations.actor import ACTOR_MAX
 from conversations.groups import (
     Answer,
     Audience,
@@ -55,7 +56,7 @@ def create(conn: Connection, new: NewMeeting, actor: str, now: datetime) -> int:
             starts_at=new.starts_at,
             status=Life.DRAFT,
             reminders=",".join(str(m) for m in new.reminders),
-            created_by=actor[:80],
+            created_by=actor[:ACTOR_MAX],
             created_at=now,
             updated_at=now,
         ),

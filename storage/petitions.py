@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy import Connection, delete, func, insert, select, update
 
+from conversations.actor import ACTOR_MAX as _ACTOR_MAX
 from conversations.kit import MOROCCO
 from conversations.petition import (
     CODE_ALPHABET,
@@ -30,6 +31,15 @@ from conversations.petition import (
     Signing,
     life_notice,
 )
+from conversations.petition_rules import (
+    Field,
+    PetitionError,
+    Refusal,
+    Why,
+    draft_refusal,
+    field_refusal,
+    move_refusal,
+)
 from storage import bursts, tally
 from storage.database import Database
 from storage.deliveries import enqueue
@@ -37,23 +47,8 @@ from storage.dialect import insert_ignore, inserted_id
 from storage.models import PETITION, PETITION_EVENT, SIGNATURE
 from storage.vault import KEY_VERSION
 
-ACTOR_MAX = 80
-# Which moves an organizer may make, from where.
-MOVES: dict[Life, frozenset[Life]] = {
-    Life.DRAFT: frozenset({Life.OPEN}),
-    # Filing needs the threshold reached: an open petition can only be closed.
-    Life.OPEN: frozenset({Life.CLOSED}),
-    Life.THRESHOLD_REACHED: frozenset({Life.FILED, Life.CLOSED}),
-    Life.FILED: frozenset({Life.ACCEPTED, Life.REJECTED}),
-    Life.ACCEPTED: frozenset({Life.ANSWERED}),
-    Life.REJECTED: frozenset({Life.ANSWERED}),
-    Life.ANSWERED: frozenset(),
-    Life.CLOSED: frozenset(),
-}
-
-
-class PetitionError(ValueError):
-    """A change that cannot be made; str() says why, for the organizer."""
+# Kept for the callers that name it here: the rule lives in conversations/actor.py.
+ACTOR_MAX = _ACTOR_MAX
 
 
 # What is stored is what the organizer drafted, whether in the chat or on the command line.
@@ -80,7 +75,11 @@ def _deadline(day: date) -> datetime:
 
 
 def create(conn: Connection, new: NewPetition, actor: str, now: datetime) -> str:
-    """Store a petition as a draft; returns its code."""
+    """Store a petition as a draft; returns its code. Raises `PetitionError` when the draft
+    breaks a rule of conversations/petition_rules.py."""
+    refused = draft_refusal(new, actor, now.astimezone(MOROCCO).date())
+    if refused is not None:
+        raise PetitionError(refused)
     for _attempt in range(10):
         code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
         if insert_ignore(
@@ -108,7 +107,7 @@ def create(conn: Connection, new: NewPetition, actor: str, now: datetime) -> str
             ).scalar_one()
             _event(conn, created, Life.DRAFT, "", actor, now)
             return code
-    raise PetitionError("could not find a free petition code")  # 32**6 codes: never in practice
+    raise PetitionError(Refusal(Why.NO_FREE_CODE))  # 32**6 codes: never in practice
 
 
 def _event(
@@ -217,8 +216,7 @@ def sign(
         return Signed(Outcome.ALREADY, mine) if mine else Signed(Outcome.CIN_USED)
     tally.add(conn, petition.id, resident_id, 1)
     count = tally.count(conn, petition.id)
-    if count % bursts.EVERY == 0:
-        bursts.check(conn, petition.id, now)
+    bursts.check_due(conn, petition.id, count, now)
     if Life(petition.status) is Life.OPEN and not _cross(conn, petition, count, resident_id, now):
         return Signed(Outcome.SIGNED, now, petition.id)
     return Signed(Outcome.SIGNED, now)
@@ -310,28 +308,24 @@ def mine(conn: Connection, resident_id: int) -> list[Card]:
 
 
 def move(conn: Connection, code: str, life: Life, note: str, actor: str, now: datetime) -> int:
-    """An organizer's move along the petition's life; returns how many signers were notified."""
+    """An organizer's move along the petition's life; returns how many signers were notified.
+    Raises `PetitionError` for a move that conversations/petition_rules.py refuses."""
     petition = conn.execute(
         select(PETITION).where(PETITION.c.code == code.upper()).with_for_update()
     ).first()
     if petition is None:
-        raise PetitionError(f"no petition {code}")
-    if not actor.strip() or len(actor) > ACTOR_MAX:
-        raise PetitionError(f"who made the change must be 1 to {ACTOR_MAX} characters")
-    current = Life(petition.status)
-    if life is Life.FILED and current is Life.OPEN:
-        counted = tally.count(conn, petition.id)
-        raise PetitionError(
-            f"{code} has {counted} of the {petition.threshold} signatures it needs: it can be "
-            "filed once it has them all"
-        )
-    if life not in MOVES[current]:
-        allowed = ", ".join(sorted(MOVES[current])) or "none"
-        raise PetitionError(f"{code} is {current}: it can become {allowed}")
-    if life is Life.OPEN and petition.deadline < now:
-        raise PetitionError(f"{code}'s last day has passed: it cannot be opened")
-    if life is Life.REJECTED and not note.strip():
-        raise PetitionError("a rejection needs the council's reasons: --note TEXT")
+        raise PetitionError(Refusal(Why.NO_PETITION, code))
+    refused = field_refusal(Field.ACTOR, actor) or move_refusal(
+        code,
+        Life(petition.status),
+        life,
+        note,
+        tally.count(conn, petition.id),
+        petition.threshold,
+        petition.deadline < now,
+    )
+    if refused is not None:
+        raise PetitionError(refused)
     values: dict[str, Any] = {"status": life, "updated_at": now}
     if life is Life.FILED:
         values["filed_at"] = now
@@ -396,13 +390,85 @@ def signatories(conn: Connection, code: str) -> list[Sealed]:
         select(PETITION.c.id).where(PETITION.c.code == code.upper())
     ).scalar_one_or_none()
     if petition_id is None:
-        raise PetitionError(f"no petition {code}")
+        raise PetitionError(Refusal(Why.NO_PETITION, code))
     rows = conn.execute(
         select(SIGNATURE.c.full_name, SIGNATURE.c.cin_sealed, SIGNATURE.c.created_at)
         .where(SIGNATURE.c.petition_id == petition_id)
         .order_by(SIGNATURE.c.created_at, SIGNATURE.c.id)
     )
     return [Sealed(r.full_name, r.cin_sealed, r.created_at) for r in rows]
+
+
+def status(conn: Connection, code: str) -> Life | None:
+    """A petition's place in its life, locked as `move` locks it: no other change slips between
+    this read and a move in the same transaction."""
+    query = select(PETITION.c.status).where(PETITION.c.code == code.upper()).with_for_update()
+    found = conn.execute(query).scalar_one_or_none()
+    return Life(found) if found is not None else None
+
+
+@dataclass(frozen=True, slots=True)
+class Listed:
+    """A petition in the organizers' list, with its exact count."""
+
+    id: int
+    code: str
+    life: Life
+    signatures: int
+    threshold: int
+    deadline: datetime
+    commune_code: str
+    title: str
+
+
+def listing(conn: Connection, commune: str | None, life: Life | None) -> list[Listed]:
+    """Every petition, or those of a commune or at a step of their life; the newest first."""
+    # The exact count: the petition's column and its tallies.
+    query = select(*tally.COUNTED).order_by(PETITION.c.created_at.desc(), PETITION.c.id.desc())
+    if commune is not None:
+        query = query.where(PETITION.c.commune_code == commune)
+    if life is not None:
+        query = query.where(PETITION.c.status == life)
+    return [
+        Listed(
+            r.id,
+            r.code,
+            Life(r.status),
+            r.signatures,
+            r.threshold,
+            r.deadline,
+            r.commune_code,
+            r.title,
+        )
+        for r in conn.execute(query)
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """A petition as it is filed with the commune; `opened_at` is when it was published."""
+
+    code: str
+    text: PetitionDraft
+    opened_at: datetime | None
+
+
+def record(conn: Connection, code: str) -> Record:
+    """A petition to file (`opened_at` None for a draft); raises `PetitionError` if unknown."""
+    opened = (
+        select(func.min(PETITION_EVENT.c.created_at))
+        .where(PETITION_EVENT.c.petition_id == PETITION.c.id, PETITION_EVENT.c.status == Life.OPEN)
+        .scalar_subquery()
+    )
+    row = conn.execute(
+        select(PETITION, opened.label("opened_at")).where(PETITION.c.code == code.upper())
+    ).first()
+    if row is None:
+        raise PetitionError(Refusal(Why.NO_PETITION, code))
+    # The columns are named as the draft's fields; the deadline is stored as its last moment.
+    fields = {name: row._mapping[name] for name in PetitionDraft.__dataclass_fields__}
+    fields["deadline"] = row.deadline.astimezone(MOROCCO).date()
+    return Record(row.code, PetitionDraft(**fields), row.opened_at)
 
 
 def cross_reached(conn: Connection, now: datetime) -> list[str]:

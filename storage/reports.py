@@ -7,14 +7,12 @@ change once, however often the outbox is retried, and setting the same status ag
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, func, insert, or_, select, update
 
-from conversations.folding import fold
 from conversations.kit import MOROCCO, Media, MediaKind
 from conversations.report import (
     CLOSED,
@@ -26,22 +24,25 @@ from conversations.report import (
     Status,
     status_notice,
 )
+from conversations.report_rules import (
+    NEARBY_MAX,
+    Refusal,
+    ReportError,
+    Why,
+    box,
+    keeps,
+    metres,
+    nearby_since,
+    place_key,
+    same_need,
+    status_refusal,
+)
 from storage.database import Database
 from storage.deliveries import enqueue
 from storage.dialect import insert_ignore, inserted_id
 from storage.models import REPORT, REPORT_EVENT, REPORT_MEDIA, REPORT_SUPPORT
 
-NEARBY_METRES = 300
-NEARBY_DAYS = 90
-NEARBY_MAX = 3
-ACTOR_MAX = 80
-# About 300 m in latitude; longitude is widened by the cosine of the latitude.
-_DEGREES = NEARBY_METRES / 111_000
 _CLOSED = sorted(status.value for status in CLOSED)
-
-
-class ReportError(ValueError):
-    """A change that cannot be made; str() says why, for the organizer."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,12 +68,6 @@ class Row:
 def notice_key(event_id: int) -> str:
     """The delivery rows' message key of the notices of one status change."""
     return f"report-event:{event_id}"
-
-
-def place_key(place: str) -> str:
-    """What two typed neighbourhoods are compared by: "Hay Mohammadi" = "hay mohammadi"."""
-    # Folding can lengthen text (ligatures such as ﷺ): cut to the column, it is only compared.
-    return fold(place)[:200]
 
 
 def _supporters() -> Any:
@@ -148,15 +143,15 @@ def file(conn: Connection, resident_id: int, draft: Draft, now: datetime) -> str
 
 
 def nearby(conn: Connection, resident_id: int, draft: Draft, now: datetime) -> list[Brief]:
-    """Open reports of the draft's category within 300 m of its pin, or at the same typed place,
-    from the last 90 days, nearest first; none of the resident's own."""
+    """Open reports of the draft's category that conversations/report_rules.py calls the same
+    need, nearest first; none of the resident's own."""
     key = place_key(draft.place)
     near: list[ColumnElement[bool]] = []
     if draft.lat is not None and draft.lon is not None:
-        widen = _DEGREES / max(math.cos(math.radians(draft.lat)), 0.1)
+        dlat, dlon = box(draft.lat)
         near.append(
-            REPORT.c.lat.between(draft.lat - _DEGREES, draft.lat + _DEGREES)
-            & REPORT.c.lon.between(draft.lon - widen, draft.lon + widen)
+            REPORT.c.lat.between(draft.lat - dlat, draft.lat + dlat)
+            & REPORT.c.lon.between(draft.lon - dlon, draft.lon + dlon)
         )
     if key:
         near.append(REPORT.c.place_key == key)
@@ -167,32 +162,18 @@ def nearby(conn: Connection, resident_id: int, draft: Draft, now: datetime) -> l
             REPORT.c.commune_code == draft.commune_code,
             REPORT.c.category == draft.category,
             REPORT.c.status.not_in(_CLOSED),
-            REPORT.c.created_at >= now - timedelta(days=NEARBY_DAYS),
+            REPORT.c.created_at >= nearby_since(now),
             or_(REPORT.c.resident_id.is_(None), REPORT.c.resident_id != resident_id),
             or_(*near),
         )
     ).all()
     scored = []
     for row in rows:
-        metres = _metres(draft.lat, draft.lon, row.lat, row.lon)
-        if metres <= NEARBY_METRES or (key and row.place and place_key(row.place) == key):
-            scored.append((metres, row.created_at, row))
+        distance = metres(draft.lat, draft.lon, row.lat, row.lon)
+        if same_need(distance, draft.place, row.place or ""):
+            scored.append((distance, row.created_at, row))
     scored.sort(key=lambda item: (item[0], item[1]))
     return [_brief(row) for _, _, row in scored[:NEARBY_MAX]]
-
-
-def _metres(
-    lat1: float | None, lon1: float | None, lat2: float | None, lon2: float | None
-) -> float:
-    if lat1 is None or lon1 is None or lat2 is None or lon2 is None:
-        return math.inf
-    # Haversine: exact enough at 300 m, and no GIS extension needed on SQLite.
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    a = (
-        math.sin((p2 - p1) / 2) ** 2
-        + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
-    )
-    return 2 * 6_371_000 * math.asin(math.sqrt(a))
 
 
 def support(conn: Connection, ref: str, resident_id: int, now: datetime) -> bool | None:
@@ -269,18 +250,18 @@ def set_status(
     duplicate_of: str = "",
 ) -> int | None:
     """Change a report's status and queue a notice for each follower; returns how many were
-    queued, or None when nothing changes (the same status again: nobody is told twice)."""
+    queued, or None when nothing changes (the same status again: nobody is told twice). Raises
+    `ReportError` for a change that conversations/report_rules.py refuses."""
     report = conn.execute(
         select(REPORT.c.id, REPORT.c.status, REPORT.c.resident_id, REPORT.c.duplicate_of)
         .where(REPORT.c.ref == ref)
         .with_for_update()
     ).first()
     if report is None:
-        raise ReportError(f"no report {ref}")
-    if not actor.strip() or len(actor) > ACTOR_MAX:
-        raise ReportError(f"who made the change must be 1 to {ACTOR_MAX} characters")
-    if status is Status.REJECTED and not note.strip():
-        raise ReportError("a rejection needs its reason: --note TEXT")
+        raise ReportError(Refusal(Why.NO_REPORT, ref))
+    refused = status_refusal(ref, status, note, actor)
+    if refused is not None:
+        raise ReportError(refused)
     kept = _kept(conn, report.id, duplicate_of) if status is Status.DUPLICATE else None
     if Status(report.status) is status and (kept is None or kept == report.duplicate_of):
         return None
@@ -314,8 +295,8 @@ def _kept(conn: Connection, report_id: int, ref: str) -> int:
     kept = conn.execute(
         select(REPORT.c.id).where(REPORT.c.ref == ref, REPORT.c.status.not_in(_CLOSED))
     ).scalar_one_or_none()
-    if kept is None or kept == report_id:
-        raise ReportError("a duplicate needs the reference of another open report: --of REF")
+    if kept is None or not keeps(report_id, kept):
+        raise ReportError(Refusal(Why.NO_KEPT, ref))
     return int(kept)
 
 
@@ -369,16 +350,11 @@ def rows(
 
 
 class ReportBook:
-    """Reports for organizers' commands, one transaction per call."""
+    """Reports for organizers' lists and exports, one transaction per call (their changes go
+    through storage/operator.py, checked and audited)."""
 
     def __init__(self, db: Database) -> None:
         self.db = db
-
-    async def set_status(
-        self, ref: str, status: Status, note: str, actor: str, now: datetime, duplicate_of: str = ""
-    ) -> int | None:
-        async with self.db.transaction() as tx:
-            return await tx.run(set_status, ref, status, note, actor, now, duplicate_of)
 
     async def rows(
         self,
@@ -388,7 +364,3 @@ class ReportBook:
     ) -> list[Row]:
         async with self.db.transaction() as tx:
             return await tx.run(rows, commune, status, category)
-
-    async def detail(self, ref: str) -> Detail | None:
-        async with self.db.transaction() as tx:
-            return await tx.run(detail, ref)

@@ -239,3 +239,28 @@ async def test_a_resident_who_reaches_the_flow_is_turned_away(
         SourceTranslator()
     )
     assert await stored(sqlite_db) == []
+
+
+async def test_a_last_day_passed_at_the_preview_is_asked_again(
+    org_engine: Engine, sqlite_db: Database, clock: Clock
+) -> None:
+    org = FakeResident(org_engine, "org")
+    await onboard(org, "en")
+    await to_deadline(org)
+    await org.say("23/11/2026")  # tomorrow, in Morocco
+    await org.tap("keep")
+    assert org.option_ids == ["publish", "draft", "change", "cancel"]
+    # The organizer comes back to the preview the day after: the last day is today.
+    clock.advance(hours=24)
+    await org.say("1")
+    if "hayna.continue" in org.option_ids:  # asked first whether to go on after the pause
+        await org.tap("hayna.continue")
+        await org.say("1")
+    assert "The last day must be after today (" in org.texts[0]
+    assert "DD/MM/YYYY" in org.text
+    assert await stored(sqlite_db) == []
+    await org.say("30/11/2026")
+    assert org.option_ids == ["publish", "draft", "change", "cancel"], "back to the preview"
+    await org.tap("publish")
+    assert "Published: petition" in org.text
+    assert [row[3] for row in await stored(sqlite_db)] == ["open"]

@@ -16,8 +16,8 @@ from sqlalchemy import Engine, create_engine, event, func, insert, select
 
 from conversations.kit import Address
 from conversations.petition import SIGNING, Life
+from conversations.petition_rules import FILED
 from storage import tally
-from storage.kept import FILED
 from storage.models import PETITION, RESIDENT, SIGNATURE, Base
 from storage.personal_rows import Subject
 from storage.petitions import NewPetition, create, move, sign, withdraw

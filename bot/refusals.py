@@ -1,0 +1,115 @@
+"""What the command line says of what storage refuses: one line, in English, naming the flags.
+
+Storage raises neutral refusals (what is wrong, and the figures that go with it); the chat says
+its own in the resident's language.
+"""
+
+from __future__ import annotations
+
+from typing import assert_never
+
+from bot.command_line import Refused
+from conversations import petition_rules, report_rules
+from conversations.actor import ACTOR_MAX
+from conversations.petition_rules import THRESHOLD_MAX, THRESHOLD_MIN, Field
+from conversations.petition_rules import Why as PetitionWhy
+from conversations.report_rules import Why as ReportWhy
+from storage.meetings import MeetingError
+from storage.operator import AnyRefusal, Operator, Refusal, Why, scope_words
+
+# How each field of a petition is named on the command line.
+FLAGS = {
+    Field.TITLE: "--title",
+    Field.SUMMARY: "--summary",
+    Field.BODY: "the text",
+    Field.REQUESTS: "--requests",
+    Field.REPRESENTATIVE: "--representative",
+    Field.ACTOR: "--by",
+}
+
+
+def refused(operator: Operator) -> Refused:
+    """What the operator's refused action says, to raise once its transaction is committed (so
+    that the audit log keeps the try)."""
+    refusal = operator.refusal
+    return Refused(refusal_text(refusal) if refusal is not None else "refused")
+
+
+def refusal_text(refusal: AnyRefusal) -> str:
+    """The line that says ``refusal``, after "hayna: "."""
+    if isinstance(refusal, petition_rules.Refusal):
+        return _petition(refusal)
+    if isinstance(refusal, report_rules.Refusal):
+        return _report(refusal)
+    if isinstance(refusal, MeetingError):
+        return str(refusal)
+    return _operator(refusal)
+
+
+def _operator(refusal: Refusal) -> str:
+    commune, address = refusal.commune, refusal.address
+    match refusal.why:
+        case Why.GROUP_ELSEWHERE:
+            where = commune or "a commune: add --commune"
+            return f"group {refusal.number} is not a group of {where}"
+        case Why.ADMIN:
+            return f"not removed: {admin_note(address)}"
+        case Why.NO_UPDATE:
+            return f"there is no update {refusal.number}"
+        case Why.NO_SCOPE:
+            where = scope_words(commune, refusal.number or None)
+            return f"{address} has no organizer scope to remove {where}"
+        case _:
+            assert_never(refusal.why)
+
+
+def admin_note(address: str) -> str:
+    return (
+        f"{address} is in HAYNA_ADMINS: an organizer everywhere, set by the environment, "
+        "which this command cannot change. To remove them, take the address out of "
+        "HAYNA_ADMINS and restart hayna."
+    )
+
+
+def _petition(refusal: petition_rules.Refusal) -> str:
+    code = refusal.code
+    match refusal.why:
+        case PetitionWhy.NO_PETITION:
+            return f"no petition {code}"
+        case PetitionWhy.FIELD_LENGTH:
+            name = FLAGS[refusal.field] if refusal.field else "a field"
+            return f"{name} must be 1 to {refusal.most} characters; it has {refusal.length}"
+        case PetitionWhy.THRESHOLD:
+            return f"--threshold {refusal.threshold} must be {THRESHOLD_MIN} to {THRESHOLD_MAX}"
+        case PetitionWhy.DEADLINE_NOT_AHEAD:
+            return f"--deadline {refusal.deadline} is not in the future: give a later day"
+        case PetitionWhy.SHORT_OF_SIGNATURES:
+            return (
+                f"{code} has {refusal.counted} of the {refusal.threshold} signatures it needs: "
+                "it can be filed once it has them all"
+            )
+        case PetitionWhy.NOT_A_MOVE:
+            allowed = ", ".join(refusal.allowed) or "none"
+            return f"{code} is {refusal.current}: it can become {allowed}"
+        case PetitionWhy.LAST_DAY_PASSED:
+            return f"{code}'s last day has passed: it cannot be opened"
+        case PetitionWhy.NO_REASONS:
+            return "a rejection needs the council's reasons: --note TEXT"
+        case PetitionWhy.NO_FREE_CODE:
+            return "could not find a free petition code"
+        case _:
+            assert_never(refusal.why)
+
+
+def _report(refusal: report_rules.Refusal) -> str:
+    match refusal.why:
+        case ReportWhy.NO_REPORT:
+            return f"no report {refusal.ref}"
+        case ReportWhy.ACTOR:
+            return f"--by must be 1 to {ACTOR_MAX} characters; it has {refusal.length}"
+        case ReportWhy.NO_REASON:
+            return "a rejection needs its reason: --note TEXT"
+        case ReportWhy.NO_KEPT:
+            return "a duplicate needs the reference of another open report: --of REF"
+        case _:
+            assert_never(refusal.why)

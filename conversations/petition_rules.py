@@ -1,0 +1,162 @@
+"""What a petition must be and which moves its life allows, as data and pure functions.
+
+Storage enforces these rules and raises `PetitionError` with a `Refusal` (what is wrong, and the
+figures that go with it); the chat and the command line each say it in their own words.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from conversations.actor import ACTOR_MAX
+from conversations.petition import Life, PetitionDraft
+
+
+class Field(StrEnum):
+    TITLE = "title"
+    SUMMARY = "summary"
+    BODY = "body"
+    REQUESTS = "requests"
+    REPRESENTATIVE = "representative"
+    ACTOR = "actor"
+
+
+# The longest each text may be; every one needs at least one character.
+LIMITS: dict[Field, int] = {
+    Field.TITLE: 120,
+    Field.SUMMARY: 200,
+    Field.BODY: 3_000,
+    Field.REQUESTS: 3_000,
+    Field.REPRESENTATIVE: 120,
+    Field.ACTOR: ACTOR_MAX,
+}
+# The one-line texts land in spreadsheet cells (exports), where these starts run as a formula.
+FORMULA_STARTS = ("=", "+", "-", "@")
+THRESHOLD_MIN, THRESHOLD_MAX = 1, 100_000
+
+# Which moves an organizer may make, from where.
+MOVES: dict[Life, frozenset[Life]] = {
+    Life.DRAFT: frozenset({Life.OPEN}),
+    # Filing needs the threshold reached: an open petition can only be closed.
+    Life.OPEN: frozenset({Life.CLOSED}),
+    Life.THRESHOLD_REACHED: frozenset({Life.FILED, Life.CLOSED}),
+    Life.FILED: frozenset({Life.ACCEPTED, Life.REJECTED}),
+    Life.ACCEPTED: frozenset({Life.ANSWERED}),
+    Life.REJECTED: frozenset({Life.ANSWERED}),
+    Life.ANSWERED: frozenset(),
+    Life.CLOSED: frozenset(),
+}
+
+
+def reached_from(life: Life) -> frozenset[Life]:
+    """``life`` and every step its moves may lead to."""
+    reached, todo = {life}, [life]
+    while todo:
+        for following in MOVES[todo.pop()] - reached:
+            reached.add(following)
+            todo.append(following)
+    return frozenset(reached)
+
+
+# Once filed, the commune holds the signatures: they stay with the petition.
+FILED = reached_from(Life.FILED)
+
+
+class Why(StrEnum):
+    NO_PETITION = "no_petition"
+    FIELD_LENGTH = "field_length"
+    THRESHOLD = "threshold"
+    DEADLINE_NOT_AHEAD = "deadline_not_ahead"
+    # Filing an open petition: it has not all its signatures yet.
+    SHORT_OF_SIGNATURES = "short_of_signatures"
+    NOT_A_MOVE = "not_a_move"
+    LAST_DAY_PASSED = "last_day_passed"
+    # The council must give its reasons for a rejection (organic law 113.14).
+    NO_REASONS = "no_reasons"
+    NO_FREE_CODE = "no_free_code"
+
+
+@dataclass(frozen=True, slots=True)
+class Refusal:
+    """Why a petition cannot be stored or moved, with what is needed to say it."""
+
+    why: Why
+    code: str = ""
+    field: Field | None = None
+    length: int = 0
+    deadline: date | None = None
+    current: Life | None = None
+    counted: int = 0
+    threshold: int = 0
+
+    @property
+    def most(self) -> int:
+        """The longest the refused field may be."""
+        return LIMITS[self.field] if self.field is not None else 0
+
+    @property
+    def allowed(self) -> tuple[Life, ...]:
+        """Where the petition may go from where it is, in a stable order."""
+        return tuple(sorted(MOVES[self.current])) if self.current is not None else ()
+
+
+class PetitionError(ValueError):
+    """A petition that cannot be stored or moved; `refusal` says why."""
+
+    def __init__(self, refusal: Refusal) -> None:
+        super().__init__(refusal.why.value)
+        self.refusal = refusal
+
+
+def too_long(field: Field, text: str) -> bool:
+    return len(text) > LIMITS[field]
+
+
+def field_refusal(field: Field, text: str) -> Refusal | None:
+    """A text of ``field`` must be 1 to its limit's characters."""
+    if text.strip() and not too_long(field, text):
+        return None
+    return Refusal(Why.FIELD_LENGTH, field=field, length=len(text))
+
+
+def draft_refusal(draft: PetitionDraft, actor: str, today: date) -> Refusal | None:
+    """What keeps a draft from being stored, the first thing found; None when it may be."""
+    texts = (
+        (Field.TITLE, draft.title),
+        (Field.SUMMARY, draft.summary),
+        (Field.BODY, draft.body),
+        (Field.REQUESTS, draft.requests),
+        (Field.REPRESENTATIVE, draft.representative),
+        (Field.ACTOR, actor),
+    )
+    for field, text in texts:
+        if (refused := field_refusal(field, text)) is not None:
+            return refused
+    if not THRESHOLD_MIN <= draft.threshold <= THRESHOLD_MAX:
+        return Refusal(Why.THRESHOLD, threshold=draft.threshold)
+    if draft.deadline <= today:
+        return Refusal(Why.DEADLINE_NOT_AHEAD, deadline=draft.deadline)
+    return None
+
+
+def move_refusal(
+    code: str,
+    current: Life,
+    to: Life,
+    note: str,
+    counted: int,
+    threshold: int,
+    last_day_passed: bool,
+) -> Refusal | None:
+    """What keeps a petition from moving from ``current`` to ``to``; None when it may."""
+    if to is Life.FILED and current is Life.OPEN:
+        return Refusal(Why.SHORT_OF_SIGNATURES, code, counted=counted, threshold=threshold)
+    if to not in MOVES[current]:
+        return Refusal(Why.NOT_A_MOVE, code, current=current)
+    if to is Life.OPEN and last_day_passed:
+        return Refusal(Why.LAST_DAY_PASSED, code)
+    if to is Life.REJECTED and not note.strip():
+        return Refusal(Why.NO_REASONS, code)
+    return None

@@ -1,0 +1,257 @@
+"""The operator at the terminal as an organizer: the `hayna` commands that change what residents
+see or who organizes go through here, checked as a chat organizer's actions are (the audience
+settled and covered by the scope: the operator's is everywhere, as HAYNA_ADMINS') and written
+to the audit log under the operator's name, whether allowed or refused.
+
+A refused action changes nothing but the audit log: it returns None and `refusal` says why, for
+the caller to say once the transaction is committed, so that the audit entry stays.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import Connection
+
+from conversations import petition_rules, report_rules
+from conversations.actor import ACTOR_MAX
+from conversations.groups import Audience, Counts, DeliveryReport, GroupKind, MeetingDraft
+from conversations.kit import Address
+from conversations.petition import Life, PetitionDraft
+from conversations.report import Status
+from storage import announcements, groups, media, meetings, petitions, reports
+from storage.announcements import Kind
+from storage.database import Tx
+from storage.gazetteer import Gazetteer
+from storage.groups import Scope
+from storage.meetings import MeetingError
+
+REMOVE = "remove_organizer"
+
+
+class Why(StrEnum):
+    # A group given with a commune is not one of its groups.
+    GROUP_ELSEWHERE = "group_elsewhere"
+    # An organizer by HAYNA_ADMINS, which no command changes.
+    ADMIN = "admin"
+    NO_SCOPE = "no_scope"
+    NO_UPDATE = "no_update"
+
+
+@dataclass(frozen=True, slots=True)
+class Refusal:
+    why: Why
+    # The group, or the update, that is not there.
+    number: int = 0
+    commune: str = ""
+    address: str = ""
+
+
+AnyRefusal = Refusal | petition_rules.Refusal | report_rules.Refusal | MeetingError
+
+
+@dataclass(frozen=True, slots=True)
+class Photo:
+    """A photo for an update, read from a file: its name, type and bytes."""
+
+    filename: str
+    content_type: str
+    data: bytes
+
+
+class Operator:
+    """The operator's organizer actions, in one transaction."""
+
+    def __init__(self, tx: Tx, actor: str, now: datetime) -> None:
+        self.tx = tx
+        self.actor = actor[:ACTOR_MAX]
+        self.now = now
+        self.scope = Scope(everywhere=True)
+        self.refusal: AnyRefusal | None = None
+
+    async def _audit(self, action: str, target: str, allowed: bool) -> bool:
+        await self.tx.run(groups.audit, None, self.actor, action, target, allowed, self.now)
+        return allowed
+
+    async def _may(
+        self, commune: str, group_ids: Sequence[int], action: str, target: str
+    ) -> Audience | None:
+        """The audience of these groups of the commune (all of it without groups), when it is
+        one and the operator may address it; the try is audited either way."""
+        for group_id in group_ids:
+            group = await self.tx.run(groups.group, group_id)
+            if group is None or group.commune_code != commune:
+                self.refusal = Refusal(Why.GROUP_ELSEWHERE, group_id, commune)
+                await self._audit(action, target, False)
+                return None
+        audience = Audience(commune, tuple(sorted(set(group_ids))))
+        return audience if await self._audit(action, target, self.scope.covers(audience)) else None
+
+    async def create_group(self, commune: str, kind: GroupKind, name: str) -> int | None:
+        if await self._may(commune, (), "create_group", name) is None:
+            return None
+        return await self.tx.run(groups.create_group, commune, kind, name, self.actor, self.now)
+
+    async def invite(self, commune: str, group_id: int | None) -> str | None:
+        """A single-use code making its redeemer an organizer of the commune or of one group."""
+        chosen = () if group_id is None else (group_id,)
+        if await self._may(commune, chosen, "invite", commune) is None:
+            return None
+        return await self.tx.run(groups.invite, commune, group_id, self.actor, self.now)
+
+    async def broadcast(
+        self,
+        commune: str,
+        group_ids: Sequence[int],
+        texts: Sequence[tuple[str, str]],
+        at: datetime,
+        photo: Photo | None,
+        gazetteer: Gazetteer,
+    ) -> tuple[int, int] | None:
+        """Plan an update; its number and how many it goes to."""
+        audience = await self._may(commune, group_ids, "broadcast", commune)
+        if audience is None:
+            return None
+        body = await self.tx.run(announcements.update_body, audience, texts, gazetteer)
+        photo_id = None
+        if photo is not None:
+            photo_id = await self.tx.run(
+                media.store, photo.filename, photo.content_type, photo.data, self.now
+            )
+        number = await self.tx.run(
+            announcements.create,
+            Kind.BROADCAST,
+            audience,
+            body,
+            at,
+            self.actor,
+            self.now,
+            None,
+            photo_id,
+        )
+        return number, await self.tx.run(announcements.audience_size, audience)
+
+    async def delivery_report(self, announcement_id: int) -> DeliveryReport | None:
+        report = await self.tx.run(announcements.report, announcement_id)
+        if report is None:
+            self.refusal = Refusal(Why.NO_UPDATE, announcement_id)
+        return report if await self._audit("report", str(announcement_id), bool(report)) else None
+
+    async def create_meeting(self, draft: MeetingDraft) -> int | None:
+        commune, chosen = draft.commune_code, draft.group_ids
+        if await self._may(commune, chosen, "create_meeting", draft.title) is None:
+            return None
+        return await self.tx.run(meetings.create, draft, self.actor, self.now)
+
+    async def publish_meeting(self, meeting_id: int) -> bool:
+        return await self._on_meeting(meeting_id, "publish_meeting", meetings.publish)
+
+    async def move_meeting(self, meeting_id: int, starts_at: datetime) -> bool:
+        def move(conn: Connection, mid: int, actor: str, now: datetime) -> None:
+            meetings.move(conn, mid, starts_at, actor, now)
+
+        return await self._on_meeting(meeting_id, "move_meeting", move)
+
+    async def cancel_meeting(self, meeting_id: int) -> bool:
+        return await self._on_meeting(meeting_id, "cancel_meeting", meetings.cancel)
+
+    async def meeting_counts(self, meeting_id: int) -> Counts | None:
+        if not await self._on_meeting(meeting_id, "rsvps_meeting", None):
+            return None
+        return await self.tx.run(meetings.counts, meeting_id)
+
+    async def _on_meeting(
+        self,
+        meeting_id: int,
+        action: str,
+        change: Callable[[Connection, int, str, datetime], object] | None,
+    ) -> bool:
+        try:
+            allowed = self.scope.covers(await self.tx.run(meetings.audience, meeting_id))
+            if allowed and change is not None:
+                await self.tx.run(change, meeting_id, self.actor, self.now)
+        except MeetingError as error:
+            self.refusal = error
+            allowed = False
+        return await self._audit(action, str(meeting_id), allowed)
+
+    async def draft_petition(self, draft: PetitionDraft) -> str | None:
+        try:
+            code = await self.tx.run(petitions.create, draft, self.actor, self.now)
+        except petition_rules.PetitionError as error:
+            self.refusal = error.refusal
+            await self._audit("draft_petition", draft.title, False)
+            return None
+        await self._audit("draft_petition", code, True)
+        return code
+
+    async def move_petition(self, code: str, life: Life, note: str) -> tuple[Life, int] | None:
+        """Move a petition along its life; where it was, and how many signers are told."""
+        action = f"{life}_petition"
+        before = await self.tx.run(petitions.status, code)
+        try:
+            signers = await self.tx.run(petitions.move, code, life, note, self.actor, self.now)
+        except petition_rules.PetitionError as error:
+            self.refusal = error.refusal
+            await self._audit(action, code, False)
+            return None
+        await self._audit(action, code, True)
+        assert before is not None  # moved, so it exists
+        return before, signers
+
+    async def set_report_status(
+        self, ref: str, status: Status, note: str, kept: str
+    ) -> tuple[Status, int | None] | None:
+        """Change a report's status; what it was, and how many followers are told (None when
+        it already had this status)."""
+        detail = await self.tx.run(reports.detail, ref)
+        try:
+            followers = await self.tx.run(
+                reports.set_status, ref, status, note, self.actor, self.now, kept
+            )
+        except report_rules.ReportError as error:
+            self.refusal = error.refusal
+            await self._audit("report_status", ref, False)
+            return None
+        await self._audit("report_status", ref, True)
+        assert detail is not None  # changed, so it exists
+        return detail.brief.status, followers
+
+    async def remove_organizer(
+        self, address: Address, commune: str, group_id: int | None, admin: bool
+    ) -> list[tuple[str, int | None]] | None:
+        """Take scopes away from whoever writes from ``address``: one group's, a commune's, or
+        all (``commune`` empty); those removed. An address in HAYNA_ADMINS (``admin``) is an
+        organizer by the environment, which no stored scope changes."""
+        where = scope_words(commune, group_id)
+        if group_id is not None:
+            group = await self.tx.run(groups.group, group_id)
+            if group is None or group.commune_code != commune:
+                self.refusal = Refusal(Why.GROUP_ELSEWHERE, group_id, commune)
+                await self._audit(REMOVE, f"{address.channel}: {where}", False)
+                return None
+        resident_id = await self.tx.run(groups.resident_at, address)
+        removed = []
+        if resident_id is not None:
+            removed = await self.tx.run(
+                groups.remove_scopes, resident_id, commune or None, group_id
+            )
+        # Who, never their number or chat id: the audit log outlives an erasure.
+        who = f"{address.channel} resident {resident_id}" if resident_id else address.channel
+        if removed:
+            await self._audit(REMOVE, f"{who}: {where}", True)
+            return removed
+        why = Why.ADMIN if admin else Why.NO_SCOPE
+        self.refusal = Refusal(why, group_id or 0, commune, str(address))
+        await self._audit(REMOVE, f"{who} admin: {where}" if admin else f"{who}: {where}", False)
+        return None
+
+
+def scope_words(commune: str, group_id: int | None) -> str:
+    """Where scopes are taken away, in the audit log's words."""
+    if group_id is not None:
+        return f"in group {group_id} of {commune}"
+    return f"in {commune}" if commune else "anywhere"
