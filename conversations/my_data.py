@@ -11,9 +11,10 @@ from typing import Any, assert_never
 
 from conversations.assent import answer
 from conversations.capabilities import Channels
+from conversations.context import Context
 from conversations.flow import Flow
 from conversations.groups import ANSWER_LABELS, KIND_LABELS, Answer, GroupKind
-from conversations.kit import MOROCCO, Attachment, Context, Inbound, Option, Reply, Turn, pick
+from conversations.kit import MOROCCO, Attachment, Inbound, Option, Reply, Turn, pick
 from conversations.language import LANGUAGE_NAMES
 from conversations.personal import (
     CONSENTS,
@@ -211,15 +212,17 @@ class MyData(Flow[Step, Answers]):
     answers = Answers
 
     async def start(self, ctx: Context) -> Turn[Step, Answers]:
-        data = await ctx.services.my_data()
+        data = await ctx.services.rights.my_data()
         code = ctx.resident.commune_code
-        place = await ctx.services.commune(code) if code else None
+        place = await ctx.services.places.commune(code) if code else None
         commune = place.label() if place else None
         return Turn((_summary(data, commune, ctx.channels),), Step.HOME, Answers())
 
     async def open(self, ctx: Context, link: str) -> Turn[Step, Answers]:
         if link == ERASE_LINK:
-            return Turn((_confirmation(await ctx.services.my_data()),), Step.CONFIRM, Answers())
+            return Turn(
+                (_confirmation(await ctx.services.rights.my_data()),), Step.CONFIRM, Answers()
+            )
         return await self.start(ctx)
 
     async def handle(
@@ -237,13 +240,15 @@ class MyData(Flow[Step, Answers]):
             case Step.CONFIRM:
                 chosen = answer(msg, (CONFIRM, KEEP), CONFIRM, KEEP)
                 if chosen is CONFIRM:
-                    await ctx.services.erase_me()
+                    await ctx.services.rights.erase_me()
                     # The resident's state is gone with them: nothing follows this answer.
                     return Turn((Reply(ERASED),), Step.ERASED, data)
                 if chosen is KEEP:
                     return Turn((Reply(KEPT),), None, data)
                 return Turn(
-                    (Reply(NOT_AN_OPTION), _confirmation(await ctx.services.my_data())), step, data
+                    (Reply(NOT_AN_OPTION), _confirmation(await ctx.services.rights.my_data())),
+                    step,
+                    data,
                 )
             case Step.ERASED:
                 return Turn((), None, data)

@@ -15,7 +15,8 @@ from sqlalchemy import Connection, delete, select
 from conversations.kit import Address, Attachment
 from storage.database import Database
 from storage.models import DOWNLOAD, RESIDENT
-from storage.personal_rows import Rows, Subject, when
+from storage.personal_rows import Rows, when
+from storage.subject import Subject
 from storage.vault import Vault
 
 # Long enough for Twilio to fetch the file (and retry), short enough that a leaked link is stale.

@@ -18,7 +18,8 @@ from conversations.redaction import redact_identifiers
 from storage import models as m
 from storage import reports as report_rows
 from storage.erasure import Erasure, fit
-from storage.personal_rows import Rows, Subject, when
+from storage.personal_rows import Rows, when
+from storage.subject import Subject
 from storage.vault import Vault
 
 # Once filed, the commune holds the signatures: they stay with the petition.

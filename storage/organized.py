@@ -22,7 +22,8 @@ from storage.models import (
     PETITION_EVENT,
     REPORT_EVENT,
 )
-from storage.personal_rows import ERASED_ACTOR, Rows, Subject
+from storage.personal_rows import ERASED_ACTOR, Rows
+from storage.subject import Subject
 from storage.vault import Vault
 
 _PETITION_TEXTS = (

@@ -5,41 +5,19 @@ what organizers made, whose erasure keeps what the law or others need."""
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import Connection, delete, select, update
 
-from conversations.kit import Address
 from storage import models as m
 from storage.conversation_row import kept_answers
-from storage.groups import organizer_label
+from storage.erasure import Erasure
+from storage.subject import Subject
 from storage.vault import Vault
-
-if TYPE_CHECKING:
-    from storage.erasure import Erasure
 
 # Who an organizer's traces (petitions drafted, moves made) are credited to once they are gone.
 ERASED_ACTOR = "erased"
-
-
-@dataclass(frozen=True, slots=True)
-class Subject:
-    """The resident whose data is exported or erased, and the address they wrote from."""
-
-    resident_id: int
-    address: Address
-
-    @property
-    def actor(self) -> str:
-        # As storage.store signs the petitions an organizer drafts and moves.
-        return str(self.address)[:80]
-
-    @property
-    def organizer(self) -> str:
-        # As storage.organizing signs an organizer's actions, meetings, updates and groups.
-        return organizer_label(self.address.channel, self.resident_id)
 
 
 Rows = list[dict[str, Any]]

@@ -42,7 +42,8 @@ from storage import personal_rows as plain
 from storage.downloads import downloads, erase_downloads
 from storage.erasure import Copy, Erasure, holding, rewrite
 from storage.organized import erase_organized, organized
-from storage.personal_rows import Rows, Subject
+from storage.personal_rows import Rows
+from storage.subject import Subject
 from storage.vault import Vault
 
 
