@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import Connection, delete, select
 
 from conversations.kit import Address, Attachment
+from conversations.personal import MyDownload
 from storage.database import Database
 from storage.models import DOWNLOAD, RESIDENT
 from storage.personal_rows import Rows, when
@@ -94,10 +95,7 @@ def downloads(conn: Connection, who: Subject, _vault: Vault) -> Rows:
         .where(DOWNLOAD.c.resident_id == who.resident_id)
         .order_by(DOWNLOAD.c.id)
     )
-    return [
-        {"file": name, "created_at": when(created), "expires_at": when(expires)}
-        for name, created, expires in rows
-    ]
+    return [MyDownload(name, when(created), when(expires)) for name, created, expires in rows]
 
 
 def erase_downloads(conn: Connection, who: Subject, _now: datetime) -> None:
