@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, func, select
 
-from conversations.groups import Audience
+from conversations.groups import Audience, Scope
 from storage import groups
-from storage.groups import Scope
 from storage.models import COMMUNITY_GROUP
 from storage.services.bound import Bound
 

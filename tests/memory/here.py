@@ -5,30 +5,13 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from conversations.groups import Audience
+from conversations.groups import Audience, Scope
 from conversations.kit import Address, Resident
 from tests.memory.world import World
-
-
-@dataclass(frozen=True)
-class Scope:
-    """Where an organizer may act: whole communes, single groups, or everywhere (an admin)."""
-
-    communes: frozenset[str] = frozenset()
-    groups: frozenset[int] = frozenset()
-    everywhere: bool = False
-
-    def __bool__(self) -> bool:
-        return self.everywhere or bool(self.communes or self.groups)
-
-    def covers(self, audience: Audience) -> bool:
-        if self.everywhere or audience.commune_code in self.communes:
-            return True
-        return bool(audience.group_ids) and set(audience.group_ids) <= self.groups
 
 
 def seal(secret: str) -> str:
