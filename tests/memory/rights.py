@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from conversations.cin import masked
 from conversations.personal import (
     CONSENTS,
     GROUPS,
@@ -27,75 +30,99 @@ from tests.memory.world import World
 FILED = frozenset({Life.FILED, Life.ACCEPTED, Life.REJECTED, Life.ANSWERED})
 
 
-def _masked(cin: str) -> str:
-    return cin[:2] + "••••" + cin[-2:]
+def _account(world: World, me: int) -> list[Row]:
+    r = world.residents[me]
+    address, since = r.address, r.created_at.isoformat()
+    return [
+        MyAccount(
+            address.channel,
+            address.user,
+            r.language,
+            r.commune_code,
+            r.consent_version,
+            None,
+            r.pushes_enabled,
+            True,
+            since,
+        )
+    ]
 
 
-def _sections(world: World, me: int) -> dict[str, list[Row]]:
-    resident = world.residents[me]
-    account = MyAccount(
-        resident.address.channel,
-        resident.address.user,
-        resident.language,
-        resident.commune_code,
-        resident.consent_version,
-        None,
-        resident.pushes_enabled,
-        True,
-        resident.created_at.isoformat(),
-    )
-    return {
-        PROFILE: [account],
-        REPORTS: [
-            MyReport(
-                r.ref,
-                r.status,
-                r.draft.category,
-                r.draft.other_label,
-                r.draft.place,
-                r.draft.lat,
-                r.draft.lon,
-                r.draft.description,
-                r.created_at.isoformat(),
-            )
-            for r in world.reports
-            if r.author == me
-        ],
-        SIGNATURES: [
-            MySignature(
-                p.code,
-                p.draft.title,
-                p.life,
-                p.life in FILED,
-                s.full_name,
-                _masked(unseal(s.sealed_cin)),
-                s.at.isoformat(),
-            )
-            for p in world.petitions
-            for s in p.signatures
-            if s.resident_id == me
-        ],
-        SUPPORTS: [
-            MySupport(r.ref, r.supporters[me].isoformat())
-            for r in world.reports
-            if me in r.supporters
-        ],
-        CONSENTS: [
-            MyConsent(kind, version, channel, at.isoformat())
-            for who, kind, version, channel, at in world.consents
-            if who == me
-        ],
-        GROUPS: [
-            MyGroup(g.commune_code, g.kind, g.name, world.members[g.id][me].isoformat())
-            for g in world.groups
-            if me in world.members.get(g.id, {})
-        ],
-        RSVPS: [
-            MyAnswer(m.draft.title, m.draft.starts_at.isoformat(), m.answers[me], None)
-            for m in world.meetings
-            if me in m.answers
-        ],
-    }
+def _reports(world: World, me: int) -> list[Row]:
+    return [
+        MyReport(
+            r.ref,
+            r.status,
+            r.draft.category,
+            r.draft.other_label,
+            r.draft.place,
+            r.draft.lat,
+            r.draft.lon,
+            r.draft.description,
+            r.created_at.isoformat(),
+        )
+        for r in world.reports
+        if r.author == me
+    ]
+
+
+def _signatures(world: World, me: int) -> list[Row]:
+    return [
+        MySignature(
+            p.code,
+            p.draft.title,
+            p.life,
+            p.life in FILED,
+            s.full_name,
+            masked(unseal(s.sealed_cin)),
+            s.at.isoformat(),
+        )
+        for p in world.petitions
+        for s in p.signatures
+        if s.resident_id == me
+    ]
+
+
+def _supports(world: World, me: int) -> list[Row]:
+    return [
+        MySupport(r.ref, r.supporters[me].isoformat()) for r in world.reports if me in r.supporters
+    ]
+
+
+def _consents(world: World, me: int) -> list[Row]:
+    return [
+        MyConsent(kind, version, channel, at.isoformat())
+        for who, kind, version, channel, at in world.consents
+        if who == me
+    ]
+
+
+def _groups(world: World, me: int) -> list[Row]:
+    return [
+        MyGroup(g.commune_code, g.kind, g.name, world.members[g.id][me].isoformat())
+        for g in world.groups
+        if me in world.members.get(g.id, {})
+    ]
+
+
+def _answers(world: World, me: int) -> list[Row]:
+    return [
+        MyAnswer(m.draft.title, m.draft.starts_at.isoformat(), m.answers[me], None)
+        for m in world.meetings
+        if me in m.answers
+    ]
+
+
+# The sections memory keeps, the profile first as storage gives it.
+SECTIONS: dict[str, Callable[[World, int], list[Row]]] = {
+    PROFILE: _account,
+    REPORTS: _reports,
+    SIGNATURES: _signatures,
+    SUPPORTS: _supports,
+    CONSENTS: _consents,
+    GROUPS: _groups,
+    RSVPS: _answers,
+}
 
 
 class MemoryRights:
@@ -103,8 +130,8 @@ class MemoryRights:
         self.here = here
 
     async def my_data(self) -> PersonalData:
-        sections = _sections(self.here.world, self.here.me)
-        return PersonalData(tuple((name, tuple(rows)) for name, rows in sections.items()))
+        world, me = self.here.world, self.here.me
+        return PersonalData(tuple((name, tuple(of(world, me))) for name, of in SECTIONS.items()))
 
     async def erase_me(self) -> None:
         world, me = self.here.world, self.here.me
