@@ -32,7 +32,7 @@ from storage import groups, rights
 from storage.database import Database
 from storage.deliveries import Priority
 from storage.models import ANNOUNCEMENT, CONVERSATION, DELIVERY, REPORT, RESIDENT
-from storage.personal_rows import Subject
+from storage.subject import Subject
 
 # Her words, as the erasure test types them; and what an ordinary question looks like.
 HERS = "Derb Sultan, Amina Alaoui, 0677889900, 06 77 88 99 00, CIN ZK 445 566"

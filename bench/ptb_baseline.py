@@ -43,7 +43,7 @@ class PtbDialog:
 
     def __init__(self, gazetteer: Any) -> None:
         from bot.i18n import translator
-        from storage.store import place_of
+        from storage.services.places import place_of
 
         self.gazetteer = gazetteer
         self.translator = translator

@@ -158,10 +158,10 @@ async def work(url: str, code: str, key: str, signers: int, mine: range) -> dict
                 began = perf_counter()
                 state = await unit.open(f"m{i}")
                 assert state is not None
-                signing = await unit.services.sign_petition(code, f"S {i}", sealed[i])
+                signing = await unit.services.petitions.sign_petition(code, f"S {i}", sealed[i])
                 if signing.outcome is not Outcome.SIGNED:
                     raise RuntimeError(f"signer {i}: {signing.outcome}")
-                await unit.services.petition(code)  # the card shown back, with its count
+                await unit.services.petitions.petition(code)  # the card shown back, with its count
                 await unit.save(state)
             ended = perf_counter()
         except Exception as error:  # a pool timeout, a deadlock: counted, not hidden

@@ -124,6 +124,12 @@ def build_engine(
     flood: Flood | None = None,
 ) -> Engine:
     """The engine with every flow, over the SQL store."""
+    store = SqlStore(db, gazetteer, vault, clock, organizers)
+    return Engine(store, every_flow(), translator, clock, flood, CHANNELS)
+
+
+def every_flow() -> list[Flow[Any, Any]]:
+    """Every flow of the chat; the menu, last, offers those present."""
     dates = NaturalDates()
     flows: list[Flow[Any, Any]] = [
         ReportNeed(),
@@ -138,8 +144,7 @@ def build_engine(
         Onboarding(),
     ]
     flows.append(Menu(available=frozenset(flow.name for flow in flows)))
-    store = SqlStore(db, gazetteer, vault, clock, organizers)
-    return Engine(store, flows, translator, clock, flood, CHANNELS)
+    return flows
 
 
 async def create_app(

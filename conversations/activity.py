@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import assert_never
 
+from conversations.context import Context
 from conversations.flow import Flow
-from conversations.kit import Context, Inbound, Option, Reply, Turn, pick
+from conversations.kit import Inbound, Option, Reply, Turn, pick
 from conversations.paging import offer, turned, window
 from conversations.petition import LIFE_LABELS, progress
 from conversations.phrases import NOT_AN_OPTION
@@ -92,7 +93,7 @@ class Activity(Flow[Step, Answers]):
                 if (page := turned(msg)) is not None:
                     return await self._list(ctx, (), page)
                 if msg.option in data.refs:
-                    detail = await ctx.services.report_detail(msg.option)
+                    detail = await ctx.services.reports.report_detail(msg.option)
                     shown = (Reply(_detail(detail)),) if detail else ()
                     return await self._list(ctx, shown, data.page)
                 return await self._list(ctx, (Reply(NOT_AN_OPTION),), data.page)
@@ -106,7 +107,7 @@ class Activity(Flow[Step, Answers]):
 
     async def _signatures(self, ctx: Context, page: int) -> Turn[Step, Answers]:
         # Loaded whole and paged here: one resident's signatures are a bounded few.
-        cards = await ctx.services.my_signatures()
+        cards = await ctx.services.petitions.my_signatures()
         if not cards:
             none = _("You have not signed any petition yet.")
             return Turn((Reply(none), HOME), Step.HOME, Answers())
@@ -128,7 +129,7 @@ class Activity(Flow[Step, Answers]):
     async def _list(
         self, ctx: Context, before: tuple[Reply, ...], page: int = 0
     ) -> Turn[Step, Answers]:
-        briefs = await ctx.services.my_reports(LISTED)
+        briefs = await ctx.services.reports.my_reports(LISTED)
         if not briefs:
             empty = _("You have no reports yet. Choose Report a need in the menu to make one.")
             return Turn((*before, Reply(empty)), None, Answers())

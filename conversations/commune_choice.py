@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from conversations.assent import assent
-from conversations.kit import Context, Inbound, Option, Place, Reply
+from conversations.context import Context
+from conversations.kit import Inbound, Option, Place, Reply
 from conversations.paging import offer
 from conversations.text import Renderable, _
 
@@ -24,7 +25,7 @@ def candidates(question: Renderable, places: Sequence[Place], page: int) -> tupl
 
 async def places_of(ctx: Context, codes: Sequence[str]) -> list[Place]:
     """The candidates offered before, by their codes, for another page of them."""
-    found = [await ctx.services.commune(code) for code in codes]
+    found = [await ctx.services.places.commune(code) for code in codes]
     return [place for place in found if place is not None]
 
 

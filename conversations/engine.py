@@ -32,9 +32,10 @@ from conversations.asked import (
 )
 from conversations.bounds import bounded
 from conversations.capabilities import NO_CHANNELS, Channels
+from conversations.context import Context
 from conversations.flood import Flood, Verdict
 from conversations.flow import Flow
-from conversations.kit import Choice, Context, Inbound, Outgoing, Reply, Resident, Turn
+from conversations.kit import Choice, Inbound, Outgoing, Reply, Resident, Turn
 from conversations.language import DEFAULT, supported
 from conversations.onboarding import PRIVACY_VERSION
 from conversations.petition import petition_code
@@ -230,7 +231,7 @@ class Engine:
                 # Kindness, then the question still open: a thank-you answers nothing.
                 return _Said((Reply(YOU_ARE_WELCOME),), asked), state
             case Word.OPT_OUT:
-                await unit.services.set_pushes(False)
+                await unit.services.profile.set_pushes(False)
                 return _Said((Reply(STOPPED),), asked), state
             case Word.STOP:
                 if not unit.resident.pushes_enabled:
@@ -238,7 +239,7 @@ class Engine:
                 return _Said((ASK_STOP,), remember=asked[-1] if asked else None), state
             case Word.START:
                 was_off = not unit.resident.pushes_enabled
-                await unit.services.set_pushes(True)
+                await unit.services.profile.set_pushes(True)
                 said = (Reply(RESUMED),) if was_off else ()
                 if onboarded:
                     return await self._leave(unit, state, msg, MENU, said)
@@ -291,7 +292,7 @@ class Engine:
                 unit, msg, name if name in self.flows else MENU, (), origin=origin
             )
         if msg.option == STOP_ALL.id:
-            await unit.services.set_pushes(False)
+            await unit.services.profile.set_pushes(False)
             return await self._again(unit, msg, state, (Reply(STOPPED),), asked)
         assert msg.option == KEEP_ON.id
         return await self._again(unit, msg, state, (Reply(STILL_ON),), asked)

@@ -11,7 +11,8 @@ import json
 from abc import ABC, abstractmethod
 from typing import Any, ClassVar, Generic
 
-from conversations.kit import Context, D, Inbound, S, Turn
+from conversations.context import Context
+from conversations.kit import D, Inbound, S, Turn
 from conversations.text import Renderable
 
 

@@ -80,6 +80,23 @@ class Audience:
 
 
 @dataclass(frozen=True, slots=True)
+class Scope:
+    """Where an organizer may act: whole communes, and single groups."""
+
+    communes: frozenset[str] = frozenset()
+    groups: frozenset[int] = frozenset()
+    everywhere: bool = False
+
+    def __bool__(self) -> bool:
+        return self.everywhere or bool(self.communes or self.groups)
+
+    def covers(self, audience: Audience) -> bool:
+        if self.everywhere or audience.commune_code in self.communes:
+            return True
+        return bool(audience.group_ids) and set(audience.group_ids) <= self.groups
+
+
+@dataclass(frozen=True, slots=True)
 class Meeting:
     id: int
     commune_code: str

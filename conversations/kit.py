@@ -6,14 +6,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar
 from zoneinfo import ZoneInfo
 
-from conversations.capabilities import NO_CHANNELS, Channels
 from conversations.text import ByLocale, Renderable, from_json
-
-if TYPE_CHECKING:
-    from conversations.seams import Services
 
 # Every time a resident sees is in Moroccan time; zoneinfo follows the Ramadan change to UTC+0.
 MOROCCO = ZoneInfo("Africa/Casablanca")
@@ -208,17 +204,3 @@ def pick(msg: Inbound, options: Sequence[Option]) -> Option | None:
     if msg.option is None:
         return None
     return next((option for option in options if option.id == msg.option), None)
-
-
-@dataclass(frozen=True, slots=True)
-class Context:
-    """What a flow step may read and use: the resident, the side effects, the clock."""
-
-    resident: Resident
-    services: Services
-    now: datetime
-    locale: str
-    # The text of the message being answered, for a flow's first question to follow it.
-    said: str = ""
-    # Every channel's means and limits, for what a flow says about them or sends everywhere.
-    channels: Channels = NO_CHANNELS

@@ -6,9 +6,10 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
+from conversations.context import Context
 from conversations.flow import Flow
 from conversations.folding import fold
-from conversations.kit import Context, Inbound, Option, Reply, Turn, pick
+from conversations.kit import Inbound, Option, Reply, Turn, pick
 from conversations.phrases import NOT_AN_OPTION
 from conversations.text import Verbatim, _, pgettext
 from conversations.words import Word, global_word, greeting
@@ -124,7 +125,7 @@ class ChangeLanguage(Flow[Step, Answers]):
         code = chosen_language(msg)
         if code is None:
             return Turn((Reply(NOT_AN_OPTION), language_menu(ctx.locale)), step, data)
-        await ctx.services.set_language(code)
+        await ctx.services.profile.set_language(code)
         # TRANSLATORS: each catalog names its own language here ("en français", "بالعربية"...).
         done = _("Done: I will write to you in English from now on.")
         return Turn((Reply(done),), None, data)

@@ -10,9 +10,10 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
+from conversations.context import Context
 from conversations.flow import Flow
 from conversations.intents import Intent, request
-from conversations.kit import Context, Inbound, MediaKind, Option, Reply, Turn, pick
+from conversations.kit import Inbound, MediaKind, Option, Reply, Turn, pick
 from conversations.phrases import COMING_SOON, HELP, NOT_AN_OPTION
 from conversations.text import _, pgettext
 

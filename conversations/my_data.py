@@ -7,13 +7,14 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Any, assert_never
+from typing import assert_never
 
 from conversations.assent import answer
 from conversations.capabilities import Channels
+from conversations.context import Context
 from conversations.flow import Flow
 from conversations.groups import ANSWER_LABELS, KIND_LABELS, Answer, GroupKind
-from conversations.kit import MOROCCO, Attachment, Context, Inbound, Option, Reply, Turn, pick
+from conversations.kit import MOROCCO, Attachment, Inbound, Option, Reply, Turn, pick
 from conversations.language import LANGUAGE_NAMES
 from conversations.personal import (
     CONSENTS,
@@ -28,7 +29,14 @@ from conversations.personal import (
     RSVPS,
     SIGNATURES,
     SUPPORTS,
+    MyAccount,
+    MyAnswer,
+    MyConsent,
+    MyGroup,
+    MyReport,
+    MySignature,
     PersonalData,
+    Row,
 )
 from conversations.phrases import NOT_AN_OPTION
 from conversations.report import STATUS_LABELS, Category, Status, category_label
@@ -68,8 +76,6 @@ class Answers:
     pass
 
 
-Row = dict[str, Any]
-
 # The line of each section of "my data" (the profile and the conversation have their own).
 COUNTED: dict[str, Callable[[int], Renderable]] = {
     REPORTS: lambda n: ngettext("• {n} report", "• {n} reports", n),
@@ -98,50 +104,58 @@ def _coded(labels: Mapping[str, Renderable], code: str | None) -> Renderable:
     return labels.get(code or "", Verbatim(code or "-"))
 
 
-def _day(at: str) -> date:
-    return datetime.fromisoformat(at).astimezone(MOROCCO).date()
+def _day(at: str | None) -> date | str:
+    return datetime.fromisoformat(at).astimezone(MOROCCO).date() if at else "-"
 
 
-def _report(row: Row) -> Renderable:
-    category = category_label(Category(row["category"]), row["other_label"] or "")
-    status = STATUS_LABELS[Status(row["status"])]
-    return _("  {ref}: {category}, {status}", ref=row["ref"], category=category, status=status)
+def _report(row: MyReport) -> Renderable:
+    category = category_label(Category(row.category), row.other_label or "")
+    status = STATUS_LABELS[Status(row.status)]
+    return _("  {ref}: {category}, {status}", ref=row.ref, category=category, status=status)
 
 
-def _signature(row: Row) -> Renderable:
+def _signature(row: MySignature) -> Renderable:
     return _(
         "  “{title}”, signed as {name}, CIN {cin}",
-        title=row["title"],
-        name=row["full_name"],
-        cin=row["cin"],
+        title=row.title,
+        name=row.full_name,
+        cin=row.cin,
     )
 
 
-def _group(row: Row) -> Renderable:
+def _group(row: MyGroup) -> Renderable:
     return _(
         "  {group}",
-        group=Verbatim(row["name"]) if row["name"] else KIND_LABELS[GroupKind(row["kind"])],
+        group=Verbatim(row.name) if row.name else KIND_LABELS[GroupKind(row.kind)],
     )
 
 
-def _rsvp(row: Row) -> Renderable:
-    answer = ANSWER_LABELS[Answer(row["answer"])]
-    return _("  “{meeting}”: {answer}", meeting=row["meeting"], answer=answer)
+def _rsvp(row: MyAnswer) -> Renderable:
+    answer = ANSWER_LABELS[Answer(row.answer)]
+    return _("  “{meeting}”: {answer}", meeting=row.meeting, answer=answer)
 
 
-def _consent(row: Row) -> Renderable:
-    kind = _coded(CONSENT_KINDS, row["kind"])
-    return _("  {consent}, {date}", consent=kind, date=_day(row["at"]))
+def _consent(row: MyConsent) -> Renderable:
+    kind = _coded(CONSENT_KINDS, row.kind)
+    return _("  {consent}, {date}", consent=kind, date=_day(row.at))
 
 
-# The first rows of some sections, listed under their count, every code in words.
-LISTED_AS: dict[str, Callable[[Row], Renderable]] = {
-    REPORTS: _report,
-    SIGNATURES: _signature,
-    GROUPS: _group,
-    RSVPS: _rsvp,
-    CONSENTS: _consent,
-}
+def _listed(row: Row) -> Renderable | None:
+    """A row listed under its section's count, every code in words; None for the sections
+    only counted."""
+    match row:
+        case MyReport():
+            return _report(row)
+        case MySignature():
+            return _signature(row)
+        case MyGroup():
+            return _group(row)
+        case MyAnswer():
+            return _rsvp(row)
+        case MyConsent():
+            return _consent(row)
+        case _:
+            return None
 
 
 def _counts(data: PersonalData) -> list[Renderable]:
@@ -154,23 +168,22 @@ def _counts(data: PersonalData) -> list[Renderable]:
             continue
         # tests/test_rights.py checks that every section storage gives has its line.
         shown.append(COUNTED[name](len(rows)))
-        if name in LISTED_AS:
-            shown.extend(LISTED_AS[name](row) for row in rows[:LISTED])
+        shown.extend(listed for row in rows[:LISTED] if (listed := _listed(row)) is not None)
     return shown
 
 
 def _summary(data: PersonalData, commune: Renderable | None, channels: Channels) -> Reply:
     parts: list[Renderable] = [_("Here is everything Hayna keeps about you:")]
-    for profile in data.section(PROFILE):
+    for profile in data.rows(PROFILE, MyAccount):
         parts.append(
             _(
                 "Your account: {channel} {user} · language: {language} · commune: {commune} · "
                 "since {since}.",
-                channel=channels.get(profile["channel"]).label if profile["channel"] else "-",
-                user=profile["user"],
-                language=_coded(LANGUAGE_NAMES, profile["language"]),
-                commune=commune or profile["commune_code"] or "-",
-                since=_day(profile["created_at"]),
+                channel=channels.get(profile.channel).label if profile.channel else "-",
+                user=profile.user,
+                language=_coded(LANGUAGE_NAMES, profile.language),
+                commune=commune or profile.commune_code or "-",
+                since=_day(profile.created_at),
             )
         )
     parts.extend(_counts(data))
@@ -180,7 +193,7 @@ def _summary(data: PersonalData, commune: Renderable | None, channels: Channels)
 
 
 def _confirmation(data: PersonalData) -> Reply:
-    filed = sum(1 for row in data.section(SIGNATURES) if row.get("filed"))
+    filed = sum(1 for row in data.rows(SIGNATURES, MySignature) if row.filed)
     parts: list[Renderable] = [
         _(
             "Delete your data? Your account, your conversation, your consents, your "
@@ -211,15 +224,17 @@ class MyData(Flow[Step, Answers]):
     answers = Answers
 
     async def start(self, ctx: Context) -> Turn[Step, Answers]:
-        data = await ctx.services.my_data()
+        data = await ctx.services.rights.my_data()
         code = ctx.resident.commune_code
-        place = await ctx.services.commune(code) if code else None
+        place = await ctx.services.places.commune(code) if code else None
         commune = place.label() if place else None
         return Turn((_summary(data, commune, ctx.channels),), Step.HOME, Answers())
 
     async def open(self, ctx: Context, link: str) -> Turn[Step, Answers]:
         if link == ERASE_LINK:
-            return Turn((_confirmation(await ctx.services.my_data()),), Step.CONFIRM, Answers())
+            return Turn(
+                (_confirmation(await ctx.services.rights.my_data()),), Step.CONFIRM, Answers()
+            )
         return await self.start(ctx)
 
     async def handle(
@@ -237,13 +252,15 @@ class MyData(Flow[Step, Answers]):
             case Step.CONFIRM:
                 chosen = answer(msg, (CONFIRM, KEEP), CONFIRM, KEEP)
                 if chosen is CONFIRM:
-                    await ctx.services.erase_me()
+                    await ctx.services.rights.erase_me()
                     # The resident's state is gone with them: nothing follows this answer.
                     return Turn((Reply(ERASED),), Step.ERASED, data)
                 if chosen is KEEP:
                     return Turn((Reply(KEPT),), None, data)
                 return Turn(
-                    (Reply(NOT_AN_OPTION), _confirmation(await ctx.services.my_data())), step, data
+                    (Reply(NOT_AN_OPTION), _confirmation(await ctx.services.rights.my_data())),
+                    step,
+                    data,
                 )
             case Step.ERASED:
                 return Turn((), None, data)

@@ -12,8 +12,9 @@ from typing import assert_never
 
 from conversations.assent import answer
 from conversations.commune_choice import MAX_CANDIDATES, OTHER, answered, candidates, places_of
+from conversations.context import Context
 from conversations.flow import Flow
-from conversations.kit import Context, Inbound, Option, Place, Reply, Turn
+from conversations.kit import Inbound, Option, Place, Reply, Turn
 from conversations.language import chosen_language, language_menu, written_in
 from conversations.paging import turned
 from conversations.phrases import NOT_AN_OPTION
@@ -90,7 +91,7 @@ class Onboarding(Flow[Step, Answers]):
         # the language question; "salam" or "/start" could be any, so the menu asks it.
         guessed = None if ctx.resident.language else written_in(ctx.said)
         if guessed is not None:
-            await ctx.services.set_language(guessed)
+            await ctx.services.profile.set_language(guessed)
             first = replace(_privacy(guessed=True), text=lines(WELCOME, PRIVACY.text))
             return Turn((first,), Step.CONSENT, Answers(guessed=True))
         menu = language_menu(ctx.locale)
@@ -111,7 +112,7 @@ class Onboarding(Flow[Step, Answers]):
                 code = chosen_language(msg)
                 if code is None:
                     return Turn((Reply(NOT_AN_OPTION), language_menu(ctx.locale)), step, data)
-                await ctx.services.set_language(code)
+                await ctx.services.profile.set_language(code)
                 return Turn((PRIVACY,), Step.CONSENT, data)
             case Step.CONSENT:
                 asked = _privacy(data.guessed)
@@ -123,7 +124,7 @@ class Onboarding(Flow[Step, Answers]):
                     return Turn((Reply(NOT_AN_OPTION), asked), step, data)
                 if said is DECLINE:
                     return Turn((Reply(DECLINED), asked), step, data)
-                await ctx.services.give_consent(PRIVACY_VERSION)
+                await ctx.services.profile.give_consent(PRIVACY_VERSION)
                 thanks = _("Thank you. Your consent was recorded on {when}.", when=ctx.now)
                 if ctx.resident.commune_code:  # agreeing again to a changed notice
                     following = "petitions" if data.link else "menu"
@@ -147,7 +148,7 @@ class Onboarding(Flow[Step, Answers]):
 
     async def _find(self, ctx: Context, data: Answers, msg: Inbound) -> Turn[Step, Answers]:
         if msg.location is not None:
-            places = await ctx.services.communes_near(msg.location)
+            places = await ctx.services.places.communes_near(msg.location)
             if not places:
                 outside = _(
                     "This location is not inside any Moroccan commune I know (at sea, perhaps?). "
@@ -170,7 +171,7 @@ class Onboarding(Flow[Step, Answers]):
         if len(query) > MAX_NAME:
             too_long = _("That is too long for a commune's name. Please type just the name.")
             return Turn((Reply(too_long), ASK_COMMUNE), Step.COMMUNE, data)
-        places = await ctx.services.find_communes(query, MAX_CANDIDATES)
+        places = await ctx.services.places.find_communes(query, MAX_CANDIDATES)
         if not places:
             unknown = _(
                 "I found no commune called “{name}”. Check the spelling, try the name in "
@@ -188,10 +189,10 @@ class Onboarding(Flow[Step, Answers]):
         return Turn((asked,), Step.CHOOSE_COMMUNE, replace(data, candidates=codes, page=page))
 
     async def _settle(self, ctx: Context, data: Answers, code: str) -> Turn[Step, Answers]:
-        place = await ctx.services.commune(code)
+        place = await ctx.services.places.commune(code)
         if place is None:  # the gazetteer changed under the resident: ask again
             return Turn((ASK_COMMUNE,), Step.COMMUNE, _unchosen(data))
-        await ctx.services.set_commune(code)
+        await ctx.services.profile.set_commune(code)
         done = _("All set! Your commune is {commune}.", commune=place.label())
         following = "petitions" if data.link else "menu"
         return Turn((Reply(done),), None, _unchosen(data), following, data.link)

@@ -10,10 +10,11 @@ from enum import StrEnum
 from typing import assert_never
 
 from conversations.assent import answer
+from conversations.context import Context
 from conversations.dates import DateReader, NumericDates, ask_when, why_not
 from conversations.flow import Flow
 from conversations.groups import Audience, Meeting, MeetingDraft, details
-from conversations.kit import Context, Inbound, Option, Reply, Turn, pick
+from conversations.kit import Inbound, Option, Reply, Turn, pick
 from conversations.organizing import NOT_ALLOWED, ask_audience, chosen_audience
 from conversations.paging import offer, turned
 from conversations.phrases import CANCELLED, NOT_AN_OPTION
@@ -168,7 +169,7 @@ class OrganizerMeetings(Flow[Step, Answers]):
             case Step.CARD:
                 chosen = pick(msg, (PUBLISH, MOVE, CANCEL_MEETING, BACK))
                 if chosen is PUBLISH:
-                    done = await ctx.services.publish_meeting(data.meeting)
+                    done = await ctx.services.organizing.publish_meeting(data.meeting)
                     published = await self._card(ctx, data.meeting, (self._said(done),), data.page)
                     return replace(published, settled=True)
                 if chosen is MOVE:
@@ -183,7 +184,7 @@ class OrganizerMeetings(Flow[Step, Answers]):
                 reading = self.dates.read(msg.text, ctx.now, ctx.locale)
                 if reading.moment is None:
                     return Turn((why_not(reading, msg.text, ctx.now),), step, data)
-                moved = await ctx.services.move_meeting(data.meeting, reading.moment)
+                moved = await ctx.services.organizing.move_meeting(data.meeting, reading.moment)
                 said = _("The new time is saved; those who answered are told.")
                 told = Reply(said if moved else FAILED)
                 return replace(
@@ -192,7 +193,7 @@ class OrganizerMeetings(Flow[Step, Answers]):
             case Step.CANCEL:
                 if answer(msg, (YES_CANCEL, BACK), YES_CANCEL, BACK) is not YES_CANCEL:
                     return await self._card(ctx, data.meeting, (), data.page)
-                done = await ctx.services.cancel_meeting(data.meeting)
+                done = await ctx.services.organizing.cancel_meeting(data.meeting)
                 said = _("The meeting is cancelled; everyone is told once.")
                 gone = Reply(said if done else FAILED)
                 return replace(await self._list(ctx, (gone,), data.page), settled=True)
@@ -239,14 +240,14 @@ class OrganizerMeetings(Flow[Step, Answers]):
             return Turn((Reply(CANCELLED),), None, Answers(), next_flow=ORGANIZING)
         if chosen is None:
             return await self._preview(ctx, data, (Reply(NOT_AN_OPTION),))
-        meeting_id = await ctx.services.create_meeting(_draft(data))
+        meeting_id = await ctx.services.organizing.create_meeting(_draft(data))
         if meeting_id is None:
             return Turn((Reply(NOT_ALLOWED),), None, Answers())
         # Created: "back" must not lead to creating it twice.
         if chosen is DRAFT:
             kept = await self._card(ctx, meeting_id, (Reply(_("Saved as a draft.")),))
             return replace(kept, settled=True)
-        published = await ctx.services.publish_meeting(meeting_id)
+        published = await ctx.services.organizing.publish_meeting(meeting_id)
         return replace(await self._card(ctx, meeting_id, (self._said(published),)), settled=True)
 
     async def _audiences(
@@ -262,7 +263,9 @@ class OrganizerMeetings(Flow[Step, Answers]):
         self, ctx: Context, data: Answers, before: tuple[Reply, ...] = ()
     ) -> Turn[Step, Answers]:
         draft = _draft(data)
-        count = await ctx.services.audience_size(Audience(draft.commune_code, draft.group_ids))
+        count = await ctx.services.organizing.audience_size(
+            Audience(draft.commune_code, draft.group_ids)
+        )
         if count is None:
             return Turn((Reply(NOT_ALLOWED),), None, Answers())
         shown = Meeting(0, draft.commune_code, draft.title, draft.starts_at, draft.place,
@@ -278,7 +281,7 @@ class OrganizerMeetings(Flow[Step, Answers]):
     async def _list(
         self, ctx: Context, before: tuple[Reply, ...], page: int = 0
     ) -> Turn[Step, Answers]:
-        found = await ctx.services.organizer_meetings()
+        found = await ctx.services.organizing.organizer_meetings()
         if found is None:
             return Turn((Reply(NOT_ALLOWED),), None, Answers())
         if not found:
@@ -294,8 +297,8 @@ class OrganizerMeetings(Flow[Step, Answers]):
         self, ctx: Context, meeting_id: int, before: tuple[Reply, ...], page: int = 0
     ) -> Turn[Step, Answers]:
         """A meeting's answers and actions; Back returns to ``page`` of the list."""
-        meeting = await ctx.services.meeting(meeting_id)
-        counts = await ctx.services.meeting_counts(meeting_id)
+        meeting = await ctx.services.community.meeting(meeting_id)
+        counts = await ctx.services.organizing.meeting_counts(meeting_id)
         if meeting is None or counts is None:
             return await self._list(ctx, before, page)
         draft = meeting.status == "draft"

@@ -11,6 +11,7 @@ from enum import StrEnum
 from typing import assert_never
 
 from conversations.assent import answer
+from conversations.context import Context
 from conversations.dates import DateReader, NumericDates, ask_when, why_not
 from conversations.flow import Flow
 from conversations.folding import to_ascii_digits
@@ -21,7 +22,7 @@ from conversations.groups import (
     GroupKind,
     Redeemed,
 )
-from conversations.kit import PHOTO_TYPES, Context, Inbound, MediaKind, Option, Reply, Turn, pick
+from conversations.kit import PHOTO_TYPES, Inbound, MediaKind, Option, Reply, Turn, pick
 from conversations.language import LANGUAGES
 from conversations.paging import offer, turned
 from conversations.phrases import CANCELLED, NOT_AN_OPTION
@@ -143,12 +144,12 @@ async def ask_audience(
 ) -> tuple[Reply, int] | None:
     """One page of the audiences within the organizer's reach (whole communes, then groups),
     and the page shown; None for anyone but an organizer."""
-    reach = await ctx.services.organizer_reach()
+    reach = await ctx.services.organizing.organizer_reach()
     if reach is None:
         return None
     options: list[Option] = []
     for code in reach.communes:
-        place = await ctx.services.commune(code)
+        place = await ctx.services.places.commune(code)
         name: Renderable = place.label() if place else Verbatim(code)
         options.append(Option(f"c:{code}", _("Everyone in {commune}", commune=name)))
     options.extend(Option(f"g:{g.id}", g.label()) for g in reach.groups)
@@ -183,13 +184,13 @@ class Organizing(Flow[Step, Answers]):
         self.dates = dates or NumericDates()
 
     async def start(self, ctx: Context) -> Turn[Step, Answers]:
-        if await ctx.services.organizer_reach() is None:
+        if await ctx.services.organizing.organizer_reach() is None:
             return Turn((Reply(NOT_ALLOWED),), None, Answers())
         return Turn((TOOLS,), Step.TOOLS, Answers())
 
     async def open(self, ctx: Context, code: str) -> Turn[Step, Answers]:
         """An invite code typed as "ORG CODE"."""
-        redeemed = await ctx.services.redeem_invite(code)
+        redeemed = await ctx.services.community.redeem_invite(code)
         if redeemed is not Redeemed.OK:
             return Turn((Reply(REDEEMED[redeemed]),), None, Answers())
         return Turn((Reply(REDEEMED[redeemed]), TOOLS), Step.TOOLS, Answers())
@@ -283,7 +284,9 @@ class Organizing(Flow[Step, Answers]):
                 typed = to_ascii_digits(msg.text).strip().lstrip("#")
                 # isascii: "²" is a digit to isdigit() but not to int(); 9 digits fit any id.
                 number = typed.isascii() and typed.isdigit() and len(typed) <= MAX_ID_DIGITS
-                report = await ctx.services.delivery_report(int(typed)) if number else None
+                report = (
+                    await ctx.services.organizing.delivery_report(int(typed)) if number else None
+                )
                 if report is None:
                     unknown = _("There is no update with this number in your reach.")
                     return Turn((Reply(unknown), TOOLS), Step.TOOLS, Answers())
@@ -294,17 +297,17 @@ class Organizing(Flow[Step, Answers]):
     async def _new_group(self, ctx: Context, data: Answers, name: str) -> Turn[Step, Answers]:
         if not name or len(name) > MAX_GROUP_NAME:
             return Turn((ASK_GROUP_NAME,), Step.GROUP_NAME, data)
-        reach = await ctx.services.organizer_reach()
+        reach = await ctx.services.organizing.organizer_reach()
         # In the organizer's commune (the first, should they have several).
         commune = reach.communes[0] if reach and reach.communes else ""
-        made = await ctx.services.create_group(commune, GroupKind(data.kind), name)
+        made = await ctx.services.organizing.create_group(commune, GroupKind(data.kind), name)
         if made is None:
             return Turn((Reply(NOT_ALLOWED),), None, Answers())
         done = _("The group {group} is ready: residents of the commune can join it.", group=name)
         return Turn((Reply(done), TOOLS), Step.TOOLS, Answers(), settled=True)
 
     async def _write(self, ctx: Context, data: Answers) -> Turn[Step, Answers]:
-        if await ctx.services.organizer_reach() is None:
+        if await ctx.services.organizing.organizer_reach() is None:
             return Turn((Reply(NOT_ALLOWED),), None, Answers())
         return Turn((_ask_text(data.writing),), Step.TEXT, data)
 
@@ -328,7 +331,7 @@ class Organizing(Flow[Step, Answers]):
     async def _preview(
         self, ctx: Context, data: Answers, before: tuple[Reply, ...] = ()
     ) -> Turn[Step, Answers]:
-        count = await ctx.services.audience_size(chosen_audience(data.audience))
+        count = await ctx.services.organizing.audience_size(chosen_audience(data.audience))
         if count is None:
             return Turn((Reply(NOT_ALLOWED),), None, Answers())
         preview = lines(
@@ -343,7 +346,7 @@ class Organizing(Flow[Step, Answers]):
         """Send now (``at`` None) or plan for ``at``."""
         texts = tuple(zip(data.languages, data.texts, strict=True))
         audience = chosen_audience(data.audience)
-        number = await ctx.services.broadcast(texts, audience, at or ctx.now, data.photo)
+        number = await ctx.services.organizing.broadcast(texts, audience, at or ctx.now, data.photo)
         if number is None:
             return Turn((Reply(NOT_ALLOWED),), None, Answers())
         if at is None or at <= ctx.now:

@@ -20,9 +20,10 @@ from conversations.commune_choice import (
     candidates,
     places_of,
 )
+from conversations.context import Context
 from conversations.flow import Flow
 from conversations.folding import to_ascii_digits
-from conversations.kit import MOROCCO, Context, Inbound, Option, Place, Reply, Turn, pick
+from conversations.kit import MOROCCO, Inbound, Option, Place, Reply, Turn, pick
 from conversations.paging import turned
 from conversations.petition import OTHERWISE, PetitionDraft, default_threshold
 from conversations.petition_rules import (
@@ -162,9 +163,9 @@ class PetitionDrafting(Flow[Step, Answers]):
     answers = Answers
 
     async def start(self, ctx: Context) -> Turn[Step, Answers]:
-        if not await ctx.services.is_organizer():
+        if not await ctx.services.organizing.is_organizer():
             return Turn((Reply(NOT_ORGANIZER),), None, Answers())
-        home = await ctx.services.commune(ctx.resident.commune_code or "")
+        home = await ctx.services.places.commune(ctx.resident.commune_code or "")
         if home is None:
             return Turn((ASK_COMMUNE_NAME,), Step.FIND_COMMUNE, Answers())
         return Turn((_ask_commune(home),), Step.COMMUNE, Answers())
@@ -174,7 +175,7 @@ class PetitionDrafting(Flow[Step, Answers]):
 
     async def _with_commune(self, ctx: Context, data: Answers, code: str) -> Answers:
         # The suggested threshold follows the commune, unless the organizer already set one.
-        place = await ctx.services.commune(code)
+        place = await ctx.services.places.commune(code)
         suggested = default_threshold(place.kind if place else "")
         return replace(data, commune=code, threshold=data.threshold or suggested)
 
@@ -275,7 +276,7 @@ class PetitionDrafting(Flow[Step, Answers]):
         query = msg.text.strip()
         if not query or len(query) > MAX_COMMUNE_NAME:
             return Turn((ASK_COMMUNE_NAME,), Step.FIND_COMMUNE, data)
-        places = await ctx.services.find_communes(query, MAX_CANDIDATES)
+        places = await ctx.services.places.find_communes(query, MAX_CANDIDATES)
         if not places:
             unknown = _(
                 "I found no commune called “{name}”. Check the spelling, or try the name in "
@@ -288,7 +289,7 @@ class PetitionDrafting(Flow[Step, Answers]):
     async def _preview(self, ctx: Context, data: Answers) -> tuple[Reply, ...]:
         # Three messages: the text and the requests may each be 3,000 characters, near a channel's
         # text limit.
-        place = await ctx.services.commune(data.commune)
+        place = await ctx.services.places.commune(data.commune)
         head = lines(
             _("Preview of the petition (not saved yet):"),
             _("Commune: {commune}", commune=place.label() if place else data.commune),
@@ -315,9 +316,9 @@ class PetitionDrafting(Flow[Step, Answers]):
             deadline=date.fromisoformat(data.deadline),
         )
         try:
-            code = await ctx.services.draft_petition(draft)
+            code = await ctx.services.petitions.draft_petition(draft)
             if publish:
-                await ctx.services.publish_petition(code)
+                await ctx.services.petitions.publish_petition(code)
         except PermissionError:
             return Turn((Reply(NOT_ORGANIZER),), None, Answers())
         except PetitionError as error:

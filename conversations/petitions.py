@@ -14,8 +14,9 @@ from typing import assert_never
 
 from conversations.assent import answer
 from conversations.cin import masked, parse_cin
+from conversations.context import Context
 from conversations.flow import Flow
-from conversations.kit import MOROCCO, Context, Inbound, Option, Reply, Turn
+from conversations.kit import MOROCCO, Inbound, Option, Reply, Turn
 from conversations.paging import offer, turned
 from conversations.petition import (
     LIFE_LABELS,
@@ -124,7 +125,7 @@ class Petitions(Flow[Step, Answers]):
 
     async def _open(self, ctx: Context, code: str, page: int) -> Turn[Step, Answers]:
         """One petition's card; Back returns to ``page`` of the list."""
-        card = await ctx.services.petition(code)
+        card = await ctx.services.petitions.petition(code)
         if card is None:
             unknown = _("There is no petition with the code {code}.", code=code)
             return await self._list(ctx, (Reply(unknown),), page)
@@ -138,7 +139,7 @@ class Petitions(Flow[Step, Answers]):
             case Step.LIST:
                 if msg.option == BACK.id:
                     return Turn((), None, data)
-                if msg.option == NEW.id and await ctx.services.is_organizer():
+                if msg.option == NEW.id and await ctx.services.organizing.is_organizer():
                     return Turn((), None, data, next_flow="petition_drafting")
                 if (page := turned(msg)) is not None:
                     return await self._list(ctx, (), page)
@@ -153,7 +154,7 @@ class Petitions(Flow[Step, Answers]):
             case Step.CONSENT:
                 said = answer(msg, (AGREE, CANCEL), AGREE, CANCEL)
                 if said is AGREE:
-                    await ctx.services.agree_to_signing(SIGNING_CONSENT_VERSION)
+                    await ctx.services.profile.agree_to_signing(SIGNING_CONSENT_VERSION)
                     return Turn((ASK_NAME,), Step.NAME, data)
                 if said is CANCEL:
                     return await self._back_to_card(ctx, data, CANCELLED)
@@ -172,7 +173,7 @@ class Petitions(Flow[Step, Answers]):
                 if cin is None:
                     bad = _("This is not a CIN number. It looks like AB123456 or A123456.")
                     return Turn((Reply(bad), ASK_CIN), step, data)
-                sealed = await ctx.services.seal(cin)
+                sealed = await ctx.services.petitions.seal(cin)
                 return Turn(
                     (ASK_ELIGIBLE,),
                     Step.ELIGIBLE,
@@ -198,7 +199,7 @@ class Petitions(Flow[Step, Answers]):
                 return Turn((Reply(NOT_AN_OPTION), self._summary(data)), step, data)
             case Step.WITHDRAW:
                 if answer(msg, (WITHDRAW, CANCEL), WITHDRAW, CANCEL) is WITHDRAW:
-                    if await ctx.services.withdraw_signature(data.code):
+                    if await ctx.services.petitions.withdraw_signature(data.code):
                         done = _("Your signature was withdrawn.")
                     else:
                         done = _("This petition was filed: signatures can no longer be withdrawn.")
@@ -208,7 +209,7 @@ class Petitions(Flow[Step, Answers]):
                 assert_never(step)
 
     async def _on_card(self, ctx: Context, data: Answers, msg: Inbound) -> Turn[Step, Answers]:
-        card = await ctx.services.petition(data.code)
+        card = await ctx.services.petitions.petition(data.code)
         if card is None or msg.option == BACK.id:
             return await self._list(ctx, (), data.page)
         if msg.option == READ.id:
@@ -238,7 +239,7 @@ class Petitions(Flow[Step, Answers]):
         return Reply(text, (CONFIRM, CANCEL))
 
     async def _sign(self, ctx: Context, data: Answers) -> Turn[Step, Answers]:
-        signing = await ctx.services.sign_petition(data.code, data.name, data.sealed_cin)
+        signing = await ctx.services.petitions.sign_petition(data.code, data.name, data.sealed_cin)
         match signing.outcome:
             case Outcome.SIGNED:
                 said = _(
@@ -251,7 +252,7 @@ class Petitions(Flow[Step, Answers]):
                     date=signing.signed_at or ctx.now,
                 )
             case Outcome.CIN_USED:
-                card = await ctx.services.petition(data.code)
+                card = await ctx.services.petitions.petition(data.code)
                 said = _(
                     "This CIN card has already signed this petition: a card can sign it only "
                     "once. If it was not you, tell the organizers of the petition or its "
@@ -268,7 +269,7 @@ class Petitions(Flow[Step, Answers]):
         self, ctx: Context, data: Answers, said: Renderable
     ) -> Turn[Step, Answers]:
         # Signed, withdrawn or given up: "back" cannot return to the name and CIN questions.
-        card = await ctx.services.petition(data.code)
+        card = await ctx.services.petitions.petition(data.code)
         if card is None:
             return replace(await self._list(ctx, (Reply(said),), data.page), settled=True)
         return Turn((Reply(said), _card(card, _today(ctx))), Step.CARD, data, settled=True)
@@ -278,9 +279,9 @@ class Petitions(Flow[Step, Answers]):
     ) -> Turn[Step, Answers]:
         # The commune's open petitions are loaded whole and paged here: organizers publish them
         # one by one, so they stay few enough for memory.
-        cards = await ctx.services.open_petitions()
+        cards = await ctx.services.petitions.open_petitions()
         # Organizers may start a petition from here; residents never see the option.
-        new = (NEW,) if await ctx.services.is_organizer() else ()
+        new = (NEW,) if await ctx.services.organizing.is_organizer() else ()
         if not cards:
             none = _("There is no open petition in your commune at the moment.")
             if new:

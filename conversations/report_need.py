@@ -10,18 +10,9 @@ from dataclasses import replace
 from typing import assert_never
 
 from conversations.assent import answer
+from conversations.context import Context
 from conversations.flow import Flow
-from conversations.kit import (
-    PHOTO_TYPES,
-    Context,
-    Inbound,
-    Media,
-    MediaKind,
-    Option,
-    Reply,
-    Turn,
-    pick,
-)
+from conversations.kit import PHOTO_TYPES, Inbound, Media, MediaKind, Option, Reply, Turn, pick
 from conversations.phrases import CANCELLED, NOT_AN_OPTION
 from conversations.report import CATEGORIES, CATEGORY_LABELS, Category
 from conversations.report_answers import Answers, Step, draft_of
@@ -117,7 +108,7 @@ class ReportNeed(Flow[Step, Answers]):
             description=caption if len(caption) <= MAX_DESCRIPTION else "",
         )
         if msg.location is not None:
-            place = await ctx.services.commune_at(msg.location)
+            place = await ctx.services.places.commune_at(msg.location)
             if place is None:
                 said.append(Reply(OUTSIDE))
             else:
@@ -171,7 +162,7 @@ class ReportNeed(Flow[Step, Answers]):
                 # "Is everything right?": a no is something to change, not the end of it.
                 said = answer(msg, (CONFIRM, CHANGE, CANCEL), CONFIRM, CHANGE)
                 if said is CONFIRM:
-                    ref = await ctx.services.file_report(draft_of(data))
+                    ref = await ctx.services.reports.file_report(draft_of(data))
                     done = _(
                         "Thank you! Your report is registered under the reference {ref}. The "
                         "association will review it, and you will get a message here each time "
@@ -228,7 +219,7 @@ class ReportNeed(Flow[Step, Answers]):
                 # The pin came first, sent at the menu, from another commune.
                 return Turn((await self._switch(ctx, data),), Step.SWITCH_COMMUNE, data)
         if done in (Step.CATEGORY, Step.OTHER_LABEL, Step.PLACE):
-            similar = await ctx.services.nearby_reports(draft_of(data))
+            similar = await ctx.services.reports.nearby_reports(draft_of(data))
             if similar:
                 found = replace(data, similar=tuple(brief.ref for brief in similar))
                 return Turn((similar_reply(similar, DIFFERENT),), Step.SIMILAR, found)
@@ -250,7 +241,7 @@ class ReportNeed(Flow[Step, Answers]):
 
     async def _place(self, ctx: Context, data: Answers, msg: Inbound) -> Turn[Step, Answers]:
         if msg.location is not None:
-            places = await ctx.services.communes_near(msg.location)
+            places = await ctx.services.places.communes_near(msg.location)
             if not places:
                 return self._again(Step.PLACE, data, OUTSIDE)
             pinned = replace(data, place="", lat=msg.location.lat, lon=msg.location.lon)
@@ -281,8 +272,8 @@ class ReportNeed(Flow[Step, Answers]):
         return await self._after(ctx, Step.PLACE, typed)
 
     async def _switch(self, ctx: Context, data: Answers) -> Reply:
-        there = await ctx.services.commune(data.pin_commune)
-        home = await ctx.services.commune(ctx.resident.commune_code or "")
+        there = await ctx.services.places.commune(data.pin_commune)
+        home = await ctx.services.places.commune(ctx.resident.commune_code or "")
         question = _(
             "This location is in {there}, not in your commune ({home}). Report this need there?",
             there=there.label() if there else data.pin_commune,
@@ -349,13 +340,13 @@ class ReportNeed(Flow[Step, Answers]):
             return await self._go_on(ctx, data)
         ref = (msg.option or "").removeprefix("support:")
         if ref not in data.similar:
-            similar = await ctx.services.nearby_reports(draft_of(data))
+            similar = await ctx.services.reports.nearby_reports(draft_of(data))
             if not similar:  # closed meanwhile: nothing left to support
                 return await self._go_on(ctx, data)
             data = replace(data, similar=tuple(brief.ref for brief in similar))
             asked = similar_reply(similar, DIFFERENT)
             return Turn((Reply(NOT_AN_OPTION), asked), Step.SIMILAR, data)
-        counted = await ctx.services.support_report(ref)
+        counted = await ctx.services.reports.support_report(ref)
         if counted is None:
             closed = _(
                 "That report has just been closed, so it cannot be supported. Let's go on with "
@@ -374,7 +365,7 @@ class ReportNeed(Flow[Step, Answers]):
         return Turn((Reply(thanks),), None, data)
 
     async def _summary(self, ctx: Context, data: Answers) -> Reply:
-        commune = await ctx.services.commune(data.commune)
+        commune = await ctx.services.places.commune(data.commune)
         return Reply(summary(data, commune), (CONFIRM, CHANGE, CANCEL))
 
 

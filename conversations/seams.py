@@ -30,7 +30,6 @@ from conversations.kit import Address, Attachment, Inbound, Location, Outgoing, 
 from conversations.personal import PersonalData
 from conversations.petition import Card, PetitionDraft, Signing
 from conversations.report import Brief, Detail, Draft
-from conversations.text import Renderable
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,8 +74,8 @@ class FlowState:
     saved_at: datetime | None = None
 
 
-class Services(Protocol):
-    """Side effects a flow may cause, inside the message's transaction."""
+class Profile(Protocol):
+    """The resident's own settings and consents."""
 
     async def set_language(self, language: str) -> None: ...
 
@@ -88,18 +87,13 @@ class Services(Protocol):
         """Record the consent to keep a signature's name and CIN, in the consent ledger."""
         ...
 
-    async def my_data(self) -> PersonalData:
-        """Everything stored about the resident, CINs masked."""
-        ...
-
-    async def erase_me(self) -> None:
-        """Erase the resident's personal data (see storage/rights.py for what stays); the
-        message's state is then not saved."""
-        ...
-
     async def set_commune(self, code: str) -> None: ...
 
     async def set_pushes(self, enabled: bool) -> None: ...
+
+
+class Places(Protocol):
+    """The communes of the gazetteer, by name, by code or under a pin."""
 
     async def find_communes(self, query: str, limit: int) -> Sequence[Place]: ...
 
@@ -112,7 +106,9 @@ class Services(Protocol):
 
     async def commune(self, code: str) -> Place | None: ...
 
-    async def push(self, key: str, resident_id: int, body: Renderable) -> bool: ...
+
+class Reports(Protocol):
+    """Local needs: filing one, supporting another, following them."""
 
     async def file_report(self, draft: Draft) -> str:
         """Store a confirmed report; returns its reference."""
@@ -128,6 +124,12 @@ class Services(Protocol):
         ...
 
     async def my_reports(self, limit: int) -> Sequence[Brief]: ...
+
+    async def report_detail(self, ref: str) -> Detail | None: ...
+
+
+class Petitions(Protocol):
+    """Petitions to the commune: reading, signing, withdrawing, and an organizer's drafts."""
 
     async def open_petitions(self) -> Sequence[Card]:
         """The petitions collecting signatures in the resident's commune."""
@@ -145,10 +147,6 @@ class Services(Protocol):
 
     async def my_signatures(self) -> Sequence[Card]: ...
 
-    async def is_organizer(self) -> bool:
-        """Whether this resident organizes (HAYNA_ADMINS, or redeemed an invite)."""
-        ...
-
     async def draft_petition(self, draft: PetitionDraft) -> str:
         """Store a draft; raises PermissionError for anyone but an organizer."""
         ...
@@ -157,9 +155,9 @@ class Services(Protocol):
         """Open a draft for signatures; raises PermissionError for anyone but an organizer."""
         ...
 
-    async def report_detail(self, ref: str) -> Detail | None: ...
 
-    # Groups and meetings, for residents.
+class Community(Protocol):
+    """Groups and meetings, for residents; an invite makes an organizer."""
 
     async def groups(self) -> Sequence[Group]:
         """The groups of the resident's commune, marked when they are a member."""
@@ -181,7 +179,14 @@ class Services(Protocol):
 
     async def redeem_invite(self, code: str) -> Redeemed: ...
 
-    # Organizers: each returns None (or False) when the resident may not, and audits the try.
+
+class Organizing(Protocol):
+    """What organizers do: each returns None (or False) when the resident may not, and audits
+    the try."""
+
+    async def is_organizer(self) -> bool:
+        """Whether this resident organizes (HAYNA_ADMINS, or redeemed an invite)."""
+        ...
 
     async def organizer_reach(self) -> Reach | None: ...
 
@@ -211,6 +216,44 @@ class Services(Protocol):
     async def organizer_meetings(self) -> Sequence[Meeting] | None:
         """Drafts and published meetings to come, within the organizer's reach."""
         ...
+
+
+class Rights(Protocol):
+    """The resident's rights over their data (law 09-08)."""
+
+    async def my_data(self) -> PersonalData:
+        """Everything stored about the resident, CINs masked."""
+        ...
+
+    async def erase_me(self) -> None:
+        """Erase the resident's personal data (see storage/rights.py for what stays); the
+        message's state is then not saved."""
+        ...
+
+
+class Services(Protocol):
+    """Side effects a flow may cause, inside the message's transaction, one noun each."""
+
+    @property
+    def profile(self) -> Profile: ...
+
+    @property
+    def places(self) -> Places: ...
+
+    @property
+    def reports(self) -> Reports: ...
+
+    @property
+    def petitions(self) -> Petitions: ...
+
+    @property
+    def community(self) -> Community: ...
+
+    @property
+    def organizing(self) -> Organizing: ...
+
+    @property
+    def rights(self) -> Rights: ...
 
 
 class Unit(Protocol):

@@ -9,9 +9,10 @@ from enum import StrEnum
 from typing import assert_never
 
 from conversations.assent import answer
+from conversations.context import Context
 from conversations.flow import Flow
 from conversations.groups import ANSWER_LABELS, Answer, Group, Meeting, details
-from conversations.kit import Attachment, Context, Inbound, Option, Reply, Turn
+from conversations.kit import Attachment, Inbound, Option, Reply, Turn
 from conversations.paging import offer, turned
 from conversations.phrases import NOT_AN_OPTION
 from conversations.text import Joined, Renderable, Verbatim, _, lines, ngettext, pgettext
@@ -85,15 +86,16 @@ class Subscriptions(Flow[Step, Answers]):
                 if (page := turned(msg)) is not None:
                     return await self._groups(ctx, (), page)
                 chosen = next(
-                    (g for g in await ctx.services.groups() if f"g{g.id}" == msg.option), None
+                    (g for g in await ctx.services.community.groups() if f"g{g.id}" == msg.option),
+                    None,
                 )
                 if chosen is None:
                     return await self._groups(ctx, (Reply(NOT_AN_OPTION),), data.page)
                 if chosen.member:
-                    await ctx.services.leave_group(chosen.id)
+                    await ctx.services.community.leave_group(chosen.id)
                     done = _("You left {group}.", group=chosen.label())
                 else:
-                    await ctx.services.join_group(chosen.id)
+                    await ctx.services.community.join_group(chosen.id)
                     done = _("You joined {group}.", group=chosen.label())
                 return await self._groups(ctx, (Reply(done),), data.page)
             case Step.MEETINGS:
@@ -113,7 +115,7 @@ class Subscriptions(Flow[Step, Answers]):
         if msg.option == BACK.id:
             return await self._meetings(ctx, (), data.page)
         if msg.option == CALENDAR.id:
-            calendar = await ctx.services.meeting_calendar(data.meeting)
+            calendar = await ctx.services.community.meeting_calendar(data.meeting)
             if calendar is None:
                 return await self._meeting(ctx, data.meeting, (Reply(NOT_AN_OPTION),), data.page)
             sent = Reply(
@@ -128,14 +130,14 @@ class Subscriptions(Flow[Step, Answers]):
         if chosen is None:
             return await self._meeting(ctx, data.meeting, (Reply(NOT_AN_OPTION),), data.page)
         said = Answer(chosen.id)
-        if not await ctx.services.answer_meeting(data.meeting, said):
+        if not await ctx.services.community.answer_meeting(data.meeting, said):
             gone = _("This meeting is no longer open for answers.")
             return await self._meetings(ctx, (Reply(gone),), data.page)
         thanks = _("Thank you, your answer is saved: {answer}.", answer=ANSWER_LABELS[said])
         return await self._meeting(ctx, data.meeting, (Reply(thanks),), data.page)
 
     async def _home(self, ctx: Context, before: tuple[Reply, ...]) -> Turn[Step, Answers]:
-        followed = [g.label() for g in await ctx.services.groups() if g.member]
+        followed = [g.label() for g in await ctx.services.community.groups() if g.member]
         named = Joined(tuple(followed[:NAMED]), ", ")
         if len(followed) > NAMED:
             status: Renderable = ngettext(
@@ -149,7 +151,7 @@ class Subscriptions(Flow[Step, Answers]):
         else:
             status = _("You follow no group yet.")
         options: tuple[Option, ...] = (GROUPS, MEETINGS)
-        if await ctx.services.is_organizer():
+        if await ctx.services.organizing.is_organizer():
             options += (TOOLS,)
         home = Reply(lines(_("Meetings & groups of your commune."), status), (*options, BACK))
         return Turn((*before, home), Step.HOME, Answers())
@@ -159,7 +161,7 @@ class Subscriptions(Flow[Step, Answers]):
     ) -> Turn[Step, Answers]:
         # Every group of the commune is loaded: organizers name them one by one, so they stay
         # few enough to page through in memory.
-        found = await ctx.services.groups()
+        found = await ctx.services.community.groups()
         ask = _("Choose a group to join it, or a ✅ one to leave it.")
         asked, shown = offer(ask, [_group_option(g) for g in found], page, (BACK,))
         return Turn((*before, asked), Step.GROUPS, Answers(page=shown.page))
@@ -167,7 +169,7 @@ class Subscriptions(Flow[Step, Answers]):
     async def _meetings(
         self, ctx: Context, before: tuple[Reply, ...], page: int = 0
     ) -> Turn[Step, Answers]:
-        found = await ctx.services.upcoming_meetings()
+        found = await ctx.services.community.upcoming_meetings()
         if not found:
             none = _("No consultation is planned for you yet. Join groups to hear of theirs.")
             return await self._home(ctx, (*before, Reply(none)))
@@ -178,7 +180,7 @@ class Subscriptions(Flow[Step, Answers]):
     async def _meeting(
         self, ctx: Context, meeting_id: int, before: tuple[Reply, ...], page: int
     ) -> Turn[Step, Answers]:
-        meeting = await ctx.services.meeting(meeting_id)
+        meeting = await ctx.services.community.meeting(meeting_id)
         if meeting is None or meeting.status != "published":
             return await self._meetings(ctx, before, page)
         text: Renderable = details(meeting)

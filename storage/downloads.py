@@ -13,9 +13,11 @@ from datetime import datetime, timedelta
 from sqlalchemy import Connection, delete, select
 
 from conversations.kit import Address, Attachment
+from conversations.personal import MyDownload
 from storage.database import Database
 from storage.models import DOWNLOAD, RESIDENT
-from storage.personal_rows import Rows, Subject, when
+from storage.personal_rows import Rows, when
+from storage.subject import Subject
 from storage.vault import Vault
 
 # Long enough for Twilio to fetch the file (and retry), short enough that a leaked link is stale.
@@ -93,10 +95,7 @@ def downloads(conn: Connection, who: Subject, _vault: Vault) -> Rows:
         .where(DOWNLOAD.c.resident_id == who.resident_id)
         .order_by(DOWNLOAD.c.id)
     )
-    return [
-        {"file": name, "created_at": when(created), "expires_at": when(expires)}
-        for name, created, expires in rows
-    ]
+    return [MyDownload(name, when(created), when(expires)) for name, created, expires in rows]
 
 
 def erase_downloads(conn: Connection, who: Subject, _now: datetime) -> None:

@@ -19,7 +19,7 @@ from sqlalchemy import Column, ColumnElement, Connection, bindparam, or_, select
 
 from conversations.redaction import REDACTED, redact_identifiers, redact_names
 from storage.models import SIGNATURE
-from storage.personal_rows import Subject
+from storage.subject import Subject
 
 # Keys of the JSON documents that name a message or an option, never hold anyone's words.
 _STRUCTURE = frozenset({"t", "msgid", "plural", "context", "id", "locale"})

@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import Connection, delete, insert, select, update
 
 from conversations.actor import ACTOR_MAX
-from conversations.groups import BUILT_IN, Audience, Group, GroupKind, Redeemed
+from conversations.groups import BUILT_IN, Group, GroupKind, Redeemed, Scope
 from conversations.kit import Address
 from storage.dialect import insert_ignore
 from storage.models import (
@@ -32,23 +31,6 @@ INVITE_VALID = timedelta(hours=48)
 INVITE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 INVITE_LENGTH = 8
 NAME_MAX = 80
-
-
-@dataclass(frozen=True, slots=True)
-class Scope:
-    """Where an organizer may act: whole communes, and single groups."""
-
-    communes: frozenset[str] = frozenset()
-    groups: frozenset[int] = frozenset()
-    everywhere: bool = False
-
-    def __bool__(self) -> bool:
-        return self.everywhere or bool(self.communes or self.groups)
-
-    def covers(self, audience: Audience) -> bool:
-        if self.everywhere or audience.commune_code in self.communes:
-            return True
-        return bool(audience.group_ids) and set(audience.group_ids) <= self.groups
 
 
 def organizer_label(channel: str, resident_id: int) -> str:

@@ -13,6 +13,7 @@ from cryptography.fernet import InvalidToken
 from sqlalchemy import Connection, delete, select, update
 
 from conversations.cin import masked
+from conversations.personal import Attached, MyReport, MySignature, Row
 from conversations.petition import Life
 from conversations.petition_rules import FILED
 from conversations.redaction import redact_identifiers
@@ -20,7 +21,8 @@ from conversations.report_rules import place_key
 from storage import models as m
 from storage import reports as report_rows
 from storage.erasure import Erasure, fit
-from storage.personal_rows import Rows, Subject, when
+from storage.personal_rows import Rows, when
+from storage.subject import Subject
 from storage.vault import Vault
 
 
@@ -28,7 +30,7 @@ def reports(conn: Connection, who: Subject, _vault: Vault) -> Rows:
     rows = conn.execute(
         select(m.REPORT).where(m.REPORT.c.resident_id == who.resident_id).order_by(m.REPORT.c.id)
     ).all()
-    shown = []
+    shown: list[Row] = []
     for r in rows:
         media = conn.execute(
             select(m.REPORT_MEDIA.c.kind, m.REPORT_MEDIA.c.ref).where(
@@ -36,18 +38,18 @@ def reports(conn: Connection, who: Subject, _vault: Vault) -> Rows:
             )
         )
         shown.append(
-            {
-                "ref": r.ref,
-                "status": r.status,
-                "category": r.category,
-                "other_label": r.other_label,
-                "place": r.place,
-                "lat": r.lat,
-                "lon": r.lon,
-                "description": r.description,
-                "created_at": when(r.created_at),
-                "media": [{"kind": kind, "ref": ref} for kind, ref in media],
-            }
+            MyReport(
+                ref=r.ref,
+                status=r.status,
+                category=r.category,
+                other_label=r.other_label,
+                place=r.place,
+                lat=r.lat,
+                lon=r.lon,
+                description=r.description,
+                created_at=when(r.created_at),
+                media=tuple(Attached(kind, ref) for kind, ref in media),
+            )
         )
     return shown
 
@@ -99,15 +101,15 @@ def signatures(conn: Connection, who: Subject, vault: Vault) -> Rows:
         .order_by(m.SIGNATURE.c.id)
     )
     return [
-        {
-            "petition": r.code,
-            "title": r.title,
-            "status": r.status,
-            "filed": Life(r.status) in FILED,
-            "full_name": r.full_name,
-            "cin": _masked(vault, r.cin_sealed),
-            "signed_at": when(r.created_at),
-        }
+        MySignature(
+            petition=r.code,
+            title=r.title,
+            status=r.status,
+            filed=Life(r.status) in FILED,
+            full_name=r.full_name,
+            cin=_masked(vault, r.cin_sealed),
+            signed_at=when(r.created_at),
+        )
         for r in rows
     ]
 

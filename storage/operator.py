@@ -18,7 +18,7 @@ from sqlalchemy import Connection
 
 from conversations import petition_rules, report_rules
 from conversations.actor import ACTOR_MAX
-from conversations.groups import Audience, Counts, DeliveryReport, GroupKind, MeetingDraft
+from conversations.groups import Audience, Counts, DeliveryReport, GroupKind, MeetingDraft, Scope
 from conversations.kit import Address
 from conversations.petition import Life, PetitionDraft
 from conversations.report import Status
@@ -26,7 +26,6 @@ from storage import announcements, groups, media, meetings, petitions, reports
 from storage.announcements import Kind
 from storage.database import Tx
 from storage.gazetteer import Gazetteer
-from storage.groups import Scope
 from storage.meetings import MeetingError
 
 REMOVE = "remove_organizer"

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, select, update
 
+from conversations.personal import MyPetition
 from storage import announcements, petitions, reports
 from storage.erasure import Erasure
 from storage.groups import NAME_MAX
@@ -22,7 +23,8 @@ from storage.models import (
     PETITION_EVENT,
     REPORT_EVENT,
 )
-from storage.personal_rows import ERASED_ACTOR, Rows, Subject
+from storage.personal_rows import ERASED_ACTOR, Rows
+from storage.subject import Subject
 from storage.vault import Vault
 
 _PETITION_TEXTS = (
@@ -40,7 +42,7 @@ def organized(conn: Connection, who: Subject, _vault: Vault) -> Rows:
     rows = conn.execute(
         select(PETITION.c.code, PETITION.c.title).where(PETITION.c.created_by == who.actor)
     )
-    return [{"petition": code, "title": title} for code, title in rows]
+    return [MyPetition(code, title) for code, title in rows]
 
 
 def erase_organized(conn: Connection, erasure: Erasure) -> None:

@@ -5,44 +5,36 @@ what organizers made, whose erasure keeps what the law or others need."""
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from collections.abc import Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, delete, select, update
 
-from conversations.kit import Address
+from conversations.personal import (
+    KeptAnswers,
+    MyAccount,
+    MyAction,
+    MyAnswer,
+    MyConsent,
+    MyConversation,
+    MyGroup,
+    MyInvite,
+    MyNotice,
+    MyRole,
+    MySupport,
+    Row,
+)
 from storage import models as m
 from storage.conversation_row import kept_answers
-from storage.groups import organizer_label
+from storage.erasure import Erasure
+from storage.subject import Subject
 from storage.vault import Vault
-
-if TYPE_CHECKING:
-    from storage.erasure import Erasure
 
 # Who an organizer's traces (petitions drafted, moves made) are credited to once they are gone.
 ERASED_ACTOR = "erased"
 
 
-@dataclass(frozen=True, slots=True)
-class Subject:
-    """The resident whose data is exported or erased, and the address they wrote from."""
-
-    resident_id: int
-    address: Address
-
-    @property
-    def actor(self) -> str:
-        # As storage.store signs the petitions an organizer drafts and moves.
-        return str(self.address)[:80]
-
-    @property
-    def organizer(self) -> str:
-        # As storage.organizing signs an organizer's actions, meetings, updates and groups.
-        return organizer_label(self.address.channel, self.resident_id)
-
-
-Rows = list[dict[str, Any]]
+Rows = Sequence[Row]
 
 
 def when(value: datetime | None) -> str | None:
@@ -52,17 +44,17 @@ def when(value: datetime | None) -> str | None:
 def profile(conn: Connection, who: Subject, _vault: Vault) -> Rows:
     row = conn.execute(select(m.RESIDENT).where(m.RESIDENT.c.id == who.resident_id)).one()
     return [
-        {
-            "channel": row.channel,
-            "user": row.user_id,
-            "language": row.language,
-            "commune_code": row.commune_code,
-            "privacy_notice_version": row.consent_version,
-            "privacy_notice_accepted_at": when(row.consented_at),
-            "notifications": row.pushes_enabled,
-            "reachable": row.reachable,
-            "created_at": when(row.created_at),
-        }
+        MyAccount(
+            channel=row.channel,
+            user=row.user_id,
+            language=row.language,
+            commune_code=row.commune_code,
+            privacy_notice_version=row.consent_version,
+            privacy_notice_accepted_at=when(row.consented_at),
+            notifications=row.pushes_enabled,
+            reachable=row.reachable,
+            created_at=when(row.created_at),
+        )
     ]
 
 
@@ -74,27 +66,21 @@ def conversation(conn: Connection, who: Subject, _vault: Vault) -> Rows:
     rows = conn.execute(
         select(m.CONVERSATION).where(m.CONVERSATION.c.resident_id == who.resident_id)
     )
-    shown = []
+    shown: list[Row] = []
     for row in rows:
         # The answers of earlier questions and of a flow left halfway are kept too, for "back"
         # and "continue": they are the resident's as much as the current ones.
-        kept = [
-            {"kept_as": name, "flow": mark.flow, "step": mark.step, "answers": _masked(mark.data)}
+        kept = tuple(
+            KeptAnswers(name, mark.flow, mark.step, _masked(mark.data))
             for name, mark in kept_answers(row.prompt or "[]")
-        ]
+        )
         shown.append(
-            {
-                "flow": row.flow,
-                "step": row.step,
-                "answers": _masked(row.data),
-                "at": when(row.updated_at),
-                **({"kept": kept} if kept else {}),
-            }
+            MyConversation(row.flow, row.step, _masked(row.data), when(row.updated_at), kept)
         )
     return shown
 
 
-def _masked(data: str | None) -> Any:
+def _masked(data: str | None) -> object:
     answers = json.loads(data or "{}")
     if isinstance(answers, dict) and answers.get("sealed_cin"):
         answers["sealed_cin"] = "(encrypted)"
@@ -111,10 +97,7 @@ def consents(conn: Connection, who: Subject, _vault: Vault) -> Rows:
     rows = conn.execute(
         select(m.CONSENT).where(m.CONSENT.c.resident_id == who.resident_id).order_by(m.CONSENT.c.id)
     )
-    return [
-        {"kind": r.kind, "version": r.version, "channel": r.channel, "at": when(r.accepted_at)}
-        for r in rows
-    ]
+    return [MyConsent(r.kind, r.version, r.channel, when(r.accepted_at)) for r in rows]
 
 
 def erase_consents(conn: Connection, erasure: Erasure) -> None:
@@ -127,7 +110,7 @@ def supports(conn: Connection, who: Subject, _vault: Vault) -> Rows:
         .join(m.REPORT, m.REPORT.c.id == m.REPORT_SUPPORT.c.report_id)
         .where(m.REPORT_SUPPORT.c.resident_id == who.resident_id)
     )
-    return [{"report": ref, "since": when(at)} for ref, at in rows]
+    return [MySupport(ref, when(at)) for ref, at in rows]
 
 
 def erase_supports(conn: Connection, erasure: Erasure) -> None:
@@ -138,9 +121,7 @@ def erase_supports(conn: Connection, erasure: Erasure) -> None:
 
 def notices(conn: Connection, who: Subject, _vault: Vault) -> Rows:
     rows = conn.execute(select(m.DELIVERY).where(m.DELIVERY.c.resident_id == who.resident_id)).all()
-    return [
-        {"notice": r.message_key, "status": r.status, "queued_at": when(r.created_at)} for r in rows
-    ]
+    return [MyNotice(r.message_key, r.status, when(r.created_at)) for r in rows]
 
 
 def erase_notices(conn: Connection, erasure: Erasure) -> None:
@@ -154,10 +135,7 @@ def memberships(conn: Connection, who: Subject, _vault: Vault) -> Rows:
         .where(m.MEMBERSHIP.c.resident_id == who.resident_id)
         .order_by(m.COMMUNITY_GROUP.c.id)
     )
-    return [
-        {"commune_code": r.commune_code, "kind": r.kind, "name": r.name, "since": when(r.since)}
-        for r in rows
-    ]
+    return [MyGroup(r.commune_code, r.kind, r.name, when(r.since)) for r in rows]
 
 
 def erase_memberships(conn: Connection, erasure: Erasure) -> None:
@@ -171,10 +149,7 @@ def rsvps(conn: Connection, who: Subject, _vault: Vault) -> Rows:
         .where(m.RSVP.c.resident_id == who.resident_id)
         .order_by(m.MEETING.c.starts_at)
     )
-    return [
-        {"meeting": title, "starts_at": when(starts), "answer": answer, "at": when(at)}
-        for title, starts, answer, at in rows
-    ]
+    return [MyAnswer(title, when(starts), answer, when(at)) for title, starts, answer, at in rows]
 
 
 def erase_rsvps(conn: Connection, erasure: Erasure) -> None:
@@ -184,24 +159,15 @@ def erase_rsvps(conn: Connection, erasure: Erasure) -> None:
 def organizer_roles(conn: Connection, who: Subject, _vault: Vault) -> Rows:
     me = who.resident_id
     roles = conn.execute(select(m.ORGANIZER).where(m.ORGANIZER.c.resident_id == me))
-    shown: Rows = [
-        {
-            "role": "organizer",
-            "commune_code": r.commune_code,
-            "group_id": r.group_id,
-            "since": when(r.granted_at),
-        }
-        for r in roles
+    shown: list[Row] = [
+        MyRole("organizer", r.commune_code, r.group_id, when(r.granted_at)) for r in roles
     ]
     invites = conn.execute(select(m.ORGANIZER_INVITE).where(m.ORGANIZER_INVITE.c.redeemed_by == me))
-    shown += [{"invite_redeemed": r.code, "at": when(r.redeemed_at)} for r in invites]
+    shown += [MyInvite(r.code, when(r.redeemed_at)) for r in invites]
     audit = conn.execute(
         select(m.AUDIT_ENTRY).where(m.AUDIT_ENTRY.c.resident_id == me).order_by(m.AUDIT_ENTRY.c.id)
     )
-    shown += [
-        {"action": r.action, "target": r.target, "allowed": r.allowed, "at": when(r.created_at)}
-        for r in audit
-    ]
+    shown += [MyAction(r.action, r.target, r.allowed, when(r.created_at)) for r in audit]
     return shown
 
 

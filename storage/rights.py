@@ -42,7 +42,8 @@ from storage import personal_rows as plain
 from storage.downloads import downloads, erase_downloads
 from storage.erasure import Copy, Erasure, holding, rewrite
 from storage.organized import erase_organized, organized
-from storage.personal_rows import Rows, Subject
+from storage.personal_rows import Rows
+from storage.subject import Subject
 from storage.vault import Vault
 
 
@@ -175,6 +176,50 @@ _ACTORS = (
 )
 
 
+# Columns of text that hold nobody's words, beside whole tables of them.
+_NOBODYS = (
+    m.CONVERSATION.c.flow,
+    m.CONVERSATION.c.step,
+    *m.INBOX.c,
+    m.DELIVERY.c.message_key,
+    m.DELIVERY.c.channel,
+    m.DELIVERY.c.status,
+    m.DELIVERY.c.provider_ref,
+    m.DELIVERY.c.error_code,
+    # Organizers' photos, by their platform's or upload's file name.
+    m.MEDIA.c.content_type,
+    m.MEDIA.c.filename,
+    m.MEDIA.c.sha256,
+    m.REPORT.c.ref,
+    m.REPORT.c.commune_code,
+    m.REPORT.c.category,
+    m.REPORT.c.status,
+    m.REPORT_MEDIA.c.kind,
+    m.REPORT_MEDIA.c.content_type,
+    m.REPORT_EVENT.c.status,
+    m.PETITION.c.code,
+    m.PETITION.c.commune_code,
+    m.PETITION.c.status,
+    m.PETITION_EVENT.c.status,
+    *m.PETITION_FLAG.c,
+    m.COMMUNITY_GROUP.c.commune_code,
+    m.COMMUNITY_GROUP.c.kind,
+    m.ORGANIZER_INVITE.c.code,
+    m.ORGANIZER_INVITE.c.commune_code,
+    m.AUDIT_ENTRY.c.action,
+    m.MEETING.c.commune_code,
+    m.MEETING.c.status,
+    m.MEETING.c.reminders,
+    m.ANNOUNCEMENT.c.kind,
+    m.ANNOUNCEMENT.c.commune_code,
+    m.ANNOUNCEMENT.c.group_ids,
+    m.ANNOUNCEMENT.c.status,
+    m.ANNOUNCEMENT.c.photo_channel,
+    # The key's fingerprint: the deployment's, no one's words.
+    m.DATABASE_KEY.c.fingerprint,
+)
+
+
 def _texts() -> dict[Column[Any], Words]:
     listed: dict[Column[Any], Words] = {}
     for words, columns in (
@@ -186,47 +231,7 @@ def _texts() -> dict[Column[Any], Words]:
         (Words.FILED, (m.SIGNATURE.c.full_name, m.SIGNATURE.c.cin_sealed, m.SIGNATURE.c.cin_key)),
     ):
         listed.update(dict.fromkeys(columns, words))
-    for column in (
-        m.CONVERSATION.c.flow,
-        m.CONVERSATION.c.step,
-        *m.INBOX.c,
-        m.DELIVERY.c.message_key,
-        m.DELIVERY.c.channel,
-        m.DELIVERY.c.status,
-        m.DELIVERY.c.provider_ref,
-        m.DELIVERY.c.error_code,
-        # Organizers' photos, by their platform's or upload's file name.
-        m.MEDIA.c.content_type,
-        m.MEDIA.c.filename,
-        m.MEDIA.c.sha256,
-        m.REPORT.c.ref,
-        m.REPORT.c.commune_code,
-        m.REPORT.c.category,
-        m.REPORT.c.status,
-        m.REPORT_MEDIA.c.kind,
-        m.REPORT_MEDIA.c.content_type,
-        m.REPORT_EVENT.c.status,
-        m.PETITION.c.code,
-        m.PETITION.c.commune_code,
-        m.PETITION.c.status,
-        m.PETITION_EVENT.c.status,
-        *m.PETITION_FLAG.c,
-        m.COMMUNITY_GROUP.c.commune_code,
-        m.COMMUNITY_GROUP.c.kind,
-        m.ORGANIZER_INVITE.c.code,
-        m.ORGANIZER_INVITE.c.commune_code,
-        m.AUDIT_ENTRY.c.action,
-        m.MEETING.c.commune_code,
-        m.MEETING.c.status,
-        m.MEETING.c.reminders,
-        m.ANNOUNCEMENT.c.kind,
-        m.ANNOUNCEMENT.c.commune_code,
-        m.ANNOUNCEMENT.c.group_ids,
-        m.ANNOUNCEMENT.c.status,
-        m.ANNOUNCEMENT.c.photo_channel,
-        # The key's fingerprint: the deployment's, no one's words.
-        m.DATABASE_KEY.c.fingerprint,
-    ):
+    for column in _NOBODYS:
         listed.setdefault(column, Words.NONE)
     return {column: words for column, words in listed.items() if isinstance(column.type, String)}
 

@@ -266,8 +266,8 @@ async def test_a_delivery_report_adds_up_after_a_recipient_erased_their_data(
     db: Database, clock: Clock
 ) -> None:
     from conversations.kit import Address
-    from storage.personal_rows import Subject
     from storage.rights import erase
+    from storage.subject import Subject
 
     await add_residents(db, clock, 3)
     number = await plan(db, clock, "Réunion")

@@ -24,7 +24,8 @@ from storage.database import Database
 from storage.gazetteer import Gazetteer
 from storage.models import DELIVERY, PETITION, PETITION_EVENT, PETITION_TALLY, RESIDENT, SIGNATURE
 from storage.petitions import Signed, settle, sign
-from storage.store import SqlServices, SqlStore
+from storage.services import SqlServices
+from storage.store import SqlStore
 from tests.conftest import VAULT, Clock
 from tests.test_petitions import open_petition
 
@@ -59,7 +60,9 @@ def _as(store: SqlStore, i: int, act: Callable[[SqlServices], Awaitable[Any]]) -
 
 def _signing(code: str, i: int) -> Callable[[SqlServices], Awaitable[Any]]:
     async def act(services: SqlServices) -> Any:
-        return await services.sign_petition(code, f"Signer {i}", VAULT.seal(f"AB{100000 + i}"))
+        return await services.petitions.sign_petition(
+            code, f"Signer {i}", VAULT.seal(f"AB{100000 + i}")
+        )
 
     return act
 
@@ -97,9 +100,9 @@ async def _everywhere(
 ) -> set[str]:
     """The count as each reader shows it: the card, the list of the commune, the signer's
     activity, `hayna petitions list`."""
-    card = await _as(store, i, lambda s: s.petition(code))
-    listed = await _as(store, i, lambda s: s.open_petitions())
-    mine = await _as(store, i, lambda s: s.my_signatures())
+    card = await _as(store, i, lambda s: s.petitions.petition(code))
+    listed = await _as(store, i, lambda s: s.petitions.open_petitions())
+    mine = await _as(store, i, lambda s: s.petitions.my_signatures())
     capsys.readouterr()
     await _list(store.db, argparse.Namespace(commune=None, status=None))
     row = next(line for line in capsys.readouterr().out.splitlines() if code in line)
@@ -124,7 +127,7 @@ async def test_three_hundred_at_once_one_count_and_one_notice_each(
     events, told = await _crossing_notices(db)
     assert events == 1, "the threshold is crossed once"
     assert told == Counter(dict.fromkeys(ids, 1)), "each signer is told once"
-    card = await _as(store, 0, lambda s: s.petition(code))
+    card = await _as(store, 0, lambda s: s.petitions.petition(code))
     assert card.life is Life.THRESHOLD_REACHED
 
 
@@ -138,10 +141,10 @@ async def test_withdrawals_and_an_erasure_during_a_burst_keep_the_count_exact(
     await asyncio.gather(*(_as(store, i, _signing(code, i)) for i in range(200)))
 
     def withdrawing(services: SqlServices) -> Awaitable[bool]:
-        return services.withdraw_signature(code)
+        return services.petitions.withdraw_signature(code)
 
     async def erasing(services: SqlServices) -> None:
-        await services.erase_me()
+        await services.rights.erase_me()
 
     # At once: 50 withdraw, 60 more sign, one signer erases their data.
     await asyncio.gather(

@@ -15,7 +15,7 @@ from conversations.phrases import EMPTY, HELP, NOT_AN_OPTION, SOMETHING_WRONG, S
 from conversations.text import Renderable
 from storage.database import Database
 from storage.models import CONVERSATION, RESIDENT
-from storage.store import SqlServices
+from storage.services.places import SqlPlaces
 from tests.conftest import VAULT, Clock
 from tests.resident import FakeResident
 
@@ -258,13 +258,13 @@ async def test_quick_messages_during_onboarding_see_each_others_effects(
     await resident.tap("fr")
     await resident.tap("agree")
     await resident.say("Agadir")
-    commune = SqlServices.commune
+    commune = SqlPlaces.commune
 
-    async def slow_commune(self: SqlServices, code: str) -> object:
+    async def slow_commune(self: SqlPlaces, code: str) -> object:
         await asyncio.sleep(0.3)  # the first message holds the resident's lock a while
         return await commune(self, code)
 
-    monkeypatch.setattr(SqlServices, "commune", slow_commune)
+    monkeypatch.setattr(SqlPlaces, "commune", slow_commune)
     choose = asyncio.create_task(resident.say("1"))
     await asyncio.sleep(0.1)
     second = asyncio.create_task(resident.say("aide"))  # waits for the lock, then must see all

@@ -22,7 +22,7 @@ from storage.announcements import expand_due, planned
 from storage.database import Database
 from storage.deliveries import DeliveryQueue
 from storage.models import DELIVERY
-from storage.organizing import GroupServices
+from storage.services import SqlServices
 from tests.conftest import VAULT, Clock
 from tests.resident import FakeResident
 from tests.test_deliveries import RecordingOutbox
@@ -65,8 +65,8 @@ def engine(db: Database, gazetteer, clock: Clock) -> Engine:
 async def youth_meeting(engine: Engine, clock: Clock, commune: str) -> int:
     """The admin drafts and publishes a meeting for the youth group, five days ahead."""
 
-    async def publish(services: GroupServices) -> int:
-        youth = next(g for g in await services.groups() if g.kind is GroupKind.YOUTH)
+    async def publish(services: SqlServices) -> int:
+        youth = next(g for g in await services.community.groups() if g.kind is GroupKind.YOUTH)
         draft = MeetingDraft(
             commune,
             "Forum des jeunes",
@@ -77,9 +77,9 @@ async def youth_meeting(engine: Engine, clock: Clock, commune: str) -> int:
             33.557,
             -7.585,
         )
-        meeting_id = await services.create_meeting(draft)
+        meeting_id = await services.organizing.create_meeting(draft)
         assert meeting_id is not None
-        assert await services.publish_meeting(meeting_id)
+        assert await services.organizing.publish_meeting(meeting_id)
         return meeting_id
 
     return await as_resident(engine, ADMIN.user, publish)
@@ -207,15 +207,15 @@ async def test_rsvp_calendar_move_and_cancel(engine: Engine, db: Database, clock
     calendar = sent.data.decode("utf-8")
     assert "BEGIN:VCALENDAR" in calendar and f"UID:meeting-{meeting_id}@hayna" in calendar
 
-    async def counts(services: GroupServices):
-        return await services.meeting_counts(meeting_id)
+    async def counts(services: SqlServices):
+        return await services.organizing.meeting_counts(meeting_id)
 
     assert (await as_resident(engine, ADMIN.user, counts)).yes == 1
 
     outbox.sent.clear()
 
-    async def move(services: GroupServices) -> bool:
-        return await services.move_meeting(meeting_id, clock() + timedelta(days=6))
+    async def move(services: SqlServices) -> bool:
+        return await services.organizing.move_meeting(meeting_id, clock() + timedelta(days=6))
 
     assert await as_resident(engine, ADMIN.user, move)
     await drain(sender)
@@ -226,8 +226,8 @@ async def test_rsvp_calendar_move_and_cancel(engine: Engine, db: Database, clock
 
     outbox.sent.clear()
 
-    async def cancel(services: GroupServices) -> bool:
-        return await services.cancel_meeting(meeting_id)
+    async def cancel(services: SqlServices) -> bool:
+        return await services.organizing.cancel_meeting(meeting_id)
 
     assert await as_resident(engine, ADMIN.user, cancel)
     assert not await as_resident(engine, ADMIN.user, cancel), "cancelled once"
@@ -249,11 +249,11 @@ async def test_a_meeting_cancelled_before_its_notice_went_out_sends_only_the_can
     await onboard(FakeResident(engine, ADMIN.user), "fr")
     meeting_id = await youth_meeting(engine, clock, commune)
 
-    async def move(services: GroupServices) -> bool:
-        return await services.move_meeting(meeting_id, clock() + timedelta(days=6))
+    async def move(services: SqlServices) -> bool:
+        return await services.organizing.move_meeting(meeting_id, clock() + timedelta(days=6))
 
-    async def cancel(services: GroupServices) -> bool:
-        return await services.cancel_meeting(meeting_id)
+    async def cancel(services: SqlServices) -> bool:
+        return await services.organizing.cancel_meeting(meeting_id)
 
     assert await as_resident(engine, ADMIN.user, move)
     assert await as_resident(engine, ADMIN.user, cancel)

@@ -11,9 +11,10 @@ from sqlalchemy import func, select
 
 from bot.app import build_engine
 from bot.i18n import translator
+from conversations.context import Context
 from conversations.engine import Engine
 from conversations.groups import Audience, GroupKind, MeetingDraft
-from conversations.kit import Address, Context
+from conversations.kit import Address
 from conversations.organizing import NOT_ALLOWED, Organizing
 from conversations.text import SourceTranslator
 from storage import announcements, groups, meetings
@@ -103,18 +104,18 @@ async def test_a_resident_tries_every_organizer_action_and_nothing_happens(
     before["groups"] = await count(db, COMMUNITY_GROUP)
     everything = Audience(commune)
     tries = {
-        "reach": lambda s: s.organizer_reach(),
-        "count": lambda s: s.audience_size(everything),
-        "broadcast": lambda s: s.broadcast((("fr", "Faux"),), everything, clock()),
-        "report": lambda s: s.delivery_report(update_id),
-        "group": lambda s: s.create_group(commune, GroupKind.ASSOCIATION, "Fausse"),
-        "create": lambda s: s.create_meeting(draft),
-        "publish": lambda s: s.publish_meeting(meeting_id),
-        "move": lambda s: s.move_meeting(meeting_id, clock() + timedelta(days=9)),
-        "cancel": lambda s: s.cancel_meeting(meeting_id),
-        "counts": lambda s: s.meeting_counts(meeting_id),
-        "meetings": lambda s: s.organizer_meetings(),
-        "petition": lambda s: s.is_organizer(),
+        "reach": lambda s: s.organizing.organizer_reach(),
+        "count": lambda s: s.organizing.audience_size(everything),
+        "broadcast": lambda s: s.organizing.broadcast((("fr", "Faux"),), everything, clock()),
+        "report": lambda s: s.organizing.delivery_report(update_id),
+        "group": lambda s: s.organizing.create_group(commune, GroupKind.ASSOCIATION, "Fausse"),
+        "create": lambda s: s.organizing.create_meeting(draft),
+        "publish": lambda s: s.organizing.publish_meeting(meeting_id),
+        "move": lambda s: s.organizing.move_meeting(meeting_id, clock() + timedelta(days=9)),
+        "cancel": lambda s: s.organizing.cancel_meeting(meeting_id),
+        "counts": lambda s: s.organizing.meeting_counts(meeting_id),
+        "meetings": lambda s: s.organizing.organizer_meetings(),
+        "petition": lambda s: s.organizing.is_organizer(),
     }
     for name, attempt in tries.items():
         result = await as_resident(engine_on_both, "amina", attempt)

@@ -8,8 +8,9 @@ import pytest
 from sqlalchemy import select
 
 from bot.app import build_engine
+from conversations.context import Context
 from conversations.engine import Engine
-from conversations.kit import Address, Context
+from conversations.kit import Address
 from conversations.petition import PetitionDraft
 from conversations.text import SourceTranslator
 from storage.database import Database
@@ -217,11 +218,11 @@ async def test_the_store_refuses_a_petition_from_a_resident(
     with pytest.raises(PermissionError):
         async with store.unit(Address("console", "amina")) as unit:
             await unit.open("m-refused")
-            await unit.services.draft_petition(draft)
+            await unit.services.petitions.draft_petition(draft)
     with pytest.raises(PermissionError):
         async with store.unit(Address("console", "amina")) as unit:
             await unit.open("m-refused-2")
-            await unit.services.publish_petition("ABCDEF")
+            await unit.services.petitions.publish_petition("ABCDEF")
     assert await stored(sqlite_db) == []
 
 

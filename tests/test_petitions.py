@@ -278,7 +278,7 @@ async def test_crossing_the_threshold_while_a_signer_writes_does_not_deadlock(
     first, second = Address("console", "A"), Address("console", "B")
     async with store.unit(first) as unit:
         await unit.open("a1")
-        await unit.services.sign_petition(code, "Amina A", VAULT.seal("AB123456"))
+        await unit.services.petitions.sign_petition(code, "Amina A", VAULT.seal("AB123456"))
     first_holds = asyncio.Event()
 
     async def again() -> object:
@@ -287,13 +287,17 @@ async def test_crossing_the_threshold_while_a_signer_writes_does_not_deadlock(
             await unit.open("a2")
             first_holds.set()
             await asyncio.sleep(0.3)
-            return await unit.services.sign_petition(code, "Amina A", VAULT.seal("AB123456"))
+            return await unit.services.petitions.sign_petition(
+                code, "Amina A", VAULT.seal("AB123456")
+            )
 
     async def crossing() -> object:
         await first_holds.wait()
         async with store.unit(second) as unit:
             await unit.open("b1")
-            return await unit.services.sign_petition(code, "Bilal B", VAULT.seal("CD654321"))
+            return await unit.services.petitions.sign_petition(
+                code, "Bilal B", VAULT.seal("CD654321")
+            )
 
     repeated, crossed = await asyncio.wait_for(asyncio.gather(again(), crossing()), 30)
     assert (repeated.outcome, crossed.outcome) == ("already", "signed")

@@ -25,10 +25,10 @@ from storage import groups, rights
 from storage.announcements import expand_due
 from storage.database import Database
 from storage.models import COMMUNITY_GROUP, CONSENT, RESIDENT, SIGNATURE, Base
-from storage.personal_rows import Subject
 from storage.petitions import move
 from storage.reports import set_status, support
 from storage.rights import COPIES, HOLDERS, TEXTS, Words
+from storage.subject import Subject
 from tests.conftest import VAULT, Clock
 from tests.resident import FakeResident
 from tests.test_meetings import ADMIN, join_youth, youth_meeting

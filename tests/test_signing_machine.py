@@ -19,9 +19,9 @@ from conversations.petition import SIGNING, Life
 from conversations.petition_rules import FILED
 from storage import tally
 from storage.models import PETITION, RESIDENT, SIGNATURE, Base
-from storage.personal_rows import Subject
 from storage.petitions import NewPetition, create, move, sign, withdraw
 from storage.rights import erase
+from storage.subject import Subject
 from tests.conftest import VAULT
 
 PEOPLE = ("AB123456", "C654321", "XY111222")

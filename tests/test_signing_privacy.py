@@ -46,14 +46,14 @@ async def test_only_the_signing_account_gets_the_date(
     amina, karim = Address("console", "amina"), Address("console", "karim")
     async with store.unit(amina) as unit:
         await unit.open("a1")
-        first = await unit.services.sign_petition(code, "Amina A", VAULT.seal("AB123456"))
+        first = await unit.services.petitions.sign_petition(code, "Amina A", VAULT.seal("AB123456"))
     clock.advance(hours=5)
     async with store.unit(amina) as unit:
         await unit.open("a2")
-        again = await unit.services.sign_petition(code, "Amina A", VAULT.seal("ZZ999999"))
+        again = await unit.services.petitions.sign_petition(code, "Amina A", VAULT.seal("ZZ999999"))
     async with store.unit(karim) as unit:
         await unit.open("k1")
-        other = await unit.services.sign_petition(code, "Karim K", VAULT.seal("AB123456"))
+        other = await unit.services.petitions.sign_petition(code, "Karim K", VAULT.seal("AB123456"))
     assert first.outcome is Outcome.SIGNED
     assert again.outcome is Outcome.ALREADY and again.signed_at == first.signed_at
     assert other.outcome is Outcome.CIN_USED and other.signed_at is None

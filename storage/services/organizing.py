@@ -1,0 +1,179 @@
+"""What organizers do from the chat: reach, updates, groups and meetings.
+
+Every action is checked against the organizer's scope and audited (storage/services/
+authority.py): a refused one returns None (or False) and changes nothing else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import datetime
+
+from sqlalchemy import Connection, select
+
+from conversations.groups import (
+    Audience,
+    Counts,
+    DeliveryReport,
+    GroupKind,
+    Meeting,
+    MeetingDraft,
+    Reach,
+)
+from storage import announcements, groups, meetings
+from storage.announcements import Kind
+from storage.meetings import Life, MeetingError
+from storage.models import ANNOUNCEMENT
+from storage.services.authority import Authority
+from storage.services.bound import Bound
+from storage.services.community import MEETINGS_READ
+
+
+class SqlOrganizing:
+    """`Organizing` on groups, meetings and announcements, within the organizer's scope."""
+
+    def __init__(self, bound: Bound) -> None:
+        self.bound = bound
+        self.authority = Authority(bound)
+
+    async def is_organizer(self) -> bool:
+        return bool(await self.authority.scope())
+
+    async def organizer_reach(self) -> Reach | None:
+        b = self.bound
+        scope = await self.authority.scope()
+        if not await self.authority.audit("see_reach", "", bool(scope)):
+            return None
+        if scope.everywhere:
+            home = b.resident.commune_code
+            communes: tuple[str, ...] = (home,) if home else ()
+        else:
+            communes = tuple(sorted(scope.communes))
+        for commune in communes:
+            await b.tx.run(groups.ensure_built_in, commune, b.clock())
+        found = await b.tx.run(groups.groups_within, scope, b.resident.commune_code)
+        return Reach(communes, tuple(found))
+
+    async def audience_size(self, audience: Audience) -> int | None:
+        settled = await self.authority.may(audience, "count_audience", audience.commune_code)
+        if settled is None:
+            return None
+        return await self.bound.tx.run(announcements.audience_size, settled)
+
+    async def broadcast(
+        self, texts: Sequence[tuple[str, str]], audience: Audience, at: datetime, photo: str = ""
+    ) -> int | None:
+        """Plan an update, one text per language (the first for every other language), maybe
+        with a photo still on the organizer's channel (the dispatcher fetches it)."""
+        b = self.bound
+        settled = await self.authority.may(audience, "broadcast", audience.commune_code)
+        if settled is None or not texts:
+            return None
+        body = await b.tx.run(announcements.update_body, settled, texts, b.gazetteer)
+        now = b.clock()
+        source = (b.address.channel, photo) if photo else None
+        return await b.tx.run(
+            announcements.create,
+            Kind.BROADCAST,
+            settled,
+            body,
+            max(at, now),
+            self.authority.organizer,
+            now,
+            None,
+            None,
+            source,
+        )
+
+    async def delivery_report(self, announcement_id: int) -> DeliveryReport | None:
+        audience = await self.bound.tx.run(_audience_of_announcement, announcement_id)
+        if audience is None or not await self.authority.may(
+            audience, "report", str(announcement_id)
+        ):
+            return None
+        return await self.bound.tx.run(announcements.report, announcement_id)
+
+    async def create_group(self, commune: str, kind: GroupKind, name: str) -> int | None:
+        if not await self.authority.may(Audience(commune), "create_group", name):
+            return None
+        b = self.bound
+        return await b.tx.run(
+            groups.create_group, commune, kind, name, self.authority.organizer, b.clock()
+        )
+
+    async def create_meeting(self, draft: MeetingDraft) -> int | None:
+        audience = Audience(draft.commune_code, draft.group_ids)
+        if not await self.authority.may(audience, "create_meeting", draft.title):
+            return None
+        b = self.bound
+        return await b.tx.run(meetings.create, draft, self.authority.organizer, b.clock())
+
+    async def publish_meeting(self, meeting_id: int) -> bool:
+        return await self._on_meeting(meeting_id, "publish_meeting", meetings.publish)
+
+    async def move_meeting(self, meeting_id: int, starts_at: datetime) -> bool:
+        def move(conn: Connection, mid: int, actor: str, now: datetime) -> None:
+            meetings.move(conn, mid, starts_at, actor, now)
+
+        return await self._on_meeting(meeting_id, "move_meeting", move)
+
+    async def cancel_meeting(self, meeting_id: int) -> bool:
+        return await self._on_meeting(meeting_id, "cancel_meeting", meetings.cancel)
+
+    async def organizer_meetings(self) -> Sequence[Meeting] | None:
+        """Drafts and published meetings to come, within the organizer's reach."""
+        b = self.bound
+        scope = await self.authority.scope()
+        if not await self.authority.audit("list_meetings", "", bool(scope)):
+            return None
+        # The next ones only, not every meeting ever held (each is checked against the scope).
+        found = await b.tx.run(meetings.to_come, b.clock(), MEETINGS_READ)
+        mine = []
+        for meeting in found:
+            if scope.covers(await b.tx.run(meetings.audience, meeting.id)):
+                mine.append(meeting)
+        return mine
+
+    async def meeting_counts(self, meeting_id: int) -> Counts | None:
+        audience = await self._meeting_audience(meeting_id)
+        if audience is None or not await self.authority.may(
+            audience, "meeting_counts", str(meeting_id)
+        ):
+            return None
+        return await self.bound.tx.run(meetings.counts, meeting_id)
+
+    async def _on_meeting(
+        self,
+        meeting_id: int,
+        action: str,
+        change: Callable[[Connection, int, str, datetime], object],
+    ) -> bool:
+        audience = await self._meeting_audience(meeting_id)
+        if audience is None or not await self.authority.may(audience, action, str(meeting_id)):
+            return False
+        b = self.bound
+        meeting = await b.tx.run(meetings.view, meeting_id)
+        if meeting is None or meeting.status == Life.CANCELLED:
+            return False
+        try:
+            await b.tx.run(change, meeting_id, self.authority.organizer, b.clock())
+        except MeetingError:
+            return False
+        return True
+
+    async def _meeting_audience(self, meeting_id: int) -> Audience | None:
+        try:
+            return await self.bound.tx.run(meetings.audience, meeting_id)
+        except MeetingError:
+            return None
+
+
+def _audience_of_announcement(conn: Connection, announcement_id: int) -> Audience | None:
+    row = conn.execute(
+        select(ANNOUNCEMENT.c.commune_code, ANNOUNCEMENT.c.group_ids).where(
+            ANNOUNCEMENT.c.id == announcement_id
+        )
+    ).first()
+    if row is None:
+        return None
+    return announcements.audience_of(row)

@@ -1,0 +1,164 @@
+"""`Organizing` in memory: each action checked against the organizer's scope and audited."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import datetime
+
+from conversations.groups import (
+    Audience,
+    Counts,
+    DeliveryReport,
+    Group,
+    GroupKind,
+    Meeting,
+    MeetingDraft,
+    Reach,
+)
+from tests.memory.community import CANCELLED, DRAFT, PUBLISHED, built_in, view
+from tests.memory.here import Here
+from tests.memory.world import Announcement
+from tests.memory.world import Meeting as Row
+
+
+class MemoryOrganizing:
+    def __init__(self, here: Here) -> None:
+        self.here = here
+
+    async def is_organizer(self) -> bool:
+        return bool(self.here.scope())
+
+    async def organizer_reach(self) -> Reach | None:
+        here = self.here
+        scope = here.scope()
+        if not here.audit("see_reach", "", bool(scope)):
+            return None
+        home = here.resident.commune_code
+        if scope.everywhere:
+            communes: tuple[str, ...] = (home,) if home else ()
+        else:
+            communes = tuple(sorted(scope.communes))
+        for commune in communes:
+            built_in(here, commune)
+        if scope.everywhere:
+            found = [g for g in here.world.groups if g.commune_code == (home or "")]
+        else:
+            found = [
+                g
+                for g in here.world.groups
+                if g.commune_code in scope.communes or g.id in scope.groups
+            ]
+        return Reach(communes, tuple(sorted(found, key=lambda g: g.id)))
+
+    def _recipients(self, audience: Audience) -> int:
+        world = self.here.world
+        if audience.group_ids:
+            ids = set().union(*(world.members.get(g, {}).keys() for g in audience.group_ids))
+            who = [world.residents[i] for i in ids if i in world.residents]
+        else:
+            who = [r for r in world.residents.values() if r.commune_code == audience.commune_code]
+        return sum(1 for r in who if r.pushes_enabled)
+
+    async def audience_size(self, audience: Audience) -> int | None:
+        settled = self.here.may(audience, "count_audience", audience.commune_code)
+        return None if settled is None else self._recipients(settled)
+
+    async def broadcast(
+        self, texts: Sequence[tuple[str, str]], audience: Audience, at: datetime, photo: str = ""
+    ) -> int | None:
+        settled = self.here.may(audience, "broadcast", audience.commune_code)
+        if settled is None or not texts:
+            return None
+        world = self.here.world
+        number = len(world.announcements) + 1
+        due = max(at, self.here.clock())
+        world.announcements.append(Announcement(number, settled, tuple(texts), due, photo))
+        return number
+
+    async def delivery_report(self, announcement_id: int) -> DeliveryReport | None:
+        found = [a for a in self.here.world.announcements if a.id == announcement_id]
+        if not found or not self.here.may(found[0].audience, "report", str(announcement_id)):
+            return None
+        # Nothing is ever sent in memory: everyone it will reach is still queued.
+        waiting = self._recipients(found[0].audience)
+        return DeliveryReport(announcement_id, found[0].due_at, waiting, queued=waiting)
+
+    async def create_group(self, commune: str, kind: GroupKind, name: str) -> int | None:
+        if not self.here.may(Audience(commune), "create_group", name):
+            return None
+        groups = self.here.world.groups
+        same = [
+            g for g in groups if (g.commune_code, g.kind, g.name) == (commune, kind, name.strip())
+        ]
+        if same:
+            return same[0].id
+        groups.append(Group(len(groups) + 1, commune, kind, name.strip()))
+        return len(groups)
+
+    async def create_meeting(self, draft: MeetingDraft) -> int | None:
+        audience = Audience(draft.commune_code, draft.group_ids)
+        if not self.here.may(audience, "create_meeting", draft.title):
+            return None
+        meetings = self.here.world.meetings
+        meetings.append(Row(len(meetings) + 1, draft, DRAFT, self.here.organizer))
+        return len(meetings)
+
+    def _row(self, meeting_id: int) -> Row | None:
+        return next((m for m in self.here.world.meetings if m.id == meeting_id), None)
+
+    def _may_change(self, meeting_id: int, action: str, status: str) -> Row | None:
+        row = self._row(meeting_id)
+        if row is None:
+            return None
+        audience = Audience(row.draft.commune_code, row.draft.group_ids)
+        if not self.here.may(audience, action, str(meeting_id)) or row.status != status:
+            return None
+        return row
+
+    async def publish_meeting(self, meeting_id: int) -> bool:
+        row = self._may_change(meeting_id, "publish_meeting", DRAFT)
+        if row is None or row.draft.starts_at <= self.here.clock():
+            return False
+        row.status = PUBLISHED
+        return True
+
+    async def move_meeting(self, meeting_id: int, starts_at: datetime) -> bool:
+        row = self._may_change(meeting_id, "move_meeting", PUBLISHED)
+        if row is None or starts_at <= self.here.clock():
+            return False
+        row.draft = replace(row.draft, starts_at=starts_at)
+        return True
+
+    async def cancel_meeting(self, meeting_id: int) -> bool:
+        row = self._may_change(meeting_id, "cancel_meeting", PUBLISHED)
+        if row is None:
+            return False
+        row.status = CANCELLED
+        return True
+
+    async def meeting_counts(self, meeting_id: int) -> Counts | None:
+        row = self._row(meeting_id)
+        audience = Audience(row.draft.commune_code, row.draft.group_ids) if row else None
+        if row is None or audience is None:
+            return None
+        if not self.here.may(audience, "meeting_counts", str(meeting_id)):
+            return None
+        said = list(row.answers.values())
+        return Counts(**{a.name.lower(): said.count(a) for a in set(said)})
+
+    async def organizer_meetings(self) -> Sequence[Meeting] | None:
+        here = self.here
+        scope = here.scope()
+        if not here.audit("list_meetings", "", bool(scope)):
+            return None
+        now = here.clock()
+        found = [
+            m
+            for m in here.world.meetings
+            if m.status != CANCELLED
+            and m.draft.starts_at > now
+            and scope.covers(Audience(m.draft.commune_code, m.draft.group_ids))
+        ]
+        found.sort(key=lambda m: (m.draft.starts_at, m.id))
+        return [view(m) for m in found]

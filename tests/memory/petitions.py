@@ -1,0 +1,121 @@
+"""`Petitions` in memory: one signature per resident and per CIN, and the threshold."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Sequence
+from datetime import datetime
+
+from conversations.kit import MOROCCO
+from conversations.petition import (
+    CODE_ALPHABET,
+    CODE_LENGTH,
+    SIGNING,
+    Card,
+    Life,
+    Outcome,
+    PetitionDraft,
+    Signing,
+)
+from tests.memory.here import Here, cin_key, seal, unseal
+from tests.memory.world import Petition, Signature
+
+
+def _card(p: Petition, signed_at: datetime | None) -> Card:
+    d = p.draft
+    return Card(
+        p.code,
+        d.title,
+        d.summary,
+        d.body,
+        d.requests,
+        d.representative,
+        d.threshold,
+        len(p.signatures),
+        d.deadline,
+        p.life,
+        signed_at,
+    )
+
+
+class MemoryPetitions:
+    def __init__(self, here: Here) -> None:
+        self.here = here
+
+    def _signing(self, p: Petition) -> bool:
+        today = self.here.clock().astimezone(MOROCCO).date()
+        return p.life in SIGNING and today <= p.draft.deadline
+
+    def _signed_at(self, p: Petition) -> datetime | None:
+        me = self.here.me
+        return next((s.at for s in p.signatures if s.resident_id == me), None)
+
+    def _find(self, code: str) -> Petition | None:
+        return next((p for p in self.here.world.petitions if p.code == code.upper()), None)
+
+    async def open_petitions(self) -> Sequence[Card]:
+        commune = self.here.resident.commune_code or ""
+        found = [
+            p
+            for p in self.here.world.petitions
+            if p.draft.commune_code == commune and self._signing(p)
+        ]
+        found.sort(key=lambda p: (p.draft.deadline, p.id))
+        return [_card(p, self._signed_at(p)) for p in found]
+
+    async def petition(self, code: str) -> Card | None:
+        p = self._find(code)
+        if p is None or p.life is Life.DRAFT:
+            return None
+        return _card(p, self._signed_at(p))
+
+    async def seal(self, secret: str) -> str:
+        return seal(secret)
+
+    async def sign_petition(self, code: str, full_name: str, sealed_cin: str) -> Signing:
+        p = self._find(code)
+        if p is None or not self._signing(p):
+            return Signing(Outcome.NOT_OPEN)
+        if (mine := self._signed_at(p)) is not None:
+            return Signing(Outcome.ALREADY, mine)
+        key = cin_key(unseal(sealed_cin))
+        if any(s.cin_key == key for s in p.signatures):
+            return Signing(Outcome.CIN_USED)
+        now = self.here.clock()
+        p.signatures.append(Signature(self.here.me, full_name, key, sealed_cin, now))
+        if p.life is Life.OPEN and len(p.signatures) >= p.draft.threshold:
+            p.life = Life.THRESHOLD_REACHED
+        return Signing(Outcome.SIGNED, now)
+
+    async def withdraw_signature(self, code: str) -> bool:
+        p = self._find(code)
+        if p is None or not self._signing(p) or self._signed_at(p) is None:
+            return False
+        p.signatures = [s for s in p.signatures if s.resident_id != self.here.me]
+        return True
+
+    async def my_signatures(self) -> Sequence[Card]:
+        signed = [(at, p) for p in self.here.world.petitions if (at := self._signed_at(p))]
+        signed.sort(key=lambda item: item[0], reverse=True)
+        return [_card(p, at) for at, p in signed]
+
+    async def draft_petition(self, draft: PetitionDraft) -> str:
+        self._must_organize()
+        world = self.here.world
+        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+        number = len(world.petitions) + 1
+        world.petitions.append(Petition(number, code, draft, Life.DRAFT, str(self.here.address)))
+        return code
+
+    async def publish_petition(self, code: str) -> None:
+        self._must_organize()
+        p = self._find(code)
+        if p is None or p.life is not Life.DRAFT:
+            raise ValueError(f"{code} is not a draft")
+        if self.here.clock().astimezone(MOROCCO).date() > p.draft.deadline:
+            raise ValueError(f"{code}'s last day has passed: it cannot be opened")
+        p.life = Life.OPEN
+
+    def _must_organize(self) -> None:
+        if not self.here.scope():
+            raise PermissionError(f"{self.here.address.channel} resident is not an organizer")

@@ -1,0 +1,108 @@
+"""Everything the in-memory services keep, as plain Python objects: one `World` per store."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from conversations.groups import Answer, Audience, Group, MeetingDraft
+from conversations.kit import Address, Place, Resident
+from conversations.petition import Life, PetitionDraft
+from conversations.report import Draft, Event, Status
+from conversations.seams import FlowState
+
+
+@dataclass
+class Report:
+    id: int
+    ref: str
+    author: int | None
+    draft: Draft
+    status: Status
+    created_at: datetime
+    updated_at: datetime
+    supporters: dict[int, datetime] = field(default_factory=dict)
+    history: list[Event] = field(default_factory=list)
+
+
+@dataclass
+class Signature:
+    resident_id: int | None
+    full_name: str
+    cin_key: str
+    sealed_cin: str
+    at: datetime
+
+
+@dataclass
+class Petition:
+    id: int
+    code: str
+    draft: PetitionDraft
+    life: Life
+    created_by: str
+    signatures: list[Signature] = field(default_factory=list)
+
+
+@dataclass
+class Meeting:
+    id: int
+    draft: MeetingDraft
+    status: str
+    created_by: str
+    answers: dict[int, Answer] = field(default_factory=dict)
+
+
+@dataclass
+class Announcement:
+    id: int
+    audience: Audience
+    texts: tuple[tuple[str, str], ...]
+    due_at: datetime
+    photo: str
+
+
+@dataclass
+class Invite:
+    commune_code: str
+    group_id: int | None
+    expires_at: datetime
+    redeemed_by: int | None = None
+
+
+@dataclass
+class Area:
+    """A commune and the box it covers (south, north, west, east), instead of its boundary."""
+
+    place: Place
+    box: tuple[float, float, float, float]
+
+
+@dataclass
+class World:
+    """Every table of the SQL store, as dictionaries and lists."""
+
+    areas: tuple[Area, ...]
+    organizers: frozenset[Address] = frozenset()
+    last_id: int = 0
+    residents: dict[int, Resident] = field(default_factory=dict)
+    by_address: dict[Address, int] = field(default_factory=dict)
+    states: dict[int, FlowState] = field(default_factory=dict)
+    inbox: set[tuple[str, str]] = field(default_factory=set)
+    # (resident, kind, version, channel, at)
+    consents: list[tuple[int, str, str, str, datetime]] = field(default_factory=list)
+    reports: list[Report] = field(default_factory=list)
+    petitions: list[Petition] = field(default_factory=list)
+    groups: list[Group] = field(default_factory=list)
+    members: dict[int, dict[int, datetime]] = field(default_factory=dict)
+    meetings: list[Meeting] = field(default_factory=list)
+    announcements: list[Announcement] = field(default_factory=list)
+    invites: dict[str, Invite] = field(default_factory=dict)
+    # Scopes granted by invites: (resident, commune, group or None).
+    scopes: list[tuple[int, str, int | None]] = field(default_factory=list)
+    # (resident, action, target, allowed, at)
+    audit: list[tuple[int | None, str, str, bool, datetime]] = field(default_factory=list)
+
+    def next_id(self) -> int:
+        self.last_id += 1
+        return self.last_id

@@ -1,0 +1,150 @@
+"""Dialogs through the real engine and flows on the in-memory services: no database, so they
+run in milliseconds; the contract tests hold memory to what SQLite and PostgreSQL do."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from bot.app import every_flow
+from bot.channels import CHANNELS
+from bot.i18n import translator
+from conversations.engine import Engine
+from conversations.kit import Address
+from conversations.menu import HOME, ITEMS
+from conversations.onboarding import ASK_COMMUNE, PRIVACY, WELCOME
+from conversations.petition import Life, PetitionDraft
+from conversations.report import Category, Status
+from conversations.text import Renderable
+from tests.conftest import Clock
+from tests.memory.store import MemoryStore
+from tests.resident import FakeResident
+
+ADMIN = Address("console", "admin")
+BEN_MSICK = "141.01.61"
+PIN = (33.5570, -7.5850)  # Hay Ben M'Sick, Casablanca
+
+
+def render(text: Renderable, locale: str) -> str:
+    return text.render(translator(locale))
+
+
+@pytest.fixture
+def store(clock: Clock) -> MemoryStore:
+    return MemoryStore(clock, organizers=frozenset({ADMIN}))
+
+
+@pytest.fixture
+def engine(store: MemoryStore, clock: Clock) -> Engine:
+    return Engine(store, every_flow(), translator, clock, channels=CHANNELS)
+
+
+async def onboard(resident: FakeResident, language: str) -> None:
+    await resident.say("salam")
+    await resident.tap(language)
+    await resident.tap("agree")
+    await resident.share_location(*PIN)
+    await resident.say("1")
+    assert resident.option_ids == [item.id for item in ITEMS]
+
+
+async def test_arabic_onboarding_by_typed_name(engine: Engine, store: MemoryStore) -> None:
+    amina = FakeResident(engine)
+    await amina.say("السلام عليكم")
+    assert amina.option_ids == ["ar", "fr", "zgh", "en"]
+    assert render(WELCOME, "ar") in amina.text
+    await amina.say("1")
+    assert amina.text == render(PRIVACY.text, "ar")
+    await amina.say("١")  # Arabic-Indic digit one: "I agree"
+    assert amina.last[-1].text == render(ASK_COMMUNE.text, "ar")
+    await amina.say("اكادير")
+    assert amina.option_ids[0] == "001.01.01" and amina.option_ids[-1] == "other"
+    await amina.say("1")
+
+    assert amina.last[-1].text == render(HOME.text, "ar")
+    (resident,) = store.world.residents.values()
+    assert (resident.language, resident.commune_code) == ("ar", "001.01.01")
+    assert [c[1] for c in store.world.consents] == ["privacy"]
+
+
+async def test_a_report_by_pin_ends_with_a_reference(engine: Engine, store: MemoryStore) -> None:
+    amina = FakeResident(engine)
+    await onboard(amina, "fr")
+    await amina.tap("report")
+    await amina.tap("lighting")
+    await amina.share_location(*PIN)
+    await amina.say("Lampadaire éteint depuis deux semaines")
+    await amina.send_photo("file-1")
+    await amina.tap("done")
+    assert amina.option_ids == ["confirm", "change", "cancel"]
+    await amina.tap("confirm")
+
+    (report,) = store.world.reports
+    assert report.ref == "R-2026-000001" and report.ref in amina.texts[0]
+    assert (report.draft.category, report.status) == (Category.LIGHTING, Status.RECEIVED)
+    assert report.draft.commune_code == BEN_MSICK and report.draft.lat == PIN[0]
+    assert [m.ref for m in report.draft.media] == ["file-1"]
+
+    # A neighbour is offered it instead of a second report, and counted once.
+    karim = FakeResident(engine, user="karim")
+    await onboard(karim, "fr")
+    await karim.tap("report")
+    await karim.tap("lighting")
+    await karim.share_location(*PIN)
+    assert karim.option_ids == [f"support:{report.ref}", "different"]
+    await karim.tap(f"support:{report.ref}")
+    assert len(store.world.reports) == 1 and len(report.supporters) == 1
+
+
+async def open_petition(store: MemoryStore, clock: Clock, threshold: int) -> str:
+    draft = PetitionDraft(
+        commune_code=BEN_MSICK,
+        title="Éclairage du boulevard",
+        summary="Des lampadaires pour le boulevard principal",
+        body="Nous, habitants, demandons l'éclairage du boulevard.",
+        requests="Installer 20 lampadaires.",
+        representative="Fatima Zahra",
+        threshold=threshold,
+        deadline=(clock() + timedelta(days=30)).date(),
+    )
+    async with store.unit(ADMIN) as unit:
+        await unit.open("draft")
+        code = await unit.services.petitions.draft_petition(draft)
+        await unit.services.petitions.publish_petition(code)
+    return code
+
+
+async def sign_by_chat(resident: FakeResident, code: str, name: str, cin: str) -> None:
+    await resident.say("menu")
+    await resident.tap("petitions")
+    await resident.tap(code)
+    await resident.tap("sign")
+    await resident.tap("agree")
+    await resident.say(name)
+    await resident.say(cin)
+    await resident.tap("yes")
+    await resident.tap("confirm")
+
+
+async def test_residents_sign_once_per_cin_until_the_threshold(
+    engine: Engine, store: MemoryStore, clock: Clock
+) -> None:
+    amina, hugo, karim = (FakeResident(engine, user) for user in ("amina", "hugo", "karim"))
+    for resident, language in ((amina, "ar"), (hugo, "fr"), (karim, "fr")):
+        await onboard(resident, language)
+    code = await open_petition(store, clock, threshold=2)
+
+    await amina.tap("petitions")
+    await amina.tap(code)
+    assert "▱▱▱▱▱ 0/2" in amina.texts[0]
+    await sign_by_chat(amina, code, "أمينة العلوي", "ab 123456")
+    # Another account with the same card, however spelt, does not count.
+    await sign_by_chat(karim, code, "Karim Alaoui", "AB١٢٣٤٥٦")
+    (petition,) = store.world.petitions
+    assert [s.full_name for s in petition.signatures] == ["أمينة العلوي"]
+
+    await sign_by_chat(hugo, code, "Hugo Benali", "BK-654321")
+    assert "▰▰▰▰▰ 2/2" in hugo.text
+    assert petition.life is Life.THRESHOLD_REACHED
+    assert [c[1] for c in store.world.consents].count("petition_signing") == 3
