@@ -8,7 +8,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import partial
-from typing import Any
 
 from bot.channels import CHANNELS
 from bot.dispatcher import Dispatcher
@@ -18,22 +17,12 @@ from bot.media import MediaLinks, WaitingPhotos
 from bot.natural_dates import NaturalDates
 from bot.scheduler import Wakeups
 from bot.settings import Settings, SettingsError
-from conversations.activity import Activity
+from conversations import flows
 from conversations.engine import Engine
 from conversations.flood import Flood, Limit
-from conversations.flow import Flow
+from conversations.flow import Flows
 from conversations.kit import Address
-from conversations.language import ChangeLanguage
-from conversations.menu import Menu
-from conversations.my_data import MyData
-from conversations.onboarding import Onboarding
-from conversations.organizer_meetings import OrganizerMeetings
-from conversations.organizing import Organizing
-from conversations.petition_drafting import PetitionDrafting
-from conversations.petitions import Petitions
-from conversations.report_need import ReportNeed
 from conversations.seams import MediaFetcher, Outbox
-from conversations.subscriptions import Subscriptions
 from storage.announcements import expand_due
 from storage.database import UNUSABLE, Database
 from storage.database_key import claim_fingerprint, recorded_fingerprint
@@ -128,23 +117,9 @@ def build_engine(
     return Engine(store, every_flow(), translator, clock, flood, CHANNELS)
 
 
-def every_flow() -> list[Flow[Any, Any]]:
-    """Every flow of the chat; the menu, last, offers those present."""
-    dates = NaturalDates()
-    flows: list[Flow[Any, Any]] = [
-        ReportNeed(),
-        Petitions(),
-        PetitionDrafting(),
-        Activity(),
-        MyData(),
-        Subscriptions(),
-        Organizing(dates),
-        OrganizerMeetings(dates),
-        ChangeLanguage(),
-        Onboarding(),
-    ]
-    flows.append(Menu(available=frozenset(flow.name for flow in flows)))
-    return flows
+def every_flow() -> Flows:
+    """Every flow of the chat by name, reading days and times in words (dateparser)."""
+    return flows.every_flow(NaturalDates())
 
 
 async def create_app(

@@ -9,6 +9,7 @@ from typing import assert_never
 
 from conversations.context import Context
 from conversations.flow import Flow
+from conversations.flow_names import FlowName
 from conversations.kit import Inbound, Option, Reply, Turn, pick
 from conversations.paging import offer, turned, window
 from conversations.petition import LIFE_LABELS, progress
@@ -65,7 +66,7 @@ def _detail(detail: Detail) -> Renderable:
 
 
 class Activity(Flow[Step, Answers]):
-    name = "activity"
+    name = FlowName.ACTIVITY
     steps = Step
     answers = Answers
 
@@ -79,7 +80,7 @@ class Activity(Flow[Step, Answers]):
             case Step.HOME:
                 chosen = pick(msg, (REPORTS, SIGNATURES, MY_DATA, BACK))
                 if chosen is MY_DATA:
-                    return Turn((), None, data, next_flow="my_data")
+                    return Turn((), None, data, next_flow=FlowName.MY_DATA)
                 if chosen is REPORTS:
                     return await self._list(ctx, ())
                 if chosen is SIGNATURES:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import logging
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
@@ -32,12 +32,13 @@ from conversations.asked import (
 )
 from conversations.bounds import bounded
 from conversations.capabilities import NO_CHANNELS, Channels
+from conversations.consent import PRIVACY_VERSION
 from conversations.context import Context
 from conversations.flood import Flood, Verdict
-from conversations.flow import Flow
+from conversations.flow import Flow, Flows
+from conversations.flow_names import FlowName, flow_named
 from conversations.kit import Choice, Inbound, Outgoing, Reply, Resident, Turn
 from conversations.language import DEFAULT, supported
-from conversations.onboarding import PRIVACY_VERSION
 from conversations.petition import petition_code
 from conversations.phrases import (
     CANCELLED,
@@ -72,12 +73,12 @@ from conversations.words import Word, global_word
 
 log = logging.getLogger(__name__)
 
-ONBOARDING = "onboarding"
-MENU = "menu"
-LANGUAGE = "language"
-REPORT = "report_need"
-PETITIONS = "petitions"
-MY_DATA = "my_data"
+ONBOARDING = FlowName.ONBOARDING
+MENU = FlowName.MENU
+LANGUAGE = FlowName.LANGUAGE
+REPORT = FlowName.REPORT_NEED
+PETITIONS = FlowName.PETITIONS
+MY_DATA = FlowName.MY_DATA
 # What the my-data flow opens on to ask for erasure straight away.
 ERASE = "erase"
 # How a petition is shared: a link's start payload p_CODE, or a first message "P CODE".
@@ -106,7 +107,7 @@ class Engine:
     def __init__(
         self,
         store: ConversationStore,
-        flows: Iterable[Flow[Any, Any]],
+        flows: Flows,
         translator: Callable[[str], Translator],
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         flood: Flood | None = None,
@@ -116,7 +117,8 @@ class Engine:
         self.flood = flood
         # What each channel can show: the engine renders for the resident's.
         self.channels = channels
-        self.flows = {flow.name: flow for flow in flows}
+        # Every flow by name, from the registry (`flows.py`): the engine names none of its own.
+        self.flows = flows
         for required in (ONBOARDING, MENU, LANGUAGE):
             if required not in self.flows:
                 raise ValueError(f"the engine needs a flow named {required!r}")
@@ -208,7 +210,7 @@ class Engine:
             remind = reminder(self._underway(state.flow, state.step, state.data), question)
             return _Said((remind,), remember=asked[-1] if asked else None), state
 
-        flow = self.flows.get(state.flow or MENU, self.flows[MENU])
+        flow = self._flow(state.flow) or self.flows[MENU]
         try:
             step, data = flow.load(state.step or "", state.data)
         except (ValueError, TypeError, KeyError):
@@ -288,9 +290,7 @@ class Engine:
             else:
                 name = state.flow or MENU
                 origin = FlowState(trail=without(state.trail, name), paused=state.paused)
-            return await self._start(
-                unit, msg, name if name in self.flows else MENU, (), origin=origin
-            )
+            return await self._start(unit, msg, self._registered(name) or MENU, (), origin=origin)
         if msg.option == STOP_ALL.id:
             await unit.services.profile.set_pushes(False)
             return await self._again(unit, msg, state, (Reply(STOPPED),), asked)
@@ -318,7 +318,7 @@ class Engine:
         paused: Paused | None,
     ) -> tuple[_Said, FlowState]:
         """Put the resident back at a question kept earlier, and ask it again."""
-        flow = self.flows.get(mark.flow)
+        flow = self._flow(mark.flow)
         question = reply_of(mark.question)
         if flow is None or question is None or not _readable(flow, mark.step, mark.data):
             log.warning("a kept question of flow %s could not be read; showing the menu", mark.flow)
@@ -363,7 +363,7 @@ class Engine:
         unit: Unit,
         state: FlowState,
         msg: Inbound,
-        name: str,
+        name: FlowName,
         before: tuple[Reply, ...] = (),
         link: str = "",
     ) -> tuple[_Said, FlowState]:
@@ -378,7 +378,7 @@ class Engine:
         self,
         unit: Unit,
         msg: Inbound,
-        name: str,
+        name: FlowName,
         before: tuple[Reply, ...],
         link: str = "",
         origin: FlowState | None = None,
@@ -457,7 +457,7 @@ class Engine:
 
     def _underway(self, name: str | None, step: str | None, data: str) -> Renderable | None:
         """What the resident was in the middle of there, as its flow says."""
-        flow = self.flows.get(name or "")
+        flow = self._flow(name)
         if flow is None or step is None or not _readable(flow, step, data):
             return None
         return flow.underway(*flow.load(step, data))
@@ -469,7 +469,16 @@ class Engine:
             return question.text
         return Verbatim(asked[-1].text if asked else "")
 
-    def _home(self, unit: Unit) -> str:
+    def _registered(self, name: str | None) -> FlowName | None:
+        """The registered flow a stored name stands for; None for a flow there is not."""
+        known = flow_named(name)
+        return known if known is not None and known in self.flows else None
+
+    def _flow(self, name: str | None) -> Flow[Any, Any] | None:
+        known = self._registered(name)
+        return None if known is None else self.flows[known]
+
+    def _home(self, unit: Unit) -> FlowName:
         return MENU if _ready(unit.resident) else ONBOARDING
 
     def _context(self, unit: Unit, msg: Inbound) -> Context:

@@ -9,9 +9,11 @@ from __future__ import annotations
 import dataclasses
 import json
 from abc import ABC, abstractmethod
+from collections.abc import Mapping
 from typing import Any, ClassVar, Generic
 
 from conversations.context import Context
+from conversations.flow_names import FlowName
 from conversations.kit import D, Inbound, S, Turn
 from conversations.text import Renderable
 
@@ -19,7 +21,7 @@ from conversations.text import Renderable
 class Flow(ABC, Generic[S, D]):
     """One conversation, read top to bottom: `start` asks the first question, `handle` the rest."""
 
-    name: ClassVar[str]
+    name: ClassVar[FlowName]
     steps: type[S]
     answers: type[D]
 
@@ -52,6 +54,10 @@ class Flow(ABC, Generic[S, D]):
         if not dataclasses.is_dataclass(data) or isinstance(data, type):
             raise TypeError(f"{self.name}: answers must be a dataclass instance")
         return json.dumps(dataclasses.asdict(data), ensure_ascii=False, separators=(",", ":"))
+
+
+# Every flow of the chat under its name, as `flows.py` registers them and the engine runs them.
+Flows = Mapping[FlowName, Flow[Any, Any]]
 
 
 def _tuples(value: Any) -> Any:

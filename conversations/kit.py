@@ -9,6 +9,7 @@ from enum import StrEnum
 from typing import Any, Generic, TypeVar
 from zoneinfo import ZoneInfo
 
+from conversations.flow_names import FlowName
 from conversations.text import ByLocale, Renderable, from_json
 
 # Every time a resident sees is in Moroccan time; zoneinfo follows the Ramadan change to UTC+0.
@@ -127,7 +128,7 @@ class Turn(Generic[S, D]):
     replies: tuple[Reply, ...]
     step: S | None
     data: D
-    next_flow: str | None = None
+    next_flow: FlowName | None = None
     # What the next flow opens on, such as a petition's code from a shared link.
     link: str = ""
     # The next flow starts on this very message (a photo sent at the menu): see `Flow.take`.

@@ -1,16 +1,12 @@
-"""The language menu: each language named in itself, and the flow that changes it."""
+"""The languages: each named in itself, read from what a resident types, and the menu to choose
+one (the flow that changes it is `change_language.py`)."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from enum import StrEnum
 
-from conversations.context import Context
-from conversations.flow import Flow
 from conversations.folding import fold
-from conversations.kit import Inbound, Option, Reply, Turn, pick
-from conversations.phrases import NOT_AN_OPTION
+from conversations.kit import Inbound, Option, Reply, pick
 from conversations.text import Verbatim, _, pgettext
 from conversations.words import Word, global_word, greeting
 
@@ -100,32 +96,3 @@ def chosen_language(msg: Inbound) -> str | None:
     if option is not None:
         return option.id
     return _ALIASES.get(fold(msg.text))
-
-
-class Step(StrEnum):
-    CHOOSE = "choose"
-
-
-@dataclass(frozen=True, slots=True)
-class Answers:
-    pass
-
-
-class ChangeLanguage(Flow[Step, Answers]):
-    name = "language"
-    steps = Step
-    answers = Answers
-
-    async def start(self, ctx: Context) -> Turn[Step, Answers]:
-        return Turn((language_menu(ctx.locale),), Step.CHOOSE, Answers())
-
-    async def handle(
-        self, ctx: Context, step: Step, data: Answers, msg: Inbound
-    ) -> Turn[Step, Answers]:
-        code = chosen_language(msg)
-        if code is None:
-            return Turn((Reply(NOT_AN_OPTION), language_menu(ctx.locale)), step, data)
-        await ctx.services.profile.set_language(code)
-        # TRANSLATORS: each catalog names its own language here ("en français", "بالعربية"...).
-        done = _("Done: I will write to you in English from now on.")
-        return Turn((Reply(done),), None, data)

@@ -12,6 +12,7 @@ from enum import StrEnum
 
 from conversations.context import Context
 from conversations.flow import Flow
+from conversations.flow_names import FlowName
 from conversations.intents import Intent, request
 from conversations.kit import Inbound, MediaKind, Option, Reply, Turn, pick
 from conversations.phrases import COMING_SOON, HELP, NOT_AN_OPTION
@@ -37,26 +38,25 @@ ITEMS = (REPORT, PETITIONS, MEETINGS, ACTIVITY, LANGUAGE, HELP_ITEM)
 
 HOME = Reply(_("What would you like to do?"), ITEMS)
 
-# An organizer's invite code typed at the menu, "ORG K7P2QX9M": redeemed by this flow.
-ORGANIZING = "organizing"
+# An organizer's invite code typed at the menu, "ORG K7P2QX9M": redeemed by the organizing flow.
 _INVITE = re.compile(r"(?i)org[\s:_-]+([a-z0-9]{6,12})")
 
 # Menu items whose flows are registered by name; until one exists the item says "coming soon".
 FLOW_OF = {
-    REPORT.id: "report_need",
-    PETITIONS.id: "petitions",
-    MEETINGS.id: "subscriptions",
-    ACTIVITY.id: "activity",
-    LANGUAGE.id: "language",
+    REPORT.id: FlowName.REPORT_NEED,
+    PETITIONS.id: FlowName.PETITIONS,
+    MEETINGS.id: FlowName.SUBSCRIPTIONS,
+    ACTIVITY.id: FlowName.ACTIVITY,
+    LANGUAGE.id: FlowName.LANGUAGE,
 }
 
 
 class Menu(Flow[Step, Answers]):
-    name = "menu"
+    name = FlowName.MENU
     steps = Step
     answers = Answers
 
-    def __init__(self, available: frozenset[str] = frozenset({"language"})) -> None:
+    def __init__(self, available: frozenset[FlowName] = frozenset({FlowName.LANGUAGE})) -> None:
         self.available = available
 
     async def start(self, ctx: Context) -> Turn[Step, Answers]:
@@ -67,8 +67,8 @@ class Menu(Flow[Step, Answers]):
     ) -> Turn[Step, Answers]:
         chosen = pick(msg, ITEMS)
         invite = _INVITE.fullmatch(msg.text.strip()) if chosen is None else None
-        if invite and ORGANIZING in self.available:
-            return Turn((), None, data, next_flow=ORGANIZING, link=invite.group(1).upper())
+        if invite and FlowName.ORGANIZING in self.available:
+            return Turn((), None, data, next_flow=FlowName.ORGANIZING, link=invite.group(1).upper())
         if chosen is None and _reportable(msg) and FLOW_OF[REPORT.id] in self.available:
             # A photo, a voice note or a pin says what the resident wants: a report with it.
             return Turn((), None, data, next_flow=FLOW_OF[REPORT.id], carry=True)

@@ -13,6 +13,7 @@ from conversations.assent import answer
 from conversations.capabilities import Channels
 from conversations.context import Context
 from conversations.flow import Flow
+from conversations.flow_names import FlowName
 from conversations.groups import ANSWER_LABELS, KIND_LABELS, Answer, GroupKind
 from conversations.kit import MOROCCO, Attachment, Inbound, Option, Reply, Turn, pick
 from conversations.language import LANGUAGE_NAMES
@@ -219,7 +220,7 @@ def _confirmation(data: PersonalData) -> Reply:
 
 
 class MyData(Flow[Step, Answers]):
-    name = "my_data"
+    name = FlowName.MY_DATA
     steps = Step
     answers = Answers
 

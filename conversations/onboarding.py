@@ -12,16 +12,16 @@ from typing import assert_never
 
 from conversations.assent import answer
 from conversations.commune_choice import MAX_CANDIDATES, OTHER, answered, candidates, places_of
+from conversations.consent import PRIVACY_VERSION
 from conversations.context import Context
 from conversations.flow import Flow
+from conversations.flow_names import FlowName
 from conversations.kit import Inbound, Option, Place, Reply, Turn
 from conversations.language import chosen_language, language_menu, written_in
 from conversations.paging import turned
 from conversations.phrases import NOT_AN_OPTION
 from conversations.text import Renderable, _, lines, ngettext, pgettext
 
-# Bump when the notice below changes in substance: residents will be asked again.
-PRIVACY_VERSION = "2026-11"
 # Longer than any commune's name with its province: answered without searching.
 MAX_NAME = 80
 
@@ -79,7 +79,7 @@ ASK_COMMUNE = Reply(
 
 
 class Onboarding(Flow[Step, Answers]):
-    name = "onboarding"
+    name = FlowName.ONBOARDING
     steps = Step
     answers = Answers
 
@@ -127,7 +127,7 @@ class Onboarding(Flow[Step, Answers]):
                 await ctx.services.profile.give_consent(PRIVACY_VERSION)
                 thanks = _("Thank you. Your consent was recorded on {when}.", when=ctx.now)
                 if ctx.resident.commune_code:  # agreeing again to a changed notice
-                    following = "petitions" if data.link else "menu"
+                    following = FlowName.PETITIONS if data.link else FlowName.MENU
                     return Turn((Reply(thanks),), None, data, following, data.link)
                 return Turn((Reply(thanks), ASK_COMMUNE), Step.COMMUNE, data)
             case Step.COMMUNE:
@@ -194,7 +194,7 @@ class Onboarding(Flow[Step, Answers]):
             return Turn((ASK_COMMUNE,), Step.COMMUNE, _unchosen(data))
         await ctx.services.profile.set_commune(code)
         done = _("All set! Your commune is {commune}.", commune=place.label())
-        following = "petitions" if data.link else "menu"
+        following = FlowName.PETITIONS if data.link else FlowName.MENU
         return Turn((Reply(done),), None, _unchosen(data), following, data.link)
 
 

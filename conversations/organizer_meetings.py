@@ -13,6 +13,7 @@ from conversations.assent import answer
 from conversations.context import Context
 from conversations.dates import DateReader, NumericDates, ask_when, why_not
 from conversations.flow import Flow
+from conversations.flow_names import FlowName
 from conversations.groups import Audience, Meeting, MeetingDraft, details
 from conversations.kit import Inbound, Option, Reply, Turn, pick
 from conversations.organizing import NOT_ALLOWED, ask_audience, chosen_audience
@@ -21,7 +22,6 @@ from conversations.phrases import CANCELLED, NOT_AN_OPTION
 from conversations.text import Renderable, _, lines, ngettext, pgettext
 
 TITLE_MAX, PLACE_MAX, AGENDA_MAX = 120, 200, 1000
-ORGANIZING = "organizing"
 
 
 class Step(StrEnum):
@@ -95,7 +95,7 @@ def _draft(data: Answers) -> MeetingDraft:
 
 
 class OrganizerMeetings(Flow[Step, Answers]):
-    name = "organizer_meetings"
+    name = FlowName.ORGANIZER_MEETINGS
     steps = Step
     answers = Answers
 
@@ -122,7 +122,7 @@ class OrganizerMeetings(Flow[Step, Answers]):
         match step:
             case Step.AUDIENCE:
                 if msg.option == CANCEL.id:
-                    return Turn((Reply(CANCELLED),), None, data, next_flow=ORGANIZING)
+                    return Turn((Reply(CANCELLED),), None, data, next_flow=FlowName.ORGANIZING)
                 if (page := turned(msg)) is not None:
                     return await self._audiences(ctx, replace(data, page=page))
                 if msg.option and msg.option[:2] in ("c:", "g:"):
@@ -160,7 +160,7 @@ class OrganizerMeetings(Flow[Step, Answers]):
                 return await self._on_edit(ctx, data, msg)
             case Step.LIST:
                 if msg.option == BACK.id:
-                    return Turn((), None, data, next_flow=ORGANIZING)
+                    return Turn((), None, data, next_flow=FlowName.ORGANIZING)
                 if (page := turned(msg)) is not None:
                     return await self._list(ctx, (), page)
                 if msg.option and msg.option.startswith("m") and msg.option[1:].isdigit():
@@ -237,7 +237,7 @@ class OrganizerMeetings(Flow[Step, Answers]):
         if chosen is EDIT:
             return Turn((ASK_FIELD,), Step.EDIT, data)
         if chosen is CANCEL:
-            return Turn((Reply(CANCELLED),), None, Answers(), next_flow=ORGANIZING)
+            return Turn((Reply(CANCELLED),), None, Answers(), next_flow=FlowName.ORGANIZING)
         if chosen is None:
             return await self._preview(ctx, data, (Reply(NOT_AN_OPTION),))
         meeting_id = await ctx.services.organizing.create_meeting(_draft(data))
@@ -286,7 +286,7 @@ class OrganizerMeetings(Flow[Step, Answers]):
             return Turn((Reply(NOT_ALLOWED),), None, Answers())
         if not found:
             none = Reply(_("You have no meeting to come."))
-            return Turn((*before, none), None, Answers(), next_flow=ORGANIZING)
+            return Turn((*before, none), None, Answers(), next_flow=FlowName.ORGANIZING)
         options = [
             Option(f"m{m.id}", _("{title}, {when}", title=m.title, when=m.starts_at)) for m in found
         ]

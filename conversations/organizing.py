@@ -14,6 +14,7 @@ from conversations.assent import answer
 from conversations.context import Context
 from conversations.dates import DateReader, NumericDates, ask_when, why_not
 from conversations.flow import Flow
+from conversations.flow_names import FlowName
 from conversations.folding import to_ascii_digits
 from conversations.groups import (
     KIND_LABELS,
@@ -99,7 +100,6 @@ CANCEL = Option("cancel", pgettext("organizer", "Cancel"))
 
 TOOLS = Reply(_("Organizer tools:"), (NEW, NEW_MEETING, MEETINGS, REPORT, NEW_GROUP, BACK))
 ASK_GROUP_NAME = Reply(_("The group's name (at most 80 characters):"))
-ORGANIZER_MEETINGS = "organizer_meetings"
 ASK_REPORT = Reply(_("Type the number of the update:"))
 PHOTO_ADDED = Reply(_("Photo added: it will go with the update."))
 NOT_A_PHOTO = Reply(_("Only a photo (JPEG, PNG or WebP, at most 5 MB) can go with an update."))
@@ -176,7 +176,7 @@ def _report(report: DeliveryReport) -> Reply:
 
 
 class Organizing(Flow[Step, Answers]):
-    name = "organizing"
+    name = FlowName.ORGANIZING
     steps = Step
     answers = Answers
 
@@ -208,13 +208,13 @@ class Organizing(Flow[Step, Answers]):
         match step:
             case Step.TOOLS:
                 if msg.option == BACK.id:
-                    return Turn((), None, data, next_flow="subscriptions")
+                    return Turn((), None, data, next_flow=FlowName.SUBSCRIPTIONS)
                 if msg.option == NEW.id:
                     return await self._write(ctx, Answers(writing=ctx.locale))
                 if msg.option == NEW_MEETING.id:
-                    return Turn((), None, data, next_flow=ORGANIZER_MEETINGS)
+                    return Turn((), None, data, next_flow=FlowName.ORGANIZER_MEETINGS)
                 if msg.option == MEETINGS.id:
-                    return Turn((), None, data, next_flow=ORGANIZER_MEETINGS, link="list")
+                    return Turn((), None, data, next_flow=FlowName.ORGANIZER_MEETINGS, link="list")
                 if msg.option == REPORT.id:
                     return Turn((ASK_REPORT,), Step.REPORT, data)
                 if msg.option == NEW_GROUP.id:

@@ -22,6 +22,7 @@ from conversations.commune_choice import (
 )
 from conversations.context import Context
 from conversations.flow import Flow
+from conversations.flow_names import FlowName
 from conversations.folding import to_ascii_digits
 from conversations.kit import MOROCCO, Inbound, Option, Place, Reply, Turn, pick
 from conversations.paging import turned
@@ -158,7 +159,7 @@ def _ask_threshold(data: Answers) -> Reply:
 
 
 class PetitionDrafting(Flow[Step, Answers]):
-    name = "petition_drafting"
+    name = FlowName.PETITION_DRAFTING
     steps = Step
     answers = Answers
 

@@ -16,6 +16,7 @@ from conversations.assent import answer
 from conversations.cin import masked, parse_cin
 from conversations.context import Context
 from conversations.flow import Flow
+from conversations.flow_names import FlowName
 from conversations.kit import MOROCCO, Inbound, Option, Reply, Turn
 from conversations.paging import offer, turned
 from conversations.petition import (
@@ -107,7 +108,7 @@ def _card(card: Card, today: date) -> Reply:
 
 
 class Petitions(Flow[Step, Answers]):
-    name = "petitions"
+    name = FlowName.PETITIONS
     steps = Step
     answers = Answers
 
@@ -140,7 +141,7 @@ class Petitions(Flow[Step, Answers]):
                 if msg.option == BACK.id:
                     return Turn((), None, data)
                 if msg.option == NEW.id and await ctx.services.organizing.is_organizer():
-                    return Turn((), None, data, next_flow="petition_drafting")
+                    return Turn((), None, data, next_flow=FlowName.PETITION_DRAFTING)
                 if (page := turned(msg)) is not None:
                     return await self._list(ctx, (), page)
                 if msg.option in data.codes:

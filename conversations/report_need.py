@@ -12,6 +12,7 @@ from typing import assert_never
 from conversations.assent import answer
 from conversations.context import Context
 from conversations.flow import Flow
+from conversations.flow_names import FlowName
 from conversations.kit import PHOTO_TYPES, Inbound, Media, MediaKind, Option, Reply, Turn, pick
 from conversations.phrases import CANCELLED, NOT_AN_OPTION
 from conversations.report import CATEGORIES, CATEGORY_LABELS, Category
@@ -67,7 +68,7 @@ def _ask_photos(data: Answers) -> Reply:
 
 
 class ReportNeed(Flow[Step, Answers]):
-    name = "report_need"
+    name = FlowName.REPORT_NEED
     steps = Step
     answers = Answers
 

@@ -11,13 +11,13 @@ from typing import assert_never
 from conversations.assent import answer
 from conversations.context import Context
 from conversations.flow import Flow
+from conversations.flow_names import FlowName
 from conversations.groups import ANSWER_LABELS, Answer, Group, Meeting, details
 from conversations.kit import Attachment, Inbound, Option, Reply, Turn
 from conversations.paging import offer, turned
 from conversations.phrases import NOT_AN_OPTION
 from conversations.text import Joined, Renderable, Verbatim, _, lines, ngettext, pgettext
 
-ORGANIZING = "organizing"
 # The groups followed named at the top; the others are counted, so the message stays short.
 NAMED = 5
 
@@ -59,7 +59,7 @@ def _meeting_option(meeting: Meeting) -> Option:
 
 
 class Subscriptions(Flow[Step, Answers]):
-    name = "subscriptions"
+    name = FlowName.SUBSCRIPTIONS
     steps = Step
     answers = Answers
 
@@ -78,7 +78,7 @@ class Subscriptions(Flow[Step, Answers]):
                 if msg.option == MEETINGS.id:
                     return await self._meetings(ctx, ())
                 if msg.option == TOOLS.id:
-                    return Turn((), None, data, next_flow=ORGANIZING)
+                    return Turn((), None, data, next_flow=FlowName.ORGANIZING)
                 return await self._home(ctx, (Reply(NOT_AN_OPTION),))
             case Step.GROUPS:
                 if msg.option == BACK.id:

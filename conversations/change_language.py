@@ -1,0 +1,44 @@
+"""The flow that changes a resident's language: the language menu, then one line in the language
+chosen."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from conversations.context import Context
+from conversations.flow import Flow
+from conversations.flow_names import FlowName
+from conversations.kit import Inbound, Reply, Turn
+from conversations.language import chosen_language, language_menu
+from conversations.phrases import NOT_AN_OPTION
+from conversations.text import _
+
+
+class Step(StrEnum):
+    CHOOSE = "choose"
+
+
+@dataclass(frozen=True, slots=True)
+class Answers:
+    pass
+
+
+class ChangeLanguage(Flow[Step, Answers]):
+    name = FlowName.LANGUAGE
+    steps = Step
+    answers = Answers
+
+    async def start(self, ctx: Context) -> Turn[Step, Answers]:
+        return Turn((language_menu(ctx.locale),), Step.CHOOSE, Answers())
+
+    async def handle(
+        self, ctx: Context, step: Step, data: Answers, msg: Inbound
+    ) -> Turn[Step, Answers]:
+        code = chosen_language(msg)
+        if code is None:
+            return Turn((Reply(NOT_AN_OPTION), language_menu(ctx.locale)), step, data)
+        await ctx.services.profile.set_language(code)
+        # TRANSLATORS: each catalog names its own language here ("en français", "بالعربية"...).
+        done = _("Done: I will write to you in English from now on.")
+        return Turn((Reply(done),), None, data)

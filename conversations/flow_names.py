@@ -1,0 +1,28 @@
+"""The name of every flow, typed once: what a flow is registered under, what a turn hands over
+to, and what the store keeps of where a resident is."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class FlowName(StrEnum):
+    ONBOARDING = "onboarding"
+    MENU = "menu"
+    LANGUAGE = "language"
+    REPORT_NEED = "report_need"
+    PETITIONS = "petitions"
+    PETITION_DRAFTING = "petition_drafting"
+    ACTIVITY = "activity"
+    MY_DATA = "my_data"
+    SUBSCRIPTIONS = "subscriptions"
+    ORGANIZING = "organizing"
+    ORGANIZER_MEETINGS = "organizer_meetings"
+
+
+def flow_named(name: str | None) -> FlowName | None:
+    """The flow a stored name stands for; None for none, or for a name no flow has any more."""
+    try:
+        return FlowName(name) if name else None
+    except ValueError:
+        return None

@@ -1,0 +1,44 @@
+"""The registry of flows: every flow of the chat, built once under its name. The engine receives
+it and names no flow itself; a new flow is one module and one line here."""
+
+from __future__ import annotations
+
+from types import MappingProxyType
+from typing import Any
+
+from conversations.activity import Activity
+from conversations.change_language import ChangeLanguage
+from conversations.dates import DateReader, NumericDates
+from conversations.flow import Flow, Flows
+from conversations.menu import Menu
+from conversations.my_data import MyData
+from conversations.onboarding import Onboarding
+from conversations.organizer_meetings import OrganizerMeetings
+from conversations.organizing import Organizing
+from conversations.petition_drafting import PetitionDrafting
+from conversations.petitions import Petitions
+from conversations.report_need import ReportNeed
+from conversations.subscriptions import Subscriptions
+
+
+def every_flow(dates: DateReader | None = None) -> Flows:
+    """Every flow by its name; ``dates`` reads the days and times organizers type. The menu,
+    built last, offers the flows present."""
+    dates = dates or NumericDates()
+    flows: tuple[Flow[Any, Any], ...] = (
+        ReportNeed(),
+        Petitions(),
+        PetitionDrafting(),
+        Activity(),
+        MyData(),
+        Subscriptions(),
+        Organizing(dates),
+        OrganizerMeetings(dates),
+        ChangeLanguage(),
+        Onboarding(),
+    )
+    flows += (Menu(available=frozenset(flow.name for flow in flows)),)
+    named = {flow.name: flow for flow in flows}
+    if len(named) != len(flows):
+        raise ValueError("two flows share a name")
+    return MappingProxyType(named)
