@@ -10,16 +10,16 @@ from enum import StrEnum
 from typing import assert_never
 
 from conversations.assent import answer
+from conversations.audience_steps import AudienceSteps, chosen_audience
 from conversations.context import Context
 from conversations.dates import DateReader, NumericDates, ask_when, why_not
 from conversations.flow import Flow
 from conversations.flow_names import FlowName
-from conversations.groups import Audience, Meeting, MeetingDraft, details
+from conversations.groups import Meeting, MeetingDraft, details
 from conversations.kit import Inbound, Option, Reply, Turn, pick
-from conversations.organizing import NOT_ALLOWED, ask_audience, chosen_audience
 from conversations.paging import offer, turned
-from conversations.phrases import CANCELLED, NOT_AN_OPTION
-from conversations.text import Renderable, _, lines, ngettext, pgettext
+from conversations.phrases import CANCELLED, NOT_ALLOWED, NOT_AN_OPTION
+from conversations.text import Renderable, _, lines, pgettext
 
 TITLE_MAX, PLACE_MAX, AGENDA_MAX = 120, 200, 1000
 
@@ -94,6 +94,15 @@ def _draft(data: Answers) -> MeetingDraft:
     )
 
 
+# Whom a meeting is for, and its preview.
+WHO = AudienceSteps(Step.AUDIENCE, Step.PREVIEW, _("Who is the meeting for?"), CANCEL, Answers)
+
+
+async def _ask_title(data: Answers) -> Turn[Step, Answers]:
+    """After the audience: the title."""
+    return Turn((ASK_TITLE,), Step.TITLE, data)
+
+
 class OrganizerMeetings(Flow[Step, Answers]):
     name = FlowName.ORGANIZER_MEETINGS
     steps = Step
@@ -103,7 +112,7 @@ class OrganizerMeetings(Flow[Step, Answers]):
         self.dates = dates or NumericDates()
 
     async def start(self, ctx: Context) -> Turn[Step, Answers]:
-        return await self._audiences(ctx, Answers())
+        return await WHO.ask(ctx, Answers())
 
     async def open(self, ctx: Context, link: str) -> Turn[Step, Answers]:
         """``list``: the organizer's meetings to come, rather than a new one."""
@@ -121,14 +130,10 @@ class OrganizerMeetings(Flow[Step, Answers]):
     ) -> Turn[Step, Answers]:
         match step:
             case Step.AUDIENCE:
-                if msg.option == CANCEL.id:
-                    return Turn((Reply(CANCELLED),), None, data, next_flow=FlowName.ORGANIZING)
-                if (page := turned(msg)) is not None:
-                    return await self._audiences(ctx, replace(data, page=page))
-                if msg.option and msg.option[:2] in ("c:", "g:"):
-                    aimed = replace(data, audience=msg.option, page=0)
-                    return Turn((ASK_TITLE,), Step.TITLE, aimed)
-                return await self._audiences(ctx, data, (Reply(NOT_AN_OPTION),))
+                back: Turn[Step, Answers] = Turn(
+                    (Reply(CANCELLED),), None, data, next_flow=FlowName.ORGANIZING
+                )
+                return await WHO.answer(ctx, data, msg, back, _ask_title)
             case Step.TITLE:
                 title = msg.text.strip()
                 if not title or len(title) > TITLE_MAX:
@@ -250,33 +255,15 @@ class OrganizerMeetings(Flow[Step, Answers]):
         published = await ctx.services.organizing.publish_meeting(meeting_id)
         return replace(await self._card(ctx, meeting_id, (self._said(published),)), settled=True)
 
-    async def _audiences(
-        self, ctx: Context, data: Answers, before: tuple[Reply, ...] = ()
-    ) -> Turn[Step, Answers]:
-        asked = await ask_audience(ctx, _("Who is the meeting for?"), data.page, CANCEL)
-        if asked is None:
-            return Turn((Reply(NOT_ALLOWED),), None, Answers())
-        ask, page = asked
-        return Turn((*before, ask), Step.AUDIENCE, replace(data, page=page))
-
     async def _preview(
         self, ctx: Context, data: Answers, before: tuple[Reply, ...] = ()
     ) -> Turn[Step, Answers]:
         draft = _draft(data)
-        count = await ctx.services.organizing.audience_size(
-            Audience(draft.commune_code, draft.group_ids)
-        )
-        if count is None:
-            return Turn((Reply(NOT_ALLOWED),), None, Answers())
         shown = Meeting(0, draft.commune_code, draft.title, draft.starts_at, draft.place,
                         draft.agenda, "draft", draft.lat, draft.lon)  # fmt: skip
-        text = lines(
-            _("Preview:"),
-            details(shown),
-            ngettext("It will reach {n} resident.", "It will reach {n} residents.", count),
+        return await WHO.preview(
+            ctx, data, (details(shown),), (PUBLISH, DRAFT, EDIT, CANCEL), before
         )
-        options = (PUBLISH, DRAFT, EDIT, CANCEL)
-        return Turn((*before, Reply(text, options)), Step.PREVIEW, data)
 
     async def _list(
         self, ctx: Context, before: tuple[Reply, ...], page: int = 0

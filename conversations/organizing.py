@@ -11,6 +11,7 @@ from enum import StrEnum
 from typing import assert_never
 
 from conversations.assent import answer
+from conversations.audience_steps import AudienceSteps, chosen_audience
 from conversations.context import Context
 from conversations.dates import DateReader, NumericDates, ask_when, why_not
 from conversations.flow import Flow
@@ -18,16 +19,14 @@ from conversations.flow_names import FlowName
 from conversations.folding import to_ascii_digits
 from conversations.groups import (
     KIND_LABELS,
-    Audience,
     DeliveryReport,
     GroupKind,
     Redeemed,
 )
 from conversations.kit import PHOTO_TYPES, Inbound, MediaKind, Option, Reply, Turn, pick
 from conversations.language import LANGUAGES
-from conversations.paging import offer, turned
-from conversations.phrases import CANCELLED, NOT_AN_OPTION
-from conversations.text import Renderable, Verbatim, _, lines, ngettext, pgettext
+from conversations.phrases import CANCELLED, NOT_ALLOWED, NOT_AN_OPTION
+from conversations.text import Renderable, _, lines, ngettext, pgettext
 
 # An update goes out as it is written, on every channel: it fits the shortest push any channel
 # carries (a template's variable outside a platform's window), the line naming its sender
@@ -38,7 +37,6 @@ SENDER_LINE = 160
 MAX_TEXT = 740
 MAX_PHOTO_BYTES = 5 * 1024 * 1024
 
-NOT_ALLOWED = _("Sorry, this is not allowed: only organizers can do this.")
 REDEEMED: dict[Redeemed, Renderable] = {
     Redeemed.OK: _("Welcome, organizer! Your tools are under Meetings & groups."),
     Redeemed.UNKNOWN: _("This invite code does not exist. Check it and try again."),
@@ -115,6 +113,10 @@ ASK_TEXT = {
 }
 
 
+# Whom an update goes to, and its preview.
+WHO = AudienceSteps(Step.AUDIENCE, Step.PREVIEW, _("Who should receive it?"), CANCEL, Answers)
+
+
 def _ask_text(language: str) -> Reply:
     return Reply(ASK_TEXT.get(language, ASK_TEXT["ar"]))
 
@@ -131,30 +133,6 @@ def _photo(msg: Inbound) -> str:
         if media.kind is MediaKind.PHOTO and known and small:
             return media.ref
     return ""
-
-
-def chosen_audience(chosen: str) -> Audience:
-    """The audience an option of `ask_audience` names."""
-    kind, _sep, value = chosen.partition(":")
-    return Audience(value) if kind == "c" else Audience("", (int(value),))
-
-
-async def ask_audience(
-    ctx: Context, question: Renderable, page: int, cancel: Option
-) -> tuple[Reply, int] | None:
-    """One page of the audiences within the organizer's reach (whole communes, then groups),
-    and the page shown; None for anyone but an organizer."""
-    reach = await ctx.services.organizing.organizer_reach()
-    if reach is None:
-        return None
-    options: list[Option] = []
-    for code in reach.communes:
-        place = await ctx.services.places.commune(code)
-        name: Renderable = place.label() if place else Verbatim(code)
-        options.append(Option(f"c:{code}", _("Everyone in {commune}", commune=name)))
-    options.extend(Option(f"g:{g.id}", g.label()) for g in reach.groups)
-    asked, shown = offer(question, options, page, (cancel,))
-    return asked, shown.page
 
 
 def _report(report: DeliveryReport) -> Reply:
@@ -244,19 +222,15 @@ class Organizing(Flow[Step, Answers]):
                 return self._more(data, before)
             case Step.MORE:
                 if msg.option == CONTINUE.id:
-                    return await self._audiences(ctx, data)
+                    return await WHO.ask(ctx, data)
                 if msg.option in {o.id for o in LANGUAGES} - set(data.languages):
                     return await self._write(ctx, replace(data, writing=msg.option or ""))
                 return self._more(data, (Reply(NOT_AN_OPTION),))
             case Step.AUDIENCE:
-                if msg.option == CANCEL.id:
-                    return Turn((Reply(CANCELLED), TOOLS), Step.TOOLS, Answers())
-                if (page := turned(msg)) is not None:
-                    return await self._audiences(ctx, replace(data, page=page))
-                if msg.option and msg.option[:2] in ("c:", "g:"):
-                    aimed = replace(data, audience=msg.option, page=0)
-                    return await self._preview(ctx, aimed)
-                return await self._audiences(ctx, data, (Reply(NOT_AN_OPTION),))
+                cancelled = Turn((Reply(CANCELLED), TOOLS), Step.TOOLS, Answers())
+                return await WHO.answer(
+                    ctx, data, msg, cancelled, lambda aimed: self._preview(ctx, aimed)
+                )
             case Step.PREVIEW:
                 chosen = pick(msg, (NOW, LATER, CANCEL))
                 if chosen is NOW:
@@ -319,28 +293,11 @@ class Organizing(Flow[Step, Answers]):
         )
         return Turn((*before, Reply(ask, (*others, CONTINUE))), Step.MORE, data)
 
-    async def _audiences(
-        self, ctx: Context, data: Answers, before: tuple[Reply, ...] = ()
-    ) -> Turn[Step, Answers]:
-        asked = await ask_audience(ctx, _("Who should receive it?"), data.page, CANCEL)
-        if asked is None:
-            return Turn((Reply(NOT_ALLOWED),), None, Answers())
-        ask, page = asked
-        return Turn((*before, ask), Step.AUDIENCE, replace(data, page=page))
-
     async def _preview(
         self, ctx: Context, data: Answers, before: tuple[Reply, ...] = ()
     ) -> Turn[Step, Answers]:
-        count = await ctx.services.organizing.audience_size(chosen_audience(data.audience))
-        if count is None:
-            return Turn((Reply(NOT_ALLOWED),), None, Answers())
-        preview = lines(
-            _("Preview:"),
-            data.texts[0],
-            *((_("With a photo."),) if data.photo else ()),
-            ngettext("It will reach {n} resident.", "It will reach {n} residents.", count),
-        )
-        return Turn((*before, Reply(preview, (NOW, LATER, CANCEL))), Step.PREVIEW, data)
+        shown = (data.texts[0], *((_("With a photo."),) if data.photo else ()))
+        return await WHO.preview(ctx, data, shown, (NOW, LATER, CANCEL), before)
 
     async def _send(self, ctx: Context, data: Answers, at: datetime | None) -> Turn[Step, Answers]:
         """Send now (``at`` None) or plan for ``at``."""

@@ -18,6 +18,7 @@ HELP = _(
     "• help or ?: this help, and the question again"
 )
 CANCELLED = _("Cancelled. Nothing was saved.")
+NOT_ALLOWED = _("Sorry, this is not allowed: only organizers can do this.")
 # TRANSLATORS: the answer to a resident's thanks; the question they were at follows it.
 YOU_ARE_WELCOME = _("You're welcome!")
 FINISH_SETUP = _("Let's finish setting up first, it only takes a minute.")
