@@ -78,26 +78,9 @@ class Activity(Flow[Step, Answers]):
     ) -> Turn[Step, Answers]:
         match step:
             case Step.HOME:
-                chosen = pick(msg, (REPORTS, SIGNATURES, MY_DATA, BACK))
-                if chosen is MY_DATA:
-                    return Turn((), None, data, next_flow=FlowName.MY_DATA)
-                if chosen is REPORTS:
-                    return await self._list(ctx, ())
-                if chosen is SIGNATURES:
-                    return await self._signatures(ctx, 0)
-                if chosen is BACK:
-                    return Turn((), None, data)
-                return Turn((Reply(NOT_AN_OPTION), HOME), step, data)
+                return await self._home(ctx, data, msg)
             case Step.REPORTS:
-                if msg.option == BACK.id:
-                    return Turn((), None, data)
-                if (page := turned(msg)) is not None:
-                    return await self._list(ctx, (), page)
-                if msg.option in data.refs:
-                    detail = await ctx.services.reports.report_detail(msg.option)
-                    shown = (Reply(_detail(detail)),) if detail else ()
-                    return await self._list(ctx, shown, data.page)
-                return await self._list(ctx, (Reply(NOT_AN_OPTION),), data.page)
+                return await self._reports(ctx, data, msg)
             case Step.SIGNATURES:
                 if (page := turned(msg)) is not None:
                     return await self._signatures(ctx, page)
@@ -105,6 +88,30 @@ class Activity(Flow[Step, Answers]):
                 return Turn((), None, data)
             case _:
                 assert_never(step)
+
+    async def _home(self, ctx: Context, data: Answers, msg: Inbound) -> Turn[Step, Answers]:
+        chosen = pick(msg, (REPORTS, SIGNATURES, MY_DATA, BACK))
+        if chosen is MY_DATA:
+            return Turn((), None, data, next_flow=FlowName.MY_DATA)
+        if chosen is REPORTS:
+            return await self._list(ctx, ())
+        if chosen is SIGNATURES:
+            return await self._signatures(ctx, 0)
+        if chosen is BACK:
+            return Turn((), None, data)
+        return Turn((Reply(NOT_AN_OPTION), HOME), Step.HOME, data)
+
+    async def _reports(self, ctx: Context, data: Answers, msg: Inbound) -> Turn[Step, Answers]:
+        """A report picked from the list (its details above the list), another page, or back."""
+        if msg.option == BACK.id:
+            return Turn((), None, data)
+        if (page := turned(msg)) is not None:
+            return await self._list(ctx, (), page)
+        if msg.option in data.refs:
+            detail = await ctx.services.reports.report_detail(msg.option)
+            shown = (Reply(_detail(detail)),) if detail else ()
+            return await self._list(ctx, shown, data.page)
+        return await self._list(ctx, (Reply(NOT_AN_OPTION),), data.page)
 
     async def _signatures(self, ctx: Context, page: int) -> Turn[Step, Answers]:
         # Loaded whole and paged here: one resident's signatures are a bounded few.

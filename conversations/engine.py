@@ -21,7 +21,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Literal
 
 from conversations.asked import (
     outgoing_from_json,
@@ -85,6 +85,9 @@ ERASE = "erase"
 _LINK = re.compile(r"[Pp][ _](\w+)")
 # A flow handing over to a flow handing over...: more than this is a bug, not a conversation.
 MAX_HANDOVERS = 4
+# The global words about notifications, and those that open a flow.
+_PushWord = Literal[Word.OPT_OUT, Word.STOP, Word.START]
+_FlowWord = Literal[Word.LANGUAGE, Word.REPORT, Word.MY_DATA, Word.ERASE, Word.MENU, Word.CANCEL]
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,13 +228,29 @@ class Engine:
     async def _global(
         self, unit: Unit, state: FlowState, msg: Inbound, word: Word, asked: tuple[Outgoing, ...]
     ) -> tuple[_Said, FlowState]:
-        onboarded = _ready(unit.resident)
         match word:
             case Word.HELP:
                 return _Said((Reply(HELP),), asked), state
             case Word.THANKS:
                 # Kindness, then the question still open: a thank-you answers nothing.
                 return _Said((Reply(YOU_ARE_WELCOME),), asked), state
+            case Word.OPT_OUT | Word.STOP | Word.START:
+                return await self._notifications(unit, state, msg, word, asked)
+            case Word.LANGUAGE | Word.REPORT | Word.MY_DATA | Word.ERASE | Word.MENU | Word.CANCEL:
+                return await self._elsewhere(unit, state, msg, word, asked)
+            case Word.BACK:
+                return await self._back(unit, state, msg)
+
+    async def _notifications(
+        self,
+        unit: Unit,
+        state: FlowState,
+        msg: Inbound,
+        word: _PushWord,
+        asked: tuple[Outgoing, ...],
+    ) -> tuple[_Said, FlowState]:
+        """Notifications off at once (a platform's opt-out), off once confirmed, or on again."""
+        match word:
             case Word.OPT_OUT:
                 await unit.services.profile.set_pushes(False)
                 return _Said((Reply(STOPPED),), asked), state
@@ -243,9 +262,22 @@ class Engine:
                 was_off = not unit.resident.pushes_enabled
                 await unit.services.profile.set_pushes(True)
                 said = (Reply(RESUMED),) if was_off else ()
-                if onboarded:
+                if _ready(unit.resident):
                     return await self._leave(unit, state, msg, MENU, said)
                 return _Said(said, asked), state
+
+    async def _elsewhere(
+        self,
+        unit: Unit,
+        state: FlowState,
+        msg: Inbound,
+        word: _FlowWord,
+        asked: tuple[Outgoing, ...],
+    ) -> tuple[_Said, FlowState]:
+        """The flow a word opens; before set-up only "my data" does (and "language", which is
+        part of onboarding)."""
+        onboarded = _ready(unit.resident)
+        match word:
             case Word.LANGUAGE:
                 if not onboarded:
                     kept = FlowState(paused=state.paused)
@@ -269,8 +301,6 @@ class Engine:
                 return await self._leave(
                     unit, state, msg, MENU, (Reply(CANCELLED),) if lost else ()
                 )
-            case Word.BACK:
-                return await self._back(unit, state, msg)
 
     async def _own(
         self, unit: Unit, state: FlowState, msg: Inbound, asked: tuple[Outgoing, ...]
@@ -404,24 +434,8 @@ class Engine:
         question they leave joins the trail for "back". ``answering``: the turn answers the
         question of ``origin``, which may then be asked again in short.
         """
-        replies = before + turn.replies
-        settled = turn.settled
-        hops = 0
-        while (following := turn.next_flow or (MENU if turn.step is None else None)) is not None:
-            if following == MENU and not _ready(unit.resident):
-                following = ONBOARDING  # the menu is for residents who are set up
-            hops += 1
-            if hops > MAX_HANDOVERS:
-                raise RuntimeError(f"flows keep handing over (last: {flow.name})")
-            if following not in self.flows:
-                raise LookupError(f"flow {flow.name} hands over to unknown flow {following!r}")
-            flow, ctx = self.flows[following], self._context(unit, msg)
-            if turn.carry:
-                turn = await flow.take(ctx, msg)
-            else:
-                turn = await (flow.open(ctx, turn.link) if turn.link else flow.start(ctx))
-            settled = settled or turn.settled
-            replies += turn.replies
+        flow, turn, said, settled = await self._hand_over(unit, msg, flow, turn)
+        replies = before + said
         step, data = str(turn.step), flow.dump(turn.data)
         same = (origin.flow, origin.step) == (flow.name, step)
         question = question_json(turn.replies[-1]) if turn.replies else ""
@@ -440,6 +454,30 @@ class Engine:
             carried = replace(hints[-1], options=asked.options, ask_location=asked.ask_location)
             return _Said((*hints[:-1], carried), remember=asked), after
         return _Said(replies), after
+
+    async def _hand_over(
+        self, unit: Unit, msg: Inbound, flow: Flow[Any, Any], turn: Turn[Any, Any]
+    ) -> tuple[Flow[Any, Any], Turn[Any, Any], tuple[Reply, ...], bool]:
+        """Follow ``turn``'s hand-overs: the flow that waits for the resident, its turn, the
+        replies of every flow on the way, and whether any of them settled something."""
+        replies, settled = turn.replies, turn.settled
+        hops = 0
+        while (following := turn.next_flow or (MENU if turn.step is None else None)) is not None:
+            if following == MENU and not _ready(unit.resident):
+                following = ONBOARDING  # the menu is for residents who are set up
+            hops += 1
+            if hops > MAX_HANDOVERS:
+                raise RuntimeError(f"flows keep handing over (last: {flow.name})")
+            if following not in self.flows:
+                raise LookupError(f"flow {flow.name} hands over to unknown flow {following!r}")
+            flow, ctx = self.flows[following], self._context(unit, msg)
+            if turn.carry:
+                turn = await flow.take(ctx, msg)
+            else:
+                turn = await (flow.open(ctx, turn.link) if turn.link else flow.start(ctx))
+            settled = settled or turn.settled
+            replies += turn.replies
+        return flow, turn, replies, settled
 
     def _offer_paused(self, said: _Said, state: FlowState) -> _Said:
         """At the menu, offer what was left half done: a line above it, and two options."""

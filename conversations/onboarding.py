@@ -115,36 +115,46 @@ class Onboarding(Flow[Step, Answers]):
                 await ctx.services.profile.set_language(code)
                 return Turn((PRIVACY,), Step.CONSENT, data)
             case Step.CONSENT:
-                asked = _privacy(data.guessed)
-                said = answer(msg, asked.options, AGREE, DECLINE)
-                if said is OTHER_LANGUAGE:
-                    menu = language_menu(ctx.locale)
-                    return Turn((menu,), Step.LANGUAGE, replace(data, guessed=False))
-                if said is None:
-                    return Turn((Reply(NOT_AN_OPTION), asked), step, data)
-                if said is DECLINE:
-                    return Turn((Reply(DECLINED), asked), step, data)
-                await ctx.services.profile.give_consent(PRIVACY_VERSION)
-                thanks = _("Thank you. Your consent was recorded on {when}.", when=ctx.now)
-                if ctx.resident.commune_code:  # agreeing again to a changed notice
-                    following = FlowName.PETITIONS if data.link else FlowName.MENU
-                    return Turn((Reply(thanks),), None, data, following, data.link)
-                return Turn((Reply(thanks), ASK_COMMUNE), Step.COMMUNE, data)
+                return await self._consent(ctx, data, msg)
             case Step.COMMUNE:
                 return await self._find(ctx, data, msg)
             case Step.CHOOSE_COMMUNE:
-                chosen = answered(msg, data.candidates)
-                if chosen == OTHER.id:
-                    return Turn((ASK_COMMUNE,), Step.COMMUNE, _unchosen(data))
-                if (page := turned(msg)) is not None:
-                    places = await places_of(ctx, data.candidates)
-                    return self._offer(data, places, _which(len(places), data.query), page)
-                if chosen is not None:
-                    return await self._settle(ctx, data, chosen)
-                # Typing a new name instead of choosing is a new search, not a mistake.
-                return await self._find(ctx, data, msg)
+                return await self._choose_commune(ctx, data, msg)
             case _:
                 assert_never(step)
+
+    async def _consent(self, ctx: Context, data: Answers, msg: Inbound) -> Turn[Step, Answers]:
+        """The answer to the privacy notice: agreed (and recorded), declined, or another
+        language."""
+        asked = _privacy(data.guessed)
+        said = answer(msg, asked.options, AGREE, DECLINE)
+        if said is OTHER_LANGUAGE:
+            menu = language_menu(ctx.locale)
+            return Turn((menu,), Step.LANGUAGE, replace(data, guessed=False))
+        if said is None:
+            return Turn((Reply(NOT_AN_OPTION), asked), Step.CONSENT, data)
+        if said is DECLINE:
+            return Turn((Reply(DECLINED), asked), Step.CONSENT, data)
+        await ctx.services.profile.give_consent(PRIVACY_VERSION)
+        thanks = _("Thank you. Your consent was recorded on {when}.", when=ctx.now)
+        if ctx.resident.commune_code:  # agreeing again to a changed notice
+            following = FlowName.PETITIONS if data.link else FlowName.MENU
+            return Turn((Reply(thanks),), None, data, following, data.link)
+        return Turn((Reply(thanks), ASK_COMMUNE), Step.COMMUNE, data)
+
+    async def _choose_commune(
+        self, ctx: Context, data: Answers, msg: Inbound
+    ) -> Turn[Step, Answers]:
+        chosen = answered(msg, data.candidates)
+        if chosen == OTHER.id:
+            return Turn((ASK_COMMUNE,), Step.COMMUNE, _unchosen(data))
+        if (page := turned(msg)) is not None:
+            places = await places_of(ctx, data.candidates)
+            return self._offer(data, places, _which(len(places), data.query), page)
+        if chosen is not None:
+            return await self._settle(ctx, data, chosen)
+        # Typing a new name instead of choosing is a new search, not a mistake.
+        return await self._find(ctx, data, msg)
 
     async def _find(self, ctx: Context, data: Answers, msg: Inbound) -> Turn[Step, Answers]:
         if msg.location is not None:

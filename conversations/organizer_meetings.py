@@ -125,7 +125,7 @@ class OrganizerMeetings(Flow[Step, Answers]):
             return _("You were changing the time of a meeting.")
         return _("You were preparing a meeting.")
 
-    async def handle(
+    async def handle(  # noqa: C901 -- one case per step, each a call: the flow's contents
         self, ctx: Context, step: Step, data: Answers, msg: Inbound
     ) -> Turn[Step, Answers]:
         match step:
@@ -135,75 +135,102 @@ class OrganizerMeetings(Flow[Step, Answers]):
                 )
                 return await WHO.answer(ctx, data, msg, back, _ask_title)
             case Step.TITLE:
-                title = msg.text.strip()
-                if not title or len(title) > TITLE_MAX:
-                    return Turn((ASK_TITLE,), step, data)
-                titled = replace(data, title=title)
-                return await self._next(ctx, titled, ask_when(ctx.now), Step.WHEN)
+                return await self._on_title(ctx, data, msg)
             case Step.WHEN:
-                reading = self.dates.read(msg.text, ctx.now, ctx.locale)
-                if reading.moment is None:
-                    return Turn((why_not(reading, msg.text, ctx.now),), step, data)
-                timed = replace(data, at=reading.moment.isoformat())
-                return await self._next(ctx, timed, ASK_PLACE, Step.PLACE)
+                return await self._on_when(ctx, data, msg)
             case Step.PLACE:
-                if msg.location is not None:
-                    pinned = replace(data, lat=msg.location.lat, lon=msg.location.lon)
-                    return Turn((ASK_PLACE,), step, pinned)
-                place = msg.text.strip()
-                if not place or len(place) > PLACE_MAX:
-                    return Turn((ASK_PLACE,), step, data)
-                return await self._next(ctx, replace(data, place=place), ASK_AGENDA, Step.AGENDA)
+                return await self._on_place(ctx, data, msg)
             case Step.AGENDA:
-                agenda = msg.text.strip()
-                if not agenda or len(agenda) > AGENDA_MAX:
-                    return Turn((ASK_AGENDA,), step, data)
-                return await self._preview(ctx, replace(data, agenda=agenda, editing=False))
+                return await self._on_agenda(ctx, data, msg)
             case Step.PREVIEW:
                 return await self._on_preview(ctx, data, msg)
             case Step.EDIT:
                 return await self._on_edit(ctx, data, msg)
             case Step.LIST:
-                if msg.option == BACK.id:
-                    return Turn((), None, data, next_flow=FlowName.ORGANIZING)
-                if (page := turned(msg)) is not None:
-                    return await self._list(ctx, (), page)
-                if msg.option and msg.option.startswith("m") and msg.option[1:].isdigit():
-                    return await self._card(ctx, int(msg.option[1:]), (), data.page)
-                return await self._list(ctx, (Reply(NOT_AN_OPTION),), data.page)
+                return await self._on_list(ctx, data, msg)
             case Step.CARD:
-                chosen = pick(msg, (PUBLISH, MOVE, CANCEL_MEETING, BACK))
-                if chosen is PUBLISH:
-                    done = await ctx.services.organizing.publish_meeting(data.meeting)
-                    published = await self._card(ctx, data.meeting, (self._said(done),), data.page)
-                    return replace(published, settled=True)
-                if chosen is MOVE:
-                    return Turn((ask_when(ctx.now),), Step.MOVE, data)
-                if chosen is CANCEL_MEETING:
-                    ask = _("Cancel this meeting? Everyone it was announced to is told.")
-                    return Turn((Reply(ask, (YES_CANCEL, BACK)),), Step.CANCEL, data)
-                if chosen is BACK:
-                    return await self._list(ctx, (), data.page)
-                return await self._card(ctx, data.meeting, (Reply(NOT_AN_OPTION),), data.page)
+                return await self._on_card(ctx, data, msg)
             case Step.MOVE:
-                reading = self.dates.read(msg.text, ctx.now, ctx.locale)
-                if reading.moment is None:
-                    return Turn((why_not(reading, msg.text, ctx.now),), step, data)
-                moved = await ctx.services.organizing.move_meeting(data.meeting, reading.moment)
-                said = _("The new time is saved; those who answered are told.")
-                told = Reply(said if moved else FAILED)
-                return replace(
-                    await self._card(ctx, data.meeting, (told,), data.page), settled=True
-                )
+                return await self._on_move(ctx, data, msg)
             case Step.CANCEL:
-                if answer(msg, (YES_CANCEL, BACK), YES_CANCEL, BACK) is not YES_CANCEL:
-                    return await self._card(ctx, data.meeting, (), data.page)
-                done = await ctx.services.organizing.cancel_meeting(data.meeting)
-                said = _("The meeting is cancelled; everyone is told once.")
-                gone = Reply(said if done else FAILED)
-                return replace(await self._list(ctx, (gone,), data.page), settled=True)
+                return await self._on_cancel(ctx, data, msg)
             case _:
                 assert_never(step)
+
+    async def _on_title(self, ctx: Context, data: Answers, msg: Inbound) -> Turn[Step, Answers]:
+        title = msg.text.strip()
+        if not title or len(title) > TITLE_MAX:
+            return Turn((ASK_TITLE,), Step.TITLE, data)
+        titled = replace(data, title=title)
+        return await self._next(ctx, titled, ask_when(ctx.now), Step.WHEN)
+
+    async def _on_when(self, ctx: Context, data: Answers, msg: Inbound) -> Turn[Step, Answers]:
+        reading = self.dates.read(msg.text, ctx.now, ctx.locale)
+        if reading.moment is None:
+            return Turn((why_not(reading, msg.text, ctx.now),), Step.WHEN, data)
+        timed = replace(data, at=reading.moment.isoformat())
+        return await self._next(ctx, timed, ASK_PLACE, Step.PLACE)
+
+    async def _on_place(self, ctx: Context, data: Answers, msg: Inbound) -> Turn[Step, Answers]:
+        """A place typed; a pin shared first is kept with it."""
+        if msg.location is not None:
+            pinned = replace(data, lat=msg.location.lat, lon=msg.location.lon)
+            return Turn((ASK_PLACE,), Step.PLACE, pinned)
+        place = msg.text.strip()
+        if not place or len(place) > PLACE_MAX:
+            return Turn((ASK_PLACE,), Step.PLACE, data)
+        return await self._next(ctx, replace(data, place=place), ASK_AGENDA, Step.AGENDA)
+
+    async def _on_agenda(self, ctx: Context, data: Answers, msg: Inbound) -> Turn[Step, Answers]:
+        agenda = msg.text.strip()
+        if not agenda or len(agenda) > AGENDA_MAX:
+            return Turn((ASK_AGENDA,), Step.AGENDA, data)
+        return await self._preview(ctx, replace(data, agenda=agenda, editing=False))
+
+    async def _on_list(self, ctx: Context, data: Answers, msg: Inbound) -> Turn[Step, Answers]:
+        """A meeting picked from the list, another page, or back to the tools."""
+        if msg.option == BACK.id:
+            return Turn((), None, data, next_flow=FlowName.ORGANIZING)
+        if (page := turned(msg)) is not None:
+            return await self._list(ctx, (), page)
+        if msg.option and msg.option.startswith("m") and msg.option[1:].isdigit():
+            return await self._card(ctx, int(msg.option[1:]), (), data.page)
+        return await self._list(ctx, (Reply(NOT_AN_OPTION),), data.page)
+
+    async def _on_card(self, ctx: Context, data: Answers, msg: Inbound) -> Turn[Step, Answers]:
+        """An action on the meeting shown: publish it, move it, cancel it, or back."""
+        chosen = pick(msg, (PUBLISH, MOVE, CANCEL_MEETING, BACK))
+        if chosen is PUBLISH:
+            done = await ctx.services.organizing.publish_meeting(data.meeting)
+            published = await self._card(ctx, data.meeting, (self._said(done),), data.page)
+            return replace(published, settled=True)
+        if chosen is MOVE:
+            return Turn((ask_when(ctx.now),), Step.MOVE, data)
+        if chosen is CANCEL_MEETING:
+            ask = _("Cancel this meeting? Everyone it was announced to is told.")
+            return Turn((Reply(ask, (YES_CANCEL, BACK)),), Step.CANCEL, data)
+        if chosen is BACK:
+            return await self._list(ctx, (), data.page)
+        return await self._card(ctx, data.meeting, (Reply(NOT_AN_OPTION),), data.page)
+
+    async def _on_move(self, ctx: Context, data: Answers, msg: Inbound) -> Turn[Step, Answers]:
+        """The meeting's new time."""
+        reading = self.dates.read(msg.text, ctx.now, ctx.locale)
+        if reading.moment is None:
+            return Turn((why_not(reading, msg.text, ctx.now),), Step.MOVE, data)
+        moved = await ctx.services.organizing.move_meeting(data.meeting, reading.moment)
+        said = _("The new time is saved; those who answered are told.")
+        told = Reply(said if moved else FAILED)
+        return replace(await self._card(ctx, data.meeting, (told,), data.page), settled=True)
+
+    async def _on_cancel(self, ctx: Context, data: Answers, msg: Inbound) -> Turn[Step, Answers]:
+        """Whether the meeting is cancelled after all."""
+        if answer(msg, (YES_CANCEL, BACK), YES_CANCEL, BACK) is not YES_CANCEL:
+            return await self._card(ctx, data.meeting, (), data.page)
+        done = await ctx.services.organizing.cancel_meeting(data.meeting)
+        said = _("The meeting is cancelled; everyone is told once.")
+        gone = Reply(said if done else FAILED)
+        return replace(await self._list(ctx, (gone,), data.page), settled=True)
 
     @staticmethod
     def _said(published: bool) -> Reply:

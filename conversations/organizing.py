@@ -180,93 +180,117 @@ class Organizing(Flow[Step, Answers]):
             return None
         return _("You were writing an update.")
 
-    async def handle(
+    async def handle(  # noqa: C901 -- one case per step, each a call: the flow's contents
         self, ctx: Context, step: Step, data: Answers, msg: Inbound
     ) -> Turn[Step, Answers]:
         match step:
             case Step.TOOLS:
-                if msg.option == BACK.id:
-                    return Turn((), None, data, next_flow=FlowName.SUBSCRIPTIONS)
-                if msg.option == NEW.id:
-                    return await self._write(ctx, Answers(writing=ctx.locale))
-                if msg.option == NEW_MEETING.id:
-                    return Turn((), None, data, next_flow=FlowName.ORGANIZER_MEETINGS)
-                if msg.option == MEETINGS.id:
-                    return Turn((), None, data, next_flow=FlowName.ORGANIZER_MEETINGS, link="list")
-                if msg.option == REPORT.id:
-                    return Turn((ASK_REPORT,), Step.REPORT, data)
-                if msg.option == NEW_GROUP.id:
-                    ask = Reply(_("What kind of group?"), (*NAMED_KINDS, CANCEL))
-                    return Turn((ask,), Step.GROUP_KIND, data)
-                return Turn((Reply(NOT_AN_OPTION), TOOLS), step, data)
+                return await self._on_tools(ctx, data, msg)
             case Step.GROUP_KIND:
-                kind = pick(msg, NAMED_KINDS)
-                if kind is None:
-                    return Turn((Reply(CANCELLED), TOOLS), Step.TOOLS, Answers())
-                return Turn((ASK_GROUP_NAME,), Step.GROUP_NAME, replace(data, kind=kind.id))
+                return self._on_group_kind(data, msg)
             case Step.GROUP_NAME:
                 return await self._new_group(ctx, data, msg.text.strip())
             case Step.TEXT:
-                text = msg.text.strip()
-                before: tuple[Reply, ...] = ()
-                if msg.media:
-                    # A photo's caption is the text; a photo sent again replaces the first.
-                    photo = _photo(msg)
-                    before = (PHOTO_ADDED,) if photo else (NOT_A_PHOTO,)
-                    data = replace(data, photo=photo or data.photo)
-                if not text or len(text) > MAX_TEXT:
-                    return Turn((*before, _ask_text(data.writing)), step, data)
-                data = replace(
-                    data, languages=(*data.languages, data.writing), texts=(*data.texts, text)
-                )
-                return self._more(data, before)
+                return self._on_text(data, msg)
             case Step.MORE:
-                if msg.option == CONTINUE.id:
-                    return await WHO.ask(ctx, data)
-                if msg.option in {o.id for o in LANGUAGES} - set(data.languages):
-                    return await self._write(ctx, replace(data, writing=msg.option or ""))
-                return self._more(data, (Reply(NOT_AN_OPTION),))
+                return await self._on_more(ctx, data, msg)
             case Step.AUDIENCE:
                 cancelled = Turn((Reply(CANCELLED), TOOLS), Step.TOOLS, Answers())
                 return await WHO.answer(
                     ctx, data, msg, cancelled, lambda aimed: self._preview(ctx, aimed)
                 )
             case Step.PREVIEW:
-                chosen = pick(msg, (NOW, LATER, CANCEL))
-                if chosen is NOW:
-                    return await self._send(ctx, data, None)
-                if chosen is LATER:
-                    return Turn((ask_when(ctx.now),), Step.AT, data)
-                if chosen is CANCEL:
-                    return Turn((Reply(CANCELLED), TOOLS), Step.TOOLS, Answers())
-                return await self._preview(ctx, data, (Reply(NOT_AN_OPTION),))
+                return await self._on_preview(ctx, data, msg)
             case Step.AT:
-                reading = self.dates.read(msg.text, ctx.now, ctx.locale)
-                at = reading.moment
-                if at is None:
-                    return Turn((why_not(reading, msg.text, ctx.now),), step, data)
-                timed = replace(data, at=at.isoformat())
-                return Turn((_confirm(timed),), Step.CONFIRM, timed)
+                return self._on_at(ctx, data, msg)
             case Step.CONFIRM:
-                chosen = answer(msg, (CONFIRM, CANCEL), CONFIRM, CANCEL)
-                if chosen is CONFIRM:
-                    return await self._send(ctx, data, datetime.fromisoformat(data.at))
-                if chosen is CANCEL:
-                    return Turn((Reply(CANCELLED), TOOLS), Step.TOOLS, Answers())
-                return Turn((Reply(NOT_AN_OPTION), _confirm(data)), step, data)
+                return await self._on_confirm(ctx, data, msg)
             case Step.REPORT:
-                typed = to_ascii_digits(msg.text).strip().lstrip("#")
-                # isascii: "²" is a digit to isdigit() but not to int(); 9 digits fit any id.
-                number = typed.isascii() and typed.isdigit() and len(typed) <= MAX_ID_DIGITS
-                report = (
-                    await ctx.services.organizing.delivery_report(int(typed)) if number else None
-                )
-                if report is None:
-                    unknown = _("There is no update with this number in your reach.")
-                    return Turn((Reply(unknown), TOOLS), Step.TOOLS, Answers())
-                return Turn((_report(report), TOOLS), Step.TOOLS, Answers())
+                return await self._on_report(ctx, msg)
             case _:
                 assert_never(step)
+
+    async def _on_tools(self, ctx: Context, data: Answers, msg: Inbound) -> Turn[Step, Answers]:
+        if msg.option == BACK.id:
+            return Turn((), None, data, next_flow=FlowName.SUBSCRIPTIONS)
+        if msg.option == NEW.id:
+            return await self._write(ctx, Answers(writing=ctx.locale))
+        if msg.option == NEW_MEETING.id:
+            return Turn((), None, data, next_flow=FlowName.ORGANIZER_MEETINGS)
+        if msg.option == MEETINGS.id:
+            return Turn((), None, data, next_flow=FlowName.ORGANIZER_MEETINGS, link="list")
+        if msg.option == REPORT.id:
+            return Turn((ASK_REPORT,), Step.REPORT, data)
+        if msg.option == NEW_GROUP.id:
+            ask = Reply(_("What kind of group?"), (*NAMED_KINDS, CANCEL))
+            return Turn((ask,), Step.GROUP_KIND, data)
+        return Turn((Reply(NOT_AN_OPTION), TOOLS), Step.TOOLS, data)
+
+    def _on_group_kind(self, data: Answers, msg: Inbound) -> Turn[Step, Answers]:
+        kind = pick(msg, NAMED_KINDS)
+        if kind is None:
+            return Turn((Reply(CANCELLED), TOOLS), Step.TOOLS, Answers())
+        return Turn((ASK_GROUP_NAME,), Step.GROUP_NAME, replace(data, kind=kind.id))
+
+    def _on_text(self, data: Answers, msg: Inbound) -> Turn[Step, Answers]:
+        """The update in one language, and maybe its photo."""
+        text = msg.text.strip()
+        before: tuple[Reply, ...] = ()
+        if msg.media:
+            # A photo's caption is the text; a photo sent again replaces the first.
+            photo = _photo(msg)
+            before = (PHOTO_ADDED,) if photo else (NOT_A_PHOTO,)
+            data = replace(data, photo=photo or data.photo)
+        if not text or len(text) > MAX_TEXT:
+            return Turn((*before, _ask_text(data.writing)), Step.TEXT, data)
+        data = replace(data, languages=(*data.languages, data.writing), texts=(*data.texts, text))
+        return self._more(data, before)
+
+    async def _on_more(self, ctx: Context, data: Answers, msg: Inbound) -> Turn[Step, Answers]:
+        """Another language, or on to the audience."""
+        if msg.option == CONTINUE.id:
+            return await WHO.ask(ctx, data)
+        if msg.option in {o.id for o in LANGUAGES} - set(data.languages):
+            return await self._write(ctx, replace(data, writing=msg.option or ""))
+        return self._more(data, (Reply(NOT_AN_OPTION),))
+
+    async def _on_preview(self, ctx: Context, data: Answers, msg: Inbound) -> Turn[Step, Answers]:
+        chosen = pick(msg, (NOW, LATER, CANCEL))
+        if chosen is NOW:
+            return await self._send(ctx, data, None)
+        if chosen is LATER:
+            return Turn((ask_when(ctx.now),), Step.AT, data)
+        if chosen is CANCEL:
+            return Turn((Reply(CANCELLED), TOOLS), Step.TOOLS, Answers())
+        return await self._preview(ctx, data, (Reply(NOT_AN_OPTION),))
+
+    def _on_at(self, ctx: Context, data: Answers, msg: Inbound) -> Turn[Step, Answers]:
+        """The time to send it at, read from what the organizer typed."""
+        reading = self.dates.read(msg.text, ctx.now, ctx.locale)
+        at = reading.moment
+        if at is None:
+            return Turn((why_not(reading, msg.text, ctx.now),), Step.AT, data)
+        timed = replace(data, at=at.isoformat())
+        return Turn((_confirm(timed),), Step.CONFIRM, timed)
+
+    async def _on_confirm(self, ctx: Context, data: Answers, msg: Inbound) -> Turn[Step, Answers]:
+        chosen = answer(msg, (CONFIRM, CANCEL), CONFIRM, CANCEL)
+        if chosen is CONFIRM:
+            return await self._send(ctx, data, datetime.fromisoformat(data.at))
+        if chosen is CANCEL:
+            return Turn((Reply(CANCELLED), TOOLS), Step.TOOLS, Answers())
+        return Turn((Reply(NOT_AN_OPTION), _confirm(data)), Step.CONFIRM, data)
+
+    async def _on_report(self, ctx: Context, msg: Inbound) -> Turn[Step, Answers]:
+        """The delivery report of the update whose number was typed."""
+        typed = to_ascii_digits(msg.text).strip().lstrip("#")
+        # isascii: "²" is a digit to isdigit() but not to int(); 9 digits fit any id.
+        number = typed.isascii() and typed.isdigit() and len(typed) <= MAX_ID_DIGITS
+        report = await ctx.services.organizing.delivery_report(int(typed)) if number else None
+        if report is None:
+            unknown = _("There is no update with this number in your reach.")
+            return Turn((Reply(unknown), TOOLS), Step.TOOLS, Answers())
+        return Turn((_report(report), TOOLS), Step.TOOLS, Answers())
 
     async def _new_group(self, ctx: Context, data: Answers, name: str) -> Turn[Step, Answers]:
         if not name or len(name) > MAX_GROUP_NAME:

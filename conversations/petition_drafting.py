@@ -185,55 +185,75 @@ class PetitionDrafting(Flow[Step, Answers]):
     ) -> Turn[Step, Answers]:
         match step:
             case Step.COMMUNE:
-                if msg.option == HERE:
-                    here = await self._with_commune(ctx, data, ctx.resident.commune_code or "")
-                    return await self._after(ctx, step, here)
-                if msg.option == ANOTHER.id:
-                    return Turn((ASK_COMMUNE_NAME,), Step.FIND_COMMUNE, data)
-                # A typed name instead of a choice is a search, as in onboarding.
-                return await self._find(ctx, data, msg)
+                return await self._commune(ctx, data, msg)
             case Step.FIND_COMMUNE:
                 return await self._find(ctx, data, msg)
             case Step.CHOOSE_COMMUNE:
-                code = answered(msg, data.candidates)
-                if code == OTHER.id:
-                    return Turn((ASK_COMMUNE_NAME,), Step.FIND_COMMUNE, _unchosen(data))
-                if (page := turned(msg)) is not None:
-                    places = await places_of(ctx, data.candidates)
-                    return _offer(data, places, data.query, page)
-                if code is not None:
-                    chosen = await self._with_commune(ctx, _unchosen(data), code)
-                    return await self._after(ctx, step, chosen)
-                return await self._find(ctx, data, msg)
+                return await self._choose_commune(ctx, data, msg)
             case Step.TITLE | Step.SUMMARY | Step.TEXT | Step.REQUESTS | Step.REPRESENTATIVE:
                 return await self._text(ctx, step, data, msg)
             case Step.DEADLINE:
                 return await self._deadline(ctx, data, msg)
             case Step.THRESHOLD:
-                if msg.option == "keep":
-                    kept = replace(data, threshold=data.threshold or OTHERWISE)
-                    return await self._after(ctx, step, kept)
-                typed = _whole_number(msg.text)
-                if typed is not None and THRESHOLD_MIN <= typed <= THRESHOLD_MAX:
-                    return await self._after(ctx, step, replace(data, threshold=typed))
-                return Turn((Reply(BAD_THRESHOLD), _ask_threshold(data)), step, data)
+                return await self._threshold(ctx, data, msg)
             case Step.PREVIEW:
-                answer = pick(msg, (PUBLISH, DRAFT_ONLY, CHANGE, CANCEL))
-                if answer is PUBLISH or answer is DRAFT_ONLY:
-                    return await self._save(ctx, data, publish=answer is PUBLISH)
-                if answer is CHANGE:
-                    return Turn((ASK_CHANGE,), Step.CHANGE, data)
-                if answer is CANCEL:
-                    return Turn((Reply(CANCELLED),), None, data)
-                return Turn((Reply(NOT_AN_OPTION), *await self._preview(ctx, data)), step, data)
+                return await self._on_preview(ctx, data, msg)
             case Step.CHANGE:
-                field = pick(msg, CHANGES)
-                if field is None:
-                    return Turn((Reply(NOT_AN_OPTION), ASK_CHANGE), step, data)
-                target = Step(field.id)
-                return Turn((_question(target, data),), target, replace(data, editing=True))
+                return self._change(data, msg)
             case _:
                 assert_never(step)
+
+    async def _commune(self, ctx: Context, data: Answers, msg: Inbound) -> Turn[Step, Answers]:
+        """The organizer's own commune, another one, or a name typed straight away."""
+        if msg.option == HERE:
+            here = await self._with_commune(ctx, data, ctx.resident.commune_code or "")
+            return await self._after(ctx, Step.COMMUNE, here)
+        if msg.option == ANOTHER.id:
+            return Turn((ASK_COMMUNE_NAME,), Step.FIND_COMMUNE, data)
+        # A typed name instead of a choice is a search, as in onboarding.
+        return await self._find(ctx, data, msg)
+
+    async def _choose_commune(
+        self, ctx: Context, data: Answers, msg: Inbound
+    ) -> Turn[Step, Answers]:
+        """One of the communes found, another page of them, or another search."""
+        code = answered(msg, data.candidates)
+        if code == OTHER.id:
+            return Turn((ASK_COMMUNE_NAME,), Step.FIND_COMMUNE, _unchosen(data))
+        if (page := turned(msg)) is not None:
+            places = await places_of(ctx, data.candidates)
+            return _offer(data, places, data.query, page)
+        if code is not None:
+            chosen = await self._with_commune(ctx, _unchosen(data), code)
+            return await self._after(ctx, Step.CHOOSE_COMMUNE, chosen)
+        return await self._find(ctx, data, msg)
+
+    async def _threshold(self, ctx: Context, data: Answers, msg: Inbound) -> Turn[Step, Answers]:
+        """The signatures needed: the suggestion kept, or a number typed."""
+        if msg.option == "keep":
+            kept = replace(data, threshold=data.threshold or OTHERWISE)
+            return await self._after(ctx, Step.THRESHOLD, kept)
+        typed = _whole_number(msg.text)
+        if typed is not None and THRESHOLD_MIN <= typed <= THRESHOLD_MAX:
+            return await self._after(ctx, Step.THRESHOLD, replace(data, threshold=typed))
+        return Turn((Reply(BAD_THRESHOLD), _ask_threshold(data)), Step.THRESHOLD, data)
+
+    async def _on_preview(self, ctx: Context, data: Answers, msg: Inbound) -> Turn[Step, Answers]:
+        answer = pick(msg, (PUBLISH, DRAFT_ONLY, CHANGE, CANCEL))
+        if answer is PUBLISH or answer is DRAFT_ONLY:
+            return await self._save(ctx, data, publish=answer is PUBLISH)
+        if answer is CHANGE:
+            return Turn((ASK_CHANGE,), Step.CHANGE, data)
+        if answer is CANCEL:
+            return Turn((Reply(CANCELLED),), None, data)
+        return Turn((Reply(NOT_AN_OPTION), *await self._preview(ctx, data)), Step.PREVIEW, data)
+
+    def _change(self, data: Answers, msg: Inbound) -> Turn[Step, Answers]:
+        field = pick(msg, CHANGES)
+        if field is None:
+            return Turn((Reply(NOT_AN_OPTION), ASK_CHANGE), Step.CHANGE, data)
+        target = Step(field.id)
+        return Turn((_question(target, data),), target, replace(data, editing=True))
 
     async def _after(self, ctx: Context, done: Step, data: Answers) -> Turn[Step, Answers]:
         """The next question, or the preview when the last one (or a change) is answered."""

@@ -138,76 +138,98 @@ class Petitions(Flow[Step, Answers]):
     ) -> Turn[Step, Answers]:
         match step:
             case Step.LIST:
-                if msg.option == BACK.id:
-                    return Turn((), None, data)
-                if msg.option == NEW.id and await ctx.services.organizing.is_organizer():
-                    return Turn((), None, data, next_flow=FlowName.PETITION_DRAFTING)
-                if (page := turned(msg)) is not None:
-                    return await self._list(ctx, (), page)
-                if msg.option in data.codes:
-                    return await self._open(ctx, msg.option, data.page)
-                code = petition_code(msg.text.strip().removeprefix("P ").removeprefix("p "))
-                if code:
-                    return await self._open(ctx, code, data.page)
-                return await self._list(ctx, (Reply(NOT_AN_OPTION),), data.page)
+                return await self._on_list(ctx, data, msg)
             case Step.CARD:
                 return await self._on_card(ctx, data, msg)
             case Step.CONSENT:
-                said = answer(msg, (AGREE, CANCEL), AGREE, CANCEL)
-                if said is AGREE:
-                    await ctx.services.profile.agree_to_signing(SIGNING_CONSENT_VERSION)
-                    return Turn((ASK_NAME,), Step.NAME, data)
-                if said is CANCEL:
-                    return await self._back_to_card(ctx, data, CANCELLED)
-                return Turn((Reply(NOT_AN_OPTION), CONSENT), step, data)
+                return await self._on_consent(ctx, data, msg)
             case Step.NAME:
-                name = " ".join(msg.text.split())
-                if not _good_name(name):
-                    bad = _(
-                        "Please type your full name in letters, at most 100 characters, as on "
-                        "your CIN."
-                    )
-                    return Turn((Reply(bad), ASK_NAME), step, data)
-                return Turn((ASK_CIN,), Step.CIN, replace(data, name=name))
+                return self._on_name(data, msg)
             case Step.CIN:
-                cin = parse_cin(msg.text)
-                if cin is None:
-                    bad = _("This is not a CIN number. It looks like AB123456 or A123456.")
-                    return Turn((Reply(bad), ASK_CIN), step, data)
-                sealed = await ctx.services.petitions.seal(cin)
-                return Turn(
-                    (ASK_ELIGIBLE,),
-                    Step.ELIGIBLE,
-                    replace(data, sealed_cin=sealed, masked_cin=masked(cin)),
-                )
+                return await self._on_cin(ctx, data, msg)
             case Step.ELIGIBLE:
-                said = answer(msg, (YES, NO), YES, NO)
-                if said is YES:
-                    return Turn((self._summary(data),), Step.CONFIRM, data)
-                if said is NO:
-                    sorry = _(
-                        "Only adults who live in the commune, or have an interest in it, can "
-                        "sign its petitions. Nothing was kept."
-                    )
-                    return await self._back_to_card(ctx, _forget(data), sorry)
-                return Turn((Reply(NOT_AN_OPTION), ASK_ELIGIBLE), step, data)
+                return await self._on_eligible(ctx, data, msg)
             case Step.CONFIRM:
-                said = answer(msg, (CONFIRM, CANCEL), CONFIRM, CANCEL)
-                if said is CONFIRM:
-                    return await self._sign(ctx, data)
-                if said is CANCEL:
-                    return await self._back_to_card(ctx, _forget(data), CANCELLED)
-                return Turn((Reply(NOT_AN_OPTION), self._summary(data)), step, data)
+                return await self._on_confirm(ctx, data, msg)
             case Step.WITHDRAW:
-                if answer(msg, (WITHDRAW, CANCEL), WITHDRAW, CANCEL) is WITHDRAW:
-                    if await ctx.services.petitions.withdraw_signature(data.code):
-                        done = _("Your signature was withdrawn.")
-                    else:
-                        done = _("This petition was filed: signatures can no longer be withdrawn.")
-                    return await self._back_to_card(ctx, data, done)
-                return await self._back_to_card(ctx, data, CANCELLED)
+                return await self._on_withdraw(ctx, data, msg)
             case _:
                 assert_never(step)
+
+    async def _on_list(self, ctx: Context, data: Answers, msg: Inbound) -> Turn[Step, Answers]:
+        """A petition picked from the list or typed by its code, another page, or back."""
+        if msg.option == BACK.id:
+            return Turn((), None, data)
+        if msg.option == NEW.id and await ctx.services.organizing.is_organizer():
+            return Turn((), None, data, next_flow=FlowName.PETITION_DRAFTING)
+        if (page := turned(msg)) is not None:
+            return await self._list(ctx, (), page)
+        if msg.option in data.codes:
+            return await self._open(ctx, msg.option, data.page)
+        code = petition_code(msg.text.strip().removeprefix("P ").removeprefix("p "))
+        if code:
+            return await self._open(ctx, code, data.page)
+        return await self._list(ctx, (Reply(NOT_AN_OPTION),), data.page)
+
+    async def _on_consent(self, ctx: Context, data: Answers, msg: Inbound) -> Turn[Step, Answers]:
+        said = answer(msg, (AGREE, CANCEL), AGREE, CANCEL)
+        if said is AGREE:
+            await ctx.services.profile.agree_to_signing(SIGNING_CONSENT_VERSION)
+            return Turn((ASK_NAME,), Step.NAME, data)
+        if said is CANCEL:
+            return await self._back_to_card(ctx, data, CANCELLED)
+        return Turn((Reply(NOT_AN_OPTION), CONSENT), Step.CONSENT, data)
+
+    def _on_name(self, data: Answers, msg: Inbound) -> Turn[Step, Answers]:
+        name = " ".join(msg.text.split())
+        if not _good_name(name):
+            bad = _(
+                "Please type your full name in letters, at most 100 characters, as on your CIN."
+            )
+            return Turn((Reply(bad), ASK_NAME), Step.NAME, data)
+        return Turn((ASK_CIN,), Step.CIN, replace(data, name=name))
+
+    async def _on_cin(self, ctx: Context, data: Answers, msg: Inbound) -> Turn[Step, Answers]:
+        """The CIN, sealed at once: only its masked form stays readable."""
+        cin = parse_cin(msg.text)
+        if cin is None:
+            bad = _("This is not a CIN number. It looks like AB123456 or A123456.")
+            return Turn((Reply(bad), ASK_CIN), Step.CIN, data)
+        sealed = await ctx.services.petitions.seal(cin)
+        return Turn(
+            (ASK_ELIGIBLE,),
+            Step.ELIGIBLE,
+            replace(data, sealed_cin=sealed, masked_cin=masked(cin)),
+        )
+
+    async def _on_eligible(self, ctx: Context, data: Answers, msg: Inbound) -> Turn[Step, Answers]:
+        said = answer(msg, (YES, NO), YES, NO)
+        if said is YES:
+            return Turn((self._summary(data),), Step.CONFIRM, data)
+        if said is NO:
+            sorry = _(
+                "Only adults who live in the commune, or have an interest in it, can "
+                "sign its petitions. Nothing was kept."
+            )
+            return await self._back_to_card(ctx, _forget(data), sorry)
+        return Turn((Reply(NOT_AN_OPTION), ASK_ELIGIBLE), Step.ELIGIBLE, data)
+
+    async def _on_confirm(self, ctx: Context, data: Answers, msg: Inbound) -> Turn[Step, Answers]:
+        said = answer(msg, (CONFIRM, CANCEL), CONFIRM, CANCEL)
+        if said is CONFIRM:
+            return await self._sign(ctx, data)
+        if said is CANCEL:
+            return await self._back_to_card(ctx, _forget(data), CANCELLED)
+        return Turn((Reply(NOT_AN_OPTION), self._summary(data)), Step.CONFIRM, data)
+
+    async def _on_withdraw(self, ctx: Context, data: Answers, msg: Inbound) -> Turn[Step, Answers]:
+        if answer(msg, (WITHDRAW, CANCEL), WITHDRAW, CANCEL) is not WITHDRAW:
+            return await self._back_to_card(ctx, data, CANCELLED)
+        if await ctx.services.petitions.withdraw_signature(data.code):
+            done = _("Your signature was withdrawn.")
+        else:
+            done = _("This petition was filed: signatures can no longer be withdrawn.")
+        return await self._back_to_card(ctx, data, done)
 
     async def _on_card(self, ctx: Context, data: Answers, msg: Inbound) -> Turn[Step, Answers]:
         card = await ctx.services.petitions.petition(data.code)

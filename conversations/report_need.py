@@ -129,30 +129,13 @@ class ReportNeed(Flow[Step, Answers]):
     ) -> Turn[Step, Answers]:
         match step:
             case Step.CATEGORY:
-                chosen = pick(msg, CATEGORIES)
-                if chosen is None:
-                    return self._again(step, data, NOT_AN_OPTION)
-                data = replace(data, category=chosen.id)
-                if chosen.id == Category.OTHER:
-                    return Turn((ASK_OTHER,), Step.OTHER_LABEL, data)
-                return await self._after(ctx, step, replace(data, other_label=""))
+                return await self._category(ctx, data, msg)
             case Step.OTHER_LABEL:
-                label = msg.text.strip()
-                if not label or len(label) > MAX_OTHER:
-                    return self._again(step, data, _("Please answer in at most 60 characters."))
-                return await self._after(ctx, step, replace(data, other_label=label))
+                return await self._other_label(ctx, data, msg)
             case Step.PLACE:
                 return await self._place(ctx, data, msg)
             case Step.SWITCH_COMMUNE:
-                said = answer(msg, (SWITCH, STAY), SWITCH, STAY)
-                if said is SWITCH:
-                    return await self._after(
-                        ctx, Step.PLACE, replace(data, commune=data.pin_commune)
-                    )
-                if said is STAY:
-                    cleared = replace(data, lat=None, lon=None, pin_commune="")
-                    return Turn((ASK_PLACE,), Step.PLACE, cleared)
-                return Turn((Reply(NOT_AN_OPTION), await self._switch(ctx, data)), step, data)
+                return await self._switch_commune(ctx, data, msg)
             case Step.DESCRIPTION:
                 return await self._description(ctx, data, msg)
             case Step.PHOTOS:
@@ -160,39 +143,73 @@ class ReportNeed(Flow[Step, Answers]):
             case Step.SIMILAR:
                 return await self._similar(ctx, data, msg)
             case Step.SUMMARY:
-                # "Is everything right?": a no is something to change, not the end of it.
-                said = answer(msg, (CONFIRM, CHANGE, CANCEL), CONFIRM, CHANGE)
-                if said is CONFIRM:
-                    ref = await ctx.services.reports.file_report(draft_of(data))
-                    done = _(
-                        "Thank you! Your report is registered under the reference {ref}. The "
-                        "association will review it, and you will get a message here each time "
-                        "its status changes. You can follow it in My activity.",
-                        ref=ref,
-                    )
-                    return Turn((Reply(done),), None, data)
-                if said is CHANGE:
-                    return Turn(
-                        (Reply(_("What do you want to change?"), FIELDS),), Step.CHANGE, data
-                    )
-                if said is CANCEL:
-                    return Turn((Reply(CANCELLED),), None, data)
-                return Turn((Reply(NOT_AN_OPTION), await self._summary(ctx, data)), step, data)
+                return await self._on_summary(ctx, data, msg)
             case Step.CHANGE:
-                field = pick(msg, FIELDS)
-                if field is None:
-                    return Turn(
-                        (Reply(NOT_AN_OPTION), Reply(_("What do you want to change?"), FIELDS)),
-                        step,
-                        data,
-                    )
-                target = Step(field.id)
-                # Changing the photos means sending them again: the old ones are let go.
-                photos = () if target is Step.PHOTOS else data.photos
-                editing = replace(data, editing=True, photos=photos, similar=())
-                return Turn((self._question(target, editing),), target, editing)
+                return self._change(data, msg)
             case _:
                 assert_never(step)
+
+    async def _category(self, ctx: Context, data: Answers, msg: Inbound) -> Turn[Step, Answers]:
+        chosen = pick(msg, CATEGORIES)
+        if chosen is None:
+            return self._again(Step.CATEGORY, data, NOT_AN_OPTION)
+        data = replace(data, category=chosen.id)
+        if chosen.id == Category.OTHER:
+            return Turn((ASK_OTHER,), Step.OTHER_LABEL, data)
+        return await self._after(ctx, Step.CATEGORY, replace(data, other_label=""))
+
+    async def _other_label(self, ctx: Context, data: Answers, msg: Inbound) -> Turn[Step, Answers]:
+        """The resident's own name for a need none of the categories fits."""
+        label = msg.text.strip()
+        if not label or len(label) > MAX_OTHER:
+            return self._again(Step.OTHER_LABEL, data, _("Please answer in at most 60 characters."))
+        return await self._after(ctx, Step.OTHER_LABEL, replace(data, other_label=label))
+
+    async def _switch_commune(
+        self, ctx: Context, data: Answers, msg: Inbound
+    ) -> Turn[Step, Answers]:
+        """A pin in another commune than the resident's: report there, or type the place."""
+        said = answer(msg, (SWITCH, STAY), SWITCH, STAY)
+        if said is SWITCH:
+            return await self._after(ctx, Step.PLACE, replace(data, commune=data.pin_commune))
+        if said is STAY:
+            cleared = replace(data, lat=None, lon=None, pin_commune="")
+            return Turn((ASK_PLACE,), Step.PLACE, cleared)
+        asked = await self._switch(ctx, data)
+        return Turn((Reply(NOT_AN_OPTION), asked), Step.SWITCH_COMMUNE, data)
+
+    async def _on_summary(self, ctx: Context, data: Answers, msg: Inbound) -> Turn[Step, Answers]:
+        # "Is everything right?": a no is something to change, not the end of it.
+        said = answer(msg, (CONFIRM, CHANGE, CANCEL), CONFIRM, CHANGE)
+        if said is CONFIRM:
+            ref = await ctx.services.reports.file_report(draft_of(data))
+            done = _(
+                "Thank you! Your report is registered under the reference {ref}. The "
+                "association will review it, and you will get a message here each time "
+                "its status changes. You can follow it in My activity.",
+                ref=ref,
+            )
+            return Turn((Reply(done),), None, data)
+        if said is CHANGE:
+            return Turn((Reply(_("What do you want to change?"), FIELDS),), Step.CHANGE, data)
+        if said is CANCEL:
+            return Turn((Reply(CANCELLED),), None, data)
+        return Turn((Reply(NOT_AN_OPTION), await self._summary(ctx, data)), Step.SUMMARY, data)
+
+    def _change(self, data: Answers, msg: Inbound) -> Turn[Step, Answers]:
+        """The answer to change, asked again."""
+        field = pick(msg, FIELDS)
+        if field is None:
+            return Turn(
+                (Reply(NOT_AN_OPTION), Reply(_("What do you want to change?"), FIELDS)),
+                Step.CHANGE,
+                data,
+            )
+        target = Step(field.id)
+        # Changing the photos means sending them again: the old ones are let go.
+        photos = () if target is Step.PHOTOS else data.photos
+        editing = replace(data, editing=True, photos=photos, similar=())
+        return Turn((self._question(target, editing),), target, editing)
 
     def _question(self, step: Step, data: Answers) -> Reply:
         questions = {

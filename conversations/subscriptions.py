@@ -71,45 +71,55 @@ class Subscriptions(Flow[Step, Answers]):
     ) -> Turn[Step, Answers]:
         match step:
             case Step.HOME:
-                if msg.option == BACK.id:
-                    return Turn((), None, data)
-                if msg.option == GROUPS.id:
-                    return await self._groups(ctx, ())
-                if msg.option == MEETINGS.id:
-                    return await self._meetings(ctx, ())
-                if msg.option == TOOLS.id:
-                    return Turn((), None, data, next_flow=FlowName.ORGANIZING)
-                return await self._home(ctx, (Reply(NOT_AN_OPTION),))
+                return await self._on_home(ctx, data, msg)
             case Step.GROUPS:
-                if msg.option == BACK.id:
-                    return await self._home(ctx, ())
-                if (page := turned(msg)) is not None:
-                    return await self._groups(ctx, (), page)
-                chosen = next(
-                    (g for g in await ctx.services.community.groups() if f"g{g.id}" == msg.option),
-                    None,
-                )
-                if chosen is None:
-                    return await self._groups(ctx, (Reply(NOT_AN_OPTION),), data.page)
-                if chosen.member:
-                    await ctx.services.community.leave_group(chosen.id)
-                    done = _("You left {group}.", group=chosen.label())
-                else:
-                    await ctx.services.community.join_group(chosen.id)
-                    done = _("You joined {group}.", group=chosen.label())
-                return await self._groups(ctx, (Reply(done),), data.page)
+                return await self._on_groups(ctx, data, msg)
             case Step.MEETINGS:
-                if msg.option == BACK.id:
-                    return await self._home(ctx, ())
-                if (page := turned(msg)) is not None:
-                    return await self._meetings(ctx, (), page)
-                if msg.option and msg.option.startswith("m") and msg.option[1:].isdigit():
-                    return await self._meeting(ctx, int(msg.option[1:]), (), data.page)
-                return await self._meetings(ctx, (Reply(NOT_AN_OPTION),), data.page)
+                return await self._on_meetings(ctx, data, msg)
             case Step.MEETING:
                 return await self._on_meeting(ctx, data, msg)
             case _:
                 assert_never(step)
+
+    async def _on_home(self, ctx: Context, data: Answers, msg: Inbound) -> Turn[Step, Answers]:
+        if msg.option == BACK.id:
+            return Turn((), None, data)
+        if msg.option == GROUPS.id:
+            return await self._groups(ctx, ())
+        if msg.option == MEETINGS.id:
+            return await self._meetings(ctx, ())
+        if msg.option == TOOLS.id:
+            return Turn((), None, data, next_flow=FlowName.ORGANIZING)
+        return await self._home(ctx, (Reply(NOT_AN_OPTION),))
+
+    async def _on_groups(self, ctx: Context, data: Answers, msg: Inbound) -> Turn[Step, Answers]:
+        """A group tapped is joined, or left if the resident is a member."""
+        if msg.option == BACK.id:
+            return await self._home(ctx, ())
+        if (page := turned(msg)) is not None:
+            return await self._groups(ctx, (), page)
+        chosen = next(
+            (g for g in await ctx.services.community.groups() if f"g{g.id}" == msg.option),
+            None,
+        )
+        if chosen is None:
+            return await self._groups(ctx, (Reply(NOT_AN_OPTION),), data.page)
+        if chosen.member:
+            await ctx.services.community.leave_group(chosen.id)
+            done = _("You left {group}.", group=chosen.label())
+        else:
+            await ctx.services.community.join_group(chosen.id)
+            done = _("You joined {group}.", group=chosen.label())
+        return await self._groups(ctx, (Reply(done),), data.page)
+
+    async def _on_meetings(self, ctx: Context, data: Answers, msg: Inbound) -> Turn[Step, Answers]:
+        if msg.option == BACK.id:
+            return await self._home(ctx, ())
+        if (page := turned(msg)) is not None:
+            return await self._meetings(ctx, (), page)
+        if msg.option and msg.option.startswith("m") and msg.option[1:].isdigit():
+            return await self._meeting(ctx, int(msg.option[1:]), (), data.page)
+        return await self._meetings(ctx, (Reply(NOT_AN_OPTION),), data.page)
 
     async def _on_meeting(self, ctx: Context, data: Answers, msg: Inbound) -> Turn[Step, Answers]:
         if msg.option == BACK.id:

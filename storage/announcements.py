@@ -193,6 +193,18 @@ def _expand_chunk(conn: Connection, now: datetime, chunk: int) -> int | None:
             update(ANNOUNCEMENT).where(ANNOUNCEMENT.c.id == row.id).values(status=State.DONE)
         )
         return 0
+    added = _queue(conn, row, and_(who, RESIDENT.c.id <= upto), now)
+    conn.execute(
+        update(ANNOUNCEMENT)
+        .where(ANNOUNCEMENT.c.id == row.id)
+        .values(cursor=upto, recipients=ANNOUNCEMENT.c.recipients + added)
+    )
+    return int(added)
+
+
+def _queue(conn: Connection, row: Any, who: ColumnElement[bool], now: datetime) -> int:
+    """One delivery of announcement ``row`` to each resident ``who`` names, in one statement;
+    how many were added (none twice)."""
     rows = select(
         literal(key(row.id)),
         RESIDENT.c.id,
@@ -205,20 +217,14 @@ def _expand_chunk(conn: Connection, now: datetime, chunk: int) -> int | None:
         literal(now, DELIVERY.c.created_at.type),
         # The photo's id, not its bytes: the dispatcher loads each photo once per batch.
         literal(row.media_id, DELIVERY.c.media_id.type),
-    ).where(who, RESIDENT.c.id <= upto)
+    ).where(who)
     columns = ["message_key", "resident_id", "channel", "priority", "body", "status", "attempts"]
     statement = (
         insert_of(conn.dialect.name, DELIVERY)
         .from_select([*columns, "next_attempt_at", "created_at", "media_id"], rows)
         .on_conflict_do_nothing()
     )
-    added = conn.execute(statement).rowcount
-    conn.execute(
-        update(ANNOUNCEMENT)
-        .where(ANNOUNCEMENT.c.id == row.id)
-        .values(cursor=upto, recipients=ANNOUNCEMENT.c.recipients + added)
-    )
-    return int(added)
+    return int(conn.execute(statement).rowcount)
 
 
 async def expand_due(db: Database, now: datetime, chunk: int = CHUNK, chunks: int = 10) -> int:

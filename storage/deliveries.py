@@ -290,6 +290,25 @@ def _claim(
     lease: timedelta = LEASE,
     user_id: str | None = None,
 ) -> list[Due]:
+    ids = _claimable(conn, now, limit, channel, user_id)
+    if not ids:
+        return []
+    lease_until = now + lease
+    conn.execute(
+        update(DELIVERY)
+        .where(DELIVERY.c.id.in_(ids))
+        .values(
+            status=Status.SENDING, next_attempt_at=lease_until, attempts=DELIVERY.c.attempts + 1
+        )
+    )
+    return _claimed(conn, ids, lease_until)
+
+
+def _claimable(
+    conn: Connection, now: datetime, limit: int, channel: str, user_id: str | None
+) -> list[int]:
+    """Up to ``limit`` rows of ``channel`` (of one resident, given ``user_id``) to claim, in
+    the order they go."""
     due, only = _DUE, {"_sending": str(Status.SENDING), "_pending": str(Status.PENDING)}
     if user_id is not None:
         resident = conn.execute(
@@ -309,19 +328,12 @@ def _claim(
             values |= {"_now": now, "_limit": limit - len(ids), "_skip": 0} | only
             ids += [row[0] for row in due.rows(conn, values)]
             if len(ids) >= limit:
-                break
-        if len(ids) >= limit:
-            break
-    if not ids:
-        return []
-    lease_until = now + lease
-    conn.execute(
-        update(DELIVERY)
-        .where(DELIVERY.c.id.in_(ids))
-        .values(
-            status=Status.SENDING, next_attempt_at=lease_until, attempts=DELIVERY.c.attempts + 1
-        )
-    )
+                return ids
+    return ids
+
+
+def _claimed(conn: Connection, ids: list[int], lease_until: datetime) -> list[Due]:
+    """The rows just claimed, with their residents, in the claim's order."""
     rows = conn.execute(
         select(
             DELIVERY.c.id,

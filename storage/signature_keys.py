@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from datetime import datetime
+from typing import NamedTuple
 
 from cryptography.fernet import InvalidToken
 from sqlalchemy import Connection, delete, select, update
@@ -25,6 +26,14 @@ from storage.vault import KEY_VERSION, Vault
 BATCH = 200
 
 log = logging.getLogger(__name__)
+
+
+class _Signature(NamedTuple):
+    """A signature hashed again: which one, and when it was made (the later of two is
+    withdrawn)."""
+
+    id: int
+    created_at: datetime
 
 
 def _batch(conn: Connection, vault: Vault, after: int, now: datetime) -> tuple[int, int] | None:
@@ -68,47 +77,62 @@ def _petition(
         except (InvalidToken, ValueError):
             unreadable += 1  # sealed under another HAYNA_SECRET_KEY: left as it is
             continue
-        same = conn.execute(
-            select(SIGNATURE.c.id, SIGNATURE.c.created_at).where(
-                SIGNATURE.c.petition_id == petition_id,
-                SIGNATURE.c.cin_key == key,
-                SIGNATURE.c.id != row.id,
-            )
-        ).first()
-        if same is None:
-            conn.execute(
-                update(SIGNATURE)
-                .where(SIGNATURE.c.id == row.id)
-                .values(cin_key=key, key_version=KEY_VERSION)
-            )
-            continue
-        if Life(status) not in SIGNING:
-            log.warning(
-                "petition %s: signatures %s and %s are one card", petition_id, same.id, row.id
-            )
-            conn.execute(
-                update(SIGNATURE).where(SIGNATURE.c.id == row.id).values(key_version=KEY_VERSION)
-            )
-            continue
-        row_later = (row.created_at, row.id) > (same.created_at, same.id)
-        later, kept = (row.id, same.id) if row_later else (same.id, row.id)
-        log.warning(
-            "petition %s: signature %s withdrawn, its card signed as %s", petition_id, later, kept
-        )
-        conn.execute(delete(SIGNATURE).where(SIGNATURE.c.id == later))
-        withdrawn.add(later)
-        if later == same.id:
-            conn.execute(
-                update(SIGNATURE)
-                .where(SIGNATURE.c.id == row.id)
-                .values(cin_key=key, key_version=KEY_VERSION)
-            )
-        conn.execute(
-            update(PETITION)
-            .where(PETITION.c.id == petition_id)
-            .values(signatures=PETITION.c.signatures - 1, updated_at=now)
-        )
+        later = _rekey(conn, petition_id, status, _Signature(row.id, row.created_at), key, now)
+        if later is not None:
+            withdrawn.add(later)
     return unreadable
+
+
+def _rekey(
+    conn: Connection,
+    petition_id: int,
+    status: str,
+    row: _Signature,
+    key: str,
+    now: datetime,
+) -> int | None:
+    """Give signature ``row`` its new ``key``. When another signature of the petition has it
+    already (one card, signed twice) and the petition still collects, the later of the two is
+    withdrawn: its id."""
+    same = conn.execute(
+        select(SIGNATURE.c.id, SIGNATURE.c.created_at).where(
+            SIGNATURE.c.petition_id == petition_id,
+            SIGNATURE.c.cin_key == key,
+            SIGNATURE.c.id != row.id,
+        )
+    ).first()
+    if same is None:
+        conn.execute(
+            update(SIGNATURE)
+            .where(SIGNATURE.c.id == row.id)
+            .values(cin_key=key, key_version=KEY_VERSION)
+        )
+        return None
+    if Life(status) not in SIGNING:
+        log.warning("petition %s: signatures %s and %s are one card", petition_id, same.id, row.id)
+        conn.execute(
+            update(SIGNATURE).where(SIGNATURE.c.id == row.id).values(key_version=KEY_VERSION)
+        )
+        return None
+    row_later = (row.created_at, row.id) > (same.created_at, same.id)
+    later: int
+    later, kept = (row.id, same.id) if row_later else (same.id, row.id)
+    log.warning(
+        "petition %s: signature %s withdrawn, its card signed as %s", petition_id, later, kept
+    )
+    conn.execute(delete(SIGNATURE).where(SIGNATURE.c.id == later))
+    if later == same.id:
+        conn.execute(
+            update(SIGNATURE)
+            .where(SIGNATURE.c.id == row.id)
+            .values(cin_key=key, key_version=KEY_VERSION)
+        )
+    conn.execute(
+        update(PETITION)
+        .where(PETITION.c.id == petition_id)
+        .values(signatures=PETITION.c.signatures - 1, updated_at=now)
+    )
+    return later
 
 
 async def rekey_signatures(db: Database, vault: Vault, now: datetime) -> int:

@@ -283,6 +283,11 @@ class FakeTelegram:
 
     def _check(self, call: Call) -> None:
         """Telegram's limits, on every request: a violation fails the test that made it."""
+        self._check_sizes(call)
+        self._check_keyboard(call)
+        self._check_pace(call)
+
+    def _check_sizes(self, call: Call) -> None:
         params = call.params
         text = params.get("text")
         if isinstance(text, str) and not 0 < _units(text) <= MAX_TEXT:
@@ -298,7 +303,9 @@ class FakeTelegram:
             photo = params.get("photo")
             if not isinstance(photo, Upload) or not 0 < len(photo.data) <= MAX_PHOTO:
                 self.state.violations.append(f"sendPhoto: photo {photo!r:.80}")
-        markup = params.get("reply_markup") or {}
+
+    def _check_keyboard(self, call: Call) -> None:
+        markup = call.params.get("reply_markup") or {}
         buttons = sum(len(row) for row in markup.get("inline_keyboard", []))
         if buttons > MAX_BUTTONS:
             self.state.violations.append(f"{call.method}: {buttons} inline buttons")
@@ -307,6 +314,9 @@ class FakeTelegram:
                 data = button.get("callback_data", "")
                 if not 0 < len(data.encode()) <= MAX_CALLBACK_DATA:
                     self.state.violations.append(f"{call.method}: callback_data {data!r}")
+
+    def _check_pace(self, call: Call) -> None:
+        """Nothing is sent inside a window a 429 asked to wait."""
         if call.method in PACED:
             for start, end in self.state.windows:
                 if start <= call.at < end:

@@ -10,9 +10,10 @@ import json
 import logging
 import re
 import socket
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Iterable, Iterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 import httpx
@@ -162,36 +163,42 @@ def authorizations(path: str, body: bytes) -> Iterable[list[tuple[str, str | byt
         yield [("X-Twilio-Signature", signed), ("X-Twilio-Signature", "d3Jvbmc=")]
 
 
+def hostile_requests(web: Starlette) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    """The corpus: every method on every route, odd segments, webhook posts of every body,
+    content type and credential, and paths httpx would not write itself."""
+    for path in paths(web, "1-" + "0" * 32):
+        for method in METHODS:
+            yield method, path, {}
+    for segment in SEGMENTS:
+        for path in {*paths(web, segment), "/" + segment, "/healthz/" + segment}:
+            yield "GET", path, {}
+    for path in paths(web, "x"):
+        if path.startswith("/webhooks"):
+            yield from webhook_posts(path)
+    # A query string and a path in scripts httpx would not write itself.
+    for target in ("/media/%ff?%00=%ff", "/webhooks/telegram?" + quote("é" * 3000)):
+        yield "GET", target, {}
+        yield "POST", target, {"content": b"{}"}
+
+
+def webhook_posts(path: str) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    for body in BODIES:
+        for kind in CONTENT_TYPES:
+            for credential in authorizations(path, body):
+                typed = [("Content-Type", kind)] if kind else []
+                yield "POST", path, {"content": body, "headers": credential + typed}
+
+
 async def test_no_route_answers_a_hostile_request_with_a_5xx_or_a_traceback(
     served: Starlette, caplog: pytest.LogCaptureFixture
 ) -> None:
     web, base = served, f"http://127.0.0.1:{served.state.port}"
     answered: list[tuple[str, str, int]] = []
     async with httpx.AsyncClient(base_url=base, timeout=20) as client:
-
-        async def ask(method: str, path: str, **kwargs: object) -> None:
-            response = await client.request(method, path, **kwargs)  # type: ignore[arg-type]
-            answered.append((method, path[:60], response.status_code))
-
         with caplog.at_level(logging.WARNING):
-            for path in paths(web, "1-" + "0" * 32):
-                for method in METHODS:
-                    await ask(method, path)
-            for segment in SEGMENTS:
-                for path in {*paths(web, segment), "/" + segment, "/healthz/" + segment}:
-                    await ask("GET", path)
-            for path in paths(web, "x"):
-                if path.startswith("/webhooks"):
-                    for body in BODIES:
-                        for kind in CONTENT_TYPES:
-                            for credential in authorizations(path, body):
-                                typed = [("Content-Type", kind)] if kind else []
-                                headers = credential + typed
-                                await ask("POST", path, content=body, headers=headers)
-            # A query string and a path in scripts httpx would not write itself.
-            for target in ("/media/%ff?%00=%ff", "/webhooks/telegram?" + quote("é" * 3000)):
-                await ask("GET", target)
-                await ask("POST", target, content=b"{}")
+            for method, path, kwargs in hostile_requests(web):
+                response = await client.request(method, path, **kwargs)
+                answered.append((method, path[:60], response.status_code))
     failures = [entry for entry in answered if entry[2] >= 500]
     assert failures == []
     assert problems(caplog.records) == []

@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from telegram import Message, Update
+from telegram import CallbackQuery, Message, Update
 
 from conversations.kit import Address, Inbound, Location, Media, MediaKind
 from handlers.telegram.capabilities import CHANNEL
@@ -52,20 +52,7 @@ def to_inbound(update: Update, me: Me) -> Inbound | None:
     check(update)
     message_id = str(update.update_id)  # unique per bot: a redelivered update is dropped
     if update.callback_query is not None:
-        query = update.callback_query
-        if query.message is None:  # a button of an inline-mode message: not ours
-            return None
-        user = query.from_user
-        shared = query.message.chat.type in GROUPS
-        return Inbound(
-            address(query.message.chat.id),
-            message_id,
-            option=query.data or "",
-            language_hint=user.language_code,
-            display_name=user.first_name,
-            shared=shared,
-            private_link=_link(me) if shared else "",
-        )
+        return _tapped(update.callback_query, message_id, me)
     if update.edited_message is not None:
         log.info("edited message %s ignored: only new messages are answered", message_id)
         return None
@@ -94,6 +81,23 @@ def to_inbound(update: Update, me: Me) -> Inbound | None:
         language_hint=user.language_code,
         display_name=user.first_name,
         start_payload=payload,
+        shared=shared,
+        private_link=_link(me) if shared else "",
+    )
+
+
+def _tapped(query: CallbackQuery, message_id: str, me: Me) -> Inbound | None:
+    """A button tapped, as the option it names."""
+    if query.message is None:  # a button of an inline-mode message: not ours
+        return None
+    user = query.from_user
+    shared = query.message.chat.type in GROUPS
+    return Inbound(
+        address(query.message.chat.id),
+        message_id,
+        option=query.data or "",
+        language_hint=user.language_code,
+        display_name=user.first_name,
         shared=shared,
         private_link=_link(me) if shared else "",
     )
