@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from conversations.engine import Engine
 from conversations.kit import Address, Inbound, Location, Media, MediaKind, Outgoing
+from handlers.console.lines import to_text
 from tests.support.users import chosen
 
 _ids = itertools.count(1)
@@ -49,9 +50,10 @@ class FakeResident:
         return await self.send(option=option_id)
 
     async def choose(self, label: str) -> list[Outgoing]:
-        """Tap the button of the last question that shows ``label`` (or the one holding it)."""
+        """Type the number of the option of the last question that shows ``label`` (or the one
+        holding it), as on a terminal."""
         labels = [shown for _, shown in self.options]
-        return await self.tap(self.option_ids[chosen(label, labels)])
+        return await self.say(str(chosen(label, labels) + 1))
 
     async def share_location(self, lat: float, lon: float) -> list[Outgoing]:
         return await self.send(location=Location(lat, lon))
@@ -70,7 +72,8 @@ class FakeResident:
 
     @property
     def replies(self) -> list[str]:
-        return self.texts
+        """The last replies as a terminal shows them: options as numbered lines."""
+        return [to_text(out) for out in self.last]
 
     @property
     def text(self) -> str:

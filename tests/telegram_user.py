@@ -99,8 +99,15 @@ class TelegramUser:
 
     @property
     def replies(self) -> list[str]:
-        """The messages the bot sent this chat since the last update."""
-        return self.texts[self._answered_from :]
+        """The messages the bot sent this chat since the last update, as the person reads them:
+        each one's text, then its buttons' texts, one a line."""
+        shown = []
+        for sent in self.fake.messages(self.id)[self._answered_from :]:
+            rows = (sent.get("reply_markup") or {}).get("inline_keyboard") or []
+            shown.append(
+                "\n".join([sent["text"], *(button["text"] for row in rows for button in row)])
+            )
+        return shown
 
     async def choose(self, label: str) -> None:
         """Tap the button of the last keyboard that shows ``label`` (or the one holding it)."""
