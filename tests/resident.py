@@ -7,6 +7,8 @@ from collections.abc import Sequence
 
 from conversations.engine import Engine
 from conversations.kit import Address, Inbound, Location, Media, MediaKind, Outgoing
+from handlers.console.lines import to_text
+from tests.support.users import chosen
 
 _ids = itertools.count(1)
 
@@ -47,11 +49,19 @@ class FakeResident:
         assert option_id in self.option_ids, f"{option_id!r} not offered: {self.option_ids}"
         return await self.send(option=option_id)
 
+    async def choose(self, label: str) -> list[Outgoing]:
+        """Type the number of the option of the last question that shows ``label`` (or the one
+        holding it), as on a terminal."""
+        labels = [shown for _, shown in self.options]
+        return await self.say(str(chosen(label, labels) + 1))
+
     async def share_location(self, lat: float, lon: float) -> list[Outgoing]:
         return await self.send(location=Location(lat, lon))
 
-    async def send_photo(self, ref: str = "photo.jpg") -> list[Outgoing]:
-        return await self.send(media=(Media(MediaKind.PHOTO, ref, "image/jpeg", 1000),))
+    async def send_photo(self, ref: str = "photo.jpg") -> str:
+        """A photo the platform names ``ref``; returns ``ref``."""
+        await self.send(media=(Media(MediaKind.PHOTO, ref, "image/jpeg", 1000),))
+        return ref
 
     async def send_voice(self, ref: str = "note.ogg") -> list[Outgoing]:
         return await self.send(media=(Media(MediaKind.VOICE, ref, "audio/ogg", 20_000),))
@@ -59,6 +69,11 @@ class FakeResident:
     @property
     def texts(self) -> list[str]:
         return [out.text for out in self.last]
+
+    @property
+    def replies(self) -> list[str]:
+        """The last replies as a terminal shows them: options as numbered lines."""
+        return [to_text(out) for out in self.last]
 
     @property
     def text(self) -> str:

@@ -35,14 +35,14 @@ async def test_sends_are_spaced_and_held() -> None:
 async def test_concurrent_callers_each_wake_once_at_their_own_slot() -> None:
     time = FakeTime()
     pace = Pace(100, time.clock, time.sleep)
-    sleeps = 0
+    wakes: list[float] = []  # when each sleep ends
     sleep = time.sleep
 
     async def counted(seconds: float) -> None:
-        nonlocal sleeps
-        sleeps += 1
+        wakes.append(round(time.now + seconds, 6))
         await sleep(seconds)
 
     pace.sleep = counted
     await asyncio.gather(*(pace.wait() for _ in range(50)))
-    assert sleeps <= 49, "no caller sleeps twice"
+    # The first goes at once; each other sleeps once, until a slot of its own, 10 ms apart.
+    assert sorted(wakes) == [round(slot / 100, 6) for slot in range(1, 50)]

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.app import build_engine
+from bot.i18n import translator
 from conversations.petition import Life
 from storage import tally
 from storage.database import Database
@@ -108,7 +109,14 @@ async def test_one_cin_signs_once_whatever_its_spelling(
     code = await open_petition(sqlite_db, clock, commune)
     await sign_by_chat(amina, code, "Amina Alaoui", "ab 123456")
     await sign_by_chat(karim, code, "Karim Alaoui", "AB١٢٣٤٥٦")
-    assert "2026" not in karim.texts[0], "another account's CIN does not say when it signed"
+    # Refused, naming whom to tell; and nothing says when, or even whether, the other signed.
+    refused = translator("fr").gettext(
+        "This CIN card has already signed this petition: a card can sign it only once. If it "
+        "was not you, tell the organizers of the petition or its representative, {name}."
+    )
+    assert karim.texts[0] == refused.format(name="Fatima Zahra")
+    assert "2026" not in karim.text, "another account's CIN does not say when it signed"
+    assert karim.option_ids == ["read", "sign", "back"], "Karim has not signed"
     await sign_by_chat(karim, code, "Karim Alaoui", "AB-123456")
     assert await count(sqlite_db) == (1, 1)
 

@@ -12,7 +12,7 @@ from typing import Any
 from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
-from sqlalchemy import Engine, create_engine, event, func, insert, select
+from sqlalchemy import Engine, create_engine, event, insert, select
 
 from conversations.kit import Address
 from conversations.petition import SIGNING, Life
@@ -51,8 +51,8 @@ class Signing(RuleBasedStateMachine):
         self.accounts: dict[int, int | None] = dict.fromkeys(range(len(PEOPLE)))
         self.registrations = 0
         self.codes: list[str] = []
-        # The model: who has a signature counted on each petition.
-        self.signed: list[set[int]] = [set(), set()]
+        # The model: who has a signature counted on each petition, and from which account.
+        self.signed: list[dict[int, int]] = [{}, {}]
 
     def teardown(self) -> None:
         self.db.dispose()
@@ -109,7 +109,7 @@ class Signing(RuleBasedStateMachine):
             return
         cin = PEOPLE[person]
         if self._life(petition) in SIGNING:
-            self.signed[petition].add(person)
+            self.signed[petition].setdefault(person, rid)
         with self.db.begin() as conn:
             sign(
                 conn,
@@ -126,7 +126,7 @@ class Signing(RuleBasedStateMachine):
         rid = self.accounts[person]
         if rid is not None:
             if self._life(petition) in SIGNING:
-                self.signed[petition].discard(person)
+                self.signed[petition].pop(person, None)
             with self.db.begin() as conn:
                 withdraw(conn, self.codes[petition], rid, self._tick())
 
@@ -137,7 +137,7 @@ class Signing(RuleBasedStateMachine):
             return
         for petition in (0, 1):
             if self._life(petition) not in FILED:
-                self.signed[petition].discard(person)
+                self.signed[petition].pop(person, None)
         with self.db.begin() as conn:
             erase(conn, Subject(rid, Address("whatsapp", f"+2126{person:08d}")), self._tick())
         self.accounts[person] = None
@@ -174,17 +174,19 @@ class Signing(RuleBasedStateMachine):
                 assert len(keys) == len(set(keys)), "a CIN counted twice"
                 assert petition.signatures == len(keys) <= len(PEOPLE)
                 assert set(keys) == {VAULT.key(PEOPLE[person]) for person in signed}
-                # Once filed, nothing takes a signature away.
-                if Life(petition.status) in FILED:
-                    linked = conn.execute(
-                        select(func.count())
-                        .select_from(SIGNATURE)
-                        .where(
-                            SIGNATURE.c.petition_id == petition.id,
-                            SIGNATURE.c.resident_id.is_(None),
+                # Once filed, nothing takes a signature away: an erased signer's stays, tied to
+                # no account (not even their new one), and every other stays tied to its signer.
+                linked = dict(
+                    conn.execute(
+                        select(SIGNATURE.c.cin_key, SIGNATURE.c.resident_id).where(
+                            SIGNATURE.c.petition_id == petition.id
                         )
-                    ).scalar_one()
-                    assert linked <= len(keys)
+                    ).all()
+                )
+                assert linked == {
+                    VAULT.key(PEOPLE[person]): rid if self.accounts[person] == rid else None
+                    for person, rid in signed.items()
+                }
             # An erased person's account leaves no row behind.
             live = {rid for rid in self.accounts.values() if rid is not None}
             rows = set(conn.execute(select(RESIDENT.c.id)).scalars())
@@ -193,3 +195,22 @@ class Signing(RuleBasedStateMachine):
 
 Signing.TestCase.settings = settings(max_examples=40, stateful_step_count=25, deadline=None)
 TestSigning = Signing.TestCase
+
+
+def test_erasing_a_signer_of_a_filed_petition_unties_their_signature_only() -> None:
+    """The path the invariant guards on filed petitions, taken for sure: two people sign, the
+    petition is filed, one of them erases their data and registers again."""
+    machine = Signing()
+    try:
+        machine.two_petitions()
+        for person in (0, 1):
+            machine.register(person)
+            machine.sign(person, 0)
+        machine.sign(1, 1)
+        machine.file(0)
+        assert machine._life(0) is Life.FILED
+        machine.erase(0)
+        machine.register(0)
+        machine.one_signature_per_cin_and_true_counters()
+    finally:
+        machine.teardown()

@@ -21,7 +21,7 @@ from bot.dispatcher import Dispatcher
 from bot.i18n import translator
 from bot.settings import Settings
 from bot.web import web_app
-from conversations.kit import Option
+from conversations.kit import Address, Option
 from handlers.whatsapp.channel import WhatsAppChannel
 from handlers.whatsapp.webhook import MESSAGES
 from storage.database import Database
@@ -36,6 +36,7 @@ TEMPLATES = {"ar": "HX" + "a" * 32, "fr": "HX" + "f" * 32}
 ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
 _LINE = re.compile(r"^(\d+)\. (.+)$", re.MULTILINE)
 _sids = itertools.count(1)
+JPEG_START = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00"
 
 
 def sign(url: str, form: dict[str, str]) -> str:
@@ -107,6 +108,15 @@ class Phone:
         self.texts: list[str] = []
         self.locale = "ar"
 
+    @property
+    def address(self) -> Address:
+        return Address("whatsapp", self.number)
+
+    @property
+    def replies(self) -> list[str]:
+        """The messages of the bot's last answer."""
+        return self.texts
+
     async def send(self, message_id: str | None = None, **fields: str) -> httpx.Response:
         message_id = message_id or f"SM{next(_sids):032x}"
         form = {
@@ -134,10 +144,13 @@ class Phone:
     async def share_location(self, lat: float, lon: float) -> httpx.Response:
         return await self.send(Latitude=str(lat), Longitude=str(lon), Address="", Label="")
 
-    async def send_photo(self, url: str, caption: str = "") -> httpx.Response:
-        return await self.send(
-            Body=caption, NumMedia="1", MediaUrl0=url, MediaContentType0="image/jpeg"
-        )
+    async def send_photo(self, url: str, caption: str = "") -> str:
+        """A photo at ``url``, or, given a name, a photo of that name the fake Twilio holds;
+        returns its MediaUrl, which the bot keeps."""
+        if not url.startswith(("http://", "https://")):
+            url = self.whatsapp.fake.add_media(JPEG_START + url.encode())
+        await self.send(Body=caption, NumMedia="1", MediaUrl0=url, MediaContentType0="image/jpeg")
+        return url
 
     @property
     def text(self) -> str:

@@ -1,0 +1,1 @@
+"""What several test modules share: the fake users' common shape, a dialog's setting."""
