@@ -175,7 +175,7 @@ def _report(report: DeliveryReport) -> Reply:
     )
 
 
-class Organizing(Flow[Step, Answers]):
+class OrganizingFlow(Flow[Step, Answers]):
     name = "organizing"
     steps = Step
     answers = Answers

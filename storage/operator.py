@@ -20,8 +20,8 @@ from conversations import petition_rules, report_rules
 from conversations.actor import ACTOR_MAX
 from conversations.groups import Audience, Counts, DeliveryReport, GroupKind, MeetingDraft, Scope
 from conversations.kit import Address
-from conversations.petition import Life, PetitionDraft
-from conversations.report import Status
+from conversations.petition import PetitionDraft, PetitionLife
+from conversations.report import ReportStatus
 from storage import announcements, groups, media, meetings, petitions, reports
 from storage.announcements import Kind
 from storage.database import Tx
@@ -31,7 +31,7 @@ from storage.meetings import MeetingError
 REMOVE = "remove_organizer"
 
 
-class Why(StrEnum):
+class OperatorWhy(StrEnum):
     # A group given with a commune is not one of its groups.
     GROUP_ELSEWHERE = "group_elsewhere"
     # An organizer by HAYNA_ADMINS, which no command changes.
@@ -41,15 +41,17 @@ class Why(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
-class Refusal:
-    why: Why
+class OperatorRefusal:
+    why: OperatorWhy
     # The group, or the update, that is not there.
     number: int = 0
     commune: str = ""
     address: str = ""
 
 
-AnyRefusal = Refusal | petition_rules.Refusal | report_rules.Refusal | MeetingError
+AnyRefusal = (
+    OperatorRefusal | petition_rules.PetitionRefusal | report_rules.ReportRefusal | MeetingError
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +85,7 @@ class Operator:
         for group_id in group_ids:
             group = await self.tx.run(groups.group, group_id)
             if group is None or group.commune_code != commune:
-                self.refusal = Refusal(Why.GROUP_ELSEWHERE, group_id, commune)
+                self.refusal = OperatorRefusal(OperatorWhy.GROUP_ELSEWHERE, group_id, commune)
                 await self._audit(action, target, False)
                 return None
         audience = Audience(commune, tuple(sorted(set(group_ids))))
@@ -136,7 +138,7 @@ class Operator:
     async def delivery_report(self, announcement_id: int) -> DeliveryReport | None:
         report = await self.tx.run(announcements.report, announcement_id)
         if report is None:
-            self.refusal = Refusal(Why.NO_UPDATE, announcement_id)
+            self.refusal = OperatorRefusal(OperatorWhy.NO_UPDATE, announcement_id)
         return report if await self._audit("report", str(announcement_id), bool(report)) else None
 
     async def create_meeting(self, draft: MeetingDraft) -> int | None:
@@ -187,7 +189,9 @@ class Operator:
         await self._audit("draft_petition", code, True)
         return code
 
-    async def move_petition(self, code: str, life: Life, note: str) -> tuple[Life, int] | None:
+    async def move_petition(
+        self, code: str, life: PetitionLife, note: str
+    ) -> tuple[PetitionLife, int] | None:
         """Move a petition along its life; where it was, and how many signers are told."""
         action = f"{life}_petition"
         before = await self.tx.run(petitions.status, code)
@@ -202,8 +206,8 @@ class Operator:
         return before, signers
 
     async def set_report_status(
-        self, ref: str, status: Status, note: str, kept: str
-    ) -> tuple[Status, int | None] | None:
+        self, ref: str, status: ReportStatus, note: str, kept: str
+    ) -> tuple[ReportStatus, int | None] | None:
         """Change a report's status; what it was, and how many followers are told (None when
         it already had this status)."""
         detail = await self.tx.run(reports.detail, ref)
@@ -229,7 +233,7 @@ class Operator:
         if group_id is not None:
             group = await self.tx.run(groups.group, group_id)
             if group is None or group.commune_code != commune:
-                self.refusal = Refusal(Why.GROUP_ELSEWHERE, group_id, commune)
+                self.refusal = OperatorRefusal(OperatorWhy.GROUP_ELSEWHERE, group_id, commune)
                 await self._audit(REMOVE, f"{address.channel}: {where}", False)
                 return None
         resident_id = await self.tx.run(groups.resident_at, address)
@@ -243,8 +247,8 @@ class Operator:
         if removed:
             await self._audit(REMOVE, f"{who}: {where}", True)
             return removed
-        why = Why.ADMIN if admin else Why.NO_SCOPE
-        self.refusal = Refusal(why, group_id or 0, commune, str(address))
+        why = OperatorWhy.ADMIN if admin else OperatorWhy.NO_SCOPE
+        self.refusal = OperatorRefusal(why, group_id or 0, commune, str(address))
         await self._audit(REMOVE, f"{who} admin: {where}" if admin else f"{who}: {where}", False)
         return None
 

@@ -17,7 +17,7 @@ from datetime import datetime
 from cryptography.fernet import InvalidToken
 from sqlalchemy import Connection, delete, select, update
 
-from conversations.petition import SIGNING, Life
+from conversations.petition import SIGNING, PetitionLife
 from storage.database import Database
 from storage.models import PETITION, SIGNATURE
 from storage.vault import KEY_VERSION, Vault
@@ -82,7 +82,7 @@ def _petition(
                 .values(cin_key=key, key_version=KEY_VERSION)
             )
             continue
-        if Life(status) not in SIGNING:
+        if PetitionLife(status) not in SIGNING:
             log.warning(
                 "petition %s: signatures %s and %s are one card", petition_id, same.id, row.id
             )

@@ -22,7 +22,7 @@ from conversations.groups import (
 )
 from storage import announcements, groups, meetings
 from storage.announcements import Kind
-from storage.meetings import Life, MeetingError
+from storage.meetings import MeetingError, MeetingLife
 from storage.models import ANNOUNCEMENT
 from storage.services.authority import Authority
 from storage.services.bound import Bound
@@ -153,7 +153,7 @@ class SqlOrganizing:
             return False
         b = self.bound
         meeting = await b.tx.run(meetings.view, meeting_id)
-        if meeting is None or meeting.status == Life.CANCELLED:
+        if meeting is None or meeting.status == MeetingLife.CANCELLED:
             return False
         try:
             await b.tx.run(change, meeting_id, self.authority.organizer, b.clock())

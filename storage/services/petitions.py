@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from conversations.petition import Card, Life, PetitionDraft, Signing
+from conversations.petition import Card, PetitionDraft, PetitionLife, Signing
 from storage import petitions
 from storage.services.authority import Authority
 from storage.services.bound import Bound
@@ -52,7 +52,7 @@ class SqlPetitions:
     async def publish_petition(self, code: str) -> None:
         await self._must_organize()
         b = self.bound
-        await b.tx.run(petitions.move, code, Life.OPEN, "", self._actor, b.clock())
+        await b.tx.run(petitions.move, code, PetitionLife.OPEN, "", self._actor, b.clock())
 
     async def _must_organize(self) -> None:
         if not await Authority(self.bound).scope():
