@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from conversations.petition import Card, PetitionDraft, PetitionLife, Signing
 from storage import petitions
-from storage.services.authority import Authority
+from storage.services.authority import ResidentAuthority
 from storage.services.bound import Bound
 
 
@@ -55,7 +55,7 @@ class SqlPetitions:
         await b.tx.run(petitions.move, code, PetitionLife.OPEN, "", self._actor, b.clock())
 
     async def _must_organize(self) -> None:
-        if not await Authority(self.bound).scope():
+        if not await ResidentAuthority(self.bound).scope():
             raise PermissionError(f"{self.bound.address.channel} resident is not an organizer")
 
     @property
