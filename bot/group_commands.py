@@ -14,6 +14,7 @@ from pathlib import Path
 
 from bot import organizer_removal
 from bot.app import open_database
+from bot.channels import CHANNELS
 from bot.command_line import CommandRefused, commune_code, organizer_name, shortened, table
 from bot.media import PHOTO_MAX, photo_type
 from bot.meeting_commands import local_time
@@ -22,7 +23,7 @@ from bot.settings import Settings
 from conversations.groups import GroupKind
 from conversations.kit import MOROCCO, Address
 from conversations.language import SUPPORTED
-from conversations.organizing import MAX_TEXT
+from conversations.organizing import text_limit
 from handlers.filetype import HEAD, sniff
 from storage import groups
 from storage.database import Database
@@ -238,8 +239,9 @@ def _texts(given: list[str]) -> tuple[tuple[str, str], ...]:
             raise CommandRefused(
                 f"--text {shortened(item, 20)!r}: start with ar=, fr=, zgh= or en="
             )
-        if not text or len(text) > MAX_TEXT:
-            raise CommandRefused(f"--text {language}= must have 1 to {MAX_TEXT} characters")
+        limit = text_limit(CHANNELS)
+        if not text or len(text) > limit:
+            raise CommandRefused(f"--text {language}= must have 1 to {limit} characters")
         if language in dict(texts):
             raise CommandRefused(f"--text {language}= is given twice")
         texts.append((language, text))

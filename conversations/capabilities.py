@@ -12,14 +12,17 @@ from conversations.text import Renderable, Verbatim, pgettext
 
 @dataclass(frozen=True, slots=True)
 class Capabilities:
-    """One channel's means and limits."""
+    """One channel's means and limits.
+
+    Buttons or numbered lines is not declared here: each channel's rendering of a reply decides
+    from its options and its own limits (a keyboard that falls back to numbered lines when an
+    option's id or their number is too much for it; `handlers/numbered.py` elsewhere), and a
+    typed number or label picks an option on every channel."""
 
     # The channel's code, as addresses carry it.
     name: str
     # Its name as residents read it ("my data" says which channel a record came from).
     label: Renderable
-    # Options as buttons to tap; without them, numbered lines (a typed number picks one).
-    buttons: bool
     # How a location is asked for: None where the channel shows a way of its own (a button, a
     # command), else the hint added below the question.
     location_hint: Renderable | None
@@ -47,12 +50,11 @@ class Capabilities:
 
 
 def unknown(name: str) -> Capabilities:
-    """What an unregistered channel is taken to have: numbered lines, no location hint, short
-    texts and small photos, so that nothing is lost on it."""
+    """What an unregistered channel is taken to have: no location hint, short texts and small
+    photos, so that nothing is lost on it."""
     return Capabilities(
         name=name,
         label=Verbatim(name),
-        buttons=False,
         location_hint=None,
         text_limit=1_600,
         caption_limit=None,

@@ -11,6 +11,7 @@ from enum import StrEnum
 from typing import assert_never
 
 from conversations.assent import answer
+from conversations.capabilities import Channels
 from conversations.context import Context
 from conversations.dates import DateReader, NumericDates, ask_when, why_not
 from conversations.flow import Flow
@@ -28,14 +29,16 @@ from conversations.paging import offer, turned
 from conversations.phrases import CANCELLED, NOT_AN_OPTION
 from conversations.text import Renderable, Verbatim, _, lines, ngettext, pgettext
 
-# An update goes out as it is written, on every channel: it fits the shortest push any channel
-# carries (a template's variable outside a platform's window), the line naming its sender
-# included (up to 160: an association's name and its commune's). The photo fits the smallest
-# media limit, so it reaches everyone. tests/test_channels.py checks both against each channel's
-# capabilities.
+# The line naming an update's sender: up to 160, an association's name and its commune's.
 SENDER_LINE = 160
-MAX_TEXT = 740
-MAX_PHOTO_BYTES = 5 * 1024 * 1024
+
+
+def text_limit(channels: Channels) -> int:
+    """The longest update: it goes out as it is written, on every channel, so it fits the
+    shortest push any channel carries (a template's variable outside a platform's window), the
+    line naming its sender included. Its photo fits `channels.media_limit()` alike."""
+    return channels.push_limit() - SENDER_LINE
+
 
 NOT_ALLOWED = _("Sorry, this is not allowed: only organizers can do this.")
 REDEEMED: dict[Redeemed, Renderable] = {
@@ -107,27 +110,25 @@ NOT_A_PHOTO = Reply(_("Only a photo (JPEG, PNG or WebP, at most 5 MB) can go wit
 
 # One whole sentence per language, so that no language's name sits inside another's script
 # ("بـFrançais") or takes the wrong grammatical state.
-ASK_TEXT = {
-    "ar": _("Write the update in Arabic (at most {limit} characters):", limit=MAX_TEXT),
-    "fr": _("Write the update in French (at most {limit} characters):", limit=MAX_TEXT),
-    "zgh": _("Write the update in Tamazight (at most {limit} characters):", limit=MAX_TEXT),
-    "en": _("Write the update in English (at most {limit} characters):", limit=MAX_TEXT),
-}
-
-
-def _ask_text(language: str) -> Reply:
-    return Reply(ASK_TEXT.get(language, ASK_TEXT["ar"]))
+def _ask_text(language: str, limit: int) -> Reply:
+    asks = {
+        "ar": _("Write the update in Arabic (at most {limit} characters):", limit=limit),
+        "fr": _("Write the update in French (at most {limit} characters):", limit=limit),
+        "zgh": _("Write the update in Tamazight (at most {limit} characters):", limit=limit),
+        "en": _("Write the update in English (at most {limit} characters):", limit=limit),
+    }
+    return Reply(asks.get(language, asks["ar"]))
 
 
 def _confirm(data: Answers) -> Reply:
     return Reply(_("Send it on {when}?", when=datetime.fromisoformat(data.at)), (CONFIRM, CANCEL))
 
 
-def _photo(msg: Inbound) -> str:
+def _photo(msg: Inbound, limit: int) -> str:
     """The reference of the photo a message carries, if it is one an update can take."""
     for media in msg.media:
         known = media.content_type in PHOTO_TYPES or not media.content_type
-        small = media.size is None or media.size <= MAX_PHOTO_BYTES
+        small = media.size is None or media.size <= limit
         if media.kind is MediaKind.PHOTO and known and small:
             return media.ref
     return ""
@@ -233,11 +234,12 @@ class OrganizingFlow(Flow[Step, Answers]):
                 before: tuple[Reply, ...] = ()
                 if msg.media:
                     # A photo's caption is the text; a photo sent again replaces the first.
-                    photo = _photo(msg)
+                    photo = _photo(msg, ctx.channels.media_limit())
                     before = (PHOTO_ADDED,) if photo else (NOT_A_PHOTO,)
                     data = replace(data, photo=photo or data.photo)
-                if not text or len(text) > MAX_TEXT:
-                    return Turn((*before, _ask_text(data.writing)), step, data)
+                if not text or len(text) > text_limit(ctx.channels):
+                    asked = _ask_text(data.writing, text_limit(ctx.channels))
+                    return Turn((*before, asked), step, data)
                 data = replace(
                     data, languages=(*data.languages, data.writing), texts=(*data.texts, text)
                 )
@@ -309,7 +311,7 @@ class OrganizingFlow(Flow[Step, Answers]):
     async def _write(self, ctx: Context, data: Answers) -> Turn[Step, Answers]:
         if await ctx.services.organizing.organizer_reach() is None:
             return Turn((Reply(NOT_ALLOWED),), None, Answers())
-        return Turn((_ask_text(data.writing),), Step.TEXT, data)
+        return Turn((_ask_text(data.writing, text_limit(ctx.channels)),), Step.TEXT, data)
 
     def _more(self, data: Answers, before: tuple[Reply, ...] = ()) -> Turn[Step, Answers]:
         others = tuple(o for o in LANGUAGES if o.id not in data.languages)

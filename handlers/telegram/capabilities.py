@@ -25,7 +25,6 @@ def _share(code: str) -> Renderable:
 CAPABILITIES = Capabilities(
     name=CHANNEL,
     label=pgettext("channel", "Telegram"),
-    buttons=True,
     location_hint=None,
     text_limit=MAX_TEXT,
     caption_limit=MAX_CAPTION,
