@@ -116,10 +116,12 @@ async def busy(db) -> bool:
     from sqlalchemy import exists, select
 
     from storage.announcements import State
-    from storage.deliveries import Status
+    from storage.deliveries import DeliveryStatus
     from storage.models import ANNOUNCEMENT, DELIVERY
 
-    waiting = exists().where(DELIVERY.c.status.in_((Status.PENDING, Status.SENDING)))
+    waiting = exists().where(
+        DELIVERY.c.status.in_((DeliveryStatus.PENDING, DeliveryStatus.SENDING))
+    )
     planned = exists().where(ANNOUNCEMENT.c.status == State.SCHEDULED)
     async with db.transaction() as tx:
         return bool(await tx.run(lambda conn: conn.execute(select(waiting | planned)).scalar()))
@@ -181,7 +183,7 @@ async def unrecorded(url: str) -> set[str]:
     from sqlalchemy import select
 
     from storage.database import Database
-    from storage.deliveries import Status
+    from storage.deliveries import DeliveryStatus
     from storage.models import DELIVERY, RESIDENT
 
     db = Database.open(url)
@@ -191,7 +193,7 @@ async def unrecorded(url: str) -> set[str]:
                 conn.execute(
                     select(RESIDENT.c.user_id)
                     .join(DELIVERY, DELIVERY.c.resident_id == RESIDENT.c.id)
-                    .where(DELIVERY.c.status == Status.SENDING)
+                    .where(DELIVERY.c.status == DeliveryStatus.SENDING)
                 )
                 .scalars()
                 .all()

@@ -67,7 +67,7 @@ async def burst(url: str, signers: int, threshold: int, processes: int, label: s
     """Prepare a fresh database, start ``processes`` workers that each sign their share of the
     signers, release them all at once, then check what every reader will show."""
     from bench.engine import _fresh_database
-    from conversations.petition import Life
+    from conversations.petition import PetitionLife
     from storage import petitions
     from storage.database import Database
 
@@ -82,7 +82,7 @@ async def burst(url: str, signers: int, threshold: int, processes: int, label: s
             )  # fmt: skip
             async with db.transaction() as tx:
                 code = await tx.run(petitions.create, new, "bench", now)
-                await tx.run(petitions.move, code, Life.OPEN, "", "bench", now)
+                await tx.run(petitions.move, code, PetitionLife.OPEN, "", "bench", now)
                 await tx.run(_residents, signers, now - timedelta(days=90))
             shares, seconds = await _workers(fresh, code, signers, processes)
             async with db.transaction() as tx:
@@ -137,7 +137,7 @@ async def _workers(url: str, code: str, signers: int, processes: int) -> tuple[l
 async def work(url: str, code: str, key: str, signers: int, mine: range) -> dict[str, Any]:
     """One worker: its signers, each one message through the storage service, all at once."""
     from conversations.kit import Address
-    from conversations.petition import Outcome
+    from conversations.petition import SigningOutcome
     from storage.database import Database
     from storage.gazetteer import Gazetteer
     from storage.store import SqlStore
@@ -159,7 +159,7 @@ async def work(url: str, code: str, key: str, signers: int, mine: range) -> dict
                 state = await unit.open(f"m{i}")
                 assert state is not None
                 signing = await unit.services.petitions.sign_petition(code, f"S {i}", sealed[i])
-                if signing.outcome is not Outcome.SIGNED:
+                if signing.outcome is not SigningOutcome.SIGNED:
                     raise RuntimeError(f"signer {i}: {signing.outcome}")
                 await unit.services.petitions.petition(code)  # the card shown back, with its count
                 await unit.save(state)

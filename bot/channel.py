@@ -18,7 +18,7 @@ from conversations.seams import (
     Outbox,
     Reported,
 )
-from storage.deliveries import DeliveryQueue, Status
+from storage.deliveries import DeliveryQueue, DeliveryStatus
 
 
 class Channel(Protocol):
@@ -51,7 +51,7 @@ class DeliveryStatuses:
         self, ref: str, status: Reported, error_code: str | None, at: datetime, unreachable: bool
     ) -> bool:
         return await self.queue.status_callback(
-            ref, Status(status.value), error_code, at, unreachable=unreachable
+            ref, DeliveryStatus(status.value), error_code, at, unreachable=unreachable
         )
 
 

@@ -12,7 +12,7 @@ from storage.gazetteer import Gazetteer, key
 CANDIDATES = 10
 
 
-class Refused(Exception):
+class CommandRefused(Exception):
     """A request the command cannot carry out; str() says why, for the organizer."""
 
 
@@ -26,13 +26,15 @@ def commune_code(gazetteer: Gazetteer, given: str) -> str:
     exact = [c for c in found if key(text) in (key(c.name_fr), key(c.name_ar))]
     chosen = exact or found
     if not chosen:
-        raise Refused(f"no commune is named {text!r}")
+        raise CommandRefused(f"no commune is named {text!r}")
     if len(chosen) > 1:
         listed = "\n".join(
             f"  {c.code}  {c.name_fr} ({c.name_ar}), {c.province_fr}" for c in chosen
         )
         more = "\n  …" if len(chosen) == CANDIDATES else ""
-        raise Refused(f"{text!r} names several communes; give one of these codes:\n{listed}{more}")
+        raise CommandRefused(
+            f"{text!r} names several communes; give one of these codes:\n{listed}{more}"
+        )
     # Said on standard error, so an export on standard output stays clean.
     print(f"commune: {chosen[0].code} {chosen[0].name_fr}", file=sys.stderr)
     return chosen[0].code

@@ -17,7 +17,7 @@ from conversations.kit import Address, Attachment, Outgoing
 from conversations.language import DEFAULT
 from conversations.seams import Outbox, Push, Rejected, TransientFailure, Unreachable
 from conversations.text import Translator, from_json
-from storage.deliveries import DeliveryQueue, Due, Outcome, Status
+from storage.deliveries import DeliveryOutcome, DeliveryQueue, DeliveryStatus, Due
 
 log = logging.getLogger(__name__)
 
@@ -117,13 +117,13 @@ class Dispatcher:
             return len(due)
         slots = asyncio.Semaphore(self.concurrency)
 
-        async def attempt(delivery: Due) -> Outcome | None:
+        async def attempt(delivery: Due) -> DeliveryOutcome | None:
             async with slots:
                 return await self._attempt(delivery, photos)
 
         # Record every tenth of a batch or so: few commits, and little to send again after a crash.
         every = max(self.concurrency, len(due) // 10)
-        done: list[Outcome] = []
+        done: list[DeliveryOutcome] = []
         # Tasks made here, in the claim's order, take the slots in that order (as_completed
         # would make them from a set, in any order): the most urgent is sent first. A claim
         # holds at most one push per resident (storage/deliveries.py), so sends side by side
@@ -158,13 +158,17 @@ class Dispatcher:
             return {}
         return await self.photos(wanted)
 
-    async def _attempt(self, delivery: Due, photos: Mapping[int, Attachment]) -> Outcome | None:
+    async def _attempt(
+        self, delivery: Due, photos: Mapping[int, Attachment]
+    ) -> DeliveryOutcome | None:
         """Send one delivery; what became of it, or None when it was left for later."""
         if not delivery.pushes_enabled:
-            return Outcome(delivery, Status.OPTED_OUT, self.clock(), "the resident said stop")
+            return DeliveryOutcome(
+                delivery, DeliveryStatus.OPTED_OUT, self.clock(), "the resident said stop"
+            )
         if not delivery.reachable:
-            return Outcome(
-                delivery, Status.UNREACHABLE, self.clock(), "the resident is unreachable"
+            return DeliveryOutcome(
+                delivery, DeliveryStatus.UNREACHABLE, self.clock(), "the resident is unreachable"
             )
         if self.clock() >= delivery.lease_until - self.margin:
             # A slow batch: the row is about to come due for others; sending now could double it.
@@ -177,7 +181,9 @@ class Dispatcher:
         except Exception as error:
             # Retrying cannot mend a body that does not render: record it and move on.
             log.exception("delivery %s cannot be rendered", delivery.id)
-            return Outcome(delivery, Status.FAILED, self.clock(), f"unrenderable: {error!r}")
+            return DeliveryOutcome(
+                delivery, DeliveryStatus.FAILED, self.clock(), f"unrenderable: {error!r}"
+            )
         # A photo deleted since the update was planned leaves the text to go alone.
         photo = photos.get(delivery.media_id) if delivery.media_id is not None else None
         message = Outgoing(body, locale=locale, attachment=photo)
@@ -190,22 +196,22 @@ class Dispatcher:
         try:
             ref = await outbox.send(push)
         except Unreachable as error:
-            return Outcome(delivery, Status.UNREACHABLE, self.clock(), str(error))
+            return DeliveryOutcome(delivery, DeliveryStatus.UNREACHABLE, self.clock(), str(error))
         except TransientFailure as error:
             return self._retry(delivery, str(error), error.retry_after)
         except Rejected as error:
             log.warning("delivery %s refused by the platform: %s", delivery.id, error)
-            return Outcome(delivery, Status.FAILED, self.clock(), str(error))
+            return DeliveryOutcome(delivery, DeliveryStatus.FAILED, self.clock(), str(error))
         except Exception as error:
             log.exception("delivery %s failed", delivery.id)
             return self._retry(delivery, f"{type(error).__name__}: {error}", None)
-        return Outcome(delivery, Status.SENT, self.clock(), provider_ref=ref)
+        return DeliveryOutcome(delivery, DeliveryStatus.SENT, self.clock(), provider_ref=ref)
 
-    def _retry(self, delivery: Due, error: str, retry_after: float | None) -> Outcome:
+    def _retry(self, delivery: Due, error: str, retry_after: float | None) -> DeliveryOutcome:
         if delivery.attempts >= MAX_ATTEMPTS:
-            return Outcome(delivery, Status.FAILED, self.clock(), error)
+            return DeliveryOutcome(delivery, DeliveryStatus.FAILED, self.clock(), error)
         at = self.clock() + timedelta(seconds=retry_after) if retry_after else self._later(delivery)
-        return Outcome(delivery, Status.PENDING, at, error)
+        return DeliveryOutcome(delivery, DeliveryStatus.PENDING, at, error)
 
     def _later(self, delivery: Due) -> datetime:
         delay: timedelta = min(BASE_DELAY * 2 ** max(delivery.attempts - 1, 0), MAX_DELAY)

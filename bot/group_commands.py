@@ -14,7 +14,8 @@ from pathlib import Path
 
 from bot import organizer_removal
 from bot.app import open_database
-from bot.command_line import Refused, commune_code, organizer_name, shortened, table
+from bot.channels import CHANNELS
+from bot.command_line import CommandRefused, commune_code, organizer_name, shortened, table
 from bot.media import PHOTO_MAX, photo_type
 from bot.meeting_commands import local_time
 from bot.refusals import refused
@@ -22,7 +23,7 @@ from bot.settings import Settings
 from conversations.groups import GroupKind
 from conversations.kit import MOROCCO, Address
 from conversations.language import SUPPORTED
-from conversations.organizing import MAX_TEXT
+from conversations.organizing import text_limit
 from handlers.filetype import HEAD, sniff
 from storage import groups
 from storage.database import Database
@@ -87,7 +88,7 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
     db = await open_database(settings, upgrade=settings.database_url.sqlite)
     try:
         await _act(db, args, datetime.now(UTC), settings.admins)
-    except Refused as error:
+    except CommandRefused as error:
         print(f"hayna: {error}", file=sys.stderr)
         return 2
     finally:
@@ -115,7 +116,7 @@ async def _act(
     command = Command(args, commune, gazetteer, now, admins)
     act = ACTIONS.get((args.command, args.action))
     if act is None:
-        raise Refused(f"unknown action {args.action}")
+        raise CommandRefused(f"unknown action {args.action}")
     async with db.transaction() as tx:
         operator = Operator(tx, getattr(args, "actor", None) or organizer_name(), now)
         done = await act(operator, command)
@@ -132,7 +133,7 @@ async def _list_groups(operator: Operator, command: Command) -> bool:
 async def _create_group(operator: Operator, command: Command) -> bool:
     name = command.args.name.strip()
     if not name or len(name) > groups.NAME_MAX:
-        raise Refused(f"--name must have 1 to {groups.NAME_MAX} characters")
+        raise CommandRefused(f"--name must have 1 to {groups.NAME_MAX} characters")
     kind = GroupKind(command.args.kind)
     created = await operator.create_group(command.commune, kind, name)
     if created is not None:
@@ -215,15 +216,17 @@ def _photo(path: Path) -> Photo:
     try:
         size = path.stat().st_size
         if size > PHOTO_MAX:
-            raise Refused(f"--photo {path}: {size / 2**20:.1f} MB; at most 5 MB")
+            raise CommandRefused(f"--photo {path}: {size / 2**20:.1f} MB; at most 5 MB")
         data = path.read_bytes()
     except OSError as error:
-        raise Refused(f"--photo {path}: cannot read it ({error.strerror or error})") from None
+        raise CommandRefused(
+            f"--photo {path}: cannot read it ({error.strerror or error})"
+        ) from None
     kind = photo_type(data)
     if kind is None:
         seen = sniff(data[:HEAD])
         shown = f"it looks like {seen}" if seen else "its content is not an image"
-        raise Refused(f"--photo {path}: not a JPEG, PNG or WebP photo ({shown})")
+        raise CommandRefused(f"--photo {path}: not a JPEG, PNG or WebP photo ({shown})")
     return Photo(path.name[-120:], kind, data)
 
 
@@ -233,10 +236,13 @@ def _texts(given: list[str]) -> tuple[tuple[str, str], ...]:
         language, sep, text = item.partition("=")
         language, text = language.strip(), text.strip()
         if not sep or language not in SUPPORTED:
-            raise Refused(f"--text {shortened(item, 20)!r}: start with ar=, fr=, zgh= or en=")
-        if not text or len(text) > MAX_TEXT:
-            raise Refused(f"--text {language}= must have 1 to {MAX_TEXT} characters")
+            raise CommandRefused(
+                f"--text {shortened(item, 20)!r}: start with ar=, fr=, zgh= or en="
+            )
+        limit = text_limit(CHANNELS)
+        if not text or len(text) > limit:
+            raise CommandRefused(f"--text {language}= must have 1 to {limit} characters")
         if language in dict(texts):
-            raise Refused(f"--text {language}= is given twice")
+            raise CommandRefused(f"--text {language}= is given twice")
         texts.append((language, text))
     return tuple(texts)

@@ -16,8 +16,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
+from bot.channels import CHANNELS
 from conversations.kit import PHOTO_TYPES, Attachment
-from conversations.organizing import MAX_PHOTO_BYTES
 from conversations.seams import MediaFetcher, TransientFailure
 from handlers.filetype import HEAD, sniff
 from storage import media
@@ -26,7 +26,8 @@ from storage.database import Database
 log = logging.getLogger(__name__)
 
 PATH = "/media"
-PHOTO_MAX = MAX_PHOTO_BYTES
+# The largest photo every channel sends: an update's photo reaches everyone.
+PHOTO_MAX = CHANNELS.media_limit()
 # A photo its channel cannot give this long after the update is due: the text goes without it.
 GIVE_UP = timedelta(minutes=10)
 RETRY = timedelta(seconds=30)

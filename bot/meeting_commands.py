@@ -10,7 +10,7 @@ import sys
 from datetime import UTC, datetime, timedelta
 
 from bot.app import open_database
-from bot.command_line import Refused, commune_code, organizer_name, shortened, table
+from bot.command_line import CommandRefused, commune_code, organizer_name, shortened, table
 from bot.natural_dates import NaturalDates
 from bot.refusals import refused
 from bot.settings import Settings
@@ -110,7 +110,7 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
     db = await open_database(settings, upgrade=settings.database_url.sqlite)
     try:
         await _act(db, args)
-    except Refused as error:
+    except CommandRefused as error:
         print(f"hayna: {error}", file=sys.stderr)
         return 2
     finally:
@@ -173,9 +173,9 @@ def _draft(args: argparse.Namespace, now: datetime) -> MeetingDraft:
         ("--agenda", agenda, AGENDA_MAX),
     ):
         if not text or len(text) > limit:
-            raise Refused(f"{name} must have 1 to {limit} characters")
+            raise CommandRefused(f"{name} must have 1 to {limit} characters")
     if args.at <= now + timedelta(minutes=5):
-        raise Refused("--at must be in the future")
+        raise CommandRefused("--at must be in the future")
     lat, lon = args.pin if args.pin else (None, None)
     return MeetingDraft(
         commune_code(Gazetteer.load(), args.commune),

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import argparse
 
-from bot.command_line import Refused
+from bot.command_line import CommandRefused
 from bot.refusals import admin_note
 from bot.settings import parse_address
 from conversations.kit import Address
@@ -34,7 +34,7 @@ async def remove(
     the audit entry is committed)."""
     address = parse_address(args.address)
     if address is None:
-        raise Refused(
+        raise CommandRefused(
             f"{args.address!r} is not CHANNEL:ID, for example telegram:123456789 or "
             "whatsapp:+212600000000"
         )

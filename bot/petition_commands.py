@@ -17,12 +17,12 @@ from typing import Any
 from cryptography.fernet import InvalidToken
 
 from bot.app import open_database
-from bot.command_line import Refused, commune_code, organizer_name, shortened, table
+from bot.command_line import CommandRefused, commune_code, organizer_name, shortened, table
 from bot.refusals import refusal_text, refused
 from bot.settings import Settings
 from conversations.kit import MOROCCO
-from conversations.petition import OTHERWISE, WITH_ARRONDISSEMENTS, Life, default_threshold
-from conversations.petition_rules import LIMITS, MOVES, Field, PetitionError
+from conversations.petition import OTHERWISE, WITH_ARRONDISSEMENTS, PetitionLife, default_threshold
+from conversations.petition_rules import LIMITS, MOVES, PetitionError, PetitionField
 from storage import bursts
 from storage.database import Database
 from storage.gazetteer import Commune, Gazetteer
@@ -48,12 +48,16 @@ def configure(parser: argparse.ArgumentParser) -> None:
     actions = parser.add_subparsers(dest="action", required=True)
     new = actions.add_parser("create", help="draft a petition; prints its code", epilog=THRESHOLDS)
     new.add_argument("--commune", required=True, metavar="CODE_OR_NAME", help="its commune")
-    new.add_argument("--title", required=True, help=f"at most {LIMITS[Field.TITLE]} characters")
-    new.add_argument("--summary", required=True, help=f"one line, at most {LIMITS[Field.SUMMARY]}")
+    new.add_argument(
+        "--title", required=True, help=f"at most {LIMITS[PetitionField.TITLE]} characters"
+    )
+    new.add_argument(
+        "--summary", required=True, help=f"one line, at most {LIMITS[PetitionField.SUMMARY]}"
+    )
     text = new.add_mutually_exclusive_group(required=True)
     text.add_argument("--text-file", type=Path, metavar="F", help="the text, from a UTF-8 file")
     text.add_argument(
-        "--text", metavar="T", help=f"the text, at most {LIMITS[Field.BODY]} characters"
+        "--text", metavar="T", help=f"the text, at most {LIMITS[PetitionField.BODY]} characters"
     )
     new.add_argument("--requests", required=True, metavar="R", help="what the council is asked")
     new.add_argument("--representative", required=True, metavar="NAME", help="the mandataire")
@@ -61,20 +65,23 @@ def configure(parser: argparse.ArgumentParser) -> None:
     new.add_argument("--threshold", type=_count, metavar="N", help="signatures needed (see below)")
     _actor(new)
     for action, life, purpose in (
-        ("publish", Life.OPEN, "open a draft for signatures"),
-        ("file", Life.FILED, "record that it was filed with the commune"),
-        ("close", Life.CLOSED, "stop collecting signatures without filing"),
+        ("publish", PetitionLife.OPEN, "open a draft for signatures"),
+        ("file", PetitionLife.FILED, "record that it was filed with the commune"),
+        ("close", PetitionLife.CLOSED, "stop collecting signatures without filing"),
     ):
         _move_parser(actions, action, purpose).set_defaults(life=life)
     decide = _move_parser(actions, "decide", "record the council's decision, notify signers")
-    decisions = sorted(MOVES[Life.FILED])
+    decisions = sorted(MOVES[PetitionLife.FILED])
     decide.add_argument("life", choices=decisions, metavar="|".join(decisions))
     answer = _move_parser(actions, "answer", "record the council's answer", note_required=True)
-    answer.set_defaults(life=Life.ANSWERED)
+    answer.set_defaults(life=PetitionLife.ANSWERED)
     listing = actions.add_parser("list", help="petitions as a table, newest first")
     listing.add_argument("--commune", metavar="CODE_OR_NAME", help="a commune code or name")
     listing.add_argument(
-        "--status", choices=[s.value for s in Life], metavar="S", help=", ".join(Life)
+        "--status",
+        choices=[s.value for s in PetitionLife],
+        metavar="S",
+        help=", ".join(PetitionLife),
     )
     export = actions.add_parser("export", help="a petition and its signatories, to file")
     export.add_argument("code", metavar="CODE")
@@ -127,7 +134,7 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
             await _export(db, args, Vault(settings.secret_key))
         else:
             await _move(db, args)
-    except Refused as error:
+    except CommandRefused as error:
         print(f"hayna: {error}", file=sys.stderr)
         return 2
     except PetitionError as error:
@@ -166,9 +173,9 @@ def _read(path: Path) -> str:
     try:
         return path.read_text(encoding="utf-8")
     except OSError as error:
-        raise Refused(f"--text-file: {error.strerror}: {path}") from None
+        raise CommandRefused(f"--text-file: {error.strerror}: {path}") from None
     except UnicodeDecodeError:
-        raise Refused(f"--text-file: not UTF-8 text: {path}") from None
+        raise CommandRefused(f"--text-file: not UTF-8 text: {path}") from None
 
 
 def _default_threshold(commune: str) -> int:
@@ -177,7 +184,11 @@ def _default_threshold(commune: str) -> int:
 
 
 async def _move(db: Database, args: argparse.Namespace) -> None:
-    code, life, actor = args.code.strip().upper(), Life(args.life), args.actor or organizer_name()
+    code, life, actor = (
+        args.code.strip().upper(),
+        PetitionLife(args.life),
+        args.actor or organizer_name(),
+    )
     async with db.transaction() as tx:
         operator = Operator(tx, actor, datetime.now(UTC))
         moved = await operator.move_petition(code, life, args.note.strip())
@@ -185,7 +196,7 @@ async def _move(db: Database, args: argparse.Namespace) -> None:
         raise refused(operator)
     before, signers = moved
     print(f"{code}: {before} → {life} (by {actor})")
-    if life is not Life.OPEN:  # opening notifies no one: nobody has signed a draft
+    if life is not PetitionLife.OPEN:  # opening notifies no one: nobody has signed a draft
         print(f"signers to notify: {signers} (`hayna dispatch` sends the notifications)")
 
 
@@ -193,7 +204,7 @@ async def _list(db: Database, args: argparse.Namespace) -> None:
     gazetteer = Gazetteer.load()
     commune = commune_code(gazetteer, args.commune) if args.commune else None
     async with db.transaction() as tx:
-        rows = await tx.run(listing, commune, Life(args.status) if args.status else None)
+        rows = await tx.run(listing, commune, PetitionLife(args.status) if args.status else None)
         flagged = await tx.run(bursts.flags)
     if not rows:
         print("no petitions match")
@@ -228,9 +239,9 @@ async def _export(db: Database, args: argparse.Namespace, vault: Vault) -> None:
         sealed = await tx.run(sealed_signatories, code)
     opened_at = petition.opened_at
     if opened_at is None:
-        raise Refused(f"{code} is a draft: publish it before exporting it")
+        raise CommandRefused(f"{code} is a draft: publish it before exporting it")
     if args.output is None and args.format == "pdf" and sys.stdout.isatty():
-        raise Refused("a PDF does not belong on a terminal: add --output FILE")
+        raise CommandRefused("a PDF does not belong on a terminal: add --output FILE")
     data = _document(petition, opened_at, sealed, vault, args.format)
     if args.output is None:
         sys.stdout.flush()
@@ -245,7 +256,7 @@ async def _export(db: Database, args: argparse.Namespace, vault: Vault) -> None:
         with os.fdopen(descriptor, "wb") as handle:
             handle.write(data)
     except OSError as error:
-        raise Refused(f"--output: {error.strerror}: {args.output}") from None
+        raise CommandRefused(f"--output: {error.strerror}: {args.output}") from None
     print(f"{code}: {len(sealed)} signatories written to {args.output}")
 
 
@@ -261,7 +272,7 @@ def _document(
             Signatory(s.full_name, vault.open(s.cin_sealed), s.signed_at) for s in sealed
         )
     except InvalidToken:
-        raise Refused(
+        raise CommandRefused(
             "the CINs cannot be opened: HAYNA_SECRET_KEY is not the one they were sealed with"
         ) from None
     text, code = petition.text, petition.text.commune_code

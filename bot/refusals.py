@@ -8,55 +8,54 @@ from __future__ import annotations
 
 from typing import assert_never
 
-from bot.command_line import Refused
+from bot.command_line import CommandRefused
 from conversations import petition_rules, report_rules
 from conversations.actor import ACTOR_MAX
-from conversations.petition_rules import THRESHOLD_MAX, THRESHOLD_MIN, Field
-from conversations.petition_rules import Why as PetitionWhy
-from conversations.report_rules import Why as ReportWhy
+from conversations.petition_rules import THRESHOLD_MAX, THRESHOLD_MIN, PetitionField, PetitionWhy
+from conversations.report_rules import ReportWhy
 from storage.meetings import MeetingError
-from storage.operator import AnyRefusal, Operator, Refusal, Why, scope_words
+from storage.operator import AnyRefusal, Operator, OperatorRefusal, OperatorWhy, scope_words
 
 # How each field of a petition is named on the command line.
 FLAGS = {
-    Field.TITLE: "--title",
-    Field.SUMMARY: "--summary",
-    Field.BODY: "the text",
-    Field.REQUESTS: "--requests",
-    Field.REPRESENTATIVE: "--representative",
-    Field.ACTOR: "--by",
+    PetitionField.TITLE: "--title",
+    PetitionField.SUMMARY: "--summary",
+    PetitionField.BODY: "the text",
+    PetitionField.REQUESTS: "--requests",
+    PetitionField.REPRESENTATIVE: "--representative",
+    PetitionField.ACTOR: "--by",
 }
 
 
-def refused(operator: Operator) -> Refused:
+def refused(operator: Operator) -> CommandRefused:
     """What the operator's refused action says, to raise once its transaction is committed (so
     that the audit log keeps the try)."""
     refusal = operator.refusal
-    return Refused(refusal_text(refusal) if refusal is not None else "refused")
+    return CommandRefused(refusal_text(refusal) if refusal is not None else "refused")
 
 
 def refusal_text(refusal: AnyRefusal) -> str:
     """The line that says ``refusal``, after "hayna: "."""
-    if isinstance(refusal, petition_rules.Refusal):
+    if isinstance(refusal, petition_rules.PetitionRefusal):
         return _petition(refusal)
-    if isinstance(refusal, report_rules.Refusal):
+    if isinstance(refusal, report_rules.ReportRefusal):
         return _report(refusal)
     if isinstance(refusal, MeetingError):
         return str(refusal)
     return _operator(refusal)
 
 
-def _operator(refusal: Refusal) -> str:
+def _operator(refusal: OperatorRefusal) -> str:
     commune, address = refusal.commune, refusal.address
     match refusal.why:
-        case Why.GROUP_ELSEWHERE:
+        case OperatorWhy.GROUP_ELSEWHERE:
             where = commune or "a commune: add --commune"
             return f"group {refusal.number} is not a group of {where}"
-        case Why.ADMIN:
+        case OperatorWhy.ADMIN:
             return f"not removed: {admin_note(address)}"
-        case Why.NO_UPDATE:
+        case OperatorWhy.NO_UPDATE:
             return f"there is no update {refusal.number}"
-        case Why.NO_SCOPE:
+        case OperatorWhy.NO_SCOPE:
             where = scope_words(commune, refusal.number or None)
             return f"{address} has no organizer scope to remove {where}"
         case _:
@@ -71,7 +70,7 @@ def admin_note(address: str) -> str:
     )
 
 
-def _petition(refusal: petition_rules.Refusal) -> str:
+def _petition(refusal: petition_rules.PetitionRefusal) -> str:
     code = refusal.code
     match refusal.why:
         case PetitionWhy.NO_PETITION:
@@ -101,7 +100,7 @@ def _petition(refusal: petition_rules.Refusal) -> str:
             assert_never(refusal.why)
 
 
-def _report(refusal: report_rules.Refusal) -> str:
+def _report(refusal: report_rules.ReportRefusal) -> str:
     match refusal.why:
         case ReportWhy.NO_REPORT:
             return f"no report {refusal.ref}"

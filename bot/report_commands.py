@@ -13,12 +13,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.app import open_database
-from bot.command_line import Refused, commune_code, organizer_name, shortened, table
+from bot.command_line import CommandRefused, commune_code, organizer_name, shortened, table
 from bot.exports import located, to_csv, to_geojson, to_open311
 from bot.i18n import TIMEZONE
 from bot.refusals import refused
 from bot.settings import Settings
-from conversations.report import Category, Status
+from conversations.report import Category, ReportStatus
 from storage.database import Database
 from storage.gazetteer import Gazetteer
 from storage.operator import Operator
@@ -40,7 +40,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
     change = actions.add_parser("set-status", help="change a report's status, notify followers")
     change.add_argument("ref", metavar="REF", help="the report, such as R-2026-000123")
     change.add_argument(
-        "status", choices=[s.value for s in Status], metavar="STATUS", help=_choices(Status)
+        "status",
+        choices=[s.value for s in ReportStatus],
+        metavar="STATUS",
+        help=_choices(ReportStatus),
     )
     change.add_argument("--note", default="", help="why, shown to followers (required to reject)")
     change.add_argument(
@@ -58,14 +61,17 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def _filters(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--commune", metavar="CODE_OR_NAME", help="a commune code or name")
     parser.add_argument(
-        "--status", choices=[s.value for s in Status], metavar="S", help=_choices(Status)
+        "--status",
+        choices=[s.value for s in ReportStatus],
+        metavar="S",
+        help=_choices(ReportStatus),
     )
     parser.add_argument(
         "--category", choices=[c.value for c in Category], metavar="C", help=_choices(Category)
     )
 
 
-def _choices(values: type[Status] | type[Category]) -> str:
+def _choices(values: type[ReportStatus] | type[Category]) -> str:
     return "one of: " + ", ".join(value.value for value in values)
 
 
@@ -82,14 +88,14 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
             gazetteer = Gazetteer.load()
             rows = await book.rows(
                 commune_code(gazetteer, args.commune) if args.commune else None,
-                Status(args.status) if args.status else None,
+                ReportStatus(args.status) if args.status else None,
                 Category(args.category) if args.category else None,
             )
             if args.action == "list":
                 _table(rows, gazetteer)
             else:
                 _export(rows, gazetteer, args)
-    except Refused as error:
+    except CommandRefused as error:
         print(f"hayna: {error}", file=sys.stderr)
         return 2
     finally:
@@ -128,16 +134,16 @@ def _export(rows: list[Row], gazetteer: Gazetteer, args: argparse.Namespace) -> 
         try:
             args.output.write_bytes(data)
         except OSError as error:
-            raise Refused(f"--output: {error.strerror}: {args.output}") from None
+            raise CommandRefused(f"--output: {error.strerror}: {args.output}") from None
         print(f"{len(rows)} reports written to {args.output}")
     if args.format == "geojson" and (unplaced := sum(not located(row) for row in rows)):
         print(f"{unplaced} reports without a pin are not in the GeoJSON", file=sys.stderr)
 
 
 async def _set_status(db: Database, args: argparse.Namespace) -> None:
-    ref, status = args.ref.strip().upper(), Status(args.status)
-    if args.kept and status is not Status.DUPLICATE:
-        raise Refused("--of goes with the status duplicate only")
+    ref, status = args.ref.strip().upper(), ReportStatus(args.status)
+    if args.kept and status is not ReportStatus.DUPLICATE:
+        raise CommandRefused("--of goes with the status duplicate only")
     actor = args.actor or organizer_name()
     kept = args.kept.strip().upper()
     async with db.transaction() as tx:
@@ -149,6 +155,6 @@ async def _set_status(db: Database, args: argparse.Namespace) -> None:
     if followers is None:
         print(f"{ref} is already {status}")
         return
-    became = f"{status} of {kept}" if status is Status.DUPLICATE else str(status)
+    became = f"{status} of {kept}" if status is ReportStatus.DUPLICATE else str(status)
     print(f"{ref}: {before} → {became} (by {actor})")
     print(f"followers to notify: {followers} (`hayna dispatch` sends the notifications)")

@@ -18,8 +18,6 @@ class Capabilities:
     name: str
     # Its name as residents read it ("my data" says which channel a record came from).
     label: Renderable
-    # Options as buttons to tap; without them, numbered lines (a typed number picks one).
-    buttons: bool
     # How a location is asked for: None where the channel shows a way of its own (a button, a
     # command), else the hint added below the question.
     location_hint: Renderable | None
@@ -28,6 +26,12 @@ class Capabilities:
     caption_limit: int | None
     # The largest photo it sends, in bytes.
     media_limit: int
+    # Options as buttons: at most this many in one message, each id at most `button_id_limit`
+    # bytes. 0: options are numbered lines (`handlers/numbered.py`), as they also are where a
+    # reply has more options, or a longer id, than the buttons carry. A typed number or label
+    # picks an option on every channel.
+    buttons: int = 0
+    button_id_limit: int = 0
     # A push outside the platform's window goes as the one variable of an approved template of
     # at most this many characters; None when every push is free text.
     template_variable_limit: int | None = None
@@ -47,12 +51,11 @@ class Capabilities:
 
 
 def unknown(name: str) -> Capabilities:
-    """What an unregistered channel is taken to have: numbered lines, no location hint, short
-    texts and small photos, so that nothing is lost on it."""
+    """What an unregistered channel is taken to have: no location hint, short texts and small
+    photos, so that nothing is lost on it."""
     return Capabilities(
         name=name,
         label=Verbatim(name),
-        buttons=False,
         location_hint=None,
         text_limit=1_600,
         caption_limit=None,

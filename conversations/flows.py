@@ -14,9 +14,9 @@ from conversations.menu import Menu
 from conversations.my_data import MyData
 from conversations.onboarding import Onboarding
 from conversations.organizer_meetings import OrganizerMeetings
-from conversations.organizing import Organizing
+from conversations.organizing import OrganizingFlow
 from conversations.petition_drafting import PetitionDrafting
-from conversations.petitions import Petitions
+from conversations.petitions import PetitionsFlow
 from conversations.report_need import ReportNeed
 from conversations.subscriptions import Subscriptions
 
@@ -27,12 +27,12 @@ def every_flow(dates: DateReader | None = None) -> Flows:
     dates = dates or NumericDates()
     flows: tuple[Flow[Any, Any], ...] = (
         ReportNeed(),
-        Petitions(),
+        PetitionsFlow(),
         PetitionDrafting(),
         Activity(),
         MyData(),
         Subscriptions(),
-        Organizing(dates),
+        OrganizingFlow(dates),
         OrganizerMeetings(dates),
         ChangeLanguage(),
         Onboarding(),

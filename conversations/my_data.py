@@ -40,7 +40,7 @@ from conversations.personal import (
     Row,
 )
 from conversations.phrases import NOT_AN_OPTION
-from conversations.report import STATUS_LABELS, Category, Status, category_label
+from conversations.report import STATUS_LABELS, Category, ReportStatus, category_label
 from conversations.text import Renderable, Verbatim, _, lines, ngettext, pgettext
 
 FILENAME = "hayna-my-data.json"
@@ -111,7 +111,7 @@ def _day(at: str | None) -> date | str:
 
 def _report(row: MyReport) -> Renderable:
     category = category_label(Category(row.category), row.other_label or "")
-    status = STATUS_LABELS[Status(row.status)]
+    status = STATUS_LABELS[ReportStatus(row.status)]
     return _("  {ref}: {category}, {status}", ref=row.ref, category=category, status=status)
 
 

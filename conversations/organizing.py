@@ -12,6 +12,7 @@ from typing import assert_never
 
 from conversations.assent import answer
 from conversations.audience_steps import AudienceSteps, chosen_audience
+from conversations.capabilities import Channels
 from conversations.context import Context
 from conversations.dates import DateReader, NumericDates, ask_when, why_not
 from conversations.flow import Flow
@@ -28,14 +29,16 @@ from conversations.language import LANGUAGES
 from conversations.phrases import CANCELLED, NOT_ALLOWED, NOT_AN_OPTION
 from conversations.text import Renderable, _, lines, ngettext, pgettext
 
-# An update goes out as it is written, on every channel: it fits the shortest push any channel
-# carries (a template's variable outside a platform's window), the line naming its sender
-# included (up to 160: an association's name and its commune's). The photo fits the smallest
-# media limit, so it reaches everyone. tests/test_channels.py checks both against each channel's
-# capabilities.
+# The line naming an update's sender: up to 160, an association's name and its commune's.
 SENDER_LINE = 160
-MAX_TEXT = 740
-MAX_PHOTO_BYTES = 5 * 1024 * 1024
+
+
+def text_limit(channels: Channels) -> int:
+    """The longest update: it goes out as it is written, on every channel, so it fits the
+    shortest push any channel carries (a template's variable outside a platform's window), the
+    line naming its sender included. Its photo fits `channels.media_limit()` alike."""
+    return channels.push_limit() - SENDER_LINE
+
 
 REDEEMED: dict[Redeemed, Renderable] = {
     Redeemed.OK: _("Welcome, organizer! Your tools are under Meetings & groups."),
@@ -103,33 +106,33 @@ PHOTO_ADDED = Reply(_("Photo added: it will go with the update."))
 NOT_A_PHOTO = Reply(_("Only a photo (JPEG, PNG or WebP, at most 5 MB) can go with an update."))
 
 
-# One whole sentence per language, so that no language's name sits inside another's script
-# ("بـFrançais") or takes the wrong grammatical state.
-ASK_TEXT = {
-    "ar": _("Write the update in Arabic (at most {limit} characters):", limit=MAX_TEXT),
-    "fr": _("Write the update in French (at most {limit} characters):", limit=MAX_TEXT),
-    "zgh": _("Write the update in Tamazight (at most {limit} characters):", limit=MAX_TEXT),
-    "en": _("Write the update in English (at most {limit} characters):", limit=MAX_TEXT),
-}
-
-
 # Whom an update goes to, and its preview.
 WHO = AudienceSteps(Step.AUDIENCE, Step.PREVIEW, _("Who should receive it?"), CANCEL, Answers)
 
 
-def _ask_text(language: str) -> Reply:
-    return Reply(ASK_TEXT.get(language, ASK_TEXT["ar"]))
+# One whole sentence per language, so that no language's name sits inside another's script
+# ("بـFrançais") or takes the wrong grammatical state.
+
+
+def _ask_text(language: str, limit: int) -> Reply:
+    asks = {
+        "ar": _("Write the update in Arabic (at most {limit} characters):", limit=limit),
+        "fr": _("Write the update in French (at most {limit} characters):", limit=limit),
+        "zgh": _("Write the update in Tamazight (at most {limit} characters):", limit=limit),
+        "en": _("Write the update in English (at most {limit} characters):", limit=limit),
+    }
+    return Reply(asks.get(language, asks["ar"]))
 
 
 def _confirm(data: Answers) -> Reply:
     return Reply(_("Send it on {when}?", when=datetime.fromisoformat(data.at)), (CONFIRM, CANCEL))
 
 
-def _photo(msg: Inbound) -> str:
+def _photo(msg: Inbound, limit: int) -> str:
     """The reference of the photo a message carries, if it is one an update can take."""
     for media in msg.media:
         known = media.content_type in PHOTO_TYPES or not media.content_type
-        small = media.size is None or media.size <= MAX_PHOTO_BYTES
+        small = media.size is None or media.size <= limit
         if media.kind is MediaKind.PHOTO and known and small:
             return media.ref
     return ""
@@ -153,7 +156,7 @@ def _report(report: DeliveryReport) -> Reply:
     )
 
 
-class Organizing(Flow[Step, Answers]):
+class OrganizingFlow(Flow[Step, Answers]):
     name = FlowName.ORGANIZING
     steps = Step
     answers = Answers
@@ -191,7 +194,7 @@ class Organizing(Flow[Step, Answers]):
             case Step.GROUP_NAME:
                 return await self._new_group(ctx, data, msg.text.strip())
             case Step.TEXT:
-                return self._on_text(data, msg)
+                return self._on_text(ctx, data, msg)
             case Step.MORE:
                 return await self._on_more(ctx, data, msg)
             case Step.AUDIENCE:
@@ -232,17 +235,18 @@ class Organizing(Flow[Step, Answers]):
             return Turn((Reply(CANCELLED), TOOLS), Step.TOOLS, Answers())
         return Turn((ASK_GROUP_NAME,), Step.GROUP_NAME, replace(data, kind=kind.id))
 
-    def _on_text(self, data: Answers, msg: Inbound) -> Turn[Step, Answers]:
+    def _on_text(self, ctx: Context, data: Answers, msg: Inbound) -> Turn[Step, Answers]:
         """The update in one language, and maybe its photo."""
         text = msg.text.strip()
         before: tuple[Reply, ...] = ()
         if msg.media:
             # A photo's caption is the text; a photo sent again replaces the first.
-            photo = _photo(msg)
+            photo = _photo(msg, ctx.channels.media_limit())
             before = (PHOTO_ADDED,) if photo else (NOT_A_PHOTO,)
             data = replace(data, photo=photo or data.photo)
-        if not text or len(text) > MAX_TEXT:
-            return Turn((*before, _ask_text(data.writing)), Step.TEXT, data)
+        if not text or len(text) > text_limit(ctx.channels):
+            asked = _ask_text(data.writing, text_limit(ctx.channels))
+            return Turn((*before, asked), Step.TEXT, data)
         data = replace(data, languages=(*data.languages, data.writing), texts=(*data.texts, text))
         return self._more(data, before)
 
@@ -307,7 +311,7 @@ class Organizing(Flow[Step, Answers]):
     async def _write(self, ctx: Context, data: Answers) -> Turn[Step, Answers]:
         if await ctx.services.organizing.organizer_reach() is None:
             return Turn((Reply(NOT_ALLOWED),), None, Answers())
-        return Turn((_ask_text(data.writing),), Step.TEXT, data)
+        return Turn((_ask_text(data.writing, text_limit(ctx.channels)),), Step.TEXT, data)
 
     def _more(self, data: Answers, before: tuple[Reply, ...] = ()) -> Turn[Step, Answers]:
         others = tuple(o for o in LANGUAGES if o.id not in data.languages)

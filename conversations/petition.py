@@ -21,7 +21,7 @@ def petition_code(text: str) -> str:
     return code if _CODE.fullmatch(code) else ""
 
 
-class Life(StrEnum):
+class PetitionLife(StrEnum):
     DRAFT = "draft"
     OPEN = "open"
     THRESHOLD_REACHED = "threshold_reached"
@@ -33,17 +33,17 @@ class Life(StrEnum):
 
 
 # Signatures are taken, and withdrawn, only while the petition is collecting them.
-SIGNING = frozenset({Life.OPEN, Life.THRESHOLD_REACHED})
+SIGNING = frozenset({PetitionLife.OPEN, PetitionLife.THRESHOLD_REACHED})
 
-LIFE_LABELS: dict[Life, Renderable] = {
-    Life.DRAFT: pgettext("petition", "draft"),
-    Life.OPEN: pgettext("petition", "open for signatures"),
-    Life.THRESHOLD_REACHED: pgettext("petition", "enough signatures to be filed"),
-    Life.FILED: pgettext("petition", "filed with the commune"),
-    Life.ACCEPTED: pgettext("petition", "accepted by the council"),
-    Life.REJECTED: pgettext("petition", "rejected by the council"),
-    Life.ANSWERED: pgettext("petition", "answered by the council"),
-    Life.CLOSED: pgettext("petition", "closed"),
+LIFE_LABELS: dict[PetitionLife, Renderable] = {
+    PetitionLife.DRAFT: pgettext("petition", "draft"),
+    PetitionLife.OPEN: pgettext("petition", "open for signatures"),
+    PetitionLife.THRESHOLD_REACHED: pgettext("petition", "enough signatures to be filed"),
+    PetitionLife.FILED: pgettext("petition", "filed with the commune"),
+    PetitionLife.ACCEPTED: pgettext("petition", "accepted by the council"),
+    PetitionLife.REJECTED: pgettext("petition", "rejected by the council"),
+    PetitionLife.ANSWERED: pgettext("petition", "answered by the council"),
+    PetitionLife.CLOSED: pgettext("petition", "closed"),
 }
 
 
@@ -58,7 +58,7 @@ class Card:
     threshold: int
     signatures: int
     deadline: date
-    life: Life
+    life: PetitionLife
     # When this resident signed it, if they did.
     signed_at: datetime | None
 
@@ -88,7 +88,7 @@ def default_threshold(kind: str) -> int:
     return WITH_ARRONDISSEMENTS if kind == "arrondissement" else OTHERWISE
 
 
-class Outcome(StrEnum):
+class SigningOutcome(StrEnum):
     SIGNED = "signed"
     # This resident signed it before (with whatever CIN).
     ALREADY = "already"
@@ -99,7 +99,7 @@ class Outcome(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Signing:
-    outcome: Outcome
+    outcome: SigningOutcome
     # For SIGNED and ALREADY: when this resident signed. Never set for CIN_USED.
     signed_at: datetime | None = None
 
@@ -110,9 +110,9 @@ def progress(signatures: int, threshold: int, width: int = 5) -> str:
     return f"{'▰' * filled}{'▱' * (width - filled)} {signatures}/{threshold}"
 
 
-def life_notice(code: str, title: str, life: Life, note: str) -> Renderable:
+def life_notice(code: str, title: str, life: PetitionLife, note: str) -> Renderable:
     """The push sent to every signer when a petition moves on."""
-    if life is Life.THRESHOLD_REACHED:
+    if life is PetitionLife.THRESHOLD_REACHED:
         return _(
             "The petition “{title}” ({code}) you signed has enough signatures to be filed with "
             "the commune. Thank you!",

@@ -33,11 +33,11 @@ from conversations.petition_rules import (
     THRESHOLD_MAX,
     THRESHOLD_MIN,
     PetitionError,
-    Refusal,
-    Why,
+    PetitionField,
+    PetitionRefusal,
+    PetitionWhy,
     too_long,
 )
-from conversations.petition_rules import Field as Text
 from conversations.phrases import CANCELLED, NOT_AN_OPTION
 from conversations.text import Renderable, _, lines, ngettext, pgettext
 
@@ -91,23 +91,34 @@ ASK_REPRESENTATIVE = Reply(
 
 
 @dataclass(frozen=True, slots=True)
-class Field:
+class FreeTextQuestion:
     """A free-text answer: its question, the petition's text it is (and so its longest length),
     whether it is one line, where it goes."""
 
     question: Reply
-    text: Text
+    text: PetitionField
     one_line: bool
     put: Callable[[Answers, str], Answers]
 
 
 FIELDS_OF = {
-    Step.TITLE: Field(ASK_TITLE, Text.TITLE, True, lambda a, v: replace(a, title=v)),
-    Step.SUMMARY: Field(ASK_SUMMARY, Text.SUMMARY, True, lambda a, v: replace(a, summary=v)),
-    Step.TEXT: Field(ASK_TEXT, Text.BODY, False, lambda a, v: replace(a, body=v)),
-    Step.REQUESTS: Field(ASK_REQUESTS, Text.REQUESTS, False, lambda a, v: replace(a, requests=v)),
-    Step.REPRESENTATIVE: Field(
-        ASK_REPRESENTATIVE, Text.REPRESENTATIVE, True, lambda a, v: replace(a, representative=v)
+    Step.TITLE: FreeTextQuestion(
+        ASK_TITLE, PetitionField.TITLE, True, lambda a, v: replace(a, title=v)
+    ),
+    Step.SUMMARY: FreeTextQuestion(
+        ASK_SUMMARY, PetitionField.SUMMARY, True, lambda a, v: replace(a, summary=v)
+    ),
+    Step.TEXT: FreeTextQuestion(
+        ASK_TEXT, PetitionField.BODY, False, lambda a, v: replace(a, body=v)
+    ),
+    Step.REQUESTS: FreeTextQuestion(
+        ASK_REQUESTS, PetitionField.REQUESTS, False, lambda a, v: replace(a, requests=v)
+    ),
+    Step.REPRESENTATIVE: FreeTextQuestion(
+        ASK_REPRESENTATIVE,
+        PetitionField.REPRESENTATIVE,
+        True,
+        lambda a, v: replace(a, representative=v),
     ),
 }
 # The order of the questions; the last answer leads to the preview.
@@ -361,7 +372,7 @@ class PetitionDrafting(Flow[Step, Answers]):
         return Turn((Reply(done),), None, Answers())
 
 
-def _too_long(text: Text, length: int) -> Renderable:
+def _too_long(text: PetitionField, length: int) -> Renderable:
     return ngettext(
         "That is {length} characters; at most {n} is allowed. Please shorten it.",
         "That is {length} characters; at most {n} are allowed. Please shorten it.",
@@ -374,15 +385,15 @@ def _not_ahead(today: date) -> Renderable:
     return _("The last day must be after today ({today}). Please type a later date.", today=today)
 
 
-def _refused(ctx: Context, data: Answers, refusal: Refusal) -> Turn[Step, Answers]:
+def _refused(ctx: Context, data: Answers, refusal: PetitionRefusal) -> Turn[Step, Answers]:
     """What storage refused in a draft, said as the question that gets it right is asked."""
     step = next((s for s, f in FIELDS_OF.items() if f.text is refusal.field), None)
-    if refusal.why is Why.FIELD_LENGTH and step is not None:
+    if refusal.why is PetitionWhy.FIELD_LENGTH and step is not None:
         hint = _too_long(FIELDS_OF[step].text, refusal.length)
         return Turn((Reply(hint), FIELDS_OF[step].question), step, data)
-    if refusal.why is Why.THRESHOLD:
+    if refusal.why is PetitionWhy.THRESHOLD:
         return Turn((Reply(BAD_THRESHOLD), _ask_threshold(data)), Step.THRESHOLD, data)
-    if refusal.why is Why.DEADLINE_NOT_AHEAD:
+    if refusal.why is PetitionWhy.DEADLINE_NOT_AHEAD:
         today = ctx.now.astimezone(MOROCCO).date()
         return Turn((Reply(_not_ahead(today)), ASK_DEADLINE), Step.DEADLINE, data)
     raise PetitionError(refusal)  # the flow asks for nothing else storage checks

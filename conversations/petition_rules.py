@@ -1,7 +1,8 @@
 """What a petition must be and which moves its life allows, as data and pure functions.
 
-Storage enforces these rules and raises `PetitionError` with a `Refusal` (what is wrong, and the
-figures that go with it); the chat and the command line each say it in their own words.
+Storage enforces these rules and raises `PetitionError` with a `PetitionRefusal` (what is
+wrong, and the figures that go with it); the chat and the command line each say it in their own
+words.
 """
 
 from __future__ import annotations
@@ -11,10 +12,10 @@ from datetime import date
 from enum import StrEnum
 
 from conversations.actor import ACTOR_MAX
-from conversations.petition import Life, PetitionDraft
+from conversations.petition import PetitionDraft, PetitionLife
 
 
-class Field(StrEnum):
+class PetitionField(StrEnum):
     TITLE = "title"
     SUMMARY = "summary"
     BODY = "body"
@@ -24,33 +25,33 @@ class Field(StrEnum):
 
 
 # The longest each text may be; every one needs at least one character.
-LIMITS: dict[Field, int] = {
-    Field.TITLE: 120,
-    Field.SUMMARY: 200,
-    Field.BODY: 3_000,
-    Field.REQUESTS: 3_000,
-    Field.REPRESENTATIVE: 120,
-    Field.ACTOR: ACTOR_MAX,
+LIMITS: dict[PetitionField, int] = {
+    PetitionField.TITLE: 120,
+    PetitionField.SUMMARY: 200,
+    PetitionField.BODY: 3_000,
+    PetitionField.REQUESTS: 3_000,
+    PetitionField.REPRESENTATIVE: 120,
+    PetitionField.ACTOR: ACTOR_MAX,
 }
 # The one-line texts land in spreadsheet cells (exports), where these starts run as a formula.
 FORMULA_STARTS = ("=", "+", "-", "@")
 THRESHOLD_MIN, THRESHOLD_MAX = 1, 100_000
 
 # Which moves an organizer may make, from where.
-MOVES: dict[Life, frozenset[Life]] = {
-    Life.DRAFT: frozenset({Life.OPEN}),
+MOVES: dict[PetitionLife, frozenset[PetitionLife]] = {
+    PetitionLife.DRAFT: frozenset({PetitionLife.OPEN}),
     # Filing needs the threshold reached: an open petition can only be closed.
-    Life.OPEN: frozenset({Life.CLOSED}),
-    Life.THRESHOLD_REACHED: frozenset({Life.FILED, Life.CLOSED}),
-    Life.FILED: frozenset({Life.ACCEPTED, Life.REJECTED}),
-    Life.ACCEPTED: frozenset({Life.ANSWERED}),
-    Life.REJECTED: frozenset({Life.ANSWERED}),
-    Life.ANSWERED: frozenset(),
-    Life.CLOSED: frozenset(),
+    PetitionLife.OPEN: frozenset({PetitionLife.CLOSED}),
+    PetitionLife.THRESHOLD_REACHED: frozenset({PetitionLife.FILED, PetitionLife.CLOSED}),
+    PetitionLife.FILED: frozenset({PetitionLife.ACCEPTED, PetitionLife.REJECTED}),
+    PetitionLife.ACCEPTED: frozenset({PetitionLife.ANSWERED}),
+    PetitionLife.REJECTED: frozenset({PetitionLife.ANSWERED}),
+    PetitionLife.ANSWERED: frozenset(),
+    PetitionLife.CLOSED: frozenset(),
 }
 
 
-def reached_from(life: Life) -> frozenset[Life]:
+def reached_from(life: PetitionLife) -> frozenset[PetitionLife]:
     """``life`` and every step its moves may lead to."""
     reached, todo = {life}, [life]
     while todo:
@@ -61,10 +62,10 @@ def reached_from(life: Life) -> frozenset[Life]:
 
 
 # Once filed, the commune holds the signatures: they stay with the petition.
-FILED = reached_from(Life.FILED)
+FILED = reached_from(PetitionLife.FILED)
 
 
-class Why(StrEnum):
+class PetitionWhy(StrEnum):
     NO_PETITION = "no_petition"
     FIELD_LENGTH = "field_length"
     THRESHOLD = "threshold"
@@ -79,15 +80,15 @@ class Why(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
-class Refusal:
+class PetitionRefusal:
     """Why a petition cannot be stored or moved, with what is needed to say it."""
 
-    why: Why
+    why: PetitionWhy
     code: str = ""
-    field: Field | None = None
+    field: PetitionField | None = None
     length: int = 0
     deadline: date | None = None
-    current: Life | None = None
+    current: PetitionLife | None = None
     counted: int = 0
     threshold: int = 0
 
@@ -97,7 +98,7 @@ class Refusal:
         return LIMITS[self.field] if self.field is not None else 0
 
     @property
-    def allowed(self) -> tuple[Life, ...]:
+    def allowed(self) -> tuple[PetitionLife, ...]:
         """Where the petition may go from where it is, in a stable order."""
         return tuple(sorted(MOVES[self.current])) if self.current is not None else ()
 
@@ -105,58 +106,60 @@ class Refusal:
 class PetitionError(ValueError):
     """A petition that cannot be stored or moved; `refusal` says why."""
 
-    def __init__(self, refusal: Refusal) -> None:
+    def __init__(self, refusal: PetitionRefusal) -> None:
         super().__init__(refusal.why.value)
         self.refusal = refusal
 
 
-def too_long(field: Field, text: str) -> bool:
+def too_long(field: PetitionField, text: str) -> bool:
     return len(text) > LIMITS[field]
 
 
-def field_refusal(field: Field, text: str) -> Refusal | None:
+def field_refusal(field: PetitionField, text: str) -> PetitionRefusal | None:
     """A text of ``field`` must be 1 to its limit's characters."""
     if text.strip() and not too_long(field, text):
         return None
-    return Refusal(Why.FIELD_LENGTH, field=field, length=len(text))
+    return PetitionRefusal(PetitionWhy.FIELD_LENGTH, field=field, length=len(text))
 
 
-def draft_refusal(draft: PetitionDraft, actor: str, today: date) -> Refusal | None:
+def draft_refusal(draft: PetitionDraft, actor: str, today: date) -> PetitionRefusal | None:
     """What keeps a draft from being stored, the first thing found; None when it may be."""
     texts = (
-        (Field.TITLE, draft.title),
-        (Field.SUMMARY, draft.summary),
-        (Field.BODY, draft.body),
-        (Field.REQUESTS, draft.requests),
-        (Field.REPRESENTATIVE, draft.representative),
-        (Field.ACTOR, actor),
+        (PetitionField.TITLE, draft.title),
+        (PetitionField.SUMMARY, draft.summary),
+        (PetitionField.BODY, draft.body),
+        (PetitionField.REQUESTS, draft.requests),
+        (PetitionField.REPRESENTATIVE, draft.representative),
+        (PetitionField.ACTOR, actor),
     )
     for field, text in texts:
         if (refused := field_refusal(field, text)) is not None:
             return refused
     if not THRESHOLD_MIN <= draft.threshold <= THRESHOLD_MAX:
-        return Refusal(Why.THRESHOLD, threshold=draft.threshold)
+        return PetitionRefusal(PetitionWhy.THRESHOLD, threshold=draft.threshold)
     if draft.deadline <= today:
-        return Refusal(Why.DEADLINE_NOT_AHEAD, deadline=draft.deadline)
+        return PetitionRefusal(PetitionWhy.DEADLINE_NOT_AHEAD, deadline=draft.deadline)
     return None
 
 
 def move_refusal(
     code: str,
-    current: Life,
-    to: Life,
+    current: PetitionLife,
+    to: PetitionLife,
     note: str,
     counted: int,
     threshold: int,
     last_day_passed: bool,
-) -> Refusal | None:
+) -> PetitionRefusal | None:
     """What keeps a petition from moving from ``current`` to ``to``; None when it may."""
-    if to is Life.FILED and current is Life.OPEN:
-        return Refusal(Why.SHORT_OF_SIGNATURES, code, counted=counted, threshold=threshold)
+    if to is PetitionLife.FILED and current is PetitionLife.OPEN:
+        return PetitionRefusal(
+            PetitionWhy.SHORT_OF_SIGNATURES, code, counted=counted, threshold=threshold
+        )
     if to not in MOVES[current]:
-        return Refusal(Why.NOT_A_MOVE, code, current=current)
-    if to is Life.OPEN and last_day_passed:
-        return Refusal(Why.LAST_DAY_PASSED, code)
-    if to is Life.REJECTED and not note.strip():
-        return Refusal(Why.NO_REASONS, code)
+        return PetitionRefusal(PetitionWhy.NOT_A_MOVE, code, current=current)
+    if to is PetitionLife.OPEN and last_day_passed:
+        return PetitionRefusal(PetitionWhy.LAST_DAY_PASSED, code)
+    if to is PetitionLife.REJECTED and not note.strip():
+        return PetitionRefusal(PetitionWhy.NO_REASONS, code)
     return None

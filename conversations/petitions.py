@@ -23,7 +23,7 @@ from conversations.petition import (
     LIFE_LABELS,
     SIGNING,
     Card,
-    Outcome,
+    SigningOutcome,
     petition_code,
     progress,
 )
@@ -107,7 +107,7 @@ def _card(card: Card, today: date) -> Reply:
     return Reply(text, (READ, *action, BACK))
 
 
-class Petitions(Flow[Step, Answers]):
+class PetitionsFlow(Flow[Step, Answers]):
     name = FlowName.PETITIONS
     steps = Step
     answers = Answers
@@ -264,17 +264,17 @@ class Petitions(Flow[Step, Answers]):
     async def _sign(self, ctx: Context, data: Answers) -> Turn[Step, Answers]:
         signing = await ctx.services.petitions.sign_petition(data.code, data.name, data.sealed_cin)
         match signing.outcome:
-            case Outcome.SIGNED:
+            case SigningOutcome.SIGNED:
                 said = _(
                     "Thank you: your signature is counted. You will be told how the petition "
                     "goes on."
                 )
-            case Outcome.ALREADY:
+            case SigningOutcome.ALREADY:
                 said = _(
                     "You already signed this petition from this account, on {date}.",
                     date=signing.signed_at or ctx.now,
                 )
-            case Outcome.CIN_USED:
+            case SigningOutcome.CIN_USED:
                 card = await ctx.services.petitions.petition(data.code)
                 said = _(
                     "This CIN card has already signed this petition: a card can sign it only "
@@ -282,7 +282,7 @@ class Petitions(Flow[Step, Answers]):
                     "representative, {name}.",
                     name=card.representative if card else "-",
                 )
-            case Outcome.NOT_OPEN:
+            case SigningOutcome.NOT_OPEN:
                 said = _("This petition no longer takes signatures.")
             case _:
                 assert_never(signing.outcome)

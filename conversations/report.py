@@ -44,7 +44,7 @@ CATEGORY_LABELS: dict[Category, Renderable] = {
 CATEGORIES = tuple(Option(category.value, label) for category, label in CATEGORY_LABELS.items())
 
 
-class Status(StrEnum):
+class ReportStatus(StrEnum):
     RECEIVED = "received"
     UNDER_REVIEW = "under_review"
     FORWARDED = "forwarded"
@@ -55,16 +55,16 @@ class Status(StrEnum):
 
 
 # Closed reports are not offered for support; an organizer may still reopen one.
-CLOSED = frozenset({Status.RESOLVED, Status.REJECTED, Status.DUPLICATE})
+CLOSED = frozenset({ReportStatus.RESOLVED, ReportStatus.REJECTED, ReportStatus.DUPLICATE})
 
-STATUS_LABELS: dict[Status, Renderable] = {
-    Status.RECEIVED: pgettext("status", "received"),
-    Status.UNDER_REVIEW: pgettext("status", "under review"),
-    Status.FORWARDED: pgettext("status", "forwarded to the commune"),
-    Status.IN_PROGRESS: pgettext("status", "in progress"),
-    Status.RESOLVED: pgettext("status", "resolved"),
-    Status.REJECTED: pgettext("status", "rejected"),
-    Status.DUPLICATE: pgettext("status", "duplicate"),
+STATUS_LABELS: dict[ReportStatus, Renderable] = {
+    ReportStatus.RECEIVED: pgettext("status", "received"),
+    ReportStatus.UNDER_REVIEW: pgettext("status", "under review"),
+    ReportStatus.FORWARDED: pgettext("status", "forwarded to the commune"),
+    ReportStatus.IN_PROGRESS: pgettext("status", "in progress"),
+    ReportStatus.RESOLVED: pgettext("status", "resolved"),
+    ReportStatus.REJECTED: pgettext("status", "rejected"),
+    ReportStatus.DUPLICATE: pgettext("status", "duplicate"),
 }
 
 
@@ -90,7 +90,7 @@ class Brief:
     category: Category
     other_label: str
     place: str
-    status: Status
+    status: ReportStatus
     created_at: datetime
     updated_at: datetime
     supporters: int
@@ -98,7 +98,7 @@ class Brief:
 
 @dataclass(frozen=True, slots=True)
 class Event:
-    status: Status
+    status: ReportStatus
     note: str
     at: datetime
 
@@ -119,10 +119,10 @@ def category_label(category: Category, other_label: str) -> Renderable:
     return CATEGORY_LABELS[category]
 
 
-def status_notice(ref: str, status: Status, note: str, duplicate_of: str) -> Renderable:
+def status_notice(ref: str, status: ReportStatus, note: str, duplicate_of: str) -> Renderable:
     """The push sent to the reporter and supporters when a report changes status."""
     label = STATUS_LABELS[status]
-    if status is Status.DUPLICATE and duplicate_of:
+    if status is ReportStatus.DUPLICATE and duplicate_of:
         return _(
             "Report {ref} is a duplicate of {kept}: follow {kept} from now on.",
             ref=ref,

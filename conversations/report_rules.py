@@ -4,7 +4,7 @@ pure functions.
 A report is suggested as a duplicate of an open one of the same category and commune, from the
 last `NEARBY_DAYS`, pinned within `NEARBY_METRES` or typed at the same place; the nearest
 `NEARBY_MAX` are offered. Storage enforces the status rules and raises `ReportError` with a
-`Refusal`; the command line and the chat say it in their own words.
+`ReportRefusal`; the command line and the chat say it in their own words.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from enum import StrEnum
 
 from conversations.actor import actor_fits
 from conversations.folding import fold
-from conversations.report import Status
+from conversations.report import ReportStatus
 
 NEARBY_METRES = 300
 NEARBY_DAYS = timedelta(days=90)
@@ -65,7 +65,7 @@ def same_need(distance: float, place: str, other_place: str) -> bool:
     return distance <= NEARBY_METRES or bool(key and other_place and place_key(other_place) == key)
 
 
-class Why(StrEnum):
+class ReportWhy(StrEnum):
     NO_REPORT = "no_report"
     ACTOR = "actor"
     # Followers are told why their report is rejected.
@@ -75,8 +75,8 @@ class Why(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
-class Refusal:
-    why: Why
+class ReportRefusal:
+    why: ReportWhy
     ref: str = ""
     length: int = 0
 
@@ -84,17 +84,17 @@ class Refusal:
 class ReportError(ValueError):
     """A status change that cannot be made; `refusal` says why."""
 
-    def __init__(self, refusal: Refusal) -> None:
+    def __init__(self, refusal: ReportRefusal) -> None:
         super().__init__(refusal.why.value)
         self.refusal = refusal
 
 
-def status_refusal(ref: str, status: Status, note: str, actor: str) -> Refusal | None:
+def status_refusal(ref: str, status: ReportStatus, note: str, actor: str) -> ReportRefusal | None:
     """What keeps a report from taking ``status``, before the report kept is looked at."""
     if not actor_fits(actor):
-        return Refusal(Why.ACTOR, ref, len(actor))
-    if status is Status.REJECTED and not note.strip():
-        return Refusal(Why.NO_REASON, ref)
+        return ReportRefusal(ReportWhy.ACTOR, ref, len(actor))
+    if status is ReportStatus.REJECTED and not note.strip():
+        return ReportRefusal(ReportWhy.NO_REASON, ref)
     return None
 
 

@@ -34,7 +34,7 @@ from conversations.groups import Answer, Audience, DeliveryReport, update_notice
 from conversations.text import ByLocale, Renderable, Verbatim
 from storage import groups
 from storage.database import Database
-from storage.deliveries import Priority, Status
+from storage.deliveries import DeliveryStatus, Priority
 from storage.dialect import insert_of, inserted_id
 from storage.gazetteer import Gazetteer
 from storage.models import ANNOUNCEMENT, DELIVERY, MEMBERSHIP, RESIDENT, RSVP
@@ -211,7 +211,7 @@ def _queue(conn: Connection, row: Any, who: ColumnElement[bool], now: datetime) 
         RESIDENT.c.channel,
         literal(int(PRIORITY[Kind(row.kind)]), DELIVERY.c.priority.type),
         literal(row.body),
-        literal(str(Status.PENDING)),
+        literal(str(DeliveryStatus.PENDING)),
         literal(0),
         literal(row.due_at, DELIVERY.c.next_attempt_at.type),
         literal(now, DELIVERY.c.created_at.type),
@@ -266,22 +266,22 @@ def cancel(conn: Connection, ids: Sequence[int]) -> None:
     conn.execute(
         delete(DELIVERY).where(
             DELIVERY.c.message_key.in_([key(i) for i in ids]),
-            DELIVERY.c.status == Status.PENDING,
+            DELIVERY.c.status == DeliveryStatus.PENDING,
         )
     )
 
 
 # How the platform's words are summed up for an organizer.
 _REPORTED = {
-    Status.PENDING: "queued",
-    Status.SENDING: "queued",
-    Status.SENT: "sent",
-    Status.DELIVERED: "delivered",
-    Status.READ: "delivered",
-    Status.FAILED: "failed",
-    Status.UNDELIVERED: "failed",
-    Status.OPTED_OUT: "unreachable",
-    Status.UNREACHABLE: "unreachable",
+    DeliveryStatus.PENDING: "queued",
+    DeliveryStatus.SENDING: "queued",
+    DeliveryStatus.SENT: "sent",
+    DeliveryStatus.DELIVERED: "delivered",
+    DeliveryStatus.READ: "delivered",
+    DeliveryStatus.FAILED: "failed",
+    DeliveryStatus.UNDELIVERED: "failed",
+    DeliveryStatus.OPTED_OUT: "unreachable",
+    DeliveryStatus.UNREACHABLE: "unreachable",
 }
 
 
@@ -296,7 +296,7 @@ def report(conn: Connection, announcement_id: int) -> DeliveryReport | None:
         .group_by(DELIVERY.c.status)
     )
     for status, count in by_status:
-        counts[_REPORTED[Status(status)]] += count
+        counts[_REPORTED[DeliveryStatus(status)]] += count
     if row.status == State.SCHEDULED:
         # Not expanded yet: everyone it will reach is still queued.
         waiting = audience_size(conn, audience_of(row))

@@ -54,7 +54,7 @@ class Priority(IntEnum):
 _MOST_URGENT_FIRST = sorted(Priority, reverse=True)
 
 
-class Status(StrEnum):
+class DeliveryStatus(StrEnum):
     PENDING = "pending"
     SENDING = "sending"
     SENT = "sent"
@@ -69,12 +69,12 @@ class Status(StrEnum):
 
 
 # A status callback moves a delivery only forward: callbacks can arrive out of order.
-_CALLBACK_FROM: dict[Status, tuple[Status, ...]] = {
-    Status.SENT: (Status.SENDING,),
-    Status.DELIVERED: (Status.SENDING, Status.SENT),
-    Status.READ: (Status.SENDING, Status.SENT, Status.DELIVERED),
-    Status.FAILED: (Status.SENDING, Status.SENT),
-    Status.UNDELIVERED: (Status.SENDING, Status.SENT),
+_CALLBACK_FROM: dict[DeliveryStatus, tuple[DeliveryStatus, ...]] = {
+    DeliveryStatus.SENT: (DeliveryStatus.SENDING,),
+    DeliveryStatus.DELIVERED: (DeliveryStatus.SENDING, DeliveryStatus.SENT),
+    DeliveryStatus.READ: (DeliveryStatus.SENDING, DeliveryStatus.SENT, DeliveryStatus.DELIVERED),
+    DeliveryStatus.FAILED: (DeliveryStatus.SENDING, DeliveryStatus.SENT),
+    DeliveryStatus.UNDELIVERED: (DeliveryStatus.SENDING, DeliveryStatus.SENT),
 }
 
 
@@ -138,7 +138,7 @@ def enqueue(
         "_resident": resident_id,
         "_priority": int(priority),
         "_body": json.dumps(body, ensure_ascii=False),
-        "_status": str(Status.PENDING),
+        "_status": str(DeliveryStatus.PENDING),
         "_attempts": 0,
         "_now": now,
     }
@@ -146,32 +146,40 @@ def enqueue(
 
 
 @dataclass(frozen=True, slots=True)
-class Outcome:
+class DeliveryOutcome:
     """What became of one claimed delivery, to be recorded with others in one transaction."""
 
     due: Due
     # SENT; PENDING to retry at ``at``; or FAILED, UNREACHABLE, OPTED_OUT to give up.
-    status: Status
+    status: DeliveryStatus
     at: datetime
     error: str | None = None
     provider_ref: str | None = None
 
 
-def _values(outcome: Outcome) -> dict[str, Any]:
+def _values(outcome: DeliveryOutcome) -> dict[str, Any]:
     error = outcome.error[:500] if outcome.error is not None else None
     match outcome.status:
-        case Status.SENT:
+        case DeliveryStatus.SENT:
             return {
-                "status": Status.SENT,
+                "status": DeliveryStatus.SENT,
                 "sent_at": outcome.at,
                 "updated_at": outcome.at,
                 "last_error": None,
                 "provider_ref": outcome.provider_ref,
             }
-        case Status.PENDING:
-            return {"status": Status.PENDING, "next_attempt_at": outcome.at, "last_error": error}
-        case Status.UNREACHABLE:
-            return {"status": Status.UNREACHABLE, "last_error": error, "updated_at": outcome.at}
+        case DeliveryStatus.PENDING:
+            return {
+                "status": DeliveryStatus.PENDING,
+                "next_attempt_at": outcome.at,
+                "last_error": error,
+            }
+        case DeliveryStatus.UNREACHABLE:
+            return {
+                "status": DeliveryStatus.UNREACHABLE,
+                "last_error": error,
+                "updated_at": outcome.at,
+            }
         case _:
             return {"status": outcome.status, "last_error": error}
 
@@ -181,11 +189,11 @@ _SENT = (
     update(DELIVERY)
     .where(
         DELIVERY.c.id == bindparam("_id"),
-        DELIVERY.c.status == Status.SENDING,
+        DELIVERY.c.status == DeliveryStatus.SENDING,
         DELIVERY.c.attempts == bindparam("_attempts"),
     )
     .values(
-        status=Status.SENT,
+        status=DeliveryStatus.SENT,
         sent_at=bindparam("_at"),
         updated_at=bindparam("_at"),
         last_error=None,
@@ -194,9 +202,9 @@ _SENT = (
 )
 
 
-def _record(conn: Connection, outcomes: Sequence[Outcome]) -> int:
+def _record(conn: Connection, outcomes: Sequence[DeliveryOutcome]) -> int:
     """Record outcomes; returns how many the claims still owned."""
-    sent = [o for o in outcomes if o.status is Status.SENT]
+    sent = [o for o in outcomes if o.status is DeliveryStatus.SENT]
     owned = 0
     values = [
         {"_id": o.due.id, "_attempts": o.due.attempts, "_at": o.at, "_ref": o.provider_ref}
@@ -208,9 +216,9 @@ def _record(conn: Connection, outcomes: Sequence[Outcome]) -> int:
     else:
         owned += sum(conn.execute(_SENT, one).rowcount for one in values)
     for outcome in outcomes:
-        if outcome.status is Status.SENT:
+        if outcome.status is DeliveryStatus.SENT:
             continue
-        if outcome.status is Status.UNREACHABLE:
+        if outcome.status is DeliveryStatus.UNREACHABLE:
             owned += _unreachable(conn, outcome.due, outcome.error or "", outcome.at)
         else:
             owned += _finish(conn, outcome.due, _values(outcome))
@@ -298,7 +306,9 @@ def _claim(
         update(DELIVERY)
         .where(DELIVERY.c.id.in_(ids))
         .values(
-            status=Status.SENDING, next_attempt_at=lease_until, attempts=DELIVERY.c.attempts + 1
+            status=DeliveryStatus.SENDING,
+            next_attempt_at=lease_until,
+            attempts=DELIVERY.c.attempts + 1,
         )
     )
     return _claimed(conn, ids, lease_until)
@@ -309,7 +319,10 @@ def _claimable(
 ) -> list[int]:
     """Up to ``limit`` rows of ``channel`` (of one resident, given ``user_id``) to claim, in
     the order they go."""
-    due, only = _DUE, {"_sending": str(Status.SENDING), "_pending": str(Status.PENDING)}
+    due, only = (
+        _DUE,
+        {"_sending": str(DeliveryStatus.SENDING), "_pending": str(DeliveryStatus.PENDING)},
+    )
     if user_id is not None:
         resident = conn.execute(
             select(RESIDENT.c.id).where(
@@ -323,7 +336,7 @@ def _claimable(
     # whose lease ran out.
     ids: list[int] = []
     for priority in _MOST_URGENT_FIRST:
-        for status in (Status.PENDING, Status.SENDING):
+        for status in (DeliveryStatus.PENDING, DeliveryStatus.SENDING):
             values = {"_status": str(status), "_channel": channel, "_priority": int(priority)}
             values |= {"_now": now, "_limit": limit - len(ids), "_skip": 0} | only
             ids += [row[0] for row in due.rows(conn, values)]
@@ -376,7 +389,7 @@ def _finish(conn: Connection, due: Due, values: dict[str, Any]) -> bool:
         update(DELIVERY)
         .where(
             DELIVERY.c.id == due.id,
-            DELIVERY.c.status == Status.SENDING,
+            DELIVERY.c.status == DeliveryStatus.SENDING,
             DELIVERY.c.attempts == due.attempts,
         )
         .values(**values)
@@ -385,7 +398,7 @@ def _finish(conn: Connection, due: Due, values: dict[str, Any]) -> bool:
 
 
 def _unreachable(conn: Connection, due: Due, error: str, now: datetime) -> bool:
-    values = {"status": Status.UNREACHABLE, "last_error": error[:500], "updated_at": now}
+    values = {"status": DeliveryStatus.UNREACHABLE, "last_error": error[:500], "updated_at": now}
     if not _finish(conn, due, values):
         return False
     # Every later push would meet the same answer: the resident's next message undoes this.
@@ -397,7 +410,7 @@ def _unreachable(conn: Connection, due: Due, error: str, now: datetime) -> bool:
 def _callback(
     conn: Connection,
     ref: str,
-    status: Status,
+    status: DeliveryStatus,
     error_code: str | None,
     now: datetime,
     unreachable: bool,
@@ -450,7 +463,7 @@ class DeliveryQueue:
         async with self.db.transaction() as tx:
             return await tx.run(_claim, now, limit, channel, self.lease, user_id)
 
-    async def record(self, outcomes: Sequence[Outcome]) -> int:
+    async def record(self, outcomes: Sequence[DeliveryOutcome]) -> int:
         """Record a batch's outcomes in one transaction; each only if its claim still owns it."""
         if not outcomes:
             return 0
@@ -460,7 +473,7 @@ class DeliveryQueue:
     async def status_callback(
         self,
         ref: str,
-        status: Status,
+        status: DeliveryStatus,
         error_code: str | None,
         now: datetime,
         unreachable: bool = False,

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import Connection, select
 
 from conversations.kit import Address
-from conversations.petition import Life, PetitionDraft
+from conversations.petition import PetitionDraft, PetitionLife
 from conversations.report import Draft
 from storage import petitions, reports
 from storage.database import Database
@@ -46,7 +46,7 @@ def load(
     codes = []
     for draft in drafts:
         code = petitions.create(conn, draft, ACTOR, now)
-        petitions.move(conn, code, Life.OPEN, "", ACTOR, now)
+        petitions.move(conn, code, PetitionLife.OPEN, "", ACTOR, now)
         codes.append(code)
     for i, report in enumerate(reported):
         reports.file(conn, resident_id, report, now - timedelta(days=i + 1))

@@ -14,7 +14,7 @@ from sqlalchemy import Connection, delete, select, update
 
 from conversations.cin import masked
 from conversations.personal import Attached, MyReport, MySignature, Row
-from conversations.petition import Life
+from conversations.petition import PetitionLife
 from conversations.petition_rules import FILED
 from conversations.redaction import redact_identifiers
 from conversations.report_rules import place_key
@@ -105,7 +105,7 @@ def signatures(conn: Connection, who: Subject, vault: Vault) -> Rows:
             petition=r.code,
             title=r.title,
             status=r.status,
-            filed=Life(r.status) in FILED,
+            filed=PetitionLife(r.status) in FILED,
             full_name=r.full_name,
             cin=_masked(vault, r.cin_sealed),
             signed_at=when(r.created_at),
@@ -133,7 +133,7 @@ def erase_signatures(conn: Connection, erasure: Erasure) -> None:
         .where(m.SIGNATURE.c.resident_id == erasure.who.resident_id)
     ).all()
     for signature_id, petition_id, full_name, status in rows:
-        if Life(status) in FILED:
+        if PetitionLife(status) in FILED:
             # Kept as filed, with the name and the sealed CIN, but no longer tied to an account;
             # a number typed into the name is no part of it.
             name = fit(m.SIGNATURE.c.full_name, redact_identifiers(full_name))

@@ -28,7 +28,7 @@ from storage.dialect import insert_ignore, inserted_id
 from storage.models import ANNOUNCEMENT, MEETING, MEETING_GROUP, MEMBERSHIP, RSVP
 
 
-class Life(StrEnum):
+class MeetingLife(StrEnum):
     DRAFT = "draft"
     PUBLISHED = "published"
     CANCELLED = "cancelled"
@@ -54,7 +54,7 @@ def create(conn: Connection, new: NewMeeting, actor: str, now: datetime) -> int:
             lat=new.lat,
             lon=new.lon,
             starts_at=new.starts_at,
-            status=Life.DRAFT,
+            status=MeetingLife.DRAFT,
             reminders=",".join(str(m) for m in new.reminders),
             created_by=actor[:ACTOR_MAX],
             created_at=now,
@@ -137,7 +137,7 @@ def _stop_planned(conn: Connection, meeting_id: int, kinds: Sequence[Kind]) -> N
     announcements.cancel(conn, list(ids))
 
 
-def _current(conn: Connection, meeting_id: int, life: Life) -> Meeting:
+def _current(conn: Connection, meeting_id: int, life: MeetingLife) -> Meeting:
     meeting = view(conn, meeting_id)
     if meeting is None:
         raise MeetingError(f"there is no meeting {meeting_id}")
@@ -152,10 +152,10 @@ def _set(conn: Connection, meeting_id: int, now: datetime, **values: object) -> 
 
 def publish(conn: Connection, meeting_id: int, actor: str, now: datetime) -> Meeting:
     """Announce a draft to its audience now and plan its reminders."""
-    meeting = _current(conn, meeting_id, Life.DRAFT)
+    meeting = _current(conn, meeting_id, MeetingLife.DRAFT)
     if meeting.starts_at <= now:
         raise MeetingError("the meeting's time has passed")
-    _set(conn, meeting_id, now, status=Life.PUBLISHED)
+    _set(conn, meeting_id, now, status=MeetingLife.PUBLISHED)
     _announce(conn, meeting, Kind.MEETING, actor, now, now)
     _plan_reminders(conn, meeting, actor, now)
     return meeting
@@ -163,7 +163,7 @@ def publish(conn: Connection, meeting_id: int, actor: str, now: datetime) -> Mee
 
 def move(conn: Connection, meeting_id: int, starts_at: datetime, actor: str, now: datetime) -> None:
     """Change the time: reminders planned again, those who answered told now."""
-    meeting = _current(conn, meeting_id, Life.PUBLISHED)
+    meeting = _current(conn, meeting_id, MeetingLife.PUBLISHED)
     if starts_at <= now:
         raise MeetingError("the new time has passed")
     # An earlier change of time not yet sent would announce the old new time.
@@ -176,10 +176,10 @@ def move(conn: Connection, meeting_id: int, starts_at: datetime, actor: str, now
 
 def cancel(conn: Connection, meeting_id: int, actor: str, now: datetime) -> None:
     """Cancel: the reminders stop, and the whole audience is told once."""
-    meeting = _current(conn, meeting_id, Life.PUBLISHED)
+    meeting = _current(conn, meeting_id, MeetingLife.PUBLISHED)
     # The announcement itself too, if not yet sent: "new meeting" must not follow "cancelled".
     _stop_planned(conn, meeting_id, (Kind.MEETING, Kind.REMINDER, Kind.MOVED))
-    _set(conn, meeting_id, now, status=Life.CANCELLED)
+    _set(conn, meeting_id, now, status=MeetingLife.CANCELLED)
     _announce(conn, meeting, Kind.CANCELLED, actor, now, now)
 
 
@@ -197,7 +197,7 @@ def upcoming(
     ids = conn.execute(
         select(MEETING.c.id)
         .where(
-            MEETING.c.status == Life.PUBLISHED,
+            MEETING.c.status == MeetingLife.PUBLISHED,
             MEETING.c.starts_at > now,
             or_(and_(MEETING.c.commune_code == commune, ~groups.exists()), mine),
         )
@@ -233,7 +233,7 @@ def to_come(conn: Connection, now: datetime, limit: int) -> list[Meeting]:
     """Drafts and published meetings still to come, soonest first, at most ``limit``."""
     query = (
         select(MEETING.c.id)
-        .where(MEETING.c.status != Life.CANCELLED, MEETING.c.starts_at > now)
+        .where(MEETING.c.status != MeetingLife.CANCELLED, MEETING.c.starts_at > now)
         .order_by(MEETING.c.starts_at, MEETING.c.id)
         .limit(limit)
     )

@@ -1,4 +1,8 @@
-"""The tables, as typed SQLAlchemy 2.0 models. Migrations in `storage/migrations` create them."""
+"""The tables, as typed SQLAlchemy 2.0 models. Migrations in `storage/migrations` create them.
+
+Each model is named after its table with `Row` at the end (`ResidentRow` is the `resident`
+table), so that a row is never mistaken for the domain's own `Resident`, `Meeting` or `Media`.
+"""
 
 from __future__ import annotations
 
@@ -62,7 +66,7 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 
 
-class Resident(Base):
+class ResidentRow(Base):
     """One person on one channel."""
 
     __tablename__ = "resident"
@@ -82,7 +86,7 @@ class Resident(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
-class Conversation(Base):
+class ConversationRow(Base):
     """Where a resident is in which flow; ``version`` grows with every saved message."""
 
     __tablename__ = "conversation"
@@ -100,7 +104,7 @@ class Conversation(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
-class InboxEntry(Base):
+class InboxRow(Base):
     """A message id already processed on a channel: a redelivery finds it and stops."""
 
     __tablename__ = "inbox"
@@ -110,7 +114,7 @@ class InboxEntry(Base):
     received_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
 
 
-class Delivery(Base):
+class DeliveryRow(Base):
     """One push to one resident; ``(message_key, resident_id)`` is unique so it exists once."""
 
     __tablename__ = "delivery"
@@ -146,7 +150,7 @@ class Delivery(Base):
     media_id: Mapped[int | None] = mapped_column(Id, ForeignKey("media.id", ondelete="SET NULL"))
 
 
-class Media(Base):
+class MediaRow(Base):
     """A photo an organizer sends with an update, stored once whatever the audience's size.
 
     It holds no resident's data: organizers' pictures, served to platforms by a signed link.
@@ -167,13 +171,13 @@ def table(model: type[Base]) -> Table:
     return cast(Table, model.__table__)
 
 
-RESIDENT = table(Resident)
-CONVERSATION = table(Conversation)
-INBOX = table(InboxEntry)
-DELIVERY = table(Delivery)
+RESIDENT = table(ResidentRow)
+CONVERSATION = table(ConversationRow)
+INBOX = table(InboxRow)
+DELIVERY = table(DeliveryRow)
 
 
-class Report(Base):
+class ReportRow(Base):
     """A need reported by a resident; ``ref`` is what everyone quotes (R-2026-000123)."""
 
     __tablename__ = "report"
@@ -202,7 +206,7 @@ class Report(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
-class ReportMedia(Base):
+class ReportMediaRow(Base):
     """A photo or voice note of a report, as the platform's reference, type and size."""
 
     __tablename__ = "report_media"
@@ -217,7 +221,7 @@ class ReportMedia(Base):
     size: Mapped[int | None] = mapped_column(Integer)
 
 
-class ReportSupport(Base):
+class ReportSupportRow(Base):
     """A resident who said "me too": counted once, and told of every change."""
 
     __tablename__ = "report_support"
@@ -231,7 +235,7 @@ class ReportSupport(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
-class ReportEvent(Base):
+class ReportEventRow(Base):
     """One step of a report's history: the status it took, who set it, when and why."""
 
     __tablename__ = "report_event"
@@ -246,13 +250,13 @@ class ReportEvent(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
-REPORT = table(Report)
-REPORT_MEDIA = table(ReportMedia)
-REPORT_SUPPORT = table(ReportSupport)
-REPORT_EVENT = table(ReportEvent)
+REPORT = table(ReportRow)
+REPORT_MEDIA = table(ReportMediaRow)
+REPORT_SUPPORT = table(ReportSupportRow)
+REPORT_EVENT = table(ReportEventRow)
 
 
-class Petition(Base):
+class PetitionRow(Base):
     """A petition to a commune council (organic law 113.14, articles 121–125)."""
 
     __tablename__ = "petition"
@@ -278,7 +282,7 @@ class Petition(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
-class Signature(Base):
+class SignatureRow(Base):
     """One person's signature: once per CIN (keyed hash) and once per chat identity."""
 
     __tablename__ = "signature"
@@ -303,7 +307,7 @@ class Signature(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
-class PetitionTally(Base):
+class PetitionTallyRow(Base):
     """One shard of a petition's count: what signatures and withdrawals added since the last
     fold into `petition.signatures`. Signers at the same moment add to different shards."""
 
@@ -316,7 +320,7 @@ class PetitionTally(Base):
     signatures: Mapped[int] = mapped_column(Integer)
 
 
-class PetitionEvent(Base):
+class PetitionEventRow(Base):
     """One step of a petition's life: the status it took, who set it, when and why."""
 
     __tablename__ = "petition_event"
@@ -331,13 +335,13 @@ class PetitionEvent(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
-PETITION = table(Petition)
-SIGNATURE = table(Signature)
-PETITION_EVENT = table(PetitionEvent)
-PETITION_TALLY = table(PetitionTally)
+PETITION = table(PetitionRow)
+SIGNATURE = table(SignatureRow)
+PETITION_EVENT = table(PetitionEventRow)
+PETITION_TALLY = table(PetitionTallyRow)
 
 
-class Consent(Base):
+class ConsentRow(Base):
     """The ledger of consents: what a resident accepted, which version, when, on which channel."""
 
     __tablename__ = "consent"
@@ -353,7 +357,7 @@ class Consent(Base):
     accepted_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
-class PetitionFlag(Base):
+class PetitionFlagRow(Base):
     """Something unusual about a petition for its organizers to look at, once per hour and kind."""
 
     __tablename__ = "petition_flag"
@@ -371,11 +375,11 @@ class PetitionFlag(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
-CONSENT = table(Consent)
-PETITION_FLAG = table(PetitionFlag)
+CONSENT = table(ConsentRow)
+PETITION_FLAG = table(PetitionFlagRow)
 
 
-class CommunityGroup(Base):
+class CommunityGroupRow(Base):
     """A group of a commune: youth, women, persons with disabilities, or one organizers named
     (an association, a neighbourhood). The built-in kinds have an empty name."""
 
@@ -390,7 +394,7 @@ class CommunityGroup(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
-class Membership(Base):
+class MembershipRow(Base):
     """A resident subscribed to a group."""
 
     __tablename__ = "membership"
@@ -404,7 +408,7 @@ class Membership(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
-class Organizer(Base):
+class OrganizerRow(Base):
     """One scope of an organizer: a whole commune (no group) or one group."""
 
     __tablename__ = "organizer"
@@ -421,7 +425,7 @@ class Organizer(Base):
     granted_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
-class OrganizerInvite(Base):
+class OrganizerInviteRow(Base):
     """A single-use code that makes its first redeemer an organizer of a commune or a group."""
 
     __tablename__ = "organizer_invite"
@@ -441,7 +445,7 @@ class OrganizerInvite(Base):
     redeemed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
-class AuditEntry(Base):
+class AuditEntryRow(Base):
     """One organizer action, done or refused: who, what, on what, when."""
 
     __tablename__ = "audit_entry"
@@ -458,7 +462,7 @@ class AuditEntry(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
 
 
-class Meeting(Base):
+class MeetingRow(Base):
     """A public consultation: when (UTC), where, what, for whom; reminders in minutes before."""
 
     __tablename__ = "meeting"
@@ -479,7 +483,7 @@ class Meeting(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
-class MeetingGroup(Base):
+class MeetingGroupRow(Base):
     """A group a meeting is for; a meeting with none is for its whole commune."""
 
     __tablename__ = "meeting_group"
@@ -492,7 +496,7 @@ class MeetingGroup(Base):
     )
 
 
-class Rsvp(Base):
+class RsvpRow(Base):
     """A resident's answer to a meeting: yes, maybe or no."""
 
     __tablename__ = "rsvp"
@@ -507,7 +511,7 @@ class Rsvp(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
-class Announcement(Base):
+class AnnouncementRow(Base):
     """One message to an audience at a time: the truth the scheduler is rebuilt from.
 
     It is expanded into delivery rows when due, in chunks of residents by id: ``cursor`` is the
@@ -540,18 +544,18 @@ class Announcement(Base):
     photo_ref: Mapped[str | None] = mapped_column(Text)
 
 
-COMMUNITY_GROUP = table(CommunityGroup)
-MEMBERSHIP = table(Membership)
-ORGANIZER = table(Organizer)
-ORGANIZER_INVITE = table(OrganizerInvite)
-AUDIT_ENTRY = table(AuditEntry)
-MEETING = table(Meeting)
-MEETING_GROUP = table(MeetingGroup)
-RSVP = table(Rsvp)
-ANNOUNCEMENT = table(Announcement)
+COMMUNITY_GROUP = table(CommunityGroupRow)
+MEMBERSHIP = table(MembershipRow)
+ORGANIZER = table(OrganizerRow)
+ORGANIZER_INVITE = table(OrganizerInviteRow)
+AUDIT_ENTRY = table(AuditEntryRow)
+MEETING = table(MeetingRow)
+MEETING_GROUP = table(MeetingGroupRow)
+RSVP = table(RsvpRow)
+ANNOUNCEMENT = table(AnnouncementRow)
 
 
-class Download(Base):
+class DownloadRow(Base):
     """A file sent with a reply, served at a secret URL for a short while: WhatsApp attaches a
     document only by a public URL that Twilio fetches. Only the token's SHA-256 is stored."""
 
@@ -570,11 +574,11 @@ class Download(Base):
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
 
 
-DOWNLOAD = table(Download)
-MEDIA = table(Media)
+DOWNLOAD = table(DownloadRow)
+MEDIA = table(MediaRow)
 
 
-class DatabaseKey(Base):
+class DatabaseKeyRow(Base):
     """The fingerprint of the HAYNA_SECRET_KEY a database was first used with: one row, an HMAC
     of a fixed label under the key, never the key itself."""
 
@@ -586,4 +590,4 @@ class DatabaseKey(Base):
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
-DATABASE_KEY = table(DatabaseKey)
+DATABASE_KEY = table(DatabaseKeyRow)

@@ -1,7 +1,9 @@
 """The operator at the terminal as an organizer: the `hayna` commands that change what residents
 see or who organizes go through here, checked as a chat organizer's actions are (the audience
 settled and covered by the scope: the operator's is everywhere, as HAYNA_ADMINS') and written
-to the audit log under the operator's name, whether allowed or refused.
+to the audit log under the operator's name, whether allowed or refused. The meeting actions are
+the chat's own (storage/services/meeting_actions.py), under an authority that reaches
+everywhere (storage/services/authority.py).
 
 A refused action changes nothing but the audit log: it returns None and `refusal` says why, for
 the caller to say once the transaction is committed, so that the audit entry stays.
@@ -9,29 +11,29 @@ the caller to say once the transaction is committed, so that the audit entry sta
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Connection
-
 from conversations import petition_rules, report_rules
 from conversations.actor import ACTOR_MAX
-from conversations.groups import Audience, Counts, DeliveryReport, GroupKind, MeetingDraft, Scope
+from conversations.groups import Audience, Counts, DeliveryReport, GroupKind, MeetingDraft
 from conversations.kit import Address
-from conversations.petition import Life, PetitionDraft
-from conversations.report import Status
-from storage import announcements, groups, media, meetings, petitions, reports
+from conversations.petition import PetitionDraft, PetitionLife
+from conversations.report import ReportStatus
+from storage import announcements, groups, media, petitions, reports
 from storage.announcements import Kind
 from storage.database import Tx
 from storage.gazetteer import Gazetteer
 from storage.meetings import MeetingError
+from storage.services.authority import OperatorAuthority
+from storage.services.meeting_actions import MeetingActions
 
 REMOVE = "remove_organizer"
 
 
-class Why(StrEnum):
+class OperatorWhy(StrEnum):
     # A group given with a commune is not one of its groups.
     GROUP_ELSEWHERE = "group_elsewhere"
     # An organizer by HAYNA_ADMINS, which no command changes.
@@ -41,15 +43,17 @@ class Why(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
-class Refusal:
-    why: Why
+class OperatorRefusal:
+    why: OperatorWhy
     # The group, or the update, that is not there.
     number: int = 0
     commune: str = ""
     address: str = ""
 
 
-AnyRefusal = Refusal | petition_rules.Refusal | report_rules.Refusal | MeetingError
+AnyRefusal = (
+    OperatorRefusal | petition_rules.PetitionRefusal | report_rules.ReportRefusal | MeetingError
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,26 +72,33 @@ class Operator:
         self.tx = tx
         self.actor = actor[:ACTOR_MAX]
         self.now = now
-        self.scope = Scope(everywhere=True)
+        self.authority = OperatorAuthority(tx, self.actor, now)
+        self.meetings = MeetingActions(self.authority)
         self.refusal: AnyRefusal | None = None
 
     async def _audit(self, action: str, target: str, allowed: bool) -> bool:
-        await self.tx.run(groups.audit, None, self.actor, action, target, allowed, self.now)
-        return allowed
+        return await self.authority.audit(action, target, allowed)
+
+    async def _in_commune(
+        self, commune: str, group_ids: Sequence[int], action: str, target: str
+    ) -> bool:
+        """Whether every group is one of the commune's; the try is audited when one is not."""
+        for group_id in group_ids:
+            group = await self.tx.run(groups.group, group_id)
+            if group is None or group.commune_code != commune:
+                self.refusal = OperatorRefusal(OperatorWhy.GROUP_ELSEWHERE, group_id, commune)
+                await self._audit(action, target, False)
+                return False
+        return True
 
     async def _may(
         self, commune: str, group_ids: Sequence[int], action: str, target: str
     ) -> Audience | None:
         """The audience of these groups of the commune (all of it without groups), when it is
         one and the operator may address it; the try is audited either way."""
-        for group_id in group_ids:
-            group = await self.tx.run(groups.group, group_id)
-            if group is None or group.commune_code != commune:
-                self.refusal = Refusal(Why.GROUP_ELSEWHERE, group_id, commune)
-                await self._audit(action, target, False)
-                return None
-        audience = Audience(commune, tuple(sorted(set(group_ids))))
-        return audience if await self._audit(action, target, self.scope.covers(audience)) else None
+        if not await self._in_commune(commune, group_ids, action, target):
+            return None
+        return await self.authority.may(Audience(commune, tuple(group_ids)), action, target)
 
     async def create_group(self, commune: str, kind: GroupKind, name: str) -> int | None:
         if await self._may(commune, (), "create_group", name) is None:
@@ -136,46 +147,34 @@ class Operator:
     async def delivery_report(self, announcement_id: int) -> DeliveryReport | None:
         report = await self.tx.run(announcements.report, announcement_id)
         if report is None:
-            self.refusal = Refusal(Why.NO_UPDATE, announcement_id)
+            self.refusal = OperatorRefusal(OperatorWhy.NO_UPDATE, announcement_id)
         return report if await self._audit("report", str(announcement_id), bool(report)) else None
 
     async def create_meeting(self, draft: MeetingDraft) -> int | None:
         commune, chosen = draft.commune_code, draft.group_ids
-        if await self._may(commune, chosen, "create_meeting", draft.title) is None:
+        if not await self._in_commune(commune, chosen, "create_meeting", draft.title):
             return None
-        return await self.tx.run(meetings.create, draft, self.actor, self.now)
+        return await self.meetings.create(draft)
 
     async def publish_meeting(self, meeting_id: int) -> bool:
-        return await self._on_meeting(meeting_id, "publish_meeting", meetings.publish)
+        return self._meeting(await self.meetings.publish(meeting_id))
 
     async def move_meeting(self, meeting_id: int, starts_at: datetime) -> bool:
-        def move(conn: Connection, mid: int, actor: str, now: datetime) -> None:
-            meetings.move(conn, mid, starts_at, actor, now)
-
-        return await self._on_meeting(meeting_id, "move_meeting", move)
+        return self._meeting(await self.meetings.move(meeting_id, starts_at))
 
     async def cancel_meeting(self, meeting_id: int) -> bool:
-        return await self._on_meeting(meeting_id, "cancel_meeting", meetings.cancel)
+        return self._meeting(await self.meetings.cancel(meeting_id))
 
     async def meeting_counts(self, meeting_id: int) -> Counts | None:
-        if not await self._on_meeting(meeting_id, "rsvps_meeting", None):
-            return None
-        return await self.tx.run(meetings.counts, meeting_id)
+        counts = await self.meetings.counts(meeting_id)
+        self._meeting(counts is not None)
+        return counts
 
-    async def _on_meeting(
-        self,
-        meeting_id: int,
-        action: str,
-        change: Callable[[Connection, int, str, datetime], object] | None,
-    ) -> bool:
-        try:
-            allowed = self.scope.covers(await self.tx.run(meetings.audience, meeting_id))
-            if allowed and change is not None:
-                await self.tx.run(change, meeting_id, self.actor, self.now)
-        except MeetingError as error:
-            self.refusal = error
-            allowed = False
-        return await self._audit(action, str(meeting_id), allowed)
+    def _meeting(self, done: bool) -> bool:
+        """What a meeting action did; when the meeting refused it, why."""
+        if not done and self.meetings.refusal is not None:
+            self.refusal = self.meetings.refusal
+        return done
 
     async def draft_petition(self, draft: PetitionDraft) -> str | None:
         try:
@@ -187,7 +186,9 @@ class Operator:
         await self._audit("draft_petition", code, True)
         return code
 
-    async def move_petition(self, code: str, life: Life, note: str) -> tuple[Life, int] | None:
+    async def move_petition(
+        self, code: str, life: PetitionLife, note: str
+    ) -> tuple[PetitionLife, int] | None:
         """Move a petition along its life; where it was, and how many signers are told."""
         action = f"{life}_petition"
         before = await self.tx.run(petitions.status, code)
@@ -202,8 +203,8 @@ class Operator:
         return before, signers
 
     async def set_report_status(
-        self, ref: str, status: Status, note: str, kept: str
-    ) -> tuple[Status, int | None] | None:
+        self, ref: str, status: ReportStatus, note: str, kept: str
+    ) -> tuple[ReportStatus, int | None] | None:
         """Change a report's status; what it was, and how many followers are told (None when
         it already had this status)."""
         detail = await self.tx.run(reports.detail, ref)
@@ -229,7 +230,7 @@ class Operator:
         if group_id is not None:
             group = await self.tx.run(groups.group, group_id)
             if group is None or group.commune_code != commune:
-                self.refusal = Refusal(Why.GROUP_ELSEWHERE, group_id, commune)
+                self.refusal = OperatorRefusal(OperatorWhy.GROUP_ELSEWHERE, group_id, commune)
                 await self._audit(REMOVE, f"{address.channel}: {where}", False)
                 return None
         resident_id = await self.tx.run(groups.resident_at, address)
@@ -243,8 +244,8 @@ class Operator:
         if removed:
             await self._audit(REMOVE, f"{who}: {where}", True)
             return removed
-        why = Why.ADMIN if admin else Why.NO_SCOPE
-        self.refusal = Refusal(why, group_id or 0, commune, str(address))
+        why = OperatorWhy.ADMIN if admin else OperatorWhy.NO_SCOPE
+        self.refusal = OperatorRefusal(why, group_id or 0, commune, str(address))
         await self._audit(REMOVE, f"{who} admin: {where}" if admin else f"{who}: {where}", False)
         return None
 

@@ -25,17 +25,17 @@ from conversations.petition import (
     CODE_LENGTH,
     SIGNING,
     Card,
-    Life,
-    Outcome,
     PetitionDraft,
+    PetitionLife,
     Signing,
+    SigningOutcome,
     life_notice,
 )
 from conversations.petition_rules import (
-    Field,
     PetitionError,
-    Refusal,
-    Why,
+    PetitionField,
+    PetitionRefusal,
+    PetitionWhy,
     draft_refusal,
     field_refusal,
     move_refusal,
@@ -94,7 +94,7 @@ def create(conn: Connection, new: NewPetition, actor: str, now: datetime) -> str
             representative=new.representative,
             threshold=new.threshold,
             deadline=_deadline(new.deadline),
-            status=Life.DRAFT,
+            status=PetitionLife.DRAFT,
             signatures=0,
             decision_note=None,
             filed_at=None,
@@ -105,13 +105,13 @@ def create(conn: Connection, new: NewPetition, actor: str, now: datetime) -> str
             created = conn.execute(
                 select(PETITION.c.id).where(PETITION.c.code == code)
             ).scalar_one()
-            _event(conn, created, Life.DRAFT, "", actor, now)
+            _event(conn, created, PetitionLife.DRAFT, "", actor, now)
             return code
-    raise PetitionError(Refusal(Why.NO_FREE_CODE))  # 32**6 codes: never in practice
+    raise PetitionError(PetitionRefusal(PetitionWhy.NO_FREE_CODE))  # 32**6 codes: never in practice
 
 
 def _event(
-    conn: Connection, petition_id: int, life: Life, note: str, actor: str, now: datetime
+    conn: Connection, petition_id: int, life: PetitionLife, note: str, actor: str, now: datetime
 ) -> int:
     return inserted_id(
         conn,
@@ -132,7 +132,7 @@ def _card(row: Any, signed_at: datetime | None) -> Card:
         row.threshold,
         row.signatures,
         row.deadline.astimezone(MOROCCO).date(),
-        Life(row.status),
+        PetitionLife(row.status),
         signed_at,
     )
 
@@ -153,7 +153,7 @@ def open_in(conn: Connection, commune: str, resident_id: int, now: datetime) -> 
 
 def card(conn: Connection, code: str, resident_id: int) -> Card | None:
     row = conn.execute(select(*tally.COUNTED).where(PETITION.c.code == code.upper())).first()
-    if row is None or Life(row.status) is Life.DRAFT:
+    if row is None or PetitionLife(row.status) is PetitionLife.DRAFT:
         return None
     return _card(row, _signed_at(conn, row.id, resident_id))
 
@@ -196,8 +196,8 @@ def sign(
     this transaction is committed (the hourly `cross_reached` catches a crossing whose check
     never ran)."""
     petition = _shared(conn, code)
-    if petition is None or Life(petition.status) not in SIGNING or petition.deadline < now:
-        return Signed(Outcome.NOT_OPEN)
+    if petition is None or PetitionLife(petition.status) not in SIGNING or petition.deadline < now:
+        return Signed(SigningOutcome.NOT_OPEN)
     signed = insert_ignore(
         conn,
         SIGNATURE,
@@ -213,13 +213,15 @@ def sign(
         # Only the account that signed learns when; anyone typing the same CIN learns only
         # that the card cannot sign again, or a neighbour's CIN would tell whether they signed.
         mine = _signed_at(conn, petition.id, resident_id)
-        return Signed(Outcome.ALREADY, mine) if mine else Signed(Outcome.CIN_USED)
+        return Signed(SigningOutcome.ALREADY, mine) if mine else Signed(SigningOutcome.CIN_USED)
     tally.add(conn, petition.id, resident_id, 1)
     count = tally.count(conn, petition.id)
     bursts.check_due(conn, petition.id, count, now)
-    if Life(petition.status) is Life.OPEN and not _cross(conn, petition, count, resident_id, now):
-        return Signed(Outcome.SIGNED, now, petition.id)
-    return Signed(Outcome.SIGNED, now)
+    if PetitionLife(petition.status) is PetitionLife.OPEN and not _cross(
+        conn, petition, count, resident_id, now
+    ):
+        return Signed(SigningOutcome.SIGNED, now, petition.id)
+    return Signed(SigningOutcome.SIGNED, now)
 
 
 def settle(conn: Connection, petition_id: int, resident_id: int, now: datetime) -> None:
@@ -230,7 +232,7 @@ def settle(conn: Connection, petition_id: int, resident_id: int, now: datetime) 
     petition = conn.execute(select(*tally.COUNTED).where(PETITION.c.id == petition_id)).first()
     if petition is None:
         return
-    if Life(petition.status) is Life.OPEN:
+    if PetitionLife(petition.status) is PetitionLife.OPEN:
         _cross(conn, petition, petition.signatures, resident_id, now)
     else:
         _tell_late_signer(conn, petition, resident_id, now)
@@ -247,11 +249,11 @@ def _cross(
     # re-reads the row once the winner commits) and change nothing.
     won = conn.execute(
         update(PETITION)
-        .where(PETITION.c.id == petition.id, PETITION.c.status == Life.OPEN)
-        .values(status=Life.THRESHOLD_REACHED, updated_at=now)
+        .where(PETITION.c.id == petition.id, PETITION.c.status == PetitionLife.OPEN)
+        .values(status=PetitionLife.THRESHOLD_REACHED, updated_at=now)
     ).rowcount
     if won:
-        _announce(conn, petition, Life.THRESHOLD_REACHED, "", "threshold", now)
+        _announce(conn, petition, PetitionLife.THRESHOLD_REACHED, "", "threshold", now)
     elif resident_id is not None:
         _tell_late_signer(conn, petition, resident_id, now)
     return True
@@ -264,19 +266,19 @@ def _tell_late_signer(conn: Connection, petition: Any, resident_id: int, now: da
         select(PETITION_EVENT.c.id)
         .where(
             PETITION_EVENT.c.petition_id == petition.id,
-            PETITION_EVENT.c.status == Life.THRESHOLD_REACHED,
+            PETITION_EVENT.c.status == PetitionLife.THRESHOLD_REACHED,
         )
         .order_by(PETITION_EVENT.c.id)
         .limit(1)
     ).scalar_one_or_none()
     if crossed is not None and _signed_at(conn, petition.id, resident_id) is not None:
-        _notify(conn, petition, crossed, Life.THRESHOLD_REACHED, "", (resident_id,), now)
+        _notify(conn, petition, crossed, PetitionLife.THRESHOLD_REACHED, "", (resident_id,), now)
 
 
 def withdraw(conn: Connection, code: str, resident_id: int, now: datetime) -> bool:
     """Take back a signature while the petition collects them; False when that is not possible."""
     petition = _shared(conn, code)
-    if petition is None or Life(petition.status) not in SIGNING or petition.deadline < now:
+    if petition is None or PetitionLife(petition.status) not in SIGNING or petition.deadline < now:
         return False
     gone = conn.execute(
         delete(SIGNATURE).where(
@@ -307,17 +309,19 @@ def mine(conn: Connection, resident_id: int) -> list[Card]:
     return [_card(row, row.signed_at) for row in rows]
 
 
-def move(conn: Connection, code: str, life: Life, note: str, actor: str, now: datetime) -> int:
+def move(
+    conn: Connection, code: str, life: PetitionLife, note: str, actor: str, now: datetime
+) -> int:
     """An organizer's move along the petition's life; returns how many signers were notified.
     Raises `PetitionError` for a move that conversations/petition_rules.py refuses."""
     petition = conn.execute(
         select(PETITION).where(PETITION.c.code == code.upper()).with_for_update()
     ).first()
     if petition is None:
-        raise PetitionError(Refusal(Why.NO_PETITION, code))
-    refused = field_refusal(Field.ACTOR, actor) or move_refusal(
+        raise PetitionError(PetitionRefusal(PetitionWhy.NO_PETITION, code))
+    refused = field_refusal(PetitionField.ACTOR, actor) or move_refusal(
         code,
-        Life(petition.status),
+        PetitionLife(petition.status),
         life,
         note,
         tally.count(conn, petition.id),
@@ -327,19 +331,19 @@ def move(conn: Connection, code: str, life: Life, note: str, actor: str, now: da
     if refused is not None:
         raise PetitionError(refused)
     values: dict[str, Any] = {"status": life, "updated_at": now}
-    if life is Life.FILED:
+    if life is PetitionLife.FILED:
         values["filed_at"] = now
     if note:
         values["decision_note"] = note
     conn.execute(update(PETITION).where(PETITION.c.id == petition.id).values(**values))
-    if life is Life.OPEN:
+    if life is PetitionLife.OPEN:
         _event(conn, petition.id, life, note, actor, now)
         return 0
     return _announce(conn, petition, life, note, actor, now)
 
 
 def _announce(
-    conn: Connection, petition: Any, life: Life, note: str, actor: str, now: datetime
+    conn: Connection, petition: Any, life: PetitionLife, note: str, actor: str, now: datetime
 ) -> int:
     event_id = _event(conn, petition.id, life, note, actor, now)
     signers = (
@@ -359,7 +363,7 @@ def _notify(
     conn: Connection,
     petition: Any,
     event_id: int,
-    life: Life,
+    life: PetitionLife,
     note: str,
     residents: Sequence[int],
     now: datetime,
@@ -381,7 +385,7 @@ def close_expired(conn: Connection, now: datetime) -> list[str]:
         .all()
     )
     for code in expired:
-        move(conn, code, Life.CLOSED, "", "deadline", now)
+        move(conn, code, PetitionLife.CLOSED, "", "deadline", now)
     return list(expired)
 
 
@@ -390,7 +394,7 @@ def signatories(conn: Connection, code: str) -> list[Sealed]:
         select(PETITION.c.id).where(PETITION.c.code == code.upper())
     ).scalar_one_or_none()
     if petition_id is None:
-        raise PetitionError(Refusal(Why.NO_PETITION, code))
+        raise PetitionError(PetitionRefusal(PetitionWhy.NO_PETITION, code))
     rows = conn.execute(
         select(SIGNATURE.c.full_name, SIGNATURE.c.cin_sealed, SIGNATURE.c.created_at)
         .where(SIGNATURE.c.petition_id == petition_id)
@@ -399,12 +403,12 @@ def signatories(conn: Connection, code: str) -> list[Sealed]:
     return [Sealed(r.full_name, r.cin_sealed, r.created_at) for r in rows]
 
 
-def status(conn: Connection, code: str) -> Life | None:
+def status(conn: Connection, code: str) -> PetitionLife | None:
     """A petition's place in its life, locked as `move` locks it: no other change slips between
     this read and a move in the same transaction."""
     query = select(PETITION.c.status).where(PETITION.c.code == code.upper()).with_for_update()
     found = conn.execute(query).scalar_one_or_none()
-    return Life(found) if found is not None else None
+    return PetitionLife(found) if found is not None else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -413,7 +417,7 @@ class Listed:
 
     id: int
     code: str
-    life: Life
+    life: PetitionLife
     signatures: int
     threshold: int
     deadline: datetime
@@ -421,7 +425,7 @@ class Listed:
     title: str
 
 
-def listing(conn: Connection, commune: str | None, life: Life | None) -> list[Listed]:
+def listing(conn: Connection, commune: str | None, life: PetitionLife | None) -> list[Listed]:
     """Every petition, or those of a commune or at a step of their life; the newest first."""
     # The exact count: the petition's column and its tallies.
     query = select(*tally.COUNTED).order_by(PETITION.c.created_at.desc(), PETITION.c.id.desc())
@@ -433,7 +437,7 @@ def listing(conn: Connection, commune: str | None, life: Life | None) -> list[Li
         Listed(
             r.id,
             r.code,
-            Life(r.status),
+            PetitionLife(r.status),
             r.signatures,
             r.threshold,
             r.deadline,
@@ -457,14 +461,17 @@ def record(conn: Connection, code: str) -> Record:
     """A petition to file (`opened_at` None for a draft); raises `PetitionError` if unknown."""
     opened = (
         select(func.min(PETITION_EVENT.c.created_at))
-        .where(PETITION_EVENT.c.petition_id == PETITION.c.id, PETITION_EVENT.c.status == Life.OPEN)
+        .where(
+            PETITION_EVENT.c.petition_id == PETITION.c.id,
+            PETITION_EVENT.c.status == PetitionLife.OPEN,
+        )
         .scalar_subquery()
     )
     row = conn.execute(
         select(PETITION, opened.label("opened_at")).where(PETITION.c.code == code.upper())
     ).first()
     if row is None:
-        raise PetitionError(Refusal(Why.NO_PETITION, code))
+        raise PetitionError(PetitionRefusal(PetitionWhy.NO_PETITION, code))
     # The columns are named as the draft's fields; the deadline is stored as its last moment.
     fields = {name: row._mapping[name] for name in PetitionDraft.__dataclass_fields__}
     fields["deadline"] = row.deadline.astimezone(MOROCCO).date()
@@ -474,7 +481,7 @@ def record(conn: Connection, code: str) -> Record:
 def cross_reached(conn: Connection, now: datetime) -> list[str]:
     """Cross the threshold of the open petitions whose count reached it, should a signer's check
     after its commit not have run (the process stopped in between); returns their codes."""
-    rows = conn.execute(select(*tally.COUNTED).where(PETITION.c.status == Life.OPEN)).all()
+    rows = conn.execute(select(*tally.COUNTED).where(PETITION.c.status == PetitionLife.OPEN)).all()
     return [row.code for row in rows if _cross(conn, row, row.signatures, None, now)]
 
 

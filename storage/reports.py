@@ -21,14 +21,14 @@ from conversations.report import (
     Detail,
     Draft,
     Event,
-    Status,
+    ReportStatus,
     status_notice,
 )
 from conversations.report_rules import (
     NEARBY_MAX,
-    Refusal,
     ReportError,
-    Why,
+    ReportRefusal,
+    ReportWhy,
     box,
     keeps,
     metres,
@@ -50,7 +50,7 @@ class Row:
     """A report as organizers and exports see it."""
 
     ref: str
-    status: Status
+    status: ReportStatus
     category: Category
     other_label: str
     commune_code: str
@@ -96,7 +96,7 @@ def _brief(row: Any) -> Brief:
         Category(row.category),
         row.other_label or "",
         row.place or "",
-        Status(row.status),
+        ReportStatus(row.status),
         row.created_at,
         row.updated_at,
         row.supporters,
@@ -117,7 +117,7 @@ def file(conn: Connection, resident_id: int, draft: Draft, now: datetime) -> str
             lat=draft.lat,
             lon=draft.lon,
             description=draft.description or None,
-            status=Status.RECEIVED,
+            status=ReportStatus.RECEIVED,
             created_at=now,
             updated_at=now,
         ),
@@ -136,7 +136,11 @@ def file(conn: Connection, resident_id: int, draft: Draft, now: datetime) -> str
         )
     conn.execute(
         insert(REPORT_EVENT).values(
-            report_id=report_id, status=Status.RECEIVED, note=None, actor="resident", created_at=now
+            report_id=report_id,
+            status=ReportStatus.RECEIVED,
+            note=None,
+            actor="resident",
+            created_at=now,
         )
     )
     return ref
@@ -221,7 +225,7 @@ def detail(conn: Connection, ref: str) -> Detail | None:
             select(REPORT.c.ref).where(REPORT.c.id == row.duplicate_of)
         ).scalar_one()
     history = tuple(
-        Event(Status(event.status), event.note or "", event.created_at)
+        Event(ReportStatus(event.status), event.note or "", event.created_at)
         for event in conn.execute(
             select(REPORT_EVENT)
             .where(REPORT_EVENT.c.report_id == row.id)
@@ -243,7 +247,7 @@ def _media(conn: Connection, report_id: int) -> tuple[Media, ...]:
 def set_status(
     conn: Connection,
     ref: str,
-    status: Status,
+    status: ReportStatus,
     note: str,
     actor: str,
     now: datetime,
@@ -258,12 +262,12 @@ def set_status(
         .with_for_update()
     ).first()
     if report is None:
-        raise ReportError(Refusal(Why.NO_REPORT, ref))
+        raise ReportError(ReportRefusal(ReportWhy.NO_REPORT, ref))
     refused = status_refusal(ref, status, note, actor)
     if refused is not None:
         raise ReportError(refused)
-    kept = _kept(conn, report.id, duplicate_of) if status is Status.DUPLICATE else None
-    if Status(report.status) is status and (kept is None or kept == report.duplicate_of):
+    kept = _kept(conn, report.id, duplicate_of) if status is ReportStatus.DUPLICATE else None
+    if ReportStatus(report.status) is status and (kept is None or kept == report.duplicate_of):
         return None
     event_id = inserted_id(
         conn,
@@ -296,7 +300,7 @@ def _kept(conn: Connection, report_id: int, ref: str) -> int:
         select(REPORT.c.id).where(REPORT.c.ref == ref, REPORT.c.status.not_in(_CLOSED))
     ).scalar_one_or_none()
     if kept is None or not keeps(report_id, kept):
-        raise ReportError(Refusal(Why.NO_KEPT, ref))
+        raise ReportError(ReportRefusal(ReportWhy.NO_KEPT, ref))
     return int(kept)
 
 
@@ -308,7 +312,7 @@ def _follow(conn: Connection, kept: int, followers: set[int], now: datetime) -> 
 
 
 def rows(
-    conn: Connection, commune: str | None, status: Status | None, category: Category | None
+    conn: Connection, commune: str | None, status: ReportStatus | None, category: Category | None
 ) -> list[Row]:
     """Reports for organizers and exports, newest first, filtered as asked."""
     last_note = (
@@ -331,7 +335,7 @@ def rows(
     return [
         Row(
             r.ref,
-            Status(r.status),
+            ReportStatus(r.status),
             Category(r.category),
             r.other_label or "",
             r.commune_code,
@@ -359,7 +363,7 @@ class ReportBook:
     async def rows(
         self,
         commune: str | None = None,
-        status: Status | None = None,
+        status: ReportStatus | None = None,
         category: Category | None = None,
     ) -> list[Row]:
         async with self.db.transaction() as tx:

@@ -18,7 +18,7 @@ from typing import NamedTuple
 from cryptography.fernet import InvalidToken
 from sqlalchemy import Connection, delete, select, update
 
-from conversations.petition import SIGNING, Life
+from conversations.petition import SIGNING, PetitionLife
 from storage.database import Database
 from storage.models import PETITION, SIGNATURE
 from storage.vault import KEY_VERSION, Vault
@@ -108,7 +108,7 @@ def _rekey(
             .values(cin_key=key, key_version=KEY_VERSION)
         )
         return None
-    if Life(status) not in SIGNING:
+    if PetitionLife(status) not in SIGNING:
         log.warning("petition %s: signatures %s and %s are one card", petition_id, same.id, row.id)
         conn.execute(
             update(SIGNATURE).where(SIGNATURE.c.id == row.id).values(key_version=KEY_VERSION)

@@ -224,7 +224,7 @@ async def _report(db: Database, number: int):
 async def test_a_batch_recorded_late_cannot_overwrite_the_claim_that_took_over(
     db: Database, clock: Clock
 ) -> None:
-    from storage.deliveries import LEASE, Outcome, Status
+    from storage.deliveries import LEASE, DeliveryOutcome, DeliveryStatus
 
     await add_residents(db, clock, 3)
     await plan(db, clock, "Réunion")
@@ -233,9 +233,12 @@ async def test_a_batch_recorded_late_cannot_overwrite_the_claim_that_took_over(
     stale = await queue.claim(clock(), "console", 10)
     clock.advance(seconds=LEASE.total_seconds() + 1)
     fresh = await queue.claim(clock(), "console", 10)
-    assert await queue.record([Outcome(due, Status.SENT, clock()) for due in fresh]) == 3
-    late = [Outcome(due, Status.PENDING, clock(), "late") for due in stale]
-    late += [Outcome(due, Status.SENT, clock()) for due in stale]
+    assert (
+        await queue.record([DeliveryOutcome(due, DeliveryStatus.SENT, clock()) for due in fresh])
+        == 3
+    )
+    late = [DeliveryOutcome(due, DeliveryStatus.PENDING, clock(), "late") for due in stale]
+    late += [DeliveryOutcome(due, DeliveryStatus.SENT, clock()) for due in stale]
     assert await queue.record(late) == 0, "the expired claims own nothing"
     assert await queue.counts() == {"sent": 3}
 

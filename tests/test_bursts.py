@@ -13,7 +13,7 @@ from sqlalchemy import Connection, insert, select, update
 from bot.i18n import translator
 from bot.petition_commands import _list
 from conversations.kit import Address
-from conversations.petition import Outcome
+from conversations.petition import SigningOutcome
 from conversations.text import from_json
 from storage.database import Database
 from storage.models import DELIVERY, PETITION, PETITION_FLAG, RESIDENT
@@ -80,7 +80,7 @@ async def _campaign(
         ids = await tx.run(_residents, "signer-", [at - account_age for at in moments])
         for i, (rid, at) in enumerate(zip(ids, moments, strict=True)):
             signing = await tx.run(sign, code, rid, f"Signer {i}", f"key-{i}", "sealed", at)
-            assert signing.outcome is Outcome.SIGNED
+            assert signing.outcome is SigningOutcome.SIGNED
         flags = await tx.run(
             lambda c: c.execute(select(PETITION_FLAG.c.signatures, PETITION_FLAG.c.young)).all()
         )

@@ -5,17 +5,24 @@ from __future__ import annotations
 
 import importlib
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
+from bot.app import every_flow
 from bot.channels import CHANNELS, REGISTRY
 from bot.i18n import translator
-from conversations.capabilities import Capabilities
+from conversations.capabilities import Capabilities, Channels
 from conversations.engine import Engine
+from conversations.kit import Media, MediaKind
 from conversations.language import SUPPORTED
-from conversations.organizing import MAX_PHOTO_BYTES, MAX_TEXT, SENDER_LINE
+from conversations.organizing import text_limit
+from handlers.whatsapp.capabilities import CAPABILITIES as WHATSAPP
+from tests.conftest import Clock
+from tests.memory.store import MemoryStore
 from tests.resident import FakeResident
+from tests.test_memory_dialogs import ADMIN, onboard
 
 ROOT = Path(__file__).resolve().parent.parent
 # A platform's name, its link domains, or the names of Hayna's own channels.
@@ -81,10 +88,30 @@ def test_a_channel_declaration_loads_no_platform_library() -> None:
 
 def test_an_update_fits_every_channel() -> None:
     # An update goes everywhere: its text and the line naming its sender fit the shortest push
-    # any channel carries, and its photo the smallest media limit.
-    assert CHANNELS.push_limit() >= MAX_TEXT + SENDER_LINE
-    assert CHANNELS.media_limit() >= MAX_PHOTO_BYTES
+    # any channel carries (WhatsApp's template variable), and its photo the smallest media limit.
+    assert text_limit(CHANNELS) == 740
+    assert CHANNELS.media_limit() == 5 * 1024 * 1024
     assert CHANNELS.push_limit() < max(c.text_limit for c in CHANNELS.every), "a template binds"
+
+
+async def test_the_organizer_flow_reads_the_limits_of_the_channels(clock: Clock) -> None:
+    # A channel with a shorter template variable and a smaller photo limit: the flow follows it.
+    tight = Channels.of_all([replace(WHATSAPP, template_variable_limit=400, media_limit=999)])
+    store = MemoryStore(clock, organizers=frozenset({ADMIN}))
+    admin = FakeResident(Engine(store, every_flow(), translator, clock, channels=tight), "admin")
+    await onboard(admin, "en")
+    await admin.tap("meetings")
+    await admin.tap("organize")
+    await admin.tap("broadcast")
+    assert "at most 240 characters" in admin.text, "400 less the sender's line"
+    await admin.send_photo()  # 1,000 bytes
+    assert "Only a photo" in admin.text
+    await admin.send(media=(Media(MediaKind.PHOTO, "small.jpg", "image/jpeg", 999),))
+    assert "Photo added" in admin.text
+    await admin.say("x" * 241)
+    assert "at most 240 characters" in admin.text
+    await admin.say("x" * 240)
+    assert admin.option_ids == ["ar", "fr", "zgh", "continue"]
 
 
 def test_only_the_operators_own_channel_escapes_flood_control() -> None:

@@ -19,7 +19,7 @@ from sqlalchemy import func, select, update
 from bot.housekeeping import chores
 from bot.petition_commands import _list
 from conversations.kit import Address
-from conversations.petition import Life, Outcome
+from conversations.petition import PetitionLife, SigningOutcome
 from storage.database import Database
 from storage.gazetteer import Gazetteer
 from storage.models import DELIVERY, PETITION, PETITION_EVENT, PETITION_TALLY, RESIDENT, SIGNATURE
@@ -73,7 +73,9 @@ async def _crossing_notices(db: Database) -> tuple[int, Counter[int]]:
     def read(conn: Any) -> tuple[int, Counter[int]]:
         events = (
             conn.execute(
-                select(PETITION_EVENT.c.id).where(PETITION_EVENT.c.status == Life.THRESHOLD_REACHED)
+                select(PETITION_EVENT.c.id).where(
+                    PETITION_EVENT.c.status == PetitionLife.THRESHOLD_REACHED
+                )
             )
             .scalars()
             .all()
@@ -121,14 +123,14 @@ async def test_three_hundred_at_once_one_count_and_one_notice_each(
     signed = await asyncio.wait_for(
         asyncio.gather(*(_as(store, i, _signing(code, i)) for i in range(AT_ONCE))), 120
     )
-    assert {s.outcome for s in signed} == {Outcome.SIGNED}
+    assert {s.outcome for s in signed} == {SigningOutcome.SIGNED}
     assert await _rows(db) == AT_ONCE
     assert await _everywhere(store, code, 0, capsys) == {f"{AT_ONCE}/{AT_ONCE}"}
     events, told = await _crossing_notices(db)
     assert events == 1, "the threshold is crossed once"
     assert told == Counter(dict.fromkeys(ids, 1)), "each signer is told once"
     card = await _as(store, 0, lambda s: s.petitions.petition(code))
-    assert card.life is Life.THRESHOLD_REACHED
+    assert card.life is PetitionLife.THRESHOLD_REACHED
 
 
 async def test_withdrawals_and_an_erasure_during_a_burst_keep_the_count_exact(

@@ -12,7 +12,7 @@ from conversations.kit import Address, Outgoing
 from conversations.seams import Push, Rejected, TransientFailure, Unreachable
 from conversations.text import _
 from storage.database import Database
-from storage.deliveries import LEASE, DeliveryQueue, Outcome, Status
+from storage.deliveries import LEASE, DeliveryOutcome, DeliveryQueue, DeliveryStatus
 from storage.dialect import insert_ignore
 from storage.models import DELIVERY, RESIDENT
 from tests.conftest import Clock
@@ -143,12 +143,12 @@ async def test_status_callbacks_move_a_delivery_forward_only(db: Database, clock
             return "SM123"
 
     await dispatcher(db, Referencing(), clock).run_once()
-    assert await queue.status_callback("SM123", Status.DELIVERED, None, clock())
-    assert await queue.status_callback("SM123", Status.READ, None, clock())
+    assert await queue.status_callback("SM123", DeliveryStatus.DELIVERED, None, clock())
+    assert await queue.status_callback("SM123", DeliveryStatus.READ, None, clock())
     # A late "sent" or "delivered" does not move it back.
-    assert not await queue.status_callback("SM123", Status.DELIVERED, None, clock())
+    assert not await queue.status_callback("SM123", DeliveryStatus.DELIVERED, None, clock())
     assert await queue.counts() == {"read": 1}
-    assert not await queue.status_callback("SM-unknown", Status.FAILED, "30008", clock())
+    assert not await queue.status_callback("SM-unknown", DeliveryStatus.FAILED, "30008", clock())
 
 
 async def resident_id(db: Database, user: str) -> int:
@@ -224,8 +224,8 @@ async def test_a_late_claim_cannot_overwrite_the_one_that_took_over(
     (stale,) = await queue.claim(clock(), "console")
     clock.advance(seconds=LEASE.total_seconds() + 1)
     (fresh,) = await queue.claim(clock(), "console")
-    assert await queue.record([Outcome(fresh, Status.SENT, clock())]) == 1
-    late = Outcome(stale, Status.PENDING, clock(), "late")
+    assert await queue.record([DeliveryOutcome(fresh, DeliveryStatus.SENT, clock())]) == 1
+    late = DeliveryOutcome(stale, DeliveryStatus.PENDING, clock(), "late")
     assert await queue.record([late]) == 0, "the expired claim owns nothing"
     assert await queue.counts() == {"sent": 1}
 

@@ -14,15 +14,14 @@ from bot.app import BATCH, SENDS_IN_FLIGHT
 from bot.dispatcher import Dispatcher
 from bot.i18n import translator
 from conversations.groups import Audience
-from conversations.report import Category, Draft
-from conversations.report import Status as ReportStatus
+from conversations.report import Category, Draft, ReportStatus
 from conversations.seams import Push
 from conversations.text import Verbatim
 from handlers.pacing import Pace
 from storage import announcements, reports
 from storage.announcements import Kind, expand_due
 from storage.database import Database
-from storage.deliveries import LEASE, DeliveryQueue, Due, Outcome, Status
+from storage.deliveries import LEASE, DeliveryOutcome, DeliveryQueue, DeliveryStatus, Due
 from storage.models import DELIVERY, RESIDENT
 from tests.conftest import Clock
 from tests.test_announcements import COMMUNE, add_residents, plan
@@ -132,7 +131,7 @@ async def test_a_claim_takes_personal_then_meeting_then_bulk_each_oldest_first(
     rounds = []
     while claimed := await queue.claim(clock(), "console", 10):
         rounds.append(await _keys(db, claimed))
-        await queue.record([Outcome(due, Status.SENT, clock()) for due in claimed])
+        await queue.record([DeliveryOutcome(due, DeliveryStatus.SENT, clock()) for due in claimed])
     assert rounds == [
         [("status:early", "r1"), ("status:late", "r0")],
         [(announcements.key(reminder), "r0"), (announcements.key(reminder), "r1")],
@@ -154,7 +153,7 @@ async def test_a_residents_next_push_waits_until_the_one_before_is_sent(
     assert await _keys(db, first) == [("petition:filed", "r0"), ("status:1", "r1")]
     # Another lane, or another process, while "filed" is in flight: "accepted" is not its to send.
     assert await queue.claim(clock(), "console", 10) == []
-    await queue.record([Outcome(due, Status.SENT, clock()) for due in first])
+    await queue.record([DeliveryOutcome(due, DeliveryStatus.SENT, clock()) for due in first])
     assert await _keys(db, await queue.claim(clock(), "console", 10)) == [
         ("petition:accepted", "r0")
     ]
@@ -168,7 +167,7 @@ async def test_a_retried_push_keeps_the_later_ones_behind_it(db: Database, clock
         await queue.enqueue(f"petition:{event}", users["r0"], Verbatim(event).to_json(), clock())
     (filed,) = await queue.claim(clock(), "console", 10)
     retry_at = clock() + timedelta(minutes=5)
-    await queue.record([Outcome(filed, Status.PENDING, retry_at, "timed out")])
+    await queue.record([DeliveryOutcome(filed, DeliveryStatus.PENDING, retry_at, "timed out")])
     clock.advance(minutes=1)
     assert await queue.claim(clock(), "console", 10) == [], "not before the retry of the one before"
     clock.advance(minutes=5)

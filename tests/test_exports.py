@@ -11,7 +11,7 @@ import pytest
 
 from bot.exports import BOM, FIELDS, to_csv, to_geojson, to_open311
 from conversations.kit import Media, MediaKind
-from conversations.report import Category, Status
+from conversations.report import Category, ReportStatus
 from storage.gazetteer import Gazetteer
 from storage.reports import Row
 
@@ -43,7 +43,7 @@ VOICE = Media(MediaKind.VOICE, "AwACAgQAAxkBAAIB", "audio/ogg", 4096)
 def report(**changes: object) -> Row:
     values: dict[str, object] = {
         "ref": "R-2026-000001",
-        "status": Status.RECEIVED,
+        "status": ReportStatus.RECEIVED,
         "category": Category.ROADS,
         "other_label": "",
         "commune_code": AGADIR,
@@ -153,24 +153,24 @@ def test_open311_has_exactly_the_georeport_v2_fields(gazetteer: Gazetteer) -> No
 @pytest.mark.parametrize(
     ("status", "expected"),
     [
-        (Status.RECEIVED, "open"),
-        (Status.UNDER_REVIEW, "open"),
-        (Status.FORWARDED, "open"),
-        (Status.IN_PROGRESS, "open"),
-        (Status.RESOLVED, "closed"),
-        (Status.REJECTED, "closed"),
-        (Status.DUPLICATE, "closed"),
+        (ReportStatus.RECEIVED, "open"),
+        (ReportStatus.UNDER_REVIEW, "open"),
+        (ReportStatus.FORWARDED, "open"),
+        (ReportStatus.IN_PROGRESS, "open"),
+        (ReportStatus.RESOLVED, "closed"),
+        (ReportStatus.REJECTED, "closed"),
+        (ReportStatus.DUPLICATE, "closed"),
     ],
 )
 def test_open311_status_is_open_or_closed(
-    gazetteer: Gazetteer, status: Status, expected: str
+    gazetteer: Gazetteer, status: ReportStatus, expected: str
 ) -> None:
     (request,) = json.loads(to_open311([report(status=status)], gazetteer))
     assert request["status"] == expected
 
 
 def test_open311_notes_keep_the_organizers_note(gazetteer: Gazetteer) -> None:
-    row = report(status=Status.REJECTED, note="hors compétence de la commune")
+    row = report(status=ReportStatus.REJECTED, note="hors compétence de la commune")
     (request,) = json.loads(to_open311([row], gazetteer))
     assert request["status_notes"].endswith("hors compétence de la commune")
 

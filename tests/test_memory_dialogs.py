@@ -14,8 +14,8 @@ from conversations.engine import Engine
 from conversations.kit import Address
 from conversations.menu import HOME, ITEMS
 from conversations.onboarding import ASK_COMMUNE, PRIVACY, WELCOME
-from conversations.petition import Life, PetitionDraft
-from conversations.report import Category, Status
+from conversations.petition import PetitionDraft, PetitionLife
+from conversations.report import Category, ReportStatus
 from conversations.text import Renderable
 from tests.conftest import Clock
 from tests.memory.store import MemoryStore
@@ -82,7 +82,7 @@ async def test_a_report_by_pin_ends_with_a_reference(engine: Engine, store: Memo
 
     (report,) = store.world.reports
     assert report.ref == "R-2026-000001" and report.ref in amina.texts[0]
-    assert (report.draft.category, report.status) == (Category.LIGHTING, Status.RECEIVED)
+    assert (report.draft.category, report.status) == (Category.LIGHTING, ReportStatus.RECEIVED)
     assert report.draft.commune_code == BEN_MSICK and report.draft.lat == PIN[0]
     assert [m.ref for m in report.draft.media] == ["file-1"]
 
@@ -146,5 +146,5 @@ async def test_residents_sign_once_per_cin_until_the_threshold(
 
     await sign_by_chat(hugo, code, "Hugo Benali", "BK-654321")
     assert "▰▰▰▰▰ 2/2" in hugo.text
-    assert petition.life is Life.THRESHOLD_REACHED
+    assert petition.life is PetitionLife.THRESHOLD_REACHED
     assert [c[1] for c in store.world.consents].count("petition_signing") == 3

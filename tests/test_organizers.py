@@ -15,7 +15,7 @@ from conversations.context import Context
 from conversations.engine import Engine
 from conversations.groups import Audience, GroupKind, MeetingDraft
 from conversations.kit import Address
-from conversations.organizing import NOT_ALLOWED, Organizing
+from conversations.organizing import NOT_ALLOWED, OrganizingFlow
 from conversations.text import SourceTranslator
 from storage import announcements, groups, meetings
 from storage.database import Database
@@ -125,7 +125,7 @@ async def test_a_resident_tries_every_organizer_action_and_nothing_happens(
     store = engine_on_both.store
     async with store.unit(Address("console", "amina")) as unit:  # type: ignore[attr-defined]
         await unit.open("chat-try")
-        turn = await Organizing().start(Context(unit.resident, unit.services, clock(), "en"))
+        turn = await OrganizingFlow().start(Context(unit.resident, unit.services, clock(), "en"))
         assert turn.replies[0].text.render(SourceTranslator()) == NOT_ALLOWED.msgid
 
     after = {t.name: await count(db, t) for t in (MEETING, ANNOUNCEMENT, DELIVERY, RSVP)}

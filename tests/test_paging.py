@@ -23,7 +23,7 @@ from conversations.groups import GroupKind, MeetingDraft
 from conversations.kit import Address, Inbound, Option, Outgoing
 from conversations.onboarding import AGREE
 from conversations.paging import PAGE_SIZE, PREFIX, offer, turned, window
-from conversations.petition import Life
+from conversations.petition import PetitionLife
 from conversations.report import Category, Draft
 from conversations.text import SourceTranslator, Verbatim
 from handlers.splitting import units
@@ -144,7 +144,7 @@ def _open_petitions(conn: Any, commune: str, now: datetime) -> list[str]:
             deadline=(now + timedelta(days=30)).date(),
         )
         code = petitions.create(conn, new, "organizer", now)
-        petitions.move(conn, code, Life.OPEN, "", "organizer", now)
+        petitions.move(conn, code, PetitionLife.OPEN, "", "organizer", now)
         codes.append(code)
     return codes
 

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from bot.app import build_engine
 from bot.i18n import translator
-from conversations.petition import Life
+from conversations.petition import PetitionLife
 from storage import tally
 from storage.database import Database
 from storage.models import DELIVERY, PETITION, SIGNATURE
@@ -34,7 +34,7 @@ async def open_petition(db: Database, clock: Clock, commune: str, threshold: int
     )
     async with db.transaction() as tx:
         code = await tx.run(create, new, "organizer", clock())
-        await tx.run(move, code, Life.OPEN, "", "organizer", clock())
+        await tx.run(move, code, PetitionLife.OPEN, "", "organizer", clock())
     return code
 
 
@@ -158,7 +158,7 @@ async def test_withdraw_while_open_not_after_filing(
     await amina.tap("yes")
     await amina.tap("confirm")
     async with sqlite_db.transaction() as tx:
-        await tx.run(move, code, Life.FILED, "", "organizer", clock())
+        await tx.run(move, code, PetitionLife.FILED, "", "organizer", clock())
     await amina.tap("read")  # the card again, as it is now
     assert "withdraw" not in amina.option_ids, "a filed petition keeps its signatures"
     await amina.send(option="withdraw")  # a button from before the filing

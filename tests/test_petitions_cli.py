@@ -8,7 +8,7 @@ import subprocess
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from conversations.petition import Outcome
+from conversations.petition import SigningOutcome
 from storage import petitions
 from storage.database import Database
 from storage.vault import Vault
@@ -96,7 +96,7 @@ async def test_a_petition_from_draft_to_filed_and_a_rejection_needs_reasons(
         signing = await tx.run(
             petitions.sign, code, resident, name, vault.key(cin), vault.seal(cin), datetime.now(UTC)
         )
-    assert signing.outcome is Outcome.SIGNED
+    assert signing.outcome is SigningOutcome.SIGNED
     filed = hayna(tmp_path, "file", code, "--by", "Khadija")
     assert filed.returncode == 0, filed.stderr
     assert f"{code}: threshold_reached → filed (by Khadija)" in filed.stdout
@@ -147,7 +147,7 @@ async def test_export_opens_the_cins_for_the_commune(
                 petitions.sign,
                 code, resident, name, vault.key(cin), vault.seal(cin), datetime.now(UTC),
             )  # fmt: skip
-        assert signing.outcome is Outcome.SIGNED
+        assert signing.outcome is SigningOutcome.SIGNED
 
     output = tmp_path / "petition.csv"
     result = hayna(tmp_path, "export", code, "--format", "csv", "--output", str(output))

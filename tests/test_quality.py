@@ -1,5 +1,5 @@
-"""The quality gates run with the tests: ruff, mypy (conversations, storage), import-linter, and
-no function longer than a screen."""
+"""The quality gates run with the tests: ruff, mypy (conversations, storage), import-linter, no
+function longer than a screen, and one name per class across the production packages."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import ast
 import shutil
 import subprocess
 import sys
+from collections import defaultdict
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,9 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 PACKAGES = ("bot", "conversations", "handlers", "storage")
+# Each flow of conversations/ names its own steps and answers `Step` and `Answers` (report_need
+# keeps them in report_answers.py): one convention, each read by its own flow only.
+PER_FLOW = frozenset({"Step", "Answers"})
 # From its `def` to its last line: longer, a function wants splitting into named steps.
 MAX_FUNCTION_LINES = 50
 # Alembic revisions are history: each is written once and never edited, so they are not split.
@@ -69,3 +73,39 @@ def long_functions() -> list[str]:
 
 def test_no_function_is_longer_than_fifty_lines() -> None:
     assert long_functions() == [], "split into named steps:\n" + "\n".join(long_functions())
+
+
+def classes_sharing_a_name(root: Path) -> dict[str, list[str]]:
+    """Class names defined more than once in the production packages, with where."""
+    found: defaultdict[str, list[str]] = defaultdict(list)
+    for package in PACKAGES:
+        for path in sorted((root / package).rglob("*.py")):
+            module = path.relative_to(root).as_posix()
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), module)):
+                if isinstance(node, ast.ClassDef):
+                    found[node.name].append(module)
+    shared = {name: modules for name, modules in found.items() if len(modules) > 1}
+    for name in PER_FLOW & shared.keys():
+        if all(module.startswith("conversations/") for module in shared[name]):
+            del shared[name]
+    return shared
+
+
+def test_one_name_per_class() -> None:
+    assert classes_sharing_a_name(ROOT) == {}
+
+
+def test_one_name_per_class_sees_a_clash(tmp_path: Path) -> None:
+    for module, source in {
+        "conversations/report.py": "class Status: ...\nclass Step: ...\n",
+        "conversations/petitions.py": "class Step: ...\n",
+        "storage/deliveries.py": "class Status: ...\n",
+        "handlers/step.py": "class Answers: ...\n",
+        "bot/flows.py": "class Answers: ...\n",
+    }.items():
+        (tmp_path / module).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / module).write_text(source)
+    assert classes_sharing_a_name(tmp_path) == {
+        "Status": ["conversations/report.py", "storage/deliveries.py"],
+        "Answers": ["bot/flows.py", "handlers/step.py"],
+    }

@@ -9,7 +9,7 @@ from bot.app import build_engine
 from bot.dispatcher import Dispatcher
 from bot.i18n import translator
 from conversations.kit import Address, Media, MediaKind, Outgoing
-from conversations.report import STATUS_LABELS, Status, status_notice
+from conversations.report import STATUS_LABELS, ReportStatus, status_notice
 from conversations.report_need import ASK_DESCRIPTION, OUTSIDE, PHOTO_REFUSED
 from conversations.seams import Push
 from conversations.text import Renderable
@@ -143,12 +143,17 @@ async def test_status_changes_reach_reporter_and_supporter_once_each_in_their_la
     ref = str(first["ref"])
 
     async with db.transaction() as tx:
-        assert await tx.run(set_status, ref, Status.IN_PROGRESS, "", "organizer", clock()) == 2
+        assert (
+            await tx.run(set_status, ref, ReportStatus.IN_PROGRESS, "", "organizer", clock()) == 2
+        )
     async with db.transaction() as tx:  # saved twice: no second change, no second notice
-        assert await tx.run(set_status, ref, Status.IN_PROGRESS, "", "organizer", clock()) is None
+        assert (
+            await tx.run(set_status, ref, ReportStatus.IN_PROGRESS, "", "organizer", clock())
+            is None
+        )
     clock.advance(minutes=5)
     async with db.transaction() as tx:
-        assert await tx.run(set_status, ref, Status.RESOLVED, "Réparé", "organizer", clock())
+        assert await tx.run(set_status, ref, ReportStatus.RESOLVED, "Réparé", "organizer", clock())
 
     sent: list[tuple[Address, Outgoing]] = []
 
@@ -166,7 +171,7 @@ async def test_status_changes_reach_reporter_and_supporter_once_each_in_their_la
     expected = sorted(
         (user, render(status_notice(ref, status, note, ""), language))
         for user, language in (("amina", "ar"), ("karim", "fr"))
-        for status, note in ((Status.IN_PROGRESS, ""), (Status.RESOLVED, "Réparé"))
+        for status, note in ((ReportStatus.IN_PROGRESS, ""), (ReportStatus.RESOLVED, "Réparé"))
     )
     assert got == expected
 
@@ -237,7 +242,7 @@ async def test_my_reports_show_status_and_history(resident: FakeResident, clock:
     await resident.tap("activity")
     await resident.tap("reports")
     (ref, label) = resident.options[0]
-    assert ref.startswith("R-") and render(STATUS_LABELS[Status.RECEIVED], "en") in label
+    assert ref.startswith("R-") and render(STATUS_LABELS[ReportStatus.RECEIVED], "en") in label
     await resident.tap(ref)
     assert "Broken lamp" in resident.texts[0]
     assert resident.option_ids[0] == ref, "the list is shown again after the details"
@@ -265,9 +270,9 @@ async def test_a_duplicates_followers_follow_the_report_kept(
     kept, dup = sorted(str(row["ref"]) for row in await rows(db, REPORT))
 
     async with db.transaction() as tx:
-        assert await tx.run(set_status, dup, Status.DUPLICATE, "", "org", clock(), kept) == 1
+        assert await tx.run(set_status, dup, ReportStatus.DUPLICATE, "", "org", clock(), kept) == 1
     async with db.transaction() as tx:
-        assert await tx.run(set_status, kept, Status.RESOLVED, "", "org", clock()) == 2
+        assert await tx.run(set_status, kept, ReportStatus.RESOLVED, "", "org", clock()) == 2
 
 
 async def test_changing_the_place_looks_for_similar_reports_again(
@@ -313,7 +318,7 @@ async def test_a_report_closed_meanwhile_cannot_be_supported(
     await start_report(karim, PIN_100M)
     (first,) = await rows(sqlite_db, REPORT)
     async with sqlite_db.transaction() as tx:
-        await tx.run(set_status, first["ref"], Status.RESOLVED, "", "org", clock())
+        await tx.run(set_status, first["ref"], ReportStatus.RESOLVED, "", "org", clock())
     await karim.tap(f"support:{first['ref']}")
     assert resident_sees_description_question(karim)
     assert await rows(sqlite_db, REPORT_SUPPORT) == []

@@ -19,8 +19,8 @@ from bot.logs import configure_logging
 from conversations.folding import fold
 from conversations.groups import GroupKind
 from conversations.kit import Address, Media, MediaKind
-from conversations.petition import Life
-from conversations.report import Status
+from conversations.petition import PetitionLife
+from conversations.report import ReportStatus
 from storage import groups, rights
 from storage.announcements import expand_due
 from storage.database import Database
@@ -153,10 +153,10 @@ async def amina_everywhere(
     await sign_by_chat(amina, still_open, NAME, CINS[1])
     karim_id = await resident_id(db, "karim")
     async with db.transaction() as tx:
-        await tx.run(move, filed, Life.FILED, "", "organizer", clock())
+        await tx.run(move, filed, PetitionLife.FILED, "", "organizer", clock())
         await tx.run(support, ref, karim_id, clock())
         note = f"Rappelée au {PHONES[2]}, {NAME}, {CINS[0]}"
-        await tx.run(set_status, ref, Status.UNDER_REVIEW, note, "organizer", clock())
+        await tx.run(set_status, ref, ReportStatus.UNDER_REVIEW, note, "organizer", clock())
     # Karim reads her report: its details are the question his conversation keeps.
     await karim.say("menu")
     await karim.tap("activity")

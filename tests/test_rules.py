@@ -6,7 +6,7 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 from conversations.burst_rules import MIN_YOUNG, due, is_burst
-from conversations.petition import Life, PetitionDraft
+from conversations.petition import PetitionDraft, PetitionLife
 from conversations.petition_drafting import BAD_THRESHOLD, FIELDS_OF
 from conversations.petition_rules import (
     FILED,
@@ -14,15 +14,21 @@ from conversations.petition_rules import (
     MOVES,
     THRESHOLD_MAX,
     THRESHOLD_MIN,
-    Field,
-    Refusal,
-    Why,
+    PetitionField,
+    PetitionRefusal,
+    PetitionWhy,
     draft_refusal,
     move_refusal,
 )
-from conversations.report import Status
-from conversations.report_rules import NEARBY_METRES, metres, place_key, same_need, status_refusal
-from conversations.report_rules import Why as ReportWhy
+from conversations.report import ReportStatus
+from conversations.report_rules import (
+    NEARBY_METRES,
+    ReportWhy,
+    metres,
+    place_key,
+    same_need,
+    status_refusal,
+)
 from conversations.text import SourceTranslator
 
 TODAY = date(2026, 12, 3)
@@ -32,36 +38,47 @@ DRAFT = PetitionDraft(
 
 
 def test_a_draft_is_refused_for_its_first_broken_rule() -> None:
-    def refused(actor: str = "Khadija", **changed: object) -> Refusal | None:
+    def refused(actor: str = "Khadija", **changed: object) -> PetitionRefusal | None:
         return draft_refusal(replace(DRAFT, **changed), actor, TODAY)
 
     assert refused() is None
-    most = LIMITS[Field.TITLE]
+    most = LIMITS[PetitionField.TITLE]
     assert refused(title="x" * most) is None
-    assert refused(title="x" * (most + 1)) == Refusal(
-        Why.FIELD_LENGTH, field=Field.TITLE, length=121
+    assert refused(title="x" * (most + 1)) == PetitionRefusal(
+        PetitionWhy.FIELD_LENGTH, field=PetitionField.TITLE, length=121
     )
-    assert refused(summary="  ") == Refusal(Why.FIELD_LENGTH, field=Field.SUMMARY, length=2)
-    assert refused("x" * 81) == Refusal(Why.FIELD_LENGTH, field=Field.ACTOR, length=81)
-    assert refused(deadline=TODAY) == Refusal(Why.DEADLINE_NOT_AHEAD, deadline=TODAY)
-    assert refused(threshold=0) == Refusal(Why.THRESHOLD, threshold=0)
+    assert refused(summary="  ") == PetitionRefusal(
+        PetitionWhy.FIELD_LENGTH, field=PetitionField.SUMMARY, length=2
+    )
+    assert refused("x" * 81) == PetitionRefusal(
+        PetitionWhy.FIELD_LENGTH, field=PetitionField.ACTOR, length=81
+    )
+    assert refused(deadline=TODAY) == PetitionRefusal(
+        PetitionWhy.DEADLINE_NOT_AHEAD, deadline=TODAY
+    )
+    assert refused(threshold=0) == PetitionRefusal(PetitionWhy.THRESHOLD, threshold=0)
 
 
 def test_the_life_of_a_petition_allows_only_its_moves() -> None:
     for current, allowed in MOVES.items():
-        for to in Life:
+        for to in PetitionLife:
             refused = move_refusal("C", current, to, "reasons", 10, 5, False)
             assert (refused is None) == (to in allowed), (current, to)
-    short = move_refusal("C", Life.OPEN, Life.FILED, "", 3, 5, False)
-    assert short == Refusal(Why.SHORT_OF_SIGNATURES, "C", counted=3, threshold=5)
-    late = move_refusal("C", Life.DRAFT, Life.OPEN, "", 0, 5, True)
-    assert late == Refusal(Why.LAST_DAY_PASSED, "C")
-    unreasoned = move_refusal("C", Life.FILED, Life.REJECTED, " ", 9, 5, False)
-    assert unreasoned == Refusal(Why.NO_REASONS, "C")
-    stuck = move_refusal("C", Life.ANSWERED, Life.OPEN, "", 9, 5, False)
+    short = move_refusal("C", PetitionLife.OPEN, PetitionLife.FILED, "", 3, 5, False)
+    assert short == PetitionRefusal(PetitionWhy.SHORT_OF_SIGNATURES, "C", counted=3, threshold=5)
+    late = move_refusal("C", PetitionLife.DRAFT, PetitionLife.OPEN, "", 0, 5, True)
+    assert late == PetitionRefusal(PetitionWhy.LAST_DAY_PASSED, "C")
+    unreasoned = move_refusal("C", PetitionLife.FILED, PetitionLife.REJECTED, " ", 9, 5, False)
+    assert unreasoned == PetitionRefusal(PetitionWhy.NO_REASONS, "C")
+    stuck = move_refusal("C", PetitionLife.ANSWERED, PetitionLife.OPEN, "", 9, 5, False)
     assert stuck is not None and stuck.allowed == ()
     # What the commune received: its signatures stay with it.
-    assert {Life.FILED, Life.ACCEPTED, Life.REJECTED, Life.ANSWERED} == FILED
+    assert {
+        PetitionLife.FILED,
+        PetitionLife.ACCEPTED,
+        PetitionLife.REJECTED,
+        PetitionLife.ANSWERED,
+    } == FILED
 
 
 def test_a_report_is_the_same_need_within_300_m_or_at_the_same_typed_place() -> None:
@@ -77,12 +94,12 @@ def test_a_report_is_the_same_need_within_300_m_or_at_the_same_typed_place() -> 
 
 
 def test_a_rejection_needs_its_reason_and_a_change_its_author() -> None:
-    unreasoned = status_refusal("R", Status.REJECTED, "", "Omar")
+    unreasoned = status_refusal("R", ReportStatus.REJECTED, "", "Omar")
     assert unreasoned is not None and unreasoned.why is ReportWhy.NO_REASON
-    assert status_refusal("R", Status.REJECTED, "hors commune", "Omar") is None
-    nobody = status_refusal("R", Status.RESOLVED, "", "")
+    assert status_refusal("R", ReportStatus.REJECTED, "hors commune", "Omar") is None
+    nobody = status_refusal("R", ReportStatus.RESOLVED, "", "")
     assert nobody is not None and nobody.why is ReportWhy.ACTOR
-    assert status_refusal("R", Status.RESOLVED, "", "Omar") is None
+    assert status_refusal("R", ReportStatus.RESOLVED, "", "Omar") is None
 
 
 def test_a_burst_is_many_new_accounts_and_most_of_the_window() -> None:

@@ -16,7 +16,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Connection, column, insert, select, table
 
 from storage.database import Database
-from storage.deliveries import DeliveryQueue, Outcome, Priority, Status
+from storage.deliveries import DeliveryOutcome, DeliveryQueue, DeliveryStatus, Priority
 from storage.migrate import config
 from storage.models import DELIVERY, Base, UTCDateTime
 from tests.conftest import PG_ADMIN_DB, PG_HOST, PG_PORT, PG_USER
@@ -133,5 +133,5 @@ async def test_deliveries_queued_before_0009_get_their_channel_and_priority(
     order = []
     while claimed := await queue.claim(at, "whatsapp", 10):
         order += [keys[due.id] for due in claimed]
-        await queue.record([Outcome(due, Status.SENT, at) for due in claimed])
+        await queue.record([DeliveryOutcome(due, DeliveryStatus.SENT, at) for due in claimed])
     assert order == ["report-event:1", "announcement:2"]

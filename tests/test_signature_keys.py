@@ -14,7 +14,7 @@ from sqlalchemy import insert, select, update
 from bot.app import build_engine
 from bot.housekeeping import chores
 from conversations.cin import card
-from conversations.petition import Life
+from conversations.petition import PetitionLife
 from storage import tally
 from storage.database import Database
 from storage.models import PETITION, SIGNATURE
@@ -140,7 +140,7 @@ async def test_signatures_hashed_as_typed_are_hashed_again_once_and_a_card_signs
     async with db.transaction() as tx:
         await tx.run(
             lambda c: c.execute(
-                update(PETITION).where(PETITION.c.code == filed).values(status=Life.FILED)
+                update(PETITION).where(PETITION.c.code == filed).values(status=PetitionLife.FILED)
             )
         )
     # Sealed under another key: it cannot be hashed again, and stays as it is.

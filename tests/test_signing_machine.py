@@ -15,7 +15,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 from sqlalchemy import Engine, create_engine, event, insert, select
 
 from conversations.kit import Address
-from conversations.petition import SIGNING, Life
+from conversations.petition import SIGNING, PetitionLife
 from conversations.petition_rules import FILED
 from storage import tally
 from storage.models import PETITION, RESIDENT, SIGNATURE, Base
@@ -58,10 +58,10 @@ class Signing(RuleBasedStateMachine):
         self.db.dispose()
         self.tmp.cleanup()
 
-    def _life(self, petition: int) -> Life:
+    def _life(self, petition: int) -> PetitionLife:
         with self.db.connect() as conn:
             query = select(PETITION.c.status).where(PETITION.c.code == self.codes[petition])
-            return Life(conn.execute(query).scalar_one())
+            return PetitionLife(conn.execute(query).scalar_one())
 
     def _tick(self) -> datetime:
         self.now += timedelta(minutes=1)
@@ -82,7 +82,7 @@ class Signing(RuleBasedStateMachine):
                     date(2026, 12, 31),
                 )
                 code = create(conn, new, "organizer", self.now)
-                move(conn, code, Life.OPEN, "", "organizer", self.now)
+                move(conn, code, PetitionLife.OPEN, "", "organizer", self.now)
                 self.codes.append(code)
 
     @rule(person=people)
@@ -156,8 +156,8 @@ class Signing(RuleBasedStateMachine):
             status = conn.execute(
                 select(PETITION.c.status).where(PETITION.c.code == self.codes[petition])
             ).scalar_one()
-            if Life(status) is Life.THRESHOLD_REACHED:
-                move(conn, self.codes[petition], Life.FILED, "", "organizer", self._tick())
+            if PetitionLife(status) is PetitionLife.THRESHOLD_REACHED:
+                move(conn, self.codes[petition], PetitionLife.FILED, "", "organizer", self._tick())
 
     @invariant()
     def one_signature_per_cin_and_true_counters(self) -> None:
@@ -208,7 +208,7 @@ def test_erasing_a_signer_of_a_filed_petition_unties_their_signature_only() -> N
             machine.sign(person, 0)
         machine.sign(1, 1)
         machine.file(0)
-        assert machine._life(0) is Life.FILED
+        assert machine._life(0) is PetitionLife.FILED
         machine.erase(0)
         machine.register(0)
         machine.one_signature_per_cin_and_true_counters()

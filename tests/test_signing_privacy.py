@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from conversations.kit import Address
-from conversations.petition import Outcome
+from conversations.petition import SigningOutcome
 from storage.database import Database
 from storage.store import SqlStore
 from tests.conftest import VAULT, Clock
@@ -54,9 +54,9 @@ async def test_only_the_signing_account_gets_the_date(
     async with store.unit(karim) as unit:
         await unit.open("k1")
         other = await unit.services.petitions.sign_petition(code, "Karim K", VAULT.seal("AB123456"))
-    assert first.outcome is Outcome.SIGNED
-    assert again.outcome is Outcome.ALREADY and again.signed_at == first.signed_at
-    assert other.outcome is Outcome.CIN_USED and other.signed_at is None
+    assert first.outcome is SigningOutcome.SIGNED
+    assert again.outcome is SigningOutcome.ALREADY and again.signed_at == first.signed_at
+    assert other.outcome is SigningOutcome.CIN_USED and other.signed_at is None
     assert await count(db) == (1, 1)
 
 

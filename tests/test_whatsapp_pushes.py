@@ -17,7 +17,7 @@ from conversations.text import _
 from handlers.pacing import Pace
 from handlers.splitting import units
 from handlers.whatsapp.capabilities import MAX_BODY, MAX_VARIABLE
-from handlers.whatsapp.outbox import Refused, Sender, WhatsAppOutbox
+from handlers.whatsapp.outbox import Sender, TwilioRefused, WhatsAppOutbox
 from storage.database import Database
 from storage.deliveries import LEASE, DeliveryQueue
 from storage.models import DELIVERY, RESIDENT
@@ -201,7 +201,7 @@ async def test_twilio_errors_become_retries_or_unreachable(fake: FakeTwilio, clo
         with pytest.raises(Unreachable, match=str(code)):
             await box.send(push(clock, hours_ago=1))
     fake.fail(400, 21656)  # invalid ContentVariables: retried later, within the attempts
-    with pytest.raises(Refused):
+    with pytest.raises(TwilioRefused):
         await box.send(push(clock, hours_ago=30))
     assert fake.messages == []
     await box.close()

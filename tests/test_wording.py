@@ -163,10 +163,11 @@ async def test_the_meeting_preview_can_be_changed_before_publishing(
 def test_the_longest_update_with_its_sender_fits_a_whatsapp_template(
     gazetteer, language: str
 ) -> None:
+    from bot.channels import CHANNELS
     from bot.i18n import translator
     from conversations.groups import Group, GroupKind, update_notice, update_sender
     from conversations.kit import Address, Outgoing
-    from conversations.organizing import MAX_TEXT
+    from conversations.organizing import text_limit
     from conversations.seams import Push
     from conversations.text import ByLocale
     from handlers.whatsapp.capabilities import MAX_VARIABLE
@@ -178,6 +179,8 @@ def test_the_longest_update_with_its_sender_fits_a_whatsapp_template(
     )
     commune = ByLocale((("ar", longest.name_ar),), longest.name_fr)
     association = Group(1, longest.code, GroupKind.ASSOCIATION, "N" * NAME_MAX)
-    body = update_notice(((language, "x" * MAX_TEXT),), update_sender([association], commune))
+    body = update_notice(
+        ((language, "x" * text_limit(CHANNELS)),), update_sender([association], commune)
+    )
     push = Push(Address("whatsapp", "+212600000000"), Outgoing(body.render(translator(language))))
     assert len(variable(push)) <= MAX_VARIABLE and variable(push).endswith("x"), "sent whole"

@@ -13,7 +13,6 @@ NO_LIMIT = 1 << 30
 CAPABILITIES = Capabilities(
     name=CHANNEL,
     label=pgettext("channel", "the terminal"),
-    buttons=False,
     # The adapter shows its own /location command.
     location_hint=None,
     text_limit=NO_LIMIT,

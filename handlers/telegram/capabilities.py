@@ -11,6 +11,8 @@ MAX_TEXT = 4_096
 MAX_CAPTION = 1_024
 # A button's callback data and a deep link's payload, in bytes.
 MAX_CALLBACK_DATA = 64
+# Telegram refuses a message whose inline keyboard has more buttons than this.
+MAX_BUTTONS = 100
 # What the Bot API uploads as a photo.
 MAX_PHOTO = 10 * 1024 * 1024
 
@@ -25,10 +27,11 @@ def _share(code: str) -> Renderable:
 CAPABILITIES = Capabilities(
     name=CHANNEL,
     label=pgettext("channel", "Telegram"),
-    buttons=True,
     location_hint=None,
     text_limit=MAX_TEXT,
     caption_limit=MAX_CAPTION,
     media_limit=MAX_PHOTO,
+    buttons=MAX_BUTTONS,
+    button_id_limit=MAX_CALLBACK_DATA,
     share=_share,
 )

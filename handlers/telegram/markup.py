@@ -19,12 +19,12 @@ from conversations.kit import Outgoing
 from conversations.text import Text, Translator, pgettext
 from handlers.numbered import numbered
 from handlers.splitting import split
-from handlers.telegram.capabilities import MAX_CALLBACK_DATA, MAX_TEXT
+from handlers.telegram.capabilities import CAPABILITIES, MAX_TEXT
 
 log = logging.getLogger(__name__)
 
-# Telegram refuses a message whose inline keyboard has more buttons than this.
-MAX_BUTTONS = 100
+# Telegram's keyboard: how many buttons one message carries, each id of how many bytes.
+MAX_BUTTONS, MAX_ID = CAPABILITIES.buttons, CAPABILITIES.button_id_limit
 # TRANSLATORS: a button shown in place of the phone's keyboard; it sends the location. Short.
 SHARE_LOCATION = pgettext("telegram", "📍 Share my location")
 # The bot's command list; each name is also a global word the engine understands.
@@ -63,7 +63,7 @@ def render(out: Outgoing, tr: Translator, private: bool = True, reply: bool = Tr
 
 def _markup(out: Outgoing, tr: Translator, private: bool, reply: bool) -> Markup | None:
     if out.options:
-        too_long = [c.id for c in out.options if not 0 < len(c.id.encode()) <= MAX_CALLBACK_DATA]
+        too_long = [c.id for c in out.options if not 0 < len(c.id.encode()) <= MAX_ID]
         if too_long:
             # Buttons cannot carry these ids: numbered lines work everywhere, and the engine
             # maps a typed number back to the option.

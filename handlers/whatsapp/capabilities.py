@@ -29,7 +29,6 @@ def _share(code: str) -> Renderable:
 CAPABILITIES = Capabilities(
     name=CHANNEL,
     label=pgettext("channel", "WhatsApp"),
-    buttons=False,
     location_hint=SHARE_LOCATION,
     text_limit=MAX_BODY,
     # A photo's text goes as the body of its message.

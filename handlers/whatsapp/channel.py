@@ -19,7 +19,7 @@ from handlers.whatsapp.fetcher import WhatsAppFetcher
 from handlers.whatsapp.messages import served_type, to_parts
 from handlers.whatsapp.outbox import Sender, WhatsAppOutbox
 from handlers.whatsapp.settings import WhatsAppSettings
-from handlers.whatsapp.signature import Signature
+from handlers.whatsapp.signature import SignatureCheck
 from handlers.whatsapp.webhook import MESSAGES, STATUSES, webhook_routes
 
 log = logging.getLogger(__name__)
@@ -43,7 +43,7 @@ class WhatsAppChannel:
         self.public_base_url = public_base_url.rstrip("/")
         # Where the account's media are: a MediaUrl elsewhere is no resident's file.
         self.media_base = settings.api_base_url
-        self.signature = Signature(settings.auth_token, self.public_base_url)
+        self.signature = SignatureCheck(settings.auth_token, self.public_base_url)
         self.clock = clock
         self.reply_within = reply_within
         sender = Sender(

@@ -59,7 +59,7 @@ class Sender:
     templates: Mapping[str, str] = field(default_factory=dict)
 
 
-class Refused(Rejected):
+class TwilioRefused(Rejected):
     """Twilio refused the message for a reason a retry may not mend."""
 
     def __init__(self, reason: str, code: int | None) -> None:
@@ -92,7 +92,7 @@ class WhatsAppOutbox:
         if last is not None and self.clock() - last < WINDOW:
             try:
                 return await self._post(push, {"Body": body(push), **self._photo(push)})
-            except Refused as refused:
+            except TwilioRefused as refused:
                 if refused.code != OUTSIDE_WINDOW:
                     raise
                 log.info("free text refused outside the window; sending the template instead")
@@ -181,7 +181,7 @@ class WhatsAppOutbox:
             raise TransientFailure(reason, retry_after)
         if code in UNREACHABLE_CODES:
             raise Unreachable(reason)
-        raise Refused(reason, code)
+        raise TwilioRefused(reason, code)
 
 
 def body(push: Push) -> str:

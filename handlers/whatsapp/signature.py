@@ -25,7 +25,7 @@ log = logging.getLogger(__name__)
 MAX_FORM = 64 * 1024
 
 
-class Signature:
+class SignatureCheck:
     """Checks requests signed with one account's auth token."""
 
     def __init__(self, auth_token: str, public_base_url: str) -> None:

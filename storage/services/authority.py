@@ -1,46 +1,104 @@
 """Who may act as an organizer where, and the audit log of every try.
 
 Every organizer action is checked here, not only in the flow, and written to the audit log
-whether it was allowed or not: a refused one changes nothing else.
+whether it was allowed or not: a refused one changes nothing else. A resident in the chat acts
+within the scope they were given; the operator at the terminal acts everywhere, as
+HAYNA_ADMINS do, under the name they give.
 """
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
+from collections.abc import Callable
+from datetime import datetime
+
 from sqlalchemy import Connection, func, select
 
+from conversations.actor import ACTOR_MAX
 from conversations.groups import Audience, Scope
 from storage import groups
+from storage.database import Tx
 from storage.models import COMMUNITY_GROUP
 from storage.services.bound import Bound
 
 
-class Authority:
+class Authority(ABC):
+    """Someone acting as an organizer in one transaction: their scope, and their audited tries."""
+
+    def __init__(self, tx: Tx, clock: Callable[[], datetime]) -> None:
+        self.tx = tx
+        self.clock = clock
+
+    @abstractmethod
+    async def scope(self) -> Scope: ...
+
+    @property
+    @abstractmethod
+    def resident_id(self) -> int | None:
+        """The resident the audit log links the try to; None for the operator."""
+
+    @property
+    @abstractmethod
+    def organizer(self) -> str:
+        """Who acts, in the audit log's and the stored rows' words."""
+
+    async def covers(self, audience: Audience) -> Audience | None:
+        """The audience with its commune settled, when it is within the scope (not audited)."""
+        settled = await self.tx.run(_settled, audience)
+        return settled if settled is not None and (await self.scope()).covers(settled) else None
+
+    async def may(self, audience: Audience, action: str, target: str) -> Audience | None:
+        """The audience with its commune settled, when it may be addressed; audited."""
+        settled = await self.covers(audience)
+        return settled if await self.audit(action, target, settled is not None) else None
+
+    async def audit(self, action: str, target: str, allowed: bool) -> bool:
+        await self.tx.run(
+            groups.audit, self.resident_id, self.organizer, action, target, allowed, self.clock()
+        )
+        return allowed
+
+
+class ResidentAuthority(Authority):
     """The organizer checks of one message's resident."""
 
     def __init__(self, bound: Bound) -> None:
+        super().__init__(bound.tx, bound.clock)
         self.bound = bound
 
     async def scope(self) -> Scope:
         if self.bound.address in self.bound.organizers:
             return Scope(everywhere=True)
-        return await self.bound.tx.run(groups.scope_of, self.bound.me)
+        return await self.tx.run(groups.scope_of, self.bound.me)
 
-    async def may(self, audience: Audience, action: str, target: str) -> Audience | None:
-        """The audience with its commune settled, when the resident may address it."""
-        settled = await self.bound.tx.run(_settled, audience)
-        allowed = settled is not None and (await self.scope()).covers(settled)
-        return settled if await self.audit(action, target, allowed) else None
-
-    async def audit(self, action: str, target: str, allowed: bool) -> bool:
-        b = self.bound
-        await b.tx.run(groups.audit, b.me, self.organizer, action, target, allowed, b.clock())
-        return allowed
+    @property
+    def resident_id(self) -> int | None:
+        return self.bound.me
 
     @property
     def organizer(self) -> str:
         # The channel and the resident's number, never their phone number or chat id: the
         # audit log outlives an erasure, which only unlinks resident_id.
         return groups.organizer_label(self.bound.address.channel, self.bound.me)
+
+
+class OperatorAuthority(Authority):
+    """The operator at the terminal: every audience is theirs; no resident is linked."""
+
+    def __init__(self, tx: Tx, actor: str, now: datetime) -> None:
+        super().__init__(tx, lambda: now)
+        self.actor = actor[:ACTOR_MAX]
+
+    async def scope(self) -> Scope:
+        return Scope(everywhere=True)
+
+    @property
+    def resident_id(self) -> int | None:
+        return None
+
+    @property
+    def organizer(self) -> str:
+        return self.actor
 
 
 def _settled(conn: Connection, audience: Audience) -> Audience | None:

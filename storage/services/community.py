@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from conversations.groups import Answer, Group, Meeting, Redeemed
 from storage import groups, meetings
 from storage.calendar import ics
-from storage.services.authority import Authority
+from storage.services.authority import ResidentAuthority
 from storage.services.bound import Bound
 
 # The meetings to come a chat lists (a page at a time): a resident's next ones, and those an
@@ -62,5 +62,5 @@ class SqlCommunity:
     async def redeem_invite(self, code: str) -> Redeemed:
         b = self.bound
         redeemed = await b.tx.run(groups.redeem, code, b.me, b.clock())
-        await Authority(b).audit("redeem_invite", code, redeemed is Redeemed.OK)
+        await ResidentAuthority(b).audit("redeem_invite", code, redeemed is Redeemed.OK)
         return redeemed

@@ -1,12 +1,13 @@
 """What organizers do from the chat: reach, updates, groups and meetings.
 
 Every action is checked against the organizer's scope and audited (storage/services/
-authority.py): a refused one returns None (or False) and changes nothing else.
+authority.py): a refused one returns None (or False) and changes nothing else. The meeting
+actions are storage/services/meeting_actions.py's, which the command line shares.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import Connection, select
@@ -22,11 +23,11 @@ from conversations.groups import (
 )
 from storage import announcements, groups, meetings
 from storage.announcements import Kind
-from storage.meetings import Life, MeetingError
 from storage.models import ANNOUNCEMENT
-from storage.services.authority import Authority
+from storage.services.authority import ResidentAuthority
 from storage.services.bound import Bound
 from storage.services.community import MEETINGS_READ
+from storage.services.meeting_actions import MeetingActions
 
 
 class SqlOrganizing:
@@ -34,7 +35,8 @@ class SqlOrganizing:
 
     def __init__(self, bound: Bound) -> None:
         self.bound = bound
-        self.authority = Authority(bound)
+        self.authority = ResidentAuthority(bound)
+        self.meetings = MeetingActions(self.authority)
 
     async def is_organizer(self) -> bool:
         return bool(await self.authority.scope())
@@ -102,23 +104,16 @@ class SqlOrganizing:
         )
 
     async def create_meeting(self, draft: MeetingDraft) -> int | None:
-        audience = Audience(draft.commune_code, draft.group_ids)
-        if not await self.authority.may(audience, "create_meeting", draft.title):
-            return None
-        b = self.bound
-        return await b.tx.run(meetings.create, draft, self.authority.organizer, b.clock())
+        return await self.meetings.create(draft)
 
     async def publish_meeting(self, meeting_id: int) -> bool:
-        return await self._on_meeting(meeting_id, "publish_meeting", meetings.publish)
+        return await self.meetings.publish(meeting_id)
 
     async def move_meeting(self, meeting_id: int, starts_at: datetime) -> bool:
-        def move(conn: Connection, mid: int, actor: str, now: datetime) -> None:
-            meetings.move(conn, mid, starts_at, actor, now)
-
-        return await self._on_meeting(meeting_id, "move_meeting", move)
+        return await self.meetings.move(meeting_id, starts_at)
 
     async def cancel_meeting(self, meeting_id: int) -> bool:
-        return await self._on_meeting(meeting_id, "cancel_meeting", meetings.cancel)
+        return await self.meetings.cancel(meeting_id)
 
     async def organizer_meetings(self) -> Sequence[Meeting] | None:
         """Drafts and published meetings to come, within the organizer's reach."""
@@ -135,37 +130,7 @@ class SqlOrganizing:
         return mine
 
     async def meeting_counts(self, meeting_id: int) -> Counts | None:
-        audience = await self._meeting_audience(meeting_id)
-        if audience is None or not await self.authority.may(
-            audience, "meeting_counts", str(meeting_id)
-        ):
-            return None
-        return await self.bound.tx.run(meetings.counts, meeting_id)
-
-    async def _on_meeting(
-        self,
-        meeting_id: int,
-        action: str,
-        change: Callable[[Connection, int, str, datetime], object],
-    ) -> bool:
-        audience = await self._meeting_audience(meeting_id)
-        if audience is None or not await self.authority.may(audience, action, str(meeting_id)):
-            return False
-        b = self.bound
-        meeting = await b.tx.run(meetings.view, meeting_id)
-        if meeting is None or meeting.status == Life.CANCELLED:
-            return False
-        try:
-            await b.tx.run(change, meeting_id, self.authority.organizer, b.clock())
-        except MeetingError:
-            return False
-        return True
-
-    async def _meeting_audience(self, meeting_id: int) -> Audience | None:
-        try:
-            return await self.bound.tx.run(meetings.audience, meeting_id)
-        except MeetingError:
-            return None
+        return await self.meetings.counts(meeting_id)
 
 
 def _audience_of_announcement(conn: Connection, announcement_id: int) -> Audience | None:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from conversations.petition import Card, Life, PetitionDraft, Signing
+from conversations.petition import Card, PetitionDraft, PetitionLife, Signing
 from storage import petitions
-from storage.services.authority import Authority
+from storage.services.authority import ResidentAuthority
 from storage.services.bound import Bound
 
 
@@ -52,10 +52,10 @@ class SqlPetitions:
     async def publish_petition(self, code: str) -> None:
         await self._must_organize()
         b = self.bound
-        await b.tx.run(petitions.move, code, Life.OPEN, "", self._actor, b.clock())
+        await b.tx.run(petitions.move, code, PetitionLife.OPEN, "", self._actor, b.clock())
 
     async def _must_organize(self) -> None:
-        if not await Authority(self.bound).scope():
+        if not await ResidentAuthority(self.bound).scope():
             raise PermissionError(f"{self.bound.address.channel} resident is not an organizer")
 
     @property

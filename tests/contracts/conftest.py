@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from conversations.kit import Address
-from conversations.petition import Outcome, PetitionDraft
+from conversations.petition import PetitionDraft, SigningOutcome
 from conversations.seams import ConversationStore, Services, Unit
 from storage.database import Database
 from storage.gazetteer import Gazetteer
@@ -93,7 +93,9 @@ async def opened(store: ConversationStore, clock: Clock, threshold: int = 2) -> 
     return code
 
 
-async def sign(store: ConversationStore, user: str, code: str, cin: str) -> tuple[Outcome, bool]:
+async def sign(
+    store: ConversationStore, user: str, code: str, cin: str
+) -> tuple[SigningOutcome, bool]:
     async with acting(store, user) as services:
         signing = await services.petitions.sign_petition(
             code, user.title(), await services.petitions.seal(cin)

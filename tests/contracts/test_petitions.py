@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from conversations.petition import Life, Outcome
+from conversations.petition import PetitionLife, SigningOutcome
 from conversations.seams import ConversationStore
 from tests.conftest import Clock
 from tests.contracts.conftest import ADMIN, acting, draft, opened, settle_in, sign
@@ -31,7 +31,11 @@ async def test_only_an_organizer_drafts_and_opens(store: ConversationStore, cloc
     async with acting(store, "amina") as services:
         card = await services.petitions.petition(code.lower())
         listed = await services.petitions.open_petitions()
-    assert card is not None and (card.code, card.life, card.signatures) == (code, Life.OPEN, 0)
+    assert card is not None and (card.code, card.life, card.signatures) == (
+        code,
+        PetitionLife.OPEN,
+        0,
+    )
     assert (card.title, card.threshold, card.signed_at) == ("Éclairage du boulevard", 2, None)
     assert [c.code for c in listed] == [code]
 
@@ -42,21 +46,25 @@ async def test_one_signature_per_resident_and_per_cin(
     for user in ("amina", "karim", "hugo"):
         await settle_in(store, user)
     code = await opened(store, clock, threshold=2)
-    assert await sign(store, "amina", code, "AB123456") == (Outcome.SIGNED, True)
-    assert await sign(store, "amina", code, "ZZ999999") == (Outcome.ALREADY, True)
-    assert await sign(store, "karim", code, "AB123456") == (Outcome.CIN_USED, False)
+    assert await sign(store, "amina", code, "AB123456") == (SigningOutcome.SIGNED, True)
+    assert await sign(store, "amina", code, "ZZ999999") == (SigningOutcome.ALREADY, True)
+    assert await sign(store, "karim", code, "AB123456") == (SigningOutcome.CIN_USED, False)
     async with acting(store, "karim") as services:
         card = await services.petitions.petition(code)
-    assert card is not None and (card.signatures, card.life, card.signed_at) == (1, Life.OPEN, None)
+    assert card is not None and (card.signatures, card.life, card.signed_at) == (
+        1,
+        PetitionLife.OPEN,
+        None,
+    )
 
-    assert await sign(store, "hugo", code, "BK654321") == (Outcome.SIGNED, True)
+    assert await sign(store, "hugo", code, "BK654321") == (SigningOutcome.SIGNED, True)
     async with acting(store, "hugo") as services:
         crossed = await services.petitions.petition(code)
         mine = await services.petitions.my_signatures()
-    assert crossed is not None and crossed.life is Life.THRESHOLD_REACHED
+    assert crossed is not None and crossed.life is PetitionLife.THRESHOLD_REACHED
     assert crossed.signatures == 2 and crossed.signed_at is not None
     assert [c.code for c in mine] == [code]
-    assert await sign(store, "karim", "ZZZZZZ", "CD111111") == (Outcome.NOT_OPEN, False)
+    assert await sign(store, "karim", "ZZZZZZ", "CD111111") == (SigningOutcome.NOT_OPEN, False)
 
 
 async def test_a_signature_is_withdrawn_while_signatures_are_collected(
@@ -73,7 +81,7 @@ async def test_a_signature_is_withdrawn_while_signatures_are_collected(
         card = await services.petitions.petition(code)
     assert card is not None and card.signatures == 0 and card.signed_at is None
     # Withdrawn, the resident may sign again.
-    assert await sign(store, "amina", code, "AB123456") == (Outcome.SIGNED, True)
+    assert await sign(store, "amina", code, "AB123456") == (SigningOutcome.SIGNED, True)
 
 
 async def test_a_sealed_cin_is_not_the_cin(store: ConversationStore) -> None:

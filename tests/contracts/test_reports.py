@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from conversations.kit import Media, MediaKind
-from conversations.report import Brief, Category, Draft, Status
+from conversations.report import Brief, Category, Draft, ReportStatus
 from conversations.seams import ConversationStore
 from tests.contracts.conftest import BEN_MSICK, PIN, acting, settle_in
 
@@ -30,12 +30,12 @@ async def test_a_filed_report_has_a_reference_and_a_history(store: ConversationS
         detail = await services.reports.report_detail(ref)
         unknown = await services.reports.report_detail("R-2026-999999")
     assert [(b.ref, b.category, b.status, b.supporters) for b in mine] == [
-        (ref, Category.LIGHTING, Status.RECEIVED, 0)
+        (ref, Category.LIGHTING, ReportStatus.RECEIVED, 0)
     ]
     assert detail is not None and detail.brief == mine[0]
     assert detail.description == "Lampadaire éteint" and detail.duplicate_of == ""
     assert [m.ref for m in detail.media] == ["file-1"]
-    assert [event.status for event in detail.history] == [Status.RECEIVED]
+    assert [event.status for event in detail.history] == [ReportStatus.RECEIVED]
     assert unknown is None
 
 

@@ -86,7 +86,11 @@ class Here:
             return None
         return Audience(commune, tuple(sorted(wanted)))
 
-    def may(self, audience: Audience, action: str, target: str) -> Audience | None:
+    def covers(self, audience: Audience) -> Audience | None:
+        """The audience settled, when it is within the scope (not audited)."""
         settled = self.settled(audience)
-        allowed = settled is not None and self.scope().covers(settled)
-        return settled if self.audit(action, target, allowed) else None
+        return settled if settled is not None and self.scope().covers(settled) else None
+
+    def may(self, audience: Audience, action: str, target: str) -> Audience | None:
+        settled = self.covers(audience)
+        return settled if self.audit(action, target, settled is not None) else None

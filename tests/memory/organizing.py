@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime
 
@@ -107,42 +107,46 @@ class MemoryOrganizing:
     def _row(self, meeting_id: int) -> Row | None:
         return next((m for m in self.here.world.meetings if m.id == meeting_id), None)
 
-    def _may_change(self, meeting_id: int, action: str, status: str) -> Row | None:
+    def _on_meeting(self, meeting_id: int, action: str, change: Callable[[Row], bool]) -> bool:
+        """As storage/services/meeting_actions.py: audited, allowed when the change was made."""
         row = self._row(meeting_id)
-        if row is None:
-            return None
-        audience = Audience(row.draft.commune_code, row.draft.group_ids)
-        if not self.here.may(audience, action, str(meeting_id)) or row.status != status:
-            return None
-        return row
+        done = (
+            row is not None
+            and self.here.covers(Audience(row.draft.commune_code, row.draft.group_ids)) is not None
+            and change(row)
+        )
+        return self.here.audit(action, str(meeting_id), done)
 
     async def publish_meeting(self, meeting_id: int) -> bool:
-        row = self._may_change(meeting_id, "publish_meeting", DRAFT)
-        if row is None or row.draft.starts_at <= self.here.clock():
-            return False
-        row.status = PUBLISHED
-        return True
+        def publish(row: Row) -> bool:
+            if row.status != DRAFT or row.draft.starts_at <= self.here.clock():
+                return False
+            row.status = PUBLISHED
+            return True
+
+        return self._on_meeting(meeting_id, "publish_meeting", publish)
 
     async def move_meeting(self, meeting_id: int, starts_at: datetime) -> bool:
-        row = self._may_change(meeting_id, "move_meeting", PUBLISHED)
-        if row is None or starts_at <= self.here.clock():
-            return False
-        row.draft = replace(row.draft, starts_at=starts_at)
-        return True
+        def move(row: Row) -> bool:
+            if row.status != PUBLISHED or starts_at <= self.here.clock():
+                return False
+            row.draft = replace(row.draft, starts_at=starts_at)
+            return True
+
+        return self._on_meeting(meeting_id, "move_meeting", move)
 
     async def cancel_meeting(self, meeting_id: int) -> bool:
-        row = self._may_change(meeting_id, "cancel_meeting", PUBLISHED)
-        if row is None:
-            return False
-        row.status = CANCELLED
-        return True
+        def cancel(row: Row) -> bool:
+            if row.status != PUBLISHED:
+                return False
+            row.status = CANCELLED
+            return True
+
+        return self._on_meeting(meeting_id, "cancel_meeting", cancel)
 
     async def meeting_counts(self, meeting_id: int) -> Counts | None:
         row = self._row(meeting_id)
-        audience = Audience(row.draft.commune_code, row.draft.group_ids) if row else None
-        if row is None or audience is None:
-            return None
-        if not self.here.may(audience, "meeting_counts", str(meeting_id)):
+        if row is None or not self._on_meeting(meeting_id, "rsvps_meeting", lambda _: True):
             return None
         said = list(row.answers.values())
         return Counts(**{a.name.lower(): said.count(a) for a in set(said)})

@@ -12,10 +12,10 @@ from conversations.petition import (
     CODE_LENGTH,
     SIGNING,
     Card,
-    Life,
-    Outcome,
     PetitionDraft,
+    PetitionLife,
     Signing,
+    SigningOutcome,
 )
 from tests.memory.here import Here, cin_key, seal, unseal
 from tests.memory.world import Petition, Signature
@@ -65,7 +65,7 @@ class MemoryPetitions:
 
     async def petition(self, code: str) -> Card | None:
         p = self._find(code)
-        if p is None or p.life is Life.DRAFT:
+        if p is None or p.life is PetitionLife.DRAFT:
             return None
         return _card(p, self._signed_at(p))
 
@@ -75,17 +75,17 @@ class MemoryPetitions:
     async def sign_petition(self, code: str, full_name: str, sealed_cin: str) -> Signing:
         p = self._find(code)
         if p is None or not self._signing(p):
-            return Signing(Outcome.NOT_OPEN)
+            return Signing(SigningOutcome.NOT_OPEN)
         if (mine := self._signed_at(p)) is not None:
-            return Signing(Outcome.ALREADY, mine)
+            return Signing(SigningOutcome.ALREADY, mine)
         key = cin_key(unseal(sealed_cin))
         if any(s.cin_key == key for s in p.signatures):
-            return Signing(Outcome.CIN_USED)
+            return Signing(SigningOutcome.CIN_USED)
         now = self.here.clock()
         p.signatures.append(Signature(self.here.me, full_name, key, sealed_cin, now))
-        if p.life is Life.OPEN and len(p.signatures) >= p.draft.threshold:
-            p.life = Life.THRESHOLD_REACHED
-        return Signing(Outcome.SIGNED, now)
+        if p.life is PetitionLife.OPEN and len(p.signatures) >= p.draft.threshold:
+            p.life = PetitionLife.THRESHOLD_REACHED
+        return Signing(SigningOutcome.SIGNED, now)
 
     async def withdraw_signature(self, code: str) -> bool:
         p = self._find(code)
@@ -104,17 +104,19 @@ class MemoryPetitions:
         world = self.here.world
         code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
         number = len(world.petitions) + 1
-        world.petitions.append(Petition(number, code, draft, Life.DRAFT, str(self.here.address)))
+        world.petitions.append(
+            Petition(number, code, draft, PetitionLife.DRAFT, str(self.here.address))
+        )
         return code
 
     async def publish_petition(self, code: str) -> None:
         self._must_organize()
         p = self._find(code)
-        if p is None or p.life is not Life.DRAFT:
+        if p is None or p.life is not PetitionLife.DRAFT:
             raise ValueError(f"{code} is not a draft")
         if self.here.clock().astimezone(MOROCCO).date() > p.draft.deadline:
             raise ValueError(f"{code}'s last day has passed: it cannot be opened")
-        p.life = Life.OPEN
+        p.life = PetitionLife.OPEN
 
     def _must_organize(self) -> None:
         if not self.here.scope():

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from conversations.folding import fold
 from conversations.kit import MOROCCO
-from conversations.report import CLOSED, Brief, Detail, Draft, Event, Status
+from conversations.report import CLOSED, Brief, Detail, Draft, Event, ReportStatus
 from tests.memory.here import Here
 from tests.memory.world import Report
 
@@ -45,8 +45,8 @@ class MemoryReports:
         world, now = self.here.world, self.here.clock()
         number = len(world.reports) + 1
         ref = f"R-{now.astimezone(MOROCCO).year}-{number:06d}"
-        report = Report(number, ref, self.here.me, draft, Status.RECEIVED, now, now)
-        report.history.append(Event(Status.RECEIVED, "", now))
+        report = Report(number, ref, self.here.me, draft, ReportStatus.RECEIVED, now, now)
+        report.history.append(Event(ReportStatus.RECEIVED, "", now))
         world.reports.append(report)
         return ref
 

@@ -23,11 +23,13 @@ from conversations.personal import (
     PersonalData,
     Row,
 )
-from conversations.petition import Life
+from conversations.petition import PetitionLife
 from tests.memory.here import Here, unseal
 from tests.memory.world import World
 
-FILED = frozenset({Life.FILED, Life.ACCEPTED, Life.REJECTED, Life.ANSWERED})
+FILED = frozenset(
+    {PetitionLife.FILED, PetitionLife.ACCEPTED, PetitionLife.REJECTED, PetitionLife.ANSWERED}
+)
 
 
 def _account(world: World, me: int) -> list[Row]:

@@ -7,8 +7,8 @@ from datetime import datetime
 
 from conversations.groups import Answer, Audience, Group, MeetingDraft
 from conversations.kit import Address, Place, Resident
-from conversations.petition import Life, PetitionDraft
-from conversations.report import Draft, Event, Status
+from conversations.petition import PetitionDraft, PetitionLife
+from conversations.report import Draft, Event, ReportStatus
 from conversations.seams import FlowState
 
 
@@ -18,7 +18,7 @@ class Report:
     ref: str
     author: int | None
     draft: Draft
-    status: Status
+    status: ReportStatus
     created_at: datetime
     updated_at: datetime
     supporters: dict[int, datetime] = field(default_factory=dict)
@@ -39,7 +39,7 @@ class Petition:
     id: int
     code: str
     draft: PetitionDraft
-    life: Life
+    life: PetitionLife
     created_by: str
     signatures: list[Signature] = field(default_factory=list)
 

@@ -19,7 +19,7 @@ from bot.i18n import translator
 from bot.settings import Settings
 from bot.web import web_app
 from conversations.kit import Option
-from conversations.petition import Life, Outcome
+from conversations.petition import Outcome, PetitionLife
 from conversations.text import Renderable
 from handlers.telegram.channel import TelegramChannel
 from handlers.telegram.pace import TelegramPace
@@ -122,7 +122,7 @@ async def open_petition(db: Database, clock: Clock, commune: str, threshold: int
     )
     async with db.transaction() as tx:
         code = await tx.run(create, new, "organizer", clock())
-        await tx.run(move, code, Life.OPEN, "", "organizer", clock())
+        await tx.run(move, code, PetitionLife.OPEN, "", "organizer", clock())
     return str(code)
 
 
