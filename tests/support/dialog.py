@@ -19,7 +19,7 @@ from bot.i18n import translator
 from bot.settings import Settings
 from bot.web import web_app
 from conversations.kit import Option
-from conversations.petition import Outcome, PetitionLife
+from conversations.petition import PetitionLife, SigningOutcome
 from conversations.text import Renderable
 from handlers.telegram.channel import TelegramChannel
 from handlers.telegram.pace import TelegramPace
@@ -141,7 +141,7 @@ async def neighbour_signs(db: Database, clock: Clock, code: str) -> int:
         signed = sign(
             conn, code, int(key[0]), "Karim Idrissi", VAULT.key(cin), VAULT.seal(cin), now
         )
-        assert signed.outcome is Outcome.SIGNED, signed
+        assert signed.outcome is SigningOutcome.SIGNED, signed
         return int(key[0])
 
     async with db.transaction() as tx:
