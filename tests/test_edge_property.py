@@ -37,14 +37,15 @@ from storage.database import Database
 from storage.deliveries import DeliveryQueue
 from storage.gazetteer import Gazetteer
 from storage.models import INBOX, RESIDENT
-from tests import conftest
-from tests.conftest import VAULT, Clock
 from tests.fake_telegram import TOKEN as BOT_TOKEN
 from tests.fake_telegram import FakeTelegram
 from tests.fake_twilio import SID
 from tests.fake_twilio import TOKEN as TWILIO_TOKEN
-from tests.test_telegram_edge import problems
-from tests.test_telegram_webhook import SECRET, fast
+from tests.support.clock import Clock
+from tests.support.logs import problems
+from tests.support.postgres import truncate
+from tests.support.telegram import SECRET, fast
+from tests.support.vault import VAULT
 from tests.whatsapp_phone import PUBLIC, SENDER, sign
 
 # Nowhere: no push goes out from this test, and no media is fetched.
@@ -122,7 +123,7 @@ def served(
             db = Database.open(url)
             await db.upgrade()
         else:
-            await conftest._truncate(url)
+            await truncate(url)
             db = Database.open(url)
         telegram = TelegramChannel(config.telegram, translator, PUBLIC, fast())  # type: ignore[arg-type]
         whatsapp = WhatsAppChannel(config.whatsapp, PUBLIC, clock)  # type: ignore[arg-type]

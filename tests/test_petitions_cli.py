@@ -12,10 +12,10 @@ from conversations.petition import Outcome
 from storage import petitions
 from storage.database import Database
 from storage.vault import Vault
-from tests.conftest import Clock
-from tests.test_cli import HAYNA, environment
-from tests.test_cli import hayna as run_hayna
-from tests.test_deliveries import add_resident
+from tests.support.cli import HAYNA, environment
+from tests.support.cli import hayna as run_hayna
+from tests.support.clock import Clock
+from tests.support.deliveries import add_resident
 
 KEY = "k" * 40
 AGADIR, ANFA = "001.01.01", "141.01.01"

@@ -37,15 +37,14 @@ from storage.announcements import Kind, expand_due
 from storage.database import Database
 from storage.deliveries import DeliveryQueue
 from storage.models import ANNOUNCEMENT, DELIVERY, MEDIA, RESIDENT
-from tests.conftest import Clock
 from tests.fake_telegram import TOKEN, FakeTelegram
 from tests.fake_twilio import SID, running
 from tests.fake_twilio import TOKEN as TWILIO_TOKEN
-from tests.test_announcements import add_residents
+from tests.support.announcements import add_residents
+from tests.support.clock import Clock
+from tests.support.photos import JPEG
 from tests.whatsapp_phone import PUBLIC, SENDER, TEMPLATES, settings_for
 
-# A JPEG as its first bytes show it, and enough of a body to tell copies apart.
-JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(range(256)) * 40
 TEXT = "Nettoyage du quartier samedi à 9 h, place de la mosquée."
 COMMUNE = "141.01.61"
 TELEGRAM_CHAT = "5001"

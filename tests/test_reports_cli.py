@@ -17,9 +17,9 @@ from conversations.report import Category, Draft
 from storage import reports
 from storage.database import Database
 from storage.deliveries import DeliveryQueue
-from tests.conftest import Clock
-from tests.test_cli import hayna as run_hayna
-from tests.test_deliveries import add_resident
+from tests.support.cli import hayna as run_hayna
+from tests.support.clock import Clock
+from tests.support.deliveries import add_resident
 
 KEY = "k" * 40
 AGADIR, TIZNIT = "001.01.01", "581.01.07"

@@ -22,7 +22,7 @@ from storage.models import PETITION, RESIDENT, SIGNATURE, Base
 from storage.petitions import NewPetition, create, move, sign, withdraw
 from storage.rights import erase
 from storage.subject import Subject
-from tests.conftest import VAULT
+from tests.support.vault import VAULT
 
 PEOPLE = ("AB123456", "C654321", "XY111222")
 START = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)

@@ -22,8 +22,8 @@ from storage.database import Database
 from storage.deliveries import DeliveryQueue
 from storage.models import RESIDENT
 from tests.fake_telegram import TOKEN, FakeTelegram
+from tests.support.cli import HAYNA, environment, hayna
 from tests.telegram_user import TelegramUser
-from tests.test_cli import HAYNA, environment, hayna
 
 PIN = (33.5570, -7.5850)  # Hay Ben M'Sick, Casablanca, where the demo petition is open
 KEY = "poll-test-secret-key-long-enough-for-hayna-0123456789"

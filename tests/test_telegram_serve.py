@@ -12,8 +12,8 @@ from pathlib import Path
 import httpx
 
 from tests.fake_telegram import TOKEN, FakeTelegram
-from tests.test_cli import HAYNA, environment, hayna
-from tests.test_telegram_webhook import SECRET, update
+from tests.support.cli import HAYNA, environment, hayna
+from tests.support.telegram import SECRET, update
 
 KEY = "serve-test-secret-key-long-enough-for-hayna-0123456789"
 
