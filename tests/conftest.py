@@ -30,6 +30,7 @@ from tests.support.postgres import (
     pg_reachable,
     truncate,
 )
+from tests.support.sqlite import copied, upgraded
 from tests.support.telegram import serving
 from tests.support.vault import VAULT
 
@@ -70,6 +71,9 @@ def pg_database() -> Iterator[str]:
             await conn.close()
 
     _blocking(admin(f'CREATE DATABASE "{name}"'))
+    # A throw-away database: a commit need not wait for its WAL to reach the disk (a crash of
+    # the server would lose the last commits, never corrupt anything; the tests never crash it).
+    _blocking(admin(f'ALTER DATABASE "{name}" SET synchronous_commit = off'))
     url = f"postgresql://{PG_USER}@{PG_HOST}:{PG_PORT}/{name}"
 
     async def upgrade() -> None:
@@ -82,12 +86,20 @@ def pg_database() -> Iterator[str]:
     _blocking(admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An SQLite database upgraded to the newest schema, once per test process: each test that
+    needs a new one gets a copy (tests/test_schema.py runs the migrations themselves)."""
+    return _blocking(upgraded(tmp_path_factory.mktemp("template") / "hayna.db"))
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
-async def db(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Database]:
+async def db(
+    request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path
+) -> AsyncIterator[Database]:
     """The database, once on each backend."""
     if request.param == "sqlite":
-        database = Database.open(f"sqlite:///{tmp_path / 'hayna.db'}")
-        await database.upgrade()
+        database = copied(sqlite_template, tmp_path / "hayna.db")
     else:
         url = request.getfixturevalue("pg_database")
         await truncate(url)
@@ -97,10 +109,9 @@ async def db(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Da
 
 
 @pytest.fixture
-async def sqlite_db(tmp_path: Path) -> AsyncIterator[Database]:
+async def sqlite_db(tmp_path: Path, sqlite_template: Path) -> AsyncIterator[Database]:
     """SQLite only, for dialog tests that are about conversations, not storage."""
-    database = Database.open(f"sqlite:///{tmp_path / 'hayna.db'}")
-    await database.upgrade()
+    database = copied(sqlite_template, tmp_path / "hayna.db")
     yield database
     await database.close()
 

@@ -44,6 +44,7 @@ from tests.fake_twilio import TOKEN as TWILIO_TOKEN
 from tests.support.clock import Clock
 from tests.support.logs import problems
 from tests.support.postgres import truncate
+from tests.support.sqlite import copied
 from tests.support.telegram import SECRET, fast
 from tests.support.vault import VAULT
 from tests.whatsapp_phone import PUBLIC, SENDER, sign
@@ -95,12 +96,9 @@ def served(
     tmp_path: Path,
     gazetteer: Gazetteer,
     fake_telegram: FakeTelegram,
+    sqlite_template: Path,
 ) -> Iterator[Served]:
     """Both channels in one app, on each backend, on a loop of this test's own."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'hayna.db'}"
-    else:
-        url = request.getfixturevalue("pg_database")
     loop = asyncio.new_event_loop()
     clock = Clock()
     env = {
@@ -120,9 +118,9 @@ def served(
 
     async def start() -> Served:
         if request.param == "sqlite":
-            db = Database.open(url)
-            await db.upgrade()
+            db = copied(sqlite_template, tmp_path / "hayna.db")
         else:
+            url = request.getfixturevalue("pg_database")
             await truncate(url)
             db = Database.open(url)
         telegram = TelegramChannel(config.telegram, translator, PUBLIC, fast())  # type: ignore[arg-type]

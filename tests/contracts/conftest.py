@@ -16,12 +16,17 @@ from tests.memory.store import MemoryStore
 from tests.support.clock import Clock
 from tests.support.contracts import ADMIN
 from tests.support.postgres import truncate
+from tests.support.sqlite import copied
 from tests.support.vault import VAULT
 
 
 @pytest.fixture(params=["memory", "sqlite", "postgresql"])
 async def store(
-    request: pytest.FixtureRequest, tmp_path: Path, clock: Clock, gazetteer: Gazetteer
+    request: pytest.FixtureRequest,
+    tmp_path: Path,
+    clock: Clock,
+    gazetteer: Gazetteer,
+    sqlite_template: Path,
 ) -> AsyncIterator[ConversationStore]:
     """The same seams, once per implementation."""
     admins = frozenset({ADMIN})
@@ -29,8 +34,7 @@ async def store(
         yield MemoryStore(clock, admins)
         return
     if request.param == "sqlite":
-        db = Database.open(f"sqlite:///{tmp_path / 'hayna.db'}")
-        await db.upgrade()
+        db = copied(sqlite_template, tmp_path / "hayna.db")
     else:
         url = request.getfixturevalue("pg_database")
         await truncate(url)
