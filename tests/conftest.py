@@ -3,55 +3,38 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import uuid
 from collections.abc import AsyncIterator, Coroutine, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
 import asyncpg
+import httpx
 import pytest
 
 from bot.app import build_engine
 from conversations.engine import Engine
+from handlers.telegram.channel import TelegramChannel
 from storage.database import Database
 from storage.gazetteer import Gazetteer
-from storage.models import Base
-from storage.vault import Vault
 from tests.fake_telegram import FakeTelegram
 from tests.resident import FakeResident
+from tests.support.clock import Clock
+from tests.support.postgres import (
+    IN_CI,
+    PG_ADMIN_DB,
+    PG_HOST,
+    PG_PORT,
+    PG_USER,
+    pg_reachable,
+    truncate,
+)
+from tests.support.sqlite import copied, upgraded
+from tests.support.telegram import serving
+from tests.support.vault import VAULT
 
 T = TypeVar("T")
-# One key for the whole test run, as one HAYNA_SECRET_KEY is for a deployment.
-VAULT = Vault("test-secret-key-that-is-long-enough-for-hayna")
-PG_HOST, PG_PORT, PG_USER, PG_ADMIN_DB = "127.0.0.1", 5432, "postgres", "test"
-IN_CI = os.environ.get("CI", "").lower() == "true"
-
-
-class Clock:
-    """A clock the test moves by hand."""
-
-    def __init__(self) -> None:
-        self.now = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
-
-
-async def _pg_reachable() -> str | None:
-    try:
-        conn = await asyncpg.connect(
-            host=PG_HOST, port=PG_PORT, user=PG_USER, database=PG_ADMIN_DB, timeout=3
-        )
-    except (OSError, asyncpg.PostgresError, TimeoutError) as error:
-        return f"PostgreSQL is not reachable at {PG_HOST}:{PG_PORT} ({error})"
-    await conn.close()
-    return None
 
 
 def _blocking(coroutine: Coroutine[Any, Any, T]) -> T:
@@ -73,7 +56,7 @@ def data_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 @pytest.fixture(scope="session")
 def pg_database() -> Iterator[str]:
     """A throw-away PostgreSQL database for this test session, upgraded to the newest schema."""
-    problem = _blocking(_pg_reachable())
+    problem = _blocking(pg_reachable())
     if problem:
         if IN_CI:
             pytest.fail(f"{problem}; under CI=true the PostgreSQL storage tests must run")
@@ -88,6 +71,9 @@ def pg_database() -> Iterator[str]:
             await conn.close()
 
     _blocking(admin(f'CREATE DATABASE "{name}"'))
+    # A throw-away database: a commit need not wait for its WAL to reach the disk (a crash of
+    # the server would lose the last commits, never corrupt anything; the tests never crash it).
+    _blocking(admin(f'ALTER DATABASE "{name}" SET synchronous_commit = off'))
     url = f"postgresql://{PG_USER}@{PG_HOST}:{PG_PORT}/{name}"
 
     async def upgrade() -> None:
@@ -100,35 +86,32 @@ def pg_database() -> Iterator[str]:
     _blocking(admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
-async def _truncate(url: str) -> None:
-    conn = await asyncpg.connect(url.replace("postgresql://", "postgres://"))
-    try:
-        # Every table the models define: each test starts from an empty database.
-        tables = ", ".join(f'"{table.name}"' for table in Base.metadata.sorted_tables)
-        await conn.execute(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
-    finally:
-        await conn.close()
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An SQLite database upgraded to the newest schema, once per test process: each test that
+    needs a new one gets a copy (tests/test_schema.py runs the migrations themselves)."""
+    return _blocking(upgraded(tmp_path_factory.mktemp("template") / "hayna.db"))
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-async def db(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Database]:
+async def db(
+    request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path
+) -> AsyncIterator[Database]:
     """The database, once on each backend."""
     if request.param == "sqlite":
-        database = Database.open(f"sqlite:///{tmp_path / 'hayna.db'}")
-        await database.upgrade()
+        database = copied(sqlite_template, tmp_path / "hayna.db")
     else:
         url = request.getfixturevalue("pg_database")
-        await _truncate(url)
+        await truncate(url)
         database = Database.open(url)
     yield database
     await database.close()
 
 
 @pytest.fixture
-async def sqlite_db(tmp_path: Path) -> AsyncIterator[Database]:
+async def sqlite_db(tmp_path: Path, sqlite_template: Path) -> AsyncIterator[Database]:
     """SQLite only, for dialog tests that are about conversations, not storage."""
-    database = Database.open(f"sqlite:///{tmp_path / 'hayna.db'}")
-    await database.upgrade()
+    database = copied(sqlite_template, tmp_path / "hayna.db")
     yield database
     await database.close()
 
@@ -160,3 +143,12 @@ def fake_telegram() -> Iterator[FakeTelegram]:
     yield fake
     fake.stop()
     assert not fake.violations, fake.violations
+
+
+@pytest.fixture
+async def served(
+    db: Database, gazetteer: Gazetteer, clock: Clock, fake_telegram: FakeTelegram
+) -> AsyncIterator[tuple[httpx.AsyncClient, TelegramChannel]]:
+    """The web app serving the Telegram webhook on ``db``, and a client posting to it."""
+    async with serving(db, gazetteer, clock, fake_telegram) as both:
+        yield both

@@ -11,7 +11,7 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import Connection, func, insert, select
+from sqlalchemy import Connection, func, select
 
 from bot.dispatcher import Dispatcher
 from bot.i18n import translator
@@ -25,9 +25,9 @@ from storage.calendar import ics
 from storage.database import Database
 from storage.deliveries import DeliveryQueue
 from storage.models import ANNOUNCEMENT, DELIVERY, RESIDENT
-from tests.conftest import Clock, _truncate
-
-COMMUNE = "141.01.61"
+from tests.support.announcements import COMMUNE, add_residents, plan
+from tests.support.clock import Clock
+from tests.support.postgres import truncate
 
 
 class CountingOutbox:
@@ -48,35 +48,6 @@ class CountingOutbox:
         return None
 
 
-async def add_residents(db: Database, clock: Clock, count: int, commune: str = COMMUNE) -> None:
-    rows = [
-        {
-            "channel": "console",
-            "user_id": f"r{i}",
-            "language": "fr",
-            "commune_code": commune,
-            "pushes_enabled": True,
-            "created_at": clock(),
-        }
-        for i in range(count)
-    ]
-    async with db.transaction() as tx:
-        await tx.run(lambda conn: conn.execute(insert(RESIDENT), rows))
-
-
-async def plan(db: Database, clock: Clock, text: str, audience: Audience | None = None) -> int:
-    async with db.transaction() as tx:
-        return await tx.run(
-            announcements.create,
-            Kind.BROADCAST,
-            audience or Audience(COMMUNE),
-            Verbatim(text).to_json(),
-            clock(),
-            "test",
-            clock(),
-        )
-
-
 def sender(db: Database, outbox: CountingOutbox, clock: Clock, **options: int) -> Dispatcher:
     return Dispatcher(
         DeliveryQueue(db),
@@ -91,7 +62,7 @@ def sender(db: Database, outbox: CountingOutbox, clock: Clock, **options: int) -
 @pytest.fixture
 async def pg(request: pytest.FixtureRequest) -> AsyncIterator[str]:
     url = request.getfixturevalue("pg_database")
-    await _truncate(url)
+    await truncate(url)
     yield url
 
 

@@ -19,9 +19,10 @@ from conversations.safetext import clean
 from storage.database import Database
 from storage.gazetteer import Gazetteer
 from storage.models import INBOX, REPORT, REPORT_MEDIA, RESIDENT
-from tests.conftest import VAULT, Clock
 from tests.resident import FakeResident
-from tests.test_petitions import onboard
+from tests.support.clock import Clock
+from tests.support.petitions import onboard
+from tests.support.vault import VAULT
 
 NUL = "\x00"
 WRONG = {SOMETHING_WRONG.render(translator(locale)) for locale in ("ar", "fr", "zgh", "en")}

@@ -18,8 +18,8 @@ from conversations.text import from_json
 from storage.database import Database
 from storage.models import DELIVERY, PETITION, PETITION_FLAG, RESIDENT
 from storage.petitions import sign
-from tests.conftest import Clock
-from tests.test_petitions import open_petition
+from tests.support.clock import Clock
+from tests.support.petitions import open_petition
 
 SIGNERS = 300
 ORGANIZER = Address("whatsapp", "+212600000099")

@@ -9,20 +9,15 @@ from pathlib import Path
 from string import Formatter
 
 import pytest
-from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
 
 from bot.i18n import LOCALES_DIR, translator
 from conversations.text import ngettext
+from tests.support.catalogs import load
 
 ROOT = Path(__file__).resolve().parents[1]
 LOCALES = ["ar", "fr", "zgh", "en"]
 PLURALS = {"ar": 6, "fr": 2, "zgh": 2, "en": 2}
-
-
-def load(locale: str) -> Catalog:
-    with (LOCALES_DIR / locale / "LC_MESSAGES" / "messages.po").open("rb") as handle:
-        return read_po(handle, locale=locale)
 
 
 def placeholders(text: str) -> set[str]:

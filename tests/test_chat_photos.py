@@ -28,14 +28,14 @@ from storage import media
 from storage.announcements import expand_due
 from storage.database import Database
 from storage.models import ANNOUNCEMENT, DELIVERY, MEDIA
-from tests.conftest import Clock
 from tests.fake_telegram import TOKEN, FakeTelegram
 from tests.fake_twilio import SID, running
 from tests.fake_twilio import TOKEN as TWILIO_TOKEN
 from tests.resident import FakeResident
-from tests.test_organizers import invite
-from tests.test_petitions import onboard
-from tests.test_photos import JPEG
+from tests.support.clock import Clock
+from tests.support.organizers import invite
+from tests.support.petitions import onboard
+from tests.support.photos import JPEG
 from tests.whatsapp_phone import whatsapp
 
 PHOTO = Media(MediaKind.PHOTO, "AgADphoto", "image/jpeg", len(JPEG))

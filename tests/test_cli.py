@@ -1,68 +1,17 @@
-"""`hayna` as a person runs it: scripted chats, a killed process resumed, bad settings."""
+"""`hayna` as a person runs it: scripted chats, the dispatcher stopped by SIGTERM, bad settings."""
 
 from __future__ import annotations
 
-import os
 import re
-import signal
 import sqlite3
-import subprocess
-import sys
-import time
+from functools import partial
 from pathlib import Path
 
 import pytest
 
 from bot.i18n import translator
 from conversations.menu import HOME
-from conversations.onboarding import PRIVACY
-
-SCRIPTS = Path(__file__).parent / "scripts"
-HAYNA = [sys.executable, "-m", "bot.cli"]
-ROOT = Path(__file__).resolve().parents[1]
-
-
-def environment(tmp_path: Path, **extra: str) -> dict[str, str]:
-    """The environment of a command: its own home (so nothing is written into the real one),
-    the database in ``tmp_path`` unless ``DATABASE_URL=""`` asks for the default one."""
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("DATABASE_URL", "HAYNA_", "XDG_DATA_HOME"))
-    }
-    env["PYTHONPATH"] = str(ROOT)
-    env["HOME"] = str(tmp_path / "home")
-    env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'hayna.db'}"
-    env.update(extra)
-    return env
-
-
-def run(
-    tmp_path: Path, *args: str, cwd: Path | None = None, **extra: str
-) -> subprocess.CompletedProcess[str]:
-    """``hayna ARGS`` as a process, in ``cwd`` (``tmp_path`` by default)."""
-    return subprocess.run(
-        [*HAYNA, *args],
-        cwd=cwd or tmp_path,
-        env=environment(tmp_path, **extra),
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-
-
-def after_database_line(stderr: str) -> str:
-    """Standard error after the line every command starts with, which names its database and
-    where its key comes from (tests/test_database_key.py is about that line)."""
-    first, _, rest = stderr.partition("\n")
-    return rest if first.startswith("hayna: database ") else stderr
-
-
-def hayna(tmp_path: Path, *args: str, **extra: str) -> subprocess.CompletedProcess[str]:
-    """``hayna ARGS`` in ``tmp_path``, its standard error without the database line."""
-    result = run(tmp_path, *args, **extra)
-    result.stderr = after_database_line(result.stderr)
-    return result
+from tests.support.cli import SCRIPTS, hayna, run_until_terminated, wait_for_output
 
 
 def test_script_onboarding_in_arabic_by_name(tmp_path: Path) -> None:
@@ -80,40 +29,6 @@ def test_script_onboarding_in_french_by_pin(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "Agadir" in result.stdout
     assert HOME.text.render(translator("fr")) in result.stdout
-
-
-def test_killed_mid_conversation_resumes_at_the_same_step(tmp_path: Path) -> None:
-    env = environment(tmp_path)
-    chat = subprocess.Popen(
-        [*HAYNA, "chat", "--as", "salma"],
-        cwd=tmp_path,
-        env=env,
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    assert chat.stdin is not None and chat.stdout is not None
-    chat.stdin.write("salut\n2\n")
-    chat.stdin.flush()
-    privacy = PRIVACY.text.render(translator("fr")).splitlines()[0]
-    deadline = time.monotonic() + 30
-    seen = ""
-    while privacy not in seen and time.monotonic() < deadline:
-        seen += chat.stdout.readline()
-    assert privacy in seen, seen
-    chat.send_signal(signal.SIGKILL)  # no clean shutdown at all
-    chat.wait(timeout=10)
-
-    # After the restart, the first line ("1") is not taken as the answer: the resident is
-    # reminded of the question, chooses 1 (Continue), then goes on where they were.
-    script = tmp_path / "rest.txt"
-    script.write_text("1\n1\n1\nAgadir\n1\n", encoding="utf-8")
-    result = hayna(tmp_path, "chat", "--as", "salma", "--script", str(script))
-    assert result.returncode == 0, result.stderr
-    reminded, _, resumed = result.stdout.partition(privacy)
-    assert "Acceptez-vous" in reminded, result.stdout
-    assert HOME.text.render(translator("fr")) in resumed, result.stdout
 
 
 def test_malformed_setting_stops_with_one_line_naming_it(tmp_path: Path) -> None:
@@ -148,14 +63,10 @@ def test_dispatch_runs_until_terminated(tmp_path: Path) -> None:
     upgrade = hayna(tmp_path, "db", "upgrade")
     assert upgrade.returncode == 0, upgrade.stderr
     # No HAYNA_SECRET_KEY: the dispatcher reads the key file `db upgrade` wrote beside the database.
-    env = environment(tmp_path)
-    dispatch = subprocess.Popen(
-        [*HAYNA, "dispatch"], cwd=tmp_path, env=env, stdout=subprocess.PIPE, text=True
-    )
-    assert dispatch.stdout is not None
-    assert "queueing due announcements" in dispatch.stdout.readline()
-    dispatch.send_signal(signal.SIGTERM)
-    assert dispatch.wait(timeout=15) == 0
+    listening = partial(wait_for_output, "queueing due announcements")
+    dispatch = run_until_terminated(tmp_path, "dispatch", meanwhile=listening)
+    assert "queueing due announcements" in dispatch.stdout.splitlines()[0]
+    assert dispatch.returncode == 0, dispatch.stderr
 
 
 @pytest.mark.parametrize(
@@ -215,20 +126,3 @@ def test_script_an_organizer_sends_an_update_with_a_photo(tmp_path: Path) -> Non
     said = f"{pushed}\nNettoyage de la plage samedi à 9 h."
     assert said in result.stdout
     assert f"📎 update-1.png ({size} bytes)" in result.stdout
-
-
-def test_a_reader_that_goes_away_ends_the_command_quietly(tmp_path: Path) -> None:
-    """`hayna organizers audit | head`: the pipe closes before the table is written."""
-    assert run(tmp_path, "db", "upgrade").returncode == 0
-    command = subprocess.Popen(
-        [*HAYNA, "organizers", "audit"],
-        cwd=tmp_path,
-        env=environment(tmp_path),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
-    assert command.stdout is not None and command.stderr is not None
-    command.stdout.close()  # before the process has written anything
-    errors = command.stderr.read().decode()
-    assert command.wait(timeout=60) == 141
-    assert "Traceback" not in errors and "BrokenPipe" not in errors, errors

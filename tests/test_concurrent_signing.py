@@ -26,8 +26,9 @@ from storage.models import DELIVERY, PETITION, PETITION_EVENT, PETITION_TALLY, R
 from storage.petitions import Signed, settle, sign
 from storage.services import SqlServices
 from storage.store import SqlStore
-from tests.conftest import VAULT, Clock
-from tests.test_petitions import open_petition
+from tests.support.clock import Clock
+from tests.support.petitions import open_petition
+from tests.support.vault import VAULT
 
 COMMUNE = "141.01.61"
 AT_ONCE = 300
@@ -194,9 +195,9 @@ async def test_housekeeping_crosses_a_threshold_whose_check_never_ran(
 
 @pytest.fixture
 async def pg(pg_database: str) -> Any:
-    from tests.conftest import _truncate
+    from tests.support.postgres import truncate
 
-    await _truncate(pg_database)
+    await truncate(pg_database)
     database = Database.open(pg_database)
     yield database
     await database.close()

@@ -16,8 +16,8 @@ from handlers.console.lines import CommandError, ConsoleOutbox, to_inbound, to_t
 from storage.database import Database
 from storage.deliveries import DeliveryQueue
 from storage.models import RESIDENT
-from tests.conftest import Clock
 from tests.resident import FakeResident
+from tests.support.clock import Clock
 
 
 def test_lines_become_messages(tmp_path: Path) -> None:

@@ -23,9 +23,9 @@ from storage.database_key import claim_fingerprint, recorded_fingerprint
 from storage.migrate import config
 from storage.models import RESIDENT
 from storage.vault import fingerprint
-from tests.conftest import Clock
-from tests.test_cli import SCRIPTS, run
-from tests.test_deliveries import add_resident
+from tests.support.cli import SCRIPTS, run
+from tests.support.clock import Clock
+from tests.support.deliveries import add_resident
 
 KEY_A, KEY_B = "a" * 40, "b" * 40
 REFUSAL = "hayna: this database was created with another HAYNA_SECRET_KEY"

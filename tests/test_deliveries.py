@@ -8,50 +8,12 @@ from sqlalchemy import select
 
 from bot.dispatcher import MAX_ATTEMPTS, Dispatcher
 from bot.i18n import translator
-from conversations.kit import Address, Outgoing
 from conversations.seams import Push, Rejected, TransientFailure, Unreachable
-from conversations.text import _
 from storage.database import Database
 from storage.deliveries import LEASE, DeliveryOutcome, DeliveryQueue, DeliveryStatus
-from storage.dialect import insert_ignore
 from storage.models import DELIVERY, RESIDENT
-from tests.conftest import Clock
-
-NEWS = _("Notifications are on again.")
-
-
-class RecordingOutbox:
-    """An outbox that records what it sends and fails on demand."""
-
-    channel = "console"
-
-    def __init__(self) -> None:
-        self.sent: list[tuple[Address, Outgoing]] = []
-        self.failures: list[Exception] = []
-
-    async def send(self, push: Push) -> str | None:
-        if self.failures:
-            raise self.failures.pop(0)
-        self.sent.append((push.address, push.message))
-        return None
-
-
-async def add_resident(db: Database, clock: Clock, user: str, language: str | None) -> int:
-    async with db.transaction() as tx:
-
-        def insert(conn) -> int:
-            insert_ignore(
-                conn,
-                RESIDENT,
-                channel="console",
-                user_id=user,
-                language=language,
-                pushes_enabled=True,
-                created_at=clock(),
-            )
-            return conn.execute(RESIDENT.select().where(RESIDENT.c.user_id == user)).one().id
-
-        return await tx.run(insert)
+from tests.support.clock import Clock
+from tests.support.deliveries import NEWS, RecordingOutbox, add_resident
 
 
 def dispatcher(db: Database, outbox: RecordingOutbox, clock: Clock) -> Dispatcher:
@@ -115,8 +77,8 @@ async def test_a_message_from_an_unreachable_resident_makes_them_reachable_again
     db: Database, gazetteer, clock: Clock
 ) -> None:
     from bot.app import build_engine
-    from tests.conftest import VAULT
     from tests.resident import FakeResident
+    from tests.support.vault import VAULT
 
     amina = FakeResident(build_engine(db, gazetteer, VAULT, clock))
     await amina.say("salam")

@@ -23,9 +23,9 @@ from storage.announcements import Kind, expand_due
 from storage.database import Database
 from storage.deliveries import LEASE, DeliveryOutcome, DeliveryQueue, DeliveryStatus, Due
 from storage.models import DELIVERY, RESIDENT
-from tests.conftest import Clock
-from tests.test_announcements import COMMUNE, add_residents, plan
-from tests.test_deliveries import NEWS, add_resident
+from tests.support.announcements import COMMUNE, add_residents, plan
+from tests.support.clock import Clock
+from tests.support.deliveries import NEWS, add_resident
 
 ELSEWHERE = "001.01.01"
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from bot.demo import load_demo
 from storage.database import Database
-from tests.conftest import Clock
 from tests.resident import FakeResident
+from tests.support.clock import Clock
 
 
 async def test_the_demo_loads_once_and_its_petition_can_be_signed(

@@ -37,14 +37,16 @@ from storage.database import Database
 from storage.deliveries import DeliveryQueue
 from storage.gazetteer import Gazetteer
 from storage.models import INBOX, RESIDENT
-from tests import conftest
-from tests.conftest import VAULT, Clock
 from tests.fake_telegram import TOKEN as BOT_TOKEN
 from tests.fake_telegram import FakeTelegram
 from tests.fake_twilio import SID
 from tests.fake_twilio import TOKEN as TWILIO_TOKEN
-from tests.test_telegram_edge import problems
-from tests.test_telegram_webhook import SECRET, fast
+from tests.support.clock import Clock
+from tests.support.logs import problems
+from tests.support.postgres import truncate
+from tests.support.sqlite import copied
+from tests.support.telegram import SECRET, fast
+from tests.support.vault import VAULT
 from tests.whatsapp_phone import PUBLIC, SENDER, sign
 
 # Nowhere: no push goes out from this test, and no media is fetched.
@@ -94,12 +96,9 @@ def served(
     tmp_path: Path,
     gazetteer: Gazetteer,
     fake_telegram: FakeTelegram,
+    sqlite_template: Path,
 ) -> Iterator[Served]:
     """Both channels in one app, on each backend, on a loop of this test's own."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'hayna.db'}"
-    else:
-        url = request.getfixturevalue("pg_database")
     loop = asyncio.new_event_loop()
     clock = Clock()
     env = {
@@ -119,10 +118,10 @@ def served(
 
     async def start() -> Served:
         if request.param == "sqlite":
-            db = Database.open(url)
-            await db.upgrade()
+            db = copied(sqlite_template, tmp_path / "hayna.db")
         else:
-            await conftest._truncate(url)
+            url = request.getfixturevalue("pg_database")
+            await truncate(url)
             db = Database.open(url)
         telegram = TelegramChannel(config.telegram, translator, PUBLIC, fast())  # type: ignore[arg-type]
         whatsapp = WhatsAppChannel(config.whatsapp, PUBLIC, clock)  # type: ignore[arg-type]

@@ -16,8 +16,9 @@ from conversations.text import Renderable
 from storage.database import Database
 from storage.models import CONVERSATION, RESIDENT
 from storage.services.places import SqlPlaces
-from tests.conftest import VAULT, Clock
 from tests.resident import FakeResident
+from tests.support.clock import Clock
+from tests.support.vault import VAULT
 
 MENU_IDS = [item.id for item in ITEMS]
 

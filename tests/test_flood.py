@@ -18,9 +18,10 @@ from conversations.text import Verbatim
 from storage.database import Database
 from storage.deliveries import DeliveryQueue
 from storage.models import INBOX, RESIDENT
-from tests.conftest import VAULT, Clock
 from tests.resident import FakeResident
-from tests.test_petitions import onboard
+from tests.support.clock import Clock
+from tests.support.petitions import onboard
+from tests.support.vault import VAULT
 
 AMINA = Address("whatsapp", "+212612345678")
 

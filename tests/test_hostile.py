@@ -26,9 +26,10 @@ from storage.gazetteer import Gazetteer
 from storage.models import Base
 from storage.petitions import signatories
 from storage.reports import ReportBook
-from tests.conftest import VAULT, Clock
 from tests.resident import FakeResident
-from tests.test_petitions import onboard, open_petition
+from tests.support.clock import Clock
+from tests.support.petitions import onboard, open_petition
+from tests.support.vault import VAULT
 
 BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
 INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad\u3164"

@@ -8,8 +8,9 @@ from bot.app import build_engine
 from storage.database import Database
 from storage.inbox import KEEP, forget_old_messages
 from storage.models import INBOX
-from tests.conftest import VAULT, Clock
 from tests.resident import FakeResident
+from tests.support.clock import Clock
+from tests.support.vault import VAULT
 
 
 async def test_old_ids_are_forgotten_recent_ones_kept(

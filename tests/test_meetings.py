@@ -5,55 +5,28 @@ times (even across a stop), RSVPs, a calendar file, moving and cancelling."""
 from __future__ import annotations
 
 import asyncio
-import itertools
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 
 from bot.app import build_engine
-from bot.dispatcher import Dispatcher
 from bot.i18n import translator
 from bot.scheduler import Wakeups
 from conversations.engine import Engine
-from conversations.groups import GroupKind, MeetingDraft
-from conversations.kit import Address
-from storage.announcements import expand_due, planned
+from storage.announcements import planned
 from storage.database import Database
-from storage.deliveries import DeliveryQueue
 from storage.models import DELIVERY
 from storage.services import SqlServices
-from tests.conftest import VAULT, Clock
 from tests.resident import FakeResident
-from tests.test_deliveries import RecordingOutbox
-from tests.test_petitions import onboard
+from tests.support.clock import Clock
+from tests.support.deliveries import RecordingOutbox
+from tests.support.meetings import ADMIN, as_resident, dispatcher, drain, join_youth, youth_meeting
+from tests.support.petitions import onboard
+from tests.support.vault import VAULT
 
-ADMIN = Address("console", "admin")
-_ids = itertools.count(1)
 ANNOUNCED = "📣 New public consultation"
 REMINDER = "⏰ Reminder: a public consultation is coming"
-
-
-def dispatcher(db: Database, outbox: RecordingOutbox, clock: Clock) -> Dispatcher:
-    queue = DeliveryQueue(db)
-    return Dispatcher(
-        queue, {"console": outbox}, translator, clock, expand=lambda now: expand_due(db, now)
-    )
-
-
-async def as_resident(engine: Engine, user: str, act):
-    """Run ``act(services)`` in one transaction as ``user``, as a message would."""
-    async with engine.store.unit(Address("console", user)) as unit:  # type: ignore[attr-defined]
-        await unit.open(f"direct-{next(_ids)}")
-        return await act(unit.services)
-
-
-async def join_youth(resident: FakeResident) -> None:
-    await resident.say("menu")
-    await resident.tap("meetings")
-    await resident.tap("groups")
-    # The built-in groups come first, youth leading.
-    await resident.tap(resident.option_ids[0])
 
 
 @pytest.fixture
@@ -62,36 +35,8 @@ def engine(db: Database, gazetteer, clock: Clock) -> Engine:
     return build_engine(db, gazetteer, VAULT, clock, frozenset({ADMIN}))
 
 
-async def youth_meeting(engine: Engine, clock: Clock, commune: str) -> int:
-    """The admin drafts and publishes a meeting for the youth group, five days ahead."""
-
-    async def publish(services: SqlServices) -> int:
-        youth = next(g for g in await services.community.groups() if g.kind is GroupKind.YOUTH)
-        draft = MeetingDraft(
-            commune,
-            "Forum des jeunes",
-            clock() + timedelta(days=5),
-            "Maison des jeunes, Hay Ben M'Sick",
-            "Plan d'action communal; espaces sportifs",
-            (youth.id,),
-            33.557,
-            -7.585,
-        )
-        meeting_id = await services.organizing.create_meeting(draft)
-        assert meeting_id is not None
-        assert await services.organizing.publish_meeting(meeting_id)
-        return meeting_id
-
-    return await as_resident(engine, ADMIN.user, publish)
-
-
 def received(outbox: RecordingOutbox) -> list[tuple[str, str]]:
     return [(address.user, message.text) for address, message in outbox.sent]
-
-
-async def drain(sender: Dispatcher) -> None:
-    while await sender.run_once():
-        pass
 
 
 async def test_a_meeting_reaches_the_youth_group_once_in_each_language_and_reminds_twice(

@@ -3,41 +3,24 @@ runs them: every action done, refused with a clear line, and written to the audi
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from bot.cli import main
 from conversations.kit import MOROCCO
+from tests.support.cli import Ran
+from tests.support.cli import run as in_process
 
 DAY = (date.today() + timedelta(days=10)).isoformat()
 
 
-@dataclass
-class Ran:
-    returncode: int
-    stdout: str
-    stderr: str
-
-
-@pytest.fixture(autouse=True)
-def settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The commands run in this process (each with its own event loop), on a fresh database."""
-    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'hayna.db'}")
-    monkeypatch.setenv("HAYNA_SECRET_KEY", "k" * 40)
-
-
 @pytest.fixture
-def hayna(capsys: pytest.CaptureFixture[str]):
-    def run(_path: Path, *args: str) -> Ran:
-        try:
-            code = main(list(args))
-        except SystemExit as exit_:  # argparse refusing an argument
-            code = int(exit_.code or 0)
-        out, err = capsys.readouterr()
-        return Ran(code, out, err)
+def hayna():
+    """The commands run in this process (each with its own event loop), on a fresh database."""
+
+    def run(path: Path, *args: str) -> Ran:
+        return in_process(path, *args, HAYNA_SECRET_KEY="k" * 40)
 
     return run
 

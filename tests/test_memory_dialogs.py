@@ -17,9 +17,9 @@ from conversations.onboarding import ASK_COMMUNE, PRIVACY, WELCOME
 from conversations.petition import PetitionDraft, PetitionLife
 from conversations.report import Category, ReportStatus
 from conversations.text import Renderable
-from tests.conftest import Clock
 from tests.memory.store import MemoryStore
 from tests.resident import FakeResident
+from tests.support.clock import Clock
 
 ADMIN = Address("console", "admin")
 BEN_MSICK = "141.01.61"

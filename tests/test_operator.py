@@ -5,43 +5,30 @@ name, and a refusal changes nothing else."""
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 
-from bot.cli import main
 from storage import groups
 from storage.database import Database
+from tests.support.cli import Ran
+from tests.support.cli import hayna as hayna_in
 
 AGADIR, BEN_MSICK = "001.01.01", "141.01.61"
 DEADLINE = (date.today() + timedelta(days=30)).isoformat()
 
 
-@dataclass
-class Ran:
-    returncode: int
-    stdout: str
-    stderr: str
-
-
 @pytest.fixture
-def hayna(sqlite_db: Database, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]):
+def hayna(sqlite_db: Database, tmp_path: Path):
     """`hayna ...` in this process, on the test's database."""
-    monkeypatch.setenv("DATABASE_URL", sqlite_db.url.url)
-    monkeypatch.setenv("HAYNA_SECRET_KEY", "k" * 40)
 
     async def run(*args: str) -> Ran:
-        capsys.readouterr()
-        try:
-            # Its own event loop, as from a shell.
-            code = await asyncio.to_thread(main, list(args))
-        except SystemExit as exit_:  # argparse refusing an argument
-            code = int(exit_.code or 0)
-        out, err = capsys.readouterr()
-        # Past the line every command starts with, which names the database and the key.
-        said = [line for line in err.splitlines() if not line.startswith("hayna: database ")]
-        return Ran(code, out, "\n".join(said))
+        # Its own event loop in a thread, as from a shell; standard error past the line every
+        # command starts with, which names the database and the key.
+        return await asyncio.to_thread(
+            hayna_in, tmp_path, *args, DATABASE_URL=sqlite_db.url.url, HAYNA_SECRET_KEY="k" * 40
+        )
 
     return run
 

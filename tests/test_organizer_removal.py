@@ -19,10 +19,11 @@ from conversations.text import SourceTranslator
 from storage import groups
 from storage.database import Database
 from storage.models import AUDIT_ENTRY, ORGANIZER
-from tests.conftest import VAULT, Clock
 from tests.resident import FakeResident
-from tests.test_organizers import invite
-from tests.test_petitions import onboard
+from tests.support.clock import Clock
+from tests.support.organizers import invite
+from tests.support.petitions import onboard
+from tests.support.vault import VAULT
 
 REFUSED = NOT_ALLOWED.render(SourceTranslator())
 

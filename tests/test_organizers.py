@@ -28,28 +28,19 @@ from storage.models import (
     ORGANIZER,
     RSVP,
 )
-from tests.conftest import VAULT, Clock
 from tests.resident import FakeResident
-from tests.test_deliveries import RecordingOutbox
-from tests.test_meetings import as_resident, dispatcher, drain, join_youth
-from tests.test_petitions import onboard
+from tests.support.clock import Clock
+from tests.support.deliveries import RecordingOutbox
+from tests.support.meetings import as_resident, dispatcher, drain, join_youth
+from tests.support.organizers import invite
+from tests.support.petitions import onboard
+from tests.support.tables import count
+from tests.support.vault import VAULT
 
 
 @pytest.fixture
 def engine_on_both(db: Database, gazetteer, clock: Clock) -> Engine:
     return build_engine(db, gazetteer, VAULT, clock)
-
-
-async def invite(db: Database, clock: Clock, commune: str, group: int | None = None) -> str:
-    async with db.transaction() as tx:
-        return await tx.run(groups.invite, commune, group, "admin", clock())
-
-
-async def count(db: Database, table) -> int:
-    async with db.transaction() as tx:
-        return await tx.run(
-            lambda c: c.execute(select(func.count()).select_from(table)).scalar_one()
-        )
 
 
 async def test_an_invite_is_single_use_bound_to_its_first_redeemer_and_expires(

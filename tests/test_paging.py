@@ -38,13 +38,14 @@ from storage.database import Database
 from storage.gazetteer import Gazetteer
 from storage.models import CONVERSATION, RESIDENT
 from storage.petitions import NewPetition
-from tests.conftest import VAULT, Clock
 from tests.fake_telegram import FakeTelegram
 from tests.fake_twilio import running
 from tests.resident import FakeResident
+from tests.support.clock import Clock
+from tests.support.petitions import PIN, onboard
+from tests.support.telegram import SECRET
+from tests.support.vault import VAULT
 from tests.telegram_user import TelegramUser
-from tests.test_petitions import PIN, onboard
-from tests.test_telegram_webhook import SECRET, served  # noqa: F401 - the fixture
 from tests.whatsapp_phone import WhatsApp, whatsapp
 
 N = 120
@@ -473,7 +474,7 @@ async def test_120_petitions_on_whatsapp_by_typed_labels_and_numbers(
 
 
 async def test_120_groups_on_telegram_keep_to_the_bot_apis_limits(
-    served: tuple[httpx.AsyncClient, TelegramChannel],  # noqa: F811 - the fixture
+    served: tuple[httpx.AsyncClient, TelegramChannel],
     fake_telegram: FakeTelegram,
     db: Database,
     clock: Clock,

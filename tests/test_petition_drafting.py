@@ -17,11 +17,12 @@ from storage.database import Database
 from storage.gazetteer import Gazetteer
 from storage.models import PETITION
 from storage.store import SqlStore
-from tests.conftest import VAULT, Clock
 from tests.resident import FakeResident
-from tests.test_petitions import PIN, onboard
+from tests.support.clock import Clock
+from tests.support.organizers import ORGANIZER
+from tests.support.petitions import PIN, onboard
+from tests.support.vault import VAULT
 
-ORGANIZER = Address("console", "org")
 BODY = "Le boulevard principal est sans éclairage depuis deux ans.\nLes habitants ont peur."
 
 

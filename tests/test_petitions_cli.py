@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import subprocess
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -12,10 +11,10 @@ from conversations.petition import SigningOutcome
 from storage import petitions
 from storage.database import Database
 from storage.vault import Vault
-from tests.conftest import Clock
-from tests.test_cli import HAYNA, environment
-from tests.test_cli import hayna as run_hayna
-from tests.test_deliveries import add_resident
+from tests.support.cli import Ran
+from tests.support.cli import hayna as run_hayna
+from tests.support.clock import Clock
+from tests.support.deliveries import add_resident
 
 KEY = "k" * 40
 AGADIR, ANFA = "001.01.01", "141.01.01"
@@ -23,19 +22,13 @@ DEADLINE = (date.today() + timedelta(days=30)).isoformat()
 SIGNERS = (("amina", "Amina Benali", "AB123456"), ("hugo", "=Hugo Martin", "K98765"))
 
 
-def hayna(path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def hayna(path: Path, *args: str) -> Ran:
     return run_hayna(path, "petitions", *args, HAYNA_SECRET_KEY=KEY)
 
 
-def exported(path: Path, code: str, kind: str) -> subprocess.CompletedProcess[bytes]:
-    """An export to standard output, taken as bytes."""
-    return subprocess.run(
-        [*HAYNA, "petitions", "export", code, "--format", kind],
-        cwd=path,
-        env=environment(path, HAYNA_SECRET_KEY=KEY),
-        capture_output=True,
-        timeout=60,
-    )
+def exported(path: Path, code: str, kind: str) -> Ran:
+    """An export to standard output, taken as bytes (``output``)."""
+    return run_hayna(path, "petitions", "export", code, "--format", kind, HAYNA_SECRET_KEY=KEY)
 
 
 def create(path: Path, commune: str, *extra: str) -> str:
@@ -166,8 +159,8 @@ async def test_export_opens_the_cins_for_the_commune(
     assert listed(tmp_path)[code][:2] == ["open", "2/200"]
 
     pdf = exported(tmp_path, code, "pdf")
-    assert pdf.returncode == 0, pdf.stderr.decode()
-    assert pdf.stdout.startswith(b"%PDF")
+    assert pdf.returncode == 0, pdf.stderr
+    assert pdf.output.startswith(b"%PDF")
 
     another_key = run_hayna(
         tmp_path, "petitions", "export", code, "--format", "csv", HAYNA_SECRET_KEY="z" * 40

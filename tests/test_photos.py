@@ -5,8 +5,6 @@ Telegram members get it by sendPhoto with the text as caption, WhatsApp members 
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import io
 import logging
 from collections.abc import Collection, Mapping
 from datetime import UTC, datetime
@@ -17,7 +15,6 @@ import pytest
 from sqlalchemy import delete, func, select, update
 
 from bot.app import create_app
-from bot.cli import main
 from bot.dispatcher import Dispatcher
 from bot.i18n import translator
 from bot.media import MediaLinks
@@ -37,36 +34,30 @@ from storage.announcements import Kind, expand_due
 from storage.database import Database
 from storage.deliveries import DeliveryQueue
 from storage.models import ANNOUNCEMENT, DELIVERY, MEDIA, RESIDENT
-from tests.conftest import Clock
 from tests.fake_telegram import TOKEN, FakeTelegram
 from tests.fake_twilio import SID, running
 from tests.fake_twilio import TOKEN as TWILIO_TOKEN
-from tests.test_announcements import add_residents
+from tests.support.announcements import add_residents
+from tests.support.cli import run
+from tests.support.clock import Clock
+from tests.support.photos import JPEG
 from tests.whatsapp_phone import PUBLIC, SENDER, TEMPLATES, settings_for
 
-# A JPEG as its first bytes show it, and enough of a body to tell copies apart.
-JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(range(256)) * 40
 TEXT = "Nettoyage du quartier samedi à 9 h, place de la mosquée."
 COMMUNE = "141.01.61"
 TELEGRAM_CHAT = "5001"
 INSIDE, OUTSIDE = "+212600000031", "+212600000032"
 
 
-def cli(*args: str) -> tuple[int, str]:
-    """`hayna ...` (it runs its own event loop, so async tests call it in a thread); its exit
-    code and what it said on standard error."""
-    err = io.StringIO()
-    with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
-        try:
-            code = main(list(args))
-        except SystemExit as exit_:
-            code = int(exit_.code or 0)
-    return code, err.getvalue()
+def cli(tmp_path: Path, *args: str, **env: str) -> tuple[int, str]:
+    """`hayna ...` in this process (it runs its own event loop, so async tests call it in a
+    thread); its exit code and what it said on standard error."""
+    ran = run(tmp_path, *args, **env)
+    return ran.returncode, ran.stderr
 
 
 async def test_a_cli_update_with_a_photo_reaches_telegram_and_whatsapp(
     tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
     fake_telegram: FakeTelegram,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
@@ -75,8 +66,6 @@ async def test_a_cli_update_with_a_photo_reaches_telegram_and_whatsapp(
     database = f"sqlite:///{tmp_path / 'hayna.db'}"
     async with running() as twilio:
         settings = settings_for(twilio, DATABASE_URL=database)
-        monkeypatch.setenv("DATABASE_URL", database)
-        monkeypatch.setenv("HAYNA_SECRET_KEY", settings.secret_key)
         channel = TelegramChannel(
             TelegramSettings(TOKEN, fake_telegram.url), translator, pace=TelegramPace()
         )
@@ -103,8 +92,8 @@ async def test_a_cli_update_with_a_photo_reaches_telegram_and_whatsapp(
             photo.write_bytes(JPEG)
 
             code, said = await asyncio.to_thread(
-                cli, "broadcast", "send", "--commune", COMMUNE, "--text", f"fr={TEXT}",
-                "--photo", str(photo),
+                cli, tmp_path, "broadcast", "send", "--commune", COMMUNE, "--text", f"fr={TEXT}",
+                "--photo", str(photo), DATABASE_URL=database, HAYNA_SECRET_KEY=settings.secret_key,
             )  # fmt: skip
             assert code == 0, said
             assert "3 recipients, with a photo" in said
@@ -149,24 +138,23 @@ async def test_a_cli_update_with_a_photo_reaches_telegram_and_whatsapp(
         await app.close()
 
 
-def test_a_file_that_is_not_a_photo_is_refused_clearly(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'hayna.db'}")
-    monkeypatch.setenv("HAYNA_SECRET_KEY", "k" * 40)
+def test_a_file_that_is_not_a_photo_is_refused_clearly(tmp_path: Path) -> None:
+    def hayna(*args: str) -> tuple[int, str]:
+        return cli(tmp_path, *args, HAYNA_SECRET_KEY="k" * 40)
+
     send = ("broadcast", "send", "--commune", COMMUNE, "--text", "fr=Bonjour", "--photo")
     pdf = tmp_path / "affiche.jpg"  # the name lies; the first bytes do not
     pdf.write_bytes(b"%PDF-1.7\n" + b"x" * 100)
-    code, said = cli(*send, str(pdf))
+    code, said = hayna(*send, str(pdf))
     assert code == 2 and "not a JPEG, PNG or WebP photo (it looks like application/pdf)" in said
     big = tmp_path / "big.png"
     big.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * (5 * 1024 * 1024))
-    code, said = cli(*send, str(big))
+    code, said = hayna(*send, str(big))
     assert code == 2 and "at most 5 MB" in said
-    code, said = cli(*send, str(tmp_path / "missing.jpg"))
+    code, said = hayna(*send, str(tmp_path / "missing.jpg"))
     assert code == 2 and "cannot read it" in said
     # Nothing was planned by any of them.
-    code, said = cli("broadcast", "report", "1")
+    code, said = hayna("broadcast", "report", "1")
     assert code == 2 and "there is no update 1" in said
 
 

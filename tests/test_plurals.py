@@ -16,7 +16,7 @@ from babel.messages.plurals import get_plural
 
 from bot.i18n import translator
 from conversations.text import ngettext
-from tests.test_catalogs import load
+from tests.support.catalogs import load
 
 # Short vowels, tanween, shadda, sukun, the dagger alef and the tatweel: not letters of the word.
 MARKS = re.compile("[\u064b-\u0652\u0670\u0640]")

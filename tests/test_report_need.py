@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
 
 from bot.app import build_engine
 from bot.dispatcher import Dispatcher
@@ -17,12 +16,11 @@ from storage.database import Database
 from storage.deliveries import DeliveryQueue
 from storage.models import REPORT, REPORT_MEDIA, REPORT_SUPPORT
 from storage.reports import detail, set_status
-from tests.conftest import VAULT, Clock
 from tests.resident import FakeResident
-
-# Ben M'Sick, Casablanca: a pin, and another 100 m east of it.
-PIN = (33.5570, -7.5850)
-PIN_100M = (33.5570, -7.5839)
+from tests.support.clock import Clock
+from tests.support.reports import PIN, PIN_100M, report, start_report
+from tests.support.tables import rows
+from tests.support.vault import VAULT
 
 
 def render(text: Renderable, locale: str) -> str:
@@ -36,29 +34,6 @@ async def onboard(resident: FakeResident, language: str) -> None:
     await resident.share_location(*PIN)
     await resident.say("1")
     assert resident.option_ids[0] == "report"
-
-
-async def start_report(resident: FakeResident, pin: tuple[float, float]) -> None:
-    await resident.tap("report")
-    await resident.tap("lighting")
-    await resident.share_location(*pin)
-
-
-async def report(resident: FakeResident, pin: tuple[float, float], text: str) -> list[Outgoing]:
-    """Report public lighting at ``pin``, saying it is different from any similar report."""
-    await start_report(resident, pin)
-    if "different" in resident.option_ids:
-        await resident.tap("different")
-    await resident.say(text)
-    await resident.send(media=(Media(MediaKind.PHOTO, "file-1", "image/jpeg", 200_000),))
-    return await resident.tap("done")
-
-
-async def rows(db: Database, table, **where: object) -> list[dict[str, object]]:
-    async with db.transaction() as tx:
-        query = select(table).filter_by(**where)
-        found = await tx.run(lambda conn: conn.execute(query).all())
-    return [dict(row._mapping) for row in found]
 
 
 @pytest.fixture

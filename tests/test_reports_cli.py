@@ -6,7 +6,6 @@ import asyncio
 import csv
 import io
 import json
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,9 +16,10 @@ from conversations.report import Category, Draft
 from storage import reports
 from storage.database import Database
 from storage.deliveries import DeliveryQueue
-from tests.conftest import Clock
-from tests.test_cli import hayna as run_hayna
-from tests.test_deliveries import add_resident
+from tests.support.cli import Ran
+from tests.support.cli import hayna as run_hayna
+from tests.support.clock import Clock
+from tests.support.deliveries import add_resident
 
 KEY = "k" * 40
 AGADIR, TIZNIT = "001.01.01", "581.01.07"
@@ -61,7 +61,7 @@ async def filed(sqlite_db: Database, clock: Clock, tmp_path: Path) -> Filed:
     return Filed(tmp_path, *refs)
 
 
-def hayna(filed: Filed, *args: str) -> subprocess.CompletedProcess[str]:
+def hayna(filed: Filed, *args: str) -> Ran:
     return run_hayna(filed.path, "reports", *args, HAYNA_SECRET_KEY=KEY)
 
 

@@ -29,11 +29,12 @@ from storage.petitions import move
 from storage.reports import set_status, support
 from storage.rights import COPIES, HOLDERS, TEXTS, Words
 from storage.subject import Subject
-from tests.conftest import VAULT, Clock
 from tests.resident import FakeResident
-from tests.test_meetings import ADMIN, join_youth, youth_meeting
-from tests.test_petitions import PIN, onboard, open_petition, sign_by_chat
-from tests.test_report_need import PIN_100M, report, start_report
+from tests.support.clock import Clock
+from tests.support.meetings import ADMIN, join_youth, youth_meeting
+from tests.support.petitions import PIN, onboard, open_petition, sign_by_chat
+from tests.support.reports import PIN_100M, report, start_report
+from tests.support.vault import VAULT
 
 # Her WhatsApp number is her chat id; she types it, her CIN and her name in every spelling.
 PHONE = "+212677889900"

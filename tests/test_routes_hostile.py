@@ -31,8 +31,8 @@ from tests.fake_telegram import TOKEN as BOT_TOKEN
 from tests.fake_telegram import FakeTelegram
 from tests.fake_twilio import SID
 from tests.fake_twilio import TOKEN as TWILIO_TOKEN
-from tests.test_telegram_edge import problems
-from tests.test_telegram_webhook import SECRET, update
+from tests.support.logs import problems
+from tests.support.telegram import SECRET, update
 from tests.whatsapp_phone import PUBLIC, SENDER, sign
 
 METHODS = ("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE", "BREW")

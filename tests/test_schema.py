@@ -19,7 +19,7 @@ from storage.database import Database
 from storage.deliveries import DeliveryOutcome, DeliveryQueue, DeliveryStatus, Priority
 from storage.migrate import config
 from storage.models import DELIVERY, Base, UTCDateTime
-from tests.conftest import PG_ADMIN_DB, PG_HOST, PG_PORT, PG_USER
+from tests.support.postgres import PG_ADMIN_DB, PG_HOST, PG_PORT, PG_USER
 
 
 async def test_migrations_match_the_models(db: Database) -> None:

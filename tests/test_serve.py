@@ -10,7 +10,7 @@ import pytest
 from bot.app import create_app
 from bot.settings import Settings, SettingsError
 from bot.web import web_app
-from tests.test_cli import hayna
+from tests.support.cli import hayna
 
 KEY = "k" * 40
 

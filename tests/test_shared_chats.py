@@ -16,9 +16,10 @@ from conversations.kit import Address, Inbound, Location, Media, MediaKind
 from conversations.phrases import SLOW_DOWN, private_only
 from storage.database import Database
 from storage.models import CONVERSATION, INBOX, RESIDENT
-from tests.conftest import VAULT, Clock
 from tests.resident import FakeResident
-from tests.test_petitions import PIN, onboard
+from tests.support.clock import Clock
+from tests.support.petitions import PIN, onboard
+from tests.support.vault import VAULT
 
 GROUP = Address("telegram", "-1002233445566")
 LINK = "https://t.me/hayna_test_bot"

@@ -21,9 +21,10 @@ from storage.models import PETITION, SIGNATURE
 from storage.petitions import signatories
 from storage.signature_keys import rekey_signatures
 from storage.vault import KEY_VERSION, Vault
-from tests.conftest import VAULT, Clock
 from tests.resident import FakeResident
-from tests.test_petitions import onboard, open_petition, sign_by_chat
+from tests.support.clock import Clock
+from tests.support.petitions import onboard, open_petition, sign_by_chat
+from tests.support.vault import VAULT
 
 SECRET = "test-secret-key-that-is-long-enough-for-hayna"  # VAULT's, in tests/conftest.py
 

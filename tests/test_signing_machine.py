@@ -4,7 +4,9 @@ plus its tallies) stays its signatures' count."""
 
 from __future__ import annotations
 
+import shutil
 from datetime import UTC, date, datetime, timedelta
+from functools import cache
 from pathlib import Path
 from tempfile import TemporaryDirectory
 from typing import Any
@@ -22,7 +24,7 @@ from storage.models import PETITION, RESIDENT, SIGNATURE, Base
 from storage.petitions import NewPetition, create, move, sign, withdraw
 from storage.rights import erase
 from storage.subject import Subject
-from tests.conftest import VAULT
+from tests.support.vault import VAULT
 
 PEOPLE = ("AB123456", "C654321", "XY111222")
 START = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)
@@ -38,15 +40,30 @@ def _engine(path: Path) -> Engine:
     def _foreign_keys(dbapi_conn: Any, _record: Any) -> None:
         dbapi_conn.execute("PRAGMA foreign_keys=ON")
 
-    Base.metadata.create_all(engine)
     return engine
+
+
+_schemas: list[TemporaryDirectory[str]] = []
+
+
+@cache
+def _schema() -> Path:
+    """An empty database with every table, made once: each example starts from a copy."""
+    _schemas.append(TemporaryDirectory())  # removed when the process ends
+    path = Path(_schemas[0].name) / "schema.db"
+    engine = _engine(path)
+    Base.metadata.create_all(engine)
+    engine.dispose()
+    return path
 
 
 class Signing(RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
         self.tmp = TemporaryDirectory()
-        self.db = _engine(Path(self.tmp.name) / "machine.db")
+        path = Path(self.tmp.name) / "machine.db"
+        shutil.copyfile(_schema(), path)
+        self.db = _engine(path)
         self.now = START
         self.accounts: dict[int, int | None] = dict.fromkeys(range(len(PEOPLE)))
         self.registrations = 0

@@ -9,9 +9,10 @@ from conversations.kit import Address
 from conversations.petition import SigningOutcome
 from storage.database import Database
 from storage.store import SqlStore
-from tests.conftest import VAULT, Clock
 from tests.resident import FakeResident
-from tests.test_petitions import count, onboard, open_petition, sign_by_chat
+from tests.support.clock import Clock
+from tests.support.petitions import count, onboard, open_petition, sign_by_chat
+from tests.support.vault import VAULT
 
 
 async def test_a_neighbours_cin_tells_neither_whether_nor_when_they_signed(

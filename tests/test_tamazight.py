@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from babel.messages.catalog import Message
 
 from bot.i18n import LOCALES_DIR
-from tests.test_catalogs import load
+from tests.support.catalogs import load
 
 GLOSSARY = LOCALES_DIR / "zgh" / "glossary.tsv"
 TIFINAGH = "\u2d30-\u2d7f"

@@ -6,39 +6,20 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import AsyncIterator, Iterable
 from typing import Any
 
-import httpx
 import pytest
 
-from handlers.telegram.channel import TelegramChannel
 from handlers.telegram.webhook import MAX_UPDATE_BYTES, SECRET_HEADER, WEBHOOK_PATH
 from storage.database import Database
 from storage.models import CONVERSATION, INBOX, REPORT, REPORT_MEDIA, RESIDENT
-from tests.conftest import Clock
 from tests.fake_telegram import FakeTelegram
+from tests.support.logs import problems
+from tests.support.tables import count
+from tests.support.telegram import SECRET, update
 from tests.telegram_user import TelegramUser
-from tests.test_telegram_webhook import SECRET, count, serving, update
 
 AUTHORIZED = {SECRET_HEADER: SECRET}
-
-
-@pytest.fixture
-async def served(
-    db: Database, gazetteer, clock: Clock, fake_telegram: FakeTelegram
-) -> AsyncIterator[tuple[httpx.AsyncClient, TelegramChannel]]:
-    async with serving(db, gazetteer, clock, fake_telegram) as both:
-        yield both
-
-
-def problems(records: Iterable[logging.LogRecord]) -> list[str]:
-    """Engine failures and tracebacks in the log: what hostile input must never cause."""
-    return [
-        record.getMessage()
-        for record in records
-        if record.exc_info or (record.name == "conversations.engine" and "failed" in record.msg)
-    ]
 
 
 async def nothing_stored(db: Database) -> bool:

@@ -26,8 +26,9 @@ from handlers.telegram.settings import TelegramSettings
 from storage.database import Database
 from storage.deliveries import DeliveryQueue
 from storage.models import DELIVERY, RESIDENT
-from tests.conftest import VAULT, Clock
 from tests.fake_telegram import PACED, TOKEN, FakeTelegram
+from tests.support.clock import Clock
+from tests.support.vault import VAULT
 
 NEWS = _("The meeting is on Saturday at 10.")
 CHATS = [7_000_000 + n for n in range(12)]

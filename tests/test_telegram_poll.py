@@ -1,29 +1,30 @@
-"""`hayna poll` as a process against the fake Bot API: a newcomer onboards and reports a need,
+"""`hayna poll` against the fake Bot API: a newcomer onboards and reports a need,
 another arrives by a petition's link and signs it, by taps and typed text."""
 
 from __future__ import annotations
 
 import asyncio
 import re
-import signal
 import sqlite3
-import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 
 from bot.poll import poll
 from bot.settings import Settings
 from conversations.text import Verbatim
+from handlers.telegram import channel as telegram_channel
 from handlers.telegram.pace import TelegramPace
 from storage.database import Database
 from storage.deliveries import DeliveryQueue
 from storage.models import RESIDENT
 from tests.fake_telegram import TOKEN, FakeTelegram
+from tests.support.cli import hayna, run_until_terminated
+from tests.support.telegram import fast
 from tests.telegram_user import TelegramUser
-from tests.test_cli import HAYNA, environment, hayna
 
 PIN = (33.5570, -7.5850)  # Hay Ben M'Sick, Casablanca, where the demo petition is open
 KEY = "poll-test-secret-key-long-enough-for-hayna-0123456789"
@@ -63,30 +64,26 @@ async def sign_by_link(karim: TelegramUser, code: str) -> None:
     await karim.tap("confirm")
 
 
-def test_poll_onboards_reports_and_signs(tmp_path: Path, fake_telegram: FakeTelegram) -> None:
-    # The scripted residents answer faster than a person can read: no flood limit for them.
+def test_poll_onboards_reports_and_signs(
+    tmp_path: Path, fake_telegram: FakeTelegram, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The scripted residents answer faster than a person can read: no flood limit for them, and
+    # Telegram's pace shortened (tests/test_telegram_pace.py is about the pace itself).
     extra = {"HAYNA_SECRET_KEY": KEY, "HAYNA_FLOOD_BURST": "1000"}
+    monkeypatch.setattr(telegram_channel, "TelegramPace", fast)
     demo = hayna(tmp_path, "demo", **extra)
     assert demo.returncode == 0, demo.stderr
     code = re.search(r"petition codes: (\w+)", demo.stdout).group(1)
-    env = environment(
-        tmp_path, TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_API_BASE_URL=fake_telegram.url, **extra
+    bot = run_until_terminated(
+        tmp_path,
+        "poll",
+        meanwhile=lambda: asyncio.run(converse(fake_telegram, code)),
+        TELEGRAM_BOT_TOKEN=TOKEN,
+        TELEGRAM_API_BASE_URL=fake_telegram.url,
+        **extra,
     )
-    bot = subprocess.Popen(
-        [*HAYNA, "poll"],
-        cwd=tmp_path,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        asyncio.run(converse(fake_telegram, code))
-    finally:
-        bot.send_signal(signal.SIGTERM)
-        out, err = bot.communicate(timeout=20)
-    assert bot.returncode == 0, err
-    assert "polling Telegram as @hayna_test_bot" in out
+    assert bot.returncode == 0, bot.stderr
+    assert "polling Telegram as @hayna_test_bot" in bot.stdout
 
     methods = [call.method for call in fake_telegram.calls()]
     assert methods.index("deleteWebhook") < methods.index("getUpdates")

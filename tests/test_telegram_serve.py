@@ -1,19 +1,17 @@
-"""`hayna serve` and `hayna poll` as processes: the Telegram webhook registered and served with
-/healthz, and a missing setting stopping start-up with one line naming it."""
+"""`hayna serve` and `hayna poll`: the Telegram webhook registered and served with /healthz,
+and a missing setting stopping start-up with one line naming it."""
 
 from __future__ import annotations
 
-import signal
 import socket
-import subprocess
 import time
 from pathlib import Path
 
 import httpx
 
 from tests.fake_telegram import TOKEN, FakeTelegram
-from tests.test_cli import HAYNA, environment, hayna
-from tests.test_telegram_webhook import SECRET, update
+from tests.support.cli import hayna, run_until_terminated
+from tests.support.telegram import SECRET, update
 
 KEY = "serve-test-secret-key-long-enough-for-hayna-0123456789"
 
@@ -28,29 +26,17 @@ def test_serve_registers_and_answers_the_webhook(
     tmp_path: Path, fake_telegram: FakeTelegram
 ) -> None:
     port = free_port()
-    env = environment(
-        tmp_path,
-        HAYNA_SECRET_KEY=KEY,
-        TELEGRAM_BOT_TOKEN=TOKEN,
-        TELEGRAM_API_BASE_URL=fake_telegram.url,
-        TELEGRAM_WEBHOOK_SECRET=SECRET,
-        PUBLIC_BASE_URL="https://hayna.example.org",
-        PORT=str(port),
-    )
-    server = subprocess.Popen(
-        [*HAYNA, "serve"], cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
-    )
     base = f"http://127.0.0.1:{port}"
-    try:
+
+    def converse() -> None:
         deadline = time.monotonic() + 20
         while True:
-            assert server.poll() is None, server.communicate()[1]
             try:
                 health = httpx.get(f"{base}/healthz", timeout=1)
                 break
             except httpx.TransportError:
                 assert time.monotonic() < deadline, "hayna serve did not start"
-                time.sleep(0.1)
+                time.sleep(0.05)
         assert health.json() == {"status": "ok", "channels": ["telegram"]}
         (hook,) = fake_telegram.calls("setWebhook")
         assert hook.params["url"] == "https://hayna.example.org/webhooks/telegram"
@@ -67,12 +53,21 @@ def test_serve_registers_and_answers_the_webhook(
             time.sleep(0.05)
         (menu,) = fake_telegram.messages(5012345678)
         assert "inline_keyboard" in menu["reply_markup"]
-    finally:
-        server.send_signal(signal.SIGTERM)
-        _out, err = server.communicate(timeout=20)
-    # uvicorn shuts down cleanly, then re-raises the signal so the exit says what stopped it.
-    assert server.returncode in (0, -signal.SIGTERM)
-    assert b"Traceback" not in err, err.decode()
+
+    server = run_until_terminated(
+        tmp_path,
+        "serve",
+        meanwhile=converse,
+        HAYNA_SECRET_KEY=KEY,
+        TELEGRAM_BOT_TOKEN=TOKEN,
+        TELEGRAM_API_BASE_URL=fake_telegram.url,
+        TELEGRAM_WEBHOOK_SECRET=SECRET,
+        PUBLIC_BASE_URL="https://hayna.example.org",
+        PORT=str(port),
+    )
+    # uvicorn shuts down cleanly on SIGTERM.
+    assert server.returncode == 0, server.stderr
+    assert "Traceback" not in server.stderr, server.stderr
 
 
 def test_serve_without_a_webhook_secret_and_poll_without_a_token_say_what_is_missing(

@@ -28,11 +28,12 @@ from storage.aliases import ALIASES
 from storage.database import Database
 from storage.gazetteer import Gazetteer
 from storage.models import CONVERSATION, REPORT, RESIDENT, SIGNATURE
-from tests.conftest import VAULT, Clock
 from tests.resident import FakeResident
-from tests.test_meetings import ADMIN, join_youth, youth_meeting
-from tests.test_organizers import invite
-from tests.test_petitions import open_petition
+from tests.support.clock import Clock
+from tests.support.meetings import ADMIN, join_youth, youth_meeting
+from tests.support.organizers import invite
+from tests.support.petitions import open_petition
+from tests.support.vault import VAULT
 
 PIN = (33.5570, -7.5850)  # Hay Ben M'Sick, Casablanca, far from any other arrondissement
 AGADIR = (30.4205, -9.5981)

@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 import pytest
-from sqlalchemy import select
 
 from bot.i18n import translator
 from conversations import menu, onboarding, petitions
@@ -17,12 +16,12 @@ from handlers.whatsapp.capabilities import SHARE_LOCATION
 from storage.database import Database
 from storage.deliveries import DeliveryQueue
 from storage.models import REPORT, REPORT_MEDIA, RESIDENT, SIGNATURE
-from tests.conftest import Clock
 from tests.fake_twilio import running
-from tests.test_petitions import open_petition
+from tests.support.clock import Clock
+from tests.support.petitions import PIN, open_petition
+from tests.support.tables import rows
 from tests.whatsapp_phone import WhatsApp, whatsapp
 
-PIN = (33.5570, -7.5850)  # Hay Ben M'Sick, Casablanca
 LIGHTING = next(option for option in CATEGORIES if option.id == "lighting")
 # A MediaUrl as Twilio gives it, at the API the tests' settings name (the fake's address).
 PHOTO_PATH = "/2010-04-01/Accounts/AC0/Messages/MM1/Media/ME1"
@@ -46,12 +45,6 @@ WORDS = {
 async def chat(db: Database, gazetteer, clock: Clock) -> AsyncIterator[WhatsApp]:
     async with running() as fake, whatsapp(fake, db, gazetteer, clock) as chat:
         yield chat
-
-
-async def rows(db: Database, table) -> list[dict[str, object]]:
-    async with db.transaction() as tx:
-        found = await tx.run(lambda conn: conn.execute(select(table)).all())
-    return [dict(row._mapping) for row in found]
 
 
 @pytest.mark.parametrize("language", ["ar", "fr"])

@@ -21,9 +21,9 @@ from handlers.whatsapp.messages import to_inbound
 from handlers.whatsapp.webhook import MESSAGES, STATUSES
 from storage.database import Database
 from storage.models import CONVERSATION, INBOX, REPORT, REPORT_MEDIA, RESIDENT
-from tests.conftest import Clock
 from tests.fake_twilio import SID, TOKEN, running
-from tests.test_telegram_edge import problems
+from tests.support.clock import Clock
+from tests.support.logs import problems
 from tests.whatsapp_phone import PUBLIC, SENDER, WhatsApp, sign, whatsapp
 
 NUL = "\x00"

@@ -20,9 +20,11 @@ from storage.database import Database
 from storage.downloads import KEEP
 from storage.gazetteer import Gazetteer
 from storage.models import DOWNLOAD
-from tests.conftest import VAULT, Clock
 from tests.fake_twilio import running
-from tests.test_whatsapp_dialog import PIN, rows
+from tests.support.clock import Clock
+from tests.support.petitions import PIN
+from tests.support.tables import rows
+from tests.support.vault import VAULT
 from tests.whatsapp_phone import PUBLIC, Phone, WhatsApp, whatsapp
 
 FRENCH = translator("fr")

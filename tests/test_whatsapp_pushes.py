@@ -21,8 +21,8 @@ from handlers.whatsapp.outbox import Sender, TwilioRefused, WhatsAppOutbox
 from storage.database import Database
 from storage.deliveries import LEASE, DeliveryQueue
 from storage.models import DELIVERY, RESIDENT
-from tests.conftest import Clock
 from tests.fake_twilio import SID, TOKEN, FakeTwilio, running
+from tests.support.clock import Clock
 from tests.whatsapp_phone import PUBLIC, SENDER, TEMPLATES, Phone, WhatsApp, whatsapp
 
 NEWS = _("Notifications are on again.")

@@ -13,7 +13,7 @@ import httpx
 from bot.i18n import translator
 from conversations.onboarding import PRIVACY
 from tests.fake_twilio import SID, TOKEN
-from tests.test_cli import HAYNA, environment
+from tests.support.cli import HAYNA, environment
 from tests.whatsapp_phone import PUBLIC, SENDER, sign
 
 

@@ -18,8 +18,8 @@ from handlers.whatsapp.channel import WhatsAppChannel
 from handlers.whatsapp.webhook import MESSAGES, STATUSES
 from storage.database import Database
 from storage.models import CONVERSATION, INBOX, RESIDENT
-from tests.conftest import Clock
 from tests.fake_twilio import SID, running
+from tests.support.clock import Clock
 from tests.whatsapp_phone import PUBLIC, SENDER, WhatsApp, settings_for, sign, whatsapp
 
 

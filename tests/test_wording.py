@@ -13,12 +13,13 @@ from bot.app import build_engine
 from conversations.engine import Engine
 from storage.database import Database
 from storage.models import MEETING
-from tests.conftest import VAULT, Clock
 from tests.resident import FakeResident
-from tests.test_meetings import join_youth
-from tests.test_organizers import invite
-from tests.test_petitions import PIN, onboard, open_petition, sign_by_chat
-from tests.test_report_need import report
+from tests.support.clock import Clock
+from tests.support.meetings import join_youth
+from tests.support.organizers import invite
+from tests.support.petitions import PIN, onboard, open_petition, sign_by_chat
+from tests.support.reports import report
+from tests.support.vault import VAULT
 
 ARABIC, LATIN, TIFINAGH = r"[\u0600-\u06ff]", r"[A-Za-zÀ-ÿ]", r"[\u2d30-\u2d7f]"
 # The scripts a message in each language may not contain (JPEG, CIN and the like aside).

@@ -22,11 +22,13 @@ from conversations.text import Renderable
 from storage.database import Database
 from storage.models import REPORT, REPORT_MEDIA, RESIDENT, SIGNATURE
 from storage.retention import KEEP, forget_abandoned_answers
-from tests.conftest import VAULT, Clock
 from tests.resident import FakeResident
-from tests.test_organizers import invite
-from tests.test_petitions import onboard, open_petition
-from tests.test_report_need import PIN, rows
+from tests.support.clock import Clock
+from tests.support.organizers import invite
+from tests.support.petitions import onboard, open_petition
+from tests.support.reports import PIN
+from tests.support.tables import rows
+from tests.support.vault import VAULT
 
 MENU_IDS = [item.id for item in ITEMS]
 PAUSED = ["hayna.continue", "hayna.restart"]
@@ -164,7 +166,7 @@ async def test_back_at_the_schedule_step_keeps_the_update_and_flows_return_to_th
 async def test_back_from_a_new_petition_returns_to_the_list(
     gazetteer, sqlite_db: Database, clock: Clock
 ) -> None:
-    from tests.test_petition_drafting import ORGANIZER
+    from tests.support.organizers import ORGANIZER
 
     engine = build_engine(sqlite_db, gazetteer, VAULT, clock, frozenset({ORGANIZER}))
     org = FakeResident(engine, ORGANIZER.user)

@@ -27,8 +27,9 @@ from handlers.whatsapp.webhook import MESSAGES
 from storage.database import Database
 from storage.deliveries import DeliveryQueue
 from storage.gazetteer import Gazetteer
-from tests.conftest import VAULT, Clock
 from tests.fake_twilio import SID, TOKEN, FakeTwilio
+from tests.support.clock import Clock
+from tests.support.vault import VAULT
 
 PUBLIC = "https://hayna.example.org"
 SENDER = "whatsapp:+14155238886"

@@ -7,8 +7,8 @@ from datetime import timedelta
 
 from conversations.groups import BUILT_IN, Answer, MeetingDraft, Redeemed
 from conversations.seams import ConversationStore
-from tests.conftest import Clock
-from tests.contracts.conftest import ADMIN, BEN_MSICK, acting, settle_in
+from tests.support.clock import Clock
+from tests.support.contracts import ADMIN, BEN_MSICK, acting, settle_in
 
 AGADIR = "001.01.01"
 

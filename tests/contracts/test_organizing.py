@@ -7,8 +7,8 @@ from datetime import timedelta
 
 from conversations.groups import Answer, Audience, Counts, GroupKind, MeetingDraft
 from conversations.seams import ConversationStore, Services
-from tests.conftest import Clock
-from tests.contracts.conftest import ADMIN, BEN_MSICK, acting, settle_in
+from tests.support.clock import Clock
+from tests.support.contracts import ADMIN, BEN_MSICK, acting, settle_in
 
 
 async def test_a_resident_may_do_none_of_it(store: ConversationStore, clock: Clock) -> None:

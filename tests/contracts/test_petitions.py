@@ -7,8 +7,8 @@ import pytest
 
 from conversations.petition import PetitionLife, SigningOutcome
 from conversations.seams import ConversationStore
-from tests.conftest import Clock
-from tests.contracts.conftest import ADMIN, acting, draft, opened, settle_in, sign
+from tests.support.clock import Clock
+from tests.support.contracts import ADMIN, acting, draft, opened, settle_in, sign
 
 
 async def test_only_an_organizer_drafts_and_opens(store: ConversationStore, clock: Clock) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from conversations.kit import Location
 from conversations.seams import ConversationStore
-from tests.contracts.conftest import BEN_MSICK, PIN, acting
+from tests.support.contracts import BEN_MSICK, PIN, acting
 
 AT_SEA = Location(33.0, -20.0)
 

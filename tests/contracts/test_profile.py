@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from conversations.personal import CONSENTS, MyConsent
 from conversations.seams import ConversationStore
-from tests.contracts.conftest import BEN_MSICK, acting, message
+from tests.support.contracts import BEN_MSICK, acting, message
 
 
 async def test_a_new_resident_has_no_settings_but_notifications(store: ConversationStore) -> None:

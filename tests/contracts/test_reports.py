@@ -7,7 +7,7 @@ import re
 from conversations.kit import Media, MediaKind
 from conversations.report import Brief, Category, Draft, ReportStatus
 from conversations.seams import ConversationStore
-from tests.contracts.conftest import BEN_MSICK, PIN, acting, settle_in
+from tests.support.contracts import BEN_MSICK, PIN, acting, settle_in
 
 
 def lighting(place: str = "", pin: tuple[float, float] | None = PIN) -> Draft:

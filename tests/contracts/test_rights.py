@@ -13,8 +13,8 @@ from conversations.personal import (
 )
 from conversations.report import Category, Draft
 from conversations.seams import ConversationStore
-from tests.conftest import Clock
-from tests.contracts.conftest import BEN_MSICK, PIN, acting, message, opened, settle_in, sign
+from tests.support.clock import Clock
+from tests.support.contracts import BEN_MSICK, PIN, acting, message, opened, settle_in, sign
 
 
 async def test_my_data_holds_the_residents_rows_only(
