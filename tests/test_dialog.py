@@ -16,7 +16,7 @@ from conversations.report_need import CONFIRM, DONE
 from storage.database import Database
 from storage.gazetteer import Gazetteer
 from storage.models import CONSENT, REPORT, REPORT_MEDIA, RESIDENT, SIGNATURE
-from tests.conftest import VAULT, Clock
+from tests.support.clock import Clock
 from tests.support.dialog import (
     CHANNELS,
     every_row,
@@ -28,6 +28,7 @@ from tests.support.dialog import (
     signatures,
 )
 from tests.support.users import User
+from tests.support.vault import VAULT
 
 PIN = (33.5570, -7.5850)  # Hay Ben M'Sick, Casablanca
 LIGHTING = next(option for option in CATEGORIES if option.id == "lighting")

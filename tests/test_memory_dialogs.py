@@ -11,19 +11,17 @@ from bot.app import every_flow
 from bot.channels import CHANNELS
 from bot.i18n import translator
 from conversations.engine import Engine
-from conversations.kit import Address
-from conversations.menu import HOME, ITEMS
+from conversations.menu import HOME
 from conversations.onboarding import ASK_COMMUNE, PRIVACY, WELCOME
 from conversations.petition import PetitionDraft, PetitionLife
 from conversations.report import Category, ReportStatus
 from conversations.text import Renderable
+from tests.memory.residents import ADMIN, PIN, onboard
 from tests.memory.store import MemoryStore
 from tests.resident import FakeResident
 from tests.support.clock import Clock
 
-ADMIN = Address("console", "admin")
 BEN_MSICK = "141.01.61"
-PIN = (33.5570, -7.5850)  # Hay Ben M'Sick, Casablanca
 
 
 def render(text: Renderable, locale: str) -> str:
@@ -38,15 +36,6 @@ def store(clock: Clock) -> MemoryStore:
 @pytest.fixture
 def engine(store: MemoryStore, clock: Clock) -> Engine:
     return Engine(store, every_flow(), translator, clock, channels=CHANNELS)
-
-
-async def onboard(resident: FakeResident, language: str) -> None:
-    await resident.say("salam")
-    await resident.tap(language)
-    await resident.tap("agree")
-    await resident.share_location(*PIN)
-    await resident.say("1")
-    assert resident.option_ids == [item.id for item in ITEMS]
 
 
 async def test_arabic_onboarding_by_typed_name(engine: Engine, store: MemoryStore) -> None:

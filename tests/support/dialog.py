@@ -31,11 +31,12 @@ from storage.deliveries import DeliveryQueue
 from storage.gazetteer import Gazetteer
 from storage.models import PETITION, RESIDENT, Base
 from storage.petitions import NewPetition, create, move, sign
-from tests.conftest import VAULT, Clock
 from tests.fake_telegram import TOKEN, FakeTelegram
 from tests.fake_twilio import running
 from tests.resident import FakeResident
+from tests.support.clock import Clock
 from tests.support.users import User
+from tests.support.vault import VAULT
 from tests.telegram_user import TelegramUser
 from tests.whatsapp_phone import whatsapp
 
