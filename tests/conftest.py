@@ -27,8 +27,9 @@ from tests.support.postgres import (
     PG_HOST,
     PG_PORT,
     PG_USER,
+    drop_later,
+    empty,
     pg_reachable,
-    truncate,
 )
 from tests.support.sqlite import copied, upgraded
 from tests.support.telegram import serving
@@ -83,7 +84,7 @@ def pg_database() -> Iterator[str]:
 
     _blocking(upgrade())
     yield url
-    _blocking(admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    drop_later(name)
 
 
 @pytest.fixture(scope="session")
@@ -102,7 +103,7 @@ async def db(
         database = copied(sqlite_template, tmp_path / "hayna.db")
     else:
         url = request.getfixturevalue("pg_database")
-        await truncate(url)
+        await empty(url)
         database = Database.open(url)
     yield database
     await database.close()

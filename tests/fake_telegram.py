@@ -165,9 +165,10 @@ class FakeTelegram:
         return self
 
     def stop(self) -> None:
+        """Stop answering; the server winds down in its own thread (uvicorn takes a tenth of a
+        second or more), on a port no other test has."""
         assert self._server is not None and self._thread is not None
         self._server.should_exit = True
-        self._thread.join(10)
 
     # --- scripting -----------------------------------------------------------------------
     def add_update(self, update: dict[str, Any]) -> int:

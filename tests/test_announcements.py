@@ -27,7 +27,7 @@ from storage.deliveries import DeliveryQueue
 from storage.models import ANNOUNCEMENT, DELIVERY, RESIDENT
 from tests.support.announcements import COMMUNE, add_residents, plan
 from tests.support.clock import Clock
-from tests.support.postgres import truncate
+from tests.support.postgres import empty
 
 
 class CountingOutbox:
@@ -62,7 +62,7 @@ def sender(db: Database, outbox: CountingOutbox, clock: Clock, **options: int) -
 @pytest.fixture
 async def pg(request: pytest.FixtureRequest) -> AsyncIterator[str]:
     url = request.getfixturevalue("pg_database")
-    await truncate(url)
+    await empty(url)
     yield url
 
 

@@ -53,6 +53,14 @@ def test_malformed_setting_stops_with_one_line_naming_it(tmp_path: Path) -> None
     assert "at least 32" in result.stderr
 
 
+def test_help_names_every_command(tmp_path: Path) -> None:
+    result = hayna(tmp_path, "--help")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("usage: hayna ")
+    for command in ("chat", "db", "dispatch", "serve", "poll", "demo", "reports", "petitions"):
+        assert f"    {command} " in result.stdout, command
+
+
 def test_db_upgrade(tmp_path: Path) -> None:
     result = hayna(tmp_path, "db", "upgrade")
     assert result.returncode == 0, result.stderr

@@ -195,9 +195,9 @@ async def test_housekeeping_crosses_a_threshold_whose_check_never_ran(
 
 @pytest.fixture
 async def pg(pg_database: str) -> Any:
-    from tests.support.postgres import truncate
+    from tests.support.postgres import empty
 
-    await truncate(pg_database)
+    await empty(pg_database)
     database = Database.open(pg_database)
     yield database
     await database.close()

@@ -43,7 +43,7 @@ from tests.fake_twilio import SID
 from tests.fake_twilio import TOKEN as TWILIO_TOKEN
 from tests.support.clock import Clock
 from tests.support.logs import problems
-from tests.support.postgres import truncate
+from tests.support.postgres import empty
 from tests.support.sqlite import copied
 from tests.support.telegram import SECRET, fast
 from tests.support.vault import VAULT
@@ -121,7 +121,7 @@ def served(
             db = copied(sqlite_template, tmp_path / "hayna.db")
         else:
             url = request.getfixturevalue("pg_database")
-            await truncate(url)
+            await empty(url)
             db = Database.open(url)
         telegram = TelegramChannel(config.telegram, translator, PUBLIC, fast())  # type: ignore[arg-type]
         whatsapp = WhatsAppChannel(config.whatsapp, PUBLIC, clock)  # type: ignore[arg-type]

@@ -19,7 +19,7 @@ from storage.database import Database
 from storage.deliveries import DeliveryOutcome, DeliveryQueue, DeliveryStatus, Priority
 from storage.migrate import config
 from storage.models import DELIVERY, Base, UTCDateTime
-from tests.support.postgres import PG_ADMIN_DB, PG_HOST, PG_PORT, PG_USER
+from tests.support.postgres import PG_ADMIN_DB, PG_HOST, PG_PORT, PG_USER, drop_later
 
 
 async def test_migrations_match_the_models(db: Database) -> None:
@@ -46,7 +46,7 @@ async def empty(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator
         yield database
     finally:
         await database.close()
-        await _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        drop_later(name)
 
 
 async def _admin(sql: str) -> None:

@@ -15,7 +15,7 @@ from storage.store import SqlStore
 from tests.memory.store import MemoryStore
 from tests.support.clock import Clock
 from tests.support.contracts import ADMIN
-from tests.support.postgres import truncate
+from tests.support.postgres import empty
 from tests.support.sqlite import copied
 from tests.support.vault import VAULT
 
@@ -37,7 +37,7 @@ async def store(
         db = copied(sqlite_template, tmp_path / "hayna.db")
     else:
         url = request.getfixturevalue("pg_database")
-        await truncate(url)
+        await empty(url)
         db = Database.open(url)
     yield SqlStore(db, gazetteer, VAULT, clock, admins)
     await db.close()
