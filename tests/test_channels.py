@@ -19,10 +19,10 @@ from conversations.kit import Media, MediaKind
 from conversations.language import SUPPORTED
 from conversations.organizing import text_limit
 from handlers.whatsapp.capabilities import CAPABILITIES as WHATSAPP
-from tests.memory.residents import ADMIN, onboard
 from tests.memory.store import MemoryStore
 from tests.resident import FakeResident
 from tests.support.clock import Clock
+from tests.support.residents import ADMIN, onboard
 
 ROOT = Path(__file__).resolve().parent.parent
 # A platform's name, its link domains, or the names of Hayna's own channels.

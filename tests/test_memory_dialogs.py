@@ -16,10 +16,10 @@ from conversations.onboarding import ASK_COMMUNE, PRIVACY, WELCOME
 from conversations.petition import PetitionDraft, PetitionLife
 from conversations.report import Category, ReportStatus
 from conversations.text import Renderable
-from tests.memory.residents import ADMIN, PIN, onboard
 from tests.memory.store import MemoryStore
 from tests.resident import FakeResident
 from tests.support.clock import Clock
+from tests.support.residents import ADMIN, PIN, onboard
 
 BEN_MSICK = "141.01.61"
 

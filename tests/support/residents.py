@@ -1,4 +1,4 @@
-"""Residents of the in-memory store, set up as onboarding leaves them."""
+"""Residents of the in-memory store (tests/memory), set up as onboarding leaves them."""
 
 from __future__ import annotations
 
