@@ -33,6 +33,8 @@ from tests.support.postgres import (
 )
 from tests.support.sqlite import copied, upgraded
 from tests.support.telegram import serving
+from tests.support.tls import one_tls_context
+from tests.support.tmpfs import use_tmpfs
 from tests.support.vault import VAULT
 
 T = TypeVar("T")
@@ -42,6 +44,17 @@ def _blocking(coroutine: Coroutine[Any, Any, T]) -> T:
     """Run a coroutine to completion from sync code, even inside a running event loop."""
     with ThreadPoolExecutor(max_workers=1) as pool:
         return pool.submit(asyncio.run, coroutine).result()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Before pytest makes its temporary folders; xdist's workers inherit the environment.
+    use_tmpfs()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def shared_tls_context() -> Iterator[None]:
+    with one_tls_context():
+        yield
 
 
 @pytest.fixture(scope="session", autouse=True)
