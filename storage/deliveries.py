@@ -22,7 +22,18 @@ from enum import IntEnum, StrEnum
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, and_, bindparam, func, or_, select, update
+from sqlalchemy import (
+    Connection,
+    Update,
+    and_,
+    bindparam,
+    column,
+    func,
+    or_,
+    select,
+    update,
+    values,
+)
 
 from storage.database import Database
 from storage.dialect import insert_of
@@ -202,6 +213,33 @@ _SENT = (
 )
 
 
+def _sent_together(sent: Sequence[DeliveryOutcome]) -> Update:
+    """`_SENT` for many rows in one statement; it returns the ids the claims still owned."""
+    rows = values(
+        column("id", DELIVERY.c.id.type),
+        column("attempts", DELIVERY.c.attempts.type),
+        column("at", DELIVERY.c.sent_at.type),
+        column("ref", DELIVERY.c.provider_ref.type),
+        name="sent",
+    ).data([(o.due.id, o.due.attempts, o.at, o.provider_ref) for o in sent])
+    return (
+        update(DELIVERY)
+        .where(
+            DELIVERY.c.id == rows.c.id,
+            DELIVERY.c.status == DeliveryStatus.SENDING,
+            DELIVERY.c.attempts == rows.c.attempts,
+        )
+        .values(
+            status=DeliveryStatus.SENT,
+            sent_at=rows.c.at,
+            updated_at=rows.c.at,
+            last_error=None,
+            provider_ref=rows.c.ref,
+        )
+        .returning(DELIVERY.c.id)
+    )
+
+
 def _record(conn: Connection, outcomes: Sequence[DeliveryOutcome]) -> int:
     """Record outcomes; returns how many the claims still owned."""
     sent = [o for o in outcomes if o.status is DeliveryStatus.SENT]
@@ -211,10 +249,12 @@ def _record(conn: Connection, outcomes: Sequence[DeliveryOutcome]) -> int:
         for o in sent
     ]
     if values and conn.dialect.name == "sqlite":
-        # sqlite3 sums the rows an executemany changed; asyncpg's executemany does not say.
+        # sqlite3 sums the rows an executemany changed.
         owned += conn.execute(_SENT, values).rowcount
-    else:
-        owned += sum(conn.execute(_SENT, one).rowcount for one in values)
+    elif values:
+        # asyncpg's executemany does not say how many rows it changed: one UPDATE ... FROM
+        # (VALUES ...) RETURNING for the whole group, one round trip instead of one a row.
+        owned += len(conn.execute(_sent_together(sent)).all())
     for outcome in outcomes:
         if outcome.status is DeliveryStatus.SENT:
             continue

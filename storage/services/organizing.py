@@ -123,11 +123,8 @@ class SqlOrganizing:
             return None
         # The next ones only, not every meeting ever held (each is checked against the scope).
         found = await b.tx.run(meetings.to_come, b.clock(), MEETINGS_READ)
-        mine = []
-        for meeting in found:
-            if scope.covers(await b.tx.run(meetings.audience, meeting.id)):
-                mine.append(meeting)
-        return mine
+        reach = await b.tx.run(meetings.audiences, [meeting.id for meeting in found])
+        return [meeting for meeting in found if scope.covers(reach[meeting.id])]
 
     async def meeting_counts(self, meeting_id: int) -> Counts | None:
         return await self.meetings.counts(meeting_id)
