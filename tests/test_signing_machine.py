@@ -68,8 +68,10 @@ class Signing(RuleBasedStateMachine):
         self.accounts: dict[int, int | None] = dict.fromkeys(range(len(PEOPLE)))
         self.registrations = 0
         self.codes: list[str] = []
-        # The model: who has a signature counted on each petition, and from which account.
-        self.signed: list[dict[int, int]] = [{}, {}]
+        # The model: who has a signature counted on each petition, and from which account (None
+        # once that account is erased: ids are the database's, and SQLite may give an erased
+        # account's id to the next one).
+        self.signed: list[dict[int, int | None]] = [{}, {}]
 
     def teardown(self) -> None:
         self.db.dispose()
@@ -155,6 +157,8 @@ class Signing(RuleBasedStateMachine):
         for petition in (0, 1):
             if self._life(petition) not in FILED:
                 self.signed[petition].pop(person, None)
+            elif person in self.signed[petition]:
+                self.signed[petition][person] = None
         with self.db.begin() as conn:
             erase(conn, Subject(rid, Address("whatsapp", f"+2126{person:08d}")), self._tick())
         self.accounts[person] = None
@@ -200,10 +204,7 @@ class Signing(RuleBasedStateMachine):
                         )
                     ).all()
                 )
-                assert linked == {
-                    VAULT.key(PEOPLE[person]): rid if self.accounts[person] == rid else None
-                    for person, rid in signed.items()
-                }
+                assert linked == {VAULT.key(PEOPLE[person]): rid for person, rid in signed.items()}
             # An erased person's account leaves no row behind.
             live = {rid for rid in self.accounts.values() if rid is not None}
             rows = set(conn.execute(select(RESIDENT.c.id)).scalars())
