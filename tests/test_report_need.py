@@ -19,21 +19,13 @@ from storage.reports import detail, set_status
 from tests.resident import FakeResident
 from tests.support.clock import Clock
 from tests.support.reports import PIN, PIN_100M, report, start_report
+from tests.support.residents import onboard
 from tests.support.tables import rows
 from tests.support.vault import VAULT
 
 
 def render(text: Renderable, locale: str) -> str:
     return text.render(translator(locale))
-
-
-async def onboard(resident: FakeResident, language: str) -> None:
-    await resident.say("salam")
-    await resident.tap(language)
-    await resident.tap("agree")
-    await resident.share_location(*PIN)
-    await resident.say("1")
-    assert resident.option_ids[0] == "report"
 
 
 @pytest.fixture

@@ -13,8 +13,8 @@ from storage.models import SIGNATURE
 from storage.petitions import NewPetition, create, move
 from tests.resident import FakeResident
 from tests.support.clock import Clock
-
-PIN = (33.5570, -7.5850)  # Hay Ben M'Sick, Casablanca
+from tests.support.residents import PIN
+from tests.support.residents import onboard as settle
 
 
 async def open_petition(db: Database, clock: Clock, commune: str, threshold: int = 3) -> str:
@@ -35,11 +35,8 @@ async def open_petition(db: Database, clock: Clock, commune: str, threshold: int
 
 
 async def onboard(resident: FakeResident, language: str) -> str:
-    await resident.say("salam")
-    await resident.tap(language)
-    await resident.tap("agree")
-    await resident.share_location(*PIN)
-    await resident.say("1")
+    """Onboarded in Ben M'Sick; the commune's code."""
+    await settle(resident, language)
     return resident.engine.store.gazetteer.at(*PIN).code
 
 

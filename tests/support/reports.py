@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from conversations.kit import Media, MediaKind, Outgoing
 from tests.resident import FakeResident
+from tests.support.residents import PIN as PIN
 
-# Ben M'Sick, Casablanca: a pin, and another 100 m east of it.
-PIN = (33.5570, -7.5850)
+# 100 m east of the pin in Ben M'Sick.
 PIN_100M = (33.5570, -7.5839)
 
 

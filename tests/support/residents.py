@@ -1,4 +1,4 @@
-"""Residents of the in-memory store (tests/memory), set up as onboarding leaves them."""
+"""Residents set up as onboarding leaves them, on any store (memory, SQLite, PostgreSQL)."""
 
 from __future__ import annotations
 
