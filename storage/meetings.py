@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Connection, Select, and_, exists, func, insert, or_, select, update
+from sqlalchemy import Connection, Row, Select, and_, exists, func, insert, or_, select, update
 
 from conversations.actor import ACTOR_MAX
 from conversations.groups import (
@@ -98,18 +98,22 @@ def view(conn: Connection, meeting_id: int, resident_id: int | None = None) -> M
 
 def _views(conn: Connection, ids: Select[Any], resident_id: int | None = None) -> list[Meeting]:
     """The meetings whose ids ``ids`` selects, in its order, with the resident's answer: two
-    queries for a whole list (a page of 120 meetings is not 240 round trips)."""
+    queries for a list of up to a thousand (a page of 120 meetings is not 240 round trips)."""
     place = {meeting_id: i for i, meeting_id in enumerate(conn.execute(ids).scalars())}
     if not place:
         return []
     answers = (
         select(RSVP.c.meeting_id, RSVP.c.answer).where(RSVP.c.resident_id == resident_id)
     ).subquery()
-    rows = conn.execute(
-        select(MEETING, answers.c.answer)
-        .outerjoin(answers, answers.c.meeting_id == MEETING.c.id)
-        .where(MEETING.c.id.in_(list(place)))
-    ).all()
+    rows: list[Row[Any]] = []
+    listed = list(place)
+    # A thousand ids a query: PostgreSQL's driver takes at most 32,767 values in one.
+    for start in range(0, len(listed), 1_000):
+        rows += conn.execute(
+            select(MEETING, answers.c.answer)
+            .outerjoin(answers, answers.c.meeting_id == MEETING.c.id)
+            .where(MEETING.c.id.in_(listed[start : start + 1_000]))
+        ).all()
     return [
         Meeting(
             row.id,

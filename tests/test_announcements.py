@@ -11,7 +11,7 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, func, insert, select, text
 
 from bot.dispatcher import Dispatcher
 from bot.i18n import translator
@@ -20,7 +20,7 @@ from conversations.seams import Push
 from conversations.text import Verbatim
 from handlers.pacing import Pace
 from storage import announcements
-from storage.announcements import Kind, expand_due
+from storage.announcements import RESTATE_AFTER, Kind, expand_due
 from storage.calendar import ics
 from storage.database import Database
 from storage.deliveries import DeliveryQueue
@@ -64,6 +64,39 @@ async def pg(request: pytest.FixtureRequest) -> AsyncIterator[str]:
     url = request.getfixturevalue("pg_database")
     await empty(url)
     yield url
+
+
+async def test_a_large_expansion_refreshes_the_planners_statistics_on_postgresql(
+    pg: str, clock: Clock, caplog: pytest.LogCaptureFixture
+) -> None:
+    db = Database.open(pg)
+    try:
+        analyzed = text("SELECT analyze_count FROM pg_stat_user_tables WHERE relname = 'delivery'")
+
+        async def analyses() -> int:
+            async with db.transaction() as tx:
+                return int(await tx.run(lambda conn: conn.execute(analyzed).scalar_one()))
+
+        before = await analyses()
+        await add_residents(db, clock, RESTATE_AFTER - 1)
+        await plan(db, clock, "Forum des jeunes samedi")
+        assert await expand_due(db, clock()) == RESTATE_AFTER - 1
+        await asyncio.sleep(0.6)  # the statistics collector reports every 500 ms
+        assert await analyses() == before, "fewer rows than RESTATE_AFTER: autovacuum's job"
+        one_more = {"channel": "console", "user_id": "amina", "language": "fr"}
+        one_more |= {"commune_code": COMMUNE, "pushes_enabled": True, "created_at": clock()}
+        async with db.transaction() as tx:
+            await tx.run(lambda conn: conn.execute(insert(RESIDENT).values(**one_more)))
+        await plan(db, clock, "Forum, deuxième")
+        assert await expand_due(db, clock()) == RESTATE_AFTER
+        for _ in range(20):
+            if await analyses() > before:
+                break
+            await asyncio.sleep(0.1)
+        assert await analyses() == before + 1
+        assert "could not be refreshed" not in caplog.text
+    finally:
+        await db.close()
 
 
 async def test_two_dispatchers_on_postgresql_send_10000_rows_none_twice(

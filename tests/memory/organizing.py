@@ -146,7 +146,8 @@ class MemoryOrganizing:
 
     async def meeting_counts(self, meeting_id: int) -> Counts | None:
         row = self._row(meeting_id)
-        if row is None or not self._on_meeting(meeting_id, "rsvps_meeting", lambda _: True):
+        # Audited as SQL does, a missing meeting (a refused try) included.
+        if not self._on_meeting(meeting_id, "rsvps_meeting", lambda _: True) or row is None:
             return None
         said = list(row.answers.values())
         return Counts(**{a.name.lower(): said.count(a) for a in set(said)})
