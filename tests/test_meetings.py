@@ -14,15 +14,19 @@ from bot.app import build_engine
 from bot.i18n import translator
 from bot.scheduler import Wakeups
 from conversations.engine import Engine
-from storage.announcements import planned
+from conversations.groups import MeetingDraft
+from storage import meetings
+from storage.announcements import Kind, planned
 from storage.database import Database
-from storage.models import DELIVERY
+from storage.meetings import MeetingError
+from storage.models import ANNOUNCEMENT, DELIVERY
 from storage.services import SqlServices
 from tests.resident import FakeResident
 from tests.support.clock import Clock
 from tests.support.deliveries import RecordingOutbox
 from tests.support.meetings import ADMIN, as_resident, dispatcher, drain, join_youth, youth_meeting
 from tests.support.petitions import onboard
+from tests.support.postgres import empty
 from tests.support.vault import VAULT
 
 ANNOUNCED = "📣 New public consultation"
@@ -232,3 +236,39 @@ async def test_residents_join_leave_and_see_their_groups(engine: Engine) -> None
     await amina.tap("back")
     await amina.tap("meetings")
     assert "No consultation is planned for you yet." in amina.text
+
+
+async def test_two_organizers_publishing_at_once_announce_it_once(
+    pg_database: str, gazetteer, clock: Clock
+) -> None:
+    await empty(pg_database)
+    first, second = Database.open(pg_database), Database.open(pg_database)
+    try:
+        draft = MeetingDraft("141.01.61", "Forum", clock() + timedelta(days=5), "Hall", "Agenda")
+        async with first.transaction() as tx:
+            meeting_id = await tx.run(meetings.create, draft, "admin", clock())
+
+        async def publish(db: Database) -> str:
+            try:
+                async with db.transaction() as tx:
+                    await tx.run(meetings.publish, meeting_id, "admin", clock())
+            except MeetingError as refused:
+                return str(refused)
+            return "published"
+
+        said = await asyncio.gather(publish(first), publish(second))
+        assert sorted(said) == [f"meeting {meeting_id} is published, not draft", "published"]
+        async with first.transaction() as tx:
+            announced = await tx.run(
+                lambda conn: conn.execute(
+                    select(func.count())
+                    .select_from(ANNOUNCEMENT)
+                    .where(
+                        ANNOUNCEMENT.c.meeting_id == meeting_id, ANNOUNCEMENT.c.kind == Kind.MEETING
+                    )
+                ).scalar_one()
+            )
+        assert announced == 1
+    finally:
+        await first.close()
+        await second.close()
