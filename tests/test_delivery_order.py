@@ -8,7 +8,7 @@ import asyncio
 import contextlib
 from datetime import timedelta
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 
 from bot.app import BATCH, SENDS_IN_FLIGHT
 from bot.dispatcher import Dispatcher
@@ -244,8 +244,8 @@ async def test_a_personal_notice_whose_claim_ran_out_goes_before_a_waiting_updat
 async def test_a_whatsapp_backlog_does_not_delay_a_telegram_push(
     db: Database, clock: Clock
 ) -> None:
-    await _residents(db, clock, "whatsapp", 2_000, COMMUNE)
-    await _residents(db, clock, "telegram", 1, ELSEWHERE)
+    await add_residents(db, clock, 2_000, COMMUNE, channel="whatsapp", prefix="w")
+    await add_residents(db, clock, 1, ELSEWHERE, channel="telegram", prefix="t")
     await plan(db, clock, "Forum des jeunes samedi")  # 2,000 WhatsApp rows, queued first
     clock.advance(minutes=1)
     await plan(db, clock, "Réunion du conseil", Audience(ELSEWHERE))  # then one Telegram row
@@ -262,8 +262,8 @@ async def test_a_whatsapp_backlog_does_not_delay_a_telegram_push(
 
 
 async def test_a_whatsapp_hold_does_not_hold_a_telegram_push(db: Database, clock: Clock) -> None:
-    await _residents(db, clock, "whatsapp", 200, COMMUNE)
-    await _residents(db, clock, "telegram", 1, ELSEWHERE)
+    await add_residents(db, clock, 200, COMMUNE, channel="whatsapp", prefix="w")
+    await add_residents(db, clock, 1, ELSEWHERE, channel="telegram", prefix="t")
     await plan(db, clock, "Forum des jeunes samedi")
     clock.advance(minutes=1)
     await plan(db, clock, "Réunion du conseil", Audience(ELSEWHERE))
@@ -294,22 +294,6 @@ async def _run_until_telegram_sent(sender: Dispatcher, platform: Platform) -> li
         with contextlib.suppress(asyncio.CancelledError):
             await running
     return [channel for channel, _ in platform.sends]
-
-
-async def _residents(db: Database, clock: Clock, channel: str, count: int, commune: str) -> None:
-    rows = [
-        {
-            "channel": channel,
-            "user_id": f"{channel[0]}{i}",
-            "language": "fr",
-            "commune_code": commune,
-            "pushes_enabled": True,
-            "created_at": clock(),
-        }
-        for i in range(count)
-    ]
-    async with db.transaction() as tx:
-        await tx.run(lambda conn: conn.execute(insert(RESIDENT), rows))
 
 
 async def _keys(db: Database, claimed: list[Due]) -> list[tuple[str, str]]:

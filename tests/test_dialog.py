@@ -22,11 +22,11 @@ from tests.support.dialog import (
     every_row,
     label,
     neighbour_signs,
-    open_petition,
     resident_on,
     rows,
     signatures,
 )
+from tests.support.petitions import open_petition
 from tests.support.users import User
 from tests.support.vault import VAULT
 

@@ -19,6 +19,7 @@ from conversations.text import Renderable
 from tests.memory.store import MemoryStore
 from tests.resident import FakeResident
 from tests.support.clock import Clock
+from tests.support.petitions import sign_by_chat
 from tests.support.residents import ADMIN, PIN, onboard
 
 BEN_MSICK = "141.01.61"
@@ -102,18 +103,6 @@ async def open_petition(store: MemoryStore, clock: Clock, threshold: int) -> str
         code = await unit.services.petitions.draft_petition(draft)
         await unit.services.petitions.publish_petition(code)
     return code
-
-
-async def sign_by_chat(resident: FakeResident, code: str, name: str, cin: str) -> None:
-    await resident.say("menu")
-    await resident.tap("petitions")
-    await resident.tap(code)
-    await resident.tap("sign")
-    await resident.tap("agree")
-    await resident.say(name)
-    await resident.say(cin)
-    await resident.tap("yes")
-    await resident.tap("confirm")
 
 
 async def test_residents_sign_once_per_cin_until_the_threshold(

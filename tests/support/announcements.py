@@ -15,11 +15,19 @@ from tests.support.clock import Clock
 COMMUNE = "141.01.61"
 
 
-async def add_residents(db: Database, clock: Clock, count: int, commune: str = COMMUNE) -> None:
+async def add_residents(
+    db: Database,
+    clock: Clock,
+    count: int,
+    commune: str = COMMUNE,
+    channel: str = "console",
+    prefix: str = "r",
+) -> None:
+    """``count`` residents of ``commune`` on ``channel``, user ids ``prefix`` 0, 1, 2..."""
     rows = [
         {
-            "channel": "console",
-            "user_id": f"r{i}",
+            "channel": channel,
+            "user_id": f"{prefix}{i}",
             "language": "fr",
             "commune_code": commune,
             "pushes_enabled": True,

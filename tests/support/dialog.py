@@ -7,7 +7,6 @@ from __future__ import annotations
 import itertools
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import timedelta
 from typing import Any
 
 import httpx
@@ -19,7 +18,7 @@ from bot.i18n import translator
 from bot.settings import Settings
 from bot.web import web_app
 from conversations.kit import Option
-from conversations.petition import PetitionLife, SigningOutcome
+from conversations.petition import SigningOutcome
 from conversations.text import Renderable
 from handlers.telegram.channel import TelegramChannel
 from handlers.telegram.pace import TelegramPace
@@ -30,7 +29,7 @@ from storage.database import Database, DatabaseURL
 from storage.deliveries import DeliveryQueue
 from storage.gazetteer import Gazetteer
 from storage.models import PETITION, RESIDENT, Base
-from storage.petitions import NewPetition, create, move, sign
+from storage.petitions import sign
 from tests.fake_telegram import TOKEN, FakeTelegram
 from tests.fake_twilio import running
 from tests.resident import FakeResident
@@ -107,24 +106,6 @@ async def _telegram(
             yield TelegramUser(fake, post, TELEGRAM_ID, "Amina", "fr")
     finally:
         await channel.stop()
-
-
-async def open_petition(db: Database, clock: Clock, commune: str, threshold: int = 3) -> str:
-    """A petition an organizer opened for ``commune``; returns its code."""
-    new = NewPetition(
-        commune_code=commune,
-        title="Éclairage du boulevard",
-        summary="Des lampadaires pour le boulevard principal",
-        body="Nous, habitants, demandons l'éclairage du boulevard.",
-        requests="Installer 20 lampadaires.",
-        representative="Fatima Zahra",
-        threshold=threshold,
-        deadline=(clock() + timedelta(days=30)).date(),
-    )
-    async with db.transaction() as tx:
-        code = await tx.run(create, new, "organizer", clock())
-        await tx.run(move, code, PetitionLife.OPEN, "", "organizer", clock())
-    return str(code)
 
 
 async def neighbour_signs(db: Database, clock: Clock, code: str) -> int:
