@@ -1,7 +1,7 @@
-"""Hourly chores of a long-running process: forget old message ids, abandoned answers and
-expired download links, close petitions past their deadline, fold petitions' tallies into their
-count and cross a threshold reached without its check, hash again signatures whose CIN hash was
-computed an older way (at start, the first round does it)."""
+"""Hourly chores of a long-running process: forget old message ids, abandoned answers,
+expired download links and dashboard sign-ins, close petitions past their deadline, fold
+petitions' tallies into their count and cross a threshold reached without its check, hash again
+signatures whose CIN hash was computed an older way (at start, the first round does it)."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from storage.downloads import forget_expired_downloads
 from storage.inbox import forget_old_messages
 from storage.petitions import close_expired_petitions, cross_reached_thresholds
 from storage.retention import forget_abandoned_answers
+from storage.sign_in import forget_stale_sign_ins
 from storage.signature_keys import rekey_signatures
 from storage.tally import fold_tallies
 from storage.vault import Vault
@@ -48,3 +49,4 @@ async def chores(db: Database, vault: Vault, now: datetime) -> None:
     await close_expired_petitions(db, now)
     await fold_tallies(db)
     await forget_expired_downloads(db, now)
+    await forget_stale_sign_ins(db, now)

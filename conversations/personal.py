@@ -162,6 +162,15 @@ class MyAction:
 
 
 @dataclass(frozen=True, slots=True)
+class MySignIn:
+    """A dashboard sign-in link or session of an organizer."""
+
+    kind: str
+    created_at: str | None
+    last_used_at: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class MyDownload:
     file: str
     created_at: str | None
@@ -182,6 +191,7 @@ Row = (
     | MyRole
     | MyInvite
     | MyAction
+    | MySignIn
     | MyDownload
 )
 R = TypeVar("R", bound=Row)

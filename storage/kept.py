@@ -62,11 +62,11 @@ def erase_reports(conn: Connection, erasure: Erasure) -> None:
     # The need stays; a number, a CIN or the author's own name typed into it does not, nor in
     # the key it is matched by, recomputed from the place as it now reads.
     rows = conn.execute(
-        select(report.id, report.description, report.place, report.other_label).where(
-            report.resident_id == erasure.who.resident_id
-        )
+        select(
+            report.id, report.description, report.place, report.other_label, report.hidden_reason
+        ).where(report.resident_id == erasure.who.resident_id)
     ).all()
-    for report_id, description, place, label in rows:
+    for report_id, description, place, label, hidden in rows:
         place = erasure.redact(report.place, place)
         conn.execute(
             update(m.REPORT)
@@ -77,6 +77,7 @@ def erase_reports(conn: Connection, erasure: Erasure) -> None:
                 place=place,
                 place_key=place_key(place) or None if place else None,
                 other_label=erasure.redact(report.other_label, label),
+                hidden_reason=erasure.redact(report.hidden_reason, hidden),
             )
         )
     # What organizers noted on its history may quote them; the notices of those notes too.

@@ -202,6 +202,8 @@ class ReportRow(Base):
     description: Mapped[str | None] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(16))
     duplicate_of: Mapped[int | None] = mapped_column(Id, ForeignKey("report.id"))
+    # Set when an organizer hid the description from other residents: why (kept in history too).
+    hidden_reason: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
@@ -219,6 +221,8 @@ class ReportMediaRow(Base):
     ref: Mapped[str] = mapped_column(Text)
     content_type: Mapped[str] = mapped_column(String(64))
     size: Mapped[int | None] = mapped_column(Integer)
+    # Set when an organizer hid this photo or voice note from other residents: why.
+    hidden_reason: Mapped[str | None] = mapped_column(String(200))
 
 
 class ReportSupportRow(Base):
@@ -247,6 +251,8 @@ class ReportEventRow(Base):
     status: Mapped[str] = mapped_column(String(16))
     note: Mapped[str | None] = mapped_column(Text)
     actor: Mapped[str] = mapped_column(String(80))
+    # None for a status change; what was hidden otherwise ("text", or "media:<id>").
+    hidden: Mapped[str | None] = mapped_column(String(24))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
@@ -591,3 +597,38 @@ class DatabaseKeyRow(Base):
 
 
 DATABASE_KEY = table(DatabaseKeyRow)
+
+
+class SignInLinkRow(Base):
+    """A one-time link to the organizers' dashboard, bound to one organizer, valid minutes.
+    Only the token's SHA-256 is stored."""
+
+    __tablename__ = "sign_in_link"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    resident_id: Mapped[int] = mapped_column(
+        Id, ForeignKey("resident.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class WebSessionRow(Base):
+    """An organizer signed in to the dashboard: the cookie's SHA-256, the form token, the
+    language chosen, and when it was last used (it ends after hours idle, or when signed out)."""
+
+    __tablename__ = "web_session"
+
+    id_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    resident_id: Mapped[int] = mapped_column(
+        Id, ForeignKey("resident.id", ondelete="CASCADE"), index=True
+    )
+    csrf: Mapped[str] = mapped_column(String(64))
+    language: Mapped[str] = mapped_column(String(8))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    seen_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+
+
+SIGN_IN_LINK = table(SignInLinkRow)
+WEB_SESSION = table(WebSessionRow)

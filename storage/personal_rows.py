@@ -21,6 +21,7 @@ from conversations.personal import (
     MyInvite,
     MyNotice,
     MyRole,
+    MySignIn,
     MySupport,
     Row,
 )
@@ -168,12 +169,19 @@ def organizer_roles(conn: Connection, who: Subject, _vault: Vault) -> Rows:
         select(m.AUDIT_ENTRY).where(m.AUDIT_ENTRY.c.resident_id == me).order_by(m.AUDIT_ENTRY.c.id)
     )
     shown += [MyAction(r.action, r.target, r.allowed, when(r.created_at)) for r in audit]
+    links = conn.execute(select(m.SIGN_IN_LINK).where(m.SIGN_IN_LINK.c.resident_id == me))
+    shown += [MySignIn("link", when(r.created_at), when(r.used_at)) for r in links]
+    sessions = conn.execute(select(m.WEB_SESSION).where(m.WEB_SESSION.c.resident_id == me))
+    shown += [MySignIn("session", when(r.created_at), when(r.seen_at)) for r in sessions]
     return shown
 
 
 def erase_organizer_roles(conn: Connection, erasure: Erasure) -> None:
     me = erasure.who.resident_id
     conn.execute(delete(m.ORGANIZER).where(m.ORGANIZER.c.resident_id == me))
+    # Signed out everywhere at once, and no link left to sign in with.
+    conn.execute(delete(m.WEB_SESSION).where(m.WEB_SESSION.c.resident_id == me))
+    conn.execute(delete(m.SIGN_IN_LINK).where(m.SIGN_IN_LINK.c.resident_id == me))
     # The code stays used, so it cannot make a second organizer; it no longer says by whom,
     # nor who made the codes they made.
     conn.execute(

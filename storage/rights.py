@@ -85,7 +85,7 @@ HOLDERS: tuple[Holder, ...] = (
     Holder(RSVPS, (m.RSVP,), plain.rsvps, plain.erase_rsvps),
     Holder(
         ORGANIZER,
-        (m.ORGANIZER, m.ORGANIZER_INVITE, m.AUDIT_ENTRY),
+        (m.ORGANIZER, m.ORGANIZER_INVITE, m.AUDIT_ENTRY, m.SIGN_IN_LINK, m.WEB_SESSION),
         plain.organizer_roles,
         plain.erase_organizer_roles,
     ),
@@ -139,14 +139,19 @@ _GONE = (
     *m.CONSENT.c,
     *m.DOWNLOAD.c,
     *m.ORGANIZER.c,
+    # An organizer's dashboard links and sessions, deleted with their resident row.
+    *m.SIGN_IN_LINK.c,
+    *m.WEB_SESSION.c,
     m.RSVP.c.answer,
     m.REPORT_MEDIA.c.ref,
+    m.REPORT_MEDIA.c.hidden_reason,
     m.DELIVERY.c.last_error,
 )
 _REDACTED = (
     m.REPORT.c.other_label,
     m.REPORT.c.place,
     m.REPORT.c.description,
+    m.REPORT.c.hidden_reason,
     m.REPORT_EVENT.c.note,
     m.PETITION.c.title,
     m.PETITION.c.summary,
@@ -197,6 +202,7 @@ _NOBODYS = (
     m.REPORT_MEDIA.c.kind,
     m.REPORT_MEDIA.c.content_type,
     m.REPORT_EVENT.c.status,
+    m.REPORT_EVENT.c.hidden,
     m.PETITION.c.code,
     m.PETITION.c.commune_code,
     m.PETITION.c.status,
