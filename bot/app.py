@@ -53,6 +53,8 @@ class App:
     db: Database
     engine: Engine
     dispatcher: Dispatcher
+    gazetteer: Gazetteer = field(default_factory=Gazetteer.load)
+    clock: Callable[[], datetime] = lambda: datetime.now(UTC)
     # APScheduler's wake-ups for the dispatcher, rebuilt from the announcement table at start.
     wakeups: Wakeups = field(init=False)
     # The keys of HAYNA_SECRET_KEY, for the chores that open sealed CINs.
@@ -111,9 +113,11 @@ def build_engine(
     clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     organizers: frozenset[Address] = frozenset(),
     flood: Flood | None = None,
+    dashboard: str = "",
 ) -> Engine:
-    """The engine with every flow, over the SQL store."""
-    store = SqlStore(db, gazetteer, vault, clock, organizers)
+    """The engine with every flow, over the SQL store; ``dashboard`` is the address the
+    organizers' sign-in links start with."""
+    store = SqlStore(db, gazetteer, vault, clock, organizers, dashboard)
     return Engine(store, every_flow(), translator, clock, flood, CHANNELS)
 
 
@@ -138,7 +142,10 @@ async def create_app(
     limit = Limit(settings.flood_per_minute, settings.flood_burst)
     exempt = frozenset(c.name for c in CHANNELS.every if not c.limited)
     flood = Flood(limit, exempt=exempt, trusted=settings.admins)
-    engine = build_engine(db, Gazetteer.load(), vault, clock, settings.admins, flood)
+    gazetteer = Gazetteer.load()
+    engine = build_engine(
+        db, gazetteer, vault, clock, settings.admins, flood, settings.dashboard_url
+    )
     dispatcher = Dispatcher(
         DeliveryQueue(db),
         outboxes,
@@ -149,7 +156,7 @@ async def create_app(
         batch=BATCH,
         photos=MediaLinks(db, settings.secret_key, settings.public_base_url).photos,
     )
-    return App(settings, db, engine, dispatcher)
+    return App(settings, db, engine, dispatcher, gazetteer, clock)
 
 
 async def _expand(db: Database, photos: WaitingPhotos, now: datetime) -> int:

@@ -1,7 +1,7 @@
 """`hayna groups`, `hayna organizers` and `hayna broadcast`: the groups of a commune, invite
-codes that make organizers and their removal (bot/organizer_removal.py), the audit log, and
-updates (maybe with a photo) sent to an audience now or later with their delivery report. Every
-action is written to the audit log under the operator's name."""
+codes that make organizers and their removal (bot/organizer_removal.py), one-time links to the
+dashboard, the audit log, and updates (maybe with a photo) sent to an audience now or later with
+their delivery report. Every action is written to the audit log under the operator's name."""
 
 from __future__ import annotations
 
@@ -19,16 +19,17 @@ from bot.command_line import CommandRefused, commune_code, organizer_name, short
 from bot.media import PHOTO_MAX, photo_type
 from bot.meeting_commands import local_time
 from bot.refusals import refused
-from bot.settings import Settings
+from bot.settings import Settings, parse_address
+from conversations.desk import sign_in_path
 from conversations.groups import GroupKind
 from conversations.kit import MOROCCO, Address
-from conversations.language import SUPPORTED
+from conversations.language import DEFAULT, SUPPORTED
 from conversations.organizing import text_limit
 from handlers.filetype import HEAD, sniff
-from storage import groups
+from storage import groups, sign_in
 from storage.database import Database
 from storage.gazetteer import Gazetteer
-from storage.operator import Operator, Photo
+from storage.operator import Operator, OperatorRefusal, OperatorWhy, Photo
 
 NAMED = (GroupKind.ASSOCIATION, GroupKind.NEIGHBOURHOOD)
 
@@ -50,6 +51,14 @@ def configure_organizers(parser: argparse.ArgumentParser) -> None:
     invite.add_argument("--commune", required=True, metavar="CODE_OR_NAME")
     invite.add_argument("--group", type=int, metavar="ID", help="only this group of the commune")
     _by(invite)
+    link = actions.add_parser(
+        "login-link", help="print a one-time link to the dashboard, valid 15 minutes"
+    )
+    link.add_argument(
+        "address", metavar="CHANNEL:ID",
+        help="where the organizer writes from: telegram:123456789, whatsapp:+212600000000",
+    )  # fmt: skip
+    _by(link)
     audit = actions.add_parser("audit", help="the latest organizer actions, done or refused")
     audit.add_argument("--limit", type=int, default=50)
     organizer_removal.configure(
@@ -87,7 +96,7 @@ def _by(parser: argparse.ArgumentParser) -> None:
 async def run(args: argparse.Namespace, settings: Settings) -> int:
     db = await open_database(settings, upgrade=settings.database_url.sqlite)
     try:
-        await _act(db, args, datetime.now(UTC), settings.admins)
+        await _act(db, args, datetime.now(UTC), settings.admins, settings.dashboard_url)
     except CommandRefused as error:
         print(f"hayna: {error}", file=sys.stderr)
         return 2
@@ -105,15 +114,21 @@ class Command:
     gazetteer: Gazetteer
     now: datetime
     admins: frozenset[Address]
+    # Where the dashboard's links point.
+    dashboard: str
 
 
 async def _act(
-    db: Database, args: argparse.Namespace, now: datetime, admins: frozenset[Address]
+    db: Database,
+    args: argparse.Namespace,
+    now: datetime,
+    admins: frozenset[Address],
+    dashboard: str,
 ) -> None:
     gazetteer = Gazetteer.load()
     given = getattr(args, "commune", None)
     commune = commune_code(gazetteer, given) if given else ""
-    command = Command(args, commune, gazetteer, now, admins)
+    command = Command(args, commune, gazetteer, now, admins, dashboard)
     act = ACTIONS.get((args.command, args.action))
     if act is None:
         raise CommandRefused(f"unknown action {args.action}")
@@ -151,6 +166,21 @@ async def _invite(operator: Operator, command: Command) -> bool:
 
 async def _remove(operator: Operator, command: Command) -> bool:
     return await organizer_removal.remove(operator, command.args, command.commune, command.admins)
+
+
+async def _login_link(operator: Operator, command: Command) -> bool:
+    address = parse_address(command.args.address)
+    if address is None:
+        raise CommandRefused(f"{command.args.address!r} is not CHANNEL:ID")
+    issued = await operator.tx.run(sign_in.link_for, address, command.admins, command.now)
+    await operator.authority.audit("login_link", address.channel, issued is not None)
+    if issued is None:
+        operator.refusal = OperatorRefusal(OperatorWhy.NOT_ORGANIZER, address=str(address))
+        return False
+    token, language = issued
+    print(command.dashboard + sign_in_path(token, language if language in SUPPORTED else DEFAULT))
+    print("valid 15 minutes, once; give it to that organizer only", file=sys.stderr)
+    return True
 
 
 async def _audit_trail(operator: Operator, command: Command) -> bool:
@@ -206,6 +236,7 @@ ACTIONS: dict[tuple[str, str], Callable[[Operator, Command], Awaitable[bool]]] =
     ("organizers", "invite"): _invite,
     ("organizers", "remove"): _remove,
     ("organizers", "audit"): _audit_trail,
+    ("organizers", "login-link"): _login_link,
     ("broadcast", "send"): _broadcast,
     ("broadcast", "report"): _delivery_report,
 }

@@ -55,6 +55,11 @@ def _operator(refusal: OperatorRefusal) -> str:
             return f"not removed: {admin_note(address)}"
         case OperatorWhy.NO_UPDATE:
             return f"there is no update {refusal.number}"
+        case OperatorWhy.NOT_ORGANIZER:
+            return (
+                f"{address} is not an organizer (they redeem an invite from "
+                "`hayna organizers invite` in their chat first)"
+            )
         case OperatorWhy.NO_SCOPE:
             where = scope_words(commune, refusal.number or None)
             return f"{address} has no organizer scope to remove {where}"

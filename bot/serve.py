@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import uvicorn
 
 from bot.app import create_app
@@ -11,16 +13,18 @@ from bot.web import web_app
 
 
 async def serve(settings: Settings) -> int:
-    """Serve the webhooks until interrupted (uvicorn handles Ctrl-C and SIGTERM)."""
+    """Serve the webhooks and the dashboard until interrupted (uvicorn handles Ctrl-C and
+    SIGTERM); without a channel, the dashboard alone."""
     channels = configured_channels(settings)
-    if not channels:
-        raise SettingsError(
-            "TELEGRAM_BOT_TOKEN",
-            "nothing to serve: set TELEGRAM_BOT_TOKEN and/or TWILIO_ACCOUNT_SID "
-            "(or try `hayna chat`)",
-        )
-    if settings.public_base_url is None:
+    if channels and settings.public_base_url is None:
         raise SettingsError("PUBLIC_BASE_URL", "is required to serve webhooks")
+    if not channels:
+        # A trial, or organizers working beside `hayna chat`: the dashboard alone.
+        print(
+            f"hayna: no channel configured (TELEGRAM_BOT_TOKEN, TWILIO_ACCOUNT_SID): serving "
+            f"the dashboard only, at {settings.dashboard_url}/dashboard",
+            file=sys.stderr,
+        )
     app = await create_app(
         settings,
         {channel.name: channel.outbox for channel in channels},

@@ -53,6 +53,15 @@ class Settings:
     # The file the secret key was read from; None when it came from HAYNA_SECRET_KEY.
     key_file: Path | None = None
 
+    @property
+    def dashboard_url(self) -> str:
+        """Where organizers' browsers reach the dashboard: PUBLIC_BASE_URL, or this machine's
+        own address for a trial without one (`hayna serve` on 127.0.0.1)."""
+        if self.public_base_url:
+            return self.public_base_url.rstrip("/")
+        host = "127.0.0.1" if self.host in ("0.0.0.0", "::", "") else self.host  # noqa: S104
+        return f"http://{host}:{self.port}"
+
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         """Read the environment; the same for every command, so all of them use one key."""

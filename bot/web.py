@@ -1,5 +1,6 @@
-"""The HTTP side of `hayna serve`: the channels' webhooks and ``GET /healthz`` in one Starlette
-app, whose lifespan also runs the dispatcher and the hourly housekeeping."""
+"""The HTTP side of `hayna serve`: the channels' webhooks, the organizers' dashboard and
+``GET /healthz`` in one Starlette app, whose lifespan also runs the dispatcher and the hourly
+housekeeping."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import logging
 from collections.abc import AsyncIterator, Sequence
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Route
@@ -16,7 +18,10 @@ from starlette.routing import BaseRoute, Route
 from bot.app import App
 from bot.channel import Channel, Wiring
 from bot.housekeeping import keep_house
+from bot.i18n import translator
 from bot.media import MediaLinks
+from handlers.web.dashboard import PageHeaders, dashboard_routes
+from storage.desk import SqlBoard
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +46,9 @@ def web_app(app: App, channels: Sequence[Channel]) -> Starlette:
     routes.extend(backend.files.routes())
     for channel in channels:
         routes.extend(channel.routes(backend))
+    board = SqlBoard(app.db, app.gazetteer, app.settings.admins, app.clock)
+    fetchers = {channel.name: channel.fetcher for channel in channels}
+    routes.extend(dashboard_routes(board, translator, fetchers, app.clock))
 
     @contextlib.asynccontextmanager
     async def lifespan(_web: Starlette) -> AsyncIterator[None]:
@@ -60,4 +68,4 @@ def web_app(app: App, channels: Sequence[Channel]) -> Starlette:
             for channel in channels:
                 await channel.stop()
 
-    return Starlette(routes=routes, lifespan=lifespan)
+    return Starlette(routes=routes, lifespan=lifespan, middleware=[Middleware(PageHeaders)])

@@ -25,6 +25,13 @@ PER_PAGE = 25
 WEEKS = 26
 # What a hidden text or photo's reason may hold.
 REASON_MAX = 200
+# Where a one-time link to the dashboard points, below the site's address.
+SIGN_IN_PATH = "/dashboard/sign-in/"
+
+
+def sign_in_path(token: str, language: str) -> str:
+    """The path of a sign-in link, opening the page in the organizer's chat language."""
+    return f"{SIGN_IN_PATH}{token}?l={language}"
 
 
 class LinkWhy(StrEnum):
@@ -245,4 +252,9 @@ class Board(Protocol):
 
     def communes(self, codes: Sequence[str]) -> Sequence[tuple[str, str]]:
         """(code, name) of each commune, for the filters."""
+        ...
+
+    def outline(self, code: str) -> Sequence[Sequence[tuple[float, float]]]:
+        """The commune's boundary as rings of (longitude, latitude), simplified; none when
+        the gazetteer has no shape for it."""
         ...

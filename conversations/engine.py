@@ -46,6 +46,7 @@ from conversations.phrases import (
     FINISH_SETUP,
     HELP,
     NOT_AN_OPTION,
+    NOT_AN_ORGANIZER,
     RESUMED,
     SLOW_DOWN,
     SOMETHING_WRONG,
@@ -67,7 +68,7 @@ from conversations.returning import (
     stale,
 )
 from conversations.seams import Bookmark, ConversationStore, FlowState, Paused, Unit
-from conversations.text import Renderable, Text, Translator, Verbatim
+from conversations.text import Renderable, Text, Translator, Verbatim, _
 from conversations.trail import bookmark, moved, progressed, without
 from conversations.words import Word, global_word
 
@@ -234,6 +235,9 @@ class Engine:
             case Word.THANKS:
                 # Kindness, then the question still open: a thank-you answers nothing.
                 return _Said((Reply(YOU_ARE_WELCOME),), asked), state
+            case Word.DASHBOARD:
+                # The link, then the question still open: nothing the resident did is lost.
+                return _Said((await _dashboard(unit),), asked), state
             case Word.OPT_OUT | Word.STOP | Word.START:
                 return await self._notifications(unit, state, msg, word, asked)
             case Word.LANGUAGE | Word.REPORT | Word.MY_DATA | Word.ERASE | Word.MENU | Word.CANCEL:
@@ -617,3 +621,19 @@ def _petition_link(msg: Inbound) -> str:
     typed = msg.start_payload or msg.text.strip()
     found = _LINK.fullmatch(typed)
     return petition_code(found.group(1)) if found else ""
+
+
+async def _dashboard(unit: Unit) -> Reply:
+    """An organizer's one-time link to the dashboard; anyone else is told what it is for."""
+    if not _ready(unit.resident):
+        return Reply(FINISH_SETUP)
+    link = await unit.services.organizing.dashboard_link()
+    if link is None:
+        return Reply(NOT_AN_ORGANIZER)
+    return Reply(
+        _(
+            "Your link to the dashboard, for one use within 15 minutes. Open it on the device "
+            "you will use, and share it with no one:\n{link}",
+            link=Verbatim(link),
+        )
+    )

@@ -22,6 +22,10 @@ NOT_ALLOWED = _("Sorry, this is not allowed: only organizers can do this.")
 # TRANSLATORS: the answer to a resident's thanks; the question they were at follows it.
 YOU_ARE_WELCOME = _("You're welcome!")
 FINISH_SETUP = _("Let's finish setting up first, it only takes a minute.")
+NOT_AN_ORGANIZER = _(
+    "The dashboard is for the organizers of associations and groups. If you organize one, "
+    "ask for an invite code and type it here."
+)
 STOPPED = _("You will not receive notifications any more. Type start to receive them again.")
 RESUMED = _("Notifications are on again.")
 SOMETHING_WRONG = _("Sorry, something went wrong on our side. Please try again in a moment.")

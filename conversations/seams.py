@@ -190,6 +190,10 @@ class Organizing(Protocol):
 
     async def organizer_reach(self) -> Reach | None: ...
 
+    async def dashboard_link(self) -> str | None:
+        """A one-time link to the web dashboard, valid 15 minutes, bound to this organizer."""
+        ...
+
     async def audience_size(self, audience: Audience) -> int | None: ...
 
     async def broadcast(

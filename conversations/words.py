@@ -29,6 +29,8 @@ class Word(StrEnum):
     MY_DATA = "my_data"
     ERASE = "erase"
     THANKS = "thanks"
+    # An organizer's one-time link to the web dashboard.
+    DASHBOARD = "dashboard"
 
 
 _SPELLINGS: dict[Word, tuple[str, ...]] = {
@@ -221,6 +223,21 @@ _SPELLINGS: dict[Word, tuple[str, ...]] = {
         "معطياتي",
         "المعطيات ديالي",
         "ⵉⵙⴼⴽⴰ ⵉⵏⵓ",
+    ),
+    Word.DASHBOARD: (
+        "dashboard",
+        "/dashboard",
+        "the dashboard",
+        "tableau de bord",
+        "le tableau de bord",
+        "لوحة",
+        "لوحة التحكم",
+        "لوحة القيادة",
+        "اللوحة",
+        "lou7a",
+        "lo7a",
+        "ⵜⴰⴼⵍⵡⵉⵜ",
+        "ⵜⴰⴼⵍⵡⵉⵜ ⵏ ⵓⵙⵡⵓⴷⴷⵓ",
     ),
     Word.ERASE: (
         "delete my data",

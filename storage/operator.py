@@ -40,6 +40,8 @@ class OperatorWhy(StrEnum):
     ADMIN = "admin"
     NO_SCOPE = "no_scope"
     NO_UPDATE = "no_update"
+    # Nobody organizes from this address (no stored scope, not in HAYNA_ADMINS).
+    NOT_ORGANIZER = "not_organizer"
 
 
 @dataclass(frozen=True, slots=True)

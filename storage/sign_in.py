@@ -43,6 +43,21 @@ def issue(conn: Connection, resident_id: int, now: datetime) -> str:
     return token
 
 
+def link_for(
+    conn: Connection, address: Address, organizers: frozenset[Address], now: datetime
+) -> tuple[str, str] | None:
+    """A link token for the organizer writing from ``address``, and their chat language; None
+    when nobody organizes from there (the operator's `hayna organizers login-link`)."""
+    row = conn.execute(
+        select(RESIDENT.c.id, RESIDENT.c.language).where(
+            RESIDENT.c.channel == address.channel, RESIDENT.c.user_id == address.user
+        )
+    ).first()
+    if row is None or not is_organizer(conn, row.id, address, organizers):
+        return None
+    return issue(conn, row.id, now), row.language or ""
+
+
 def redeem(
     conn: Connection, token: str, now: datetime, organizers: frozenset[Address]
 ) -> Opened | LinkWhy:

@@ -180,18 +180,28 @@ class SqlStore:
         vault: Vault,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         organizers: frozenset[Address] = frozenset(),
+        dashboard: str = "",
     ) -> None:
         self.db = db
         self.gazetteer = gazetteer
         self.vault = vault
         self.clock = clock
         self.organizers = organizers
+        self.dashboard = dashboard
 
     @asynccontextmanager
     async def unit(self, address: Address) -> AsyncIterator[SqlUnit]:
         async with self.db.connection() as connected:
             async with connected.transaction() as tx:
-                bound = Bound(tx, address, self.gazetteer, self.vault, self.clock, self.organizers)
+                bound = Bound(
+                    tx,
+                    address,
+                    self.gazetteer,
+                    self.vault,
+                    self.clock,
+                    self.organizers,
+                    self.dashboard,
+                )
                 unit = SqlUnit(bound)
                 yield unit
             for petition_id in bound.unsettled:

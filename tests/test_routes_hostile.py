@@ -9,7 +9,6 @@ import asyncio
 import json
 import logging
 import re
-import socket
 from collections.abc import AsyncIterator, Iterable, Iterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -32,6 +31,7 @@ from tests.fake_telegram import FakeTelegram
 from tests.fake_twilio import SID
 from tests.fake_twilio import TOKEN as TWILIO_TOKEN
 from tests.support.logs import problems
+from tests.support.ports import free_port
 from tests.support.telegram import SECRET, update
 from tests.whatsapp_phone import PUBLIC, SENDER, sign
 
@@ -79,12 +79,6 @@ CONTENT_TYPES = (
     b"text/plain; charset=utf-16",
     "é/é".encode("latin-1"),
 )
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @asynccontextmanager

@@ -31,10 +31,26 @@ async def test_healthz_answers_with_the_database_reachable(tmp_path: Path) -> No
         await app.close()
 
 
-def test_serve_without_a_channel_says_what_to_set(tmp_path: Path) -> None:
-    result = hayna(tmp_path, "serve", HAYNA_SECRET_KEY=KEY)
-    assert result.returncode == 2
-    assert "TELEGRAM_BOT_TOKEN" in result.stderr and "TWILIO_ACCOUNT_SID" in result.stderr
+async def test_without_a_channel_the_app_serves_the_dashboard_alone(tmp_path: Path) -> None:
+    settings = Settings.from_env(
+        {"DATABASE_URL": f"sqlite:///{tmp_path / 'h.db'}", "HAYNA_SECRET_KEY": KEY}
+    )
+    assert settings.dashboard_url == "http://127.0.0.1:8080"
+    app = await create_app(settings, {})
+    try:
+        transport = httpx.ASGITransport(app=web_app(app, []))
+        async with httpx.AsyncClient(transport=transport, base_url="http://hayna") as client:
+            away = await client.get("/dashboard")
+            assert away.status_code == 303
+            assert away.headers["location"] == "/dashboard/signed-out"
+            page = await client.get("/dashboard/signed-out?l=fr")
+            assert page.status_code == 200 and 'lang="fr"' in page.text
+            assert "frame-ancestors 'none'" in page.headers["content-security-policy"]
+            assert page.headers["referrer-policy"] == "no-referrer"
+            # The webhooks' answers keep their own headers.
+            assert "content-security-policy" not in (await client.get("/healthz")).headers
+    finally:
+        await app.close()
 
 
 @pytest.mark.parametrize(

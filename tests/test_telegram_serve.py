@@ -3,7 +3,6 @@ and a missing setting stopping start-up with one line naming it."""
 
 from __future__ import annotations
 
-import socket
 import time
 from pathlib import Path
 
@@ -11,15 +10,10 @@ import httpx
 
 from tests.fake_telegram import TOKEN, FakeTelegram
 from tests.support.cli import hayna, run_until_terminated
+from tests.support.ports import free_port
 from tests.support.telegram import SECRET, update
 
 KEY = "serve-test-secret-key-long-enough-for-hayna-0123456789"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def test_serve_registers_and_answers_the_webhook(

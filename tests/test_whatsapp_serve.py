@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import signal
-import socket
 import subprocess
 import time
 from pathlib import Path
@@ -14,13 +13,8 @@ from bot.i18n import translator
 from conversations.onboarding import PRIVACY
 from tests.fake_twilio import SID, TOKEN
 from tests.support.cli import HAYNA, environment
+from tests.support.ports import free_port
 from tests.whatsapp_phone import PUBLIC, SENDER, sign
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def test_hayna_serve_answers_signed_whatsapp_webhooks(tmp_path: Path) -> None:

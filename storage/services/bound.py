@@ -35,6 +35,7 @@ class Bound:
         vault: Vault,
         clock: Callable[[], datetime],
         organizers: frozenset[Address] = frozenset(),
+        dashboard: str = "",
     ) -> None:
         self.tx = tx
         self.address = address
@@ -42,6 +43,8 @@ class Bound:
         self.vault = vault
         self.clock = clock
         self.organizers = organizers
+        # The dashboard's address, which its sign-in links start with.
+        self.dashboard = dashboard
         self._resident: Resident | None = None
         # Set once the resident erased their data: there is no state left to save.
         self.erased = False

@@ -12,6 +12,7 @@ from datetime import datetime
 
 from sqlalchemy import Connection, select
 
+from conversations.desk import sign_in_path
 from conversations.groups import (
     Audience,
     Counts,
@@ -21,7 +22,8 @@ from conversations.groups import (
     MeetingDraft,
     Reach,
 )
-from storage import announcements, groups, meetings
+from conversations.language import DEFAULT, SUPPORTED
+from storage import announcements, groups, meetings, sign_in
 from storage.announcements import Kind
 from storage.models import ANNOUNCEMENT
 from storage.services.authority import ResidentAuthority
@@ -55,6 +57,14 @@ class SqlOrganizing:
             await b.tx.run(groups.ensure_built_in, commune, b.clock())
         found = await b.tx.run(groups.groups_within, scope, b.resident.commune_code)
         return Reach(communes, tuple(found))
+
+    async def dashboard_link(self) -> str | None:
+        b = self.bound
+        if not await self.authority.audit("dashboard_link", "", await self.is_organizer()):
+            return None
+        token = await b.tx.run(sign_in.issue, b.me, b.clock())
+        language = b.resident.language if b.resident.language in SUPPORTED else DEFAULT
+        return b.dashboard + sign_in_path(token, language)
 
     async def audience_size(self, audience: Audience) -> int | None:
         settled = await self.authority.may(audience, "count_audience", audience.commune_code)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime
 
+from conversations.desk import sign_in_path
 from conversations.groups import (
     Audience,
     Counts,
@@ -16,6 +18,7 @@ from conversations.groups import (
     MeetingDraft,
     Reach,
 )
+from conversations.language import DEFAULT
 from tests.memory.community import CANCELLED, DRAFT, PUBLISHED, built_in, view
 from tests.memory.here import Here
 from tests.memory.world import Announcement
@@ -59,6 +62,14 @@ class MemoryOrganizing:
         else:
             who = [r for r in world.residents.values() if r.commune_code == audience.commune_code]
         return sum(1 for r in who if r.pushes_enabled)
+
+    async def dashboard_link(self) -> str | None:
+        here = self.here
+        if not here.audit("dashboard_link", "", await self.is_organizer()):
+            return None
+        token = secrets.token_urlsafe(32)
+        here.world.sign_ins[token] = (here.me, here.clock())
+        return "http://memory" + sign_in_path(token, here.resident.language or DEFAULT)
 
     async def audience_size(self, audience: Audience) -> int | None:
         settled = self.here.may(audience, "count_audience", audience.commune_code)

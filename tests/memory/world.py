@@ -102,6 +102,8 @@ class World:
     scopes: list[tuple[int, str, int | None]] = field(default_factory=list)
     # (resident, action, target, allowed, at)
     audit: list[tuple[int | None, str, str, bool, datetime]] = field(default_factory=list)
+    # Dashboard sign-in tokens: token -> (resident, made at).
+    sign_ins: dict[str, tuple[int, datetime]] = field(default_factory=dict)
 
     def next_id(self) -> int:
         self.last_id += 1

@@ -1,0 +1,80 @@
+"""The organizers' dashboard, as routes for `hayna serve`: sign-in, the overview, the reports;
+its stylesheet; and the headers every page carries (no framing, no referrer, no script or asset
+from another site).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import datetime
+
+from starlette.routing import BaseRoute, Mount
+from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from conversations.desk import Board
+from conversations.seams import MediaFetcher
+from conversations.text import Translator
+from handlers.web.guard import Guard
+from handlers.web.overview import overview_routes
+from handlers.web.reports import ReportPages
+from handlers.web.session import PREFIX
+from handlers.web.sign_in import SignInPages
+from handlers.web.templating import TEMPLATES, Pages
+
+__all__ = ["PageHeaders", "dashboard_routes"]
+
+STATIC = TEMPLATES.parent / "static"
+# Charts are inline SVG with their own styles; nothing else is inline, and nothing is fetched
+# from another site. A sign-in link's token is in its path: no page tells another site about it.
+HEADERS = {
+    b"content-security-policy": b"default-src 'self'; img-src 'self' data:; "
+    b"style-src 'self' 'unsafe-inline'; script-src 'self'; frame-ancestors 'none'; "
+    b"form-action 'self'; base-uri 'none'",
+    b"referrer-policy": b"no-referrer",
+    b"x-content-type-options": b"nosniff",
+    b"x-frame-options": b"DENY",
+    b"cache-control": b"no-store",
+}
+
+
+class PageHeaders:
+    """Adds `HEADERS` to every response of the dashboard (files keep their own cache time);
+    the webhooks' answers are left as they are."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not scope["path"].startswith(PREFIX):
+            await self.app(scope, receive, send)
+            return
+
+        async def sending(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                present = {name.lower() for name, _ in message.get("headers", [])}
+                message["headers"] = [
+                    *message.get("headers", []),
+                    *((k, v) for k, v in HEADERS.items() if k not in present),
+                ]
+            await send(message)
+
+        await self.app(scope, receive, sending)
+
+
+def dashboard_routes(
+    board: Board,
+    translators: Callable[[str], Translator],
+    fetchers: Mapping[str, MediaFetcher],
+    clock: Callable[[], datetime],
+) -> list[BaseRoute]:
+    """Every route of the dashboard, under /dashboard (the app adds `PageHeaders`)."""
+    pages = Pages(translators)
+    guard = Guard(board.sign_in, pages)
+    routes: list[BaseRoute] = [
+        *SignInPages(board, pages).routes(),
+        *overview_routes(board, pages, guard, clock),
+        *ReportPages(board, pages, guard, fetchers).routes(),
+        Mount(f"{PREFIX}/static", StaticFiles(directory=STATIC), name="static"),
+    ]
+    return routes

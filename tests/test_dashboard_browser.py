@@ -1,0 +1,218 @@
+"""The organizers' dashboard in a real browser, against `hayna serve` on 127.0.0.1: an organizer
+redeems an invite and types "dashboard" in the terminal chat, opens the link in Chromium, and
+works without the command line. Screenshots of the overview in French and Arabic, and on a
+phone's width, are left in tests/screenshots/ (emptied at each run)."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import subprocess
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from tests.support.browser import FLAGS, clean_screenshots, need_chromium
+from tests.support.cli import HAYNA, SCRIPTS, environment, run
+from tests.support.ports import free_port
+
+KEY = "d" * 40
+PHONE = {"width": 360, "height": 780}
+
+
+@dataclass(frozen=True)
+class Site:
+    base: str
+    link: str
+    folder: Path
+    # A report of the organizer's commune (Agadir), and one of another commune (Casablanca).
+    mine: str
+    theirs: str
+
+    def rows(self, sql: str, *args: object) -> list[tuple[object, ...]]:
+        with sqlite3.connect(self.folder / "hayna.db") as conn:
+            return conn.execute(sql, args).fetchall()
+
+
+def _reference(output: str) -> str:
+    found = re.search(r"R-\d{4}-\d{6}", output)
+    assert found, output[-2000:]
+    return found.group()
+
+
+def _organizer_link(folder: Path, env: dict[str, str]) -> str:
+    code = run(folder, "organizers", "invite", "--commune", "Agadir", **env).stdout.strip()
+    script = folder / "organizer.txt"
+    script.write_text(f"Bonjour\n1\nAgadir\n1\nORG {code}\ndashboard\n", encoding="utf-8")
+    chat = run(folder, "chat", "--as", "organizer", "--script", str(script), **env)
+    found = re.search(r"http://127\.0\.0\.1:\d+/dashboard/sign-in/\S+", chat.stdout)
+    assert found, chat.stdout[-2000:]
+    return found.group()
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    need_chromium()
+    folder = tmp_path_factory.mktemp("dashboard")
+    port = free_port()
+    env = {"HAYNA_SECRET_KEY": KEY, "PORT": str(port)}
+    (folder / "pothole.png").write_bytes((SCRIPTS / "pothole.png").read_bytes())
+    reports = {}
+    for user, script in (("reporter", "report_fr.txt"), ("voisine", "report_ar.txt")):
+        said = run(folder, "chat", "--as", user, "--script", str(SCRIPTS / script), **env)
+        reports[user] = _reference(said.stdout)
+    link = _organizer_link(folder, env)
+    server = subprocess.Popen(
+        [*HAYNA, "serve"], cwd=folder, env=environment(folder, **env), stderr=subprocess.PIPE
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_for(base, server)
+        yield Site(base, link, folder, reports["reporter"], reports["voisine"])
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def _wait_for(base: str, server: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise AssertionError(server.stderr.read().decode() if server.stderr else "")
+        try:
+            if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                return
+        except httpx.TransportError:
+            time.sleep(0.1)
+    raise AssertionError("hayna serve did not answer in 20 s")
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=need_chromium(), args=FLAGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture(scope="module")
+def shots() -> Iterator[Path]:
+    yield from clean_screenshots()
+
+
+@pytest.fixture(scope="module")
+def page(site: Site, browser: Browser) -> Iterator[Page]:
+    """One organizer's browser, signed in by their link."""
+    context = browser.new_context(viewport={"width": 1200, "height": 900})
+    signed = context.new_page()
+    signed.goto(site.link)
+    signed.get_by_role("button", name="Se connecter").click()
+    signed.wait_for_url(f"{site.base}/dashboard")
+    yield signed
+    context.close()
+
+
+def test_the_link_signs_in_once_and_the_overview_is_in_the_chat_language(
+    site: Site, page: Page, browser: Browser, shots: Path
+) -> None:
+    assert page.locator("html").get_attribute("lang") == "fr"
+    assert page.get_by_role("heading", name="Vue d’ensemble").is_visible()
+    assert page.locator(".chart svg").count() == 3
+    page.screenshot(path=shots / "overview-fr.png", full_page=True)
+    cookie = next(c for c in page.context.cookies() if c["name"] == "hayna_session")
+    assert cookie["httpOnly"] and cookie["secure"] and cookie["sameSite"] == "Lax"
+    other = browser.new_page()
+    other.goto(site.link)
+    other.get_by_role("button", name="Se connecter").click()
+    assert "déjà servi" in other.locator("main").inner_text()
+    other.close()
+
+
+def test_arabic_is_laid_out_right_to_left_and_fits_a_phone(
+    site: Site, page: Page, shots: Path
+) -> None:
+    page.select_option("#language", "ar")
+    page.locator("form.language button").click()
+    page.wait_for_load_state()
+    assert page.locator("html").get_attribute("dir") == "rtl"
+    assert page.evaluate("getComputedStyle(document.body).direction") == "rtl"
+    brand = page.locator(".brand").bounding_box()
+    assert brand is not None and brand["x"] > 600, "the title starts on the right"
+    page.screenshot(path=shots / "overview-ar.png", full_page=True)
+    page.set_viewport_size(PHONE)
+    page.goto(f"{site.base}/dashboard/reports")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"], f"the page is {width} px wide on a 360-px phone"
+    page.screenshot(path=shots / "reports-ar-phone.png", full_page=True)
+    page.set_viewport_size({"width": 1200, "height": 900})
+    page.select_option("#language", "fr")
+    page.locator("form.language button").click()
+    page.wait_for_load_state()
+
+
+def test_a_status_change_queues_the_residents_notice(site: Site, page: Page) -> None:
+    page.goto(f"{site.base}/dashboard/reports")
+    page.get_by_role("link", name=site.mine).click()
+    page.select_option("#new-status", "in_progress")
+    page.fill("#note", "Les services techniques passent jeudi.")
+    page.get_by_role("button", name="Enregistrer et prévenir les habitants").click()
+    assert "1 habitant sera prévenu" in page.locator(".flash").inner_text()
+    [(status,)] = site.rows("SELECT status FROM report WHERE ref = ?", site.mine)
+    assert status == "in_progress"
+    queued = site.rows(
+        "SELECT d.body FROM delivery d JOIN resident r ON r.id = d.resident_id "
+        "WHERE r.user_id = 'reporter' AND d.status = 'queued'"
+    )
+    assert any("jeudi" in str(body) for (body,) in queued), queued
+
+
+def test_a_form_with_a_wrong_token_changes_nothing(site: Site, page: Page) -> None:
+    page.goto(f"{site.base}/dashboard/reports/{site.mine}")
+    before = site.rows("SELECT status FROM report WHERE ref = ?", site.mine)
+    page.eval_on_selector_all("input[name=csrf]", "inputs => inputs.forEach(i => i.value = 'x')")
+    page.select_option("#new-status", "resolved")
+    with page.expect_response(lambda r: r.url.endswith("/status")) as answered:
+        page.get_by_role("button", name="Enregistrer et prévenir les habitants").click()
+    assert answered.value.status == 403
+    assert site.rows("SELECT status FROM report WHERE ref = ?", site.mine) == before
+
+
+def test_another_communes_report_is_refused(site: Site, page: Page) -> None:
+    seen = page.goto(f"{site.base}/dashboard/reports/{site.theirs}")
+    assert seen is not None and seen.status == 403
+    csrf = page.locator("input[name=csrf]").first.get_attribute("value")
+    before = site.rows("SELECT status, updated_at FROM report WHERE ref = ?", site.theirs)
+    posted = page.request.post(
+        f"{site.base}/dashboard/reports/{site.theirs}/status",
+        form={"csrf": csrf or "", "status": "resolved", "note": ""},
+        max_redirects=0,
+    )
+    assert posted.status == 403
+    assert site.rows("SELECT status, updated_at FROM report WHERE ref = ?", site.theirs) == before
+    refused = site.rows(
+        "SELECT action FROM audit_entry WHERE allowed = 0 AND target = ?", site.theirs
+    )
+    assert refused, "the refused try is in the audit log"
+
+
+def test_signing_out_ends_the_session_at_once(site: Site, browser: Browser) -> None:
+    context = browser.new_context()
+    mine = context.new_page()
+    # The module's link is spent: a new one from the operator's command.
+    port = site.base.rsplit(":", 1)[1]
+    made = run(site.folder, "organizers", "login-link", "console:organizer",
+               HAYNA_SECRET_KEY=KEY, PORT=port)  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    mine.goto(made.stdout.strip())
+    mine.get_by_role("button", name="Se connecter").click()
+    mine.wait_for_url(f"{site.base}/dashboard")
+    mine.get_by_role("button", name="Se déconnecter").click()
+    assert "/dashboard/signed-out" in mine.url
+    again = mine.goto(f"{site.base}/dashboard/reports")
+    assert again is not None and "/dashboard/signed-out" in mine.url
+    context.close()
