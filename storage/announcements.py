@@ -362,6 +362,8 @@ def _words(obj: Any) -> str:
     if kind == "verbatim":
         return str(obj["value"])
     if kind == "joined":
-        return next((words for words in map(_words, obj["parts"]) if words), "")
+        # An update is who sends it, then its texts by language: those are what was written.
+        written = [part for part in obj["parts"] if part.get("t") == "bylocale"] or obj["parts"]
+        return next((words for words in map(_words, written) if words), "")
     # Interface text (the sender's line) is not what the organizer wrote.
     return ""
