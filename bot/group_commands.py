@@ -133,7 +133,7 @@ async def _act(
     if act is None:
         raise CommandRefused(f"unknown action {args.action}")
     async with db.transaction() as tx:
-        operator = Operator(tx, getattr(args, "actor", None) or organizer_name(), now)
+        operator = Operator.at_terminal(tx, getattr(args, "actor", None) or organizer_name(), now)
         done = await act(operator, command)
     if not done:  # after the commit: the refusal stays in the audit log
         raise refused(operator)

@@ -125,7 +125,7 @@ async def _act(db: Database, args: argparse.Namespace) -> None:
         return
     draft = _draft(args, now) if args.action == "create" else None
     async with db.transaction() as tx:
-        operator = Operator(tx, getattr(args, "actor", None) or organizer_name(), now)
+        operator = Operator.at_terminal(tx, getattr(args, "actor", None) or organizer_name(), now)
         done = await _change(operator, args, draft)
     if done is None:
         raise refused(operator)

@@ -158,7 +158,7 @@ async def _create(db: Database, args: argparse.Namespace) -> None:
         commune, title, summary, body, requests, representative, threshold, args.deadline
     )
     async with db.transaction() as tx:
-        operator = Operator(tx, actor, datetime.now(UTC))
+        operator = Operator.at_terminal(tx, actor, datetime.now(UTC))
         code = await operator.draft_petition(new)
     if code is None:
         raise refused(operator)
@@ -190,7 +190,7 @@ async def _move(db: Database, args: argparse.Namespace) -> None:
         args.actor or organizer_name(),
     )
     async with db.transaction() as tx:
-        operator = Operator(tx, actor, datetime.now(UTC))
+        operator = Operator.at_terminal(tx, actor, datetime.now(UTC))
         moved = await operator.move_petition(code, life, args.note.strip())
     if moved is None:
         raise refused(operator)

@@ -11,6 +11,7 @@ from typing import assert_never
 from bot.command_line import CommandRefused
 from conversations import petition_rules, report_rules
 from conversations.actor import ACTOR_MAX
+from conversations.desk import REASON_MAX
 from conversations.petition_rules import THRESHOLD_MAX, THRESHOLD_MIN, PetitionField, PetitionWhy
 from conversations.report_rules import ReportWhy
 from storage.meetings import MeetingError
@@ -115,5 +116,11 @@ def _report(refusal: report_rules.ReportRefusal) -> str:
             return "a rejection needs its reason: --note TEXT"
         case ReportWhy.NO_KEPT:
             return "a duplicate needs the reference of another open report: --of REF"
+        case ReportWhy.KEPT_WITHOUT_DUPLICATE:
+            return "--of goes with the status duplicate only"
+        case ReportWhy.NO_MEDIA:
+            return f"{refusal.ref} has no such photo or voice note"
+        case ReportWhy.HIDE_REASON:
+            return f"the reason must be 1 to {REASON_MAX} characters; it has {refusal.length}"
         case _:
             assert_never(refusal.why)

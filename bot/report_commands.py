@@ -142,12 +142,10 @@ def _export(rows: list[Row], gazetteer: Gazetteer, args: argparse.Namespace) -> 
 
 async def _set_status(db: Database, args: argparse.Namespace) -> None:
     ref, status = args.ref.strip().upper(), ReportStatus(args.status)
-    if args.kept and status is not ReportStatus.DUPLICATE:
-        raise CommandRefused("--of goes with the status duplicate only")
     actor = args.actor or organizer_name()
     kept = args.kept.strip().upper()
     async with db.transaction() as tx:
-        operator = Operator(tx, actor, datetime.now(UTC))
+        operator = Operator.at_terminal(tx, actor, datetime.now(UTC))
         changed = await operator.set_report_status(ref, status, args.note.strip(), kept)
     if changed is None:
         raise refused(operator)

@@ -73,7 +73,7 @@ class MyConsent:
 
 
 @dataclass(frozen=True, slots=True)
-class Attached:
+class MyAttachment:
     kind: str
     ref: str
 
@@ -89,7 +89,7 @@ class MyReport:
     lon: float | None
     description: str | None
     created_at: str | None
-    media: tuple[Attached, ...] = ()
+    media: tuple[MyAttachment, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from conversations.actor import actor_fits
+from conversations.desk import REASON_MAX
 from conversations.folding import fold
 from conversations.report import ReportStatus
 
@@ -72,6 +73,12 @@ class ReportWhy(StrEnum):
     NO_REASON = "no_reason"
     # A duplicate points to another report, still open, that its followers follow instead.
     NO_KEPT = "no_kept"
+    # Only a duplicate points to a report kept.
+    KEPT_WITHOUT_DUPLICATE = "kept_without_duplicate"
+    # The photo or voice note to hide is not one of the report's.
+    NO_MEDIA = "no_media"
+    # What is hidden keeps why, in 1 to `REASON_MAX` characters, for organizers to read later.
+    HIDE_REASON = "hide_reason"
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,15 +96,30 @@ class ReportError(ValueError):
         self.refusal = refusal
 
 
-def status_refusal(ref: str, status: ReportStatus, note: str, actor: str) -> ReportRefusal | None:
-    """What keeps a report from taking ``status``, before the report kept is looked at."""
+def status_refusal(
+    ref: str, status: ReportStatus, note: str, actor: str, kept: str = ""
+) -> ReportRefusal | None:
+    """What keeps a report from taking ``status``, before the report kept (``kept``, given
+    for a duplicate only) is looked at."""
     if not actor_fits(actor):
         return ReportRefusal(ReportWhy.ACTOR, ref, len(actor))
     if status is ReportStatus.REJECTED and not note.strip():
         return ReportRefusal(ReportWhy.NO_REASON, ref)
+    if kept and status is not ReportStatus.DUPLICATE:
+        return ReportRefusal(ReportWhy.KEPT_WITHOUT_DUPLICATE, ref)
     return None
 
 
 def keeps(report_id: int, kept_id: int) -> bool:
     """Whether a duplicate may point to ``kept_id``, an open report: not to itself."""
     return kept_id != report_id
+
+
+def hide_refusal(ref: str, reason: str, actor: str) -> ReportRefusal | None:
+    """What keeps a report's text or file from being hidden with ``reason`` (trimmed first)."""
+    if not actor_fits(actor):
+        return ReportRefusal(ReportWhy.ACTOR, ref, len(actor))
+    kept = reason.strip()
+    if not kept or len(kept) > REASON_MAX:
+        return ReportRefusal(ReportWhy.HIDE_REASON, ref, len(kept))
+    return None

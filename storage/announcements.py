@@ -314,17 +314,31 @@ _REPORTED = {
 
 
 def report(conn: Connection, announcement_id: int) -> DeliveryReport | None:
-    row = conn.execute(select(ANNOUNCEMENT).where(ANNOUNCEMENT.c.id == announcement_id)).first()
-    if row is None:
-        return None
-    counts = dict.fromkeys(("queued", "sent", "delivered", "failed", "unreachable"), 0)
+    return reports_of(conn, (announcement_id,)).get(announcement_id)
+
+
+def reports_of(conn: Connection, announcement_ids: Sequence[int]) -> dict[int, DeliveryReport]:
+    """Where each announcement's deliveries stand, by id: two queries for any number of them,
+    and one more for each not expanded yet."""
+    rows = conn.execute(
+        select(ANNOUNCEMENT).where(ANNOUNCEMENT.c.id.in_(list(announcement_ids)))
+    ).all()
+    ids = {key(row.id): row.id for row in rows}
+    counts = {
+        row.id: dict.fromkeys(("queued", "sent", "delivered", "failed", "unreachable"), 0)
+        for row in rows
+    }
     by_status = conn.execute(
-        select(DELIVERY.c.status, func.count())
-        .where(DELIVERY.c.message_key == key(announcement_id))
-        .group_by(DELIVERY.c.status)
+        select(DELIVERY.c.message_key, DELIVERY.c.status, func.count())
+        .where(DELIVERY.c.message_key.in_(list(ids)))
+        .group_by(DELIVERY.c.message_key, DELIVERY.c.status)
     )
-    for status, count in by_status:
-        counts[_REPORTED[DeliveryStatus(status)]] += count
+    for message_key, status, count in by_status:
+        counts[ids[message_key]][_REPORTED[DeliveryStatus(status)]] += count
+    return {row.id: _figures(conn, row, counts[row.id]) for row in rows}
+
+
+def _figures(conn: Connection, row: Any, counts: dict[str, int]) -> DeliveryReport:
     if row.status == State.SCHEDULED:
         # Not expanded yet: everyone it will reach is still queued.
         waiting = audience_size(conn, audience_of(row))
@@ -332,3 +346,24 @@ def report(conn: Connection, announcement_id: int) -> DeliveryReport | None:
     # Counted from the rows, not from the expansion's tally: a resident who erased their data
     # took their delivery with them, and a cancelled update its unsent ones, so the figures add up.
     return DeliveryReport(row.id, row.due_at, sum(counts.values()), **counts)
+
+
+def first_words(body: str, most: int = 80) -> str:
+    """The first ``most`` characters of an update's text in its first language, without the
+    line that says who sends it."""
+    return _words(json.loads(body))[:most]
+
+
+def _words(obj: Any) -> str:
+    kind = obj.get("t")
+    if kind == "bylocale":
+        values = obj["values"]
+        return str(values[0][1] if values else obj["default"])
+    if kind == "verbatim":
+        return str(obj["value"])
+    if kind == "joined":
+        # An update is who sends it, then its texts by language: those are what was written.
+        written = [part for part in obj["parts"] if part.get("t") == "bylocale"] or obj["parts"]
+        return next((words for words in map(_words, written) if words), "")
+    # Interface text (the sender's line) is not what the organizer wrote.
+    return ""

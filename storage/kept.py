@@ -13,7 +13,7 @@ from cryptography.fernet import InvalidToken
 from sqlalchemy import Connection, delete, select, update
 
 from conversations.cin import masked
-from conversations.personal import Attached, MyReport, MySignature, Row
+from conversations.personal import MyAttachment, MyReport, MySignature, Row
 from conversations.petition import PetitionLife
 from conversations.petition_rules import FILED
 from conversations.redaction import redact_identifiers
@@ -48,7 +48,7 @@ def reports(conn: Connection, who: Subject, _vault: Vault) -> Rows:
                 lon=r.lon,
                 description=r.description,
                 created_at=when(r.created_at),
-                media=tuple(Attached(kind, ref) for kind, ref in media),
+                media=tuple(MyAttachment(kind, ref) for kind, ref in media),
             )
         )
     return shown

@@ -18,6 +18,7 @@ from conversations.groups import (
     Counts,
     Meeting,
     MeetingDraft,
+    Scope,
     announced,
     cancelled,
     moved,
@@ -249,13 +250,19 @@ def answer(
 
 
 def counts(conn: Connection, meeting_id: int) -> Counts:
-    rows = conn.execute(
-        select(RSVP.c.answer, func.count())
-        .where(RSVP.c.meeting_id == meeting_id)
-        .group_by(RSVP.c.answer)
-    )
-    found = {Answer(a).name.lower(): n for a, n in rows}
-    return Counts(**found)
+    return counts_of(conn, (meeting_id,))[meeting_id]
+
+
+def counts_of(conn: Connection, meeting_ids: Sequence[int]) -> dict[int, Counts]:
+    """The answers of each meeting, by id, in one grouped query for any number of them."""
+    found: dict[int, dict[str, int]] = {meeting_id: {} for meeting_id in meeting_ids}
+    for meeting_id, said, n in conn.execute(
+        select(RSVP.c.meeting_id, RSVP.c.answer, func.count())
+        .where(RSVP.c.meeting_id.in_(list(meeting_ids)))
+        .group_by(RSVP.c.meeting_id, RSVP.c.answer)
+    ):
+        found[meeting_id][Answer(said).name.lower()] = n
+    return {meeting_id: Counts(**answers) for meeting_id, answers in found.items()}
 
 
 def to_come(conn: Connection, now: datetime, limit: int) -> list[Meeting]:
@@ -267,6 +274,14 @@ def to_come(conn: Connection, now: datetime, limit: int) -> list[Meeting]:
         .limit(limit)
     )
     return _views(conn, query)
+
+
+def within(conn: Connection, scope: Scope, now: datetime, limit: int) -> list[Meeting]:
+    """Drafts and published meetings to come that an organizer of ``scope`` reaches: of the
+    next ``limit`` ones, those whose audience the scope covers."""
+    found = to_come(conn, now, limit)
+    reach = audiences(conn, [meeting.id for meeting in found])
+    return [meeting for meeting in found if scope.covers(reach[meeting.id])]
 
 
 def listing(conn: Connection, commune: str | None) -> list[Meeting]:

@@ -1,9 +1,10 @@
-"""The operator at the terminal as an organizer: the `hayna` commands that change what residents
-see or who organizes go through here, checked as a chat organizer's actions are (the audience
-settled and covered by the scope: the operator's is everywhere, as HAYNA_ADMINS') and written
-to the audit log under the operator's name, whether allowed or refused. The meeting actions are
-the chat's own (storage/services/meeting_actions.py), under an authority that reaches
-everywhere (storage/services/authority.py).
+"""Organizer actions outside the chat: the `hayna` commands that change what residents see or
+who organizes, and the dashboard's changes of reports (storage/desk.py), checked as a chat
+organizer's actions are (the audience settled and covered by the scope; a report's is its
+commune) and written to the audit log under the actor's name, whether allowed or refused. The
+operator at the terminal acts everywhere, as HAYNA_ADMINS do; a signed-in organizer within
+their scope (storage/services/authority.py). The meeting actions are the chat's own
+(storage/services/meeting_actions.py).
 
 A refused action changes nothing but the audit log: it returns None and `refusal` says why, for
 the caller to say once the transaction is committed, so that the audit entry stays.
@@ -27,10 +28,11 @@ from storage.announcements import Kind
 from storage.database import Tx
 from storage.gazetteer import Gazetteer
 from storage.meetings import MeetingError
-from storage.services.authority import OperatorAuthority
+from storage.services.authority import Authority, OperatorAuthority
 from storage.services.meeting_actions import MeetingActions
 
 REMOVE = "remove_organizer"
+HIDE = "hide_report"
 
 
 class OperatorWhy(StrEnum):
@@ -68,15 +70,22 @@ class Photo:
 
 
 class Operator:
-    """The operator's organizer actions, in one transaction."""
+    """Organizer actions in one transaction, under an authority: the operator's at the terminal
+    (`at_terminal`), or a signed-in organizer's on the dashboard (storage/desk.py), so that
+    both are checked against the same scope and audited alike."""
 
-    def __init__(self, tx: Tx, actor: str, now: datetime) -> None:
-        self.tx = tx
-        self.actor = actor[:ACTOR_MAX]
-        self.now = now
-        self.authority = OperatorAuthority(tx, self.actor, now)
-        self.meetings = MeetingActions(self.authority)
+    def __init__(self, authority: Authority) -> None:
+        self.authority = authority
+        self.tx = authority.tx
+        self.actor = authority.organizer[:ACTOR_MAX]
+        self.now = authority.clock()
+        self.meetings = MeetingActions(authority)
         self.refusal: AnyRefusal | None = None
+
+    @classmethod
+    def at_terminal(cls, tx: Tx, actor: str, now: datetime) -> Operator:
+        """The operator at the terminal, everywhere, under the name they give."""
+        return cls(OperatorAuthority(tx, actor, now))
 
     async def _audit(self, action: str, target: str, allowed: bool) -> bool:
         return await self.authority.audit(action, target, allowed)
@@ -204,12 +213,25 @@ class Operator:
         assert before is not None  # moved, so it exists
         return before, signers
 
+    async def reaches_report(self, ref: str, action: str) -> bool:
+        """Whether the report is there and within the scope (its commune covered); the try is
+        audited when it is not, and when it is not there `refusal` says so."""
+        commune = await self.tx.run(reports.commune_of, ref)
+        if commune is None:
+            self.refusal = report_rules.ReportRefusal(report_rules.ReportWhy.NO_REPORT, ref)
+        elif await self.authority.covers(Audience(commune)) is not None:
+            return True
+        await self._audit(action, ref, False)
+        return False
+
     async def set_report_status(
         self, ref: str, status: ReportStatus, note: str, kept: str
     ) -> tuple[ReportStatus, int | None] | None:
         """Change a report's status; what it was, and how many followers are told (None when
         it already had this status)."""
-        detail = await self.tx.run(reports.detail, ref)
+        if not await self.reaches_report(ref, "report_status"):
+            return None
+        before = await self.tx.run(reports.detail, ref)
         try:
             followers = await self.tx.run(
                 reports.set_status, ref, status, note, self.actor, self.now, kept
@@ -219,8 +241,22 @@ class Operator:
             await self._audit("report_status", ref, False)
             return None
         await self._audit("report_status", ref, True)
-        assert detail is not None  # changed, so it exists
-        return detail.brief.status, followers
+        assert before is not None  # changed, so it exists
+        return before.brief.status, followers
+
+    async def hide_report(self, ref: str, media_id: int | None, reason: str) -> bool | None:
+        """Hide a report's text (``media_id`` None) or one of its files from other residents;
+        False when it already was hidden."""
+        if not await self.reaches_report(ref, HIDE):
+            return None
+        try:
+            hidden = await self.tx.run(reports.hide, ref, media_id, reason, self.actor, self.now)
+        except report_rules.ReportError as error:
+            self.refusal = error.refusal
+            await self._audit(HIDE, ref, False)
+            return None
+        await self._audit(HIDE, ref, True)
+        return hidden
 
     async def remove_organizer(
         self, address: Address, commune: str, group_id: int | None, admin: bool

@@ -167,7 +167,7 @@ def _signed_at(conn: Connection, petition_id: int, resident_id: int) -> datetime
 
 
 @dataclass(frozen=True, slots=True)
-class Signed(Signing):
+class StoredSigning(Signing):
     """A signing as stored. `unsettled` is the petition whose threshold the signer checks again
     once committed (`settle`): it counted while others may still have been signing."""
 
@@ -189,7 +189,7 @@ def sign(
     cin_key: str,
     cin_sealed: str,
     now: datetime,
-) -> Signed:
+) -> StoredSigning:
     """Sign once; a second signature by the same resident is refused with the date of their
     first, one by the same CIN from another account without it. Crossing the threshold notifies
     every signer, exactly once: when the result is `unsettled`, the caller runs `settle` once
@@ -197,7 +197,7 @@ def sign(
     never ran)."""
     petition = _shared(conn, code)
     if petition is None or PetitionLife(petition.status) not in SIGNING or petition.deadline < now:
-        return Signed(SigningOutcome.NOT_OPEN)
+        return StoredSigning(SigningOutcome.NOT_OPEN)
     signed = insert_ignore(
         conn,
         SIGNATURE,
@@ -213,15 +213,19 @@ def sign(
         # Only the account that signed learns when; anyone typing the same CIN learns only
         # that the card cannot sign again, or a neighbour's CIN would tell whether they signed.
         mine = _signed_at(conn, petition.id, resident_id)
-        return Signed(SigningOutcome.ALREADY, mine) if mine else Signed(SigningOutcome.CIN_USED)
+        return (
+            StoredSigning(SigningOutcome.ALREADY, mine)
+            if mine
+            else StoredSigning(SigningOutcome.CIN_USED)
+        )
     tally.add(conn, petition.id, resident_id, 1)
     count = tally.count(conn, petition.id)
     bursts.check_due(conn, petition.id, count, now)
     if PetitionLife(petition.status) is PetitionLife.OPEN and not _cross(
         conn, petition, count, resident_id, now
     ):
-        return Signed(SigningOutcome.SIGNED, now, petition.id)
-    return Signed(SigningOutcome.SIGNED, now)
+        return StoredSigning(SigningOutcome.SIGNED, now, petition.id)
+    return StoredSigning(SigningOutcome.SIGNED, now)
 
 
 def settle(conn: Connection, petition_id: int, resident_id: int, now: datetime) -> None:

@@ -7,7 +7,7 @@ change once, however often the outbox is retried, and setting the same status ag
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -30,6 +30,7 @@ from conversations.report_rules import (
     ReportRefusal,
     ReportWhy,
     box,
+    hide_refusal,
     keeps,
     metres,
     nearby_since,
@@ -70,7 +71,7 @@ def notice_key(event_id: int) -> str:
     return f"report-event:{event_id}"
 
 
-def _supporters() -> Any:
+def supporters() -> Any:
     return (
         select(func.count())
         .where(REPORT_SUPPORT.c.report_id == REPORT.c.id)
@@ -162,7 +163,13 @@ def nearby(conn: Connection, resident_id: int, draft: Draft, now: datetime) -> l
     if not near:
         return []
     rows = conn.execute(
-        select(*_BRIEF, REPORT.c.lat, REPORT.c.lon, _supporters().label("supporters")).where(
+        select(
+            *_BRIEF,
+            REPORT.c.lat,
+            REPORT.c.lon,
+            REPORT.c.hidden_reason,
+            supporters().label("supporters"),
+        ).where(
             REPORT.c.commune_code == draft.commune_code,
             REPORT.c.category == draft.category,
             REPORT.c.status.not_in(_CLOSED),
@@ -177,7 +184,14 @@ def nearby(conn: Connection, resident_id: int, draft: Draft, now: datetime) -> l
         if same_need(distance, draft.place, row.place or ""):
             scored.append((distance, row.created_at, row))
     scored.sort(key=lambda item: (item[0], item[1]))
-    return [_brief(row) for _, _, row in scored[:NEARBY_MAX]]
+    return [_offered(row) for _, _, row in scored[:NEARBY_MAX]]
+
+
+def _offered(row: Any) -> Brief:
+    """A report offered as the same need; one whose text an organizer hid is still offered
+    (the need is real) but without the reporter's words."""
+    brief = _brief(row)
+    return replace(brief, place="", other_label="") if row.hidden_reason is not None else brief
 
 
 def support(conn: Connection, ref: str, resident_id: int, now: datetime) -> bool | None:
@@ -199,7 +213,7 @@ def mine(conn: Connection, resident_id: int, limit: int) -> list[Brief]:
         REPORT_SUPPORT.c.resident_id == resident_id
     )
     rows = conn.execute(
-        select(*_BRIEF, _supporters().label("supporters"))
+        select(*_BRIEF, supporters().label("supporters"))
         .where(or_(REPORT.c.resident_id == resident_id, REPORT.c.id.in_(supported)))
         .order_by(REPORT.c.updated_at.desc(), REPORT.c.id.desc())
         .limit(limit)
@@ -207,14 +221,18 @@ def mine(conn: Connection, resident_id: int, limit: int) -> list[Brief]:
     return [_brief(row) for row in rows]
 
 
-def detail(conn: Connection, ref: str) -> Detail | None:
+def detail(conn: Connection, ref: str, viewer: int | None = None) -> Detail | None:
+    """A report as its followers read it. Only its reporter (``viewer``) still sees a text or a
+    file an organizer hid; nobody sees the moderation steps of its history."""
     row = conn.execute(
         select(
             *_BRIEF,
             REPORT.c.id,
+            REPORT.c.resident_id,
             REPORT.c.description,
+            REPORT.c.hidden_reason,
             REPORT.c.duplicate_of,
-            _supporters().label("supporters"),
+            supporters().label("supporters"),
         ).where(REPORT.c.ref == ref)
     ).first()
     if row is None:
@@ -228,20 +246,38 @@ def detail(conn: Connection, ref: str) -> Detail | None:
         Event(ReportStatus(event.status), event.note or "", event.created_at)
         for event in conn.execute(
             select(REPORT_EVENT)
-            .where(REPORT_EVENT.c.report_id == row.id)
+            .where(REPORT_EVENT.c.report_id == row.id, REPORT_EVENT.c.hidden.is_(None))
             .order_by(REPORT_EVENT.c.id)
         )
     )
-    return Detail(_brief(row), row.description or "", _media(conn, row.id), kept, history)
+    reporter = viewer is not None and viewer == row.resident_id
+    shown = reporter or row.hidden_reason is None
+    description = (row.description or "") if shown else ""
+    media = _media_of(conn, [row.id], shown_to_all=not reporter).get(row.id, ())
+    return Detail(_brief(row), description, media, kept, history)
 
 
-def _media(conn: Connection, report_id: int) -> tuple[Media, ...]:
-    rows = conn.execute(
-        select(REPORT_MEDIA)
-        .where(REPORT_MEDIA.c.report_id == report_id)
-        .order_by(REPORT_MEDIA.c.id)
-    )
-    return tuple(Media(MediaKind(m.kind), m.ref, m.content_type, m.size) for m in rows)
+def _media_of(
+    conn: Connection, report_ids: Any, shown_to_all: bool = False
+) -> dict[int, tuple[Media, ...]]:
+    """The files of the reports ``report_ids`` lists (ids, or a query of them), by report, in
+    one query; ``shown_to_all`` leaves out those an organizer hid."""
+    query = select(REPORT_MEDIA).where(REPORT_MEDIA.c.report_id.in_(report_ids))
+    if shown_to_all:
+        query = query.where(REPORT_MEDIA.c.hidden_reason.is_(None))
+    found: dict[int, list[Media]] = {}
+    for m in conn.execute(query.order_by(REPORT_MEDIA.c.id)):
+        found.setdefault(m.report_id, []).append(
+            Media(MediaKind(m.kind), m.ref, m.content_type, m.size)
+        )
+    return {report_id: tuple(media) for report_id, media in found.items()}
+
+
+def commune_of(conn: Connection, ref: str) -> str | None:
+    """The commune a report belongs to, which says who may see and change it."""
+    query = select(REPORT.c.commune_code).where(REPORT.c.ref == ref)
+    found: str | None = conn.execute(query).scalar_one_or_none()
+    return found
 
 
 def set_status(
@@ -263,7 +299,7 @@ def set_status(
     ).first()
     if report is None:
         raise ReportError(ReportRefusal(ReportWhy.NO_REPORT, ref))
-    refused = status_refusal(ref, status, note, actor)
+    refused = status_refusal(ref, status, note, actor, duplicate_of)
     if refused is not None:
         raise ReportError(refused)
     kept = _kept(conn, report.id, duplicate_of) if status is ReportStatus.DUPLICATE else None
@@ -311,27 +347,86 @@ def _follow(conn: Connection, kept: int, followers: set[int], now: datetime) -> 
         insert_ignore(conn, REPORT_SUPPORT, report_id=kept, resident_id=resident_id, created_at=now)
 
 
+def hide(
+    conn: Connection, ref: str, media_id: int | None, reason: str, actor: str, now: datetime
+) -> bool:
+    """Hide a report's text (``media_id`` None) or one of its files from other residents, the
+    reason kept in its history; False when it already was hidden. Nobody is told. Raises
+    `ReportError` when conversations/report_rules.py refuses it or there is no such file."""
+    report = conn.execute(
+        select(REPORT.c.id, REPORT.c.status, REPORT.c.hidden_reason)
+        .where(REPORT.c.ref == ref)
+        .with_for_update()
+    ).first()
+    if report is None:
+        raise ReportError(ReportRefusal(ReportWhy.NO_REPORT, ref))
+    refused = hide_refusal(ref, reason, actor)
+    if refused is not None:
+        raise ReportError(refused)
+    why = reason.strip()
+    if media_id is not None:
+        if not _hide_file(conn, ref, report.id, media_id, why):
+            return False
+    elif report.hidden_reason is None:
+        conn.execute(update(REPORT).where(REPORT.c.id == report.id).values(hidden_reason=why))
+    else:
+        return False
+    what = "text" if media_id is None else f"media:{media_id}"
+    conn.execute(
+        insert(REPORT_EVENT).values(
+            report_id=report.id,
+            status=report.status,
+            note=why,
+            actor=actor,
+            hidden=what,
+            created_at=now,
+        )
+    )
+    return True
+
+
+def _hide_file(conn: Connection, ref: str, report_id: int, media_id: int, why: str) -> bool:
+    hidden = conn.execute(
+        select(REPORT_MEDIA.c.hidden_reason).where(
+            REPORT_MEDIA.c.id == media_id, REPORT_MEDIA.c.report_id == report_id
+        )
+    ).first()
+    if hidden is None:
+        raise ReportError(ReportRefusal(ReportWhy.NO_MEDIA, ref))
+    if hidden.hidden_reason is not None:
+        return False
+    conn.execute(
+        update(REPORT_MEDIA).where(REPORT_MEDIA.c.id == media_id).values(hidden_reason=why)
+    )
+    return True
+
+
 def rows(
     conn: Connection, commune: str | None, status: ReportStatus | None, category: Category | None
 ) -> list[Row]:
-    """Reports for organizers and exports, newest first, filtered as asked."""
+    """Reports for organizers and exports, newest first, filtered as asked; their files in one
+    more query, however many they are."""
     last_note = (
         select(REPORT_EVENT.c.note)
-        .where(REPORT_EVENT.c.report_id == REPORT.c.id)
+        .where(REPORT_EVENT.c.report_id == REPORT.c.id, REPORT_EVENT.c.hidden.is_(None))
         .order_by(REPORT_EVENT.c.id.desc())
         .limit(1)
         .correlate(REPORT)
         .scalar_subquery()
     )
-    query = select(REPORT, _supporters().label("supporters"), last_note.label("note")).order_by(
-        REPORT.c.created_at.desc(), REPORT.c.id.desc()
-    )
+    where = []
     if commune:
-        query = query.where(REPORT.c.commune_code == commune)
+        where.append(REPORT.c.commune_code == commune)
     if status:
-        query = query.where(REPORT.c.status == status)
+        where.append(REPORT.c.status == status)
     if category:
-        query = query.where(REPORT.c.category == category)
+        where.append(REPORT.c.category == category)
+    query = (
+        select(REPORT, supporters().label("supporters"), last_note.label("note"))
+        .where(*where)
+        .order_by(REPORT.c.created_at.desc(), REPORT.c.id.desc())
+    )
+    media = _media_of(conn, select(REPORT.c.id).where(*where))
     return [
         Row(
             r.ref,
@@ -347,7 +442,7 @@ def rows(
             r.updated_at,
             r.supporters,
             r.note or "",
-            _media(conn, r.id),
+            media.get(r.id, ()),
         )
         for r in conn.execute(query)
     ]

@@ -23,7 +23,7 @@ from conversations.petition import PetitionLife, SigningOutcome
 from storage.database import Database
 from storage.gazetteer import Gazetteer
 from storage.models import DELIVERY, PETITION, PETITION_EVENT, PETITION_TALLY, RESIDENT, SIGNATURE
-from storage.petitions import Signed, settle, sign
+from storage.petitions import StoredSigning, settle, sign
 from storage.services import SqlServices
 from storage.store import SqlStore
 from tests.support.clock import Clock
@@ -205,7 +205,7 @@ async def pg(pg_database: str) -> Any:
 
 async def _held(
     db: Database, code: str, rid: int, i: int, signed: asyncio.Event, release: asyncio.Event
-) -> Signed:
+) -> StoredSigning:
     """A signature whose transaction stays open until ``release``."""
     cin = f"AB{200000 + i}"
     async with db.transaction() as tx:

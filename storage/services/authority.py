@@ -1,9 +1,9 @@
 """Who may act as an organizer where, and the audit log of every try.
 
 Every organizer action is checked here, not only in the flow, and written to the audit log
-whether it was allowed or not: a refused one changes nothing else. A resident in the chat acts
-within the scope they were given; the operator at the terminal acts everywhere, as
-HAYNA_ADMINS do, under the name they give.
+whether it was allowed or not: a refused one changes nothing else. A resident in the chat, or
+an organizer signed in to the dashboard, acts within the scope they were given; the operator at
+the terminal acts everywhere, as HAYNA_ADMINS do, under the name they give.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from sqlalchemy import Connection, func, select
 
 from conversations.actor import ACTOR_MAX
 from conversations.groups import Audience, Scope
+from conversations.kit import Address
 from storage import groups
 from storage.database import Tx
 from storage.models import COMMUNITY_GROUP
@@ -67,9 +68,7 @@ class ResidentAuthority(Authority):
         self.bound = bound
 
     async def scope(self) -> Scope:
-        if self.bound.address in self.bound.organizers:
-            return Scope(everywhere=True)
-        return await self.tx.run(groups.scope_of, self.bound.me)
+        return await _scope(self.tx, self.bound.address, self.bound.me, self.bound.organizers)
 
     @property
     def resident_id(self) -> int | None:
@@ -80,6 +79,36 @@ class ResidentAuthority(Authority):
         # The channel and the resident's number, never their phone number or chat id: the
         # audit log outlives an erasure, which only unlinks resident_id.
         return groups.organizer_label(self.bound.address.channel, self.bound.me)
+
+
+class OrganizerAuthority(Authority):
+    """An organizer signed in to the dashboard: their scope read afresh in each transaction, so
+    one whose scopes were taken away is refused at once."""
+
+    def __init__(
+        self,
+        tx: Tx,
+        clock: Callable[[], datetime],
+        resident_id: int,
+        address: Address,
+        organizers: frozenset[Address],
+    ) -> None:
+        super().__init__(tx, clock)
+        self._resident_id = resident_id
+        self.address = address
+        self.organizers = organizers
+
+    async def scope(self) -> Scope:
+        return await _scope(self.tx, self.address, self._resident_id, self.organizers)
+
+    @property
+    def resident_id(self) -> int | None:
+        return self._resident_id
+
+    @property
+    def organizer(self) -> str:
+        # Signed as in the chat: the same organizer's actions read alike wherever they were made.
+        return groups.organizer_label(self.address.channel, self._resident_id)
 
 
 class OperatorAuthority(Authority):
@@ -99,6 +128,15 @@ class OperatorAuthority(Authority):
     @property
     def organizer(self) -> str:
         return self.actor
+
+
+async def _scope(
+    tx: Tx, address: Address, resident_id: int, organizers: frozenset[Address]
+) -> Scope:
+    # HAYNA_ADMINS are organizers everywhere, by the environment; the others by stored scopes.
+    if address in organizers:
+        return Scope(everywhere=True)
+    return await tx.run(groups.scope_of, resident_id)
 
 
 def _settled(conn: Connection, audience: Audience) -> Audience | None:

@@ -132,9 +132,7 @@ class SqlOrganizing:
         if not await self.authority.audit("list_meetings", "", bool(scope)):
             return None
         # The next ones only, not every meeting ever held (each is checked against the scope).
-        found = await b.tx.run(meetings.to_come, b.clock(), MEETINGS_READ)
-        reach = await b.tx.run(meetings.audiences, [meeting.id for meeting in found])
-        return [meeting for meeting in found if scope.covers(reach[meeting.id])]
+        return await b.tx.run(meetings.within, scope, b.clock(), MEETINGS_READ)
 
     async def meeting_counts(self, meeting_id: int) -> Counts | None:
         return await self.meetings.counts(meeting_id)

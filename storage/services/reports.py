@@ -28,4 +28,4 @@ class SqlReports:
         return await self.bound.tx.run(reports.mine, self.bound.me, limit)
 
     async def report_detail(self, ref: str) -> Detail | None:
-        return await self.bound.tx.run(reports.detail, ref)
+        return await self.bound.tx.run(reports.detail, ref, self.bound.me)

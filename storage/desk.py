@@ -1,0 +1,196 @@
+"""An organizer's desk: what the dashboard reads and does, within the organizer's scope.
+
+Each call is one transaction under the signed-in organizer's authority (storage/services/
+authority.py), their scope read afresh. Changes go through storage/operator.py, as
+`hayna reports set-status` does, so the dashboard and the command line check and audit alike;
+a report outside the scope is refused there, and the try is in the audit log.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import asynccontextmanager
+from datetime import datetime
+
+from conversations.desk import (
+    Desk,
+    Done,
+    Fetchable,
+    LinkWhy,
+    Opened,
+    Outcome,
+    Overview,
+    ReportFile,
+    ReportList,
+    ReportQuery,
+    Signed,
+    SignIn,
+)
+from conversations.kit import Address
+from conversations.report import ReportStatus
+from conversations.report_rules import ReportRefusal, ReportWhy
+from storage import overview, report_views, sign_in
+from storage.database import Database
+from storage.gazetteer import Gazetteer
+from storage.operator import Operator
+from storage.services.authority import OrganizerAuthority
+
+# What the audit log calls a refused look at a report, or at one of its files.
+SEE = "see_report"
+SEE_FILE = "see_report_file"
+# Storage's words for a report, or a file, that is not there.
+_MISSING = frozenset({ReportWhy.NO_REPORT, ReportWhy.NO_MEDIA})
+
+
+class SqlDesk:
+    """`Desk` on SQL: the organizer's reads and changes, one transaction each."""
+
+    def __init__(
+        self,
+        db: Database,
+        gazetteer: Gazetteer,
+        organizers: frozenset[Address],
+        clock: Callable[[], datetime],
+    ) -> None:
+        self.db = db
+        self.gazetteer = gazetteer
+        self.organizers = organizers
+        self.clock = clock
+
+    @asynccontextmanager
+    async def _acting(self, who: Signed) -> AsyncIterator[Operator]:
+        async with self.db.transaction() as tx:
+            yield Operator(
+                OrganizerAuthority(tx, self.clock, who.resident_id, who.address, self.organizers)
+            )
+
+    async def overview(self, who: Signed) -> Overview:
+        async with self._acting(who) as op:
+            scope = await op.authority.scope()
+            return await op.tx.run(overview.overview, scope, op.now)
+
+    async def reports(self, who: Signed, query: ReportQuery) -> ReportList:
+        async with self._acting(who) as op:
+            scope = await op.authority.scope()
+            return await op.tx.run(report_views.listed, scope, query)
+
+    async def report(self, who: Signed, ref: str) -> ReportFile | Done:
+        ref = _ref(ref)
+        async with self._acting(who) as op:
+            if not await op.reaches_report(ref, SEE):
+                return _unreached(op)
+            found = await op.tx.run(report_views.opened, ref)
+        return found if found is not None else Done.MISSING
+
+    async def media(self, who: Signed, ref: str, media_id: int) -> Fetchable | Done:
+        ref = _ref(ref)
+        async with self._acting(who) as op:
+            if not await op.reaches_report(ref, SEE_FILE):
+                return _unreached(op)
+            found = await op.tx.run(report_views.fetchable, ref, media_id)
+        return found if found is not None else Done.MISSING
+
+    async def set_report_status(
+        self, who: Signed, ref: str, status: ReportStatus, note: str, duplicate_of: str
+    ) -> Outcome:
+        async with self._acting(who) as op:
+            changed = await op.set_report_status(
+                _ref(ref), status, note.strip(), _ref(duplicate_of)
+            )
+        if changed is None:
+            return Outcome(_unreached(op), why=_why(op))
+        followers = changed[1]
+        return Outcome(Done.SAME) if followers is None else Outcome(Done.DONE, told=followers)
+
+    async def hide(self, who: Signed, ref: str, media_id: int | None, reason: str) -> Outcome:
+        async with self._acting(who) as op:
+            hidden = await op.hide_report(_ref(ref), media_id, reason)
+        if hidden is None:
+            return Outcome(_unreached(op), why=_why(op))
+        return Outcome(Done.DONE if hidden else Done.SAME)
+
+
+def _ref(ref: str) -> str:
+    # References are quoted in any case, as on the command line.
+    return ref.strip().upper()
+
+
+def _unreached(op: Operator) -> Done:
+    """What a refused action of ``op`` was: outside the scope (no refusal given), not there,
+    or against a rule."""
+    refusal = op.refusal
+    if refusal is None:
+        return Done.REFUSED
+    if isinstance(refusal, ReportRefusal) and refusal.why in _MISSING:
+        return Done.MISSING
+    return Done.INVALID
+
+
+def _why(op: Operator) -> str:
+    refusal = op.refusal
+    if isinstance(refusal, ReportRefusal) and _unreached(op) is Done.INVALID:
+        return refusal.why.value
+    return ""
+
+
+class SqlSignIn:
+    """`SignIn` on storage/sign_in.py, one transaction each."""
+
+    def __init__(
+        self, db: Database, organizers: frozenset[Address], clock: Callable[[], datetime]
+    ) -> None:
+        self.db = db
+        self.organizers = organizers
+        self.clock = clock
+
+    async def redeem(self, token: str) -> Opened | LinkWhy:
+        async with self.db.transaction() as tx:
+            return await tx.run(sign_in.redeem, token, self.clock(), self.organizers)
+
+    async def current(self, session: str) -> Signed | None:
+        async with self.db.transaction() as tx:
+            return await tx.run(sign_in.current, session, self.clock(), self.organizers)
+
+    async def choose_language(self, session: str, language: str) -> None:
+        async with self.db.transaction() as tx:
+            await tx.run(sign_in.choose_language, session, language)
+
+    async def sign_out(self, session: str) -> None:
+        async with self.db.transaction() as tx:
+            await tx.run(sign_in.end, session)
+
+
+class SqlBoard:
+    """`Board`: the dashboard's sign-in and desk, and the communes' names."""
+
+    def __init__(
+        self,
+        db: Database,
+        gazetteer: Gazetteer,
+        organizers: frozenset[Address],
+        clock: Callable[[], datetime],
+    ) -> None:
+        self.gazetteer = gazetteer
+        self._sign_in = SqlSignIn(db, organizers, clock)
+        self._desk = SqlDesk(db, gazetteer, organizers, clock)
+
+    @property
+    def sign_in(self) -> SignIn:
+        return self._sign_in
+
+    @property
+    def desk(self) -> Desk:
+        return self._desk
+
+    def commune_name(self, code: str, locale: str) -> str:
+        """The commune's name in Arabic script for Arabic, in Latin script otherwise; its code
+        when the gazetteer does not know it."""
+        found = self.gazetteer.get(code)
+        if found is None:
+            return code
+        return found.name_ar if locale == "ar" else found.name_fr
+
+    def communes(self, codes: Sequence[str]) -> Sequence[tuple[str, str]]:
+        # No locale is given: the Latin-script names, which every organizer's filters share.
+        named = [(code, self.commune_name(code, "fr")) for code in dict.fromkeys(codes)]
+        return sorted(named, key=lambda pair: pair[1])
