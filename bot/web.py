@@ -20,6 +20,9 @@ from bot.channel import Channel, Wiring
 from bot.housekeeping import keep_house
 from bot.i18n import translator
 from bot.media import MediaLinks
+from conversations.seams import MediaFetcher
+from handlers.console.capabilities import CHANNEL as CONSOLE
+from handlers.console.lines import ConsoleFetcher
 from handlers.web.dashboard import PageHeaders, dashboard_routes
 from storage.desk import SqlBoard
 
@@ -47,7 +50,9 @@ def web_app(app: App, channels: Sequence[Channel]) -> Starlette:
     for channel in channels:
         routes.extend(channel.routes(backend))
     board = SqlBoard(app.db, app.gazetteer, app.settings.admins, app.clock)
-    fetchers = {channel.name: channel.fetcher for channel in channels}
+    # The terminal's files are on this machine: its reports' photos show in the dashboard too.
+    fetchers: dict[str, MediaFetcher] = {CONSOLE: ConsoleFetcher()}
+    fetchers.update({channel.name: channel.fetcher for channel in channels})
     routes.extend(dashboard_routes(board, translator, fetchers, app.clock))
 
     @contextlib.asynccontextmanager

@@ -190,6 +190,9 @@ class SqlBoard:
             return code
         return found.name_ar if locale == "ar" else found.name_fr
 
+    def outline(self, code: str) -> Sequence[Sequence[tuple[float, float]]]:
+        return self.gazetteer.outline(code)
+
     def communes(self, codes: Sequence[str]) -> Sequence[tuple[str, str]]:
         # No locale is given: the Latin-script names, which every organizer's filters share.
         named = [(code, self.commune_name(code, "fr")) for code in dict.fromkeys(codes)]

@@ -208,6 +208,13 @@ class Gazetteer:
         i = self._by_code.get(code)
         return None if i is None else self._communes[i]
 
+    def outline(self, code: str) -> list[list[tuple[float, float]]]:
+        """The commune's simplified boundary, as rings of (longitude, latitude)."""
+        i = self._by_code.get(code)
+        if i is None:
+            return []
+        return [list(zip(xs, ys, strict=True)) for xs, ys in self._shapes[i].rings]
+
     def at(self, lat: float, lon: float) -> Commune | None:
         """The commune under a GPS pin; None at sea, abroad, or in one of the source's gaps."""
         if not (-90.0 <= lat <= 90.0 and -180.0 <= lon <= 180.0):  # also false for NaN

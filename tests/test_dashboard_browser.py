@@ -146,9 +146,9 @@ def test_arabic_is_laid_out_right_to_left_and_fits_a_phone(
     page.screenshot(path=shots / "overview-ar.png", full_page=True)
     page.set_viewport_size(PHONE)
     page.goto(f"{site.base}/dashboard/reports")
+    page.screenshot(path=shots / "reports-ar-phone.png", full_page=True)
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE["width"], f"the page is {width} px wide on a 360-px phone"
-    page.screenshot(path=shots / "reports-ar-phone.png", full_page=True)
     page.set_viewport_size({"width": 1200, "height": 900})
     page.select_option("#language", "fr")
     page.locator("form.language button").click()
@@ -166,7 +166,7 @@ def test_a_status_change_queues_the_residents_notice(site: Site, page: Page) -> 
     assert status == "in_progress"
     queued = site.rows(
         "SELECT d.body FROM delivery d JOIN resident r ON r.id = d.resident_id "
-        "WHERE r.user_id = 'reporter' AND d.status = 'queued'"
+        "WHERE r.user_id = 'reporter' AND d.status = 'pending'"
     )
     assert any("jeudi" in str(body) for (body,) in queued), queued
 

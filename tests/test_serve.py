@@ -10,7 +10,6 @@ import pytest
 from bot.app import create_app
 from bot.settings import Settings, SettingsError
 from bot.web import web_app
-from tests.support.cli import hayna
 
 KEY = "k" * 40
 

@@ -27,8 +27,9 @@ STYLE = Style(
     foreground_subtle="#d1d5db",
     colors=("#0f766e", "#b45309", "#1d4ed8", "#9d174d", "#4d7c0f", "#6b21a8", "#475569"),
     font_family="'Noto Sans', 'Noto Sans Arabic', 'Noto Sans Tifinagh', sans-serif",
-    label_font_size=13,
-    major_label_font_size=13,
+    title_font_size=15,
+    label_font_size=12,
+    major_label_font_size=12,
     value_font_size=12,
     tooltip_font_size=12,
 )
@@ -40,15 +41,24 @@ def _svg(chart: pygal.graph.graph.Graph) -> Markup:
     return Markup(_COMMENT.sub("", _SCRIPT.sub("", rendered)))  # noqa: S704
 
 
-def _options(title: str, height: int) -> dict[str, object]:
+def _ticks(counts: Sequence[int]) -> list[int]:
+    """Whole numbers on the value axis (counts have no tenths), about five of them."""
+    top = max([*counts, 1])
+    step = max(1, -(-top // 5))
+    return list(range(0, top + step, step))
+
+
+def _options(title: str, width: int, height: int) -> dict[str, object]:
     return {
         "js": [],
         "disable_xml_declaration": True,
         "style": STYLE,
         "title": title,
         "show_legend": False,
-        "width": 640,
+        "width": width,
         "height": height,
+        "truncate_label": -1,
+        "truncate_legend": -1,
         "print_values": True,
         "margin": 8,
         "explicit_size": False,
@@ -57,18 +67,23 @@ def _options(title: str, height: int) -> dict[str, object]:
 
 def bars(title: str, labelled: Sequence[tuple[str, int]]) -> Markup:
     """Horizontal bars, one per label, its count written beside it."""
-    chart = pygal.HorizontalBar(**_options(title, 60 + 34 * max(len(labelled), 1)))
+    counts = [count for _, count in labelled]
+    options = _options(title, 420, 70 + 26 * max(len(labelled), 1))
+    chart = pygal.HorizontalBar(**options, y_labels=_ticks(counts))
     chart.x_labels = [label for label, _ in labelled]
-    chart.add(title, [count for _, count in labelled])
+    chart.add(title, counts)
     return _svg(chart)
 
 
 def weekly(title: str, weeks: Sequence[tuple[date, int]], label: str) -> Markup:
     """Reports filed per week, one bar each; every fourth week named by its Monday."""
-    options = _options(title, 300)
+    counts = [count for _, count in weeks]
+    options = _options(title, 900, 260)
     options["print_values"] = False
-    chart = pygal.Bar(**options, x_label_rotation=0, show_minor_x_labels=False)
+    chart = pygal.Bar(
+        **options, x_label_rotation=0, show_minor_x_labels=False, y_labels=_ticks(counts)
+    )
     chart.x_labels = [monday.strftime("%d/%m") for monday, _ in weeks]
     chart.x_labels_major = chart.x_labels[::4]
-    chart.add(label, [count for _, count in weeks])
+    chart.add(label, counts)
     return _svg(chart)
