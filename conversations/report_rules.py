@@ -10,6 +10,7 @@ last `NEARBY_DAYS`, pinned within `NEARBY_METRES` or typed at the same place; th
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -64,6 +65,15 @@ def same_need(distance: float, place: str, other_place: str) -> bool:
     as one at ``place`` (both of the same category, commune and time)."""
     key = place_key(place)
     return distance <= NEARBY_METRES or bool(key and other_place and place_key(other_place) == key)
+
+
+# A report's reference as storage makes it: R-2026-000123 (more digits past a million).
+_REFERENCE = re.compile(r"R-\d{4}-\d{6,12}")
+
+
+def is_reference(text: str) -> bool:
+    """Whether ``text`` has the shape of a report's reference (letters in capitals)."""
+    return _REFERENCE.fullmatch(text) is not None
 
 
 class ReportWhy(StrEnum):

@@ -28,7 +28,7 @@ from conversations.desk import (
 )
 from conversations.kit import Address
 from conversations.report import ReportStatus
-from conversations.report_rules import ReportRefusal, ReportWhy
+from conversations.report_rules import ReportRefusal, ReportWhy, is_reference
 from storage import overview, report_views, sign_in
 from storage.database import Database
 from storage.gazetteer import Gazetteer
@@ -111,8 +111,10 @@ class SqlDesk:
 
 
 def _ref(ref: str) -> str:
-    # References are quoted in any case, as on the command line.
-    return ref.strip().upper()
+    # References are quoted in any case, as on the command line; what cannot be one (a NUL,
+    # a page of text) is looked up as no reference at all.
+    quoted = ref.strip().upper()
+    return quoted if is_reference(quoted) else ""
 
 
 def _unreached(op: Operator) -> Done:

@@ -19,13 +19,17 @@ import httpx
 import pytest
 import uvicorn
 from starlette.applications import Starlette
-from starlette.routing import Route
+from starlette.routing import Mount, Route
 
-from bot.app import create_app
+from bot.app import App, create_app
 from bot.channels import configured_channels
 from bot.settings import Settings
 from bot.web import web_app
+from conversations.desk import Opened
+from conversations.kit import Address, Inbound
 from handlers.telegram.webhook import SECRET_HEADER
+from storage import groups, sign_in
+from storage.desk import SqlSignIn
 from tests.fake_telegram import TOKEN as BOT_TOKEN
 from tests.fake_telegram import FakeTelegram
 from tests.fake_twilio import SID
@@ -35,6 +39,7 @@ from tests.support.ports import free_port
 from tests.support.telegram import SECRET, update
 from tests.whatsapp_phone import PUBLIC, SENDER, sign
 
+ADMIN = Address("console", "admin")
 METHODS = ("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE", "BREW")
 # What may stand where a route has a parameter, as a client would put it in the URL.
 SEGMENTS = (
@@ -97,6 +102,7 @@ async def serving(database_url: str, fake_telegram: FakeTelegram) -> AsyncIterat
             "TWILIO_WHATSAPP_FROM": SENDER,
             "TWILIO_API_BASE_URL": "http://127.0.0.1:9",  # no push goes out
             "PUBLIC_BASE_URL": PUBLIC,
+            "HAYNA_ADMINS": str(ADMIN),
         }
     )
     channels = configured_channels(settings)
@@ -115,12 +121,24 @@ async def serving(database_url: str, fake_telegram: FakeTelegram) -> AsyncIterat
             while not server.started:  # noqa: ASYNC110 - uvicorn says it listens by a flag only
                 await asyncio.sleep(0.01)
         web.state.port = port
+        web.state.session, web.state.csrf = await _signed_in(app)
         yield web
     finally:
         server.should_exit = True
         async with asyncio.timeout(10):
             await task
         await app.close()
+
+
+async def _signed_in(app: App) -> tuple[str, str]:
+    """A dashboard session of an organizer (HAYNA_ADMINS: every page is theirs to open)."""
+    await app.engine.handle(Inbound(ADMIN, "hostile-1", text="salam"))
+    async with app.db.transaction() as tx:
+        resident = await tx.run(groups.resident_at, ADMIN)
+        token = await tx.run(sign_in.issue, resident, app.clock())
+    opened = await SqlSignIn(app.db, app.settings.admins, app.clock).redeem(token)
+    assert isinstance(opened, Opened), opened
+    return opened.session, opened.csrf
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -139,6 +157,9 @@ def paths(web: Starlette, segment: str) -> list[str]:
     """Every route's path, each parameter replaced by ``segment`` (already URL-encoded)."""
     found = []
     for route in web.routes:
+        if isinstance(route, Mount):  # the dashboard's stylesheet and its folder
+            found.append(f"{route.path}/{segment}")
+            continue
         assert isinstance(route, Route)
         found.append(re.sub(r"\{[^}]+\}", lambda _m: segment, route.path))
     return found
@@ -169,10 +190,36 @@ def hostile_requests(web: Starlette) -> Iterator[tuple[str, str, dict[str, Any]]
     for path in paths(web, "x"):
         if path.startswith("/webhooks"):
             yield from webhook_posts(path)
+        elif path.startswith("/dashboard"):
+            yield from dashboard_posts(path, web.state.csrf)
     # A query string and a path in scripts httpx would not write itself.
     for target in ("/media/%ff?%00=%ff", "/webhooks/telegram?" + quote("é" * 3000)):
         yield "GET", target, {}
         yield "POST", target, {"content": b"{}"}
+
+
+# Fields of the dashboard's forms, each as a page would never send it.
+FIELDS = (
+    {"status": "nonsense", "note": "x" * 5_000},
+    {"status": "rejected", "note": ""},
+    {"status": "duplicate", "duplicate_of": "%00" * 50},
+    {"media": "-1", "reason": "r"},
+    {"media": "9" * 30, "reason": "r"},
+    {"reason": "x" * 10_000},
+    {"language": "xx", "back": "//evil.example/"},
+    {"back": "/dashboard/../../etc", "language": "ar"},
+    {"pressed": "é" * 100},
+)
+
+
+def dashboard_posts(path: str, csrf: str) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    """The dashboard's forms with the session's token and odd fields, and odd bodies."""
+    for fields in FIELDS:
+        yield "POST", path, {"data": {"csrf": csrf, **fields}}
+    for body in BODIES[:6]:
+        for kind in CONTENT_TYPES:
+            typed = [("Content-Type", kind)] if kind else []
+            yield "POST", path, {"content": body, "headers": typed}
 
 
 def webhook_posts(path: str) -> Iterator[tuple[str, str, dict[str, Any]]]:
@@ -188,7 +235,10 @@ async def test_no_route_answers_a_hostile_request_with_a_5xx_or_a_traceback(
 ) -> None:
     web, base = served, f"http://127.0.0.1:{served.state.port}"
     answered: list[tuple[str, str, int]] = []
-    async with httpx.AsyncClient(base_url=base, timeout=20) as client:
+    # Signed in to the dashboard: its pages answer the corpus, not only its sign-in page.
+    cookie = {"Cookie": f"hayna_session={web.state.session}"}
+    async with httpx.AsyncClient(base_url=base, timeout=20, headers=cookie) as client:
+        assert (await client.get("/dashboard")).status_code == 200, "signed in"
         with caplog.at_level(logging.WARNING):
             for method, path, kwargs in hostile_requests(web):
                 response = await client.request(method, path, **kwargs)

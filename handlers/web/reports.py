@@ -39,6 +39,7 @@ REPORTS = f"{PREFIX}/reports"
 # A photo or voice note shown in the dashboard: the chat takes none larger.
 MEDIA_BYTES = 20 * 1024 * 1024
 NOTE_MAX = 1000
+MEDIA_ID_DIGITS = 18
 # Outlines drawn under the pins at most: an organizer of a whole province filters by commune.
 MAP_COMMUNES = 12
 
@@ -165,7 +166,8 @@ class ReportPages:
         ref = request.path_params["ref"]
         form = await self.guard.form(request, visit)
         what = text_field(form, "media")
-        media_id = int(what) if what.isdigit() else None
+        # A file's number is a database id: anything longer than 18 digits is none.
+        media_id = int(what) if what.isdigit() and len(what) <= MEDIA_ID_DIGITS else None
         if what and media_id is None:
             return await self._after(visit, ref, Outcome(Done.INVALID, why="form"))
         reason = text_field(form, "reason")
@@ -186,6 +188,8 @@ class ReportPages:
 
     async def media(self, request: Request, visit: Visit) -> Response:
         ref, media_id = request.path_params["ref"], request.path_params["media"]
+        if media_id >= 10**MEDIA_ID_DIGITS:
+            return self.guard.refusal(visit, Done.MISSING)
         found = await self.board.desk.media(visit.who, ref, media_id)
         if isinstance(found, Done):
             return self.guard.refusal(visit, found)
