@@ -5,116 +5,43 @@ phone's width, are left in tests/screenshots/ (emptied at each run)."""
 
 from __future__ import annotations
 
-import re
-import sqlite3
-import subprocess
-import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 
-from tests.support.browser import FLAGS, clean_screenshots, need_chromium
-from tests.support.cli import HAYNA, SCRIPTS, environment, run
-from tests.support.ports import free_port
-
-KEY = "d" * 40
-PHONE = {"width": 360, "height": 780}
-
-
-@dataclass(frozen=True)
-class Site:
-    base: str
-    link: str
-    folder: Path
-    # A report of the organizer's commune (Agadir), and one of another commune (Casablanca).
-    mine: str
-    theirs: str
-
-    def rows(self, sql: str, *args: object) -> list[tuple[object, ...]]:
-        with sqlite3.connect(self.folder / "hayna.db") as conn:
-            return conn.execute(sql, args).fetchall()
-
-
-def _reference(output: str) -> str:
-    found = re.search(r"R-\d{4}-\d{6}", output)
-    assert found, output[-2000:]
-    return found.group()
-
-
-def _organizer_link(folder: Path, env: dict[str, str]) -> str:
-    code = run(folder, "organizers", "invite", "--commune", "Agadir", **env).stdout.strip()
-    script = folder / "organizer.txt"
-    script.write_text(f"Bonjour\n1\nAgadir\n1\nORG {code}\ndashboard\n", encoding="utf-8")
-    chat = run(folder, "chat", "--as", "organizer", "--script", str(script), **env)
-    found = re.search(r"http://127\.0\.0\.1:\d+/dashboard/sign-in/\S+", chat.stdout)
-    assert found, chat.stdout[-2000:]
-    return found.group()
+from tests.support.cli import run
+from tests.support.dashboard_site import (
+    DESKTOP,
+    KEY,
+    PHONE,
+    Site,
+    open_browser,
+    serve_site,
+    shots_folder,
+    signed_page,
+)
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
-    need_chromium()
-    folder = tmp_path_factory.mktemp("dashboard")
-    port = free_port()
-    env = {"HAYNA_SECRET_KEY": KEY, "PORT": str(port)}
-    (folder / "pothole.png").write_bytes((SCRIPTS / "pothole.png").read_bytes())
-    reports = {}
-    for user, script in (("reporter", "report_fr.txt"), ("voisine", "report_ar.txt")):
-        said = run(folder, "chat", "--as", user, "--script", str(SCRIPTS / script), **env)
-        reports[user] = _reference(said.stdout)
-    link = _organizer_link(folder, env)
-    server = subprocess.Popen(
-        [*HAYNA, "serve"], cwd=folder, env=environment(folder, **env), stderr=subprocess.PIPE
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        _wait_for(base, server)
-        yield Site(base, link, folder, reports["reporter"], reports["voisine"])
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
-
-
-def _wait_for(base: str, server: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise AssertionError(server.stderr.read().decode() if server.stderr else "")
-        try:
-            if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                return
-        except httpx.TransportError:
-            time.sleep(0.1)
-    raise AssertionError("hayna serve did not answer in 20 s")
+    yield from serve_site(tmp_path_factory)
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=need_chromium(), args=FLAGS)
-        yield launched
-        launched.close()
+    yield from open_browser()
 
 
 @pytest.fixture(scope="module")
 def shots() -> Iterator[Path]:
-    yield from clean_screenshots()
+    yield from shots_folder()
 
 
 @pytest.fixture(scope="module")
 def page(site: Site, browser: Browser) -> Iterator[Page]:
-    """One organizer's browser, signed in by their link."""
-    context = browser.new_context(viewport={"width": 1200, "height": 900})
-    signed = context.new_page()
-    signed.goto(site.link)
-    signed.get_by_role("button", name="Se connecter").click()
-    signed.wait_for_url(f"{site.base}/dashboard")
-    yield signed
-    context.close()
+    yield from signed_page(site, browser)
 
 
 def test_the_link_signs_in_once_and_the_overview_is_in_the_chat_language(
@@ -149,7 +76,7 @@ def test_arabic_is_laid_out_right_to_left_and_fits_a_phone(
     page.screenshot(path=shots / "reports-ar-phone.png", full_page=True)
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE["width"], f"the page is {width} px wide on a 360-px phone"
-    page.set_viewport_size({"width": 1200, "height": 900})
+    page.set_viewport_size(DESKTOP)
     page.select_option("#language", "fr")
     page.locator("form.language button").click()
     page.wait_for_load_state()
