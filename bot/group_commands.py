@@ -21,7 +21,7 @@ from bot.meeting_commands import local_time
 from bot.refusals import refused
 from bot.settings import Settings, parse_address
 from conversations.desk import sign_in_path
-from conversations.groups import GroupKind
+from conversations.groups import NAMED, GroupKind, fits_group_name
 from conversations.kit import MOROCCO, Address
 from conversations.language import DEFAULT, SUPPORTED
 from conversations.organizing import text_limit
@@ -30,8 +30,6 @@ from storage import groups, sign_in
 from storage.database import Database
 from storage.gazetteer import Gazetteer
 from storage.operator import Operator, OperatorRefusal, OperatorWhy, Photo
-
-NAMED = (GroupKind.ASSOCIATION, GroupKind.NEIGHBOURHOOD)
 
 
 def configure_groups(parser: argparse.ArgumentParser) -> None:
@@ -147,7 +145,7 @@ async def _list_groups(operator: Operator, command: Command) -> bool:
 
 async def _create_group(operator: Operator, command: Command) -> bool:
     name = command.args.name.strip()
-    if not name or len(name) > groups.NAME_MAX:
+    if not fits_group_name(name):
         raise CommandRefused(f"--name must have 1 to {groups.NAME_MAX} characters")
     kind = GroupKind(command.args.kind)
     created = await operator.create_group(command.commune, kind, name)

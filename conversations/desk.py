@@ -8,7 +8,6 @@ dashboard decides nothing.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
@@ -236,25 +235,4 @@ class Desk(Protocol):
     async def hide(self, who: Signed, ref: str, media_id: int | None, reason: str) -> Outcome:
         """Hide a report's text (``media_id`` None) or one of its files from other residents,
         the reason kept in its history."""
-        ...
-
-
-class Board(Protocol):
-    """Everything the dashboard's routes reach the rest of Hayna through."""
-
-    @property
-    def sign_in(self) -> SignIn: ...
-
-    @property
-    def desk(self) -> Desk: ...
-
-    def commune_name(self, code: str, locale: str) -> str: ...
-
-    def communes(self, codes: Sequence[str]) -> Sequence[tuple[str, str]]:
-        """(code, name) of each commune, for the filters."""
-        ...
-
-    def outline(self, code: str) -> Sequence[Sequence[tuple[float, float]]]:
-        """The commune's boundary as rings of (longitude, latitude), simplified; none when
-        the gazetteer has no shape for it."""
         ...

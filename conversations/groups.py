@@ -19,8 +19,18 @@ class GroupKind(StrEnum):
     NEIGHBOURHOOD = "neighbourhood"
 
 
+# A named group's name, at most (the command line and the dashboard say so).
+GROUP_NAME_MAX = 80
+
+
+def fits_group_name(name: str) -> bool:
+    """A group's name, trimmed, has 1 to `GROUP_NAME_MAX` characters."""
+    return 0 < len(name.strip()) <= GROUP_NAME_MAX
+
+
 # Every commune has these three; organizers add associations and neighbourhoods by name.
 BUILT_IN = (GroupKind.YOUTH, GroupKind.WOMEN, GroupKind.DISABILITY)
+NAMED = (GroupKind.ASSOCIATION, GroupKind.NEIGHBOURHOOD)
 
 KIND_LABELS: dict[GroupKind, Text] = {
     GroupKind.YOUTH: pgettext("group", "Youth"),

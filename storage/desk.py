@@ -8,8 +8,7 @@ a report outside the scope is refused there, and the try is in the audit log.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from conversations.desk import (
@@ -26,14 +25,16 @@ from conversations.desk import (
     Signed,
     SignIn,
 )
+from conversations.group_desk import GroupDesk
 from conversations.kit import Address
 from conversations.report import ReportStatus
 from conversations.report_rules import ReportRefusal, ReportWhy, is_reference
 from storage import overview, report_views, sign_in
+from storage.acting import Acting
 from storage.database import Database
 from storage.gazetteer import Gazetteer
+from storage.group_desk import SqlGroupDesk
 from storage.operator import Operator
-from storage.services.authority import OrganizerAuthority
 
 # What the audit log calls a refused look at a report, or at one of its files.
 SEE = "see_report"
@@ -52,17 +53,8 @@ class SqlDesk:
         organizers: frozenset[Address],
         clock: Callable[[], datetime],
     ) -> None:
-        self.db = db
         self.gazetteer = gazetteer
-        self.organizers = organizers
-        self.clock = clock
-
-    @asynccontextmanager
-    async def _acting(self, who: Signed) -> AsyncIterator[Operator]:
-        async with self.db.transaction() as tx:
-            yield Operator(
-                OrganizerAuthority(tx, self.clock, who.resident_id, who.address, self.organizers)
-            )
+        self._acting = Acting(db, organizers, clock)
 
     async def overview(self, who: Signed) -> Overview:
         async with self._acting(who) as op:
@@ -175,6 +167,7 @@ class SqlBoard:
         self.gazetteer = gazetteer
         self._sign_in = SqlSignIn(db, organizers, clock)
         self._desk = SqlDesk(db, gazetteer, organizers, clock)
+        self._groups = SqlGroupDesk(Acting(db, organizers, clock))
 
     @property
     def sign_in(self) -> SignIn:
@@ -183,6 +176,10 @@ class SqlBoard:
     @property
     def desk(self) -> Desk:
         return self._desk
+
+    @property
+    def groups(self) -> GroupDesk:
+        return self._groups
 
     def commune_name(self, code: str, locale: str) -> str:
         """The commune's name in Arabic script for Arabic, in Latin script otherwise; its code

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import Connection, delete, insert, select, update
 
 from conversations.actor import ACTOR_MAX
-from conversations.groups import BUILT_IN, Group, GroupKind, Redeemed, Scope
+from conversations.groups import BUILT_IN, GROUP_NAME_MAX, Group, GroupKind, Redeemed, Scope
 from conversations.kit import Address
 from storage.dialect import insert_ignore
 from storage.models import (
@@ -30,7 +30,7 @@ INVITE_VALID = timedelta(hours=48)
 # No 0/O or 1/I: the code is read aloud and typed on phones.
 INVITE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 INVITE_LENGTH = 8
-NAME_MAX = 80
+NAME_MAX = GROUP_NAME_MAX
 
 
 def organizer_label(channel: str, resident_id: int) -> str:

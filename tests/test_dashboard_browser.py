@@ -143,3 +143,17 @@ def test_signing_out_ends_the_session_at_once(site: Site, browser: Browser) -> N
     again = mine.goto(f"{site.base}/dashboard/reports")
     assert again is not None and "/dashboard/signed-out" in mine.url
     context.close()
+
+
+def test_a_group_and_an_invite_code_are_made_in_the_browser(site: Site, page: Page) -> None:
+    page.goto(f"{site.base}/dashboard/groups")
+    page.fill("#group-name", "Jeunes de Dakhla")
+    page.get_by_role("button", name="Créer le groupe").click()
+    assert page.locator("table").get_by_text("Jeunes de Dakhla").is_visible()
+    row = page.locator("tr", has_text="Jeunes de Dakhla")
+    row.get_by_role("button", name="Code d’invitation").click()
+    code = page.locator(".code-big").inner_text().removeprefix("ORG ").strip()
+    [(group_id,)] = site.rows("SELECT id FROM community_group WHERE name = 'Jeunes de Dakhla'")
+    assert site.rows("SELECT group_id FROM organizer_invite WHERE code = ?", code) == [(group_id,)]
+    page.get_by_role("link", name="Le journal des actions").click()
+    assert page.locator("td", has_text="Jeunes de Dakhla").count() >= 1

@@ -45,18 +45,12 @@ from tests.support.desk import (
     file,
     link,
     make_organizer,
+    organizer,
     refused_tries,
     signed_in,
     signing_in,
 )
 from tests.support.petitions import open_petition
-
-
-async def organizer(db: Database, clock: Clock, user: str = "org", commune: str = AGADIR):
-    """A resident organizing ``commune``, signed in; (their resident id, who)."""
-    resident_id = await add_resident(db, clock, user, "fr")
-    await make_organizer(db, clock, resident_id, commune)
-    return resident_id, await signed_in(db, clock, resident_id)
 
 
 async def meeting(db: Database, clock: Clock, commune: str, days: int) -> int:

@@ -12,9 +12,10 @@ from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from conversations.desk import Board
+from conversations.board import Board
 from conversations.seams import MediaFetcher
 from conversations.text import Translator
+from handlers.web.groups import GroupPages
 from handlers.web.guard import Guard
 from handlers.web.overview import overview_routes
 from handlers.web.reports import ReportPages
@@ -75,6 +76,7 @@ def dashboard_routes(
         *SignInPages(board, pages).routes(),
         *overview_routes(board, pages, guard, clock),
         *ReportPages(board, pages, guard, fetchers).routes(),
+        *GroupPages(board, pages, guard).routes(),
         Mount(f"{PREFIX}/static", StaticFiles(directory=STATIC), name="static"),
     ]
     return routes

@@ -10,7 +10,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from conversations.desk import Board, Overview
+from conversations.board import Board
+from conversations.desk import Overview
 from conversations.report import CATEGORY_LABELS, STATUS_LABELS
 from conversations.text import Translator, _
 from handlers.web import charts

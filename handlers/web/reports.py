@@ -13,10 +13,10 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from conversations.board import Board
 from conversations.desk import (
     PER_PAGE,
     REASON_MAX,
-    Board,
     Done,
     Fetchable,
     Outcome,

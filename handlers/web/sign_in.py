@@ -15,7 +15,8 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from conversations.desk import SIGN_IN_PATH, Board, LinkWhy
+from conversations.board import Board
+from conversations.desk import SIGN_IN_PATH, LinkWhy
 from conversations.language import DEFAULT, SUPPORTED
 from handlers.web.session import (
     PREFIX,

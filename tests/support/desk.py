@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, func, select
 
-from conversations.desk import Board, Desk, Opened, Signed, SignIn
+from conversations.board import Board
+from conversations.desk import Desk, Opened, Signed, SignIn
 from conversations.kit import Address, Media, MediaKind
 from conversations.report import Category, Draft
 from storage import groups, reports, sign_in
@@ -15,6 +16,7 @@ from storage.desk import SqlBoard, SqlDesk, SqlSignIn
 from storage.gazetteer import Gazetteer
 from storage.models import AUDIT_ENTRY, DELIVERY
 from tests.support.clock import Clock
+from tests.support.deliveries import add_resident
 from tests.support.organizers import invite
 
 AGADIR, TIZNIT = "001.01.01", "581.01.07"
@@ -55,6 +57,15 @@ async def signed_in(db: Database, clock: Clock, resident_id: int) -> Signed:
     who = await doors.current(opened.session)
     assert who is not None
     return who
+
+
+async def organizer(
+    db: Database, clock: Clock, user: str = "org", commune: str = AGADIR
+) -> tuple[int, Signed]:
+    """A resident organizing ``commune``, signed in; (their resident id, who)."""
+    resident_id = await add_resident(db, clock, user, "fr")
+    await make_organizer(db, clock, resident_id, commune)
+    return resident_id, await signed_in(db, clock, resident_id)
 
 
 def draft(

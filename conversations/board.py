@@ -1,0 +1,34 @@
+"""Everything the dashboard's routes reach the rest of Hayna through: its sign-in, a desk per
+page (reports, groups...) and the gazetteer's names and outlines of communes."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol
+
+from conversations.desk import Desk, SignIn
+from conversations.group_desk import GroupDesk
+
+
+class Board(Protocol):
+    """Everything the dashboard's routes reach the rest of Hayna through."""
+
+    @property
+    def sign_in(self) -> SignIn: ...
+
+    @property
+    def desk(self) -> Desk: ...
+
+    @property
+    def groups(self) -> GroupDesk: ...
+
+    def commune_name(self, code: str, locale: str) -> str: ...
+
+    def communes(self, codes: Sequence[str]) -> Sequence[tuple[str, str]]:
+        """(code, name) of each commune, for the filters."""
+        ...
+
+    def outline(self, code: str) -> Sequence[Sequence[tuple[float, float]]]:
+        """The commune's boundary as rings of (longitude, latitude), simplified; none when
+        the gazetteer has no shape for it."""
+        ...
