@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from sqlalchemy import Connection
+
 from conversations.kit import Address, Outgoing
 from conversations.seams import Push
 from conversations.text import _
@@ -32,7 +34,7 @@ class RecordingOutbox:
 async def add_resident(db: Database, clock: Clock, user: str, language: str | None) -> int:
     async with db.transaction() as tx:
 
-        def insert(conn) -> int:
+        def insert(conn: Connection) -> int:
             insert_ignore(
                 conn,
                 RESIDENT,
@@ -42,6 +44,7 @@ async def add_resident(db: Database, clock: Clock, user: str, language: str | No
                 pushes_enabled=True,
                 created_at=clock(),
             )
-            return conn.execute(RESIDENT.select().where(RESIDENT.c.user_id == user)).one().id
+            found = conn.execute(RESIDENT.select().where(RESIDENT.c.user_id == user)).one()
+            return int(found.id)
 
         return await tx.run(insert)
