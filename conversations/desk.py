@@ -146,13 +146,24 @@ class ReportLine:
 
 
 @dataclass(frozen=True, slots=True)
+class Pin:
+    """A report on the map."""
+
+    ref: str
+    commune_code: str
+    status: ReportStatus
+    lat: float
+    lon: float
+
+
+@dataclass(frozen=True, slots=True)
 class ReportList:
     lines: tuple[ReportLine, ...]
     total: int
     page: int
     pages: int
     # Pinned reports of the whole filtered list (not only this page), for the map.
-    pins: tuple[ReportLine, ...] = ()
+    pins: tuple[Pin, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,10 +6,19 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, Insert, Table
+from sqlalchemy import ColumnElement, Connection, Insert, Table, func
 from sqlalchemy.dialects import postgresql, sqlite
 
 from storage.prepared import Prepared
+
+
+def utc_hour(conn: Connection, column: ColumnElement[Any]) -> ColumnElement[str]:
+    """A stored time's UTC hour as text, "2026-12-03 15": rows counted per hour can be placed in
+    any time zone whose offsets are whole hours (Morocco's are) without reading every row."""
+    if conn.dialect.name == "postgresql":
+        return func.to_char(func.timezone("UTC", column), "YYYY-MM-DD HH24")
+    # SQLite keeps times as ISO text, in UTC (storage/models.py UTCDateTime).
+    return func.substr(column, 1, 13)
 
 
 def insert_of(dialect: str, table: Table) -> postgresql.Insert | sqlite.Insert:

@@ -184,6 +184,10 @@ class ReportRow(Base):
     __table_args__ = (
         UniqueConstraint("ref"),
         Index("ix_report_nearby", "commune_code", "category", "created_at"),
+        # The dashboard's list, newest first, and its counts by status and category, read from
+        # the index alone.
+        Index("ix_report_newest", "commune_code", "created_at", "id"),
+        Index("ix_report_status", "commune_code", "status", "category"),
     )
 
     id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)

@@ -18,6 +18,7 @@ from conversations.desk import (
     PER_PAGE,
     Attached,
     Fetchable,
+    Pin,
     ReportFile,
     ReportLine,
     ReportList,
@@ -119,20 +120,25 @@ def listed(conn: Connection, scope: Scope, query: ReportQuery) -> ReportList:
     total = int(conn.execute(select(func.count()).select_from(REPORT).where(*where)).scalar_one())
     pages = max(1, math.ceil(total / PER_PAGE))
     page = min(max(query.page, 1), pages)
-    lines = conn.execute(
-        select(*_LINE)
+    # The page's ids first, from the index; the figures are then computed for its lines only,
+    # not for every line a deep page skips.
+    ids = (
+        select(REPORT.c.id)
         .where(*where)
         .order_by(*_NEWEST)
         .limit(PER_PAGE)
         .offset((page - 1) * PER_PAGE)
+        .scalar_subquery()
     )
+    lines = conn.execute(select(*_LINE).where(REPORT.c.id.in_(ids)).order_by(*_NEWEST))
     pinned = conn.execute(
-        select(*_LINE)
+        select(REPORT.c.ref, REPORT.c.commune_code, REPORT.c.status, REPORT.c.lat, REPORT.c.lon)
         .where(*where, REPORT.c.lat.is_not(None), REPORT.c.lon.is_not(None))
         .order_by(*_NEWEST)
         .limit(PINS_MAX)
     )
-    return ReportList(tuple(map(_line, lines)), total, page, pages, tuple(map(_line, pinned)))
+    pins = tuple(Pin(r.ref, r.commune_code, ReportStatus(r.status), r.lat, r.lon) for r in pinned)
+    return ReportList(tuple(map(_line, lines)), total, page, pages, pins)
 
 
 def opened(conn: Connection, ref: str) -> ReportFile | None:

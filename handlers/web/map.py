@@ -8,19 +8,19 @@ from collections.abc import Sequence
 
 from markupsafe import Markup, escape
 
-from conversations.desk import ReportLine
+from conversations.desk import Pin
 
 Ring = Sequence[tuple[float, float]]
 WIDTH = 640
 PAD = 12
 
 
-def _frame(rings: Sequence[Ring], pins: Sequence[ReportLine]) -> tuple[float, float, float, float]:
+def _frame(rings: Sequence[Ring], pins: Sequence[Pin]) -> tuple[float, float, float, float]:
     """West, south, east, north of everything drawn."""
     lons = [lon for ring in rings for lon, _ in ring]
     lats = [lat for ring in rings for _, lat in ring]
-    lons += [pin.lon for pin in pins if pin.lon is not None]
-    lats += [pin.lat for pin in pins if pin.lat is not None]
+    lons += [pin.lon for pin in pins]
+    lats += [pin.lat for pin in pins]
     west, east, south, north = min(lons), max(lons), min(lats), max(lats)
     # A single pin still needs a little land around it.
     spread = max(east - west, north - south, 0.005)
@@ -28,9 +28,9 @@ def _frame(rings: Sequence[Ring], pins: Sequence[ReportLine]) -> tuple[float, fl
     return cx - spread / 2, cy - spread / 2, cx + spread / 2, cy + spread / 2
 
 
-def pins_map(rings: Sequence[Ring], pins: Sequence[ReportLine], label: str) -> Markup:
+def pins_map(rings: Sequence[Ring], pins: Sequence[Pin], label: str) -> Markup:
     """An SVG map of ``pins`` over the outline ``rings``; each pin links to its report."""
-    placed = [pin for pin in pins if pin.lat is not None and pin.lon is not None]
+    placed = list(pins)
     if not placed:
         return Markup("")
     west, south, east, north = _frame(rings, placed)
@@ -50,7 +50,6 @@ def pins_map(rings: Sequence[Ring], pins: Sequence[ReportLine], label: str) -> M
         points = " ".join(xy(lon, lat) for lon, lat in ring)
         parts.append(f'<polygon points="{points}" class="outline"/>')
     for pin in placed:
-        assert pin.lat is not None and pin.lon is not None
         x, y = xy(pin.lon, pin.lat).split(",")
         ref = escape(pin.ref)
         parts.append(

@@ -1,5 +1,6 @@
-"""dashboard: one-time sign-in links and sessions of organizers, and what an organizer hid of
-a report (its description or a photo) with the reason, in its history too
+"""dashboard: one-time sign-in links and sessions of organizers, what an organizer hid of a
+report (its description or a photo) with the reason, in its history too, and the indexes of
+the reports list
 
 Revision ID: 0014
 Revises: 0013
@@ -19,6 +20,8 @@ _ID = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 
 
 def upgrade() -> None:
+    op.create_index("ix_report_newest", "report", ["commune_code", "created_at", "id"])
+    op.create_index("ix_report_status", "report", ["commune_code", "status", "category"])
     with op.batch_alter_table("report") as batch:
         batch.add_column(sa.Column("hidden_reason", sa.String(length=200), nullable=True))
     with op.batch_alter_table("report_media") as batch:
@@ -63,6 +66,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("ix_report_status", table_name="report")
+    op.drop_index("ix_report_newest", table_name="report")
     op.drop_table("web_session")
     op.drop_table("sign_in_link")
     with op.batch_alter_table("report_event") as batch:
