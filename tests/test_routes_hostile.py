@@ -21,15 +21,12 @@ import uvicorn
 from starlette.applications import Starlette
 from starlette.routing import Mount, Route
 
-from bot.app import App, create_app
+from bot.app import create_app
 from bot.channels import configured_channels
 from bot.settings import Settings
 from bot.web import web_app
-from conversations.desk import Opened
-from conversations.kit import Address, Inbound
+from conversations.kit import Address
 from handlers.telegram.webhook import SECRET_HEADER
-from storage import groups, sign_in
-from storage.desk import SqlSignIn
 from tests.fake_telegram import TOKEN as BOT_TOKEN
 from tests.fake_telegram import FakeTelegram
 from tests.fake_twilio import SID
@@ -37,6 +34,7 @@ from tests.fake_twilio import TOKEN as TWILIO_TOKEN
 from tests.support.logs import problems
 from tests.support.ports import free_port
 from tests.support.telegram import SECRET, update
+from tests.support.web_session import web_session
 from tests.whatsapp_phone import PUBLIC, SENDER, sign
 
 ADMIN = Address("console", "admin")
@@ -121,24 +119,14 @@ async def serving(database_url: str, fake_telegram: FakeTelegram) -> AsyncIterat
             while not server.started:  # noqa: ASYNC110 - uvicorn says it listens by a flag only
                 await asyncio.sleep(0.01)
         web.state.port = port
-        web.state.session, web.state.csrf = await _signed_in(app)
+        # A dashboard session of an organizer (HAYNA_ADMINS: every page is theirs to open).
+        web.state.session, web.state.csrf = await web_session(app, ADMIN)
         yield web
     finally:
         server.should_exit = True
         async with asyncio.timeout(10):
             await task
         await app.close()
-
-
-async def _signed_in(app: App) -> tuple[str, str]:
-    """A dashboard session of an organizer (HAYNA_ADMINS: every page is theirs to open)."""
-    await app.engine.handle(Inbound(ADMIN, "hostile-1", text="salam"))
-    async with app.db.transaction() as tx:
-        resident = await tx.run(groups.resident_at, ADMIN)
-        token = await tx.run(sign_in.issue, resident, app.clock())
-    opened = await SqlSignIn(app.db, app.settings.admins, app.clock).redeem(token)
-    assert isinstance(opened, Opened), opened
-    return opened.session, opened.csrf
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
