@@ -26,7 +26,7 @@ from tests.support.dashboard_site import (
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
-    yield from serve_site(tmp_path_factory)
+    yield from serve_site(tmp_path_factory, demo=True)
 
 
 @pytest.fixture(scope="module")

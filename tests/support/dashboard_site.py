@@ -41,9 +41,11 @@ class Site:
 
 
 def _reference(output: str) -> str:
-    found = re.search(r"R-\d{4}-\d{6}", output)
+    """The reference a report's confirmation gives: the last one in the transcript (the
+    duplicate suggestions before it may name others)."""
+    found = re.findall(r"R-\d{4}-\d{6}", output)
     assert found, output[-2000:]
-    return found.group()
+    return str(found[-1])
 
 
 def _organizer_link(folder: Path, env: dict[str, str]) -> str:
@@ -56,11 +58,16 @@ def _organizer_link(folder: Path, env: dict[str, str]) -> str:
     return found.group()
 
 
-def serve_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+def serve_site(tmp_path_factory: pytest.TempPathFactory, demo: bool = False) -> Iterator[Site]:
+    """The site; with ``demo``, the fictional demo set loaded first (`hayna demo`: petitions
+    and reports in Agadir and Ben M'Sick), for pages that look like a commune's."""
     need_chromium()
     folder = tmp_path_factory.mktemp("dashboard")
     port = free_port()
     env = {"HAYNA_SECRET_KEY": KEY, "PORT": str(port)}
+    if demo:
+        loaded = run(folder, "demo", **env)
+        assert loaded.returncode == 0, loaded.stderr
     (folder / "pothole.png").write_bytes((SCRIPTS / "pothole.png").read_bytes())
     reports = {}
     for user, script in (("reporter", "report_fr.txt"), ("voisine", "report_ar.txt")):
