@@ -16,6 +16,7 @@ from typing import Any
 
 from cryptography.fernet import InvalidToken
 
+from bot import paper_commands
 from bot.app import open_database
 from bot.command_line import CommandRefused, commune_code, organizer_name, shortened, table
 from bot.refusals import refusal_text, refused
@@ -44,7 +45,8 @@ TITLE_WIDTH = 50
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    """Add `create`, the moves, `list` and `export` to the `hayna petitions` parser."""
+    """Add `create`, the moves, `add-paper`, `list` and `export` to the `hayna petitions`
+    parser."""
     actions = parser.add_subparsers(dest="action", required=True)
     new = actions.add_parser("create", help="draft a petition; prints its code", epilog=THRESHOLDS)
     new.add_argument("--commune", required=True, metavar="CODE_OR_NAME", help="its commune")
@@ -83,6 +85,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         metavar="S",
         help=", ".join(PetitionLife),
     )
+    paper_commands.configure(actions)
     export = actions.add_parser("export", help="a petition and its signatories, to file")
     export.add_argument("code", metavar="CODE")
     export.add_argument("--format", required=True, choices=("csv", "pdf"))
@@ -130,6 +133,8 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
             await _create(db, args)
         elif args.action == "list":
             await _list(db, args)
+        elif args.action == "add-paper":
+            await paper_commands.add_paper(db, args, Vault(settings.secret_key))
         elif args.action == "export":
             await _export(db, args, Vault(settings.secret_key))
         else:

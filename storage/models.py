@@ -6,12 +6,13 @@ table), so that a row is never mistaken for the domain's own `Resident`, `Meetin
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any, cast
 
 from sqlalchemy import (
     BigInteger,
     Boolean,
+    Date,
     DateTime,
     Float,
     ForeignKey,
@@ -315,6 +316,14 @@ class SignatureRow(Base):
     cin_sealed: Mapped[str] = mapped_column(Text)
     full_name: Mapped[str] = mapped_column(String(120))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # "chat", or "paper" for a line of a sheet an organizer entered (no resident behind it):
+    # its sheet, the day it was signed on paper, the signer's residence or interest, and who
+    # entered it.
+    source: Mapped[str] = mapped_column(String(8), server_default="chat")
+    sheet: Mapped[str | None] = mapped_column(String(32))
+    signed_on: Mapped[date | None] = mapped_column(Date)
+    residence: Mapped[str | None] = mapped_column(String(200))
+    entered_by: Mapped[str | None] = mapped_column(String(80))
 
 
 class PetitionTallyRow(Base):

@@ -19,8 +19,10 @@ from enum import StrEnum
 
 from conversations import petition_rules, report_rules
 from conversations.actor import ACTOR_MAX
+from conversations.cin import parse_cin
 from conversations.groups import Audience, Counts, DeliveryReport, GroupKind, MeetingDraft
 from conversations.kit import Address
+from conversations.paper import Entered, PaperOutcome, PaperSignature
 from conversations.petition import PetitionDraft, PetitionLife
 from conversations.report import ReportStatus
 from storage import announcements, groups, media, petitions, reports
@@ -30,8 +32,10 @@ from storage.gazetteer import Gazetteer
 from storage.meetings import MeetingError
 from storage.services.authority import Authority, OperatorAuthority
 from storage.services.meeting_actions import MeetingActions
+from storage.vault import Vault
 
 REMOVE = "remove_organizer"
+ADD_PAPER = "add_paper"
 HIDE = "hide_report"
 
 
@@ -212,6 +216,21 @@ class Operator:
         await self._audit(action, code, True)
         assert before is not None  # moved, so it exists
         return before, signers
+
+    async def add_paper(self, code: str, paper: PaperSignature, vault: Vault) -> Entered:
+        """Count a line of a paper sheet on a petition of the scope (storage/petitions.py
+        `sign_on_paper`); audited, a refused try included."""
+        commune = await self.tx.run(petitions.commune_of, code)
+        if commune is None or await self.authority.covers(Audience(commune)) is None:
+            await self._audit(ADD_PAPER, code, False)
+            return Entered(PaperOutcome.NO_PETITION if commune is None else PaperOutcome.REFUSED)
+        cin = parse_cin(paper.cin)
+        key, sealed = (vault.key(cin), vault.seal(cin)) if cin else ("", "")
+        entered = await self.tx.run(
+            petitions.sign_on_paper, code, paper, key, sealed, self.actor, self.now
+        )
+        await self._audit(ADD_PAPER, code, entered.outcome is PaperOutcome.ADDED)
+        return entered
 
     async def reaches_report(self, ref: str, action: str) -> bool:
         """Whether the report is there and within the scope (its commune covered); the try is

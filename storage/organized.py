@@ -22,6 +22,7 @@ from storage.models import (
     PETITION,
     PETITION_EVENT,
     REPORT_EVENT,
+    SIGNATURE,
 )
 from storage.personal_rows import ERASED_ACTOR, Rows
 from storage.subject import Subject
@@ -48,6 +49,11 @@ def organized(conn: Connection, who: Subject, _vault: Vault) -> Rows:
 def erase_organized(conn: Connection, erasure: Erasure) -> None:
     _petitions(conn, erasure)
     _notes(conn, erasure)
+    # The paper lines they entered stay counted; who entered them no longer says.
+    who = (erasure.who.actor, erasure.who.organizer)
+    conn.execute(
+        update(SIGNATURE).where(SIGNATURE.c.entered_by.in_(who)).values(entered_by=ERASED_ACTOR)
+    )
     _meetings(conn, erasure)
     _updates(conn, erasure)
     _groups(conn, erasure)

@@ -20,6 +20,7 @@ from sqlalchemy import Connection, delete, func, insert, select, update
 
 from conversations.actor import ACTOR_MAX as _ACTOR_MAX
 from conversations.kit import MOROCCO
+from conversations.paper import Entered, PaperOutcome, PaperSignature, paper_refusal
 from conversations.petition import (
     CODE_ALPHABET,
     CODE_LENGTH,
@@ -46,6 +47,9 @@ from storage.deliveries import enqueue
 from storage.dialect import insert_ignore, inserted_id
 from storage.models import PETITION, PETITION_EVENT, SIGNATURE
 from storage.vault import KEY_VERSION
+
+# A signature's source, as stored.
+CHAT, PAPER = "chat", "paper"
 
 # Kept for the callers that name it here: the rule lives in conversations/actor.py.
 ACTOR_MAX = _ACTOR_MAX
@@ -218,14 +222,71 @@ def sign(
             if mine
             else StoredSigning(SigningOutcome.CIN_USED)
         )
-    tally.add(conn, petition.id, resident_id, 1)
+    if _counted(conn, petition, resident_id, resident_id, now):
+        return StoredSigning(SigningOutcome.SIGNED, now)
+    return StoredSigning(SigningOutcome.SIGNED, now, petition.id)
+
+
+def _counted(
+    conn: Connection, petition: Any, shard: int, resident_id: int | None, now: datetime
+) -> bool:
+    """Count a signature just stored, watch for a burst, and cross the threshold if it is
+    reached; False when the threshold is still to be checked once committed (`settle`)."""
+    tally.add(conn, petition.id, shard, 1)
     count = tally.count(conn, petition.id)
     bursts.check_due(conn, petition.id, count, now)
-    if PetitionLife(petition.status) is PetitionLife.OPEN and not _cross(
+    return PetitionLife(petition.status) is not PetitionLife.OPEN or _cross(
         conn, petition, count, resident_id, now
-    ):
-        return StoredSigning(SigningOutcome.SIGNED, now, petition.id)
-    return StoredSigning(SigningOutcome.SIGNED, now)
+    )
+
+
+def sign_on_paper(
+    conn: Connection,
+    code: str,
+    paper: PaperSignature,
+    cin_key: str,
+    cin_sealed: str,
+    actor: str,
+    now: datetime,
+) -> Entered:
+    """Count a line of a paper sheet an organizer entered, unless its card already signed,
+    online or on paper (then: when it was counted, which the organizer may know). The rules
+    of conversations/paper.py are checked first; no resident is behind it."""
+    petition = _shared(conn, code)
+    if petition is None:
+        return Entered(PaperOutcome.NO_PETITION)
+    if PetitionLife(petition.status) not in SIGNING or petition.deadline < now:
+        return Entered(PaperOutcome.NOT_OPEN)
+    last_day = petition.deadline.astimezone(MOROCCO).date()
+    why = paper_refusal(paper, min(now.astimezone(MOROCCO).date(), last_day))
+    if why is not None:
+        return Entered(PaperOutcome.INVALID, why=why)
+    signed = insert_ignore(
+        conn,
+        SIGNATURE,
+        petition_id=petition.id,
+        resident_id=None,
+        cin_key=cin_key,
+        key_version=KEY_VERSION,
+        cin_sealed=cin_sealed,
+        full_name=paper.full_name.strip(),
+        created_at=now,
+        source=PAPER,
+        sheet=paper.sheet.strip() or None,
+        signed_on=paper.signed_on,
+        residence=paper.residence.strip(),
+        entered_by=actor[:_ACTOR_MAX],
+    )
+    if not signed:
+        first = conn.execute(
+            select(SIGNATURE.c.created_at).where(
+                SIGNATURE.c.petition_id == petition.id, SIGNATURE.c.cin_key == cin_key
+            )
+        ).scalar_one_or_none()
+        return Entered(PaperOutcome.DUPLICATE, first)
+    # Paper lines spread over the shards by their card, as signers do by their account.
+    _counted(conn, petition, int(cin_key[:8], 16), None, now)
+    return Entered(PaperOutcome.ADDED, now)
 
 
 def settle(conn: Connection, petition_id: int, resident_id: int, now: datetime) -> None:
@@ -405,6 +466,11 @@ def signatories(conn: Connection, code: str) -> list[Sealed]:
         .order_by(SIGNATURE.c.created_at, SIGNATURE.c.id)
     )
     return [Sealed(r.full_name, r.cin_sealed, r.created_at) for r in rows]
+
+
+def commune_of(conn: Connection, code: str) -> str | None:
+    found = conn.execute(select(PETITION.c.commune_code).where(PETITION.c.code == code))
+    return found.scalar_one_or_none()
 
 
 def status(conn: Connection, code: str) -> PetitionLife | None:

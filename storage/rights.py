@@ -178,6 +178,7 @@ _ACTORS = (
     m.COMMUNITY_GROUP.c.created_by,
     m.ORGANIZER_INVITE.c.created_by,
     m.AUDIT_ENTRY.c.actor,
+    m.SIGNATURE.c.entered_by,
 )
 
 
@@ -203,6 +204,9 @@ _NOBODYS = (
     m.REPORT_MEDIA.c.content_type,
     m.REPORT_EVENT.c.status,
     m.REPORT_EVENT.c.hidden,
+    # A paper signature's source and sheet number: no one's words.
+    m.SIGNATURE.c.source,
+    m.SIGNATURE.c.sheet,
     m.PETITION.c.code,
     m.PETITION.c.commune_code,
     m.PETITION.c.status,
@@ -234,7 +238,15 @@ def _texts() -> dict[Column[Any], Words]:
         (Words.DERIVED, (m.REPORT.c.place_key,)),
         (Words.COPIED, tuple(copy.column for copy in COPIES if copy.column not in _REDACTED)),
         (Words.ACTOR, _ACTORS),
-        (Words.FILED, (m.SIGNATURE.c.full_name, m.SIGNATURE.c.cin_sealed, m.SIGNATURE.c.cin_key)),
+        (
+            Words.FILED,
+            (
+                m.SIGNATURE.c.full_name,
+                m.SIGNATURE.c.cin_sealed,
+                m.SIGNATURE.c.cin_key,
+                m.SIGNATURE.c.residence,
+            ),
+        ),
     ):
         listed.update(dict.fromkeys(columns, words))
     for column in _NOBODYS:
