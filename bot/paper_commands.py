@@ -20,7 +20,7 @@ from pathlib import Path
 
 from bot.command_line import CommandRefused, organizer_name
 from conversations.kit import MOROCCO
-from conversations.paper import Entered, PaperOutcome, PaperSignature, PaperWhy
+from conversations.paper import Entered, PaperOutcome, PaperSignature, PaperWhy, read_day
 from storage.database import Database
 from storage.operator import Operator
 from storage.petitions import cross_reached_thresholds
@@ -67,16 +67,10 @@ def configure(actions: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 
 def _day(text: str) -> date:
-    for reading in (date.fromisoformat, _french_day):
-        try:
-            return reading(text.strip())
-        except ValueError:
-            continue
-    raise argparse.ArgumentTypeError(f"{text!r} is not a date as YYYY-MM-DD or DD/MM/YYYY")
-
-
-def _french_day(text: str) -> date:
-    return datetime.strptime(text, "%d/%m/%Y").date()
+    day = read_day(text)
+    if day is None:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date as YYYY-MM-DD or DD/MM/YYYY")
+    return day
 
 
 def _one(args: argparse.Namespace) -> Iterator[tuple[int, PaperSignature | str]]:

@@ -27,6 +27,7 @@ from conversations.groups import (
     Redeemed,
 )
 from conversations.kit import Address, Attachment, Inbound, Location, Outgoing, Place, Resident
+from conversations.paper import Entered, PaperSignature
 from conversations.personal import PersonalData
 from conversations.petition import Card, PetitionDraft, Signing
 from conversations.report import Brief, Detail, Draft
@@ -195,6 +196,16 @@ class Organizing(Protocol):
         ...
 
     async def audience_size(self, audience: Audience) -> int | None: ...
+
+    async def paper_petitions(self) -> Sequence[Card] | None:
+        """The petitions collecting signatures in the organizer's communes (at most 10);
+        None for anyone else (audited)."""
+        ...
+
+    async def add_paper(self, code: str, paper: PaperSignature, sealed_cin: str) -> Entered:
+        """Count a line of a paper sheet; its CIN comes sealed (``paper.cin`` is its masked
+        form), as the chat keeps it between messages."""
+        ...
 
     async def broadcast(
         self, texts: Sequence[tuple[str, str]], audience: Audience, at: datetime, photo: str = ""

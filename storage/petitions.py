@@ -155,6 +155,24 @@ def open_in(conn: Connection, commune: str, resident_id: int, now: datetime) -> 
     return [_card(row, _signed_at(conn, row.id, resident_id)) for row in rows]
 
 
+def collecting_in(
+    conn: Connection, communes: Sequence[str], now: datetime, limit: int
+) -> list[Card]:
+    """The petitions collecting signatures in these communes, for an organizer entering paper
+    ones: the closest to their deadline first, at most ``limit``."""
+    rows = conn.execute(
+        select(*tally.COUNTED)
+        .where(
+            PETITION.c.commune_code.in_(sorted(communes)),
+            PETITION.c.status.in_(sorted(SIGNING)),
+            PETITION.c.deadline >= now,
+        )
+        .order_by(PETITION.c.deadline, PETITION.c.id)
+        .limit(limit)
+    ).all()
+    return [_card(row, None) for row in rows]
+
+
 def card(conn: Connection, code: str, resident_id: int) -> Card | None:
     row = conn.execute(select(*tally.COUNTED).where(PETITION.c.code == code.upper())).first()
     if row is None or PetitionLife(row.status) is PetitionLife.DRAFT:

@@ -8,6 +8,7 @@ actions are storage/services/meeting_actions.py's, which the command line shares
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 
 from sqlalchemy import Connection, select
@@ -23,13 +24,19 @@ from conversations.groups import (
     Reach,
 )
 from conversations.language import DEFAULT, SUPPORTED
-from storage import announcements, groups, meetings, sign_in
+from conversations.paper import Entered, PaperSignature
+from conversations.petition import Card
+from storage import announcements, groups, meetings, petitions, sign_in
 from storage.announcements import Kind
 from storage.models import ANNOUNCEMENT
+from storage.operator import Operator
 from storage.services.authority import ResidentAuthority
 from storage.services.bound import Bound
 from storage.services.community import MEETINGS_READ
 from storage.services.meeting_actions import MeetingActions
+
+# Petitions offered to enter paper signatures into, at most.
+PAPER_SHOWN = 10
 
 
 class SqlOrganizing:
@@ -65,6 +72,22 @@ class SqlOrganizing:
         token = await b.tx.run(sign_in.issue, b.me, b.clock())
         language = b.resident.language if b.resident.language in SUPPORTED else DEFAULT
         return b.dashboard + sign_in_path(token, language)
+
+    async def paper_petitions(self) -> Sequence[Card] | None:
+        b = self.bound
+        scope = await self.authority.scope()
+        if not await self.authority.audit("see_paper_petitions", "", bool(scope)):
+            return None
+        communes = (
+            {b.resident.commune_code} if scope.everywhere and b.resident.commune_code else set()
+        )
+        communes |= scope.communes
+        return await b.tx.run(petitions.collecting_in, sorted(communes), b.clock(), PAPER_SHOWN)
+
+    async def add_paper(self, code: str, paper: PaperSignature, sealed_cin: str) -> Entered:
+        b = self.bound
+        opened = replace(paper, cin=b.vault.open(sealed_cin))
+        return await Operator(self.authority).add_paper(code, opened, b.vault)
 
     async def audience_size(self, audience: Audience) -> int | None:
         settled = await self.authority.may(audience, "count_audience", audience.commune_code)
