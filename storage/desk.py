@@ -27,13 +27,16 @@ from conversations.desk import (
     SignIn,
 )
 from conversations.kit import Address
+from conversations.petition_desk import PetitionDesk
 from conversations.report import ReportStatus
 from conversations.report_rules import ReportRefusal, ReportWhy, is_reference
 from storage import overview, report_views, sign_in
 from storage.database import Database
 from storage.gazetteer import Gazetteer
 from storage.operator import Operator
+from storage.petition_desk import SqlPetitionDesk
 from storage.services.authority import OrganizerAuthority
+from storage.vault import Vault
 
 # What the audit log calls a refused look at a report, or at one of its files.
 SEE = "see_report"
@@ -163,18 +166,21 @@ class SqlSignIn:
 
 
 class SqlBoard:
-    """`Board`: the dashboard's sign-in and desk, and the communes' names."""
+    """`Board`: the dashboard's sign-in, its desks, and the communes' names."""
 
     def __init__(
         self,
         db: Database,
         gazetteer: Gazetteer,
+        vault: Vault,
         organizers: frozenset[Address],
         clock: Callable[[], datetime],
     ) -> None:
         self.gazetteer = gazetteer
         self._sign_in = SqlSignIn(db, organizers, clock)
         self._desk = SqlDesk(db, gazetteer, organizers, clock)
+        # The CINs of a filing are opened with the deployment's key, as the command line does.
+        self._petitions = SqlPetitionDesk(db, gazetteer, vault, organizers, clock)
 
     @property
     def sign_in(self) -> SignIn:
@@ -183,6 +189,10 @@ class SqlBoard:
     @property
     def desk(self) -> Desk:
         return self._desk
+
+    @property
+    def petitions(self) -> PetitionDesk:
+        return self._petitions
 
     def commune_name(self, code: str, locale: str) -> str:
         """The commune's name in Arabic script for Arabic, in Latin script otherwise; its code
