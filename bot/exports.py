@@ -10,11 +10,13 @@ import csv
 import io
 import json
 from collections.abc import Sequence
-from datetime import datetime
 from typing import Any
 
-from bot.i18n import TIMEZONE, translator
+from bot.i18n import translator
 from conversations.report import CLOSED, STATUS_LABELS, category_label
+from storage.cells import BOM as BOM
+from storage.cells import FORMULA_STARTS as FORMULA_STARTS
+from storage.cells import safe_cell, timestamp
 from storage.gazetteer import Gazetteer
 from storage.reports import Row
 
@@ -38,16 +40,8 @@ FIELDS = (
     "media_count",
     "media",
 )
-# A spreadsheet runs a cell starting with one of these as a formula (OWASP "CSV injection").
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # Communes' technical services and their software work in French more than in any other language.
 SERVICE_LOCALE = "fr"
-BOM = "\ufeff"
-
-
-def timestamp(moment: datetime) -> str:
-    """ISO 8601 with the offset of Africa/Casablanca at that moment (+01:00, +00:00 in Ramadan)."""
-    return moment.astimezone(TIMEZONE).isoformat(timespec="seconds")
 
 
 def located(row: Row) -> bool:
@@ -88,12 +82,6 @@ def to_csv(rows: Sequence[Row], gazetteer: Gazetteer) -> str:
     for row in rows:
         writer.writerow({name: _cell(value) for name, value in record(row, gazetteer).items()})
     return BOM + buffer.getvalue()
-
-
-def safe_cell(text: str) -> str:
-    """Text a spreadsheet shows as text: a leading quote when it would run it as a formula, also
-    behind blanks, which some spreadsheets skip."""
-    return "'" + text if text.lstrip(" \n\u00a0").startswith(FORMULA_STARTS) else text
 
 
 def _cell(value: Any) -> str:

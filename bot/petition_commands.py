@@ -22,14 +22,16 @@ from bot.command_line import CommandRefused, commune_code, organizer_name, short
 from bot.refusals import refusal_text, refused
 from bot.settings import Settings
 from conversations.kit import MOROCCO
-from conversations.petition import OTHERWISE, WITH_ARRONDISSEMENTS, PetitionLife, default_threshold
+from conversations.petition import OTHERWISE, WITH_ARRONDISSEMENTS, PetitionLife
+from conversations.petition_desk import FilingKind
 from conversations.petition_rules import LIMITS, MOVES, PetitionError, PetitionField
 from storage import bursts
 from storage.database import Database
-from storage.gazetteer import Commune, Gazetteer
+from storage.filing import written
+from storage.gazetteer import Gazetteer
 from storage.operator import Operator
-from storage.petitions import NewPetition, Record, Sealed, listing, record
-from storage.petitions import signatories as sealed_signatories
+from storage.petition_desk import threshold_for
+from storage.petitions import NewPetition, listing
 from storage.vault import Vault
 
 # Article 125 as commonly cited, not checked against the official text (DESIGN.md §5b). The
@@ -184,8 +186,7 @@ def _read(path: Path) -> str:
 
 
 def _default_threshold(commune: str) -> int:
-    found = Gazetteer.load().get(commune)
-    return default_threshold(found.kind if found else "")
+    return threshold_for(Gazetteer.load(), commune)
 
 
 async def _move(db: Database, args: argparse.Namespace) -> None:
@@ -239,15 +240,20 @@ async def _list(db: Database, args: argparse.Namespace) -> None:
 
 async def _export(db: Database, args: argparse.Namespace, vault: Vault) -> None:
     code = args.code.strip().upper()
-    async with db.transaction() as tx:
-        petition = await tx.run(record, code)
-        sealed = await tx.run(sealed_signatories, code)
-    opened_at = petition.opened_at
-    if opened_at is None:
-        raise CommandRefused(f"{code} is a draft: publish it before exporting it")
     if args.output is None and args.format == "pdf" and sys.stdout.isatty():
         raise CommandRefused("a PDF does not belong on a terminal: add --output FILE")
-    data = _document(petition, opened_at, sealed, vault, args.format)
+    kind = FilingKind(args.format)
+    async with db.transaction() as tx:
+        operator = Operator.at_terminal(tx, organizer_name(), datetime.now(UTC))
+        try:
+            found = await operator.petition_filing(code, vault, Gazetteer.load())
+        except InvalidToken:
+            raise CommandRefused(
+                "the CINs cannot be opened: HAYNA_SECRET_KEY is not the one they were sealed with"
+            ) from None
+    if found is None:
+        raise refused(operator)
+    data = written(found, kind, operator.now)
     if args.output is None:
         sys.stdout.flush()
         sys.stdout.buffer.write(data)
@@ -262,39 +268,4 @@ async def _export(db: Database, args: argparse.Namespace, vault: Vault) -> None:
             handle.write(data)
     except OSError as error:
         raise CommandRefused(f"--output: {error.strerror}: {args.output}") from None
-    print(f"{code}: {len(sealed)} signatories written to {args.output}")
-
-
-def _document(
-    petition: Record, opened_at: datetime, sealed: list[Sealed], vault: Vault, kind: str
-) -> bytes:
-    """The filing as CSV or PDF bytes, the CINs opened with the deployment's key."""
-    # fpdf takes half a second to import: only an export pays for it, not every `hayna` command.
-    from bot.petition_export import Filing, Signatory, to_csv, to_pdf
-
-    try:
-        signers = tuple(
-            Signatory(s.full_name, vault.open(s.cin_sealed), s.signed_at) for s in sealed
-        )
-    except InvalidToken:
-        raise CommandRefused(
-            "the CINs cannot be opened: HAYNA_SECRET_KEY is not the one they were sealed with"
-        ) from None
-    text, code = petition.text, petition.text.commune_code
-    commune = Gazetteer.load().get(code) or Commune(code, code, code, "", "", "", "")
-    filing = Filing(
-        petition.code,
-        text.title,
-        text.summary,
-        text.body,
-        text.requests,
-        text.representative,
-        commune.name_ar,
-        commune.name_fr,
-        commune.province_fr,
-        text.threshold,
-        text.deadline,
-        opened_at,
-        signers,
-    )
-    return to_csv(filing) if kind == "csv" else to_pdf(filing)
+    print(f"{code}: {len(found.signatories)} signatories written to {args.output}")

@@ -88,22 +88,35 @@ def _petition(refusal: petition_rules.PetitionRefusal) -> str:
             return f"--threshold {refusal.threshold} must be {THRESHOLD_MIN} to {THRESHOLD_MAX}"
         case PetitionWhy.DEADLINE_NOT_AHEAD:
             return f"--deadline {refusal.deadline} is not in the future: give a later day"
-        case PetitionWhy.SHORT_OF_SIGNATURES:
-            return (
-                f"{code} has {refusal.counted} of the {refusal.threshold} signatures it needs: "
-                "it can be filed once it has them all"
-            )
-        case PetitionWhy.NOT_A_MOVE:
-            allowed = ", ".join(refusal.allowed) or "none"
-            return f"{code} is {refusal.current}: it can become {allowed}"
-        case PetitionWhy.LAST_DAY_PASSED:
-            return f"{code}'s last day has passed: it cannot be opened"
-        case PetitionWhy.NO_REASONS:
-            return "a rejection needs the council's reasons: --note TEXT"
+        case (
+            PetitionWhy.SHORT_OF_SIGNATURES
+            | PetitionWhy.NOT_A_MOVE
+            | PetitionWhy.LAST_DAY_PASSED
+            | PetitionWhy.NO_REASONS
+        ):
+            return _petition_move(refusal)
         case PetitionWhy.NO_FREE_CODE:
             return "could not find a free petition code"
+        case PetitionWhy.UNFILED:
+            return f"{code} is a draft: publish it before exporting it"
         case _:
             assert_never(refusal.why)
+
+
+def _petition_move(refusal: petition_rules.PetitionRefusal) -> str:
+    """What a refused move along a petition's life says."""
+    code = refusal.code
+    if refusal.why is PetitionWhy.SHORT_OF_SIGNATURES:
+        return (
+            f"{code} has {refusal.counted} of the {refusal.threshold} signatures it needs: "
+            "it can be filed once it has them all"
+        )
+    if refusal.why is PetitionWhy.NOT_A_MOVE:
+        allowed = ", ".join(refusal.allowed) or "none"
+        return f"{code} is {refusal.current}: it can become {allowed}"
+    if refusal.why is PetitionWhy.LAST_DAY_PASSED:
+        return f"{code}'s last day has passed: it cannot be opened"
+    return "a rejection needs the council's reasons: --note TEXT"
 
 
 def _report(refusal: report_rules.ReportRefusal) -> str:

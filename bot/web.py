@@ -49,7 +49,7 @@ def web_app(app: App, channels: Sequence[Channel]) -> Starlette:
     routes.extend(backend.files.routes())
     for channel in channels:
         routes.extend(channel.routes(backend))
-    board = SqlBoard(app.db, app.gazetteer, app.settings.admins, app.clock)
+    board = SqlBoard(app.db, app.gazetteer, app.vault, app.settings.admins, app.clock)
     # The terminal's files are on this machine: its reports' photos show in the dashboard too.
     fetchers: dict[str, MediaFetcher] = {CONSOLE: ConsoleFetcher()}
     fetchers.update({channel.name: channel.fetcher for channel in channels})

@@ -8,6 +8,7 @@ from typing import Protocol
 
 from conversations.desk import Desk, SignIn
 from conversations.group_desk import GroupDesk
+from conversations.petition_desk import PetitionDesk
 
 
 class Board(Protocol):
@@ -21,6 +22,9 @@ class Board(Protocol):
 
     @property
     def groups(self) -> GroupDesk: ...
+
+    @property
+    def petitions(self) -> PetitionDesk: ...
 
     def commune_name(self, code: str, locale: str) -> str: ...
 

@@ -359,8 +359,8 @@ class PetitionDrafting(Flow[Step, Answers]):
             return _refused(ctx, replace(data, editing=True), error.refusal)
         if not publish:
             kept = _(
-                "Saved as draft {code}. Residents do not see it yet; it can be published with "
-                "the command: hayna petitions publish {code}",
+                "Saved as draft {code}. Residents do not see it yet; publish it from the "
+                "dashboard (write “dashboard” for your sign-in link).",
                 code=code,
             )
             return Turn((Reply(kept),), None, Answers())

@@ -77,6 +77,8 @@ class PetitionWhy(StrEnum):
     # The council must give its reasons for a rejection (organic law 113.14).
     NO_REASONS = "no_reasons"
     NO_FREE_CODE = "no_free_code"
+    # A draft was never published: it has no signatures, and no filing to export.
+    UNFILED = "unfiled"
 
 
 @dataclass(frozen=True, slots=True)

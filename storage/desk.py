@@ -27,6 +27,7 @@ from conversations.desk import (
 )
 from conversations.group_desk import GroupDesk
 from conversations.kit import Address
+from conversations.petition_desk import PetitionDesk
 from conversations.report import ReportStatus
 from conversations.report_rules import ReportRefusal, ReportWhy, is_reference
 from storage import overview, report_views, sign_in
@@ -35,6 +36,8 @@ from storage.database import Database
 from storage.gazetteer import Gazetteer
 from storage.group_desk import SqlGroupDesk
 from storage.operator import Operator
+from storage.petition_desk import SqlPetitionDesk
+from storage.vault import Vault
 
 # What the audit log calls a refused look at a report, or at one of its files.
 SEE = "see_report"
@@ -155,12 +158,13 @@ class SqlSignIn:
 
 
 class SqlBoard:
-    """`Board`: the dashboard's sign-in and desk, and the communes' names."""
+    """`Board`: the dashboard's sign-in, its desks, and the communes' names."""
 
     def __init__(
         self,
         db: Database,
         gazetteer: Gazetteer,
+        vault: Vault,
         organizers: frozenset[Address],
         clock: Callable[[], datetime],
     ) -> None:
@@ -168,6 +172,8 @@ class SqlBoard:
         self._sign_in = SqlSignIn(db, organizers, clock)
         self._desk = SqlDesk(db, gazetteer, organizers, clock)
         self._groups = SqlGroupDesk(Acting(db, organizers, clock))
+        # The CINs of a filing are opened with the deployment's key, as the command line does.
+        self._petitions = SqlPetitionDesk(db, gazetteer, vault, organizers, clock)
 
     @property
     def sign_in(self) -> SignIn:
@@ -180,6 +186,10 @@ class SqlBoard:
     @property
     def groups(self) -> GroupDesk:
         return self._groups
+
+    @property
+    def petitions(self) -> PetitionDesk:
+        return self._petitions
 
     def commune_name(self, code: str, locale: str) -> str:
         """The commune's name in Arabic script for Arabic, in Latin script otherwise; its code

@@ -1,10 +1,10 @@
 """Organizer actions outside the chat: the `hayna` commands that change what residents see or
-who organizes, and the dashboard's changes of reports (storage/desk.py), checked as a chat
-organizer's actions are (the audience settled and covered by the scope; a report's is its
-commune) and written to the audit log under the actor's name, whether allowed or refused. The
-operator at the terminal acts everywhere, as HAYNA_ADMINS do; a signed-in organizer within
-their scope (storage/services/authority.py). The meeting actions are the chat's own
-(storage/services/meeting_actions.py).
+who organizes, and the dashboard's changes of reports and petitions (storage/desk.py,
+storage/petition_desk.py), checked as a chat organizer's actions are (the audience settled and
+covered by the scope; a report's and a petition's is its commune) and written to the audit log
+under the actor's name, whether allowed or refused. The operator at the terminal acts
+everywhere, as HAYNA_ADMINS do; a signed-in organizer within their scope (storage/services/
+authority.py). The meeting actions are the chat's own (storage/services/meeting_actions.py).
 
 A refused action changes nothing but the audit log: it returns None and `refusal` says why, for
 the caller to say once the transaction is committed, so that the audit entry stays.
@@ -19,24 +19,27 @@ from enum import StrEnum
 
 from conversations import petition_rules, report_rules
 from conversations.actor import ACTOR_MAX
-from conversations.cin import parse_cin
 from conversations.groups import Audience, Counts, DeliveryReport, GroupKind, MeetingDraft
 from conversations.kit import Address
-from conversations.paper import Entered, PaperOutcome, PaperSignature
+from conversations.paper import Entered, PaperSignature
 from conversations.petition import PetitionDraft, PetitionLife
+from conversations.petition_desk import Filing
 from conversations.report import ReportStatus
-from storage import announcements, groups, media, petitions, reports
+from storage import announcements, filing, groups, media, petitions, reports
 from storage.announcements import Kind
 from storage.database import Tx
 from storage.gazetteer import Gazetteer
 from storage.meetings import MeetingError
+from storage.services import paper
 from storage.services.authority import Authority, OperatorAuthority
 from storage.services.meeting_actions import MeetingActions
 from storage.vault import Vault
 
 REMOVE = "remove_organizer"
-ADD_PAPER = "add_paper"
 HIDE = "hide_report"
+DRAFT = "draft_petition"
+# Taking a petition's filing, with its signatories' CINs in clear.
+EXPORT = "export_petition"
 
 
 class OperatorWhy(StrEnum):
@@ -192,20 +195,50 @@ class Operator:
         return done
 
     async def draft_petition(self, draft: PetitionDraft) -> str | None:
+        """Store a draft for a commune within the scope; its code."""
+        if await self.authority.covers(Audience(draft.commune_code)) is None:
+            await self._audit(DRAFT, draft.title, False)
+            return None
         try:
             code = await self.tx.run(petitions.create, draft, self.actor, self.now)
         except petition_rules.PetitionError as error:
             self.refusal = error.refusal
-            await self._audit("draft_petition", draft.title, False)
+            await self._audit(DRAFT, draft.title, False)
             return None
-        await self._audit("draft_petition", code, True)
+        await self._audit(DRAFT, code, True)
         return code
+
+    async def reaches_petition(self, code: str, action: str) -> bool:
+        """Whether the petition is there and within the scope (its commune covered); the try is
+        audited when it is not, and when it is not there `refusal` says so."""
+        commune = await self.tx.run(petitions.commune_of, code)
+        if commune is None:
+            self.refusal = petition_rules.PetitionRefusal(
+                petition_rules.PetitionWhy.NO_PETITION, code
+            )
+        elif await self.authority.covers(Audience(commune)) is not None:
+            return True
+        await self._audit(action, code, False)
+        return False
+
+    async def petition_filing(self, code: str, vault: Vault, gazetteer: Gazetteer) -> Filing | None:
+        """A published petition's filing, its CINs in clear: who took it is audited, whether
+        they could or not."""
+        if not await self.reaches_petition(code, EXPORT):
+            return None
+        found = await self.tx.run(filing.gathered, code, vault, gazetteer)
+        if found is None:
+            self.refusal = petition_rules.PetitionRefusal(petition_rules.PetitionWhy.UNFILED, code)
+        await self._audit(EXPORT, code, found is not None)
+        return found
 
     async def move_petition(
         self, code: str, life: PetitionLife, note: str
     ) -> tuple[PetitionLife, int] | None:
         """Move a petition along its life; where it was, and how many signers are told."""
         action = f"{life}_petition"
+        if not await self.reaches_petition(code, action):
+            return None
         before = await self.tx.run(petitions.status, code)
         try:
             signers = await self.tx.run(petitions.move, code, life, note, self.actor, self.now)
@@ -217,20 +250,10 @@ class Operator:
         assert before is not None  # moved, so it exists
         return before, signers
 
-    async def add_paper(self, code: str, paper: PaperSignature, vault: Vault) -> Entered:
-        """Count a line of a paper sheet on a petition of the scope (storage/petitions.py
-        `sign_on_paper`); audited, a refused try included."""
-        commune = await self.tx.run(petitions.commune_of, code)
-        if commune is None or await self.authority.covers(Audience(commune)) is None:
-            await self._audit(ADD_PAPER, code, False)
-            return Entered(PaperOutcome.NO_PETITION if commune is None else PaperOutcome.REFUSED)
-        cin = parse_cin(paper.cin)
-        key, sealed = (vault.key(cin), vault.seal(cin)) if cin else ("", "")
-        entered = await self.tx.run(
-            petitions.sign_on_paper, code, paper, key, sealed, self.actor, self.now
-        )
-        await self._audit(ADD_PAPER, code, entered.outcome is PaperOutcome.ADDED)
-        return entered
+    async def add_paper(self, code: str, line: PaperSignature, vault: Vault) -> Entered:
+        """Count a line of a paper sheet on a petition of the scope; audited, a refused try
+        included (storage/services/paper.py, as in the chat)."""
+        return await paper.add_paper(self.authority, code, line, vault)
 
     async def reaches_report(self, ref: str, action: str) -> bool:
         """Whether the report is there and within the scope (its commune covered); the try is

@@ -11,7 +11,7 @@ committed (`settle`), so the crossing is never missed and each signer is told on
 from __future__ import annotations
 
 import secrets
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -487,8 +487,10 @@ def signatories(conn: Connection, code: str) -> list[Sealed]:
 
 
 def commune_of(conn: Connection, code: str) -> str | None:
-    found = conn.execute(select(PETITION.c.commune_code).where(PETITION.c.code == code))
-    return found.scalar_one_or_none()
+    """The commune a petition is addressed to, which says who may see and move it."""
+    query = select(PETITION.c.commune_code).where(PETITION.c.code == code.upper())
+    found: str | None = conn.execute(query).scalar_one_or_none()
+    return found
 
 
 def status(conn: Connection, code: str) -> PetitionLife | None:
@@ -513,12 +515,20 @@ class Listed:
     title: str
 
 
-def listing(conn: Connection, commune: str | None, life: PetitionLife | None) -> list[Listed]:
-    """Every petition, or those of a commune or at a step of their life; the newest first."""
+def listing(
+    conn: Connection,
+    commune: str | None,
+    life: PetitionLife | None,
+    within: Collection[str] | None = None,
+) -> list[Listed]:
+    """Every petition, or those of a commune, at a step of their life, or of the communes
+    ``within`` (an organizer's scope); the newest first."""
     # The exact count: the petition's column and its tallies.
     query = select(*tally.COUNTED).order_by(PETITION.c.created_at.desc(), PETITION.c.id.desc())
     if commune is not None:
         query = query.where(PETITION.c.commune_code == commune)
+    if within is not None:
+        query = query.where(PETITION.c.commune_code.in_(sorted(within)))
     if life is not None:
         query = query.where(PETITION.c.status == life)
     return [

@@ -16,12 +16,12 @@ from bot.app import build_engine
 from bot.exports import FORMULA_STARTS
 from bot.exports import to_csv as reports_csv
 from bot.i18n import translator
-from bot.petition_export import Filing, Signatory
-from bot.petition_export import to_csv as petition_csv
 from conversations.engine import Engine
 from conversations.kit import Address
+from conversations.petition_desk import Filing, Signatory
 from conversations.phrases import SOMETHING_WRONG
 from storage.database import Database
+from storage.filing import to_csv as petition_csv
 from storage.gazetteer import Gazetteer
 from storage.models import Base
 from storage.petitions import signatories

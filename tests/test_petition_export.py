@@ -14,7 +14,9 @@ import pypdfium2 as pdfium
 import pytest
 from pypdf import PdfReader
 
-from bot.petition_export import Filing, Signatory, to_csv, to_pdf
+from conversations.petition_desk import Filing, Signatory
+from storage.filing import to_csv
+from storage.petition_pdf import to_pdf
 
 # No two letters of the title make a ligature in the packaged font, so read back letter by letter it
 # is exactly the title reversed (a ligature would keep its own two letters in typing order).

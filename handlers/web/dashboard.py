@@ -1,6 +1,6 @@
-"""The organizers' dashboard, as routes for `hayna serve`: sign-in, the overview, the reports;
-its stylesheet; and the headers every page carries (no framing, no referrer, no script or asset
-from another site).
+"""The organizers' dashboard, as routes for `hayna serve`: sign-in, the overview, the reports,
+the petitions; its stylesheet; and the headers every page carries (no framing, no referrer, no
+script or asset from another site).
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from conversations.text import Translator
 from handlers.web.groups import GroupPages
 from handlers.web.guard import Guard
 from handlers.web.overview import overview_routes
+from handlers.web.petitions import PetitionPages
 from handlers.web.reports import ReportPages
 from handlers.web.session import PREFIX
 from handlers.web.sign_in import SignInPages
@@ -77,6 +78,7 @@ def dashboard_routes(
         *overview_routes(board, pages, guard, clock),
         *ReportPages(board, pages, guard, fetchers).routes(),
         *GroupPages(board, pages, guard).routes(),
+        *PetitionPages(board, pages, guard).routes(),
         Mount(f"{PREFIX}/static", StaticFiles(directory=STATIC), name="static"),
     ]
     return routes

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -12,6 +11,7 @@ from starlette.routing import BaseRoute, Route
 
 from conversations.board import Board
 from conversations.desk import Overview
+from conversations.petition_desk import days_left
 from conversations.report import CATEGORY_LABELS, STATUS_LABELS
 from conversations.text import Translator, _
 from handlers.web import charts
@@ -51,7 +51,7 @@ def overview_routes(
             overview=seen,
             charts=_charts(seen, tr),
             commune_name=lambda code: board.commune_name(code, visit.locale),
-            days_left=lambda deadline: max(0, math.ceil((deadline - now) / timedelta(days=1))),
+            days_left=lambda deadline: days_left(deadline, now),
         )
 
     return [Route(PREFIX, guard.page(overview), methods=["GET"])]

@@ -29,7 +29,7 @@ from conversations.petition import Card
 from storage import announcements, groups, meetings, petitions, sign_in
 from storage.announcements import Kind
 from storage.models import ANNOUNCEMENT
-from storage.operator import Operator
+from storage.services import paper as paper_lines
 from storage.services.authority import ResidentAuthority
 from storage.services.bound import Bound
 from storage.services.community import MEETINGS_READ
@@ -87,7 +87,7 @@ class SqlOrganizing:
     async def add_paper(self, code: str, paper: PaperSignature, sealed_cin: str) -> Entered:
         b = self.bound
         opened = replace(paper, cin=b.vault.open(sealed_cin))
-        return await Operator(self.authority).add_paper(code, opened, b.vault)
+        return await paper_lines.add_paper(self.authority, code, opened, b.vault)
 
     async def audience_size(self, audience: Audience) -> int | None:
         settled = await self.authority.may(audience, "count_audience", audience.commune_code)

@@ -4,7 +4,10 @@ reports filed straight into the database."""
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, func, select
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from sqlalchemy import Connection, event, func, select
 
 from conversations.board import Board
 from conversations.desk import Desk, Opened, Signed, SignIn
@@ -18,6 +21,7 @@ from storage.models import AUDIT_ENTRY, DELIVERY
 from tests.support.clock import Clock
 from tests.support.deliveries import add_resident
 from tests.support.organizers import invite
+from tests.support.vault import VAULT
 
 AGADIR, TIZNIT = "001.01.01", "581.01.07"
 PHOTO = Media(MediaKind.PHOTO, "file-1", "image/jpeg", 2048)
@@ -25,7 +29,7 @@ ADMINS = frozenset({Address("console", "admin")})
 
 
 def board(db: Database, gazetteer: Gazetteer, clock: Clock) -> Board:
-    return SqlBoard(db, gazetteer, ADMINS, clock)
+    return SqlBoard(db, gazetteer, VAULT, ADMINS, clock)
 
 
 def desk(db: Database, gazetteer: Gazetteer, clock: Clock) -> Desk:
@@ -106,3 +110,20 @@ async def deliveries(db: Database) -> int:
             lambda conn: conn.execute(select(func.count()).select_from(DELIVERY)).scalar_one()
         )
     return count
+
+
+async def counted(db: Database, act: Callable[[], Awaitable[object]]) -> int:
+    """How many SQL statements ``act()`` sends to the database."""
+    sent: list[str] = []
+
+    def count(*args: Any) -> None:
+        statement = args[2]
+        sent.append(statement)
+
+    engine = db._sync  # SQLite's engine: every statement of the process goes through it
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        await act()
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    return len(sent)

@@ -1,23 +1,21 @@
-"""A petition and its signatories as files to file with the commune: a CSV for spreadsheets, and a
-printable A4 PDF in Arabic and French after the form of decree 2.16.403.
+"""A petition and its signatories as a printable A4 PDF in Arabic and French, after the form of
+decree 2.16.403, to file with the commune (storage/filing.py gathers what it shows).
 
-Pure formatting: reading the petition and decrypting the CINs is the caller's.
+Pure formatting; fpdf is imported only here, and this module only when a PDF is asked for.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import unicodedata
 from contextlib import ExitStack
-from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from importlib.resources import as_file, files
 from pathlib import Path
 
 from fpdf import FPDF
 
-from bot.exports import BOM, safe_cell, timestamp
+from conversations.petition_desk import Filing, Signatory
+from storage.cells import HEADING, timestamp
 
 # IBM Plex Sans Arabic draws Arabic and French (accents, « », n°) in one face and comes as a PyPI
 # wheel, so the PDF looks the same on every machine, with no system font and nothing downloaded.
@@ -28,73 +26,12 @@ LEADING = 0.55  # millimetres of line per point of type: room for Arabic ascende
 ROW = 6.5  # millimetres: one signature in the table
 # n°, full name, CIN, date, as shares of the width.
 COLUMNS = (10, 48, 18, 24)
-HEADING = ("n° / رقم", "Nom et prénom / الاسم الكامل", "CIN / ب.ت.و", "Date / تاريخ التوقيع")
 
 
-@dataclass(frozen=True, slots=True)
-class Signatory:
-    """One signature as it goes to the commune: the CIN already decrypted, the moment in UTC."""
-
-    full_name: str
-    cin: str
-    signed_at: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class Filing:
-    """What a filing shows: the petition, its commune, and its signatories in signing order."""
-
-    code: str
-    title: str
-    summary: str
-    body: str
-    requests: str
-    representative: str
-    commune_ar: str
-    commune_fr: str
-    province_fr: str
-    threshold: int
-    deadline: date
-    opened_at: datetime
-    signatories: tuple[Signatory, ...]
-
-
-def to_csv(filing: Filing) -> bytes:
-    """The petition's fields, a blank line, then one line per signatory. UTF-8 with a BOM so that
-    Excel reads the Arabic; no text cell that a spreadsheet would run as a formula."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    for label, value in _fields(filing):
-        writer.writerow((label, safe_cell(value) if isinstance(value, str) else value))
-    writer.writerow(())
-    writer.writerow(HEADING)
-    for number, signatory in enumerate(filing.signatories, start=1):
-        name, cin = safe_cell(signatory.full_name), safe_cell(signatory.cin)
-        writer.writerow((number, name, cin, timestamp(signatory.signed_at)))
-    return (BOM + buffer.getvalue()).encode("utf-8")
-
-
-def _fields(filing: Filing) -> tuple[tuple[str, str | int], ...]:
-    return (
-        ("Pétition / العريضة", filing.code),
-        ("Titre / العنوان", filing.title),
-        ("Résumé / ملخص", filing.summary),
-        ("Texte / نص العريضة", filing.body),
-        ("Demandes / المطالب", filing.requests),
-        ("Mandataire / وكيل العريضة", filing.representative),
-        ("Commune", filing.commune_fr),
-        ("الجماعة", filing.commune_ar),
-        ("Province", filing.province_fr),
-        ("Ouverte le / تاريخ الفتح", timestamp(filing.opened_at)),
-        ("Échéance / آخر أجل", filing.deadline.isoformat()),
-        ("Seuil / النصاب", filing.threshold),
-        ("Signatures / عدد التوقيعات", len(filing.signatories)),
-    )
-
-
-def to_pdf(filing: Filing) -> bytes:
+def to_pdf(filing: Filing, made_at: datetime | None = None) -> bytes:
     """An A4 document to file with the commune: the petition and its representative, then every
-    signatory numbered in a table whose heading comes back on each page; pages are numbered."""
+    signatory numbered in a table whose heading comes back on each page; pages are numbered.
+    ``made_at`` is the document's date (now by default): the same moment gives the same bytes."""
     with ExitStack() as stack:
         # Font files must outlive the document, which reads glyphs from them as it writes subsets;
         # as_file also copes with a package installed as a zip.
@@ -103,6 +40,8 @@ def to_pdf(filing: Filing) -> bytes:
             for style, name in FONT_FILES.items()
         }
         pdf = _Document(filing.code, fonts)
+        if made_at is not None:
+            pdf.set_creation_date(made_at)
         _compose(pdf, filing)
         return bytes(pdf.output())
 

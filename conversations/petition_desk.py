@@ -1,0 +1,145 @@
+"""The organizers' petitions desk: what the dashboard's petition pages read and do, as plain
+data and a Protocol.
+
+`storage` implements `PetitionDesk` within the signed-in organizer's scope, with the rules of
+conversations/petition_rules.py and the checks and audit of the command line; the pages show
+what it returns and say its refusals in the organizer's language.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+from typing import Protocol
+
+from conversations.petition import PetitionDraft, PetitionLife
+from conversations.petition_rules import PetitionRefusal
+from conversations.signed import Done, Outcome, Signed
+
+
+def days_left(deadline: datetime, now: datetime) -> int:
+    """Whole days until the last moment to sign, a started day counting as one; 0 once past."""
+    return max(0, math.ceil((deadline - now) / timedelta(days=1)))
+
+
+@dataclass(frozen=True, slots=True)
+class PetitionLine:
+    """A petition in the list, with its exact count (as `hayna petitions list` shows it)."""
+
+    code: str
+    title: str
+    life: PetitionLife
+    commune_code: str
+    signatures: int
+    threshold: int
+    # The last moment to sign, and the days left until it.
+    deadline: datetime
+    days_left: int
+
+
+@dataclass(frozen=True, slots=True)
+class Move:
+    """One step of a petition's life: where it went, the note told to signers, by whom, when."""
+
+    life: PetitionLife
+    note: str
+    actor: str
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class PetitionPage:
+    """A petition as organizers see it, with its history, its signatures day by day and the
+    moves its life allows now."""
+
+    line: PetitionLine
+    summary: str
+    body: str
+    requests: str
+    representative: str
+    history: tuple[Move, ...]
+    # (Moroccan day, signatures counted by the end of it), oldest first; days without a new
+    # signature are left out.
+    curve: tuple[tuple[date, int], ...]
+    moves: tuple[PetitionLife, ...]
+
+
+class FilingKind(StrEnum):
+    CSV = "csv"
+    PDF = "pdf"
+
+
+CONTENT_TYPES = {FilingKind.CSV: "text/csv; charset=utf-8", FilingKind.PDF: "application/pdf"}
+
+
+@dataclass(frozen=True, slots=True)
+class Signatory:
+    """One signature as it goes to the commune: the CIN already decrypted, the moment in UTC."""
+
+    full_name: str
+    cin: str
+    signed_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Filing:
+    """What a filing shows: the petition, its commune, and its signatories in signing order."""
+
+    code: str
+    title: str
+    summary: str
+    body: str
+    requests: str
+    representative: str
+    commune_ar: str
+    commune_fr: str
+    province_fr: str
+    threshold: int
+    deadline: date
+    opened_at: datetime
+    signatories: tuple[Signatory, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Download:
+    """A petition's filing as a file: the same bytes as `hayna petitions export`."""
+
+    data: bytes
+    filename: str
+    content_type: str
+
+
+class PetitionDesk(Protocol):
+    """An organizer's petitions, one transaction per call, within their scope."""
+
+    async def petitions(self, who: Signed, life: PetitionLife | None) -> tuple[PetitionLine, ...]:
+        """The scope's petitions, drafts included, the newest first."""
+        ...
+
+    async def petition(self, who: Signed, code: str) -> PetitionPage | Done:
+        """The petition, or MISSING, or REFUSED when it is outside the scope (audited)."""
+        ...
+
+    async def communes(self, who: Signed) -> tuple[str, ...] | None:
+        """The communes the organizer may draft a petition for; None for everywhere."""
+        ...
+
+    def default_threshold(self, commune: str) -> int:
+        """The signatures a petition of the commune needs when the organizer gives none."""
+        ...
+
+    async def draft(self, who: Signed, draft: PetitionDraft) -> str | PetitionRefusal | Done:
+        """The new draft's code; the rule it breaks; MISSING for an unknown commune, REFUSED
+        outside the scope (audited), as `hayna petitions create` checks."""
+        ...
+
+    async def move(self, who: Signed, code: str, life: PetitionLife, note: str) -> Outcome:
+        """The same rules and notices as `hayna petitions publish|file|decide|answer|close`;
+        INVALID's `why` is the rule's `PetitionWhy`."""
+        ...
+
+    async def filing(self, who: Signed, code: str, kind: FilingKind) -> Download | Done:
+        """The filing, or MISSING (also for a draft, which has none), or REFUSED (audited)."""
+        ...

@@ -1,0 +1,131 @@
+"""An organizer's petitions on the dashboard, within their scope: the list, one petition's page,
+drafting, its moves and its filing's files.
+
+Each call is one transaction under the signed-in organizer's authority (storage/services/
+authority.py). Drafts, moves and filings go through storage/operator.py, as `hayna petitions`
+does, so the dashboard and the command line check the same rules and audit alike; a petition
+of a commune outside the scope is refused there, and the try is in the audit log.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from datetime import datetime
+
+from conversations.kit import Address
+from conversations.petition import PetitionDraft, PetitionLife, default_threshold, petition_code
+from conversations.petition_desk import (
+    CONTENT_TYPES,
+    Download,
+    FilingKind,
+    PetitionLine,
+    PetitionPage,
+)
+from conversations.petition_rules import PetitionRefusal, PetitionWhy
+from conversations.signed import Done, Outcome, Signed
+from storage import petition_views
+from storage.database import Database
+from storage.filing import written
+from storage.gazetteer import Gazetteer
+from storage.operator import Operator
+from storage.services.authority import OrganizerAuthority
+from storage.vault import Vault
+
+# What the audit log calls a refused look at a petition.
+SEE = "see_petition"
+# Storage's words for a petition that is not there, or has nothing to file.
+_MISSING = frozenset({PetitionWhy.NO_PETITION, PetitionWhy.UNFILED})
+
+
+def threshold_for(gazetteer: Gazetteer, commune: str) -> int:
+    """The signatures a petition of the commune needs by default (the command line's too)."""
+    found = gazetteer.get(commune)
+    return default_threshold(found.kind if found else "")
+
+
+class SqlPetitionDesk:
+    """`PetitionDesk` on SQL: the organizer's petitions, one transaction per call."""
+
+    def __init__(
+        self,
+        db: Database,
+        gazetteer: Gazetteer,
+        vault: Vault,
+        organizers: frozenset[Address],
+        clock: Callable[[], datetime],
+    ) -> None:
+        self.db = db
+        self.gazetteer = gazetteer
+        self.vault = vault
+        self.organizers = organizers
+        self.clock = clock
+
+    @asynccontextmanager
+    async def _acting(self, who: Signed) -> AsyncIterator[Operator]:
+        async with self.db.transaction() as tx:
+            yield Operator(
+                OrganizerAuthority(tx, self.clock, who.resident_id, who.address, self.organizers)
+            )
+
+    async def petitions(self, who: Signed, life: PetitionLife | None) -> tuple[PetitionLine, ...]:
+        async with self._acting(who) as op:
+            scope = await op.authority.scope()
+            return await op.tx.run(petition_views.lines, scope, life, op.now)
+
+    async def petition(self, who: Signed, code: str) -> PetitionPage | Done:
+        code = petition_code(code)
+        async with self._acting(who) as op:
+            if not await op.reaches_petition(code, SEE):
+                return _unreached(op)
+            found = await op.tx.run(petition_views.page, code, op.now)
+        return found if found is not None else Done.MISSING
+
+    async def communes(self, who: Signed) -> tuple[str, ...] | None:
+        async with self._acting(who) as op:
+            scope = await op.authority.scope()
+        return None if scope.everywhere else tuple(sorted(scope.communes))
+
+    def default_threshold(self, commune: str) -> int:
+        return threshold_for(self.gazetteer, commune)
+
+    async def draft(self, who: Signed, draft: PetitionDraft) -> str | PetitionRefusal | Done:
+        if self.gazetteer.get(draft.commune_code) is None:
+            return Done.MISSING
+        async with self._acting(who) as op:
+            code = await op.draft_petition(draft)
+        if code is not None:
+            return code
+        refusal = op.refusal
+        return refusal if isinstance(refusal, PetitionRefusal) else Done.REFUSED
+
+    async def move(self, who: Signed, code: str, life: PetitionLife, note: str) -> Outcome:
+        async with self._acting(who) as op:
+            moved = await op.move_petition(petition_code(code), life, note.strip())
+        if moved is None:
+            done = _unreached(op)
+            refusal = op.refusal
+            why = refusal.why.value if isinstance(refusal, PetitionRefusal) else ""
+            return Outcome(done, why=why if done is Done.INVALID else "")
+        return Outcome(Done.DONE, told=moved[1])
+
+    async def filing(self, who: Signed, code: str, kind: FilingKind) -> Download | Done:
+        async with self._acting(who) as op:
+            found = await op.petition_filing(petition_code(code), self.vault, self.gazetteer)
+        if found is None:
+            return _unreached(op)
+        # A PDF of many signatures takes a moment to lay out: away from the event loop.
+        data = await asyncio.to_thread(written, found, kind, op.now)
+        return Download(data, f"petition-{found.code}.{kind}", CONTENT_TYPES[kind])
+
+
+def _unreached(op: Operator) -> Done:
+    """What a refused action of ``op`` was: outside the scope (no refusal given), not there,
+    or against a rule."""
+    refusal = op.refusal
+    if refusal is None:
+        return Done.REFUSED
+    if isinstance(refusal, PetitionRefusal) and refusal.why in _MISSING:
+        return Done.MISSING
+    return Done.INVALID
