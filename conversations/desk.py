@@ -12,12 +12,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from conversations.groups import Counts, DeliveryReport, Meeting
 from conversations.kit import Address, MediaKind
 from conversations.petition import PetitionLife
 from conversations.report import Category, ReportStatus
+
+if TYPE_CHECKING:  # the meetings' seam builds on this module's plain data
+    from conversations.meeting_desk import MeetingDesk
 
 # Reports shown on one page of the list.
 PER_PAGE = 25
@@ -247,6 +250,9 @@ class Board(Protocol):
 
     @property
     def desk(self) -> Desk: ...
+
+    @property
+    def meetings(self) -> MeetingDesk: ...
 
     def commune_name(self, code: str, locale: str) -> str: ...
 

@@ -27,11 +27,13 @@ from conversations.desk import (
     SignIn,
 )
 from conversations.kit import Address
+from conversations.meeting_desk import MeetingDesk
 from conversations.report import ReportStatus
 from conversations.report_rules import ReportRefusal, ReportWhy, is_reference
 from storage import overview, report_views, sign_in
 from storage.database import Database
 from storage.gazetteer import Gazetteer
+from storage.meeting_desk import SqlMeetingDesk
 from storage.operator import Operator
 from storage.services.authority import OrganizerAuthority
 
@@ -58,25 +60,26 @@ class SqlDesk:
         self.clock = clock
 
     @asynccontextmanager
-    async def _acting(self, who: Signed) -> AsyncIterator[Operator]:
+    async def acting(self, who: Signed) -> AsyncIterator[Operator]:
+        """One transaction acting for ``who``, their scope read afresh."""
         async with self.db.transaction() as tx:
             yield Operator(
                 OrganizerAuthority(tx, self.clock, who.resident_id, who.address, self.organizers)
             )
 
     async def overview(self, who: Signed) -> Overview:
-        async with self._acting(who) as op:
+        async with self.acting(who) as op:
             scope = await op.authority.scope()
             return await op.tx.run(overview.overview, scope, op.now)
 
     async def reports(self, who: Signed, query: ReportQuery) -> ReportList:
-        async with self._acting(who) as op:
+        async with self.acting(who) as op:
             scope = await op.authority.scope()
             return await op.tx.run(report_views.listed, scope, query)
 
     async def report(self, who: Signed, ref: str) -> ReportFile | Done:
         ref = _ref(ref)
-        async with self._acting(who) as op:
+        async with self.acting(who) as op:
             if not await op.reaches_report(ref, SEE):
                 return _unreached(op)
             found = await op.tx.run(report_views.opened, ref)
@@ -84,7 +87,7 @@ class SqlDesk:
 
     async def media(self, who: Signed, ref: str, media_id: int) -> Fetchable | Done:
         ref = _ref(ref)
-        async with self._acting(who) as op:
+        async with self.acting(who) as op:
             if not await op.reaches_report(ref, SEE_FILE):
                 return _unreached(op)
             found = await op.tx.run(report_views.fetchable, ref, media_id)
@@ -93,7 +96,7 @@ class SqlDesk:
     async def set_report_status(
         self, who: Signed, ref: str, status: ReportStatus, note: str, duplicate_of: str
     ) -> Outcome:
-        async with self._acting(who) as op:
+        async with self.acting(who) as op:
             changed = await op.set_report_status(
                 _ref(ref), status, note.strip(), _ref(duplicate_of)
             )
@@ -103,7 +106,7 @@ class SqlDesk:
         return Outcome(Done.SAME) if followers is None else Outcome(Done.DONE, told=followers)
 
     async def hide(self, who: Signed, ref: str, media_id: int | None, reason: str) -> Outcome:
-        async with self._acting(who) as op:
+        async with self.acting(who) as op:
             hidden = await op.hide_report(_ref(ref), media_id, reason)
         if hidden is None:
             return Outcome(_unreached(op), why=_why(op))
@@ -163,7 +166,8 @@ class SqlSignIn:
 
 
 class SqlBoard:
-    """`Board`: the dashboard's sign-in and desk, and the communes' names."""
+    """`Board`: the dashboard's sign-in, desk, meetings and updates, and the communes' names.
+    ``text_limit`` is the longest update the channels carry (conversations/organizing.py)."""
 
     def __init__(
         self,
@@ -171,10 +175,12 @@ class SqlBoard:
         gazetteer: Gazetteer,
         organizers: frozenset[Address],
         clock: Callable[[], datetime],
+        text_limit: int,
     ) -> None:
         self.gazetteer = gazetteer
         self._sign_in = SqlSignIn(db, organizers, clock)
         self._desk = SqlDesk(db, gazetteer, organizers, clock)
+        self._meetings = SqlMeetingDesk(self._desk.acting, gazetteer, text_limit)
 
     @property
     def sign_in(self) -> SignIn:
@@ -183,6 +189,10 @@ class SqlBoard:
     @property
     def desk(self) -> Desk:
         return self._desk
+
+    @property
+    def meetings(self) -> MeetingDesk:
+        return self._meetings
 
     def commune_name(self, code: str, locale: str) -> str:
         """The commune's name in Arabic script for Arabic, in Latin script otherwise; its code

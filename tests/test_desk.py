@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from conversations.desk import (
     PER_PAGE,
@@ -39,6 +39,7 @@ from tests.support.desk import (
     AGADIR,
     TIZNIT,
     board,
+    counted,
     deliveries,
     desk,
     draft,
@@ -450,22 +451,6 @@ async def test_erasing_an_organizer_removes_their_links_and_sessions(
             lambda c: c.execute(select(SIGN_IN_LINK)).all() + c.execute(select(WEB_SESSION)).all()
         )
     assert left == []
-
-
-async def counted(db: Database, act) -> int:
-    """How many SQL statements ``act()`` sends to the database."""
-    sent: list[str] = []
-
-    def count(_conn, _cursor, statement, _params, _context, _many) -> None:
-        sent.append(statement)
-
-    engine = db._sync  # SQLite's engine: every statement of the process goes through it
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        await act()
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
-    return len(sent)
 
 
 async def test_the_overview_and_a_page_cost_the_same_statements_for_5_or_200_reports(

@@ -1,6 +1,6 @@
-"""The organizers' dashboard, as routes for `hayna serve`: sign-in, the overview, the reports;
-its stylesheet; and the headers every page carries (no framing, no referrer, no script or asset
-from another site).
+"""The organizers' dashboard, as routes for `hayna serve`: sign-in, the overview, the reports,
+the meetings and the updates; its stylesheet and script; and the headers every page carries
+(no framing, no referrer, no script or asset from another site).
 """
 
 from __future__ import annotations
@@ -16,11 +16,13 @@ from conversations.desk import Board
 from conversations.seams import MediaFetcher
 from conversations.text import Translator
 from handlers.web.guard import Guard
+from handlers.web.meetings import MeetingPages
 from handlers.web.overview import overview_routes
 from handlers.web.reports import ReportPages
 from handlers.web.session import PREFIX
 from handlers.web.sign_in import SignInPages
 from handlers.web.templating import TEMPLATES, Pages
+from handlers.web.updates import UpdatePages
 
 __all__ = ["PageHeaders", "dashboard_routes"]
 
@@ -75,6 +77,8 @@ def dashboard_routes(
         *SignInPages(board, pages).routes(),
         *overview_routes(board, pages, guard, clock),
         *ReportPages(board, pages, guard, fetchers).routes(),
+        *MeetingPages(board, pages, guard).routes(),
+        *UpdatePages(board, pages, guard, clock).routes(),
         Mount(f"{PREFIX}/static", StaticFiles(directory=STATIC), name="static"),
     ]
     return routes

@@ -4,10 +4,16 @@ reports filed straight into the database."""
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, func, select
+from collections.abc import Awaitable, Callable
+from typing import Any
 
+from sqlalchemy import Connection, event, func, select
+
+from bot.channels import CHANNELS
 from conversations.desk import Board, Desk, Opened, Signed, SignIn
 from conversations.kit import Address, Media, MediaKind
+from conversations.meeting_desk import MeetingDesk
+from conversations.organizing import text_limit
 from conversations.report import Category, Draft
 from storage import groups, reports, sign_in
 from storage.database import Database
@@ -23,11 +29,15 @@ ADMINS = frozenset({Address("console", "admin")})
 
 
 def board(db: Database, gazetteer: Gazetteer, clock: Clock) -> Board:
-    return SqlBoard(db, gazetteer, ADMINS, clock)
+    return SqlBoard(db, gazetteer, ADMINS, clock, text_limit(CHANNELS))
 
 
 def desk(db: Database, gazetteer: Gazetteer, clock: Clock) -> Desk:
     return SqlDesk(db, gazetteer, ADMINS, clock)
+
+
+def meeting_desk(db: Database, gazetteer: Gazetteer, clock: Clock) -> MeetingDesk:
+    return board(db, gazetteer, clock).meetings
 
 
 def signing_in(db: Database, clock: Clock) -> SignIn:
@@ -95,3 +105,21 @@ async def deliveries(db: Database) -> int:
             lambda conn: conn.execute(select(func.count()).select_from(DELIVERY)).scalar_one()
         )
     return count
+
+
+async def counted(db: Database, act: Callable[[], Awaitable[object]]) -> int:
+    """How many SQL statements ``act()`` sends to the database."""
+    sent: list[str] = []
+
+    def count(*args: Any) -> None:
+        # (connection, cursor, statement, parameters, context, executemany)
+        statement = args[2]
+        sent.append(statement)
+
+    engine = db._sync  # SQLite's engine: every statement of the process goes through it
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        await act()
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    return len(sent)
