@@ -17,9 +17,11 @@ from starlette.routing import BaseRoute, Route
 
 from bot.app import App
 from bot.channel import Channel, Wiring
+from bot.channels import CHANNELS
 from bot.housekeeping import keep_house
 from bot.i18n import translator
 from bot.media import MediaLinks
+from conversations.organizing import text_limit
 from conversations.seams import MediaFetcher
 from handlers.console.capabilities import CHANNEL as CONSOLE
 from handlers.console.lines import ConsoleFetcher
@@ -49,7 +51,8 @@ def web_app(app: App, channels: Sequence[Channel]) -> Starlette:
     routes.extend(backend.files.routes())
     for channel in channels:
         routes.extend(channel.routes(backend))
-    board = SqlBoard(app.db, app.gazetteer, app.vault, app.settings.admins, app.clock)
+    limit = text_limit(CHANNELS)
+    board = SqlBoard(app.db, app.gazetteer, app.vault, app.settings.admins, app.clock, limit)
     # The terminal's files are on this machine: its reports' photos show in the dashboard too.
     fetchers: dict[str, MediaFetcher] = {CONSOLE: ConsoleFetcher()}
     fetchers.update({channel.name: channel.fetcher for channel in channels})

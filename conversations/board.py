@@ -8,6 +8,7 @@ from typing import Protocol
 
 from conversations.desk import Desk, SignIn
 from conversations.group_desk import GroupDesk
+from conversations.meeting_desk import MeetingDesk
 from conversations.petition_desk import PetitionDesk
 
 
@@ -25,6 +26,9 @@ class Board(Protocol):
 
     @property
     def petitions(self) -> PetitionDesk: ...
+
+    @property
+    def meetings(self) -> MeetingDesk: ...
 
     def commune_name(self, code: str, locale: str) -> str: ...
 

@@ -141,6 +141,8 @@ class DeliveryReport:
     delivered: int = 0
     failed: int = 0
     unreachable: int = 0
+    # Of those delivered, read: where the platform reports it.
+    read: int = 0
 
 
 def where(meeting: Meeting) -> Renderable:

@@ -319,7 +319,7 @@ def report(conn: Connection, announcement_id: int) -> DeliveryReport | None:
 
 def reports_of(conn: Connection, announcement_ids: Sequence[int]) -> dict[int, DeliveryReport]:
     """Where each announcement's deliveries stand, by id: two queries for any number of them,
-    and one more for each not expanded yet."""
+    and one more for each audience of those not expanded yet."""
     rows = conn.execute(
         select(ANNOUNCEMENT).where(ANNOUNCEMENT.c.id.in_(list(announcement_ids)))
     ).all()
@@ -333,25 +333,53 @@ def reports_of(conn: Connection, announcement_ids: Sequence[int]) -> dict[int, D
         .where(DELIVERY.c.message_key.in_(list(ids)))
         .group_by(DELIVERY.c.message_key, DELIVERY.c.status)
     )
+    read = dict.fromkeys(counts, 0)
     for message_key, status, count in by_status:
         counts[ids[message_key]][_REPORTED[DeliveryStatus(status)]] += count
-    return {row.id: _figures(conn, row, counts[row.id]) for row in rows}
+        # Read ones are delivered ones too: counted there, and once more as read.
+        if status == DeliveryStatus.READ:
+            read[ids[message_key]] += count
+    sizes: dict[Audience, int] = {}
+    return {row.id: _figures(conn, row, counts[row.id], read[row.id], sizes) for row in rows}
 
 
-def _figures(conn: Connection, row: Any, counts: dict[str, int]) -> DeliveryReport:
+def _figures(
+    conn: Connection, row: Any, counts: dict[str, int], read: int, sizes: dict[Audience, int]
+) -> DeliveryReport:
     if row.status == State.SCHEDULED:
-        # Not expanded yet: everyone it will reach is still queued.
-        waiting = audience_size(conn, audience_of(row))
+        # Not expanded yet: everyone it will reach is still queued. Counted once per audience:
+        # a page of updates planned for one commune is one count, not one each.
+        audience = audience_of(row)
+        if audience not in sizes:
+            sizes[audience] = audience_size(conn, audience)
+        waiting = sizes[audience]
         return DeliveryReport(row.id, row.due_at, waiting, queued=waiting)
     # Counted from the rows, not from the expansion's tally: a resident who erased their data
     # took their delivery with them, and a cancelled update its unsent ones, so the figures add up.
-    return DeliveryReport(row.id, row.due_at, sum(counts.values()), **counts)
+    return DeliveryReport(row.id, row.due_at, sum(counts.values()), read=read, **counts)
+
+
+def audience_at(conn: Connection, announcement_id: int) -> Audience | None:
+    """Whom an announcement is for; None when there is none of this number."""
+    row = conn.execute(
+        select(ANNOUNCEMENT.c.commune_code, ANNOUNCEMENT.c.group_ids).where(
+            ANNOUNCEMENT.c.id == announcement_id
+        )
+    ).first()
+    return None if row is None else audience_of(row)
 
 
 def first_words(body: str, most: int = 80) -> str:
     """The first ``most`` characters of an update's text in its first language, without the
     line that says who sends it."""
     return _words(json.loads(body))[:most]
+
+
+def words_of(conn: Connection, announcement_id: int) -> str:
+    """The first words of an announcement's text; "" when there is none of this number."""
+    found = select(ANNOUNCEMENT.c.body).where(ANNOUNCEMENT.c.id == announcement_id)
+    body = conn.execute(found).scalar()
+    return first_words(body) if body else ""
 
 
 def _words(obj: Any) -> str:

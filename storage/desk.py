@@ -27,6 +27,7 @@ from conversations.desk import (
 )
 from conversations.group_desk import GroupDesk
 from conversations.kit import Address
+from conversations.meeting_desk import MeetingDesk
 from conversations.petition_desk import PetitionDesk
 from conversations.report import ReportStatus
 from conversations.report_rules import ReportRefusal, ReportWhy, is_reference
@@ -35,6 +36,7 @@ from storage.acting import Acting
 from storage.database import Database
 from storage.gazetteer import Gazetteer
 from storage.group_desk import SqlGroupDesk
+from storage.meeting_desk import SqlMeetingDesk
 from storage.operator import Operator
 from storage.petition_desk import SqlPetitionDesk
 from storage.vault import Vault
@@ -158,7 +160,8 @@ class SqlSignIn:
 
 
 class SqlBoard:
-    """`Board`: the dashboard's sign-in, its desks, and the communes' names."""
+    """`Board`: the dashboard's sign-in, its desks, and the communes' names. ``text_limit`` is
+    the longest update the channels carry (conversations/organizing.py)."""
 
     def __init__(
         self,
@@ -167,6 +170,7 @@ class SqlBoard:
         vault: Vault,
         organizers: frozenset[Address],
         clock: Callable[[], datetime],
+        text_limit: int,
     ) -> None:
         self.gazetteer = gazetteer
         self._sign_in = SqlSignIn(db, organizers, clock)
@@ -174,6 +178,7 @@ class SqlBoard:
         self._groups = SqlGroupDesk(Acting(db, organizers, clock))
         # The CINs of a filing are opened with the deployment's key, as the command line does.
         self._petitions = SqlPetitionDesk(db, gazetteer, vault, organizers, clock)
+        self._meetings = SqlMeetingDesk(Acting(db, organizers, clock), gazetteer, text_limit)
 
     @property
     def sign_in(self) -> SignIn:
@@ -190,6 +195,10 @@ class SqlBoard:
     @property
     def petitions(self) -> PetitionDesk:
         return self._petitions
+
+    @property
+    def meetings(self) -> MeetingDesk:
+        return self._meetings
 
     def commune_name(self, code: str, locale: str) -> str:
         """The commune's name in Arabic script for Arabic, in Latin script otherwise; its code

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import Connection, delete, insert, select, update
 
 from conversations.actor import ACTOR_MAX
-from conversations.groups import BUILT_IN, GROUP_NAME_MAX, Group, GroupKind, Redeemed, Scope
+from conversations.groups import BUILT_IN, GROUP_NAME_MAX, Group, GroupKind, Reach, Redeemed, Scope
 from conversations.kit import Address
 from storage.dialect import insert_ignore
 from storage.models import (
@@ -169,6 +169,12 @@ def resident_at(conn: Connection, address: Address) -> int | None:
     return conn.execute(query).scalar_one_or_none()
 
 
+def home_of(conn: Connection, resident_id: int) -> str | None:
+    """The commune a resident chose, if any."""
+    found = select(RESIDENT.c.commune_code).where(RESIDENT.c.id == resident_id)
+    return conn.execute(found).scalar() or None
+
+
 def remove_scopes(
     conn: Connection, resident_id: int, commune: str | None, group_id: int | None
 ) -> list[tuple[str, int | None]]:
@@ -196,6 +202,18 @@ def groups_within(conn: Connection, scope: Scope, commune: str | None) -> list[G
         )
     rows = conn.execute(select(COMMUNITY_GROUP).where(where).order_by(COMMUNITY_GROUP.c.id))
     return [Group(r.id, r.commune_code, GroupKind(r.kind), r.name) for r in rows]
+
+
+def reach(conn: Connection, scope: Scope, home: str | None, now: datetime) -> Reach:
+    """The communes and groups an organizer of ``scope`` may address (an admin: those of their
+    own commune ``home``), each commune's built-in groups made first."""
+    if scope.everywhere:
+        communes: tuple[str, ...] = (home,) if home else ()
+    else:
+        communes = tuple(sorted(scope.communes))
+    for commune in communes:
+        ensure_built_in(conn, commune, now)
+    return Reach(communes, tuple(groups_within(conn, scope, home)))
 
 
 def audit(

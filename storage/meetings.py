@@ -27,7 +27,14 @@ from conversations.groups import reminder as reminder_notice
 from storage import announcements
 from storage.announcements import Kind
 from storage.dialect import insert_ignore, inserted_id
-from storage.models import ANNOUNCEMENT, MEETING, MEETING_GROUP, MEMBERSHIP, RSVP
+from storage.models import (
+    ANNOUNCEMENT,
+    COMMUNITY_GROUP,
+    MEETING,
+    MEETING_GROUP,
+    MEMBERSHIP,
+    RSVP,
+)
 
 
 class MeetingLife(StrEnum):
@@ -265,6 +272,12 @@ def counts_of(conn: Connection, meeting_ids: Sequence[int]) -> dict[int, Counts]
     return {meeting_id: Counts(**answers) for meeting_id, answers in found.items()}
 
 
+def answered(conn: Connection, found: Sequence[Meeting]) -> list[tuple[Meeting, Counts]]:
+    """Each meeting with its answers, in one query."""
+    counts = counts_of(conn, [meeting.id for meeting in found])
+    return [(meeting, counts[meeting.id]) for meeting in found]
+
+
 def to_come(conn: Connection, now: datetime, limit: int) -> list[Meeting]:
     """Drafts and published meetings still to come, soonest first, at most ``limit``."""
     query = (
@@ -280,6 +293,24 @@ def within(conn: Connection, scope: Scope, now: datetime, limit: int) -> list[Me
     """Drafts and published meetings to come that an organizer of ``scope`` reaches: of the
     next ``limit`` ones, those whose audience the scope covers."""
     found = to_come(conn, now, limit)
+    reach = audiences(conn, [meeting.id for meeting in found])
+    return [meeting for meeting in found if scope.covers(reach[meeting.id])]
+
+
+def recent_within(conn: Connection, scope: Scope, since: datetime, limit: int) -> list[Meeting]:
+    """Every meeting an organizer of ``scope`` reaches that starts after ``since`` (drafts,
+    published and cancelled), soonest first: of the first ``limit`` of its communes', those
+    whose audience the scope covers, in a fixed number of queries."""
+    query = select(MEETING.c.id).where(MEETING.c.starts_at > since)
+    if not scope.everywhere:
+        of_groups = select(COMMUNITY_GROUP.c.commune_code).where(
+            COMMUNITY_GROUP.c.id.in_(sorted(scope.groups))
+        )
+        query = query.where(
+            MEETING.c.commune_code.in_(sorted(scope.communes))
+            | MEETING.c.commune_code.in_(of_groups)
+        )
+    found = _views(conn, query.order_by(MEETING.c.starts_at, MEETING.c.id).limit(limit))
     reach = audiences(conn, [meeting.id for meeting in found])
     return [meeting for meeting in found if scope.covers(reach[meeting.id])]
 

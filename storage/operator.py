@@ -163,10 +163,16 @@ class Operator:
         return number, await self.tx.run(announcements.audience_size, audience)
 
     async def delivery_report(self, announcement_id: int) -> DeliveryReport | None:
-        report = await self.tx.run(announcements.report, announcement_id)
-        if report is None:
+        """Where an update's deliveries stand, when its audience is within the scope."""
+        target = str(announcement_id)
+        audience = await self.tx.run(announcements.audience_at, announcement_id)
+        if audience is None:
             self.refusal = OperatorRefusal(OperatorWhy.NO_UPDATE, announcement_id)
-        return report if await self._audit("report", str(announcement_id), bool(report)) else None
+            await self._audit("report", target, False)
+            return None
+        if await self.authority.may(audience, "report", target) is None:
+            return None
+        return await self.tx.run(announcements.report, announcement_id)
 
     async def create_meeting(self, draft: MeetingDraft) -> int | None:
         commune, chosen = draft.commune_code, draft.group_ids

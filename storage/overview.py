@@ -41,7 +41,7 @@ def overview(conn: Connection, scope: Scope, now: datetime) -> Overview:
         _weekly(conn, scope, now),
         _petitions(conn, scope, now),
         _meetings(conn, scope, now),
-        _updates(conn, scope),
+        updates_within(conn, scope, UPDATES_SHOWN),
     )
 
 
@@ -127,12 +127,12 @@ def _petitions(conn: Connection, scope: Scope, now: datetime) -> tuple[PetitionP
 def _meetings(conn: Connection, scope: Scope, now: datetime) -> tuple[tuple[Meeting, Counts], ...]:
     """The next meetings the organizer reaches, as the chat lists them, with their answers."""
     found = meetings.within(conn, scope, now, MEETINGS_READ)[:MEETINGS_SHOWN]
-    counts = meetings.counts_of(conn, [meeting.id for meeting in found])
-    return tuple((meeting, counts[meeting.id]) for meeting in found)
+    return tuple(meetings.answered(conn, found))
 
 
-def _updates(conn: Connection, scope: Scope) -> tuple[UpdateFigures, ...]:
-    """The last updates (not cancelled) whose audience the scope covers, with their figures."""
+def updates_within(conn: Connection, scope: Scope, shown: int) -> tuple[UpdateFigures, ...]:
+    """The last ``shown`` updates (not cancelled) whose audience the scope covers, with their
+    figures, in a fixed number of queries."""
     query = select(
         ANNOUNCEMENT.c.id,
         ANNOUNCEMENT.c.commune_code,
@@ -152,6 +152,6 @@ def _updates(conn: Connection, scope: Scope) -> tuple[UpdateFigures, ...]:
             UPDATES_READ
         )
     ).all()
-    shown = [r for r in rows if scope.covers(announcements.audience_of(r))][:UPDATES_SHOWN]
-    figures = announcements.reports_of(conn, [r.id for r in shown])
-    return tuple(UpdateFigures(announcements.first_words(r.body), figures[r.id]) for r in shown)
+    found = [r for r in rows if scope.covers(announcements.audience_of(r))][:shown]
+    figures = announcements.reports_of(conn, [r.id for r in found])
+    return tuple(UpdateFigures(announcements.first_words(r.body), figures[r.id]) for r in found)

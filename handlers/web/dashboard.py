@@ -1,6 +1,7 @@
 """The organizers' dashboard, as routes for `hayna serve`: sign-in, the overview, the reports,
-the petitions; its stylesheet; and the headers every page carries (no framing, no referrer, no
-script or asset from another site).
+the petitions, the meetings and the updates, groups and the audit log; its stylesheet and
+script; and the headers every page carries (no framing, no referrer, no script or asset from
+another site).
 """
 
 from __future__ import annotations
@@ -17,12 +18,14 @@ from conversations.seams import MediaFetcher
 from conversations.text import Translator
 from handlers.web.groups import GroupPages
 from handlers.web.guard import Guard
+from handlers.web.meetings import MeetingPages
 from handlers.web.overview import overview_routes
 from handlers.web.petitions import PetitionPages
 from handlers.web.reports import ReportPages
 from handlers.web.session import PREFIX
 from handlers.web.sign_in import SignInPages
 from handlers.web.templating import TEMPLATES, Pages
+from handlers.web.updates import UpdatePages
 
 __all__ = ["PageHeaders", "dashboard_routes"]
 
@@ -79,6 +82,8 @@ def dashboard_routes(
         *ReportPages(board, pages, guard, fetchers).routes(),
         *GroupPages(board, pages, guard).routes(),
         *PetitionPages(board, pages, guard).routes(),
+        *MeetingPages(board, pages, guard).routes(),
+        *UpdatePages(board, pages, guard, clock).routes(),
         Mount(f"{PREFIX}/static", StaticFiles(directory=STATIC), name="static"),
     ]
     return routes

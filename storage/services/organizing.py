@@ -11,8 +11,6 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
 
-from sqlalchemy import Connection, select
-
 from conversations.desk import sign_in_path
 from conversations.groups import (
     Audience,
@@ -28,7 +26,6 @@ from conversations.paper import Entered, PaperSignature
 from conversations.petition import Card
 from storage import announcements, groups, meetings, petitions, sign_in
 from storage.announcements import Kind
-from storage.models import ANNOUNCEMENT
 from storage.services import paper as paper_lines
 from storage.services.authority import ResidentAuthority
 from storage.services.bound import Bound
@@ -55,15 +52,7 @@ class SqlOrganizing:
         scope = await self.authority.scope()
         if not await self.authority.audit("see_reach", "", bool(scope)):
             return None
-        if scope.everywhere:
-            home = b.resident.commune_code
-            communes: tuple[str, ...] = (home,) if home else ()
-        else:
-            communes = tuple(sorted(scope.communes))
-        for commune in communes:
-            await b.tx.run(groups.ensure_built_in, commune, b.clock())
-        found = await b.tx.run(groups.groups_within, scope, b.resident.commune_code)
-        return Reach(communes, tuple(found))
+        return await b.tx.run(groups.reach, scope, b.resident.commune_code, b.clock())
 
     async def dashboard_link(self) -> str | None:
         b = self.bound
@@ -121,7 +110,7 @@ class SqlOrganizing:
         )
 
     async def delivery_report(self, announcement_id: int) -> DeliveryReport | None:
-        audience = await self.bound.tx.run(_audience_of_announcement, announcement_id)
+        audience = await self.bound.tx.run(announcements.audience_at, announcement_id)
         if audience is None or not await self.authority.may(
             audience, "report", str(announcement_id)
         ):
@@ -159,14 +148,3 @@ class SqlOrganizing:
 
     async def meeting_counts(self, meeting_id: int) -> Counts | None:
         return await self.meetings.counts(meeting_id)
-
-
-def _audience_of_announcement(conn: Connection, announcement_id: int) -> Audience | None:
-    row = conn.execute(
-        select(ANNOUNCEMENT.c.commune_code, ANNOUNCEMENT.c.group_ids).where(
-            ANNOUNCEMENT.c.id == announcement_id
-        )
-    ).first()
-    if row is None:
-        return None
-    return announcements.audience_of(row)

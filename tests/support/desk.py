@@ -9,9 +9,12 @@ from typing import Any
 
 from sqlalchemy import Connection, event, func, select
 
+from bot.channels import CHANNELS
 from conversations.board import Board
 from conversations.desk import Desk, Opened, Signed, SignIn
 from conversations.kit import Address, Media, MediaKind
+from conversations.meeting_desk import MeetingDesk
+from conversations.organizing import text_limit
 from conversations.report import Category, Draft
 from storage import groups, reports, sign_in
 from storage.database import Database
@@ -29,11 +32,15 @@ ADMINS = frozenset({Address("console", "admin")})
 
 
 def board(db: Database, gazetteer: Gazetteer, clock: Clock) -> Board:
-    return SqlBoard(db, gazetteer, VAULT, ADMINS, clock)
+    return SqlBoard(db, gazetteer, VAULT, ADMINS, clock, text_limit(CHANNELS))
 
 
 def desk(db: Database, gazetteer: Gazetteer, clock: Clock) -> Desk:
     return SqlDesk(db, gazetteer, ADMINS, clock)
+
+
+def meeting_desk(db: Database, gazetteer: Gazetteer, clock: Clock) -> MeetingDesk:
+    return board(db, gazetteer, clock).meetings
 
 
 def signing_in(db: Database, clock: Clock) -> SignIn:
@@ -117,6 +124,7 @@ async def counted(db: Database, act: Callable[[], Awaitable[object]]) -> int:
     sent: list[str] = []
 
     def count(*args: Any) -> None:
+        # (connection, cursor, statement, parameters, context, executemany)
         statement = args[2]
         sent.append(statement)
 
