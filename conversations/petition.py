@@ -61,6 +61,8 @@ class Card:
     life: PetitionLife
     # When this resident signed it, if they did.
     signed_at: datetime | None
+    # Of the signatures, those collected on paper (counted when one petition is read).
+    paper: int = 0
 
 
 @dataclass(frozen=True, slots=True)

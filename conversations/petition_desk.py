@@ -14,6 +14,7 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Protocol
 
+from conversations.paper import Entered, PaperSignature
 from conversations.petition import PetitionDraft, PetitionLife
 from conversations.petition_rules import PetitionRefusal
 from conversations.signed import Done, Outcome, Signed
@@ -64,6 +65,8 @@ class PetitionPage:
     # signature are left out.
     curve: tuple[tuple[date, int], ...]
     moves: tuple[PetitionLife, ...]
+    # Of the signatures, those collected on paper and entered by an organizer.
+    paper: int = 0
 
 
 class FilingKind(StrEnum):
@@ -81,6 +84,10 @@ class Signatory:
     full_name: str
     cin: str
     signed_at: datetime
+    # On paper: the sheet, and the day it was signed there (`signed_at` is when it was entered).
+    on_paper: bool = False
+    sheet: str = ""
+    signed_on: date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,4 +149,8 @@ class PetitionDesk(Protocol):
 
     async def filing(self, who: Signed, code: str, kind: FilingKind) -> Download | Done:
         """The filing, or MISSING (also for a draft, which has none), or REFUSED (audited)."""
+        ...
+
+    async def add_paper(self, who: Signed, code: str, paper: PaperSignature) -> Entered:
+        """Count a signature collected on paper, as `hayna petitions add-paper` does."""
         ...

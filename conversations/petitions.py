@@ -90,12 +90,22 @@ ASK_ELIGIBLE = Reply(
 )
 
 
+def _on_paper(n: int) -> Renderable:
+    # TRANSLATORS: under "Signatures: 12/100": how many of them were collected on paper.
+    return ngettext("of which {n} on paper", "of which {n} on paper", n)
+
+
 def _card(card: Card, today: date) -> Reply:
     days = max((card.deadline - today).days, 0)
     text = lines(
         card.title,
         card.summary,
         _("Signatures: {bar}", bar=progress(card.signatures, card.threshold)),
+        *(
+            [ngettext("of which {n} on paper", "of which {n} on paper", card.paper)]
+            if card.paper
+            else []
+        ),
         ngettext("{n} day left", "{n} days left", days),
         _("Status: {status}", status=LIFE_LABELS[card.life]),
         *([_("You signed on {date}.", date=card.signed_at)] if card.signed_at else []),

@@ -7,13 +7,36 @@ from __future__ import annotations
 from datetime import datetime
 
 from conversations.kit import MOROCCO
+from conversations.petition_desk import Signatory
 
 # A spreadsheet runs a cell starting with one of these as a formula (OWASP "CSV injection").
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # Starts a CSV so that Excel reads Arabic as UTF-8.
 BOM = "\ufeff"
-# A filing's signatures: n°, full name, CIN, date.
-HEADING = ("n° / رقم", "Nom et prénom / الاسم الكامل", "CIN / ب.ت.و", "Date / تاريخ التوقيع")
+# A filing's signatures: n°, full name, CIN, date, and where each was collected.
+HEADING = (
+    "n° / رقم",
+    "Nom et prénom / الاسم الكامل",
+    "CIN / ب.ت.و",
+    "Date / تاريخ التوقيع",
+    "Source / المصدر",
+)
+ONLINE = "en ligne / عبر الدردشة"
+ON_PAPER = "papier / ورقي"
+
+
+def signed_when(signatory: Signatory) -> str:
+    """When it was signed: the moment in the chat, the day written on a paper sheet."""
+    if signatory.on_paper and signatory.signed_on is not None:
+        return signatory.signed_on.isoformat()
+    return timestamp(signatory.signed_at)
+
+
+def source_of(signatory: Signatory) -> str:
+    """Where the signature was collected, with the sheet's number for paper."""
+    if not signatory.on_paper:
+        return ONLINE
+    return f"{ON_PAPER} {signatory.sheet}".strip()
 
 
 def timestamp(moment: datetime) -> str:

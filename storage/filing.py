@@ -14,7 +14,7 @@ from sqlalchemy import Connection
 
 from conversations.petition_desk import Filing, FilingKind, Signatory
 from storage import petitions
-from storage.cells import BOM, HEADING, safe_cell, timestamp
+from storage.cells import BOM, HEADING, safe_cell, signed_when, source_of, timestamp
 from storage.gazetteer import Commune, Gazetteer
 from storage.vault import Vault
 
@@ -27,7 +27,9 @@ def gathered(conn: Connection, code: str, vault: Vault, gazetteer: Gazetteer) ->
     if petition.opened_at is None:
         return None
     signers = tuple(
-        Signatory(s.full_name, vault.open(s.cin_sealed), s.signed_at)
+        Signatory(
+            s.full_name, vault.open(s.cin_sealed), s.signed_at, s.on_paper, s.sheet, s.signed_on
+        )
         for s in petitions.signatories(conn, code)
     )
     text, where = petition.text, petition.text.commune_code
@@ -70,7 +72,7 @@ def to_csv(filing: Filing) -> bytes:
     writer.writerow(HEADING)
     for number, signatory in enumerate(filing.signatories, start=1):
         name, cin = safe_cell(signatory.full_name), safe_cell(signatory.cin)
-        writer.writerow((number, name, cin, timestamp(signatory.signed_at)))
+        writer.writerow((number, name, cin, signed_when(signatory), source_of(signatory)))
     return (BOM + buffer.getvalue()).encode("utf-8")
 
 
@@ -89,4 +91,5 @@ def _fields(filing: Filing) -> tuple[tuple[str, str | int], ...]:
         ("Échéance / آخر أجل", filing.deadline.isoformat()),
         ("Seuil / النصاب", filing.threshold),
         ("Signatures / عدد التوقيعات", len(filing.signatories)),
+        ("Dont sur papier / منها على الورق", sum(s.on_paper for s in filing.signatories)),
     )

@@ -10,11 +10,11 @@ of a commune outside the scope is refused there, and the try is in the audit log
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from collections.abc import Callable
 from datetime import datetime
 
 from conversations.kit import Address
+from conversations.paper import Entered, PaperOutcome, PaperSignature
 from conversations.petition import PetitionDraft, PetitionLife, default_threshold, petition_code
 from conversations.petition_desk import (
     CONTENT_TYPES,
@@ -26,11 +26,12 @@ from conversations.petition_desk import (
 from conversations.petition_rules import PetitionRefusal, PetitionWhy
 from conversations.signed import Done, Outcome, Signed
 from storage import petition_views
+from storage.acting import Acting
 from storage.database import Database
 from storage.filing import written
 from storage.gazetteer import Gazetteer
 from storage.operator import Operator
-from storage.services.authority import OrganizerAuthority
+from storage.petitions import cross_reached_thresholds
 from storage.vault import Vault
 
 # What the audit log calls a refused look at a petition.
@@ -56,18 +57,9 @@ class SqlPetitionDesk:
         organizers: frozenset[Address],
         clock: Callable[[], datetime],
     ) -> None:
-        self.db = db
         self.gazetteer = gazetteer
         self.vault = vault
-        self.organizers = organizers
-        self.clock = clock
-
-    @asynccontextmanager
-    async def _acting(self, who: Signed) -> AsyncIterator[Operator]:
-        async with self.db.transaction() as tx:
-            yield Operator(
-                OrganizerAuthority(tx, self.clock, who.resident_id, who.address, self.organizers)
-            )
+        self._acting = Acting(db, organizers, clock)
 
     async def petitions(self, who: Signed, life: PetitionLife | None) -> tuple[PetitionLine, ...]:
         async with self._acting(who) as op:
@@ -109,6 +101,14 @@ class SqlPetitionDesk:
             why = refusal.why.value if isinstance(refusal, PetitionRefusal) else ""
             return Outcome(done, why=why if done is Done.INVALID else "")
         return Outcome(Done.DONE, told=moved[1])
+
+    async def add_paper(self, who: Signed, code: str, paper: PaperSignature) -> Entered:
+        async with self._acting(who) as op:
+            entered = await op.add_paper(petition_code(code), paper, self.vault)
+        if entered.outcome is PaperOutcome.ADDED:
+            # A threshold reached by this line is crossed now, not at the next hourly round.
+            await cross_reached_thresholds(self._acting.db, op.now)
+        return entered
 
     async def filing(self, who: Signed, code: str, kind: FilingKind) -> Download | Done:
         async with self._acting(who) as op:

@@ -15,7 +15,7 @@ from pathlib import Path
 from fpdf import FPDF
 
 from conversations.petition_desk import Filing, Signatory
-from storage.cells import HEADING, timestamp
+from storage.cells import HEADING, signed_when, source_of, timestamp
 
 # IBM Plex Sans Arabic draws Arabic and French (accents, « », n°) in one face and comes as a PyPI
 # wheel, so the PDF looks the same on every machine, with no system font and nothing downloaded.
@@ -25,7 +25,7 @@ FAMILY = "plex"
 LEADING = 0.55  # millimetres of line per point of type: room for Arabic ascenders and dots
 ROW = 6.5  # millimetres: one signature in the table
 # n°, full name, CIN, date, as shares of the width.
-COLUMNS = (10, 48, 18, 24)
+COLUMNS = (8, 40, 16, 18, 18)
 
 
 def to_pdf(filing: Filing, made_at: datetime | None = None) -> bytes:
@@ -146,10 +146,11 @@ class _Document(FPDF):
             if self.will_page_break(ROW):
                 self.add_page()
                 self.row(HEADING, bold=True)
-            moment = timestamp(signatory.signed_at)[:16].replace("T", " ")
-            self.row((str(number), signatory.full_name, signatory.cin, moment))
+            moment = signed_when(signatory)[:16].replace("T", " ")
+            texts = (str(number), signatory.full_name, signatory.cin, moment)
+            self.row((*texts, source_of(signatory)))
 
-    def row(self, texts: tuple[str, str, str, str], *, bold: bool = False) -> None:
+    def row(self, texts: tuple[str, ...], *, bold: bool = False) -> None:
         # Cell by cell: fpdf2's own tables wrap and shape every cell, seconds for 100 signatures.
         shares = sum(COLUMNS)
         for index, text in enumerate(texts):

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -66,6 +66,9 @@ class Sealed:
     full_name: str
     cin_sealed: str
     signed_at: datetime
+    on_paper: bool = False
+    sheet: str = ""
+    signed_on: date | None = None
 
 
 def notice_key(event_id: int) -> str:
@@ -177,7 +180,10 @@ def card(conn: Connection, code: str, resident_id: int) -> Card | None:
     row = conn.execute(select(*tally.COUNTED).where(PETITION.c.code == code.upper())).first()
     if row is None or PetitionLife(row.status) is PetitionLife.DRAFT:
         return None
-    return _card(row, _signed_at(conn, row.id, resident_id))
+    paper = conn.execute(
+        select(func.count()).where(SIGNATURE.c.petition_id == row.id, SIGNATURE.c.source == PAPER)
+    ).scalar_one()
+    return replace(_card(row, _signed_at(conn, row.id, resident_id)), paper=int(paper))
 
 
 def _signed_at(conn: Connection, petition_id: int, resident_id: int) -> datetime | None:
@@ -479,11 +485,23 @@ def signatories(conn: Connection, code: str) -> list[Sealed]:
     if petition_id is None:
         raise PetitionError(PetitionRefusal(PetitionWhy.NO_PETITION, code))
     rows = conn.execute(
-        select(SIGNATURE.c.full_name, SIGNATURE.c.cin_sealed, SIGNATURE.c.created_at)
+        select(
+            SIGNATURE.c.full_name,
+            SIGNATURE.c.cin_sealed,
+            SIGNATURE.c.created_at,
+            SIGNATURE.c.source,
+            SIGNATURE.c.sheet,
+            SIGNATURE.c.signed_on,
+        )
         .where(SIGNATURE.c.petition_id == petition_id)
         .order_by(SIGNATURE.c.created_at, SIGNATURE.c.id)
     )
-    return [Sealed(r.full_name, r.cin_sealed, r.created_at) for r in rows]
+    return [
+        Sealed(
+            r.full_name, r.cin_sealed, r.created_at, r.source == PAPER, r.sheet or "", r.signed_on
+        )
+        for r in rows
+    ]
 
 
 def commune_of(conn: Connection, code: str) -> str | None:

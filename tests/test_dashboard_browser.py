@@ -157,3 +157,28 @@ def test_a_group_and_an_invite_code_are_made_in_the_browser(site: Site, page: Pa
     assert site.rows("SELECT group_id FROM organizer_invite WHERE code = ?", code) == [(group_id,)]
     page.get_by_role("link", name="Le journal des actions").click()
     assert page.locator("td", has_text="Jeunes de Dakhla").count() >= 1
+
+
+def test_a_paper_signature_moves_the_count_once(site: Site, page: Page) -> None:
+    page.goto(f"{site.base}/dashboard/petitions")
+    page.locator("tr", has_text="[DÉMO]").locator("a").first.click()
+    before = page.locator("#count").inner_text()
+    page.fill("#paper-name", "Fatima Alaoui")
+    page.fill("#paper-cin", "JB 123456")
+    page.fill("#paper-residence", "Hay Dakhla")
+    page.fill("#paper-day", "2026-11-20")
+    page.fill("#paper-sheet", "3")
+    page.locator("#paper-add").click()
+    counted = page.locator("#count").inner_text()
+    assert counted != before and counted.split()[0] == str(int(before.split()[0]) + 1)
+    assert "1" in page.locator("#paper-count").inner_text()
+    assert page.locator("#paper-day").input_value() == "2026-11-20", "the sheet's day stays"
+    assert page.locator("#paper-cin").input_value() == "", "a CIN is never typed back"
+    page.fill("#paper-name", "Fatima Alaoui")
+    page.fill("#paper-cin", "jb-0123456")
+    page.fill("#paper-residence", "Hay Dakhla")
+    page.locator("#paper-add").click()
+    assert page.locator("#count").inner_text() == counted, "one card counts once"
+    assert page.locator("#paper-said").is_visible()
+    [(source, sheet)] = site.rows("SELECT source, sheet FROM signature WHERE source = 'paper'")
+    assert (source, sheet) == ("paper", "3")

@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from conversations.kit import MOROCCO, Address
 from conversations.paper import PaperOutcome, PaperSignature, PaperWhy
 from conversations.petition import SigningOutcome
+from storage import filing
 from storage.database import Database
 from storage.gazetteer import Gazetteer
 from storage.models import AUDIT_ENTRY, ORGANIZER, RESIDENT, SIGNATURE
@@ -77,6 +78,10 @@ async def test_one_card_counts_once_across_paper_and_chat(
     late = await sign_online(store, "late", code, "CD0200002")
     assert late.outcome is SigningOutcome.CIN_USED, "a card on paper cannot sign in the chat"
     assert await count(db) == (2, 2)
+    async with store.unit(Address("console", "late")) as unit:
+        assert await unit.open(f"m{next(_messages)}") is not None
+        seen = await unit.services.petitions.petition(code)
+    assert seen is not None and (seen.signatures, seen.paper) == (2, 1), "the count, with the split"
     bad = await enter(db, clock, code, paper("12345"))
     assert (bad.outcome, bad.why) == (PaperOutcome.INVALID, PaperWhy.CIN)
     future = await enter(db, clock, code, paper("EF300003", day=date(2030, 1, 1)))
@@ -93,6 +98,13 @@ async def test_one_card_counts_once_across_paper_and_chat(
             ).all()
         )
     assert kept == [("paper", "F-3", "amina")]
+    async with db.transaction() as tx:
+        filed = await tx.run(filing.gathered, code, VAULT, gazetteer)
+    assert filed is not None
+    text = filing.to_csv(filed).decode("utf-8-sig")
+    assert "CD200002,2026-01-05,papier / ورقي F-3" in text, "the source and the paper's day"
+    assert "AB100001," in text and "en ligne / عبر الدردشة" in text
+    assert "Dont sur papier / منها على الورق,1" in text
 
 
 async def test_an_organizer_of_another_commune_is_refused_and_audited(

@@ -153,8 +153,8 @@ async def test_export_opens_the_cins_for_the_commune(
     assert rows[0] == ["Pétition / العريضة", code]
     assert ["Commune", "Agadir"] in rows
     assert rows[-2:] == [
-        ["1", "Amina Benali", "AB123456", rows[-2][3]],
-        ["2", "'=Hugo Martin", "K98765", rows[-1][3]],
+        ["1", "Amina Benali", "AB123456", rows[-2][3], "en ligne / عبر الدردشة"],
+        ["2", "'=Hugo Martin", "K98765", rows[-1][3], "en ligne / عبر الدردشة"],
     ]
     assert listed(tmp_path)[code][:2] == ["open", "2/200"]
 

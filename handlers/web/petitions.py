@@ -4,7 +4,7 @@ the petitions desk (which checks the rules and the scope, and audits)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from starlette.datastructures import FormData
@@ -14,9 +14,20 @@ from starlette.routing import BaseRoute, Route
 
 from conversations.board import Board
 from conversations.desk import Done, Outcome
+from conversations.paper import (
+    NAME_MAX,
+    RESIDENCE_MAX,
+    SHEET_MAX,
+    Entered,
+    PaperOutcome,
+    PaperSignature,
+    PaperWhy,
+    read_day,
+)
 from conversations.petition import (
     LIFE_LABELS,
     OTHERWISE,
+    SIGNING,
     WITH_ARRONDISSEMENTS,
     PetitionDraft,
     PetitionLife,
@@ -33,6 +44,7 @@ from conversations.petition_rules import (
 from conversations.text import Renderable, _, ngettext, pgettext
 from handlers.web import charts
 from handlers.web.guard import Guard
+from handlers.web.paper import PaperForm, paper_said
 from handlers.web.session import PREFIX, Visit, text_field
 from handlers.web.templating import Pages
 
@@ -59,6 +71,7 @@ MOVE_REFUSALS: dict[str, Renderable] = {
     PetitionWhy.NOT_A_MOVE: _("Its life does not allow this move now."),
 }
 NEEDED = _("This is needed.")
+PAPER_LIMITS = {"name": NAME_MAX, "residence": RESIDENCE_MAX, "sheet": SHEET_MAX}
 
 
 @dataclass
@@ -123,6 +136,7 @@ class PetitionPages:
             Route(PETITIONS + "/new", page(self.create), methods=["POST"]),
             Route(PETITIONS + "/{code}", page(self.one), methods=["GET"]),
             Route(PETITIONS + "/{code}/move", page(self.move), methods=["POST"]),
+            Route(PETITIONS + "/{code}/paper", page(self.paper), methods=["POST"]),
             Route(PETITIONS + "/{code}/filing/{kind}", page(self.filing), methods=["GET"]),
         ]
 
@@ -205,7 +219,14 @@ class PetitionPages:
             return self.guard.refusal(visit, found)
         return self._page(visit, found, request.query_params.get("done", ""))
 
-    def _page(self, visit: Visit, found: PetitionPage, done: str, status: int = 200) -> Response:
+    def _page(
+        self,
+        visit: Visit,
+        found: PetitionPage,
+        done: str,
+        status: int = 200,
+        paper: PaperForm | None = None,
+    ) -> Response:
         tr = self.pages.translators(visit.locale)
         line = found.line
         curve = charts.curve(
@@ -229,7 +250,32 @@ class PetitionPages:
             curve=curve if found.curve else "",
             note_max=NOTE_MAX,
             kinds=list(FilingKind),
+            paper=paper or PaperForm(),
+            signing=found.line.life in SIGNING,
+            limits=PAPER_LIMITS,
         )
+
+    async def paper(self, request: Request, visit: Visit) -> Response:
+        """A signature collected on paper: counted, or said why not, with the form kept for the
+        next line of the same sheet (its day and number; never the CIN)."""
+        code = request.path_params["code"]
+        typed = PaperForm.of(await self.guard.form(request, visit))
+        signed_on = read_day(typed.signed_on)
+        if signed_on is None:
+            entered = Entered(PaperOutcome.INVALID, why=PaperWhy.DATE)
+        else:
+            line = PaperSignature(typed.name, typed.cin, typed.residence, signed_on, typed.sheet)
+            entered = await self.desk.add_paper(visit.who, code, line)
+        if entered.outcome in (PaperOutcome.REFUSED, PaperOutcome.NO_PETITION):
+            done = Done.REFUSED if entered.outcome is PaperOutcome.REFUSED else Done.MISSING
+            return self.guard.refusal(visit, done)
+        found = await self.desk.petition(visit.who, code)
+        if isinstance(found, Done):
+            return self.guard.refusal(visit, found)
+        added = entered.outcome is PaperOutcome.ADDED
+        kept = typed.next_line() if added else replace(typed, cin="")
+        said = paper_said(entered)
+        return self._page(visit, found, "", 200 if added else 400, replace(kept, said=said))
 
     async def move(self, request: Request, visit: Visit) -> Response:
         code = request.path_params["code"]

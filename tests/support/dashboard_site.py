@@ -113,6 +113,8 @@ def shots_folder() -> Iterator[Path]:
 def signed_page(site: Site, browser: Browser) -> Iterator[Page]:
     """One organizer's browser, signed in by their link."""
     context = browser.new_context(viewport=DESKTOP)
+    # A page of the dashboard answers in well under a second: a lost element fails fast.
+    context.set_default_timeout(10_000)
     signed = context.new_page()
     signed.goto(site.link)
     signed.get_by_role("button", name="Se connecter").click()
