@@ -17,6 +17,7 @@ from bot.data_folder import FolderProblem, default_database, key_file, read_or_c
 from conversations.kit import Address
 from conversations.phone import parse_phone
 from handlers.telegram.settings import TELEGRAM_API, TelegramSettings
+from handlers.web.map import MapTiles
 from handlers.whatsapp.settings import TWILIO_API, WHATSAPP_RATE, WhatsAppSettings
 from storage.database import DatabaseURL
 
@@ -52,6 +53,9 @@ class Settings:
     flood_burst: int = 10
     # The file the secret key was read from; None when it came from HAYNA_SECRET_KEY.
     key_file: Path | None = None
+    # Map tiles under the dashboard's reports map, and the credit their server asks for; the
+    # map is the communes' outlines alone without them.
+    map_tiles: MapTiles | None = None
 
     @property
     def dashboard_url(self) -> str:
@@ -81,6 +85,7 @@ class Settings:
             flood_per_minute=_positive("HAYNA_FLOOD_PER_MINUTE", env.get("HAYNA_FLOOD_PER_MINUTE")),
             flood_burst=int(_positive("HAYNA_FLOOD_BURST", env.get("HAYNA_FLOOD_BURST"), 10)),
             key_file=None if raw_key or database.path is None else key_file(database.path),
+            map_tiles=_map_tiles(env),
             # Last: a new database's key file is written only once every other value is good.
             secret_key=_secret(raw_key, database),
         )
@@ -168,6 +173,27 @@ def _url(variable: str, raw: str) -> str:
 
 def _public_url(raw: str) -> str | None:
     return _url("PUBLIC_BASE_URL", raw.strip()) if raw.strip() else None
+
+
+def _map_tiles(env: Mapping[str, str]) -> MapTiles | None:
+    template = env.get("HAYNA_MAP_TILES", "").strip()
+    if not template:
+        return None
+    parts = urlsplit(template.replace("{", "").replace("}", ""))
+    if (
+        parts.scheme != "https"
+        or not parts.netloc
+        or any(f"{{{name}}}" not in template for name in ("z", "x", "y"))
+    ):
+        raise SettingsError(
+            "HAYNA_MAP_TILES",
+            "must be an https URL with {z}, {x} and {y}, e.g. "
+            "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+        )
+    credit = env.get("HAYNA_MAP_ATTRIBUTION", "").strip()
+    if not credit:
+        raise SettingsError("HAYNA_MAP_ATTRIBUTION", "is required with HAYNA_MAP_TILES")
+    return MapTiles(template, credit[:200])
 
 
 def _positive(variable: str, raw: str | None, default: float = 20.0) -> float:

@@ -56,7 +56,8 @@ def web_app(app: App, channels: Sequence[Channel]) -> Starlette:
     # The terminal's files are on this machine: its reports' photos show in the dashboard too.
     fetchers: dict[str, MediaFetcher] = {CONSOLE: ConsoleFetcher()}
     fetchers.update({channel.name: channel.fetcher for channel in channels})
-    routes.extend(dashboard_routes(board, translator, fetchers, app.clock))
+    tiles = app.settings.map_tiles
+    routes.extend(dashboard_routes(board, translator, fetchers, app.clock, tiles))
 
     @contextlib.asynccontextmanager
     async def lifespan(_web: Starlette) -> AsyncIterator[None]:
@@ -76,4 +77,6 @@ def web_app(app: App, channels: Sequence[Channel]) -> Starlette:
             for channel in channels:
                 await channel.stop()
 
-    return Starlette(routes=routes, lifespan=lifespan, middleware=[Middleware(PageHeaders)])
+    images = tiles.origin if tiles else ""
+    headers = Middleware(PageHeaders, images=images)
+    return Starlette(routes=routes, lifespan=lifespan, middleware=[headers])

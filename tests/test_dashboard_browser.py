@@ -182,3 +182,24 @@ def test_a_paper_signature_moves_the_count_once(site: Site, page: Page) -> None:
     assert page.locator("#paper-said").is_visible()
     [(source, sheet)] = site.rows("SELECT source, sheet FROM signature WHERE source = 'paper'")
     assert (source, sheet) == ("paper", "3")
+
+
+UNLABELLED = """() => [...document.querySelectorAll('input, select, textarea')]
+  .filter(e => e.type !== 'hidden' && !e.labels?.length && !e.getAttribute('aria-label'))
+  .map(e => e.name || e.id)"""
+
+
+def test_every_field_of_every_page_has_a_label_and_the_keyboard_reaches_it(
+    site: Site, page: Page
+) -> None:
+    pages = ["", "/reports", f"/reports/{site.mine}", "/petitions", "/petitions/new", "/meetings"]
+    pages += ["/meetings/new", "/updates", "/updates/new", "/groups", "/audit"]
+    for path in pages:
+        answered = page.goto(f"{site.base}/dashboard{path}")
+        assert answered is not None and answered.status == 200, path
+        assert page.evaluate(UNLABELLED) == [], path
+    page.goto(f"{site.base}/dashboard/reports/{site.mine}")
+    page.focus("#new-status")
+    for _ in range(2):
+        page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "duplicate-of", "in the form's order"

@@ -18,6 +18,7 @@ from conversations.seams import MediaFetcher
 from conversations.text import Translator
 from handlers.web.groups import GroupPages
 from handlers.web.guard import Guard
+from handlers.web.map import MapTiles
 from handlers.web.meetings import MeetingPages
 from handlers.web.overview import overview_routes
 from handlers.web.petitions import PetitionPages
@@ -47,8 +48,13 @@ class PageHeaders:
     """Adds `HEADERS` to every response of the dashboard (files keep their own cache time);
     the webhooks' answers are left as they are."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, images: str = "") -> None:
         self.app = app
+        # A tile server's origin, when the settings name one: the map's only outside images.
+        policy = HEADERS[b"content-security-policy"]
+        extra = f" {images}".encode() if images else b""
+        self.headers = {**HEADERS, b"content-security-policy": policy.replace(
+            b"img-src 'self' data:", b"img-src 'self' data:" + extra)}  # fmt: skip
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or not scope["path"].startswith(PREFIX):
@@ -60,7 +66,7 @@ class PageHeaders:
                 present = {name.lower() for name, _ in message.get("headers", [])}
                 message["headers"] = [
                     *message.get("headers", []),
-                    *((k, v) for k, v in HEADERS.items() if k not in present),
+                    *((k, v) for k, v in self.headers.items() if k not in present),
                 ]
             await send(message)
 
@@ -72,6 +78,7 @@ def dashboard_routes(
     translators: Callable[[str], Translator],
     fetchers: Mapping[str, MediaFetcher],
     clock: Callable[[], datetime],
+    tiles: MapTiles | None = None,
 ) -> list[BaseRoute]:
     """Every route of the dashboard, under /dashboard (the app adds `PageHeaders`)."""
     pages = Pages(translators)
@@ -79,7 +86,7 @@ def dashboard_routes(
     routes: list[BaseRoute] = [
         *SignInPages(board, pages).routes(),
         *overview_routes(board, pages, guard, clock),
-        *ReportPages(board, pages, guard, fetchers).routes(),
+        *ReportPages(board, pages, guard, fetchers, tiles).routes(),
         *GroupPages(board, pages, guard).routes(),
         *PetitionPages(board, pages, guard).routes(),
         *MeetingPages(board, pages, guard).routes(),

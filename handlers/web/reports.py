@@ -27,7 +27,7 @@ from conversations.report import CATEGORY_LABELS, STATUS_LABELS, Category, Repor
 from conversations.seams import MediaFetcher, TransientFailure
 from conversations.text import _
 from handlers.web.guard import Guard
-from handlers.web.map import pins_map
+from handlers.web.map import MapTiles, pins_map
 from handlers.web.session import PREFIX, Visit, text_field
 from handlers.web.templating import Pages
 
@@ -90,12 +90,18 @@ class ReportPages:
     """The reports list, one report, and the changes organizers make to it."""
 
     def __init__(
-        self, board: Board, pages: Pages, guard: Guard, fetchers: Mapping[str, MediaFetcher]
+        self,
+        board: Board,
+        pages: Pages,
+        guard: Guard,
+        fetchers: Mapping[str, MediaFetcher],
+        tiles: MapTiles | None = None,
     ) -> None:
         self.board = board
         self.pages = pages
         self.guard = guard
         self.fetchers = fetchers
+        self.tiles = tiles
 
     def routes(self) -> list[BaseRoute]:
         page = self.guard.page
@@ -127,7 +133,9 @@ class ReportPages:
             categories=CATEGORY_LABELS,
             commune_name=lambda code: self.board.commune_name(code, visit.locale),
             page_link=lambda page: f"{REPORTS}?{_filters(query, page)}",
-            pins_map=pins_map(outlines, found.pins, _("Map of the pinned reports").render(tr)),
+            pins_map=pins_map(
+                outlines, found.pins, _("Map of the pinned reports").render(tr), self.tiles
+            ),
         )
 
     async def one(self, request: Request, visit: Visit) -> Response:
