@@ -18,6 +18,7 @@ class FlowName(StrEnum):
     SUBSCRIPTIONS = "subscriptions"
     ORGANIZING = "organizing"
     ORGANIZER_MEETINGS = "organizer_meetings"
+    PAPER_ENTRY = "paper_entry"
 
 
 def flow_named(name: str | None) -> FlowName | None:

@@ -15,6 +15,7 @@ from conversations.my_data import MyData
 from conversations.onboarding import Onboarding
 from conversations.organizer_meetings import OrganizerMeetings
 from conversations.organizing import OrganizingFlow
+from conversations.paper_entry import PaperEntry
 from conversations.petition_drafting import PetitionDrafting
 from conversations.petitions import PetitionsFlow
 from conversations.report_need import ReportNeed
@@ -34,6 +35,7 @@ def every_flow(dates: DateReader | None = None) -> Flows:
         Subscriptions(),
         OrganizingFlow(dates),
         OrganizerMeetings(dates),
+        PaperEntry(),
         ChangeLanguage(),
         Onboarding(),
     )

@@ -18,10 +18,14 @@ from conversations.groups import (
     MeetingDraft,
     Reach,
 )
+from conversations.kit import MOROCCO
 from conversations.language import DEFAULT
+from conversations.paper import Entered, PaperOutcome, PaperSignature, paper_refusal
+from conversations.petition import Card, PetitionLife
 from tests.memory.community import CANCELLED, DRAFT, PUBLISHED, built_in, view
-from tests.memory.here import Here
-from tests.memory.world import Announcement
+from tests.memory.here import Here, cin_key, unseal
+from tests.memory.petitions import MemoryPetitions, petition_card
+from tests.memory.world import Announcement, Signature
 from tests.memory.world import Meeting as Row
 
 
@@ -70,6 +74,42 @@ class MemoryOrganizing:
         token = secrets.token_urlsafe(32)
         here.world.sign_ins[token] = (here.me, here.clock())
         return "http://memory" + sign_in_path(token, here.resident.language or DEFAULT)
+
+    async def paper_petitions(self) -> Sequence[Card] | None:
+        here = self.here
+        scope = here.scope()
+        if not here.audit("see_paper_petitions", "", bool(scope)):
+            return None
+        communes = set(scope.communes)
+        if scope.everywhere and here.resident.commune_code:
+            communes.add(here.resident.commune_code)
+        desk = MemoryPetitions(here)
+        found = [p for p in here.world.petitions
+                 if p.draft.commune_code in communes and desk.collecting(p)]  # fmt: skip
+        found.sort(key=lambda p: (p.draft.deadline, p.id))
+        return [petition_card(p, None) for p in found[:10]]
+
+    async def add_paper(self, code: str, paper: PaperSignature, sealed_cin: str) -> Entered:
+        here = self.here
+        p = next((p for p in here.world.petitions if p.code == code), None)
+        if p is None or not here.scope().covers(Audience(p.draft.commune_code)):
+            here.audit("add_paper", code, False)
+            return Entered(PaperOutcome.NO_PETITION if p is None else PaperOutcome.REFUSED)
+        if not MemoryPetitions(here).collecting(p):
+            return Entered(PaperOutcome.NOT_OPEN)
+        cin = unseal(sealed_cin)
+        why = paper_refusal(replace(paper, cin=cin), here.clock().astimezone(MOROCCO).date())
+        if why is not None:
+            return Entered(PaperOutcome.INVALID, why=why)
+        key = cin_key(cin)
+        first = next((s.at for s in p.signatures if s.cin_key == key), None)
+        if first is not None:
+            return Entered(PaperOutcome.DUPLICATE, first)
+        p.signatures.append(Signature(None, paper.full_name, key, sealed_cin, here.clock()))
+        if p.life is PetitionLife.OPEN and len(p.signatures) >= p.draft.threshold:
+            p.life = PetitionLife.THRESHOLD_REACHED
+        here.audit("add_paper", code, True)
+        return Entered(PaperOutcome.ADDED, here.clock())
 
     async def audience_size(self, audience: Audience) -> int | None:
         settled = self.here.may(audience, "count_audience", audience.commune_code)

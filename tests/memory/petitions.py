@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 
 from conversations.kit import MOROCCO
@@ -21,7 +22,7 @@ from tests.memory.here import Here, cin_key, seal, unseal
 from tests.memory.world import Petition, Signature
 
 
-def _card(p: Petition, signed_at: datetime | None) -> Card:
+def petition_card(p: Petition, signed_at: datetime | None) -> Card:
     d = p.draft
     return Card(
         p.code,
@@ -42,7 +43,7 @@ class MemoryPetitions:
     def __init__(self, here: Here) -> None:
         self.here = here
 
-    def _signing(self, p: Petition) -> bool:
+    def collecting(self, p: Petition) -> bool:
         today = self.here.clock().astimezone(MOROCCO).date()
         return p.life in SIGNING and today <= p.draft.deadline
 
@@ -58,23 +59,24 @@ class MemoryPetitions:
         found = [
             p
             for p in self.here.world.petitions
-            if p.draft.commune_code == commune and self._signing(p)
+            if p.draft.commune_code == commune and self.collecting(p)
         ]
         found.sort(key=lambda p: (p.draft.deadline, p.id))
-        return [_card(p, self._signed_at(p)) for p in found]
+        return [petition_card(p, self._signed_at(p)) for p in found]
 
     async def petition(self, code: str) -> Card | None:
         p = self._find(code)
         if p is None or p.life is PetitionLife.DRAFT:
             return None
-        return _card(p, self._signed_at(p))
+        paper = sum(1 for s in p.signatures if s.resident_id is None)
+        return replace(petition_card(p, self._signed_at(p)), paper=paper)
 
     async def seal(self, secret: str) -> str:
         return seal(secret)
 
     async def sign_petition(self, code: str, full_name: str, sealed_cin: str) -> Signing:
         p = self._find(code)
-        if p is None or not self._signing(p):
+        if p is None or not self.collecting(p):
             return Signing(SigningOutcome.NOT_OPEN)
         if (mine := self._signed_at(p)) is not None:
             return Signing(SigningOutcome.ALREADY, mine)
@@ -89,7 +91,7 @@ class MemoryPetitions:
 
     async def withdraw_signature(self, code: str) -> bool:
         p = self._find(code)
-        if p is None or not self._signing(p) or self._signed_at(p) is None:
+        if p is None or not self.collecting(p) or self._signed_at(p) is None:
             return False
         p.signatures = [s for s in p.signatures if s.resident_id != self.here.me]
         return True
@@ -97,7 +99,7 @@ class MemoryPetitions:
     async def my_signatures(self) -> Sequence[Card]:
         signed = [(at, p) for p in self.here.world.petitions if (at := self._signed_at(p))]
         signed.sort(key=lambda item: item[0], reverse=True)
-        return [_card(p, at) for at, p in signed]
+        return [petition_card(p, at) for at, p in signed]
 
     async def draft_petition(self, draft: PetitionDraft) -> str:
         self._must_organize()
