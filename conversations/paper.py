@@ -14,6 +14,7 @@ from enum import StrEnum
 
 from conversations.cin import parse_cin
 from conversations.folding import to_ascii_digits
+from conversations.text import Renderable, _
 
 NAME_MAX = 120
 RESIDENCE_MAX = 200
@@ -83,6 +84,18 @@ def read_day(text: str) -> date | None:
         return date(year, month, day)
     except ValueError:
         return None
+
+
+# What each broken rule says, in the chat and on the dashboard.
+PAPER_WHY: dict[PaperWhy, Renderable] = {
+    PaperWhy.CIN: _("This CIN number cannot be read: one or two letters, then digits."),
+    PaperWhy.NAME: _("Write the name as on the sheet, in at most 120 characters."),
+    PaperWhy.RESIDENCE: _(
+        "Write where they live in the commune, or their interest in it (200 characters)."
+    ),
+    PaperWhy.DATE: _("The day it was signed must be a date, not after today nor the last day."),
+    PaperWhy.SHEET: _("The sheet's number may have at most 32 characters."),
+}
 
 
 def paper_refusal(paper: PaperSignature, today: date) -> PaperWhy | None:

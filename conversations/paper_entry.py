@@ -18,6 +18,7 @@ from conversations.flow_names import FlowName
 from conversations.kit import MOROCCO, Inbound, Option, Reply, Turn
 from conversations.paper import (
     NAME_MAX,
+    PAPER_WHY,
     RESIDENCE_MAX,
     SHEET_MAX,
     PaperOutcome,
@@ -68,15 +69,6 @@ ASK_RESIDENCE = Reply(
     _("Where they live in the commune, or their interest in it, as on the sheet:"), (BACK,)
 )
 NONE_OPEN = Reply(_("No petition of your communes is collecting signatures."))
-WHY: dict[PaperWhy, Renderable] = {
-    PaperWhy.CIN: _("This CIN number cannot be read: one or two letters, then digits."),
-    PaperWhy.NAME: _("Write the name as on the sheet, in at most 120 characters."),
-    PaperWhy.RESIDENCE: _(
-        "Write where they live in the commune, or their interest in it (200 characters)."
-    ),
-    PaperWhy.DATE: _("The day it was signed must be a date, not after today nor the last day."),
-    PaperWhy.SHEET: _("The sheet's number may have at most 32 characters."),
-}
 
 
 def _next(data: Answers, said: Renderable) -> Turn[Step, Answers]:
@@ -140,25 +132,25 @@ class PaperEntry(Flow[Step, Answers]):
         today = ctx.now.astimezone(MOROCCO).date()
         day = today if msg.option == TODAY.id else read_day(msg.text)
         if day is None or day > today:
-            return Turn((Reply(WHY[PaperWhy.DATE]), ASK_DAY), Step.DAY, data)
+            return Turn((Reply(PAPER_WHY[PaperWhy.DATE]), ASK_DAY), Step.DAY, data)
         return Turn((ASK_SHEET,), Step.SHEET, replace(data, day=day.isoformat()))
 
     def _on_sheet(self, data: Answers, msg: Inbound) -> Turn[Step, Answers]:
         sheet = "" if msg.option == NO_SHEET.id else msg.text.strip()
         if len(sheet) > SHEET_MAX:
-            return Turn((Reply(WHY[PaperWhy.SHEET]), ASK_SHEET), Step.SHEET, data)
+            return Turn((Reply(PAPER_WHY[PaperWhy.SHEET]), ASK_SHEET), Step.SHEET, data)
         return Turn((ASK_NAME,), Step.NAME, replace(data, sheet=sheet))
 
     def _on_name(self, data: Answers, msg: Inbound) -> Turn[Step, Answers]:
         name = " ".join(msg.text.split())
         if not 0 < len(name) <= NAME_MAX:
-            return Turn((Reply(WHY[PaperWhy.NAME]), ASK_NAME), Step.NAME, data)
+            return Turn((Reply(PAPER_WHY[PaperWhy.NAME]), ASK_NAME), Step.NAME, data)
         return Turn((ASK_CIN,), Step.CIN, replace(data, name=name))
 
     async def _on_cin(self, ctx: Context, data: Answers, msg: Inbound) -> Turn[Step, Answers]:
         cin = parse_cin(msg.text)
         if cin is None:
-            return Turn((Reply(WHY[PaperWhy.CIN]), ASK_CIN), Step.CIN, data)
+            return Turn((Reply(PAPER_WHY[PaperWhy.CIN]), ASK_CIN), Step.CIN, data)
         sealed = await ctx.services.petitions.seal(cin)
         kept = replace(data, sealed_cin=sealed, masked_cin=masked(cin))
         return Turn((ASK_RESIDENCE,), Step.RESIDENCE, kept)
@@ -166,7 +158,7 @@ class PaperEntry(Flow[Step, Answers]):
     async def _on_residence(self, ctx: Context, data: Answers, msg: Inbound) -> Turn[Step, Answers]:
         residence = " ".join(msg.text.split())
         if not 0 < len(residence) <= RESIDENCE_MAX:
-            return Turn((Reply(WHY[PaperWhy.RESIDENCE]), ASK_RESIDENCE), Step.RESIDENCE, data)
+            return Turn((Reply(PAPER_WHY[PaperWhy.RESIDENCE]), ASK_RESIDENCE), Step.RESIDENCE, data)
         line = PaperSignature(
             data.name, data.masked_cin, residence, date.fromisoformat(data.day), data.sheet
         )
@@ -186,7 +178,7 @@ class PaperEntry(Flow[Step, Answers]):
                     cin=data.masked_cin, date=on.astimezone(MOROCCO).date(),
                 ))  # fmt: skip
             case PaperOutcome.INVALID if entered.why is not None:
-                return _next(data, WHY[entered.why])
+                return _next(data, PAPER_WHY[entered.why])
             case PaperOutcome.NOT_OPEN:
                 return _next(data, _("This petition is not collecting signatures any more."))
             case _:

@@ -7,19 +7,9 @@ from dataclasses import dataclass
 
 from starlette.datastructures import FormData
 
-from conversations.paper import Entered, PaperOutcome, PaperWhy
+from conversations.paper import PAPER_WHY, Entered, PaperOutcome, PaperWhy
 from conversations.text import Renderable, _
 from handlers.web.session import text_field
-
-WHY: dict[PaperWhy, Renderable] = {
-    PaperWhy.CIN: _("This CIN number cannot be read: one or two letters, then digits."),
-    PaperWhy.NAME: _("Write the name as on the sheet, in at most 120 characters."),
-    PaperWhy.RESIDENCE: _(
-        "Write where they live in the commune, or their interest in it (200 characters)."
-    ),
-    PaperWhy.DATE: _("The day it was signed must be a date, not after today nor the last day."),
-    PaperWhy.SHEET: _("The sheet's number may have at most 32 characters."),
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,4 +52,4 @@ def paper_said(entered: Entered) -> Renderable:
         case PaperOutcome.NOT_OPEN:
             return _("This petition is not collecting signatures.")
         case _:
-            return WHY.get(entered.why or PaperWhy.CIN, WHY[PaperWhy.CIN])
+            return PAPER_WHY.get(entered.why or PaperWhy.CIN, PAPER_WHY[PaperWhy.CIN])
