@@ -23,6 +23,8 @@ from tests.support.dashboard_site import (
     signed_page,
 )
 
+SHOTS = ("overview-fr.png", "overview-ar.png", "reports-ar-phone.png", "petition-fr.png")
+
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
@@ -36,7 +38,7 @@ def browser() -> Iterator[Browser]:
 
 @pytest.fixture(scope="module")
 def shots() -> Iterator[Path]:
-    yield from shots_folder()
+    yield from shots_folder(*SHOTS)
 
 
 @pytest.fixture(scope="module")
@@ -159,7 +161,7 @@ def test_a_group_and_an_invite_code_are_made_in_the_browser(site: Site, page: Pa
     assert page.locator("td", has_text="Jeunes de Dakhla").count() >= 1
 
 
-def test_a_paper_signature_moves_the_count_once(site: Site, page: Page) -> None:
+def test_a_paper_signature_moves_the_count_once(site: Site, page: Page, shots: Path) -> None:
     page.goto(f"{site.base}/dashboard/petitions")
     page.locator("tr", has_text="[DÉMO]").locator("a").first.click()
     before = page.locator("#count").inner_text()
@@ -180,6 +182,7 @@ def test_a_paper_signature_moves_the_count_once(site: Site, page: Page) -> None:
     page.locator("#paper-add").click()
     assert page.locator("#count").inner_text() == counted, "one card counts once"
     assert page.locator("#paper-said").is_visible()
+    page.screenshot(path=shots / "petition-fr.png", full_page=True)
     [(source, sheet)] = site.rows("SELECT source, sheet FROM signature WHERE source = 'paper'")
     assert (source, sheet) == ("paper", "3")
 

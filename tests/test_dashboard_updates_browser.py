@@ -9,12 +9,13 @@ import re
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page
 
 from handlers.web.fields import local_value
-from tests.support.dashboard_site import Site, open_browser, serve_site, signed_page
+from tests.support.dashboard_site import Site, open_browser, serve_site, shots_folder, signed_page
 
 AGADIR = "001.01.01"
 
@@ -34,11 +35,18 @@ def page(site: Site, browser: Browser) -> Iterator[Page]:
     yield from signed_page(site, browser)
 
 
+@pytest.fixture(scope="module")
+def shots() -> Iterator[Path]:
+    yield from shots_folder("update-report-fr.png", "meeting-fr.png")
+
+
 def figure(page: Page, name: str) -> int:
     return int(page.locator(f"#figure-{name}").inner_text())
 
 
-def test_an_update_is_counted_as_typed_sent_now_and_reported(site: Site, page: Page) -> None:
+def test_an_update_is_counted_as_typed_sent_now_and_reported(
+    site: Site, page: Page, shots: Path
+) -> None:
     page.goto(f"{site.base}/dashboard/updates/new")
     limit = int(page.locator("#text-fr").get_attribute("maxlength") or 0)
     assert limit > 0
@@ -67,6 +75,7 @@ def test_an_update_is_counted_as_typed_sent_now_and_reported(site: Site, page: P
     assert figure(page, "recipients") == residents[0] == figure(page, "queued")
     assert figure(page, "sent") == figure(page, "failed") == figure(page, "read") == 0
     assert page.locator('meta[http-equiv="refresh"]').count() == 1
+    page.screenshot(path=shots / "update-report-fr.png", full_page=True)
     page.goto(f"{site.base}/dashboard/updates")
     assert page.locator(f"#update-{number} a").inner_text() == "Coupure d'eau demain"
 
@@ -85,7 +94,7 @@ def wait_for_deliveries(site: Site, number: int, expected: int) -> dict[str, int
         time.sleep(0.2)
 
 
-def test_a_meeting_is_created_and_published(site: Site, page: Page) -> None:
+def test_a_meeting_is_created_and_published(site: Site, page: Page, shots: Path) -> None:
     page.goto(f"{site.base}/dashboard/meetings")
     page.click("#new-meeting")
     page.wait_for_url(f"{site.base}/dashboard/meetings/new")
@@ -106,5 +115,6 @@ def test_a_meeting_is_created_and_published(site: Site, page: Page) -> None:
         "Forum du budget participatif",
     )
     assert status == "published" and "meeting" in str(kinds)
+    page.screenshot(path=shots / "meeting-fr.png", full_page=True)
     page.goto(f"{site.base}/dashboard/meetings")
     assert page.get_by_role("link", name="Forum du budget participatif").is_visible()

@@ -52,9 +52,10 @@ def screenshots() -> Path:
     return SHOTS
 
 
-def clean_screenshots() -> Iterator[Path]:
-    """The folder, emptied of the last run's screenshots."""
+def clean_screenshots(*names: str) -> Iterator[Path]:
+    """The folder, without the last run's screenshots of these names (a module cleans its own:
+    another may be writing beside it on another worker)."""
     folder = screenshots()
-    for old in folder.glob("*.png"):
-        old.unlink()
+    for name in names:
+        (folder / name).unlink(missing_ok=True)
     yield folder

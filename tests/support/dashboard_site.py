@@ -106,8 +106,8 @@ def open_browser() -> Iterator[Browser]:
         launched.close()
 
 
-def shots_folder() -> Iterator[Path]:
-    yield from clean_screenshots()
+def shots_folder(*names: str) -> Iterator[Path]:
+    yield from clean_screenshots(*names)
 
 
 def signed_page(site: Site, browser: Browser) -> Iterator[Page]:
