@@ -19,8 +19,9 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from bot.command_line import CommandRefused, organizer_name
+from conversations.dates import read_day
 from conversations.kit import MOROCCO
-from conversations.paper import Entered, PaperOutcome, PaperSignature, PaperWhy, read_day
+from conversations.paper import Entered, PaperOutcome, PaperSignature, PaperWhy
 from storage.database import Database
 from storage.operator import Operator
 from storage.petitions import cross_reached_thresholds

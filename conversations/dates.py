@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from typing import Protocol
 
@@ -53,6 +53,26 @@ class DateReader(Protocol):
 
 _ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]+(\d{1,2})[:h.](\d{2}))?")
 _DMY = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})(?:[ T]+(\d{1,2})[:h.](\d{2}))?")
+
+
+_DAY_FIRST = re.compile(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})")
+_YEAR_FIRST = re.compile(r"(\d{4})[/.\-](\d{1,2})[/.\-](\d{1,2})")
+
+
+def read_day(typed: str) -> date | None:
+    """A day typed day first (``05/01/2026``, as in Morocco) or year first (``2026-01-05``),
+    in any digit script; None when it is no date."""
+    text = to_ascii_digits(typed).strip()
+    if found := _DAY_FIRST.fullmatch(text):
+        day, month, year = (int(part) for part in found.groups())
+    elif found := _YEAR_FIRST.fullmatch(text):
+        year, month, day = (int(part) for part in found.groups())
+    else:
+        return None
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
 
 
 def numeric(text: str) -> Reading | None:

@@ -7,13 +7,11 @@ card count once across paper and chat (storage/petitions.py), whichever came fir
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 
 from conversations.cin import parse_cin
-from conversations.folding import to_ascii_digits
 from conversations.text import Renderable, _
 
 NAME_MAX = 120
@@ -63,27 +61,6 @@ class Entered:
     outcome: PaperOutcome
     counted_on: datetime | None = None
     why: PaperWhy | None = None
-
-
-_DAY = re.compile(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})")
-_ISO_DAY = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
-
-
-def read_day(text: str) -> date | None:
-    """A day as sheets write it: ``05/01/2026`` (day first, as in Morocco), ``5-1-2026`` or
-    ``2026-01-05``, in any digit script; None when it is none."""
-    plain = to_ascii_digits(text.strip())
-    found = _DAY.fullmatch(plain)
-    if found:
-        day, month, year = (int(part) for part in found.groups())
-    elif found := _ISO_DAY.fullmatch(plain):
-        year, month, day = (int(part) for part in found.groups())
-    else:
-        return None
-    try:
-        return date(year, month, day)
-    except ValueError:
-        return None
 
 
 # What each broken rule says, in the chat and on the dashboard.

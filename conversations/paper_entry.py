@@ -13,6 +13,7 @@ from enum import StrEnum
 
 from conversations.cin import masked, parse_cin
 from conversations.context import Context
+from conversations.dates import read_day
 from conversations.flow import Flow
 from conversations.flow_names import FlowName
 from conversations.kit import MOROCCO, Inbound, Option, Reply, Turn
@@ -24,7 +25,6 @@ from conversations.paper import (
     PaperOutcome,
     PaperSignature,
     PaperWhy,
-    read_day,
 )
 from conversations.petition import petition_code
 from conversations.phrases import NOT_ALLOWED, NOT_AN_OPTION

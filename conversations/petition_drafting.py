@@ -21,6 +21,7 @@ from conversations.commune_choice import (
     places_of,
 )
 from conversations.context import Context
+from conversations.dates import read_day
 from conversations.flow import Flow
 from conversations.flow_names import FlowName
 from conversations.folding import to_ascii_digits
@@ -42,8 +43,6 @@ from conversations.phrases import CANCELLED, NOT_AN_OPTION
 from conversations.text import Renderable, _, lines, ngettext, pgettext
 
 MAX_COMMUNE_NAME = 80
-_DAY_FIRST = re.compile(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})")
-_YEAR_FIRST = re.compile(r"(\d{4})[/.\-](\d{1,2})[/.\-](\d{1,2})")
 # "1000", or grouped by thousands as people write it: "1 000", "1,000", "1.000", "١٬٠٠٠".
 _WHOLE = re.compile(r"[0-9]{1,6}|[0-9]{1,3}(?:[ ,.٬'][0-9]{3})+")
 
@@ -293,7 +292,7 @@ class PetitionDrafting(Flow[Step, Answers]):
         return await self._after(ctx, step, field.put(data, text))
 
     async def _deadline(self, ctx: Context, data: Answers, msg: Inbound) -> Turn[Step, Answers]:
-        day = _parse_day(msg.text)
+        day = read_day(msg.text)
         today = ctx.now.astimezone(MOROCCO).date()
         if day is None:
             bad = _(
@@ -431,21 +430,6 @@ def _offer(
 
 def _unchosen(data: Answers) -> Answers:
     return replace(data, candidates=(), query="", page=0)
-
-
-def _parse_day(typed: str) -> date | None:
-    """A date typed day first or year first, in any digit script; None when it is no date."""
-    text = to_ascii_digits(typed).strip()
-    if found := _DAY_FIRST.fullmatch(text):
-        day, month, year = (int(part) for part in found.groups())
-    elif found := _YEAR_FIRST.fullmatch(text):
-        year, month, day = (int(part) for part in found.groups())
-    else:
-        return None
-    try:
-        return date(year, month, day)
-    except ValueError:
-        return None
 
 
 def _whole_number(typed: str) -> int | None:

@@ -6,8 +6,9 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import datetime
+from enum import StrEnum
 
-from conversations.desk import Signed
+from conversations.desk import Done, Signed
 from conversations.kit import Address
 from storage.database import Database
 from storage.operator import Operator
@@ -30,3 +31,12 @@ class Acting:
             yield Operator(
                 OrganizerAuthority(tx, self.clock, who.resident_id, who.address, self.organizers)
             )
+
+
+def unreached(op: Operator, missing: frozenset[StrEnum]) -> Done:
+    """What a refused action of ``op`` was: outside the scope (no refusal given), not there
+    (a refusal whose reason is one of ``missing``), or against a rule."""
+    refusal = op.refusal
+    if refusal is None:
+        return Done.REFUSED
+    return Done.MISSING if getattr(refusal, "why", None) in missing else Done.INVALID

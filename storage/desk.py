@@ -32,7 +32,7 @@ from conversations.petition_desk import PetitionDesk
 from conversations.report import ReportStatus
 from conversations.report_rules import ReportRefusal, ReportWhy, is_reference
 from storage import overview, report_views, sign_in
-from storage.acting import Acting
+from storage.acting import Acting, unreached
 from storage.database import Database
 from storage.gazetteer import Gazetteer
 from storage.group_desk import SqlGroupDesk
@@ -75,7 +75,7 @@ class SqlDesk:
         ref = _ref(ref)
         async with self._acting(who) as op:
             if not await op.reaches_report(ref, SEE):
-                return _unreached(op)
+                return unreached(op, _MISSING)
             found = await op.tx.run(report_views.opened, ref)
         return found if found is not None else Done.MISSING
 
@@ -83,7 +83,7 @@ class SqlDesk:
         ref = _ref(ref)
         async with self._acting(who) as op:
             if not await op.reaches_report(ref, SEE_FILE):
-                return _unreached(op)
+                return unreached(op, _MISSING)
             found = await op.tx.run(report_views.fetchable, ref, media_id)
         return found if found is not None else Done.MISSING
 
@@ -95,7 +95,7 @@ class SqlDesk:
                 _ref(ref), status, note.strip(), _ref(duplicate_of)
             )
         if changed is None:
-            return Outcome(_unreached(op), why=_why(op))
+            return Outcome(unreached(op, _MISSING), why=_why(op))
         followers = changed[1]
         return Outcome(Done.SAME) if followers is None else Outcome(Done.DONE, told=followers)
 
@@ -103,7 +103,7 @@ class SqlDesk:
         async with self._acting(who) as op:
             hidden = await op.hide_report(_ref(ref), media_id, reason)
         if hidden is None:
-            return Outcome(_unreached(op), why=_why(op))
+            return Outcome(unreached(op, _MISSING), why=_why(op))
         return Outcome(Done.DONE if hidden else Done.SAME)
 
 
@@ -114,20 +114,9 @@ def _ref(ref: str) -> str:
     return quoted if is_reference(quoted) else ""
 
 
-def _unreached(op: Operator) -> Done:
-    """What a refused action of ``op`` was: outside the scope (no refusal given), not there,
-    or against a rule."""
-    refusal = op.refusal
-    if refusal is None:
-        return Done.REFUSED
-    if isinstance(refusal, ReportRefusal) and refusal.why in _MISSING:
-        return Done.MISSING
-    return Done.INVALID
-
-
 def _why(op: Operator) -> str:
     refusal = op.refusal
-    if isinstance(refusal, ReportRefusal) and _unreached(op) is Done.INVALID:
+    if isinstance(refusal, ReportRefusal) and unreached(op, _MISSING) is Done.INVALID:
         return refusal.why.value
     return ""
 

@@ -26,11 +26,10 @@ from conversations.petition_desk import (
 from conversations.petition_rules import PetitionRefusal, PetitionWhy
 from conversations.signed import Done, Outcome, Signed
 from storage import petition_views
-from storage.acting import Acting
+from storage.acting import Acting, unreached
 from storage.database import Database
 from storage.filing import written
 from storage.gazetteer import Gazetteer
-from storage.operator import Operator
 from storage.petitions import cross_reached_thresholds
 from storage.vault import Vault
 
@@ -70,7 +69,7 @@ class SqlPetitionDesk:
         code = petition_code(code)
         async with self._acting(who) as op:
             if not await op.reaches_petition(code, SEE):
-                return _unreached(op)
+                return unreached(op, _MISSING)
             found = await op.tx.run(petition_views.page, code, op.now)
         return found if found is not None else Done.MISSING
 
@@ -96,7 +95,7 @@ class SqlPetitionDesk:
         async with self._acting(who) as op:
             moved = await op.move_petition(petition_code(code), life, note.strip())
         if moved is None:
-            done = _unreached(op)
+            done = unreached(op, _MISSING)
             refusal = op.refusal
             why = refusal.why.value if isinstance(refusal, PetitionRefusal) else ""
             return Outcome(done, why=why if done is Done.INVALID else "")
@@ -114,18 +113,7 @@ class SqlPetitionDesk:
         async with self._acting(who) as op:
             found = await op.petition_filing(petition_code(code), self.vault, self.gazetteer)
         if found is None:
-            return _unreached(op)
+            return unreached(op, _MISSING)
         # A PDF of many signatures takes a moment to lay out: away from the event loop.
         data = await asyncio.to_thread(written, found, kind, op.now)
         return Download(data, f"petition-{found.code}.{kind}", CONTENT_TYPES[kind])
-
-
-def _unreached(op: Operator) -> Done:
-    """What a refused action of ``op`` was: outside the scope (no refusal given), not there,
-    or against a rule."""
-    refusal = op.refusal
-    if refusal is None:
-        return Done.REFUSED
-    if isinstance(refusal, PetitionRefusal) and refusal.why in _MISSING:
-        return Done.MISSING
-    return Done.INVALID

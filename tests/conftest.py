@@ -166,3 +166,19 @@ async def served(
     """The web app serving the Telegram webhook on ``db``, and a client posting to it."""
     async with serving(db, gazetteer, clock, fake_telegram) as both:
         yield both
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Chromium for a module of browser tests (tests/support/browser.py)."""
+    from tests.support.dashboard_site import open_browser
+
+    yield from open_browser()
+
+
+@pytest.fixture(scope="module")
+def page(site: Any, browser: Any) -> Iterator[Any]:
+    """An organizer's browser signed in to the module's ``site`` by the link its chat printed."""
+    from tests.support.dashboard_site import signed_page
+
+    yield from signed_page(site, browser)

@@ -17,10 +17,8 @@ from tests.support.dashboard_site import (
     KEY,
     PHONE,
     Site,
-    open_browser,
     serve_site,
     shots_folder,
-    signed_page,
 )
 
 SHOTS = ("overview-fr.png", "overview-ar.png", "reports-ar-phone.png", "petition-fr.png")
@@ -32,18 +30,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    yield from open_browser()
-
-
-@pytest.fixture(scope="module")
 def shots() -> Iterator[Path]:
     yield from shots_folder(*SHOTS)
-
-
-@pytest.fixture(scope="module")
-def page(site: Site, browser: Browser) -> Iterator[Page]:
-    yield from signed_page(site, browser)
 
 
 def test_the_link_signs_in_once_and_the_overview_is_in_the_chat_language(

@@ -8,25 +8,15 @@ from collections.abc import Iterator
 from datetime import date, timedelta
 
 import pytest
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Page
 
 from tests.support.cli import run
-from tests.support.dashboard_site import KEY, Site, open_browser, serve_site, signed_page
+from tests.support.dashboard_site import KEY, Site, serve_site
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     yield from serve_site(tmp_path_factory)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    yield from open_browser()
-
-
-@pytest.fixture(scope="module")
-def page(site: Site, browser: Browser) -> Iterator[Page]:
-    yield from signed_page(site, browser)
 
 
 def test_a_petition_drafted_and_published_in_the_browser(site: Site, page: Page) -> None:

@@ -12,10 +12,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Page
 
 from handlers.web.fields import local_value
-from tests.support.dashboard_site import Site, open_browser, serve_site, shots_folder, signed_page
+from tests.support.dashboard_site import Site, serve_site, shots_folder
 
 AGADIR = "001.01.01"
 
@@ -23,16 +23,6 @@ AGADIR = "001.01.01"
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     yield from serve_site(tmp_path_factory)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    yield from open_browser()
-
-
-@pytest.fixture(scope="module")
-def page(site: Site, browser: Browser) -> Iterator[Page]:
-    yield from signed_page(site, browser)
 
 
 @pytest.fixture(scope="module")

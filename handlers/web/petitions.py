@@ -13,6 +13,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from conversations.board import Board
+from conversations.dates import read_day
 from conversations.desk import Done, Outcome
 from conversations.paper import (
     NAME_MAX,
@@ -22,7 +23,6 @@ from conversations.paper import (
     PaperOutcome,
     PaperSignature,
     PaperWhy,
-    read_day,
 )
 from conversations.petition import (
     LIFE_LABELS,
