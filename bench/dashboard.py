@@ -173,7 +173,16 @@ async def _measure(app, session: str, runs: int) -> list[tuple[str, float, float
         transport=transport, base_url="http://hayna", cookies=cookies
     ) as client:
         one = (await client.get("/dashboard/reports")).text.split('href="/dashboard/reports/')[1]
-        pages = {**PAGES, "one report": "/dashboard/reports/" + one.split('"')[0]}
+        listed = (await client.get("/dashboard/petitions")).text
+        petition = listed.split('href="/dashboard/petitions/')[2].split('"')[0]
+        pages = {
+            **PAGES,
+            "one report": "/dashboard/reports/" + one.split('"')[0],
+            "petitions": "/dashboard/petitions",
+            "one petition (10,000)": f"/dashboard/petitions/{petition}",
+            "meetings": "/dashboard/meetings",
+            "updates": "/dashboard/updates",
+        }
         for name, path in pages.items():
             times, statements = [], 0
             for _ in range(runs):
