@@ -28,6 +28,8 @@ _WORDS = re.compile(
 _BOT_TOKEN = re.compile(r"(?<!\d)\d{6,}:[A-Za-z0-9_-]{30,}")
 # A download link's secret (uvicorn's access log names each request's path): it opens a file.
 _FILE_LINK = re.compile(r"/files/[^/\s\"']+")
+# A dashboard sign-in link's token, for the same reason: within 15 minutes it opens a session.
+_SIGN_IN_LINK = re.compile(r"/dashboard/sign-in/[^/?\s\"']+")
 # Marks the handlers installed here, so configuring again replaces them instead of doubling.
 _OURS = "_hayna_handler"
 
@@ -36,6 +38,7 @@ def redact(text: str) -> str:
     text = _BOT_TOKEN.sub(REDACTED, text)
     text = _WORDS.sub(lambda f: f"{f.group(1)}{f.group(2)}{f.group(3)}{REDACTED}", text)
     text = _FILE_LINK.sub(f"/files/{REDACTED}", text)
+    text = _SIGN_IN_LINK.sub(f"/dashboard/sign-in/{REDACTED}", text)
     return redact_identifiers(text)
 
 

@@ -81,6 +81,13 @@ def test_a_download_links_secret_is_redacted_from_access_logs() -> None:
     assert "/files/[redacted]/hayna-my-data.json" in redact(line)
 
 
+def test_a_sign_in_links_token_is_redacted_from_access_logs() -> None:
+    token = "Zq3v8mN1xYtR0pLk4sW7eA2bC9dF6gH5jK8lM1nO3pQ"
+    line = f'127.0.0.1:5050 - "POST /dashboard/sign-in/{token}?l=fr HTTP/1.1" 303'
+    assert token not in redact(line)
+    assert "/dashboard/sign-in/[redacted]?l=fr" in redact(line)
+
+
 def _record(message: str, *args: object, exc: bool = False) -> logging.LogRecord:
     info = None
     if exc:
