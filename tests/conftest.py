@@ -20,6 +20,7 @@ from storage.database import Database
 from storage.gazetteer import Gazetteer
 from tests.fake_telegram import FakeTelegram
 from tests.resident import FakeResident
+from tests.support.browser import clean_screenshots
 from tests.support.clock import Clock
 from tests.support.postgres import (
     IN_CI,
@@ -49,6 +50,9 @@ def _blocking(coroutine: Coroutine[Any, Any, T]) -> T:
 def pytest_configure(config: pytest.Config) -> None:
     # Before pytest makes its temporary folders; xdist's workers inherit the environment.
     use_tmpfs()
+    # Once per run, before any worker starts: a module's tests may run on both workers.
+    if not hasattr(config, "workerinput"):
+        clean_screenshots()
 
 
 @pytest.fixture(scope="session", autouse=True)

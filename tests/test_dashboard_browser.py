@@ -21,8 +21,6 @@ from tests.support.dashboard_site import (
     shots_folder,
 )
 
-SHOTS = ("overview-fr.png", "overview-ar.png", "reports-ar-phone.png", "petition-fr.png")
-
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
@@ -31,7 +29,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
 
 @pytest.fixture(scope="module")
 def shots() -> Iterator[Path]:
-    yield from shots_folder(*SHOTS)
+    yield from shots_folder()
 
 
 def test_the_link_signs_in_once_and_the_overview_is_in_the_chat_language(

@@ -27,7 +27,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
 
 @pytest.fixture(scope="module")
 def shots() -> Iterator[Path]:
-    yield from shots_folder("update-report-fr.png", "meeting-fr.png")
+    yield from shots_folder()
 
 
 def figure(page: Page, name: str) -> int:

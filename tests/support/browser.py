@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -52,10 +51,7 @@ def screenshots() -> Path:
     return SHOTS
 
 
-def clean_screenshots(*names: str) -> Iterator[Path]:
-    """The folder, without the last run's screenshots of these names (a module cleans its own:
-    another may be writing beside it on another worker)."""
-    folder = screenshots()
-    for name in names:
-        (folder / name).unlink(missing_ok=True)
-    yield folder
+def clean_screenshots() -> None:
+    """The last run's screenshots gone (tests/conftest.py, once per run before the workers)."""
+    for old in SHOTS.glob("*.png"):
+        old.unlink()

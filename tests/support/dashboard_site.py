@@ -17,7 +17,7 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from tests.support.browser import FLAGS, clean_screenshots, need_chromium
+from tests.support.browser import FLAGS, need_chromium, screenshots
 from tests.support.cli import HAYNA, SCRIPTS, environment, run
 from tests.support.ports import free_port
 
@@ -106,8 +106,8 @@ def open_browser() -> Iterator[Browser]:
         launched.close()
 
 
-def shots_folder(*names: str) -> Iterator[Path]:
-    yield from clean_screenshots(*names)
+def shots_folder() -> Iterator[Path]:
+    yield screenshots()
 
 
 def signed_page(site: Site, browser: Browser) -> Iterator[Page]:
