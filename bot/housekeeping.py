@@ -1,7 +1,8 @@
 """Hourly chores of a long-running process: forget old message ids, abandoned answers,
 expired download links and dashboard sign-ins, close petitions past their deadline, fold
 petitions' tallies into their count and cross a threshold reached without its check, hash again
-signatures whose CIN hash was computed an older way (at start, the first round does it)."""
+signatures whose CIN hash was computed an older way (at start, the first round does it), and
+keep the council's answer clock (remind organizers, tell signers when the delay ends)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import contextlib
 import logging
 from datetime import UTC, datetime
 
+from storage.answer_clock import keep_answer_clock
 from storage.database import Database
 from storage.downloads import forget_expired_downloads
 from storage.inbox import forget_old_messages
@@ -47,6 +49,7 @@ async def chores(db: Database, vault: Vault, now: datetime) -> None:
     # Before closing: a petition that reached its threshold by its last day is not closed.
     await cross_reached_thresholds(db, now)
     await close_expired_petitions(db, now)
+    await keep_answer_clock(db, now)
     await fold_tallies(db)
     await forget_expired_downloads(db, now)
     await forget_stale_sign_ins(db, now)

@@ -21,6 +21,7 @@ from bot.app import open_database
 from bot.command_line import CommandRefused, commune_code, organizer_name, shortened, table
 from bot.refusals import refusal_text, refused
 from bot.settings import Settings
+from conversations.answer_clock import RECEIPT_MAX, Awaiting, Deposit
 from conversations.kit import MOROCCO
 from conversations.petition import OTHERWISE, WITH_ARRONDISSEMENTS, PetitionLife
 from conversations.petition_desk import FilingKind
@@ -70,16 +71,18 @@ def configure(parser: argparse.ArgumentParser) -> None:
     _actor(new)
     for action, life, purpose in (
         ("publish", PetitionLife.OPEN, "open a draft for signatures"),
-        ("file", PetitionLife.FILED, "record that it was filed with the commune"),
         ("close", PetitionLife.CLOSED, "stop collecting signatures without filing"),
     ):
         _move_parser(actions, action, purpose).set_defaults(life=life)
+    _file_parser(actions)
     decide = _move_parser(actions, "decide", "record the council's decision, notify signers")
     decisions = sorted(MOVES[PetitionLife.FILED])
     decide.add_argument("life", choices=decisions, metavar="|".join(decisions))
     answer = _move_parser(actions, "answer", "record the council's answer", note_required=True)
     answer.set_defaults(life=PetitionLife.ANSWERED)
-    listing = actions.add_parser("list", help="petitions as a table, newest first")
+    listing = actions.add_parser(
+        "list", help="petitions as a table, newest first, the council's overdue answers first"
+    )
     listing.add_argument("--commune", metavar="CODE_OR_NAME", help="a commune code or name")
     listing.add_argument(
         "--status",
@@ -92,6 +95,23 @@ def configure(parser: argparse.ArgumentParser) -> None:
     export.add_argument("code", metavar="CODE")
     export.add_argument("--format", required=True, choices=("csv", "pdf"))
     export.add_argument("--output", type=Path, metavar="FILE", help="default: standard output")
+
+
+def _file_parser(actions: Any) -> None:
+    """`file`: the move that records the deposit and starts the council's answer clock."""
+    filed = _move_parser(
+        actions, "file", "record that it was filed with the commune; starts the answer clock"
+    )
+    filed.set_defaults(life=PetitionLife.FILED)
+    filed.add_argument(
+        "--receipt",
+        required=True,
+        metavar="NUMBER",
+        help=f"the commune's receipt number, at most {RECEIPT_MAX} characters",
+    )
+    filed.add_argument(
+        "--deposited", type=_day, metavar="YYYY-MM-DD", help="the deposit day (default: today)"
+    )
 
 
 def _move_parser(
@@ -140,7 +160,7 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
         elif args.action == "export":
             await _export(db, args, Vault(settings.secret_key))
         else:
-            await _move(db, args)
+            await _move(db, args, settings.answer_delay_months)
     except CommandRefused as error:
         print(f"hayna: {error}", file=sys.stderr)
         return 2
@@ -189,33 +209,42 @@ def _default_threshold(commune: str) -> int:
     return threshold_for(Gazetteer.load(), commune)
 
 
-async def _move(db: Database, args: argparse.Namespace) -> None:
+async def _move(db: Database, args: argparse.Namespace, months: int) -> None:
     code, life, actor = (
         args.code.strip().upper(),
         PetitionLife(args.life),
         args.actor or organizer_name(),
     )
+    now = datetime.now(UTC)
+    deposit = None
+    if life is PetitionLife.FILED:
+        deposited = args.deposited or now.astimezone(MOROCCO).date()
+        deposit = Deposit(args.receipt, deposited, months)
     async with db.transaction() as tx:
-        operator = Operator.at_terminal(tx, actor, datetime.now(UTC))
-        moved = await operator.move_petition(code, life, args.note.strip())
+        operator = Operator.at_terminal(tx, actor, now)
+        moved = await operator.move_petition(code, life, args.note.strip(), deposit)
     if moved is None:
         raise refused(operator)
     before, signers = moved
     print(f"{code}: {before} → {life} (by {actor})")
     if life is not PetitionLife.OPEN:  # opening notifies no one: nobody has signed a draft
         print(f"signers to notify: {signers} (`hayna dispatch` sends the notifications)")
+    if deposit is not None:
+        print(f"the council's answer is due by {deposit.due_on} (receipt {deposit.receipt})")
 
 
 async def _list(db: Database, args: argparse.Namespace) -> None:
     gazetteer = Gazetteer.load()
     commune = commune_code(gazetteer, args.commune) if args.commune else None
+    today = datetime.now(UTC).astimezone(MOROCCO).date()
+    life = PetitionLife(args.status) if args.status else None
     async with db.transaction() as tx:
-        rows = await tx.run(listing, commune, PetitionLife(args.status) if args.status else None)
+        rows = await tx.run(listing, commune, life, None, today)
         flagged = await tx.run(bursts.flags)
     if not rows:
         print("no petitions match")
         return
-    header = ("CODE", "STATUS", "SIGNATURES", "DEADLINE", "COMMUNE", "TITLE")
+    header = ("CODE", "STATUS", "SIGNATURES", "DEADLINE", "COMMUNE", "TITLE", "ANSWER")
     lines = [header] + [
         (
             row.code,
@@ -224,6 +253,7 @@ async def _list(db: Database, args: argparse.Namespace) -> None:
             row.deadline.astimezone(MOROCCO).date().isoformat(),
             place.name_fr if (place := gazetteer.get(row.commune_code)) else row.commune_code,
             shortened(row.title, TITLE_WIDTH),
+            _clock(row.clock(today)),
         )
         for row in rows
     ]
@@ -236,6 +266,15 @@ async def _list(db: Database, args: argparse.Namespace) -> None:
                 f"⚑ {row.code}: {flagged[row.id]} burst(s) of signatures from accounts created "
                 "minutes before"
             )
+
+
+def _clock(clock: Awaiting | None) -> str:
+    """The council's answer: how long awaited, or how long overdue; "" when not awaited."""
+    if clock is None:
+        return ""
+    if clock.overdue:
+        return f"overdue {clock.overdue} day{'s' if clock.overdue != 1 else ''}"
+    return f"awaiting {clock.days} day{'s' if clock.days != 1 else ''}"
 
 
 async def _export(db: Database, args: argparse.Namespace, vault: Vault) -> None:

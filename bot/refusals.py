@@ -11,6 +11,7 @@ from typing import assert_never
 from bot.command_line import CommandRefused
 from conversations import petition_rules, report_rules
 from conversations.actor import ACTOR_MAX
+from conversations.answer_clock import RECEIPT_MAX
 from conversations.desk import REASON_MAX
 from conversations.petition_rules import THRESHOLD_MAX, THRESHOLD_MIN, PetitionField, PetitionWhy
 from conversations.report_rules import ReportWhy
@@ -99,6 +100,13 @@ def _petition(refusal: petition_rules.PetitionRefusal) -> str:
             return "could not find a free petition code"
         case PetitionWhy.UNFILED:
             return f"{code} is a draft: publish it before exporting it"
+        case (
+            PetitionWhy.NO_RECEIPT
+            | PetitionWhy.RECEIPT_LENGTH
+            | PetitionWhy.DEPOSIT_AHEAD
+            | PetitionWhy.DEPOSIT_BEFORE_OPENING
+        ):
+            return _deposit(refusal)
         case _:
             assert_never(refusal.why)
 
@@ -117,6 +125,17 @@ def _petition_move(refusal: petition_rules.PetitionRefusal) -> str:
     if refusal.why is PetitionWhy.LAST_DAY_PASSED:
         return f"{code}'s last day has passed: it cannot be opened"
     return "a rejection needs the council's reasons: --note TEXT"
+
+
+def _deposit(refusal: petition_rules.PetitionRefusal) -> str:
+    """What a refused filing's deposit says."""
+    if refusal.why is PetitionWhy.NO_RECEIPT:
+        return "filing records the commune's receipt: add --receipt NUMBER"
+    if refusal.why is PetitionWhy.RECEIPT_LENGTH:
+        return f"--receipt must be 1 to {RECEIPT_MAX} characters; it has {refusal.length}"
+    if refusal.why is PetitionWhy.DEPOSIT_AHEAD:
+        return f"--deposited {refusal.day} is in the future: give the day it was deposited"
+    return f"--deposited must not come before the petition was opened, on {refusal.day}"
 
 
 def _report(refusal: report_rules.ReportRefusal) -> str:

@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 from bot.channels import CHANNELS
 from bot.data_folder import FolderProblem, default_database, key_file, read_or_create_key
+from conversations.answer_clock import DELAY_MONTHS
 from conversations.kit import Address
 from conversations.phone import parse_phone
 from handlers.telegram.settings import TELEGRAM_API, TelegramSettings
@@ -22,6 +23,8 @@ from handlers.whatsapp.settings import TWILIO_API, WHATSAPP_RATE, WhatsAppSettin
 from storage.database import DatabaseURL
 
 MIN_KEY_LENGTH = 32
+# The longest answer delay a setting may give: two years.
+MONTHS_MOST = 24
 LOCALES = ("ar", "fr", "zgh", "en")
 _SECRET_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,256}")
 
@@ -51,6 +54,8 @@ class Settings:
     # Flood control per resident: messages a minute, and how many may come at once.
     flood_per_minute: float = 20.0
     flood_burst: int = 10
+    # The council's legal delay to answer a filed petition (conversations/answer_clock.py).
+    answer_delay_months: int = DELAY_MONTHS
     # The file the secret key was read from; None when it came from HAYNA_SECRET_KEY.
     key_file: Path | None = None
     # Map tiles under the dashboard's reports map, and the credit their server asks for; the
@@ -84,6 +89,7 @@ class Settings:
             log_file=Path(env["HAYNA_LOG_FILE"]) if env.get("HAYNA_LOG_FILE", "").strip() else None,
             flood_per_minute=_positive("HAYNA_FLOOD_PER_MINUTE", env.get("HAYNA_FLOOD_PER_MINUTE")),
             flood_burst=int(_positive("HAYNA_FLOOD_BURST", env.get("HAYNA_FLOOD_BURST"), 10)),
+            answer_delay_months=_months(env.get("HAYNA_ANSWER_DELAY_MONTHS")),
             key_file=None if raw_key or database.path is None else key_file(database.path),
             map_tiles=_map_tiles(env),
             # Last: a new database's key file is written only once every other value is good.
@@ -206,6 +212,16 @@ def _positive(variable: str, raw: str | None, default: float = 20.0) -> float:
     if not value >= 1:  # also refuses NaN
         raise SettingsError(variable, f"{raw!r} is not a number of at least 1")
     return value
+
+
+def _months(raw: str | None) -> int:
+    if raw is None or not raw.strip():
+        return DELAY_MONTHS
+    if not raw.strip().isdigit() or not 1 <= int(raw) <= MONTHS_MOST:
+        raise SettingsError(
+            "HAYNA_ANSWER_DELAY_MONTHS", f"{raw!r} is not a whole number of months, 1 to 24"
+        )
+    return int(raw)
 
 
 def _port(raw: str) -> int:

@@ -52,7 +52,7 @@ def web_app(app: App, channels: Sequence[Channel]) -> Starlette:
     for channel in channels:
         routes.extend(channel.routes(backend))
     limit = text_limit(CHANNELS)
-    board = SqlBoard(app.db, app.gazetteer, app.vault, app.settings.admins, app.clock, limit)
+    board = _board(app, limit)
     # The terminal's files are on this machine: its reports' photos show in the dashboard too.
     fetchers: dict[str, MediaFetcher] = {CONSOLE: ConsoleFetcher()}
     fetchers.update({channel.name: channel.fetcher for channel in channels})
@@ -80,3 +80,9 @@ def web_app(app: App, channels: Sequence[Channel]) -> Starlette:
     images = tiles.origin if tiles else ""
     headers = Middleware(PageHeaders, images=images)
     return Starlette(routes=routes, lifespan=lifespan, middleware=[headers])
+
+
+def _board(app: App, limit: int) -> SqlBoard:
+    """The dashboard's desks over the application's database, key, clock and settings."""
+    months = app.settings.answer_delay_months
+    return SqlBoard(app.db, app.gazetteer, app.vault, app.settings.admins, app.clock, limit, months)

@@ -63,6 +63,8 @@ class Card:
     signed_at: datetime | None
     # Of the signatures, those collected on paper (counted when one petition is read).
     paper: int = 0
+    # The day it was deposited at the commune, once filed (conversations/answer_clock.py).
+    deposited_on: date | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,6 +14,7 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Protocol
 
+from conversations.answer_clock import Awaiting
 from conversations.paper import Entered, PaperSignature
 from conversations.petition import PetitionDraft, PetitionLife
 from conversations.petition_rules import PetitionRefusal
@@ -38,6 +39,8 @@ class PetitionLine:
     # The last moment to sign, and the days left until it.
     deadline: datetime
     days_left: int
+    # Filed and awaiting the council's answer: since when, until when (None otherwise).
+    clock: Awaiting | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,7 +125,8 @@ class PetitionDesk(Protocol):
     """An organizer's petitions, one transaction per call, within their scope."""
 
     async def petitions(self, who: Signed, life: PetitionLife | None) -> tuple[PetitionLine, ...]:
-        """The scope's petitions, drafts included, the newest first."""
+        """The scope's petitions, drafts included, the newest first, those whose council's
+        answer is overdue before them."""
         ...
 
     async def petition(self, who: Signed, code: str) -> PetitionPage | Done:
@@ -142,8 +146,17 @@ class PetitionDesk(Protocol):
         outside the scope (audited), as `hayna petitions create` checks."""
         ...
 
-    async def move(self, who: Signed, code: str, life: PetitionLife, note: str) -> Outcome:
-        """The same rules and notices as `hayna petitions publish|file|decide|answer|close`;
+    async def move(
+        self,
+        who: Signed,
+        code: str,
+        life: PetitionLife,
+        note: str,
+        receipt: str = "",
+        deposited: date | None = None,
+    ) -> Outcome:
+        """The same rules and notices as `hayna petitions publish|file|decide|answer|close`
+        (filing with the commune's ``receipt`` and the ``deposited`` day, today by default);
         INVALID's `why` is the rule's `PetitionWhy`."""
         ...
 

@@ -79,6 +79,11 @@ class PetitionWhy(StrEnum):
     NO_FREE_CODE = "no_free_code"
     # A draft was never published: it has no signatures, and no filing to export.
     UNFILED = "unfiled"
+    # Filing records the commune's receipt and the deposit day (conversations/answer_clock.py).
+    NO_RECEIPT = "no_receipt"
+    RECEIPT_LENGTH = "receipt_length"
+    DEPOSIT_AHEAD = "deposit_ahead"
+    DEPOSIT_BEFORE_OPENING = "deposit_before_opening"
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +98,8 @@ class PetitionRefusal:
     current: PetitionLife | None = None
     counted: int = 0
     threshold: int = 0
+    # A refused deposit day, or the day the petition was opened that it cannot come before.
+    day: date | None = None
 
     @property
     def most(self) -> int:

@@ -12,6 +12,7 @@ from datetime import date
 from enum import StrEnum
 from typing import assert_never
 
+from conversations.answer_clock import AWAITING
 from conversations.assent import answer
 from conversations.cin import masked, parse_cin
 from conversations.context import Context
@@ -95,6 +96,18 @@ def _on_paper(n: int) -> Renderable:
     return ngettext("of which {n} on paper", "of which {n} on paper", n)
 
 
+def _awaiting(card: Card) -> tuple[Renderable, ...]:
+    # Filed and not yet decided: the signer learns when the council's delay started.
+    if card.life not in AWAITING or card.deposited_on is None:
+        return ()
+    return (
+        _(
+            "Filed with the commune on {date}; it awaits the council's answer.",
+            date=card.deposited_on,
+        ),
+    )
+
+
 def _card(card: Card, today: date) -> Reply:
     days = max((card.deadline - today).days, 0)
     text = lines(
@@ -109,6 +122,7 @@ def _card(card: Card, today: date) -> Reply:
         ngettext("{n} day left", "{n} days left", days),
         _("Status: {status}", status=LIFE_LABELS[card.life]),
         *([_("You signed on {date}.", date=card.signed_at)] if card.signed_at else []),
+        *_awaiting(card),
     )
     if card.life not in SIGNING:
         action: tuple[Option, ...] = ()

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
+from conversations.answer_clock import DELAY_MONTHS
 from conversations.desk import (
     Desk,
     Done,
@@ -150,7 +151,8 @@ class SqlSignIn:
 
 class SqlBoard:
     """`Board`: the dashboard's sign-in, its desks, and the communes' names. ``text_limit`` is
-    the longest update the channels carry (conversations/organizing.py)."""
+    the longest update the channels carry (conversations/organizing.py); ``answer_months`` the
+    council's delay to answer a filed petition (conversations/answer_clock.py)."""
 
     def __init__(
         self,
@@ -160,13 +162,14 @@ class SqlBoard:
         organizers: frozenset[Address],
         clock: Callable[[], datetime],
         text_limit: int,
+        answer_months: int = DELAY_MONTHS,
     ) -> None:
         self.gazetteer = gazetteer
         self._sign_in = SqlSignIn(db, organizers, clock)
         self._desk = SqlDesk(db, gazetteer, organizers, clock)
         self._groups = SqlGroupDesk(Acting(db, organizers, clock))
         # The CINs of a filing are opened with the deployment's key, as the command line does.
-        self._petitions = SqlPetitionDesk(db, gazetteer, vault, organizers, clock)
+        self._petitions = SqlPetitionDesk(db, gazetteer, vault, organizers, clock, answer_months)
         self._meetings = SqlMeetingDesk(Acting(db, organizers, clock), gazetteer, text_limit)
 
     @property

@@ -39,6 +39,25 @@ def organizer_label(channel: str, resident_id: int) -> str:
     return f"{channel} resident {resident_id}"
 
 
+def labelled(conn: Connection, label: str) -> int | None:
+    """The resident an `organizer_label` names, if it is one and they are still there (an
+    operator at the terminal signs with their own name)."""
+    channel, _sep, number = label.rpartition(" resident ")
+    if not channel or not number.isdigit():
+        return None
+    query = select(RESIDENT.c.id).where(RESIDENT.c.id == int(number), RESIDENT.c.channel == channel)
+    found: int | None = conn.execute(query).scalar_one_or_none()
+    return found
+
+
+def organizers_of(conn: Connection, commune: str) -> list[int]:
+    """The residents who organize the whole commune (its groups' organizers excluded)."""
+    query = select(ORGANIZER.c.resident_id).where(
+        ORGANIZER.c.commune_code == commune, ORGANIZER.c.group_id.is_(None)
+    )
+    return sorted(set(conn.execute(query).scalars()))
+
+
 def ensure_built_in(conn: Connection, commune: str, now: datetime) -> None:
     for kind in BUILT_IN:
         insert_ignore(

@@ -288,6 +288,15 @@ class PetitionRow(Base):
     signatures: Mapped[int] = mapped_column(Integer, default=0)
     decision_note: Mapped[str | None] = mapped_column(Text)
     filed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The answer clock (conversations/answer_clock.py): the deposit day and the commune's
+    # receipt number recorded at filing, the day the council's delay ends, and when the
+    # organizer's reminder and the signers' end notice were queued (each once: a conditional
+    # UPDATE from NULL decides which process queues it).
+    deposited_on: Mapped[date | None] = mapped_column(Date)
+    receipt: Mapped[str | None] = mapped_column(String(40))
+    answer_due: Mapped[date | None] = mapped_column(Date)
+    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    lapse_told_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_by: Mapped[str] = mapped_column(String(80))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -19,6 +19,7 @@ from enum import StrEnum
 
 from conversations import petition_rules, report_rules
 from conversations.actor import ACTOR_MAX
+from conversations.answer_clock import Deposit
 from conversations.groups import Audience, Counts, DeliveryReport, GroupKind, MeetingDraft
 from conversations.kit import Address
 from conversations.paper import Entered, PaperSignature
@@ -239,15 +240,18 @@ class Operator:
         return found
 
     async def move_petition(
-        self, code: str, life: PetitionLife, note: str
+        self, code: str, life: PetitionLife, note: str, deposit: Deposit | None = None
     ) -> tuple[PetitionLife, int] | None:
-        """Move a petition along its life; where it was, and how many signers are told."""
+        """Move a petition along its life (filing with its ``deposit``); where it was, and how
+        many signers are told."""
         action = f"{life}_petition"
         if not await self.reaches_petition(code, action):
             return None
         before = await self.tx.run(petitions.status, code)
         try:
-            signers = await self.tx.run(petitions.move, code, life, note, self.actor, self.now)
+            signers = await self.tx.run(
+                petitions.move, code, life, note, self.actor, self.now, deposit
+            )
         except petition_rules.PetitionError as error:
             self.refusal = error.refusal
             await self._audit(action, code, False)

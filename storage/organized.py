@@ -13,6 +13,7 @@ from sqlalchemy import Connection, select, update
 
 from conversations.personal import MyPetition
 from storage import announcements, petitions, reports
+from storage.answer_clock import LAPSE, REMINDER, clock_key
 from storage.erasure import Erasure
 from storage.groups import NAME_MAX
 from storage.models import (
@@ -76,6 +77,8 @@ def _petitions(conn: Connection, erasure: Erasure) -> None:
         # Every notice of its life names its title.
         events = select(PETITION_EVENT.c.id).where(PETITION_EVENT.c.petition_id == petition_id)
         erasure.notices.update(petitions.notice_key(i) for i in conn.execute(events).scalars())
+        # And so do the answer clock's reminder and end notice.
+        erasure.notices.update(clock_key(petition_id, kind) for kind in (REMINDER, LAPSE))
 
 
 def _notes(conn: Connection, erasure: Erasure) -> None:

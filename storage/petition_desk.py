@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 
-from conversations.kit import Address
+from conversations.answer_clock import DELAY_MONTHS, Deposit
+from conversations.kit import MOROCCO, Address
 from conversations.paper import Entered, PaperOutcome, PaperSignature
 from conversations.petition import PetitionDraft, PetitionLife, default_threshold, petition_code
 from conversations.petition_desk import (
@@ -55,9 +56,11 @@ class SqlPetitionDesk:
         vault: Vault,
         organizers: frozenset[Address],
         clock: Callable[[], datetime],
+        answer_months: int = DELAY_MONTHS,
     ) -> None:
         self.gazetteer = gazetteer
         self.vault = vault
+        self.answer_months = answer_months
         self._acting = Acting(db, organizers, clock)
 
     async def petitions(self, who: Signed, life: PetitionLife | None) -> tuple[PetitionLine, ...]:
@@ -91,9 +94,21 @@ class SqlPetitionDesk:
         refusal = op.refusal
         return refusal if isinstance(refusal, PetitionRefusal) else Done.REFUSED
 
-    async def move(self, who: Signed, code: str, life: PetitionLife, note: str) -> Outcome:
+    async def move(
+        self,
+        who: Signed,
+        code: str,
+        life: PetitionLife,
+        note: str,
+        receipt: str = "",
+        deposited: date | None = None,
+    ) -> Outcome:
         async with self._acting(who) as op:
-            moved = await op.move_petition(petition_code(code), life, note.strip())
+            deposit = None
+            if life is PetitionLife.FILED:
+                day = deposited or op.now.astimezone(MOROCCO).date()
+                deposit = Deposit(receipt, day, self.answer_months)
+            moved = await op.move_petition(petition_code(code), life, note.strip(), deposit)
         if moved is None:
             done = unreached(op, _MISSING)
             refusal = op.refusal

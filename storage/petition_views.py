@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import Connection, func, select
 
+from conversations.answer_clock import awaiting
 from conversations.groups import Scope
 from conversations.kit import MOROCCO
 from conversations.petition import PetitionLife
@@ -33,11 +34,14 @@ def lines(
     """The petitions of the scope's communes (a group's organizer has none: a petition is its
     commune's), with the counts `hayna petitions list` shows, the newest first."""
     within = None if scope.everywhere else scope.communes
-    return tuple(_line(row, row.life, now) for row in petitions.listing(conn, None, life, within))
+    today = now.astimezone(MOROCCO).date()
+    listed = petitions.listing(conn, None, life, within, today)
+    return tuple(_line(row, row.life, now) for row in listed)
 
 
 def _line(row: Any, life: PetitionLife, now: datetime) -> PetitionLine:
     """A listed petition, or a petition's row with its count, as a line of the desk."""
+    today = now.astimezone(MOROCCO).date()
     return PetitionLine(
         row.code,
         row.title,
@@ -47,6 +51,7 @@ def _line(row: Any, life: PetitionLife, now: datetime) -> PetitionLine:
         row.threshold,
         row.deadline,
         days_left(row.deadline, now),
+        awaiting(life, row.deposited_on, row.answer_due, today),
     )
 
 

@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import Connection, delete, func, insert, select, update
 
 from conversations.actor import ACTOR_MAX as _ACTOR_MAX
+from conversations.answer_clock import Awaiting, Deposit, awaiting, deposit_refusal, overdue_first
 from conversations.kit import MOROCCO
 from conversations.paper import Entered, PaperOutcome, PaperSignature, paper_refusal
 from conversations.petition import (
@@ -141,6 +142,7 @@ def _card(row: Any, signed_at: datetime | None) -> Card:
         row.deadline.astimezone(MOROCCO).date(),
         PetitionLife(row.status),
         signed_at,
+        deposited_on=row.deposited_on,
     )
 
 
@@ -399,10 +401,18 @@ def mine(conn: Connection, resident_id: int) -> list[Card]:
 
 
 def move(
-    conn: Connection, code: str, life: PetitionLife, note: str, actor: str, now: datetime
+    conn: Connection,
+    code: str,
+    life: PetitionLife,
+    note: str,
+    actor: str,
+    now: datetime,
+    deposit: Deposit | None = None,
 ) -> int:
     """An organizer's move along the petition's life; returns how many signers were notified.
-    Raises `PetitionError` for a move that conversations/petition_rules.py refuses."""
+    Filing records ``deposit`` and starts the answer clock (without one, as internal callers
+    file: deposited today, no receipt). Raises `PetitionError` for a move that
+    conversations/petition_rules.py or conversations/answer_clock.py refuses."""
     petition = conn.execute(
         select(PETITION).where(PETITION.c.code == code.upper()).with_for_update()
     ).first()
@@ -421,7 +431,7 @@ def move(
         raise PetitionError(refused)
     values: dict[str, Any] = {"status": life, "updated_at": now}
     if life is PetitionLife.FILED:
-        values["filed_at"] = now
+        values.update(_deposited(conn, petition, deposit, now))
     if note:
         values["decision_note"] = note
     conn.execute(update(PETITION).where(PETITION.c.id == petition.id).values(**values))
@@ -429,6 +439,36 @@ def move(
         _event(conn, petition.id, life, note, actor, now)
         return 0
     return _announce(conn, petition, life, note, actor, now)
+
+
+def _deposited(
+    conn: Connection, petition: Any, deposit: Deposit | None, now: datetime
+) -> dict[str, Any]:
+    """The columns a filing sets: when, the deposit day, the receipt, the answer's due day."""
+    today = now.astimezone(MOROCCO).date()
+    given = deposit or Deposit("-", today)
+    opened = conn.execute(
+        select(func.min(PETITION_EVENT.c.created_at)).where(
+            PETITION_EVENT.c.petition_id == petition.id,
+            PETITION_EVENT.c.status == PetitionLife.OPEN,
+        )
+    ).scalar_one_or_none()
+    opened_on = opened.astimezone(MOROCCO).date() if opened is not None else None
+    why = deposit_refusal(given, today, opened_on)
+    if why is not None:
+        refusal = PetitionRefusal(
+            why,
+            petition.code,
+            length=len(given.receipt.strip()),
+            day=opened_on if why is PetitionWhy.DEPOSIT_BEFORE_OPENING else given.deposited_on,
+        )
+        raise PetitionError(refusal)
+    return {
+        "filed_at": now,
+        "deposited_on": given.deposited_on,
+        "receipt": given.receipt.strip() if deposit is not None else None,
+        "answer_due": given.due_on,
+    }
 
 
 def _announce(
@@ -521,7 +561,7 @@ def status(conn: Connection, code: str) -> PetitionLife | None:
 
 @dataclass(frozen=True, slots=True)
 class Listed:
-    """A petition in the organizers' list, with its exact count."""
+    """A petition in the organizers' list, with its exact count and, once filed, its clock."""
 
     id: int
     code: str
@@ -531,6 +571,12 @@ class Listed:
     deadline: datetime
     commune_code: str
     title: str
+    deposited_on: date | None = None
+    answer_due: date | None = None
+
+    def clock(self, today: date) -> Awaiting | None:
+        """How long it has awaited the council's answer, if it does."""
+        return awaiting(self.life, self.deposited_on, self.answer_due, today)
 
 
 def listing(
@@ -538,9 +584,11 @@ def listing(
     commune: str | None,
     life: PetitionLife | None,
     within: Collection[str] | None = None,
+    today: date | None = None,
 ) -> list[Listed]:
     """Every petition, or those of a commune, at a step of their life, or of the communes
-    ``within`` (an organizer's scope); the newest first."""
+    ``within`` (an organizer's scope); the newest first, and as of ``today`` (when given) those
+    whose council's answer is overdue before them."""
     # The exact count: the petition's column and its tallies.
     query = select(*tally.COUNTED).order_by(PETITION.c.created_at.desc(), PETITION.c.id.desc())
     if commune is not None:
@@ -549,7 +597,7 @@ def listing(
         query = query.where(PETITION.c.commune_code.in_(sorted(within)))
     if life is not None:
         query = query.where(PETITION.c.status == life)
-    return [
+    found = [
         Listed(
             r.id,
             r.code,
@@ -559,9 +607,14 @@ def listing(
             r.deadline,
             r.commune_code,
             r.title,
+            r.deposited_on,
+            r.answer_due,
         )
         for r in conn.execute(query)
     ]
+    if today is None:
+        return found
+    return sorted(found, key=lambda row: overdue_first(row.clock(today)))
 
 
 @dataclass(frozen=True, slots=True)

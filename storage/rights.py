@@ -208,6 +208,8 @@ _NOBODYS = (
     m.SIGNATURE.c.source,
     m.SIGNATURE.c.sheet,
     m.PETITION.c.code,
+    # The commune's receipt number of a filing: its reference, no one's words.
+    m.PETITION.c.receipt,
     m.PETITION.c.commune_code,
     m.PETITION.c.status,
     m.PETITION_EVENT.c.status,

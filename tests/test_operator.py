@@ -57,11 +57,11 @@ async def test_petition_commands_are_audited_done_or_refused(hayna, sqlite_db: D
     made = await hayna(*draft("--title", "Éclairer la rue", "--threshold", "2"))
     assert made.returncode == 0, made.stderr
     code = made.stdout.strip()
-    early = await hayna("petitions", "file", code, "--by", "Khadija")
+    early = await hayna("petitions", "file", code, "--receipt", "R-1", "--by", "Khadija")
     assert early.stderr.strip() == f"hayna: {code} is draft: it can become open"
     opened = await hayna("petitions", "publish", code, "--by", "Khadija")
     assert opened.stdout.strip() == f"{code}: draft → open (by Khadija)"
-    short = await hayna("petitions", "file", code, "--by", "Khadija")
+    short = await hayna("petitions", "file", code, "--receipt", "R-1", "--by", "Khadija")
     assert short.returncode == 2 and "has 0 of the 2 signatures it needs" in short.stderr
 
     assert await audited(sqlite_db) == [

@@ -166,7 +166,10 @@ async def test_the_rules_are_the_command_lines(
     assert isinstance(page, PetitionPage)
     assert page.line.life is PetitionLife.THRESHOLD_REACHED
     assert page.moves == (PetitionLife.FILED, PetitionLife.CLOSED)
-    assert await desk.move(who, code, PetitionLife.FILED, "") == Outcome(Done.DONE, told=2)
+    assert await desk.move(who, code, PetitionLife.FILED, "") == Outcome(
+        Done.INVALID, why="no_receipt"
+    )
+    assert await desk.move(who, code, PetitionLife.FILED, "", "R-1") == Outcome(Done.DONE, told=2)
     assert await desk.move(who, code, PetitionLife.REJECTED, "  ") == Outcome(
         Done.INVALID, why="no_reasons"
     )

@@ -99,7 +99,9 @@ async def test_draft_publish_and_file_with_the_sessions_token(app: App) -> None:
         wrong = await web.post(move, data={"csrf": "x" + csrf[1:], "life": "filed"})
         assert wrong.status_code == 403
         assert await status(app, code) == "threshold_reached"
-        filed = await web.post(move, data={"csrf": csrf, "life": "filed"})
+        unreceipted = await web.post(move, data={"csrf": csrf, "life": "filed"})
+        assert unreceipted.status_code == 400 and "receipt" in unreceipted.text
+        filed = await web.post(move, data={"csrf": csrf, "life": "filed", "receipt": "R-1"})
         assert filed.status_code == 303 and filed.headers["location"].endswith("done=moved:1")
         assert await status(app, code) == "filed"
         rejected = await web.post(move, data={"csrf": csrf, "life": "rejected", "note": ""})
@@ -107,6 +109,7 @@ async def test_draft_publish_and_file_with_the_sessions_token(app: App) -> None:
 
         page = await web.get(f"/dashboard/petitions/{code}")
         assert page.status_code == 200 and 'id="move-accepted"' in page.text
+        assert 'id="clock"' in page.text  # filed: it awaits the council's answer
         assert "Des lampadaires pour le boulevard" in page.text  # the summary kept on one line
         csv = await web.get(f"/dashboard/petitions/{code}/filing/csv")
         assert csv.status_code == 200 and csv.headers["content-type"].startswith("text/csv")

@@ -7,9 +7,12 @@ import io
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+from sqlalchemy import update
+
 from conversations.petition import SigningOutcome
 from storage import petitions
 from storage.database import Database
+from storage.models import PETITION
 from storage.vault import Vault
 from tests.support.cli import Ran
 from tests.support.cli import hayna as run_hayna
@@ -55,7 +58,9 @@ def listed(path: Path, *args: str) -> dict[str, list[str]]:
     result = hayna(path, "list", *args)
     assert result.returncode == 0, result.stderr
     header, *lines, _total = result.stdout.splitlines()
-    assert header.split() == ["CODE", "STATUS", "SIGNATURES", "DEADLINE", "COMMUNE", "TITLE"]
+    assert header.split() == [
+        "CODE", "STATUS", "SIGNATURES", "DEADLINE", "COMMUNE", "TITLE", "ANSWER"
+    ]  # fmt: skip
     return {line.split()[0]: line.split()[1:5] for line in lines}
 
 
@@ -77,7 +82,7 @@ async def test_a_petition_from_draft_to_filed_and_a_rejection_needs_reasons(
     assert list(listed(tmp_path, "--status", "open")) == [code]
     assert list(listed(tmp_path, "--commune", ANFA)) == [arrondissement]
 
-    too_early = hayna(tmp_path, "file", code)
+    too_early = hayna(tmp_path, "file", code, "--receipt", "R-1")
     assert too_early.returncode == 2, "an open petition without its signatures cannot be filed"
     assert too_early.stderr.strip() == (
         f"hayna: {code} has 0 of the 1 signatures it needs: it can be filed once it has them all"
@@ -90,7 +95,7 @@ async def test_a_petition_from_draft_to_filed_and_a_rejection_needs_reasons(
             petitions.sign, code, resident, name, vault.key(cin), vault.seal(cin), datetime.now(UTC)
         )
     assert signing.outcome is SigningOutcome.SIGNED
-    filed = hayna(tmp_path, "file", code, "--by", "Khadija")
+    filed = hayna(tmp_path, "file", code, "--receipt", "2026/118", "--by", "Khadija")
     assert filed.returncode == 0, filed.stderr
     assert f"{code}: threshold_reached → filed (by Khadija)" in filed.stdout
     assert "signers to notify: 1" in filed.stdout
@@ -118,7 +123,7 @@ def test_bad_fields_and_moves_are_refused_and_store_nothing(tmp_path: Path) -> N
     assert hayna(tmp_path, "list").stdout.strip() == "no petitions match"
 
     code = create(tmp_path, AGADIR)
-    early = hayna(tmp_path, "file", code)
+    early = hayna(tmp_path, "file", code, "--receipt", "R-1")
     assert early.returncode == 2
     assert early.stderr.strip() == f"hayna: {code} is draft: it can become open"
     draft = hayna(tmp_path, "export", code, "--format", "csv")
@@ -171,3 +176,61 @@ async def test_export_opens_the_cins_for_the_commune(
     closed = hayna(tmp_path, "close", code, "--by", "Khadija")
     assert closed.returncode == 0, closed.stderr
     assert "signers to notify: 2" in closed.stdout
+
+
+async def test_filing_needs_its_receipt_and_the_list_shows_the_answer_clock(
+    tmp_path: Path, sqlite_db: Database, clock: Clock
+) -> None:
+    late, code = (
+        create(tmp_path, AGADIR, "--threshold", "1"),
+        create(tmp_path, AGADIR, "--threshold", "1"),
+    )
+    vault = Vault(KEY)
+    for number, petition in enumerate((late, code)):
+        assert hayna(tmp_path, "publish", petition).returncode == 0
+        resident = await add_resident(sqlite_db, clock, f"signer{number}", "fr")
+        cin = f"AB12345{number}"
+        async with sqlite_db.transaction() as tx:
+            await tx.run(
+                petitions.sign,
+                petition,
+                resident,
+                "A",
+                vault.key(cin),
+                vault.seal(cin),
+                datetime.now(UTC),
+            )
+    bare = hayna(tmp_path, "file", code)
+    assert bare.returncode == 2 and "the following arguments are required: --receipt" in bare.stderr
+    long = hayna(tmp_path, "file", code, "--receipt", "9" * 41)
+    assert long.returncode == 2
+    assert long.stderr.strip() == "hayna: --receipt must be 1 to 40 characters; it has 41"
+    tomorrow = (date.today() + timedelta(days=2)).isoformat()
+    ahead = hayna(tmp_path, "file", code, "--receipt", "R-1", "--deposited", tomorrow)
+    assert ahead.returncode == 2 and "is in the future" in ahead.stderr
+    early = (date.today() - timedelta(days=2)).isoformat()
+    before = hayna(tmp_path, "file", code, "--receipt", "R-1", "--deposited", early)
+    assert before.returncode == 2 and "before the petition was opened" in before.stderr
+    for petition in (late, code):
+        filed = hayna(tmp_path, "file", petition, "--receipt", "2026/118")
+        assert filed.returncode == 0, filed.stderr
+        assert "the council's answer is due by" in filed.stdout
+    # The first was deposited 100 days ago, as if: its answer is 8 days overdue.
+    async with sqlite_db.transaction() as tx:
+        await tx.run(
+            lambda c: c.execute(
+                update(PETITION)
+                .where(PETITION.c.code == late)
+                .values(
+                    deposited_on=date.today() - timedelta(days=100),
+                    answer_due=date.today() - timedelta(days=8),
+                )
+            )
+        )
+    result = hayna(tmp_path, "list")
+    assert result.returncode == 0, result.stderr
+    _header, *lines, _total = result.stdout.splitlines()
+    assert [(line.split()[0], " ".join(line.split()[-3:])) for line in lines] == [
+        (late, "overdue 8 days"),
+        (code, "awaiting 0 days"),
+    ]

@@ -12,6 +12,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from conversations.answer_clock import RECEIPT_MAX
 from conversations.board import Board
 from conversations.dates import read_day
 from conversations.desk import Done, Outcome
@@ -69,6 +70,12 @@ MOVE_REFUSALS: dict[str, Renderable] = {
     PetitionWhy.SHORT_OF_SIGNATURES: _("It can be filed once it has all its signatures."),
     PetitionWhy.LAST_DAY_PASSED: _("Its last day to sign has passed: it cannot be opened."),
     PetitionWhy.NOT_A_MOVE: _("Its life does not allow this move now."),
+    PetitionWhy.NO_RECEIPT: _("Filing records the commune's receipt number: type it in."),
+    PetitionWhy.RECEIPT_LENGTH: _("The receipt number is too long."),
+    PetitionWhy.DEPOSIT_AHEAD: _("The deposit day cannot be in the future."),
+    PetitionWhy.DEPOSIT_BEFORE_OPENING: _(
+        "The deposit day cannot come before the petition was opened."
+    ),
 }
 NEEDED = _("This is needed.")
 PAPER_LIMITS = {"name": NAME_MAX, "residence": RESIDENCE_MAX, "sheet": SHEET_MAX}
@@ -253,6 +260,7 @@ class PetitionPages:
             paper=paper or PaperForm(),
             signing=found.line.life in SIGNING,
             limits=PAPER_LIMITS,
+            receipt_max=RECEIPT_MAX,
         )
 
     async def paper(self, request: Request, visit: Visit) -> Response:
@@ -282,9 +290,12 @@ class PetitionPages:
         form = await self.guard.form(request, visit)
         life = _life(text_field(form, "life"))
         note = text_field(form, "note")
-        if life is None or len(note) > NOTE_MAX:
+        receipt, day = text_field(form, "receipt"), text_field(form, "deposited")
+        deposited = _day(day) if day else None
+        if life is None or len(note) > NOTE_MAX or (day and deposited is None):
             return await self._after(visit, code, Outcome(Done.INVALID, why="form"))
-        return await self._after(visit, code, await self.desk.move(visit.who, code, life, note))
+        moved = await self.desk.move(visit.who, code, life, note, receipt, deposited)
+        return await self._after(visit, code, moved)
 
     async def _after(self, visit: Visit, code: str, outcome: Outcome) -> Response:
         """Back to the petition, saying what became of the move (a refusal on the spot)."""
