@@ -17,7 +17,7 @@ from bot.data_folder import FolderProblem, default_database, key_file, read_or_c
 from conversations.answer_clock import DELAY_MONTHS
 from conversations.kit import Address
 from conversations.phone import parse_phone
-from handlers.telegram.settings import TELEGRAM_API, TelegramSettings
+from handlers.telegram.settings import BOT_USERNAME, TELEGRAM_API, TelegramSettings
 from handlers.web.map import MapTiles
 from handlers.whatsapp.settings import TWILIO_API, WHATSAPP_RATE, WhatsAppSettings
 from storage.database import DatabaseURL
@@ -61,6 +61,9 @@ class Settings:
     # Map tiles under the dashboard's reports map, and the credit their server asks for; the
     # map is the communes' outlines alone without them.
     map_tiles: MapTiles | None = None
+    # The Telegram bot's username, for the links of petitions' public pages; read without the
+    # token, since the bot may be served by another process than the one serving the pages.
+    telegram_bot_username: str | None = None
 
     @property
     def dashboard_url(self) -> str:
@@ -92,6 +95,7 @@ class Settings:
             answer_delay_months=_months(env.get("HAYNA_ANSWER_DELAY_MONTHS")),
             key_file=None if raw_key or database.path is None else key_file(database.path),
             map_tiles=_map_tiles(env),
+            telegram_bot_username=_bot_username(_value(env, "TELEGRAM_BOT_USERNAME")),
             # Last: a new database's key file is written only once every other value is good.
             secret_key=_secret(raw_key, database),
         )
@@ -243,6 +247,17 @@ def _telegram(env: Mapping[str, str]) -> TelegramSettings | None:
         )
     base = _value(env, "TELEGRAM_API_BASE_URL") or TELEGRAM_API
     return TelegramSettings(token, _url("TELEGRAM_API_BASE_URL", base), secret)
+
+
+def _bot_username(raw: str) -> str | None:
+    username = raw.removeprefix("@")
+    if not username:
+        return None
+    if not BOT_USERNAME.fullmatch(username):
+        raise SettingsError(
+            "TELEGRAM_BOT_USERNAME", f"{raw!r} is not a bot's username such as HaynaBot"
+        )
+    return username
 
 
 def _whatsapp(env: Mapping[str, str]) -> WhatsAppSettings | None:

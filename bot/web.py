@@ -26,9 +26,22 @@ from conversations.seams import MediaFetcher
 from handlers.console.capabilities import CHANNEL as CONSOLE
 from handlers.console.lines import ConsoleFetcher
 from handlers.web.dashboard import PageHeaders, dashboard_routes
+from handlers.web.public import PublicPages, SigningLinks
+from handlers.web.templating import Pages
 from storage.desk import SqlBoard
+from storage.public_views import SqlPublicPetitions
 
 log = logging.getLogger(__name__)
+
+
+def public_routes(app: App) -> list[BaseRoute]:
+    """Petitions' public pages and posters, with the links of the channels that sign them."""
+    settings = app.settings
+    # wa.me wants the number alone: whatsapp:+212600000000 is 212600000000 there.
+    number = settings.whatsapp.sender.removeprefix("whatsapp:+") if settings.whatsapp else ""
+    links = SigningLinks(settings.dashboard_url, number, settings.telegram_bot_username or "")
+    petitions = SqlPublicPetitions(app.db, app.gazetteer, app.clock)
+    return PublicPages(petitions, Pages(translator), links).routes()
 
 
 def web_app(app: App, channels: Sequence[Channel]) -> Starlette:
@@ -58,6 +71,7 @@ def web_app(app: App, channels: Sequence[Channel]) -> Starlette:
     fetchers.update({channel.name: channel.fetcher for channel in channels})
     tiles = app.settings.map_tiles
     routes.extend(dashboard_routes(board, translator, fetchers, app.clock, tiles))
+    routes.extend(public_routes(app))
 
     @contextlib.asynccontextmanager
     async def lifespan(_web: Starlette) -> AsyncIterator[None]:

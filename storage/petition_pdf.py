@@ -1,28 +1,18 @@
 """A petition and its signatories as a printable A4 PDF in Arabic and French, after the form of
 decree 2.16.403, to file with the commune (storage/filing.py gathers what it shows).
 
-Pure formatting; fpdf is imported only here, and this module only when a PDF is asked for.
+Pure formatting, on the document of storage/plex.py; imported only when a PDF is asked for.
 """
 
 from __future__ import annotations
 
 import unicodedata
-from contextlib import ExitStack
 from datetime import datetime
-from importlib.resources import as_file, files
-from pathlib import Path
-
-from fpdf import FPDF
 
 from conversations.petition_desk import Filing, Signatory
 from storage.cells import HEADING, signed_when, source_of, timestamp
+from storage.plex import PlexDocument, plex_fonts, right_to_left
 
-# IBM Plex Sans Arabic draws Arabic and French (accents, « », n°) in one face and comes as a PyPI
-# wheel, so the PDF looks the same on every machine, with no system font and nothing downloaded.
-FONT_PACKAGE = "fontpkg_ibm_plex_sans_arabic"
-FONT_FILES = {"": "IBMPlexSansArabic-Regular.ttf", "B": "IBMPlexSansArabic-Bold.ttf"}
-FAMILY = "plex"
-LEADING = 0.55  # millimetres of line per point of type: room for Arabic ascenders and dots
 ROW = 6.5  # millimetres: one signature in the table
 # n°, full name, CIN, date, as shares of the width.
 COLUMNS = (8, 40, 16, 18, 18)
@@ -32,13 +22,7 @@ def to_pdf(filing: Filing, made_at: datetime | None = None) -> bytes:
     """An A4 document to file with the commune: the petition and its representative, then every
     signatory numbered in a table whose heading comes back on each page; pages are numbered.
     ``made_at`` is the document's date (now by default): the same moment gives the same bytes."""
-    with ExitStack() as stack:
-        # Font files must outlive the document, which reads glyphs from them as it writes subsets;
-        # as_file also copes with a package installed as a zip.
-        fonts = {
-            style: stack.enter_context(as_file(files(FONT_PACKAGE) / "files" / name))
-            for style, name in FONT_FILES.items()
-        }
+    with plex_fonts() as fonts:
         pdf = _Document(filing.code, fonts)
         if made_at is not None:
             pdf.set_creation_date(made_at)
@@ -73,71 +57,8 @@ def _compose(pdf: _Document, filing: Filing) -> None:
     pdf.signatories(filing.signatories)
 
 
-def _right_to_left(text: str) -> bool:
-    # The first strong letter decides, as rule P2 of the Unicode bidirectional algorithm says.
-    for char in text:
-        kind = unicodedata.bidirectional(char)
-        if kind in ("R", "AL", "L"):
-            return kind != "L"
-    return False
-
-
-def _arabic(text: str) -> bool:
-    return any(unicodedata.bidirectional(char) in ("R", "AL", "AN") for char in text)
-
-
-class _Document(FPDF):
-    """A4 pages in the packaged font, the reference and the page number at the foot of each."""
-
-    def __init__(self, code: str, fonts: dict[str, Path]) -> None:
-        super().__init__(format="A4")
-        self.code = code
-        self.set_margins(18, 16, 18)
-        self.set_auto_page_break(auto=True, margin=18)
-        for style, path in fonts.items():
-            self.add_font(FAMILY, style, path)
-        self.set_title(code)
-        self.set_creator("Hayna")
-        self.set_fill_color(230, 230, 230)
-
-    def use_font(self, text: str, size: float, style: str = "") -> None:
-        # HarfBuzz joins Arabic letters and fpdf2 lays their lines out right to left; text without
-        # Arabic skips both, which is what keeps a table of a thousand signatures fast.
-        self.set_text_shaping(_arabic(text))
-        self.set_font(FAMILY, style, size)
-
-    def footer(self) -> None:
-        shaping = self.text_shaping  # fpdf2 restores the font after a footer, not the shaping
-        self.set_y(-12)
-        self.use_font(self.code, 8)
-        self.cell(0, 5, f"{self.code} · {self.page_no()} / {{nb}}", align="C")
-        self.text_shaping = shaping
-
-    def pair(self, french: str, arabic: str, *, size: float, style: str = "") -> None:
-        """French from the left margin and Arabic from the right one, on one line if they fit."""
-        widths = []
-        for text in (french, arabic):
-            self.use_font(text, size, style)
-            widths.append(self.get_string_width(text))
-        one_line = sum(widths) + 6 <= self.epw
-        for text, align, width in ((french, "L", self.epw - widths[1]), (arabic, "R", widths[1])):
-            self.use_font(text, size, style)
-            if one_line:
-                self.cell(width, LEADING * size, text, align=align)
-            else:
-                self.multi_cell(0, LEADING * size, text, align=align, new_x="LMARGIN", new_y="NEXT")
-        if one_line:
-            self.ln()
-
-    def paragraphs(self, text: str, *, size: float, style: str = "") -> None:
-        """Text as written, each paragraph aligned on the side its language starts from."""
-        for paragraph in text.splitlines() or [""]:
-            self.use_font(paragraph, size, style)
-            align = "R" if _right_to_left(paragraph) else "L"
-            self.multi_cell(
-                0, LEADING * size, paragraph, align=align, new_x="LMARGIN", new_y="NEXT"
-            )
-        self.ln(2)
+class _Document(PlexDocument):
+    """The filing's pages, with the table of its signatories."""
 
     def signatories(self, signatories: tuple[Signatory, ...]) -> None:
         """The numbered table of signatures, one line each; its heading comes back on each page."""
@@ -162,6 +83,6 @@ class _Document(FPDF):
             while size > 5 and self.get_string_width(text) > width - 2:
                 size -= 0.5
                 self.set_font_size(size)
-            align = "C" if index != 1 else "R" if _right_to_left(text) else "L"
+            align = "C" if index != 1 else "R" if right_to_left(text) else "L"
             self.cell(width, ROW, text, border=1, align=align, fill=bold)
         self.ln()

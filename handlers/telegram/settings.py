@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 TELEGRAM_API = "https://api.telegram.org"
@@ -16,3 +17,12 @@ class TelegramSettings:
     api_base_url: str = TELEGRAM_API
     # Telegram echoes it in X-Telegram-Bot-Api-Secret-Token; required to serve the webhook.
     webhook_secret: str | None = None
+
+
+# A bot's username as Telegram allows it: 5 to 32 letters, digits and underscores, a letter first.
+BOT_USERNAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{4,31}")
+
+
+def deep_link(username: str, payload: str) -> str:
+    """The link that opens a chat with the bot and sends it ``/start payload``."""
+    return f"https://t.me/{username}?start={payload}"

@@ -22,6 +22,7 @@ from handlers.web.map import MapTiles
 from handlers.web.meetings import MeetingPages
 from handlers.web.overview import overview_routes
 from handlers.web.petitions import PetitionPages
+from handlers.web.public import PUBLIC
 from handlers.web.reports import ReportPages
 from handlers.web.session import PREFIX
 from handlers.web.sign_in import SignInPages
@@ -44,9 +45,13 @@ HEADERS = {
 }
 
 
+# The pages under these paths carry `HEADERS`: the dashboard's, and petitions' public pages.
+PAGES = (PREFIX, PUBLIC)
+
+
 class PageHeaders:
-    """Adds `HEADERS` to every response of the dashboard (files keep their own cache time);
-    the webhooks' answers are left as they are."""
+    """Adds `HEADERS` to every response of the dashboard and of the public pages (files and
+    public pages keep their own cache time); the webhooks' answers are left as they are."""
 
     def __init__(self, app: ASGIApp, images: str = "") -> None:
         self.app = app
@@ -57,7 +62,7 @@ class PageHeaders:
             b"img-src 'self' data:", b"img-src 'self' data:" + extra)}  # fmt: skip
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not scope["path"].startswith(PREFIX):
+        if scope["type"] != "http" or not scope["path"].startswith(PAGES):
             await self.app(scope, receive, send)
             return
 

@@ -9,7 +9,7 @@ import re
 import sqlite3
 import subprocess
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -58,9 +58,14 @@ def _organizer_link(folder: Path, env: dict[str, str]) -> str:
     return found.group()
 
 
-def serve_site(tmp_path_factory: pytest.TempPathFactory, demo: bool = False) -> Iterator[Site]:
+def serve_site(
+    tmp_path_factory: pytest.TempPathFactory,
+    demo: bool = False,
+    served: Callable[[str], Mapping[str, str]] | None = None,
+) -> Iterator[Site]:
     """The site; with ``demo``, the fictional demo set loaded first (`hayna demo`: petitions
-    and reports in Agadir and Ben M'Sick), for pages that look like a commune's."""
+    and reports in Agadir and Ben M'Sick), for pages that look like a commune's; ``served``
+    gives `hayna serve` more settings, knowing the site's base URL (PUBLIC_BASE_URL...)."""
     need_chromium()
     folder = tmp_path_factory.mktemp("dashboard")
     port = free_port()
@@ -74,10 +79,14 @@ def serve_site(tmp_path_factory: pytest.TempPathFactory, demo: bool = False) -> 
         said = run(folder, "chat", "--as", user, "--script", str(SCRIPTS / script), **env)
         reports[user] = _reference(said.stdout)
     link = _organizer_link(folder, env)
-    server = subprocess.Popen(
-        [*HAYNA, "serve"], cwd=folder, env=environment(folder, **env), stderr=subprocess.PIPE
-    )
     base = f"http://127.0.0.1:{port}"
+    extra = dict(served(base)) if served else {}
+    server = subprocess.Popen(
+        [*HAYNA, "serve"],
+        cwd=folder,
+        env=environment(folder, **env, **extra),
+        stderr=subprocess.PIPE,
+    )
     try:
         _wait_for(base, server)
         yield Site(base, link, folder, reports["reporter"], reports["voisine"])
