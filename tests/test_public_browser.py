@@ -23,12 +23,10 @@ from tests.support.dashboard_site import (
     KEY,
     PHONE,
     Site,
-    open_browser,
     serve_site,
     shots_folder,
 )
 
-SHOTS = ("public-fr.png", "public-ar.png", "public-ar-phone.png")
 NUMBER = "212600000042"
 BOT = "HaynaTestBot"
 # The demo's open petition of Ben M'Sick, which tests/scripts/petition_fr.txt signs.
@@ -66,13 +64,8 @@ def code(site: Site) -> str:
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    yield from open_browser()
-
-
-@pytest.fixture(scope="module")
 def shots() -> Iterator[Path]:
-    yield from shots_folder(*SHOTS)
+    yield from shots_folder()
 
 
 @pytest.fixture
