@@ -26,6 +26,7 @@ from conversations.kit import MOROCCO
 from conversations.petition import OTHERWISE, WITH_ARRONDISSEMENTS, PetitionLife
 from conversations.petition_desk import FilingKind
 from conversations.petition_rules import LIMITS, MOVES, PetitionError, PetitionField
+from conversations.report import Category
 from storage import bursts
 from storage.database import Database
 from storage.filing import written
@@ -45,6 +46,7 @@ THRESHOLDS = (
     "Set the right one with --threshold."
 )
 TITLE_WIDTH = 50
+THEMES = [category.value for category in Category]
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -68,6 +70,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
     new.add_argument("--representative", required=True, metavar="NAME", help="the mandataire")
     new.add_argument("--deadline", required=True, type=_day, metavar="YYYY-MM-DD")
     new.add_argument("--threshold", type=_count, metavar="N", help="signatures needed (see below)")
+    new.add_argument(
+        "--category", choices=THEMES, default=Category.OTHER.value, metavar="C",
+        help="its theme, as reports have theirs: " + ", ".join(THEMES),
+    )  # fmt: skip
     _actor(new)
     for action, life, purpose in (
         ("publish", PetitionLife.OPEN, "open a draft for signatures"),
@@ -90,6 +96,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         metavar="S",
         help=", ".join(PetitionLife),
     )
+    listing.add_argument("--category", choices=THEMES, metavar="C", help="only this theme")
     paper_commands.configure(actions)
     export = actions.add_parser("export", help="a petition and its signatories, to file")
     export.add_argument("code", metavar="CODE")
@@ -182,7 +189,15 @@ async def _create(db: Database, args: argparse.Namespace) -> None:
     )
     threshold = args.threshold or _default_threshold(commune)
     new = NewPetition(
-        commune, title, summary, body, requests, representative, threshold, args.deadline
+        commune,
+        title,
+        summary,
+        body,
+        requests,
+        representative,
+        threshold,
+        args.deadline,
+        Category(args.category),
     )
     async with db.transaction() as tx:
         operator = Operator.at_terminal(tx, actor, datetime.now(UTC))
@@ -238,13 +253,14 @@ async def _list(db: Database, args: argparse.Namespace) -> None:
     commune = commune_code(gazetteer, args.commune) if args.commune else None
     today = datetime.now(UTC).astimezone(MOROCCO).date()
     life = PetitionLife(args.status) if args.status else None
+    theme = Category(args.category) if getattr(args, "category", None) else None
     async with db.transaction() as tx:
-        rows = await tx.run(listing, commune, life, None, today)
+        rows = await tx.run(listing, commune, life, None, today, theme)
         flagged = await tx.run(bursts.flags)
     if not rows:
         print("no petitions match")
         return
-    header = ("CODE", "STATUS", "SIGNATURES", "DEADLINE", "COMMUNE", "TITLE", "ANSWER")
+    header = ("CODE", "STATUS", "SIGNATURES", "DEADLINE", "COMMUNE", "THEME", "TITLE", "ANSWER")
     lines = [header] + [
         (
             row.code,
@@ -252,6 +268,7 @@ async def _list(db: Database, args: argparse.Namespace) -> None:
             f"{row.signatures}/{row.threshold}",
             row.deadline.astimezone(MOROCCO).date().isoformat(),
             place.name_fr if (place := gazetteer.get(row.commune_code)) else row.commune_code,
+            row.category,
             shortened(row.title, TITLE_WIDTH),
             _clock(row.clock(today)),
         )

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 
+from conversations.report import Category
 from conversations.text import Renderable, _, pgettext
 
 # Petition codes: no 0/O nor 1/I, since they are read aloud and typed on phones.
@@ -65,6 +66,8 @@ class Card:
     paper: int = 0
     # The day it was deposited at the commune, once filed (conversations/answer_clock.py).
     deposited_on: date | None = None
+    # Its theme, one of the reports' categories.
+    category: Category = Category.OTHER
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +82,8 @@ class PetitionDraft:
     representative: str
     threshold: int
     deadline: date
+    # Its theme, as reports have theirs (lighting, school transport, isolation...).
+    category: Category = Category.OTHER
 
 
 # Article 125 of organic law 113.14 as commonly cited (not verified against the official text):

@@ -18,6 +18,7 @@ from conversations.answer_clock import Awaiting
 from conversations.paper import Entered, PaperSignature
 from conversations.petition import PetitionDraft, PetitionLife
 from conversations.petition_rules import PetitionRefusal
+from conversations.report import Category
 from conversations.signed import Done, Outcome, Signed
 
 
@@ -41,6 +42,7 @@ class PetitionLine:
     days_left: int
     # Filed and awaiting the council's answer: since when, until when (None otherwise).
     clock: Awaiting | None = None
+    category: Category = Category.OTHER
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,7 +126,9 @@ class Download:
 class PetitionDesk(Protocol):
     """An organizer's petitions, one transaction per call, within their scope."""
 
-    async def petitions(self, who: Signed, life: PetitionLife | None) -> tuple[PetitionLine, ...]:
+    async def petitions(
+        self, who: Signed, life: PetitionLife | None, category: Category | None = None
+    ) -> tuple[PetitionLine, ...]:
         """The scope's petitions, drafts included, the newest first, those whose council's
         answer is overdue before them."""
         ...

@@ -40,6 +40,7 @@ from conversations.petition_rules import (
     too_long,
 )
 from conversations.phrases import CANCELLED, NOT_AN_OPTION
+from conversations.report import CATEGORIES, CATEGORY_LABELS, Category
 from conversations.text import Renderable, _, lines, ngettext, pgettext
 
 MAX_COMMUNE_NAME = 80
@@ -52,6 +53,7 @@ class Step(StrEnum):
     FIND_COMMUNE = "find_commune"
     CHOOSE_COMMUNE = "choose_commune"
     TITLE = "title"
+    THEME = "theme"
     SUMMARY = "summary"
     TEXT = "text"
     REQUESTS = "requests"
@@ -76,6 +78,7 @@ class Answers:
     representative: str = ""
     deadline: str = ""  # ISO date: the state is JSON
     threshold: int = 0
+    category: str = Category.OTHER.value
     # Answering one question again, from the preview: back to the preview afterwards.
     editing: bool = False
 
@@ -124,7 +127,8 @@ FIELDS_OF = {
 NEXT = {
     Step.COMMUNE: Step.TITLE,
     Step.CHOOSE_COMMUNE: Step.TITLE,
-    Step.TITLE: Step.SUMMARY,
+    Step.TITLE: Step.THEME,
+    Step.THEME: Step.SUMMARY,
     Step.SUMMARY: Step.TEXT,
     Step.TEXT: Step.REQUESTS,
     Step.REQUESTS: Step.REPRESENTATIVE,
@@ -145,6 +149,7 @@ CANCEL = Option("cancel", pgettext("drafting", "Cancel"))
 CHANGES = (
     Option(Step.FIND_COMMUNE, pgettext("field", "The commune")),
     Option(Step.TITLE, pgettext("field", "The title")),
+    Option(Step.THEME, pgettext("field", "The theme")),
     Option(Step.SUMMARY, pgettext("field", "The summary")),
     Option(Step.TEXT, pgettext("field", "The text")),
     Option(Step.REQUESTS, pgettext("field", "The requests")),
@@ -153,6 +158,7 @@ CHANGES = (
     Option(Step.THRESHOLD, pgettext("field", "The number of signatures")),
 )
 ASK_CHANGE = Reply(_("What do you want to change?"), CHANGES)
+ASK_THEME = Reply(_("What is the petition about? Its theme helps residents find it."), CATEGORIES)
 BAD_THRESHOLD = _("Please type a whole number of signatures, from 1 to 100,000.")
 NOT_ORGANIZER = _("Only the organizers of an association can create a petition here.")
 
@@ -202,6 +208,8 @@ class PetitionDrafting(Flow[Step, Answers]):
                 return await self._choose_commune(ctx, data, msg)
             case Step.TITLE | Step.SUMMARY | Step.TEXT | Step.REQUESTS | Step.REPRESENTATIVE:
                 return await self._text(ctx, step, data, msg)
+            case Step.THEME:
+                return await self._theme(ctx, data, msg)
             case Step.DEADLINE:
                 return await self._deadline(ctx, data, msg)
             case Step.THRESHOLD:
@@ -237,6 +245,12 @@ class PetitionDrafting(Flow[Step, Answers]):
             chosen = await self._with_commune(ctx, _unchosen(data), code)
             return await self._after(ctx, Step.CHOOSE_COMMUNE, chosen)
         return await self._find(ctx, data, msg)
+
+    async def _theme(self, ctx: Context, data: Answers, msg: Inbound) -> Turn[Step, Answers]:
+        chosen = pick(msg, CATEGORIES)
+        if chosen is None:
+            return Turn((Reply(NOT_AN_OPTION), ASK_THEME), Step.THEME, data)
+        return await self._after(ctx, Step.THEME, replace(data, category=chosen.id))
 
     async def _threshold(self, ctx: Context, data: Answers, msg: Inbound) -> Turn[Step, Answers]:
         """The signatures needed: the suggestion kept, or a number typed."""
@@ -325,6 +339,7 @@ class PetitionDrafting(Flow[Step, Answers]):
             _("Preview of the petition (not saved yet):"),
             _("Commune: {commune}", commune=place.label() if place else data.commune),
             _("Title: {title}", title=data.title),
+            _("Theme: {theme}", theme=CATEGORY_LABELS[Category(data.category)]),
             _("Summary: {summary}", summary=data.summary),
             _("Representative of the petitioners: {name}", name=data.representative),
             _("Last day to sign: {date}", date=date.fromisoformat(data.deadline)),
@@ -345,6 +360,7 @@ class PetitionDrafting(Flow[Step, Answers]):
             representative=data.representative,
             threshold=data.threshold,
             deadline=date.fromisoformat(data.deadline),
+            category=Category(data.category),
         )
         try:
             code = await ctx.services.petitions.draft_petition(draft)
@@ -408,6 +424,8 @@ def _question(step: Step, data: Answers) -> Reply:
         return FIELDS_OF[step].question
     if step is Step.DEADLINE:
         return ASK_DEADLINE
+    if step is Step.THEME:
+        return ASK_THEME
     if step is Step.THRESHOLD:
         return _ask_threshold(data)
     return ASK_COMMUNE_NAME

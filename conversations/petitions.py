@@ -18,7 +18,7 @@ from conversations.cin import masked, parse_cin
 from conversations.context import Context
 from conversations.flow import Flow
 from conversations.flow_names import FlowName
-from conversations.kit import MOROCCO, Inbound, Option, Reply, Turn
+from conversations.kit import MOROCCO, Inbound, Option, Reply, Turn, pick
 from conversations.paging import offer, turned
 from conversations.petition import (
     LIFE_LABELS,
@@ -30,6 +30,7 @@ from conversations.petition import (
 )
 from conversations.petition_rules import FORMULA_STARTS
 from conversations.phrases import CANCELLED, NOT_AN_OPTION
+from conversations.report import CATEGORIES
 from conversations.text import Renderable, _, lines, ngettext, pgettext
 
 MAX_NAME = 100
@@ -46,6 +47,7 @@ class Step(StrEnum):
     ELIGIBLE = "eligible"
     CONFIRM = "confirm"
     WITHDRAW = "withdraw"
+    THEME = "theme"
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +56,8 @@ class Answers:
     # The petitions of the page of the list shown, and that page, kept while one is open.
     codes: tuple[str, ...] = ()
     page: int = 0
+    # The theme the list is narrowed to ("" for all of them).
+    theme: str = ""
     name: str = ""
     sealed_cin: str = ""
     masked_cin: str = ""
@@ -69,6 +73,8 @@ NO = Option("no", pgettext("petitions", "No"))
 CONFIRM = Option("confirm", pgettext("petitions", "Sign the petition"))
 CANCEL = Option("cancel", pgettext("petitions", "Cancel"))
 NEW = Option("new_petition", pgettext("petitions", "New petition (organizers)"))
+BY_THEME = Option("by_theme", pgettext("petitions", "By theme"))
+ALL_THEMES = Option("all_themes", pgettext("petitions", "All themes"))
 
 CONSENT = Reply(
     _(
@@ -177,6 +183,8 @@ class PetitionsFlow(Flow[Step, Answers]):
                 return await self._on_confirm(ctx, data, msg)
             case Step.WITHDRAW:
                 return await self._on_withdraw(ctx, data, msg)
+            case Step.THEME:
+                return await self._on_theme(ctx, data, msg)
             case _:
                 assert_never(step)
 
@@ -187,7 +195,11 @@ class PetitionsFlow(Flow[Step, Answers]):
         if msg.option == NEW.id and await ctx.services.organizing.is_organizer():
             return Turn((), None, data, next_flow=FlowName.PETITION_DRAFTING)
         if (page := turned(msg)) is not None:
-            return await self._list(ctx, (), page)
+            return await self._list(ctx, (), page, data.theme)
+        if msg.option == BY_THEME.id:
+            return await self._themes(ctx, data)
+        if msg.option == ALL_THEMES.id:
+            return await self._list(ctx, ())
         if msg.option in data.codes:
             return await self._open(ctx, msg.option, data.page)
         code = petition_code(msg.text.strip().removeprefix("P ").removeprefix("p "))
@@ -321,12 +333,30 @@ class PetitionsFlow(Flow[Step, Answers]):
             return replace(await self._list(ctx, (Reply(said),), data.page), settled=True)
         return Turn((Reply(said), _card(card, _today(ctx))), Step.CARD, data, settled=True)
 
+    async def _themes(self, ctx: Context, data: Answers) -> Turn[Step, Answers]:
+        """The themes of the open petitions, to narrow the list to one."""
+        present = {card.category for card in await ctx.services.petitions.open_petitions()}
+        themes = [option for option in CATEGORIES if option.id in present]
+        ask = Reply(_("Which theme?"), (*themes, ALL_THEMES))
+        return Turn((ask,), Step.THEME, data)
+
+    async def _on_theme(self, ctx: Context, data: Answers, msg: Inbound) -> Turn[Step, Answers]:
+        chosen = pick(msg, CATEGORIES)
+        if chosen is None:
+            return await self._list(ctx, ())
+        return await self._list(ctx, (), 0, chosen.id)
+
     async def _list(
-        self, ctx: Context, before: tuple[Reply, ...], page: int = 0
+        self, ctx: Context, before: tuple[Reply, ...], page: int = 0, theme: str = ""
     ) -> Turn[Step, Answers]:
         # The commune's open petitions are loaded whole and paged here: organizers publish them
         # one by one, so they stay few enough for memory.
-        cards = await ctx.services.petitions.open_petitions()
+        every = await ctx.services.petitions.open_petitions()
+        cards = [card for card in every if not theme or card.category == theme]
+        # Narrowing by theme is offered once there is more than one; widening once narrowed.
+        narrow = (ALL_THEMES,) if theme else ()
+        if not theme and len({card.category for card in every}) > 1:
+            narrow = (BY_THEME,)
         # Organizers may start a petition from here; residents never see the option.
         new = (NEW,) if await ctx.services.organizing.is_organizer() else ()
         if not cards:
@@ -341,9 +371,10 @@ class PetitionsFlow(Flow[Step, Answers]):
             for card in cards
         ]
         ask = _("Petitions open in your commune: choose one.")
-        question, shown = offer(ask, options, page, (*new, BACK))
+        question, shown = offer(ask, options, page, (*narrow, *new, BACK))
         codes = tuple(option.id for option in shown.items)
-        return Turn((*before, question), Step.LIST, Answers(codes=codes, page=shown.page))
+        kept = Answers(codes=codes, page=shown.page, theme=theme)
+        return Turn((*before, question), Step.LIST, kept)
 
 
 def _today(ctx: Context) -> date:

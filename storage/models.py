@@ -284,6 +284,8 @@ class PetitionRow(Base):
     threshold: Mapped[int] = mapped_column(Integer)
     deadline: Mapped[datetime] = mapped_column(UTCDateTime())
     status: Mapped[str] = mapped_column(String(20))
+    # Its theme, one of the reports' categories; None for petitions from before themes.
+    category: Mapped[str | None] = mapped_column(String(24))
     # The count folded in so far; the exact count adds the petition's tallies (storage/tally.py).
     signatures: Mapped[int] = mapped_column(Integer, default=0)
     decision_note: Mapped[str | None] = mapped_column(Text)

@@ -25,6 +25,7 @@ from conversations.petition_desk import (
     PetitionPage,
 )
 from conversations.petition_rules import PetitionRefusal, PetitionWhy
+from conversations.report import Category
 from conversations.signed import Done, Outcome, Signed
 from storage import petition_views
 from storage.acting import Acting, unreached
@@ -63,10 +64,12 @@ class SqlPetitionDesk:
         self.answer_months = answer_months
         self._acting = Acting(db, organizers, clock)
 
-    async def petitions(self, who: Signed, life: PetitionLife | None) -> tuple[PetitionLine, ...]:
+    async def petitions(
+        self, who: Signed, life: PetitionLife | None, category: Category | None = None
+    ) -> tuple[PetitionLine, ...]:
         async with self._acting(who) as op:
             scope = await op.authority.scope()
-            return await op.tx.run(petition_views.lines, scope, life, op.now)
+            return await op.tx.run(petition_views.lines, scope, life, op.now, category)
 
     async def petition(self, who: Signed, code: str) -> PetitionPage | Done:
         code = petition_code(code)

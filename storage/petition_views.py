@@ -21,6 +21,7 @@ from conversations.kit import MOROCCO
 from conversations.petition import PetitionLife
 from conversations.petition_desk import Move, PetitionLine, PetitionPage, days_left
 from conversations.petition_rules import MOVES
+from conversations.report import Category
 from storage import petitions, tally
 from storage.models import PETITION, PETITION_EVENT, SIGNATURE
 
@@ -29,13 +30,17 @@ _LIFE_ORDER = list(PetitionLife)
 
 
 def lines(
-    conn: Connection, scope: Scope, life: PetitionLife | None, now: datetime
+    conn: Connection,
+    scope: Scope,
+    life: PetitionLife | None,
+    now: datetime,
+    category: Category | None = None,
 ) -> tuple[PetitionLine, ...]:
     """The petitions of the scope's communes (a group's organizer has none: a petition is its
     commune's), with the counts `hayna petitions list` shows, the newest first."""
     within = None if scope.everywhere else scope.communes
     today = now.astimezone(MOROCCO).date()
-    listed = petitions.listing(conn, None, life, within, today)
+    listed = petitions.listing(conn, None, life, within, today, category)
     return tuple(_line(row, row.life, now) for row in listed)
 
 
@@ -52,6 +57,7 @@ def _line(row: Any, life: PetitionLife, now: datetime) -> PetitionLine:
         row.deadline,
         days_left(row.deadline, now),
         awaiting(life, row.deposited_on, row.answer_due, today),
+        petitions.theme(row.category),
     )
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, delete, func, insert, select, update
+from sqlalchemy import Connection, delete, func, insert, or_, select, update
 
 from conversations.actor import ACTOR_MAX as _ACTOR_MAX
 from conversations.answer_clock import Awaiting, Deposit, awaiting, deposit_refusal, overdue_first
@@ -42,6 +42,7 @@ from conversations.petition_rules import (
     field_refusal,
     move_refusal,
 )
+from conversations.report import Category
 from storage import bursts, tally
 from storage.database import Database
 from storage.deliveries import enqueue
@@ -102,6 +103,7 @@ def create(conn: Connection, new: NewPetition, actor: str, now: datetime) -> str
             representative=new.representative,
             threshold=new.threshold,
             deadline=_deadline(new.deadline),
+            category=new.category,
             status=PetitionLife.DRAFT,
             signatures=0,
             decision_note=None,
@@ -143,7 +145,16 @@ def _card(row: Any, signed_at: datetime | None) -> Card:
         PetitionLife(row.status),
         signed_at,
         deposited_on=row.deposited_on,
+        category=theme(row.category),
     )
+
+
+def theme(stored: str | None) -> Category:
+    """A petition's theme as stored; "other" for one from before themes, or unknown."""
+    try:
+        return Category(stored) if stored else Category.OTHER
+    except ValueError:
+        return Category.OTHER
 
 
 def open_in(conn: Connection, commune: str, resident_id: int, now: datetime) -> list[Card]:
@@ -573,6 +584,7 @@ class Listed:
     title: str
     deposited_on: date | None = None
     answer_due: date | None = None
+    category: Category = Category.OTHER
 
     def clock(self, today: date) -> Awaiting | None:
         """How long it has awaited the council's answer, if it does."""
@@ -585,6 +597,7 @@ def listing(
     life: PetitionLife | None,
     within: Collection[str] | None = None,
     today: date | None = None,
+    category: Category | None = None,
 ) -> list[Listed]:
     """Every petition, or those of a commune, at a step of their life, or of the communes
     ``within`` (an organizer's scope); the newest first, and as of ``today`` (when given) those
@@ -597,6 +610,10 @@ def listing(
         query = query.where(PETITION.c.commune_code.in_(sorted(within)))
     if life is not None:
         query = query.where(PETITION.c.status == life)
+    if category is Category.OTHER:
+        query = query.where(or_(PETITION.c.category.is_(None), PETITION.c.category == category))
+    elif category is not None:
+        query = query.where(PETITION.c.category == category)
     found = [
         Listed(
             r.id,
@@ -609,6 +626,7 @@ def listing(
             r.title,
             r.deposited_on,
             r.answer_due,
+            theme(r.category),
         )
         for r in conn.execute(query)
     ]
@@ -644,6 +662,7 @@ def record(conn: Connection, code: str) -> Record:
     # The columns are named as the draft's fields; the deadline is stored as its last moment.
     fields = {name: row._mapping[name] for name in PetitionDraft.__dataclass_fields__}
     fields["deadline"] = row.deadline.astimezone(MOROCCO).date()
+    fields["category"] = theme(row.category)
     return Record(row.code, PetitionDraft(**fields), row.opened_at)
 
 

@@ -212,6 +212,7 @@ _NOBODYS = (
     m.PETITION.c.receipt,
     m.PETITION.c.commune_code,
     m.PETITION.c.status,
+    m.PETITION.c.category,
     m.PETITION_EVENT.c.status,
     *m.PETITION_FLAG.c,
     m.COMMUNITY_GROUP.c.commune_code,

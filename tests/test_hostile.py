@@ -136,9 +136,12 @@ async def test_every_flow_withstands_the_corpus(
         _path(*drafting),
         _path(*drafting, "here"),
         _path(*drafting, "here", "say:Titre"),
-        _path(*drafting, "here", "say:Titre", "say:Résumé"),
-        _path(*drafting, "here", "say:Titre", "say:Résumé", "say:Le texte"),
-        _path(*drafting, "here", "say:Titre", "say:Résumé", "say:Le texte", "say:Demandes"),
+        _path(*drafting, "here", "say:Titre", "other"),
+        _path(*drafting, "here", "say:Titre", "other", "say:Résumé"),
+        _path(*drafting, "here", "say:Titre", "other", "say:Résumé", "say:Le texte"),
+        _path(
+            *drafting, "here", "say:Titre", "other", "say:Résumé", "say:Le texte", "say:Demandes"
+        ),
     ):
         await _hammer(org, walk)
 

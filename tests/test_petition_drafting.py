@@ -39,6 +39,8 @@ async def to_deadline(org: FakeResident) -> None:
     assert "Which commune" in org.text
     await org.tap("here")
     await org.say("  Éclairage du boulevard  ")
+    assert "theme" in org.text
+    await org.tap("lighting")
     await org.say("Des lampadaires pour le boulevard")
     await org.say(BODY)
     await org.say("- Installer 20 lampadaires.\n- Les entretenir.")
@@ -123,13 +125,19 @@ async def test_another_commune_is_found_by_name(org_engine: Engine, sqlite_db: D
     agadir = org.option_ids[0]
     await org.tap(agadir)
     assert "title" in org.text
-    for answer in ("Titre", "Résumé", "Texte", "Demandes", "Représentant", "2027-01-31"):
+    await org.say("Titre")
+    await org.tap("school_transport")
+    for answer in ("Résumé", "Texte", "Demandes", "Représentant", "2027-01-31"):
         await org.say(answer)
     await org.tap("keep")
     assert "200 signatures needed" in org.text and "Agadir" in org.text
+    assert "Theme: School transport" in org.text
     await org.tap("draft")
     [(code, *_, status, threshold)] = await stored(sqlite_db)
     assert (status, threshold) == ("draft", 200)
+    async with sqlite_db.transaction() as tx:
+        themes = await tx.run(lambda c: c.exec_driver_sql("SELECT category FROM petition").all())
+    assert themes == [("school_transport",)], "the theme chosen is stored"
     assert org_engine.store.gazetteer.get(agadir) is not None  # type: ignore[attr-defined]
     assert code in org.text
 

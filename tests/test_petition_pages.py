@@ -72,6 +72,7 @@ async def test_draft_publish_and_file_with_the_sessions_token(app: App) -> None:
             "representative": "Fatima Zahra",
             "deadline": (app.clock() + timedelta(days=30)).date().isoformat(),
             "threshold": "1",
+            "category": "lighting",
         }
         too_long = await web.post("/dashboard/petitions/new", data={**fields, "title": "x" * 121})
         assert too_long.status_code == 400 and 'id="title-error"' in too_long.text
@@ -84,6 +85,9 @@ async def test_draft_publish_and_file_with_the_sessions_token(app: App) -> None:
         assert found, drafted.headers["location"]
         code = found.group(1)
         assert await status(app, code) == "draft"
+        themed = await web.get("/dashboard/petitions?category=lighting")
+        assert code in themed.text and 'value="lighting" selected' in themed.text
+        assert code not in (await web.get("/dashboard/petitions?category=water")).text
 
         move = f"/dashboard/petitions/{code}/move"
         assert (await web.post(move, data={"csrf": csrf, "life": "open"})).status_code == 303

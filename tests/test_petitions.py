@@ -5,10 +5,11 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from bot.app import build_engine
 from bot.i18n import translator
+from conversations.engine import Engine
 from conversations.petition import PetitionLife
 from storage.database import Database
 from storage.models import DELIVERY, PETITION, SIGNATURE
@@ -284,3 +285,28 @@ async def test_an_abandoned_signature_leaves_no_name_or_cin_after_a_week(
     assert "Amina" not in data and data == "{}"
     await amina.say("bonjour")  # back after two weeks: the menu, not a half-done signature
     assert "petitions" in amina.option_ids
+
+
+async def test_residents_narrow_the_open_petitions_to_a_theme(
+    engine: Engine, sqlite_db: Database, clock: Clock
+) -> None:
+    amina = FakeResident(engine, "amina")
+    commune = await onboard(amina, "en")
+    lights = await open_petition(sqlite_db, clock, commune)
+    bus = await open_petition(sqlite_db, clock, commune)
+    async with sqlite_db.transaction() as tx:
+        await tx.run(
+            lambda c: c.execute(
+                update(PETITION).where(PETITION.c.code == bus).values(category="school_transport")
+            )
+        )
+    await amina.say("menu")
+    await amina.tap("petitions")
+    assert {lights, bus, "by_theme"} <= set(amina.option_ids)
+    await amina.tap("by_theme")
+    assert amina.option_ids == ["school_transport", "other", "all_themes"]
+    await amina.tap("school_transport")
+    assert bus in amina.option_ids and lights not in amina.option_ids
+    assert "all_themes" in amina.option_ids
+    await amina.tap("all_themes")
+    assert {lights, bus} <= set(amina.option_ids)

@@ -59,7 +59,7 @@ def listed(path: Path, *args: str) -> dict[str, list[str]]:
     assert result.returncode == 0, result.stderr
     header, *lines, _total = result.stdout.splitlines()
     assert header.split() == [
-        "CODE", "STATUS", "SIGNATURES", "DEADLINE", "COMMUNE", "TITLE", "ANSWER"
+        "CODE", "STATUS", "SIGNATURES", "DEADLINE", "COMMUNE", "THEME", "TITLE", "ANSWER"
     ]  # fmt: skip
     return {line.split()[0]: line.split()[1:5] for line in lines}
 
@@ -234,3 +234,14 @@ async def test_filing_needs_its_receipt_and_the_list_shows_the_answer_clock(
         (late, "overdue 8 days"),
         (code, "awaiting 0 days"),
     ]
+
+
+def test_a_petitions_theme_is_given_listed_and_filtered(tmp_path: Path) -> None:
+    water = create(tmp_path, "Agadir", "--category", "water")
+    other = create(tmp_path, "Agadir")
+    shown = hayna(tmp_path, "list").stdout.splitlines()
+    themes = {line.split()[0]: line.split()[5] for line in shown[1:-1]}
+    assert themes == {water: "water", other: "other"}
+    assert set(listed(tmp_path, "--category", "water")) == {water}
+    refused = hayna(tmp_path, "create", "--commune", "Agadir", "--category", "potholes")
+    assert refused.returncode == 2 and "--category" in refused.stderr

@@ -42,6 +42,7 @@ from conversations.petition_rules import (
     PetitionRefusal,
     PetitionWhy,
 )
+from conversations.report import CATEGORY_LABELS, Category
 from conversations.text import Renderable, _, ngettext, pgettext
 from handlers.web import charts
 from handlers.web.guard import Guard
@@ -53,7 +54,7 @@ PETITIONS = f"{PREFIX}/petitions"
 NOTE_MAX = 1000
 # The draft form's fields, named as the draft's.
 TEXTS = ("title", "summary", "body", "requests", "representative")
-FIELDS = ("commune", *TEXTS, "deadline", "threshold")
+FIELDS = ("commune", *TEXTS, "deadline", "threshold", "category")
 
 # What each move's button says, for the moves conversations/petition_rules.py allows.
 MOVE_LABELS: dict[PetitionLife, Renderable] = {
@@ -91,6 +92,10 @@ class DraftForm:
 
 def _life(value: str) -> PetitionLife | None:
     return PetitionLife(value) if value in PetitionLife.__members__.values() else None
+
+
+def _theme(value: str) -> Category | None:
+    return Category(value) if value in Category.__members__.values() else None
 
 
 def _day(value: str) -> date | None:
@@ -149,7 +154,8 @@ class PetitionPages:
 
     async def listing(self, request: Request, visit: Visit) -> Response:
         life = _life(request.query_params.get("status", ""))
-        found = await self.desk.petitions(visit.who, life)
+        theme = _theme(request.query_params.get("category", ""))
+        found = await self.desk.petitions(visit.who, life, theme)
         return self.pages.render(
             visit.locale,
             "petitions.html",
@@ -158,6 +164,8 @@ class PetitionPages:
             lines=found,
             chosen=life or "",
             lives=LIFE_LABELS,
+            theme=theme or "",
+            themes=CATEGORY_LABELS,
             commune_name=lambda code: self.board.commune_name(code, visit.locale),
         )
 
@@ -176,6 +184,7 @@ class PetitionPages:
             communes=None if communes is None else self.board.communes(communes),
             limits={str(key): most for key, most in LIMITS.items()},
             thresholds={"commune": OTHERWISE, "arrondissement": WITH_ARRONDISSEMENTS},
+            themes=CATEGORY_LABELS,
         )
 
     async def create(self, request: Request, visit: Visit) -> Response:
@@ -216,8 +225,9 @@ class PetitionPages:
         commune = given["commune"]
         needed = int(threshold) if threshold else self.desk.default_threshold(commune)
         title, summary, body, requests, representative = (given[name] for name in TEXTS)
+        theme = _theme(given["category"]) or Category.OTHER
         return PetitionDraft(
-            commune, title, summary, body, requests, representative, needed, deadline
+            commune, title, summary, body, requests, representative, needed, deadline, theme
         )
 
     async def one(self, request: Request, visit: Visit) -> Response:
@@ -258,6 +268,7 @@ class PetitionPages:
             note_max=NOTE_MAX,
             kinds=list(FilingKind),
             paper=paper or PaperForm(),
+            themes=CATEGORY_LABELS,
             signing=found.line.life in SIGNING,
             limits=PAPER_LIMITS,
             receipt_max=RECEIPT_MAX,

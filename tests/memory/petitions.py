@@ -36,6 +36,7 @@ def petition_card(p: Petition, signed_at: datetime | None) -> Card:
         d.deadline,
         p.life,
         signed_at,
+        category=d.category,
     )
 
 
