@@ -53,28 +53,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     """Add `create`, the moves, `add-paper`, `list` and `export` to the `hayna petitions`
     parser."""
     actions = parser.add_subparsers(dest="action", required=True)
-    new = actions.add_parser("create", help="draft a petition; prints its code", epilog=THRESHOLDS)
-    new.add_argument("--commune", required=True, metavar="CODE_OR_NAME", help="its commune")
-    new.add_argument(
-        "--title", required=True, help=f"at most {LIMITS[PetitionField.TITLE]} characters"
-    )
-    new.add_argument(
-        "--summary", required=True, help=f"one line, at most {LIMITS[PetitionField.SUMMARY]}"
-    )
-    text = new.add_mutually_exclusive_group(required=True)
-    text.add_argument("--text-file", type=Path, metavar="F", help="the text, from a UTF-8 file")
-    text.add_argument(
-        "--text", metavar="T", help=f"the text, at most {LIMITS[PetitionField.BODY]} characters"
-    )
-    new.add_argument("--requests", required=True, metavar="R", help="what the council is asked")
-    new.add_argument("--representative", required=True, metavar="NAME", help="the mandataire")
-    new.add_argument("--deadline", required=True, type=_day, metavar="YYYY-MM-DD")
-    new.add_argument("--threshold", type=_count, metavar="N", help="signatures needed (see below)")
-    new.add_argument(
-        "--category", choices=THEMES, default=Category.OTHER.value, metavar="C",
-        help="its theme, as reports have theirs: " + ", ".join(THEMES),
-    )  # fmt: skip
-    _actor(new)
+    _create_parser(actions)
     for action, life, purpose in (
         ("publish", PetitionLife.OPEN, "open a draft for signatures"),
         ("close", PetitionLife.CLOSED, "stop collecting signatures without filing"),
@@ -119,6 +98,31 @@ def _file_parser(actions: Any) -> None:
     filed.add_argument(
         "--deposited", type=_day, metavar="YYYY-MM-DD", help="the deposit day (default: today)"
     )
+
+
+def _create_parser(actions: Any) -> None:
+    new = actions.add_parser("create", help="draft a petition; prints its code", epilog=THRESHOLDS)
+    new.add_argument("--commune", required=True, metavar="CODE_OR_NAME", help="its commune")
+    new.add_argument(
+        "--title", required=True, help=f"at most {LIMITS[PetitionField.TITLE]} characters"
+    )
+    new.add_argument(
+        "--summary", required=True, help=f"one line, at most {LIMITS[PetitionField.SUMMARY]}"
+    )
+    text = new.add_mutually_exclusive_group(required=True)
+    text.add_argument("--text-file", type=Path, metavar="F", help="the text, from a UTF-8 file")
+    text.add_argument(
+        "--text", metavar="T", help=f"the text, at most {LIMITS[PetitionField.BODY]} characters"
+    )
+    new.add_argument("--requests", required=True, metavar="R", help="what the council is asked")
+    new.add_argument("--representative", required=True, metavar="NAME", help="the mandataire")
+    new.add_argument("--deadline", required=True, type=_day, metavar="YYYY-MM-DD")
+    new.add_argument("--threshold", type=_count, metavar="N", help="signatures needed (see below)")
+    new.add_argument(
+        "--category", choices=THEMES, default=Category.OTHER.value, metavar="C",
+        help="its theme, as reports have theirs: " + ", ".join(THEMES),
+    )  # fmt: skip
+    _actor(new)
 
 
 def _move_parser(
