@@ -178,12 +178,15 @@ UNLABELLED = """() => [...document.querySelectorAll('input, select, textarea')]
   .map(e => e.name || e.id)"""
 
 
+def every_page(site: Site) -> list[str]:
+    pages = ["", "/reports", f"/reports/{site.mine}", "/petitions", "/petitions/new", "/meetings"]
+    return [*pages, "/meetings/new", "/updates", "/updates/new", "/groups", "/audit"]
+
+
 def test_every_field_of_every_page_has_a_label_and_the_keyboard_reaches_it(
     site: Site, page: Page
 ) -> None:
-    pages = ["", "/reports", f"/reports/{site.mine}", "/petitions", "/petitions/new", "/meetings"]
-    pages += ["/meetings/new", "/updates", "/updates/new", "/groups", "/audit"]
-    for path in pages:
+    for path in every_page(site):
         answered = page.goto(f"{site.base}/dashboard{path}")
         assert answered is not None and answered.status == 200, path
         assert page.evaluate(UNLABELLED) == [], path
@@ -192,3 +195,25 @@ def test_every_field_of_every_page_has_a_label_and_the_keyboard_reaches_it(
     for _ in range(2):
         page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.id") == "duplicate-of", "in the form's order"
+
+
+@pytest.mark.parametrize("language", ["ar", "fr"])
+def test_every_page_fits_a_phone_in_arabic_and_french(
+    site: Site, page: Page, shots: Path, language: str
+) -> None:
+    page.goto(f"{site.base}/dashboard")
+    page.select_option("#language", language)
+    page.locator("form.language button").click()
+    page.wait_for_load_state()
+    page.set_viewport_size(PHONE)
+    try:
+        for path in every_page(site):
+            page.goto(f"{site.base}/dashboard{path}")
+            name = (path.strip("/").replace("/R-", "-R-").replace("/", "-") or "overview") + "-phone"
+            page.screenshot(path=shots / f"{name}-{language}.png", full_page=True)
+            width = page.evaluate("document.documentElement.scrollWidth")
+            assert width <= PHONE["width"], f"{path} in {language} is {width} px wide"
+    finally:
+        page.set_viewport_size(DESKTOP)
+        page.select_option("#language", "fr")
+        page.locator("form.language button").click()
