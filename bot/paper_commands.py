@@ -17,6 +17,7 @@ from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 from bot.command_line import CommandRefused, organizer_name
 from conversations.dates import read_day
@@ -96,16 +97,29 @@ def _sheet(path: Path) -> Iterator[tuple[int, PaperSignature | str]]:
     except UnicodeDecodeError:
         raise CommandRefused(f"--from-csv: not UTF-8 text: {path}") from None
     rows = csv.reader(io.StringIO(text, newline=""))
+    try:
+        yield from _rows(rows)
+    except csv.Error as error:
+        # A stray quote makes one huge cell of the lines after it: say where, stop there.
+        raise CommandRefused(f"--from-csv: line {rows.line_num}: {error}") from None
+
+
+def _rows(rows: Any) -> Iterator[tuple[int, PaperSignature | str]]:
     header = [COLUMNS.get(cell.strip().lower(), "") for cell in next(rows, [])]
-    if set(header) < {"name", "cin", "residence", "date"}:
+    if not {"name", "cin", "residence", "date"} <= set(header):
         raise CommandRefused(
             "--from-csv: the first line names the columns: name,cin,residence,date,sheet "
             "(or nom,cin,residence,date,feuille)"
         )
-    for number, row in enumerate(rows, start=2):
+    for row in rows:
+        number = rows.line_num
         if number > MAX_LINES + 1:
             raise CommandRefused(f"--from-csv: more than {MAX_LINES} lines; split the sheet")
         if not any(cell.strip() for cell in row):
+            continue
+        if any("\n" in cell or "\r" in cell for cell in row):
+            # A quote left open swallows the next lines: none of them is counted unseen.
+            yield number, 'a cell holds a line break: a quote (") is left open on this line'
             continue
         yield number, _line(dict(zip(header, row, strict=False)))
 

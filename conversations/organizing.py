@@ -20,9 +20,11 @@ from conversations.flow_names import FlowName
 from conversations.folding import to_ascii_digits
 from conversations.groups import (
     KIND_LABELS,
+    NAMED,
     DeliveryReport,
     GroupKind,
     Redeemed,
+    fits_group_name,
 )
 from conversations.kit import PHOTO_TYPES, Inbound, MediaKind, Option, Reply, Turn, pick
 from conversations.language import LANGUAGES
@@ -88,11 +90,7 @@ NEW_MEETING = Option("new_meeting", pgettext("organizer", "New meeting"))
 MEETINGS = Option("meetings", pgettext("organizer", "My meetings"))
 NEW_GROUP = Option("new_group", pgettext("organizer", "New group"))
 PAPER = Option("paper", pgettext("organizer", "Paper signatures"))
-NAMED_KINDS = tuple(
-    Option(kind.value, KIND_LABELS[kind])
-    for kind in (GroupKind.ASSOCIATION, GroupKind.NEIGHBOURHOOD)
-)
-MAX_GROUP_NAME = 80
+NAMED_KINDS = tuple(Option(kind.value, KIND_LABELS[kind]) for kind in NAMED)
 REPORT = Option("report", pgettext("organizer", "Delivery report"))
 CONTINUE = Option("continue", pgettext("organizer", "Continue"))
 NOW = Option("now", pgettext("organizer", "Send now"))
@@ -300,7 +298,7 @@ class OrganizingFlow(Flow[Step, Answers]):
         return Turn((_report(report), TOOLS), Step.TOOLS, Answers())
 
     async def _new_group(self, ctx: Context, data: Answers, name: str) -> Turn[Step, Answers]:
-        if not name or len(name) > MAX_GROUP_NAME:
+        if not fits_group_name(name):
             return Turn((ASK_GROUP_NAME,), Step.GROUP_NAME, data)
         reach = await ctx.services.organizing.organizer_reach()
         # In the organizer's commune (the first, should they have several).

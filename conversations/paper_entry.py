@@ -28,7 +28,7 @@ from conversations.paper import (
 )
 from conversations.petition import petition_code
 from conversations.phrases import NOT_ALLOWED, NOT_AN_OPTION
-from conversations.text import Renderable, Verbatim, _, pgettext
+from conversations.text import Renderable, Verbatim, _, ngettext, pgettext
 
 
 class Step(StrEnum):
@@ -63,10 +63,12 @@ ASK_DAY = Reply(
     _("On which day were these signatures collected? (for example 05/01/2026)"), (TODAY, BACK)
 )
 ASK_SHEET = Reply(_("The sheet's number, as written on it:"), (NO_SHEET, BACK))
-ASK_NAME = Reply(_("The signer's full name, as written on the sheet:"), (BACK,))
-ASK_CIN = Reply(_("Their CIN number (one or two letters, then digits):"), (BACK,))
+# Within a line only "done" ends the sheet: "back", "cancel" and "menu" are the engine's, which
+# keep what was typed (a typed "back" must not be taken for a button that leaves the sheet).
+ASK_NAME = Reply(_("The signer's full name, as written on the sheet:"), (DONE,))
+ASK_CIN = Reply(_("Their CIN number (one or two letters, then digits):"))
 ASK_RESIDENCE = Reply(
-    _("Where they live in the commune, or their interest in it, as on the sheet:"), (BACK,)
+    _("Where they live in the commune, or their interest in it, as on the sheet:")
 )
 NONE_OPEN = Reply(_("No petition of your communes is collecting signatures."))
 
@@ -166,9 +168,10 @@ class PaperEntry(Flow[Step, Answers]):
         match entered.outcome:
             case PaperOutcome.ADDED:
                 counted = data.counted + 1
-                said = _(
-                    "Counted: {name} ({cin}). {n} counted from this sheet so far.",
-                    name=data.name, cin=data.masked_cin, n=counted,
+                said = ngettext(
+                    "Counted: {name} ({cin}). {n} line counted from this sheet so far.",
+                    "Counted: {name} ({cin}). {n} lines counted from this sheet so far.",
+                    counted, name=data.name, cin=data.masked_cin,
                 )  # fmt: skip
                 return _next(replace(data, counted=counted), said)
             case PaperOutcome.DUPLICATE:

@@ -120,11 +120,7 @@ def _card(card: Card, today: date) -> Reply:
         card.title,
         card.summary,
         _("Signatures: {bar}", bar=progress(card.signatures, card.threshold)),
-        *(
-            [ngettext("of which {n} on paper", "of which {n} on paper", card.paper)]
-            if card.paper
-            else []
-        ),
+        *([_on_paper(card.paper)] if card.paper else []),
         ngettext("{n} day left", "{n} days left", days),
         _("Status: {status}", status=LIFE_LABELS[card.life]),
         *([_("You signed on {date}.", date=card.signed_at)] if card.signed_at else []),
@@ -343,7 +339,8 @@ class PetitionsFlow(Flow[Step, Answers]):
     async def _on_theme(self, ctx: Context, data: Answers, msg: Inbound) -> Turn[Step, Answers]:
         chosen = pick(msg, CATEGORIES)
         if chosen is None:
-            return await self._list(ctx, ())
+            again = await self._themes(ctx, data)
+            return replace(again, replies=(Reply(NOT_AN_OPTION), *again.replies))
         return await self._list(ctx, (), 0, chosen.id)
 
     async def _list(

@@ -167,10 +167,11 @@ class SqlBoard:
         self.gazetteer = gazetteer
         self._sign_in = SqlSignIn(db, organizers, clock)
         self._desk = SqlDesk(db, gazetteer, organizers, clock)
-        self._groups = SqlGroupDesk(Acting(db, organizers, clock))
+        acting = Acting(db, organizers, clock)
+        self._groups = SqlGroupDesk(acting)
         # The CINs of a filing are opened with the deployment's key, as the command line does.
         self._petitions = SqlPetitionDesk(db, gazetteer, vault, organizers, clock, answer_months)
-        self._meetings = SqlMeetingDesk(Acting(db, organizers, clock), gazetteer, text_limit)
+        self._meetings = SqlMeetingDesk(acting, gazetteer, text_limit)
 
     @property
     def sign_in(self) -> SignIn:

@@ -15,7 +15,7 @@ from datetime import date, datetime
 
 from conversations.answer_clock import DELAY_MONTHS, Deposit
 from conversations.kit import MOROCCO, Address
-from conversations.paper import Entered, PaperOutcome, PaperSignature
+from conversations.paper import Entered, PaperSignature
 from conversations.petition import PetitionDraft, PetitionLife, default_threshold, petition_code
 from conversations.petition_desk import (
     CONTENT_TYPES,
@@ -27,12 +27,12 @@ from conversations.petition_desk import (
 from conversations.petition_rules import PetitionRefusal, PetitionWhy
 from conversations.report import Category
 from conversations.signed import Done, Outcome, Signed
-from storage import petition_views
+from storage import petition_views, petitions
 from storage.acting import Acting, unreached
 from storage.database import Database
 from storage.filing import written
 from storage.gazetteer import Gazetteer
-from storage.petitions import cross_reached_thresholds
+from storage.petitions import EnteredOnPaper
 from storage.vault import Vault
 
 # What the audit log calls a refused look at a petition.
@@ -122,9 +122,10 @@ class SqlPetitionDesk:
     async def add_paper(self, who: Signed, code: str, paper: PaperSignature) -> Entered:
         async with self._acting(who) as op:
             entered = await op.add_paper(petition_code(code), paper, self.vault)
-        if entered.outcome is PaperOutcome.ADDED:
-            # A threshold reached by this line is crossed now, not at the next hourly round.
-            await cross_reached_thresholds(self._acting.db, op.now)
+        if isinstance(entered, EnteredOnPaper) and entered.unsettled is not None:
+            # A threshold this line reached is crossed now, not at the next hourly round.
+            async with self._acting.db.transaction() as tx:
+                await tx.run(petitions.settle, entered.unsettled, None, op.now)
         return entered
 
     async def filing(self, who: Signed, code: str, kind: FilingKind) -> Download | Done:

@@ -13,7 +13,7 @@ from datetime import date, datetime
 from itertools import accumulate
 from typing import Any
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, select
 
 from conversations.answer_clock import awaiting
 from conversations.groups import Scope
@@ -98,13 +98,5 @@ def page(conn: Connection, code: str, now: datetime) -> PetitionPage | None:
         history,
         curve(conn, row.id),
         moves_from(PetitionLife(row.status)),
-        paper_count(conn, row.id),
+        petitions.paper_count(conn, row.id),
     )
-
-
-def paper_count(conn: Connection, petition_id: int) -> int:
-    """How many of a petition's signatures were collected on paper."""
-    query = select(func.count()).where(
-        SIGNATURE.c.petition_id == petition_id, SIGNATURE.c.source == petitions.PAPER
-    )
-    return int(conn.execute(query).scalar_one())

@@ -193,10 +193,16 @@ def card(conn: Connection, code: str, resident_id: int) -> Card | None:
     row = conn.execute(select(*tally.COUNTED).where(PETITION.c.code == code.upper())).first()
     if row is None or PetitionLife(row.status) is PetitionLife.DRAFT:
         return None
-    paper = conn.execute(
-        select(func.count()).where(SIGNATURE.c.petition_id == row.id, SIGNATURE.c.source == PAPER)
-    ).scalar_one()
-    return replace(_card(row, _signed_at(conn, row.id, resident_id)), paper=int(paper))
+    paper = paper_count(conn, row.id)
+    return replace(_card(row, _signed_at(conn, row.id, resident_id)), paper=paper)
+
+
+def paper_count(conn: Connection, petition_id: int) -> int:
+    """How many of a petition's signatures were collected on paper."""
+    query = select(func.count()).where(
+        SIGNATURE.c.petition_id == petition_id, SIGNATURE.c.source == PAPER
+    )
+    return int(conn.execute(query).scalar_one())
 
 
 def _signed_at(conn: Connection, petition_id: int, resident_id: int) -> datetime | None:
@@ -322,11 +328,20 @@ def sign_on_paper(
         ).scalar_one_or_none()
         return Entered(PaperOutcome.DUPLICATE, first)
     # Paper lines spread over the shards by their card, as signers do by their account.
-    _counted(conn, petition, int(cin_key[:8], 16), None, now)
-    return Entered(PaperOutcome.ADDED, now)
+    if _counted(conn, petition, int(cin_key[:8], 16), None, now):
+        return EnteredOnPaper(PaperOutcome.ADDED, now)
+    return EnteredOnPaper(PaperOutcome.ADDED, now, unsettled=petition.id)
 
 
-def settle(conn: Connection, petition_id: int, resident_id: int, now: datetime) -> None:
+@dataclass(frozen=True, slots=True)
+class EnteredOnPaper(Entered):
+    """A paper line as stored: `unsettled` is the petition whose threshold to check again once
+    committed (`settle`), as a signer's is."""
+
+    unsettled: int | None = None
+
+
+def settle(conn: Connection, petition_id: int, resident_id: int | None, now: datetime) -> None:
     """After a signature made while the petition was open is committed: cross the threshold if
     the count, which now holds every committed signature, reaches it; or, if another
     transaction crossed it meanwhile, tell this signer, whom that one could not see yet."""
@@ -336,7 +351,7 @@ def settle(conn: Connection, petition_id: int, resident_id: int, now: datetime) 
         return
     if PetitionLife(petition.status) is PetitionLife.OPEN:
         _cross(conn, petition, petition.signatures, resident_id, now)
-    else:
+    elif resident_id is not None:
         _tell_late_signer(conn, petition, resident_id, now)
 
 

@@ -11,11 +11,10 @@ from sqlalchemy import Connection, select
 from conversations.petition import PetitionLife, petition_code
 from conversations.petition_desk import days_left
 from conversations.public import PublicPetition
-from storage import tally
+from storage import petitions, tally
 from storage.database import Database
 from storage.gazetteer import Gazetteer
 from storage.models import PETITION
-from storage.petition_views import paper_count
 
 
 def public(
@@ -36,7 +35,7 @@ def public(
         commune_ar=commune.name_ar if commune else row.commune_code,
         commune_fr=commune.name_fr if commune else row.commune_code,
         signatures=row.signatures,
-        paper=paper_count(conn, row.id),
+        paper=petitions.paper_count(conn, row.id),
         threshold=row.threshold,
         deadline=row.deadline,
         days_left=days_left(row.deadline, now),

@@ -16,8 +16,9 @@ from sqlalchemy import Connection, delete, insert, select, update
 
 from conversations.desk import LinkWhy, Opened, Signed
 from conversations.kit import Address
+from storage import groups
 from storage.database import Database
-from storage.models import ORGANIZER, RESIDENT, SIGN_IN_LINK, WEB_SESSION
+from storage.models import RESIDENT, SIGN_IN_LINK, WEB_SESSION
 
 LINK_VALID = timedelta(minutes=15)
 IDLE_LIMIT = timedelta(hours=12)
@@ -98,13 +99,9 @@ def redeem(
 def is_organizer(
     conn: Connection, resident_id: int, address: Address, organizers: frozenset[Address]
 ) -> bool:
-    """An organizer by HAYNA_ADMINS or by a stored scope."""
-    if address in organizers:
-        return True
-    found = conn.execute(
-        select(ORGANIZER.c.id).where(ORGANIZER.c.resident_id == resident_id).limit(1)
-    ).first()
-    return found is not None
+    """An organizer by HAYNA_ADMINS or by a stored scope, as storage/services/authority.py
+    reads it."""
+    return address in organizers or bool(groups.scope_of(conn, resident_id))
 
 
 def _organizer(conn: Connection, resident_id: int, organizers: frozenset[Address]) -> Signed | None:

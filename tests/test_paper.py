@@ -205,3 +205,23 @@ async def test_500_online_and_500_paper_lines_sharing_100_cins_count_exactly(
             ).scalar_one()
         )
     assert twice == 0
+
+
+def test_a_sheet_with_a_quote_left_open_is_said_so_not_counted_unseen(tmp_path: Path) -> None:
+    demo = run(tmp_path, "demo", HAYNA_SECRET_KEY=KEY)
+    code = demo.stdout.split("petition codes: ")[1].split(";")[0].split(", ")[0]
+    sheet = tmp_path / "feuille.csv"
+    sheet.write_text(
+        'name,cin,residence,date\n"Fatima Alaoui,AB100001,Hay,2026-01-05\n'
+        "Omar,CD200002,Hay,2026-01-05\n",
+        encoding="utf-8",
+    )
+    done = run(tmp_path, "petitions", "add-paper", code, "--from-csv", str(sheet),
+               HAYNA_SECRET_KEY=KEY)  # fmt: skip
+    assert done.returncode == 2
+    assert "a quote" in done.stdout and "added" not in done.stdout
+    extra = tmp_path / "extra.csv"
+    extra.write_text("name,cin,adresse,date\nOmar,CD200002,Hay,2026-01-05\n", encoding="utf-8")
+    refused = run(tmp_path, "petitions", "add-paper", code, "--from-csv", str(extra),
+                  HAYNA_SECRET_KEY=KEY)  # fmt: skip
+    assert refused.returncode == 2 and "names the columns" in refused.stderr

@@ -26,6 +26,7 @@ from conversations.paper import Entered, PaperSignature
 from conversations.petition import Card
 from storage import announcements, groups, meetings, petitions, sign_in
 from storage.announcements import Kind
+from storage.petitions import EnteredOnPaper
 from storage.services import paper as paper_lines
 from storage.services.authority import ResidentAuthority
 from storage.services.bound import Bound
@@ -76,7 +77,11 @@ class SqlOrganizing:
     async def add_paper(self, code: str, paper: PaperSignature, sealed_cin: str) -> Entered:
         b = self.bound
         opened = replace(paper, cin=b.vault.open(sealed_cin))
-        return await paper_lines.add_paper(self.authority, code, opened, b.vault)
+        entered = await paper_lines.add_paper(self.authority, code, opened, b.vault)
+        if isinstance(entered, EnteredOnPaper) and entered.unsettled is not None:
+            # Its threshold is checked again once this message is committed, as a signer's is.
+            b.unsettled.append(entered.unsettled)
+        return entered
 
     async def audience_size(self, audience: Audience) -> int | None:
         settled = await self.authority.may(audience, "count_audience", audience.commune_code)
