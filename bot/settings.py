@@ -200,6 +200,13 @@ def _map_tiles(env: Mapping[str, str]) -> MapTiles | None:
             "must be an https URL with {z}, {x} and {y}, e.g. "
             "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
         )
+    try:
+        template.format(z=0, x=0, y=0)
+    except (KeyError, IndexError, ValueError):
+        # {s} sub-domains and {r} retina marks are other maps' libraries' words, not a URL's.
+        raise SettingsError(
+            "HAYNA_MAP_TILES", "may hold only {z}, {x} and {y} (no {s} or {r})"
+        ) from None
     credit = env.get("HAYNA_MAP_ATTRIBUTION", "").strip()
     if not credit:
         raise SettingsError("HAYNA_MAP_ATTRIBUTION", "is required with HAYNA_MAP_TILES")

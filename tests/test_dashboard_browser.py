@@ -138,6 +138,9 @@ def test_a_group_and_an_invite_code_are_made_in_the_browser(site: Site, page: Pa
     page.fill("#group-name", "Jeunes de Dakhla")
     page.get_by_role("button", name="Créer le groupe").click()
     assert page.locator("table").get_by_text("Jeunes de Dakhla").is_visible()
+    page.reload()
+    made = site.rows("SELECT count(*) FROM community_group WHERE name = 'Jeunes de Dakhla'")
+    assert made == [(1,)], "reloading the page after creating makes no second group"
     row = page.locator("tr", has_text="Jeunes de Dakhla")
     row.get_by_role("button", name="Code d’invitation").click()
     code = page.locator(".code-big").inner_text().removeprefix("ORG ").strip()

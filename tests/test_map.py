@@ -67,6 +67,7 @@ async def test_the_pages_allow_the_tile_server_s_images_only() -> None:
     [
         ({"HAYNA_MAP_TILES": "http://tile.example/{z}/{x}/{y}.png"}, "HAYNA_MAP_TILES"),
         ({"HAYNA_MAP_TILES": "https://tile.example/{z}/{x}.png"}, "HAYNA_MAP_TILES"),
+        ({"HAYNA_MAP_TILES": "https://{s}.tile.example/{z}/{x}/{y}{r}.png"}, "HAYNA_MAP_TILES"),
         ({"HAYNA_MAP_TILES": "https://tile.example/{z}/{x}/{y}.png"}, "HAYNA_MAP_ATTRIBUTION"),
     ],
 )

@@ -4,7 +4,7 @@ audit log of the scope."""
 from __future__ import annotations
 
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from conversations.board import Board
@@ -42,6 +42,8 @@ class GroupPages:
         typed: str = "",
         status: int = 200,
     ) -> Response:
+        if not done and _request.query_params.get("done") == "created":
+            done = "created"
         found = await self.board.groups.groups(visit.who)
         return self.pages.render(
             visit.locale,
@@ -72,7 +74,8 @@ class GroupPages:
             return await self.listing(request, visit, "invalid", typed=name, status=400)
         if isinstance(made, Done):
             return self.guard.refusal(visit, made)
-        return await self.listing(request, visit, "created")
+        # Redirected: a reload of the page does not make the group twice.
+        return RedirectResponse(f"{GROUPS}?done=created", status_code=303)
 
     async def invite(self, request: Request, visit: Visit) -> Response:
         form = await self.guard.form(request, visit)

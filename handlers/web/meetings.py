@@ -58,7 +58,6 @@ class MeetingPages:
             visit.locale,
             "meetings.html",
             visit=visit,
-            back=MEETINGS,
             meetings=found,
             commune_name=self._name(visit),
         )
@@ -76,7 +75,6 @@ class MeetingPages:
             "meeting_new.html",
             status=status,
             visit=visit,
-            back=MEETINGS + "/new",
             typed=typed,
             why=why,
             audiences=audience_options(reach, self._name(visit), tr),
@@ -128,7 +126,6 @@ class MeetingPages:
             "meeting.html",
             status=status,
             visit=visit,
-            back=f"{MEETINGS}/{meeting.id}",
             meeting=meeting,
             counts=counts,
             answers=ANSWER_LABELS,

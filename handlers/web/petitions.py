@@ -5,7 +5,6 @@ the petitions desk (which checks the rules and the scope, and audits)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import date
 
 from starlette.datastructures import FormData
 from starlette.requests import Request
@@ -98,13 +97,6 @@ def _theme(value: str) -> Category | None:
     return Category(value) if value in Category.__members__.values() else None
 
 
-def _day(value: str) -> date | None:
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        return None
-
-
 def _too_long(refusal: PetitionRefusal) -> Renderable:
     if refusal.length == 0:
         return NEEDED
@@ -160,7 +152,6 @@ class PetitionPages:
             visit.locale,
             "petitions.html",
             visit=visit,
-            back=PETITIONS,
             lines=found,
             chosen=life or "",
             lives=LIFE_LABELS,
@@ -179,7 +170,6 @@ class PetitionPages:
             "petition_new.html",
             status=status,
             visit=visit,
-            back=f"{PETITIONS}/new",
             form=form,
             communes=None if communes is None else self.board.communes(communes),
             limits={str(key): most for key, most in LIMITS.items()},
@@ -210,7 +200,7 @@ class PetitionPages:
         """The draft the form describes; None, with its errors, when a value cannot be read
         (lengths are storage's to check, with the command line's rules)."""
         given = form.values
-        deadline = _day(given["deadline"])
+        deadline = read_day(given["deadline"])
         if deadline is None:
             form.errors["deadline"] = _("Give the last day to sign as a date.")
         threshold = given["threshold"]
@@ -257,7 +247,6 @@ class PetitionPages:
             "petition.html",
             status=status,
             visit=visit,
-            back=f"{PETITIONS}/{line.code}",
             petition=found,
             done=done,
             refusal=MOVE_REFUSALS.get(done.removeprefix("invalid:")),
@@ -302,7 +291,7 @@ class PetitionPages:
         life = _life(text_field(form, "life"))
         note = text_field(form, "note")
         receipt, day = text_field(form, "receipt"), text_field(form, "deposited")
-        deposited = _day(day) if day else None
+        deposited = read_day(day) if day else None
         if life is None or len(note) > NOTE_MAX or (day and deposited is None):
             return await self._after(visit, code, Outcome(Done.INVALID, why="form"))
         moved = await self.desk.move(visit.who, code, life, note, receipt, deposited)

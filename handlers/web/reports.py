@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from datetime import date
 from typing import TypeVar
 from urllib.parse import urlencode
 
@@ -14,6 +13,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from conversations.board import Board
+from conversations.dates import read_day
 from conversations.desk import (
     PER_PAGE,
     REASON_MAX,
@@ -44,13 +44,6 @@ MEDIA_ID_DIGITS = 18
 MAP_COMMUNES = 12
 
 
-def _date(value: str) -> date | None:
-    try:
-        return date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
-
-
 def _choice(kind: type[E], value: str) -> E | None:
     try:
         return kind(value) if value else None
@@ -67,8 +60,8 @@ def query_of(request: Request) -> ReportQuery:
         category=_choice(Category, given.get("category", "")),
         commune=given.get("commune", "")[:16],
         place=given.get("place", "").strip()[:100],
-        since=_date(given.get("since", "")),
-        until=_date(given.get("until", "")),
+        since=read_day(given.get("since", "")),
+        until=read_day(given.get("until", "")),
         page=min(int(page), 100_000) if page.isdigit() and int(page) > 0 else 1,
     )
 

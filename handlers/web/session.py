@@ -32,6 +32,8 @@ class Visit:
 
     who: Signed
     session: str
+    # The page asked for, path and query: where the language switch comes back to.
+    here: str = PREFIX
 
     @property
     def locale(self) -> str:
@@ -60,7 +62,10 @@ async def visit(request: Request, sign_in: SignIn) -> Visit | None:
     if not session or len(session) > 128:
         return None
     who = await sign_in.current(session)
-    return None if who is None else Visit(who, session)
+    if who is None:
+        return None
+    query = f"?{request.url.query}" if request.url.query else ""
+    return Visit(who, session, request.url.path + query)
 
 
 def signed_out(request: Request) -> RedirectResponse:

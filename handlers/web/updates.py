@@ -45,9 +45,7 @@ class UpdatePages:
 
     async def listing(self, _request: Request, visit: Visit) -> Response:
         found = await self.board.meetings.updates(visit.who)
-        return self.pages.render(
-            visit.locale, "updates.html", visit=visit, back=UPDATES, updates=found
-        )
+        return self.pages.render(visit.locale, "updates.html", visit=visit, updates=found)
 
     async def new(self, _request: Request, visit: Visit) -> Response:
         return await self._form(visit, {}, "")
@@ -72,7 +70,6 @@ class UpdatePages:
             "update_new.html",
             status=status,
             visit=visit,
-            back=UPDATES + "/new",
             typed=typed,
             why=why,
             recipients=recipients,
@@ -116,7 +113,6 @@ class UpdatePages:
             visit.locale,
             "update.html",
             visit=visit,
-            back=f"{UPDATES}/{found.report.id}",
             update=found,
             just_sent=sent.isdigit(),
             refresh=REFRESH if found.report.queued else 0,
