@@ -34,14 +34,14 @@ from storage.public_views import SqlPublicPetitions
 log = logging.getLogger(__name__)
 
 
-def public_routes(app: App) -> list[BaseRoute]:
+def public_routes(app: App, pages: Pages) -> list[BaseRoute]:
     """Petitions' public pages and posters, with the links of the channels that sign them."""
     settings = app.settings
     # wa.me wants the number alone: whatsapp:+212600000000 is 212600000000 there.
     number = settings.whatsapp.sender.removeprefix("whatsapp:+") if settings.whatsapp else ""
     links = SigningLinks(settings.dashboard_url, number, settings.telegram_bot_username or "")
     petitions = SqlPublicPetitions(app.db, app.gazetteer, app.clock)
-    return PublicPages(petitions, Pages(translator), links).routes()
+    return PublicPages(petitions, pages, links).routes()
 
 
 def web_app(app: App, channels: Sequence[Channel]) -> Starlette:
@@ -70,8 +70,10 @@ def web_app(app: App, channels: Sequence[Channel]) -> Starlette:
     fetchers: dict[str, MediaFetcher] = {CONSOLE: ConsoleFetcher()}
     fetchers.update({channel.name: channel.fetcher for channel in channels})
     tiles = app.settings.map_tiles
-    routes.extend(dashboard_routes(board, translator, fetchers, app.clock, tiles))
-    routes.extend(public_routes(app))
+    # One set of templates, in the four languages, for the dashboard and the public pages.
+    pages = Pages(translator)
+    routes.extend(dashboard_routes(board, pages, fetchers, app.clock, tiles))
+    routes.extend(public_routes(app, pages))
 
     @contextlib.asynccontextmanager
     async def lifespan(_web: Starlette) -> AsyncIterator[None]:

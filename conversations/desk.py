@@ -29,6 +29,8 @@ PER_PAGE = 25
 WEEKS = 26
 # What a hidden text or photo's reason may hold.
 REASON_MAX = 200
+# What a note told to followers or signers with a change may hold, on the dashboard.
+NOTE_MAX = 1000
 # Where a one-time link to the dashboard points, below the site's address.
 SIGN_IN_PATH = "/dashboard/sign-in/"
 

@@ -15,7 +15,6 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from conversations.board import Board
 from conversations.seams import MediaFetcher
-from conversations.text import Translator
 from handlers.web.groups import GroupPages
 from handlers.web.guard import Guard
 from handlers.web.map import MapTiles
@@ -80,13 +79,13 @@ class PageHeaders:
 
 def dashboard_routes(
     board: Board,
-    translators: Callable[[str], Translator],
+    pages: Pages,
     fetchers: Mapping[str, MediaFetcher],
     clock: Callable[[], datetime],
     tiles: MapTiles | None = None,
 ) -> list[BaseRoute]:
-    """Every route of the dashboard, under /dashboard (the app adds `PageHeaders`)."""
-    pages = Pages(translators)
+    """Every route of the dashboard, under /dashboard (the app adds `PageHeaders`); ``pages``
+    are the templates it shares with the petitions' public pages."""
     guard = Guard(board.sign_in, pages)
     routes: list[BaseRoute] = [
         *SignInPages(board, pages).routes(),

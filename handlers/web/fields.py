@@ -53,7 +53,8 @@ def audience_options(
 
 
 def number_of(typed: str) -> int | None:
-    """A meeting's or an update's number in a path: a database id, at most 12 digits."""
+    """A number in a path or a form (a meeting's, an update's, a group's, a file's): a database
+    id, at most 12 digits; None for anything else."""
     return int(typed) if typed.isascii() and typed.isdigit() and len(typed) <= 12 else None
 
 

@@ -11,6 +11,7 @@ from conversations.board import Board
 from conversations.desk import Done
 from conversations.group_desk import Invited
 from conversations.groups import GROUP_NAME_MAX, KIND_LABELS, NAMED, GroupKind
+from handlers.web.fields import number_of
 from handlers.web.guard import Guard
 from handlers.web.session import PREFIX, Visit, text_field
 from handlers.web.templating import Pages
@@ -80,7 +81,7 @@ class GroupPages:
     async def invite(self, request: Request, visit: Visit) -> Response:
         form = await self.guard.form(request, visit)
         commune, group = text_field(form, "commune")[:16], text_field(form, "group")
-        group_id = int(group) if group.isdigit() and len(group) <= 18 else None
+        group_id = number_of(group)
         if group and group_id is None:
             return await self.listing(request, visit, "invalid", status=400)
         made = await self.board.groups.invite(visit.who, commune, group_id)

@@ -14,7 +14,7 @@ from starlette.routing import BaseRoute, Route
 from conversations.answer_clock import RECEIPT_MAX
 from conversations.board import Board
 from conversations.dates import read_day
-from conversations.desk import Done, Outcome
+from conversations.desk import NOTE_MAX, Done, Outcome
 from conversations.paper import (
     NAME_MAX,
     RESIDENCE_MAX,
@@ -50,7 +50,6 @@ from handlers.web.session import PREFIX, Visit, text_field
 from handlers.web.templating import Pages
 
 PETITIONS = f"{PREFIX}/petitions"
-NOTE_MAX = 1000
 # The draft form's fields, named as the draft's.
 TEXTS = ("title", "summary", "body", "requests", "representative")
 FIELDS = ("commune", *TEXTS, "deadline", "threshold", "category")

@@ -15,6 +15,7 @@ from starlette.routing import BaseRoute, Route
 from conversations.board import Board
 from conversations.dates import read_day
 from conversations.desk import (
+    NOTE_MAX,
     PER_PAGE,
     REASON_MAX,
     Done,
@@ -26,6 +27,7 @@ from conversations.desk import (
 from conversations.report import CATEGORY_LABELS, STATUS_LABELS, Category, ReportStatus
 from conversations.seams import MediaFetcher, TransientFailure
 from conversations.text import _
+from handlers.web.fields import number_of
 from handlers.web.guard import Guard
 from handlers.web.map import MapTiles, pins_map
 from handlers.web.session import PREFIX, Visit, text_field
@@ -38,8 +40,6 @@ E = TypeVar("E", ReportStatus, Category)
 REPORTS = f"{PREFIX}/reports"
 # A photo or voice note shown in the dashboard: the chat takes none larger.
 MEDIA_BYTES = 20 * 1024 * 1024
-NOTE_MAX = 1000
-MEDIA_ID_DIGITS = 18
 # Outlines drawn under the pins at most: an organizer of a whole province filters by commune.
 MAP_COMMUNES = 12
 
@@ -167,8 +167,7 @@ class ReportPages:
         ref = request.path_params["ref"]
         form = await self.guard.form(request, visit)
         what = text_field(form, "media")
-        # A file's number is a database id: anything longer than 18 digits is none.
-        media_id = int(what) if what.isdigit() and len(what) <= MEDIA_ID_DIGITS else None
+        media_id = number_of(what)
         if what and media_id is None:
             return await self._after(visit, ref, Outcome(Done.INVALID, why="form"))
         reason = text_field(form, "reason")
@@ -189,7 +188,7 @@ class ReportPages:
 
     async def media(self, request: Request, visit: Visit) -> Response:
         ref, media_id = request.path_params["ref"], request.path_params["media"]
-        if media_id >= 10**MEDIA_ID_DIGITS:
+        if number_of(str(media_id)) is None:
             return self.guard.refusal(visit, Done.MISSING)
         found = await self.board.desk.media(visit.who, ref, media_id)
         if isinstance(found, Done):
