@@ -64,16 +64,8 @@ def web_app(app: App, channels: Sequence[Channel]) -> Starlette:
     routes.extend(backend.files.routes())
     for channel in channels:
         routes.extend(channel.routes(backend))
-    limit = text_limit(CHANNELS)
-    board = _board(app, limit)
-    # The terminal's files are on this machine: its reports' photos show in the dashboard too.
-    fetchers: dict[str, MediaFetcher] = {CONSOLE: ConsoleFetcher()}
-    fetchers.update({channel.name: channel.fetcher for channel in channels})
+    routes.extend(_pages(app, channels))
     tiles = app.settings.map_tiles
-    # One set of templates, in the four languages, for the dashboard and the public pages.
-    pages = Pages(translator)
-    routes.extend(dashboard_routes(board, pages, fetchers, app.clock, tiles))
-    routes.extend(public_routes(app, pages))
 
     @contextlib.asynccontextmanager
     async def lifespan(_web: Starlette) -> AsyncIterator[None]:
@@ -96,6 +88,21 @@ def web_app(app: App, channels: Sequence[Channel]) -> Starlette:
     images = tiles.origin if tiles else ""
     headers = Middleware(PageHeaders, images=images)
     return Starlette(routes=routes, lifespan=lifespan, middleware=[headers])
+
+
+def _pages(app: App, channels: Sequence[Channel]) -> list[BaseRoute]:
+    """The organizers' dashboard and the petitions' public pages."""
+    board = _board(app, text_limit(CHANNELS))
+    # The terminal's files are on this machine: its reports' photos show in the dashboard too.
+    fetchers: dict[str, MediaFetcher] = {CONSOLE: ConsoleFetcher()}
+    fetchers.update({channel.name: channel.fetcher for channel in channels})
+    # One set of templates, in the four languages, for the dashboard and the public pages.
+    pages = Pages(translator)
+    tiles = app.settings.map_tiles
+    return [
+        *dashboard_routes(board, pages, fetchers, app.clock, tiles),
+        *public_routes(app, pages),
+    ]
 
 
 def _board(app: App, limit: int) -> SqlBoard:
