@@ -18,6 +18,7 @@ from bot.natural_dates import NaturalDates
 from bot.scheduler import Wakeups
 from bot.settings import Settings, SettingsError
 from conversations import flows
+from conversations.association import DEFAULT_CHECKLIST, Checklist
 from conversations.engine import Engine
 from conversations.flood import Flood, Limit
 from conversations.flow import Flows
@@ -114,10 +115,11 @@ def build_engine(
     organizers: frozenset[Address] = frozenset(),
     flood: Flood | None = None,
     dashboard: str = "",
+    checklist: Checklist = DEFAULT_CHECKLIST,
 ) -> Engine:
     """The engine with every flow, over the SQL store; ``dashboard`` is the address the
-    organizers' sign-in links start with."""
-    store = SqlStore(db, gazetteer, vault, clock, organizers, dashboard)
+    organizers' sign-in links start with, ``checklist`` the one association petitions get."""
+    store = SqlStore(db, gazetteer, vault, clock, organizers, dashboard, checklist)
     return Engine(store, every_flow(), translator, clock, flood, CHANNELS)
 
 
@@ -144,7 +146,14 @@ async def create_app(
     flood = Flood(limit, exempt=exempt, trusted=settings.admins)
     gazetteer = Gazetteer.load()
     engine = build_engine(
-        db, gazetteer, vault, clock, settings.admins, flood, settings.dashboard_url
+        db,
+        gazetteer,
+        vault,
+        clock,
+        settings.admins,
+        flood,
+        settings.dashboard_url,
+        settings.petition_terms.checklist,
     )
     dispatcher = Dispatcher(
         DeliveryQueue(db),

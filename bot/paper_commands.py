@@ -150,6 +150,8 @@ def _said(entered: Entered) -> str:
             return WHY[entered.why] if entered.why else "invalid"
         case PaperOutcome.NOT_OPEN:
             return "the petition is not collecting signatures"
+        case PaperOutcome.SUPPORTS_ONLY:
+            return "an association's petition takes no signatures, only residents' support"
         case PaperOutcome.NO_PETITION:
             return "there is no such petition"
         case PaperOutcome.REFUSED:
@@ -171,7 +173,11 @@ async def add_paper(db: Database, args: argparse.Namespace, vault: Vault) -> Non
                     code, line, vault
                 )
             said, outcome = _said(entered), entered.outcome.value
-            if entered.outcome in (PaperOutcome.NO_PETITION, PaperOutcome.NOT_OPEN):
+            if entered.outcome in (
+                PaperOutcome.NO_PETITION,
+                PaperOutcome.NOT_OPEN,
+                PaperOutcome.SUPPORTS_ONLY,
+            ):
                 raise CommandRefused(f"{code}: {said}")
         tally[outcome] += 1
         print(f"line {number}: {said}" if number else said)

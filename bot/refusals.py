@@ -107,8 +107,34 @@ def _petition(refusal: petition_rules.PetitionRefusal) -> str:
             | PetitionWhy.DEPOSIT_BEFORE_OPENING
         ):
             return _deposit(refusal)
+        case (
+            PetitionWhy.NO_ASSOCIATION
+            | PetitionWhy.DECLARED_AHEAD
+            | PetitionWhy.CHECKLIST_INCOMPLETE
+            | PetitionWhy.NOT_ON_CHECKLIST
+        ):
+            return _association(refusal)
         case _:
             assert_never(refusal.why)
+
+
+def _association(refusal: petition_rules.PetitionRefusal) -> str:
+    """What a refused association's petition says."""
+    code = refusal.code
+    if refusal.why is PetitionWhy.NO_ASSOCIATION:
+        return (
+            "--association must name a group of kind association of the petition's commune "
+            "(`hayna groups list`)"
+        )
+    if refusal.why is PetitionWhy.DECLARED_AHEAD:
+        return "--declared must give the day the association's declaration was received, not later"
+    if refusal.why is PetitionWhy.CHECKLIST_INCOMPLETE:
+        missing = ", ".join(refusal.unticked)
+        return (
+            f"{code}'s checklist is not complete: tick {missing} first "
+            f"(`hayna petitions checklist {code}`)"
+        )
+    return f"{code} has no such item on its checklist (`hayna petitions checklist {code}`)"
 
 
 def _petition_move(refusal: petition_rules.PetitionRefusal) -> str:

@@ -15,7 +15,9 @@ from urllib.parse import urlsplit
 from bot.channels import CHANNELS
 from bot.data_folder import FolderProblem, default_database, key_file, read_or_create_key
 from conversations.answer_clock import DELAY_MONTHS
+from conversations.association import DEFAULT_CHECKLIST, CheckItem, Checklist, read_checklist
 from conversations.kit import Address
+from conversations.petition_terms import PetitionTerms
 from conversations.phone import parse_phone
 from handlers.telegram.settings import BOT_USERNAME, TELEGRAM_API, TelegramSettings
 from handlers.web.map import MapTiles
@@ -25,6 +27,7 @@ from storage.database import DatabaseURL
 MIN_KEY_LENGTH = 32
 # The longest answer delay a setting may give: two years.
 MONTHS_MOST = 24
+YEARS_MOST = 20
 LOCALES = ("ar", "fr", "zgh", "en")
 _SECRET_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,256}")
 
@@ -56,6 +59,8 @@ class Settings:
     flood_burst: int = 10
     # The council's legal delay to answer a filed petition (conversations/answer_clock.py).
     answer_delay_months: int = DELAY_MONTHS
+    # The checklist new association petitions get (conversations/association.py).
+    association_checklist: Checklist = DEFAULT_CHECKLIST
     # The file the secret key was read from; None when it came from HAYNA_SECRET_KEY.
     key_file: Path | None = None
     # Map tiles under the dashboard's reports map, and the credit their server asks for; the
@@ -64,6 +69,10 @@ class Settings:
     # The Telegram bot's username, for the links of petitions' public pages; read without the
     # token, since the bot may be served by another process than the one serving the pages.
     telegram_bot_username: str | None = None
+
+    @property
+    def petition_terms(self) -> PetitionTerms:
+        return PetitionTerms(self.answer_delay_months, self.association_checklist)
 
     @property
     def dashboard_url(self) -> str:
@@ -93,6 +102,7 @@ class Settings:
             flood_per_minute=_positive("HAYNA_FLOOD_PER_MINUTE", env.get("HAYNA_FLOOD_PER_MINUTE")),
             flood_burst=int(_positive("HAYNA_FLOOD_BURST", env.get("HAYNA_FLOOD_BURST"), 10)),
             answer_delay_months=_months(env.get("HAYNA_ANSWER_DELAY_MONTHS")),
+            association_checklist=_checklist(env),
             key_file=None if raw_key or database.path is None else key_file(database.path),
             map_tiles=_map_tiles(env),
             telegram_bot_username=_bot_username(_value(env, "TELEGRAM_BOT_USERNAME")),
@@ -233,6 +243,24 @@ def _months(raw: str | None) -> int:
             "HAYNA_ANSWER_DELAY_MONTHS", f"{raw!r} is not a whole number of months, 1 to 24"
         )
     return int(raw)
+
+
+def _checklist(env: Mapping[str, str]) -> Checklist:
+    """HAYNA_ASSOCIATION_CHECKLIST (item keys, comma-separated) and HAYNA_ASSOCIATION_YEARS."""
+    raw = env.get("HAYNA_ASSOCIATION_CHECKLIST", "").strip()
+    try:
+        items = read_checklist(raw) if raw else DEFAULT_CHECKLIST.items
+    except ValueError as unknown:
+        keys = ", ".join(CheckItem)
+        raise SettingsError(
+            "HAYNA_ASSOCIATION_CHECKLIST", f"unknown item {unknown}; the items are {keys}"
+        ) from None
+    years = env.get("HAYNA_ASSOCIATION_YEARS", "").strip()
+    if not years:
+        return Checklist(items)
+    if not years.isdigit() or not 1 <= int(years) <= YEARS_MOST:
+        raise SettingsError("HAYNA_ASSOCIATION_YEARS", f"{years!r} is not a whole number, 1 to 20")
+    return Checklist(items, int(years))
 
 
 def _port(raw: str) -> int:

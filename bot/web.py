@@ -107,5 +107,5 @@ def _pages(app: App, channels: Sequence[Channel]) -> list[BaseRoute]:
 
 def _board(app: App, limit: int) -> SqlBoard:
     """The dashboard's desks over the application's database, key, clock and settings."""
-    months = app.settings.answer_delay_months
-    return SqlBoard(app.db, app.gazetteer, app.vault, app.settings.admins, app.clock, limit, months)
+    terms = app.settings.petition_terms
+    return SqlBoard(app.db, app.gazetteer, app.vault, app.settings.admins, app.clock, limit, terms)

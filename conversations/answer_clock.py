@@ -14,7 +14,7 @@ import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from conversations.petition import PetitionLife
+from conversations.petition import PetitionKind, PetitionLife
 from conversations.petition_rules import PetitionWhy
 from conversations.text import Renderable, _
 
@@ -124,8 +124,20 @@ def reminder_notice(code: str, title: str, due: date) -> Renderable:
     )
 
 
-def lapse_notice(code: str, title: str, due: date) -> Renderable:
-    """What every signer is told when the delay ends without an answer."""
+def lapse_notice(
+    code: str, title: str, due: date, kind: PetitionKind = PetitionKind.RESIDENTS
+) -> Renderable:
+    """What every signer (or supporter) is told when the delay ends without an answer."""
+    if kind is PetitionKind.ASSOCIATION:
+        return _(
+            "The council has not answered the association's petition “{title}” ({code}) you "
+            "supported within the legal delay, which ended on {date}. You can ask the "
+            "association what comes next; its representative can turn to the president of the "
+            "council or to the supervising authority.",
+            title=title,
+            code=code,
+            date=due,
+        )
     return _(
         "The council has not answered the petition “{title}” ({code}) you signed within the "
         "legal delay, which ended on {date}. You can ask the association or the organizers "

@@ -25,6 +25,7 @@ from conversations.personal import (
     NOTICES,
     ORGANIZED,
     ORGANIZER,
+    PETITION_SUPPORTS,
     PROFILE,
     REPORTS,
     RSVPS,
@@ -82,6 +83,9 @@ COUNTED: dict[str, Callable[[int], Renderable]] = {
     REPORTS: lambda n: ngettext("• {n} report", "• {n} reports", n),
     SUPPORTS: lambda n: ngettext("• {n} report supported", "• {n} reports supported", n),
     SIGNATURES: lambda n: ngettext("• {n} signature", "• {n} signatures", n),
+    PETITION_SUPPORTS: lambda n: ngettext(
+        "• {n} association's petition supported", "• {n} associations' petitions supported", n
+    ),
     CONSENTS: lambda n: ngettext("• {n} consent given", "• {n} consents given", n),
     NOTICES: lambda n: ngettext("• {n} notification", "• {n} notifications", n),
     ORGANIZED: lambda n: ngettext("• {n} petition drafted", "• {n} petitions drafted", n),

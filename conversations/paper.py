@@ -49,6 +49,8 @@ class PaperOutcome(StrEnum):
     INVALID = "invalid"
     # The petition is not collecting signatures (a draft, closed, filed, past its day).
     NOT_OPEN = "not_open"
+    # An association's petition: residents support it, no one signs it, on paper or online.
+    SUPPORTS_ONLY = "supports_only"
     NO_PETITION = "no_petition"
     # Outside the organizer's scope: nothing changed, the try is audited.
     REFUSED = "refused"

@@ -182,7 +182,7 @@ class PaperEntry(Flow[Step, Answers]):
                 ))  # fmt: skip
             case PaperOutcome.INVALID if entered.why is not None:
                 return _next(data, PAPER_WHY[entered.why])
-            case PaperOutcome.NOT_OPEN:
+            case PaperOutcome.NOT_OPEN | PaperOutcome.SUPPORTS_ONLY:
                 return _next(data, _("This petition is not collecting signatures any more."))
             case _:
                 return Turn((Reply(NOT_ALLOWED),), None, Answers(), next_flow=FlowName.ORGANIZING)

@@ -19,6 +19,7 @@ CONSENTS = "consents"
 REPORTS = "reports"
 SUPPORTS = "supports"
 SIGNATURES = "signatures"
+PETITION_SUPPORTS = "petition_supports"
 NOTICES = "notices"
 ORGANIZED = "organized"
 GROUPS = "groups"
@@ -95,6 +96,15 @@ class MyReport:
 @dataclass(frozen=True, slots=True)
 class MySupport:
     report: str | None
+    since: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class MyPetitionSupport:
+    """An association's petition supported: no name nor CIN, only when."""
+
+    petition: str
+    title: str
     since: str | None
 
 
@@ -183,6 +193,7 @@ Row = (
     | MyConsent
     | MyReport
     | MySupport
+    | MyPetitionSupport
     | MySignature
     | MyNotice
     | MyPetition

@@ -22,6 +22,14 @@ def petition_code(text: str) -> str:
     return code if _CODE.fullmatch(code) else ""
 
 
+class PetitionKind(StrEnum):
+    # Residents sign it with their CIN, up to the commune's threshold.
+    RESIDENTS = "residents"
+    # An association of the commune files it (conversations/association.py): no threshold;
+    # residents support it, which is counted but is no legal signature.
+    ASSOCIATION = "association"
+
+
 class PetitionLife(StrEnum):
     DRAFT = "draft"
     OPEN = "open"
@@ -68,6 +76,11 @@ class Card:
     deposited_on: date | None = None
     # Its theme, one of the reports' categories.
     category: Category = Category.OTHER
+    kind: PetitionKind = PetitionKind.RESIDENTS
+    # For an association's petition: the association's name, and when its declaration was
+    # received. `signatures` and `signed_at` then count and date supports.
+    association: str = ""
+    declared_on: date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +97,11 @@ class PetitionDraft:
     deadline: date
     # Its theme, as reports have theirs (lighting, school transport, isolation...).
     category: Category = Category.OTHER
+    kind: PetitionKind = PetitionKind.RESIDENTS
+    # An association's petition: the association (a group of kind association of the
+    # commune), the day its declaration was received; the checklist is the service's own.
+    association_id: int | None = None
+    declared_on: date | None = None
 
 
 # Article 125 of organic law 113.14 as commonly cited (not verified against the official text):
@@ -119,8 +137,14 @@ def progress(signatures: int, threshold: int, width: int = 5) -> str:
     return f"{'▰' * filled}{'▱' * (width - filled)} {signatures}/{threshold}"
 
 
-def life_notice(code: str, title: str, life: PetitionLife, note: str) -> Renderable:
-    """The push sent to every signer when a petition moves on."""
+def life_notice(
+    code: str,
+    title: str,
+    life: PetitionLife,
+    note: str,
+    kind: PetitionKind = PetitionKind.RESIDENTS,
+) -> Renderable:
+    """The push sent to every signer (or supporter) when a petition moves on."""
     if life is PetitionLife.THRESHOLD_REACHED:
         return _(
             "The petition “{title}” ({code}) you signed has enough signatures to be filed with "
@@ -129,6 +153,22 @@ def life_notice(code: str, title: str, life: PetitionLife, note: str) -> Rendera
             code=code,
         )
     label = LIFE_LABELS[life]
+    if kind is PetitionKind.ASSOCIATION:
+        if note:
+            return _(
+                "The association's petition “{title}” ({code}) you supported is now {status}. "
+                "Note: {note}",
+                title=title,
+                code=code,
+                status=label,
+                note=note,
+            )
+        return _(
+            "The association's petition “{title}” ({code}) you supported is now {status}.",
+            title=title,
+            code=code,
+            status=label,
+        )
     if note:
         return _(
             "The petition “{title}” ({code}) you signed is now {status}. Note: {note}",

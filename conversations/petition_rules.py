@@ -12,7 +12,8 @@ from datetime import date
 from enum import StrEnum
 
 from conversations.actor import ACTOR_MAX
-from conversations.petition import PetitionDraft, PetitionLife
+from conversations.association import CheckItem
+from conversations.petition import PetitionDraft, PetitionKind, PetitionLife
 
 
 class PetitionField(StrEnum):
@@ -51,6 +52,14 @@ MOVES: dict[PetitionLife, frozenset[PetitionLife]] = {
 }
 
 
+def moves(kind: PetitionKind, current: PetitionLife) -> frozenset[PetitionLife]:
+    """Where a petition of ``kind`` may go from ``current``: an association's petition has no
+    threshold to reach, so it is filed straight from open (once its checklist is ticked)."""
+    if kind is PetitionKind.ASSOCIATION and current is PetitionLife.OPEN:
+        return MOVES[current] | {PetitionLife.FILED}
+    return MOVES[current]
+
+
 def reached_from(life: PetitionLife) -> frozenset[PetitionLife]:
     """``life`` and every step its moves may lead to."""
     reached, todo = {life}, [life]
@@ -84,6 +93,13 @@ class PetitionWhy(StrEnum):
     RECEIPT_LENGTH = "receipt_length"
     DEPOSIT_AHEAD = "deposit_ahead"
     DEPOSIT_BEFORE_OPENING = "deposit_before_opening"
+    # An association's petition (conversations/association.py): the association must be one
+    # of the commune's, its declaration received before today, its checklist ticked to file.
+    NO_ASSOCIATION = "no_association"
+    DECLARED_AHEAD = "declared_ahead"
+    CHECKLIST_INCOMPLETE = "checklist_incomplete"
+    # Ticking an item the petition's checklist does not have (a residents' petition has none).
+    NOT_ON_CHECKLIST = "not_on_checklist"
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +116,9 @@ class PetitionRefusal:
     threshold: int = 0
     # A refused deposit day, or the day the petition was opened that it cannot come before.
     day: date | None = None
+    kind: PetitionKind = PetitionKind.RESIDENTS
+    # The checklist's items still to tick before an association's petition can be filed.
+    unticked: tuple[CheckItem, ...] = ()
 
     @property
     def most(self) -> int:
@@ -109,7 +128,7 @@ class PetitionRefusal:
     @property
     def allowed(self) -> tuple[PetitionLife, ...]:
         """Where the petition may go from where it is, in a stable order."""
-        return tuple(sorted(MOVES[self.current])) if self.current is not None else ()
+        return tuple(sorted(moves(self.kind, self.current))) if self.current is not None else ()
 
 
 class PetitionError(ValueError):
@@ -144,7 +163,12 @@ def draft_refusal(draft: PetitionDraft, actor: str, today: date) -> PetitionRefu
     for field, text in texts:
         if (refused := field_refusal(field, text)) is not None:
             return refused
-    if not THRESHOLD_MIN <= draft.threshold <= THRESHOLD_MAX:
+    if draft.kind is PetitionKind.ASSOCIATION:
+        if draft.association_id is None:
+            return PetitionRefusal(PetitionWhy.NO_ASSOCIATION)
+        if draft.declared_on is None or draft.declared_on > today:
+            return PetitionRefusal(PetitionWhy.DECLARED_AHEAD, day=draft.declared_on)
+    elif not THRESHOLD_MIN <= draft.threshold <= THRESHOLD_MAX:
         return PetitionRefusal(PetitionWhy.THRESHOLD, threshold=draft.threshold)
     if draft.deadline <= today:
         return PetitionRefusal(PetitionWhy.DEADLINE_NOT_AHEAD, deadline=draft.deadline)
@@ -159,14 +183,19 @@ def move_refusal(
     counted: int,
     threshold: int,
     last_day_passed: bool,
+    kind: PetitionKind = PetitionKind.RESIDENTS,
+    unticked: tuple[CheckItem, ...] = (),
 ) -> PetitionRefusal | None:
     """What keeps a petition from moving from ``current`` to ``to``; None when it may."""
-    if to is PetitionLife.FILED and current is PetitionLife.OPEN:
+    filing_open = to is PetitionLife.FILED and current is PetitionLife.OPEN
+    if filing_open and kind is PetitionKind.RESIDENTS:
         return PetitionRefusal(
             PetitionWhy.SHORT_OF_SIGNATURES, code, counted=counted, threshold=threshold
         )
-    if to not in MOVES[current]:
-        return PetitionRefusal(PetitionWhy.NOT_A_MOVE, code, current=current)
+    if to not in moves(kind, current):
+        return PetitionRefusal(PetitionWhy.NOT_A_MOVE, code, current=current, kind=kind)
+    if filing_open and unticked:
+        return PetitionRefusal(PetitionWhy.CHECKLIST_INCOMPLETE, code, unticked=unticked)
     if to is PetitionLife.OPEN and last_day_passed:
         return PetitionRefusal(PetitionWhy.LAST_DAY_PASSED, code)
     if to is PetitionLife.REJECTED and not note.strip():

@@ -20,7 +20,8 @@ from conversations.kit import MOROCCO
 from storage import groups
 from storage.database import Database
 from storage.deliveries import enqueue
-from storage.models import PETITION, SIGNATURE
+from storage.models import PETITION
+from storage.petitions import followers, kind_of
 
 REMINDER, LAPSE = "reminder", "lapse"
 
@@ -88,13 +89,8 @@ def tell_lapsed(conn: Connection, now: datetime) -> list[str]:
             conn, row.id, PETITION.c.lapse_told_at, now
         ):
             continue
-        signers = conn.execute(
-            select(SIGNATURE.c.resident_id)
-            .where(SIGNATURE.c.petition_id == row.id, SIGNATURE.c.resident_id.is_not(None))
-            .order_by(SIGNATURE.c.id)
-        ).scalars()
-        body = lapse_notice(row.code, row.title, row.answer_due).to_json()
-        _queue(conn, clock_key(row.id, LAPSE), body, [int(r) for r in signers], now)
+        notice = lapse_notice(row.code, row.title, row.answer_due, kind_of(row.kind))
+        _queue(conn, clock_key(row.id, LAPSE), notice.to_json(), followers(conn, row.id), now)
         told.append(row.code)
     return told
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
-from conversations.answer_clock import DELAY_MONTHS
 from conversations.desk import (
     Desk,
     Done,
@@ -30,6 +29,7 @@ from conversations.group_desk import GroupDesk
 from conversations.kit import Address
 from conversations.meeting_desk import MeetingDesk
 from conversations.petition_desk import PetitionDesk
+from conversations.petition_terms import DEFAULT_TERMS, PetitionTerms
 from conversations.report import ReportStatus
 from conversations.report_rules import ReportRefusal, ReportWhy, is_reference
 from storage import overview, report_views, sign_in
@@ -151,8 +151,8 @@ class SqlSignIn:
 
 class SqlBoard:
     """`Board`: the dashboard's sign-in, its desks, and the communes' names. ``text_limit`` is
-    the longest update the channels carry (conversations/organizing.py); ``answer_months`` the
-    council's delay to answer a filed petition (conversations/answer_clock.py)."""
+    the longest update the channels carry (conversations/organizing.py); ``terms`` the
+    deployment's petition terms (conversations/petition_terms.py)."""
 
     def __init__(
         self,
@@ -162,7 +162,7 @@ class SqlBoard:
         organizers: frozenset[Address],
         clock: Callable[[], datetime],
         text_limit: int,
-        answer_months: int = DELAY_MONTHS,
+        terms: PetitionTerms = DEFAULT_TERMS,
     ) -> None:
         self.gazetteer = gazetteer
         self._sign_in = SqlSignIn(db, organizers, clock)
@@ -170,7 +170,7 @@ class SqlBoard:
         acting = Acting(db, organizers, clock)
         self._groups = SqlGroupDesk(acting)
         # The CINs of a filing are opened with the deployment's key, as the command line does.
-        self._petitions = SqlPetitionDesk(db, gazetteer, vault, organizers, clock, answer_months)
+        self._petitions = SqlPetitionDesk(db, gazetteer, vault, organizers, clock, terms)
         self._meetings = SqlMeetingDesk(acting, gazetteer, text_limit)
 
     @property

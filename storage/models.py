@@ -302,6 +302,44 @@ class PetitionRow(Base):
     created_by: Mapped[str] = mapped_column(String(80))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # "residents" (signed with CINs up to the threshold) or "association": then the
+    # association that files it, the day its declaration was received, and no threshold
+    # (conversations/association.py); `signatures` counts residents' supports.
+    kind: Mapped[str] = mapped_column(String(16), server_default="residents")
+    association_id: Mapped[int | None] = mapped_column(Id, ForeignKey("community_group.id"))
+    declared_on: Mapped[date | None] = mapped_column(Date)
+
+
+class PetitionSupportRow(Base):
+    """A resident's support of an association's petition: counted and shown, no legal
+    signature, so neither name nor CIN."""
+
+    __tablename__ = "petition_support"
+
+    petition_id: Mapped[int] = mapped_column(
+        Id, ForeignKey("petition.id", ondelete="CASCADE"), primary_key=True
+    )
+    resident_id: Mapped[int] = mapped_column(
+        Id, ForeignKey("resident.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class PetitionCheckRow(Base):
+    """One item of an association's petition's checklist, as the petition was created with it
+    (the years of existence it needs), and who ticked it, when."""
+
+    __tablename__ = "petition_check"
+
+    petition_id: Mapped[int] = mapped_column(
+        Id, ForeignKey("petition.id", ondelete="CASCADE"), primary_key=True
+    )
+    item: Mapped[str] = mapped_column(String(16), primary_key=True)
+    # Its place in the list, as configured when the petition was created.
+    position: Mapped[int] = mapped_column(Integer)
+    years: Mapped[int] = mapped_column(Integer)
+    ticked_by: Mapped[str | None] = mapped_column(String(80))
+    ticked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class SignatureRow(Base):
@@ -369,6 +407,8 @@ PETITION = table(PetitionRow)
 SIGNATURE = table(SignatureRow)
 PETITION_EVENT = table(PetitionEventRow)
 PETITION_TALLY = table(PetitionTallyRow)
+PETITION_SUPPORT = table(PetitionSupportRow)
+PETITION_CHECK = table(PetitionCheckRow)
 
 
 class ConsentRow(Base):

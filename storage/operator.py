@@ -20,6 +20,7 @@ from enum import StrEnum
 from conversations import petition_rules, report_rules
 from conversations.actor import ACTOR_MAX
 from conversations.answer_clock import Deposit
+from conversations.association import DEFAULT_CHECKLIST, Checklist
 from conversations.groups import Audience, Counts, DeliveryReport, GroupKind, MeetingDraft
 from conversations.kit import Address
 from conversations.paper import Entered, PaperSignature
@@ -201,13 +202,16 @@ class Operator:
             self.refusal = self.meetings.refusal
         return done
 
-    async def draft_petition(self, draft: PetitionDraft) -> str | None:
-        """Store a draft for a commune within the scope; its code."""
+    async def draft_petition(
+        self, draft: PetitionDraft, checklist: Checklist = DEFAULT_CHECKLIST
+    ) -> str | None:
+        """Store a draft for a commune within the scope, an association's with ``checklist``;
+        its code."""
         if await self.authority.covers(Audience(draft.commune_code)) is None:
             await self._audit(DRAFT, draft.title, False)
             return None
         try:
-            code = await self.tx.run(petitions.create, draft, self.actor, self.now)
+            code = await self.tx.run(petitions.create, draft, self.actor, self.now, checklist)
         except petition_rules.PetitionError as error:
             self.refusal = error.refusal
             await self._audit(DRAFT, draft.title, False)

@@ -21,6 +21,7 @@ from storage.models import (
     COMMUNITY_GROUP,
     MEETING,
     PETITION,
+    PETITION_CHECK,
     PETITION_EVENT,
     REPORT_EVENT,
     SIGNATURE,
@@ -54,6 +55,12 @@ def erase_organized(conn: Connection, erasure: Erasure) -> None:
     who = (erasure.who.actor, erasure.who.organizer)
     conn.execute(
         update(SIGNATURE).where(SIGNATURE.c.entered_by.in_(who)).values(entered_by=ERASED_ACTOR)
+    )
+    # The items they ticked stay ticked; who ticked them no longer says.
+    conn.execute(
+        update(PETITION_CHECK)
+        .where(PETITION_CHECK.c.ticked_by.in_(who))
+        .values(ticked_by=ERASED_ACTOR)
     )
     _meetings(conn, erasure)
     _updates(conn, erasure)

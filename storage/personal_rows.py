@@ -20,6 +20,7 @@ from conversations.personal import (
     MyGroup,
     MyInvite,
     MyNotice,
+    MyPetitionSupport,
     MyRole,
     MySignIn,
     MySupport,
@@ -118,6 +119,38 @@ def erase_supports(conn: Connection, erasure: Erasure) -> None:
     conn.execute(
         delete(m.REPORT_SUPPORT).where(m.REPORT_SUPPORT.c.resident_id == erasure.who.resident_id)
     )
+
+
+def petition_supports(conn: Connection, who: Subject, _vault: Vault) -> Rows:
+    rows = conn.execute(
+        select(m.PETITION.c.code, m.PETITION.c.title, m.PETITION_SUPPORT.c.created_at)
+        .join(m.PETITION, m.PETITION.c.id == m.PETITION_SUPPORT.c.petition_id)
+        .where(m.PETITION_SUPPORT.c.resident_id == who.resident_id)
+        .order_by(m.PETITION_SUPPORT.c.created_at)
+    )
+    return [MyPetitionSupport(code, title, when(at)) for code, title, at in rows]
+
+
+def erase_petition_supports(conn: Connection, erasure: Erasure) -> None:
+    """Supports go, and with them their count: no legal filing keeps them. Each under its
+    petition's lock, in the petitions' order, as storage.petitions counts them."""
+    supported = select(m.PETITION_SUPPORT.c.petition_id).where(
+        m.PETITION_SUPPORT.c.resident_id == erasure.who.resident_id
+    )
+    for petition_id in sorted(conn.execute(supported).scalars()):
+        petition = m.PETITION.c.id == petition_id
+        conn.execute(select(m.PETITION.c.id).where(petition).with_for_update())
+        conn.execute(
+            delete(m.PETITION_SUPPORT).where(
+                m.PETITION_SUPPORT.c.petition_id == petition_id,
+                m.PETITION_SUPPORT.c.resident_id == erasure.who.resident_id,
+            )
+        )
+        conn.execute(
+            update(m.PETITION)
+            .where(petition)
+            .values(signatures=m.PETITION.c.signatures - 1, updated_at=erasure.now)
+        )
 
 
 def notices(conn: Connection, who: Subject, _vault: Vault) -> Rows:

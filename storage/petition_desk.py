@@ -13,7 +13,7 @@ import asyncio
 from collections.abc import Callable
 from datetime import date, datetime
 
-from conversations.answer_clock import DELAY_MONTHS, Deposit
+from conversations.answer_clock import Deposit
 from conversations.kit import MOROCCO, Address
 from conversations.paper import Entered, PaperSignature
 from conversations.petition import PetitionDraft, PetitionLife, default_threshold, petition_code
@@ -25,6 +25,7 @@ from conversations.petition_desk import (
     PetitionPage,
 )
 from conversations.petition_rules import PetitionRefusal, PetitionWhy
+from conversations.petition_terms import DEFAULT_TERMS, PetitionTerms
 from conversations.report import Category
 from conversations.signed import Done, Outcome, Signed
 from storage import petition_views, petitions
@@ -57,11 +58,11 @@ class SqlPetitionDesk:
         vault: Vault,
         organizers: frozenset[Address],
         clock: Callable[[], datetime],
-        answer_months: int = DELAY_MONTHS,
+        terms: PetitionTerms = DEFAULT_TERMS,
     ) -> None:
         self.gazetteer = gazetteer
         self.vault = vault
-        self.answer_months = answer_months
+        self.terms = terms
         self._acting = Acting(db, organizers, clock)
 
     async def petitions(
@@ -91,7 +92,7 @@ class SqlPetitionDesk:
         if self.gazetteer.get(draft.commune_code) is None:
             return Done.MISSING
         async with self._acting(who) as op:
-            code = await op.draft_petition(draft)
+            code = await op.draft_petition(draft, self.terms.checklist)
         if code is not None:
             return code
         refusal = op.refusal
@@ -110,7 +111,7 @@ class SqlPetitionDesk:
             deposit = None
             if life is PetitionLife.FILED:
                 day = deposited or op.now.astimezone(MOROCCO).date()
-                deposit = Deposit(receipt, day, self.answer_months)
+                deposit = Deposit(receipt, day, self.terms.answer_months)
             moved = await op.move_petition(petition_code(code), life, note.strip(), deposit)
         if moved is None:
             done = unreached(op, _MISSING)

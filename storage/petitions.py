@@ -20,6 +20,8 @@ from sqlalchemy import Connection, delete, func, insert, or_, select, update
 
 from conversations.actor import ACTOR_MAX as _ACTOR_MAX
 from conversations.answer_clock import Awaiting, Deposit, awaiting, deposit_refusal, overdue_first
+from conversations.association import DEFAULT_CHECKLIST, Check, CheckItem, Checklist
+from conversations.groups import GroupKind
 from conversations.kit import MOROCCO
 from conversations.paper import Entered, PaperOutcome, PaperSignature, paper_refusal
 from conversations.petition import (
@@ -28,12 +30,14 @@ from conversations.petition import (
     SIGNING,
     Card,
     PetitionDraft,
+    PetitionKind,
     PetitionLife,
     Signing,
     SigningOutcome,
     life_notice,
 )
 from conversations.petition_rules import (
+    FILED,
     PetitionError,
     PetitionField,
     PetitionRefusal,
@@ -47,7 +51,14 @@ from storage import bursts, tally
 from storage.database import Database
 from storage.deliveries import enqueue
 from storage.dialect import insert_ignore, inserted_id
-from storage.models import PETITION, PETITION_EVENT, SIGNATURE
+from storage.models import (
+    COMMUNITY_GROUP,
+    PETITION,
+    PETITION_CHECK,
+    PETITION_EVENT,
+    PETITION_SUPPORT,
+    SIGNATURE,
+)
 from storage.vault import KEY_VERSION
 
 # A signature's source, as stored.
@@ -83,12 +94,22 @@ def _deadline(day: date) -> datetime:
     return datetime(day.year, day.month, day.day, 23, 59, 59, tzinfo=MOROCCO)
 
 
-def create(conn: Connection, new: NewPetition, actor: str, now: datetime) -> str:
-    """Store a petition as a draft; returns its code. Raises `PetitionError` when the draft
-    breaks a rule of conversations/petition_rules.py."""
+def create(
+    conn: Connection,
+    new: NewPetition,
+    actor: str,
+    now: datetime,
+    checklist: Checklist = DEFAULT_CHECKLIST,
+) -> str:
+    """Store a petition as a draft; returns its code. An association's petition gets
+    ``checklist``, unticked. Raises `PetitionError` when the draft breaks a rule of
+    conversations/petition_rules.py, or names no association of its commune."""
     refused = draft_refusal(new, actor, now.astimezone(MOROCCO).date())
     if refused is not None:
         raise PetitionError(refused)
+    association = new.kind is PetitionKind.ASSOCIATION
+    if association and not _is_association(conn, new.association_id, new.commune_code):
+        raise PetitionError(PetitionRefusal(PetitionWhy.NO_ASSOCIATION))
     for _attempt in range(10):
         code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
         if insert_ignore(
@@ -101,9 +122,13 @@ def create(conn: Connection, new: NewPetition, actor: str, now: datetime) -> str
             body=new.body,
             requests=new.requests,
             representative=new.representative,
-            threshold=new.threshold,
+            # An association's petition has no threshold to reach.
+            threshold=0 if association else new.threshold,
             deadline=_deadline(new.deadline),
             category=new.category,
+            kind=new.kind,
+            association_id=new.association_id if association else None,
+            declared_on=new.declared_on if association else None,
             status=PetitionLife.DRAFT,
             signatures=0,
             decision_note=None,
@@ -116,8 +141,29 @@ def create(conn: Connection, new: NewPetition, actor: str, now: datetime) -> str
                 select(PETITION.c.id).where(PETITION.c.code == code)
             ).scalar_one()
             _event(conn, created, PetitionLife.DRAFT, "", actor, now)
+            if association:
+                _list_checks(conn, created, checklist)
             return code
     raise PetitionError(PetitionRefusal(PetitionWhy.NO_FREE_CODE))  # 32**6 codes: never in practice
+
+
+def _is_association(conn: Connection, group_id: int | None, commune: str) -> bool:
+    query = select(COMMUNITY_GROUP.c.id).where(
+        COMMUNITY_GROUP.c.id == group_id,
+        COMMUNITY_GROUP.c.commune_code == commune,
+        COMMUNITY_GROUP.c.kind == GroupKind.ASSOCIATION,
+    )
+    return group_id is not None and conn.execute(query).first() is not None
+
+
+def _list_checks(conn: Connection, petition_id: int, checklist: Checklist) -> None:
+    conn.execute(
+        insert(PETITION_CHECK),
+        [
+            {"petition_id": petition_id, "item": item, "position": n, "years": checklist.years}
+            for n, item in enumerate(checklist.items)
+        ],
+    )
 
 
 def _event(
@@ -129,6 +175,20 @@ def _event(
             petition_id=petition_id, status=life, note=note or None, actor=actor, created_at=now
         ),
     )
+
+
+# The association filing a petition, by name, for the queries that read cards.
+_ASSOCIATION = (
+    select(COMMUNITY_GROUP.c.name)
+    .where(COMMUNITY_GROUP.c.id == PETITION.c.association_id)
+    .scalar_subquery()
+    .label("association")
+)
+CARDS = (*tally.COUNTED, _ASSOCIATION)
+
+
+def kind_of(stored: str | None) -> PetitionKind:
+    return PetitionKind(stored) if stored else PetitionKind.RESIDENTS
 
 
 def _card(row: Any, signed_at: datetime | None) -> Card:
@@ -146,6 +206,9 @@ def _card(row: Any, signed_at: datetime | None) -> Card:
         signed_at,
         deposited_on=row.deposited_on,
         category=theme(row.category),
+        kind=kind_of(row.kind),
+        association=row.association or "",
+        declared_on=row.declared_on,
     )
 
 
@@ -160,7 +223,7 @@ def theme(stored: str | None) -> Category:
 def open_in(conn: Connection, commune: str, resident_id: int, now: datetime) -> list[Card]:
     """The petitions collecting signatures in a commune, the closest to their deadline first."""
     rows = conn.execute(
-        select(*tally.COUNTED)
+        select(*CARDS)
         .where(
             PETITION.c.commune_code == commune,
             PETITION.c.status.in_(sorted(SIGNING)),
@@ -168,7 +231,7 @@ def open_in(conn: Connection, commune: str, resident_id: int, now: datetime) -> 
         )
         .order_by(PETITION.c.deadline, PETITION.c.id)
     ).all()
-    return [_card(row, _signed_at(conn, row.id, resident_id)) for row in rows]
+    return [_card(row, _signed_at(conn, row, resident_id)) for row in rows]
 
 
 def collecting_in(
@@ -177,9 +240,10 @@ def collecting_in(
     """The petitions collecting signatures in these communes, for an organizer entering paper
     ones: the closest to their deadline first, at most ``limit``."""
     rows = conn.execute(
-        select(*tally.COUNTED)
+        select(*CARDS)
         .where(
             PETITION.c.commune_code.in_(sorted(communes)),
+            PETITION.c.kind == PetitionKind.RESIDENTS,
             PETITION.c.status.in_(sorted(SIGNING)),
             PETITION.c.deadline >= now,
         )
@@ -190,11 +254,11 @@ def collecting_in(
 
 
 def card(conn: Connection, code: str, resident_id: int) -> Card | None:
-    row = conn.execute(select(*tally.COUNTED).where(PETITION.c.code == code.upper())).first()
+    row = conn.execute(select(*CARDS).where(PETITION.c.code == code.upper())).first()
     if row is None or PetitionLife(row.status) is PetitionLife.DRAFT:
         return None
     paper = paper_count(conn, row.id)
-    return replace(_card(row, _signed_at(conn, row.id, resident_id)), paper=paper)
+    return replace(_card(row, _signed_at(conn, row, resident_id)), paper=paper)
 
 
 def paper_count(conn: Connection, petition_id: int) -> int:
@@ -205,12 +269,18 @@ def paper_count(conn: Connection, petition_id: int) -> int:
     return int(conn.execute(query).scalar_one())
 
 
-def _signed_at(conn: Connection, petition_id: int, resident_id: int) -> datetime | None:
-    return conn.execute(
-        select(SIGNATURE.c.created_at).where(
-            SIGNATURE.c.petition_id == petition_id, SIGNATURE.c.resident_id == resident_id
+def _signed_at(conn: Connection, petition: Any, resident_id: int) -> datetime | None:
+    """When the resident signed the petition, or supported it if it is an association's."""
+    if kind_of(petition.kind) is PetitionKind.ASSOCIATION:
+        query = select(PETITION_SUPPORT.c.created_at).where(
+            PETITION_SUPPORT.c.petition_id == petition.id,
+            PETITION_SUPPORT.c.resident_id == resident_id,
         )
-    ).scalar_one_or_none()
+    else:
+        query = select(SIGNATURE.c.created_at).where(
+            SIGNATURE.c.petition_id == petition.id, SIGNATURE.c.resident_id == resident_id
+        )
+    return conn.execute(query).scalar_one_or_none()
 
 
 @dataclass(frozen=True, slots=True)
@@ -243,7 +313,7 @@ def sign(
     this transaction is committed (the hourly `cross_reached` catches a crossing whose check
     never ran)."""
     petition = _shared(conn, code)
-    if petition is None or PetitionLife(petition.status) not in SIGNING or petition.deadline < now:
+    if not _collecting(petition, PetitionKind.RESIDENTS, now):
         return StoredSigning(SigningOutcome.NOT_OPEN)
     signed = insert_ignore(
         conn,
@@ -259,7 +329,7 @@ def sign(
     if not signed:
         # Only the account that signed learns when; anyone typing the same CIN learns only
         # that the card cannot sign again, or a neighbour's CIN would tell whether they signed.
-        mine = _signed_at(conn, petition.id, resident_id)
+        mine = _signed_at(conn, petition, resident_id)
         return (
             StoredSigning(SigningOutcome.ALREADY, mine)
             if mine
@@ -268,6 +338,32 @@ def sign(
     if _counted(conn, petition, resident_id, resident_id, now):
         return StoredSigning(SigningOutcome.SIGNED, now)
     return StoredSigning(SigningOutcome.SIGNED, now, petition.id)
+
+
+def _collecting(petition: Any, kind: PetitionKind, now: datetime) -> bool:
+    """Whether ``petition`` (None when unknown) is of ``kind`` and takes signatures, or
+    supports, at ``now``."""
+    return (
+        petition is not None
+        and kind_of(petition.kind) is kind
+        and PetitionLife(petition.status) in SIGNING
+        and petition.deadline >= now
+    )
+
+
+def support(conn: Connection, code: str, resident_id: int, now: datetime) -> Signing:
+    """A resident's support of an association's petition, once; a second is refused with the
+    date of the first. No threshold to cross: the count is only told and shown."""
+    petition = _shared(conn, code)
+    if not _collecting(petition, PetitionKind.ASSOCIATION, now):
+        return Signing(SigningOutcome.NOT_OPEN)
+    supported = insert_ignore(
+        conn, PETITION_SUPPORT, petition_id=petition.id, resident_id=resident_id, created_at=now
+    )
+    if not supported:
+        return Signing(SigningOutcome.ALREADY, _signed_at(conn, petition, resident_id))
+    tally.add(conn, petition.id, resident_id, 1)
+    return Signing(SigningOutcome.SIGNED, now)
 
 
 def _counted(
@@ -298,7 +394,9 @@ def sign_on_paper(
     petition = _shared(conn, code)
     if petition is None:
         return Entered(PaperOutcome.NO_PETITION)
-    if PetitionLife(petition.status) not in SIGNING or petition.deadline < now:
+    if kind_of(petition.kind) is PetitionKind.ASSOCIATION:
+        return Entered(PaperOutcome.SUPPORTS_ONLY)
+    if not _collecting(petition, PetitionKind.RESIDENTS, now):
         return Entered(PaperOutcome.NOT_OPEN)
     last_day = petition.deadline.astimezone(MOROCCO).date()
     why = paper_refusal(paper, min(now.astimezone(MOROCCO).date(), last_day))
@@ -360,7 +458,7 @@ def _cross(
 ) -> bool:
     """Cross the threshold when ``count`` reaches it; True when it is crossed, whoever did it,
     and the signer ``resident_id`` (if one is signing) is told."""
-    if count < petition.threshold:
+    if kind_of(petition.kind) is PetitionKind.ASSOCIATION or count < petition.threshold:
         return False
     # Only one transaction moves the petition from open: the others find it moved (PostgreSQL
     # re-reads the row once the winner commits) and change nothing.
@@ -388,20 +486,26 @@ def _tell_late_signer(conn: Connection, petition: Any, resident_id: int, now: da
         .order_by(PETITION_EVENT.c.id)
         .limit(1)
     ).scalar_one_or_none()
-    if crossed is not None and _signed_at(conn, petition.id, resident_id) is not None:
+    if crossed is not None and _signed_at(conn, petition, resident_id) is not None:
         _notify(conn, petition, crossed, PetitionLife.THRESHOLD_REACHED, "", (resident_id,), now)
 
 
 def withdraw(conn: Connection, code: str, resident_id: int, now: datetime) -> bool:
-    """Take back a signature while the petition collects them; False when that is not possible."""
+    """Take back a signature, or a support, while the petition collects them; False when that
+    is not possible."""
     petition = _shared(conn, code)
-    if petition is None or PetitionLife(petition.status) not in SIGNING or petition.deadline < now:
+    if petition is None or not _collecting(petition, kind_of(petition.kind), now):
         return False
-    gone = conn.execute(
-        delete(SIGNATURE).where(
+    if kind_of(petition.kind) is PetitionKind.ASSOCIATION:
+        taken = delete(PETITION_SUPPORT).where(
+            PETITION_SUPPORT.c.petition_id == petition.id,
+            PETITION_SUPPORT.c.resident_id == resident_id,
+        )
+    else:
+        taken = delete(SIGNATURE).where(
             SIGNATURE.c.petition_id == petition.id, SIGNATURE.c.resident_id == resident_id
         )
-    ).rowcount
+    gone = conn.execute(taken).rowcount
     if gone:
         tally.add(conn, petition.id, resident_id, -gone)
     return bool(gone)
@@ -411,18 +515,29 @@ def fold_signed(conn: Connection, resident_id: int) -> None:
     """Fold the tallies of the petitions a resident signed, before their erasure takes their
     signatures off the petitions' own column (storage/rights.py): it then holds them."""
     signed = select(SIGNATURE.c.petition_id).where(SIGNATURE.c.resident_id == resident_id)
-    for petition_id in conn.execute(signed.order_by(SIGNATURE.c.petition_id)).scalars().all():
+    supported = select(PETITION_SUPPORT.c.petition_id).where(
+        PETITION_SUPPORT.c.resident_id == resident_id
+    )
+    touched = {*conn.execute(signed).scalars(), *conn.execute(supported).scalars()}
+    # In the petitions' order, as every fold takes their locks: no deadlock between two.
+    for petition_id in sorted(touched):
         tally.fold(conn, petition_id)
 
 
 def mine(conn: Connection, resident_id: int) -> list[Card]:
-    """The petitions a resident signed, the latest first."""
-    rows = conn.execute(
-        select(*tally.COUNTED, SIGNATURE.c.created_at.label("signed_at"))
+    """The petitions a resident signed or supported, the latest first."""
+    signed = (
+        select(*CARDS, SIGNATURE.c.created_at.label("signed_at"))
         .join(SIGNATURE, SIGNATURE.c.petition_id == PETITION.c.id)
         .where(SIGNATURE.c.resident_id == resident_id)
-        .order_by(SIGNATURE.c.created_at.desc())
-    ).all()
+    )
+    supported = (
+        select(*CARDS, PETITION_SUPPORT.c.created_at.label("signed_at"))
+        .join(PETITION_SUPPORT, PETITION_SUPPORT.c.petition_id == PETITION.c.id)
+        .where(PETITION_SUPPORT.c.resident_id == resident_id)
+    )
+    rows = [*conn.execute(signed), *conn.execute(supported)]
+    rows.sort(key=lambda row: row.signed_at, reverse=True)
     return [_card(row, row.signed_at) for row in rows]
 
 
@@ -452,6 +567,8 @@ def move(
         tally.count(conn, petition.id),
         petition.threshold,
         petition.deadline < now,
+        kind_of(petition.kind),
+        tuple(check.item for check in _checks(conn, petition.id) if not check.ticked),
     )
     if refused is not None:
         raise PetitionError(refused)
@@ -501,17 +618,23 @@ def _announce(
     conn: Connection, petition: Any, life: PetitionLife, note: str, actor: str, now: datetime
 ) -> int:
     event_id = _event(conn, petition.id, life, note, actor, now)
-    signers = (
-        conn.execute(
-            select(SIGNATURE.c.resident_id).where(
-                SIGNATURE.c.petition_id == petition.id, SIGNATURE.c.resident_id.is_not(None)
-            )
-        )
-        .scalars()
-        .all()
-    )
+    signers = followers(conn, petition.id)
     _notify(conn, petition, event_id, life, note, signers, now)
     return len(signers)
+
+
+def followers(conn: Connection, petition_id: int) -> list[int]:
+    """The residents told of a petition's life: its signers in the chat (paper signers have no
+    chat) and, for an association's, its supporters; in the order they joined."""
+    signers = select(SIGNATURE.c.resident_id.label("rid"), SIGNATURE.c.created_at).where(
+        SIGNATURE.c.petition_id == petition_id, SIGNATURE.c.resident_id.is_not(None)
+    )
+    supporters = select(
+        PETITION_SUPPORT.c.resident_id.label("rid"), PETITION_SUPPORT.c.created_at
+    ).where(PETITION_SUPPORT.c.petition_id == petition_id)
+    joined = signers.union_all(supporters).subquery()
+    query = select(joined.c.rid).order_by(joined.c.created_at, joined.c.rid)
+    return [int(rid) for rid in conn.execute(query).scalars()]
 
 
 def _notify(
@@ -523,7 +646,8 @@ def _notify(
     residents: Sequence[int],
     now: datetime,
 ) -> None:
-    body = life_notice(petition.code, petition.title, life, note).to_json()
+    notice = life_notice(petition.code, petition.title, life, note, kind_of(petition.kind))
+    body = notice.to_json()
     for resident_id in residents:
         enqueue(conn, notice_key(event_id), resident_id, body, now)
 
@@ -600,6 +724,7 @@ class Listed:
     deposited_on: date | None = None
     answer_due: date | None = None
     category: Category = Category.OTHER
+    kind: PetitionKind = PetitionKind.RESIDENTS
 
     def clock(self, today: date) -> Awaiting | None:
         """How long it has awaited the council's answer, if it does."""
@@ -642,6 +767,7 @@ def listing(
             r.deposited_on,
             r.answer_due,
             theme(r.category),
+            kind_of(r.kind),
         )
         for r in conn.execute(query)
     ]
@@ -678,13 +804,18 @@ def record(conn: Connection, code: str) -> Record:
     fields = {name: row._mapping[name] for name in PetitionDraft.__dataclass_fields__}
     fields["deadline"] = row.deadline.astimezone(MOROCCO).date()
     fields["category"] = theme(row.category)
+    fields["kind"] = kind_of(row.kind)
     return Record(row.code, PetitionDraft(**fields), row.opened_at)
 
 
 def cross_reached(conn: Connection, now: datetime) -> list[str]:
     """Cross the threshold of the open petitions whose count reached it, should a signer's check
     after its commit not have run (the process stopped in between); returns their codes."""
-    rows = conn.execute(select(*tally.COUNTED).where(PETITION.c.status == PetitionLife.OPEN)).all()
+    rows = conn.execute(
+        select(*tally.COUNTED).where(
+            PETITION.c.status == PetitionLife.OPEN, PETITION.c.kind == PetitionKind.RESIDENTS
+        )
+    ).all()
     return [row.code for row in rows if _cross(conn, row, row.signatures, None, now)]
 
 
@@ -698,3 +829,49 @@ async def close_expired_petitions(db: Database, now: datetime) -> list[str]:
     """`close_expired` in a transaction of its own, for the hourly housekeeping."""
     async with db.transaction() as tx:
         return await tx.run(close_expired, now)
+
+
+def _checks(conn: Connection, petition_id: int) -> list[Check]:
+    rows = conn.execute(
+        select(PETITION_CHECK)
+        .where(PETITION_CHECK.c.petition_id == petition_id)
+        .order_by(PETITION_CHECK.c.position)
+    )
+    return [Check(CheckItem(r.item), r.years, r.ticked_by or "", r.ticked_at) for r in rows]
+
+
+def checklist(conn: Connection, code: str) -> list[Check]:
+    """The checklist of an association's petition, in its order (empty for a residents' one);
+    raises `PetitionError` if the petition is unknown."""
+    found = conn.execute(select(PETITION.c.id).where(PETITION.c.code == code.upper())).first()
+    if found is None:
+        raise PetitionError(PetitionRefusal(PetitionWhy.NO_PETITION, code))
+    return _checks(conn, found.id)
+
+
+def tick(
+    conn: Connection, code: str, item: CheckItem, ticked: bool, actor: str, now: datetime
+) -> list[Check]:
+    """Tick (or untick) an item of a petition's checklist, under the petition's lock as filing
+    reads it; returns the checklist. Raises `PetitionError` for an unknown petition, an item it
+    does not have, or one already filed (its file is with the commune)."""
+    petition = conn.execute(
+        select(PETITION).where(PETITION.c.code == code.upper()).with_for_update()
+    ).first()
+    if petition is None:
+        raise PetitionError(PetitionRefusal(PetitionWhy.NO_PETITION, code))
+    refused = field_refusal(PetitionField.ACTOR, actor)
+    if refused is None and PetitionLife(petition.status) in FILED:
+        refused = PetitionRefusal(
+            PetitionWhy.NOT_A_MOVE, code, current=PetitionLife(petition.status)
+        )
+    if refused is not None:
+        raise PetitionError(refused)
+    changed = conn.execute(
+        update(PETITION_CHECK)
+        .where(PETITION_CHECK.c.petition_id == petition.id, PETITION_CHECK.c.item == item)
+        .values(ticked_by=actor if ticked else None, ticked_at=now if ticked else None)
+    ).rowcount
+    if not changed:
+        raise PetitionError(PetitionRefusal(PetitionWhy.NOT_ON_CHECKLIST, code))
+    return _checks(conn, petition.id)

@@ -29,6 +29,7 @@ from conversations.personal import (
     NOTICES,
     ORGANIZED,
     ORGANIZER,
+    PETITION_SUPPORTS,
     PROFILE,
     REPORTS,
     RSVPS,
@@ -66,6 +67,12 @@ HOLDERS: tuple[Holder, ...] = (
     Holder(REPORTS, (m.REPORT, m.REPORT_MEDIA), kept.reports, kept.erase_reports),
     Holder(SIGNATURES, (m.SIGNATURE,), kept.signatures, kept.erase_signatures),
     Holder(SUPPORTS, (m.REPORT_SUPPORT,), plain.supports, plain.erase_supports),
+    Holder(
+        PETITION_SUPPORTS,
+        (m.PETITION_SUPPORT,),
+        plain.petition_supports,
+        plain.erase_petition_supports,
+    ),
     Holder(CONSENTS, (m.CONSENT,), plain.consents, plain.erase_consents),
     Holder(NOTICES, (m.DELIVERY,), plain.notices, plain.erase_notices),
     Holder(
@@ -179,6 +186,7 @@ _ACTORS = (
     m.ORGANIZER_INVITE.c.created_by,
     m.AUDIT_ENTRY.c.actor,
     m.SIGNATURE.c.entered_by,
+    m.PETITION_CHECK.c.ticked_by,
 )
 
 
@@ -213,6 +221,8 @@ _NOBODYS = (
     m.PETITION.c.commune_code,
     m.PETITION.c.status,
     m.PETITION.c.category,
+    m.PETITION.c.kind,
+    m.PETITION_CHECK.c.item,
     m.PETITION_EVENT.c.status,
     *m.PETITION_FLAG.c,
     m.COMMUNITY_GROUP.c.commune_code,

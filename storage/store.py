@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, select, update
 
+from conversations.association import DEFAULT_CHECKLIST, Checklist
 from conversations.kit import Address
 from conversations.kit import Resident as ResidentView
 from conversations.seams import FlowState
@@ -181,6 +182,7 @@ class SqlStore:
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         organizers: frozenset[Address] = frozenset(),
         dashboard: str = "",
+        checklist: Checklist = DEFAULT_CHECKLIST,
     ) -> None:
         self.db = db
         self.gazetteer = gazetteer
@@ -188,6 +190,7 @@ class SqlStore:
         self.clock = clock
         self.organizers = organizers
         self.dashboard = dashboard
+        self.checklist = checklist
 
     @asynccontextmanager
     async def unit(self, address: Address) -> AsyncIterator[SqlUnit]:
@@ -201,6 +204,7 @@ class SqlStore:
                     self.clock,
                     self.organizers,
                     self.dashboard,
+                    self.checklist,
                 )
                 unit = SqlUnit(bound)
                 yield unit

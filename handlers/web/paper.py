@@ -49,7 +49,7 @@ def paper_said(entered: Entered) -> Renderable:
                 "This CIN has already signed, on {date}: it is not counted twice.",
                 date=entered.counted_on,
             )
-        case PaperOutcome.NOT_OPEN:
+        case PaperOutcome.NOT_OPEN | PaperOutcome.SUPPORTS_ONLY:
             return _("This petition is not collecting signatures.")
         case _:
             return PAPER_WHY.get(entered.why or PaperWhy.CIN, PAPER_WHY[PaperWhy.CIN])

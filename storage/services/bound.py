@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, update
 
+from conversations.association import DEFAULT_CHECKLIST, Checklist
 from conversations.kit import Address, Resident
 from storage.database import Tx
 from storage.gazetteer import Gazetteer
@@ -36,6 +37,7 @@ class Bound:
         clock: Callable[[], datetime],
         organizers: frozenset[Address] = frozenset(),
         dashboard: str = "",
+        checklist: Checklist = DEFAULT_CHECKLIST,
     ) -> None:
         self.tx = tx
         self.address = address
@@ -45,6 +47,8 @@ class Bound:
         self.organizers = organizers
         # The dashboard's address, which its sign-in links start with.
         self.dashboard = dashboard
+        # The checklist association petitions drafted in the chat get.
+        self.checklist = checklist
         self._resident: Resident | None = None
         # Set once the resident erased their data: there is no state left to save.
         self.erased = False

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from conversations.groups import Group, GroupKind
 from conversations.petition import Card, PetitionDraft, PetitionLife, Signing
-from storage import petitions
+from storage import groups, petitions
 from storage.services.authority import ResidentAuthority
 from storage.services.bound import Bound
 
@@ -41,13 +42,22 @@ class SqlPetitions:
     async def withdraw_signature(self, code: str) -> bool:
         return await self.bound.tx.run(petitions.withdraw, code, self.bound.me, self.bound.clock())
 
+    async def support_petition(self, code: str) -> Signing:
+        b = self.bound
+        return await b.tx.run(petitions.support, code, b.me, b.clock())
+
+    async def associations(self, commune: str) -> Sequence[Group]:
+        found = await self.bound.tx.run(groups.groups_in, commune, None, self.bound.clock())
+        return [group for group in found if group.kind is GroupKind.ASSOCIATION]
+
     async def my_signatures(self) -> Sequence[Card]:
         return await self.bound.tx.run(petitions.mine, self.bound.me)
 
     async def draft_petition(self, draft: PetitionDraft) -> str:
         # Checked here, not only in the flow: no path into storage skips the check.
         await self._must_organize()
-        return await self.bound.tx.run(petitions.create, draft, self._actor, self.bound.clock())
+        b = self.bound
+        return await b.tx.run(petitions.create, draft, self._actor, b.clock(), b.checklist)
 
     async def publish_petition(self, code: str) -> None:
         await self._must_organize()

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
 
+from conversations.groups import Group, GroupKind
 from conversations.kit import MOROCCO
 from conversations.petition import (
     CODE_ALPHABET,
@@ -14,6 +15,7 @@ from conversations.petition import (
     SIGNING,
     Card,
     PetitionDraft,
+    PetitionKind,
     PetitionLife,
     Signing,
     SigningOutcome,
@@ -22,7 +24,7 @@ from tests.memory.here import Here, cin_key, seal, unseal
 from tests.memory.world import Petition, Signature
 
 
-def petition_card(p: Petition, signed_at: datetime | None) -> Card:
+def petition_card(p: Petition, signed_at: datetime | None, association: str = "") -> Card:
     d = p.draft
     return Card(
         p.code,
@@ -37,6 +39,9 @@ def petition_card(p: Petition, signed_at: datetime | None) -> Card:
         p.life,
         signed_at,
         category=d.category,
+        kind=d.kind,
+        association=association,
+        declared_on=d.declared_on,
     )
 
 
@@ -47,6 +52,10 @@ class MemoryPetitions:
     def collecting(self, p: Petition) -> bool:
         today = self.here.clock().astimezone(MOROCCO).date()
         return p.life in SIGNING and today <= p.draft.deadline
+
+    def _card(self, p: Petition, signed_at: datetime | None) -> Card:
+        named = (g.name for g in self.here.world.groups if g.id == p.draft.association_id)
+        return petition_card(p, signed_at, next(named, ""))
 
     def _signed_at(self, p: Petition) -> datetime | None:
         me = self.here.me
@@ -63,21 +72,21 @@ class MemoryPetitions:
             if p.draft.commune_code == commune and self.collecting(p)
         ]
         found.sort(key=lambda p: (p.draft.deadline, p.id))
-        return [petition_card(p, self._signed_at(p)) for p in found]
+        return [self._card(p, self._signed_at(p)) for p in found]
 
     async def petition(self, code: str) -> Card | None:
         p = self._find(code)
         if p is None or p.life is PetitionLife.DRAFT:
             return None
         paper = sum(1 for s in p.signatures if s.resident_id is None)
-        return replace(petition_card(p, self._signed_at(p)), paper=paper)
+        return replace(self._card(p, self._signed_at(p)), paper=paper)
 
     async def seal(self, secret: str) -> str:
         return seal(secret)
 
     async def sign_petition(self, code: str, full_name: str, sealed_cin: str) -> Signing:
         p = self._find(code)
-        if p is None or not self.collecting(p):
+        if p is None or not self.collecting(p) or p.draft.kind is PetitionKind.ASSOCIATION:
             return Signing(SigningOutcome.NOT_OPEN)
         if (mine := self._signed_at(p)) is not None:
             return Signing(SigningOutcome.ALREADY, mine)
@@ -97,10 +106,25 @@ class MemoryPetitions:
         p.signatures = [s for s in p.signatures if s.resident_id != self.here.me]
         return True
 
+    async def support_petition(self, code: str) -> Signing:
+        p = self._find(code)
+        if p is None or not self.collecting(p) or p.draft.kind is not PetitionKind.ASSOCIATION:
+            return Signing(SigningOutcome.NOT_OPEN)
+        if (mine := self._signed_at(p)) is not None:
+            return Signing(SigningOutcome.ALREADY, mine)
+        now = self.here.clock()
+        # A support is kept as a signature without name nor CIN.
+        p.signatures.append(Signature(self.here.me, "", "", "", now))
+        return Signing(SigningOutcome.SIGNED, now)
+
+    async def associations(self, commune: str) -> Sequence[Group]:
+        found = self.here.world.groups
+        return [g for g in found if g.commune_code == commune and g.kind is GroupKind.ASSOCIATION]
+
     async def my_signatures(self) -> Sequence[Card]:
         signed = [(at, p) for p in self.here.world.petitions if (at := self._signed_at(p))]
         signed.sort(key=lambda item: item[0], reverse=True)
-        return [petition_card(p, at) for at, p in signed]
+        return [self._card(p, at) for at, p in signed]
 
     async def draft_petition(self, draft: PetitionDraft) -> str:
         self._must_organize()

@@ -6,9 +6,12 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from conversations.petition import PetitionLife
+from conversations.association import DEFAULT_CHECKLIST, Checklist
+from conversations.groups import GroupKind
+from conversations.petition import PetitionKind, PetitionLife
 from storage import tally
 from storage.database import Database
+from storage.groups import create_group
 from storage.models import SIGNATURE
 from storage.petitions import NewPetition, create, move
 from tests.resident import FakeResident
@@ -30,6 +33,36 @@ async def open_petition(db: Database, clock: Clock, commune: str, threshold: int
     )
     async with db.transaction() as tx:
         code = await tx.run(create, new, "organizer", clock())
+        await tx.run(move, code, PetitionLife.OPEN, "", "organizer", clock())
+    return code
+
+
+ASSOCIATION = "Association Nour du quartier"
+
+
+async def open_association_petition(
+    db: Database, clock: Clock, commune: str, checklist: Checklist = DEFAULT_CHECKLIST
+) -> str:
+    """An association's petition of ``commune``, open for support, filed by ASSOCIATION
+    (declared five years ago), with ``checklist`` unticked."""
+    async with db.transaction() as tx:
+        association = await tx.run(
+            create_group, commune, GroupKind.ASSOCIATION, ASSOCIATION, "organizer", clock()
+        )
+        new = NewPetition(
+            commune_code=commune,
+            title="Une maison des jeunes",
+            summary="Rouvrir la maison des jeunes du quartier",
+            body="L'association demande la réouverture de la maison des jeunes.",
+            requests="Rouvrir la maison des jeunes avant l'été.",
+            representative="Youssef Amrani",
+            threshold=0,
+            deadline=(clock() + timedelta(days=30)).date(),
+            kind=PetitionKind.ASSOCIATION,
+            association_id=association,
+            declared_on=(clock() - timedelta(days=5 * 365 + 2)).date(),
+        )
+        code = await tx.run(create, new, "organizer", clock(), checklist)
         await tx.run(move, code, PetitionLife.OPEN, "", "organizer", clock())
     return code
 
