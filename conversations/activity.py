@@ -4,6 +4,7 @@ the data kept about them."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 from typing import assert_never
 
@@ -12,7 +13,7 @@ from conversations.flow import Flow
 from conversations.flow_names import FlowName
 from conversations.kit import Inbound, Option, Reply, Turn, pick
 from conversations.paging import offer, turned, window
-from conversations.petition import LIFE_LABELS, progress
+from conversations.petition import LIFE_LABELS, Card, PetitionKind, count_of
 from conversations.phrases import NOT_AN_OPTION
 from conversations.report import STATUS_LABELS, Detail
 from conversations.report_summary import brief_line
@@ -117,20 +118,11 @@ class Activity(Flow[Step, Answers]):
         # Loaded whole and paged here: one resident's signatures are a bounded few.
         cards = await ctx.services.petitions.my_signatures()
         if not cards:
-            none = _("You have not signed any petition yet.")
+            none = _("You have not signed or supported any petition yet.")
             return Turn((Reply(none), HOME), Step.HOME, Answers())
         shown = window(cards, page)
-        listed = [
-            _(
-                "• {title}: {status}, {bar}, signed on {date}",
-                title=card.title,
-                status=LIFE_LABELS[card.life],
-                bar=progress(card.signatures, card.threshold),
-                date=card.signed_at or ctx.now,
-            )
-            for card in shown.items
-        ]
-        text = lines(_("The petitions you signed:"), *shown.position, *listed)
+        listed = [_signed(card, card.signed_at or ctx.now) for card in shown.items]
+        text = lines(_("The petitions you signed or supported:"), *shown.position, *listed)
         mine = Reply(text, (*shown.turns, BACK))
         return Turn((mine,), Step.SIGNATURES, Answers(page=shown.page))
 
@@ -146,3 +138,21 @@ class Activity(Flow[Step, Answers]):
         question, shown = offer(ask, options, page, (BACK,))
         refs = tuple(option.id for option in shown.items)
         return Turn((*before, question), Step.REPORTS, Answers(refs, shown.page))
+
+
+def _signed(card: Card, on: datetime) -> Renderable:
+    if card.kind is PetitionKind.ASSOCIATION:
+        return _(
+            "• {title}: {status}, {count}, supported on {date}",
+            title=card.title,
+            status=LIFE_LABELS[card.life],
+            count=count_of(card),
+            date=on,
+        )
+    return _(
+        "• {title}: {status}, {bar}, signed on {date}",
+        title=card.title,
+        status=LIFE_LABELS[card.life],
+        bar=count_of(card),
+        date=on,
+    )

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from conversations.report import Category
-from conversations.text import Renderable, _, pgettext
+from conversations.text import Renderable, Verbatim, _, ngettext, pgettext
 
 # Petition codes: no 0/O nor 1/I, since they are read aloud and typed on phones.
 CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
@@ -135,6 +135,14 @@ def progress(signatures: int, threshold: int, width: int = 5) -> str:
     """A text progress bar that reads on every channel: ``▰▰▰▱▱ 142/200``."""
     filled = min(width, signatures * width // threshold) if threshold > 0 else width
     return f"{'▰' * filled}{'▱' * (width - filled)} {signatures}/{threshold}"
+
+
+def count_of(card: Card) -> Renderable:
+    """A petition's count as residents read it: a bar toward its threshold, or how many
+    support an association's petition (it has no threshold)."""
+    if card.kind is PetitionKind.ASSOCIATION:
+        return ngettext("{n} supporter", "{n} supporters", card.signatures)
+    return Verbatim(progress(card.signatures, card.threshold))
 
 
 def life_notice(

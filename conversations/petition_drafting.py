@@ -1,4 +1,6 @@
-"""Petition drafting, for organizers: commune, texts, deadline, threshold, preview, then publish.
+"""Petition drafting, for organizers: commune, who files it, texts, deadline, threshold,
+preview, then publish. An association's petition names the association and the day its
+declaration was received instead of a threshold (conversations/association.py).
 
 Nothing is stored until the preview is confirmed; the storage checks again that the resident
 is an organizer, so this flow's own check is a courtesy, not the guard.
@@ -26,8 +28,8 @@ from conversations.flow import Flow
 from conversations.flow_names import FlowName
 from conversations.folding import to_ascii_digits
 from conversations.kit import MOROCCO, Inbound, Option, Place, Reply, Turn, pick
-from conversations.paging import turned
-from conversations.petition import OTHERWISE, PetitionDraft, default_threshold
+from conversations.paging import offer, turned
+from conversations.petition import OTHERWISE, PetitionDraft, PetitionKind, default_threshold
 from conversations.petition_rules import (
     FORMULA_STARTS,
     LIMITS,
@@ -41,7 +43,7 @@ from conversations.petition_rules import (
 )
 from conversations.phrases import CANCELLED, NOT_AN_OPTION
 from conversations.report import CATEGORIES, CATEGORY_LABELS, Category
-from conversations.text import Renderable, _, lines, ngettext, pgettext
+from conversations.text import Renderable, Verbatim, _, lines, ngettext, pgettext
 
 MAX_COMMUNE_NAME = 80
 # "1000", or grouped by thousands as people write it: "1 000", "1,000", "1.000", "١٬٠٠٠".
@@ -52,6 +54,9 @@ class Step(StrEnum):
     COMMUNE = "commune"
     FIND_COMMUNE = "find_commune"
     CHOOSE_COMMUNE = "choose_commune"
+    KIND = "kind"
+    ASSOCIATION = "association"
+    DECLARED = "declared"
     TITLE = "title"
     THEME = "theme"
     SUMMARY = "summary"
@@ -79,6 +84,12 @@ class Answers:
     deadline: str = ""  # ISO date: the state is JSON
     threshold: int = 0
     category: str = Category.OTHER.value
+    kind: str = PetitionKind.RESIDENTS.value
+    # An association's petition: the association (its group's id and name), the ISO day its
+    # declaration was received.
+    association_id: int = 0
+    association: str = ""
+    declared: str = ""
     # Answering one question again, from the preview: back to the preview afterwards.
     editing: bool = False
 
@@ -125,8 +136,11 @@ FIELDS_OF = {
 }
 # The order of the questions; the last answer leads to the preview.
 NEXT = {
-    Step.COMMUNE: Step.TITLE,
-    Step.CHOOSE_COMMUNE: Step.TITLE,
+    Step.COMMUNE: Step.KIND,
+    Step.CHOOSE_COMMUNE: Step.KIND,
+    Step.KIND: Step.TITLE,
+    Step.ASSOCIATION: Step.DECLARED,
+    Step.DECLARED: Step.TITLE,
     Step.TITLE: Step.THEME,
     Step.THEME: Step.SUMMARY,
     Step.SUMMARY: Step.TEXT,
@@ -142,12 +156,19 @@ ASK_COMMUNE_NAME = Reply(_("Type the name of the commune, in Arabic or French:")
 ASK_DEADLINE = Reply(
     _("The last day to sign, as DD/MM/YYYY or YYYY-MM-DD (for example 31/01/2027):")
 )
+ASK_SUPPORT_DEADLINE = Reply(
+    _(
+        "The last day residents can support it, as DD/MM/YYYY or YYYY-MM-DD (for example "
+        "31/01/2027):"
+    )
+)
 PUBLISH = Option("publish", pgettext("drafting", "Save as draft and publish"))
 DRAFT_ONLY = Option("draft", pgettext("drafting", "Save as draft only"))
 CHANGE = Option("change", pgettext("drafting", "Change something"))
 CANCEL = Option("cancel", pgettext("drafting", "Cancel"))
 CHANGES = (
     Option(Step.FIND_COMMUNE, pgettext("field", "The commune")),
+    Option(Step.KIND, pgettext("field", "Who files it")),
     Option(Step.TITLE, pgettext("field", "The title")),
     Option(Step.THEME, pgettext("field", "The theme")),
     Option(Step.SUMMARY, pgettext("field", "The summary")),
@@ -156,8 +177,38 @@ CHANGES = (
     Option(Step.REPRESENTATIVE, pgettext("field", "The representative")),
     Option(Step.DEADLINE, pgettext("field", "The deadline")),
     Option(Step.THRESHOLD, pgettext("field", "The number of signatures")),
+    Option(Step.ASSOCIATION, pgettext("field", "The association")),
+    Option(Step.DECLARED, pgettext("field", "The day of its declaration")),
 )
-ASK_CHANGE = Reply(_("What do you want to change?"), CHANGES)
+# What an association's petition has not, and what a residents' one has not.
+NOT_FOR = {
+    PetitionKind.ASSOCIATION: frozenset({Step.THRESHOLD}),
+    PetitionKind.RESIDENTS: frozenset({Step.ASSOCIATION, Step.DECLARED}),
+}
+RESIDENTS = Option(
+    PetitionKind.RESIDENTS.value, pgettext("drafting", "Residents, with their signatures")
+)
+BY_ASSOCIATION = Option(
+    PetitionKind.ASSOCIATION.value, pgettext("drafting", "An association of the commune")
+)
+ASK_KIND = Reply(
+    _(
+        "Who files this petition? Residents sign it with their CIN, up to the legal number of "
+        "signatures; an association files it in its own name, with no number of signatures, "
+        "and residents can support it."
+    ),
+    (RESIDENTS, BY_ASSOCIATION),
+)
+ASK_DECLARED = Reply(
+    _(
+        "The day the association's declaration was received by the authorities (its receipt), "
+        "as DD/MM/YYYY:"
+    )
+)
+NO_ASSOCIATION = _(
+    "This commune has no association in Hayna yet. Create it first in the organizer tools "
+    "(Groups, kind association) or on the dashboard, then come back; or let residents sign."
+)
 ASK_THEME = Reply(_("What is the petition about? Its theme helps residents find it."), CATEGORIES)
 BAD_THRESHOLD = _("Please type a whole number of signatures, from 1 to 100,000.")
 NOT_ORGANIZER = _("Only the organizers of an association can create a petition here.")
@@ -200,12 +251,10 @@ class PetitionDrafting(Flow[Step, Answers]):
         self, ctx: Context, step: Step, data: Answers, msg: Inbound
     ) -> Turn[Step, Answers]:
         match step:
-            case Step.COMMUNE:
-                return await self._commune(ctx, data, msg)
-            case Step.FIND_COMMUNE:
-                return await self._find(ctx, data, msg)
-            case Step.CHOOSE_COMMUNE:
-                return await self._choose_commune(ctx, data, msg)
+            case Step.KIND | Step.ASSOCIATION | Step.DECLARED:
+                return await self._filer(ctx, step, data, msg)
+            case Step.COMMUNE | Step.FIND_COMMUNE | Step.CHOOSE_COMMUNE:
+                return await self._where(ctx, step, data, msg)
             case Step.TITLE | Step.SUMMARY | Step.TEXT | Step.REQUESTS | Step.REPRESENTATIVE:
                 return await self._text(ctx, step, data, msg)
             case Step.THEME:
@@ -217,9 +266,19 @@ class PetitionDrafting(Flow[Step, Answers]):
             case Step.PREVIEW:
                 return await self._on_preview(ctx, data, msg)
             case Step.CHANGE:
-                return self._change(data, msg)
+                return await self._change(ctx, data, msg)
             case _:
                 assert_never(step)
+
+    async def _where(
+        self, ctx: Context, step: Step, data: Answers, msg: Inbound
+    ) -> Turn[Step, Answers]:
+        """The commune the petition is addressed to: offered, searched, chosen."""
+        if step is Step.COMMUNE:
+            return await self._commune(ctx, data, msg)
+        if step is Step.FIND_COMMUNE:
+            return await self._find(ctx, data, msg)
+        return await self._choose_commune(ctx, data, msg)
 
     async def _commune(self, ctx: Context, data: Answers, msg: Inbound) -> Turn[Step, Answers]:
         """The organizer's own commune, another one, or a name typed straight away."""
@@ -267,25 +326,84 @@ class PetitionDrafting(Flow[Step, Answers]):
         if answer is PUBLISH or answer is DRAFT_ONLY:
             return await self._save(ctx, data, publish=answer is PUBLISH)
         if answer is CHANGE:
-            return Turn((ASK_CHANGE,), Step.CHANGE, data)
+            return Turn((_ask_change(data),), Step.CHANGE, data)
         if answer is CANCEL:
             return Turn((Reply(CANCELLED),), None, data)
         return Turn((Reply(NOT_AN_OPTION), *await self._preview(ctx, data)), Step.PREVIEW, data)
 
-    def _change(self, data: Answers, msg: Inbound) -> Turn[Step, Answers]:
-        field = pick(msg, CHANGES)
+    async def _change(self, ctx: Context, data: Answers, msg: Inbound) -> Turn[Step, Answers]:
+        asked = _ask_change(data)
+        field = pick(msg, asked.options)
         if field is None:
-            return Turn((Reply(NOT_AN_OPTION), ASK_CHANGE), Step.CHANGE, data)
-        target = Step(field.id)
-        return Turn((_question(target, data),), target, replace(data, editing=True))
+            return Turn((Reply(NOT_AN_OPTION), asked), Step.CHANGE, data)
+        target, editing = Step(field.id), replace(data, editing=True)
+        if target is Step.ASSOCIATION:
+            return await self._ask_association(ctx, editing)
+        return Turn((_question(target, data),), target, editing)
 
     async def _after(self, ctx: Context, done: Step, data: Answers) -> Turn[Step, Answers]:
         """The next question, or the preview when the last one (or a change) is answered."""
+        association = data.kind == PetitionKind.ASSOCIATION
+        if done in (Step.COMMUNE, Step.CHOOSE_COMMUNE) and data.editing and association:
+            # Another commune: its own associations.
+            return await self._ask_association(ctx, replace(data, association_id=0))
         following = NEXT.get(done)
-        if following is None or data.editing:
+        if following in NOT_FOR[PetitionKind(data.kind)]:
+            following = None
+        if data.editing and (missing := _missing(data)) is not None:
+            following = missing
+        elif following is None or data.editing:
             done_data = replace(data, editing=False)
             return Turn(await self._preview(ctx, done_data), Step.PREVIEW, done_data)
+        if following is Step.ASSOCIATION:
+            return await self._ask_association(ctx, data)
         return Turn((_question(following, data),), following, data)
+
+    async def _filer(
+        self, ctx: Context, step: Step, data: Answers, msg: Inbound
+    ) -> Turn[Step, Answers]:
+        """Who files the petition: residents, or an association of the commune (which one,
+        and the day its declaration was received)."""
+        if step is Step.KIND:
+            chosen = pick(msg, (RESIDENTS, BY_ASSOCIATION))
+            if chosen is None:
+                return Turn((Reply(NOT_AN_OPTION), ASK_KIND), Step.KIND, data)
+            kept = replace(data, kind=chosen.id)
+            if chosen is BY_ASSOCIATION:
+                return await self._ask_association(ctx, kept)
+            kept = replace(kept, association_id=0, association="", declared="")
+            return await self._after(ctx, Step.KIND, kept)
+        if step is Step.ASSOCIATION:
+            return await self._association(ctx, data, msg)
+        day = read_day(msg.text)
+        today = ctx.now.astimezone(MOROCCO).date()
+        if day is None or day > today:
+            bad = _(
+                "Please type a day that is today ({today}) or before, as DD/MM/YYYY.", today=today
+            )
+            return Turn((Reply(bad), ASK_DECLARED), Step.DECLARED, data)
+        return await self._after(ctx, Step.DECLARED, replace(data, declared=day.isoformat()))
+
+    async def _ask_association(
+        self, ctx: Context, data: Answers, page: int = 0, before: tuple[Reply, ...] = ()
+    ) -> Turn[Step, Answers]:
+        found = await ctx.services.petitions.associations(data.commune)
+        if not found:
+            kept = replace(data, kind=PetitionKind.RESIDENTS.value, association_id=0)
+            return Turn((Reply(NO_ASSOCIATION), ASK_KIND), Step.KIND, kept)
+        options = [Option(str(group.id), Verbatim(group.name)) for group in found]
+        asked, shown = offer(_("Which association files it?"), options, page)
+        return Turn((*before, asked), Step.ASSOCIATION, replace(data, page=shown.page))
+
+    async def _association(self, ctx: Context, data: Answers, msg: Inbound) -> Turn[Step, Answers]:
+        if (page := turned(msg)) is not None:
+            return await self._ask_association(ctx, data, page)
+        found = await ctx.services.petitions.associations(data.commune)
+        chosen = next((group for group in found if str(group.id) == msg.option), None)
+        if chosen is None:
+            return await self._ask_association(ctx, data, data.page, (Reply(NOT_AN_OPTION),))
+        kept = replace(data, association_id=chosen.id, association=chosen.name, page=0)
+        return await self._after(ctx, Step.ASSOCIATION, kept)
 
     async def _text(
         self, ctx: Context, step: Step, data: Answers, msg: Inbound
@@ -312,9 +430,9 @@ class PetitionDrafting(Flow[Step, Answers]):
             bad = _(
                 "I could not read this date. Please type it as DD/MM/YYYY, for example 31/01/2027."
             )
-            return Turn((Reply(bad), ASK_DEADLINE), Step.DEADLINE, data)
+            return Turn((Reply(bad), _ask_deadline(data)), Step.DEADLINE, data)
         if day <= today:
-            return Turn((Reply(_not_ahead(today)), ASK_DEADLINE), Step.DEADLINE, data)
+            return Turn((Reply(_not_ahead(today)), _ask_deadline(data)), Step.DEADLINE, data)
         return await self._after(ctx, Step.DEADLINE, replace(data, deadline=day.isoformat()))
 
     async def _find(self, ctx: Context, data: Answers, msg: Inbound) -> Turn[Step, Answers]:
@@ -341,9 +459,7 @@ class PetitionDrafting(Flow[Step, Answers]):
             _("Title: {title}", title=data.title),
             _("Theme: {theme}", theme=CATEGORY_LABELS[Category(data.category)]),
             _("Summary: {summary}", summary=data.summary),
-            _("Representative of the petitioners: {name}", name=data.representative),
-            _("Last day to sign: {date}", date=date.fromisoformat(data.deadline)),
-            ngettext("{n} signature needed", "{n} signatures needed", data.threshold),
+            *_filed_by(data),
         )
         body = lines(_("Text:"), data.body)
         requests = lines(_("Requests:"), data.requests)
@@ -351,6 +467,7 @@ class PetitionDrafting(Flow[Step, Answers]):
         return (Reply(head), Reply(body), Reply(requests), ask)
 
     async def _save(self, ctx: Context, data: Answers, publish: bool) -> Turn[Step, Answers]:
+        association = data.kind == PetitionKind.ASSOCIATION
         draft = PetitionDraft(
             commune_code=data.commune,
             title=data.title,
@@ -358,9 +475,12 @@ class PetitionDrafting(Flow[Step, Answers]):
             body=data.body,
             requests=data.requests,
             representative=data.representative,
-            threshold=data.threshold,
+            threshold=0 if association else data.threshold,
             deadline=date.fromisoformat(data.deadline),
             category=Category(data.category),
+            kind=PetitionKind(data.kind),
+            association_id=data.association_id if association else None,
+            declared_on=date.fromisoformat(data.declared) if association else None,
         )
         try:
             code = await ctx.services.petitions.draft_petition(draft)
@@ -379,12 +499,65 @@ class PetitionDrafting(Flow[Step, Answers]):
                 code=code,
             )
             return Turn((Reply(kept),), None, Answers())
-        done = _(
-            "Published: petition {code} is open for signatures in its commune. To share it: {ways}",
-            code=code,
-            ways=ctx.channels.share(code),
-        )
+        done = _published(code, association, ctx.channels.share(code))
         return Turn((Reply(done),), None, Answers())
+
+
+def _ask_change(data: Answers) -> Reply:
+    absent = NOT_FOR[PetitionKind(data.kind)]
+    return Reply(_("What do you want to change?"), tuple(o for o in CHANGES if o.id not in absent))
+
+
+def _ask_deadline(data: Answers) -> Reply:
+    if data.kind == PetitionKind.ASSOCIATION:
+        return ASK_SUPPORT_DEADLINE
+    return ASK_DEADLINE
+
+
+def _missing(data: Answers) -> Step | None:
+    """What an association's petition still lacks before its preview (after a change of who
+    files it)."""
+    if data.kind != PetitionKind.ASSOCIATION:
+        return None
+    if not data.association_id:
+        return Step.ASSOCIATION
+    return None if data.declared else Step.DECLARED
+
+
+def _filed_by(data: Answers) -> tuple[Renderable, ...]:
+    """The preview's lines on who files the petition, its last day and what it needs."""
+    last = date.fromisoformat(data.deadline)
+    if data.kind != PetitionKind.ASSOCIATION:
+        return (
+            _("Representative of the petitioners: {name}", name=data.representative),
+            _("Last day to sign: {date}", date=last),
+            ngettext("{n} signature needed", "{n} signatures needed", data.threshold),
+        )
+    return (
+        _("Filed by the association {name}.", name=data.association),
+        _("Its declaration was received on {date}.", date=date.fromisoformat(data.declared)),
+        _("Representative of the association: {name}", name=data.representative),
+        _("Last day to support it: {date}", date=last),
+        _(
+            "No number of signatures: residents can support it. Before it is filed, its "
+            "checklist is ticked on the dashboard or the command line."
+        ),
+    )
+
+
+def _published(code: str, association: bool, ways: Renderable) -> Renderable:
+    if association:
+        return _(
+            "Published: petition {code} is open for residents' support in its commune. To share "
+            "it: {ways}",
+            code=code,
+            ways=ways,
+        )
+    return _(
+        "Published: petition {code} is open for signatures in its commune. To share it: {ways}",
+        code=code,
+        ways=ways,
+    )
 
 
 def _too_long(text: PetitionField, length: int) -> Renderable:
@@ -410,7 +583,13 @@ def _refused(ctx: Context, data: Answers, refusal: PetitionRefusal) -> Turn[Step
         return Turn((Reply(BAD_THRESHOLD), _ask_threshold(data)), Step.THRESHOLD, data)
     if refusal.why is PetitionWhy.DEADLINE_NOT_AHEAD:
         today = ctx.now.astimezone(MOROCCO).date()
-        return Turn((Reply(_not_ahead(today)), ASK_DEADLINE), Step.DEADLINE, data)
+        return Turn((Reply(_not_ahead(today)), _ask_deadline(data)), Step.DEADLINE, data)
+    if refusal.why is PetitionWhy.NO_ASSOCIATION:
+        # The association is no longer one of the commune's: who files it is asked again.
+        again = _("That association is not one of the commune's. Who files the petition?")
+        return Turn((Reply(again), ASK_KIND), Step.KIND, replace(data, association_id=0))
+    if refusal.why is PetitionWhy.DECLARED_AHEAD:
+        return Turn((ASK_DECLARED,), Step.DECLARED, data)
     raise PetitionError(refusal)  # the flow asks for nothing else storage checks
 
 
@@ -423,7 +602,11 @@ def _question(step: Step, data: Answers) -> Reply:
     if step in FIELDS_OF:
         return FIELDS_OF[step].question
     if step is Step.DEADLINE:
-        return ASK_DEADLINE
+        return _ask_deadline(data)
+    if step is Step.KIND:
+        return ASK_KIND
+    if step is Step.DECLARED:
+        return ASK_DECLARED
     if step is Step.THEME:
         return ASK_THEME
     if step is Step.THRESHOLD:

@@ -3,6 +3,7 @@
 Signing asks for consent first (a signature may reveal a political opinion, law 09-08), then
 the name as on the CIN, the CIN, residence or interest in the commune and age, and a summary.
 The CIN is sealed as soon as it is typed: it never rests in the conversation state in clear.
+An association's petition is not signed but supported: one confirmation, no name nor CIN.
 """
 
 from __future__ import annotations
@@ -24,9 +25,10 @@ from conversations.petition import (
     LIFE_LABELS,
     SIGNING,
     Card,
+    PetitionKind,
     SigningOutcome,
+    count_of,
     petition_code,
-    progress,
 )
 from conversations.petition_rules import FORMULA_STARTS
 from conversations.phrases import CANCELLED, NOT_AN_OPTION
@@ -48,6 +50,7 @@ class Step(StrEnum):
     CONFIRM = "confirm"
     WITHDRAW = "withdraw"
     THEME = "theme"
+    SUPPORT = "support"
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +77,9 @@ CONFIRM = Option("confirm", pgettext("petitions", "Sign the petition"))
 CANCEL = Option("cancel", pgettext("petitions", "Cancel"))
 NEW = Option("new_petition", pgettext("petitions", "New petition (organizers)"))
 BY_THEME = Option("by_theme", pgettext("petitions", "By theme"))
+SUPPORT = Option("support", pgettext("petitions", "Support it"))
+WITHDRAW_SUPPORT = Option("withdraw", pgettext("petitions", "Withdraw my support"))
+NOT_A_SIGNATURE = _("Support is counted and shown; it is not a legal signature.")
 ALL_THEMES = Option("all_themes", pgettext("petitions", "All themes"))
 
 CONSENT = Reply(
@@ -116,21 +122,40 @@ def _awaiting(card: Card) -> tuple[Renderable, ...]:
 
 def _card(card: Card, today: date) -> Reply:
     days = max((card.deadline - today).days, 0)
+    association = card.kind is PetitionKind.ASSOCIATION
     text = lines(
         card.title,
         card.summary,
-        _("Signatures: {bar}", bar=progress(card.signatures, card.threshold)),
-        *([_on_paper(card.paper)] if card.paper else []),
+        *_counted(card),
         ngettext("{n} day left", "{n} days left", days),
         _("Status: {status}", status=LIFE_LABELS[card.life]),
-        *([_("You signed on {date}.", date=card.signed_at)] if card.signed_at else []),
+        *_yours(card),
         *_awaiting(card),
     )
     if card.life not in SIGNING:
         action: tuple[Option, ...] = ()
+    elif association:
+        action = (WITHDRAW_SUPPORT,) if card.signed_at else (SUPPORT,)
     else:
         action = (WITHDRAW,) if card.signed_at else (SIGN,)
     return Reply(text, (READ, *action, BACK))
+
+
+def _counted(card: Card) -> tuple[Renderable, ...]:
+    """Who files it and its count: signatures toward the threshold, or residents' support."""
+    if card.kind is PetitionKind.ASSOCIATION:
+        by = _("Filed by the association {name}.", name=card.association or "-")
+        return (by, count_of(card), NOT_A_SIGNATURE)
+    signed = _("Signatures: {bar}", bar=count_of(card))
+    return (signed, *([_on_paper(card.paper)] if card.paper else []))
+
+
+def _yours(card: Card) -> tuple[Renderable, ...]:
+    if card.signed_at is None:
+        return ()
+    if card.kind is PetitionKind.ASSOCIATION:
+        return (_("You supported it on {date}.", date=card.signed_at),)
+    return (_("You signed on {date}.", date=card.signed_at),)
 
 
 class PetitionsFlow(Flow[Step, Answers]):
@@ -177,8 +202,8 @@ class PetitionsFlow(Flow[Step, Answers]):
                 return await self._on_eligible(ctx, data, msg)
             case Step.CONFIRM:
                 return await self._on_confirm(ctx, data, msg)
-            case Step.WITHDRAW:
-                return await self._on_withdraw(ctx, data, msg)
+            case Step.WITHDRAW | Step.SUPPORT:
+                return await self._on_mine(ctx, step, data, msg)
             case Step.THEME:
                 return await self._on_theme(ctx, data, msg)
             case _:
@@ -254,13 +279,54 @@ class PetitionsFlow(Flow[Step, Answers]):
             return await self._back_to_card(ctx, _forget(data), CANCELLED)
         return Turn((Reply(NOT_AN_OPTION), self._summary(data)), Step.CONFIRM, data)
 
+    async def _on_mine(
+        self, ctx: Context, step: Step, data: Answers, msg: Inbound
+    ) -> Turn[Step, Answers]:
+        """The confirmation of what the resident gives or takes back: a support, a withdrawal."""
+        if step is Step.SUPPORT:
+            return await self._on_support(ctx, data, msg)
+        return await self._on_withdraw(ctx, data, msg)
+
     async def _on_withdraw(self, ctx: Context, data: Answers, msg: Inbound) -> Turn[Step, Answers]:
         if answer(msg, (WITHDRAW, CANCEL), WITHDRAW, CANCEL) is not WITHDRAW:
             return await self._back_to_card(ctx, data, CANCELLED)
+        card = await ctx.services.petitions.petition(data.code)
+        supported = card is not None and card.kind is PetitionKind.ASSOCIATION
         if await ctx.services.petitions.withdraw_signature(data.code):
-            done = _("Your signature was withdrawn.")
+            done = (
+                _("Your support was withdrawn.")
+                if supported
+                else _("Your signature was withdrawn.")
+            )
+        elif supported:
+            done = _("This petition no longer collects support: yours stays counted.")
         else:
             done = _("This petition was filed: signatures can no longer be withdrawn.")
+        return await self._back_to_card(ctx, data, done)
+
+    async def _on_support(self, ctx: Context, data: Answers, msg: Inbound) -> Turn[Step, Answers]:
+        """The confirmation of a support: counted once, no name nor CIN asked."""
+        said = answer(msg, (SUPPORT, CANCEL), SUPPORT, CANCEL)
+        if said is CANCEL:
+            return await self._back_to_card(ctx, data, CANCELLED)
+        if said is not SUPPORT:
+            card = await ctx.services.petitions.petition(data.code)
+            return Turn((Reply(NOT_AN_OPTION), _ask_support(card)), Step.SUPPORT, data)
+        supported = await ctx.services.petitions.support_petition(data.code)
+        match supported.outcome:
+            case SigningOutcome.SIGNED:
+                done = _(
+                    "Thank you: your support is counted. You will be told how the petition goes on."
+                )
+            case SigningOutcome.ALREADY | SigningOutcome.CIN_USED:
+                done = _(
+                    "You already support this petition, since {date}.",
+                    date=supported.signed_at or ctx.now,
+                )
+            case SigningOutcome.NOT_OPEN:
+                done = _("This petition no longer collects support.")
+            case _:
+                assert_never(supported.outcome)
         return await self._back_to_card(ctx, data, done)
 
     async def _on_card(self, ctx: Context, data: Answers, msg: Inbound) -> Turn[Step, Answers]:
@@ -268,21 +334,16 @@ class PetitionsFlow(Flow[Step, Answers]):
         if card is None or msg.option == BACK.id:
             return await self._list(ctx, (), data.page)
         if msg.option == READ.id:
-            full = lines(
-                card.title,
-                card.body,
-                _("Requests:"),
-                card.requests,
-                _("Representative of the petitioners: {name}", name=card.representative),
-            )
+            full = lines(card.title, card.body, _("Requests:"), card.requests, _speaker(card))
             return Turn((Reply(full), _card(card, _today(ctx))), Step.CARD, data)
-        if msg.option == SIGN.id and card.life in SIGNING and not card.signed_at:
-            return Turn((CONSENT,), Step.CONSENT, data)
+        association = card.kind is PetitionKind.ASSOCIATION
+        if card.life in SIGNING and not card.signed_at:
+            if msg.option == SIGN.id and not association:
+                return Turn((CONSENT,), Step.CONSENT, data)
+            if msg.option == SUPPORT.id and association:
+                return Turn((_ask_support(card),), Step.SUPPORT, data)
         if msg.option == WITHDRAW.id and card.signed_at:
-            sure = Reply(
-                _("Withdraw your signature from “{title}”?", title=card.title), (WITHDRAW, CANCEL)
-            )
-            return Turn((sure,), Step.WITHDRAW, data)
+            return Turn((_ask_withdraw(card),), Step.WITHDRAW, data)
         return Turn((Reply(NOT_AN_OPTION), _card(card, _today(ctx))), Step.CARD, data)
 
     def _summary(self, data: Answers) -> Reply:
@@ -362,16 +423,37 @@ class PetitionsFlow(Flow[Step, Answers]):
                 return Turn((*before, Reply(none, (*new, BACK))), Step.LIST, Answers())
             return Turn((*before, Reply(none)), None, Answers())
         options = [
-            Option(
-                card.code, lines(card.title, progress(card.signatures, card.threshold), sep=" · ")
-            )
-            for card in cards
+            Option(card.code, lines(card.title, count_of(card), sep=" · ")) for card in cards
         ]
         ask = _("Petitions open in your commune: choose one.")
         question, shown = offer(ask, options, page, (*narrow, *new, BACK))
         codes = tuple(option.id for option in shown.items)
         kept = Answers(codes=codes, page=shown.page, theme=theme)
         return Turn((*before, question), Step.LIST, kept)
+
+
+def _speaker(card: Card) -> Renderable:
+    if card.kind is PetitionKind.ASSOCIATION:
+        return _("Representative of the association: {name}", name=card.representative)
+    return _("Representative of the petitioners: {name}", name=card.representative)
+
+
+def _ask_support(card: Card | None) -> Reply:
+    question = _(
+        "Support “{title}”? Your support is counted and everyone sees the number; it is not a "
+        "legal signature, so no name nor CIN is asked, and organizers see only the count. You "
+        "can withdraw it while the petition is open.",
+        title=card.title if card else "-",
+    )
+    return Reply(question, (SUPPORT, CANCEL))
+
+
+def _ask_withdraw(card: Card) -> Reply:
+    if card.kind is PetitionKind.ASSOCIATION:
+        sure = _("Withdraw your support from “{title}”?", title=card.title)
+        return Reply(sure, (WITHDRAW_SUPPORT, CANCEL))
+    sure = _("Withdraw your signature from “{title}”?", title=card.title)
+    return Reply(sure, (WITHDRAW, CANCEL))
 
 
 def _today(ctx: Context) -> date:

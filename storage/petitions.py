@@ -112,31 +112,7 @@ def create(
         raise PetitionError(PetitionRefusal(PetitionWhy.NO_ASSOCIATION))
     for _attempt in range(10):
         code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
-        if insert_ignore(
-            conn,
-            PETITION,
-            code=code,
-            commune_code=new.commune_code,
-            title=new.title,
-            summary=new.summary,
-            body=new.body,
-            requests=new.requests,
-            representative=new.representative,
-            # An association's petition has no threshold to reach.
-            threshold=0 if association else new.threshold,
-            deadline=_deadline(new.deadline),
-            category=new.category,
-            kind=new.kind,
-            association_id=new.association_id if association else None,
-            declared_on=new.declared_on if association else None,
-            status=PetitionLife.DRAFT,
-            signatures=0,
-            decision_note=None,
-            filed_at=None,
-            created_by=actor,
-            created_at=now,
-            updated_at=now,
-        ):
+        if insert_ignore(conn, PETITION, code=code, **_columns(new, actor, now)):
             created = conn.execute(
                 select(PETITION.c.id).where(PETITION.c.code == code)
             ).scalar_one()
@@ -145,6 +121,33 @@ def create(
                 _list_checks(conn, created, checklist)
             return code
     raise PetitionError(PetitionRefusal(PetitionWhy.NO_FREE_CODE))  # 32**6 codes: never in practice
+
+
+def _columns(new: NewPetition, actor: str, now: datetime) -> dict[str, Any]:
+    """A new draft's row but its code."""
+    association = new.kind is PetitionKind.ASSOCIATION
+    return {
+        "commune_code": new.commune_code,
+        "title": new.title,
+        "summary": new.summary,
+        "body": new.body,
+        "requests": new.requests,
+        "representative": new.representative,
+        # An association's petition has no threshold to reach.
+        "threshold": 0 if association else new.threshold,
+        "deadline": _deadline(new.deadline),
+        "category": new.category,
+        "kind": new.kind,
+        "association_id": new.association_id if association else None,
+        "declared_on": new.declared_on if association else None,
+        "status": PetitionLife.DRAFT,
+        "signatures": 0,
+        "decision_note": None,
+        "filed_at": None,
+        "created_by": actor,
+        "created_at": now,
+        "updated_at": now,
+    }
 
 
 def _is_association(conn: Connection, group_id: int | None, commune: str) -> bool:

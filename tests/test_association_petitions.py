@@ -114,7 +114,7 @@ async def test_filing_waits_for_the_whole_checklist(db: Database, clock: Clock) 
         for (resident, body), lang in zip(bodies, ("fr", "ar"), strict=True)
     }
     assert "que vous avez soutenue" in texts[supporters[0]]
-    assert "ساندتها" in texts[supporters[1]]
+    assert "ساندتموها" in texts[supporters[1]]
     # Filed: its file is with the commune, the checklist stays as it was.
     with pytest.raises(PetitionError) as filed:
         await run(db, petitions.tick, code, CheckItem.STATUTES, False, "omar", clock())

@@ -135,12 +135,20 @@ async def test_every_flow_withstands_the_corpus(
     for walk in (
         _path(*drafting),
         _path(*drafting, "here"),
-        _path(*drafting, "here", "say:Titre"),
-        _path(*drafting, "here", "say:Titre", "other"),
-        _path(*drafting, "here", "say:Titre", "other", "say:Résumé"),
-        _path(*drafting, "here", "say:Titre", "other", "say:Résumé", "say:Le texte"),
+        _path(*drafting, "here", "residents"),
+        _path(*drafting, "here", "residents", "say:Titre"),
+        _path(*drafting, "here", "residents", "say:Titre", "other"),
+        _path(*drafting, "here", "residents", "say:Titre", "other", "say:Résumé"),
+        _path(*drafting, "here", "residents", "say:Titre", "other", "say:Résumé", "say:Le texte"),
         _path(
-            *drafting, "here", "say:Titre", "other", "say:Résumé", "say:Le texte", "say:Demandes"
+            *drafting,
+            "here",
+            "residents",
+            "say:Titre",
+            "other",
+            "say:Résumé",
+            "say:Le texte",
+            "say:Demandes",
         ),
     ):
         await _hammer(org, walk)

@@ -428,6 +428,7 @@ async def test_communes_found_come_a_page_at_a_time_in_onboarding_and_drafting(
     await admin.say("sidi")
     await to_page_3(admin)
     await admin.say("4")
+    await admin.tap("residents")
     assert "The title of the petition" in admin.text
     assert (await seed(sqlite_db, _answers, ADMIN.user))["commune"] == found[19]
 

@@ -38,6 +38,7 @@ async def to_deadline(org: FakeResident) -> None:
     await org.tap("new_petition")
     assert "Which commune" in org.text
     await org.tap("here")
+    await org.tap("residents")
     await org.say("  Éclairage du boulevard  ")
     assert "theme" in org.text
     await org.tap("lighting")
@@ -124,6 +125,7 @@ async def test_another_commune_is_found_by_name(org_engine: Engine, sqlite_db: D
     await org.say("Agadir")
     agadir = org.option_ids[0]
     await org.tap(agadir)
+    await org.tap("residents")
     assert "title" in org.text
     await org.say("Titre")
     await org.tap("school_transport")
@@ -167,6 +169,7 @@ async def test_bad_answers_get_a_clear_answer_and_the_question_on_help(
         await org.tap("petitions")
         await org.tap("new_petition")
         await org.tap("here")
+        await org.tap("residents")
         question = "title of the petition"
     else:
         await to_deadline(org)

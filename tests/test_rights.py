@@ -205,6 +205,7 @@ async def amina_organizes(db: Database, amina: FakeResident, clock: Clock, commu
     await amina.tap("petitions")
     await amina.tap("new_petition")
     await amina.tap("here")
+    await amina.tap("residents")
     await amina.say(f"Éclairage {NAME} {PHONES[1]} {CINS[2]}")
     await amina.tap("lighting")
     for answer in (

@@ -175,9 +175,12 @@ async def test_back_from_a_new_petition_returns_to_the_list(
     petitions = org.last[-1].text
     await org.tap("new_petition")
     await org.tap("here")
+    await org.tap("residents")
     await org.say("Lights on the boulevard")
     await org.say("back")
     assert "title of the petition" in org.text
+    await org.say("back")
+    assert "Who files this petition" in org.text
     await org.say("back")
     assert "Which commune" in org.text
     await org.say("back")
