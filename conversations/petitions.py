@@ -417,6 +417,10 @@ class PetitionsFlow(Flow[Step, Answers]):
             narrow = (BY_THEME,)
         # Organizers may start a petition from here; residents never see the option.
         new = (NEW,) if await ctx.services.organizing.is_organizer() else ()
+        if not cards and every:
+            # Narrowed to a theme whose petitions closed meanwhile: the others are offered.
+            none = _("No open petition has this theme any more.")
+            return Turn((*before, Reply(none, (ALL_THEMES, BACK))), Step.LIST, Answers())
         if not cards:
             none = _("There is no open petition in your commune at the moment.")
             if new:

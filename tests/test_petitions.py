@@ -310,3 +310,11 @@ async def test_residents_narrow_the_open_petitions_to_a_theme(
     assert "all_themes" in amina.option_ids
     await amina.tap("all_themes")
     assert {lights, bus} <= set(amina.option_ids)
+    # A theme whose petitions closed while the resident chose it: the others are offered.
+    await amina.tap("by_theme")
+    async with sqlite_db.transaction() as tx:
+        await tx.run(move, bus, PetitionLife.CLOSED, "", "organizer", clock())
+    await amina.tap("school_transport")
+    assert amina.option_ids == ["all_themes", "back"]
+    await amina.tap("all_themes")
+    assert lights in amina.option_ids and bus not in amina.option_ids
