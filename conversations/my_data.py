@@ -19,6 +19,7 @@ from conversations.kit import MOROCCO, Attachment, Inbound, Option, Reply, Turn,
 from conversations.language import LANGUAGE_NAMES
 from conversations.personal import (
     CONSENTS,
+    CONSULTATION_ANSWERS,
     CONVERSATION,
     DOWNLOADS,
     GROUPS,
@@ -83,6 +84,9 @@ COUNTED: dict[str, Callable[[int], Renderable]] = {
     REPORTS: lambda n: ngettext("• {n} report", "• {n} reports", n),
     SUPPORTS: lambda n: ngettext("• {n} report supported", "• {n} reports supported", n),
     SIGNATURES: lambda n: ngettext("• {n} signature", "• {n} signatures", n),
+    CONSULTATION_ANSWERS: lambda n: ngettext(
+        "• {n} consultation answered", "• {n} consultations answered", n
+    ),
     PETITION_SUPPORTS: lambda n: ngettext(
         "• {n} association's petition supported", "• {n} associations' petitions supported", n
     ),

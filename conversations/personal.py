@@ -20,6 +20,7 @@ REPORTS = "reports"
 SUPPORTS = "supports"
 SIGNATURES = "signatures"
 PETITION_SUPPORTS = "petition_supports"
+CONSULTATION_ANSWERS = "consultation_answers"
 NOTICES = "notices"
 ORGANIZED = "organized"
 GROUPS = "groups"
@@ -109,6 +110,28 @@ class MyPetitionSupport:
 
 
 @dataclass(frozen=True, slots=True)
+class MyConsultationAnswer:
+    """One answer: the question's number, the options chosen (in rank order), a value, a text,
+    a voice note's reference, or a skip."""
+
+    question: int
+    options: tuple[int, ...]
+    value: int | None
+    text: str | None
+    voice: str | None
+    skipped: bool
+
+
+@dataclass(frozen=True, slots=True)
+class MyConsultation:
+    consultation: int
+    title: str
+    anonymous: bool
+    answered_at: str | None
+    answers: tuple[MyConsultationAnswer, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class MySignature:
     petition: str
     title: str
@@ -194,6 +217,7 @@ Row = (
     | MyReport
     | MySupport
     | MyPetitionSupport
+    | MyConsultation
     | MySignature
     | MyNotice
     | MyPetition

@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime
 from typing import Any, cast
 
 from sqlalchemy import (
+    JSON,
     BigInteger,
     Boolean,
     Date,
@@ -696,3 +697,108 @@ class WebSessionRow(Base):
 
 SIGN_IN_LINK = table(SignInLinkRow)
 WEB_SESSION = table(WebSessionRow)
+
+
+class ConsultationRow(Base):
+    """A consultation: its texts by language (JSON: {"fr": "…"}), audience, times and life."""
+
+    __tablename__ = "consultation"
+    __table_args__ = (Index("ix_consultation_open", "commune_code", "status"),)
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    commune_code: Mapped[str] = mapped_column(String(16))
+    title: Mapped[dict[str, str]] = mapped_column(JSON)
+    purpose: Mapped[dict[str, str]] = mapped_column(JSON)
+    anonymous: Mapped[bool] = mapped_column(Boolean)
+    status: Mapped[str] = mapped_column(String(16))
+    opens_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    closes_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # The residents its push was queued to when it opened; when the reminder was queued (once).
+    reached: Mapped[int] = mapped_column(Integer, default=0)
+    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_by: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class ConsultationGroupRow(Base):
+    """A group a consultation is addressed to (none: the whole commune)."""
+
+    __tablename__ = "consultation_group"
+
+    consultation_id: Mapped[int] = mapped_column(
+        Id, ForeignKey("consultation.id", ondelete="CASCADE"), primary_key=True
+    )
+    group_id: Mapped[int] = mapped_column(
+        Id, ForeignKey("community_group.id", ondelete="CASCADE"), primary_key=True
+    )
+
+
+class ConsultationQuestionRow(Base):
+    """One question: its kind, its prompt and options by language (JSON), whether it may be
+    skipped, and for several choices the most."""
+
+    __tablename__ = "consultation_question"
+    __table_args__ = (UniqueConstraint("consultation_id", "position"),)
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    consultation_id: Mapped[int] = mapped_column(
+        Id, ForeignKey("consultation.id", ondelete="CASCADE")
+    )
+    position: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(16))
+    prompt: Mapped[dict[str, str]] = mapped_column(JSON)
+    options: Mapped[list[dict[str, str]]] = mapped_column(JSON)
+    optional: Mapped[bool] = mapped_column(Boolean)
+    most: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class AnswerSetRow(Base):
+    """One resident's answers to one consultation: one set each, by the database. An anonymous
+    consultation's set is detached from its resident on erasure (the counts stay); the commune
+    is the resident's when they answered, for the breakdown."""
+
+    __tablename__ = "answer_set"
+    __table_args__ = (UniqueConstraint("consultation_id", "resident_id"),)
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    consultation_id: Mapped[int] = mapped_column(
+        Id, ForeignKey("consultation.id", ondelete="CASCADE")
+    )
+    resident_id: Mapped[int | None] = mapped_column(
+        Id, ForeignKey("resident.id", ondelete="SET NULL"), index=True
+    )
+    commune_code: Mapped[str | None] = mapped_column(String(16))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class AnswerRow(Base):
+    """One answer to one question: one row per option chosen (its rank in `value` for a
+    ranking), or a scale's value, a free text, a voice note's reference, or a skip."""
+
+    __tablename__ = "answer"
+    __table_args__ = (Index("ix_answer_question", "question_id", "option"),)
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    answer_set_id: Mapped[int] = mapped_column(
+        Id, ForeignKey("answer_set.id", ondelete="CASCADE"), index=True
+    )
+    question_id: Mapped[int] = mapped_column(
+        Id, ForeignKey("consultation_question.id", ondelete="CASCADE")
+    )
+    option: Mapped[int | None] = mapped_column(SmallInteger)
+    value: Mapped[int | None] = mapped_column(SmallInteger)
+    text: Mapped[str | None] = mapped_column(Text)
+    voice: Mapped[str | None] = mapped_column(String(300))
+    skipped: Mapped[bool] = mapped_column(Boolean, default=False)
+    # A free text an organizer hid (moderation): not listed in the results.
+    hidden: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+CONSULTATION = table(ConsultationRow)
+CONSULTATION_GROUP = table(ConsultationGroupRow)
+CONSULTATION_QUESTION = table(ConsultationQuestionRow)
+ANSWER_SET = table(AnswerSetRow)
+ANSWER = table(AnswerRow)

@@ -19,6 +19,7 @@ from storage.groups import NAME_MAX
 from storage.models import (
     ANNOUNCEMENT,
     COMMUNITY_GROUP,
+    CONSULTATION,
     MEETING,
     PETITION,
     PETITION_CHECK,
@@ -64,6 +65,12 @@ def erase_organized(conn: Connection, erasure: Erasure) -> None:
     )
     _meetings(conn, erasure)
     _updates(conn, erasure)
+    # The consultations they made stay, with their answers; who made them no longer says.
+    conn.execute(
+        update(CONSULTATION)
+        .where(CONSULTATION.c.created_by == erasure.who.organizer)
+        .values(created_by=ERASED_ACTOR)
+    )
     _groups(conn, erasure)
 
 

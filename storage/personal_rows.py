@@ -7,15 +7,19 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Connection, delete, select, update
 
+from conversations.consultation import in_language
 from conversations.personal import (
     KeptAnswers,
     MyAccount,
     MyAction,
     MyAnswer,
     MyConsent,
+    MyConsultation,
+    MyConsultationAnswer,
     MyConversation,
     MyGroup,
     MyInvite,
@@ -238,3 +242,79 @@ def erase_organizer_roles(conn: Connection, erasure: Erasure) -> None:
                 update(m.AUDIT_ENTRY).where(m.AUDIT_ENTRY.c.id == entry_id).values(target=redacted)
             )
     conn.execute(update(m.AUDIT_ENTRY).where(mine).values(resident_id=None, actor=ERASED_ACTOR))
+
+
+def consultation_answers(conn: Connection, who: Subject, _vault: Vault) -> Rows:
+    sets = conn.execute(
+        select(
+            m.ANSWER_SET.c.id,
+            m.ANSWER_SET.c.consultation_id,
+            m.ANSWER_SET.c.updated_at,
+            m.CONSULTATION.c.title,
+            m.CONSULTATION.c.anonymous,
+        )
+        .join(m.CONSULTATION, m.CONSULTATION.c.id == m.ANSWER_SET.c.consultation_id)
+        .where(m.ANSWER_SET.c.resident_id == who.resident_id)
+        .order_by(m.ANSWER_SET.c.id)
+    ).all()
+    lines = conn.execute(
+        select(m.ANSWER, m.CONSULTATION_QUESTION.c.position)
+        .join(m.CONSULTATION_QUESTION, m.CONSULTATION_QUESTION.c.id == m.ANSWER.c.question_id)
+        .where(m.ANSWER.c.answer_set_id.in_([row.id for row in sets]))
+        .order_by(m.CONSULTATION_QUESTION.c.position, m.ANSWER.c.value, m.ANSWER.c.id)
+    ).all()
+    return [
+        MyConsultation(
+            row.consultation_id,
+            in_language(row.title, None),
+            row.anonymous,
+            when(row.updated_at),
+            _answers([line for line in lines if line.answer_set_id == row.id]),
+        )
+        for row in sets
+    ]
+
+
+def _answers(lines: Sequence[Any]) -> tuple[MyConsultationAnswer, ...]:
+    """One answer per question: its option rows folded into one tuple, in rank order."""
+    by_question: dict[int, MyConsultationAnswer] = {}
+    for line in lines:
+        seen = by_question.get(line.position)
+        options = (*seen.options, line.option) if seen and line.option is not None else ()
+        if not seen and line.option is not None:
+            options = (line.option,)
+        by_question[line.position] = MyConsultationAnswer(
+            line.position,
+            options,
+            None if line.option is not None and line.value is not None else line.value,
+            line.text,
+            line.voice,
+            line.skipped,
+        )
+    return tuple(by_question.values())
+
+
+def erase_consultation_answers(conn: Connection, erasure: Erasure) -> None:
+    """A named consultation's answers go; an anonymous one's stay counted, detached from the
+    resident, their voice notes dropped (a voice is a person) and their texts redacted."""
+    sets = conn.execute(
+        select(m.ANSWER_SET.c.id, m.CONSULTATION.c.anonymous)
+        .join(m.CONSULTATION, m.CONSULTATION.c.id == m.ANSWER_SET.c.consultation_id)
+        .where(m.ANSWER_SET.c.resident_id == erasure.who.resident_id)
+    ).all()
+    named = [row.id for row in sets if not row.anonymous]
+    kept = [row.id for row in sets if row.anonymous]
+    if named:
+        conn.execute(delete(m.ANSWER_SET).where(m.ANSWER_SET.c.id.in_(named)))
+    if not kept:
+        return
+    mine = m.ANSWER.c.answer_set_id.in_(kept)
+    conn.execute(update(m.ANSWER).where(mine).values(voice=None))
+    texts = conn.execute(
+        select(m.ANSWER.c.id, m.ANSWER.c.text).where(mine, m.ANSWER.c.text.is_not(None))
+    ).all()
+    for answer_id, text in texts:
+        redacted = erasure.redact(m.ANSWER.c.text, text)
+        if redacted != text:
+            conn.execute(update(m.ANSWER).where(m.ANSWER.c.id == answer_id).values(text=redacted))
+    conn.execute(update(m.ANSWER_SET).where(m.ANSWER_SET.c.id.in_(kept)).values(resident_id=None))

@@ -23,6 +23,7 @@ from sqlalchemy import Column, ColumnElement, Connection, String, Table, select
 
 from conversations.personal import (
     CONSENTS,
+    CONSULTATION_ANSWERS,
     CONVERSATION,
     DOWNLOADS,
     GROUPS,
@@ -74,6 +75,12 @@ HOLDERS: tuple[Holder, ...] = (
         plain.erase_petition_supports,
     ),
     Holder(CONSENTS, (m.CONSENT,), plain.consents, plain.erase_consents),
+    Holder(
+        CONSULTATION_ANSWERS,
+        (m.ANSWER_SET, m.ANSWER),
+        plain.consultation_answers,
+        plain.erase_consultation_answers,
+    ),
     Holder(NOTICES, (m.DELIVERY,), plain.notices, plain.erase_notices),
     Holder(
         ORGANIZED,
@@ -153,11 +160,15 @@ _GONE = (
     m.REPORT_MEDIA.c.ref,
     m.REPORT_MEDIA.c.hidden_reason,
     m.DELIVERY.c.last_error,
+    # A voice is a person: dropped even from an anonymous consultation.
+    m.ANSWER.c.voice,
 )
 _REDACTED = (
     m.REPORT.c.other_label,
     m.REPORT.c.place,
     m.REPORT.c.description,
+    # Deleted with a named consultation's answers; an anonymous one's stay, redacted.
+    m.ANSWER.c.text,
     m.REPORT.c.hidden_reason,
     m.REPORT_EVENT.c.note,
     m.PETITION.c.title,
@@ -187,6 +198,7 @@ _ACTORS = (
     m.AUDIT_ENTRY.c.actor,
     m.SIGNATURE.c.entered_by,
     m.PETITION_CHECK.c.ticked_by,
+    m.CONSULTATION.c.created_by,
 )
 
 
@@ -222,6 +234,10 @@ _NOBODYS = (
     m.PETITION.c.status,
     m.PETITION.c.category,
     m.PETITION.c.kind,
+    m.CONSULTATION.c.commune_code,
+    m.CONSULTATION.c.status,
+    m.CONSULTATION_QUESTION.c.kind,
+    m.ANSWER_SET.c.commune_code,
     m.PETITION_CHECK.c.item,
     m.PETITION_EVENT.c.status,
     *m.PETITION_FLAG.c,

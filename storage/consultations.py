@@ -1,0 +1,451 @@
+"""Consultations in SQL: drafting, opening and closing on time, one answer set per resident
+and consultation (a unique key, never check-then-insert), answers changed until it closes, and
+results computed by aggregation in the database, never by loading the answers.
+
+A resident answering from two processes at once shares one answer set: the set is inserted
+with ON CONFLICT DO NOTHING, then locked (FOR UPDATE) while one question's answers are
+replaced, so the last answer wins and none is counted twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import Connection, and_, case, delete, distinct, func, insert, or_, select, update
+
+from conversations.consultation import (
+    CHOSEN,
+    SCALE_HIGH,
+    SCALE_LOW,
+    Answer,
+    AnswerWhy,
+    ConsultationDraft,
+    ConsultationLife,
+    ConsultationRefusal,
+    OptionResult,
+    Participation,
+    Question,
+    QuestionKind,
+    QuestionResult,
+    Results,
+    answer_refusal,
+    borda,
+    draft_refusal,
+)
+from storage.dialect import insert_ignore, inserted_id, utc_hour
+from storage.models import (
+    ANSWER,
+    ANSWER_SET,
+    CONSULTATION,
+    CONSULTATION_GROUP,
+    CONSULTATION_QUESTION,
+    MEMBERSHIP,
+)
+
+# The free texts a result lists, the newest first.
+TEXTS_LISTED = 200
+
+
+class ConsultationError(ValueError):
+    def __init__(self, refusal: ConsultationRefusal) -> None:
+        super().__init__(refusal.why.value)
+        self.refusal = refusal
+
+
+def create(conn: Connection, draft: ConsultationDraft, actor: str, now: datetime) -> int:
+    """Store a draft; its id. Raises `ConsultationError` for a draft that breaks a rule of
+    conversations/consultation.py."""
+    refused = draft_refusal(draft, now)
+    if refused is not None:
+        raise ConsultationError(refused)
+    made = inserted_id(
+        conn,
+        insert(CONSULTATION).values(
+            commune_code=draft.commune_code,
+            title=dict(draft.title),
+            purpose=dict(draft.purpose),
+            anonymous=draft.anonymous,
+            status=ConsultationLife.DRAFT,
+            opens_at=draft.opens_at,
+            closes_at=draft.closes_at,
+            reached=0,
+            created_by=actor,
+            created_at=now,
+            updated_at=now,
+        ),
+    )
+    conn.execute(
+        insert(CONSULTATION_QUESTION),
+        [
+            {
+                "consultation_id": made,
+                "position": position,
+                "kind": question.kind,
+                "prompt": dict(question.prompt),
+                "options": [dict(option) for option in question.options],
+                "optional": question.optional,
+                "most": question.most,
+            }
+            for position, question in enumerate(draft.questions)
+        ],
+    )
+    if draft.group_ids:
+        conn.execute(
+            insert(CONSULTATION_GROUP),
+            [{"consultation_id": made, "group_id": g} for g in sorted(set(draft.group_ids))],
+        )
+    return made
+
+
+def publish(conn: Connection, consultation_id: int, now: datetime) -> ConsultationLife | None:
+    """A draft published: open now, or scheduled for its opening time; None for no draft."""
+    life = ConsultationLife.OPEN
+    row = conn.execute(
+        select(CONSULTATION.c.opens_at).where(
+            CONSULTATION.c.id == consultation_id, CONSULTATION.c.status == ConsultationLife.DRAFT
+        )
+    ).first()
+    if row is None:
+        return None
+    if row.opens_at > now:
+        life = ConsultationLife.SCHEDULED
+    _move(conn, consultation_id, ConsultationLife.DRAFT, life, now)
+    return life
+
+
+def _move(
+    conn: Connection,
+    consultation_id: int,
+    was: ConsultationLife,
+    to: ConsultationLife,
+    now: datetime,
+) -> bool:
+    # From a given step only: of two processes, one moves it.
+    moved = conn.execute(
+        update(CONSULTATION)
+        .where(CONSULTATION.c.id == consultation_id, CONSULTATION.c.status == was)
+        .values(status=to, updated_at=now)
+    ).rowcount
+    return bool(moved)
+
+
+def keep_time(conn: Connection, now: datetime) -> tuple[list[int], list[int]]:
+    """Open the scheduled consultations whose time came, close the open ones whose time
+    passed; the ids opened and closed."""
+    due = select(CONSULTATION.c.id).where(
+        CONSULTATION.c.status == ConsultationLife.SCHEDULED, CONSULTATION.c.opens_at <= now
+    )
+    opened = [
+        i
+        for i in conn.execute(due).scalars().all()
+        if _move(conn, i, ConsultationLife.SCHEDULED, ConsultationLife.OPEN, now)
+    ]
+    over = select(CONSULTATION.c.id).where(
+        CONSULTATION.c.status == ConsultationLife.OPEN, CONSULTATION.c.closes_at <= now
+    )
+    closed = [
+        i
+        for i in conn.execute(over).scalars().all()
+        if _move(conn, i, ConsultationLife.OPEN, ConsultationLife.CLOSED, now)
+    ]
+    return opened, closed
+
+
+def questions(conn: Connection, consultation_id: int) -> list[Question]:
+    rows = conn.execute(
+        select(CONSULTATION_QUESTION)
+        .where(CONSULTATION_QUESTION.c.consultation_id == consultation_id)
+        .order_by(CONSULTATION_QUESTION.c.position)
+    )
+    return [_question(row) for row in rows]
+
+
+def _question(row: Any) -> Question:
+    return Question(QuestionKind(row.kind), row.prompt, tuple(row.options), row.optional, row.most)
+
+
+def open_for(conn: Connection, resident_id: int, commune: str, now: datetime) -> list[int]:
+    """The consultations open to a resident: their commune's addressed to the whole commune or
+    to a group they follow; the closest to closing first."""
+    addressed = select(CONSULTATION_GROUP.c.consultation_id).where(
+        CONSULTATION_GROUP.c.consultation_id == CONSULTATION.c.id
+    )
+    followed = (
+        select(CONSULTATION_GROUP.c.consultation_id)
+        .join(MEMBERSHIP, MEMBERSHIP.c.group_id == CONSULTATION_GROUP.c.group_id)
+        .where(
+            CONSULTATION_GROUP.c.consultation_id == CONSULTATION.c.id,
+            MEMBERSHIP.c.resident_id == resident_id,
+        )
+    )
+    query = (
+        select(CONSULTATION.c.id)
+        .where(
+            CONSULTATION.c.commune_code == commune,
+            CONSULTATION.c.status == ConsultationLife.OPEN,
+            CONSULTATION.c.closes_at > now,
+            or_(~addressed.exists(), followed.exists()),
+        )
+        .order_by(CONSULTATION.c.closes_at, CONSULTATION.c.id)
+    )
+    return list(conn.execute(query).scalars())
+
+
+class AnswerOutcome(StrEnum):
+    """What became of an answer: counted, refused (`Answered.why`), or the consultation (or
+    that question) is not open to answers."""
+
+    COUNTED = "counted"
+    REFUSED = "refused"
+    NOT_OPEN = "not_open"
+
+
+@dataclass(frozen=True, slots=True)
+class Answered:
+    outcome: AnswerOutcome
+    why: AnswerWhy | None = None
+
+
+def answer(
+    conn: Connection,
+    consultation_id: int,
+    resident_id: int,
+    commune: str | None,
+    position: int,
+    given: Answer,
+    now: datetime,
+) -> Answered:
+    """Record (or change) one answer of the resident's set, while the consultation is open."""
+    consultation = conn.execute(
+        select(CONSULTATION.c.status, CONSULTATION.c.closes_at).where(
+            CONSULTATION.c.id == consultation_id
+        )
+    ).first()
+    if (
+        consultation is None
+        or consultation.status != ConsultationLife.OPEN
+        or consultation.closes_at <= now
+    ):
+        return Answered(AnswerOutcome.NOT_OPEN)
+    question = conn.execute(
+        select(CONSULTATION_QUESTION).where(
+            CONSULTATION_QUESTION.c.consultation_id == consultation_id,
+            CONSULTATION_QUESTION.c.position == position,
+        )
+    ).first()
+    if question is None:
+        return Answered(AnswerOutcome.NOT_OPEN)
+    asked = _question(question)
+    if (why := answer_refusal(asked, given)) is not None:
+        return Answered(AnswerOutcome.REFUSED, why)
+    set_id = _answer_set(conn, consultation_id, resident_id, commune, now)
+    conn.execute(
+        delete(ANSWER).where(ANSWER.c.answer_set_id == set_id, ANSWER.c.question_id == question.id)
+    )
+    conn.execute(insert(ANSWER), _rows(set_id, question.id, asked.kind, given))
+    return Answered(AnswerOutcome.COUNTED)
+
+
+def _answer_set(
+    conn: Connection, consultation_id: int, resident_id: int, commune: str | None, now: datetime
+) -> int:
+    """The resident's set, made if it is not, and locked until this transaction ends."""
+    insert_ignore(
+        conn,
+        ANSWER_SET,
+        consultation_id=consultation_id,
+        resident_id=resident_id,
+        commune_code=commune,
+        started_at=now,
+        updated_at=now,
+    )
+    found = conn.execute(
+        select(ANSWER_SET.c.id)
+        .where(
+            ANSWER_SET.c.consultation_id == consultation_id,
+            ANSWER_SET.c.resident_id == resident_id,
+        )
+        .with_for_update()
+    ).scalar_one()
+    conn.execute(update(ANSWER_SET).where(ANSWER_SET.c.id == found).values(updated_at=now))
+    return int(found)
+
+
+def _rows(set_id: int, question_id: int, kind: QuestionKind, given: Answer) -> list[dict[str, Any]]:
+    base = {"answer_set_id": set_id, "question_id": question_id, "hidden": False}
+    if given.skipped:
+        return [{**base, "option": None, "value": None, "skipped": True}]
+    if kind in CHOSEN or kind is QuestionKind.YES_NO:
+        # A ranking keeps each option's rank (0 first) in `value`.
+        ranked = kind is QuestionKind.RANK
+        return [
+            {**base, "option": option, "value": rank if ranked else None, "skipped": False}
+            for rank, option in enumerate(given.options)
+        ]
+    return [
+        {
+            **base,
+            "option": None,
+            "value": given.value,
+            "text": given.text.strip() or None,
+            "voice": given.voice or None,
+            "skipped": False,
+        }
+    ]
+
+
+def complete(conn: Connection, consultation_id: int, resident_id: int, now: datetime) -> bool:
+    """The resident answered every question they meant to: their set counts as complete."""
+    done = conn.execute(
+        update(ANSWER_SET)
+        .where(
+            ANSWER_SET.c.consultation_id == consultation_id,
+            ANSWER_SET.c.resident_id == resident_id,
+        )
+        .values(completed_at=func.coalesce(ANSWER_SET.c.completed_at, now), updated_at=now)
+    ).rowcount
+    return bool(done)
+
+
+@dataclass(frozen=True, slots=True)
+class _Counted:
+    """The grouped counts of a consultation's answers, by question id."""
+
+    answered: dict[int, tuple[int, int]]
+    options: dict[int, dict[int, tuple[int, int]]]
+    scales: dict[int, dict[int, int]]
+
+
+def results(conn: Connection, consultation_id: int) -> Results:
+    """Every question's counts, shares, Borda points, scale mean and spread, the shown free
+    texts, and the participation; each by a grouped query."""
+    ids = _question_ids(conn, consultation_id)
+    counted = _Counted(_answered(conn, ids), _options(conn, ids), _scales(conn, ids))
+    found = tuple(
+        _result(conn, position, question, ids[position], counted)
+        for position, question in enumerate(questions(conn, consultation_id))
+    )
+    return Results(found, participation(conn, consultation_id))
+
+
+def _result(
+    conn: Connection, position: int, question: Question, qid: int, counted: _Counted
+) -> QuestionResult:
+    answered, skipped = counted.answered.get(qid, (0, 0))
+    chosen = counted.options.get(qid, {})
+    # A yes/no question's options are no (0) and yes (1).
+    shown = 2 if question.kind is QuestionKind.YES_NO else len(question.options)
+    options = tuple(
+        OptionResult(n, count, count / answered if answered else 0.0, points)
+        for n in range(shown)
+        for count, points in (chosen.get(n, (0, 0)),)
+    )
+    result = QuestionResult(position, question.kind, answered, skipped, options)
+    if question.kind is QuestionKind.SCALE:
+        spread = counted.scales.get(qid, {})
+        total = sum(spread.values())
+        mean = sum(v * c for v, c in spread.items()) / total if total else None
+        values = tuple(spread.get(v, 0) for v in range(SCALE_LOW, SCALE_HIGH + 1))
+        return replace(result, mean=mean, spread=values)
+    if question.kind is QuestionKind.TEXT:
+        texts, voices = _texts(conn, qid)
+        return replace(result, texts=texts, voices=voices)
+    return result
+
+
+def _question_ids(conn: Connection, consultation_id: int) -> list[int]:
+    query = (
+        select(CONSULTATION_QUESTION.c.id)
+        .where(CONSULTATION_QUESTION.c.consultation_id == consultation_id)
+        .order_by(CONSULTATION_QUESTION.c.position)
+    )
+    return [int(i) for i in conn.execute(query).scalars()]
+
+
+def _answered(conn: Connection, ids: Sequence[int]) -> dict[int, tuple[int, int]]:
+    """By question: the answer sets that answered it, and those that skipped it."""
+    query = (
+        select(
+            ANSWER.c.question_id,
+            func.count(distinct(case((ANSWER.c.skipped.is_(False), ANSWER.c.answer_set_id)))),
+            func.count(distinct(case((ANSWER.c.skipped.is_(True), ANSWER.c.answer_set_id)))),
+        )
+        .where(ANSWER.c.question_id.in_(ids))
+        .group_by(ANSWER.c.question_id)
+    )
+    return {int(q): (int(a), int(s)) for q, a, s in conn.execute(query)}
+
+
+def _options(conn: Connection, ids: Sequence[int]) -> dict[int, dict[int, tuple[int, int]]]:
+    """By question and option: how many chose it, and its Borda points (for a ranking)."""
+    points = func.sum(case((ANSWER.c.value.is_not(None), borda(0) - ANSWER.c.value), else_=0))
+    query = (
+        select(ANSWER.c.question_id, ANSWER.c.option, func.count(), points)
+        .where(ANSWER.c.question_id.in_(ids), ANSWER.c.option.is_not(None))
+        .group_by(ANSWER.c.question_id, ANSWER.c.option)
+    )
+    found: dict[int, dict[int, tuple[int, int]]] = {}
+    for question, option, count, score in conn.execute(query):
+        found.setdefault(int(question), {})[int(option)] = (int(count), int(score or 0))
+    return found
+
+
+def _scales(conn: Connection, ids: Sequence[int]) -> dict[int, dict[int, int]]:
+    query = (
+        select(ANSWER.c.question_id, ANSWER.c.value, func.count())
+        .where(
+            ANSWER.c.question_id.in_(ids),
+            ANSWER.c.option.is_(None),
+            ANSWER.c.value.is_not(None),
+        )
+        .group_by(ANSWER.c.question_id, ANSWER.c.value)
+    )
+    found: dict[int, dict[int, int]] = {}
+    for question, value, count in conn.execute(query):
+        found.setdefault(int(question), {})[int(value)] = int(count)
+    return found
+
+
+def _texts(conn: Connection, question_id: int) -> tuple[tuple[str, ...], int]:
+    shown = and_(ANSWER.c.question_id == question_id, ANSWER.c.hidden.is_(False))
+    texts = conn.execute(
+        select(ANSWER.c.text)
+        .where(shown, ANSWER.c.text.is_not(None))
+        .order_by(ANSWER.c.id.desc())
+        .limit(TEXTS_LISTED)
+    ).scalars()
+    voices = conn.execute(
+        select(func.count()).where(shown, ANSWER.c.voice.is_not(None))
+    ).scalar_one()
+    return tuple(texts), int(voices)
+
+
+def participation(conn: Connection, consultation_id: int) -> Participation:
+    """Reached, started, completed, and the completions hour by hour."""
+    mine = ANSWER_SET.c.consultation_id == consultation_id
+    reached = conn.execute(
+        select(CONSULTATION.c.reached).where(CONSULTATION.c.id == consultation_id)
+    ).scalar_one_or_none()
+    started, completed = conn.execute(
+        select(func.count(), func.count(ANSWER_SET.c.completed_at)).where(mine)
+    ).one()
+    hour = utc_hour(conn, ANSWER_SET.c.completed_at)
+    per_hour = conn.execute(
+        select(hour, func.count())
+        .where(mine, ANSWER_SET.c.completed_at.is_not(None))
+        .group_by(hour)
+        .order_by(hour)
+    ).all()
+    curve, running = [], 0
+    for label, count in per_hour:
+        running += int(count)
+        curve.append((_hour(label), running))
+    return Participation(int(reached or 0), int(started), int(completed), tuple(curve))
+
+
+def _hour(label: str) -> datetime:
+    return datetime.strptime(label.replace("T", " "), "%Y-%m-%d %H").replace(tzinfo=UTC)
