@@ -100,7 +100,13 @@ def _seed(conn: Connection, made: int, sets: int, now: datetime) -> int:
 async def _one(db: Database, sets: int, runs: int) -> tuple[int, float, float, float]:
     now = datetime.now(UTC)
     draft = ConsultationDraft(
-        COMMUNE, {"fr": "Priorités"}, {"fr": "Le budget"}, now, now + timedelta(days=7), QUESTIONS
+        COMMUNE,
+        "Association Nour",
+        {"fr": "Priorités"},
+        {"fr": "Le budget"},
+        now,
+        now + timedelta(days=7),
+        QUESTIONS,
     )
     async with db.transaction() as tx:
         made = await tx.run(consultations.create, draft, "bench", now)

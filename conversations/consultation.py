@@ -18,7 +18,7 @@ from enum import StrEnum
 from conversations.folding import to_ascii_digits
 
 LANGUAGES = ("ar", "fr", "zgh", "en")
-TITLE_MAX, PURPOSE_MAX, PROMPT_MAX, OPTION_MAX = 120, 600, 300, 60
+TITLE_MAX, PURPOSE_MAX, PROMPT_MAX, OPTION_MAX, ASKER_MAX = 120, 600, 300, 60, 120
 FREE_TEXT_MAX = 500
 OPTIONS_MIN, OPTIONS_MAX = 2, 12
 QUESTIONS_MAX = 20
@@ -69,6 +69,8 @@ class Question:
 @dataclass(frozen=True, slots=True)
 class ConsultationDraft:
     commune_code: str
+    # Who asks, as residents read it: "Association Nour", "Commune de Tiznit" (a name).
+    asked_by: str
     title: Texts
     purpose: Texts
     opens_at: datetime
@@ -80,6 +82,7 @@ class ConsultationDraft:
 
 
 class ConsultationWhy(StrEnum):
+    NO_ASKER = "no_asker"
     NO_TEXT = "no_text"
     TEXT_LENGTH = "text_length"
     LANGUAGE = "language"
@@ -131,6 +134,8 @@ def question_refusal(question: Question) -> ConsultationWhy | None:
 
 def draft_refusal(draft: ConsultationDraft, now: datetime) -> ConsultationRefusal | None:
     """What keeps a consultation from being stored, the first thing found."""
+    if not draft.asked_by.strip() or len(draft.asked_by) > ASKER_MAX:
+        return ConsultationRefusal(ConsultationWhy.NO_ASKER)
     for texts, most in ((draft.title, TITLE_MAX), (draft.purpose, PURPOSE_MAX)):
         if (why := text_refusal(texts, most)) is not None:
             return ConsultationRefusal(why)
@@ -168,6 +173,15 @@ class Answer:
     skipped: bool = False
 
 
+class AnswerOutcome(StrEnum):
+    """What became of an answer: counted, refused (`Answered.why`), or the consultation (or
+    that question) is not open to answers."""
+
+    COUNTED = "counted"
+    REFUSED = "refused"
+    NOT_OPEN = "not_open"
+
+
 class AnswerWhy(StrEnum):
     NOT_AN_OPTION = "not_an_option"
     TOO_MANY = "too_many"
@@ -176,6 +190,44 @@ class AnswerWhy(StrEnum):
     TEXT_LENGTH = "text_length"
     EMPTY = "empty"
     NOT_OPTIONAL = "not_optional"
+
+
+@dataclass(frozen=True, slots=True)
+class Answered:
+    outcome: AnswerOutcome
+    why: AnswerWhy | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Shown:
+    """A question as one resident reads it: in their language, options in order."""
+
+    kind: QuestionKind
+    prompt: str
+    options: tuple[str, ...] = ()
+    optional: bool = False
+    most: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Asked:
+    """A consultation as one resident reads it, with their answers so far by question."""
+
+    id: int
+    asked_by: str
+    title: str
+    purpose: str
+    closes_at: datetime
+    anonymous: bool
+    questions: tuple[Shown, ...]
+    answers: Mapping[int, Answer] = field(default_factory=dict)
+    completed: bool = False
+
+
+def shown(question: Question, language: str | None) -> Shown:
+    options = tuple(in_language(option, language) for option in question.options)
+    prompt = in_language(question.prompt, language)
+    return Shown(question.kind, prompt, options, question.optional, question.most)
 
 
 def answer_refusal(question: Question, answer: Answer) -> AnswerWhy | None:

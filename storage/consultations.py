@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import Connection, and_, case, delete, distinct, func, insert, or_, select, update
@@ -22,7 +21,8 @@ from conversations.consultation import (
     SCALE_HIGH,
     SCALE_LOW,
     Answer,
-    AnswerWhy,
+    Answered,
+    AnswerOutcome,
     ConsultationDraft,
     ConsultationLife,
     ConsultationRefusal,
@@ -66,6 +66,7 @@ def create(conn: Connection, draft: ConsultationDraft, actor: str, now: datetime
         conn,
         insert(CONSULTATION).values(
             commune_code=draft.commune_code,
+            asked_by=draft.asked_by.strip(),
             title=dict(draft.title),
             purpose=dict(draft.purpose),
             anonymous=draft.anonymous,
@@ -193,21 +194,6 @@ def open_for(conn: Connection, resident_id: int, commune: str, now: datetime) ->
         .order_by(CONSULTATION.c.closes_at, CONSULTATION.c.id)
     )
     return list(conn.execute(query).scalars())
-
-
-class AnswerOutcome(StrEnum):
-    """What became of an answer: counted, refused (`Answered.why`), or the consultation (or
-    that question) is not open to answers."""
-
-    COUNTED = "counted"
-    REFUSED = "refused"
-    NOT_OPEN = "not_open"
-
-
-@dataclass(frozen=True, slots=True)
-class Answered:
-    outcome: AnswerOutcome
-    why: AnswerWhy | None = None
 
 
 def answer(

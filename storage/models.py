@@ -707,6 +707,8 @@ class ConsultationRow(Base):
 
     id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
     commune_code: Mapped[str] = mapped_column(String(16))
+    # Who asks, a name as residents read it ("Association Nour").
+    asked_by: Mapped[str] = mapped_column(String(120))
     title: Mapped[dict[str, str]] = mapped_column(JSON)
     purpose: Mapped[dict[str, str]] = mapped_column(JSON)
     anonymous: Mapped[bool] = mapped_column(Boolean)

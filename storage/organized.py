@@ -65,12 +65,7 @@ def erase_organized(conn: Connection, erasure: Erasure) -> None:
     )
     _meetings(conn, erasure)
     _updates(conn, erasure)
-    # The consultations they made stay, with their answers; who made them no longer says.
-    conn.execute(
-        update(CONSULTATION)
-        .where(CONSULTATION.c.created_by == erasure.who.organizer)
-        .values(created_by=ERASED_ACTOR)
-    )
+    _consultations(conn, erasure)
     _groups(conn, erasure)
 
 
@@ -128,6 +123,20 @@ def _meetings(conn: Connection, erasure: Erasure) -> None:
         }
         conn.execute(update(MEETING).where(MEETING.c.id == meeting_id).values(**values))
     conn.execute(update(MEETING).where(mine).values(created_by=ERASED_ACTOR))
+
+
+def _consultations(conn: Connection, erasure: Erasure) -> None:
+    """The consultations they made stay, with their answers; who made them no longer says,
+    and the name of who asks loses their identifiers."""
+    mine = CONSULTATION.c.created_by == erasure.who.organizer
+    made = conn.execute(select(CONSULTATION.c.id, CONSULTATION.c.asked_by).where(mine)).all()
+    for consultation_id, asked_by in made:
+        conn.execute(
+            update(CONSULTATION)
+            .where(CONSULTATION.c.id == consultation_id)
+            .values(asked_by=erasure.redact(CONSULTATION.c.asked_by, asked_by))
+        )
+    conn.execute(update(CONSULTATION).where(mine).values(created_by=ERASED_ACTOR))
 
 
 def _updates(conn: Connection, erasure: Erasure) -> None:

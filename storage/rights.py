@@ -179,6 +179,8 @@ _REDACTED = (
     m.PETITION.c.decision_note,
     m.PETITION_EVENT.c.note,
     m.MEETING.c.title,
+    # The name of who asks: an association's, a commune's (an organizer's words).
+    m.CONSULTATION.c.asked_by,
     m.MEETING.c.agenda,
     m.MEETING.c.place,
     m.COMMUNITY_GROUP.c.name,

@@ -30,6 +30,7 @@ def upgrade() -> None:
         "consultation",
         sa.Column("id", ID, autoincrement=True, nullable=False),
         sa.Column("commune_code", sa.String(length=16), nullable=False),
+        sa.Column("asked_by", sa.String(length=120), nullable=False),
         sa.Column("title", sa.JSON(), nullable=False),
         sa.Column("purpose", sa.JSON(), nullable=False),
         sa.Column("anonymous", sa.Boolean(), nullable=False),
