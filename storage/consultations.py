@@ -23,6 +23,7 @@ from conversations.consultation import (
     Answer,
     Answered,
     AnswerOutcome,
+    Asked,
     ConsultationDraft,
     ConsultationLife,
     ConsultationRefusal,
@@ -35,6 +36,8 @@ from conversations.consultation import (
     answer_refusal,
     borda,
     draft_refusal,
+    in_language,
+    shown,
 )
 from storage.dialect import insert_ignore, inserted_id, utc_hour
 from storage.models import (
@@ -194,6 +197,53 @@ def open_for(conn: Connection, resident_id: int, commune: str, now: datetime) ->
         .order_by(CONSULTATION.c.closes_at, CONSULTATION.c.id)
     )
     return list(conn.execute(query).scalars())
+
+
+def asked(
+    conn: Connection, consultation_id: int, resident_id: int, language: str | None
+) -> Asked | None:
+    """A consultation as the resident reads it, with their answers so far; None when unknown."""
+    row = conn.execute(select(CONSULTATION).where(CONSULTATION.c.id == consultation_id)).first()
+    if row is None:
+        return None
+    mine = conn.execute(
+        select(ANSWER_SET.c.id, ANSWER_SET.c.completed_at).where(
+            ANSWER_SET.c.consultation_id == consultation_id,
+            ANSWER_SET.c.resident_id == resident_id,
+        )
+    ).first()
+    return Asked(
+        row.id,
+        row.asked_by,
+        in_language(row.title, language),
+        in_language(row.purpose, language),
+        row.closes_at,
+        row.anonymous,
+        tuple(shown(q, language) for q in questions(conn, consultation_id)),
+        _given(conn, mine.id) if mine else {},
+        mine is not None and mine.completed_at is not None,
+    )
+
+
+def _given(conn: Connection, set_id: int) -> dict[int, Answer]:
+    """A set's answers by question, its option rows folded back in rank order."""
+    rows = conn.execute(
+        select(ANSWER, CONSULTATION_QUESTION.c.position, CONSULTATION_QUESTION.c.kind)
+        .join(CONSULTATION_QUESTION, CONSULTATION_QUESTION.c.id == ANSWER.c.question_id)
+        .where(ANSWER.c.answer_set_id == set_id)
+        .order_by(CONSULTATION_QUESTION.c.position, ANSWER.c.value, ANSWER.c.id)
+    ).all()
+    given: dict[int, Answer] = {}
+    for row in rows:
+        if row.skipped:
+            given[row.position] = Answer(skipped=True)
+        elif row.option is not None:
+            before = given.get(row.position, Answer())
+            given[row.position] = Answer(options=(*before.options, row.option))
+        else:
+            text, voice = row.text or "", row.voice or ""
+            given[row.position] = Answer(value=row.value, text=text, voice=voice)
+    return given
 
 
 def answer(
