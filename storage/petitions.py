@@ -137,9 +137,8 @@ def create(
             created_at=now,
             updated_at=now,
         ):
-            created = conn.execute(
-                select(PETITION.c.id).where(PETITION.c.code == code)
-            ).scalar_one()
+            stored = conn.execute(select(PETITION.c.id).where(PETITION.c.code == code))
+            created = stored.scalar_one()
             _event(conn, created, PetitionLife.DRAFT, "", actor, now)
             if association:
                 _list_checks(conn, created, checklist)
