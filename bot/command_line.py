@@ -1,11 +1,13 @@
 """What the organizers' commands share: refusals, communes named by code or name, who acts,
-and plain-text tables."""
+days as YYYY-MM-DD, and plain-text tables."""
 
 from __future__ import annotations
 
+import argparse
 import getpass
 import sys
 from collections.abc import Sequence
+from datetime import date
 
 from storage.gazetteer import Gazetteer, key
 
@@ -38,6 +40,21 @@ def commune_code(gazetteer: Gazetteer, given: str) -> str:
     # Said on standard error, so an export on standard output stays clean.
     print(f"commune: {chosen[0].code} {chosen[0].name_fr}", file=sys.stderr)
     return chosen[0].code
+
+
+def actor_option(parser: argparse.ArgumentParser) -> None:
+    """`--by NAME`: who acts, for the audit log."""
+    parser.add_argument(
+        "--by", dest="actor", metavar="NAME", help="who did it (default: your user name)"
+    )
+
+
+def iso_day(text: str) -> date:
+    """A day given as YYYY-MM-DD, for argparse (which says the refusal with the flag)."""
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date as YYYY-MM-DD") from None
 
 
 def organizer_name() -> str:

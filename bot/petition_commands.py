@@ -1,5 +1,6 @@
-"""`hayna petitions ...`: organizers draft petitions, move them along their life, list them and
-export one with its signatories for filing with the commune.
+"""`hayna petitions ...`: organizers draft petitions, residents' or an association's
+(bot/association_commands.py), move them along their life, list them and export one with its
+signatories, or its association's checklist, for filing with the commune.
 
 What is refused (a field too long, a move the petition's life does not allow, a rejection without
 its reasons) is said on standard error, starting "hayna: ", with exit code 2, like a bad setting.
@@ -10,30 +11,41 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from datetime import UTC, date, datetime
+from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from cryptography.fernet import InvalidToken
 
-from bot import paper_commands
+from bot import association_commands, paper_commands
 from bot.app import open_database
-from bot.command_line import CommandRefused, commune_code, organizer_name, shortened, table
+from bot.command_line import (
+    CommandRefused,
+    actor_option,
+    commune_code,
+    iso_day,
+    organizer_name,
+    shortened,
+    table,
+)
 from bot.refusals import refusal_text, refused
 from bot.settings import Settings
 from conversations.answer_clock import RECEIPT_MAX, Awaiting, Deposit
+from conversations.association import Checklist
+from conversations.groups import Group
 from conversations.kit import MOROCCO
-from conversations.petition import OTHERWISE, WITH_ARRONDISSEMENTS, PetitionLife
+from conversations.petition import OTHERWISE, WITH_ARRONDISSEMENTS, PetitionKind, PetitionLife
 from conversations.petition_desk import FilingKind
 from conversations.petition_rules import LIMITS, MOVES, PetitionError, PetitionField
 from conversations.report import Category
 from storage import bursts
-from storage.database import Database
+from storage.database import Database, Tx
 from storage.filing import written
 from storage.gazetteer import Gazetteer
 from storage.operator import Operator
 from storage.petition_desk import threshold_for
-from storage.petitions import NewPetition, listing
+from storage.petitions import Listed, NewPetition, listing, record
 from storage.vault import Vault
 
 # Article 125 as commonly cited, not checked against the official text (DESIGN.md §5b). The
@@ -50,8 +62,8 @@ THEMES = [category.value for category in Category]
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    """Add `create`, the moves, `add-paper`, `list` and `export` to the `hayna petitions`
-    parser."""
+    """Add `create`, the moves, `checklist`, `add-paper`, `list` and `export` to the
+    `hayna petitions` parser."""
     actions = parser.add_subparsers(dest="action", required=True)
     _create_parser(actions)
     for action, life, purpose in (
@@ -60,6 +72,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     ):
         _move_parser(actions, action, purpose).set_defaults(life=life)
     _file_parser(actions)
+    association_commands.configure(actions)
     decide = _move_parser(actions, "decide", "record the council's decision, notify signers")
     decisions = sorted(MOVES[PetitionLife.FILED])
     decide.add_argument("life", choices=decisions, metavar="|".join(decisions))
@@ -96,7 +109,7 @@ def _file_parser(actions: Any) -> None:
         help=f"the commune's receipt number, at most {RECEIPT_MAX} characters",
     )
     filed.add_argument(
-        "--deposited", type=_day, metavar="YYYY-MM-DD", help="the deposit day (default: today)"
+        "--deposited", type=iso_day, metavar="YYYY-MM-DD", help="the deposit day (default: today)"
     )
 
 
@@ -116,13 +129,14 @@ def _create_parser(actions: Any) -> None:
     )
     new.add_argument("--requests", required=True, metavar="R", help="what the council is asked")
     new.add_argument("--representative", required=True, metavar="NAME", help="the mandataire")
-    new.add_argument("--deadline", required=True, type=_day, metavar="YYYY-MM-DD")
+    new.add_argument("--deadline", required=True, type=iso_day, metavar="YYYY-MM-DD")
     new.add_argument("--threshold", type=_count, metavar="N", help="signatures needed (see below)")
+    association_commands.configure_create(new)
     new.add_argument(
         "--category", choices=THEMES, default=Category.OTHER.value, metavar="C",
         help="its theme, as reports have theirs: " + ", ".join(THEMES),
     )  # fmt: skip
-    _actor(new)
+    actor_option(new)
 
 
 def _move_parser(
@@ -133,21 +147,8 @@ def _move_parser(
     parser.add_argument(
         "--note", required=note_required, default="", help="told to signers (reasons to reject)"
     )
-    _actor(parser)
+    actor_option(parser)
     return parser
-
-
-def _actor(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--by", dest="actor", metavar="NAME", help="who did it (default: your user name)"
-    )
-
-
-def _day(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date as YYYY-MM-DD") from None
 
 
 def _count(text: str) -> int:
@@ -163,7 +164,9 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
     db = await open_database(settings, upgrade=settings.database_url.sqlite)
     try:
         if args.action == "create":
-            await _create(db, args)
+            await _create(db, args, settings.association_checklist)
+        elif args.action == "checklist":
+            await association_commands.checklist(db, args)
         elif args.action == "list":
             await _list(db, args)
         elif args.action == "add-paper":
@@ -183,7 +186,9 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-async def _create(db: Database, args: argparse.Namespace) -> None:
+async def _create(db: Database, args: argparse.Namespace, checklist: Checklist) -> None:
+    """Draft a residents' petition, or an association's (with the settings' ``checklist``)."""
+    association_commands.refuse_mixed(args)
     commune = commune_code(Gazetteer.load(), args.commune)
     body = args.text if args.text_file is None else _read(args.text_file)
     actor = args.actor or organizer_name()
@@ -191,28 +196,43 @@ async def _create(db: Database, args: argparse.Namespace) -> None:
         text.strip()
         for text in (args.title, args.summary, body, args.requests, args.representative, actor)
     )
-    threshold = args.threshold or _default_threshold(commune)
+    now = datetime.now(UTC)
     new = NewPetition(
-        commune,
-        title,
-        summary,
-        body,
-        requests,
-        representative,
-        threshold,
-        args.deadline,
+        commune, title, summary, body, requests, representative, 0, args.deadline,
         Category(args.category),
-    )
+    )  # fmt: skip
     async with db.transaction() as tx:
-        operator = Operator.at_terminal(tx, actor, datetime.now(UTC))
-        code = await operator.draft_petition(new)
+        new, association = await _of_its_kind(tx, args, new, now)
+        operator = Operator.at_terminal(tx, actor, now)
+        code = await operator.draft_petition(new, checklist)
     if code is None:
         raise refused(operator)
     # The code alone on standard output, so that a script can keep it; the rest is for people.
     print(code)
+    if association is not None:
+        association_commands.tell_created(code, association.name, args.declared, checklist)
+        return
     default = " (a default: see `hayna petitions create -h`)" if args.threshold is None else ""
-    print(f"draft {code}: {threshold} signatures{default} by {args.deadline}", file=sys.stderr)
+    print(f"draft {code}: {new.threshold} signatures{default} by {args.deadline}", file=sys.stderr)
     print(f"open it for signatures with `hayna petitions publish {code}`", file=sys.stderr)
+
+
+async def _of_its_kind(
+    tx: Tx, args: argparse.Namespace, new: NewPetition, now: datetime
+) -> tuple[NewPetition, Group | None]:
+    """A residents' petition with its threshold, or an association's with its association."""
+    if args.association is None:
+        return replace(new, threshold=args.threshold or _default_threshold(new.commune_code)), None
+    association = await association_commands.association_in(
+        tx, new.commune_code, args.association, now
+    )
+    drafted = replace(
+        new,
+        kind=PetitionKind.ASSOCIATION,
+        association_id=association.id,
+        declared_on=args.declared,
+    )
+    return drafted, association
 
 
 def _read(path: Path) -> str:
@@ -242,12 +262,14 @@ async def _move(db: Database, args: argparse.Namespace, months: int) -> None:
     async with db.transaction() as tx:
         operator = Operator.at_terminal(tx, actor, now)
         moved = await operator.move_petition(code, life, args.note.strip(), deposit)
+        kind = (await tx.run(record, code)).text.kind if moved is not None else None
     if moved is None:
         raise refused(operator)
     before, signers = moved
     print(f"{code}: {before} → {life} (by {actor})")
     if life is not PetitionLife.OPEN:  # opening notifies no one: nobody has signed a draft
-        print(f"signers to notify: {signers} (`hayna dispatch` sends the notifications)")
+        who = "supporters" if kind is PetitionKind.ASSOCIATION else "signers"
+        print(f"{who} to notify: {signers} (`hayna dispatch` sends the notifications)")
     if deposit is not None:
         print(f"the council's answer is due by {deposit.due_on} (receipt {deposit.receipt})")
 
@@ -264,12 +286,15 @@ async def _list(db: Database, args: argparse.Namespace) -> None:
     if not rows:
         print("no petitions match")
         return
-    header = ("CODE", "STATUS", "SIGNATURES", "DEADLINE", "COMMUNE", "THEME", "TITLE", "ANSWER")
+    header = (
+        "CODE", "KIND", "STATUS", "SIGNATURES", "DEADLINE", "COMMUNE", "THEME", "TITLE", "ANSWER"
+    )  # fmt: skip
     lines = [header] + [
         (
             row.code,
+            row.kind,
             row.life,
-            f"{row.signatures}/{row.threshold}",
+            _counted(row),
             row.deadline.astimezone(MOROCCO).date().isoformat(),
             place.name_fr if (place := gazetteer.get(row.commune_code)) else row.commune_code,
             row.category,
@@ -287,6 +312,13 @@ async def _list(db: Database, args: argparse.Namespace) -> None:
                 f"⚑ {row.code}: {flagged[row.id]} burst(s) of signatures from accounts created "
                 "minutes before"
             )
+
+
+def _counted(row: Listed) -> str:
+    """Signatures against the threshold; an association's petition has none: its supporters."""
+    if row.kind is PetitionKind.ASSOCIATION:
+        return f"{row.signatures} supporter{'s' if row.signatures != 1 else ''}"
+    return f"{row.signatures}/{row.threshold}"
 
 
 def _clock(clock: Awaiting | None) -> str:
@@ -328,4 +360,11 @@ async def _export(db: Database, args: argparse.Namespace, vault: Vault) -> None:
             handle.write(data)
     except OSError as error:
         raise CommandRefused(f"--output: {error.strerror}: {args.output}") from None
+    if found.association is not None:
+        supports = found.association.supports
+        print(
+            f"{code}: the association's filing, with {supports} residents' supports (not legal "
+            f"signatures), written to {args.output}"
+        )
+        return
     print(f"{code}: {len(found.signatories)} signatories written to {args.output}")

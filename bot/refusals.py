@@ -127,7 +127,10 @@ def _association(refusal: petition_rules.PetitionRefusal) -> str:
             "(`hayna groups list`)"
         )
     if refusal.why is PetitionWhy.DECLARED_AHEAD:
-        return "--declared must give the day the association's declaration was received, not later"
+        return (
+            f"--declared {refusal.day} is in the future: give the day the association's "
+            "declaration was received"
+        )
     if refusal.why is PetitionWhy.CHECKLIST_INCOMPLETE:
         missing = ", ".join(refusal.unticked)
         return (

@@ -238,7 +238,7 @@ def _positive(variable: str, raw: str | None, default: float = 20.0) -> float:
 def _months(raw: str | None) -> int:
     if raw is None or not raw.strip():
         return DELAY_MONTHS
-    if not raw.strip().isdigit() or not 1 <= int(raw) <= MONTHS_MOST:
+    if not raw.strip().isdecimal() or not 1 <= int(raw) <= MONTHS_MOST:
         raise SettingsError(
             "HAYNA_ANSWER_DELAY_MONTHS", f"{raw!r} is not a whole number of months, 1 to 24"
         )
@@ -248,18 +248,25 @@ def _months(raw: str | None) -> int:
 def _checklist(env: Mapping[str, str]) -> Checklist:
     """HAYNA_ASSOCIATION_CHECKLIST (item keys, comma-separated) and HAYNA_ASSOCIATION_YEARS."""
     raw = env.get("HAYNA_ASSOCIATION_CHECKLIST", "").strip()
+    keys = ", ".join(CheckItem)
+    # Commas alone ("," or " , ") name no item: said so, not as an unknown one.
+    if raw and not raw.replace(",", "").strip():
+        raise SettingsError("HAYNA_ASSOCIATION_CHECKLIST", f"names no item; the items are {keys}")
     try:
         items = read_checklist(raw) if raw else DEFAULT_CHECKLIST.items
     except ValueError as unknown:
-        keys = ", ".join(CheckItem)
         raise SettingsError(
             "HAYNA_ASSOCIATION_CHECKLIST", f"unknown item {unknown}; the items are {keys}"
         ) from None
     years = env.get("HAYNA_ASSOCIATION_YEARS", "").strip()
     if not years:
         return Checklist(items)
-    if not years.isdigit() or not 1 <= int(years) <= YEARS_MOST:
-        raise SettingsError("HAYNA_ASSOCIATION_YEARS", f"{years!r} is not a whole number, 1 to 20")
+    # isdecimal, not isdigit: "²" is a digit that int() refuses.
+    if not years.isdecimal() or not 1 <= int(years) <= YEARS_MOST:
+        raise SettingsError(
+            "HAYNA_ASSOCIATION_YEARS",
+            f"{years!r} is not a whole number of years, 1 to {YEARS_MOST}",
+        )
     return Checklist(items, int(years))
 
 

@@ -15,6 +15,7 @@ from enum import StrEnum
 from typing import Protocol
 
 from conversations.answer_clock import Awaiting
+from conversations.association import Check
 from conversations.paper import Entered, PaperSignature
 from conversations.petition import PetitionDraft, PetitionLife
 from conversations.petition_rules import PetitionRefusal
@@ -96,8 +97,21 @@ class Signatory:
 
 
 @dataclass(frozen=True, slots=True)
+class AssociationFiling:
+    """What an association's filing shows instead of signatories: the association, the day its
+    declaration was received, its checklist as ticked, and how many residents support it (a
+    count, with no names nor CINs: no legal signature)."""
+
+    name: str
+    declared_on: date
+    checks: tuple[Check, ...]
+    supports: int
+
+
+@dataclass(frozen=True, slots=True)
 class Filing:
-    """What a filing shows: the petition, its commune, and its signatories in signing order."""
+    """What a filing shows: the petition, its commune, and its signatories in signing order;
+    for an association's petition, the association instead (`signatories` is then empty)."""
 
     code: str
     title: str
@@ -112,6 +126,7 @@ class Filing:
     deadline: date
     opened_at: datetime
     signatories: tuple[Signatory, ...]
+    association: AssociationFiling | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,7 +20,7 @@ from enum import StrEnum
 from conversations import petition_rules, report_rules
 from conversations.actor import ACTOR_MAX
 from conversations.answer_clock import Deposit
-from conversations.association import DEFAULT_CHECKLIST, Checklist
+from conversations.association import DEFAULT_CHECKLIST, Check, CheckItem, Checklist
 from conversations.groups import Audience, Counts, DeliveryReport, GroupKind, MeetingDraft
 from conversations.kit import Address
 from conversations.paper import Entered, PaperSignature
@@ -40,6 +40,8 @@ from storage.vault import Vault
 REMOVE = "remove_organizer"
 HIDE = "hide_report"
 DRAFT = "draft_petition"
+# Ticking or unticking items of an association petition's checklist.
+CHECK = "check_petition"
 # Taking a petition's filing, with its signatories' CINs in clear.
 EXPORT = "export_petition"
 
@@ -263,6 +265,31 @@ class Operator:
         await self._audit(action, code, True)
         assert before is not None  # moved, so it exists
         return before, signers
+
+    async def tick_checklist(
+        self, code: str, ticks: Sequence[tuple[CheckItem, bool]]
+    ) -> list[Check] | None:
+        """Tick (True) or untick items of the checklist of an association's petition of the
+        scope, all or none; the checklist then. Audited, a refused try included."""
+        if not await self.reaches_petition(code, CHECK):
+            return None
+        try:
+            checks = await self.tx.run(petitions.checklist, code)
+            # Every item checked first: ticking some and refusing the next would keep half.
+            if not {item for item, _ in ticks} <= {check.item for check in checks}:
+                raise petition_rules.PetitionError(
+                    petition_rules.PetitionRefusal(
+                        petition_rules.PetitionWhy.NOT_ON_CHECKLIST, code
+                    )
+                )
+            for item, ticked in ticks:
+                checks = await self.tx.run(petitions.tick, code, item, ticked, self.actor, self.now)
+        except petition_rules.PetitionError as error:
+            self.refusal = error.refusal
+            await self._audit(CHECK, code, False)
+            return None
+        await self._audit(CHECK, code, True)
+        return checks
 
     async def add_paper(self, code: str, line: PaperSignature, vault: Vault) -> Entered:
         """Count a line of a paper sheet on a petition of the scope; audited, a refused try

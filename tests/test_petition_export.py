@@ -1,5 +1,6 @@
 """The filing export of a petition: a CSV no spreadsheet runs as formulas, and a PDF whose Arabic is
-joined and laid out right to left, read back the way a PDF viewer reads it."""
+joined and laid out right to left, read back the way a PDF viewer reads it; an association's
+with its association, its checklist and its residents' supports, and no signatories."""
 
 from __future__ import annotations
 
@@ -14,7 +15,10 @@ import pypdfium2 as pdfium
 import pytest
 from pypdf import PdfReader
 
-from conversations.petition_desk import Filing, Signatory
+from conversations.association import Check, CheckItem
+from conversations.petition_desk import AssociationFiling, Filing, Signatory
+from storage import association_form as form
+from storage.cells import HEADING
 from storage.filing import to_csv
 from storage.petition_pdf import to_pdf
 
@@ -124,6 +128,64 @@ def test_pdf_arabic_letters_take_their_joined_forms(pdf: bytes) -> None:
     # place it takes in a word: م opens محمد and sits inside it; ا stands alone in ال and ends كا.
     fonts = letter_glyphs(pdf)
     for letter in "مال":
+        assert any(len(glyphs[letter]) >= 2 for glyphs in fonts.values()), letter
+
+
+def association_filing() -> Filing:
+    """An association's filing: one item ticked (by a name a spreadsheet would run), one not."""
+    ticked = datetime(2026, 4, 1, 9, tzinfo=UTC)
+    checks = (Check(CheckItem.EXISTENCE, 3, "=Khadija", ticked), Check(CheckItem.STATUTES, 3))
+    association = AssociationFiling("جمعية النور", date(2019, 5, 1), checks, 42)
+    return replace(filing(0), threshold=0, representative="Youssef Amrani", association=association)
+
+
+def test_an_association_csv_has_its_association_and_checklist_and_no_signatories() -> None:
+    rows = csv_rows(to_csv(association_filing()))
+    fields = {row[0]: row[1] for row in rows[: rows.index([])]}
+    assert fields["Association / الجمعية"] == "جمعية النور"
+    assert fields[form.REPRESENTATIVE] == "Youssef Amrani"
+    assert fields[form.DECLARED] == "2019-05-01"
+    assert fields[form.SUPPORTS] == "42" and "pas des signatures légales" in form.SUPPORTS
+    assert "Seuil / النصاب" not in fields and "Signatures / عدد التوقيعات" not in fields
+    heading, *checks = rows[rows.index([]) + 1 :]
+    assert heading == list(form.CHECK_HEADING)
+    assert checks == [
+        [
+            "1",
+            "existence",
+            "L'association est légalement constituée depuis au moins 3 ans",
+            "الجمعية مؤسسة بصفة قانونية منذ 3 سنوات على الأقل",
+            "'=Khadija",
+            "2026-04-01T10:00:00+01:00",
+        ],
+        [
+            "2",
+            "statutes",
+            "Une copie de ses statuts est jointe",
+            "نسخة من نظامها الأساسي مرفقة",
+            "",
+            "non cochée / غير مؤشر عليه",
+        ],
+    ]
+    assert HEADING[1] not in {cell for row in rows for cell in row}
+
+
+def test_an_association_pdf_has_its_checklist_and_supports_and_no_signatories() -> None:
+    pdf = to_pdf(association_filing())
+    document = pdfium.PdfDocument(pdf)
+    assert len(document) == 1
+    lines = drawn_lines(document, 0)
+    assert "Pétition d'une association au président du conseil de la commune" in lines
+    assert "Youssef Amrani" in lines and "2019-05-01" in lines
+    assert "existence · cochée par =Khadija, le 2026-04-01 10:00 هيلع رشؤم" in lines
+    assert "statutes · non cochée هيلع رشؤم ريغ" in lines
+    # The count, its Arabic read right to left, and the word that it is no signature.
+    assert "Soutiens des habitants : 42 42 :ناكسلا دييأت" in lines
+    assert any("ne sont pas des signatures légales" in line for line in lines)
+    assert not any(line.startswith(("n° / ", "Signataires")) for line in lines)
+    # Joined, a letter has a glyph for each place it takes: ع inside جمعية, at the end of مع.
+    fonts = letter_glyphs(pdf)
+    for letter in "عمي":
         assert any(len(glyphs[letter]) >= 2 for glyphs in fonts.values()), letter
 
 
