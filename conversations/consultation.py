@@ -161,7 +161,7 @@ def in_language(texts: Texts, language: str | None) -> str:
 
 
 @dataclass(frozen=True, slots=True)
-class Answer:
+class Response:
     """One answer to one question: the options chosen (in rank order for RANK; 0 is no, 1 is
     yes for YES_NO), a scale's value, a free text or a voice note (its reference on the
     resident's channel, as a report's), or skipped."""
@@ -220,7 +220,7 @@ class Asked:
     closes_at: datetime
     anonymous: bool
     questions: tuple[Shown, ...]
-    answers: Mapping[int, Answer] = field(default_factory=dict)
+    answers: Mapping[int, Response] = field(default_factory=dict)
     completed: bool = False
 
 
@@ -230,7 +230,7 @@ def shown(question: Question, language: str | None) -> Shown:
     return Shown(question.kind, prompt, options, question.optional, question.most)
 
 
-def answer_refusal(question: Question, answer: Answer) -> AnswerWhy | None:
+def answer_refusal(question: Question, answer: Response) -> AnswerWhy | None:
     """What is wrong with ``answer`` to ``question``; None when it counts."""
     if answer.skipped:
         return None if question.optional else AnswerWhy.NOT_OPTIONAL

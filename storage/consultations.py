@@ -20,7 +20,6 @@ from conversations.consultation import (
     CHOSEN,
     SCALE_HIGH,
     SCALE_LOW,
-    Answer,
     Answered,
     AnswerOutcome,
     Asked,
@@ -32,6 +31,7 @@ from conversations.consultation import (
     Question,
     QuestionKind,
     QuestionResult,
+    Response,
     Results,
     answer_refusal,
     borda,
@@ -225,7 +225,7 @@ def asked(
     )
 
 
-def _given(conn: Connection, set_id: int) -> dict[int, Answer]:
+def _given(conn: Connection, set_id: int) -> dict[int, Response]:
     """A set's answers by question, its option rows folded back in rank order."""
     rows = conn.execute(
         select(ANSWER, CONSULTATION_QUESTION.c.position, CONSULTATION_QUESTION.c.kind)
@@ -233,16 +233,16 @@ def _given(conn: Connection, set_id: int) -> dict[int, Answer]:
         .where(ANSWER.c.answer_set_id == set_id)
         .order_by(CONSULTATION_QUESTION.c.position, ANSWER.c.value, ANSWER.c.id)
     ).all()
-    given: dict[int, Answer] = {}
+    given: dict[int, Response] = {}
     for row in rows:
         if row.skipped:
-            given[row.position] = Answer(skipped=True)
+            given[row.position] = Response(skipped=True)
         elif row.option is not None:
-            before = given.get(row.position, Answer())
-            given[row.position] = Answer(options=(*before.options, row.option))
+            before = given.get(row.position, Response())
+            given[row.position] = Response(options=(*before.options, row.option))
         else:
             text, voice = row.text or "", row.voice or ""
-            given[row.position] = Answer(value=row.value, text=text, voice=voice)
+            given[row.position] = Response(value=row.value, text=text, voice=voice)
     return given
 
 
@@ -252,7 +252,7 @@ def answer(
     resident_id: int,
     commune: str | None,
     position: int,
-    given: Answer,
+    given: Response,
     now: datetime,
 ) -> Answered:
     """Record (or change) one answer of the resident's set, while the consultation is open."""
@@ -311,7 +311,9 @@ def _answer_set(
     return int(found)
 
 
-def _rows(set_id: int, question_id: int, kind: QuestionKind, given: Answer) -> list[dict[str, Any]]:
+def _rows(
+    set_id: int, question_id: int, kind: QuestionKind, given: Response
+) -> list[dict[str, Any]]:
     base = {"answer_set_id": set_id, "question_id": question_id, "hidden": False}
     if given.skipped:
         return [{**base, "option": None, "value": None, "skipped": True}]

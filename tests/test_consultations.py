@@ -15,13 +15,13 @@ import pytest
 from sqlalchemy import func, select
 
 from conversations.consultation import (
-    Answer,
     AnswerWhy,
     ConsultationDraft,
     ConsultationLife,
     ConsultationWhy,
     Question,
     QuestionKind,
+    Response,
 )
 from conversations.groups import GroupKind
 from conversations.kit import Address
@@ -100,7 +100,7 @@ async def test_a_draft_is_checked_then_opens_and_closes_on_time(db: Database, cl
     assert await run(db, consultations.keep_time, clock()) == ([], [later])
     resident = await add_resident(db, clock, "amina", "fr")
     late = await run(
-        db, consultations.answer, later, resident, COMMUNE, 2, Answer(value=3), clock()
+        db, consultations.answer, later, resident, COMMUNE, 2, Response(value=3), clock()
     )
     assert late.outcome is AnswerOutcome.NOT_OPEN
 
@@ -109,12 +109,12 @@ async def test_answers_are_read_refused_changed_and_counted(db: Database, clock:
     made = await opened(db, clock)
     residents = [await add_resident(db, clock, f"r{i}", "fr") for i in range(6)]
     wrong = {
-        AnswerWhy.TOO_MANY: (0, Answer(options=(0, 1))),
-        AnswerWhy.NOT_AN_OPTION: (0, Answer(options=(9,))),
-        AnswerWhy.SCALE: (2, Answer(value=6)),
-        AnswerWhy.RANK_THREE: (3, Answer(options=(0, 1))),
-        AnswerWhy.NOT_OPTIONAL: (0, Answer(skipped=True)),
-        AnswerWhy.TEXT_LENGTH: (4, Answer(text="x" * 501)),
+        AnswerWhy.TOO_MANY: (0, Response(options=(0, 1))),
+        AnswerWhy.NOT_AN_OPTION: (0, Response(options=(9,))),
+        AnswerWhy.SCALE: (2, Response(value=6)),
+        AnswerWhy.RANK_THREE: (3, Response(options=(0, 1))),
+        AnswerWhy.NOT_OPTIONAL: (0, Response(skipped=True)),
+        AnswerWhy.TEXT_LENGTH: (4, Response(text="x" * 501)),
     }
     for why, (position, given) in wrong.items():
         refused = await run(
@@ -123,12 +123,12 @@ async def test_answers_are_read_refused_changed_and_counted(db: Database, clock:
         assert (refused.outcome, refused.why) == (AnswerOutcome.REFUSED, why)
     for n, resident in enumerate(residents):
         given = (
-            Answer(options=(n % 2,)),
-            Answer(options=(0, 2)),
-            Answer(value=n % 5 + 1),
-            Answer(options=(1, 0, 3)),
-            Answer(skipped=True) if n % 2 else Answer(text=f"Un banc, n° {n}"),
-            Answer(options=(1,)),
+            Response(options=(n % 2,)),
+            Response(options=(0, 2)),
+            Response(value=n % 5 + 1),
+            Response(options=(1, 0, 3)),
+            Response(skipped=True) if n % 2 else Response(text=f"Un banc, n° {n}"),
+            Response(options=(1,)),
         )
         for position, answer in enumerate(given):
             done = await run(
@@ -137,7 +137,7 @@ async def test_answers_are_read_refused_changed_and_counted(db: Database, clock:
             assert done.outcome is AnswerOutcome.COUNTED, (position, done)
         await run(db, consultations.complete, made, resident, clock())
     # Changed until it closes: the last answer counts, once.
-    again = Answer(options=(3,))
+    again = Response(options=(3,))
     await run(db, consultations.answer, made, residents[0], COMMUNE, 0, again, clock())
     found = await run(db, consultations.results, made)
     one, several, scale, rank, text, yes = found.questions
@@ -174,9 +174,11 @@ async def test_erasure_deletes_named_answers_and_detaches_anonymous_ones(
     named = await opened(db, clock, anonymous=False)
     amina = await add_resident(db, clock, "amina", "fr")
     for made in (anonymous, named):
-        text = Answer(text="Appelez-moi au 0612345678")
+        text = Response(text="Appelez-moi au 0612345678")
         await run(db, consultations.answer, made, amina, COMMUNE, 4, text, clock())
-        await run(db, consultations.answer, made, amina, COMMUNE, 0, Answer(options=(2,)), clock())
+        await run(
+            db, consultations.answer, made, amina, COMMUNE, 0, Response(options=(2,)), clock()
+        )
     mine = await run(db, rights.export, Subject(amina, Address("console", "amina")), VAULT)
     answered = dict(mine.sections)["consultation_answers"]
     assert [row.consultation for row in answered] == [anonymous, named]
@@ -218,7 +220,10 @@ async def test_two_thousand_at_once_and_one_from_two_processes(
 
         async def answering(resident: int, base: Database) -> None:
             async with flight:
-                for position, given in ((0, Answer(options=(resident % 4,))), (2, Answer(value=4))):
+                for position, given in (
+                    (0, Response(options=(resident % 4,))),
+                    (2, Response(value=4)),
+                ):
                     await run(
                         base,
                         consultations.answer,
