@@ -14,6 +14,13 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Protocol
 
+from conversations.consultation import (
+    Answered,
+    Asked,
+    ConsultationDraft,
+    ConsultationLife,
+    Response,
+)
 from conversations.groups import (
     Answer,
     Audience,
@@ -167,6 +174,23 @@ class Petitions(Protocol):
         ...
 
 
+class Consultations(Protocol):
+    """Consultations for residents: those open to them, one to answer, each answer kept as it
+    is given (so a half-done set resumes anywhere), changed until the consultation closes."""
+
+    async def open_consultations(self) -> Sequence[Asked]:
+        """Open in the resident's commune, to all of it or to a group they follow."""
+        ...
+
+    async def consultation(self, consultation_id: int) -> Asked | None:
+        """One of those, with the resident's answers so far; None when it is not open to them."""
+        ...
+
+    async def answer(self, consultation_id: int, position: int, response: Response) -> Answered: ...
+
+    async def complete(self, consultation_id: int) -> bool: ...
+
+
 class Community(Protocol):
     """Groups and meetings, for residents; an invite makes an organizer."""
 
@@ -242,6 +266,14 @@ class Organizing(Protocol):
         """Drafts and published meetings to come, within the organizer's reach."""
         ...
 
+    async def create_consultation(self, draft: ConsultationDraft) -> int | None:
+        """A draft consultation for a commune (or groups) within the scope; its id."""
+        ...
+
+    async def publish_consultation(self, consultation_id: int) -> ConsultationLife | None:
+        """Open a draft now, or schedule it for its opening time."""
+        ...
+
 
 class Rights(Protocol):
     """The resident's rights over their data (law 09-08)."""
@@ -273,6 +305,9 @@ class Services(Protocol):
 
     @property
     def community(self) -> Community: ...
+
+    @property
+    def consultations(self) -> Consultations: ...
 
     @property
     def organizing(self) -> Organizing: ...

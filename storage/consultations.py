@@ -39,6 +39,7 @@ from conversations.consultation import (
     in_language,
     shown,
 )
+from conversations.groups import Audience
 from storage.dialect import insert_ignore, inserted_id, utc_hour
 from storage.models import (
     ANSWER,
@@ -103,6 +104,21 @@ def create(conn: Connection, draft: ConsultationDraft, actor: str, now: datetime
             [{"consultation_id": made, "group_id": g} for g in sorted(set(draft.group_ids))],
         )
     return made
+
+
+def audience(conn: Connection, consultation_id: int) -> Audience | None:
+    """Whom a consultation is addressed to, which says who may act on it; None if unknown."""
+    commune = conn.execute(
+        select(CONSULTATION.c.commune_code).where(CONSULTATION.c.id == consultation_id)
+    ).scalar_one_or_none()
+    if commune is None:
+        return None
+    groups = conn.execute(
+        select(CONSULTATION_GROUP.c.group_id)
+        .where(CONSULTATION_GROUP.c.consultation_id == consultation_id)
+        .order_by(CONSULTATION_GROUP.c.group_id)
+    ).scalars()
+    return Audience(commune, tuple(int(g) for g in groups))
 
 
 def publish(conn: Connection, consultation_id: int, now: datetime) -> ConsultationLife | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from storage.services.bound import Bound
 from storage.services.community import SqlCommunity
+from storage.services.consultations import SqlConsultations
 from storage.services.organizing import SqlOrganizing
 from storage.services.petitions import SqlPetitions
 from storage.services.places import SqlPlaces
@@ -22,5 +23,6 @@ class SqlServices:
         self.reports = SqlReports(bound)
         self.petitions = SqlPetitions(bound)
         self.community = SqlCommunity(bound)
+        self.consultations = SqlConsultations(bound)
         self.organizing = SqlOrganizing(bound)
         self.rights = SqlRights(bound)

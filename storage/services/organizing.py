@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
 
+from conversations.consultation import ConsultationDraft, ConsultationLife
 from conversations.desk import sign_in_path
 from conversations.groups import (
     Audience,
@@ -31,6 +32,7 @@ from storage.services import paper as paper_lines
 from storage.services.authority import ResidentAuthority
 from storage.services.bound import Bound
 from storage.services.community import MEETINGS_READ
+from storage.services.consultation_actions import ConsultationActions
 from storage.services.meeting_actions import MeetingActions
 
 # Petitions offered to enter paper signatures into, at most.
@@ -44,6 +46,7 @@ class SqlOrganizing:
         self.bound = bound
         self.authority = ResidentAuthority(bound)
         self.meetings = MeetingActions(self.authority)
+        self.consultations = ConsultationActions(self.authority)
 
     async def is_organizer(self) -> bool:
         return bool(await self.authority.scope())
@@ -153,3 +156,9 @@ class SqlOrganizing:
 
     async def meeting_counts(self, meeting_id: int) -> Counts | None:
         return await self.meetings.counts(meeting_id)
+
+    async def create_consultation(self, draft: ConsultationDraft) -> int | None:
+        return await self.consultations.create(draft)
+
+    async def publish_consultation(self, consultation_id: int) -> ConsultationLife | None:
+        return await self.consultations.publish(consultation_id)

@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime
 
+from conversations.consultation import ConsultationDraft, ConsultationLife, draft_refusal
 from conversations.desk import sign_in_path
 from conversations.groups import (
     Audience,
@@ -25,7 +26,7 @@ from conversations.petition import Card, PetitionLife
 from tests.memory.community import CANCELLED, DRAFT, PUBLISHED, built_in, view
 from tests.memory.here import Here, cin_key, unseal
 from tests.memory.petitions import MemoryPetitions, petition_card
-from tests.memory.world import Announcement, Signature
+from tests.memory.world import Announcement, Consultation, Signature
 from tests.memory.world import Meeting as Row
 
 
@@ -218,3 +219,27 @@ class MemoryOrganizing:
         ]
         found.sort(key=lambda m: (m.draft.starts_at, m.id))
         return [view(m) for m in found]
+
+    async def create_consultation(self, draft: ConsultationDraft) -> int | None:
+        audience = Audience(draft.commune_code, draft.group_ids)
+        if not self.here.may(audience, "create_consultation", draft.commune_code):
+            return None
+        if draft_refusal(draft, self.here.clock()) is not None:
+            return None
+        found = self.here.world.consultations
+        found.append(Consultation(len(found) + 1, draft, ConsultationLife.DRAFT))
+        return len(found)
+
+    def _consultation(self, consultation_id: int, action: str) -> Consultation | None:
+        found = next((c for c in self.here.world.consultations if c.id == consultation_id), None)
+        audience = Audience(found.draft.commune_code, found.draft.group_ids) if found else None
+        allowed = audience is not None and self.here.covers(audience) is not None
+        return found if self.here.audit(action, str(consultation_id), allowed) else None
+
+    async def publish_consultation(self, consultation_id: int) -> ConsultationLife | None:
+        found = self._consultation(consultation_id, "publish_consultation")
+        if found is None or found.life is not ConsultationLife.DRAFT:
+            return None
+        early = found.draft.opens_at > self.here.clock()
+        found.life = ConsultationLife.SCHEDULED if early else ConsultationLife.OPEN
+        return found.life

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from conversations.kit import Address, Resident
 from conversations.seams import ConversationStore, FlowState, Services
 from tests.memory.community import MemoryCommunity
+from tests.memory.consultations import MemoryConsultations
 from tests.memory.here import Here
 from tests.memory.organizing import MemoryOrganizing
 from tests.memory.petitions import MemoryPetitions
@@ -31,6 +32,7 @@ class MemoryServices:
         self.reports = MemoryReports(here)
         self.petitions = MemoryPetitions(here)
         self.community = MemoryCommunity(here)
+        self.consultations = MemoryConsultations(here)
         self.organizing = MemoryOrganizing(here)
         self.rights = MemoryRights(here)
 

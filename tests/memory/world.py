@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from conversations.consultation import ConsultationDraft, ConsultationLife, Response
 from conversations.groups import Answer, Audience, Group, MeetingDraft
 from conversations.kit import Address, Place, Resident
 from conversations.petition import PetitionDraft, PetitionLife
@@ -79,6 +80,16 @@ class Area:
 
 
 @dataclass
+class Consultation:
+    id: int
+    draft: ConsultationDraft
+    life: ConsultationLife
+    # By resident: their answers by question, and whether they completed the set.
+    answers: dict[int, dict[int, Response]] = field(default_factory=dict)
+    completed: set[int] = field(default_factory=set)
+
+
+@dataclass
 class World:
     """Every table of the SQL store, as dictionaries and lists."""
 
@@ -97,6 +108,7 @@ class World:
     members: dict[int, dict[int, datetime]] = field(default_factory=dict)
     meetings: list[Meeting] = field(default_factory=list)
     announcements: list[Announcement] = field(default_factory=list)
+    consultations: list[Consultation] = field(default_factory=list)
     invites: dict[str, Invite] = field(default_factory=dict)
     # Scopes granted by invites: (resident, commune, group or None).
     scopes: list[tuple[int, str, int | None]] = field(default_factory=list)

@@ -1,0 +1,54 @@
+"""An organizer's consultation actions — create, publish, read the results — once, for the
+chat (storage/services/organizing.py) and the command line (storage/operator.py): each checked
+against the authority's scope and audited; a draft refused by the rules says why in `refusal`."""
+
+from __future__ import annotations
+
+from conversations.consultation import (
+    ConsultationDraft,
+    ConsultationLife,
+    ConsultationRefusal,
+    Results,
+)
+from conversations.groups import Audience
+from storage import consultations
+from storage.consultations import ConsultationError
+from storage.services.authority import Authority
+
+
+class ConsultationActions:
+    """The consultation actions of one authority, in its transaction."""
+
+    def __init__(self, authority: Authority) -> None:
+        self.authority = authority
+        self.refusal: ConsultationRefusal | None = None
+
+    async def create(self, draft: ConsultationDraft) -> int | None:
+        """A draft for the audience of its commune and groups; its id."""
+        a = self.authority
+        audience = Audience(draft.commune_code, draft.group_ids)
+        if not await a.may(audience, "create_consultation", draft.commune_code):
+            return None
+        try:
+            return await a.tx.run(consultations.create, draft, a.organizer, a.clock())
+        except ConsultationError as error:
+            self.refusal = error.refusal
+            return None
+
+    async def publish(self, consultation_id: int) -> ConsultationLife | None:
+        """Open it now, or at its opening time; None when it is no draft of the scope."""
+        a = self.authority
+        if not await self._covers(consultation_id, "publish_consultation"):
+            return None
+        return await a.tx.run(consultations.publish, consultation_id, a.clock())
+
+    async def results(self, consultation_id: int) -> Results | None:
+        if not await self._covers(consultation_id, "consultation_results"):
+            return None
+        return await self.authority.tx.run(consultations.results, consultation_id)
+
+    async def _covers(self, consultation_id: int, action: str) -> bool:
+        a = self.authority
+        audience = await a.tx.run(consultations.audience, consultation_id)
+        allowed = audience is not None and await a.covers(audience) is not None
+        return await a.audit(action, str(consultation_id), allowed)
