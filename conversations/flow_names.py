@@ -19,6 +19,7 @@ class FlowName(StrEnum):
     ORGANIZING = "organizing"
     ORGANIZER_MEETINGS = "organizer_meetings"
     PAPER_ENTRY = "paper_entry"
+    CONSULTATIONS = "consultations"
 
 
 def flow_named(name: str | None) -> FlowName | None:

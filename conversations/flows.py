@@ -8,6 +8,7 @@ from typing import Any
 
 from conversations.activity import Activity
 from conversations.change_language import ChangeLanguage
+from conversations.consulting import Consulting
 from conversations.dates import DateReader, NumericDates
 from conversations.flow import Flow, Flows
 from conversations.menu import Menu
@@ -36,6 +37,7 @@ def every_flow(dates: DateReader | None = None) -> Flows:
         OrganizingFlow(dates),
         OrganizerMeetings(dates),
         PaperEntry(),
+        Consulting(),
         ChangeLanguage(),
         Onboarding(),
     )

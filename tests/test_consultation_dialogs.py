@@ -1,0 +1,186 @@
+"""A consultation answered in the chat, in the four languages: Menu → Consultations, what it is
+about, then one question of each kind — one choice, several with ✅ toggles and Done, a scale
+by an Arabic-Indic digit, a ranking by three picks, a free text, yes or no — stored as given,
+resumed after a restart, changed until it closes; on WhatsApp the same by typed numbers."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import timedelta
+
+import pytest
+
+from bot.app import build_engine
+from bot.i18n import translator
+from conversations import menu
+from conversations.consultation import ConsultationDraft, Question, QuestionKind, Results
+from conversations.consulting import CLOSED
+from conversations.phrases import NOT_AN_OPTION
+from conversations.text import Renderable, _
+from storage import consultations
+from storage.database import Database
+from storage.gazetteer import Gazetteer
+from tests.fake_twilio import running
+from tests.resident import FakeResident
+from tests.support.clock import Clock
+from tests.support.petitions import PIN, onboard
+from tests.support.vault import VAULT
+from tests.whatsapp_phone import WhatsApp, whatsapp
+
+PRIORITIES = (
+    {"fr": "Éclairage", "ar": "الإنارة", "zgh": "ⴰⵙⵏⴼⵓⵍ ⵏ ⵜⴰⴼⴰⵡⵜ", "en": "Lighting"},
+    {"fr": "Transport scolaire", "ar": "النقل المدرسي", "en": "School transport"},
+    {"fr": "Eau", "ar": "الماء", "en": "Water"},
+    {"fr": "Sport", "ar": "الرياضة", "en": "Sport"},
+)
+QUESTIONS = (
+    Question(QuestionKind.ONE, {"fr": "Le plus urgent ?", "ar": "الأكثر استعجالا؟"}, PRIORITIES),
+    Question(QuestionKind.SEVERAL, {"fr": "Lesquels ?"}, PRIORITIES, most=3),
+    Question(QuestionKind.SCALE, {"fr": "Êtes-vous satisfait du quartier ?"}),
+    Question(QuestionKind.RANK, {"fr": "Classez trois priorités"}, PRIORITIES),
+    Question(QuestionKind.TEXT, {"fr": "Autre chose ?"}, optional=True),
+    Question(QuestionKind.YES_NO, {"fr": "Viendrez-vous à la réunion ?"}),
+)
+
+
+def said(text: Renderable, language: str) -> str:
+    return text.render(translator(language))
+
+
+async def opened(db: Database, clock: Clock, commune: str, **changed: object) -> int:
+    draft = ConsultationDraft(
+        commune,
+        "Association Nour",
+        {"fr": "Priorités du quartier", "ar": "أولويات الحي", "en": "Our priorities"},
+        {"fr": "Préparer le budget participatif."},
+        clock(),
+        clock() + timedelta(days=7),
+        QUESTIONS,
+        **changed,  # type: ignore[arg-type]
+    )
+    async with db.transaction() as tx:
+        made = await tx.run(consultations.create, draft, "admin", clock())
+        await tx.run(consultations.publish, made, clock())
+    return made
+
+
+async def results(db: Database, made: int) -> Results:
+    async with db.transaction() as tx:
+        return await tx.run(consultations.results, made)
+
+
+@pytest.mark.parametrize("language", ["ar", "fr", "zgh", "en"])
+async def test_one_question_of_each_kind_resumed_after_a_restart(
+    sqlite_db: Database, gazetteer: Gazetteer, clock: Clock, language: str
+) -> None:
+    amina = FakeResident(build_engine(sqlite_db, gazetteer, VAULT, clock), "amina")
+    commune = await onboard(amina, language)
+    made = await opened(sqlite_db, clock, commune)
+    await amina.say("menu")
+    await amina.tap("consultations")
+    assert amina.option_ids == [str(made), "back"]
+    await amina.tap(str(made))
+    intro = amina.text
+    assert said(_("Asked by {name}.", name="Association Nour"), language) in intro
+    anonymous = _("Your answers are anonymous: organizers and the council see only the counts.")
+    assert said(anonymous, language) in intro
+    assert amina.option_ids == ["start", "back"]
+    await amina.tap("start")
+    assert said(_("Question {n} of {total}", n=1, total=6), language) in amina.text
+    await amina.tap("o1")
+    for pick in ("o0", "o2", "o0", "o3"):
+        await amina.tap(pick)
+    assert [label for _, label in amina.options][2].startswith("✅"), "a pick is marked"
+    await amina.tap("done")
+    # A restart in the middle: the next message answers the question it stopped on.
+    again = FakeResident(build_engine(sqlite_db, gazetteer, VAULT, clock), "amina")
+    await again.say("٤")
+    for pick in ("o2", "o0", "o1"):
+        await again.tap(pick)
+    await again.say("Un banc devant l'école")
+    await again.tap("o1")
+    thanks = _(
+        "Thank you: your answers are counted. You can change them until {date} from "
+        "Menu → Consultations.",
+        date=(clock() + timedelta(days=7)).date(),
+    )
+    assert said(thanks, language) in again.text
+    found = await results(sqlite_db, made)
+    one, several, scale, rank, text, yes = found.questions
+    assert [o.count for o in one.options] == [0, 1, 0, 0]
+    assert [o.count for o in several.options] == [0, 0, 1, 1]
+    assert scale.spread == (0, 0, 0, 1, 0)
+    assert [o.points for o in rank.options] == [2, 1, 3, 0]
+    assert text.texts == ("Un banc devant l'école",) and yes.options[1].count == 1
+    assert found.participation.completed == 1
+
+
+async def test_answers_change_until_it_closes_and_bad_answers_are_said(
+    sqlite_db: Database, gazetteer: Gazetteer, clock: Clock
+) -> None:
+    amina = FakeResident(build_engine(sqlite_db, gazetteer, VAULT, clock), "amina")
+    commune = await onboard(amina, "en")
+    made = await opened(sqlite_db, clock, commune)
+    await amina.say("menu")
+    await amina.tap("consultations")
+    await amina.tap(str(made))
+    await amina.tap("start")
+    await amina.tap("o0")
+    assert "done" not in amina.option_ids, "Done only once something is picked"
+    await amina.say("nothing")
+    assert amina.texts[0] == said(NOT_AN_OPTION, "en")
+    for pick in ("o0", "o1", "o2", "o3"):
+        await amina.tap(pick)
+    await amina.tap("done")
+    assert "more choices than this question allows" in amina.texts[0]
+    await amina.tap("o1")
+    await amina.tap("done")
+    await amina.say("9")
+    assert amina.texts[0] == said(NOT_AN_OPTION, "en")
+    await amina.say("menu")
+    await amina.tap("consultations")
+    await amina.tap(str(made))
+    assert amina.option_ids == ["start", "back"] and "change your answers" in amina.text
+    await amina.tap("start")
+    await amina.tap("o3")
+    found = await results(sqlite_db, made)
+    assert [o.count for o in found.questions[0].options] == [0, 0, 0, 1], "changed, once"
+    clock.advance(days=8)
+    await amina.tap("o0")
+    assert said(CLOSED, "en") in amina.text
+
+
+@pytest.fixture
+async def chat(db: Database, gazetteer: Gazetteer, clock: Clock) -> AsyncIterator[WhatsApp]:
+    async with running() as fake, whatsapp(fake, db, gazetteer, clock) as chat:
+        yield chat
+
+
+@pytest.mark.parametrize(
+    ("language", "label", "how"), [("ar", "العربية", "arabic"), ("fr", "Français", "number")]
+)
+async def test_by_numbered_menus_on_whatsapp(
+    chat: WhatsApp, db: Database, clock: Clock, language: str, label: str, how: str
+) -> None:
+    phone = chat.phone("+212600000041")
+    await phone.say("Salam")
+    await phone.choose(label, "number")
+    phone.locale = language
+    await phone.say("1")  # I agree
+    await phone.share_location(*PIN)
+    await phone.say("1")  # this commune
+    async with db.transaction() as tx:
+        commune = await tx.run(
+            lambda c: c.exec_driver_sql("SELECT commune_code FROM resident").scalar_one()
+        )
+    made = await opened(db, clock, commune)
+    await phone.choose(menu.CONSULTATIONS, how)
+    digit = {"arabic": "١", "number": "1"}[how]
+    await phone.say(digit)  # the only consultation
+    await phone.say(digit)  # Answer
+    await phone.say(digit)  # the first option
+    for typed in ("1", "3", "5"):  # two options ticked, then Done (the fifth line)
+        await phone.say(typed)
+    found = await results(db, made)
+    assert [o.count for o in found.questions[0].options] == [1, 0, 0, 0]
+    assert [o.count for o in found.questions[1].options] == [1, 0, 1, 0]
