@@ -110,7 +110,7 @@ async def _everywhere(
     await _list(store.db, argparse.Namespace(commune=None, status=None))
     row = next(line for line in capsys.readouterr().out.splitlines() if code in line)
     shown = {f"{c.signatures}/{c.threshold}" for c in (card, *listed, *mine)}
-    return shown | {row.split()[2]}
+    return shown | {row.split()[3]}
 
 
 async def test_three_hundred_at_once_one_count_and_one_notice_each(
