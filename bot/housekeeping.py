@@ -12,6 +12,7 @@ import logging
 from datetime import UTC, datetime
 
 from storage.answer_clock import keep_answer_clock
+from storage.consultations import keep_consultations_time
 from storage.database import Database
 from storage.downloads import forget_expired_downloads
 from storage.inbox import forget_old_messages
@@ -50,6 +51,8 @@ async def chores(db: Database, vault: Vault, now: datetime) -> None:
     await cross_reached_thresholds(db, now)
     await close_expired_petitions(db, now)
     await keep_answer_clock(db, now)
+    # Consultations open and close on time (their pushes are announcements, already planned).
+    await keep_consultations_time(db, now)
     await fold_tallies(db)
     await forget_expired_downloads(db, now)
     await forget_stale_sign_ins(db, now)

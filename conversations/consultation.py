@@ -12,10 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from conversations.folding import to_ascii_digits
+from conversations.text import ByLocale, Renderable, _, lines, ngettext
 
 LANGUAGES = ("ar", "fr", "zgh", "en")
 TITLE_MAX, PURPOSE_MAX, PROMPT_MAX, OPTION_MAX, ASKER_MAX = 120, 600, 300, 60, 120
@@ -27,6 +28,8 @@ SCALE_LOW, SCALE_HIGH = 1, 5
 RANKED = 3
 # The smallest count a breakdown shows (privacy): below it, "fewer than 5".
 MIN_CELL = 5
+# Those who have not answered are reminded this long before it closes (once).
+REMINDER_LEAD = timedelta(hours=24)
 
 
 class QuestionKind(StrEnum):
@@ -348,3 +351,31 @@ class Results:
 
 def shares(counts: Sequence[int], answered: int) -> tuple[float, ...]:
     return tuple(count / answered if answered else 0.0 for count in counts)
+
+
+def titled(texts: Texts) -> Renderable:
+    """A text the organizer wrote in several languages, as each resident's language reads it."""
+    return ByLocale(tuple(texts.items()), in_language(texts, None))
+
+
+def opened_notice(asked_by: str, title: Texts, questions: int, closes_on: date) -> Renderable:
+    """The push its audience gets when a consultation opens."""
+    return lines(
+        _("📋 A new consultation from {name}: {title}", name=asked_by, title=titled(title)),
+        ngettext(
+            "{n} question, open until {date}.", "{n} questions, open until {date}.", questions,
+            date=closes_on,
+        ),
+        _("Answer from the menu: Consultations."),
+    )  # fmt: skip
+
+
+def closing_notice(asked_by: str, title: Texts, closes_on: date) -> Renderable:
+    """The reminder of those who have not answered, the day before it closes."""
+    return lines(
+        _(
+            "⏰ The consultation “{title}” from {name} closes on {date}.",
+            title=titled(title), name=asked_by, date=closes_on,
+        ),
+        _("Answer from the menu: Consultations."),
+    )  # fmt: skip

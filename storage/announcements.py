@@ -39,7 +39,7 @@ from storage.database import Database
 from storage.deliveries import DeliveryStatus, Priority
 from storage.dialect import insert_of, inserted_id
 from storage.gazetteer import Gazetteer
-from storage.models import ANNOUNCEMENT, DELIVERY, MEMBERSHIP, RESIDENT, RSVP
+from storage.models import ANNOUNCEMENT, ANSWER_SET, DELIVERY, MEMBERSHIP, RESIDENT, RSVP
 
 CHUNK = 2000
 
@@ -53,6 +53,9 @@ class Kind(StrEnum):
     REMINDER = "reminder"
     MOVED = "moved"
     CANCELLED = "cancelled"
+    # A consultation opened, and the day before it closes, to those who have not answered.
+    CONSULTATION = "consultation"
+    CLOSING = "closing"
 
 
 # An update waits behind everything else; all that is said of a meeting goes before updates.
@@ -62,6 +65,8 @@ PRIORITY = {
     Kind.REMINDER: Priority.MEETING,
     Kind.MOVED: Priority.MEETING,
     Kind.CANCELLED: Priority.MEETING,
+    Kind.CONSULTATION: Priority.MEETING,
+    Kind.CLOSING: Priority.MEETING,
 }
 
 
@@ -100,6 +105,7 @@ def create(
     meeting_id: int | None = None,
     media_id: int | None = None,
     photo: tuple[str, str] | None = None,
+    consultation_id: int | None = None,
 ) -> int:
     """Plan ``body`` (a renderable's JSON) for an audience at ``due_at``, maybe with a stored
     photo or a photo still on a platform (``photo``: its channel and reference); returns its
@@ -109,6 +115,7 @@ def create(
         insert(ANNOUNCEMENT).values(
             kind=kind,
             meeting_id=meeting_id,
+            consultation_id=consultation_id,
             media_id=media_id,
             photo_channel=photo[0] if photo else None,
             photo_ref=photo[1] if photo else None,
@@ -141,12 +148,16 @@ def update_body(
 
 
 def recipients(
-    audience: Audience, kind: Kind = Kind.BROADCAST, meeting_id: int | None = None
+    audience: Audience,
+    kind: Kind = Kind.BROADCAST,
+    meeting_id: int | None = None,
+    consultation_id: int | None = None,
 ) -> ColumnElement[bool]:
     """Who an announcement reaches, as a condition on the resident table.
 
     Reminders skip those who said they will not come; a change of time goes to those who
-    answered. A resident who said "stop" is left out: nothing would be sent to them.
+    answered; a consultation closing soon is told to those who have not completed it. A
+    resident who said "stop" is left out: nothing would be sent to them.
     """
     member: ColumnElement[bool]
     if audience.group_ids:
@@ -162,6 +173,13 @@ def recipients(
         condition = and_(condition, ~exists().where(*answered, RSVP.c.answer == Answer.NO))
     elif kind is Kind.MOVED:
         condition = and_(condition, exists().where(*answered))
+    elif kind is Kind.CLOSING:
+        completed = exists().where(
+            ANSWER_SET.c.consultation_id == consultation_id,
+            ANSWER_SET.c.resident_id == RESIDENT.c.id,
+            ANSWER_SET.c.completed_at.is_not(None),
+        )
+        condition = and_(condition, ~completed)
     return condition
 
 
@@ -190,7 +208,8 @@ def _expand_chunk(conn: Connection, now: datetime, chunk: int) -> int | None:
     if row is None:
         return None
     audience = audience_of(row)
-    who = and_(recipients(audience, Kind(row.kind), row.meeting_id), RESIDENT.c.id > row.cursor)
+    found = recipients(audience, Kind(row.kind), row.meeting_id, row.consultation_id)
+    who = and_(found, RESIDENT.c.id > row.cursor)
     window = select(RESIDENT.c.id).where(who).order_by(RESIDENT.c.id).limit(chunk).subquery()
     upto = conn.execute(select(func.max(window.c.id))).scalar()
     if upto is None:

@@ -14,10 +14,23 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, case, delete, distinct, func, insert, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    and_,
+    case,
+    delete,
+    distinct,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
 
 from conversations.consultation import (
     CHOSEN,
+    REMINDER_LEAD,
     SCALE_HIGH,
     SCALE_LOW,
     Answered,
@@ -35,11 +48,17 @@ from conversations.consultation import (
     Results,
     answer_refusal,
     borda,
+    closing_notice,
     draft_refusal,
     in_language,
+    opened_notice,
     shown,
 )
 from conversations.groups import Audience
+from conversations.kit import MOROCCO
+from storage import announcements
+from storage.announcements import Kind
+from storage.database import Database
 from storage.dialect import insert_ignore, inserted_id, utc_hour
 from storage.models import (
     ANSWER,
@@ -122,18 +141,39 @@ def audience(conn: Connection, consultation_id: int) -> Audience | None:
 
 
 def publish(conn: Connection, consultation_id: int, now: datetime) -> ConsultationLife | None:
-    """A draft published: open now, or scheduled for its opening time; None for no draft."""
-    life = ConsultationLife.OPEN
+    """A draft published: open now, or scheduled for its opening time, its push planned for
+    then and its reminder for the day before it closes; None for no draft."""
     row = conn.execute(
-        select(CONSULTATION.c.opens_at).where(
+        select(CONSULTATION).where(
             CONSULTATION.c.id == consultation_id, CONSULTATION.c.status == ConsultationLife.DRAFT
         )
     ).first()
     if row is None:
         return None
-    if row.opens_at > now:
-        life = ConsultationLife.SCHEDULED
-    _move(conn, consultation_id, ConsultationLife.DRAFT, life, now)
+    life = ConsultationLife.SCHEDULED if row.opens_at > now else ConsultationLife.OPEN
+    if not _move(conn, consultation_id, ConsultationLife.DRAFT, life, now):
+        return None
+    who = audience(conn, consultation_id)
+    assert who is not None  # the row was just read
+    reached = announcements.audience_size(conn, who)
+    conn.execute(
+        update(CONSULTATION).where(CONSULTATION.c.id == consultation_id).values(reached=reached)
+    )
+    closes_on = row.closes_at.astimezone(MOROCCO).date()
+    count = len(_question_ids(conn, consultation_id))
+    opening = opened_notice(row.asked_by, row.title, count, closes_on).to_json()
+    due = max(row.opens_at, now)
+    announcements.create(
+        conn, Kind.CONSULTATION, who, opening, due, row.created_by, now,
+        consultation_id=consultation_id,
+    )  # fmt: skip
+    remind_at = row.closes_at - REMINDER_LEAD
+    if remind_at > due:
+        closing = closing_notice(row.asked_by, row.title, closes_on).to_json()
+        announcements.create(
+            conn, Kind.CLOSING, who, closing, remind_at, row.created_by, now,
+            consultation_id=consultation_id,
+        )  # fmt: skip
     return life
 
 
@@ -188,6 +228,16 @@ def _question(row: Any) -> Question:
     return Question(QuestionKind(row.kind), row.prompt, tuple(row.options), row.optional, row.most)
 
 
+def _open_at(now: datetime) -> ColumnElement[bool]:
+    """Open to answers at ``now``: published, its time come (the hourly round may not have
+    marked it open yet: its push went at its time), not yet closed."""
+    return and_(
+        CONSULTATION.c.status.in_((ConsultationLife.SCHEDULED, ConsultationLife.OPEN)),
+        CONSULTATION.c.opens_at <= now,
+        CONSULTATION.c.closes_at > now,
+    )
+
+
 def open_for(conn: Connection, resident_id: int, commune: str, now: datetime) -> list[int]:
     """The consultations open to a resident: their commune's addressed to the whole commune or
     to a group they follow; the closest to closing first."""
@@ -206,8 +256,7 @@ def open_for(conn: Connection, resident_id: int, commune: str, now: datetime) ->
         select(CONSULTATION.c.id)
         .where(
             CONSULTATION.c.commune_code == commune,
-            CONSULTATION.c.status == ConsultationLife.OPEN,
-            CONSULTATION.c.closes_at > now,
+            _open_at(now),
             or_(~addressed.exists(), followed.exists()),
         )
         .order_by(CONSULTATION.c.closes_at, CONSULTATION.c.id)
@@ -273,15 +322,9 @@ def answer(
 ) -> Answered:
     """Record (or change) one answer of the resident's set, while the consultation is open."""
     consultation = conn.execute(
-        select(CONSULTATION.c.status, CONSULTATION.c.closes_at).where(
-            CONSULTATION.c.id == consultation_id
-        )
+        select(CONSULTATION.c.id).where(CONSULTATION.c.id == consultation_id, _open_at(now))
     ).first()
-    if (
-        consultation is None
-        or consultation.status != ConsultationLife.OPEN
-        or consultation.closes_at <= now
-    ):
+    if consultation is None:
         return Answered(AnswerOutcome.NOT_OPEN)
     question = conn.execute(
         select(CONSULTATION_QUESTION).where(
@@ -503,3 +546,9 @@ def participation(conn: Connection, consultation_id: int) -> Participation:
 
 def _hour(label: str) -> datetime:
     return datetime.strptime(label.replace("T", " "), "%Y-%m-%d %H").replace(tzinfo=UTC)
+
+
+async def keep_consultations_time(db: Database, now: datetime) -> tuple[list[int], list[int]]:
+    """`keep_time` in a transaction of its own, for the hourly housekeeping."""
+    async with db.transaction() as tx:
+        return await tx.run(keep_time, now)

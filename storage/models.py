@@ -597,6 +597,10 @@ class AnnouncementRow(Base):
     meeting_id: Mapped[int | None] = mapped_column(
         Id, ForeignKey("meeting.id", ondelete="CASCADE"), index=True
     )
+    # A consultation's opening and its closing reminder (storage/consultations.py).
+    consultation_id: Mapped[int | None] = mapped_column(
+        Id, ForeignKey("consultation.id", ondelete="CASCADE"), index=True
+    )
     body: Mapped[str] = mapped_column(Text)
     commune_code: Mapped[str] = mapped_column(String(16))
     # Comma-separated group ids; empty means the whole commune.

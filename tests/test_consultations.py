@@ -8,12 +8,14 @@ and one resident from two processes at once each count once."""
 from __future__ import annotations
 
 import asyncio
+import json
 from datetime import timedelta
 from typing import Any
 
 import pytest
 from sqlalchemy import func, select
 
+from bot.i18n import translator
 from conversations.consultation import (
     AnswerWhy,
     ConsultationDraft,
@@ -25,11 +27,13 @@ from conversations.consultation import (
 )
 from conversations.groups import GroupKind
 from conversations.kit import Address
+from conversations.text import from_json
 from storage import consultations, rights
+from storage.announcements import expand_due
 from storage.consultations import AnswerOutcome, ConsultationError
 from storage.database import Database
 from storage.groups import create_group, join
-from storage.models import ANSWER, ANSWER_SET, RESIDENT
+from storage.models import ANSWER, ANSWER_SET, DELIVERY, RESIDENT
 from storage.subject import Subject
 from tests.support.clock import Clock
 from tests.support.deliveries import add_resident
@@ -250,3 +254,40 @@ async def test_two_thousand_at_once_and_one_from_two_processes(
     finally:
         await db.close()
         await other.close()
+
+
+async def test_its_push_at_opening_and_its_reminder_to_those_who_have_not_answered(
+    db: Database, clock: Clock
+) -> None:
+    answered, silent = [await add_resident(db, clock, user, "ar") for user in ("a", "s")]
+    async with db.transaction() as tx:
+        await tx.run(lambda c: c.execute(RESIDENT.update().values(commune_code=COMMUNE)))
+    opens = clock() + timedelta(hours=2)
+    made = await run(
+        db,
+        consultations.create,
+        draft(clock, opens_at=opens, closes_at=opens + timedelta(days=3)),
+        "organizer",
+        clock(),
+    )
+    assert await run(db, consultations.publish, made, clock()) is ConsultationLife.SCHEDULED
+    assert await expand_due(db, clock()) == 0, "nothing before its time"
+    clock.advance(hours=2)
+    assert await expand_due(db, clock()) == 2
+    assert await run(db, consultations.open_for, silent, COMMUNE, clock()) == [made]
+    await run(db, consultations.answer, made, answered, COMMUNE, 2, Response(value=4), clock())
+    await run(db, consultations.complete, made, answered, clock())
+    clock.advance(days=2)
+    assert await expand_due(db, clock()) == 1, "the reminder: only to who has not answered"
+    rows = await run(
+        db,
+        lambda c: c.execute(
+            select(DELIVERY.c.resident_id, DELIVERY.c.body).order_by(DELIVERY.c.id)
+        ).all(),
+    )
+    assert [r.resident_id for r in rows] == [answered, silent, silent]
+    opening, _, closing = (from_json(json.loads(r.body)).render(translator("ar")) for r in rows)
+    assert "أولويات الحي" in opening and "Association Nour" in opening
+    assert "أولويات الحي" in closing
+    found = await run(db, consultations.results, made)
+    assert found.participation.reached == 2

@@ -31,8 +31,8 @@ class MemoryConsultations:
             c
             for c in self.here.world.consultations
             if c.draft.commune_code == commune
-            and c.life is ConsultationLife.OPEN
-            and c.draft.closes_at > now
+            and c.life in (ConsultationLife.SCHEDULED, ConsultationLife.OPEN)
+            and c.draft.opens_at <= now < c.draft.closes_at
             and (not c.draft.group_ids or any(me in members.get(g, {}) for g in c.draft.group_ids))
         ]
         return sorted(found, key=lambda c: (c.draft.closes_at, c.id))

@@ -106,9 +106,23 @@ def upgrade() -> None:
     )
     op.create_index("ix_answer_answer_set_id", "answer", ["answer_set_id"])
     op.create_index("ix_answer_question", "answer", ["question_id", "option"])
+    with op.batch_alter_table("announcement") as batch:
+        batch.add_column(sa.Column("consultation_id", ID, nullable=True))
+        batch.create_foreign_key(
+            "fk_announcement_consultation_id_consultation",
+            "consultation",
+            ["consultation_id"],
+            ["id"],
+            ondelete="CASCADE",
+        )
+        batch.create_index("ix_announcement_consultation_id", ["consultation_id"])
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("announcement") as batch:
+        batch.drop_index("ix_announcement_consultation_id")
+        batch.drop_constraint("fk_announcement_consultation_id_consultation", type_="foreignkey")
+        batch.drop_column("consultation_id")
     for table in ("answer", "answer_set", "consultation_question", "consultation_group"):
         op.drop_table(table)
     op.drop_index("ix_consultation_open", table_name="consultation")
