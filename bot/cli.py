@@ -7,11 +7,17 @@ import asyncio
 import os
 import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot import group_commands, meeting_commands, petition_commands, report_commands
+from bot import (
+    consultation_commands,
+    group_commands,
+    meeting_commands,
+    petition_commands,
+    report_commands,
+)
 from bot.app import App, NotUpgraded, OtherKey, create_app, open_database
 from bot.chat import converse, interactive
 from bot.demo import load_demo
@@ -53,6 +59,9 @@ def _parser() -> argparse.ArgumentParser:
     meeting_commands.configure(
         commands.add_parser("meetings", help="draft, publish, move, cancel and list meetings")
     )
+    consultation_commands.configure(
+        commands.add_parser("consultations", help="create, publish and list consultations, results")
+    )
     group_commands.configure_groups(commands.add_parser("groups", help="groups of a commune"))
     group_commands.configure_organizers(
         commands.add_parser("organizers", help="invite organizers, read the audit log")
@@ -79,6 +88,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 141
 
 
+# The organizers' commands, each its module's `run`.
+ORGANIZING: dict[str, Callable[[argparse.Namespace, Settings], Awaitable[int]]] = {
+    "reports": report_commands.run,
+    "petitions": petition_commands.run,
+    "meetings": meeting_commands.run,
+    "consultations": consultation_commands.run,
+    "groups": group_commands.run,
+    "organizers": group_commands.run,
+    "broadcast": group_commands.run,
+}
+
+
 async def _run(args: argparse.Namespace, settings: Settings) -> int:
     # On standard error, so an export on standard output stays clean.
     key = "HAYNA_SECRET_KEY" if settings.key_file is None else str(settings.key_file)
@@ -90,14 +111,8 @@ async def _run(args: argparse.Namespace, settings: Settings) -> int:
         return 0
     if args.command == "demo":
         return await _demo(settings)
-    if args.command == "reports":
-        return await report_commands.run(args, settings)
-    if args.command == "petitions":
-        return await petition_commands.run(args, settings)
-    if args.command == "meetings":
-        return await meeting_commands.run(args, settings)
-    if args.command in ("groups", "organizers", "broadcast"):
-        return await group_commands.run(args, settings)
+    if (organizing := ORGANIZING.get(args.command)) is not None:
+        return await organizing(args, settings)
     if args.command == "serve":
         return await serve(settings)
     if args.command == "poll":

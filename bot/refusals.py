@@ -12,6 +12,20 @@ from bot.command_line import CommandRefused
 from conversations import petition_rules, report_rules
 from conversations.actor import ACTOR_MAX
 from conversations.answer_clock import RECEIPT_MAX
+from conversations.consultation import (
+    ASKER_MAX,
+    LANGUAGES,
+    OPTION_MAX,
+    OPTIONS_MAX,
+    OPTIONS_MIN,
+    PROMPT_MAX,
+    PURPOSE_MAX,
+    QUESTIONS_MAX,
+    RANKED,
+    TITLE_MAX,
+    ConsultationRefusal,
+    ConsultationWhy,
+)
 from conversations.desk import REASON_MAX
 from conversations.petition_rules import THRESHOLD_MAX, THRESHOLD_MIN, PetitionField, PetitionWhy
 from conversations.report_rules import ReportWhy
@@ -44,7 +58,34 @@ def refusal_text(refusal: AnyRefusal) -> str:
         return _report(refusal)
     if isinstance(refusal, MeetingError):
         return str(refusal)
+    if isinstance(refusal, ConsultationRefusal):
+        return consultation_text(refusal)
     return _operator(refusal)
+
+
+CONSULTATION_WHY = {
+    ConsultationWhy.NO_ASKER: f"asked_by must be a name of 1 to {ASKER_MAX} characters",
+    ConsultationWhy.NO_TEXT: "a text is empty: write it in at least one language",
+    ConsultationWhy.TEXT_LENGTH: (
+        f"a text is too long or empty in one language (title {TITLE_MAX}, purpose "
+        f"{PURPOSE_MAX}, prompt {PROMPT_MAX}, option {OPTION_MAX} characters at most)"
+    ),
+    ConsultationWhy.LANGUAGE: f"texts are written in {', '.join(LANGUAGES)} only",
+    ConsultationWhy.NO_QUESTION: "a consultation asks at least one question",
+    ConsultationWhy.TOO_MANY_QUESTIONS: f"a consultation asks at most {QUESTIONS_MAX} questions",
+    ConsultationWhy.OPTIONS: (
+        f"one, several and rank questions have {OPTIONS_MIN} to {OPTIONS_MAX} options (a "
+        f"ranking at least {RANKED}); the other kinds have none"
+    ),
+    ConsultationWhy.MOST: "most must be 0 (no limit) up to the number of options",
+    ConsultationWhy.CLOSES_BEFORE_OPENING: "closes must come after opens",
+    ConsultationWhy.CLOSES_IN_THE_PAST: "closes must be in the future",
+}
+
+
+def consultation_text(refusal: ConsultationRefusal) -> str:
+    said = CONSULTATION_WHY[refusal.why]
+    return f"question {refusal.question + 1}: {said}" if refusal.question is not None else said
 
 
 def _operator(refusal: OperatorRefusal) -> str:

@@ -552,3 +552,45 @@ async def keep_consultations_time(db: Database, now: datetime) -> tuple[list[int
     """`keep_time` in a transaction of its own, for the hourly housekeeping."""
     async with db.transaction() as tx:
         return await tx.run(keep_time, now)
+
+
+@dataclass(frozen=True, slots=True)
+class Listed:
+    """A consultation in the organizers' list, with how many started and completed it."""
+
+    id: int
+    life: ConsultationLife
+    commune_code: str
+    title: str
+    opens_at: datetime
+    closes_at: datetime
+    reached: int
+    started: int
+    completed: int
+
+
+def listing(conn: Connection, commune: str | None) -> list[Listed]:
+    """Every consultation, or a commune's, the latest to close first; counted in one query."""
+    sets = (
+        select(
+            ANSWER_SET.c.consultation_id,
+            func.count().label("started"),
+            func.count(ANSWER_SET.c.completed_at).label("completed"),
+        )
+        .group_by(ANSWER_SET.c.consultation_id)
+        .subquery()
+    )
+    query = (
+        select(CONSULTATION, sets.c.started, sets.c.completed)
+        .outerjoin(sets, sets.c.consultation_id == CONSULTATION.c.id)
+        .order_by(CONSULTATION.c.closes_at.desc(), CONSULTATION.c.id.desc())
+    )
+    if commune is not None:
+        query = query.where(CONSULTATION.c.commune_code == commune)
+    return [
+        Listed(
+            r.id, ConsultationLife(r.status), r.commune_code, in_language(r.title, None),
+            r.opens_at, r.closes_at, r.reached, r.started or 0, r.completed or 0,
+        )
+        for r in conn.execute(query)
+    ]  # fmt: skip

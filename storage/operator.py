@@ -21,6 +21,12 @@ from conversations import petition_rules, report_rules
 from conversations.actor import ACTOR_MAX
 from conversations.answer_clock import Deposit
 from conversations.association import DEFAULT_CHECKLIST, Check, CheckItem, Checklist
+from conversations.consultation import (
+    ConsultationDraft,
+    ConsultationLife,
+    ConsultationRefusal,
+    Results,
+)
 from conversations.groups import Audience, Counts, DeliveryReport, GroupKind, MeetingDraft
 from conversations.kit import Address
 from conversations.paper import Entered, PaperSignature
@@ -34,6 +40,7 @@ from storage.gazetteer import Gazetteer
 from storage.meetings import MeetingError
 from storage.services import paper
 from storage.services.authority import Authority, OperatorAuthority
+from storage.services.consultation_actions import ConsultationActions
 from storage.services.meeting_actions import MeetingActions
 from storage.vault import Vault
 
@@ -67,7 +74,11 @@ class OperatorRefusal:
 
 
 AnyRefusal = (
-    OperatorRefusal | petition_rules.PetitionRefusal | report_rules.ReportRefusal | MeetingError
+    OperatorRefusal
+    | petition_rules.PetitionRefusal
+    | report_rules.ReportRefusal
+    | MeetingError
+    | ConsultationRefusal
 )
 
 
@@ -91,6 +102,7 @@ class Operator:
         self.actor = authority.organizer[:ACTOR_MAX]
         self.now = authority.clock()
         self.meetings = MeetingActions(authority)
+        self.consultations = ConsultationActions(authority)
         self.refusal: AnyRefusal | None = None
 
     @classmethod
@@ -183,6 +195,20 @@ class Operator:
         if not await self._in_commune(commune, chosen, "create_meeting", draft.title):
             return None
         return await self.meetings.create(draft)
+
+    async def create_consultation(self, draft: ConsultationDraft) -> int | None:
+        commune, chosen = draft.commune_code, draft.group_ids
+        if not await self._in_commune(commune, chosen, "create_consultation", commune):
+            return None
+        made = await self.consultations.create(draft)
+        self.refusal = self.consultations.refusal or self.refusal
+        return made
+
+    async def publish_consultation(self, consultation_id: int) -> ConsultationLife | None:
+        return await self.consultations.publish(consultation_id)
+
+    async def consultation_results(self, consultation_id: int) -> Results | None:
+        return await self.consultations.results(consultation_id)
 
     async def publish_meeting(self, meeting_id: int) -> bool:
         return self._meeting(await self.meetings.publish(meeting_id))

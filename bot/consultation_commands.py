@@ -1,0 +1,162 @@
+"""`hayna consultations ...`: organizers create a consultation from a JSON file, publish it
+(its push planned for its opening, a reminder the day before it closes), list them and read
+the results as a table or a CSV for the council. Every action is written to the audit log."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import sys
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bot.app import open_database
+from bot.command_line import CommandRefused, commune_code, organizer_name, shortened, table
+from bot.consultation_file import read_draft
+from bot.refusals import refused
+from bot.settings import Settings
+from conversations.consultation import (
+    CHOSEN,
+    Question,
+    QuestionKind,
+    QuestionResult,
+    Results,
+    in_language,
+)
+from conversations.kit import MOROCCO
+from storage import consultations
+from storage.database import Database
+from storage.gazetteer import Gazetteer
+from storage.operator import Operator
+
+FORMATS = ("table", "csv")
+TEXTS_SHOWN = 20
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    actions = parser.add_subparsers(dest="action", required=True)
+    new = actions.add_parser("create", help="a draft from a JSON file; prints its number")
+    new.add_argument("file", type=Path, metavar="FILE", help="see docs/organizers.md")
+    _by(new)
+    publish = actions.add_parser(
+        "publish", help="open it (now, or at its time): its audience is told, reminded once"
+    )
+    publish.add_argument("id", type=int, metavar="ID")
+    _by(publish)
+    listing = actions.add_parser("list", help="consultations as a table, the latest first")
+    listing.add_argument("--commune", metavar="CODE_OR_NAME")
+    results = actions.add_parser("results", help="the counts of every question, at any time")
+    results.add_argument("id", type=int, metavar="ID")
+    results.add_argument("--format", choices=FORMATS, default="table")
+    results.add_argument("--output", type=Path, metavar="FILE", help="default: standard output")
+    _by(results)
+
+
+def _by(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--by", dest="actor", metavar="NAME", help="default: your user name")
+
+
+async def run(args: argparse.Namespace, settings: Settings) -> int:
+    db = await open_database(settings, upgrade=settings.database_url.sqlite)
+    try:
+        await _act(db, args)
+    except CommandRefused as error:
+        print(f"hayna: {error}", file=sys.stderr)
+        return 2
+    finally:
+        await db.close()
+    return 0
+
+
+async def _act(db: Database, args: argparse.Namespace) -> None:
+    now = datetime.now(UTC)
+    if args.action == "list":
+        await _list(db, args)
+        return
+    draft = read_draft(args.file, Gazetteer.load(), now) if args.action == "create" else None
+    async with db.transaction() as tx:
+        operator = Operator.at_terminal(tx, args.actor or organizer_name(), now)
+        if draft is not None:
+            made = await operator.create_consultation(draft)
+            done = None if made is None else f"{made}"
+        elif args.action == "publish":
+            life = await operator.publish_consultation(args.id)
+            done = None if life is None else f"consultation {args.id}: {life}"
+        else:
+            found = await operator.consultation_results(args.id)
+            questions = await tx.run(consultations.questions, args.id)
+            done = None if found is None else _results(found, questions, args.format)
+    if done is None:
+        raise refused(operator)
+    _write(done, getattr(args, "output", None))
+
+
+def _write(text: str, output: Path | None) -> None:
+    if output is None:
+        print(text)
+        return
+    output.write_text(text, encoding="utf-8")
+    print(f"written to {output}", file=sys.stderr)
+
+
+async def _list(db: Database, args: argparse.Namespace) -> None:
+    commune = commune_code(Gazetteer.load(), args.commune) if args.commune else None
+    async with db.transaction() as tx:
+        found = await tx.run(consultations.listing, commune)
+    rows = [["id", "status", "commune", "opens", "closes", "reached", "answered", "title"]]
+    for c in found:
+        opens, closes = (_local(t) for t in (c.opens_at, c.closes_at))
+        answered = f"{c.completed}/{c.started}"
+        title = shortened(c.title, 40)
+        rows.append(
+            [str(c.id), c.life, c.commune_code, opens, closes, str(c.reached), answered, title]
+        )
+    print(table(rows) if found else "no consultations")
+
+
+def _local(moment: datetime) -> str:
+    return moment.astimezone(MOROCCO).strftime("%Y-%m-%d %H:%M")
+
+
+def _results(found: Results, asked: Sequence[Question], kind: str) -> str:
+    """Every question's counts, as a table for people or a CSV for a spreadsheet."""
+    lines = [["question", "kind", "answer", "count", "share", "points"]]
+    for result in found.questions:
+        question = asked[result.question]
+        prompt = in_language(question.prompt, "fr")
+        lines.extend(_lines(result, prompt, [in_language(o, "fr") for o in question.options]))
+    p = found.participation
+    lines.append(["participation", "", "reached", str(p.reached), "", ""])
+    lines.append(["participation", "", "answered", str(p.started), "", ""])
+    lines.append(["participation", "", "completed", str(p.completed), f"{p.rate:.0%}", ""])
+    if kind == "csv":
+        out = io.StringIO()
+        csv.writer(out).writerows(lines)
+        return out.getvalue()
+    return table(lines)
+
+
+def _lines(result: QuestionResult, prompt: str, labels: list[str]) -> list[list[str]]:
+    number = f"{result.question + 1}. {shortened(prompt, 40)}"
+    head = [number, result.kind, "answered", str(result.answered), "", ""]
+    rows = [head]
+    if result.kind in CHOSEN or result.kind is QuestionKind.YES_NO:
+        names = labels if result.kind is not QuestionKind.YES_NO else ["no", "yes"]
+        for option in result.options:
+            points = str(option.points) if result.kind is QuestionKind.RANK else ""
+            share = f"{option.share:.0%}"
+            rows.append(["", "", names[option.option], str(option.count), share, points])
+    elif result.kind is QuestionKind.SCALE:
+        mean = f"{result.mean:.2f}" if result.mean is not None else "-"
+        rows.append(["", "", "mean", mean, "", ""])
+        spread = enumerate(result.spread, 1)
+        rows.extend(["", "", str(value), str(count), "", ""] for value, count in spread)
+    else:
+        rows.append(["", "", "voice notes", str(result.voices), "", ""])
+        listed = result.texts[:TEXTS_SHOWN]
+        rows.extend(["", "", shortened(text, 60), "", "", ""] for text in listed)
+    if result.skipped:
+        rows.append(["", "", "skipped", str(result.skipped), "", ""])
+    return rows
