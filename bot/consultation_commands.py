@@ -9,6 +9,7 @@ import csv
 import io
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -19,6 +20,8 @@ from bot.refusals import refused
 from bot.settings import Settings
 from conversations.consultation import (
     CHOSEN,
+    MIN_CELL,
+    Breakdown,
     Question,
     QuestionKind,
     QuestionResult,
@@ -75,7 +78,8 @@ async def _act(db: Database, args: argparse.Namespace) -> None:
     if args.action == "list":
         await _list(db, args)
         return
-    draft = read_draft(args.file, Gazetteer.load(), now) if args.action == "create" else None
+    gazetteer = Gazetteer.load()
+    draft = read_draft(args.file, gazetteer, now) if args.action == "create" else None
     async with db.transaction() as tx:
         operator = Operator.at_terminal(tx, args.actor or organizer_name(), now)
         if draft is not None:
@@ -87,7 +91,7 @@ async def _act(db: Database, args: argparse.Namespace) -> None:
         else:
             found = await operator.consultation_results(args.id)
             questions = await tx.run(consultations.questions, args.id)
-            done = None if found is None else _results(found, questions, args.format)
+            done = None if found is None else _results(found, questions, args.format, gazetteer)
     if done is None:
         raise refused(operator)
     _write(done, getattr(args, "output", None))
@@ -120,13 +124,17 @@ def _local(moment: datetime) -> str:
     return moment.astimezone(MOROCCO).strftime("%Y-%m-%d %H:%M")
 
 
-def _results(found: Results, asked: Sequence[Question], kind: str) -> str:
+def _results(found: Results, asked: Sequence[Question], kind: str, gazetteer: Gazetteer) -> str:
     """Every question's counts, as a table for people or a CSV for a spreadsheet."""
     lines = [["question", "kind", "answer", "count", "share", "points"]]
     for result in found.questions:
         question = asked[result.question]
         prompt = in_language(question.prompt, "fr")
-        lines.extend(_lines(result, prompt, [in_language(o, "fr") for o in question.options]))
+        labels = [in_language(o, "fr") for o in question.options] or ["no", "yes"]
+        lines.extend(_lines(result, prompt, labels))
+        for by, breakdowns in (("group", found.by_group), ("commune", found.by_commune)):
+            named = _named(by, breakdowns.get(result.question, ()), gazetteer)
+            lines.extend(_breakdown(by, named, labels))
     p = found.participation
     lines.append(["participation", "", "reached", str(p.reached), "", ""])
     lines.append(["participation", "", "answered", str(p.started), "", ""])
@@ -136,6 +144,28 @@ def _results(found: Results, asked: Sequence[Question], kind: str) -> str:
         csv.writer(out).writerows(lines)
         return out.getvalue()
     return table(lines)
+
+
+def _named(by: str, breakdowns: Sequence[Breakdown], gazetteer: Gazetteer) -> list[Breakdown]:
+    """Communes by their name rather than their code."""
+    if by != "commune":
+        return list(breakdowns)
+    places = [gazetteer.get(b.label) for b in breakdowns]
+    return [
+        replace(b, label=place.name_fr) if place else b
+        for b, place in zip(breakdowns, places, strict=True)
+    ]
+
+
+def _breakdown(by: str, breakdowns: Sequence[Breakdown], labels: list[str]) -> list[list[str]]:
+    """A question's options within each group or commune; a cell under 5 answers unshown."""
+    rows = []
+    for breakdown in breakdowns:
+        name = breakdown.label
+        for label, cell in zip(labels, breakdown.cells, strict=False):
+            shown = str(cell.count) if cell.count is not None else f"fewer than {MIN_CELL}"
+            rows.append([f"  by {by}: {name}", "", label, shown, "", ""])
+    return rows
 
 
 def _lines(result: QuestionResult, prompt: str, labels: list[str]) -> list[list[str]]:

@@ -36,6 +36,8 @@ from conversations.consultation import (
     Answered,
     AnswerOutcome,
     Asked,
+    Breakdown,
+    Cell,
     ConsultationDraft,
     ConsultationLife,
     ConsultationRefusal,
@@ -63,6 +65,7 @@ from storage.dialect import insert_ignore, inserted_id, utc_hour
 from storage.models import (
     ANSWER,
     ANSWER_SET,
+    COMMUNITY_GROUP,
     CONSULTATION,
     CONSULTATION_GROUP,
     CONSULTATION_QUESTION,
@@ -421,12 +424,71 @@ def results(conn: Connection, consultation_id: int) -> Results:
     """Every question's counts, shares, Borda points, scale mean and spread, the shown free
     texts, and the participation; each by a grouped query."""
     ids = _question_ids(conn, consultation_id)
+    asked = questions(conn, consultation_id)
     counted = _Counted(_answered(conn, ids), _options(conn, ids), _scales(conn, ids))
     found = tuple(
         _result(conn, position, question, ids[position], counted)
-        for position, question in enumerate(questions(conn, consultation_id))
+        for position, question in enumerate(asked)
     )
-    return Results(found, participation(conn, consultation_id))
+    chosen = [(n, ids[n], q) for n, q in enumerate(asked) if _counted_by_option(q)]
+    by_group = _breakdown(conn, chosen, MEMBERSHIP.c.group_id, _group_names(conn, consultation_id))
+    by_commune = _breakdown(conn, chosen, ANSWER_SET.c.commune_code, {})
+    return Results(found, participation(conn, consultation_id), by_group, by_commune)
+
+
+def _counted_by_option(question: Question) -> bool:
+    return question.kind in CHOSEN or question.kind is QuestionKind.YES_NO
+
+
+def _group_names(conn: Connection, consultation_id: int) -> dict[Any, str]:
+    """The names of the groups of the consultation's commune (a built-in one by its kind)."""
+    commune = select(CONSULTATION.c.commune_code).where(CONSULTATION.c.id == consultation_id)
+    rows = conn.execute(
+        select(COMMUNITY_GROUP.c.id, COMMUNITY_GROUP.c.kind, COMMUNITY_GROUP.c.name).where(
+            COMMUNITY_GROUP.c.commune_code == commune.scalar_subquery()
+        )
+    )
+    return {r.id: r.name or r.kind for r in rows}
+
+
+def _breakdown(
+    conn: Connection,
+    chosen: Sequence[tuple[int, int, Question]],
+    by: ColumnElement[Any],
+    names: dict[Any, str],
+) -> dict[int, tuple[Breakdown, ...]]:
+    """Each question's options counted within each group (or commune): one grouped query; a
+    cell under `MIN_CELL` answers is not shown (`Cell`), so few answers cannot be told apart."""
+    if not chosen:
+        return {}
+    joined = ANSWER.join(ANSWER_SET, ANSWER_SET.c.id == ANSWER.c.answer_set_id)
+    if by is MEMBERSHIP.c.group_id:
+        # An anonymous set detached by an erasure has no member behind it: it is left out.
+        joined = joined.join(MEMBERSHIP, MEMBERSHIP.c.resident_id == ANSWER_SET.c.resident_id)
+    query = (
+        select(ANSWER.c.question_id, by.label("by"), ANSWER.c.option, func.count())
+        .select_from(joined)
+        .where(
+            ANSWER.c.question_id.in_([qid for _, qid, _ in chosen]),
+            ANSWER.c.option.is_not(None),
+        )
+        .group_by(ANSWER.c.question_id, by, ANSWER.c.option)
+    )
+    counts: dict[tuple[int, Any], dict[int, int]] = {}
+    for qid, key, option, count in conn.execute(query):
+        if key is not None:
+            counts.setdefault((qid, key), {})[int(option)] = int(count)
+    found: dict[int, tuple[Breakdown, ...]] = {}
+    for position, qid, question in chosen:
+        width = 2 if question.kind is QuestionKind.YES_NO else len(question.options)
+        found[position] = tuple(
+            Breakdown(
+                str(names.get(key, key)), tuple(Cell.of(cells.get(n, 0)) for n in range(width))
+            )
+            for (q, key), cells in sorted(counts.items(), key=lambda item: str(item[0][1]))
+            if q == qid
+        )
+    return found
 
 
 def _result(

@@ -291,3 +291,24 @@ async def test_its_push_at_opening_and_its_reminder_to_those_who_have_not_answer
     assert "أولويات الحي" in closing
     found = await run(db, consultations.results, made)
     assert found.participation.reached == 2
+
+
+async def test_breakdowns_by_group_and_commune_hide_cells_under_five(
+    db: Database, clock: Clock
+) -> None:
+    async with db.transaction() as tx:
+        youth = await tx.run(create_group, COMMUNE, GroupKind.YOUTH, "", "admin", clock())
+    made = await opened(db, clock)
+    residents = [await add_resident(db, clock, f"b{i}", "fr") for i in range(7)]
+    for n, resident in enumerate(residents):
+        if n < 5:
+            await run(db, join, youth, resident, clock())
+        chosen = Response(options=(0 if n < 5 else 1,))
+        await run(db, consultations.answer, made, resident, COMMUNE, 0, chosen, clock())
+    found = await run(db, consultations.results, made)
+    (group,) = found.by_group[0]
+    assert group.label == "youth"
+    assert [c.count for c in group.cells] == [5, None, None, None], "0 is under 5 too"
+    (commune,) = found.by_commune[0]
+    assert commune.label == COMMUNE and [c.count for c in commune.cells] == [5, None, None, None]
+    assert found.by_group.get(2) is None, "a scale has no options to break down"

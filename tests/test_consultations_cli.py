@@ -93,3 +93,5 @@ def test_created_published_answered_and_counted(tmp_path: Path, hayna) -> None:
     assert ["", "", "Éclairage", "1", "50%", ""] in rows and ["", "", "Eau", "1", "50%", ""] in rows
     assert ["", "", "mean", "4.00", "", ""] in rows
     assert ["participation", "", "completed", "2", "0%", ""] in rows, "none was reached by a push"
+    # Two answers in Ben M'Sick: each cell of its breakdown is under 5, so none is shown.
+    assert ["  by commune: Ben M'Sick", "", "Éclairage", "fewer than 5", "", ""] in rows
