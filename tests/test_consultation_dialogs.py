@@ -1,7 +1,8 @@
 """A consultation answered in the chat, in the four languages: Menu → Consultations, what it is
 about, then one question of each kind — one choice, several with ✅ toggles and Done, a scale
 by an Arabic-Indic digit, a ranking by three picks, a free text, yes or no — stored as given,
-resumed after a restart, changed until it closes; on WhatsApp the same by typed numbers."""
+resumed after a restart, changed until it closes; on WhatsApp the same by typed numbers, on
+Telegram by inline keyboards (✅ toggles, a ranking's picks leaving the keyboard)."""
 
 from __future__ import annotations
 
@@ -17,14 +18,18 @@ from conversations.consultation import ConsultationDraft, Question, QuestionKind
 from conversations.consulting import CLOSED
 from conversations.phrases import NOT_AN_OPTION
 from conversations.text import Renderable, _
+from handlers.telegram.webhook import SECRET_HEADER, WEBHOOK_PATH
 from storage import consultations
 from storage.database import Database
 from storage.gazetteer import Gazetteer
+from tests.fake_telegram import FakeTelegram
 from tests.fake_twilio import running
 from tests.resident import FakeResident
 from tests.support.clock import Clock
 from tests.support.petitions import PIN, onboard
+from tests.support.telegram import SECRET
 from tests.support.vault import VAULT
+from tests.telegram_user import TelegramUser
 from tests.whatsapp_phone import WhatsApp, whatsapp
 
 PRIORITIES = (
@@ -184,3 +189,48 @@ async def test_by_numbered_menus_on_whatsapp(
     found = await results(db, made)
     assert [o.count for o in found.questions[0].options] == [1, 0, 0, 0]
     assert [o.count for o in found.questions[1].options] == [1, 0, 1, 0]
+
+
+async def test_inline_keyboards_on_telegram_toggle_and_rank(
+    served, db: Database, clock: Clock, fake_telegram: FakeTelegram
+) -> None:
+    client, _channel = served
+    ids = iter(range(1, 200))
+
+    async def post(body: dict) -> None:  # type: ignore[type-arg]
+        body = {"update_id": next(ids), **body}
+        response = await client.post(WEBHOOK_PATH, json=body, headers={SECRET_HEADER: SECRET})
+        assert response.status_code == 200
+
+    amina = TelegramUser(fake_telegram, post, 5012345678)
+    await amina.say("/start")
+    await amina.tap("fr")
+    await amina.tap("agree")
+    await amina.share_location(*PIN)
+    await amina.tap(amina.options[0])  # "this commune"
+    async with db.transaction() as tx:
+        commune = await tx.run(
+            lambda c: c.exec_driver_sql("SELECT commune_code FROM resident").scalar_one()
+        )
+    made = await opened(db, clock, commune)
+    await amina.say("menu")
+    await amina.tap("consultations")
+    await amina.tap(str(made))
+    await amina.tap("start")
+    await amina.tap("o2")
+    await amina.tap("o1")
+    await amina.tap("o3")
+    _, buttons = amina.buttons()
+    assert [text for _, text in buttons] == [
+        "Éclairage", "✅ Transport scolaire", "Eau", "✅ Sport", "Terminé",
+    ], "each pick is ticked, and Done is offered"  # fmt: skip
+    await amina.tap("done")
+    await amina.tap("v5")
+    assert amina.options == ["o0", "o1", "o2", "o3"]
+    await amina.tap("o3")
+    assert amina.options == ["o0", "o1", "o2"], "a priority picked is not offered again"
+    await amina.tap("o0")
+    await amina.tap("o2")
+    found = await results(db, made)
+    assert [o.points for o in found.questions[3].options] == [2, 0, 1, 3]
+    assert [o.count for o in found.questions[1].options] == [0, 1, 0, 1]
