@@ -24,9 +24,11 @@ LISTED = 200
 
 REPORTS = Option("reports", pgettext("activity", "My reports"))
 SIGNATURES = Option("signatures", pgettext("activity", "My signatures"))
+CONSULTED = Option("consultations", pgettext("activity", "My consultations"))
 MY_DATA = Option("my_data", pgettext("activity", "My data (see or delete)"))
 BACK = Option("back", pgettext("activity", "Back to the menu"))
-HOME = Reply(_("My activity: what would you like to see?"), (REPORTS, SIGNATURES, MY_DATA, BACK))
+CHOICES = (REPORTS, SIGNATURES, CONSULTED, MY_DATA, BACK)
+HOME = Reply(_("My activity: what would you like to see?"), CHOICES)
 
 
 class Step(StrEnum):
@@ -91,7 +93,9 @@ class Activity(Flow[Step, Answers]):
                 assert_never(step)
 
     async def _home(self, ctx: Context, data: Answers, msg: Inbound) -> Turn[Step, Answers]:
-        chosen = pick(msg, (REPORTS, SIGNATURES, MY_DATA, BACK))
+        chosen = pick(msg, CHOICES)
+        if chosen is CONSULTED:
+            return await self._consulted(ctx)
         if chosen is MY_DATA:
             return Turn((), None, data, next_flow=FlowName.MY_DATA)
         if chosen is REPORTS:
@@ -113,6 +117,26 @@ class Activity(Flow[Step, Answers]):
             shown = (Reply(_detail(detail)),) if detail else ()
             return await self._list(ctx, shown, data.page)
         return await self._list(ctx, (Reply(NOT_AN_OPTION),), data.page)
+
+    async def _consulted(self, ctx: Context) -> Turn[Step, Answers]:
+        """The consultations answered, and how far: the list is all there is to see here."""
+        found = await ctx.services.consultations.answered()
+        if not found:
+            none = _("You have not answered any consultation yet.")
+            return Turn((Reply(none), HOME), Step.HOME, Answers())
+        listed = [
+            _(
+                "• {title} ({name}): {n} of {total} answered, {state}",
+                title=asked.title,
+                name=asked.asked_by,
+                n=len(asked.answers),
+                total=len(asked.questions),
+                state=_("completed") if asked.completed else _("not finished"),
+            )
+            for asked in found
+        ]
+        text = lines(_("The consultations you answered:"), *listed)
+        return Turn((Reply(text, (BACK,)),), Step.SIGNATURES, Answers())
 
     async def _signatures(self, ctx: Context, page: int) -> Turn[Step, Answers]:
         # Loaded whole and paged here: one resident's signatures are a bounded few.

@@ -190,6 +190,10 @@ class Consultations(Protocol):
 
     async def complete(self, consultation_id: int) -> bool: ...
 
+    async def answered(self) -> Sequence[Asked]:
+        """The consultations the resident answered, open or closed, the latest first."""
+        ...
+
 
 class Community(Protocol):
     """Groups and meetings, for residents; an invite makes an organizer."""

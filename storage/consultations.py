@@ -314,6 +314,17 @@ def _given(conn: Connection, set_id: int) -> dict[int, Response]:
     return given
 
 
+def answered_by(conn: Connection, resident_id: int, limit: int) -> list[int]:
+    """The consultations a resident answered, the latest answered first, at most ``limit``."""
+    query = (
+        select(ANSWER_SET.c.consultation_id)
+        .where(ANSWER_SET.c.resident_id == resident_id)
+        .order_by(ANSWER_SET.c.updated_at.desc(), ANSWER_SET.c.id.desc())
+        .limit(limit)
+    )
+    return [int(i) for i in conn.execute(query).scalars()]
+
+
 def answer(
     conn: Connection,
     consultation_id: int,

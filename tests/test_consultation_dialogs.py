@@ -234,3 +234,34 @@ async def test_inline_keyboards_on_telegram_toggle_and_rank(
     found = await results(db, made)
     assert [o.points for o in found.questions[3].options] == [2, 0, 1, 3]
     assert [o.count for o in found.questions[1].options] == [0, 1, 0, 1]
+
+
+async def test_my_activity_lists_the_consultations_answered(
+    sqlite_db: Database, gazetteer: Gazetteer, clock: Clock
+) -> None:
+    amina = FakeResident(build_engine(sqlite_db, gazetteer, VAULT, clock), "amina")
+    commune = await onboard(amina, "fr")
+    made = await opened(sqlite_db, clock, commune)
+    await amina.say("menu")
+    await amina.tap("activity")
+    await amina.tap("consultations")
+    assert said(_("You have not answered any consultation yet."), "fr") in amina.text
+    await amina.say("menu")
+    await amina.tap("consultations")
+    await amina.tap(str(made))
+    await amina.tap("start")
+    await amina.tap("o1")
+    await amina.say("menu")
+    await amina.tap("activity")
+    await amina.tap("consultations")
+    line = _(
+        "• {title} ({name}): {n} of {total} answered, {state}",
+        title="Priorités du quartier", name="Association Nour", n=1, total=6,
+        state=_("not finished"),
+    )  # fmt: skip
+    assert said(line, "fr") in amina.text
+    clock.advance(days=8)
+    await amina.say("menu")
+    await amina.tap("activity")
+    await amina.tap("consultations")
+    assert "Priorités du quartier" in amina.text, "still listed once closed"

@@ -9,6 +9,9 @@ from conversations.consultation import Answered, AnswerOutcome, Asked, Response
 from storage import consultations
 from storage.services.bound import Bound
 
+# The consultations "my activity" lists, the latest answered first.
+ANSWERED_LISTED = 20
+
 
 class SqlConsultations:
     """`Consultations` on storage/consultations.py, as the resident's commune and language say."""
@@ -48,3 +51,9 @@ class SqlConsultations:
     async def complete(self, consultation_id: int) -> bool:
         b = self.bound
         return await b.tx.run(consultations.complete, consultation_id, b.me, b.clock())
+
+    async def answered(self) -> Sequence[Asked]:
+        b = self.bound
+        ids = await b.tx.run(consultations.answered_by, b.me, ANSWERED_LISTED)
+        found = [await self._read(i) for i in ids]
+        return [asked for asked in found if asked is not None]

@@ -68,6 +68,9 @@ async def test_open_to_the_commune_read_and_answered(
         assert await services.consultations.complete(made)
     async with acting(store, "amina") as services:
         again = await services.consultations.consultation(made)
+        assert [a.id for a in await services.consultations.answered()] == [made]
+    async with acting(store, "karim") as services:
+        assert await services.consultations.answered() == []
     assert again is not None and again.completed
     assert dict(again.answers) == {0: Response(options=(1,)), 1: Response(skipped=True)}
 

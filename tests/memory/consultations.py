@@ -73,3 +73,7 @@ class MemoryConsultations:
             return False
         found.completed.add(self.here.me)
         return True
+
+    async def answered(self) -> Sequence[Asked]:
+        mine = [c for c in self.here.world.consultations if self.here.me in c.answers]
+        return [self._asked(c) for c in reversed(mine)]
