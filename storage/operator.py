@@ -20,7 +20,7 @@ from enum import StrEnum
 from conversations import petition_rules, report_rules
 from conversations.actor import ACTOR_MAX
 from conversations.answer_clock import Deposit
-from conversations.association import DEFAULT_CHECKLIST, Checklist
+from conversations.association import DEFAULT_CHECKLIST, Check, CheckItem, Checklist
 from conversations.groups import Audience, Counts, DeliveryReport, GroupKind, MeetingDraft
 from conversations.kit import Address
 from conversations.paper import Entered, PaperSignature
@@ -263,6 +263,22 @@ class Operator:
         await self._audit(action, code, True)
         assert before is not None  # moved, so it exists
         return before, signers
+
+    async def tick_petition(self, code: str, item: CheckItem, ticked: bool) -> list[Check] | None:
+        """Tick (or untick) an item of a petition's checklist; the checklist as it now is.
+        Checked and audited as a move, the item named in the audit's target."""
+        action = "tick_petition" if ticked else "untick_petition"
+        if not await self.reaches_petition(code, action):
+            return None
+        target = f"{code} {item}"
+        try:
+            checks = await self.tx.run(petitions.tick, code, item, ticked, self.actor, self.now)
+        except petition_rules.PetitionError as error:
+            self.refusal = error.refusal
+            await self._audit(action, target, False)
+            return None
+        await self._audit(action, target, True)
+        return checks
 
     async def add_paper(self, code: str, line: PaperSignature, vault: Vault) -> Entered:
         """Count a line of a paper sheet on a petition of the scope; audited, a refused try
