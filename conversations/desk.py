@@ -15,7 +15,7 @@ from typing import Protocol
 
 from conversations.groups import Counts, DeliveryReport, Meeting
 from conversations.kit import MediaKind
-from conversations.petition import PetitionLife
+from conversations.petition import PetitionKind, PetitionLife
 from conversations.report import Category, ReportStatus
 
 # Shared by every desk of the dashboard; kept importable from here, where they began.
@@ -66,6 +66,8 @@ class PetitionProgress:
     signatures: int
     threshold: int
     deadline: datetime
+    # An association's petition counts supports in `signatures`, with no threshold.
+    kind: PetitionKind = PetitionKind.RESIDENTS
 
 
 @dataclass(frozen=True, slots=True)

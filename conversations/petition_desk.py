@@ -15,10 +15,11 @@ from enum import StrEnum
 from typing import Protocol
 
 from conversations.answer_clock import Awaiting
-from conversations.association import Check
+from conversations.association import Check, CheckItem
+from conversations.groups import Group
 from conversations.paper import Entered, PaperSignature
-from conversations.petition import PetitionDraft, PetitionLife
-from conversations.petition_rules import PetitionRefusal
+from conversations.petition import PetitionDraft, PetitionKind, PetitionLife
+from conversations.petition_rules import FILED, PetitionRefusal
 from conversations.report import Category
 from conversations.signed import Done, Outcome, Signed
 
@@ -44,6 +45,9 @@ class PetitionLine:
     # Filed and awaiting the council's answer: since when, until when (None otherwise).
     clock: Awaiting | None = None
     category: Category = Category.OTHER
+    # An association's petition counts supports in `signatures` and has no threshold (0).
+    kind: PetitionKind = PetitionKind.RESIDENTS
+    association: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +77,37 @@ class PetitionPage:
     moves: tuple[PetitionLife, ...]
     # Of the signatures, those collected on paper and entered by an organizer.
     paper: int = 0
+    # An association's petition: the day its declaration was received, the whole years since
+    # then as of today, and its checklist in order (conversations/association.py).
+    declared_on: date | None = None
+    declared_years: int | None = None
+    checklist: tuple[Check, ...] = ()
+
+    @property
+    def unticked(self) -> tuple[Check, ...]:
+        """The checklist's items still to tick before it can be filed."""
+        return tuple(check for check in self.checklist if not check.ticked)
+
+    @property
+    def offered(self) -> tuple[PetitionLife, ...]:
+        """The moves the page offers: an association's petition is filed once every item of
+        its checklist is ticked."""
+        if not self.unticked:
+            return self.moves
+        return tuple(life for life in self.moves if life is not PetitionLife.FILED)
+
+    @property
+    def checkable(self) -> bool:
+        """Whether its checklist may still change: it has one, and it is not filed nor closed
+        (once filed, the file is with the commune as it was ticked)."""
+        ended = self.line.life in FILED or self.line.life is PetitionLife.CLOSED
+        return bool(self.checklist) and not ended
+
+    def short_of_years(self, check: Check) -> bool:
+        """Whether ``check`` asks for more years of existence than the declaration has: said as
+        a warning, never a refusal, since the figure is commonly cited, not verified law."""
+        years = self.declared_years
+        return check.item is CheckItem.EXISTENCE and years is not None and years < check.years
 
 
 class FilingKind(StrEnum):
@@ -177,6 +212,17 @@ class PetitionDesk(Protocol):
         """The same rules and notices as `hayna petitions publish|file|decide|answer|close`
         (filing with the commune's ``receipt`` and the ``deposited`` day, today by default);
         INVALID's `why` is the rule's `PetitionWhy`."""
+        ...
+
+    async def associations(self, who: Signed) -> tuple[Group, ...]:
+        """The groups of kind association of the organizer's communes (everywhere: every one
+        stored), that an association's petition may be filed by, by commune and name."""
+        ...
+
+    async def tick(self, who: Signed, code: str, item: CheckItem, ticked: bool) -> Outcome:
+        """Tick (or untick) an item of an association's petition's checklist, scope-checked
+        and audited as a move; INVALID's `why` is the rule's `PetitionWhy` (NOT_ON_CHECKLIST,
+        or NOT_A_MOVE once it is filed)."""
         ...
 
     async def filing(self, who: Signed, code: str, kind: FilingKind) -> Download | Done:

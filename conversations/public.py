@@ -1,6 +1,6 @@
 """A petition as anyone may read it on its public page and its poster: what it asks, its count,
-its commune; never a signer, never the representative. As plain data and a Protocol that
-`storage` implements."""
+its commune, the association that files it if it is an association's; never a signer nor a
+supporter, never the representative. As plain data and a Protocol that `storage` implements."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from conversations.petition import PetitionLife
+from conversations.petition import PetitionKind, PetitionLife
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,7 +32,9 @@ class PublicPetition:
     deadline: datetime
     days_left: int
     life: PetitionLife
-    # The association that carries it: petitions have none yet, so this stays empty.
+    # An association's petition: residents support it (`signatures` counts the supports,
+    # `threshold` is 0, `paper` too), and the association, by name, files it.
+    kind: PetitionKind = PetitionKind.RESIDENTS
     association: str = ""
 
 

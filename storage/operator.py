@@ -296,9 +296,11 @@ class Operator:
         self, code: str, ticks: Sequence[tuple[CheckItem, bool]]
     ) -> list[Check] | None:
         """Tick (True) or untick items of the checklist of an association's petition of the
-        scope, all or none; the checklist then. Audited, a refused try included."""
+        scope, all or none; the checklist then. Audited with the items in the target ("+seat"
+        ticked, "-seat" unticked), a refused try included."""
         if not await self.reaches_petition(code, CHECK):
             return None
+        target = " ".join((code, *(f"{'+' if ticked else '-'}{item}" for item, ticked in ticks)))
         try:
             checks = await self.tx.run(petitions.checklist, code)
             # Every item checked first: ticking some and refusing the next would keep half.
@@ -312,9 +314,9 @@ class Operator:
                 checks = await self.tx.run(petitions.tick, code, item, ticked, self.actor, self.now)
         except petition_rules.PetitionError as error:
             self.refusal = error.refusal
-            await self._audit(CHECK, code, False)
+            await self._audit(CHECK, target, False)
             return None
-        await self._audit(CHECK, code, True)
+        await self._audit(CHECK, target, True)
         return checks
 
     async def add_paper(self, code: str, line: PaperSignature, vault: Vault) -> Entered:

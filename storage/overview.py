@@ -14,7 +14,7 @@ from conversations.groups import Counts, Meeting, Scope
 from conversations.kit import MOROCCO
 from conversations.petition import SIGNING, PetitionLife
 from conversations.report import CLOSED, Category, ReportStatus
-from storage import announcements, meetings, tally
+from storage import announcements, meetings, petitions, tally
 from storage.announcements import Kind, State
 from storage.dialect import utc_hour
 from storage.models import ANNOUNCEMENT, COMMUNITY_GROUP, PETITION, REPORT
@@ -118,7 +118,13 @@ def _petitions(conn: Connection, scope: Scope, now: datetime) -> tuple[PetitionP
     )
     return tuple(
         PetitionProgress(
-            r.code, r.title, PetitionLife(r.status), r.signatures, r.threshold, r.deadline
+            r.code,
+            r.title,
+            PetitionLife(r.status),
+            r.signatures,
+            r.threshold,
+            r.deadline,
+            petitions.kind_of(r.kind),
         )
         for r in rows
     )

@@ -1,8 +1,9 @@
 """An organizer's petitions on the dashboard, within their scope: the list, one petition's page,
-drafting, its moves and its filing's files.
+drafting (an association's petition by one of the scope's associations), its moves, an
+association's petition's checklist and its filing's files.
 
 Each call is one transaction under the signed-in organizer's authority (storage/services/
-authority.py). Drafts, moves and filings go through storage/operator.py, as `hayna petitions`
+authority.py). Drafts, moves, ticks and filings go through storage/operator.py, as `hayna petitions`
 does, so the dashboard and the command line check the same rules and audit alike; a petition
 of a commune outside the scope is refused there, and the try is in the audit log.
 """
@@ -14,6 +15,8 @@ from collections.abc import Callable
 from datetime import date, datetime
 
 from conversations.answer_clock import Deposit
+from conversations.association import CheckItem
+from conversations.groups import Group
 from conversations.kit import MOROCCO, Address
 from conversations.paper import Entered, PaperSignature
 from conversations.petition import PetitionDraft, PetitionLife, default_threshold, petition_code
@@ -33,6 +36,7 @@ from storage.acting import Acting, unreached
 from storage.database import Database
 from storage.filing import written
 from storage.gazetteer import Gazetteer
+from storage.operator import Operator
 from storage.petitions import EnteredOnPaper
 from storage.vault import Vault
 
@@ -114,11 +118,18 @@ class SqlPetitionDesk:
                 deposit = Deposit(receipt, day, self.terms.answer_months)
             moved = await op.move_petition(petition_code(code), life, note.strip(), deposit)
         if moved is None:
-            done = unreached(op, _MISSING)
-            refusal = op.refusal
-            why = refusal.why.value if isinstance(refusal, PetitionRefusal) else ""
-            return Outcome(done, why=why if done is Done.INVALID else "")
+            return _refused(op)
         return Outcome(Done.DONE, told=moved[1])
+
+    async def associations(self, who: Signed) -> tuple[Group, ...]:
+        async with self._acting(who) as op:
+            scope = await op.authority.scope()
+            return await op.tx.run(petition_views.associations, scope)
+
+    async def tick(self, who: Signed, code: str, item: CheckItem, ticked: bool) -> Outcome:
+        async with self._acting(who) as op:
+            checks = await op.tick_checklist(petition_code(code), ((item, ticked),))
+        return Outcome(Done.DONE) if checks is not None else _refused(op)
 
     async def add_paper(self, who: Signed, code: str, paper: PaperSignature) -> Entered:
         async with self._acting(who) as op:
@@ -137,3 +148,11 @@ class SqlPetitionDesk:
         # A PDF of many signatures takes a moment to lay out: away from the event loop.
         data = await asyncio.to_thread(written, found, kind, op.now)
         return Download(data, f"petition-{found.code}.{kind}", CONTENT_TYPES[kind])
+
+
+def _refused(op: Operator) -> Outcome:
+    """What a refused move or tick of ``op`` was; INVALID with the rule's `PetitionWhy`."""
+    done = unreached(op, _MISSING)
+    refusal = op.refusal
+    why = refusal.why.value if isinstance(refusal, PetitionRefusal) else ""
+    return Outcome(done, why=why if done is Done.INVALID else "")

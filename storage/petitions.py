@@ -728,6 +728,8 @@ class Listed:
     answer_due: date | None = None
     category: Category = Category.OTHER
     kind: PetitionKind = PetitionKind.RESIDENTS
+    # The association filing it, by name ("" for a residents' petition).
+    association: str = ""
 
     def clock(self, today: date) -> Awaiting | None:
         """How long it has awaited the council's answer, if it does."""
@@ -745,8 +747,8 @@ def listing(
     """Every petition, or those of a commune, at a step of their life, or of the communes
     ``within`` (an organizer's scope); the newest first, and as of ``today`` (when given) those
     whose council's answer is overdue before them."""
-    # The exact count: the petition's column and its tallies.
-    query = select(*tally.COUNTED).order_by(PETITION.c.created_at.desc(), PETITION.c.id.desc())
+    # The exact count (the petition's column and its tallies), and the association's name.
+    query = select(*CARDS).order_by(PETITION.c.created_at.desc(), PETITION.c.id.desc())
     if commune is not None:
         query = query.where(PETITION.c.commune_code == commune)
     if within is not None:
@@ -771,6 +773,7 @@ def listing(
             r.answer_due,
             theme(r.category),
             kind_of(r.kind),
+            r.association or "",
         )
         for r in conn.execute(query)
     ]

@@ -11,7 +11,7 @@ from sqlalchemy import Connection, select
 from conversations.petition import PetitionLife, petition_code
 from conversations.petition_desk import days_left
 from conversations.public import PublicPetition
-from storage import petitions, tally
+from storage import petitions
 from storage.database import Database
 from storage.gazetteer import Gazetteer
 from storage.models import PETITION
@@ -21,7 +21,7 @@ def public(
     conn: Connection, code: str, now: datetime, gazetteer: Gazetteer
 ) -> PublicPetition | None:
     """The petition of ``code`` as anyone may read it; None when there is none or a draft."""
-    row = conn.execute(select(*tally.COUNTED).where(PETITION.c.code == code)).first()
+    row = conn.execute(select(*petitions.CARDS).where(PETITION.c.code == code)).first()
     if row is None or row.status == PetitionLife.DRAFT:
         return None
     commune = gazetteer.get(row.commune_code)
@@ -40,6 +40,8 @@ def public(
         deadline=row.deadline,
         days_left=days_left(row.deadline, now),
         life=PetitionLife(row.status),
+        kind=petitions.kind_of(row.kind),
+        association=row.association or "",
     )
 
 

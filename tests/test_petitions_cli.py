@@ -398,8 +398,10 @@ async def test_filing_an_association_petition_waits_for_its_checklist(
     )
 
     audit = run_hayna(tmp_path, "organizers", "audit", "--limit", "20", HAYNA_SECRET_KEY=KEY)
-    assert re.search(rf"Khadija\s+check_petition\s+{code}\s+yes", audit.stdout), audit.stdout
-    assert re.search(rf"check_petition\s+{code}\s+REFUSED", audit.stdout), audit.stdout
+    assert re.search(rf"Khadija\s+check_petition\s+{code} [+-]\S+.*\s+yes", audit.stdout), (
+        audit.stdout
+    )
+    assert re.search(rf"check_petition\s+{code}\b.*\s+REFUSED", audit.stdout), audit.stdout
 
     output = tmp_path / "filing.csv"
     written = hayna(tmp_path, "export", code, "--format", "csv", "--output", str(output))

@@ -89,9 +89,12 @@ def weekly(title: str, weeks: Sequence[tuple[date, int]], label: str) -> Markup:
     return _svg(chart)
 
 
-def curve(title: str, days: Sequence[tuple[date, int]], threshold: int, label: str) -> Markup:
+def curve(
+    title: str, days: Sequence[tuple[date, int]], threshold: int | None, label: str
+) -> Markup:
     """Signatures counted by the end of each day someone signed, as a line that climbs to the
-    threshold, drawn as a second, flat line."""
+    threshold, drawn as a second, flat line; supports, which have no threshold (None), climb
+    alone."""
     counts = [count for _, count in days]
     options = _options(title, 900, 280)
     options["print_values"] = False
@@ -99,13 +102,17 @@ def curve(title: str, days: Sequence[tuple[date, int]], threshold: int, label: s
         **options,
         x_label_rotation=0,
         show_minor_x_labels=False,
-        y_labels=_ticks([*counts, threshold]),
+        y_labels=_ticks([*counts, threshold or 0]),
     )
     chart.x_labels = [day.strftime("%d/%m") for day, _ in days]
     # About eight days named along the axis, however long the petition has run.
     chart.x_labels_major = chart.x_labels[:: max(1, len(days) // 8)]
     chart.add(label, counts)
-    chart.add(
-        str(threshold), [threshold] * len(days), show_dots=False, stroke_style={"dasharray": "4"}
-    )
+    if threshold is not None:
+        chart.add(
+            str(threshold),
+            [threshold] * len(days),
+            show_dots=False,
+            stroke_style={"dasharray": "4"},
+        )
     return _svg(chart)

@@ -1,20 +1,32 @@
-"""What the meetings' and updates' forms share: the audience chosen (a whole commune, or one
-group, as the chat names them) and a day and time typed in Moroccan time."""
+"""What the dashboard's forms and filters share: a choice among an enum's values, the audience
+chosen (a whole commune, or one group, as the chat names them), a day and time typed in
+Moroccan time, a number and a text as typed."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
 from datetime import UTC, datetime
+from enum import StrEnum
+from typing import TypeVar
 
 from conversations.groups import Audience, Reach
 from conversations.kit import MOROCCO
 from conversations.text import Translator
 
+E = TypeVar("E", bound=StrEnum)
 # "c:CODE" for a commune, "g:ID" for a group: the chat's own option ids (audience_steps.py).
 _AUDIENCE = re.compile(r"c:[0-9.]{1,16}|g:[0-9]{1,12}")
 # What an <input type="datetime-local"> sends: 2026-12-09T18:00, maybe with seconds.
 _LOCAL = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?")
+
+
+def choice(kind: type[E], typed: str) -> E | None:
+    """The value of ``kind`` a select, a radio or a filter sent; None for what none sends."""
+    try:
+        return kind(typed) if typed else None
+    except ValueError:
+        return None
 
 
 def audience_of(chosen: str) -> Audience | None:

@@ -11,7 +11,7 @@ from conversations.board import Board
 from conversations.desk import Done
 from conversations.group_desk import Invited
 from conversations.groups import GROUP_NAME_MAX, KIND_LABELS, NAMED, GroupKind
-from handlers.web.fields import number_of
+from handlers.web.fields import choice, number_of
 from handlers.web.guard import Guard
 from handlers.web.session import PREFIX, Visit, text_field
 from handlers.web.templating import Pages
@@ -64,10 +64,7 @@ class GroupPages:
     async def create(self, request: Request, visit: Visit) -> Response:
         form = await self.guard.form(request, visit)
         commune, name = text_field(form, "commune")[:16], text_field(form, "name")
-        try:
-            kind = GroupKind(text_field(form, "kind"))
-        except ValueError:
-            kind = None
+        kind = choice(GroupKind, text_field(form, "kind"))
         if kind not in NAMED:
             return await self.listing(request, visit, "invalid", typed=name, status=400)
         made = await self.board.groups.create_group(visit.who, commune, kind, name)

@@ -15,8 +15,9 @@ from starlette.routing import BaseRoute, Route
 
 from conversations.kit import MOROCCO
 from conversations.language import DEFAULT, SUPPORTED
-from conversations.petition import LIFE_LABELS, SIGNING
+from conversations.petition import LIFE_LABELS, SIGNING, PetitionKind
 from conversations.public import PublicPetition, PublicPetitions
+from conversations.text import _
 from handlers.telegram.settings import deep_link
 from handlers.web.templating import Pages
 
@@ -97,8 +98,11 @@ class PublicPages:
 
     def _values(self, petition: PublicPetition, locale: str) -> dict[str, object]:
         code = petition.code
+        supported = petition.kind is PetitionKind.ASSOCIATION
         return {
             "petition": petition,
+            "supported": supported,
+            "description": self._description(petition, locale),
             "commune": petition.commune_ar if locale == "ar" else petition.commune_fr,
             "signing": petition.life in SIGNING,
             "life": LIFE_LABELS[petition.life],
@@ -109,6 +113,18 @@ class PublicPages:
             "og_locale": OG_LOCALES[locale],
             "og_alternates": [OG_LOCALES[other] for other in SUPPORTED if other != locale],
         }
+
+    def _description(self, petition: PublicPetition, locale: str) -> str:
+        """What a link's preview says under the title: the summary, and for an association's
+        petition the association that files it first."""
+        if petition.kind is not PetitionKind.ASSOCIATION:
+            return petition.summary
+        said = _(
+            "A petition of {association}: {summary}",
+            association=petition.association,
+            summary=petition.summary,
+        )
+        return said.render(self.pages.translators(locale))
 
     async def poster(self, request: Request) -> Response:
         found = await self.petitions.petition(request.path_params["code"])

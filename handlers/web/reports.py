@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from typing import TypeVar
 from urllib.parse import urlencode
 
 from starlette.requests import Request
@@ -27,7 +26,7 @@ from conversations.desk import (
 from conversations.report import CATEGORY_LABELS, STATUS_LABELS, Category, ReportStatus
 from conversations.seams import MediaFetcher, TransientFailure
 from conversations.text import _
-from handlers.web.fields import number_of
+from handlers.web.fields import choice, number_of
 from handlers.web.guard import Guard
 from handlers.web.map import MapTiles, pins_map
 from handlers.web.session import PREFIX, Visit, text_field
@@ -35,7 +34,6 @@ from handlers.web.templating import Pages
 
 log = logging.getLogger(__name__)
 
-E = TypeVar("E", ReportStatus, Category)
 
 REPORTS = f"{PREFIX}/reports"
 # A photo or voice note shown in the dashboard: the chat takes none larger.
@@ -44,20 +42,13 @@ MEDIA_BYTES = 20 * 1024 * 1024
 MAP_COMMUNES = 12
 
 
-def _choice(kind: type[E], value: str) -> E | None:
-    try:
-        return kind(value) if value else None
-    except ValueError:
-        return None
-
-
 def query_of(request: Request) -> ReportQuery:
     """The filters as the list's form sent them; what cannot be read filters nothing."""
     given = request.query_params
     page = given.get("page", "1")
     return ReportQuery(
-        status=_choice(ReportStatus, given.get("status", "")),
-        category=_choice(Category, given.get("category", "")),
+        status=choice(ReportStatus, given.get("status", "")),
+        category=choice(Category, given.get("category", "")),
         commune=given.get("commune", "")[:16],
         place=given.get("place", "").strip()[:100],
         since=read_day(given.get("since", "")),
@@ -155,7 +146,7 @@ class ReportPages:
     async def set_status(self, request: Request, visit: Visit) -> Response:
         ref = request.path_params["ref"]
         form = await self.guard.form(request, visit)
-        status = _choice(ReportStatus, text_field(form, "status"))
+        status = choice(ReportStatus, text_field(form, "status"))
         note = text_field(form, "note")
         if status is None or len(note) > NOTE_MAX:
             return await self._after(visit, ref, Outcome(Done.INVALID, why="form"))

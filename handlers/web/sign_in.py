@@ -35,7 +35,8 @@ PRESSED = "hayna_sign_in"
 
 
 # Only back to a page of the dashboard: never a redirect to another site.
-_OWN_PAGE = re.compile(r"/dashboard(/[\w\-/.]*)?(\?[\w\-=&%.+]*)?")
+# A query may say what was just done ("?done=moved:2"): a colon there names no scheme.
+_OWN_PAGE = re.compile(r"/dashboard(/[\w\-/.]*)?(\?[\w\-=&%.+:]*)?")
 
 
 def _within(back: object) -> str:

@@ -62,10 +62,13 @@ def serve_site(
     tmp_path_factory: pytest.TempPathFactory,
     demo: bool = False,
     served: Callable[[str], Mapping[str, str]] | None = None,
+    reports: bool = True,
 ) -> Iterator[Site]:
     """The site; with ``demo``, the fictional demo set loaded first (`hayna demo`: petitions
     and reports in Agadir and Ben M'Sick), for pages that look like a commune's; ``served``
-    gives `hayna serve` more settings, knowing the site's base URL (PUBLIC_BASE_URL...)."""
+    gives `hayna serve` more settings, knowing the site's base URL (PUBLIC_BASE_URL...);
+    without ``reports``, no resident's report is made (`Site.mine` and `theirs` are empty),
+    for tests about other pages that need not wait for two chats."""
     need_chromium()
     folder = tmp_path_factory.mktemp("dashboard")
     port = free_port()
@@ -74,10 +77,11 @@ def serve_site(
         loaded = run(folder, "demo", **env)
         assert loaded.returncode == 0, loaded.stderr
     (folder / "pothole.png").write_bytes((SCRIPTS / "pothole.png").read_bytes())
-    reports = {}
+    made = {"reporter": "", "voisine": ""}
     for user, script in (("reporter", "report_fr.txt"), ("voisine", "report_ar.txt")):
-        said = run(folder, "chat", "--as", user, "--script", str(SCRIPTS / script), **env)
-        reports[user] = _reference(said.stdout)
+        if reports:
+            said = run(folder, "chat", "--as", user, "--script", str(SCRIPTS / script), **env)
+            made[user] = _reference(said.stdout)
     link = _organizer_link(folder, env)
     base = f"http://127.0.0.1:{port}"
     extra = dict(served(base)) if served else {}
@@ -89,7 +93,7 @@ def serve_site(
     )
     try:
         _wait_for(base, server)
-        yield Site(base, link, folder, reports["reporter"], reports["voisine"])
+        yield Site(base, link, folder, made["reporter"], made["voisine"])
     finally:
         server.terminate()
         server.wait(timeout=10)
