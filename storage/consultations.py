@@ -628,7 +628,7 @@ async def keep_consultations_time(db: Database, now: datetime) -> tuple[list[int
 
 
 @dataclass(frozen=True, slots=True)
-class Listed:
+class ConsultationLine:
     """A consultation in the organizers' list, with how many started and completed it."""
 
     id: int
@@ -642,7 +642,7 @@ class Listed:
     completed: int
 
 
-def listing(conn: Connection, commune: str | None) -> list[Listed]:
+def listing(conn: Connection, commune: str | None) -> list[ConsultationLine]:
     """Every consultation, or a commune's, the latest to close first; counted in one query."""
     sets = (
         select(
@@ -661,7 +661,7 @@ def listing(conn: Connection, commune: str | None) -> list[Listed]:
     if commune is not None:
         query = query.where(CONSULTATION.c.commune_code == commune)
     return [
-        Listed(
+        ConsultationLine(
             r.id, ConsultationLife(r.status), r.commune_code, in_language(r.title, None),
             r.opens_at, r.closes_at, r.reached, r.started or 0, r.completed or 0,
         )
