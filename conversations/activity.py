@@ -13,7 +13,7 @@ from conversations.flow import Flow
 from conversations.flow_names import FlowName
 from conversations.kit import Inbound, Option, Reply, Turn, pick
 from conversations.paging import offer, turned, window
-from conversations.petition import LIFE_LABELS, Card, PetitionKind, count_of
+from conversations.petition import LIFE_LABELS, Card, PetitionKind, count_of, life_labels
 from conversations.phrases import NOT_AN_OPTION
 from conversations.report import STATUS_LABELS, Detail
 from conversations.report_summary import brief_line
@@ -169,7 +169,7 @@ def _signed(card: Card, on: datetime) -> Renderable:
         return _(
             "• {title}: {status}, {count}, supported on {date}",
             title=card.title,
-            status=LIFE_LABELS[card.life],
+            status=life_labels(card.kind)[card.life],
             count=count_of(card),
             date=on,
         )

@@ -54,6 +54,19 @@ LIFE_LABELS: dict[PetitionLife, Renderable] = {
     PetitionLife.ANSWERED: pgettext("petition", "answered by the council"),
     PetitionLife.CLOSED: pgettext("petition", "closed"),
 }
+# An association's petition collects support, not signatures (conversations/association.py).
+LIFE_LABELS_OF: dict[PetitionKind, dict[PetitionLife, Renderable]] = {
+    PetitionKind.RESIDENTS: LIFE_LABELS,
+    PetitionKind.ASSOCIATION: {
+        **LIFE_LABELS,
+        PetitionLife.OPEN: pgettext("petition", "open for residents' support"),
+    },
+}
+
+
+def life_labels(kind: PetitionKind) -> dict[PetitionLife, Renderable]:
+    """The words of a petition's life as its kind says them."""
+    return LIFE_LABELS_OF[kind]
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,7 +173,7 @@ def life_notice(
             title=title,
             code=code,
         )
-    label = LIFE_LABELS[life]
+    label = life_labels(kind)[life]
     if kind is PetitionKind.ASSOCIATION:
         if note:
             return _(

@@ -22,12 +22,12 @@ from conversations.flow_names import FlowName
 from conversations.kit import MOROCCO, Inbound, Option, Reply, Turn, pick
 from conversations.paging import offer, turned
 from conversations.petition import (
-    LIFE_LABELS,
     SIGNING,
     Card,
     PetitionKind,
     SigningOutcome,
     count_of,
+    life_labels,
     petition_code,
 )
 from conversations.petition_rules import FORMULA_STARTS
@@ -128,7 +128,7 @@ def _card(card: Card, today: date) -> Reply:
         card.summary,
         *_counted(card),
         ngettext("{n} day left", "{n} days left", days),
-        _("Status: {status}", status=LIFE_LABELS[card.life]),
+        _("Status: {status}", status=life_labels(card.kind)[card.life]),
         *_yours(card),
         *_awaiting(card),
     )

@@ -16,6 +16,7 @@ from bot.i18n import translator
 from conversations import menu, onboarding, petitions
 from conversations.association import CheckItem, Checklist
 from conversations.groups import GroupKind
+from conversations.petition import LIFE_LABELS_OF, PetitionKind, PetitionLife
 from conversations.petition_drafting import BY_ASSOCIATION, NO_ASSOCIATION
 from conversations.phrases import NOT_AN_OPTION
 from conversations.text import Renderable, _, ngettext
@@ -119,6 +120,7 @@ async def test_an_association_petition_drafted_then_supported(
     card = amina.text
     assert said(_("Filed by the association {name}.", name=ASSOCIATION), language) in card
     assert said(petitions.NOT_A_SIGNATURE, language) in card
+    assert said(LIFE_LABELS_OF[PetitionKind.ASSOCIATION][PetitionLife.OPEN], language) in card
     assert amina.option_ids == ["read", "support", "back"]
     await amina.tap("support")
     assert amina.option_ids == ["support", "cancel"]

@@ -27,7 +27,14 @@ from conversations.paper import (
     PaperSignature,
     PaperWhy,
 )
-from conversations.petition import LIFE_LABELS, SIGNING, PetitionKind, PetitionLife
+from conversations.petition import (
+    LIFE_LABELS,
+    LIFE_LABELS_OF,
+    SIGNING,
+    PetitionKind,
+    PetitionLife,
+    life_labels,
+)
 from conversations.petition_desk import FilingKind, PetitionPage
 from conversations.petition_rules import PetitionWhy
 from conversations.report import CATEGORY_LABELS, Category
@@ -108,6 +115,7 @@ class PetitionPages:
             lines=found,
             chosen=life or "",
             lives=LIFE_LABELS,
+            lives_of=LIFE_LABELS_OF,
             theme=theme or "",
             themes=CATEGORY_LABELS,
             commune_name=lambda code: self.board.commune_name(code, visit.locale),
@@ -139,7 +147,7 @@ class PetitionPages:
             supported=supported,
             done=done,
             refusal=refusal or MOVE_REFUSALS.get(done.removeprefix("invalid:")),
-            lives=LIFE_LABELS,
+            lives=life_labels(line.kind),
             kinds=KIND_LABELS,
             move_labels=MOVE_LABELS,
             commune_name=self.board.commune_name(line.commune_code, visit.locale),

@@ -15,7 +15,7 @@ from starlette.routing import BaseRoute, Route
 
 from conversations.kit import MOROCCO
 from conversations.language import DEFAULT, SUPPORTED
-from conversations.petition import LIFE_LABELS, SIGNING, PetitionKind
+from conversations.petition import SIGNING, PetitionKind, life_labels
 from conversations.public import PublicPetition, PublicPetitions
 from conversations.text import _
 from handlers.telegram.settings import deep_link
@@ -105,7 +105,7 @@ class PublicPages:
             "description": self._description(petition, locale),
             "commune": petition.commune_ar if locale == "ar" else petition.commune_fr,
             "signing": petition.life in SIGNING,
-            "life": LIFE_LABELS[petition.life],
+            "life": life_labels(petition.kind)[petition.life],
             "last_day": petition.deadline.astimezone(MOROCCO).date(),
             "url": self.links.page(code),
             "whatsapp": self.links.whatsapp(code),
