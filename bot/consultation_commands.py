@@ -22,10 +22,9 @@ from conversations.consultation import (
     CHOSEN,
     MIN_CELL,
     Breakdown,
-    Question,
+    ConsultationReport,
     QuestionKind,
     QuestionResult,
-    Results,
     in_language,
 )
 from conversations.kit import MOROCCO
@@ -34,7 +33,7 @@ from storage.database import Database
 from storage.gazetteer import Gazetteer
 from storage.operator import Operator
 
-FORMATS = ("table", "csv")
+FORMATS = ("table", "csv", "pdf")
 TEXTS_SHOWN = 20
 
 
@@ -82,6 +81,7 @@ async def _act(db: Database, args: argparse.Namespace) -> None:
     draft = read_draft(args.file, gazetteer, now) if args.action == "create" else None
     async with db.transaction() as tx:
         operator = Operator.at_terminal(tx, args.actor or organizer_name(), now)
+        done: str | bytes | None
         if draft is not None:
             made = await operator.create_consultation(draft)
             done = None if made is None else f"{made}"
@@ -89,19 +89,24 @@ async def _act(db: Database, args: argparse.Namespace) -> None:
             life = await operator.publish_consultation(args.id)
             done = None if life is None else f"consultation {args.id}: {life}"
         else:
-            found = await operator.consultation_results(args.id)
-            questions = await tx.run(consultations.questions, args.id)
-            done = None if found is None else _results(found, questions, args.format, gazetteer)
+            found = await operator.consultation_report(args.id, gazetteer)
+            done = None if found is None else _results(found, args.format, gazetteer)
     if done is None:
         raise refused(operator)
     _write(done, getattr(args, "output", None))
 
 
-def _write(text: str, output: Path | None) -> None:
+def _write(done: str | bytes, output: Path | None) -> None:
     if output is None:
-        print(text)
+        if isinstance(done, bytes):
+            sys.stdout.buffer.write(done)
+        else:
+            print(done)
         return
-    output.write_text(text, encoding="utf-8")
+    if isinstance(done, bytes):
+        output.write_bytes(done)
+    else:
+        output.write_text(done, encoding="utf-8")
     print(f"written to {output}", file=sys.stderr)
 
 
@@ -124,8 +129,14 @@ def _local(moment: datetime) -> str:
     return moment.astimezone(MOROCCO).strftime("%Y-%m-%d %H:%M")
 
 
-def _results(found: Results, asked: Sequence[Question], kind: str, gazetteer: Gazetteer) -> str:
-    """Every question's counts, as a table for people or a CSV for a spreadsheet."""
+def _results(report: ConsultationReport, kind: str, gazetteer: Gazetteer) -> str | bytes:
+    """Every question's counts, as a table for people, a CSV for a spreadsheet or a PDF report
+    in French and Arabic for the council."""
+    if kind == "pdf":
+        from storage.consultation_pdf import to_pdf  # fpdf, only when a PDF is asked for
+
+        return to_pdf(report)
+    found, asked = report.results, report.questions
     lines = [["question", "kind", "answer", "count", "share", "points"]]
     for result in found.questions:
         question = asked[result.question]

@@ -349,6 +349,23 @@ class Results:
     by_commune: Mapping[int, tuple[Breakdown, ...]] = field(default_factory=dict)
 
 
+@dataclass(frozen=True, slots=True)
+class ConsultationReport:
+    """A consultation as its report to the council shows it: who asked, what, when, where."""
+
+    id: int
+    asked_by: str
+    title: Texts
+    purpose: Texts
+    commune_fr: str
+    commune_ar: str
+    opens_at: datetime
+    closes_at: datetime
+    anonymous: bool
+    questions: tuple[Question, ...]
+    results: Results
+
+
 def shares(counts: Sequence[int], answered: int) -> tuple[float, ...]:
     return tuple(count / answered if answered else 0.0 for count in counts)
 

@@ -41,6 +41,7 @@ from conversations.consultation import (
     ConsultationDraft,
     ConsultationLife,
     ConsultationRefusal,
+    ConsultationReport,
     OptionResult,
     Participation,
     Question,
@@ -62,6 +63,7 @@ from storage import announcements
 from storage.announcements import Kind
 from storage.database import Database
 from storage.dialect import insert_ignore, inserted_id, utc_hour
+from storage.gazetteer import Gazetteer
 from storage.models import (
     ANSWER,
     ANSWER_SET,
@@ -667,3 +669,20 @@ def listing(conn: Connection, commune: str | None) -> list[ConsultationLine]:
         )
         for r in conn.execute(query)
     ]  # fmt: skip
+
+
+def report(
+    conn: Connection, consultation_id: int, gazetteer: Gazetteer
+) -> ConsultationReport | None:
+    """The consultation and its results, as its report to the council shows them."""
+    row = conn.execute(select(CONSULTATION).where(CONSULTATION.c.id == consultation_id)).first()
+    if row is None:
+        return None
+    place = gazetteer.get(row.commune_code)
+    return ConsultationReport(
+        row.id, row.asked_by, row.title, row.purpose,
+        place.name_fr if place else row.commune_code,
+        place.name_ar if place else row.commune_code,
+        row.opens_at, row.closes_at, row.anonymous,
+        tuple(questions(conn, consultation_id)), results(conn, consultation_id),
+    )  # fmt: skip

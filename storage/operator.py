@@ -25,7 +25,7 @@ from conversations.consultation import (
     ConsultationDraft,
     ConsultationLife,
     ConsultationRefusal,
-    Results,
+    ConsultationReport,
 )
 from conversations.groups import Audience, Counts, DeliveryReport, GroupKind, MeetingDraft
 from conversations.kit import Address
@@ -207,8 +207,10 @@ class Operator:
     async def publish_consultation(self, consultation_id: int) -> ConsultationLife | None:
         return await self.consultations.publish(consultation_id)
 
-    async def consultation_results(self, consultation_id: int) -> Results | None:
-        return await self.consultations.results(consultation_id)
+    async def consultation_report(
+        self, consultation_id: int, gazetteer: Gazetteer
+    ) -> ConsultationReport | None:
+        return await self.consultations.report(consultation_id, gazetteer)
 
     async def publish_meeting(self, meeting_id: int) -> bool:
         return self._meeting(await self.meetings.publish(meeting_id))

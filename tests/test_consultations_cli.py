@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+import pypdfium2
 import pytest
 
 from tests.support.cli import Ran
@@ -95,3 +96,15 @@ def test_created_published_answered_and_counted(tmp_path: Path, hayna) -> None:
     assert ["participation", "", "completed", "2", "0%", ""] in rows, "none was reached by a push"
     # Two answers in Ben M'Sick: each cell of its breakdown is under 5, so none is shown.
     assert ["  by commune: Ben M'Sick", "", "Éclairage", "fewer than 5", "", ""] in rows
+    pdf = tmp_path / "results.pdf"
+    made_pdf = hayna(
+        tmp_path, "consultations", "results", number, "--format", "pdf", "--output", str(pdf)
+    )
+    assert made_pdf.returncode == 0, made_pdf.stderr
+    document = pypdfium2.PdfDocument(pdf.read_bytes())
+    text = "".join(page.get_textpage().get_text_range() for page in document)
+    for shown in ("Résultats de la consultation", "Nos priorités", "Association Nour",
+                  "Le plus urgent", "Moyenne : 4.00", "1 · 50%", "Ben M'Sick"):  # fmt: skip
+        assert shown in text, shown
+    assert "< 5" in text, "a breakdown's cell under 5 answers is not shown"
+    assert "نتائج" in text and "أولوياتنا" in text, "the Arabic heading and title"

@@ -8,11 +8,13 @@ from conversations.consultation import (
     ConsultationDraft,
     ConsultationLife,
     ConsultationRefusal,
+    ConsultationReport,
     Results,
 )
 from conversations.groups import Audience
 from storage import consultations
 from storage.consultations import ConsultationError
+from storage.gazetteer import Gazetteer
 from storage.services.authority import Authority
 
 
@@ -46,6 +48,12 @@ class ConsultationActions:
         if not await self._covers(consultation_id, "consultation_results"):
             return None
         return await self.authority.tx.run(consultations.results, consultation_id)
+
+    async def report(self, consultation_id: int, gazetteer: Gazetteer) -> ConsultationReport | None:
+        """The consultation and its results, for its report to the council."""
+        if not await self._covers(consultation_id, "consultation_results"):
+            return None
+        return await self.authority.tx.run(consultations.report, consultation_id, gazetteer)
 
     async def _covers(self, consultation_id: int, action: str) -> bool:
         a = self.authority
