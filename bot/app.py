@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import hmac
 import logging
-from collections.abc import Callable, Mapping
+import sys
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import partial
 
 from bot.channels import CHANNELS
+from bot.command_line import CommandRefused
 from bot.dispatcher import Dispatcher
 from bot.i18n import translator
 from bot.logs import configure_logging
@@ -105,6 +107,21 @@ def _same_key(settings: Settings, mine: str, recorded: str | None) -> None:
         "set HAYNA_SECRET_KEY to the key it was first used with (under another key the same "
         "CIN could sign twice and sealed CINs cannot be read); nothing was written"
     )
+
+
+async def on_database(settings: Settings, act: Callable[[Database], Awaitable[None]]) -> int:
+    """One organizer command: open the database (upgrading an embedded one, as `create_app`
+    does; a server one must already be current), act, close; 0 when done, 2 when refused,
+    the refusal in one line after "hayna: "."""
+    db = await open_database(settings, upgrade=settings.database_url.sqlite)
+    try:
+        await act(db)
+    except CommandRefused as error:
+        print(f"hayna: {error}", file=sys.stderr)
+        return 2
+    finally:
+        await db.close()
+    return 0
 
 
 def build_engine(

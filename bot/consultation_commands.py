@@ -13,8 +13,8 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot.app import open_database
-from bot.command_line import CommandRefused, commune_code, organizer_name, shortened, table
+from bot.app import on_database
+from bot.command_line import actor_option, commune_code, organizer_name, shortened, table
 from bot.consultation_file import read_draft
 from bot.refusals import refused
 from bot.settings import Settings
@@ -41,35 +41,23 @@ def configure(parser: argparse.ArgumentParser) -> None:
     actions = parser.add_subparsers(dest="action", required=True)
     new = actions.add_parser("create", help="a draft from a JSON file; prints its number")
     new.add_argument("file", type=Path, metavar="FILE", help="see docs/organizers.md")
-    _by(new)
+    actor_option(new)
     publish = actions.add_parser(
         "publish", help="open it (now, or at its time): its audience is told, reminded once"
     )
     publish.add_argument("id", type=int, metavar="ID")
-    _by(publish)
+    actor_option(publish)
     listing = actions.add_parser("list", help="consultations as a table, the latest first")
     listing.add_argument("--commune", metavar="CODE_OR_NAME")
     results = actions.add_parser("results", help="the counts of every question, at any time")
     results.add_argument("id", type=int, metavar="ID")
     results.add_argument("--format", choices=FORMATS, default="table")
     results.add_argument("--output", type=Path, metavar="FILE", help="default: standard output")
-    _by(results)
-
-
-def _by(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--by", dest="actor", metavar="NAME", help="default: your user name")
+    actor_option(results)
 
 
 async def run(args: argparse.Namespace, settings: Settings) -> int:
-    db = await open_database(settings, upgrade=settings.database_url.sqlite)
-    try:
-        await _act(db, args)
-    except CommandRefused as error:
-        print(f"hayna: {error}", file=sys.stderr)
-        return 2
-    finally:
-        await db.close()
-    return 0
+    return await on_database(settings, lambda db: _act(db, args))
 
 
 async def _act(db: Database, args: argparse.Namespace) -> None:

@@ -48,6 +48,7 @@ def read_draft(path: Path, gazetteer: Gazetteer, now: datetime) -> ConsultationD
         tuple(_question(q, f"questions[{n}]") for n, q in enumerate(questions)),
         anonymous=_flag(given, "anonymous", True),
         group_ids=_groups(given.get("groups", [])),
+        meeting_id=_meeting(given.get("meeting")),
     )
 
 
@@ -85,6 +86,16 @@ def _groups(value: Any) -> tuple[int, ...]:
     if not isinstance(value, list) or not all(isinstance(g, int) for g in value):
         raise CommandRefused("groups: a list of group numbers (`hayna groups list`)")
     return tuple(value)
+
+
+def _meeting(value: Any) -> int | None:
+    if value is None:
+        return None
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise CommandRefused(
+            "meeting: the number of the meeting it follows (`hayna meetings list`)"
+        )
+    return value
 
 
 def _question(value: Any, where: str) -> Question:

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bot import organizer_removal
-from bot.app import open_database
+from bot.app import on_database
 from bot.channels import CHANNELS
 from bot.command_line import CommandRefused, commune_code, organizer_name, shortened, table
 from bot.media import PHOTO_MAX, photo_type
@@ -92,15 +92,8 @@ def _by(parser: argparse.ArgumentParser) -> None:
 
 
 async def run(args: argparse.Namespace, settings: Settings) -> int:
-    db = await open_database(settings, upgrade=settings.database_url.sqlite)
-    try:
-        await _act(db, args, datetime.now(UTC), settings.admins, settings.dashboard_url)
-    except CommandRefused as error:
-        print(f"hayna: {error}", file=sys.stderr)
-        return 2
-    finally:
-        await db.close()
-    return 0
+    now, admins, site = datetime.now(UTC), settings.admins, settings.dashboard_url
+    return await on_database(settings, lambda db: _act(db, args, now, admins, site))
 
 
 @dataclass(frozen=True, slots=True)

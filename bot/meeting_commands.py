@@ -6,10 +6,9 @@ from __future__ import annotations
 
 import argparse
 import re
-import sys
 from datetime import UTC, datetime, timedelta
 
-from bot.app import open_database
+from bot.app import on_database
 from bot.command_line import CommandRefused, commune_code, organizer_name, shortened, table
 from bot.natural_dates import NaturalDates
 from bot.refusals import refused
@@ -107,15 +106,7 @@ def _by(parser: argparse.ArgumentParser) -> None:
 
 
 async def run(args: argparse.Namespace, settings: Settings) -> int:
-    db = await open_database(settings, upgrade=settings.database_url.sqlite)
-    try:
-        await _act(db, args)
-    except CommandRefused as error:
-        print(f"hayna: {error}", file=sys.stderr)
-        return 2
-    finally:
-        await db.close()
-    return 0
+    return await on_database(settings, lambda db: _act(db, args))
 
 
 async def _act(db: Database, args: argparse.Namespace) -> None:

@@ -80,6 +80,7 @@ CONSULTATION_WHY = {
     ConsultationWhy.MOST: "most must be 0 (no limit) up to the number of options",
     ConsultationWhy.CLOSES_BEFORE_OPENING: "closes must come after opens",
     ConsultationWhy.CLOSES_IN_THE_PAST: "closes must be in the future",
+    ConsultationWhy.NO_MEETING: "meeting must be one of the commune's (`hayna meetings list`)",
 }
 
 

@@ -82,6 +82,8 @@ class ConsultationDraft:
     anonymous: bool = True
     # An audience of groups of the commune; none: the whole commune.
     group_ids: tuple[int, ...] = ()
+    # After a meeting: asked only of those who said they attend it.
+    meeting_id: int | None = None
 
 
 class ConsultationWhy(StrEnum):
@@ -95,6 +97,8 @@ class ConsultationWhy(StrEnum):
     MOST = "most"
     CLOSES_BEFORE_OPENING = "closes_before_opening"
     CLOSES_IN_THE_PAST = "closes_in_the_past"
+    # The meeting it follows is not one of its commune's.
+    NO_MEETING = "no_meeting"
 
 
 @dataclass(frozen=True, slots=True)

@@ -173,7 +173,10 @@ def recipients(
         condition = and_(condition, ~exists().where(*answered, RSVP.c.answer == Answer.NO))
     elif kind is Kind.MOVED:
         condition = and_(condition, exists().where(*answered))
-    elif kind is Kind.CLOSING:
+    if kind in (Kind.CONSULTATION, Kind.CLOSING) and meeting_id is not None:
+        # A consultation after a meeting: those who said they attend it.
+        condition = and_(condition, exists().where(*answered, RSVP.c.answer == Answer.YES))
+    if kind is Kind.CLOSING:
         completed = exists().where(
             ANSWER_SET.c.consultation_id == consultation_id,
             ANSWER_SET.c.resident_id == RESIDENT.c.id,

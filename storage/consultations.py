@@ -42,6 +42,7 @@ from conversations.consultation import (
     ConsultationLife,
     ConsultationRefusal,
     ConsultationReport,
+    ConsultationWhy,
     OptionResult,
     Participation,
     Question,
@@ -57,6 +58,7 @@ from conversations.consultation import (
     opened_notice,
     shown,
 )
+from conversations.groups import Answer as Attending
 from conversations.groups import Audience
 from conversations.kit import MOROCCO
 from storage import announcements
@@ -71,7 +73,10 @@ from storage.models import (
     CONSULTATION,
     CONSULTATION_GROUP,
     CONSULTATION_QUESTION,
+    MEETING,
     MEMBERSHIP,
+    RESIDENT,
+    RSVP,
 )
 
 # The free texts a result lists, the newest first.
@@ -88,6 +93,12 @@ def create(conn: Connection, draft: ConsultationDraft, actor: str, now: datetime
     """Store a draft; its id. Raises `ConsultationError` for a draft that breaks a rule of
     conversations/consultation.py."""
     refused = draft_refusal(draft, now)
+    if refused is None and draft.meeting_id is not None:
+        commune = conn.execute(
+            select(MEETING.c.commune_code).where(MEETING.c.id == draft.meeting_id)
+        ).scalar_one_or_none()
+        if commune != draft.commune_code:
+            refused = ConsultationRefusal(ConsultationWhy.NO_MEETING)
     if refused is not None:
         raise ConsultationError(refused)
     made = inserted_id(
@@ -101,6 +112,7 @@ def create(conn: Connection, draft: ConsultationDraft, actor: str, now: datetime
             status=ConsultationLife.DRAFT,
             opens_at=draft.opens_at,
             closes_at=draft.closes_at,
+            meeting_id=draft.meeting_id,
             reached=0,
             created_by=actor,
             created_at=now,
@@ -160,7 +172,12 @@ def publish(conn: Connection, consultation_id: int, now: datetime) -> Consultati
         return None
     who = audience(conn, consultation_id)
     assert who is not None  # the row was just read
-    reached = announcements.audience_size(conn, who)
+    # Who its push reaches: its audience, and after a meeting those who said they attend.
+    reached = conn.execute(
+        select(func.count())
+        .select_from(RESIDENT)
+        .where(announcements.recipients(who, Kind.CONSULTATION, row.meeting_id))
+    ).scalar_one()
     conn.execute(
         update(CONSULTATION).where(CONSULTATION.c.id == consultation_id).values(reached=reached)
     )
@@ -169,14 +186,14 @@ def publish(conn: Connection, consultation_id: int, now: datetime) -> Consultati
     opening = opened_notice(row.asked_by, row.title, count, closes_on).to_json()
     due = max(row.opens_at, now)
     announcements.create(
-        conn, Kind.CONSULTATION, who, opening, due, row.created_by, now,
+        conn, Kind.CONSULTATION, who, opening, due, row.created_by, now, row.meeting_id,
         consultation_id=consultation_id,
     )  # fmt: skip
     remind_at = row.closes_at - REMINDER_LEAD
     if remind_at > due:
         closing = closing_notice(row.asked_by, row.title, closes_on).to_json()
         announcements.create(
-            conn, Kind.CLOSING, who, closing, remind_at, row.created_by, now,
+            conn, Kind.CLOSING, who, closing, remind_at, row.created_by, now, row.meeting_id,
             consultation_id=consultation_id,
         )  # fmt: skip
     return life
@@ -257,12 +274,18 @@ def open_for(conn: Connection, resident_id: int, commune: str, now: datetime) ->
             MEMBERSHIP.c.resident_id == resident_id,
         )
     )
+    attended = select(RSVP.c.meeting_id).where(
+        RSVP.c.meeting_id == CONSULTATION.c.meeting_id,
+        RSVP.c.resident_id == resident_id,
+        RSVP.c.answer == Attending.YES,
+    )
     query = (
         select(CONSULTATION.c.id)
         .where(
             CONSULTATION.c.commune_code == commune,
             _open_at(now),
             or_(~addressed.exists(), followed.exists()),
+            or_(CONSULTATION.c.meeting_id.is_(None), attended.exists()),
         )
         .order_by(CONSULTATION.c.closes_at, CONSULTATION.c.id)
     )

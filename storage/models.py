@@ -719,6 +719,10 @@ class ConsultationRow(Base):
     status: Mapped[str] = mapped_column(String(16))
     opens_at: Mapped[datetime] = mapped_column(UTCDateTime())
     closes_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # After a meeting: asked only of those who said they attend it.
+    meeting_id: Mapped[int | None] = mapped_column(
+        Id, ForeignKey("meeting.id", ondelete="SET NULL")
+    )
     # The residents its push was queued to when it opened; when the reminder was queued (once).
     reached: Mapped[int] = mapped_column(Integer, default=0)
     reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

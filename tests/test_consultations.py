@@ -25,10 +25,11 @@ from conversations.consultation import (
     QuestionKind,
     Response,
 )
-from conversations.groups import GroupKind
+from conversations.groups import Answer as Attending
+from conversations.groups import GroupKind, MeetingDraft
 from conversations.kit import Address
 from conversations.text import from_json
-from storage import consultations, rights
+from storage import consultations, meetings, rights
 from storage.announcements import expand_due
 from storage.consultations import AnswerOutcome, ConsultationError
 from storage.database import Database
@@ -312,3 +313,34 @@ async def test_breakdowns_by_group_and_commune_hide_cells_under_five(
     (commune,) = found.by_commune[0]
     assert commune.label == COMMUNE and [c.count for c in commune.cells] == [5, None, None, None]
     assert found.by_group.get(2) is None, "a scale has no options to break down"
+
+
+async def test_after_a_meeting_only_those_who_said_they_attend_are_asked(
+    db: Database, clock: Clock
+) -> None:
+    coming, maybe, other = [await add_resident(db, clock, u, "fr") for u in ("c", "m", "o")]
+    async with db.transaction() as tx:
+        await tx.run(lambda c: c.execute(RESIDENT.update().values(commune_code=COMMUNE)))
+        meeting = await tx.run(
+            meetings.create,
+            MeetingDraft(COMMUNE, "Forum", clock() + timedelta(days=1), "Salle", "Budget"),
+            "organizer",
+            clock(),
+        )
+        elsewhere = await tx.run(
+            meetings.create,
+            MeetingDraft("TEST-002", "Ailleurs", clock() + timedelta(days=1), "Salle", "-"),
+            "organizer",
+            clock(),
+        )
+        for resident, said in ((coming, Attending.YES), (maybe, Attending.MAYBE)):
+            await tx.run(meetings.answer, meeting, resident, said, clock())
+    with pytest.raises(ConsultationError) as refused:
+        await run(db, consultations.create, draft(clock, meeting_id=elsewhere), "org", clock())
+    assert refused.value.refusal.why is ConsultationWhy.NO_MEETING
+    made = await opened(db, clock, meeting_id=meeting)
+    for resident, shown in ((coming, [made]), (maybe, []), (other, [])):
+        assert await run(db, consultations.open_for, resident, COMMUNE, clock()) == shown
+    assert await expand_due(db, clock()) == 1, "the push: to who said they attend"
+    found = await run(db, consultations.results, made)
+    assert found.participation.reached == 1

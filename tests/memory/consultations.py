@@ -15,6 +15,7 @@ from conversations.consultation import (
     in_language,
     shown,
 )
+from conversations.groups import Answer
 from tests.memory.here import Here
 from tests.memory.world import Consultation
 
@@ -34,8 +35,13 @@ class MemoryConsultations:
             and c.life in (ConsultationLife.SCHEDULED, ConsultationLife.OPEN)
             and c.draft.opens_at <= now < c.draft.closes_at
             and (not c.draft.group_ids or any(me in members.get(g, {}) for g in c.draft.group_ids))
+            and (c.draft.meeting_id is None or self._attends(c.draft.meeting_id))
         ]
         return sorted(found, key=lambda c: (c.draft.closes_at, c.id))
+
+    def _attends(self, meeting_id: int) -> bool:
+        found = next((m for m in self.here.world.meetings if m.id == meeting_id), None)
+        return found is not None and found.answers.get(self.here.me) is Answer.YES
 
     def _asked(self, c: Consultation) -> Asked:
         language, d = self.here.resident.language, c.draft

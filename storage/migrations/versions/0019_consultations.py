@@ -37,11 +37,18 @@ def upgrade() -> None:
         sa.Column("status", sa.String(length=16), nullable=False),
         sa.Column("opens_at", WHEN, nullable=False),
         sa.Column("closes_at", WHEN, nullable=False),
+        sa.Column("meeting_id", ID, nullable=True),
         sa.Column("reached", sa.Integer(), nullable=False),
         sa.Column("reminded_at", WHEN, nullable=True),
         sa.Column("created_by", sa.String(length=80), nullable=False),
         sa.Column("created_at", WHEN, nullable=False),
         sa.Column("updated_at", WHEN, nullable=False),
+        sa.ForeignKeyConstraint(
+            ["meeting_id"],
+            ["meeting.id"],
+            name="fk_consultation_meeting_id_meeting",
+            ondelete="SET NULL",
+        ),
         sa.PrimaryKeyConstraint("id", name="pk_consultation"),
     )
     op.create_index("ix_consultation_open", "consultation", ["commune_code", "status"])
