@@ -89,16 +89,22 @@ class ConsultationError(ValueError):
         self.refusal = refusal
 
 
+def _meeting_refusal(conn: Connection, draft: ConsultationDraft) -> ConsultationRefusal | None:
+    """After a meeting: it must be one of the consultation's commune."""
+    if draft.meeting_id is None:
+        return None
+    commune = conn.execute(
+        select(MEETING.c.commune_code).where(MEETING.c.id == draft.meeting_id)
+    ).scalar_one_or_none()
+    if commune != draft.commune_code:
+        return ConsultationRefusal(ConsultationWhy.NO_MEETING)
+    return None
+
+
 def create(conn: Connection, draft: ConsultationDraft, actor: str, now: datetime) -> int:
     """Store a draft; its id. Raises `ConsultationError` for a draft that breaks a rule of
     conversations/consultation.py."""
-    refused = draft_refusal(draft, now)
-    if refused is None and draft.meeting_id is not None:
-        commune = conn.execute(
-            select(MEETING.c.commune_code).where(MEETING.c.id == draft.meeting_id)
-        ).scalar_one_or_none()
-        if commune != draft.commune_code:
-            refused = ConsultationRefusal(ConsultationWhy.NO_MEETING)
+    refused = draft_refusal(draft, now) or _meeting_refusal(conn, draft)
     if refused is not None:
         raise ConsultationError(refused)
     made = inserted_id(
