@@ -19,6 +19,7 @@ from handlers.telegram.channel import TelegramChannel
 from storage.database import Database
 from storage.gazetteer import Gazetteer
 from tests.fake_telegram import FakeTelegram
+from tests.fake_twilio import running
 from tests.resident import FakeResident
 from tests.support.browser import clean_screenshots
 from tests.support.clock import Clock
@@ -37,6 +38,7 @@ from tests.support.telegram import serving
 from tests.support.tls import one_tls_context
 from tests.support.tmpfs import use_tmpfs
 from tests.support.vault import VAULT
+from tests.whatsapp_phone import WhatsApp, whatsapp
 
 T = TypeVar("T")
 
@@ -170,6 +172,13 @@ async def served(
     """The web app serving the Telegram webhook on ``db``, and a client posting to it."""
     async with serving(db, gazetteer, clock, fake_telegram) as both:
         yield both
+
+
+@pytest.fixture
+async def chat(db: Database, gazetteer: Gazetteer, clock: Clock) -> AsyncIterator[WhatsApp]:
+    """WhatsApp as Twilio relays it (a fake Twilio on 127.0.0.1) to the app on ``db``."""
+    async with running() as fake, whatsapp(fake, db, gazetteer, clock) as chat:
+        yield chat
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,6 @@ Telegram by inline keyboards (✅ toggles, a ranking's picks leaving the keyboar
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import timedelta
 
 import pytest
@@ -23,14 +22,13 @@ from storage import consultations
 from storage.database import Database
 from storage.gazetteer import Gazetteer
 from tests.fake_telegram import FakeTelegram
-from tests.fake_twilio import running
 from tests.resident import FakeResident
 from tests.support.clock import Clock
 from tests.support.petitions import PIN, onboard
 from tests.support.telegram import SECRET
 from tests.support.vault import VAULT
 from tests.telegram_user import TelegramUser
-from tests.whatsapp_phone import WhatsApp, whatsapp
+from tests.whatsapp_phone import WhatsApp, settled
 
 PRIORITIES = (
     {"fr": "Éclairage", "ar": "الإنارة", "zgh": "ⴰⵙⵏⴼⵓⵍ ⵏ ⵜⴰⴼⴰⵡⵜ", "en": "Lighting"},
@@ -155,25 +153,12 @@ async def test_answers_change_until_it_closes_and_bad_answers_are_said(
     assert said(CLOSED, "en") in amina.text
 
 
-@pytest.fixture
-async def chat(db: Database, gazetteer: Gazetteer, clock: Clock) -> AsyncIterator[WhatsApp]:
-    async with running() as fake, whatsapp(fake, db, gazetteer, clock) as chat:
-        yield chat
-
-
-@pytest.mark.parametrize(
-    ("language", "label", "how"), [("ar", "العربية", "arabic"), ("fr", "Français", "number")]
-)
+@pytest.mark.parametrize(("language", "how"), [("ar", "arabic"), ("fr", "number")])
 async def test_by_numbered_menus_on_whatsapp(
-    chat: WhatsApp, db: Database, clock: Clock, language: str, label: str, how: str
+    chat: WhatsApp, db: Database, clock: Clock, language: str, how: str
 ) -> None:
     phone = chat.phone("+212600000041")
-    await phone.say("Salam")
-    await phone.choose(label, "number")
-    phone.locale = language
-    await phone.say("1")  # I agree
-    await phone.share_location(*PIN)
-    await phone.say("1")  # this commune
+    await settled(phone, language, how, PIN)
     async with db.transaction() as tx:
         commune = await tx.run(
             lambda c: c.exec_driver_sql("SELECT commune_code FROM resident").scalar_one()

@@ -3,8 +3,6 @@ petition signed, by typed numbers (ASCII and Arabic-Indic) and labels; STOP and 
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import pytest
 
 from bot.i18n import translator
@@ -16,11 +14,10 @@ from handlers.whatsapp.capabilities import SHARE_LOCATION
 from storage.database import Database
 from storage.deliveries import DeliveryQueue
 from storage.models import REPORT, REPORT_MEDIA, RESIDENT, SIGNATURE
-from tests.fake_twilio import running
 from tests.support.clock import Clock
 from tests.support.petitions import PIN, open_petition
 from tests.support.tables import rows
-from tests.whatsapp_phone import WhatsApp, whatsapp
+from tests.whatsapp_phone import WhatsApp
 
 LIGHTING = next(option for option in CATEGORIES if option.id == "lighting")
 # A MediaUrl as Twilio gives it, at the API the tests' settings name (the fake's address).
@@ -39,12 +36,6 @@ WORDS = {
     "ar": ("الضوء مطفأ منذ أسبوعين", "أمينة العلوي", "ab 123456"),
     "fr": ("Lampadaire éteint depuis deux semaines", "Hugo Benali", "BK-654321"),
 }
-
-
-@pytest.fixture
-async def chat(db: Database, gazetteer, clock: Clock) -> AsyncIterator[WhatsApp]:
-    async with running() as fake, whatsapp(fake, db, gazetteer, clock) as chat:
-        yield chat
 
 
 @pytest.mark.parametrize("language", ["ar", "fr"])

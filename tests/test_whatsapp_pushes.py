@@ -23,16 +23,10 @@ from storage.deliveries import LEASE, DeliveryQueue
 from storage.models import DELIVERY, RESIDENT
 from tests.fake_twilio import SID, TOKEN, FakeTwilio, running
 from tests.support.clock import Clock
-from tests.whatsapp_phone import PUBLIC, SENDER, TEMPLATES, Phone, WhatsApp, whatsapp
+from tests.whatsapp_phone import PUBLIC, SENDER, TEMPLATES, Phone, WhatsApp
 
 NEWS = _("Notifications are on again.")
 STATUS_URL = PUBLIC + "/webhooks/whatsapp/status"
-
-
-@pytest.fixture
-async def chat(db: Database, gazetteer, clock: Clock) -> AsyncIterator[WhatsApp]:
-    async with running() as fake, whatsapp(fake, db, gazetteer, clock) as chat:
-        yield chat
 
 
 async def joined(chat: WhatsApp, number: str, language: str) -> Phone:

@@ -22,6 +22,7 @@ from bot.i18n import translator
 from bot.settings import Settings
 from bot.web import web_app
 from conversations.kit import Address, Option
+from conversations.onboarding import AGREE
 from handlers.whatsapp.channel import WhatsAppChannel
 from handlers.whatsapp.webhook import MESSAGES
 from storage.database import Database
@@ -178,3 +179,14 @@ class Phone:
             return await self.say(self.numbered()[number])
         typed = str(number).translate(ARABIC_INDIC) if how == "arabic" else str(number)
         return await self.say(typed)
+
+
+async def settled(phone: Phone, language: str, how: str, pin: tuple[float, float]) -> None:
+    """``phone`` onboarded in the commune at ``pin``: its language by its name, the privacy
+    notice agreed and the commune confirmed, each typed as ``how`` says."""
+    await phone.say("Salam")
+    await phone.choose({"ar": "العربية", "fr": "Français"}[language], "number")
+    phone.locale = language
+    await phone.choose(AGREE, how)
+    await phone.share_location(*pin)
+    await phone.say("1")  # "this location is in ...: is it your commune?"
