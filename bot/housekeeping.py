@@ -15,6 +15,7 @@ from storage.answer_clock import keep_answer_clock
 from storage.consultations import keep_consultations_time
 from storage.database import Database
 from storage.downloads import forget_expired_downloads
+from storage.fixed_checks import ask_if_fixed
 from storage.inbox import forget_old_messages
 from storage.petitions import close_expired_petitions, cross_reached_thresholds
 from storage.retention import forget_abandoned_answers
@@ -53,6 +54,7 @@ async def chores(db: Database, vault: Vault, now: datetime) -> None:
     await keep_answer_clock(db, now)
     # Consultations open and close on time (their pushes are announcements, already planned).
     await keep_consultations_time(db, now)
+    await ask_if_fixed(db, now)
     await fold_tallies(db)
     await forget_expired_downloads(db, now)
     await forget_stale_sign_ins(db, now)

@@ -18,7 +18,9 @@ from bot.exports import located, to_csv, to_geojson, to_open311
 from bot.i18n import TIMEZONE
 from bot.refusals import refused
 from bot.settings import Settings
+from conversations.fixed_check import FixedRate
 from conversations.report import Category, ReportStatus
+from storage import fixed_checks
 from storage.database import Database
 from storage.gazetteer import Gazetteer
 from storage.operator import Operator
@@ -93,6 +95,11 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
             )
             if args.action == "list":
                 _table(rows, gazetteer)
+                async with db.transaction() as tx:
+                    commune = commune_code(gazetteer, args.commune) if args.commune else None
+                    rate = await tx.run(fixed_checks.rate, commune)
+                if rate.asked:
+                    print(_fixed(rate))
             else:
                 _export(rows, gazetteer, args)
     except CommandRefused as error:
@@ -122,6 +129,14 @@ def _table(rows: list[Row], gazetteer: Gazetteer) -> None:
     ]
     print(table(lines))
     print(f"{len(rows)} reports")
+
+
+def _fixed(rate: FixedRate) -> str:
+    """The "is it fixed?" questions: asked, answered, and the share that said "not fixed"."""
+    return (
+        f"is it fixed? asked {rate.asked}, answered {rate.answered}, "
+        f"not fixed {rate.not_fixed} ({rate.share:.0%} of the answers)"
+    )
 
 
 def _export(rows: list[Row], gazetteer: Gazetteer, args: argparse.Namespace) -> None:

@@ -9,6 +9,7 @@ from enum import StrEnum
 from typing import assert_never
 
 from conversations.context import Context
+from conversations.fixed_check import Pending, Said, question
 from conversations.flow import Flow
 from conversations.flow_names import FlowName
 from conversations.kit import Inbound, Option, Reply, Turn, pick
@@ -29,12 +30,16 @@ MY_DATA = Option("my_data", pgettext("activity", "My data (see or delete)"))
 BACK = Option("back", pgettext("activity", "Back to the menu"))
 CHOICES = (REPORTS, SIGNATURES, CONSULTED, MY_DATA, BACK)
 HOME = Reply(_("My activity: what would you like to see?"), CHOICES)
+FIXED = Option(Said.FIXED.value, pgettext("fixed", "Yes, it is fixed"))
+NOT_FIXED = Option(Said.NOT_FIXED.value, pgettext("fixed", "No, it is not fixed"))
+LATER = Option("later", pgettext("fixed", "Not now"))
 
 
 class Step(StrEnum):
     HOME = "home"
     REPORTS = "reports"
     SIGNATURES = "signatures"
+    FIXED = "fixed"
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +47,9 @@ class Answers:
     # The reports of the page shown, and that page.
     refs: tuple[str, ...] = ()
     page: int = 0
+    # The report asked about: "is it fixed?", and whether it was marked resolved.
+    ref: str = ""
+    resolved: bool = False
 
 
 def _detail(detail: Detail) -> Renderable:
@@ -74,6 +82,11 @@ class Activity(Flow[Step, Answers]):
     answers = Answers
 
     async def start(self, ctx: Context) -> Turn[Step, Answers]:
+        # A question "is it fixed?" waiting for this resident comes first.
+        pending = await ctx.services.reports.fixed_question()
+        if pending is not None:
+            asked = Reply(question(pending), (FIXED, NOT_FIXED, LATER))
+            return Turn((asked,), Step.FIXED, Answers(ref=pending.ref, resolved=pending.resolved))
         return Turn((HOME,), Step.HOME, Answers())
 
     async def handle(
@@ -84,6 +97,8 @@ class Activity(Flow[Step, Answers]):
                 return await self._home(ctx, data, msg)
             case Step.REPORTS:
                 return await self._reports(ctx, data, msg)
+            case Step.FIXED:
+                return await self._fixed(ctx, data, msg)
             case Step.SIGNATURES:
                 if (page := turned(msg)) is not None:
                     return await self._signatures(ctx, page)
@@ -117,6 +132,24 @@ class Activity(Flow[Step, Answers]):
             shown = (Reply(_detail(detail)),) if detail else ()
             return await self._list(ctx, shown, data.page)
         return await self._list(ctx, (Reply(NOT_AN_OPTION),), data.page)
+
+    async def _fixed(self, ctx: Context, data: Answers, msg: Inbound) -> Turn[Step, Answers]:
+        """The answer to "is it fixed?": kept, the report moved as it says; then My activity."""
+        chosen = pick(msg, (FIXED, NOT_FIXED, LATER))
+        if chosen is None:
+            pending = Pending(data.ref, data.resolved)
+            again = Reply(question(pending), (FIXED, NOT_FIXED, LATER))
+            return Turn((Reply(NOT_AN_OPTION), again), Step.FIXED, data)
+        if chosen is LATER:
+            return Turn((HOME,), Step.HOME, Answers())
+        said = Said(chosen.id)
+        await ctx.services.reports.answer_fixed(data.ref, said)
+        thanks = (
+            _("Thank you: the organizers will see that {ref} is fixed.", ref=data.ref)
+            if said is Said.FIXED
+            else _("Thank you: the organizers will see that {ref} is not fixed.", ref=data.ref)
+        )
+        return Turn((Reply(thanks), HOME), Step.HOME, Answers(), settled=True)
 
     async def _consulted(self, ctx: Context) -> Turn[Step, Answers]:
         """The consultations answered, and how far: the list is all there is to see here."""

@@ -22,6 +22,7 @@ from conversations.personal import (
     CONSULTATION_ANSWERS,
     CONVERSATION,
     DOWNLOADS,
+    FIXED_CHECKS,
     GROUPS,
     NOTICES,
     ORGANIZED,
@@ -84,6 +85,9 @@ COUNTED: dict[str, Callable[[int], Renderable]] = {
     REPORTS: lambda n: ngettext("• {n} report", "• {n} reports", n),
     SUPPORTS: lambda n: ngettext("• {n} report supported", "• {n} reports supported", n),
     SIGNATURES: lambda n: ngettext("• {n} signature", "• {n} signatures", n),
+    FIXED_CHECKS: lambda n: ngettext(
+        "• {n} question whether a report is fixed", "• {n} questions whether a report is fixed", n
+    ),
     CONSULTATION_ANSWERS: lambda n: ngettext(
         "• {n} consultation answered", "• {n} consultations answered", n
     ),

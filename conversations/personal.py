@@ -21,6 +21,7 @@ SUPPORTS = "supports"
 SIGNATURES = "signatures"
 PETITION_SUPPORTS = "petition_supports"
 CONSULTATION_ANSWERS = "consultation_answers"
+FIXED_CHECKS = "fixed_checks"
 NOTICES = "notices"
 ORGANIZED = "organized"
 GROUPS = "groups"
@@ -107,6 +108,15 @@ class MyPetitionSupport:
     petition: str
     title: str
     since: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class MyFixedCheck:
+    """Asked whether a report is fixed, and the answer (None: not given)."""
+
+    report: str | None
+    asked_at: str | None
+    fixed: bool | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,6 +228,7 @@ Row = (
     | MySupport
     | MyPetitionSupport
     | MyConsultation
+    | MyFixedCheck
     | MySignature
     | MyNotice
     | MyPetition

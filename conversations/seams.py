@@ -21,6 +21,7 @@ from conversations.consultation import (
     ConsultationLife,
     Response,
 )
+from conversations.fixed_check import Pending, Said
 from conversations.groups import (
     Answer,
     Audience,
@@ -134,6 +135,14 @@ class Reports(Protocol):
     async def my_reports(self, limit: int) -> Sequence[Brief]: ...
 
     async def report_detail(self, ref: str) -> Detail | None: ...
+
+    async def fixed_question(self) -> Pending | None:
+        """The oldest "is it fixed?" the resident was asked and has not answered."""
+        ...
+
+    async def answer_fixed(self, ref: str, said: Said) -> bool:
+        """Their answer, once: a "no" reopens a resolved report, a "yes" confirms it."""
+        ...
 
 
 class Petitions(Protocol):

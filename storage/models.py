@@ -212,6 +212,8 @@ class ReportRow(Base):
     hidden_reason: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # When its followers were asked whether it is fixed (conversations/fixed_check.py), once.
+    fixed_asked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class ReportMediaRow(Base):
@@ -229,6 +231,23 @@ class ReportMediaRow(Base):
     size: Mapped[int | None] = mapped_column(Integer)
     # Set when an organizer hid this photo or voice note from other residents: why.
     hidden_reason: Mapped[str | None] = mapped_column(String(200))
+
+
+class FixedCheckRow(Base):
+    """A resident asked whether a report's problem is fixed, and what they said (None: not
+    yet)."""
+
+    __tablename__ = "fixed_check"
+
+    report_id: Mapped[int] = mapped_column(
+        Id, ForeignKey("report.id", ondelete="CASCADE"), primary_key=True
+    )
+    resident_id: Mapped[int] = mapped_column(
+        Id, ForeignKey("resident.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    asked_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    fixed: Mapped[bool | None] = mapped_column(Boolean)
 
 
 class ReportSupportRow(Base):
@@ -812,3 +831,4 @@ CONSULTATION_GROUP = table(ConsultationGroupRow)
 CONSULTATION_QUESTION = table(ConsultationQuestionRow)
 ANSWER_SET = table(AnswerSetRow)
 ANSWER = table(AnswerRow)
+FIXED_CHECK = table(FixedCheckRow)

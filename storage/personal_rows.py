@@ -21,6 +21,7 @@ from conversations.personal import (
     MyConsultation,
     MyConsultationAnswer,
     MyConversation,
+    MyFixedCheck,
     MyGroup,
     MyInvite,
     MyNotice,
@@ -318,3 +319,20 @@ def erase_consultation_answers(conn: Connection, erasure: Erasure) -> None:
         if redacted != text:
             conn.execute(update(m.ANSWER).where(m.ANSWER.c.id == answer_id).values(text=redacted))
     conn.execute(update(m.ANSWER_SET).where(m.ANSWER_SET.c.id.in_(kept)).values(resident_id=None))
+
+
+def fixed_checks(conn: Connection, who: Subject, _vault: Vault) -> Rows:
+    rows = conn.execute(
+        select(m.REPORT.c.ref, m.FIXED_CHECK.c.asked_at, m.FIXED_CHECK.c.fixed)
+        .join(m.REPORT, m.REPORT.c.id == m.FIXED_CHECK.c.report_id)
+        .where(m.FIXED_CHECK.c.resident_id == who.resident_id)
+        .order_by(m.FIXED_CHECK.c.asked_at)
+    )
+    return [MyFixedCheck(ref, when(at), fixed) for ref, at, fixed in rows]
+
+
+def erase_fixed_checks(conn: Connection, erasure: Erasure) -> None:
+    # Their answer goes; the report keeps the change it made, credited to "residents".
+    conn.execute(
+        delete(m.FIXED_CHECK).where(m.FIXED_CHECK.c.resident_id == erasure.who.resident_id)
+    )

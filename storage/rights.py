@@ -26,6 +26,7 @@ from conversations.personal import (
     CONSULTATION_ANSWERS,
     CONVERSATION,
     DOWNLOADS,
+    FIXED_CHECKS,
     GROUPS,
     NOTICES,
     ORGANIZED,
@@ -68,6 +69,7 @@ HOLDERS: tuple[Holder, ...] = (
     Holder(REPORTS, (m.REPORT, m.REPORT_MEDIA), kept.reports, kept.erase_reports),
     Holder(SIGNATURES, (m.SIGNATURE,), kept.signatures, kept.erase_signatures),
     Holder(SUPPORTS, (m.REPORT_SUPPORT,), plain.supports, plain.erase_supports),
+    Holder(FIXED_CHECKS, (m.FIXED_CHECK,), plain.fixed_checks, plain.erase_fixed_checks),
     Holder(
         PETITION_SUPPORTS,
         (m.PETITION_SUPPORT,),

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from conversations.fixed_check import Pending, Said
 from conversations.report import Brief, Detail, Draft
-from storage import reports
+from storage import fixed_checks, reports
 from storage.services.bound import Bound
 
 
@@ -29,3 +30,10 @@ class SqlReports:
 
     async def report_detail(self, ref: str) -> Detail | None:
         return await self.bound.tx.run(reports.detail, ref, self.bound.me)
+
+    async def fixed_question(self) -> Pending | None:
+        return await self.bound.tx.run(fixed_checks.pending, self.bound.me)
+
+    async def answer_fixed(self, ref: str, said: Said) -> bool:
+        b = self.bound
+        return await b.tx.run(fixed_checks.answer, b.me, ref, said, b.clock())

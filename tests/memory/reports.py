@@ -6,6 +6,7 @@ import math
 from collections.abc import Sequence
 from datetime import timedelta
 
+from conversations.fixed_check import Pending, Said, move
 from conversations.folding import fold
 from conversations.kit import MOROCCO
 from conversations.report import CLOSED, Brief, Detail, Draft, Event, ReportStatus
@@ -92,3 +93,22 @@ class MemoryReports:
 
     def _find(self, ref: str) -> Report | None:
         return next((r for r in self.here.world.reports if r.ref == ref), None)
+
+    async def fixed_question(self) -> Pending | None:
+        me = self.here.me
+        for report in self.here.world.reports:
+            if me in report.checks and report.checks[me] is None:
+                return Pending(report.ref, report.status is ReportStatus.RESOLVED)
+        return None
+
+    async def answer_fixed(self, ref: str, said: Said) -> bool:
+        me, now = self.here.me, self.here.clock()
+        report = next((r for r in self.here.world.reports if r.ref == ref), None)
+        if report is None or me not in report.checks or report.checks[me] is not None:
+            return False
+        report.checks[me] = said is Said.FIXED
+        status = move(said, report.status)
+        if status is not None:
+            report.status, report.updated_at = status, now
+            report.history.append(Event(status, "", now))
+        return True

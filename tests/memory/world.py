@@ -24,6 +24,8 @@ class Report:
     updated_at: datetime
     supporters: dict[int, datetime] = field(default_factory=dict)
     history: list[Event] = field(default_factory=list)
+    # "Is it fixed?": each resident asked, and what they said (None: not yet).
+    checks: dict[int, bool | None] = field(default_factory=dict)
 
 
 @dataclass
