@@ -403,15 +403,17 @@ def _answer_set(
         started_at=now,
         updated_at=now,
     )
+    # The UPDATE takes the row's lock: a second process answering for the same resident waits
+    # here until this transaction ends, then replaces the answer after it.
     found = conn.execute(
-        select(ANSWER_SET.c.id)
+        update(ANSWER_SET)
         .where(
             ANSWER_SET.c.consultation_id == consultation_id,
             ANSWER_SET.c.resident_id == resident_id,
         )
-        .with_for_update()
+        .values(updated_at=now)
+        .returning(ANSWER_SET.c.id)
     ).scalar_one()
-    conn.execute(update(ANSWER_SET).where(ANSWER_SET.c.id == found).values(updated_at=now))
     return int(found)
 
 

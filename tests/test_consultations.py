@@ -224,20 +224,12 @@ async def test_two_thousand_at_once_and_one_from_two_processes(
         flight = asyncio.Semaphore(200)
 
         async def answering(resident: int, base: Database) -> None:
-            async with flight:
-                for position, given in (
-                    (0, Response(options=(resident % 4,))),
-                    (2, Response(value=4)),
-                ):
-                    await run(
-                        base,
-                        consultations.answer,
-                        made,
-                        resident,
-                        COMMUNE,
-                        position,
-                        given,
-                        clock(),
+            # A resident's two answers in one transaction, as one message could carry them.
+            chosen = Response(options=(resident % 4,))
+            async with flight, base.transaction() as tx:
+                for position, given in ((0, chosen), (2, Response(value=4))):
+                    await tx.run(
+                        consultations.answer, made, resident, COMMUNE, position, given, clock()
                     )
 
         await asyncio.wait_for(asyncio.gather(*(answering(r, db) for r in residents)), 120)
