@@ -20,6 +20,7 @@ class FlowName(StrEnum):
     ORGANIZER_MEETINGS = "organizer_meetings"
     PAPER_ENTRY = "paper_entry"
     CONSULTATIONS = "consultations"
+    CONSULTATION_DRAFTING = "consultation_drafting"
 
 
 def flow_named(name: str | None) -> FlowName | None:

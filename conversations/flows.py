@@ -8,6 +8,7 @@ from typing import Any
 
 from conversations.activity import Activity
 from conversations.change_language import ChangeLanguage
+from conversations.consultation_drafting import ConsultationDrafting
 from conversations.consulting import Consulting
 from conversations.dates import DateReader, NumericDates
 from conversations.flow import Flow, Flows
@@ -38,6 +39,7 @@ def every_flow(dates: DateReader | None = None) -> Flows:
         OrganizerMeetings(dates),
         PaperEntry(),
         Consulting(),
+        ConsultationDrafting(),
         ChangeLanguage(),
         Onboarding(),
     )

@@ -90,6 +90,9 @@ NEW_MEETING = Option("new_meeting", pgettext("organizer", "New meeting"))
 MEETINGS = Option("meetings", pgettext("organizer", "My meetings"))
 NEW_GROUP = Option("new_group", pgettext("organizer", "New group"))
 PAPER = Option("paper", pgettext("organizer", "Paper signatures"))
+CONSULT = Option("consultation", pgettext("organizer", "New consultation"))
+# The tools that are flows of their own.
+FLOW_OF_TOOL = {PAPER.id: FlowName.PAPER_ENTRY, CONSULT.id: FlowName.CONSULTATION_DRAFTING}
 NAMED_KINDS = tuple(Option(kind.value, KIND_LABELS[kind]) for kind in NAMED)
 REPORT = Option("report", pgettext("organizer", "Delivery report"))
 CONTINUE = Option("continue", pgettext("organizer", "Continue"))
@@ -98,7 +101,9 @@ LATER = Option("later", pgettext("organizer", "Schedule"))
 CONFIRM = Option("confirm", pgettext("organizer", "Confirm"))
 CANCEL = Option("cancel", pgettext("organizer", "Cancel"))
 
-TOOLS = Reply(_("Organizer tools:"), (NEW, NEW_MEETING, MEETINGS, REPORT, NEW_GROUP, PAPER, BACK))
+TOOLS = Reply(
+    _("Organizer tools:"), (NEW, NEW_MEETING, MEETINGS, REPORT, NEW_GROUP, PAPER, CONSULT, BACK)
+)
 ASK_GROUP_NAME = Reply(_("The group's name (at most 80 characters):"))
 ASK_REPORT = Reply(_("Type the number of the update:"))
 PHOTO_ADDED = Reply(_("Photo added: it will go with the update."))
@@ -223,8 +228,8 @@ class OrganizingFlow(Flow[Step, Answers]):
             return Turn((), None, data, next_flow=FlowName.ORGANIZER_MEETINGS, link="list")
         if msg.option == REPORT.id:
             return Turn((ASK_REPORT,), Step.REPORT, data)
-        if msg.option == PAPER.id:
-            return Turn((), None, data, next_flow=FlowName.PAPER_ENTRY)
+        if msg.option in FLOW_OF_TOOL:
+            return Turn((), None, data, next_flow=FLOW_OF_TOOL[msg.option])
         if msg.option == NEW_GROUP.id:
             ask = Reply(_("What kind of group?"), (*NAMED_KINDS, CANCEL))
             return Turn((ask,), Step.GROUP_KIND, data)

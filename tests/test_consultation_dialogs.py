@@ -16,7 +16,7 @@ from conversations import menu
 from conversations.consultation import ConsultationDraft, Question, QuestionKind, Results
 from conversations.consulting import CLOSED
 from conversations.phrases import NOT_AN_OPTION
-from conversations.text import Renderable, _
+from conversations.text import Renderable, _, ngettext
 from handlers.telegram.webhook import SECRET_HEADER, WEBHOOK_PATH
 from storage import consultations
 from storage.database import Database
@@ -24,6 +24,7 @@ from storage.gazetteer import Gazetteer
 from tests.fake_telegram import FakeTelegram
 from tests.resident import FakeResident
 from tests.support.clock import Clock
+from tests.support.organizers import ORGANIZER
 from tests.support.petitions import PIN, onboard
 from tests.support.telegram import SECRET
 from tests.support.vault import VAULT
@@ -250,3 +251,55 @@ async def test_my_activity_lists_the_consultations_answered(
     await amina.tap("activity")
     await amina.tap("consultations")
     assert "Priorités du quartier" in amina.text, "still listed once closed"
+
+
+@pytest.mark.parametrize("language", ["ar", "fr", "zgh", "en"])
+async def test_an_organizer_writes_one_in_the_chat_and_residents_answer_it(
+    sqlite_db: Database, gazetteer: Gazetteer, clock: Clock, language: str
+) -> None:
+    engine = build_engine(sqlite_db, gazetteer, VAULT, clock, frozenset({ORGANIZER}))
+    org = FakeResident(engine, ORGANIZER.user)
+    await onboard(org, language)
+    await org.say("menu")
+    await org.tap("meetings")
+    await org.tap("organize")
+    await org.tap("consultation")
+    await org.say("Association Nour")
+    await org.say("x" * 121)
+    shown = "\n".join(org.texts)
+    hint = ngettext(
+        "Please type it, at most {n} character.", "Please type it, at most {n} characters.", 120
+    )
+    assert said(hint, language) in shown, "too long: said, and the title asked again"
+    await org.say("Nos priorités")
+    await org.say("Préparer le budget participatif.")
+    await org.say("01/01/2020")
+    await org.say("31/12/2026")
+    await org.tap("yes")
+    assert "done" not in org.option_ids, "a consultation asks one question at least"
+    await org.tap("rank")
+    await org.say("Classez trois priorités")
+    await org.say("Éclairage\nEau")
+    await org.say("Éclairage\nEau\nTransport scolaire\nSport")
+    await org.tap("scale")
+    await org.say("Êtes-vous satisfait ?")
+    await org.tap("done")
+    preview = org.text
+    assert "Nos priorités" in preview and "   – Transport scolaire" in preview
+    assert org.option_ids == ["publish", "cancel"]
+    await org.tap("publish")
+    published = _("Published: consultation {n} is open; its audience is told now.", n=1)
+    assert said(published, language) in "\n".join(org.texts)
+    amina = FakeResident(engine, "amina")
+    await onboard(amina, language)
+    await amina.say("menu")
+    await amina.tap("consultations")
+    await amina.tap("1")
+    await amina.tap("start")
+    assert amina.option_ids == ["o0", "o1", "o2", "o3"]
+    for pick in ("o2", "o0", "o1"):
+        await amina.tap(pick)
+    await amina.say("4")
+    found = await results(sqlite_db, 1)
+    assert [o.points for o in found.questions[0].options] == [2, 1, 3, 0]
+    assert found.questions[1].mean == 4 and found.participation.completed == 1
