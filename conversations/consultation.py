@@ -379,24 +379,30 @@ def titled(texts: Texts) -> Renderable:
     return ByLocale(tuple(texts.items()), in_language(texts, None))
 
 
-def opened_notice(asked_by: str, title: Texts, questions: int, closes_on: date) -> Renderable:
-    """The push its audience gets when a consultation opens."""
+def opened_notice(
+    number: int, asked_by: str, title: Texts, questions: int, closes_on: date
+) -> Renderable:
+    """The push its audience gets when a consultation opens; a reply "C number" opens it."""
     return lines(
         _("📋 A new consultation from {name}: {title}", name=asked_by, title=titled(title)),
         ngettext(
             "{n} question, open until {date}.", "{n} questions, open until {date}.", questions,
             date=closes_on,
         ),
-        _("Answer from the menu: Consultations."),
+        _answer(number),
     )  # fmt: skip
 
 
-def closing_notice(asked_by: str, title: Texts, closes_on: date) -> Renderable:
+def _answer(number: int) -> Renderable:
+    return _("Reply “C {n}” to answer, or find it in the menu: Consultations.", n=number)
+
+
+def closing_notice(number: int, asked_by: str, title: Texts, closes_on: date) -> Renderable:
     """The reminder of those who have not answered, the day before it closes."""
     return lines(
         _(
             "⏰ The consultation “{title}” from {name} closes on {date}.",
             title=titled(title), name=asked_by, date=closes_on,
         ),
-        _("Answer from the menu: Consultations."),
+        _answer(number),
     )  # fmt: skip

@@ -84,6 +84,10 @@ class Consulting(Flow[Step, Answers]):
     async def start(self, ctx: Context) -> Turn[Step, Answers]:
         return await self._list(ctx, ())
 
+    async def open(self, ctx: Context, link: str) -> Turn[Step, Answers]:
+        """Straight to one consultation, as a reply to its push ("C 12") asks."""
+        return await self._intro(ctx, int(link), 0)
+
     def underway(self, step: Step, data: Answers) -> Renderable | None:
         if step is Step.QUESTION:
             return _("You were answering a consultation.")

@@ -79,11 +79,14 @@ MENU = FlowName.MENU
 LANGUAGE = FlowName.LANGUAGE
 REPORT = FlowName.REPORT_NEED
 PETITIONS = FlowName.PETITIONS
+CONSULTATIONS = FlowName.CONSULTATIONS
 MY_DATA = FlowName.MY_DATA
 # What the my-data flow opens on to ask for erasure straight away.
 ERASE = "erase"
 # How a petition is shared: a link's start payload p_CODE, or a first message "P CODE".
 _LINK = re.compile(r"[Pp][ _](\w+)")
+# "C 12", or a link's start payload "c_12": consultation 12, as its push says to reply.
+_CONSULTATION_LINK = re.compile(r"[Cc][ _](\d{1,9})")
 # A flow handing over to a flow handing over...: more than this is a bug, not a conversation.
 MAX_HANDOVERS = 4
 # The global words about notifications, and those that open a flow.
@@ -197,6 +200,9 @@ class Engine:
             return await self._leave(unit, state, msg, ONBOARDING, (), link)
         if link and _ready(resident):
             return await self._leave(unit, state, msg, PETITIONS, (), link)
+        consulted = _consultation_link(msg) if msg.start_payload or free(state) else ""
+        if consulted and _ready(resident):
+            return await self._leave(unit, state, msg, CONSULTATIONS, (), consulted)
         if tapped is not None and msg.option is None and not msg.text:
             # A button of an earlier question: say so, with the current question's options.
             return _Said((Reply(NOT_AN_OPTION),), asked, short=True), state
@@ -621,6 +627,12 @@ def _petition_link(msg: Inbound) -> str:
     typed = msg.start_payload or msg.text.strip()
     found = _LINK.fullmatch(typed)
     return petition_code(found.group(1)) if found else ""
+
+
+def _consultation_link(msg: Inbound) -> str:
+    """The consultation's number a reply to its push (or a link) carries, or ""."""
+    found = _CONSULTATION_LINK.fullmatch(msg.start_payload or msg.text.strip())
+    return found.group(1) if found else ""
 
 
 async def _dashboard(unit: Unit) -> Reply:

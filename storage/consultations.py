@@ -189,7 +189,7 @@ def publish(conn: Connection, consultation_id: int, now: datetime) -> Consultati
     )
     closes_on = row.closes_at.astimezone(MOROCCO).date()
     count = len(_question_ids(conn, consultation_id))
-    opening = opened_notice(row.asked_by, row.title, count, closes_on).to_json()
+    opening = opened_notice(row.id, row.asked_by, row.title, count, closes_on).to_json()
     due = max(row.opens_at, now)
     announcements.create(
         conn, Kind.CONSULTATION, who, opening, due, row.created_by, now, row.meeting_id,
@@ -197,7 +197,7 @@ def publish(conn: Connection, consultation_id: int, now: datetime) -> Consultati
     )  # fmt: skip
     remind_at = row.closes_at - REMINDER_LEAD
     if remind_at > due:
-        closing = closing_notice(row.asked_by, row.title, closes_on).to_json()
+        closing = closing_notice(row.id, row.asked_by, row.title, closes_on).to_json()
         announcements.create(
             conn, Kind.CLOSING, who, closing, remind_at, row.created_by, now, row.meeting_id,
             consultation_id=consultation_id,

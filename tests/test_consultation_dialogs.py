@@ -303,3 +303,17 @@ async def test_an_organizer_writes_one_in_the_chat_and_residents_answer_it(
     found = await results(sqlite_db, 1)
     assert [o.points for o in found.questions[0].options] == [2, 1, 3, 0]
     assert found.questions[1].mean == 4 and found.participation.completed == 1
+
+
+async def test_a_reply_c_and_its_number_opens_the_consultation(
+    sqlite_db: Database, gazetteer: Gazetteer, clock: Clock
+) -> None:
+    amina = FakeResident(build_engine(sqlite_db, gazetteer, VAULT, clock), "amina")
+    commune = await onboard(amina, "fr")
+    made = await opened(sqlite_db, clock, commune)
+    await amina.say(f"C {made}")
+    assert said(_("Asked by {name}.", name="Association Nour"), "fr") in amina.text
+    assert amina.option_ids == ["start", "back"]
+    await amina.say("menu")
+    await amina.say("c 999")
+    assert said(CLOSED, "fr") in "\n".join(amina.texts), "another's, or none: said so"
