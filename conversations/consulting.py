@@ -162,10 +162,11 @@ class Consulting(Flow[Step, Answers]):
         return replace(again, replies=(Reply(NOT_AN_OPTION), *again.replies))
 
     async def _ask(
-        self, ctx: Context, data: Answers, before: tuple[Reply, ...]
+        self, ctx: Context, data: Answers, before: tuple[Reply, ...], asked: Asked | None = None
     ) -> Turn[Step, Answers]:
-        """The question at ``data.position``, or the end when all are answered."""
-        asked = await ctx.services.consultations.consultation(data.consultation)
+        """The question at ``data.position``, or the end when all are answered; ``asked`` is the
+        consultation as this message already read it (its questions do not change)."""
+        asked = asked or await ctx.services.consultations.consultation(data.consultation)
         if asked is None:
             return Turn((*before, Reply(CLOSED)), None, Answers(), settled=True)
         if data.position >= len(asked.questions):
@@ -194,7 +195,7 @@ class Consulting(Flow[Step, Answers]):
         match given.outcome:
             case AnswerOutcome.COUNTED:
                 following = replace(data, position=data.position + 1, picks=())
-                return await self._ask(ctx, following, ())
+                return await self._ask(ctx, following, (), asked)
             case AnswerOutcome.REFUSED:
                 said = WHY[given.why] if given.why else NOT_AN_OPTION
                 cleared = replace(data, picks=())

@@ -243,13 +243,18 @@ def keep_time(conn: Connection, now: datetime) -> tuple[list[int], list[int]]:
     return opened, closed
 
 
-def questions(conn: Connection, consultation_id: int) -> list[Question]:
-    rows = conn.execute(
-        select(CONSULTATION_QUESTION)
-        .where(CONSULTATION_QUESTION.c.consultation_id == consultation_id)
-        .order_by(CONSULTATION_QUESTION.c.position)
+def _question_rows(conn: Connection, consultation_id: int) -> list[Any]:
+    return list(
+        conn.execute(
+            select(CONSULTATION_QUESTION)
+            .where(CONSULTATION_QUESTION.c.consultation_id == consultation_id)
+            .order_by(CONSULTATION_QUESTION.c.position)
+        )
     )
-    return [_question(row) for row in rows]
+
+
+def questions(conn: Connection, consultation_id: int) -> list[Question]:
+    return [_question(row) for row in _question_rows(conn, consultation_id)]
 
 
 def _question(row: Any) -> Question:
@@ -467,8 +472,8 @@ class _Counted:
 def results(conn: Connection, consultation_id: int) -> Results:
     """Every question's counts, shares, Borda points, scale mean and spread, the shown free
     texts, and the participation; each by a grouped query."""
-    ids = _question_ids(conn, consultation_id)
-    asked = questions(conn, consultation_id)
+    rows = _question_rows(conn, consultation_id)
+    ids, asked = [int(row.id) for row in rows], [_question(row) for row in rows]
     counted = _Counted(_answered(conn, ids), _options(conn, ids), _scales(conn, ids))
     found = tuple(
         _result(conn, position, question, ids[position], counted)
