@@ -36,7 +36,7 @@ from conversations.consent import PRIVACY_VERSION
 from conversations.context import Context
 from conversations.flood import Flood, Verdict
 from conversations.flow import Flow, Flows
-from conversations.flow_names import FlowName, flow_named
+from conversations.flow_names import CONSULTATION_MARK, FlowName, flow_named
 from conversations.kit import Choice, Inbound, Outgoing, Reply, Resident, Turn
 from conversations.language import DEFAULT, supported
 from conversations.petition import petition_code
@@ -193,14 +193,16 @@ class Engine:
 
         # A typed "P CODE" is a link only where nothing else is being asked: mid-flow it may be
         # a CIN or a name. A link's start payload is always one.
-        link = _petition_link(msg) if msg.start_payload or free(state) else ""
+        linking = msg.start_payload or free(state)
+        link = _petition_link(msg) if linking else ""
+        consulted = _consultation_link(msg) if linking else ""
         # A changed privacy notice is asked again before anything else; seeing or erasing one's
-        # data is a right that needs no consent.
+        # data is a right that needs no consent. A link is opened once it is agreed.
         if not _ready(resident) and state.flow not in (ONBOARDING, MY_DATA):
-            return await self._leave(unit, state, msg, ONBOARDING, (), link)
+            carried = CONSULTATION_MARK + consulted if consulted else link
+            return await self._leave(unit, state, msg, ONBOARDING, (), carried)
         if link and _ready(resident):
             return await self._leave(unit, state, msg, PETITIONS, (), link)
-        consulted = _consultation_link(msg) if msg.start_payload or free(state) else ""
         if consulted and _ready(resident):
             return await self._leave(unit, state, msg, CONSULTATIONS, (), consulted)
         if tapped is not None and msg.option is None and not msg.text:

@@ -29,3 +29,15 @@ def flow_named(name: str | None) -> FlowName | None:
         return FlowName(name) if name else None
     except ValueError:
         return None
+
+
+# A shared link carried through onboarding: a petition's code, or a consultation's number after
+# this mark ("c:12"), opened once the resident is set up.
+CONSULTATION_MARK = "c:"
+
+
+def linked(link: str) -> tuple[FlowName, str]:
+    """The flow a link carried through onboarding opens, and the link that flow reads."""
+    if link.startswith(CONSULTATION_MARK):
+        return FlowName.CONSULTATIONS, link.removeprefix(CONSULTATION_MARK)
+    return (FlowName.PETITIONS, link) if link else (FlowName.MENU, "")

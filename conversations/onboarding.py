@@ -15,7 +15,7 @@ from conversations.commune_choice import MAX_CANDIDATES, OTHER, answered, candid
 from conversations.consent import PRIVACY_VERSION
 from conversations.context import Context
 from conversations.flow import Flow
-from conversations.flow_names import FlowName
+from conversations.flow_names import FlowName, linked
 from conversations.kit import Inbound, Option, Place, Reply, Turn
 from conversations.language import chosen_language, language_menu, written_in
 from conversations.paging import turned
@@ -39,7 +39,7 @@ class Answers:
     candidates: tuple[str, ...] = ()
     query: str = ""
     page: int = 0
-    # A petition's code from a shared link, opened once the resident is set up.
+    # A shared link, opened once the resident is set up (conversations/flow_names.py).
     link: str = ""
     # The language was read from the first message, so the consent question also offers the
     # language menu, in case it was read wrong.
@@ -138,8 +138,8 @@ class Onboarding(Flow[Step, Answers]):
         await ctx.services.profile.give_consent(PRIVACY_VERSION)
         thanks = _("Thank you. Your consent was recorded on {when}.", when=ctx.now)
         if ctx.resident.commune_code:  # agreeing again to a changed notice
-            following = FlowName.PETITIONS if data.link else FlowName.MENU
-            return Turn((Reply(thanks),), None, data, following, data.link)
+            following, link = linked(data.link)
+            return Turn((Reply(thanks),), None, data, following, link)
         return Turn((Reply(thanks), ASK_COMMUNE), Step.COMMUNE, data)
 
     async def _choose_commune(
@@ -204,8 +204,8 @@ class Onboarding(Flow[Step, Answers]):
             return Turn((ASK_COMMUNE,), Step.COMMUNE, _unchosen(data))
         await ctx.services.profile.set_commune(code)
         done = _("All set! Your commune is {commune}.", commune=place.label())
-        following = FlowName.PETITIONS if data.link else FlowName.MENU
-        return Turn((Reply(done),), None, _unchosen(data), following, data.link)
+        following, link = linked(data.link)
+        return Turn((Reply(done),), None, _unchosen(data), following, link)
 
 
 def _privacy(guessed: bool) -> Reply:

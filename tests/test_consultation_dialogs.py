@@ -317,3 +317,19 @@ async def test_a_reply_c_and_its_number_opens_the_consultation(
     await amina.say("menu")
     await amina.say("c 999")
     assert said(CLOSED, "fr") in "\n".join(amina.texts), "another's, or none: said so"
+
+
+async def test_a_newcomers_reply_c_opens_the_consultation_once_set_up(
+    sqlite_db: Database, gazetteer: Gazetteer, clock: Clock
+) -> None:
+    made = await opened(sqlite_db, clock, gazetteer.at(*PIN).code)
+    engine = build_engine(sqlite_db, gazetteer, VAULT, clock)
+    newcomer = FakeResident(engine, "newcomer", language_hint="fr")
+    await newcomer.say(f"C {made}")  # the template's reply, before any setting up
+    assert newcomer.option_ids[0] == "fr", "onboarding comes first"
+    await newcomer.tap("fr")
+    await newcomer.tap("agree")
+    await newcomer.share_location(*PIN)
+    await newcomer.say("1")
+    assert said(_("Asked by {name}.", name="Association Nour"), "fr") in newcomer.text
+    assert newcomer.option_ids == ["start", "back"]
