@@ -5,11 +5,7 @@ the results as a table or a CSV for the council. Every action is written to the 
 from __future__ import annotations
 
 import argparse
-import csv
-import io
 import sys
-from collections.abc import Sequence
-from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -18,15 +14,8 @@ from bot.command_line import actor_option, commune_code, organizer_name, shorten
 from bot.consultation_file import read_draft
 from bot.refusals import refused
 from bot.settings import Settings
-from conversations.consultation import (
-    CHOSEN,
-    MIN_CELL,
-    Breakdown,
-    ConsultationReport,
-    QuestionKind,
-    QuestionResult,
-    in_language,
-)
+from conversations.consultation import ConsultationReport, in_language
+from conversations.consultation_table import as_csv, result_rows
 from conversations.kit import MOROCCO
 from storage import consultations
 from storage.database import Database
@@ -34,7 +23,6 @@ from storage.gazetteer import Gazetteer
 from storage.operator import Operator
 
 FORMATS = ("table", "csv", "pdf")
-TEXTS_SHOWN = 20
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -106,7 +94,7 @@ async def _list(db: Database, args: argparse.Namespace) -> None:
     for c in found:
         opens, closes = (_local(t) for t in (c.opens_at, c.closes_at))
         answered = f"{c.completed}/{c.started}"
-        title = shortened(c.title, 40)
+        title = shortened(in_language(c.title, "fr"), 40)
         rows.append(
             [str(c.id), c.life, c.commune_code, opens, closes, str(c.reached), answered, title]
         )
@@ -124,68 +112,6 @@ def _results(report: ConsultationReport, kind: str, gazetteer: Gazetteer) -> str
         from storage.consultation_pdf import to_pdf  # fpdf, only when a PDF is asked for
 
         return to_pdf(report)
-    found, asked = report.results, report.questions
-    lines = [["question", "kind", "answer", "count", "share", "points"]]
-    for result in found.questions:
-        question = asked[result.question]
-        prompt = in_language(question.prompt, "fr")
-        labels = [in_language(o, "fr") for o in question.options] or ["no", "yes"]
-        lines.extend(_lines(result, prompt, labels))
-        for by, breakdowns in (("group", found.by_group), ("commune", found.by_commune)):
-            named = _named(by, breakdowns.get(result.question, ()), gazetteer)
-            lines.extend(_breakdown(by, named, labels))
-    p = found.participation
-    lines.append(["participation", "", "reached", str(p.reached), "", ""])
-    lines.append(["participation", "", "answered", str(p.started), "", ""])
-    lines.append(["participation", "", "completed", str(p.completed), f"{p.rate:.0%}", ""])
     if kind == "csv":
-        out = io.StringIO()
-        csv.writer(out).writerows(lines)
-        return out.getvalue()
-    return table(lines)
-
-
-def _named(by: str, breakdowns: Sequence[Breakdown], gazetteer: Gazetteer) -> list[Breakdown]:
-    """Communes by their name rather than their code."""
-    if by != "commune":
-        return list(breakdowns)
-    places = [gazetteer.get(b.label) for b in breakdowns]
-    return [
-        replace(b, label=place.name_fr) if place else b
-        for b, place in zip(breakdowns, places, strict=True)
-    ]
-
-
-def _breakdown(by: str, breakdowns: Sequence[Breakdown], labels: list[str]) -> list[list[str]]:
-    """A question's options within each group or commune; a cell under 5 answers unshown."""
-    rows = []
-    for breakdown in breakdowns:
-        name = breakdown.label
-        for label, cell in zip(labels, breakdown.cells, strict=False):
-            shown = str(cell.count) if cell.count is not None else f"fewer than {MIN_CELL}"
-            rows.append([f"  by {by}: {name}", "", label, shown, "", ""])
-    return rows
-
-
-def _lines(result: QuestionResult, prompt: str, labels: list[str]) -> list[list[str]]:
-    number = f"{result.question + 1}. {shortened(prompt, 40)}"
-    head = [number, result.kind, "answered", str(result.answered), "", ""]
-    rows = [head]
-    if result.kind in CHOSEN or result.kind is QuestionKind.YES_NO:
-        names = labels if result.kind is not QuestionKind.YES_NO else ["no", "yes"]
-        for option in result.options:
-            points = str(option.points) if result.kind is QuestionKind.RANK else ""
-            share = f"{option.share:.0%}"
-            rows.append(["", "", names[option.option], str(option.count), share, points])
-    elif result.kind is QuestionKind.SCALE:
-        mean = f"{result.mean:.2f}" if result.mean is not None else "-"
-        rows.append(["", "", "mean", mean, "", ""])
-        spread = enumerate(result.spread, 1)
-        rows.extend(["", "", str(value), str(count), "", ""] for value, count in spread)
-    else:
-        rows.append(["", "", "voice notes", str(result.voices), "", ""])
-        listed = result.texts[:TEXTS_SHOWN]
-        rows.extend(["", "", shortened(text, 60), "", "", ""] for text in listed)
-    if result.skipped:
-        rows.append(["", "", "skipped", str(result.skipped), "", ""])
-    return rows
+        return as_csv(result_rows(report, gazetteer.name_fr))
+    return table(result_rows(report, gazetteer.name_fr, shortened))

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
+from conversations.consultation_desk import ConsultationDesk
 from conversations.desk import Desk, SignIn
 from conversations.group_desk import GroupDesk
 from conversations.meeting_desk import MeetingDesk
@@ -29,6 +30,9 @@ class Board(Protocol):
 
     @property
     def meetings(self) -> MeetingDesk: ...
+
+    @property
+    def consultations(self) -> ConsultationDesk: ...
 
     def commune_name(self, code: str, locale: str) -> str: ...
 

@@ -340,8 +340,11 @@ class Participation:
 
     @property
     def rate(self) -> float:
-        """Of those reached, the share who completed."""
-        return self.completed / self.reached if self.reached else 0.0
+        """Of those reached, the share who completed. Residents who settled in its audience
+        after it was published find it in the menu without its push: they count as reached
+        once they start, so that the share never passes 100 %."""
+        asked = max(self.reached, self.started)
+        return self.completed / asked if asked else 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -368,6 +371,7 @@ class ConsultationReport:
     anonymous: bool
     questions: tuple[Question, ...]
     results: Results
+    life: ConsultationLife
 
 
 def shares(counts: Sequence[int], answered: int) -> tuple[float, ...]:

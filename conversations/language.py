@@ -13,12 +13,9 @@ from conversations.words import Word, global_word, greeting
 SUPPORTED = ("ar", "fr", "zgh", "en")
 DEFAULT = "ar"
 
-LANGUAGES = (
-    Option("ar", Verbatim("العربية")),
-    Option("fr", Verbatim("Français")),
-    Option("zgh", Verbatim("ⵜⴰⵎⴰⵣⵉⵖⵜ")),
-    Option("en", Verbatim("English")),
-)
+# Each language as its speakers write its name.
+NATIVE = {"ar": "العربية", "fr": "Français", "zgh": "ⵜⴰⵎⴰⵣⵉⵖⵜ", "en": "English"}
+LANGUAGES = tuple(Option(code, Verbatim(NATIVE[code])) for code in SUPPORTED)
 
 # A language as named in the reader's own language ("my data" says which one they chose).
 LANGUAGE_NAMES = {

@@ -58,8 +58,9 @@ from conversations.consultation import (
     opened_notice,
     shown,
 )
+from conversations.consultation_desk import ConsultationLine
 from conversations.groups import Answer as Attending
-from conversations.groups import Audience
+from conversations.groups import Audience, Scope
 from conversations.kit import MOROCCO
 from storage import announcements
 from storage.announcements import Kind
@@ -150,17 +151,7 @@ def create(conn: Connection, draft: ConsultationDraft, actor: str, now: datetime
 
 def audience(conn: Connection, consultation_id: int) -> Audience | None:
     """Whom a consultation is addressed to, which says who may act on it; None if unknown."""
-    commune = conn.execute(
-        select(CONSULTATION.c.commune_code).where(CONSULTATION.c.id == consultation_id)
-    ).scalar_one_or_none()
-    if commune is None:
-        return None
-    groups = conn.execute(
-        select(CONSULTATION_GROUP.c.group_id)
-        .where(CONSULTATION_GROUP.c.consultation_id == consultation_id)
-        .order_by(CONSULTATION_GROUP.c.group_id)
-    ).scalars()
-    return Audience(commune, tuple(int(g) for g in groups))
+    return _audiences(conn, [consultation_id]).get(consultation_id)
 
 
 def publish(conn: Connection, consultation_id: int, now: datetime) -> ConsultationLife | None:
@@ -665,23 +656,11 @@ async def keep_consultations_time(db: Database, now: datetime) -> tuple[list[int
         return await tx.run(keep_time, now)
 
 
-@dataclass(frozen=True, slots=True)
-class ConsultationLine:
-    """A consultation in the organizers' list, with how many started and completed it."""
-
-    id: int
-    life: ConsultationLife
-    commune_code: str
-    title: str
-    opens_at: datetime
-    closes_at: datetime
-    reached: int
-    started: int
-    completed: int
-
-
-def listing(conn: Connection, commune: str | None) -> list[ConsultationLine]:
-    """Every consultation, or a commune's, the latest to close first; counted in one query."""
+def listing(
+    conn: Connection, commune: str | None, scope: Scope | None = None
+) -> list[ConsultationLine]:
+    """Every consultation, or a commune's, or those whose audience ``scope`` covers, the latest
+    to close first; counted in one query, their audiences read in one more."""
     sets = (
         select(
             ANSWER_SET.c.consultation_id,
@@ -698,13 +677,42 @@ def listing(conn: Connection, commune: str | None) -> list[ConsultationLine]:
     )
     if commune is not None:
         query = query.where(CONSULTATION.c.commune_code == commune)
-    return [
+    if scope is not None and not scope.everywhere:
+        of_groups = select(COMMUNITY_GROUP.c.commune_code).where(
+            COMMUNITY_GROUP.c.id.in_(sorted(scope.groups))
+        )
+        query = query.where(
+            CONSULTATION.c.commune_code.in_(sorted(scope.communes))
+            | CONSULTATION.c.commune_code.in_(of_groups)
+        )
+    found = [
         ConsultationLine(
-            r.id, ConsultationLife(r.status), r.commune_code, in_language(r.title, None),
+            r.id, ConsultationLife(r.status), r.commune_code, r.title,
             r.opens_at, r.closes_at, r.reached, r.started or 0, r.completed or 0,
         )
         for r in conn.execute(query)
     ]  # fmt: skip
+    if scope is None or scope.everywhere:
+        return found
+    reach = _audiences(conn, [line.id for line in found])
+    return [line for line in found if scope.covers(reach[line.id])]
+
+
+def _audiences(conn: Connection, ids: Sequence[int]) -> dict[int, Audience]:
+    """Each consultation's audience, as `audience` reads one, in two queries."""
+    rows = conn.execute(
+        select(CONSULTATION.c.id, CONSULTATION.c.commune_code).where(CONSULTATION.c.id.in_(ids))
+    )
+    communes: dict[int, str] = {made: code for made, code in rows}
+    chosen: dict[int, list[int]] = {made: [] for made in communes}
+    groups = conn.execute(
+        select(CONSULTATION_GROUP.c.consultation_id, CONSULTATION_GROUP.c.group_id)
+        .where(CONSULTATION_GROUP.c.consultation_id.in_(ids))
+        .order_by(CONSULTATION_GROUP.c.group_id)
+    )
+    for made, group in groups:
+        chosen[made].append(int(group))
+    return {made: Audience(code, tuple(chosen[made])) for made, code in communes.items()}
 
 
 def report(
@@ -721,4 +729,5 @@ def report(
         place.name_ar if place else row.commune_code,
         row.opens_at, row.closes_at, row.anonymous,
         tuple(questions(conn, consultation_id)), results(conn, consultation_id),
+        ConsultationLife(row.status),
     )  # fmt: skip

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
+from conversations.consultation_desk import ConsultationDesk
 from conversations.desk import (
     Desk,
     Done,
@@ -34,6 +35,7 @@ from conversations.report import ReportStatus
 from conversations.report_rules import ReportRefusal, ReportWhy, is_reference
 from storage import overview, report_views, sign_in
 from storage.acting import Acting, unreached
+from storage.consultation_desk import SqlConsultationDesk
 from storage.database import Database
 from storage.gazetteer import Gazetteer
 from storage.group_desk import SqlGroupDesk
@@ -172,6 +174,7 @@ class SqlBoard:
         # The CINs of a filing are opened with the deployment's key, as the command line does.
         self._petitions = SqlPetitionDesk(db, gazetteer, vault, organizers, clock, terms)
         self._meetings = SqlMeetingDesk(acting, gazetteer, text_limit)
+        self._consultations = SqlConsultationDesk(acting, gazetteer)
 
     @property
     def sign_in(self) -> SignIn:
@@ -192,6 +195,10 @@ class SqlBoard:
     @property
     def meetings(self) -> MeetingDesk:
         return self._meetings
+
+    @property
+    def consultations(self) -> ConsultationDesk:
+        return self._consultations
 
     def commune_name(self, code: str, locale: str) -> str:
         """The commune's name in Arabic script for Arabic, in Latin script otherwise; its code

@@ -208,6 +208,11 @@ class Gazetteer:
         i = self._by_code.get(code)
         return None if i is None else self._communes[i]
 
+    def name_fr(self, code: str) -> str:
+        """The commune's name in Latin script; its code when the gazetteer does not know it."""
+        found = self.get(code)
+        return found.name_fr if found else code
+
     def outline(self, code: str) -> list[list[tuple[float, float]]]:
         """The commune's simplified boundary, as rings of (longitude, latitude)."""
         i = self._by_code.get(code)

@@ -17,16 +17,20 @@ from playwright.sync_api import Browser, Page
 from bot.i18n import translator
 from conversations.association import CheckItem
 from tests.support.cli import run
-from tests.support.dashboard_site import DESKTOP, KEY, Site, serve_site, shots_folder
+from tests.support.dashboard_site import (
+    DESKTOP,
+    KEY,
+    Site,
+    choose_language,
+    serve_site,
+    shots_folder,
+    snap,
+)
 
 BOT = "HaynaAssociationBot"
 PHONE = {"width": 390, "height": 844}
 NAME = "Association Tilila"
 ITEMS = (CheckItem.EXISTENCE, CheckItem.SEAT, CheckItem.STATUTES)
-# The elements reaching past the viewport's width, for a failure to name them.
-WIDER = """() => [...document.querySelectorAll("body *")]
-  .filter((e) => e.getBoundingClientRect().right > innerWidth + 1)
-  .slice(0, 8).map((e) => `${e.tagName}#${e.id}.${e.className}`)"""
 
 
 def settings(base: str) -> dict[str, str]:
@@ -47,17 +51,6 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
 @pytest.fixture(scope="module")
 def shots() -> Iterator[Path]:
     yield from shots_folder()
-
-
-def snap(page: Page, shots: Path, name: str) -> None:
-    """A full-page screenshot at desktop width, then one on a phone, which must not scroll
-    sideways; the page is left at desktop width."""
-    page.screenshot(path=shots / f"{name}.png", full_page=True)
-    page.set_viewport_size(PHONE)
-    page.screenshot(path=shots / f"{name}-phone.png", full_page=True)
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= PHONE["width"], f"{name} is {width} px wide: {page.evaluate(WIDER)}"
-    page.set_viewport_size(DESKTOP)
 
 
 def draft(site: Site, page: Page, shots: Path) -> str:
@@ -119,7 +112,7 @@ def public(site: Site, browser: Browser, code: str, shots: Path) -> None:
         telegram = reader.locator("#sign-telegram")
         assert telegram.get_attribute("href") == f"https://t.me/{BOT}?start=p_{code}"
         assert telegram.inner_text() == translator(locale).gettext("Support on Telegram")
-        snap(reader, shots, f"association-public-{locale}")
+        snap(reader, shots, f"association-public-{locale}", PHONE)
     assert reader.locator("html").get_attribute("dir") == "rtl"
     context.close()
 
@@ -130,12 +123,6 @@ def tick(page: Page, items: Sequence[CheckItem]) -> None:
         with page.expect_navigation(wait_until="domcontentloaded"):
             page.locator(f"#tick-{item}").click()
         assert page.locator(f"#check-{item}").get_attribute("data-ticked") == "yes", item
-
-
-def choose_language(page: Page, language: str) -> None:
-    page.select_option("#language", language)
-    with page.expect_navigation():
-        page.locator("form.language button").click()
 
 
 def test_an_associations_petition_drafted_supported_ticked_and_filed(
@@ -155,10 +142,10 @@ def test_an_associations_petition_drafted_supported_ticked_and_filed(
         f"check-{item}" for item in ITEMS
     ]
     tick(page, ITEMS[:1])
-    snap(page, shots, "association-petition-fr")
+    snap(page, shots, "association-petition-fr", PHONE)
     choose_language(page, "ar")
     assert page.locator("html").get_attribute("dir") == "rtl"
-    snap(page, shots, "association-petition-ar")
+    snap(page, shots, "association-petition-ar", PHONE)
     tick(page, ITEMS[1:])
     page.fill("#receipt", "2026/77")
     with page.expect_navigation():

@@ -14,8 +14,7 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from bot.app import App, create_app
-from bot.settings import Settings
+from bot.app import App
 from bot.web import web_app
 from conversations.desk import Opened
 from handlers.web.fields import local_value
@@ -25,18 +24,13 @@ from storage.models import ANNOUNCEMENT, MEETING
 from tests.support.announcements import add_residents
 from tests.support.deliveries import add_resident
 from tests.support.desk import AGADIR, link, make_organizer
+from tests.support.web_session import sqlite_app
 
 
 @pytest.fixture
 async def app(tmp_path: Path) -> AsyncIterator[App]:
-    settings = Settings.from_env(
-        {"DATABASE_URL": f"sqlite:///{tmp_path / 'h.db'}", "HAYNA_SECRET_KEY": "k" * 40}
-    )
-    built = await create_app(settings, {})
-    try:
+    async for built in sqlite_app(tmp_path):
         yield built
-    finally:
-        await built.close()
 
 
 @pytest.fixture

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 
 import pygal
 from markupsafe import Markup
 from pygal.style import Style
+
+from conversations.kit import MOROCCO
 
 _SCRIPT = re.compile(r"<script\b.*?</script>", re.DOTALL)
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
@@ -89,13 +91,26 @@ def weekly(title: str, weeks: Sequence[tuple[date, int]], label: str) -> Markup:
     return _svg(chart)
 
 
+def hourly(label: str, hours: Sequence[tuple[datetime, int]]) -> Markup:
+    """A consultation's answer sets completed by the end of each hour someone completed one,
+    as a line that climbs; its hours named in Moroccan time."""
+    days = [(hour.astimezone(MOROCCO), count) for hour, count in hours]
+    return _line(label, [f"{at:%d/%m %H}h" for at, _ in days], [n for _, n in days], None, label)
+
+
 def curve(
     title: str, days: Sequence[tuple[date, int]], threshold: int | None, label: str
 ) -> Markup:
     """Signatures counted by the end of each day someone signed, as a line that climbs to the
     threshold, drawn as a second, flat line; supports, which have no threshold (None), climb
     alone."""
-    counts = [count for _, count in days]
+    named = [day.strftime("%d/%m") for day, _ in days]
+    return _line(title, named, [count for _, count in days], threshold, label)
+
+
+def _line(
+    title: str, named: Sequence[str], counts: Sequence[int], threshold: int | None, label: str
+) -> Markup:
     options = _options(title, 900, 280)
     options["print_values"] = False
     chart = pygal.Line(
@@ -104,14 +119,14 @@ def curve(
         show_minor_x_labels=False,
         y_labels=_ticks([*counts, threshold or 0]),
     )
-    chart.x_labels = [day.strftime("%d/%m") for day, _ in days]
-    # About eight days named along the axis, however long the petition has run.
-    chart.x_labels_major = chart.x_labels[:: max(1, len(days) // 8)]
-    chart.add(label, counts)
+    chart.x_labels = list(named)
+    # About eight points named along the axis, however long it has run.
+    chart.x_labels_major = chart.x_labels[:: max(1, len(named) // 8)]
+    chart.add(label, list(counts))
     if threshold is not None:
         chart.add(
             str(threshold),
-            [threshold] * len(days),
+            [threshold] * len(counts),
             show_dots=False,
             stroke_style={"dasharray": "4"},
         )

@@ -1,7 +1,7 @@
 """The organizers' dashboard, as routes for `hayna serve`: sign-in, the overview, the reports,
-the petitions, the meetings and the updates, groups and the audit log; its stylesheet and
-script; and the headers every page carries (no framing, no referrer, no script or asset from
-another site).
+the petitions, the meetings, the consultations and the updates, groups and the audit log; its
+stylesheet and script; and the headers every page carries (no framing, no referrer, no script
+or asset from another site).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from conversations.board import Board
 from conversations.seams import MediaFetcher
+from handlers.web.consultations import ConsultationPages
 from handlers.web.groups import GroupPages
 from handlers.web.guard import Guard
 from handlers.web.map import MapTiles
@@ -94,6 +95,7 @@ def dashboard_routes(
         *GroupPages(board, pages, guard).routes(),
         *PetitionPages(board, pages, guard).routes(),
         *MeetingPages(board, pages, guard).routes(),
+        *ConsultationPages(board, pages, guard).routes(),
         *UpdatePages(board, pages, guard, clock).routes(),
         Mount(f"{PREFIX}/static", StaticFiles(directory=STATIC), name="static"),
     ]

@@ -11,7 +11,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from conversations.desk import Done, SignIn
-from handlers.web.session import FormRefused, Visit, checked_form, signed_out, visit
+from handlers.web.session import FORM_BYTES, FormRefused, Visit, checked_form, signed_out, visit
 from handlers.web.templating import Pages
 
 Page = Callable[[Request, Visit], Awaitable[Response]]
@@ -36,8 +36,10 @@ class Guard:
 
         return guarded
 
-    async def form(self, request: Request, current: Visit) -> FormData:
-        return await checked_form(request, current)
+    async def form(
+        self, request: Request, current: Visit, fields: int = 64, size: int = FORM_BYTES
+    ) -> FormData:
+        return await checked_form(request, current, fields, size)
 
     def refusal(self, current: Visit, done: Done) -> Response:
         if done is Done.MISSING:

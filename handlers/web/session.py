@@ -80,12 +80,15 @@ class FormRefused(Exception):
     """A form without the session's token, or too large: nothing is done."""
 
 
-async def checked_form(request: Request, visit: Visit) -> FormData:
-    """The posted form, once its token is the session's."""
+async def checked_form(
+    request: Request, visit: Visit, fields: int = 64, size: int = FORM_BYTES
+) -> FormData:
+    """The posted form, once its token is the session's; one of more than ``fields`` fields
+    or ``size`` bytes is refused."""
     length = request.headers.get("content-length", "")
-    if length and (not length.isdigit() or int(length) > FORM_BYTES):
+    if length and (not length.isdigit() or int(length) > size):
         raise FormRefused("too large")
-    form = await request.form(max_files=0, max_fields=64, max_part_size=FORM_BYTES)
+    form = await request.form(max_files=0, max_fields=fields, max_part_size=size)
     given = form.get("csrf")
     expected = visit.who.csrf.encode()
     if not isinstance(given, str) or not hmac.compare_digest(given.encode(), expected):

@@ -16,7 +16,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from starlette.responses import HTMLResponse
 
-from conversations.language import SUPPORTED
+from conversations.language import NATIVE, SUPPORTED
 from conversations.text import Renderable, Translator
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -71,6 +71,7 @@ class Pages:
             locale=tr.locale,
             direction="rtl" if tr.locale in RTL else "ltr",
             languages=SUPPORTED,
+            native=NATIVE,
         )
         env.filters["shown"] = shown
         return env

@@ -24,6 +24,10 @@ from tests.support.ports import free_port
 KEY = "d" * 40
 PHONE = {"width": 360, "height": 780}
 DESKTOP = {"width": 1200, "height": 900}
+# The elements reaching past the viewport's width, for a failure to name them.
+WIDER = """() => [...document.querySelectorAll("body *")]
+  .filter((e) => e.getBoundingClientRect().right > innerWidth + 1)
+  .slice(0, 8).map((e) => `${e.tagName}#${e.id}.${e.className}`)"""
 
 
 @dataclass(frozen=True)
@@ -134,3 +138,20 @@ def signed_page(site: Site, browser: Browser) -> Iterator[Page]:
     signed.wait_for_url(f"{site.base}/dashboard")
     yield signed
     context.close()
+
+
+def snap(page: Page, shots: Path, name: str, phone: Mapping[str, int] = PHONE) -> None:
+    """A full-page screenshot at desktop width, then one on a phone, which must not scroll
+    sideways; the page is left at desktop width."""
+    page.screenshot(path=shots / f"{name}.png", full_page=True)
+    page.set_viewport_size({"width": phone["width"], "height": phone["height"]})
+    page.screenshot(path=shots / f"{name}-phone.png", full_page=True)
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= phone["width"], f"{name} is {width} px wide: {page.evaluate(WIDER)}"
+    page.set_viewport_size({"width": DESKTOP["width"], "height": DESKTOP["height"]})
+
+
+def choose_language(page: Page, language: str) -> None:
+    page.select_option("#language", language)
+    with page.expect_navigation():
+        page.locator("form.language button").click()
