@@ -8,13 +8,21 @@ import argparse
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Literal
 
 from bot.app import on_database
-from bot.command_line import actor_option, commune_code, organizer_name, shortened, table
+from bot.command_line import (
+    CommandRefused,
+    actor_option,
+    commune_code,
+    organizer_name,
+    shortened,
+    table,
+)
 from bot.consultation_file import read_draft
 from bot.refusals import refused
 from bot.settings import Settings
-from conversations.consultation import ConsultationReport, in_language
+from conversations.consultation import ConsultationDraft, ConsultationReport, in_language
 from conversations.consultation_table import as_csv, result_rows
 from conversations.kit import MOROCCO
 from storage import consultations
@@ -37,6 +45,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
     actor_option(publish)
     listing = actions.add_parser("list", help="consultations as a table, the latest first")
     listing.add_argument("--commune", metavar="CODE_OR_NAME")
+    hide = actions.add_parser(
+        "hide", help="keep a free answer out of the results (its #number in the results)"
+    )
+    hide.add_argument("id", type=int, metavar="ID")
+    hide.add_argument("answer", type=int, metavar="ANSWER")
+    actor_option(hide)
     results = actions.add_parser("results", help="the counts of every question, at any time")
     results.add_argument("id", type=int, metavar="ID")
     results.add_argument("--format", choices=FORMATS, default="table")
@@ -57,19 +71,34 @@ async def _act(db: Database, args: argparse.Namespace) -> None:
     draft = read_draft(args.file, gazetteer, now) if args.action == "create" else None
     async with db.transaction() as tx:
         operator = Operator.at_terminal(tx, args.actor or organizer_name(), now)
-        done: str | bytes | None
-        if draft is not None:
-            made = await operator.create_consultation(draft)
-            done = None if made is None else f"{made}"
-        elif args.action == "publish":
-            life = await operator.publish_consultation(args.id)
-            done = None if life is None else f"consultation {args.id}: {life}"
-        else:
-            found = await operator.consultation_report(args.id, gazetteer)
-            done = None if found is None else _results(found, args.format, gazetteer)
+        done = await _done(operator, args, draft, gazetteer)
     if done is None:
         raise refused(operator)
+    if done is False:
+        raise CommandRefused(f"consultation {args.id}: no free answer #{args.answer} shown")
     _write(done, getattr(args, "output", None))
+
+
+async def _done(
+    operator: Operator,
+    args: argparse.Namespace,
+    draft: ConsultationDraft | None,
+    gazetteer: Gazetteer,
+) -> str | bytes | Literal[False] | None:
+    """What the action prints; None when it was refused, False for no such free answer."""
+    if draft is not None:
+        made = await operator.create_consultation(draft)
+        return None if made is None else f"{made}"
+    if args.action == "publish":
+        life = await operator.publish_consultation(args.id)
+        return None if life is None else f"consultation {args.id}: {life}"
+    if args.action == "hide":
+        hidden = await operator.hide_answer(args.id, args.answer)
+        if hidden is None:
+            return None
+        return f"consultation {args.id}: answer #{args.answer} hidden" if hidden else False
+    found = await operator.consultation_report(args.id, gazetteer)
+    return None if found is None else _results(found, args.format, gazetteer)
 
 
 def _write(done: str | bytes, output: Path | None) -> None:

@@ -308,6 +308,14 @@ class OptionResult:
 
 
 @dataclass(frozen=True, slots=True)
+class FreeText:
+    """A free answer as the results list it: its number (an organizer hides it by it)."""
+
+    id: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
 class QuestionResult:
     question: int
     kind: QuestionKind
@@ -317,9 +325,11 @@ class QuestionResult:
     # For SCALE: the mean (None with no answer) and the count of each value 1 to 5.
     mean: float | None = None
     spread: tuple[int, ...] = ()
-    # For TEXT: the shown (not hidden) free texts, the newest first, and the voice notes.
-    texts: tuple[str, ...] = ()
+    # For TEXT: the shown (not hidden) free texts, the newest first, the voice notes, and
+    # how many an organizer hid.
+    texts: tuple[FreeText, ...] = ()
     voices: int = 0
+    hidden: int = 0
 
 
 @dataclass(frozen=True, slots=True)

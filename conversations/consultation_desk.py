@@ -149,6 +149,11 @@ class ConsultationDesk(Protocol):
         """Open it now, or at its opening time; INVALID when it is no draft any more."""
         ...
 
+    async def hide(self, who: Signed, consultation_id: int, answer_id: int) -> Done:
+        """A free text kept out of the results (moderation): DONE, MISSING when it is no shown
+        free text of the consultation, REFUSED outside the scope (audited)."""
+        ...
+
     async def export(self, who: Signed, consultation_id: int, kind: FilingKind) -> Download | Done:
         """Its results as `hayna consultations results --format csv|pdf` writes them."""
         ...

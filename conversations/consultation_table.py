@@ -87,7 +87,10 @@ def _lines(result: QuestionResult, prompt: str, labels: list[str], cut: Cut) -> 
     else:
         rows.append(["", "", "voice notes", str(result.voices), "", ""])
         listed = result.texts[:TEXTS_SHOWN] if cut is not _whole else result.texts
-        rows.extend(["", "", cut(text, 60), "", "", ""] for text in listed)
+        # Its number, for `hayna consultations hide`.
+        rows.extend(["", "", cut(t.text, 60), f"#{t.id}", "", ""] for t in listed)
+        if result.hidden:
+            rows.append(["", "", "hidden", str(result.hidden), "", ""])
     if result.skipped:
         rows.append(["", "", "skipped", str(result.skipped), "", ""])
     return rows

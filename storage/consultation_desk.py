@@ -90,6 +90,13 @@ class SqlConsultationDesk:
             assert audience is not None
             return Done.INVALID if await op.authority.covers(audience) else Done.REFUSED
 
+    async def hide(self, who: Signed, consultation_id: int, answer_id: int) -> Done:
+        async with self.acting(who) as op:
+            if await op.tx.run(consultations.audience, consultation_id) is None:
+                return Done.MISSING
+            hidden = await op.hide_answer(consultation_id, answer_id)
+        return Done.REFUSED if hidden is None else Done.DONE if hidden else Done.MISSING
+
     async def export(self, who: Signed, consultation_id: int, kind: FilingKind) -> Download | Done:
         async with self.acting(who) as op:
             found = await self._report(op, consultation_id)

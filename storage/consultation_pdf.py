@@ -84,8 +84,8 @@ def _question(pdf: PlexDocument, question: Question, result: QuestionResult, all
         _scale(pdf, result)
     elif question.kind is QuestionKind.TEXT:
         pdf.pair(f"Messages vocaux : {result.voices}", f"رسائل صوتية: {result.voices}", size=9)
-        for text in result.texts[:TEXTS_SHOWN]:
-            pdf.paragraphs(f"« {text} »", size=8)
+        for shown in result.texts[:TEXTS_SHOWN]:
+            pdf.paragraphs(f"« {shown.text} »", size=8)
     else:
         _options(pdf, question, result, labels)
         _breakdowns(

@@ -43,6 +43,7 @@ from conversations.consultation import (
     ConsultationRefusal,
     ConsultationReport,
     ConsultationWhy,
+    FreeText,
     OptionResult,
     Participation,
     Question,
@@ -551,8 +552,7 @@ def _result(
         values = tuple(spread.get(v, 0) for v in range(SCALE_LOW, SCALE_HIGH + 1))
         return replace(result, mean=mean, spread=values)
     if question.kind is QuestionKind.TEXT:
-        texts, voices = _texts(conn, qid)
-        return replace(result, texts=texts, voices=voices)
+        return replace(result, **_texts(conn, qid))
     return result
 
 
@@ -609,18 +609,41 @@ def _scales(conn: Connection, ids: Sequence[int]) -> dict[int, dict[int, int]]:
     return found
 
 
-def _texts(conn: Connection, question_id: int) -> tuple[tuple[str, ...], int]:
-    shown = and_(ANSWER.c.question_id == question_id, ANSWER.c.hidden.is_(False))
+def _texts(conn: Connection, question_id: int) -> dict[str, Any]:
+    """A free question's shown texts (the newest first), its voice notes and its hidden ones."""
+    asked = ANSWER.c.question_id == question_id
+    shown = and_(asked, ANSWER.c.hidden.is_(False))
     texts = conn.execute(
-        select(ANSWER.c.text)
+        select(ANSWER.c.id, ANSWER.c.text)
         .where(shown, ANSWER.c.text.is_not(None))
         .order_by(ANSWER.c.id.desc())
         .limit(TEXTS_LISTED)
-    ).scalars()
+    )
     voices = conn.execute(
         select(func.count()).where(shown, ANSWER.c.voice.is_not(None))
     ).scalar_one()
-    return tuple(texts), int(voices)
+    hidden = conn.execute(select(func.count()).where(asked, ANSWER.c.hidden.is_(True))).scalar_one()
+    listed = tuple(FreeText(int(i), text) for i, text in texts)
+    return {"texts": listed, "voices": int(voices), "hidden": int(hidden)}
+
+
+def hide_answer(conn: Connection, consultation_id: int, answer_id: int) -> bool:
+    """A free text of the consultation kept out of its results (moderation); False when it is
+    no shown free text of this consultation."""
+    of = select(CONSULTATION_QUESTION.c.id).where(
+        CONSULTATION_QUESTION.c.consultation_id == consultation_id
+    )
+    hidden = conn.execute(
+        update(ANSWER)
+        .where(
+            ANSWER.c.id == answer_id,
+            ANSWER.c.question_id.in_(of),
+            ANSWER.c.text.is_not(None),
+            ANSWER.c.hidden.is_(False),
+        )
+        .values(hidden=True)
+    ).rowcount
+    return bool(hidden)
 
 
 def participation(conn: Connection, consultation_id: int) -> Participation:

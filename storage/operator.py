@@ -207,6 +207,9 @@ class Operator:
     async def publish_consultation(self, consultation_id: int) -> ConsultationLife | None:
         return await self.consultations.publish(consultation_id)
 
+    async def hide_answer(self, consultation_id: int, answer_id: int) -> bool | None:
+        return await self.consultations.hide(consultation_id, answer_id)
+
     async def consultation_report(
         self, consultation_id: int, gazetteer: Gazetteer
     ) -> ConsultationReport | None:

@@ -115,7 +115,7 @@ async def test_one_question_of_each_kind_resumed_after_a_restart(
     assert [o.count for o in several.options] == [0, 0, 1, 1]
     assert scale.spread == (0, 0, 0, 1, 0)
     assert [o.points for o in rank.options] == [2, 1, 3, 0]
-    assert text.texts == ("Un banc devant l'école",) and yes.options[1].count == 1
+    assert [t.text for t in text.texts] == ["Un banc devant l'école"] and yes.options[1].count == 1
     assert found.participation.completed == 1
 
 

@@ -151,7 +151,7 @@ async def test_answers_are_read_refused_changed_and_counted(db: Database, clock:
     assert scale.spread == (2, 1, 1, 1, 1) and scale.mean == pytest.approx(16 / 6)
     assert [o.points for o in rank.options] == [12, 18, 0, 6], "Borda: 3, 2, 1 points"
     assert (text.answered, text.skipped) == (3, 3)
-    assert sorted(text.texts) == ["Un banc, n° 0", "Un banc, n° 2", "Un banc, n° 4"]
+    assert sorted(t.text for t in text.texts) == ["Un banc, n° 0", "Un banc, n° 2", "Un banc, n° 4"]
     assert [o.count for o in yes.options] == [0, 6] and yes.options[1].share == 1.0
     assert (found.participation.started, found.participation.completed) == (6, 6)
     assert found.participation.curve[-1][1] == 6

@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -109,3 +110,27 @@ def test_created_published_answered_and_counted(tmp_path: Path, hayna) -> None:
         assert shown in text, shown
     assert "< 5" in text, "a breakdown's cell under 5 answers is not shown"
     assert "نتائج" in text and "أولوياتنا" in text, "the Arabic heading and title"
+
+
+def test_a_free_answer_hidden_leaves_the_results(tmp_path: Path, hayna) -> None:
+    free = [{"kind": "text", "prompt": {"fr": "Une idée ?"}}]
+    made = hayna(tmp_path, "consultations", "create", written(tmp_path, questions=free))
+    number = made.stdout.strip()
+    hayna(tmp_path, "consultations", "publish", number)
+    for user, idea in (("amina", "Un banc devant l'école"), ("omar", "Des insultes")):
+        script = tmp_path / f"{user}.txt"
+        script.write_text(
+            "\n".join(["salam", "2", "1", "ben msick", "1", "consultations", "1", "1", idea]),
+            "utf-8",
+        )
+        assert hayna(tmp_path, "chat", "--as", user, "--script", str(script)).returncode == 0
+    shown = hayna(tmp_path, "consultations", "results", number).stdout
+    line = next(row for row in shown.splitlines() if "Des insultes" in row)
+    answer = line.split("#")[1].split()[0]
+    hidden = hayna(tmp_path, "consultations", "hide", number, answer)
+    assert hidden.stdout.strip() == f"consultation {number}: answer #{answer} hidden"
+    again = hayna(tmp_path, "consultations", "hide", number, answer)
+    assert again.returncode == 2 and f"no free answer #{answer} shown" in again.stderr
+    shown = hayna(tmp_path, "consultations", "results", number).stdout
+    assert "Des insultes" not in shown and "Un banc devant l'école" in shown
+    assert re.search(r"hidden\s+1", shown), shown

@@ -197,3 +197,67 @@ async def test_another_communes_organizer_is_refused_and_audited(
     assert stored.status == "draft"
     refused = await rows(app, AUDIT_ENTRY, AUDIT_ENTRY.c.allowed.is_(False))
     assert {r.action for r in refused} >= {"consultation_results", "publish_consultation"}
+
+
+async def test_after_a_meeting_and_a_free_answer_hidden_by_the_organizer(
+    app: App, client: httpx.AsyncClient
+) -> None:
+    meeting = {
+        "csrf": client.csrf,
+        "audience": f"c:{AGADIR}",
+        "title": "Forum du budget",
+        "when": local_value(datetime.now(UTC) + timedelta(days=3)),
+        "place": "Salle communale",
+        "agenda": "Le budget participatif",
+        "action": "publish",
+    }
+    made = await client.post("/dashboard/meetings/new", data=meeting)
+    held = int(made.headers["location"].split("/")[-1].split("?")[0])
+    blank = await client.get("/dashboard/consultations/new")
+    assert f'<option value="{held}">Forum du budget' in blank.text
+    free = {
+        "count": "1",
+        "meeting": str(held),
+        "q1_kind": "text",
+        "q1_prompt_fr": "Une idée ?",
+        "q1_prompt_ar": "",
+        "q1_options_fr": "",
+        "q1_options_ar": "",
+    }
+    unknown = form(client.csrf, "publish", **{**free, "meeting": "999"})
+    refused = await client.post("/dashboard/consultations/new", data=unknown)
+    assert refused.status_code == 400 and "pas une réunion de sa commune" in refused.text
+    saved = await client.post(
+        "/dashboard/consultations/new", data=form(client.csrf, "publish", **free)
+    )
+    number = int(saved.headers["location"].split("/")[-1].split("?")[0])
+    (stored,) = await rows(app, CONSULTATION)
+    assert stored.meeting_id == held
+    now = datetime.now(UTC)
+    for n, idea in enumerate(("Un banc devant l'école", "Des insultes")):
+        resident = await add_resident(app.db, app.clock, f"r{n}", "fr")
+        async with app.db.transaction() as tx:
+            await tx.run(
+                consultations.answer, number, resident, AGADIR, 0, Response(text=idea), now
+            )
+    page = await client.get(f"/dashboard/consultations/{number}")
+    (insult,) = re.findall(r'<li id="free-(\d+)"><span dir="auto">Des insultes', page.text)
+    async with await browser(app, "tiznit", TIZNIT) as other:
+        tried = await other.post(
+            f"/dashboard/consultations/{number}/hide/{insult}", data={"csrf": other.csrf}
+        )
+        assert tried.status_code == 403
+    hidden = await client.post(
+        f"/dashboard/consultations/{number}/hide/{insult}", data={"csrf": client.csrf}
+    )
+    assert hidden.headers["location"].endswith("?done=hidden")
+    page = await client.get(hidden.headers["location"])
+    assert "Des insultes" not in page.text and "Un banc devant" in page.text
+    exported = await client.get(f"/dashboard/consultations/{number}/export/csv")
+    assert "Des insultes" not in exported.text and "hidden,1" in exported.text
+    again = await client.post(
+        f"/dashboard/consultations/{number}/hide/{insult}", data={"csrf": client.csrf}
+    )
+    assert again.status_code == 404
+    audited = await rows(app, AUDIT_ENTRY, AUDIT_ENTRY.c.action == "hide_answer")
+    assert [r.allowed for r in audited] == [False, True, True]

@@ -53,13 +53,19 @@ def write(page: Page) -> None:
     assert page.is_visible("#question-2") and page.input_value("#title_ar") == "أولويات تالبرجت"
     page.select_option("#q2_kind", "scale")
     page.fill("#q2_prompt_fr", "Êtes-vous satisfait de l'éclairage ?")
+    with page.expect_navigation():
+        page.locator("#more").click()
+    page.select_option("#q3_kind", "text")
+    page.fill("#q3_prompt_fr", "Une idée pour le quartier ?")
+    page.check("#q3_optional")
 
 
 def answer(site: Site, user: str, choice: int) -> None:
     """A resident set up in Agadir answers it in the chat: Menu → Consultations, the first."""
     script = site.folder / f"{user}.txt"
     script.write_text(
-        f"Bonjour\n1\nAgadir\n1\nconsultations\n1\n1\n{choice}\n٤\n", encoding="utf-8"
+        f"Bonjour\n1\nAgadir\n1\nconsultations\n1\n1\n{choice}\n٤\nUn banc, {user}\n",
+        encoding="utf-8",
     )
     said = run(site.folder, "chat", "--as", user, "--script", str(script), HAYNA_SECRET_KEY=KEY)
     assert said.returncode == 0, said.stderr
@@ -87,6 +93,11 @@ def test_written_previewed_published_answered_and_shown(
     assert "4.0" in page.locator("#mean-2").inner_text()
     result = page.locator("#result-1").inner_text()
     assert "Éclairage" in result and "83 %" in result and "moins de 5" in result
+    assert page.locator("#result-3 li").count() == 6
+    with page.expect_navigation():
+        page.locator("#result-3 li button").first.click()
+    assert page.locator("#done").get_attribute("data-done") == "hidden"
+    assert page.locator("#result-3 li").count() == 5
     snap(page, shots, "consultation-results-fr")
     choose_language(page, "ar")
     assert page.locator("html").get_attribute("dir") == "rtl"

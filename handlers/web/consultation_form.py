@@ -18,10 +18,10 @@ from conversations.consultation import (
     Texts,
 )
 from conversations.consultation_desk import AT_ONCE, FormWhy
-from handlers.web.fields import audience_of, choice, kept_text, moroccan
+from handlers.web.fields import audience_of, choice, kept_text, moroccan, number_of
 
 # The form's fields: a question's are prefixed by its number, "q2_kind", "q2_prompt_fr".
-FIELDS = ("asked_by", "audience", "opens", "closes", "anonymous")
+FIELDS = ("asked_by", "audience", "opens", "closes", "anonymous", "meeting")
 TEXTS = ("title", "purpose")
 QUESTION_FIELDS = ("kind", "optional", "most")
 QUESTION_TEXTS = ("prompt", "options")
@@ -105,6 +105,9 @@ def draft_of(form: ConsultationForm) -> ConsultationDraft | FormWhy:
         tuple(questions),
         anonymous=form.get("anonymous") == "on",
         group_ids=audience.group_ids,
+        # After a meeting: asked only of those who said they attend (storage checks it is one
+        # of the commune's).
+        meeting_id=number_of(form.get("meeting")),
     )
 
 

@@ -75,6 +75,7 @@ class ConsultationPages:
             Route(CONSULTATIONS + "/{id}", page(self.one), methods=["GET"]),
             Route(CONSULTATIONS + "/{id}/publish", page(self.publish), methods=["POST"]),
             Route(CONSULTATIONS + "/{id}/export/{kind}", page(self.export), methods=["GET"]),
+            Route(CONSULTATIONS + "/{id}/hide/{answer}", page(self.hide), methods=["POST"]),
         ]
 
     def _name(self, visit: Visit) -> Callable[[str], str]:
@@ -104,6 +105,7 @@ class ConsultationPages:
         status: int = 200,
     ) -> Response:
         reach = await self.board.meetings.reach(visit.who)
+        meetings = [m for m, _ in await self.board.meetings.meetings(visit.who)]
         tr = self.pages.translators(visit.locale)
         refusal = why if isinstance(why, ConsultationRefusal) else None
         return self.pages.render(
@@ -119,6 +121,7 @@ class ConsultationPages:
             limits={"asker": ASKER_MAX, "questions": QUESTIONS_MAX},
             languages_written=_first(visit.locale),
             audiences=audience_options(reach, self._name(visit), tr),
+            meetings=[m for m in meetings if m.status != "cancelled"],
             read=_reading(visit),
         )
 
@@ -174,6 +177,17 @@ class ConsultationPages:
             return self.guard.refusal(visit, life)
         done = "again" if life is Done.INVALID else str(life)
         return RedirectResponse(f"{CONSULTATIONS}/{number}?done={done}", status_code=303)
+
+    async def hide(self, request: Request, visit: Visit) -> Response:
+        await self.guard.form(request, visit)
+        number = number_of(request.path_params["id"])
+        answer = number_of(request.path_params["answer"])
+        if number is None or answer is None:
+            return self.guard.refusal(visit, Done.MISSING)
+        done = await self.desk.hide(visit.who, number, answer)
+        if done is not Done.DONE:
+            return self.guard.refusal(visit, done)
+        return RedirectResponse(f"{CONSULTATIONS}/{number}?done=hidden", status_code=303)
 
     async def export(self, request: Request, visit: Visit) -> Response:
         number = number_of(request.path_params["id"])

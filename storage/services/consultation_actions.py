@@ -1,6 +1,7 @@
-"""An organizer's consultation actions — create, publish, read the results — once, for the
-chat (storage/services/organizing.py) and the command line (storage/operator.py): each checked
-against the authority's scope and audited; a draft refused by the rules says why in `refusal`."""
+"""An organizer's consultation actions — create, publish, read the results, hide a free text —
+once, for the chat (storage/services/organizing.py), the command line and the dashboard
+(storage/operator.py): each checked against the authority's scope and audited; a draft refused
+by the rules says why in `refusal`."""
 
 from __future__ import annotations
 
@@ -48,6 +49,13 @@ class ConsultationActions:
         if not await self._covers(consultation_id, "consultation_results"):
             return None
         return await self.authority.tx.run(consultations.results, consultation_id)
+
+    async def hide(self, consultation_id: int, answer_id: int) -> bool | None:
+        """A free text kept out of the results; None outside the scope, False when it is no
+        shown free text of the consultation."""
+        if not await self._covers(consultation_id, "hide_answer"):
+            return None
+        return await self.authority.tx.run(consultations.hide_answer, consultation_id, answer_id)
 
     async def report(self, consultation_id: int, gazetteer: Gazetteer) -> ConsultationReport | None:
         """The consultation and its results, for its report to the council."""
