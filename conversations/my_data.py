@@ -29,6 +29,7 @@ from conversations.personal import (
     ORGANIZER,
     PETITION_SUPPORTS,
     PROFILE,
+    QUESTIONS,
     REPORTS,
     RSVPS,
     SIGNATURES,
@@ -87,6 +88,9 @@ COUNTED: dict[str, Callable[[int], Renderable]] = {
     SIGNATURES: lambda n: ngettext("• {n} signature", "• {n} signatures", n),
     FIXED_CHECKS: lambda n: ngettext(
         "• {n} question whether a report is fixed", "• {n} questions whether a report is fixed", n
+    ),
+    QUESTIONS: lambda n: ngettext(
+        "• {n} question to the organizers", "• {n} questions to the organizers", n
     ),
     CONSULTATION_ANSWERS: lambda n: ngettext(
         "• {n} consultation answered", "• {n} consultations answered", n

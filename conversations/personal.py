@@ -22,6 +22,7 @@ SIGNATURES = "signatures"
 PETITION_SUPPORTS = "petition_supports"
 CONSULTATION_ANSWERS = "consultation_answers"
 FIXED_CHECKS = "fixed_checks"
+QUESTIONS = "questions"
 NOTICES = "notices"
 ORGANIZED = "organized"
 GROUPS = "groups"
@@ -117,6 +118,28 @@ class MyFixedCheck:
     report: str | None
     asked_at: str | None
     fixed: bool | None
+
+
+@dataclass(frozen=True, slots=True)
+class MyQuestionMessage:
+    """One message of a question: the resident's own, or an organizer's answer."""
+
+    author: str
+    language: str
+    text: str
+    media: str | None
+    at: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class MyQuestion:
+    """A question asked to the organizers, with its messages."""
+
+    question: int
+    status: str
+    commune_code: str
+    asked_at: str | None
+    messages: tuple[MyQuestionMessage, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,6 +252,7 @@ Row = (
     | MyPetitionSupport
     | MyConsultation
     | MyFixedCheck
+    | MyQuestion
     | MySignature
     | MyNotice
     | MyPetition

@@ -38,6 +38,7 @@ from conversations.kit import Address, Attachment, Inbound, Location, Outgoing, 
 from conversations.paper import Entered, PaperSignature
 from conversations.personal import PersonalData
 from conversations.petition import Card, PetitionDraft, Signing
+from conversations.question import Canned, Claim, Destination, Ticket
 from conversations.report import Brief, Detail, Draft
 
 
@@ -204,6 +205,51 @@ class Consultations(Protocol):
         ...
 
 
+class Questions(Protocol):
+    """Residents' questions to the organizers, one ticket each: the resident asks and follows
+    up; an organizer lists those of their scope, claims one (one organizer at a time), answers
+    it (a push to the resident) and keeps canned answers. Organizer methods return None (or
+    `Claim.GONE`, False) to anyone outside the scope, and audit the try."""
+
+    async def destinations(self) -> Sequence[Destination]:
+        """The commune's organizers first, then each group the resident follows."""
+        ...
+
+    async def ask(self, group_id: int | None, text: str, media: str = "") -> int | None:
+        """A new ticket; its number, or None when it is empty or that group is not followed."""
+        ...
+
+    async def my_questions(self) -> Sequence[Ticket]:
+        """The resident's tickets not closed, the latest first."""
+        ...
+
+    async def follow_up(self, ticket_id: int, text: str, media: str = "") -> bool:
+        """A follow-up to one's own ticket, not closed: re-opened for the organizer who answered."""
+        ...
+
+    async def open_questions(self) -> Sequence[Ticket] | None:
+        """Open and claimed tickets within the organizer's scope, the oldest first (at most 50)."""
+        ...
+
+    async def claim(self, ticket_id: int) -> Claim: ...
+
+    async def ticket(self, ticket_id: int) -> Ticket | None:
+        """A ticket of the scope, with its messages."""
+        ...
+
+    async def answer(self, ticket_id: int, text: str, language: str) -> bool:
+        """Answer a ticket one holds the claim of; False otherwise."""
+        ...
+
+    async def canned(self, ticket_id: int) -> Sequence[Canned] | None:
+        """The canned answers of the ticket's commune."""
+        ...
+
+    async def save_canned(self, ticket_id: int, text: str) -> int | None:
+        """Keep ``text`` as a canned answer of the ticket's commune."""
+        ...
+
+
 class Community(Protocol):
     """Groups and meetings, for residents; an invite makes an organizer."""
 
@@ -321,6 +367,9 @@ class Services(Protocol):
 
     @property
     def consultations(self) -> Consultations: ...
+
+    @property
+    def questions(self) -> Questions: ...
 
     @property
     def organizing(self) -> Organizing: ...

@@ -832,3 +832,76 @@ CONSULTATION_QUESTION = table(ConsultationQuestionRow)
 ANSWER_SET = table(AnswerSetRow)
 ANSWER = table(AnswerRow)
 FIXED_CHECK = table(FixedCheckRow)
+
+
+class QuestionRow(Base):
+    """A resident's question to the organizers of their commune or of a group (a ticket):
+    claimed by one organizer at a time, answered, closed after a quiet week."""
+
+    __tablename__ = "question"
+    __table_args__ = (
+        # An organizer's list: a commune's open questions, the oldest first.
+        Index("ix_question_scope", "commune_code", "status", "id"),
+        # The hourly housekeeping: the tickets quiet for a week.
+        Index("ix_question_quiet", "status", "last_activity_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    resident_id: Mapped[int] = mapped_column(
+        Id, ForeignKey("resident.id", ondelete="CASCADE"), index=True
+    )
+    commune_code: Mapped[str] = mapped_column(String(16))
+    group_id: Mapped[int | None] = mapped_column(
+        Id, ForeignKey("community_group.id", ondelete="SET NULL")
+    )
+    text: Mapped[str] = mapped_column(Text)
+    # A photo or a voice note, as the resident's channel refers to it.
+    media_ref: Mapped[str | None] = mapped_column(String(300))
+    status: Mapped[str] = mapped_column(String(16))
+    claimed_by: Mapped[int | None] = mapped_column(
+        Id, ForeignKey("resident.id", ondelete="SET NULL")
+    )
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    answered_by: Mapped[int | None] = mapped_column(
+        Id, ForeignKey("resident.id", ondelete="SET NULL")
+    )
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    last_activity_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class QuestionMessageRow(Base):
+    """One message of a ticket: the question, a follow-up, or an organizer's answer."""
+
+    __tablename__ = "question_message"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    question_id: Mapped[int] = mapped_column(
+        Id, ForeignKey("question.id", ondelete="CASCADE"), index=True
+    )
+    # conversations.question.Author
+    author: Mapped[str] = mapped_column(String(16))
+    organizer_id: Mapped[int | None] = mapped_column(
+        Id, ForeignKey("resident.id", ondelete="SET NULL"), index=True
+    )
+    language: Mapped[str] = mapped_column(String(8))
+    text: Mapped[str] = mapped_column(Text)
+    media_ref: Mapped[str | None] = mapped_column(String(300))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class CannedAnswerRow(Base):
+    """An answer organizers saved for their commune, to pick again."""
+
+    __tablename__ = "canned_answer"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    commune_code: Mapped[str] = mapped_column(String(16), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    created_by: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+QUESTION = table(QuestionRow)
+QUESTION_MESSAGE = table(QuestionMessageRow)
+CANNED_ANSWER = table(CannedAnswerRow)

@@ -33,6 +33,7 @@ from conversations.personal import (
     ORGANIZER,
     PETITION_SUPPORTS,
     PROFILE,
+    QUESTIONS,
     REPORTS,
     RSVPS,
     SIGNATURES,
@@ -46,6 +47,7 @@ from storage.downloads import downloads, erase_downloads
 from storage.erasure import Copy, Erasure, holding, rewrite
 from storage.organized import erase_organized, organized
 from storage.personal_rows import Rows
+from storage.question_rows import asked, erase_asked
 from storage.subject import Subject
 from storage.vault import Vault
 
@@ -83,6 +85,7 @@ HOLDERS: tuple[Holder, ...] = (
         plain.consultation_answers,
         plain.erase_consultation_answers,
     ),
+    Holder(QUESTIONS, (m.QUESTION, m.QUESTION_MESSAGE), asked, erase_asked),
     Holder(NOTICES, (m.DELIVERY,), plain.notices, plain.erase_notices),
     Holder(
         ORGANIZED,
@@ -164,6 +167,10 @@ _GONE = (
     m.DELIVERY.c.last_error,
     # A voice is a person: dropped even from an anonymous consultation.
     m.ANSWER.c.voice,
+    # A question and its messages go with the resident who asked it.
+    m.QUESTION.c.text,
+    m.QUESTION.c.media_ref,
+    m.QUESTION_MESSAGE.c.media_ref,
 )
 _REDACTED = (
     m.REPORT.c.other_label,
@@ -190,6 +197,9 @@ _REDACTED = (
     m.ANNOUNCEMENT.c.body,
     # A photo still on the organizer's channel: dropped.
     m.ANNOUNCEMENT.c.photo_ref,
+    # An organizer's answers to others' questions, and the answers they saved: kept for those.
+    m.QUESTION_MESSAGE.c.text,
+    m.CANNED_ANSWER.c.text,
 )
 _ACTORS = (
     m.REPORT_EVENT.c.actor,
@@ -203,6 +213,7 @@ _ACTORS = (
     m.SIGNATURE.c.entered_by,
     m.PETITION_CHECK.c.ticked_by,
     m.CONSULTATION.c.created_by,
+    m.CANNED_ANSWER.c.created_by,
 )
 
 
@@ -258,6 +269,11 @@ _NOBODYS = (
     m.ANNOUNCEMENT.c.group_ids,
     m.ANNOUNCEMENT.c.status,
     m.ANNOUNCEMENT.c.photo_channel,
+    m.QUESTION.c.commune_code,
+    m.QUESTION.c.status,
+    m.QUESTION_MESSAGE.c.author,
+    m.QUESTION_MESSAGE.c.language,
+    m.CANNED_ANSWER.c.commune_code,
     # The key's fingerprint: the deployment's, no one's words.
     m.DATABASE_KEY.c.fingerprint,
 )

@@ -10,6 +10,7 @@ from storage.services.organizing import SqlOrganizing
 from storage.services.petitions import SqlPetitions
 from storage.services.places import SqlPlaces
 from storage.services.profile import SqlProfile
+from storage.services.questions import SqlQuestions
 from storage.services.reports import SqlReports
 from storage.services.rights import SqlRights
 
@@ -24,5 +25,6 @@ class SqlServices:
         self.petitions = SqlPetitions(bound)
         self.community = SqlCommunity(bound)
         self.consultations = SqlConsultations(bound)
+        self.questions = SqlQuestions(bound)
         self.organizing = SqlOrganizing(bound)
         self.rights = SqlRights(bound)

@@ -1,0 +1,63 @@
+"""A resident's questions in "my data", and their erasure: the questions they asked go with
+their messages; an organizer's answers to others stay with those tickets, no longer tied to
+them, their identifiers redacted, and the canned answers they saved are credited to "erased"."""
+
+from __future__ import annotations
+
+from sqlalchemy import Connection, delete, select, update
+
+from conversations.personal import MyQuestion, MyQuestionMessage
+from storage import models as m
+from storage.erasure import Erasure
+from storage.personal_rows import ERASED_ACTOR, Rows, when
+from storage.subject import Subject
+from storage.vault import Vault
+
+
+def asked(conn: Connection, who: Subject, _vault: Vault) -> Rows:
+    tickets = conn.execute(
+        select(m.QUESTION)
+        .where(m.QUESTION.c.resident_id == who.resident_id)
+        .order_by(m.QUESTION.c.id)
+    ).all()
+    said: dict[int, list[MyQuestionMessage]] = {t.id: [] for t in tickets}
+    if said:
+        rows = conn.execute(
+            select(m.QUESTION_MESSAGE)
+            .where(m.QUESTION_MESSAGE.c.question_id.in_(said))
+            .order_by(m.QUESTION_MESSAGE.c.id)
+        )
+        for r in rows:
+            kept = MyQuestionMessage(r.author, r.language, r.text, r.media_ref, when(r.created_at))
+            said[r.question_id].append(kept)
+    return [
+        MyQuestion(t.id, t.status, t.commune_code, when(t.created_at), tuple(said[t.id]))
+        for t in tickets
+    ]
+
+
+def erase_asked(conn: Connection, erasure: Erasure) -> None:
+    rid = erasure.who.resident_id
+    conn.execute(delete(m.QUESTION).where(m.QUESTION.c.resident_id == rid))
+    # As an organizer: others' tickets keep their answers, without who wrote them.
+    conn.execute(update(m.QUESTION).where(m.QUESTION.c.claimed_by == rid).values(claimed_by=None))
+    conn.execute(update(m.QUESTION).where(m.QUESTION.c.answered_by == rid).values(answered_by=None))
+    written = m.QUESTION_MESSAGE.c.organizer_id == rid
+    answers = select(m.QUESTION_MESSAGE.c.id, m.QUESTION_MESSAGE.c.text).where(written)
+    for row in conn.execute(answers).all():
+        text = erasure.redact(m.QUESTION_MESSAGE.c.text, row.text) or ""
+        conn.execute(
+            update(m.QUESTION_MESSAGE)
+            .where(m.QUESTION_MESSAGE.c.id == row.id)
+            .values(text=text, organizer_id=None)
+        )
+    saved = m.CANNED_ANSWER.c.created_by == erasure.who.organizer
+    for row in conn.execute(
+        select(m.CANNED_ANSWER.c.id, m.CANNED_ANSWER.c.text).where(saved)
+    ).all():
+        text = erasure.redact(m.CANNED_ANSWER.c.text, row.text) or ""
+        conn.execute(
+            update(m.CANNED_ANSWER)
+            .where(m.CANNED_ANSWER.c.id == row.id)
+            .values(text=text, created_by=ERASED_ACTOR)
+        )
