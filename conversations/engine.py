@@ -80,6 +80,7 @@ LANGUAGE = FlowName.LANGUAGE
 REPORT = FlowName.REPORT_NEED
 PETITIONS = FlowName.PETITIONS
 CONSULTATIONS = FlowName.CONSULTATIONS
+ASKING = FlowName.ASKING
 MY_DATA = FlowName.MY_DATA
 # What the my-data flow opens on to ask for erasure straight away.
 ERASE = "erase"
@@ -91,7 +92,9 @@ _CONSULTATION_LINK = re.compile(r"[Cc][ _](\d{1,9})")
 MAX_HANDOVERS = 4
 # The global words about notifications, and those that open a flow.
 _PushWord = Literal[Word.OPT_OUT, Word.STOP, Word.START]
-_FlowWord = Literal[Word.LANGUAGE, Word.REPORT, Word.MY_DATA, Word.ERASE, Word.MENU, Word.CANCEL]
+_FlowWord = Literal[
+    Word.LANGUAGE, Word.REPORT, Word.ASK, Word.MY_DATA, Word.ERASE, Word.MENU, Word.CANCEL
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -248,7 +251,15 @@ class Engine:
                 return _Said((await _dashboard(unit),), asked), state
             case Word.OPT_OUT | Word.STOP | Word.START:
                 return await self._notifications(unit, state, msg, word, asked)
-            case Word.LANGUAGE | Word.REPORT | Word.MY_DATA | Word.ERASE | Word.MENU | Word.CANCEL:
+            case (
+                Word.LANGUAGE
+                | Word.REPORT
+                | Word.ASK
+                | Word.MY_DATA
+                | Word.ERASE
+                | Word.MENU
+                | Word.CANCEL
+            ):
                 return await self._elsewhere(unit, state, msg, word, asked)
             case Word.BACK:
                 return await self._back(unit, state, msg)
@@ -295,10 +306,11 @@ class Engine:
                     kept = FlowState(paused=state.paused)
                     return await self._start(unit, msg, ONBOARDING, (), origin=kept)
                 return await self._leave(unit, state, msg, LANGUAGE, ())
-            case Word.REPORT:
+            case Word.REPORT | Word.ASK:
                 if not onboarded:
                     return _Said((Reply(FINISH_SETUP),), asked), state
-                return await self._leave(unit, state, msg, REPORT if REPORT in self.flows else MENU)
+                wanted = REPORT if word is Word.REPORT else ASKING
+                return await self._leave(unit, state, msg, wanted if wanted in self.flows else MENU)
             case Word.MY_DATA | Word.ERASE:
                 # A right of every resident, also halfway through onboarding.
                 if MY_DATA not in self.flows:

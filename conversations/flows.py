@@ -7,6 +7,8 @@ from types import MappingProxyType
 from typing import Any
 
 from conversations.activity import Activity
+from conversations.answering import Answering
+from conversations.asking import Asking
 from conversations.change_language import ChangeLanguage
 from conversations.consultation_drafting import ConsultationDrafting
 from conversations.consulting import Consulting
@@ -40,6 +42,8 @@ def every_flow(dates: DateReader | None = None) -> Flows:
         PaperEntry(),
         Consulting(),
         ConsultationDrafting(),
+        Asking(),
+        Answering(),
         ChangeLanguage(),
         Onboarding(),
     )

@@ -1,4 +1,4 @@
-"""The home menu: the seven doors of Hayna. Its items are final; later flows fill them in.
+"""The home menu: the eight doors of Hayna. Its items are final; later flows fill them in.
 
 A resident may also say what they want in their own words ("bghit nchki", "الضو مقطوع",
 "ljtima3"): `intents` reads it, and the item it names opens, a report on the category named.
@@ -35,7 +35,9 @@ CONSULTATIONS = Option("consultations", pgettext("menu", "Consultations"))
 ACTIVITY = Option("activity", pgettext("menu", "My activity"))
 LANGUAGE = Option("language", pgettext("menu", "Language"))
 HELP_ITEM = Option("help", pgettext("menu", "Help"))
-ITEMS = (REPORT, PETITIONS, MEETINGS, CONSULTATIONS, ACTIVITY, LANGUAGE, HELP_ITEM)
+ASK = Option("ask", pgettext("menu", "Ask the association"))
+# Ask comes last, so that the numbers residents already type keep their items.
+ITEMS = (REPORT, PETITIONS, MEETINGS, CONSULTATIONS, ACTIVITY, LANGUAGE, HELP_ITEM, ASK)
 
 HOME = Reply(_("What would you like to do?"), ITEMS)
 
@@ -50,6 +52,7 @@ FLOW_OF = {
     CONSULTATIONS.id: FlowName.CONSULTATIONS,
     ACTIVITY.id: FlowName.ACTIVITY,
     LANGUAGE.id: FlowName.LANGUAGE,
+    ASK.id: FlowName.ASKING,
 }
 
 

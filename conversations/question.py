@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from conversations.groups import Group
-from conversations.text import Renderable, Verbatim, _
+from conversations.text import Renderable, Verbatim, _, lines, pgettext
 
 # A question or an answer, at most (a Telegram message holds 4,096; a push far less).
 QUESTION_MAX = 1000
@@ -55,7 +55,7 @@ class Destination:
 
 
 @dataclass(frozen=True, slots=True)
-class Said:
+class Message:
     """One message of a ticket: the resident's question or follow-up, or an organizer's answer."""
 
     author: Author
@@ -78,7 +78,7 @@ class Ticket:
     claimed_by: int | None = None
     answered_by: int | None = None
     answered_at: datetime | None = None
-    messages: tuple[Said, ...] = ()
+    messages: tuple[Message, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,3 +124,27 @@ def follow_up_notice(ticket_id: int, text: str) -> Renderable:
         n=ticket_id,
         reply=Verbatim(text),
     )
+
+
+STATUS: dict[QuestionStatus, Renderable] = {
+    QuestionStatus.OPEN: pgettext("question status", "waiting for an answer"),
+    QuestionStatus.CLAIMED: pgettext("question status", "being answered"),
+    QuestionStatus.ANSWERED: pgettext("question status", "answered"),
+    QuestionStatus.CLOSED: pgettext("question status", "closed"),
+}
+
+
+def label(ticket: Ticket) -> Renderable:
+    """A ticket in a list: its number, its first words, its status."""
+    words = Verbatim(f"#{ticket.id} · {first_words(ticket.text or '📎', 40)}")
+    return lines(words, STATUS[ticket.status], sep=" · ")
+
+
+def thread(ticket: Ticket, resident: Renderable) -> Renderable:
+    """A ticket's messages, oldest first; ``resident`` names the resident's own ("You:")."""
+    said: list[Renderable] = [_("Question #{n}:", n=ticket.id)]
+    for message in ticket.messages:
+        who = _("Organizers:") if message.author is Author.ORGANIZER else resident
+        words = f"{message.text} 📎" if message.media else message.text
+        said.append(lines(who, Verbatim(words.strip()), sep=" "))
+    return lines(*said)

@@ -31,6 +31,8 @@ class Word(StrEnum):
     THANKS = "thanks"
     # An organizer's one-time link to the web dashboard.
     DASHBOARD = "dashboard"
+    # A question to the organizers (Menu → Ask the association).
+    ASK = "ask"
 
 
 _SPELLINGS: dict[Word, tuple[str, ...]] = {
@@ -197,6 +199,34 @@ _SPELLINGS: dict[Word, tuple[str, ...]] = {
         "i want to report",
         "i want to complain",
         "ⴰⵅⵚⵚⴰⵚ",
+    ),
+    Word.ASK: (
+        "ask",
+        "/ask",
+        "question",
+        "a question",
+        "ask a question",
+        "ask the association",
+        "i have a question",
+        "poser une question",
+        "une question",
+        "j'ai une question",
+        "demander",
+        "سؤال",
+        "عندي سؤال",
+        "سول",
+        "بغيت نسول",
+        "بغيت نسول الجمعية",
+        "عندي سؤال للجمعية",
+        "so2al",
+        "sou2al",
+        "bghit nsowel",
+        "bghit nsewel",
+        "bghit nswel",
+        "3ndi so2al",
+        "ⴰⵙⵇⵙⵉ",
+        "ⵙⵇⵙⴰ",
+        "ⵙⵇⵙⴰⵜ",
     ),
     Word.START: (
         "start",

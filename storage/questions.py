@@ -31,8 +31,8 @@ from conversations.question import (
     Author,
     Canned,
     Claim,
+    Message,
     QuestionStatus,
-    Said,
     Ticket,
     answer_notice,
     follow_up_notice,
@@ -69,7 +69,7 @@ def ask(
     resident_id: int,
     commune: str,
     group_id: int | None,
-    said: Said,
+    said: Message,
 ) -> int:
     """A new ticket, its first message the question; its number."""
     ticket = inserted_id(
@@ -89,7 +89,7 @@ def ask(
     return ticket
 
 
-def _said(conn: Connection, ticket_id: int, said: Said, organizer: int | None) -> int:
+def _said(conn: Connection, ticket_id: int, said: Message, organizer: int | None) -> int:
     return inserted_id(
         conn,
         insert(QUESTION_MESSAGE).values(
@@ -106,7 +106,7 @@ def _said(conn: Connection, ticket_id: int, said: Said, organizer: int | None) -
 
 def _tickets(conn: Connection, rows: Sequence[Any]) -> list[Ticket]:
     """Tickets with their messages, read by one query for all of them."""
-    said: dict[int, list[Said]] = {row.id: [] for row in rows}
+    said: dict[int, list[Message]] = {row.id: [] for row in rows}
     if said:
         messages = conn.execute(
             select(QUESTION_MESSAGE)
@@ -114,7 +114,7 @@ def _tickets(conn: Connection, rows: Sequence[Any]) -> list[Ticket]:
             .order_by(QUESTION_MESSAGE.c.id)
         )
         for m in messages:
-            kept = Said(Author(m.author), m.created_at, m.language, m.text, m.media_ref or "")
+            kept = Message(Author(m.author), m.created_at, m.language, m.text, m.media_ref or "")
             said[m.question_id].append(kept)
     return [
         Ticket(
@@ -202,7 +202,7 @@ def claim(conn: Connection, ticket_id: int, organizer: int, now: datetime) -> Cl
     return Claim.TAKEN if live else Claim.GONE
 
 
-def answer(conn: Connection, ticket_id: int, organizer: int, said: Said) -> bool:
+def answer(conn: Connection, ticket_id: int, organizer: int, said: Message) -> bool:
     """An organizer's answer to a ticket they hold, queued to its resident as a push; False
     when they do not hold it (any more)."""
     won = conn.execute(
@@ -232,7 +232,7 @@ def answer(conn: Connection, ticket_id: int, organizer: int, said: Said) -> bool
     return True
 
 
-def follow_up(conn: Connection, resident_id: int, ticket_id: int, said: Said) -> bool:
+def follow_up(conn: Connection, resident_id: int, ticket_id: int, said: Message) -> bool:
     """A resident's follow-up to their own ticket, not closed: the ticket is claimed again for
     the organizer who answered it (told by a push), or open again for any."""
     row = conn.execute(

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from conversations.question import Author, Canned, Claim, Destination, Said, Ticket, fits
+from conversations.question import Author, Canned, Claim, Destination, Message, Ticket, fits
 from storage import questions
 from storage.services.authority import ResidentAuthority
 from storage.services.bound import Bound
@@ -22,9 +22,11 @@ class SqlQuestions:
         self.bound = bound
         self.authority = ResidentAuthority(bound)
 
-    def _said(self, author: Author, text: str, media: str = "", language: str = "") -> Said:
+    def _said(self, author: Author, text: str, media: str = "", language: str = "") -> Message:
         b = self.bound
-        return Said(author, b.clock(), language or b.resident.language or "", text.strip(), media)
+        return Message(
+            author, b.clock(), language or b.resident.language or "", text.strip(), media
+        )
 
     async def destinations(self) -> Sequence[Destination]:
         b = self.bound
