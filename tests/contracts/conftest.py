@@ -1,5 +1,5 @@
 """The store every contract test runs on: in memory, on SQLite and on PostgreSQL, with the
-same organizer (an admin) and the same clock."""
+same organizers (two admins) and the same clock."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from storage.gazetteer import Gazetteer
 from storage.store import SqlStore
 from tests.memory.store import MemoryStore
 from tests.support.clock import Clock
-from tests.support.contracts import ADMIN
+from tests.support.contracts import ADMIN, DEPUTY
 from tests.support.postgres import empty
 from tests.support.sqlite import copied
 from tests.support.vault import VAULT
@@ -29,7 +29,7 @@ async def store(
     sqlite_template: Path,
 ) -> AsyncIterator[ConversationStore]:
     """The same seams, once per implementation."""
-    admins = frozenset({ADMIN})
+    admins = frozenset({ADMIN, DEPUTY})
     if request.param == "memory":
         yield MemoryStore(clock, admins)
         return

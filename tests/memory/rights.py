@@ -153,6 +153,10 @@ class MemoryRights:
         for meeting in world.meetings:
             meeting.answers.pop(me, None)
         world.consents = [c for c in world.consents if c[0] != me]
+        world.questions = [q for q in world.questions if q.resident_id != me]
+        for question in world.questions:
+            question.claimed_by = None if question.claimed_by == me else question.claimed_by
+            question.answered_by = None if question.answered_by == me else question.answered_by
         world.scopes = [s for s in world.scopes if s[0] != me]
         world.audit = [(None, *entry[1:]) if entry[0] == me else entry for entry in world.audit]
         del world.by_address[self.here.address]

@@ -18,6 +18,7 @@ from tests.memory.organizing import MemoryOrganizing
 from tests.memory.petitions import MemoryPetitions
 from tests.memory.places import AREAS, MemoryPlaces
 from tests.memory.profile import MemoryProfile
+from tests.memory.questions import MemoryQuestions
 from tests.memory.reports import MemoryReports
 from tests.memory.rights import MemoryRights
 from tests.memory.world import Area, World
@@ -33,6 +34,7 @@ class MemoryServices:
         self.petitions = MemoryPetitions(here)
         self.community = MemoryCommunity(here)
         self.consultations = MemoryConsultations(here)
+        self.questions = MemoryQuestions(here)
         self.organizing = MemoryOrganizing(here)
         self.rights = MemoryRights(here)
 

@@ -9,6 +9,7 @@ from conversations.consultation import ConsultationDraft, ConsultationLife, Resp
 from conversations.groups import Answer, Audience, Group, MeetingDraft
 from conversations.kit import Address, Place, Resident
 from conversations.petition import PetitionDraft, PetitionLife
+from conversations.question import Message, QuestionStatus
 from conversations.report import Draft, Event, ReportStatus
 from conversations.seams import FlowState
 
@@ -92,6 +93,24 @@ class Consultation:
 
 
 @dataclass
+class Question:
+    """A ticket: its resident, whose organizers it is for, its status, claim and messages."""
+
+    id: int
+    resident_id: int
+    commune_code: str
+    group_id: int | None
+    status: QuestionStatus
+    created_at: datetime
+    last_activity_at: datetime
+    messages: list[Message] = field(default_factory=list)
+    claimed_by: int | None = None
+    claimed_at: datetime | None = None
+    answered_by: int | None = None
+    answered_at: datetime | None = None
+
+
+@dataclass
 class World:
     """Every table of the SQL store, as dictionaries and lists."""
 
@@ -111,6 +130,11 @@ class World:
     meetings: list[Meeting] = field(default_factory=list)
     announcements: list[Announcement] = field(default_factory=list)
     consultations: list[Consultation] = field(default_factory=list)
+    questions: list[Question] = field(default_factory=list)
+    # Canned answers: (id, commune, text).
+    canned: list[tuple[int, str, str]] = field(default_factory=list)
+    # Pushes queued for one resident: (resident, body's JSON).
+    pushes: list[tuple[int, object]] = field(default_factory=list)
     invites: dict[str, Invite] = field(default_factory=dict)
     # Scopes granted by invites: (resident, commune, group or None).
     scopes: list[tuple[int, str, int | None]] = field(default_factory=list)

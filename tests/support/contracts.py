@@ -14,6 +14,8 @@ from conversations.seams import ConversationStore, Services, Unit
 from tests.support.clock import Clock
 
 ADMIN = Address("console", "admin")
+# A second organizer everywhere, for what two organizers do to the same thing.
+DEPUTY = Address("console", "deputy")
 BEN_MSICK = "141.01.61"
 PIN = (33.5570, -7.5850)  # Hay Ben M'Sick, Casablanca
 _messages = itertools.count(1)
