@@ -11,8 +11,9 @@ from enum import StrEnum
 from conversations.groups import Group
 from conversations.text import Renderable, Verbatim, _, lines, pgettext
 
-# A question or an answer, at most (a Telegram message holds 4,096; a push far less).
-QUESTION_MAX = 1000
+# A question or an answer, at most: an answer fits a push whole with the lines around it,
+# on every channel, outside a platform's window too (as updates do, docs/organizers.md).
+QUESTION_MAX = 700
 # A claim keeps other organizers away this long; then another may take the question over.
 CLAIM_HOLDS = timedelta(minutes=30)
 # A ticket without any message for this long is closed by the hourly housekeeping.
