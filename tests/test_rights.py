@@ -115,7 +115,8 @@ async def amina_everywhere(
 ) -> tuple[FakeResident, str, str, str]:
     """Amina, on WhatsApp, in every resident flow, typing her identifiers in each free field: a
     report with a photo (read since by Karim, who supports it), a report supported, two
-    signatures (one petition filed since), a group, a meeting answered, notices queued. Returns
+    signatures (one petition filed since), a group, a meeting answered, a question to the
+    organizers, notices queued. Returns
     her, her report, the open petition and her commune."""
     karim = FakeResident(engine, "karim", channel="whatsapp")
     await onboard_typing(karim, "fr", "Ben M'Sick")
@@ -146,6 +147,10 @@ async def amina_everywhere(
     await amina.tap("meetings")
     await amina.tap(f"m{meeting_id}")
     await amina.tap("yes")
+    # A question to the organizers of her commune, her identifiers in it.
+    await amina.say("question")
+    await amina.tap("c")
+    await amina.say(f"Question de {SHE}")
     await amina.say("menu")
 
     filed = await open_petition(db, clock, commune, threshold=1)
@@ -261,6 +266,8 @@ async def test_my_data_holds_every_row_tied_to_the_resident(
     assert {s["cin"] for s in data["signatures"]} == {"ZK••••66"}
     assert len(data["notices"]) == 3  # threshold reached, filed, report under review
     assert len(data["conversation"]) == 1
+    (question,) = data["questions"]
+    assert question["messages"][0]["text"] == f"Question de {SHE}"
     assert [g["kind"] for g in data["groups"]] == ["youth"]
     assert [(a["meeting"], a["answer"]) for a in data["meeting_answers"]] == [
         ("Forum des jeunes", "yes")
