@@ -137,12 +137,7 @@ class Asking(Flow[Step, Answers]):
         if made is None:
             # The group was left meanwhile: asked again, among what is left.
             return await self._where(ctx, (Reply(NOT_AN_OPTION),))
-        sent = _(
-            "Your question #{n} is sent to the organizers. Their answer will come here; you can "
-            "follow it under Menu → Ask the association.",
-            n=made,
-        )
-        return Turn((Reply(sent),), None, Answers(), settled=True)
+        return Turn((Reply(sent_notice(made)),), None, Answers(), settled=True)
 
     async def _on_follow(self, ctx: Context, data: Answers, msg: Inbound) -> Turn[Step, Answers]:
         if msg.option == BACK.id:
@@ -155,6 +150,15 @@ class Asking(Flow[Step, Answers]):
             return Turn((Reply(GONE),), None, Answers(), settled=True)
         sent = _("Your reply to question #{n} is sent to the organizers.", n=data.ticket)
         return Turn((Reply(sent),), None, Answers(), settled=True)
+
+
+def sent_notice(number: int) -> Renderable:
+    """What a resident reads once their question is sent."""
+    return _(
+        "Your question #{n} is sent to the organizers. Their answer will come here; you can "
+        "follow it under Menu → Ask the association.",
+        n=number,
+    )
 
 
 def _media(msg: Inbound) -> str:
