@@ -1,6 +1,6 @@
 """Residents' questions in the message's transaction: the resident asks and follows up; an
-organizer's list, claim, answer and canned answers are checked against their scope and audited
-(storage/services/authority.py)."""
+organizer's list, claim, answer and canned answers are the actions of
+storage/services/question_actions.py, checked against their scope and audited."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from conversations.question import Author, Canned, Claim, Destination, Message, 
 from storage import questions
 from storage.services.authority import ResidentAuthority
 from storage.services.bound import Bound
+from storage.services.question_actions import QuestionActions
 
 # A resident's tickets the chat lists, the latest first.
 MINE_LISTED = 10
@@ -20,13 +21,14 @@ class SqlQuestions:
 
     def __init__(self, bound: Bound) -> None:
         self.bound = bound
-        self.authority = ResidentAuthority(bound)
+        # What organizers do, as the dashboard does it too.
+        self.actions = QuestionActions(ResidentAuthority(bound))
 
-    def _said(self, author: Author, text: str, media: str = "", language: str = "") -> Message:
-        b = self.bound
-        return Message(
-            author, b.clock(), language or b.resident.language or "", text.strip(), media
-        )
+    def _language(self) -> str:
+        return self.bound.resident.language or ""
+
+    def _said(self, author: Author, text: str, media: str = "") -> Message:
+        return Message(author, self.bound.clock(), self._language(), text.strip(), media)
 
     async def destinations(self) -> Sequence[Destination]:
         b = self.bound
@@ -57,48 +59,19 @@ class SqlQuestions:
         return await self.bound.tx.run(questions.follow_up, self.bound.me, ticket_id, said)
 
     async def open_questions(self) -> Sequence[Ticket] | None:
-        scope = await self.authority.scope()
-        if not await self.authority.audit("see_questions", "", bool(scope)):
-            return None
-        return await self.bound.tx.run(questions.in_scope, scope)
-
-    async def _covers(self, ticket_id: int, action: str) -> bool:
-        a = self.authority
-        audience = await a.tx.run(questions.audience, ticket_id)
-        allowed = audience is not None and await a.covers(audience) is not None
-        return await a.audit(action, str(ticket_id), allowed)
+        return await self.actions.open_questions()
 
     async def claim(self, ticket_id: int) -> Claim:
-        if not await self._covers(ticket_id, "claim_question"):
-            return Claim.GONE
-        b = self.bound
-        return await b.tx.run(questions.claim, ticket_id, b.me, b.clock())
+        return await self.actions.claim(ticket_id)
 
     async def ticket(self, ticket_id: int) -> Ticket | None:
-        if not await self._covers(ticket_id, "read_question"):
-            return None
-        return await self.bound.tx.run(questions.ticket, ticket_id)
+        return await self.actions.ticket(ticket_id)
 
     async def answer(self, ticket_id: int, text: str, language: str) -> bool:
-        if not fits(text) or not await self._covers(ticket_id, "answer_question"):
-            return False
-        said = self._said(Author.ORGANIZER, text, language=language)
-        return await self.bound.tx.run(questions.answer, ticket_id, self.bound.me, said)
+        return await self.actions.answer(ticket_id, text, language or self._language())
 
     async def canned(self, ticket_id: int) -> Sequence[Canned] | None:
-        if not await self._covers(ticket_id, "canned_answers"):
-            return None
-        found = await self.bound.tx.run(questions.ticket, ticket_id)
-        return await self.bound.tx.run(questions.canned, found.commune_code) if found else None
+        return await self.actions.canned(ticket_id)
 
     async def save_canned(self, ticket_id: int, text: str) -> int | None:
-        if not fits(text) or not await self._covers(ticket_id, "save_canned_answer"):
-            return None
-        b = self.bound
-        found = await b.tx.run(questions.ticket, ticket_id)
-        if found is None:
-            return None
-        actor = self.authority.organizer
-        return await b.tx.run(
-            questions.save_canned, found.commune_code, text.strip(), actor, b.clock()
-        )
+        return await self.actions.save_canned(ticket_id, text)
