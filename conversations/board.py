@@ -11,6 +11,7 @@ from conversations.desk import Desk, SignIn
 from conversations.group_desk import GroupDesk
 from conversations.meeting_desk import MeetingDesk
 from conversations.petition_desk import PetitionDesk
+from conversations.question_desk import QuestionDesk
 
 
 class Board(Protocol):
@@ -33,6 +34,9 @@ class Board(Protocol):
 
     @property
     def consultations(self) -> ConsultationDesk: ...
+
+    @property
+    def questions(self) -> QuestionDesk: ...
 
     def commune_name(self, code: str, locale: str) -> str: ...
 

@@ -31,6 +31,7 @@ from conversations.kit import Address
 from conversations.meeting_desk import MeetingDesk
 from conversations.petition_desk import PetitionDesk
 from conversations.petition_terms import DEFAULT_TERMS, PetitionTerms
+from conversations.question_desk import QuestionDesk
 from conversations.report import ReportStatus
 from conversations.report_rules import ReportRefusal, ReportWhy, is_reference
 from storage import overview, report_views, sign_in
@@ -42,6 +43,7 @@ from storage.group_desk import SqlGroupDesk
 from storage.meeting_desk import SqlMeetingDesk
 from storage.operator import Operator
 from storage.petition_desk import SqlPetitionDesk
+from storage.question_desk import SqlQuestionDesk
 from storage.vault import Vault
 
 # What the audit log calls a refused look at a report, or at one of its files.
@@ -175,6 +177,7 @@ class SqlBoard:
         self._petitions = SqlPetitionDesk(db, gazetteer, vault, organizers, clock, terms)
         self._meetings = SqlMeetingDesk(acting, gazetteer, text_limit)
         self._consultations = SqlConsultationDesk(acting, gazetteer)
+        self._questions = SqlQuestionDesk(acting)
 
     @property
     def sign_in(self) -> SignIn:
@@ -199,6 +202,10 @@ class SqlBoard:
     @property
     def consultations(self) -> ConsultationDesk:
         return self._consultations
+
+    @property
+    def questions(self) -> QuestionDesk:
+        return self._questions
 
     def commune_name(self, code: str, locale: str) -> str:
         """The commune's name in Arabic script for Arabic, in Latin script otherwise; its code

@@ -184,7 +184,7 @@ UNLABELLED = """() => [...document.querySelectorAll('input, select, textarea')]
 def every_page(site: Site) -> list[str]:
     pages = ["", "/reports", f"/reports/{site.mine}", "/petitions", "/petitions/new", "/meetings"]
     pages += ["/meetings/new", "/consultations", "/consultations/new", "/updates", "/updates/new"]
-    return [*pages, "/groups", "/audit"]
+    return [*pages, "/questions", "/groups", "/audit"]
 
 
 def test_every_field_of_every_page_has_a_label_and_the_keyboard_reaches_it(

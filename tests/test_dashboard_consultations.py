@@ -20,17 +20,14 @@ import pytest
 from sqlalchemy import select
 
 from bot.app import App
-from bot.web import web_app
 from conversations.consultation import Response
-from conversations.desk import Opened
 from handlers.web.fields import local_value
 from storage import consultations
 from storage.announcements import Kind
-from storage.desk import SqlSignIn
 from storage.models import ANNOUNCEMENT, AUDIT_ENTRY, CONSULTATION, CONSULTATION_QUESTION
 from tests.support.deliveries import add_resident
-from tests.support.desk import AGADIR, TIZNIT, link, make_organizer
-from tests.support.web_session import sqlite_app
+from tests.support.desk import AGADIR, TIZNIT
+from tests.support.web_session import signed_browser, sqlite_app
 
 
 @pytest.fixture
@@ -39,26 +36,9 @@ async def app(tmp_path: Path) -> AsyncIterator[App]:
         yield built
 
 
-async def browser(app: App, user: str, commune: str) -> httpx.AsyncClient:
-    """A browser of an organizer of ``commune``, signed in; its form token in ``.csrf``."""
-    organizer = await add_resident(app.db, app.clock, user, "fr")
-    await make_organizer(app.db, app.clock, organizer, commune)
-    opened = await SqlSignIn(app.db, app.settings.admins, app.clock).redeem(
-        await link(app.db, app.clock, organizer)
-    )
-    assert isinstance(opened, Opened)
-    client = httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=web_app(app, [])),
-        base_url="http://hayna",
-        cookies={"hayna_session": opened.session},
-    )
-    client.csrf = opened.csrf  # type: ignore[attr-defined]
-    return client
-
-
 @pytest.fixture
 async def client(app: App) -> AsyncIterator[httpx.AsyncClient]:
-    async with await browser(app, "org", AGADIR) as signed:
+    async with await signed_browser(app, "org", AGADIR) as signed:
         yield signed
 
 
@@ -179,7 +159,7 @@ async def test_another_communes_organizer_is_refused_and_audited(
 ) -> None:
     saved = await client.post("/dashboard/consultations/new", data=form(client.csrf, "draft"))
     number = int(saved.headers["location"].split("/")[-1].split("?")[0])
-    async with await browser(app, "tiznit", TIZNIT) as other:
+    async with await signed_browser(app, "tiznit", TIZNIT) as other:
         assert (await other.get(f"/dashboard/consultations/{number}")).status_code == 403
         exported = await other.get(f"/dashboard/consultations/{number}/export/csv")
         assert exported.status_code == 403
@@ -242,7 +222,7 @@ async def test_after_a_meeting_and_a_free_answer_hidden_by_the_organizer(
             )
     page = await client.get(f"/dashboard/consultations/{number}")
     (insult,) = re.findall(r'<li id="free-(\d+)"><span dir="auto">Des insultes', page.text)
-    async with await browser(app, "tiznit", TIZNIT) as other:
+    async with await signed_browser(app, "tiznit", TIZNIT) as other:
         tried = await other.post(
             f"/dashboard/consultations/{number}/hide/{insult}", data={"csrf": other.csrf}
         )

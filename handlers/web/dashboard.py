@@ -1,7 +1,7 @@
 """The organizers' dashboard, as routes for `hayna serve`: sign-in, the overview, the reports,
-the petitions, the meetings, the consultations and the updates, groups and the audit log; its
-stylesheet and script; and the headers every page carries (no framing, no referrer, no script
-or asset from another site).
+the petitions, the meetings, the consultations, residents' questions and the updates, groups
+and the audit log; its stylesheet and script; and the headers every page carries (no framing,
+no referrer, no script or asset from another site).
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from handlers.web.meetings import MeetingPages
 from handlers.web.overview import overview_routes
 from handlers.web.petitions import PetitionPages
 from handlers.web.public import PUBLIC
+from handlers.web.questions import QuestionPages
 from handlers.web.reports import ReportPages
 from handlers.web.session import PREFIX
 from handlers.web.sign_in import SignInPages
@@ -96,6 +97,7 @@ def dashboard_routes(
         *PetitionPages(board, pages, guard).routes(),
         *MeetingPages(board, pages, guard).routes(),
         *ConsultationPages(board, pages, guard).routes(),
+        *QuestionPages(board, pages, guard).routes(),
         *UpdatePages(board, pages, guard, clock).routes(),
         Mount(f"{PREFIX}/static", StaticFiles(directory=STATIC), name="static"),
     ]

@@ -7,12 +7,17 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+import httpx
+
 from bot.app import App, create_app
 from bot.settings import Settings
+from bot.web import web_app
 from conversations.desk import Opened
 from conversations.kit import Address, Inbound
 from storage import groups, sign_in
 from storage.desk import SqlSignIn
+from tests.support.deliveries import add_resident
+from tests.support.desk import link, make_organizer
 
 
 async def web_session(app: App, address: Address, first: str = "salam") -> tuple[str, str]:
@@ -37,3 +42,20 @@ async def sqlite_app(folder: Path) -> AsyncIterator[App]:
         yield built
     finally:
         await built.close()
+
+
+async def signed_browser(app: App, user: str, commune: str) -> httpx.AsyncClient:
+    """A browser of a new organizer of ``commune``, signed in; its form token in ``.csrf``."""
+    organizer = await add_resident(app.db, app.clock, user, "fr")
+    await make_organizer(app.db, app.clock, organizer, commune)
+    opened = await SqlSignIn(app.db, app.settings.admins, app.clock).redeem(
+        await link(app.db, app.clock, organizer)
+    )
+    assert isinstance(opened, Opened)
+    client = httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=web_app(app, [])),
+        base_url="http://hayna",
+        cookies={"hayna_session": opened.session},
+    )
+    client.csrf = opened.csrf  # type: ignore[attr-defined]
+    return client
