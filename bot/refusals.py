@@ -27,6 +27,7 @@ from conversations.consultation import (
     ConsultationWhy,
 )
 from conversations.desk import REASON_MAX
+from conversations.outcome import OutcomeError
 from conversations.petition_rules import THRESHOLD_MAX, THRESHOLD_MIN, PetitionField, PetitionWhy
 from conversations.report_rules import ReportWhy
 from storage.meetings import MeetingError
@@ -56,7 +57,7 @@ def refusal_text(refusal: AnyRefusal) -> str:
         return _petition(refusal)
     if isinstance(refusal, report_rules.ReportRefusal):
         return _report(refusal)
-    if isinstance(refusal, MeetingError):
+    if isinstance(refusal, (MeetingError, OutcomeError)):
         return str(refusal)
     if isinstance(refusal, ConsultationRefusal):
         return consultation_text(refusal)

@@ -171,13 +171,18 @@ def _stop_planned(conn: Connection, meeting_id: int, kinds: Sequence[Kind]) -> N
     announcements.cancel(conn, list(ids))
 
 
-def _current(conn: Connection, meeting_id: int, life: MeetingLife) -> Meeting:
-    # Locked until the change commits (on PostgreSQL; SQLite writes one at a time): two
-    # organizers publishing or cancelling at once must not both announce it.
+def locked(conn: Connection, meeting_id: int) -> Meeting:
+    """The meeting, locked until the change commits (on PostgreSQL; SQLite writes one at a
+    time): two organizers publishing or cancelling at once must not both announce it."""
     conn.execute(select(MEETING.c.id).where(MEETING.c.id == meeting_id).with_for_update())
     meeting = view(conn, meeting_id)
     if meeting is None:
         raise MeetingError(f"there is no meeting {meeting_id}")
+    return meeting
+
+
+def _current(conn: Connection, meeting_id: int, life: MeetingLife) -> Meeting:
+    meeting = locked(conn, meeting_id)
     if meeting.status != life:
         raise MeetingError(f"meeting {meeting_id} is {meeting.status}, not {life}")
     return meeting

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from conversations.groups import Answer, Group, Meeting, Redeemed
-from storage import groups, meetings
+from conversations.outcome import MeetingOutcome
+from storage import groups, meetings, outcomes
 from storage.calendar import ics
 from storage.services.authority import ResidentAuthority
 from storage.services.bound import Bound
@@ -50,7 +51,16 @@ class SqlCommunity:
             return False
         b = self.bound
         await b.tx.run(meetings.answer, meeting_id, b.me, answer, b.clock())
+        if answer is Answer.YES:
+            await b.tx.run(outcomes.give_code, meeting_id, b.me)
         return True
+
+    async def meeting_code(self, meeting_id: int) -> str | None:
+        """The code the resident shows at the door, once they said they attend."""
+        return await self.bound.tx.run(outcomes.code, meeting_id, self.bound.me)
+
+    async def meeting_outcome(self, meeting_id: int) -> MeetingOutcome | None:
+        return await self.bound.tx.run(outcomes.published, meeting_id)
 
     async def meeting_calendar(self, meeting_id: int) -> str | None:
         """The .ics of a meeting the resident said they attend."""
