@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from conversations.groups import Answer, Group, Meeting, Redeemed
+from conversations.meeting_desk import PAST
 from conversations.outcome import MeetingOutcome
 from storage import groups, meetings, outcomes
 from storage.calendar import ics
@@ -41,6 +42,13 @@ class SqlCommunity:
         b = self.bound
         commune = b.resident.commune_code or ""
         return await b.tx.run(meetings.upcoming, commune, b.me, b.clock(), MEETINGS_READ)
+
+    async def closed_meetings(self) -> Sequence[Meeting]:
+        """The resident's meetings held lately whose outcome is published, latest first."""
+        b = self.bound
+        commune = b.resident.commune_code or ""
+        since = b.clock() - PAST
+        return await b.tx.run(meetings.closed, commune, b.me, since, MEETINGS_READ)
 
     async def meeting(self, meeting_id: int) -> Meeting | None:
         return await self.bound.tx.run(meetings.view, meeting_id, self.bound.me)

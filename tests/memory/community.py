@@ -83,6 +83,18 @@ class MemoryCommunity:
         found.sort(key=lambda m: (m.draft.starts_at, m.id))
         return [view(m, here.me) for m in found]
 
+    async def closed_meetings(self) -> Sequence[Meeting]:
+        here = self.here
+        found = [
+            m
+            for m in here.world.meetings
+            if m.outcome is not None
+            and m.outcome.published_at is not None
+            and (here.me in m.answers or m.draft.commune_code == here.resident.commune_code)
+        ]
+        found.sort(key=lambda m: (m.draft.starts_at, m.id), reverse=True)
+        return [view(m, here.me) for m in found]
+
     async def meeting(self, meeting_id: int) -> Meeting | None:
         row = next((m for m in self.here.world.meetings if m.id == meeting_id), None)
         return view(row, self.here.me) if row else None
