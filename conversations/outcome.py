@@ -4,6 +4,7 @@ the outcome is published. Shared by the chat, the dashboard, the command line an
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -11,6 +12,7 @@ from enum import StrEnum
 
 from conversations.folding import to_ascii_digits
 from conversations.groups import Meeting
+from conversations.kit import MOROCCO
 from conversations.text import Renderable, Verbatim, _, lines, ngettext
 
 SUMMARY_MAX, DECISION_MAX, RESPONSIBLE_MAX = 3000, 300, 120
@@ -104,6 +106,11 @@ class OutcomeError(ValueError):
         self.why = why
 
 
+def moroccan_day(now: datetime) -> date:
+    """The day it is in Morocco: a due date is a Moroccan one."""
+    return now.astimezone(MOROCCO).date()
+
+
 def count_of(text: str) -> int | None:
     """A typed count (ASCII or Arabic-Indic digits), None when it is not a whole number in
     range."""
@@ -138,6 +145,21 @@ def draft_why(draft: OutcomeDraft, today: date) -> OutcomeWhy | None:
     if len(draft.decisions) > DECISIONS_MAX:
         return OutcomeWhy.TOO_MANY
     return next((w for d in draft.decisions if (w := decision_why(d, today))), None)
+
+
+_DAY = re.compile(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})")
+
+
+def due_of(text: str) -> date | None:
+    """A due date typed DD/MM/YYYY (or with dots or dashes, in any digits); None otherwise."""
+    found = _DAY.fullmatch(to_ascii_digits(text.strip()))
+    if found is None:
+        return None
+    day, month, year = (int(part) for part in found.groups())
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
 
 
 def code_of(text: str) -> str:

@@ -306,7 +306,13 @@ class Organizing(Protocol):
         when asked."""
         ...
 
-    async def meeting_outcome(self, meeting_id: int) -> MeetingOutcome | None: ...
+    async def publish_outcome(self, meeting_id: int) -> bool:
+        """Tell a recorded outcome, once, to those who answered and the audience."""
+        ...
+
+    async def meeting_outcome(self, meeting_id: int) -> MeetingOutcome | None:
+        """The recorded outcome, published or not, within the organizer's reach."""
+        ...
 
     async def create_consultation(self, draft: ConsultationDraft) -> int | None:
         """A draft consultation for a commune (or groups) within the scope; its id."""

@@ -312,6 +312,12 @@ def counts_of(conn: Connection, meeting_ids: Sequence[int]) -> dict[int, Counts]
         .group_by(RSVP.c.meeting_id, RSVP.c.answer)
     ):
         found[meeting_id][Answer(said).name.lower()] = n
+    for meeting_id, n in conn.execute(
+        select(RSVP.c.meeting_id, func.count())
+        .where(RSVP.c.meeting_id.in_(list(meeting_ids)), RSVP.c.checked_in_at.is_not(None))
+        .group_by(RSVP.c.meeting_id)
+    ):
+        found[meeting_id]["at_door"] = n
     return {meeting_id: Counts(**answers) for meeting_id, answers in found.items()}
 
 

@@ -5,13 +5,12 @@ publication to everyone who answered and to the meeting's audience, each once.""
 from __future__ import annotations
 
 import secrets
-from datetime import date, datetime
+from datetime import datetime
 
 from sqlalchemy import Connection, delete, func, insert, select, update
 
 from conversations.actor import ACTOR_MAX
 from conversations.groups import Meeting
-from conversations.kit import MOROCCO
 from conversations.outcome import (
     CODE_ALPHABET,
     CODE_LENGTH,
@@ -24,6 +23,7 @@ from conversations.outcome import (
     OutcomeWhy,
     code_of,
     draft_why,
+    moroccan_day,
     outcome_notice,
 )
 from storage import announcements, groups, meetings
@@ -35,11 +35,6 @@ from storage.models import (
     MEETING_OUTCOME,
     RSVP,
 )
-
-
-def today(now: datetime) -> date:
-    """The day it is in Morocco: a due date is a Moroccan one."""
-    return now.astimezone(MOROCCO).date()
 
 
 def give_code(conn: Connection, meeting_id: int, resident_id: int) -> str:
@@ -108,7 +103,7 @@ def record(
 ) -> None:
     """Store (or store again, until published) a held meeting's outcome."""
     meeting = _held(conn, meeting_id, now)
-    why = draft_why(draft, today(now))
+    why = draft_why(draft, moroccan_day(now))
     if why is not None:
         raise OutcomeError(why)
     for counted in draft.by_group:

@@ -178,6 +178,9 @@ class SqlOrganizing:
             return False
         return not publish or await self.meetings.publish_outcome(meeting_id)
 
+    async def publish_outcome(self, meeting_id: int) -> bool:
+        return await self.meetings.publish_outcome(meeting_id)
+
     async def meeting_outcome(self, meeting_id: int) -> MeetingOutcome | None:
         return await self.meetings.outcome(meeting_id)
 

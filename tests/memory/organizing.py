@@ -204,7 +204,8 @@ class MemoryOrganizing:
         if not self._on_meeting(meeting_id, "rsvps_meeting", lambda _: True) or row is None:
             return None
         said = list(row.answers.values())
-        return Counts(**{a.name.lower(): said.count(a) for a in set(said)})
+        counted = {a.name.lower(): said.count(a) for a in set(said)}
+        return Counts(**counted, at_door=len(row.checked))
 
     async def organizer_meetings(self) -> Sequence[Meeting] | None:
         here = self.here
@@ -273,6 +274,17 @@ class MemoryOrganizing:
             return True
 
         return self._on_meeting(meeting_id, "record_outcome", record)
+
+    async def publish_outcome(self, meeting_id: int) -> bool:
+        now = self.here.clock()
+
+        def publish(row: Row) -> bool:
+            if row.outcome is None or row.outcome.published_at is not None:
+                return False
+            row.outcome = replace(row.outcome, published_at=now)
+            return True
+
+        return self._on_meeting(meeting_id, "publish_outcome", publish)
 
     async def meeting_outcome(self, meeting_id: int) -> MeetingOutcome | None:
         row = self._row(meeting_id)
