@@ -5,7 +5,6 @@ member of the audience in their language, and read again from the meeting."""
 from __future__ import annotations
 
 import re
-from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
@@ -14,14 +13,22 @@ from bot.app import build_engine
 from bot.i18n import translator
 from conversations.engine import Engine
 from conversations.meeting_closing import CHECKED
-from conversations.outcome import CODE_ALPHABET, CODE_LENGTH, CheckedIn
+from conversations.outcome import CODE_ALPHABET, CODE_LENGTH, CheckedIn, OutcomeDraft
 from conversations.text import Renderable, _
 from storage.database import Database
 from storage.models import AUDIT_ENTRY
+from storage.services import SqlServices
 from tests.resident import FakeResident
 from tests.support.clock import Clock
 from tests.support.deliveries import RecordingOutbox
-from tests.support.meetings import ADMIN, dispatcher, drain, join_youth, youth_meeting
+from tests.support.meetings import (
+    ADMIN,
+    as_resident,
+    dispatcher,
+    drain,
+    join_youth,
+    youth_meeting,
+)
 from tests.support.petitions import onboard
 from tests.support.vault import VAULT
 
@@ -126,7 +133,7 @@ async def test_codes_at_the_door_and_an_outcome_published_once_to_each(
     await drain(sender)
     got = sorted((address.user, message.text) for address, message in outbox.sent)
     assert [user for user, _ in got] == ["amina", "salma"], "each who answered, once; not omar"
-    for user, text in got:
+    for _user, text in got:
         assert "Éclairer le terrain" in text and "Service technique" in text
     frame = _("Decisions:")
     assert said(frame, language) in dict(got)["amina"], "the frame in the resident's language"
@@ -151,11 +158,8 @@ async def test_a_resident_cannot_close_a_meeting_and_a_meeting_to_come_has_no_ou
     await join_youth(amina)
     await onboard(FakeResident(engine, ADMIN.user), "fr")
     meeting_id = await youth_meeting(engine, clock, commune)
-    from tests.support.meetings import as_resident
 
-    async def close(services):  # type: ignore[no-untyped-def]
-        from conversations.outcome import OutcomeDraft
-
+    async def close(services: SqlServices) -> tuple[bool, CheckedIn | None]:
         draft = OutcomeDraft("Résumé", 3)
         return (
             await services.organizing.record_outcome(meeting_id, draft, True),
