@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.command_line import CommandRefused, organizer_name
@@ -20,6 +20,7 @@ from conversations.outcome import (
     MeetingOutcome,
     OutcomeDraft,
     count_of,
+    decision_of,
 )
 from conversations.outcome_table import outcome_rows
 from storage import meetings
@@ -38,14 +39,10 @@ def _count(text: str) -> int:
 
 def _decision(text: str) -> Decision:
     """``text[;responsible[;YYYY-MM-DD]]``."""
-    said, who, due, *rest = (*text.split(";"), "", "")
-    if rest and any(part.strip() for part in rest):
-        raise argparse.ArgumentTypeError(f"{text!r}: at most text;responsible;YYYY-MM-DD")
-    try:
-        day = date.fromisoformat(due.strip()) if due.strip() else None
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{due.strip()!r} is not a day as YYYY-MM-DD") from None
-    return Decision(0, said.strip(), who.strip(), day)
+    found = decision_of(text)
+    if found is None:
+        raise argparse.ArgumentTypeError(f"{text!r} is not TEXT[;RESPONSIBLE[;YYYY-MM-DD]]")
+    return found
 
 
 def _group_count(text: str) -> GroupAttendance:

@@ -162,6 +162,23 @@ def due_of(text: str) -> date | None:
         return None
 
 
+def decision_of(text: str) -> Decision | None:
+    """A decision typed on one line as ``text[;responsible[;day]]``, the day as YYYY-MM-DD or
+    DD/MM/YYYY; None when its day is not one, or it has more parts."""
+    said, who, due, *rest = (*text.split(";"), "", "")
+    if any(part.strip() for part in rest):
+        return None
+    day: date | None = None
+    if due.strip():
+        try:
+            day = date.fromisoformat(to_ascii_digits(due.strip()))
+        except ValueError:
+            day = due_of(due)
+        if day is None:
+            return None
+    return Decision(0, said.strip(), who.strip(), day)
+
+
 def code_of(text: str) -> str:
     """A code as typed at the door, as stored: upper case, no spaces nor dashes."""
     return "".join(c for c in text.upper() if c.isalnum())
