@@ -99,7 +99,7 @@ class MeetingOutcome:
 
 
 class OutcomeError(ValueError):
-    """An outcome storage refuses; ``why`` says which rule, str() says it for the terminal."""
+    """An outcome storage refuses; ``why`` says which rule, str() says it in English for the command line."""
 
     def __init__(self, why: OutcomeWhy, detail: str = "") -> None:
         super().__init__(detail or why.value.replace("_", " "))
