@@ -99,7 +99,8 @@ class MeetingOutcome:
 
 
 class OutcomeError(ValueError):
-    """An outcome storage refuses; ``why`` says which rule, str() says it in English for the command line."""
+    """An outcome storage refuses: ``why`` says which rule, str() the detail in English for
+    the command line."""
 
     def __init__(self, why: OutcomeWhy, detail: str = "") -> None:
         super().__init__(detail or why.value.replace("_", " "))
