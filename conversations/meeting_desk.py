@@ -17,6 +17,7 @@ from conversations.desk import Done, Outcome, Signed, UpdateFigures
 from conversations.groups import Audience, Counts, Meeting, MeetingDraft, Reach
 from conversations.organizer_meetings import AGENDA_MAX, PLACE_MAX, TITLE_MAX
 from conversations.outcome import MeetingOutcome, OutcomeDraft
+from conversations.petition_desk import Download, FilingKind
 
 # Meetings held this long ago still show in the list, with their answers.
 PAST = timedelta(days=30)
@@ -125,6 +126,13 @@ class MeetingDesk(Protocol):
         ...
 
     async def publish_outcome(self, who: Signed, meeting_id: int) -> Outcome: ...
+
+    async def export_outcome(
+        self, who: Signed, meeting_id: int, kind: FilingKind
+    ) -> Download | Done:
+        """Its outcome as `hayna meetings export --format csv|pdf` writes it; MISSING when none
+        is recorded."""
+        ...
 
     async def updates(self, who: Signed) -> Sequence[UpdateFigures]:
         """The scope's last updates, newest first, with where their deliveries stand."""

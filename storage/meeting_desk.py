@@ -9,10 +9,12 @@ the try is in the audit log.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import replace
 from datetime import datetime
 
+from conversations.consultation_table import as_csv
 from conversations.desk import Done, Outcome, Signed, UpdateFigures
 from conversations.groups import Audience, Counts, Meeting, MeetingDraft, Reach
 from conversations.meeting_desk import (
@@ -25,11 +27,14 @@ from conversations.meeting_desk import (
     update_why,
 )
 from conversations.outcome import OutcomeDraft, OutcomeError
+from conversations.outcome_table import outcome_rows
+from conversations.petition_desk import CONTENT_TYPES, Download, FilingKind
 from storage import announcements, groups, meetings, overview
 from storage.acting import Acting
 from storage.gazetteer import Gazetteer
 from storage.meetings import MeetingError
 from storage.operator import Operator
+from storage.outcome_pdf import to_pdf
 from storage.services.community import MEETINGS_READ
 
 Change = Callable[[Operator], Awaitable[bool]]
@@ -131,6 +136,21 @@ class SqlMeetingDesk:
         async with self.acting(who) as op:
             done = await op.publish_outcome(meeting_id)
             return Outcome(Done.DONE) if done else _outcome_refused(op)
+
+    async def export_outcome(
+        self, who: Signed, meeting_id: int, kind: FilingKind
+    ) -> Download | Done:
+        async with self.acting(who) as op:
+            found = await op.meeting_outcome(meeting_id)
+            meeting = await op.tx.run(meetings.view, meeting_id)
+            if found is None or meeting is None:
+                return Done.REFUSED if op.refusal is None and meeting else Done.MISSING
+        if kind is FilingKind.PDF:
+            # Shaped Arabic takes a moment to lay out: away from the event loop.
+            data = await asyncio.to_thread(to_pdf, meeting, found)
+        else:
+            data = as_csv(outcome_rows(meeting, found)).encode()
+        return Download(data, f"meeting-{meeting_id}-outcome.{kind}", CONTENT_TYPES[kind])
 
     async def updates(self, who: Signed) -> Sequence[UpdateFigures]:
         async with self.acting(who) as op:

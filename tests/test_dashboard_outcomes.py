@@ -126,3 +126,10 @@ async def test_an_outcome_is_recorded_published_once_and_shown(
     final = (await client.get(page)).text
     assert 'id="summary">Priorités votées.<' in final and "Service technique" in final
     assert 'id="attended">12<' in final and 'id="publish-outcome"' not in final
+    csv_file = await client.get(f"{page}/export/csv")
+    assert csv_file.status_code == 200 and "Éclairer la place,Service technique,2030-12-31" in (
+        csv_file.text
+    )
+    pdf_file = await client.get(f"{page}/export/pdf")
+    assert pdf_file.status_code == 200 and pdf_file.content.startswith(b"%PDF")
+    assert (await client.get("/dashboard/meetings/999/export/csv")).status_code == 404

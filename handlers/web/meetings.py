@@ -16,9 +16,11 @@ from conversations.desk import Done, Outcome
 from conversations.groups import ANSWER_LABELS, MeetingDraft
 from conversations.organizer_meetings import AGENDA_MAX, PLACE_MAX, TITLE_MAX
 from conversations.outcome import SUMMARY_MAX, OutcomeDraft, OutcomeWhy, count_of, decision_of
+from conversations.petition_desk import FilingKind
 from handlers.web.fields import (
     audience_of,
     audience_options,
+    choice,
     kept_text,
     local_value,
     moroccan,
@@ -48,6 +50,7 @@ class MeetingPages:
             Route(MEETINGS + "/new", page(self.create), methods=["POST"]),
             Route(MEETINGS + "/{id}", page(self.one), methods=["GET"]),
             Route(MEETINGS + "/{id}/{change}", page(self.change), methods=["POST"]),
+            Route(MEETINGS + "/{id}/export/{kind}", page(self.export), methods=["GET"]),
         ]
 
     def _name(self, visit: Visit) -> Callable[[str], str]:
@@ -150,6 +153,21 @@ class MeetingPages:
         if outcome.done is Done.INVALID:
             return await self._page(visit, given, f"invalid:{outcome.why}", status=400)
         return RedirectResponse(f"{MEETINGS}/{number}?done={change}", status_code=303)
+
+    async def export(self, request: Request, visit: Visit) -> Response:
+        """The outcome's CSV or PDF, as `hayna meetings export` writes it."""
+        number = number_of(request.path_params["id"])
+        kind = choice(FilingKind, request.path_params["kind"])
+        if number is None or kind is None:
+            return self.guard.refusal(visit, Done.MISSING)
+        found = await self.board.meetings.export_outcome(visit.who, number, kind)
+        if isinstance(found, Done):
+            return self.guard.refusal(visit, found)
+        return Response(
+            found.data,
+            media_type=found.content_type,
+            headers={"Content-Disposition": f'attachment; filename="{found.filename}"'},
+        )
 
     async def _changed(self, visit: Visit, number: int, change: str, form: FormData) -> Outcome:
         desk = self.board.meetings
