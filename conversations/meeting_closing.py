@@ -18,6 +18,7 @@ from conversations.kit import Inbound, Option, Reply, Turn, pick
 from conversations.outcome import (
     DECISION_MAX,
     DECISIONS_MAX,
+    DOOR_OPENS,
     RESPONSIBLE_MAX,
     SUMMARY_MAX,
     CheckedIn,
@@ -163,6 +164,10 @@ class MeetingClosing(Flow[Step, Answers]):
         if chosen is CHECK_IN:
             return Turn((ASK_CODE,), Step.CODE, data)
         if chosen is RECORD:
+            meeting = await ctx.services.community.meeting(data.meeting)
+            if meeting is None or meeting.starts_at > ctx.now:
+                not_yet = Reply(_("This meeting has not started yet: record its outcome after."))
+                return await self._card(ctx, data.meeting, (not_yet,), data.page)
             return Turn((ASK_ATTENDED,), Step.ATTENDED, Answers(data.meeting, data.page))
         if chosen is PUBLISH:
             told = await ctx.services.organizing.publish_outcome(data.meeting)
@@ -278,14 +283,16 @@ class MeetingClosing(Flow[Step, Answers]):
         meeting = await ctx.services.community.meeting(meeting_id)
         told = await ctx.services.organizing.meeting_outcome(meeting_id)
         counts = await ctx.services.organizing.meeting_counts(meeting_id)
-        if meeting is None or counts is None or meeting.starts_at > ctx.now:
+        if meeting is None or counts is None or meeting.starts_at > ctx.now + DOOR_OPENS:
             return await self._held(ctx, before, page)
         text = lines(
             details(meeting),
             _("Attending: {yes}", yes=counts.yes),
             ngettext("{n} checked in at the door.", "{n} checked in at the door.", counts.at_door),
         )
-        actions: tuple[Option, ...] = (CHECK_IN, RECORD)
+        # Before the start the door is open, but nothing has come out of the meeting yet.
+        started = meeting.starts_at <= ctx.now
+        actions: tuple[Option, ...] = (CHECK_IN, RECORD) if started else (CHECK_IN,)
         if told is not None:
             text = lines(text, _told(told.published_at is not None))
             text = lines(text, attendance_line(told.attended))

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from conversations.folding import to_ascii_digits
@@ -20,6 +20,9 @@ SUMMARY_MAX, DECISION_MAX, RESPONSIBLE_MAX = 3000, 300, 120
 DECISIONS_MAX = 20
 # Attendance above this is a typing slip, not a neighbourhood meeting.
 ATTENDED_MAX = 100_000
+
+# Residents queue at the door before the start: a meeting is listed for check-in this early.
+DOOR_OPENS = timedelta(hours=2)
 
 # No 0/O, 1/I/L, 2/Z, 5/S, 8/B: a code read aloud or typed from a phone screen stays one code.
 CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"

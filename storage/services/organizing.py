@@ -24,7 +24,7 @@ from conversations.groups import (
 )
 from conversations.language import DEFAULT, SUPPORTED
 from conversations.meeting_desk import PAST
-from conversations.outcome import CheckedIn, MeetingOutcome, OutcomeDraft
+from conversations.outcome import DOOR_OPENS, CheckedIn, MeetingOutcome, OutcomeDraft
 from conversations.paper import Entered, PaperSignature
 from conversations.petition import Card
 from storage import announcements, groups, meetings, petitions, sign_in
@@ -160,14 +160,16 @@ class SqlOrganizing:
         return await self.meetings.counts(meeting_id)
 
     async def held_meetings(self) -> Sequence[Meeting] | None:
-        """Published meetings held in the last `PAST`, latest first, within the reach."""
+        """Published meetings held in the last `PAST`, or whose door opens now, latest first,
+        within the reach."""
         b = self.bound
         scope = await self.authority.scope()
         if not await self.authority.audit("list_held_meetings", "", bool(scope)):
             return None
         now = b.clock()
         found = await b.tx.run(meetings.recent_within, scope, now - PAST, MEETINGS_READ)
-        held = [m for m in found if m.starts_at <= now and m.status == "published"]
+        opened = now + DOOR_OPENS
+        held = [m for m in found if m.starts_at <= opened and m.status == "published"]
         return held[::-1]
 
     async def check_in(self, meeting_id: int, code: str) -> CheckedIn | None:

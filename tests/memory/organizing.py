@@ -22,7 +22,14 @@ from conversations.groups import (
 from conversations.kit import MOROCCO
 from conversations.language import DEFAULT
 from conversations.meeting_desk import PAST
-from conversations.outcome import CheckedIn, MeetingOutcome, OutcomeDraft, code_of, draft_why
+from conversations.outcome import (
+    DOOR_OPENS,
+    CheckedIn,
+    MeetingOutcome,
+    OutcomeDraft,
+    code_of,
+    draft_why,
+)
 from conversations.paper import Entered, PaperOutcome, PaperSignature, paper_refusal
 from conversations.petition import Card, PetitionLife
 from tests.memory.community import CANCELLED, DRAFT, PUBLISHED, built_in, view
@@ -233,7 +240,7 @@ class MemoryOrganizing:
             m
             for m in here.world.meetings
             if m.status == PUBLISHED
-            and now - PAST < m.draft.starts_at <= now
+            and now - PAST < m.draft.starts_at <= now + DOOR_OPENS
             and scope.covers(Audience(m.draft.commune_code, m.draft.group_ids))
         ]
         found.sort(key=lambda m: (m.draft.starts_at, m.id), reverse=True)
