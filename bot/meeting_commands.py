@@ -1,5 +1,6 @@
 """`hayna meetings ...`: organizers draft consultation meetings, publish them (announced at once,
-reminders planned), move or cancel them, list them and count the answers. Every action is
+reminders planned), move or cancel them, list them and count the answers; once held, check in,
+record and publish the outcome, and export it (bot/outcome_commands.py). Every action is
 written to the audit log under the operator's name."""
 
 from __future__ import annotations
@@ -8,6 +9,7 @@ import argparse
 import re
 from datetime import UTC, datetime, timedelta
 
+from bot import outcome_commands
 from bot.app import on_database
 from bot.command_line import CommandRefused, commune_code, organizer_name, shortened, table
 from bot.natural_dates import NaturalDates
@@ -99,6 +101,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     _by(move)
     listing = actions.add_parser("list", help="meetings as a table, latest first")
     listing.add_argument("--commune", metavar="CODE_OR_NAME")
+    outcome_commands.configure(actions)
 
 
 def _by(parser: argparse.ArgumentParser) -> None:
@@ -113,6 +116,9 @@ async def _act(db: Database, args: argparse.Namespace) -> None:
     now = datetime.now(UTC)
     if args.action == "list":
         await _list(db, args)
+        return
+    if args.action in outcome_commands.ACTIONS:
+        await outcome_commands.act(db, args)
         return
     draft = _draft(args, now) if args.action == "create" else None
     async with db.transaction() as tx:

@@ -27,6 +27,14 @@ from conversations.consultation import (
     ConsultationWhy,
 )
 from conversations.desk import REASON_MAX
+from conversations.outcome import (
+    DECISION_MAX,
+    DECISIONS_MAX,
+    RESPONSIBLE_MAX,
+    SUMMARY_MAX,
+    OutcomeError,
+    OutcomeWhy,
+)
 from conversations.petition_rules import THRESHOLD_MAX, THRESHOLD_MIN, PetitionField, PetitionWhy
 from conversations.report_rules import ReportWhy
 from storage.meetings import MeetingError
@@ -56,11 +64,31 @@ def refusal_text(refusal: AnyRefusal) -> str:
         return _petition(refusal)
     if isinstance(refusal, report_rules.ReportRefusal):
         return _report(refusal)
+    if isinstance(refusal, OutcomeError):
+        return f"{OUTCOME_WHY[refusal.why]} ({refusal})"
     if isinstance(refusal, MeetingError):
         return str(refusal)
     if isinstance(refusal, ConsultationRefusal):
         return consultation_text(refusal)
     return _operator(refusal)
+
+
+OUTCOME_WHY = {
+    OutcomeWhy.NOT_HELD: "the meeting has not been held yet: record its outcome once it started",
+    OutcomeWhy.NOT_PUBLISHED: "only a published meeting that was held has an outcome",
+    OutcomeWhy.ALREADY_PUBLISHED: "its outcome is published already and can no longer change",
+    OutcomeWhy.NOT_RECORDED: "record the outcome first (--summary, --attended)",
+    OutcomeWhy.NO_SUMMARY: "--summary must not be empty",
+    OutcomeWhy.NOT_A_NUMBER: "--attended must be a number of people",
+    OutcomeWhy.EMPTY_DECISION: "a --decision must have a text",
+    OutcomeWhy.TOO_LONG: (
+        f"too long: --summary {SUMMARY_MAX}, a decision {DECISION_MAX}, who is responsible "
+        f"{RESPONSIBLE_MAX} characters at most"
+    ),
+    OutcomeWhy.DUE_PAST: "a decision's due date has passed: give a day to come",
+    OutcomeWhy.TOO_MANY: f"at most {DECISIONS_MAX} decisions",
+    OutcomeWhy.GROUP_ELSEWHERE: "--group-attended names a group of another commune",
+}
 
 
 CONSULTATION_WHY = {

@@ -18,6 +18,7 @@ class FlowName(StrEnum):
     SUBSCRIPTIONS = "subscriptions"
     ORGANIZING = "organizing"
     ORGANIZER_MEETINGS = "organizer_meetings"
+    MEETING_CLOSING = "meeting_closing"
     PAPER_ENTRY = "paper_entry"
     CONSULTATIONS = "consultations"
     CONSULTATION_DRAFTING = "consultation_drafting"

@@ -14,6 +14,7 @@ from conversations.consultation_drafting import ConsultationDrafting
 from conversations.consulting import Consulting
 from conversations.dates import DateReader, NumericDates
 from conversations.flow import Flow, Flows
+from conversations.meeting_closing import MeetingClosing
 from conversations.menu import Menu
 from conversations.my_data import MyData
 from conversations.onboarding import Onboarding
@@ -39,6 +40,7 @@ def every_flow(dates: DateReader | None = None) -> Flows:
         Subscriptions(),
         OrganizingFlow(dates),
         OrganizerMeetings(dates),
+        MeetingClosing(),
         PaperEntry(),
         Consulting(),
         ConsultationDrafting(),

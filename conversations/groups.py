@@ -127,6 +127,8 @@ class Counts:
     yes: int = 0
     maybe: int = 0
     no: int = 0
+    # Of all who answered, those checked in at the door by their code.
+    at_door: int = 0
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,6 +16,8 @@ from typing import Protocol
 from conversations.desk import Done, Outcome, Signed, UpdateFigures
 from conversations.groups import Audience, Counts, Meeting, MeetingDraft, Reach
 from conversations.organizer_meetings import AGENDA_MAX, PLACE_MAX, TITLE_MAX
+from conversations.outcome import MeetingOutcome, OutcomeDraft
+from conversations.petition_desk import Download, FilingKind
 
 # Meetings held this long ago still show in the list, with their answers.
 PAST = timedelta(days=30)
@@ -43,6 +45,14 @@ class Made:
 
     outcome: Outcome
     number: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Closing:
+    """Whether a meeting was held (an outcome may be recorded), and its outcome if recorded."""
+
+    held: bool
+    outcome: MeetingOutcome | None = None
 
 
 def draft_why(draft: MeetingDraft, now: datetime) -> DeskWhy | None:
@@ -103,6 +113,26 @@ class MeetingDesk(Protocol):
     async def move_meeting(self, who: Signed, meeting_id: int, starts_at: datetime) -> Outcome: ...
 
     async def cancel_meeting(self, who: Signed, meeting_id: int) -> Outcome: ...
+
+    async def closing(self, who: Signed, meeting_id: int) -> Closing:
+        """Whether the meeting was held, and its outcome as recorded (published or not)."""
+        ...
+
+    async def record_outcome(
+        self, who: Signed, meeting_id: int, draft: OutcomeDraft, publish: bool
+    ) -> Outcome:
+        """Record a held meeting's outcome, published at once when asked; INVALID with the
+        `OutcomeWhy` in `Outcome.why` when a rule refuses it."""
+        ...
+
+    async def publish_outcome(self, who: Signed, meeting_id: int) -> Outcome: ...
+
+    async def export_outcome(
+        self, who: Signed, meeting_id: int, kind: FilingKind
+    ) -> Download | Done:
+        """Its outcome as `hayna meetings export --format csv|pdf` writes it; MISSING when none
+        is recorded."""
+        ...
 
     async def updates(self, who: Signed) -> Sequence[UpdateFigures]:
         """The scope's last updates, newest first, with where their deliveries stand."""

@@ -1,6 +1,7 @@
 """Organizers' meetings in the chat: draft one (audience, title, time, place or pin, agenda),
 change any of it at the preview, publish it or keep it as a draft; read the answers to one,
-change its time or cancel it. Storage checks and audits every action again."""
+change its time or cancel it; and open the meetings held (conversations/meeting_closing.py).
+Storage checks and audits every action again."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from conversations.flow import Flow
 from conversations.flow_names import FlowName
 from conversations.groups import Meeting, MeetingDraft, details
 from conversations.kit import Inbound, Option, Reply, Turn, pick
+from conversations.meeting_closing import HELD_LINK
 from conversations.paging import offer, turned
 from conversations.phrases import CANCELLED, NOT_ALLOWED, NOT_AN_OPTION
 from conversations.text import Renderable, _, lines, pgettext
@@ -55,6 +57,8 @@ class Answers:
 
 
 BACK = Option("back", pgettext("organizer", "Back"))
+# The meetings held, to check residents in at the door and record their outcome.
+HELD = Option("held", pgettext("organizer", "Meetings held"))
 PUBLISH = Option("publish", pgettext("organizer", "Publish"))
 DRAFT = Option("draft", pgettext("organizer", "Save as draft"))
 MOVE = Option("move", pgettext("organizer", "Change the time"))
@@ -191,6 +195,8 @@ class OrganizerMeetings(Flow[Step, Answers]):
         """A meeting picked from the list, another page, or back to the tools."""
         if msg.option == BACK.id:
             return Turn((), None, data, next_flow=FlowName.ORGANIZING)
+        if msg.option == HELD.id:
+            return Turn((), None, data, next_flow=FlowName.MEETING_CLOSING, link=HELD_LINK)
         if (page := turned(msg)) is not None:
             return await self._list(ctx, (), page)
         if msg.option and msg.option.startswith("m") and msg.option[1:].isdigit():
@@ -299,12 +305,12 @@ class OrganizerMeetings(Flow[Step, Answers]):
         if found is None:
             return Turn((Reply(NOT_ALLOWED),), None, Answers())
         if not found:
-            none = Reply(_("You have no meeting to come."))
-            return Turn((*before, none), None, Answers(), next_flow=FlowName.ORGANIZING)
+            none = Reply(_("You have no meeting to come."), (HELD, BACK))
+            return Turn((*before, none), Step.LIST, Answers())
         options = [
             Option(f"m{m.id}", _("{title}, {when}", title=m.title, when=m.starts_at)) for m in found
         ]
-        ask, shown = offer(_("Your meetings to come:"), options, page, (BACK,))
+        ask, shown = offer(_("Your meetings to come:"), options, page, (HELD, BACK))
         return Turn((*before, ask), Step.LIST, Answers(page=shown.page))
 
     async def _card(

@@ -35,6 +35,7 @@ from conversations.groups import (
     Redeemed,
 )
 from conversations.kit import Address, Attachment, Inbound, Location, Outgoing, Place, Resident
+from conversations.outcome import CheckedIn, MeetingOutcome, OutcomeDraft
 from conversations.paper import Entered, PaperSignature
 from conversations.personal import PersonalData
 from conversations.petition import Card, PetitionDraft, Signing
@@ -263,12 +264,25 @@ class Community(Protocol):
 
     async def upcoming_meetings(self) -> Sequence[Meeting]: ...
 
+    async def closed_meetings(self) -> Sequence[Meeting]:
+        """Meetings held lately whose outcome is published, that were for the resident or that
+        they answered, latest first."""
+        ...
+
     async def meeting(self, meeting_id: int) -> Meeting | None: ...
 
     async def answer_meeting(self, meeting_id: int, answer: Answer) -> bool: ...
 
     async def meeting_calendar(self, meeting_id: int) -> str | None:
         """The .ics text of a meeting the resident attends; None otherwise."""
+        ...
+
+    async def meeting_code(self, meeting_id: int) -> str | None:
+        """The code the resident shows at the door, given when they said they attend."""
+        ...
+
+    async def meeting_outcome(self, meeting_id: int) -> MeetingOutcome | None:
+        """What came out of the meeting, once its organizer published it."""
         ...
 
     async def redeem_invite(self, code: str) -> Redeemed: ...
@@ -323,6 +337,27 @@ class Organizing(Protocol):
 
     async def organizer_meetings(self) -> Sequence[Meeting] | None:
         """Drafts and published meetings to come, within the organizer's reach."""
+        ...
+
+    async def held_meetings(self) -> Sequence[Meeting] | None:
+        """Published meetings held lately, latest first, within the organizer's reach."""
+        ...
+
+    async def check_in(self, meeting_id: int, code: str) -> CheckedIn | None:
+        """Mark attended the RSVP holding ``code``; None when refused."""
+        ...
+
+    async def record_outcome(self, meeting_id: int, draft: OutcomeDraft, publish: bool) -> bool:
+        """Record a held meeting's outcome, published to those who answered and its audience
+        when asked."""
+        ...
+
+    async def publish_outcome(self, meeting_id: int) -> bool:
+        """Tell a recorded outcome, once, to those who answered and the audience."""
+        ...
+
+    async def meeting_outcome(self, meeting_id: int) -> MeetingOutcome | None:
+        """The recorded outcome, published or not, within the organizer's reach."""
         ...
 
     async def create_consultation(self, draft: ConsultationDraft) -> int | None:

@@ -1,6 +1,7 @@
 """Meetings & groups for residents: join or leave the groups of their commune, see what they
-follow, read the consultations to come, answer Attending / Maybe / Not attending, get a
-calendar file of one they attend."""
+follow, read the consultations to come, answer Attending / Maybe / Not attending (with a code
+to show at the door), get a calendar file of one they attend, and read what came out of those
+held."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from conversations.flow import Flow
 from conversations.flow_names import FlowName
 from conversations.groups import ANSWER_LABELS, Answer, Group, Meeting, details
 from conversations.kit import Attachment, Inbound, Option, Reply, Turn
+from conversations.outcome import attendance_line, outcome_text
 from conversations.paging import offer, turned
 from conversations.phrases import NOT_AN_OPTION
 from conversations.text import Joined, Renderable, Verbatim, _, lines, ngettext, pgettext
@@ -55,6 +57,12 @@ def _group_option(group: Group) -> Option:
 
 def _meeting_option(meeting: Meeting) -> Option:
     label = _("{title}, {when}", title=meeting.title, when=meeting.starts_at)
+    return Option(f"m{meeting.id}", label)
+
+
+def _closed_option(meeting: Meeting) -> Option:
+    """A meeting held, whose outcome can be read."""
+    label = _("📝 {title}, {when}", title=meeting.title, when=meeting.starts_at)
     return Option(f"m{meeting.id}", label)
 
 
@@ -143,7 +151,12 @@ class Subscriptions(Flow[Step, Answers]):
         if not await ctx.services.community.answer_meeting(data.meeting, said):
             gone = _("This meeting is no longer open for answers.")
             return await self._meetings(ctx, (Reply(gone),), data.page)
-        thanks = _("Thank you, your answer is saved: {answer}.", answer=ANSWER_LABELS[said])
+        thanks: Renderable = _(
+            "Thank you, your answer is saved: {answer}.", answer=ANSWER_LABELS[said]
+        )
+        code = await ctx.services.community.meeting_code(data.meeting)
+        if said is Answer.YES and code:
+            thanks = lines(thanks, _("Show this code at the door: {code}", code=code))
         return await self._meeting(ctx, data.meeting, (Reply(thanks),), data.page)
 
     async def _home(self, ctx: Context, before: tuple[Reply, ...]) -> Turn[Step, Answers]:
@@ -180,11 +193,15 @@ class Subscriptions(Flow[Step, Answers]):
         self, ctx: Context, before: tuple[Reply, ...], page: int = 0
     ) -> Turn[Step, Answers]:
         found = await ctx.services.community.upcoming_meetings()
-        if not found:
+        closed = await ctx.services.community.closed_meetings()
+        if not found and not closed:
             none = _("No consultation is planned for you yet. Join groups to hear of theirs.")
             return await self._home(ctx, (*before, Reply(none)))
         ask = _("The consultations to come. Choose one to read it and answer:")
-        asked, shown = offer(ask, [_meeting_option(m) for m in found], page, (BACK,))
+        if closed:
+            ask = _("The consultations to come, and what came out of the last ones (📝):")
+        options = [*map(_meeting_option, found), *(_closed_option(m) for m in closed)]
+        asked, shown = offer(ask, options, page, (BACK,))
         return Turn((*before, asked), Step.MEETINGS, Answers(page=shown.page))
 
     async def _meeting(
@@ -194,8 +211,19 @@ class Subscriptions(Flow[Step, Answers]):
         if meeting is None or meeting.status != "published":
             return await self._meetings(ctx, before, page)
         text: Renderable = details(meeting)
+        if meeting.starts_at <= ctx.now:
+            # Held: what came out of it, if published; nothing to answer any more.
+            told = await ctx.services.community.meeting_outcome(meeting.id)
+            if told is not None:
+                text = lines(text, attendance_line(told.attended))
+                text = lines(text, outcome_text(told.summary, told.decisions))
+            card = Reply(text, (BACK,))
+            return Turn((*before, card), Step.MEETING, Answers(meeting=meeting.id, page=page))
         if meeting.answer is not None:
             text = lines(text, _("Your answer: {answer}", answer=ANSWER_LABELS[meeting.answer]))
+        code = await ctx.services.community.meeting_code(meeting.id)
+        if meeting.answer is Answer.YES and code:
+            text = lines(text, _("Your code at the door: {code}", code=code))
         extra = (CALENDAR,) if meeting.answer is Answer.YES else ()
         card = Reply(text, (*ANSWERS, *extra, BACK))
         return Turn((*before, card), Step.MEETING, Answers(meeting=meeting.id, page=page))

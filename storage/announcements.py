@@ -25,6 +25,7 @@ from sqlalchemy import (
     func,
     insert,
     literal,
+    or_,
     select,
     text,
     true,
@@ -56,6 +57,8 @@ class Kind(StrEnum):
     # A consultation opened, and the day before it closes, to those who have not answered.
     CONSULTATION = "consultation"
     CLOSING = "closing"
+    # What came out of a meeting: to everyone who answered it and to its audience.
+    OUTCOME = "outcome"
 
 
 # An update waits behind everything else; all that is said of a meeting goes before updates.
@@ -67,6 +70,7 @@ PRIORITY = {
     Kind.CANCELLED: Priority.MEETING,
     Kind.CONSULTATION: Priority.MEETING,
     Kind.CLOSING: Priority.MEETING,
+    Kind.OUTCOME: Priority.MEETING,
 }
 
 
@@ -156,8 +160,9 @@ def recipients(
     """Who an announcement reaches, as a condition on the resident table.
 
     Reminders skip those who said they will not come; a change of time goes to those who
-    answered; a consultation closing soon is told to those who have not completed it. A
-    resident who said "stop" is left out: nothing would be sent to them.
+    answered; an outcome to its audience and to all who answered; a consultation closing soon
+    is told to those who have not completed it. A resident who said "stop" is left out:
+    nothing would be sent to them.
     """
     member: ColumnElement[bool]
     if audience.group_ids:
@@ -167,8 +172,11 @@ def recipients(
         )
     else:
         member = RESIDENT.c.commune_code == audience.commune_code
-    condition = and_(member, RESIDENT.c.pushes_enabled == true())
     answered = RSVP.c.meeting_id == meeting_id, RSVP.c.resident_id == RESIDENT.c.id
+    if kind is Kind.OUTCOME:
+        # Whoever answered, a "no" or a resident of elsewhere included, and the audience.
+        member = or_(member, exists().where(*answered))
+    condition = and_(member, RESIDENT.c.pushes_enabled == true())
     if kind is Kind.REMINDER:
         condition = and_(condition, ~exists().where(*answered, RSVP.c.answer == Answer.NO))
     elif kind is Kind.MOVED:

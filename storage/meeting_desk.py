@@ -9,25 +9,32 @@ the try is in the audit log.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import replace
 from datetime import datetime
 
+from conversations.consultation_table import as_csv
 from conversations.desk import Done, Outcome, Signed, UpdateFigures
 from conversations.groups import Audience, Counts, Meeting, MeetingDraft, Reach
 from conversations.meeting_desk import (
     PAST,
     UPDATES_LISTED,
+    Closing,
     DeskWhy,
     Made,
     draft_why,
     update_why,
 )
+from conversations.outcome import OutcomeDraft, OutcomeError
+from conversations.outcome_table import outcome_rows
+from conversations.petition_desk import CONTENT_TYPES, Download, FilingKind
 from storage import announcements, groups, meetings, overview
 from storage.acting import Acting
 from storage.gazetteer import Gazetteer
 from storage.meetings import MeetingError
 from storage.operator import Operator
+from storage.outcome_pdf import to_pdf
 from storage.services.community import MEETINGS_READ
 
 Change = Callable[[Operator], Awaitable[bool]]
@@ -112,6 +119,39 @@ class SqlMeetingDesk:
                 return Outcome(Done.DONE)
             return await _refused(op, meeting_id, at)
 
+    async def closing(self, who: Signed, meeting_id: int) -> Closing:
+        async with self.acting(who) as op:
+            found = await op.tx.run(meetings.view, meeting_id)
+            held = found is not None and found.status == "published" and found.starts_at <= op.now
+            return Closing(held, await op.meeting_outcome(meeting_id) if held else None)
+
+    async def record_outcome(
+        self, who: Signed, meeting_id: int, draft: OutcomeDraft, publish: bool
+    ) -> Outcome:
+        async with self.acting(who) as op:
+            done = await op.record_outcome(meeting_id, draft, publish)
+            return Outcome(Done.DONE) if done else _outcome_refused(op)
+
+    async def publish_outcome(self, who: Signed, meeting_id: int) -> Outcome:
+        async with self.acting(who) as op:
+            done = await op.publish_outcome(meeting_id)
+            return Outcome(Done.DONE) if done else _outcome_refused(op)
+
+    async def export_outcome(
+        self, who: Signed, meeting_id: int, kind: FilingKind
+    ) -> Download | Done:
+        async with self.acting(who) as op:
+            found = await op.meeting_outcome(meeting_id)
+            meeting = await op.tx.run(meetings.view, meeting_id)
+            if found is None or meeting is None:
+                return Done.REFUSED if op.refusal is None and meeting else Done.MISSING
+        if kind is FilingKind.PDF:
+            # Shaped Arabic takes a moment to lay out: away from the event loop.
+            data = await asyncio.to_thread(to_pdf, meeting, found)
+        else:
+            data = as_csv(outcome_rows(meeting, found)).encode()
+        return Download(data, f"meeting-{meeting_id}-outcome.{kind}", CONTENT_TYPES[kind])
+
     async def updates(self, who: Signed) -> Sequence[UpdateFigures]:
         async with self.acting(who) as op:
             scope = await op.authority.scope()
@@ -140,6 +180,13 @@ class SqlMeetingDesk:
             return Made(Outcome(Done.REFUSED))
         number, recipients = planned
         return Made(Outcome(Done.DONE, told=recipients), number)
+
+
+def _outcome_refused(op: Operator) -> Outcome:
+    """Outside the scope (no refusal given), no such meeting, or a rule of outcomes."""
+    if isinstance(op.refusal, OutcomeError):
+        return Outcome(Done.INVALID, why=op.refusal.why)
+    return Outcome(Done.MISSING if isinstance(op.refusal, MeetingError) else Done.REFUSED)
 
 
 async def _settled(op: Operator, audience: Audience) -> Audience:

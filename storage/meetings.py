@@ -9,7 +9,19 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Connection, Row, Select, and_, exists, func, insert, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Row,
+    Select,
+    and_,
+    exists,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
 
 from conversations.actor import ACTOR_MAX
 from conversations.groups import (
@@ -32,6 +44,7 @@ from storage.models import (
     COMMUNITY_GROUP,
     MEETING,
     MEETING_GROUP,
+    MEETING_OUTCOME,
     MEMBERSHIP,
     RSVP,
 )
@@ -171,13 +184,18 @@ def _stop_planned(conn: Connection, meeting_id: int, kinds: Sequence[Kind]) -> N
     announcements.cancel(conn, list(ids))
 
 
-def _current(conn: Connection, meeting_id: int, life: MeetingLife) -> Meeting:
-    # Locked until the change commits (on PostgreSQL; SQLite writes one at a time): two
-    # organizers publishing or cancelling at once must not both announce it.
+def locked(conn: Connection, meeting_id: int) -> Meeting:
+    """The meeting, locked until the change commits (on PostgreSQL; SQLite writes one at a
+    time): two organizers publishing or cancelling at once must not both announce it."""
     conn.execute(select(MEETING.c.id).where(MEETING.c.id == meeting_id).with_for_update())
     meeting = view(conn, meeting_id)
     if meeting is None:
         raise MeetingError(f"there is no meeting {meeting_id}")
+    return meeting
+
+
+def _current(conn: Connection, meeting_id: int, life: MeetingLife) -> Meeting:
+    meeting = locked(conn, meeting_id)
     if meeting.status != life:
         raise MeetingError(f"meeting {meeting_id} is {meeting.status}, not {life}")
     return meeting
@@ -225,20 +243,45 @@ def upcoming(
 ) -> list[Meeting]:
     """Published meetings to come for a resident, their commune's and their groups', soonest
     first, at most ``limit``."""
+    ids = (
+        select(MEETING.c.id)
+        .where(
+            MEETING.c.status == MeetingLife.PUBLISHED,
+            MEETING.c.starts_at > now,
+            _for(commune, resident_id),
+        )
+        .order_by(MEETING.c.starts_at, MEETING.c.id)
+        .limit(limit)
+    )
+    return _views(conn, ids, resident_id)
+
+
+def _for(commune: str, resident_id: int) -> ColumnElement[bool]:
+    """Meetings for a resident: their commune's, and their groups'."""
     groups = select(MEETING_GROUP.c.meeting_id).where(MEETING_GROUP.c.meeting_id == MEETING.c.id)
     mine = exists().where(
         MEETING_GROUP.c.meeting_id == MEETING.c.id,
         MEMBERSHIP.c.group_id == MEETING_GROUP.c.group_id,
         MEMBERSHIP.c.resident_id == resident_id,
     )
+    return or_(and_(MEETING.c.commune_code == commune, ~groups.exists()), mine)
+
+
+def closed(
+    conn: Connection, commune: str, resident_id: int, since: datetime, limit: int
+) -> list[Meeting]:
+    """Meetings held since ``since`` whose outcome is published, that were for the resident
+    or that they answered, latest first, at most ``limit``."""
+    answered = exists().where(RSVP.c.meeting_id == MEETING.c.id, RSVP.c.resident_id == resident_id)
     ids = (
         select(MEETING.c.id)
+        .join(MEETING_OUTCOME, MEETING_OUTCOME.c.meeting_id == MEETING.c.id)
         .where(
-            MEETING.c.status == MeetingLife.PUBLISHED,
-            MEETING.c.starts_at > now,
-            or_(and_(MEETING.c.commune_code == commune, ~groups.exists()), mine),
+            MEETING_OUTCOME.c.published_at.is_not(None),
+            MEETING.c.starts_at > since,
+            or_(_for(commune, resident_id), answered),
         )
-        .order_by(MEETING.c.starts_at, MEETING.c.id)
+        .order_by(MEETING.c.starts_at.desc(), MEETING.c.id)
         .limit(limit)
     )
     return _views(conn, ids, resident_id)
@@ -269,6 +312,12 @@ def counts_of(conn: Connection, meeting_ids: Sequence[int]) -> dict[int, Counts]
         .group_by(RSVP.c.meeting_id, RSVP.c.answer)
     ):
         found[meeting_id][Answer(said).name.lower()] = n
+    for meeting_id, n in conn.execute(
+        select(RSVP.c.meeting_id, func.count())
+        .where(RSVP.c.meeting_id.in_(list(meeting_ids)), RSVP.c.checked_in_at.is_not(None))
+        .group_by(RSVP.c.meeting_id)
+    ):
+        found[meeting_id]["at_door"] = n
     return {meeting_id: Counts(**answers) for meeting_id, answers in found.items()}
 
 

@@ -590,6 +590,7 @@ class RsvpRow(Base):
     """A resident's answer to a meeting: yes, maybe or no."""
 
     __tablename__ = "rsvp"
+    __table_args__ = (UniqueConstraint("meeting_id", "code"),)
 
     meeting_id: Mapped[int] = mapped_column(
         Id, ForeignKey("meeting.id", ondelete="CASCADE"), primary_key=True
@@ -599,6 +600,52 @@ class RsvpRow(Base):
     )
     answer: Mapped[str] = mapped_column(String(8))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # Shown at the door for "I'm coming", unique per meeting (conversations/outcome.py).
+    code: Mapped[str | None] = mapped_column(String(8))
+    checked_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class MeetingOutcomeRow(Base):
+    """What came out of a meeting, as its organizer recorded it; told once published."""
+
+    __tablename__ = "meeting_outcome"
+
+    meeting_id: Mapped[int] = mapped_column(
+        Id, ForeignKey("meeting.id", ondelete="CASCADE"), primary_key=True
+    )
+    summary: Mapped[str] = mapped_column(Text)
+    attended: Mapped[int] = mapped_column(Integer)
+    recorded_by: Mapped[str] = mapped_column(String(80))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class MeetingAttendanceRow(Base):
+    """How many of one group of the commune came to a meeting."""
+
+    __tablename__ = "meeting_attendance"
+
+    meeting_id: Mapped[int] = mapped_column(
+        Id, ForeignKey("meeting.id", ondelete="CASCADE"), primary_key=True
+    )
+    group_id: Mapped[int] = mapped_column(
+        Id, ForeignKey("community_group.id", ondelete="CASCADE"), primary_key=True
+    )
+    count: Mapped[int] = mapped_column(Integer)
+
+
+class MeetingDecisionRow(Base):
+    """One decision of a meeting, in its order: who is responsible and by when, if said."""
+
+    __tablename__ = "meeting_decision"
+
+    meeting_id: Mapped[int] = mapped_column(
+        Id, ForeignKey("meeting.id", ondelete="CASCADE"), primary_key=True
+    )
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    text: Mapped[str] = mapped_column(String(300))
+    responsible: Mapped[str | None] = mapped_column(String(120))
+    due_on: Mapped[date | None] = mapped_column(Date)
 
 
 class AnnouncementRow(Base):
@@ -646,6 +693,9 @@ AUDIT_ENTRY = table(AuditEntryRow)
 MEETING = table(MeetingRow)
 MEETING_GROUP = table(MeetingGroupRow)
 RSVP = table(RsvpRow)
+MEETING_OUTCOME = table(MeetingOutcomeRow)
+MEETING_ATTENDANCE = table(MeetingAttendanceRow)
+MEETING_DECISION = table(MeetingDecisionRow)
 ANNOUNCEMENT = table(AnnouncementRow)
 
 

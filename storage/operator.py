@@ -29,6 +29,7 @@ from conversations.consultation import (
 )
 from conversations.groups import Audience, Counts, DeliveryReport, GroupKind, MeetingDraft
 from conversations.kit import Address
+from conversations.outcome import CheckedIn, MeetingOutcome, OutcomeDraft, OutcomeError
 from conversations.paper import Entered, PaperSignature
 from conversations.petition import PetitionDraft, PetitionLife
 from conversations.petition_desk import Filing
@@ -78,6 +79,7 @@ AnyRefusal = (
     | petition_rules.PetitionRefusal
     | report_rules.ReportRefusal
     | MeetingError
+    | OutcomeError
     | ConsultationRefusal
 )
 
@@ -228,6 +230,25 @@ class Operator:
         counts = await self.meetings.counts(meeting_id)
         self._meeting(counts is not None)
         return counts
+
+    async def check_in(self, meeting_id: int, code: str) -> CheckedIn | None:
+        said = await self.meetings.check_in(meeting_id, code)
+        self._meeting(said is not None)
+        return said
+
+    async def record_outcome(self, meeting_id: int, draft: OutcomeDraft, publish: bool) -> bool:
+        """Record a held meeting's outcome, and publish it when asked, in one transaction."""
+        if not self._meeting(await self.meetings.record_outcome(meeting_id, draft)):
+            return False
+        return not publish or await self.publish_outcome(meeting_id)
+
+    async def publish_outcome(self, meeting_id: int) -> bool:
+        return self._meeting(await self.meetings.publish_outcome(meeting_id))
+
+    async def meeting_outcome(self, meeting_id: int) -> MeetingOutcome | None:
+        found = await self.meetings.outcome(meeting_id)
+        self._meeting(self.meetings.refusal is None)
+        return found
 
     def _meeting(self, done: bool) -> bool:
         """What a meeting action did; when the meeting refused it, why."""

@@ -21,6 +21,8 @@ from storage.models import (
     COMMUNITY_GROUP,
     CONSULTATION,
     MEETING,
+    MEETING_DECISION,
+    MEETING_OUTCOME,
     PETITION,
     PETITION_CHECK,
     PETITION_EVENT,
@@ -64,6 +66,7 @@ def erase_organized(conn: Connection, erasure: Erasure) -> None:
         .values(ticked_by=ERASED_ACTOR)
     )
     _meetings(conn, erasure)
+    _outcomes(conn, erasure)
     _updates(conn, erasure)
     _consultations(conn, erasure)
     _groups(conn, erasure)
@@ -123,6 +126,36 @@ def _meetings(conn: Connection, erasure: Erasure) -> None:
         }
         conn.execute(update(MEETING).where(MEETING.c.id == meeting_id).values(**values))
     conn.execute(update(MEETING).where(mine).values(created_by=ERASED_ACTOR))
+
+
+def _outcomes(conn: Connection, erasure: Erasure) -> None:
+    """The outcomes they recorded stay, with their decisions (a commune's commitments), their
+    identifiers redacted; who recorded them no longer says."""
+    mine = MEETING_OUTCOME.c.recorded_by == erasure.who.organizer
+    recorded = conn.execute(
+        select(MEETING_OUTCOME.c.meeting_id, MEETING_OUTCOME.c.summary).where(mine)
+    )
+    for meeting_id, summary in recorded.all():
+        redacted = erasure.redact(MEETING_OUTCOME.c.summary, summary) or ""
+        conn.execute(
+            update(MEETING_OUTCOME)
+            .where(MEETING_OUTCOME.c.meeting_id == meeting_id)
+            .values(summary=redacted)
+        )
+        decided = select(MEETING_DECISION).where(MEETING_DECISION.c.meeting_id == meeting_id)
+        for d in conn.execute(decided).all():
+            conn.execute(
+                update(MEETING_DECISION)
+                .where(
+                    MEETING_DECISION.c.meeting_id == meeting_id,
+                    MEETING_DECISION.c.position == d.position,
+                )
+                .values(
+                    text=erasure.redact(MEETING_DECISION.c.text, d.text) or "",
+                    responsible=erasure.redact(MEETING_DECISION.c.responsible, d.responsible),
+                )
+            )
+    conn.execute(update(MEETING_OUTCOME).where(mine).values(recorded_by=ERASED_ACTOR))
 
 
 def _consultations(conn: Connection, erasure: Erasure) -> None:

@@ -94,6 +94,8 @@ HOLDERS: tuple[Holder, ...] = (
             m.PETITION_EVENT,
             m.REPORT_EVENT,
             m.MEETING,
+            m.MEETING_OUTCOME,
+            m.MEETING_DECISION,
             m.ANNOUNCEMENT,
             m.COMMUNITY_GROUP,
         ),
@@ -162,6 +164,8 @@ _GONE = (
     *m.SIGN_IN_LINK.c,
     *m.WEB_SESSION.c,
     m.RSVP.c.answer,
+    # A door code goes with its RSVP.
+    m.RSVP.c.code,
     m.REPORT_MEDIA.c.ref,
     m.REPORT_MEDIA.c.hidden_reason,
     m.DELIVERY.c.last_error,
@@ -192,6 +196,10 @@ _REDACTED = (
     m.CONSULTATION.c.asked_by,
     m.MEETING.c.agenda,
     m.MEETING.c.place,
+    # A meeting's outcome and decisions: an organizer's words.
+    m.MEETING_OUTCOME.c.summary,
+    m.MEETING_DECISION.c.text,
+    m.MEETING_DECISION.c.responsible,
     m.COMMUNITY_GROUP.c.name,
     m.AUDIT_ENTRY.c.target,
     m.ANNOUNCEMENT.c.body,
@@ -214,6 +222,7 @@ _ACTORS = (
     m.PETITION_CHECK.c.ticked_by,
     m.CONSULTATION.c.created_by,
     m.CANNED_ANSWER.c.created_by,
+    m.MEETING_OUTCOME.c.recorded_by,
 )
 
 

@@ -339,7 +339,7 @@ async def test_an_organizer_pages_their_meetings_and_120_audiences(
     await admin.tap("meetings")
     await admin.tap("organize")
     await admin.tap("meetings")
-    pages = await walk(admin, {"back"})
+    pages = await walk(admin, {"held", "back"})
     assert flat(pages) == expected
     await to_page_3(admin)
     await admin.say("3")

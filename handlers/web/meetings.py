@@ -1,6 +1,6 @@
 """The meetings pages: the scope's meetings with their answers, a new meeting (kept as a draft
 or published at once), and one meeting with its answers and the organizer's changes (publish,
-move, cancel), each through the meetings' desk."""
+move, cancel; once held, record and publish its outcome), each through the meetings' desk."""
 
 from __future__ import annotations
 
@@ -15,9 +15,12 @@ from conversations.board import Board
 from conversations.desk import Done, Outcome
 from conversations.groups import ANSWER_LABELS, MeetingDraft
 from conversations.organizer_meetings import AGENDA_MAX, PLACE_MAX, TITLE_MAX
+from conversations.outcome import SUMMARY_MAX, OutcomeDraft, OutcomeWhy, count_of, decision_of
+from conversations.petition_desk import FilingKind
 from handlers.web.fields import (
     audience_of,
     audience_options,
+    choice,
     kept_text,
     local_value,
     moroccan,
@@ -28,7 +31,7 @@ from handlers.web.session import PREFIX, Visit, text_field
 from handlers.web.templating import Pages
 
 MEETINGS = f"{PREFIX}/meetings"
-CHANGES = ("publish", "move", "cancel")
+CHANGES = ("publish", "move", "cancel", "outcome", "publish_outcome")
 
 
 class MeetingPages:
@@ -47,6 +50,7 @@ class MeetingPages:
             Route(MEETINGS + "/new", page(self.create), methods=["POST"]),
             Route(MEETINGS + "/{id}", page(self.one), methods=["GET"]),
             Route(MEETINGS + "/{id}/{change}", page(self.change), methods=["POST"]),
+            Route(MEETINGS + "/{id}/export/{kind}", page(self.export), methods=["GET"]),
         ]
 
     def _name(self, visit: Visit) -> Callable[[str], str]:
@@ -121,6 +125,7 @@ class MeetingPages:
         if isinstance(found, Done):
             return self.guard.refusal(visit, found)
         meeting, counts = found
+        closing = await self.board.meetings.closing(visit.who, meeting.id)
         return self.pages.render(
             visit.locale,
             "meeting.html",
@@ -128,8 +133,10 @@ class MeetingPages:
             visit=visit,
             meeting=meeting,
             counts=counts,
+            closing=closing,
+            summary_max=SUMMARY_MAX,
             answers=ANSWER_LABELS,
-            done=done[:20],
+            done=done[:40],
             commune_name=self.board.commune_name(meeting.commune_code, visit.locale),
             local=local_value,
         )
@@ -147,8 +154,31 @@ class MeetingPages:
             return await self._page(visit, given, f"invalid:{outcome.why}", status=400)
         return RedirectResponse(f"{MEETINGS}/{number}?done={change}", status_code=303)
 
+    async def export(self, request: Request, visit: Visit) -> Response:
+        """The outcome's CSV or PDF, as `hayna meetings export` writes it."""
+        number = number_of(request.path_params["id"])
+        kind = choice(FilingKind, request.path_params["kind"])
+        if number is None or kind is None:
+            return self.guard.refusal(visit, Done.MISSING)
+        found = await self.board.meetings.export_outcome(visit.who, number, kind)
+        if isinstance(found, Done):
+            return self.guard.refusal(visit, found)
+        return Response(
+            found.data,
+            media_type=found.content_type,
+            headers={"Content-Disposition": f'attachment; filename="{found.filename}"'},
+        )
+
     async def _changed(self, visit: Visit, number: int, change: str, form: FormData) -> Outcome:
         desk = self.board.meetings
+        if change == "outcome":
+            draft = outcome_of(form)
+            if isinstance(draft, Outcome):
+                return draft
+            publish = text_field(form, "action") == "publish"
+            return await desk.record_outcome(visit.who, number, draft, publish)
+        if change == "publish_outcome":
+            return await desk.publish_outcome(visit.who, number)
         if change == "publish":
             return await desk.publish_meeting(visit.who, number)
         if change == "cancel":
@@ -157,3 +187,20 @@ class MeetingPages:
         if at is None:
             return Outcome(Done.INVALID, why="form")
         return await desk.move_meeting(visit.who, number, at)
+
+
+def outcome_of(form: FormData) -> OutcomeDraft | Outcome:
+    """The outcome as typed: a count, a summary, a decision a line (``text; responsible;
+    day``); INVALID when the count is not a number or a line's day is not a day."""
+    attended = count_of(text_field(form, "attended"))
+    if attended is None:
+        return Outcome(Done.INVALID, why=OutcomeWhy.NOT_A_NUMBER)
+    decisions = []
+    for line in kept_text(form.get("decisions")).splitlines():
+        if not line.strip():
+            continue
+        decision = decision_of(line)
+        if decision is None:
+            return Outcome(Done.INVALID, why="decision_form")
+        decisions.append(decision)
+    return OutcomeDraft(kept_text(form.get("summary")), attended, tuple(decisions))

@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from conversations.groups import Answer, Group, Meeting, Redeemed
-from storage import groups, meetings
+from conversations.meeting_desk import PAST
+from conversations.outcome import MeetingOutcome
+from storage import groups, meetings, outcomes
 from storage.calendar import ics
 from storage.services.authority import ResidentAuthority
 from storage.services.bound import Bound
@@ -41,6 +43,13 @@ class SqlCommunity:
         commune = b.resident.commune_code or ""
         return await b.tx.run(meetings.upcoming, commune, b.me, b.clock(), MEETINGS_READ)
 
+    async def closed_meetings(self) -> Sequence[Meeting]:
+        """The resident's meetings held lately whose outcome is published, latest first."""
+        b = self.bound
+        commune = b.resident.commune_code or ""
+        since = b.clock() - PAST
+        return await b.tx.run(meetings.closed, commune, b.me, since, MEETINGS_READ)
+
     async def meeting(self, meeting_id: int) -> Meeting | None:
         return await self.bound.tx.run(meetings.view, meeting_id, self.bound.me)
 
@@ -50,7 +59,16 @@ class SqlCommunity:
             return False
         b = self.bound
         await b.tx.run(meetings.answer, meeting_id, b.me, answer, b.clock())
+        if answer is Answer.YES:
+            await b.tx.run(outcomes.give_code, meeting_id, b.me)
         return True
+
+    async def meeting_code(self, meeting_id: int) -> str | None:
+        """The code the resident shows at the door, once they said they attend."""
+        return await self.bound.tx.run(outcomes.code, meeting_id, self.bound.me)
+
+    async def meeting_outcome(self, meeting_id: int) -> MeetingOutcome | None:
+        return await self.bound.tx.run(outcomes.published, meeting_id)
 
     async def meeting_calendar(self, meeting_id: int) -> str | None:
         """The .ics of a meeting the resident said they attend."""

@@ -1,4 +1,5 @@
-"""An organizer's meeting actions — create, publish, move, cancel, count the answers — once,
+"""An organizer's meeting actions — create, publish, move, cancel, count the answers, check in
+at the door, record and publish the outcome — once,
 for the chat (storage/services/organizing.py) and the command line (storage/operator.py).
 
 Each try is checked against the authority's scope and audited, allowed when the change was
@@ -14,7 +15,8 @@ from datetime import datetime
 from sqlalchemy import Connection
 
 from conversations.groups import Audience, Counts, MeetingDraft
-from storage import meetings
+from conversations.outcome import CheckedIn, MeetingOutcome, OutcomeDraft, OutcomeError
+from storage import meetings, outcomes
 from storage.meetings import MeetingError
 from storage.services.authority import Authority
 
@@ -26,7 +28,7 @@ class MeetingActions:
 
     def __init__(self, authority: Authority) -> None:
         self.authority = authority
-        self.refusal: MeetingError | None = None
+        self.refusal: MeetingError | OutcomeError | None = None
 
     async def create(self, draft: MeetingDraft) -> int | None:
         """Store a draft meeting for the audience of its commune and groups; its id."""
@@ -54,6 +56,32 @@ class MeetingActions:
             return None
         return await self.authority.tx.run(meetings.counts, meeting_id)
 
+    async def check_in(self, meeting_id: int, code: str) -> CheckedIn | None:
+        """Mark attended the RSVP of the code typed at the door; None when refused."""
+        said: list[CheckedIn] = []
+
+        def check(conn: Connection, mid: int, _actor: str, now: datetime) -> None:
+            said.append(outcomes.check_in(conn, mid, code, now))
+
+        if not await self._on_meeting(meeting_id, "check_in", check):
+            return None
+        return said[0]
+
+    async def record_outcome(self, meeting_id: int, draft: OutcomeDraft) -> bool:
+        def record(conn: Connection, mid: int, actor: str, now: datetime) -> None:
+            outcomes.record(conn, mid, draft, actor, now)
+
+        return await self._on_meeting(meeting_id, "record_outcome", record)
+
+    async def publish_outcome(self, meeting_id: int) -> bool:
+        return await self._on_meeting(meeting_id, "publish_outcome", outcomes.publish)
+
+    async def outcome(self, meeting_id: int) -> MeetingOutcome | None:
+        """The recorded outcome, published or not, within the scope."""
+        if not await self._on_meeting(meeting_id, "see_outcome", None):
+            return None
+        return await self.authority.tx.run(outcomes.outcome, meeting_id)
+
     async def _on_meeting(self, meeting_id: int, action: str, change: Change | None) -> bool:
         a = self.authority
         self.refusal = None
@@ -62,7 +90,7 @@ class MeetingActions:
             allowed = await a.covers(audience) is not None
             if allowed and change is not None:
                 await a.tx.run(change, meeting_id, a.organizer, a.clock())
-        except MeetingError as error:
+        except (MeetingError, OutcomeError) as error:
             self.refusal = error
             allowed = False
         return await a.audit(action, str(meeting_id), allowed)

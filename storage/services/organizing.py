@@ -23,6 +23,8 @@ from conversations.groups import (
     Reach,
 )
 from conversations.language import DEFAULT, SUPPORTED
+from conversations.meeting_desk import PAST
+from conversations.outcome import DOOR_OPENS, CheckedIn, MeetingOutcome, OutcomeDraft
 from conversations.paper import Entered, PaperSignature
 from conversations.petition import Card
 from storage import announcements, groups, meetings, petitions, sign_in
@@ -156,6 +158,33 @@ class SqlOrganizing:
 
     async def meeting_counts(self, meeting_id: int) -> Counts | None:
         return await self.meetings.counts(meeting_id)
+
+    async def held_meetings(self) -> Sequence[Meeting] | None:
+        """Published meetings held in the last `PAST`, or whose door opens now, latest first,
+        within the reach."""
+        b = self.bound
+        scope = await self.authority.scope()
+        if not await self.authority.audit("list_held_meetings", "", bool(scope)):
+            return None
+        now = b.clock()
+        found = await b.tx.run(meetings.recent_within, scope, now - PAST, MEETINGS_READ)
+        opened = now + DOOR_OPENS
+        held = [m for m in found if m.starts_at <= opened and m.status == "published"]
+        return held[::-1]
+
+    async def check_in(self, meeting_id: int, code: str) -> CheckedIn | None:
+        return await self.meetings.check_in(meeting_id, code)
+
+    async def record_outcome(self, meeting_id: int, draft: OutcomeDraft, publish: bool) -> bool:
+        if not await self.meetings.record_outcome(meeting_id, draft):
+            return False
+        return not publish or await self.meetings.publish_outcome(meeting_id)
+
+    async def publish_outcome(self, meeting_id: int) -> bool:
+        return await self.meetings.publish_outcome(meeting_id)
+
+    async def meeting_outcome(self, meeting_id: int) -> MeetingOutcome | None:
+        return await self.meetings.outcome(meeting_id)
 
     async def create_consultation(self, draft: ConsultationDraft) -> int | None:
         return await self.consultations.create(draft)

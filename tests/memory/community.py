@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from conversations.groups import BUILT_IN, Answer, Group, Meeting, Redeemed
+from conversations.outcome import MeetingOutcome
 from tests.memory.here import Here
 from tests.memory.world import Meeting as Row
 
@@ -82,6 +83,18 @@ class MemoryCommunity:
         found.sort(key=lambda m: (m.draft.starts_at, m.id))
         return [view(m, here.me) for m in found]
 
+    async def closed_meetings(self) -> Sequence[Meeting]:
+        here = self.here
+        found = [
+            m
+            for m in here.world.meetings
+            if m.outcome is not None
+            and m.outcome.published_at is not None
+            and (here.me in m.answers or m.draft.commune_code == here.resident.commune_code)
+        ]
+        found.sort(key=lambda m: (m.draft.starts_at, m.id), reverse=True)
+        return [view(m, here.me) for m in found]
+
     async def meeting(self, meeting_id: int) -> Meeting | None:
         row = next((m for m in self.here.world.meetings if m.id == meeting_id), None)
         return view(row, self.here.me) if row else None
@@ -91,7 +104,18 @@ class MemoryCommunity:
             return False
         row = next(m for m in self.here.world.meetings if m.id == meeting_id)
         row.answers[self.here.me] = answer
+        if answer is Answer.YES and self.here.me not in row.codes:
+            row.codes[self.here.me] = f"C{len(row.codes) + 1:03d}"
         return True
+
+    async def meeting_code(self, meeting_id: int) -> str | None:
+        row = next((m for m in self.here.world.meetings if m.id == meeting_id), None)
+        return row.codes.get(self.here.me) if row else None
+
+    async def meeting_outcome(self, meeting_id: int) -> MeetingOutcome | None:
+        row = next((m for m in self.here.world.meetings if m.id == meeting_id), None)
+        found = row.outcome if row else None
+        return found if found is not None and found.published_at is not None else None
 
     async def meeting_calendar(self, meeting_id: int) -> str | None:
         meeting = await self.meeting(meeting_id)

@@ -21,6 +21,15 @@ from conversations.groups import (
 )
 from conversations.kit import MOROCCO
 from conversations.language import DEFAULT
+from conversations.meeting_desk import PAST
+from conversations.outcome import (
+    DOOR_OPENS,
+    CheckedIn,
+    MeetingOutcome,
+    OutcomeDraft,
+    code_of,
+    draft_why,
+)
 from conversations.paper import Entered, PaperOutcome, PaperSignature, paper_refusal
 from conversations.petition import Card, PetitionLife
 from tests.memory.community import CANCELLED, DRAFT, PUBLISHED, built_in, view
@@ -202,7 +211,8 @@ class MemoryOrganizing:
         if not self._on_meeting(meeting_id, "rsvps_meeting", lambda _: True) or row is None:
             return None
         said = list(row.answers.values())
-        return Counts(**{a.name.lower(): said.count(a) for a in set(said)})
+        counted = {a.name.lower(): said.count(a) for a in set(said)}
+        return Counts(**counted, at_door=len(row.checked))
 
     async def organizer_meetings(self) -> Sequence[Meeting] | None:
         here = self.here
@@ -219,6 +229,75 @@ class MemoryOrganizing:
         ]
         found.sort(key=lambda m: (m.draft.starts_at, m.id))
         return [view(m) for m in found]
+
+    async def held_meetings(self) -> Sequence[Meeting] | None:
+        here = self.here
+        scope = here.scope()
+        if not here.audit("list_held_meetings", "", bool(scope)):
+            return None
+        now = here.clock()
+        found = [
+            m
+            for m in here.world.meetings
+            if m.status == PUBLISHED
+            and now - PAST < m.draft.starts_at <= now + DOOR_OPENS
+            and scope.covers(Audience(m.draft.commune_code, m.draft.group_ids))
+        ]
+        found.sort(key=lambda m: (m.draft.starts_at, m.id), reverse=True)
+        return [view(m) for m in found]
+
+    async def check_in(self, meeting_id: int, code: str) -> CheckedIn | None:
+        said: list[CheckedIn] = []
+
+        def check(row: Row) -> bool:
+            who = next((r for r, c in row.codes.items() if c == code_of(code)), None)
+            said.append(
+                CheckedIn.UNKNOWN
+                if who is None
+                else CheckedIn.ALREADY
+                if who in row.checked
+                else CheckedIn.OK
+            )
+            if who is not None:
+                row.checked.add(who)
+            return True
+
+        return said[0] if self._on_meeting(meeting_id, "check_in", check) else None
+
+    async def record_outcome(self, meeting_id: int, draft: OutcomeDraft, publish: bool) -> bool:
+        now = self.here.clock()
+
+        def record(row: Row) -> bool:
+            late = row.outcome is not None and row.outcome.published_at is not None
+            if row.status != PUBLISHED or row.draft.starts_at > now or late:
+                return False
+            if draft_why(draft, now.astimezone(MOROCCO).date()) is not None:
+                return False
+            decided = tuple(replace(d, position=i) for i, d in enumerate(draft.decisions, 1))
+            row.outcome = MeetingOutcome(
+                row.id, draft.summary, draft.attended, len(row.checked), self.here.organizer,
+                now, now if publish else None, decided, draft.by_group,
+            )  # fmt: skip
+            return True
+
+        return self._on_meeting(meeting_id, "record_outcome", record)
+
+    async def publish_outcome(self, meeting_id: int) -> bool:
+        now = self.here.clock()
+
+        def publish(row: Row) -> bool:
+            if row.outcome is None or row.outcome.published_at is not None:
+                return False
+            row.outcome = replace(row.outcome, published_at=now)
+            return True
+
+        return self._on_meeting(meeting_id, "publish_outcome", publish)
+
+    async def meeting_outcome(self, meeting_id: int) -> MeetingOutcome | None:
+        row = self._row(meeting_id)
+        if not self._on_meeting(meeting_id, "see_outcome", lambda _: True) or row is None:
+            return None
+        return row.outcome
 
     async def create_consultation(self, draft: ConsultationDraft) -> int | None:
         audience = Audience(draft.commune_code, draft.group_ids)

@@ -8,6 +8,7 @@ from datetime import datetime
 from conversations.consultation import ConsultationDraft, ConsultationLife, Response
 from conversations.groups import Answer, Audience, Group, MeetingDraft
 from conversations.kit import Address, Place, Resident
+from conversations.outcome import MeetingOutcome
 from conversations.petition import PetitionDraft, PetitionLife
 from conversations.question import Message, QuestionStatus
 from conversations.report import Draft, Event, ReportStatus
@@ -55,6 +56,10 @@ class Meeting:
     status: str
     created_by: str
     answers: dict[int, Answer] = field(default_factory=dict)
+    # Door codes by resident, those checked in, and the outcome recorded (published or not).
+    codes: dict[int, str] = field(default_factory=dict)
+    checked: set[int] = field(default_factory=set)
+    outcome: MeetingOutcome | None = None
 
 
 @dataclass
