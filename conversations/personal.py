@@ -22,6 +22,7 @@ SIGNATURES = "signatures"
 PETITION_SUPPORTS = "petition_supports"
 CONSULTATION_ANSWERS = "consultation_answers"
 FIXED_CHECKS = "fixed_checks"
+COMMITMENTS = "commitments_followed"
 NOTICES = "notices"
 ORGANIZED = "organized"
 GROUPS = "groups"
@@ -117,6 +118,14 @@ class MyFixedCheck:
     report: str | None
     asked_at: str | None
     fixed: bool | None
+
+
+@dataclass(frozen=True, slots=True)
+class MyFollow:
+    """A commitment of the commune followed, since when."""
+
+    commitment: int
+    since: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,6 +238,7 @@ Row = (
     | MyPetitionSupport
     | MyConsultation
     | MyFixedCheck
+    | MyFollow
     | MySignature
     | MyNotice
     | MyPetition

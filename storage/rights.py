@@ -22,6 +22,7 @@ from typing import Any
 from sqlalchemy import Column, ColumnElement, Connection, String, Table, select
 
 from conversations.personal import (
+    COMMITMENTS,
     CONSENTS,
     CONSULTATION_ANSWERS,
     CONVERSATION,
@@ -71,6 +72,12 @@ HOLDERS: tuple[Holder, ...] = (
     Holder(SUPPORTS, (m.REPORT_SUPPORT,), plain.supports, plain.erase_supports),
     Holder(FIXED_CHECKS, (m.FIXED_CHECK,), plain.fixed_checks, plain.erase_fixed_checks),
     Holder(
+        COMMITMENTS,
+        (m.COMMITMENT_FOLLOWER,),
+        plain.commitments_followed,
+        plain.erase_commitments_followed,
+    ),
+    Holder(
         PETITION_SUPPORTS,
         (m.PETITION_SUPPORT,),
         plain.petition_supports,
@@ -93,6 +100,8 @@ HOLDERS: tuple[Holder, ...] = (
             m.MEETING,
             m.ANNOUNCEMENT,
             m.COMMUNITY_GROUP,
+            m.COMMITMENT,
+            m.COMMITMENT_EVENT,
         ),
         organized,
         erase_organized,
@@ -188,6 +197,10 @@ _REDACTED = (
     m.COMMUNITY_GROUP.c.name,
     m.AUDIT_ENTRY.c.target,
     m.ANNOUNCEMENT.c.body,
+    # An organizer's words: what the commune committed to, who made it, a change's note.
+    m.COMMITMENT.c.text,
+    m.COMMITMENT.c.made_by,
+    m.COMMITMENT_EVENT.c.note,
     # A photo still on the organizer's channel: dropped.
     m.ANNOUNCEMENT.c.photo_ref,
 )
@@ -203,6 +216,8 @@ _ACTORS = (
     m.SIGNATURE.c.entered_by,
     m.PETITION_CHECK.c.ticked_by,
     m.CONSULTATION.c.created_by,
+    m.COMMITMENT.c.created_by,
+    m.COMMITMENT_EVENT.c.actor,
 )
 
 
@@ -258,6 +273,13 @@ _NOBODYS = (
     m.ANNOUNCEMENT.c.group_ids,
     m.ANNOUNCEMENT.c.status,
     m.ANNOUNCEMENT.c.photo_channel,
+    m.COMMITMENT.c.commune_code,
+    m.COMMITMENT.c.status,
+    m.COMMITMENT.c.source_kind,
+    # A petition's code or a meeting's number.
+    m.COMMITMENT.c.source_ref,
+    m.COMMITMENT_EVENT.c.status,
+    m.COMMITMENT_REVIEW.c.commune_code,
     # The key's fingerprint: the deployment's, no one's words.
     m.DATABASE_KEY.c.fingerprint,
 )

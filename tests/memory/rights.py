@@ -152,6 +152,8 @@ class MemoryRights:
             members.pop(me, None)
         for meeting in world.meetings:
             meeting.answers.pop(me, None)
+        for commitment in world.commitments:
+            commitment.followers.pop(me, None)
         world.consents = [c for c in world.consents if c[0] != me]
         world.scopes = [s for s in world.scopes if s[0] != me]
         world.audit = [(None, *entry[1:]) if entry[0] == me else entry for entry in world.audit]
