@@ -21,6 +21,8 @@ class FlowName(StrEnum):
     PAPER_ENTRY = "paper_entry"
     CONSULTATIONS = "consultations"
     CONSULTATION_DRAFTING = "consultation_drafting"
+    COMMITMENTS = "commitments"
+    COMMITMENT_TOOLS = "commitment_tools"
 
 
 def flow_named(name: str | None) -> FlowName | None:

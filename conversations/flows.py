@@ -8,6 +8,8 @@ from typing import Any
 
 from conversations.activity import Activity
 from conversations.change_language import ChangeLanguage
+from conversations.commitment_tools import CommitmentTools
+from conversations.commitments import CommitmentsFlow
 from conversations.consultation_drafting import ConsultationDrafting
 from conversations.consulting import Consulting
 from conversations.dates import DateReader, NumericDates
@@ -40,6 +42,8 @@ def every_flow(dates: DateReader | None = None) -> Flows:
         PaperEntry(),
         Consulting(),
         ConsultationDrafting(),
+        CommitmentsFlow(),
+        CommitmentTools(),
         ChangeLanguage(),
         Onboarding(),
     )

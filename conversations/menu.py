@@ -1,4 +1,4 @@
-"""The home menu: the seven doors of Hayna. Its items are final; later flows fill them in.
+"""The home menu: the eight doors of Hayna. Its items are final; later flows fill them in.
 
 A resident may also say what they want in their own words ("bghit nchki", "الضو مقطوع",
 "ljtima3"): `intents` reads it, and the item it names opens, a report on the category named.
@@ -32,10 +32,11 @@ REPORT = Option("report", pgettext("menu", "Report a need"))
 PETITIONS = Option("petitions", pgettext("menu", "Petitions"))
 MEETINGS = Option("meetings", pgettext("menu", "Meetings & groups"))
 CONSULTATIONS = Option("consultations", pgettext("menu", "Consultations"))
+COMMITMENTS = Option("commitments", pgettext("menu", "Commitments"))
 ACTIVITY = Option("activity", pgettext("menu", "My activity"))
 LANGUAGE = Option("language", pgettext("menu", "Language"))
 HELP_ITEM = Option("help", pgettext("menu", "Help"))
-ITEMS = (REPORT, PETITIONS, MEETINGS, CONSULTATIONS, ACTIVITY, LANGUAGE, HELP_ITEM)
+ITEMS = (REPORT, PETITIONS, MEETINGS, CONSULTATIONS, COMMITMENTS, ACTIVITY, LANGUAGE, HELP_ITEM)
 
 HOME = Reply(_("What would you like to do?"), ITEMS)
 
@@ -48,6 +49,7 @@ FLOW_OF = {
     PETITIONS.id: FlowName.PETITIONS,
     MEETINGS.id: FlowName.SUBSCRIPTIONS,
     CONSULTATIONS.id: FlowName.CONSULTATIONS,
+    COMMITMENTS.id: FlowName.COMMITMENTS,
     ACTIVITY.id: FlowName.ACTIVITY,
     LANGUAGE.id: FlowName.LANGUAGE,
 }

@@ -91,8 +91,13 @@ MEETINGS = Option("meetings", pgettext("organizer", "My meetings"))
 NEW_GROUP = Option("new_group", pgettext("organizer", "New group"))
 PAPER = Option("paper", pgettext("organizer", "Paper signatures"))
 CONSULT = Option("consultation", pgettext("organizer", "New consultation"))
+COMMITMENTS = Option("commitments", pgettext("organizer", "Commitments"))
 # The tools that are flows of their own.
-FLOW_OF_TOOL = {PAPER.id: FlowName.PAPER_ENTRY, CONSULT.id: FlowName.CONSULTATION_DRAFTING}
+FLOW_OF_TOOL = {
+    PAPER.id: FlowName.PAPER_ENTRY,
+    CONSULT.id: FlowName.CONSULTATION_DRAFTING,
+    COMMITMENTS.id: FlowName.COMMITMENT_TOOLS,
+}
 NAMED_KINDS = tuple(Option(kind.value, KIND_LABELS[kind]) for kind in NAMED)
 REPORT = Option("report", pgettext("organizer", "Delivery report"))
 CONTINUE = Option("continue", pgettext("organizer", "Continue"))
@@ -102,7 +107,8 @@ CONFIRM = Option("confirm", pgettext("organizer", "Confirm"))
 CANCEL = Option("cancel", pgettext("organizer", "Cancel"))
 
 TOOLS = Reply(
-    _("Organizer tools:"), (NEW, NEW_MEETING, MEETINGS, REPORT, NEW_GROUP, PAPER, CONSULT, BACK)
+    _("Organizer tools:"),
+    (NEW, NEW_MEETING, MEETINGS, REPORT, NEW_GROUP, PAPER, CONSULT, COMMITMENTS, BACK),
 )
 ASK_GROUP_NAME = Reply(_("The group's name (at most 80 characters):"))
 ASK_REPORT = Reply(_("Type the number of the update:"))
