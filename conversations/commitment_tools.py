@@ -67,7 +67,8 @@ ASK_MAKER = Reply(
     _("Who made it? For example: Conseil communal, Président de la commune."), (CANCEL,)
 )
 ASK_DUE = Reply(_("By when? Type the due date as DD/MM/YYYY, for example 31/03/2027."), (CANCEL,))
-ASK_NUMBER = Reply(_("Type the number of the commitment:"), (CANCEL,))
+# No option: a number typed here names a commitment, never an option's line.
+ASK_NUMBER = Reply(_("Type the number of the commitment (or cancel):"))
 ASK_STATUS = Reply(_("Its new status:"), (*LIVES, CANCEL))
 ASK_NOTE = Reply(
     _(
@@ -206,8 +207,7 @@ class CommitmentTools(Flow[Step, Answers]):
     def _on_status(self, data: Answers, msg: Inbound) -> Turn[Step, Answers]:
         chosen = pick(msg, LIVES)
         if chosen is None:
-            said = _("This is no status of a commitment. Please choose one of the options below.")
-            return Turn((Reply(said), ASK_STATUS), Step.STATUS, data)
+            return Turn((Reply(NOT_AN_OPTION), ASK_STATUS), Step.STATUS, data)
         if chosen.id == data.was:
             said = _("Commitment {number} already has this status.", number=data.commitment)
             return Turn((Reply(said), ASK_STATUS), Step.STATUS, data)

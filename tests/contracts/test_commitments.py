@@ -44,7 +44,9 @@ async def test_added_read_followed_and_changed(store: ConversationStore, clock: 
         assert await services.commitments.follow(made) is True
         assert await services.commitments.follow(made) is False, "once"
     async with acting(store, ADMIN) as services:
-        told = await services.commitments.set_status(made, CommitmentLife.IN_PROGRESS, "Devis signé")
+        told = await services.commitments.set_status(
+            made, CommitmentLife.IN_PROGRESS, "Devis signé"
+        )
         assert told == 1
         again = await services.commitments.set_status(made, CommitmentLife.IN_PROGRESS, "")
         assert again is None, "the same status"
