@@ -79,7 +79,8 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
 async def _act(db: Database, args: argparse.Namespace) -> None:
     now = datetime.now(UTC)
     gazetteer = Gazetteer.load()
-    commune = commune_code(gazetteer, args.commune) if args.commune else None
+    given = getattr(args, "commune", None)
+    commune = commune_code(gazetteer, given) if given else None
     if args.action == "list":
         async with db.transaction() as tx:
             found = await tx.run(commitments.listing, commune)
@@ -106,7 +107,7 @@ async def _change(
         if life is None:
             raise CommandRefused(f"{args.status!r} is no status: use one of {STATUSES}")
         told = await operator.set_commitment_status(args.id, life, args.note)
-        return None if told is None else f"commitment {args.id}: {life}, {told} followers told"
+        return None if told is None else f"commitment {args.id}: {life}, followers told: {told}"
     draft = await _draft(tx, args, commune)
     made = await operator.add_commitment(draft)
     return None if made is None else f"{made}"
