@@ -179,3 +179,13 @@ async def test_by_numbered_menus_on_whatsapp(
     async with db.transaction() as tx:
         found = await tx.run(commitments.read, made, None)
     assert found is not None and found.followers == 1
+
+
+@pytest.mark.parametrize("typed", ["التزامات الجماعة", "fin les engagements", "li tgal yddar"])
+async def test_asked_for_in_ones_own_words(
+    sqlite_db: Database, gazetteer: Gazetteer, clock: Clock, typed: str
+) -> None:
+    amina = FakeResident(build_engine(sqlite_db, gazetteer, VAULT, clock), "amina")
+    await onboard(amina, "en")
+    await amina.say(typed)
+    assert amina.texts[0] == "No commitment of your commune is recorded yet."
