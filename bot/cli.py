@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bot import (
+    commitment_commands,
     consultation_commands,
     group_commands,
     meeting_commands,
@@ -62,6 +63,11 @@ def _parser() -> argparse.ArgumentParser:
     consultation_commands.configure(
         commands.add_parser("consultations", help="create, publish and list consultations, results")
     )
+    commitment_commands.configure(
+        commands.add_parser(
+            "commitments", help="record the commune's commitments, change their status, export"
+        )
+    )
     group_commands.configure_groups(commands.add_parser("groups", help="groups of a commune"))
     group_commands.configure_organizers(
         commands.add_parser("organizers", help="invite organizers, read the audit log")
@@ -94,6 +100,7 @@ ORGANIZING: dict[str, Callable[[argparse.Namespace, Settings], Awaitable[int]]] 
     "petitions": petition_commands.run,
     "meetings": meeting_commands.run,
     "consultations": consultation_commands.run,
+    "commitments": commitment_commands.run,
     "groups": group_commands.run,
     "organizers": group_commands.run,
     "broadcast": group_commands.run,

@@ -2,8 +2,9 @@
 expired download links and dashboard sign-ins, close petitions past their deadline, fold
 petitions' tallies into their count and cross a threshold reached without its check, hash again
 signatures whose CIN hash was computed an older way (at start, the first round does it), and
-keep the council's answer clock (remind organizers, tell signers when the delay ends), and
-close residents' questions answered a week ago and not replied to."""
+keep the council's answer clock (remind organizers, tell signers when the delay ends),
+close residents' questions answered a week ago and not replied to, and flag overdue
+commitments to their commune's organizers once a week."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from storage.database import Database
 from storage.downloads import forget_expired_downloads
 from storage.fixed_checks import ask_if_fixed
 from storage.inbox import forget_old_messages
+from storage.overdue import flag_overdue
 from storage.petitions import close_expired_petitions, cross_reached_thresholds
 from storage.questions import close_quiet_questions
 from storage.retention import forget_abandoned_answers
@@ -58,6 +60,7 @@ async def chores(db: Database, vault: Vault, now: datetime) -> None:
     await keep_consultations_time(db, now)
     await ask_if_fixed(db, now)
     await close_quiet_questions(db, now)
+    await flag_overdue(db, now)
     await fold_tallies(db)
     await forget_expired_downloads(db, now)
     await forget_stale_sign_ins(db, now)

@@ -272,6 +272,12 @@ async def _move(db: Database, args: argparse.Namespace, months: int) -> None:
         print(f"{who} to notify: {signers} (`hayna dispatch` sends the notifications)")
     if deposit is not None:
         print(f"the council's answer is due by {deposit.due_on} (receipt {deposit.receipt})")
+    if life in (PetitionLife.ACCEPTED, PetitionLife.ANSWERED):
+        # What the council promised can be followed until it is kept, by the same signers.
+        print(
+            f"to follow what it promised: hayna commitments add --petition {code} "
+            "--made-by WHO --due DD/MM/YYYY"
+        )
 
 
 async def _list(db: Database, args: argparse.Namespace) -> None:

@@ -12,6 +12,14 @@ from bot.command_line import CommandRefused
 from conversations import petition_rules, report_rules
 from conversations.actor import ACTOR_MAX
 from conversations.answer_clock import RECEIPT_MAX
+from conversations.commitment import (
+    MAKER_MAX,
+    NOTE_MAX,
+    TEXT_MAX,
+    CommitmentLife,
+    CommitmentRefusal,
+    CommitmentWhy,
+)
 from conversations.consultation import (
     ASKER_MAX,
     LANGUAGES,
@@ -70,6 +78,8 @@ def refusal_text(refusal: AnyRefusal) -> str:
         return str(refusal)
     if isinstance(refusal, ConsultationRefusal):
         return consultation_text(refusal)
+    if isinstance(refusal, CommitmentRefusal):
+        return commitment_text(refusal)
     return _operator(refusal)
 
 
@@ -89,6 +99,27 @@ OUTCOME_WHY = {
     OutcomeWhy.TOO_MANY: f"at most {DECISIONS_MAX} decisions",
     OutcomeWhy.GROUP_ELSEWHERE: "--group-attended names a group of another commune",
 }
+
+
+STATUSES = ", ".join(life.value.replace("_", "-") for life in CommitmentLife)
+COMMITMENT_WHY = {
+    CommitmentWhy.EMPTY_TEXT: "--text is empty: say what the commune committed to",
+    CommitmentWhy.TEXT_TOO_LONG: f"--text is longer than {TEXT_MAX} characters",
+    CommitmentWhy.NO_MAKER: f"--made-by must be a name of 1 to {MAKER_MAX} characters",
+    CommitmentWhy.PAST_DUE: "--due is in the past: give a day from today on",
+    CommitmentWhy.UNKNOWN_STATUS: f"unknown status: use one of {STATUSES}",
+    CommitmentWhy.SAME_STATUS: "the commitment already has this status",
+    CommitmentWhy.NOTE_TOO_LONG: f"--note is longer than {NOTE_MAX} characters",
+}
+
+
+def commitment_text(refusal: CommitmentRefusal) -> str:
+    if refusal.why is CommitmentWhy.NO_COMMITMENT:
+        return f"no commitment {refusal.ref}: see hayna commitments list"
+    if refusal.why is CommitmentWhy.NO_SOURCE:
+        return f"{refusal.ref}: no petition or meeting of this commune by that code"
+    said = COMMITMENT_WHY[refusal.why]
+    return f"commitment {refusal.ref}: {said}" if refusal.ref else said
 
 
 CONSULTATION_WHY = {

@@ -24,6 +24,8 @@ class FlowName(StrEnum):
     CONSULTATION_DRAFTING = "consultation_drafting"
     ASKING = "asking"
     ANSWERING = "answering"
+    COMMITMENTS = "commitments"
+    COMMITMENT_TOOLS = "commitment_tools"
 
 
 def flow_named(name: str | None) -> FlowName | None:

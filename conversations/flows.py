@@ -10,6 +10,8 @@ from conversations.activity import Activity
 from conversations.answering import Answering
 from conversations.asking import Asking
 from conversations.change_language import ChangeLanguage
+from conversations.commitment_tools import CommitmentTools
+from conversations.commitments import CommitmentsFlow
 from conversations.consultation_drafting import ConsultationDrafting
 from conversations.consulting import Consulting
 from conversations.dates import DateReader, NumericDates
@@ -46,6 +48,8 @@ def every_flow(dates: DateReader | None = None) -> Flows:
         ConsultationDrafting(),
         Asking(),
         Answering(),
+        CommitmentsFlow(),
+        CommitmentTools(),
         ChangeLanguage(),
         Onboarding(),
     )

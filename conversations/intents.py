@@ -22,6 +22,7 @@ class Intent(StrEnum):
     REPORT = "report"
     PETITIONS = "petitions"
     MEETINGS = "meetings"
+    COMMITMENTS = "commitments"
     ACTIVITY = "activity"
     HELP = "help"
     MENU = "menu"
@@ -86,6 +87,18 @@ _PHRASES: dict[Intent, tuple[str, ...]] = {
         "group",
         "groups",
         "ⵉⵎⵢⴰⵏⴰⴼⵏ",
+    ),
+    # What the commune promised: "li tgal yddar" is what residents say of it.
+    Intent.COMMITMENTS: (
+        "li tgal yddar",
+        "iltizamat",
+        "iltizam",
+        "التزامات",
+        "التزام",
+        "engagements de la commune",
+        "engagements",
+        "commitments",
+        "ⵉⵡⴰⵍⵏ ⵏ ⵜⵊⵎⴰⵄⵜ",
     ),
     Intent.ACTIVITY: (
         "chkayti",

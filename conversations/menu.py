@@ -32,12 +32,23 @@ REPORT = Option("report", pgettext("menu", "Report a need"))
 PETITIONS = Option("petitions", pgettext("menu", "Petitions"))
 MEETINGS = Option("meetings", pgettext("menu", "Meetings & groups"))
 CONSULTATIONS = Option("consultations", pgettext("menu", "Consultations"))
+COMMITMENTS = Option("commitments", pgettext("menu", "Commitments"))
 ACTIVITY = Option("activity", pgettext("menu", "My activity"))
 LANGUAGE = Option("language", pgettext("menu", "Language"))
 HELP_ITEM = Option("help", pgettext("menu", "Help"))
 ASK = Option("ask", pgettext("menu", "Ask the association"))
-# Ask comes last, so that the numbers residents already type keep their items.
-ITEMS = (REPORT, PETITIONS, MEETINGS, CONSULTATIONS, ACTIVITY, LANGUAGE, HELP_ITEM, ASK)
+# Ask comes last, after the items residents have long known by their numbers.
+ITEMS = (
+    REPORT,
+    PETITIONS,
+    MEETINGS,
+    CONSULTATIONS,
+    COMMITMENTS,
+    ACTIVITY,
+    LANGUAGE,
+    HELP_ITEM,
+    ASK,
+)
 
 HOME = Reply(_("What would you like to do?"), ITEMS)
 
@@ -50,6 +61,7 @@ FLOW_OF = {
     PETITIONS.id: FlowName.PETITIONS,
     MEETINGS.id: FlowName.SUBSCRIPTIONS,
     CONSULTATIONS.id: FlowName.CONSULTATIONS,
+    COMMITMENTS.id: FlowName.COMMITMENTS,
     ACTIVITY.id: FlowName.ACTIVITY,
     LANGUAGE.id: FlowName.LANGUAGE,
     ASK.id: FlowName.ASKING,

@@ -18,6 +18,7 @@ from conversations.groups import ANSWER_LABELS, KIND_LABELS, Answer, GroupKind
 from conversations.kit import MOROCCO, Attachment, Inbound, Option, Reply, Turn, pick
 from conversations.language import LANGUAGE_NAMES
 from conversations.personal import (
+    COMMITMENTS,
     CONSENTS,
     CONSULTATION_ANSWERS,
     CONVERSATION,
@@ -91,6 +92,9 @@ COUNTED: dict[str, Callable[[int], Renderable]] = {
     ),
     QUESTIONS: lambda n: ngettext(
         "• {n} question to the organizers", "• {n} questions to the organizers", n
+    ),
+    COMMITMENTS: lambda n: ngettext(
+        "• {n} commitment of the commune followed", "• {n} commitments of the commune followed", n
     ),
     CONSULTATION_ANSWERS: lambda n: ngettext(
         "• {n} consultation answered", "• {n} consultations answered", n

@@ -92,11 +92,13 @@ NEW_GROUP = Option("new_group", pgettext("organizer", "New group"))
 PAPER = Option("paper", pgettext("organizer", "Paper signatures"))
 CONSULT = Option("consultation", pgettext("organizer", "New consultation"))
 QUESTIONS = Option("questions", pgettext("organizer", "Residents' questions"))
+COMMITMENTS = Option("commitments", pgettext("organizer", "Commitments"))
 # The tools that are flows of their own.
 FLOW_OF_TOOL = {
     PAPER.id: FlowName.PAPER_ENTRY,
     CONSULT.id: FlowName.CONSULTATION_DRAFTING,
     QUESTIONS.id: FlowName.ANSWERING,
+    COMMITMENTS.id: FlowName.COMMITMENT_TOOLS,
 }
 NAMED_KINDS = tuple(Option(kind.value, KIND_LABELS[kind]) for kind in NAMED)
 REPORT = Option("report", pgettext("organizer", "Delivery report"))
@@ -108,7 +110,7 @@ CANCEL = Option("cancel", pgettext("organizer", "Cancel"))
 
 TOOLS = Reply(
     _("Organizer tools:"),
-    (NEW, NEW_MEETING, MEETINGS, REPORT, NEW_GROUP, PAPER, CONSULT, QUESTIONS, BACK),
+    (NEW, NEW_MEETING, MEETINGS, REPORT, NEW_GROUP, PAPER, CONSULT, QUESTIONS, COMMITMENTS, BACK),
 )
 ASK_GROUP_NAME = Reply(_("The group's name (at most 80 characters):"))
 ASK_REPORT = Reply(_("Type the number of the update:"))

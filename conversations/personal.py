@@ -23,6 +23,7 @@ PETITION_SUPPORTS = "petition_supports"
 CONSULTATION_ANSWERS = "consultation_answers"
 FIXED_CHECKS = "fixed_checks"
 QUESTIONS = "questions"
+COMMITMENTS = "commitments_followed"
 NOTICES = "notices"
 ORGANIZED = "organized"
 GROUPS = "groups"
@@ -143,6 +144,14 @@ class MyQuestion:
 
 
 @dataclass(frozen=True, slots=True)
+class MyFollow:
+    """A commitment of the commune followed, since when."""
+
+    commitment: int
+    since: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class MyConsultationAnswer:
     """One answer: the question's number, the options chosen (in rank order), a value, a text,
     a voice note's reference, or a skip."""
@@ -253,6 +262,7 @@ Row = (
     | MyConsultation
     | MyFixedCheck
     | MyQuestion
+    | MyFollow
     | MySignature
     | MyNotice
     | MyPetition

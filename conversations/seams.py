@@ -14,6 +14,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Protocol
 
+from conversations.commitment import Commitment, CommitmentDraft, CommitmentLife
 from conversations.consultation import (
     Answered,
     Asked,
@@ -251,6 +252,37 @@ class Questions(Protocol):
         ...
 
 
+class Commitments(Protocol):
+    """The commune's commitments: residents read and follow those of their commune; organizers
+    add them and change their status within their scope (None when they may not, audited)."""
+
+    async def commune_commitments(self) -> Sequence[Commitment]:
+        """The commitments of the resident's commune, the soonest due first."""
+        ...
+
+    async def commitment(self, commitment_id: int) -> Commitment | None:
+        """One of them with its history; None when it is no commitment of their commune."""
+        ...
+
+    async def follow(self, commitment_id: int) -> bool | None:
+        """Be told of its changes: False when already following, None for no such commitment."""
+        ...
+
+    async def unfollow(self, commitment_id: int) -> bool: ...
+
+    async def add(self, draft: CommitmentDraft) -> int | None:
+        """A new commitment of a commune within the scope; its number."""
+        ...
+
+    async def set_status(self, commitment_id: int, life: CommitmentLife, note: str) -> int | None:
+        """Change its status with a note, told to its followers; how many follow it."""
+        ...
+
+    async def organizer_commitments(self) -> Sequence[Commitment] | None:
+        """The commitments of the communes the organizer organizes; None for anyone else."""
+        ...
+
+
 class Community(Protocol):
     """Groups and meetings, for residents; an invite makes an organizer."""
 
@@ -405,6 +437,9 @@ class Services(Protocol):
 
     @property
     def questions(self) -> Questions: ...
+
+    @property
+    def commitments(self) -> Commitments: ...
 
     @property
     def organizing(self) -> Organizing: ...

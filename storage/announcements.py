@@ -40,7 +40,15 @@ from storage.database import Database
 from storage.deliveries import DeliveryStatus, Priority
 from storage.dialect import insert_of, inserted_id
 from storage.gazetteer import Gazetteer
-from storage.models import ANNOUNCEMENT, ANSWER_SET, DELIVERY, MEMBERSHIP, RESIDENT, RSVP
+from storage.models import (
+    ANNOUNCEMENT,
+    ANSWER_SET,
+    COMMITMENT_FOLLOWER,
+    DELIVERY,
+    MEMBERSHIP,
+    RESIDENT,
+    RSVP,
+)
 
 CHUNK = 2000
 
@@ -59,6 +67,8 @@ class Kind(StrEnum):
     CLOSING = "closing"
     # What came out of a meeting: to everyone who answered it and to its audience.
     OUTCOME = "outcome"
+    # A commitment's change of status, to those who follow it.
+    COMMITMENT = "commitment"
 
 
 # An update waits behind everything else; all that is said of a meeting goes before updates.
@@ -71,6 +81,8 @@ PRIORITY = {
     Kind.CONSULTATION: Priority.MEETING,
     Kind.CLOSING: Priority.MEETING,
     Kind.OUTCOME: Priority.MEETING,
+    # Told to each follower as their own news, like a petition's.
+    Kind.COMMITMENT: Priority.PERSONAL,
 }
 
 
@@ -110,6 +122,7 @@ def create(
     media_id: int | None = None,
     photo: tuple[str, str] | None = None,
     consultation_id: int | None = None,
+    commitment_id: int | None = None,
 ) -> int:
     """Plan ``body`` (a renderable's JSON) for an audience at ``due_at``, maybe with a stored
     photo or a photo still on a platform (``photo``: its channel and reference); returns its
@@ -120,6 +133,7 @@ def create(
             kind=kind,
             meeting_id=meeting_id,
             consultation_id=consultation_id,
+            commitment_id=commitment_id,
             media_id=media_id,
             photo_channel=photo[0] if photo else None,
             photo_ref=photo[1] if photo else None,
@@ -156,16 +170,23 @@ def recipients(
     kind: Kind = Kind.BROADCAST,
     meeting_id: int | None = None,
     consultation_id: int | None = None,
+    commitment_id: int | None = None,
 ) -> ColumnElement[bool]:
     """Who an announcement reaches, as a condition on the resident table.
 
     Reminders skip those who said they will not come; a change of time goes to those who
     answered; an outcome to its audience and to all who answered; a consultation closing soon
     is told to those who have not completed it. A resident who said "stop" is left out:
-    nothing would be sent to them.
+    nothing would be sent to them. A commitment's change goes to its followers, wherever
+    they live now.
     """
     member: ColumnElement[bool]
-    if audience.group_ids:
+    if kind is Kind.COMMITMENT:
+        member = exists().where(
+            COMMITMENT_FOLLOWER.c.resident_id == RESIDENT.c.id,
+            COMMITMENT_FOLLOWER.c.commitment_id == commitment_id,
+        )
+    elif audience.group_ids:
         member = exists().where(
             MEMBERSHIP.c.resident_id == RESIDENT.c.id,
             MEMBERSHIP.c.group_id.in_(audience.group_ids),
@@ -219,7 +240,9 @@ def _expand_chunk(conn: Connection, now: datetime, chunk: int) -> int | None:
     if row is None:
         return None
     audience = audience_of(row)
-    found = recipients(audience, Kind(row.kind), row.meeting_id, row.consultation_id)
+    found = recipients(
+        audience, Kind(row.kind), row.meeting_id, row.consultation_id, row.commitment_id
+    )
     who = and_(found, RESIDENT.c.id > row.cursor)
     window = select(RESIDENT.c.id).where(who).order_by(RESIDENT.c.id).limit(chunk).subquery()
     upto = conn.execute(select(func.max(window.c.id))).scalar()

@@ -667,6 +667,10 @@ class AnnouncementRow(Base):
     consultation_id: Mapped[int | None] = mapped_column(
         Id, ForeignKey("consultation.id", ondelete="CASCADE"), index=True
     )
+    # A commitment's change of status, to its followers (storage/commitments.py).
+    commitment_id: Mapped[int | None] = mapped_column(
+        Id, ForeignKey("commitment.id", ondelete="CASCADE"), index=True
+    )
     body: Mapped[str] = mapped_column(Text)
     commune_code: Mapped[str] = mapped_column(String(16))
     # Comma-separated group ids; empty means the whole commune.
@@ -876,6 +880,64 @@ class AnswerRow(Base):
     hidden: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
+class CommitmentRow(Base):
+    """A commitment of the commune: what was promised, by whom, by when, where it was said (a
+    petition's code, a meeting's number, or an organizer's note) and where it stands."""
+
+    __tablename__ = "commitment"
+    __table_args__ = (Index("ix_commitment_commune", "commune_code", "status"),)
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    commune_code: Mapped[str] = mapped_column(String(16))
+    text: Mapped[str] = mapped_column(Text)
+    made_by: Mapped[str] = mapped_column(String(120))
+    due_on: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(16))
+    source_kind: Mapped[str] = mapped_column(String(16))
+    source_ref: Mapped[str] = mapped_column(String(32), default="")
+    created_by: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class CommitmentEventRow(Base):
+    """One change of a commitment's status: its history, the first one its creation."""
+
+    __tablename__ = "commitment_event"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    commitment_id: Mapped[int] = mapped_column(
+        Id, ForeignKey("commitment.id", ondelete="CASCADE"), index=True
+    )
+    status: Mapped[str] = mapped_column(String(16))
+    note: Mapped[str] = mapped_column(Text, default="")
+    actor: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class CommitmentFollowerRow(Base):
+    """A resident told of every change of a commitment."""
+
+    __tablename__ = "commitment_follower"
+
+    commitment_id: Mapped[int] = mapped_column(
+        Id, ForeignKey("commitment.id", ondelete="CASCADE"), primary_key=True
+    )
+    resident_id: Mapped[int] = mapped_column(
+        Id, ForeignKey("resident.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class CommitmentReviewRow(Base):
+    """When a commune's organizers were last told of its overdue commitments: once a week."""
+
+    __tablename__ = "commitment_review"
+
+    commune_code: Mapped[str] = mapped_column(String(16), primary_key=True)
+    flagged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
 CONSULTATION = table(ConsultationRow)
 CONSULTATION_GROUP = table(ConsultationGroupRow)
 CONSULTATION_QUESTION = table(ConsultationQuestionRow)
@@ -955,3 +1017,7 @@ class CannedAnswerRow(Base):
 QUESTION = table(QuestionRow)
 QUESTION_MESSAGE = table(QuestionMessageRow)
 CANNED_ANSWER = table(CannedAnswerRow)
+COMMITMENT = table(CommitmentRow)
+COMMITMENT_EVENT = table(CommitmentEventRow)
+COMMITMENT_FOLLOWER = table(CommitmentFollowerRow)
+COMMITMENT_REVIEW = table(CommitmentReviewRow)

@@ -21,6 +21,7 @@ from conversations import petition_rules, report_rules
 from conversations.actor import ACTOR_MAX
 from conversations.answer_clock import Deposit
 from conversations.association import DEFAULT_CHECKLIST, Check, CheckItem, Checklist
+from conversations.commitment import Commitment, CommitmentDraft, CommitmentLife, CommitmentRefusal
 from conversations.consultation import (
     ConsultationDraft,
     ConsultationLife,
@@ -41,6 +42,7 @@ from storage.gazetteer import Gazetteer
 from storage.meetings import MeetingError
 from storage.services import paper
 from storage.services.authority import Authority, OperatorAuthority
+from storage.services.commitment_actions import CommitmentActions
 from storage.services.consultation_actions import ConsultationActions
 from storage.services.meeting_actions import MeetingActions
 from storage.vault import Vault
@@ -81,6 +83,7 @@ AnyRefusal = (
     | MeetingError
     | OutcomeError
     | ConsultationRefusal
+    | CommitmentRefusal
 )
 
 
@@ -105,6 +108,7 @@ class Operator:
         self.now = authority.clock()
         self.meetings = MeetingActions(authority)
         self.consultations = ConsultationActions(authority)
+        self.commitments = CommitmentActions(authority)
         self.refusal: AnyRefusal | None = None
 
     @classmethod
@@ -216,6 +220,22 @@ class Operator:
         self, consultation_id: int, gazetteer: Gazetteer
     ) -> ConsultationReport | None:
         return await self.consultations.report(consultation_id, gazetteer)
+
+    async def add_commitment(self, draft: CommitmentDraft) -> int | None:
+        made = await self.commitments.add(draft)
+        self.refusal = self.commitments.refusal or self.refusal
+        return made
+
+    async def set_commitment_status(
+        self, commitment_id: int, life: CommitmentLife, note: str
+    ) -> int | None:
+        """The commitment's new status; how many followers are told, None when refused."""
+        told = await self.commitments.set_status(commitment_id, life, note)
+        self.refusal = self.commitments.refusal or self.refusal
+        return told
+
+    async def commitment_list(self, commune: str | None) -> list[Commitment]:
+        return await self.commitments.listing(commune)
 
     async def publish_meeting(self, meeting_id: int) -> bool:
         return self._meeting(await self.meetings.publish(meeting_id))

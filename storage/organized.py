@@ -18,6 +18,8 @@ from storage.erasure import Erasure
 from storage.groups import NAME_MAX
 from storage.models import (
     ANNOUNCEMENT,
+    COMMITMENT,
+    COMMITMENT_EVENT,
     COMMUNITY_GROUP,
     CONSULTATION,
     MEETING,
@@ -69,6 +71,7 @@ def erase_organized(conn: Connection, erasure: Erasure) -> None:
     _outcomes(conn, erasure)
     _updates(conn, erasure)
     _consultations(conn, erasure)
+    _commitments(conn, erasure)
     _groups(conn, erasure)
 
 
@@ -170,6 +173,33 @@ def _consultations(conn: Connection, erasure: Erasure) -> None:
             .values(asked_by=erasure.redact(CONSULTATION.c.asked_by, asked_by))
         )
     conn.execute(update(CONSULTATION).where(mine).values(created_by=ERASED_ACTOR))
+
+
+def _commitments(conn: Connection, erasure: Erasure) -> None:
+    """The commitments they recorded stay, the commune's, and so do the changes they made;
+    their words lose their identifiers, and who acted no longer says."""
+    mine = COMMITMENT.c.created_by == erasure.who.organizer
+    made = conn.execute(
+        select(COMMITMENT.c.id, COMMITMENT.c.text, COMMITMENT.c.made_by).where(mine)
+    )
+    for commitment_id, text, made_by in made.all():
+        conn.execute(
+            update(COMMITMENT)
+            .where(COMMITMENT.c.id == commitment_id)
+            .values(
+                text=erasure.redact(COMMITMENT.c.text, text),
+                made_by=erasure.redact(COMMITMENT.c.made_by, made_by),
+                created_by=ERASED_ACTOR,
+            )
+        )
+    changed = COMMITMENT_EVENT.c.actor == erasure.who.organizer
+    notes = conn.execute(select(COMMITMENT_EVENT.c.id, COMMITMENT_EVENT.c.note).where(changed))
+    for event_id, note in notes.all():
+        conn.execute(
+            update(COMMITMENT_EVENT)
+            .where(COMMITMENT_EVENT.c.id == event_id)
+            .values(note=erasure.redact(COMMITMENT_EVENT.c.note, note), actor=ERASED_ACTOR)
+        )
 
 
 def _updates(conn: Connection, erasure: Erasure) -> None:

@@ -22,6 +22,7 @@ from conversations.personal import (
     MyConsultationAnswer,
     MyConversation,
     MyFixedCheck,
+    MyFollow,
     MyGroup,
     MyInvite,
     MyNotice,
@@ -329,6 +330,24 @@ def fixed_checks(conn: Connection, who: Subject, _vault: Vault) -> Rows:
         .order_by(m.FIXED_CHECK.c.asked_at)
     )
     return [MyFixedCheck(ref, when(at), fixed) for ref, at, fixed in rows]
+
+
+def commitments_followed(conn: Connection, who: Subject, _vault: Vault) -> Rows:
+    rows = conn.execute(
+        select(m.COMMITMENT_FOLLOWER.c.commitment_id, m.COMMITMENT_FOLLOWER.c.created_at)
+        .where(m.COMMITMENT_FOLLOWER.c.resident_id == who.resident_id)
+        .order_by(m.COMMITMENT_FOLLOWER.c.created_at)
+    )
+    return [MyFollow(int(made), when(at)) for made, at in rows]
+
+
+def erase_commitments_followed(conn: Connection, erasure: Erasure) -> None:
+    # Their follows go; the commitments stay, the commune's.
+    conn.execute(
+        delete(m.COMMITMENT_FOLLOWER).where(
+            m.COMMITMENT_FOLLOWER.c.resident_id == erasure.who.resident_id
+        )
+    )
 
 
 def erase_fixed_checks(conn: Connection, erasure: Erasure) -> None:

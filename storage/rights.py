@@ -22,6 +22,7 @@ from typing import Any
 from sqlalchemy import Column, ColumnElement, Connection, String, Table, select
 
 from conversations.personal import (
+    COMMITMENTS,
     CONSENTS,
     CONSULTATION_ANSWERS,
     CONVERSATION,
@@ -73,6 +74,12 @@ HOLDERS: tuple[Holder, ...] = (
     Holder(SUPPORTS, (m.REPORT_SUPPORT,), plain.supports, plain.erase_supports),
     Holder(FIXED_CHECKS, (m.FIXED_CHECK,), plain.fixed_checks, plain.erase_fixed_checks),
     Holder(
+        COMMITMENTS,
+        (m.COMMITMENT_FOLLOWER,),
+        plain.commitments_followed,
+        plain.erase_commitments_followed,
+    ),
+    Holder(
         PETITION_SUPPORTS,
         (m.PETITION_SUPPORT,),
         plain.petition_supports,
@@ -98,6 +105,8 @@ HOLDERS: tuple[Holder, ...] = (
             m.MEETING_DECISION,
             m.ANNOUNCEMENT,
             m.COMMUNITY_GROUP,
+            m.COMMITMENT,
+            m.COMMITMENT_EVENT,
         ),
         organized,
         erase_organized,
@@ -203,6 +212,10 @@ _REDACTED = (
     m.COMMUNITY_GROUP.c.name,
     m.AUDIT_ENTRY.c.target,
     m.ANNOUNCEMENT.c.body,
+    # An organizer's words: what the commune committed to, who made it, a change's note.
+    m.COMMITMENT.c.text,
+    m.COMMITMENT.c.made_by,
+    m.COMMITMENT_EVENT.c.note,
     # A photo still on the organizer's channel: dropped.
     m.ANNOUNCEMENT.c.photo_ref,
     # An organizer's answers to others' questions, and the answers they saved: kept for those.
@@ -223,6 +236,8 @@ _ACTORS = (
     m.CONSULTATION.c.created_by,
     m.CANNED_ANSWER.c.created_by,
     m.MEETING_OUTCOME.c.recorded_by,
+    m.COMMITMENT.c.created_by,
+    m.COMMITMENT_EVENT.c.actor,
 )
 
 
@@ -283,6 +298,13 @@ _NOBODYS = (
     m.QUESTION_MESSAGE.c.author,
     m.QUESTION_MESSAGE.c.language,
     m.CANNED_ANSWER.c.commune_code,
+    m.COMMITMENT.c.commune_code,
+    m.COMMITMENT.c.status,
+    m.COMMITMENT.c.source_kind,
+    # A petition's code or a meeting's number.
+    m.COMMITMENT.c.source_ref,
+    m.COMMITMENT_EVENT.c.status,
+    m.COMMITMENT_REVIEW.c.commune_code,
     # The key's fingerprint: the deployment's, no one's words.
     m.DATABASE_KEY.c.fingerprint,
 )

@@ -126,3 +126,33 @@ async def test_residents_sign_once_per_cin_until_the_threshold(
     assert "▰▰▰▰▰ 2/2" in hugo.text
     assert petition.life is PetitionLife.THRESHOLD_REACHED
     assert [c[1] for c in store.world.consents].count("petition_signing") == 3
+
+
+async def test_a_commitment_recorded_followed_and_changed_in_memory(
+    engine: Engine, store: MemoryStore
+) -> None:
+    admin, amina = FakeResident(engine, "admin"), FakeResident(engine, "amina")
+    await onboard(admin, "fr")
+    await admin.tap("meetings")
+    await admin.tap("organize")
+    await admin.tap("commitments")
+    await admin.tap("add")
+    await admin.say("Goudronner la piste du douar")
+    await admin.say("Président de la commune")
+    await admin.say("30/06/2027")
+    (made,) = store.world.commitments
+    await onboard(amina, "fr")
+    await amina.tap("commitments")
+    await amina.tap(str(made.id))
+    await amina.tap("follow")
+    await admin.say("menu")
+    await admin.tap("meetings")
+    await admin.tap("organize")
+    await admin.tap("commitments")
+    await admin.tap("change")
+    await admin.say(str(made.id))
+    await admin.tap("done")
+    await admin.tap("skip")
+    (resident_id,) = made.followers
+    assert store.world.told == [(made.id, (resident_id,))]
+    assert [change.life for change in made.history][-1] == "done"

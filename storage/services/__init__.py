@@ -4,6 +4,7 @@ to the message's transaction (`Bound`)."""
 from __future__ import annotations
 
 from storage.services.bound import Bound
+from storage.services.commitments import SqlCommitments
 from storage.services.community import SqlCommunity
 from storage.services.consultations import SqlConsultations
 from storage.services.organizing import SqlOrganizing
@@ -26,5 +27,6 @@ class SqlServices:
         self.community = SqlCommunity(bound)
         self.consultations = SqlConsultations(bound)
         self.questions = SqlQuestions(bound)
+        self.commitments = SqlCommitments(bound)
         self.organizing = SqlOrganizing(bound)
         self.rights = SqlRights(bound)

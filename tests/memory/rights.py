@@ -137,21 +137,13 @@ class MemoryRights:
 
     async def erase_me(self) -> None:
         world, me = self.here.world, self.here.me
-        for report in world.reports:
-            report.supporters.pop(me, None)
-            if report.author == me:
-                report.author = None
-        for petition in world.petitions:
-            if petition.life in FILED:
-                for signature in petition.signatures:
-                    if signature.resident_id == me:
-                        signature.resident_id = None
-            else:
-                petition.signatures = [s for s in petition.signatures if s.resident_id != me]
+        _erase_civic(world, me)
         for members in world.members.values():
             members.pop(me, None)
         for meeting in world.meetings:
             meeting.answers.pop(me, None)
+        for commitment in world.commitments:
+            commitment.followers.pop(me, None)
         world.consents = [c for c in world.consents if c[0] != me]
         world.questions = [q for q in world.questions if q.resident_id != me]
         for question in world.questions:
@@ -163,3 +155,19 @@ class MemoryRights:
         del world.residents[me]
         world.states.pop(me, None)
         self.here.erased = True
+
+
+def _erase_civic(world: World, me: int) -> None:
+    """A resident's reports and signatures: unlinked where the count must stay (a report, a
+    filed petition's signature), gone otherwise."""
+    for report in world.reports:
+        report.supporters.pop(me, None)
+        if report.author == me:
+            report.author = None
+    for petition in world.petitions:
+        if petition.life in FILED:
+            for signature in petition.signatures:
+                if signature.resident_id == me:
+                    signature.resident_id = None
+        else:
+            petition.signatures = [s for s in petition.signatures if s.resident_id != me]

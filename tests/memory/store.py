@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 
 from conversations.kit import Address, Resident
 from conversations.seams import ConversationStore, FlowState, Services
+from tests.memory.commitments import MemoryCommitments
 from tests.memory.community import MemoryCommunity
 from tests.memory.consultations import MemoryConsultations
 from tests.memory.here import Here
@@ -35,6 +36,7 @@ class MemoryServices:
         self.community = MemoryCommunity(here)
         self.consultations = MemoryConsultations(here)
         self.questions = MemoryQuestions(here)
+        self.commitments = MemoryCommitments(here)
         self.organizing = MemoryOrganizing(here)
         self.rights = MemoryRights(here)
 

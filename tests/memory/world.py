@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from conversations.commitment import CommitmentChange, CommitmentDraft, CommitmentLife
 from conversations.consultation import ConsultationDraft, ConsultationLife, Response
 from conversations.groups import Answer, Audience, Group, MeetingDraft
 from conversations.kit import Address, Place, Resident
@@ -116,6 +117,17 @@ class Question:
 
 
 @dataclass
+class Promise:
+    """A commitment of the commune, its history and its followers (resident: since when)."""
+
+    id: int
+    draft: CommitmentDraft
+    life: CommitmentLife
+    history: list[CommitmentChange] = field(default_factory=list)
+    followers: dict[int, datetime] = field(default_factory=dict)
+
+
+@dataclass
 class World:
     """Every table of the SQL store, as dictionaries and lists."""
 
@@ -140,6 +152,9 @@ class World:
     canned: list[tuple[int, str, str]] = field(default_factory=list)
     # Pushes queued for one resident: (resident, body's JSON).
     pushes: list[tuple[int, object]] = field(default_factory=list)
+    commitments: list[Promise] = field(default_factory=list)
+    # Each change of a commitment's status, and the followers it was told to.
+    told: list[tuple[int, tuple[int, ...]]] = field(default_factory=list)
     invites: dict[str, Invite] = field(default_factory=dict)
     # Scopes granted by invites: (resident, commune, group or None).
     scopes: list[tuple[int, str, int | None]] = field(default_factory=list)
