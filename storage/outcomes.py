@@ -5,12 +5,15 @@ publication to everyone who answered and to the meeting's audience, each once.""
 from __future__ import annotations
 
 import secrets
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import Connection, delete, func, insert, select, update
 
 from conversations.actor import ACTOR_MAX
+from conversations.commitment import MAKER_MAX, CommitmentDraft, SourceKind
 from conversations.groups import Meeting
+from conversations.kit import MOROCCO
 from conversations.outcome import (
     CODE_ALPHABET,
     CODE_LENGTH,
@@ -26,7 +29,7 @@ from conversations.outcome import (
     moroccan_day,
     outcome_notice,
 )
-from storage import announcements, groups, meetings
+from storage import announcements, commitments, groups, meetings
 from storage.announcements import Kind
 from storage.models import (
     COMMUNITY_GROUP,
@@ -154,7 +157,30 @@ def publish(conn: Connection, meeting_id: int, actor: str, now: datetime) -> int
         .where(MEETING_OUTCOME.c.meeting_id == meeting_id)
         .values(published_at=now)
     )
+    _committed(conn, meeting, found.decisions, actor, now)
     return number
+
+
+def _committed(
+    conn: Connection, meeting: Meeting, decided: Sequence[Decision], actor: str, now: datetime
+) -> None:
+    """Each decision with a day to come becomes a commitment of the commune, followed by those
+    who said they attend (storage/commitments.py): who is responsible made it, else the
+    meeting. A decision without a day is recorded in the outcome only."""
+    today = now.astimezone(MOROCCO).date()
+    for decision in decided:
+        if decision.due_on is None or decision.due_on < today:
+            continue
+        made_by = decision.responsible or meeting.title[:MAKER_MAX]
+        draft = CommitmentDraft(
+            meeting.commune_code,
+            decision.text,
+            made_by,
+            decision.due_on,
+            SourceKind.MEETING,
+            str(meeting.id),
+        )
+        commitments.create(conn, draft, actor, now)
 
 
 def decisions(conn: Connection, meeting_id: int) -> list[Decision]:

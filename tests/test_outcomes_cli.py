@@ -91,6 +91,10 @@ def test_an_operator_records_publishes_and_exports_an_outcome(tmp_path: Path, ha
     assert ["decision", "2", "تنظيم يوم مفتوح", "", "", ""] in rows
     pdf = hayna(tmp_path, "meetings", "export", meeting, "--format", "pdf")
     assert pdf.returncode == 0 and pdf.output.startswith(b"%PDF")
+    # The decision with a day became a commitment of the commune; the other one did not.
+    promised = ok("commitments", "list", "--commune", "141.01.61")
+    assert "Éclairer le terrain" in promised and "Service technique" in promised
+    assert "تنظيم يوم مفتوح" not in promised
 
     audit = ok("organizers", "audit")
     for action in ("record_outcome", "publish_outcome", "check_in", "see_outcome"):
