@@ -152,6 +152,9 @@ class MeetingPages:
             return self.guard.refusal(visit, outcome.done)
         if outcome.done is Done.INVALID:
             return await self._page(visit, given, f"invalid:{outcome.why}", status=400)
+        # An outcome recorded and published at once says it was published.
+        if change == "outcome" and text_field(form, "action") == "publish":
+            change = "publish_outcome"
         return RedirectResponse(f"{MEETINGS}/{number}?done={change}", status_code=303)
 
     async def export(self, request: Request, visit: Visit) -> Response:
