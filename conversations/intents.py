@@ -23,6 +23,7 @@ class Intent(StrEnum):
     PETITIONS = "petitions"
     MEETINGS = "meetings"
     COMMITMENTS = "commitments"
+    ASK = "ask"
     ACTIVITY = "activity"
     HELP = "help"
     MENU = "menu"
@@ -99,6 +100,20 @@ _PHRASES: dict[Intent, tuple[str, ...]] = {
         "engagements",
         "commitments",
         "ⵉⵡⴰⵍⵏ ⵏ ⵜⵊⵎⴰⵄⵜ",
+    ),
+    # A lone word here, at the menu only: mid-flow "question" may be an answer (words.py has
+    # the phrases that open it from anywhere).
+    Intent.ASK: (
+        "ask",
+        "question",
+        "demander",
+        "سؤال",
+        "سول",
+        "نسول",
+        "so2al",
+        "sou2al",
+        "ⵙⵇⵙⴰ",
+        "ⵙⵇⵙⴰⵜ",
     ),
     Intent.ACTIVITY: (
         "chkayti",

@@ -37,16 +37,16 @@ ACTIVITY = Option("activity", pgettext("menu", "My activity"))
 LANGUAGE = Option("language", pgettext("menu", "Language"))
 HELP_ITEM = Option("help", pgettext("menu", "Help"))
 ASK = Option("ask", pgettext("menu", "Ask the association"))
-# Ask comes last, after the items residents have long known by their numbers.
+# The newest items come last, after those residents have long known by their numbers.
 ITEMS = (
     REPORT,
     PETITIONS,
     MEETINGS,
     CONSULTATIONS,
-    COMMITMENTS,
     ACTIVITY,
     LANGUAGE,
     HELP_ITEM,
+    COMMITMENTS,
     ASK,
 )
 

@@ -119,7 +119,8 @@ def count_of(text: str) -> int | None:
     """A typed count (ASCII or Arabic-Indic digits), None when it is not a whole number in
     range."""
     typed = to_ascii_digits(text.strip())
-    if not typed.isdigit() or not typed.isascii():
+    # Six digits at most: a longer run is no count of people (and int() refuses thousands).
+    if not typed.isdigit() or not typed.isascii() or len(typed) > 6:
         return None
     n = int(typed)
     return n if n <= ATTENDED_MAX else None
@@ -185,7 +186,7 @@ def decision_of(text: str) -> Decision | None:
 
 def code_of(text: str) -> str:
     """A code as typed at the door, as stored: upper case, no spaces nor dashes."""
-    return "".join(c for c in text.upper() if c.isalnum())
+    return "".join(c for c in to_ascii_digits(text).upper() if c.isalnum())
 
 
 def decision_line(decision: Decision) -> Renderable:

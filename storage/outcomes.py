@@ -29,6 +29,7 @@ from conversations.outcome import (
     moroccan_day,
     outcome_notice,
 )
+from conversations.words import global_word
 from storage import announcements, commitments, groups, meetings
 from storage.announcements import Kind
 from storage.models import (
@@ -56,7 +57,8 @@ def give_code(conn: Connection, meeting_id: int, resident_id: int) -> str:
 def _fresh(taken: set[str | None]) -> str:
     while True:
         code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
-        if code not in taken:
+        # "MENU" typed at the door would open the menu, not check anyone in.
+        if code not in taken and global_word(code) is None:
             return code
 
 

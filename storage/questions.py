@@ -233,10 +233,11 @@ def answer(conn: Connection, ticket_id: int, organizer: int, said: Message) -> b
 
 
 def follow_up(conn: Connection, resident_id: int, ticket_id: int, said: Message) -> bool:
-    """A resident's follow-up to their own ticket, not closed: the ticket is claimed again for
-    the organizer who answered it (told by a push), or open again for any."""
+    """A resident's follow-up to their own ticket, not closed. An answered ticket is claimed
+    again for the organizer who answered it; one waiting or being answered keeps its claim, so
+    an organizer typing their answer does not lose it. Whoever holds it is told by a push."""
     row = conn.execute(
-        select(QUESTION.c.answered_by).where(
+        select(QUESTION.c.answered_by, QUESTION.c.claimed_by).where(
             QUESTION.c.id == ticket_id,
             QUESTION.c.resident_id == resident_id,
             QUESTION.c.status != QuestionStatus.CLOSED,
@@ -244,22 +245,26 @@ def follow_up(conn: Connection, resident_id: int, ticket_id: int, said: Message)
     ).first()
     if row is None:
         return False
-    answerer = row.answered_by
-    status = QuestionStatus.CLAIMED if answerer is not None else QuestionStatus.OPEN
-    conn.execute(
+    # Conditional: of a follow-up and an organizer's claim at once, the claim is not undone.
+    reclaimed = conn.execute(
         update(QUESTION)
-        .where(QUESTION.c.id == ticket_id)
+        .where(QUESTION.c.id == ticket_id, QUESTION.c.status == QuestionStatus.ANSWERED)
         .values(
-            status=status,
-            claimed_by=answerer,
-            claimed_at=said.at if answerer is not None else None,
+            status=QuestionStatus.CLAIMED,
+            claimed_by=row.answered_by,
+            claimed_at=said.at,
             last_activity_at=said.at,
         )
-    )
+    ).rowcount
+    if not reclaimed:
+        conn.execute(
+            update(QUESTION).where(QUESTION.c.id == ticket_id).values(last_activity_at=said.at)
+        )
     message = _said(conn, ticket_id, said, None)
-    if answerer is not None:
+    holder = row.answered_by if reclaimed else row.claimed_by
+    if holder is not None:
         body = follow_up_notice(ticket_id, said.text).to_json()
-        enqueue(conn, f"question-follow-up:{message}", answerer, body, said.at)
+        enqueue(conn, f"question-follow-up:{message}", holder, body, said.at)
     return True
 
 

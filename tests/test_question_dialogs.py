@@ -30,7 +30,7 @@ from tests.support.petitions import PIN, onboard
 from tests.support.vault import VAULT
 from tests.whatsapp_phone import WhatsApp
 
-WORD = {"ar": "سؤال", "fr": "poser une question", "zgh": "ⴰⵙⵇⵙⵉ", "en": "question"}
+WORD = {"ar": "سؤال", "fr": "poser une question", "zgh": "ⵙⵇⵙⴰⵜ", "en": "question"}
 
 
 def said(text: Renderable, language: str) -> str:
@@ -104,7 +104,7 @@ async def test_a_saved_answer_picked_and_a_question_to_a_group(
     await amina.tap("groups")
     youth = next(oid for oid in amina.option_ids if oid not in ("back",))
     await amina.tap(youth)
-    await amina.say("question")
+    await amina.say("poser une question")
     assert amina.option_ids[0] == "c" and len(amina.option_ids) == 3, "the commune, a group"
     await amina.tap(amina.option_ids[1])
     await amina.send_voice("note-1.ogg")
@@ -129,7 +129,7 @@ async def test_a_saved_answer_picked_and_a_question_to_a_group(
     assert ticket["status"] == "answered" and ticket["group_id"] is not None
 
     # Amina opens it to reply; it closes meanwhile: her reply is told so, not lost silently.
-    await amina.say("question")
+    await amina.say("poser une question")
     await amina.tap("q1")
     closing = update(QUESTION).values(status="closed")
     async with sqlite_db.transaction() as tx:
@@ -182,3 +182,16 @@ async def test_on_whatsapp_by_numbers(chat: WhatsApp, db: Database, clock: Clock
     await org.choose(organizing.QUESTIONS)
     none = _("No resident's question is waiting for an answer.")
     assert said(none, "fr") in org.text
+
+
+def test_a_lone_question_word_opens_asking_at_the_menu_only() -> None:
+    from conversations.intents import Intent, request
+    from conversations.words import Word, global_word
+
+    # Mid-flow, a report's description or a consultation's answer may be just "question".
+    for lone in ("question", "سؤال", "ⵙⵇⵙⴰⵜ", "demander"):
+        assert global_word(lone) is None, lone
+        found = request(lone)
+        assert found is not None and found.intent is Intent.ASK, lone
+    for phrase in ("poser une question", "بغيت نسول", "ask the association", "/ask"):
+        assert global_word(phrase) is Word.ASK, phrase

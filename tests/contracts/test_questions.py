@@ -93,3 +93,18 @@ async def test_canned_answers_of_the_commune(store: ConversationStore) -> None:
         assert saved is not None
         (canned,) = await services.questions.canned(made) or ()
     assert (canned.id, canned.text) == (saved, "Le camion passe le lundi.")
+
+
+async def test_a_follow_up_while_an_organizer_answers_keeps_their_claim(
+    store: ConversationStore,
+) -> None:
+    made = await asked(store, "Le marché ouvre quand ?")
+    async with acting(store, ADMIN) as services:
+        assert await services.questions.claim(made) is Claim.CLAIMED
+    async with acting(store, "amina") as services:
+        assert await services.questions.follow_up(made, "Et le samedi ?")
+    async with acting(store, DEPUTY) as services:
+        assert await services.questions.claim(made) is Claim.TAKEN, "still the first one's"
+    async with acting(store, ADMIN) as services:
+        # The organizer who was typing keeps the question: their answer still goes.
+        assert await services.questions.answer(made, "De 8 h à 13 h, samedi aussi.", "fr")

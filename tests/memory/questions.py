@@ -98,9 +98,9 @@ class MemoryQuestions:
         said = self._message(Author.RESIDENT, text, media)
         q.messages.append(said)
         q.last_activity_at = said.at
-        q.claimed_by = q.answered_by
-        q.claimed_at = said.at if q.answered_by is not None else None
-        q.status = QuestionStatus.CLAIMED if q.answered_by is not None else QuestionStatus.OPEN
+        # As storage does: an answered ticket goes back to who answered it; a claim is kept.
+        if q.status is QuestionStatus.ANSWERED:
+            q.status, q.claimed_by, q.claimed_at = QuestionStatus.CLAIMED, q.answered_by, said.at
         return True
 
     async def open_questions(self) -> Sequence[Ticket] | None:
