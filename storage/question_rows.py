@@ -7,11 +7,17 @@ from __future__ import annotations
 from sqlalchemy import Connection, delete, select, update
 
 from conversations.personal import MyQuestion, MyQuestionMessage
+from conversations.question import Author
+from conversations.redaction import REDACTED
 from storage import models as m
+from storage import questions
 from storage.erasure import Erasure
 from storage.personal_rows import ERASED_ACTOR, Rows, when
 from storage.subject import Subject
 from storage.vault import Vault
+
+# The shortest text of an erased question looked for in organizers' conversations.
+COPIED_MIN = 8
 
 
 def asked(conn: Connection, who: Subject, _vault: Vault) -> Rows:
@@ -38,6 +44,7 @@ def asked(conn: Connection, who: Subject, _vault: Vault) -> Rows:
 
 def erase_asked(conn: Connection, erasure: Erasure) -> None:
     rid = erasure.who.resident_id
+    _forget_copies(conn, erasure)
     conn.execute(delete(m.QUESTION).where(m.QUESTION.c.resident_id == rid))
     # As an organizer: others' tickets keep their answers, without who wrote them.
     conn.execute(update(m.QUESTION).where(m.QUESTION.c.claimed_by == rid).values(claimed_by=None))
@@ -45,6 +52,8 @@ def erase_asked(conn: Connection, erasure: Erasure) -> None:
     written = m.QUESTION_MESSAGE.c.organizer_id == rid
     answers = select(m.QUESTION_MESSAGE.c.id, m.QUESTION_MESSAGE.c.text).where(written)
     for row in conn.execute(answers).all():
+        # The answer pushed to its resident repeats it: rewritten with the redacted words.
+        erasure.notices.add(questions.answer_key(row.id))
         text = erasure.redact(m.QUESTION_MESSAGE.c.text, row.text) or ""
         conn.execute(
             update(m.QUESTION_MESSAGE)
@@ -61,3 +70,23 @@ def erase_asked(conn: Connection, erasure: Erasure) -> None:
             .where(m.CANNED_ANSWER.c.id == row.id)
             .values(text=text, created_by=ERASED_ACTOR)
         )
+
+
+def _forget_copies(conn: Connection, erasure: Erasure) -> None:
+    """What the resident wrote goes with their questions; so do its copies: the pushes of
+    their follow-ups to an organizer are deleted, and the threads shown in organizers'
+    conversations are rewritten (a text of `COPIED_MIN` characters or more, so that a short
+    "ok" does not rewrite every conversation that says ok)."""
+    theirs = select(m.QUESTION.c.id).where(m.QUESTION.c.resident_id == erasure.who.resident_id)
+    said = conn.execute(
+        select(m.QUESTION_MESSAGE.c.id, m.QUESTION_MESSAGE.c.text).where(
+            m.QUESTION_MESSAGE.c.question_id.in_(theirs),
+            m.QUESTION_MESSAGE.c.author == Author.RESIDENT,
+        )
+    ).all()
+    keys = [questions.follow_up_key(row.id) for row in said]
+    if keys:
+        conn.execute(delete(m.DELIVERY).where(m.DELIVERY.c.message_key.in_(keys)))
+    for row in said:
+        if len(row.text.strip()) >= COPIED_MIN:
+            erasure.words[row.text] = REDACTED

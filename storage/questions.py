@@ -228,8 +228,18 @@ def answer(conn: Connection, ticket_id: int, organizer: int, said: Message) -> b
         select(QUESTION.c.resident_id).where(QUESTION.c.id == ticket_id)
     ).scalar_one()
     body = answer_notice(ticket_id, said.text).to_json()
-    enqueue(conn, f"question-answer:{message}", resident, body, said.at)
+    enqueue(conn, answer_key(message), resident, body, said.at)
     return True
+
+
+def answer_key(message_id: int) -> str:
+    """The delivery key of an organizer's answer pushed to the resident."""
+    return f"question-answer:{message_id}"
+
+
+def follow_up_key(message_id: int) -> str:
+    """The delivery key of a resident's follow-up pushed to the organizer holding it."""
+    return f"question-follow-up:{message_id}"
 
 
 def follow_up(conn: Connection, resident_id: int, ticket_id: int, said: Message) -> bool:
@@ -264,7 +274,7 @@ def follow_up(conn: Connection, resident_id: int, ticket_id: int, said: Message)
     holder = row.answered_by if reclaimed else row.claimed_by
     if holder is not None:
         body = follow_up_notice(ticket_id, said.text).to_json()
-        enqueue(conn, f"question-follow-up:{message}", holder, body, said.at)
+        enqueue(conn, follow_up_key(message), holder, body, said.at)
     return True
 
 

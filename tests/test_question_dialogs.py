@@ -9,19 +9,20 @@ from __future__ import annotations
 import json
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from bot.app import build_engine
 from bot.i18n import translator
 from conversations import answering, asking, menu, organizing, subscriptions
-from conversations.kit import Media, MediaKind
+from conversations.kit import Address, Media, MediaKind
 from conversations.onboarding import AGREE
 from conversations.question import answer_notice
 from conversations.text import Renderable, _
-from storage import questions
+from storage import questions, rights
 from storage.database import Database
 from storage.gazetteer import Gazetteer
-from storage.models import CANNED_ANSWER, DELIVERY, QUESTION
+from storage.models import CANNED_ANSWER, CONVERSATION, DELIVERY, QUESTION, RESIDENT
+from storage.subject import Subject
 from tests.resident import FakeResident
 from tests.support.clock import Clock
 from tests.support.dialog import rows
@@ -195,3 +196,45 @@ def test_a_lone_question_word_opens_asking_at_the_menu_only() -> None:
         assert found is not None and found.intent is Intent.ASK, lone
     for phrase in ("poser une question", "بغيت نسول", "ask the association", "/ask"):
         assert global_word(phrase) is Word.ASK, phrase
+
+
+SECRET = "Ma voisine Fatima Zahra au 12 rue X me bat"
+
+
+async def test_an_erased_residents_follow_up_leaves_no_copy(
+    sqlite_db: Database, gazetteer: Gazetteer, clock: Clock
+) -> None:
+    """Their words pushed to the organizer and shown in the organizer's thread go too."""
+    engine = build_engine(sqlite_db, gazetteer, VAULT, clock, frozenset({ORGANIZER}))
+    amina = FakeResident(engine, "amina")
+    await onboard(amina, "fr")
+    await amina.say("poser une question")
+    await amina.say("Premiere question")
+    org = FakeResident(engine, ORGANIZER.user)
+    await onboard(org, "fr")
+    await org.say("menu")
+    for step in ("meetings", "organize", "questions", "q1"):
+        await org.tap(step)
+    await org.say("Reponse.")
+    await org.tap("no")
+    await amina.say("poser une question")
+    await amina.tap("q1")
+    await amina.say(SECRET)  # follow-up -> push to organizer
+    # organizer opens it again: thread in their prompt
+    await org.say("menu")
+    for step in ("meetings", "organize", "questions", "q1"):
+        await org.tap(step)
+    async with sqlite_db.transaction() as tx:
+        rid = await tx.run(
+            lambda c: c.execute(
+                select(RESIDENT.c.id).where(RESIDENT.c.user_id == "amina")
+            ).scalar_one()
+        )
+        await tx.run(rights.erase, Subject(rid, Address("console", "amina")), clock())
+    left = [d for d in await rows(sqlite_db, DELIVERY) if SECRET in d["body"]]
+    shown = [
+        c
+        for c in await rows(sqlite_db, CONVERSATION)
+        if SECRET in (c["prompt"] or "") + (c["data"] or "")
+    ]
+    assert left == [] and shown == []
