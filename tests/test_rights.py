@@ -148,7 +148,7 @@ async def amina_everywhere(
     await amina.tap(f"m{meeting_id}")
     await amina.tap("yes")
     # A question to the organizers of her commune, her identifiers in it.
-    await amina.say("question")
+    await amina.say("poser une question")
     await amina.tap("c")
     await amina.say(f"Question de {SHE}")
     await amina.say("menu")
