@@ -11,6 +11,7 @@ from enum import StrEnum
 from typing import assert_never
 
 from conversations.context import Context
+from conversations.dates import read_day
 from conversations.flow import Flow
 from conversations.flow_names import FlowName
 from conversations.groups import details
@@ -27,7 +28,6 @@ from conversations.outcome import (
     attendance_line,
     code_of,
     count_of,
-    due_of,
     moroccan_day,
     outcome_text,
 )
@@ -221,7 +221,7 @@ class MeetingClosing(Flow[Step, Answers]):
 
     async def _on_due(self, ctx: Context, data: Answers, msg: Inbound) -> Turn[Step, Answers]:
         skipped = msg.option == SKIP.id or pick(msg, (SKIP,)) is SKIP
-        due = None if skipped else due_of(msg.text)
+        due = None if skipped else read_day(msg.text)
         if not skipped and due is None:
             said = _("“{typed}” is not a date as DD/MM/YYYY.", typed=msg.text.strip()[:40])
             return Turn((Reply(said), ASK_DUE), Step.DUE, data)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
+from conversations.dates import read_day
 from conversations.folding import to_ascii_digits
 from conversations.groups import Meeting
 from conversations.kit import MOROCCO
@@ -155,32 +156,15 @@ def draft_why(draft: OutcomeDraft, today: date) -> OutcomeWhy | None:
 _DAY = re.compile(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})")
 
 
-def due_of(text: str) -> date | None:
-    """A due date typed DD/MM/YYYY (or with dots or dashes, in any digits); None otherwise."""
-    found = _DAY.fullmatch(to_ascii_digits(text.strip()))
-    if found is None:
-        return None
-    day, month, year = (int(part) for part in found.groups())
-    try:
-        return date(year, month, day)
-    except ValueError:
-        return None
-
-
 def decision_of(text: str) -> Decision | None:
     """A decision typed on one line as ``text[;responsible[;day]]``, the day as YYYY-MM-DD or
     DD/MM/YYYY; None when its day is not one, or it has more parts."""
     said, who, due, *rest = (*text.split(";"), "", "")
     if any(part.strip() for part in rest):
         return None
-    day: date | None = None
-    if due.strip():
-        try:
-            day = date.fromisoformat(to_ascii_digits(due.strip()))
-        except ValueError:
-            day = due_of(due)
-        if day is None:
-            return None
+    day = read_day(due) if due.strip() else None
+    if due.strip() and day is None:
+        return None
     return Decision(0, said.strip(), who.strip(), day)
 
 

@@ -248,16 +248,6 @@ def listing(
     return _read(conn, conn.execute(query).all(), resident_id)
 
 
-def followed_by(conn: Connection, resident_id: int) -> list[tuple[int, datetime]]:
-    """The commitments a resident follows and since when, for "my data"."""
-    rows = conn.execute(
-        select(COMMITMENT_FOLLOWER.c.commitment_id, COMMITMENT_FOLLOWER.c.created_at)
-        .where(COMMITMENT_FOLLOWER.c.resident_id == resident_id)
-        .order_by(COMMITMENT_FOLLOWER.c.created_at)
-    )
-    return [(int(made), at) for made, at in rows]
-
-
 def petition_answer(conn: Connection, code: str) -> tuple[str, str] | None:
     """A petition's commune and the council's answer as recorded (its decision note, "" when
     none); None for no such petition. A commitment made from it starts from these."""

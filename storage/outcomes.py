@@ -72,13 +72,14 @@ def code(conn: Connection, meeting_id: int, resident_id: int) -> str | None:
 def check_in(conn: Connection, meeting_id: int, typed: str, now: datetime) -> CheckedIn:
     """Mark the RSVP holding the typed code attended; once only."""
     held = (RSVP.c.meeting_id == meeting_id, RSVP.c.code == code_of(typed))
-    row = conn.execute(select(RSVP.c.checked_in_at).where(*held)).first()
-    if row is None:
-        return CheckedIn.UNKNOWN
-    if row.checked_in_at is not None:
-        return CheckedIn.ALREADY
-    conn.execute(update(RSVP).where(*held).values(checked_in_at=now))
-    return CheckedIn.OK
+    # Conditional: of two people at the door typing one code, one checks it in.
+    marked = conn.execute(
+        update(RSVP).where(*held, RSVP.c.checked_in_at.is_(None)).values(checked_in_at=now)
+    ).rowcount
+    if marked:
+        return CheckedIn.OK
+    found = conn.execute(select(func.count()).where(*held)).scalar_one()
+    return CheckedIn.ALREADY if found else CheckedIn.UNKNOWN
 
 
 def checked_in(conn: Connection, meeting_id: int) -> int:

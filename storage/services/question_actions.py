@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from conversations.groups import Audience
 from conversations.question import Author, Canned, Claim, Message, Ticket, fits
 from storage import questions
 from storage.services.authority import Authority
@@ -64,11 +65,14 @@ class QuestionActions:
         return await self.authority.tx.run(questions.canned, found.commune_code) if found else None
 
     async def save_canned(self, ticket_id: int, text: str) -> int | None:
+        """Keep an answer for the ticket's commune: only an organizer of the whole commune may,
+        since every organizer of it will be offered it."""
         a = self.authority
-        if not fits(text) or not await self._covers(ticket_id, "save_canned_answer"):
-            return None
-        found = await a.tx.run(questions.ticket, ticket_id)
+        found = await a.tx.run(questions.ticket, ticket_id) if fits(text) else None
         if found is None:
+            return None
+        commune = Audience(found.commune_code)
+        if await a.may(commune, "save_canned_answer", str(ticket_id)) is None:
             return None
         return await a.tx.run(
             questions.save_canned, found.commune_code, text.strip(), a.organizer, a.clock()
