@@ -25,7 +25,12 @@ async def test_healthz_answers_with_the_database_reachable(tmp_path: Path) -> No
         async with httpx.AsyncClient(transport=transport, base_url="http://hayna") as client:
             answer = await client.get("/healthz")
             assert answer.status_code == 200
-            assert answer.json() == {"status": "ok", "channels": []}
+            assert answer.json() == {
+                "status": "ok",
+                "database": True,
+                "channels": [],
+                "senders": {},
+            }
     finally:
         await app.close()
 
