@@ -78,6 +78,8 @@ class Metrics:
             ["channel"],
             registry=r,
         )
+        # The channels that ever had a queue here: once emptied, each shows 0 rather than vanish.
+        self._queued: set[str] = set()
 
     def answered(self, channel: str, seconds: float) -> None:
         self.messages.labels(channel).inc()
@@ -93,10 +95,9 @@ class Metrics:
         """Set the backlog's gauges; a channel whose queue emptied shows 0, not its last value."""
         for state, count in read.by_state.items():
             self.deliveries.labels(state).set(count)
-        self.queue.clear()
-        self.oldest.clear()
-        for channel, count in read.due.items():
-            self.queue.labels(channel).set(count)
+        self._queued.update(read.due)
+        for channel in self._queued:
+            self.queue.labels(channel).set(read.due.get(channel, 0))
             self.oldest.labels(channel).set(read.oldest_due_seconds.get(channel, 0.0))
 
     def exposition(self) -> bytes:
