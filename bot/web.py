@@ -76,6 +76,9 @@ def web_app(app: App, channels: Sequence[Channel]) -> Starlette:
             asyncio.create_task(app.dispatcher.run(stop)),
             asyncio.create_task(keep_house(app.db, app.vault, stop)),
         ]
+        # One turn of the loop: the dispatcher marks the channels it sends before the first
+        # request, so /healthz never reports a sender this process is about to run as absent.
+        await asyncio.sleep(0)
         await app.wakeups.start()
         for channel in channels:
             await channel.start()
