@@ -26,6 +26,7 @@ from conversations.flood import Flood, Limit
 from conversations.flow import Flows
 from conversations.kit import Address
 from conversations.seams import MediaFetcher, Outbox
+from handlers.metrics import Metrics
 from storage.announcements import expand_due
 from storage.database import UNUSABLE, Database
 from storage.database_key import claim_fingerprint, recorded_fingerprint
@@ -58,6 +59,8 @@ class App:
     dispatcher: Dispatcher
     gazetteer: Gazetteer = field(default_factory=Gazetteer.load)
     clock: Callable[[], datetime] = lambda: datetime.now(UTC)
+    # What /metrics serves; the channels count into the same one.
+    metrics: Metrics = field(default_factory=Metrics)
     # APScheduler's wake-ups for the dispatcher, rebuilt from the announcement table at start.
     wakeups: Wakeups = field(init=False)
     # The keys of HAYNA_SECRET_KEY, for the chores that open sealed CINs.
@@ -150,9 +153,11 @@ async def create_app(
     outboxes: Mapping[str, Outbox],
     clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     fetchers: Mapping[str, MediaFetcher] | None = None,
+    metrics: Metrics | None = None,
 ) -> App:
     """Open the database (upgrading an embedded one), build the engine and the dispatcher;
-    ``fetchers`` get the photos organizers send in the chat from their channels."""
+    ``fetchers`` get the photos organizers send in the chat from their channels; ``metrics``
+    are the ones the channels count into."""
     configure_logging(settings.log_level, settings.log_file)
     db = await open_database(settings, upgrade=settings.database_url.sqlite)
     vault = Vault(settings.secret_key)
@@ -182,7 +187,7 @@ async def create_app(
         batch=BATCH,
         photos=MediaLinks(db, settings.secret_key, settings.public_base_url).photos,
     )
-    return App(settings, db, engine, dispatcher, gazetteer, clock)
+    return App(settings, db, engine, dispatcher, gazetteer, clock, metrics or Metrics())
 
 
 async def _expand(db: Database, photos: WaitingPhotos, now: datetime) -> int:

@@ -18,6 +18,7 @@ from conversations.seams import (
     Outbox,
     Reported,
 )
+from handlers.metrics import MeteredAnswerer
 from storage.deliveries import DeliveryQueue, DeliveryStatus
 
 
@@ -67,4 +68,4 @@ class Wiring:
     @property
     def answerer(self) -> Answerer:
         # Read at each request: the app's engine is the one answering, whenever it was set.
-        return self.app.engine
+        return MeteredAnswerer(self.app.engine, self.app.metrics)

@@ -19,6 +19,7 @@ from handlers.whatsapp.capabilities import CAPABILITIES as WHATSAPP
 if TYPE_CHECKING:
     from bot.channel import Channel
     from bot.settings import Settings
+    from handlers.metrics import Metrics
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,10 +27,10 @@ class Entry:
     capabilities: Capabilities
     # The channel `hayna serve` runs, built from the settings; None when they do not set it up.
     # Channels without webhooks (the terminal) have none.
-    serve: Callable[[Settings], Channel | None] | None = None
+    serve: Callable[[Settings, Metrics], Channel | None] | None = None
 
 
-def _telegram(settings: Settings) -> Channel | None:
+def _telegram(settings: Settings, metrics: Metrics) -> Channel | None:
     if settings.telegram is None:
         return None
     from bot.i18n import translator
@@ -41,10 +42,10 @@ def _telegram(settings: Settings) -> Channel | None:
             "TELEGRAM_WEBHOOK_SECRET",
             "is required to serve the Telegram webhook (or use `hayna poll`, which needs none)",
         )
-    return TelegramChannel(settings.telegram, translator, settings.public_base_url)
+    return TelegramChannel(settings.telegram, translator, settings.public_base_url, metrics=metrics)
 
 
-def _whatsapp(settings: Settings) -> Channel | None:
+def _whatsapp(settings: Settings, metrics: Metrics) -> Channel | None:
     if settings.whatsapp is None:
         return None
     from bot.settings import SettingsError
@@ -53,7 +54,7 @@ def _whatsapp(settings: Settings) -> Channel | None:
     if settings.public_base_url is None:
         # Twilio signs each request with the URL it calls: without it nothing can be checked.
         raise SettingsError("PUBLIC_BASE_URL", "is required with TWILIO_ACCOUNT_SID")
-    return WhatsAppChannel(settings.whatsapp, settings.public_base_url)
+    return WhatsAppChannel(settings.whatsapp, settings.public_base_url, metrics=metrics)
 
 
 REGISTRY: tuple[Entry, ...] = (
@@ -64,7 +65,10 @@ REGISTRY: tuple[Entry, ...] = (
 CHANNELS = Channels.of_all(entry.capabilities for entry in REGISTRY)
 
 
-def configured_channels(settings: Settings) -> list[Channel]:
-    """A channel for each platform whose credentials are set."""
-    built = (entry.serve(settings) for entry in REGISTRY if entry.serve is not None)
+def configured_channels(settings: Settings, metrics: Metrics | None = None) -> list[Channel]:
+    """A channel for each platform whose credentials are set, counting into ``metrics``."""
+    from handlers.metrics import Metrics
+
+    counted = metrics or Metrics()
+    built = (entry.serve(settings, counted) for entry in REGISTRY if entry.serve is not None)
     return [channel for channel in built if channel is not None]

@@ -59,6 +59,9 @@ class Dispatcher:
         # Set by the scheduler when an announcement comes due, so it goes without waiting.
         self.wake = asyncio.Event()
         self.margin = min(LEASE_MARGIN, queue.lease / 4)
+        # The channels whose pushes this process sends now, for the health check. Every running
+        # dispatcher sends all of its channels; a lease per channel would add and remove them.
+        self.sending: set[str] = set()
 
     async def run_once(self, batch: int | None = None, user_id: str | None = None) -> int:
         """Send what is due now, every channel's batch side by side; returns how many
@@ -83,7 +86,11 @@ class Dispatcher:
             # Nothing to send through here (`hayna dispatch`: terminal pushes print in each
             # resident's own chat): due announcements still become deliveries on time.
             lanes = [self._lane(None, stop, idle)]
-        await asyncio.gather(*lanes)
+        self.sending.update(self.outboxes)
+        try:
+            await asyncio.gather(*lanes)
+        finally:
+            self.sending.difference_update(self.outboxes)
 
     async def _lane(self, channel: str | None, stop: asyncio.Event, idle: float) -> None:
         while not stop.is_set():

@@ -10,12 +10,14 @@ from bot.app import create_app
 from bot.channels import configured_channels
 from bot.settings import Settings, SettingsError
 from bot.web import web_app
+from handlers.metrics import Metrics
 
 
 async def serve(settings: Settings) -> int:
     """Serve the webhooks and the dashboard until interrupted (uvicorn handles Ctrl-C and
     SIGTERM); without a channel, the dashboard alone."""
-    channels = configured_channels(settings)
+    metrics = Metrics()
+    channels = configured_channels(settings, metrics)
     if channels and settings.public_base_url is None:
         raise SettingsError("PUBLIC_BASE_URL", "is required to serve webhooks")
     if not channels:
@@ -29,6 +31,7 @@ async def serve(settings: Settings) -> int:
         settings,
         {channel.name: channel.outbox for channel in channels},
         fetchers={channel.name: channel.fetcher for channel in channels},
+        metrics=metrics,
     )
     try:
         config = uvicorn.Config(

@@ -25,6 +25,7 @@ from handlers.whatsapp.settings import TWILIO_API, WHATSAPP_RATE, WhatsAppSettin
 from storage.database import DatabaseURL
 
 MIN_KEY_LENGTH = 32
+MIN_TOKEN_LENGTH = 16
 # The longest answer delay a setting may give: two years.
 MONTHS_MOST = 24
 YEARS_MOST = 20
@@ -69,6 +70,8 @@ class Settings:
     # The Telegram bot's username, for the links of petitions' public pages; read without the
     # token, since the bot may be served by another process than the one serving the pages.
     telegram_bot_username: str | None = None
+    # The bearer token a Prometheus scraper presents at /metrics; without it there is no /metrics.
+    metrics_token: str | None = None
 
     @property
     def petition_terms(self) -> PetitionTerms:
@@ -106,6 +109,7 @@ class Settings:
             key_file=None if raw_key or database.path is None else key_file(database.path),
             map_tiles=_map_tiles(env),
             telegram_bot_username=_bot_username(_value(env, "TELEGRAM_BOT_USERNAME")),
+            metrics_token=_metrics_token(_value(env, "HAYNA_METRICS_TOKEN")),
             # Last: a new database's key file is written only once every other value is good.
             secret_key=_secret(raw_key, database),
         )
@@ -300,6 +304,18 @@ def _bot_username(raw: str) -> str | None:
             "TELEGRAM_BOT_USERNAME", f"{raw!r} is not a bot's username such as HaynaBot"
         )
     return username
+
+
+def _metrics_token(raw: str) -> str | None:
+    if not raw:
+        return None
+    # Sent in a header: printable ASCII, and long enough not to be guessed.
+    if len(raw) < MIN_TOKEN_LENGTH or not (raw.isascii() and raw.isprintable()):
+        raise SettingsError(
+            "HAYNA_METRICS_TOKEN",
+            f"must be at least {MIN_TOKEN_LENGTH} printable ASCII characters",
+        )
+    return raw
 
 
 def _whatsapp(env: Mapping[str, str]) -> WhatsAppSettings | None:

@@ -1,13 +1,13 @@
-"""The HTTP side of `hayna serve`: the channels' webhooks, the organizers' dashboard and
-``GET /healthz`` in one Starlette app, whose lifespan also runs the dispatcher and the hourly
-housekeeping."""
+"""The HTTP side of `hayna serve`: the channels' webhooks, the organizers' dashboard,
+``GET /healthz`` and ``GET /metrics`` in one Starlette app, whose lifespan also runs the
+dispatcher and the hourly housekeeping."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -25,13 +25,18 @@ from conversations.organizing import text_limit
 from conversations.seams import MediaFetcher
 from handlers.console.capabilities import CHANNEL as CONSOLE
 from handlers.console.lines import ConsoleFetcher
+from handlers.metrics import DeliveryCounts, metrics_route
 from handlers.web.dashboard import PageHeaders, dashboard_routes
 from handlers.web.public import PublicPages, SigningLinks
 from handlers.web.templating import Pages
+from storage.backlog import read_backlog
 from storage.desk import SqlBoard
 from storage.public_views import SqlPublicPetitions
 
 log = logging.getLogger(__name__)
+
+# A health check that waits longer than this says the database does not answer.
+HEALTH_TIMEOUT = 2.0
 
 
 def public_routes(app: App, pages: Pages) -> list[BaseRoute]:
@@ -48,14 +53,11 @@ def web_app(app: App, channels: Sequence[Channel]) -> Starlette:
     """Every configured channel's routes, the health check, and the background work."""
 
     async def healthz(_request: Request) -> JSONResponse:
-        try:
-            await app.db.answers()
-        except Exception:
-            log.exception("health check: the database does not answer")
-            return JSONResponse({"status": "database unavailable"}, status_code=503)
-        return JSONResponse({"status": "ok", "channels": [c.name for c in channels]})
+        return await _health(app, channels)
 
     routes: list[BaseRoute] = [Route("/healthz", healthz, methods=["GET"])]
+    if app.settings.metrics_token:
+        routes.append(metrics_route(app.metrics, app.settings.metrics_token, _backlog(app)))
     # Photos of updates, for the platforms that fetch them by link.
     links = MediaLinks(app.db, app.settings.secret_key, app.settings.public_base_url)
     routes.extend(links.routes())
@@ -74,6 +76,9 @@ def web_app(app: App, channels: Sequence[Channel]) -> Starlette:
             asyncio.create_task(app.dispatcher.run(stop)),
             asyncio.create_task(keep_house(app.db, app.vault, stop)),
         ]
+        # One turn of the loop: the dispatcher marks the channels it sends before the first
+        # request, so /healthz never reports a sender this process is about to run as absent.
+        await asyncio.sleep(0)
         await app.wakeups.start()
         for channel in channels:
             await channel.start()
@@ -88,6 +93,25 @@ def web_app(app: App, channels: Sequence[Channel]) -> Starlette:
     images = tiles.origin if tiles else ""
     headers = Middleware(PageHeaders, images=images)
     return Starlette(routes=routes, lifespan=lifespan, middleware=[headers])
+
+
+async def _health(app: App, channels: Sequence[Channel]) -> JSONResponse:
+    """200 when the database answers, else 503; and which channels' pushes this process sends."""
+    sending = app.dispatcher.sending
+    senders = {channel.name: channel.name in sending for channel in channels}
+    try:
+        await asyncio.wait_for(app.db.answers(), HEALTH_TIMEOUT)
+    except Exception:
+        log.exception("health check: the database does not answer")
+        body = {"status": "database unavailable", "database": False, "senders": senders}
+        return JSONResponse(body, status_code=503)
+    names = [channel.name for channel in channels]
+    return JSONResponse({"status": "ok", "database": True, "channels": names, "senders": senders})
+
+
+def _backlog(app: App) -> Callable[[], Awaitable[DeliveryCounts]]:
+    """The delivery table's counts, read at each scrape."""
+    return lambda: read_backlog(app.db, app.clock())
 
 
 def _pages(app: App, channels: Sequence[Channel]) -> list[BaseRoute]:

@@ -25,7 +25,12 @@ async def test_healthz_answers_with_the_database_reachable(tmp_path: Path) -> No
         async with httpx.AsyncClient(transport=transport, base_url="http://hayna") as client:
             answer = await client.get("/healthz")
             assert answer.status_code == 200
-            assert answer.json() == {"status": "ok", "channels": []}
+            assert answer.json() == {
+                "status": "ok",
+                "database": True,
+                "channels": [],
+                "senders": {},
+            }
     finally:
         await app.close()
 
@@ -84,6 +89,8 @@ async def test_without_a_channel_the_app_serves_the_dashboard_alone(tmp_path: Pa
             "TWILIO_TEMPLATES",
         ),
         ({"PORT": "http"}, "PORT"),
+        ({"HAYNA_METRICS_TOKEN": "short"}, "HAYNA_METRICS_TOKEN"),
+        ({"HAYNA_METRICS_TOKEN": "long enough but\tnot printable"}, "HAYNA_METRICS_TOKEN"),
     ],
 )
 def test_a_bad_platform_setting_names_its_variable(env: dict[str, str], variable: str) -> None:

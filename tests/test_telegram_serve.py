@@ -31,7 +31,12 @@ def test_serve_registers_and_answers_the_webhook(
             except httpx.TransportError:
                 assert time.monotonic() < deadline, "hayna serve did not start"
                 time.sleep(0.05)
-        assert health.json() == {"status": "ok", "channels": ["telegram"]}
+        assert health.json() == {
+            "status": "ok",
+            "database": True,
+            "channels": ["telegram"],
+            "senders": {"telegram": True},
+        }
         (hook,) = fake_telegram.calls("setWebhook")
         assert hook.params["url"] == "https://hayna.example.org/webhooks/telegram"
 

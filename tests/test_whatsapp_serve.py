@@ -41,7 +41,12 @@ def test_hayna_serve_answers_signed_whatsapp_webhooks(tmp_path: Path) -> None:
             except httpx.TransportError:
                 assert time.monotonic() < deadline, "hayna serve did not start in 30 s"
                 time.sleep(0.2)
-        assert health.json() == {"status": "ok", "channels": ["whatsapp"]}
+        assert health.json() == {
+            "status": "ok",
+            "database": True,
+            "channels": ["whatsapp"],
+            "senders": {"whatsapp": True},
+        }
 
         form = {
             "MessageSid": "SM" + "5" * 32,

@@ -170,4 +170,10 @@ async def test_serve_registers_the_whatsapp_channel_and_its_routes(
     with pytest.raises(SettingsError, match="PUBLIC_BASE_URL"):
         configured_channels(settings_for(chat.fake, PUBLIC_BASE_URL=""))
     health = await chat.client.get("/healthz")
-    assert health.json() == {"status": "ok", "channels": ["whatsapp"]}
+    assert health.json() == {
+        "status": "ok",
+        "database": True,
+        "channels": ["whatsapp"],
+        # The dispatcher runs with the server's lifespan, which this client does not start.
+        "senders": {"whatsapp": False},
+    }

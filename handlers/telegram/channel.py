@@ -16,6 +16,7 @@ from conversations.kit import Outgoing
 from conversations.language import DEFAULT, SUPPORTED
 from conversations.seams import Answerer, Backend, MediaFetcher, Outbox
 from conversations.text import Translator
+from handlers.metrics import Metrics
 from handlers.telegram.fetcher import TelegramFetcher
 from handlers.telegram.inbound import ALLOWED_UPDATES, Me, chat_of, to_inbound
 from handlers.telegram.limits import OutOfRange
@@ -42,8 +43,11 @@ class TelegramChannel:
         translator: Callable[[str], Translator],
         public_base_url: str | None = None,
         pace: TelegramPace | None = None,
+        metrics: Metrics | None = None,
     ) -> None:
         self.settings = settings
+        # Shared with the app, which serves them at /metrics.
+        self.metrics = metrics or Metrics()
         self.translator = translator
         self.public_base_url = public_base_url
         # A Bot API URL carries the bot's token: httpx logs each URL at INFO, PTB at DEBUG.
@@ -56,7 +60,7 @@ class TelegramChannel:
             request=HTTPXRequest(connection_pool_size=CONNECTIONS),
             get_updates_request=HTTPXRequest(read_timeout=POLL_SECONDS + 10),
         )
-        self.sender = TelegramSender(self.bot, pace or TelegramPace(), translator)
+        self.sender = TelegramSender(self.bot, pace or TelegramPace(), translator, self.metrics)
         self.outbox: Outbox = self.sender
         self.fetcher: MediaFetcher = TelegramFetcher(self.bot)
         self._me: Me | None = None

@@ -19,6 +19,7 @@ from telegram.warnings import PTBDeprecationWarning
 from conversations.kit import PHOTO_TYPES, Attachment, Outgoing
 from conversations.seams import Push, Rejected, TransientFailure, Unreachable
 from conversations.text import Translator
+from handlers.metrics import Metrics
 from handlers.splitting import units
 from handlers.telegram.capabilities import CHANNEL, MAX_CAPTION
 from handlers.telegram.inbound import Chat
@@ -41,11 +42,16 @@ class TelegramSender:
     channel = CHANNEL
 
     def __init__(
-        self, bot: Bot, pace: TelegramPace, translator: Callable[[str], Translator]
+        self,
+        bot: Bot,
+        pace: TelegramPace,
+        translator: Callable[[str], Translator],
+        metrics: Metrics | None = None,
     ) -> None:
         self.bot = bot
         self.pace = pace
         self.translator = translator
+        self.metrics = metrics or Metrics()
 
     async def send(self, push: Push) -> str | None:
         """Push one notice; the id of its (last) message, for the record."""
@@ -159,6 +165,7 @@ class TelegramSender:
             except RetryAfter as error:
                 wait = retry_seconds(error)
                 self.pace.hold(wait)
+                self.metrics.too_many_requests(CHANNEL)
                 log.warning("Telegram 429: holding every request for %.0f s", wait)
                 if attempt == MAX_ATTEMPTS or (not patient and wait > PUSH_WAIT):
                     raise

@@ -14,6 +14,8 @@ from starlette.routing import Route
 from telegram import Bot, Update
 
 from conversations.seams import Answerer
+from handlers.metrics import Refusal
+from handlers.telegram.capabilities import CHANNEL
 from handlers.webhook_request import (
     Malformed,
     NotJSON,
@@ -39,21 +41,25 @@ MAX_UPDATE_BYTES = 1024 * 1024
 def webhook_route(channel: TelegramChannel, answerer: Answerer, secret_token: str) -> Route:
     """The route Telegram posts updates to; without a secret every request is refused."""
     secret = secret_token.encode()
+    metrics = channel.metrics
 
     async def webhook(request: Request) -> Response:
         # One secret header exactly: with two, which one a check reads is a matter of luck.
         given = sole_header(request, SECRET_HEADER)
         # Constant time, so the secret cannot be guessed a character at a time.
         if not secret or given is None or not hmac.compare_digest(given.encode(), secret):
+            metrics.refused(CHANNEL, Refusal.SIGNATURE)
             return Response(status_code=403)
         try:
             update = _update(await read_body(request, MAX_UPDATE_BYTES), channel.bot)
         except TooLarge:
+            metrics.refused(CHANNEL, Refusal.TOO_LARGE)
             return Response(status_code=413)
         except Malformed as error:
             log.warning("webhook request not read: %s", error)
             update = None
         if update is None:
+            metrics.refused(CHANNEL, Refusal.MALFORMED)
             # From the secret's holder, yet unreadable: any answer but a 2xx would have
             # Telegram send it again and again, holding back the updates behind it.
             return Response(status_code=200)

@@ -13,6 +13,7 @@ from starlette.routing import BaseRoute
 
 from conversations.kit import Address, Attachment, Inbound, Outgoing
 from conversations.seams import Answerer, Backend, FilePublisher, MediaFetcher, Outbox, Push
+from handlers.metrics import Metrics
 from handlers.pacing import Pace
 from handlers.whatsapp.capabilities import CHANNEL
 from handlers.whatsapp.fetcher import WhatsAppFetcher
@@ -39,11 +40,14 @@ class WhatsAppChannel:
         public_base_url: str,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         reply_within: float = REPLY_WITHIN,
+        metrics: Metrics | None = None,
     ) -> None:
         self.public_base_url = public_base_url.rstrip("/")
+        # Shared with the app, which serves them at /metrics.
+        self.metrics = metrics or Metrics()
         # Where the account's media are: a MediaUrl elsewhere is no resident's file.
         self.media_base = settings.api_base_url
-        self.signature = SignatureCheck(settings.auth_token, self.public_base_url)
+        self.signature = SignatureCheck(settings.auth_token, self.public_base_url, self.metrics)
         self.clock = clock
         self.reply_within = reply_within
         sender = Sender(
@@ -54,7 +58,7 @@ class WhatsAppChannel:
             self.public_base_url + STATUSES,
             settings.templates,
         )
-        self.pushes = WhatsAppOutbox(sender, Pace(settings.rate), clock=clock)
+        self.pushes = WhatsAppOutbox(sender, Pace(settings.rate), clock=clock, metrics=self.metrics)
         self.outbox: Outbox = self.pushes
         self.media = WhatsAppFetcher(
             settings.account_sid, settings.auth_token, settings.api_base_url

@@ -21,6 +21,7 @@ import httpx
 
 from conversations.kit import PHOTO_TYPES, Address, Outgoing
 from conversations.seams import Push, Rejected, TransientFailure, Unreachable
+from handlers.metrics import Metrics
 from handlers.pacing import Pace
 from handlers.splitting import split, units
 from handlers.whatsapp.capabilities import CHANNEL, MAX_BODY, MAX_VARIABLE
@@ -78,8 +79,10 @@ class WhatsAppOutbox:
         pace: Pace,
         client: httpx.AsyncClient | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        metrics: Metrics | None = None,
     ) -> None:
         self.sender = sender
+        self.metrics = metrics or Metrics()
         self.pace = pace
         self.client = client or httpx.AsyncClient(timeout=TIMEOUT)
         self.clock = clock
@@ -178,6 +181,7 @@ class WhatsAppOutbox:
             if response.status_code == 429:
                 # Every send of this sender waits, not only this one.
                 self.pace.hold(retry_after or 1.0)
+                self.metrics.too_many_requests(CHANNEL)
             raise TransientFailure(reason, retry_after)
         if code in UNREACHABLE_CODES:
             raise Unreachable(reason)

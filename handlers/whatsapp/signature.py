@@ -17,7 +17,9 @@ from twilio.request_validator import (
     get_signature_algorithm,
 )
 
+from handlers.metrics import Metrics, Refusal
 from handlers.webhook_request import Malformed, TooLarge, read_body, sole_header
+from handlers.whatsapp.capabilities import CHANNEL
 
 log = logging.getLogger(__name__)
 
@@ -28,9 +30,17 @@ MAX_FORM = 64 * 1024
 class SignatureCheck:
     """Checks requests signed with one account's auth token."""
 
-    def __init__(self, auth_token: str, public_base_url: str) -> None:
+    def __init__(
+        self, auth_token: str, public_base_url: str, metrics: Metrics | None = None
+    ) -> None:
         self.validator = RequestValidator(auth_token)
         self.public_base_url = public_base_url.rstrip("/")
+        self.metrics = metrics or Metrics()
+
+    def refuse(self, reason: Refusal, response: Response) -> Response:
+        """``response``, the refusal counted."""
+        self.metrics.refused(CHANNEL, reason)
+        return response
 
     async def verified(
         self, request: Request, path: str
@@ -39,9 +49,9 @@ class SignatureCheck:
         try:
             raw = await read_body(request, MAX_FORM)
         except TooLarge:
-            return Response(status_code=413)
+            return self.refuse(Refusal.TOO_LARGE, Response(status_code=413))
         except Malformed as error:
-            return Response(str(error), status_code=400)
+            return self.refuse(Refusal.MALFORMED, Response(str(error), status_code=400))
         try:
             form = ImmutableMultiDict(parse_qsl(raw.decode(), keep_blank_values=True))
         except (UnicodeDecodeError, ValueError):
@@ -61,9 +71,9 @@ class SignatureCheck:
             )
         ):
             log.warning("refused a request to %s without a valid Twilio signature", path)
-            return Response("invalid signature", status_code=403)
+            return self.refuse(Refusal.SIGNATURE, Response("invalid signature", status_code=403))
         if len(form) != len(form.multi_items()):
             # Twilio names each field once; a repeated one is read differently by each reader.
             log.warning("refused a signed request to %s repeating a field", path)
-            return Response("a field is repeated", status_code=400)
+            return self.refuse(Refusal.MALFORMED, Response("a field is repeated", status_code=400))
         return form

@@ -13,6 +13,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from conversations.seams import Backend, Reported
+from handlers.metrics import Refusal
 from handlers.whatsapp.messages import NotAMessage, is_message_sid, to_inbound, to_twiml
 from handlers.whatsapp.outbox import UNREACHABLE_CODES
 
@@ -40,7 +41,7 @@ def webhook_routes(channel: WhatsAppChannel, backend: Backend) -> list[Route]:
             inbound = to_inbound(form, channel.media_base)
         except NotAMessage as error:
             log.warning("refused a signed form: %s", error)
-            return Response(str(error), status_code=400)
+            return signature.refuse(Refusal.MALFORMED, Response(str(error), status_code=400))
         replies = await channel.answer(backend.answerer, inbound)
         media = await channel.publish(inbound.address, replies)
         return Response(to_twiml(replies, media), media_type=XML)
@@ -54,7 +55,8 @@ def webhook_routes(channel: WhatsAppChannel, backend: Backend) -> list[Route]:
         # Twilio's error codes are five digits; delivery.error_code keeps up to 16.
         if not is_message_sid(ref) or not (code is None or _ERROR_CODE.fullmatch(code)):
             log.warning("refused a signed status callback without Twilio's fields")
-            return Response("not a status callback", status_code=400)
+            refusal = Response("not a status callback", status_code=400)
+            return signature.refuse(Refusal.MALFORMED, refusal)
         if reported in _CALLBACKS:
             gone = code is not None and int(code) in UNREACHABLE_CODES
             moved = await backend.statuses.reported(
