@@ -14,7 +14,7 @@ from conversations.flow import Flow
 from conversations.flow_names import FlowName
 from conversations.kit import Inbound, Option, Reply, Turn
 from conversations.paging import offer, turned
-from conversations.phrases import NOT_ALLOWED, NOT_AN_OPTION
+from conversations.phrases import NOT_ALLOWED, NOT_AN_OPTION, type_within
 from conversations.question import QUESTION_MAX, Claim, first_words, fits, label, thread
 from conversations.text import Renderable, Verbatim, _, lines, ngettext, pgettext
 
@@ -134,7 +134,8 @@ class Answering(Flow[Step, Answers]):
             return Turn((ask,), Step.CANNED, replace(data, ids=tuple(o.id for o in options)))
         text = msg.text.strip()
         if not fits(text):
-            return Turn((Reply(ASK_ANSWER, (BACK,)),), Step.ANSWER, data)
+            hint = Reply(type_within(QUESTION_MAX))
+            return Turn((hint, Reply(ASK_ANSWER, (BACK,))), Step.ANSWER, data)
         return await self._send(ctx, data, text, offer_saving=True)
 
     async def _on_canned(self, ctx: Context, data: Answers, msg: Inbound) -> Turn[Step, Answers]:

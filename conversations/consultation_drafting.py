@@ -32,8 +32,8 @@ from conversations.dates import read_day
 from conversations.flow import Flow
 from conversations.flow_names import FlowName
 from conversations.kit import MOROCCO, Inbound, Option, Reply, Turn, pick
-from conversations.phrases import CANCELLED, NOT_AN_OPTION
-from conversations.text import Renderable, _, lines, ngettext, pgettext
+from conversations.phrases import CANCELLED, NOT_AN_OPTION, type_within
+from conversations.text import Renderable, _, lines, pgettext
 
 
 class Step(StrEnum):
@@ -135,12 +135,7 @@ class ConsultationDrafting(Flow[Step, Answers]):
         question, most = TEXTS[step]
         text = " ".join(msg.text.split()) if step is not Step.PURPOSE else msg.text.strip()
         if not text or len(text) > most:
-            hint = ngettext(
-                "Please type it, at most {n} character.",
-                "Please type it, at most {n} characters.",
-                most,
-            )
-            return Turn((Reply(hint), question), step, data)
+            return Turn((Reply(type_within(most)), question), step, data)
         match step:
             case Step.ASKER:
                 return Turn((TEXTS[Step.TITLE][0],), Step.TITLE, replace(data, asked_by=text))

@@ -32,7 +32,7 @@ from conversations.outcome import (
     outcome_text,
 )
 from conversations.paging import offer, turned
-from conversations.phrases import CANCELLED, NOT_ALLOWED, NOT_AN_OPTION
+from conversations.phrases import CANCELLED, NOT_ALLOWED, NOT_AN_OPTION, type_within
 from conversations.text import Renderable, _, lines, ngettext, pgettext
 
 # The link that opens the list of meetings held, rather than one of them.
@@ -197,7 +197,7 @@ class MeetingClosing(Flow[Step, Answers]):
     def _on_summary(self, data: Answers, msg: Inbound) -> Turn[Step, Answers]:
         summary = msg.text.strip()
         if not summary or len(summary) > SUMMARY_MAX:
-            return Turn((ASK_SUMMARY,), Step.SUMMARY, data)
+            return Turn((Reply(type_within(SUMMARY_MAX)), ASK_SUMMARY), Step.SUMMARY, data)
         summed = replace(data, summary=summary)
         return Turn((_ask_decision(summed),), Step.DECISION, summed)
 
@@ -209,14 +209,16 @@ class MeetingClosing(Flow[Step, Answers]):
             empty = _("A decision cannot be empty: type it, or choose No more decisions.")
             return Turn((Reply(empty), _ask_decision(data)), Step.DECISION, data)
         if len(text) > DECISION_MAX:
-            return Turn((_ask_decision(data),), Step.DECISION, data)
+            too_long = Reply(type_within(DECISION_MAX))
+            return Turn((too_long, _ask_decision(data)), Step.DECISION, data)
         return Turn((ASK_RESPONSIBLE,), Step.RESPONSIBLE, replace(data, text=text))
 
     def _on_responsible(self, data: Answers, msg: Inbound) -> Turn[Step, Answers]:
         skipped = msg.option == SKIP.id or pick(msg, (SKIP,)) is SKIP
         who = "" if skipped else msg.text.strip()
         if not skipped and (not who or len(who) > RESPONSIBLE_MAX):
-            return Turn((ASK_RESPONSIBLE,), Step.RESPONSIBLE, data)
+            hint = Reply(type_within(RESPONSIBLE_MAX))
+            return Turn((hint, ASK_RESPONSIBLE), Step.RESPONSIBLE, data)
         return Turn((ASK_DUE,), Step.DUE, replace(data, responsible=who))
 
     async def _on_due(self, ctx: Context, data: Answers, msg: Inbound) -> Turn[Step, Answers]:

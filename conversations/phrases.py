@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conversations.text import Text, _
+from conversations.text import Renderable, Text, _, ngettext
 
 # TRANSLATORS: shown when the resident's answer matches none of the offered options.
 NOT_AN_OPTION = _("Sorry, I did not understand. Please choose one of the options below.")
@@ -50,4 +50,11 @@ def private_only(link: str) -> Text:
     return _(
         "To protect everyone's data, Hayna only works in a private chat. Please write to me "
         "privately."
+    )
+
+
+def type_within(most: int) -> Renderable:
+    """Why a text is asked again: it was empty, or longer than ``most`` characters."""
+    return ngettext(
+        "Please type it, at most {n} character.", "Please type it, at most {n} characters.", most
     )
