@@ -102,6 +102,8 @@ async def test_an_outcome_is_recorded_published_once_and_shown(
     assert past.status_code == 400 and 'data-done="invalid:due_past"' in past.text
     wrong = await client.post(f"{page}/outcome", data={**typed, "decisions": "Réparer; x; demain"})
     assert wrong.status_code == 400 and 'data-done="invalid:decision_form"' in wrong.text
+    assert "Réparer; x; demain</textarea>" in wrong.text, "what was typed is shown again"
+    assert 'value="douze"' in bad.text
     assert (await run(app, select(MEETING_OUTCOME))).all() == []
 
     decisions = "Éclairer la place; Service technique; 31/12/2030\r\nOuvrir la salle le samedi"

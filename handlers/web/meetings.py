@@ -32,6 +32,7 @@ from handlers.web.templating import Pages
 
 MEETINGS = f"{PREFIX}/meetings"
 CHANGES = ("publish", "move", "cancel", "outcome", "publish_outcome")
+OUTCOME_FIELDS = ("attended", "summary", "decisions")
 
 
 class MeetingPages:
@@ -117,7 +118,14 @@ class MeetingPages:
             visit, request.path_params["id"], request.query_params.get("done", "")
         )
 
-    async def _page(self, visit: Visit, given: str, done: str, status: int = 200) -> Response:
+    async def _page(
+        self,
+        visit: Visit,
+        given: str,
+        done: str,
+        status: int = 200,
+        typed: dict[str, str] | None = None,
+    ) -> Response:
         number = number_of(given)
         found = (
             Done.MISSING if number is None else await self.board.meetings.meeting(visit.who, number)
@@ -139,6 +147,8 @@ class MeetingPages:
             done=done[:40],
             commune_name=self.board.commune_name(meeting.commune_code, visit.locale),
             local=local_value,
+            # An outcome refused is shown again as it was typed, not as it is stored.
+            typed=typed or {},
         )
 
     async def change(self, request: Request, visit: Visit) -> Response:
@@ -151,7 +161,9 @@ class MeetingPages:
         if outcome.done in (Done.REFUSED, Done.MISSING):
             return self.guard.refusal(visit, outcome.done)
         if outcome.done is Done.INVALID:
-            return await self._page(visit, given, f"invalid:{outcome.why}", status=400)
+            typed = {name: kept_text(form.get(name)) for name in OUTCOME_FIELDS}
+            why = f"invalid:{outcome.why}"
+            return await self._page(visit, given, why, 400, typed if change == "outcome" else None)
         # An outcome recorded and published at once says it was published.
         if change == "outcome" and text_field(form, "action") == "publish":
             change = "publish_outcome"
