@@ -3,12 +3,10 @@ carry the rows already there over."""
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
 
-import asyncpg
 import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
@@ -19,7 +17,7 @@ from storage.database import Database
 from storage.deliveries import DeliveryOutcome, DeliveryQueue, DeliveryStatus, Priority
 from storage.migrate import config
 from storage.models import DELIVERY, Base, UTCDateTime
-from tests.support.postgres import PG_ADMIN_DB, PG_HOST, PG_PORT, PG_USER, drop_later
+from tests.support.postgres import throwaway
 
 
 async def test_migrations_match_the_models(db: Database) -> None:
@@ -39,22 +37,12 @@ async def empty(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator
         await database.close()
         return
     request.getfixturevalue("pg_database")  # reachable, or failed under CI=true
-    name = f"hayna_old_{uuid.uuid4().hex[:10]}"
-    await _admin(f'CREATE DATABASE "{name}"')
-    database = Database.open(f"postgresql://{PG_USER}@{PG_HOST}:{PG_PORT}/{name}")
-    try:
-        yield database
-    finally:
-        await database.close()
-        drop_later(name)
-
-
-async def _admin(sql: str) -> None:
-    conn = await asyncpg.connect(host=PG_HOST, port=PG_PORT, user=PG_USER, database=PG_ADMIN_DB)
-    try:
-        await conn.execute(sql)
-    finally:
-        await conn.close()
+    async with throwaway("hayna_old") as url:
+        database = Database.open(url)
+        try:
+            yield database
+        finally:
+            await database.close()
 
 
 # The tables as revision 0008 left them, as far as this test writes them.
