@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+import threading
 import time
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -26,6 +27,8 @@ KEY = "b" * 48
 TABLES = len(Base.metadata.tables) + 1  # and alembic_version
 # A test here makes a few databases and copies them: longer, something waits that should not.
 SECONDS = 30
+# Rows the writer beside a backup writes at most.
+WRITES = 20_000
 
 
 @pytest.fixture(autouse=True)
@@ -210,3 +213,39 @@ def test_without_postgresql_tools_the_commands_say_what_to_install(tmp_path: Pat
         )
         assert (ran.returncode, ran.stdout) == (2, "")
         assert ran.stderr.startswith(f"hayna: {tool} is not on the PATH: install PostgreSQL's")
+
+
+def test_a_backup_taken_while_another_process_writes_is_whole(
+    tmp_path: Path, sqlite_template: Path
+) -> None:
+    url = _url(copied(sqlite_template, tmp_path / "hayna.db"))
+    stop, written = threading.Event(), [0]
+
+    def write() -> None:
+        # As `hayna serve` does: one row per transaction, in WAL mode, until told to stop.
+        with sqlite3.connect(tmp_path / "hayna.db", isolation_level=None) as conn:
+            conn.execute("PRAGMA journal_mode=WAL")
+            while not stop.is_set() and written[0] < WRITES:
+                conn.execute(
+                    "INSERT INTO resident (channel, user_id, pushes_enabled, reachable, created_at)"
+                    " VALUES ('telegram', ?, 1, 1, '2026-11-22 09:30:00.000000')",
+                    (str(written[0]),),
+                )
+                written[0] += 1
+        conn.close()
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    try:
+        while written[0] < 50 and writer.is_alive():  # the writer is under way
+            time.sleep(0.001)
+        backed = _db(tmp_path, url, "backup", str(tmp_path / "live.backup"))
+    finally:
+        stop.set()
+        writer.join(SECONDS)
+    assert backed.returncode == 0, backed.stderr
+    with sqlite3.connect(tmp_path / "live.backup") as copy:
+        assert copy.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        kept = copy.execute("SELECT count(*), max(id) FROM resident").fetchone()
+    copy.close()
+    assert 50 <= kept[0] <= written[0] and kept[0] == kept[1]  # a prefix of the writes, whole
