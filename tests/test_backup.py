@@ -249,3 +249,20 @@ def test_a_backup_taken_while_another_process_writes_is_whole(
         kept = copy.execute("SELECT count(*), max(id) FROM resident").fetchone()
     copy.close()
     assert 50 <= kept[0] <= written[0] and kept[0] == kept[1]  # a prefix of the writes, whole
+
+
+async def test_a_restore_under_another_key_says_which_key_to_set(
+    sqlite_db: Database, tmp_path: Path
+) -> None:
+    source, file = _url(sqlite_db), tmp_path / "keyed.backup"
+    assert _db(tmp_path, source, "upgrade").returncode == 0  # records the key's fingerprint
+    assert _db(tmp_path, source, "backup", str(file)).returncode == 0
+    elsewhere = f"sqlite:///{tmp_path / 'elsewhere.db'}"
+    restored = hayna(
+        tmp_path, "db", "restore", str(file), DATABASE_URL=elsewhere, HAYNA_SECRET_KEY="c" * 48
+    )
+    assert restored.returncode == 2
+    assert restored.stderr == (
+        "hayna: the backup was made under another HAYNA_SECRET_KEY: set the key it was first used"
+        " with, then run `hayna db upgrade`\n"
+    )
