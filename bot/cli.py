@@ -1,4 +1,5 @@
-"""The `hayna` command: terminal chat, database upgrades, the dispatcher, reports, petitions."""
+"""The `hayna` command: terminal chat, database upgrades and backups, the dispatcher, reports,
+petitions."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from pathlib import Path
 from bot import (
     commitment_commands,
     consultation_commands,
+    db_commands,
     group_commands,
     meeting_commands,
     petition_commands,
@@ -39,8 +41,9 @@ def _parser() -> argparse.ArgumentParser:
     chat.add_argument(
         "--script", type=Path, help="read one message per line from FILE, print the transcript"
     )
-    db = commands.add_parser("db", help="database schema")
-    db.add_argument("action", choices=["upgrade"])
+    db_commands.configure(
+        commands.add_parser("db", help="database schema upgrades, backups and restores")
+    )
     commands.add_parser("dispatch", help="queue due announcements and keep house until interrupted")
     commands.add_parser(
         "serve", help="serve the Telegram and WhatsApp webhooks (and send notifications)"
@@ -104,6 +107,7 @@ ORGANIZING: dict[str, Callable[[argparse.Namespace, Settings], Awaitable[int]]] 
     "groups": group_commands.run,
     "organizers": group_commands.run,
     "broadcast": group_commands.run,
+    "db": db_commands.run,
 }
 
 
@@ -111,11 +115,6 @@ async def _run(args: argparse.Namespace, settings: Settings) -> int:
     # On standard error, so an export on standard output stays clean.
     key = "HAYNA_SECRET_KEY" if settings.key_file is None else str(settings.key_file)
     print(f"hayna: database {settings.database_url.shown}, key from {key}", file=sys.stderr)
-    if args.command == "db":
-        db = await open_database(settings, upgrade=True)
-        await db.close()
-        print("database is up to date")
-        return 0
     if args.command == "demo":
         return await _demo(settings)
     if (organizing := ORGANIZING.get(args.command)) is not None:

@@ -30,3 +30,8 @@ def is_current(connection: Connection) -> bool:
     """Whether the schema is at the newest revision (a server database is upgraded on purpose)."""
     heads = set(ScriptDirectory.from_config(config()).get_heads())
     return set(MigrationContext.configure(connection).get_current_heads()) == heads
+
+
+def revisions() -> set[str]:
+    """Every revision this code knows, so a backup made by a newer version can be told apart."""
+    return {script.revision for script in ScriptDirectory.from_config(config()).walk_revisions()}

@@ -1,25 +1,25 @@
-"""The migrations build exactly the tables the models describe, on SQLite and PostgreSQL, and
-carry the rows already there over."""
+"""The migrations build exactly the tables the models describe, on SQLite and PostgreSQL, from
+an empty database or from one left at any earlier revision, and carry the rows already there
+over."""
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
 
-import asyncpg
 import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, column, insert, select, table
 
 from storage.database import Database
 from storage.deliveries import DeliveryOutcome, DeliveryQueue, DeliveryStatus, Priority
 from storage.migrate import config
 from storage.models import DELIVERY, Base, UTCDateTime
-from tests.support.postgres import PG_ADMIN_DB, PG_HOST, PG_PORT, PG_USER, drop_later
+from tests.support.postgres import throwaway
 
 
 async def test_migrations_match_the_models(db: Database) -> None:
@@ -39,22 +39,46 @@ async def empty(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator
         await database.close()
         return
     request.getfixturevalue("pg_database")  # reachable, or failed under CI=true
-    name = f"hayna_old_{uuid.uuid4().hex[:10]}"
-    await _admin(f'CREATE DATABASE "{name}"')
-    database = Database.open(f"postgresql://{PG_USER}@{PG_HOST}:{PG_PORT}/{name}")
-    try:
-        yield database
-    finally:
-        await database.close()
-        drop_later(name)
+    async with throwaway("hayna_old") as url:
+        database = Database.open(url)
+        try:
+            yield database
+        finally:
+            await database.close()
 
 
-async def _admin(sql: str) -> None:
-    conn = await asyncpg.connect(host=PG_HOST, port=PG_PORT, user=PG_USER, database=PG_ADMIN_DB)
-    try:
-        await conn.execute(sql)
-    finally:
-        await conn.close()
+_VERSION = table("alembic_version", column("version_num"))
+# Oldest first: a database may have been left at any of them by an older Hayna.
+REVISIONS = [
+    script.revision
+    for script in reversed(list(ScriptDirectory.from_config(config()).walk_revisions()))
+]
+
+
+def _from_each_revision(conn: Connection) -> dict[str, list[object]]:
+    """Step from the empty database through every revision; from each, upgrade to the newest
+    inside a savepoint, compare with the models, and roll back to that revision: one run of the
+    chain rather than one per revision. The differences found, by starting revision."""
+    found: dict[str, list[object]] = {}
+    for revision in REVISIONS:
+        command.upgrade(config(conn), revision)
+        assert conn.execute(select(_VERSION.c.version_num)).scalar_one() == revision
+        attempt = conn.begin_nested()
+        command.upgrade(config(conn), "head")
+        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+        attempt.rollback()
+        if diff:
+            found[revision] = diff
+    return found
+
+
+def test_the_revisions_are_found() -> None:
+    assert REVISIONS[0] == "0001" and len(REVISIONS) >= 23, REVISIONS
+
+
+async def test_a_database_left_at_any_revision_upgrades_to_the_models(empty: Database) -> None:
+    async with empty.transaction() as tx:
+        assert await tx.run(_from_each_revision) == {}
 
 
 # The tables as revision 0008 left them, as far as this test writes them.

@@ -6,6 +6,9 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 import asyncpg
 
@@ -83,3 +86,23 @@ async def drop(name):
 
 asyncio.run(drop(sys.argv[1]))
 """
+
+
+async def admin(sql: str) -> None:
+    """One statement on the server's administration database (CREATE or DROP DATABASE)."""
+    conn = await asyncpg.connect(host=PG_HOST, port=PG_PORT, user=PG_USER, database=PG_ADMIN_DB)
+    try:
+        await conn.execute(sql)
+    finally:
+        await conn.close()
+
+
+@asynccontextmanager
+async def throwaway(prefix: str) -> AsyncIterator[str]:
+    """The URL of a new, empty database of its own, dropped afterwards."""
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    await admin(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"postgresql://{PG_USER}@{PG_HOST}:{PG_PORT}/{name}"
+    finally:
+        drop_later(name)
