@@ -862,7 +862,11 @@ class AnswerRow(Base):
     ranking), or a scale's value, a free text, a voice note's reference, or a skip."""
 
     __tablename__ = "answer"
-    __table_args__ = (Index("ix_answer_question", "question_id", "option"),)
+    # Every column a consultation's results count, so that they are read from the index alone
+    # (100,000 answer sets: 2.5 s without, 1.3 s with, bench/consultation.py).
+    __table_args__ = (
+        Index("ix_answer_question", "question_id", "option", "answer_set_id", "skipped", "value"),
+    )
 
     id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
     answer_set_id: Mapped[int] = mapped_column(
