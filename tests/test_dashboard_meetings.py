@@ -15,16 +15,12 @@ import pytest
 from sqlalchemy import select
 
 from bot.app import App
-from bot.web import web_app
-from conversations.desk import Opened
 from handlers.web.fields import local_value
 from storage.announcements import Kind
-from storage.desk import SqlSignIn
 from storage.models import ANNOUNCEMENT, MEETING
 from tests.support.announcements import add_residents
-from tests.support.deliveries import add_resident
-from tests.support.desk import AGADIR, link, make_organizer
-from tests.support.web_session import sqlite_app
+from tests.support.desk import AGADIR
+from tests.support.web_session import signed_browser, sqlite_app
 
 
 @pytest.fixture
@@ -36,18 +32,8 @@ async def app(tmp_path: Path) -> AsyncIterator[App]:
 @pytest.fixture
 async def client(app: App) -> AsyncIterator[httpx.AsyncClient]:
     """A browser of an organizer of Agadir, signed in; its form token in ``client.csrf``."""
-    organizer = await add_resident(app.db, app.clock, "org", "fr")
-    await make_organizer(app.db, app.clock, organizer, AGADIR)
-    await add_residents(app.db, app.clock, 2, AGADIR)
-    opened = await SqlSignIn(app.db, app.settings.admins, app.clock).redeem(
-        await link(app.db, app.clock, organizer)
-    )
-    assert isinstance(opened, Opened)
-    transport = httpx.ASGITransport(app=web_app(app, []))
-    async with httpx.AsyncClient(
-        transport=transport, base_url="http://hayna", cookies={"hayna_session": opened.session}
-    ) as browser:
-        browser.csrf = opened.csrf  # type: ignore[attr-defined]
+    async with await signed_browser(app, "org", AGADIR) as browser:
+        await add_residents(app.db, app.clock, 2, AGADIR)
         yield browser
 
 
