@@ -16,6 +16,7 @@ from bot import (
     commitment_commands,
     consultation_commands,
     db_commands,
+    doctor,
     group_commands,
     meeting_commands,
     petition_commands,
@@ -43,6 +44,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     db_commands.configure(
         commands.add_parser("db", help="database schema upgrades, backups and restores")
+    )
+    commands.add_parser(
+        "doctor", help="check this deployment: key, database, Telegram, Twilio, https, disk"
     )
     commands.add_parser("dispatch", help="queue due announcements and keep house until interrupted")
     commands.add_parser(
@@ -117,6 +121,8 @@ async def _run(args: argparse.Namespace, settings: Settings) -> int:
     print(f"hayna: database {settings.database_url.shown}, key from {key}", file=sys.stderr)
     if args.command == "demo":
         return await _demo(settings)
+    if args.command == "doctor":
+        return await doctor.run(settings)
     if (organizing := ORGANIZING.get(args.command)) is not None:
         return await organizing(args, settings)
     if args.command == "serve":

@@ -80,6 +80,8 @@ class State:
     confirmed: int = 0  # the highest getUpdates offset seen: updates below it were handled
     # Files residents sent, by file_id: what getFile and the download serve.
     files: dict[str, bytes] = field(default_factory=dict)
+    # The URL the last setWebhook gave, which getWebhookInfo answers.
+    webhook: str = ""
 
 
 @dataclass(frozen=True)
@@ -408,9 +410,17 @@ class FakeTelegram:
                 return {"file_id": file_id, "file_unique_id": "u" + file_id,
                         "file_path": f"files/{file_id}", "file_size": len(data)}  # fmt: skip
             return {"file_id": file_id, "file_unique_id": "u" + file_id, "file_path": "p/1.jpg"}
-        if method == "getWebhookInfo":
-            return {"url": "", "has_custom_certificate": False, "pending_update_count": 0}
-        return True  # setWebhook, deleteWebhook, setMyCommands, answerCallbackQuery, ...
+        if method in ("setWebhook", "getWebhookInfo"):
+            return self._webhook(method, params)
+        return True  # deleteWebhook, setMyCommands, answerCallbackQuery, ...
+
+    def _webhook(self, method: str, params: dict[str, Any]) -> Any:
+        """The webhook set, and read back as `hayna doctor` reads it."""
+        if method == "setWebhook":
+            self.state.webhook = str(params.get("url", ""))
+            return True
+        url = self.state.webhook
+        return {"url": url, "has_custom_certificate": False, "pending_update_count": 0}
 
 
 def _ok(result: Any) -> JSONResponse:

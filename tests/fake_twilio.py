@@ -89,10 +89,18 @@ class FakeTwilio:
         return Starlette(
             routes=[
                 Route(path, messages, methods=["POST"]),
+                Route("/2010-04-01/Accounts/{sid}.json", _account, methods=["GET"]),
                 Route(media_path, media, methods=["GET"]),
                 Route("/storage/{media}", storage, methods=["GET"]),
             ]
         )
+
+
+async def _account(request: Request) -> JSONResponse:
+    """The account's own record: what `hayna doctor` reads to check the credentials."""
+    if request.path_params["sid"] != SID or not _authorized(request):
+        return _error(401, 20003, "Authenticate")
+    return JSONResponse({"sid": SID, "status": "active", "type": "Full"})
 
 
 def _authorized(request: Request) -> bool:
