@@ -58,6 +58,13 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser(
         "demo", help="load a small fictional demo set (two petitions, a few reports), once"
     )
+    _organizing(commands)
+    return parser
+
+
+def _organizing(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """The organizers' commands: reports, petitions, meetings, consultations, commitments,
+    groups and organizers, updates."""
     report_commands.configure(
         commands.add_parser("reports", help="list reported needs, change their status, export")
     )
@@ -82,7 +89,6 @@ def _parser() -> argparse.ArgumentParser:
     group_commands.configure_broadcast(
         commands.add_parser("broadcast", help="send an update to an audience, follow it")
     )
-    return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
