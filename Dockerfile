@@ -24,7 +24,7 @@ COPY storage ./storage
 COPY locales ./locales
 RUN pip install . \
     && cp -r locales "$(python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')/" \
-    && python -c "import bot.i18n as i; assert (i.LOCALES_DIR / 'ar').is_dir(), i.LOCALES_DIR" \
+    && cd / && python -c "import bot.i18n as i; assert (i.LOCALES_DIR / 'ar').is_dir(), i.LOCALES_DIR" \
     && rm -rf /src
 
 COPY deploy/entrypoint.sh /usr/local/bin/hayna-entrypoint
