@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from bot.settings import Settings
-from tests.test_docs import settings_read
+from tests.support.settings_names import settings_read
 
 ROOT = Path(__file__).resolve().parents[1]
 ENV_EXAMPLE = ROOT / ".env.example"
