@@ -8,6 +8,7 @@ import getpass
 import sys
 from collections.abc import Sequence
 from datetime import date
+from pathlib import Path
 
 from storage.gazetteer import Gazetteer, key
 
@@ -75,3 +76,19 @@ def table(lines: Sequence[Sequence[str]]) -> str:
         "  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)).rstrip()
         for line in lines
     )
+
+
+def write_out(done: str | bytes, output: Path | None) -> None:
+    """A command's table, CSV or PDF: on standard output, or written to ``output`` (said on
+    standard error, so that standard output stays the file's)."""
+    if output is None:
+        if isinstance(done, bytes):
+            sys.stdout.buffer.write(done)
+        else:
+            print(done)
+        return
+    if isinstance(done, bytes):
+        output.write_bytes(done)
+    else:
+        output.write_text(done, encoding="utf-8")
+    print(f"written to {output}", file=sys.stderr)

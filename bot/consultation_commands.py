@@ -5,7 +5,6 @@ the results as a table or a CSV for the council. Every action is written to the 
 from __future__ import annotations
 
 import argparse
-import sys
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
@@ -18,6 +17,7 @@ from bot.command_line import (
     organizer_name,
     shortened,
     table,
+    write_out,
 )
 from bot.consultation_file import read_draft
 from bot.refusals import refused
@@ -76,7 +76,7 @@ async def _act(db: Database, args: argparse.Namespace) -> None:
         raise refused(operator)
     if done is False:
         raise CommandRefused(f"consultation {args.id}: no free answer #{args.answer} shown")
-    _write(done, getattr(args, "output", None))
+    write_out(done, getattr(args, "output", None))
 
 
 async def _done(
@@ -99,20 +99,6 @@ async def _done(
         return f"consultation {args.id}: answer #{args.answer} hidden" if hidden else False
     found = await operator.consultation_report(args.id, gazetteer)
     return None if found is None else _results(found, args.format, gazetteer)
-
-
-def _write(done: str | bytes, output: Path | None) -> None:
-    if output is None:
-        if isinstance(done, bytes):
-            sys.stdout.buffer.write(done)
-        else:
-            print(done)
-        return
-    if isinstance(done, bytes):
-        output.write_bytes(done)
-    else:
-        output.write_text(done, encoding="utf-8")
-    print(f"written to {output}", file=sys.stderr)
 
 
 async def _list(db: Database, args: argparse.Namespace) -> None:

@@ -6,11 +6,10 @@ the chat's and the dashboard's actions are."""
 from __future__ import annotations
 
 import argparse
-import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot.command_line import CommandRefused, organizer_name
+from bot.command_line import CommandRefused, organizer_name, write_out
 from bot.refusals import refused
 from conversations.consultation_table import as_csv
 from conversations.groups import Meeting
@@ -87,7 +86,7 @@ async def act(db: Database, args: argparse.Namespace) -> None:
         done = await _done(operator, args)
     if done is None:
         raise refused(operator)
-    _write(done, getattr(args, "output", None))
+    write_out(done, getattr(args, "output", None))
 
 
 async def _done(operator: Operator, args: argparse.Namespace) -> str | bytes | None:
@@ -120,17 +119,3 @@ def _exported(meeting: Meeting, found: MeetingOutcome, kind: str) -> str | bytes
 
         return to_pdf(meeting, found)
     return as_csv(outcome_rows(meeting, found))
-
-
-def _write(done: str | bytes, output: Path | None) -> None:
-    if output is None:
-        if isinstance(done, bytes):
-            sys.stdout.buffer.write(done)
-        else:
-            print(done)
-        return
-    if isinstance(done, bytes):
-        output.write_bytes(done)
-    else:
-        output.write_text(done, encoding="utf-8")
-    print(f"written to {output}", file=sys.stderr)
