@@ -31,7 +31,9 @@ from storage.announcements import expand_due
 from storage.database import UNUSABLE, Database
 from storage.database_key import claim_fingerprint, recorded_fingerprint
 from storage.deliveries import DeliveryQueue
+from storage.flood_buckets import FloodBuckets
 from storage.gazetteer import Gazetteer
+from storage.sender_lock import SenderLock
 from storage.store import SqlStore
 from storage.vault import Vault, fingerprint
 
@@ -165,7 +167,9 @@ async def create_app(
     # trusted.
     limit = Limit(settings.flood_per_minute, settings.flood_burst)
     exempt = frozenset(c.name for c in CHANNELS.every if not c.limited)
-    flood = Flood(limit, exempt=exempt, trusted=settings.admins)
+    # Several processes on PostgreSQL share each writer's bucket; SQLite has one process.
+    shared = None if db.sqlite else FloodBuckets(db, vault)
+    flood = Flood(limit, exempt=exempt, trusted=settings.admins, shared=shared)
     gazetteer = Gazetteer.load()
     engine = build_engine(
         db,
@@ -186,6 +190,11 @@ async def create_app(
         concurrency=SENDS_IN_FLIGHT,
         batch=BATCH,
         photos=MediaLinks(db, settings.secret_key, settings.public_base_url).photos,
+        # One process sends each channel's pushes, chosen by a lock held in the database.
+        lock=SenderLock(db),
+        # On a server database, each outcome as it comes: a process that takes a channel over
+        # from one that died sends again only what was in flight at that moment.
+        record_every=None if db.sqlite else 1,
     )
     return App(settings, db, engine, dispatcher, gazetteer, clock, metrics or Metrics())
 

@@ -19,6 +19,7 @@ from conversations.seams import (
     Reported,
 )
 from handlers.metrics import MeteredAnswerer
+from handlers.pacing import Booking
 from storage.deliveries import DeliveryQueue, DeliveryStatus
 
 
@@ -35,11 +36,20 @@ class Channel(Protocol):
         callbacks through ``backend.statuses``)."""
         ...
 
+    async def open(self) -> None:
+        """Be ready to send, without registering any webhook (a process that only dispatches)."""
+        ...
+
     async def start(self) -> None:
         """Register with the platform (webhook, command list); called once the server listens."""
         ...
 
     async def stop(self) -> None: ...
+
+    def share_pace(self, booking: Booking) -> None:
+        """Book every send in ``booking`` too: the pace of all the processes sending through
+        this platform account."""
+        ...
 
 
 class DeliveryStatuses:

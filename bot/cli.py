@@ -27,6 +27,7 @@ from bot.chat import converse, interactive
 from bot.demo import load_demo
 from bot.housekeeping import keep_house
 from bot.poll import poll
+from bot.role import Role
 from bot.serve import serve
 from bot.settings import Settings, SettingsError
 from handlers.console.lines import ConsoleFetcher, ConsoleOutbox
@@ -49,8 +50,14 @@ def _parser() -> argparse.ArgumentParser:
         "doctor", help="check this deployment: key, database, Telegram, Twilio, https, disk"
     )
     commands.add_parser("dispatch", help="queue due announcements and keep house until interrupted")
-    commands.add_parser(
+    serving = commands.add_parser(
         "serve", help="serve the Telegram and WhatsApp webhooks (and send notifications)"
+    )
+    serving.add_argument(
+        "--role",
+        choices=[role.value for role in Role],
+        default=Role.ALL.value,
+        help="web: webhooks and dashboard; dispatch: send pushes and keep house; all (default)",
     )
     commands.add_parser(
         "poll", help="run the Telegram bot by long polling (no public server needed)"
@@ -132,7 +139,7 @@ async def _run(args: argparse.Namespace, settings: Settings) -> int:
     if (organizing := ORGANIZING.get(args.command)) is not None:
         return await organizing(args, settings)
     if args.command == "serve":
-        return await serve(settings)
+        return await serve(settings, Role(args.role))
     if args.command == "poll":
         return await poll(settings, _stop_on_signals(), _write)
     # The terminal's pushes print in their resident's own `hayna chat`, never in another's

@@ -4,11 +4,16 @@ Each channel is dispatched on its own: it claims a batch of that channel's rows 
 first, then the oldest), renders each push in its recipient's language, sends it, and records
 the outcome: sent; retried with exponential backoff (or the platform's ``retry_after``); or
 given up when the platform says the resident cannot be reached or attempts run out.
+
+With a `SenderLock`, a channel is sent only while this process holds its lock: of several
+processes on one PostgreSQL database, one sends each channel's pushes, and when it dies another
+takes the lock at its next try (every `GUARD_SECONDS`) and sends what it had claimed at once.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Collection, Mapping
 from datetime import UTC, datetime, timedelta
@@ -18,6 +23,7 @@ from conversations.language import DEFAULT
 from conversations.seams import Outbox, Push, Rejected, TransientFailure, Unreachable
 from conversations.text import Translator, from_json
 from storage.deliveries import DeliveryOutcome, DeliveryQueue, DeliveryStatus, Due
+from storage.sender_lock import SenderLock
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +32,8 @@ BASE_DELAY = timedelta(seconds=5)
 MAX_DELAY = timedelta(hours=1)
 # Do not start a send this close to the end of the claim's lease.
 LEASE_MARGIN = timedelta(seconds=15)
+# How often a process tries to take the channels it does not send, and checks the ones it does.
+GUARD_SECONDS = 2.0
 
 # The photos of a batch's deliveries by id, loaded at once; a deleted one is missing.
 Photos = Callable[[Collection[int]], Awaitable[Mapping[int, Attachment]]]
@@ -42,6 +50,8 @@ class Dispatcher:
         concurrency: int = 1,
         batch: int = 20,
         photos: Photos | None = None,
+        lock: SenderLock | None = None,
+        record_every: int | None = None,
     ) -> None:
         self.queue = queue
         self.outboxes = outboxes
@@ -53,15 +63,22 @@ class Dispatcher:
         self.concurrency = concurrency
         self.batch = batch
         self.photos = photos
+        # None: this process sends every channel it has (one process, or SQLite).
+        self.lock = lock
+        # Outcomes recorded together; None: about a tenth of a batch. Fewer at once is less to
+        # send again when a process dies mid-batch and another takes over.
+        self.record_every = record_every
         # Two lanes per channel when sending in parallel: while one claims or records (on SQLite
         # the database holds the event loop), the other's sends, already paced, go on.
         self.lanes = 2 if concurrency > 1 else 1
         # Set by the scheduler when an announcement comes due, so it goes without waiting.
         self.wake = asyncio.Event()
         self.margin = min(LEASE_MARGIN, queue.lease / 4)
-        # The channels whose pushes this process sends now, for the health check. Every running
-        # dispatcher sends all of its channels; a lease per channel would add and remove them.
+        # The channels whose pushes this process sends now (for the health check): all of them
+        # while running without a lock, else those whose lock it holds.
         self.sending: set[str] = set()
+        # True while `run` sends under the lock: `run_once` (a terminal, a test) does not ask.
+        self._guarded = False
 
     async def run_once(self, batch: int | None = None, user_id: str | None = None) -> int:
         """Send what is due now, every channel's batch side by side; returns how many
@@ -86,14 +103,52 @@ class Dispatcher:
             # Nothing to send through here (`hayna dispatch`: terminal pushes print in each
             # resident's own chat): due announcements still become deliveries on time.
             lanes = [self._lane(None, stop, idle)]
-        self.sending.update(self.outboxes)
+        if self.lock is None:
+            self.sending.update(self.outboxes)
+        else:
+            self._guarded = True
+            lanes.append(self._guard(self.lock, stop))
         try:
             await asyncio.gather(*lanes)
         finally:
             self.sending.difference_update(self.outboxes)
 
+    async def _guard(self, lock: SenderLock, stop: asyncio.Event) -> None:
+        """Take the channels no process sends, and let go of those whose lock was lost."""
+        try:
+            while not stop.is_set():
+                for channel in self.outboxes:
+                    await self._keep(lock, channel)
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), GUARD_SECONDS)
+        finally:
+            self._guarded = False
+            self.sending.difference_update(self.outboxes)
+            await lock.close()
+
+    async def _keep(self, lock: SenderLock, channel: str) -> None:
+        try:
+            if channel in self.sending:
+                if not await lock.still_holds(channel):
+                    self.sending.discard(channel)
+                    log.warning("this process no longer sends the %s pushes", channel)
+                return
+            if await lock.take(channel):
+                taken = await self.queue.release_claims(channel, self.clock())
+                self.sending.add(channel)
+                log.warning(
+                    "this process now sends the %s pushes (%d claims taken over)", channel, taken
+                )
+                self.wake.set()
+        except Exception:
+            log.exception("the %s sender's lock could not be checked; trying again", channel)
+
     async def _lane(self, channel: str | None, stop: asyncio.Event, idle: float) -> None:
         while not stop.is_set():
+            if channel is not None and channel not in self.sending:
+                # Another process sends this channel: wait to be woken when this one takes it.
+                await self._pause(stop, idle)
+                continue
             try:
                 await self._expand()
                 sent = 0 if channel is None else await self._send_due(channel, self.batch)
@@ -122,29 +177,51 @@ class Dispatcher:
                 outcome = await self._attempt(delivery, photos)
                 await self.queue.record([outcome] if outcome else [])
             return len(due)
+        return await self._send_side_by_side(due, photos)
+
+    async def _send_side_by_side(self, due: list[Due], photos: Mapping[int, Attachment]) -> int:
+        """Send ``due`` `concurrency` at a time, recording outcomes as they come.
+
+        With `record_every` (several processes), a send keeps its slot until its outcome is
+        recorded: at any moment at most `concurrency` rows are sent and unrecorded, the most
+        that a process taking over from this one, killed, could send a second time.
+        """
         slots = asyncio.Semaphore(self.concurrency)
+        held = self.record_every is not None
 
         async def attempt(delivery: Due) -> DeliveryOutcome | None:
-            async with slots:
+            await slots.acquire()
+            try:
                 return await self._attempt(delivery, photos)
+            finally:
+                if not held:
+                    slots.release()
 
         # Record every tenth of a batch or so: few commits, and little to send again after a crash.
-        every = max(self.concurrency, len(due) // 10)
+        every = self.record_every or max(self.concurrency, len(due) // 10)
         done: list[DeliveryOutcome] = []
-        # Tasks made here, in the claim's order, take the slots in that order (as_completed
-        # would make them from a set, in any order): the most urgent is sent first. A claim
-        # holds at most one push per resident (storage/deliveries.py), so sends side by side
-        # never reorder one resident's notices.
-        attempts = [asyncio.ensure_future(attempt(delivery)) for delivery in due]
-        for finished in asyncio.as_completed(attempts):
-            outcome = await finished
-            if outcome is not None:
-                done.append(outcome)
+        unreleased = 0
+        # Tasks made here, in the claim's order, take the slots in that order: the most urgent
+        # is sent first. A claim holds at most one push per resident (storage/deliveries.py), so
+        # sends side by side never reorder one resident's notices.
+        waiting = {asyncio.ensure_future(attempt(delivery)) for delivery in due}
+        while waiting:
+            finished, waiting = await asyncio.wait(waiting, return_when=asyncio.FIRST_COMPLETED)
+            # Every send finished while the last outcomes were being recorded goes in the next
+            # commit: however slow the database, few are sent and unrecorded at once.
+            outcomes = [o for o in (f.result() for f in finished) if o is not None]
+            done.extend(outcomes)
+            unreleased += len(finished)
             # A platform that will call back about the message (Twilio's status callbacks)
             # needs its id on the row before its first callback: recorded at once.
-            if len(done) >= every or (outcome is not None and outcome.provider_ref):
+            if len(done) >= every or any(o.provider_ref for o in outcomes):
                 await self.queue.record(done)
                 done = []
+            if held and not done:
+                # Nothing of theirs is left unrecorded: their slots go to the next sends.
+                for _ in range(unreleased):
+                    slots.release()
+                unreleased = 0
         await self.queue.record(done)
         return len(due)
 
@@ -197,7 +274,9 @@ class Dispatcher:
         lease_ends = delivery.lease_until - self.margin
 
         def in_time() -> bool:
-            return self.clock() < lease_ends
+            # A process that lost the channel's lock sends nothing more: another one does.
+            held = not self._guarded or delivery.channel in self.sending
+            return held and self.clock() < lease_ends
 
         push = Push(address, message, delivery.last_inbound_at, in_time)
         try:

@@ -1,4 +1,5 @@
-"""`hayna serve`: build the configured channels, the app and its web server, and run them."""
+"""`hayna serve`: build the configured channels, the app and its web server, and run them; on
+PostgreSQL each channel's pace is shared with the other processes sending through it."""
 
 from __future__ import annotations
 
@@ -6,16 +7,19 @@ import sys
 
 import uvicorn
 
-from bot.app import create_app
+from bot.app import App, create_app
+from bot.channel import Channel
 from bot.channels import configured_channels
+from bot.role import Role
 from bot.settings import Settings, SettingsError
 from bot.web import web_app
 from handlers.metrics import Metrics
+from storage.pace_slots import PaceSlots
 
 
-async def serve(settings: Settings) -> int:
+async def serve(settings: Settings, role: Role = Role.ALL) -> int:
     """Serve the webhooks and the dashboard until interrupted (uvicorn handles Ctrl-C and
-    SIGTERM); without a channel, the dashboard alone."""
+    SIGTERM); without a channel, the dashboard alone; ``role``: what this process does."""
     metrics = Metrics()
     channels = configured_channels(settings, metrics)
     if channels and settings.public_base_url is None:
@@ -33,9 +37,10 @@ async def serve(settings: Settings) -> int:
         fetchers={channel.name: channel.fetcher for channel in channels},
         metrics=metrics,
     )
+    shared = share_paces(app, channels)
     try:
         config = uvicorn.Config(
-            web_app(app, channels),
+            web_app(app, channels, role),
             host=settings.host,
             port=settings.port,
             log_level=settings.log_level.lower(),
@@ -46,5 +51,17 @@ async def serve(settings: Settings) -> int:
         )
         await uvicorn.Server(config).serve()
     finally:
+        for slots in shared:
+            await slots.close()
         await app.close()
     return 0
+
+
+def share_paces(app: App, channels: list[Channel]) -> list[PaceSlots]:
+    """On a server database, every channel books its sends in the pace all processes share."""
+    if app.db.sqlite:
+        return []
+    shared = [PaceSlots(app.db, channel.name) for channel in channels]
+    for channel, slots in zip(channels, shared, strict=True):
+        channel.share_pace(slots)
+    return shared

@@ -19,7 +19,12 @@ from conversations.association import DEFAULT_CHECKLIST, CheckItem, Checklist, r
 from conversations.kit import Address
 from conversations.petition_terms import PetitionTerms
 from conversations.phone import parse_phone
-from handlers.telegram.settings import BOT_USERNAME, TELEGRAM_API, TelegramSettings
+from handlers.telegram.settings import (
+    BOT_USERNAME,
+    TELEGRAM_API,
+    TELEGRAM_RATE,
+    TelegramSettings,
+)
 from handlers.web.map import MapTiles
 from handlers.whatsapp.settings import TWILIO_API, WHATSAPP_RATE, WhatsAppSettings
 from storage.database import DatabaseURL
@@ -292,7 +297,16 @@ def _telegram(env: Mapping[str, str]) -> TelegramSettings | None:
             "TELEGRAM_WEBHOOK_SECRET", "must be 1 to 256 characters of A-Z, a-z, 0-9, _ and -"
         )
     base = _value(env, "TELEGRAM_API_BASE_URL") or TELEGRAM_API
-    return TelegramSettings(token, _url("TELEGRAM_API_BASE_URL", base), secret)
+    rate = _rate(env, "TELEGRAM_RATE", TELEGRAM_RATE)
+    return TelegramSettings(token, _url("TELEGRAM_API_BASE_URL", base), secret, rate)
+
+
+def _rate(env: Mapping[str, str], name: str, default: int) -> int:
+    """A platform's messages a second: a whole number, at least 1."""
+    rate = _value(env, name) or str(default)
+    if not rate.isdigit() or int(rate) < 1:
+        raise SettingsError(name, "must be a whole number of messages per second")
+    return int(rate)
 
 
 def _bot_username(raw: str) -> str | None:
@@ -331,16 +345,13 @@ def _whatsapp(env: Mapping[str, str]) -> WhatsAppSettings | None:
             "TWILIO_WHATSAPP_FROM", f"{sender!r} is not a sender such as whatsapp:+14155238886"
         )
     base = _value(env, "TWILIO_API_BASE_URL") or TWILIO_API
-    rate = _value(env, "WHATSAPP_RATE") or str(WHATSAPP_RATE)
-    if not rate.isdigit() or int(rate) < 1:
-        raise SettingsError("WHATSAPP_RATE", "must be a whole number of messages per second")
     return WhatsAppSettings(
         sid,
         token,
         sender,
         _url("TWILIO_API_BASE_URL", base),
         _templates(_value(env, "TWILIO_TEMPLATES")),
-        int(rate),
+        _rate(env, "WHATSAPP_RATE", WHATSAPP_RATE),
     )
 
 

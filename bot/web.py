@@ -1,6 +1,7 @@
 """The HTTP side of `hayna serve`: the channels' webhooks, the organizers' dashboard,
 ``GET /healthz`` and ``GET /metrics`` in one Starlette app, whose lifespan also runs the
-dispatcher and the hourly housekeeping."""
+dispatcher and the hourly housekeeping; a process of one role only (bot/role.py) has its half,
+and the health check and metrics."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from bot.channels import CHANNELS
 from bot.housekeeping import keep_house
 from bot.i18n import translator
 from bot.media import MediaLinks
+from bot.role import Role
 from conversations.organizing import text_limit
 from conversations.seams import MediaFetcher
 from handlers.console.capabilities import CHANNEL as CONSOLE
@@ -49,8 +51,9 @@ def public_routes(app: App, pages: Pages) -> list[BaseRoute]:
     return PublicPages(petitions, pages, links).routes()
 
 
-def web_app(app: App, channels: Sequence[Channel]) -> Starlette:
-    """Every configured channel's routes, the health check, and the background work."""
+def web_app(app: App, channels: Sequence[Channel], role: Role = Role.ALL) -> Starlette:
+    """Every configured channel's routes, the health check, and the background work, as far
+    as ``role`` has them."""
 
     async def healthz(_request: Request) -> JSONResponse:
         return await _health(app, channels)
@@ -58,30 +61,27 @@ def web_app(app: App, channels: Sequence[Channel]) -> Starlette:
     routes: list[BaseRoute] = [Route("/healthz", healthz, methods=["GET"])]
     if app.settings.metrics_token:
         routes.append(metrics_route(app.metrics, app.settings.metrics_token, _backlog(app)))
-    # Photos of updates, for the platforms that fetch them by link.
+    # Photos of updates, for the platforms that fetch them by link: whoever sends them.
     links = MediaLinks(app.db, app.settings.secret_key, app.settings.public_base_url)
     routes.extend(links.routes())
-    backend = Wiring(app)
-    # Files sent with replies, for the platforms that attach only what they can fetch.
-    routes.extend(backend.files.routes())
-    for channel in channels:
-        routes.extend(channel.routes(backend))
-    routes.extend(_pages(app, channels))
+    if role.answers:
+        routes.extend(_answering(app, channels))
     tiles = app.settings.map_tiles
 
     @contextlib.asynccontextmanager
     async def lifespan(_web: Starlette) -> AsyncIterator[None]:
         stop = asyncio.Event()
-        background = [
-            asyncio.create_task(app.dispatcher.run(stop)),
-            asyncio.create_task(keep_house(app.db, app.vault, stop)),
-        ]
-        # One turn of the loop: the dispatcher marks the channels it sends before the first
-        # request, so /healthz never reports a sender this process is about to run as absent.
-        await asyncio.sleep(0)
-        await app.wakeups.start()
+        background = []
+        if role.dispatches:
+            background.append(asyncio.create_task(app.dispatcher.run(stop)))
+            background.append(asyncio.create_task(keep_house(app.db, app.vault, stop)))
+            # One turn of the loop: the dispatcher marks the channels it sends before the first
+            # request, so /healthz never reports a sender this process is about to run as absent.
+            await asyncio.sleep(0)
+            await app.wakeups.start()
         for channel in channels:
-            await channel.start()
+            # A dispatcher alone opens its channels to send; webhooks are the web processes'.
+            await (channel.start() if role.answers else channel.open())
         try:
             yield
         finally:
@@ -93,6 +93,17 @@ def web_app(app: App, channels: Sequence[Channel]) -> Starlette:
     images = tiles.origin if tiles else ""
     headers = Middleware(PageHeaders, images=images)
     return Starlette(routes=routes, lifespan=lifespan, middleware=[headers])
+
+
+def _answering(app: App, channels: Sequence[Channel]) -> list[BaseRoute]:
+    """The webhooks, the files sent with replies, the dashboard and the public pages."""
+    backend = Wiring(app)
+    # Files sent with replies, for the platforms that attach only what they can fetch.
+    routes = list(backend.files.routes())
+    for channel in channels:
+        routes.extend(channel.routes(backend))
+    routes.extend(_pages(app, channels))
+    return routes
 
 
 async def _health(app: App, channels: Sequence[Channel]) -> JSONResponse:

@@ -147,7 +147,8 @@ class Engine:
             )
             return []
         msg = settled
-        if self.flood is not None and (verdict := self.flood.check(msg.address)) != Verdict.ADMIT:
+        verdict = Verdict.ADMIT if self.flood is None else await self.flood.admit(msg.address)
+        if self.flood is not None and verdict != Verdict.ADMIT:
             if verdict == Verdict.DROP:
                 return []
             locale = self.flood.locale(msg.address) or supported(msg.language_hint) or DEFAULT
@@ -177,7 +178,7 @@ class Engine:
             if self.flood is not None:
                 if unit.erased:
                     # Not even their language stays in memory once their data is erased.
-                    self.flood.forget(msg.address)
+                    await self.flood.forget(msg.address)
                 else:
                     self.flood.remember(msg.address, locale)
             return out

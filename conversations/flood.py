@@ -3,6 +3,10 @@
 A resident may send `Limit.burst` messages at once, then `Limit.per_minute` a minute. The first
 message refused in a flood gets one polite notice; the rest are dropped at the cost of one
 dictionary lookup. A flood ends when the bucket is full again. Pushes never pass here.
+
+Several processes on one database share each writer's bucket through `SharedBuckets`
+(storage/flood_buckets.py): a message this process's own bucket admits is then taken from the
+shared one too, so writing to two processes gives no more than writing to one.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Protocol
 
 from conversations.kit import Address
 
@@ -31,12 +36,34 @@ class Verdict(StrEnum):
 
 
 @dataclass(slots=True)
-class _Bucket:
+class Bucket:
     tokens: float
     at: float
     noticed: bool = False
     # The language the last answer was in, so the notice needs no database either.
     locale: str | None = None
+
+    def take(self, now: float, limit: Limit) -> Verdict:
+        """Refill for the time since ``at``, then take one token, or say how to refuse."""
+        self.tokens = min(limit.burst, self.tokens + (now - self.at) * limit.per_minute / 60.0)
+        self.at = now
+        if self.tokens >= limit.burst:
+            self.noticed = False
+        if self.tokens >= 1:
+            self.tokens -= 1
+            return Verdict.ADMIT
+        if self.noticed:
+            return Verdict.DROP
+        self.noticed = True
+        return Verdict.NOTICE
+
+
+class SharedBuckets(Protocol):
+    """Every process's buckets, kept in the database."""
+
+    async def take(self, address: Address, limit: Limit) -> Verdict: ...
+
+    async def forget(self, address: Address) -> None: ...
 
 
 class Flood:
@@ -48,6 +75,7 @@ class Flood:
         exempt: frozenset[str] = frozenset(),
         clock: Callable[[], float] = time.monotonic,
         trusted: frozenset[Address] = frozenset(),
+        shared: SharedBuckets | None = None,
     ) -> None:
         if limit.per_minute <= 0 or limit.burst < 1:
             raise ValueError("a flood limit needs a positive rate and a burst of at least 1")
@@ -57,30 +85,30 @@ class Flood:
         self.exempt = exempt
         self.trusted = trusted
         self.clock = clock
-        self._buckets: dict[Address, _Bucket] = {}
+        self.shared = shared
+        self._buckets: dict[Address, Bucket] = {}
 
     def check(self, address: Address) -> Verdict:
         """Take one token for a message from ``address``, or say how to refuse it."""
-        if address.channel in self.exempt or address in self.trusted:
+        if self._free(address):
             return Verdict.ADMIT
         now = self.clock()
         bucket = self._buckets.get(address)
         if bucket is None:
             if len(self._buckets) >= MAX_TRACKED:
                 self._forget_idle(now)
-            bucket = self._buckets[address] = _Bucket(float(self.limit.burst), now)
-        else:
-            bucket.tokens = min(self.limit.burst, bucket.tokens + (now - bucket.at) * self.rate)
-            bucket.at = now
-            if bucket.tokens >= self.limit.burst:
-                bucket.noticed = False
-        if bucket.tokens >= 1:
-            bucket.tokens -= 1
-            return Verdict.ADMIT
-        if bucket.noticed:
-            return Verdict.DROP
-        bucket.noticed = True
-        return Verdict.NOTICE
+            bucket = self._buckets[address] = Bucket(float(self.limit.burst), now)
+        return bucket.take(now, self.limit)
+
+    async def admit(self, address: Address) -> Verdict:
+        """`check`, then, for a message this process admits, the shared bucket's verdict."""
+        verdict = self.check(address)
+        if verdict != Verdict.ADMIT or self.shared is None or self._free(address):
+            return verdict
+        return await self.shared.take(address, self.limit)
+
+    def _free(self, address: Address) -> bool:
+        return address.channel in self.exempt or address in self.trusted
 
     def remember(self, address: Address, locale: str) -> None:
         bucket = self._buckets.get(address)
@@ -91,9 +119,11 @@ class Flood:
         bucket = self._buckets.get(address)
         return bucket.locale if bucket else None
 
-    def forget(self, address: Address) -> None:
-        """Drop what is known of ``address`` (its data was erased)."""
+    async def forget(self, address: Address) -> None:
+        """Drop what is known of ``address`` (its data was erased), here and shared."""
         self._buckets.pop(address, None)
+        if self.shared is not None:
+            await self.shared.forget(address)
 
     def _forget_idle(self, now: float) -> None:
         refill = self.limit.burst / self.rate

@@ -128,10 +128,21 @@ class Database:
         async with self._async.connect() as aconn:
             yield Connected(self, aconn)
 
+    @asynccontextmanager
+    async def driver_connection(self) -> AsyncIterator[Any]:
+        """A connection of the pool as its driver has it (asyncpg's), outside any transaction:
+        for the one-statement hot paths (the shared pace), where SQLAlchemy's layers would cost
+        more than the statement itself."""
+        if self._async is None:
+            raise ValueError("a driver connection is for PostgreSQL")
+        async with self._async.connect() as aconn:
+            raw = await aconn.get_raw_connection()
+            yield raw.driver_connection
+
     async def answers(self) -> None:
         """One round trip, for a health check; raises when the database does not answer."""
         async with self.transaction() as tx:
-            await tx.run(_select_one)
+            await tx.run(select_one)
 
     async def upgrade(self) -> None:
         """Bring the schema to the newest migration."""
@@ -181,7 +192,8 @@ class Connected:
             yield Tx(aconn=self._aconn)
 
 
-def _select_one(conn: Connection) -> None:
+def select_one(conn: Connection) -> None:
+    """One round trip: raises when the database does not answer."""
     conn.execute(text("SELECT 1")).scalar_one()
 
 

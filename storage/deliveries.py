@@ -424,6 +424,19 @@ def _claimed(conn: Connection, ids: list[int], lease_until: datetime) -> list[Du
     ]
 
 
+def _release(conn: Connection, channel: str, now: datetime) -> int:
+    released = conn.execute(
+        update(DELIVERY)
+        .where(
+            DELIVERY.c.channel == channel,
+            DELIVERY.c.status == DeliveryStatus.SENDING,
+            DELIVERY.c.next_attempt_at > now,
+        )
+        .values(next_attempt_at=now)
+    )
+    return int(released.rowcount)
+
+
 def _finish(conn: Connection, due: Due, values: dict[str, Any]) -> bool:
     owned = conn.execute(
         update(DELIVERY)
@@ -502,6 +515,13 @@ class DeliveryQueue:
         resident's."""
         async with self.db.transaction() as tx:
             return await tx.run(_claim, now, limit, channel, self.lease, user_id)
+
+    async def release_claims(self, channel: str, now: datetime) -> int:
+        """Make ``channel``'s rows claimed by an earlier sender due now; how many. Called by a
+        process that has just become the channel's one sender: the claims were made by a
+        process that died or lost its lock, whose rows would otherwise wait out their lease."""
+        async with self.db.transaction() as tx:
+            return await tx.run(_release, channel, now)
 
     async def record(self, outcomes: Sequence[DeliveryOutcome]) -> int:
         """Record a batch's outcomes in one transaction; each only if its claim still owns it."""

@@ -1025,3 +1025,30 @@ COMMITMENT = table(CommitmentRow)
 COMMITMENT_EVENT = table(CommitmentEventRow)
 COMMITMENT_FOLLOWER = table(CommitmentFollowerRow)
 COMMITMENT_REVIEW = table(CommitmentReviewRow)
+
+
+class PaceRow(Base):
+    """A platform's next free send slot (seconds since the epoch, on the database's clock),
+    shared by every process sending through it."""
+
+    __tablename__ = "pace"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    next_at: Mapped[float] = mapped_column(Float)
+
+
+class FloodBucketRow(Base):
+    """A recent writer's flood bucket; ``key`` is a keyed hash of their address, never the
+    address itself."""
+
+    __tablename__ = "flood_bucket"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    tokens: Mapped[float] = mapped_column(Float)
+    # Seconds since the epoch of the last refill.
+    at: Mapped[float] = mapped_column(Float, index=True)
+    noticed: Mapped[bool] = mapped_column(Boolean)
+
+
+PACE = table(PaceRow)
+FLOOD_BUCKET = table(FloodBucketRow)

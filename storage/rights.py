@@ -178,6 +178,9 @@ _GONE = (
     m.REPORT_MEDIA.c.ref,
     m.REPORT_MEDIA.c.hidden_reason,
     m.DELIVERY.c.last_error,
+    # A keyed hash of a recent writer's address: forgotten at erasure, gone once the bucket
+    # is full again (housekeeping).
+    m.FLOOD_BUCKET.c.key,
     # A voice is a person: dropped even from an anonymous consultation.
     m.ANSWER.c.voice,
     # A question and its messages go with the resident who asked it.
@@ -298,6 +301,8 @@ _NOBODYS = (
     m.QUESTION_MESSAGE.c.author,
     m.QUESTION_MESSAGE.c.language,
     m.CANNED_ANSWER.c.commune_code,
+    # A platform's name (telegram, whatsapp) for its shared pace.
+    m.PACE.c.name,
     m.COMMITMENT.c.commune_code,
     m.COMMITMENT.c.status,
     m.COMMITMENT.c.source_kind,

@@ -36,11 +36,18 @@ class Vault:
     def __init__(self, secret: str) -> None:
         self._hash_key = _derive(secret, "hayna/cin-hash/v1")
         self._fernet = Fernet(base64.urlsafe_b64encode(_derive(secret, "hayna/cin-seal/v1")))
+        self._address_key = _derive(secret, "hayna/flood-address/v1")
 
     def key(self, cin: str) -> str:
         """The keyed hash of a canonical CIN: equal for the same card (leading zeros of its
         number do not count), useless without the secret."""
         return hmac.new(self._hash_key, card(cin).encode(), hashlib.sha256).hexdigest()
+
+    def address_key(self, channel: str, user_id: str) -> str:
+        """The keyed hash of a chat address, for the shared flood buckets: the same in every
+        process with the key, and no phone number can be read from it."""
+        address = f"{channel}:{user_id}".encode()
+        return hmac.new(self._address_key, address, hashlib.sha256).hexdigest()
 
     def seal(self, text: str) -> str:
         return self._fernet.encrypt(text.encode()).decode()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import socket
+import time
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -38,6 +39,8 @@ class FakeTwilio:
 
     def __init__(self) -> None:
         self.messages: list[dict[str, str]] = []
+        # When each message was taken (time.monotonic()), beside it in `messages`.
+        self.times: list[float] = []
         self.refused: list[dict[str, str]] = []
         self.failures: list[Failure] = []
         self.media: dict[str, bytes] = {}
@@ -68,6 +71,7 @@ class FakeTwilio:
                 return _error(failure.status, failure.code, "refused on demand", headers)
             sid = "SM" + uuid.uuid4().hex
             self.messages.append({**form, "sid": sid})
+            self.times.append(time.monotonic())
             body = {"sid": sid, "status": "queued", "to": form.get("To"), "from": form.get("From")}
             return JSONResponse(body, status_code=201)
 

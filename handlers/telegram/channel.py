@@ -17,6 +17,7 @@ from conversations.language import DEFAULT, SUPPORTED
 from conversations.seams import Answerer, Backend, MediaFetcher, Outbox
 from conversations.text import Translator
 from handlers.metrics import Metrics
+from handlers.pacing import Booking
 from handlers.telegram.fetcher import TelegramFetcher
 from handlers.telegram.inbound import ALLOWED_UPDATES, Me, chat_of, to_inbound
 from handlers.telegram.limits import OutOfRange
@@ -60,7 +61,8 @@ class TelegramChannel:
             request=HTTPXRequest(connection_pool_size=CONNECTIONS),
             get_updates_request=HTTPXRequest(read_timeout=POLL_SECONDS + 10),
         )
-        self.sender = TelegramSender(self.bot, pace or TelegramPace(), translator, self.metrics)
+        pace = pace or TelegramPace(settings.rate)
+        self.sender = TelegramSender(self.bot, pace, translator, self.metrics)
         self.outbox: Outbox = self.sender
         self.fetcher: MediaFetcher = TelegramFetcher(self.bot)
         self._me: Me | None = None
@@ -99,6 +101,10 @@ class TelegramChannel:
 
     async def stop(self) -> None:
         await self.bot.shutdown()
+
+    def share_pace(self, booking: Booking) -> None:
+        """Keep the bot's rate with the other processes sending for it."""
+        self.sender.pace.overall.shared = booking
 
     def routes(self, backend: Backend) -> Sequence[BaseRoute]:
         return [webhook_route(self, backend.answerer, self.settings.webhook_secret or "")]

@@ -8,7 +8,7 @@ import asyncio
 import time
 from collections.abc import Awaitable, Callable
 
-from handlers.pacing import Pace
+from handlers.pacing import Booking, Pace
 
 RATE = 30.0
 PRIVATE_INTERVAL = 1.0
@@ -27,8 +27,9 @@ class TelegramPace:
         group_interval: float = GROUP_INTERVAL,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        shared: Booking | None = None,
     ) -> None:
-        self.overall = Pace(rate, clock, sleep)
+        self.overall = Pace(rate, clock, sleep, shared)
         self.private_interval = private_interval
         self.group_interval = group_interval
         self.clock = clock
@@ -67,6 +68,8 @@ class TelegramPace:
                 continue
             delay = self.overall.take()
             if not delay:
+                # This process's turn; then the turn among every process sending for the bot.
+                await self.overall.booked()
                 return
             await self.sleep(delay)
 

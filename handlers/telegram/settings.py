@@ -6,6 +6,9 @@ import re
 from dataclasses import dataclass
 
 TELEGRAM_API = "https://api.telegram.org"
+# Telegram's limit for a bot's messages, a second, across all its chats (more with paid
+# broadcasts, where Telegram allows up to 1,000).
+TELEGRAM_RATE = 30
 
 
 @dataclass(frozen=True, slots=True)
@@ -17,6 +20,8 @@ class TelegramSettings:
     api_base_url: str = TELEGRAM_API
     # Telegram echoes it in X-Telegram-Bot-Api-Secret-Token; required to serve the webhook.
     webhook_secret: str | None = None
+    # Messages a second for the whole bot, every process together.
+    rate: int = TELEGRAM_RATE
 
 
 # A bot's username as Telegram allows it: 5 to 32 letters, digits and underscores, a letter first.

@@ -14,7 +14,7 @@ from starlette.routing import BaseRoute
 from conversations.kit import Address, Attachment, Inbound, Outgoing
 from conversations.seams import Answerer, Backend, FilePublisher, MediaFetcher, Outbox, Push
 from handlers.metrics import Metrics
-from handlers.pacing import Pace
+from handlers.pacing import Booking, Pace
 from handlers.whatsapp.capabilities import CHANNEL
 from handlers.whatsapp.fetcher import WhatsAppFetcher
 from handlers.whatsapp.messages import served_type, to_parts
@@ -72,12 +72,20 @@ class WhatsAppChannel:
         self.files = backend.files
         return webhook_routes(self, backend)
 
+    async def open(self) -> None:
+        """Nothing to open: Twilio's REST API takes each request with the account's keys."""
+
     async def start(self) -> None:
         log.info(
             "WhatsApp webhooks to set in Twilio: %s (messages), %s (status callbacks)",
             self.public_base_url + MESSAGES,
             self.public_base_url + STATUSES,
         )
+
+    def share_pace(self, booking: Booking) -> None:
+        """Keep the sender's rate with the other processes sending for it (pushes and the
+        replies that follow late; a reply in the webhook's answer is Twilio's to send)."""
+        self.pushes.pace.shared = booking
 
     async def stop(self) -> None:
         # Replies still being worked out are sent before the client closes.
