@@ -13,9 +13,9 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
-from conversations.folding import fold, to_ascii_digits
 from conversations.kit import Choice, Inbound, Outgoing, Reply
-from conversations.words import answer
+from conversations.numbers import option_number
+from conversations.words import answer, plain
 
 log = logging.getLogger(__name__)
 
@@ -59,27 +59,41 @@ def reply_of(question: str) -> Reply | None:
 
 
 def resolve_option(msg: Inbound, offered: Sequence[Choice]) -> Inbound:
-    """Turn a tap, a typed number (any digit script), a typed label or a word that answers an
-    option (`words.answer`) into an offered option."""
+    """Turn a tap, a typed number (`numbers.option_number`), a typed label or a word that
+    answers an option (`words.answer`) into an offered option."""
     ids = [choice.id for choice in offered]
     if msg.option is not None:
         # A button from an older question no longer means anything.
         return msg if msg.option in ids else replace(msg, option=None)
     if not offered or not msg.text:
         return msg
-    typed = to_ascii_digits(msg.text).strip().rstrip(".)-").strip()
-    # isascii: "²" and "①" are digits to isdigit() but not to int().
-    if typed.isascii() and typed.isdigit() and 1 <= int(typed) <= len(offered):
-        return replace(msg, option=offered[int(typed) - 1].id)
-    folded = fold(msg.text)
-    if not folded:
-        return msg
-    labels = [fold(choice.label) for choice in offered]
-    if folded in labels:
-        return replace(msg, option=offered[labels.index(folded)].id)
-    if len(folded) >= MIN_PREFIX:
-        starts = [i for i, label in enumerate(labels) if label.startswith(folded)]
-        if len(starts) == 1:
-            return replace(msg, option=offered[starts[0]].id)
-    meant = answer(msg.text, ids)
-    return replace(msg, option=meant) if meant is not None else msg
+    number = option_number(msg.text)
+    if number is not None and 1 <= number <= len(offered):
+        return replace(msg, option=offered[number - 1].id)
+    meant = _labelled(plain(msg.text), [plain(choice.label) for choice in offered])
+    if meant is None:
+        return replace(msg, option=answer(msg.text, ids))
+    return replace(msg, option=offered[meant].id)
+
+
+def _labelled(said: str, labels: list[str]) -> int | None:
+    """The index of the one label ``said`` is, or begins, with or without the article of its
+    first word ("انارة" for "الإنارة العمومية", "lumiere" for "L'éclairage")."""
+    if not said:
+        return None
+    for typed, shown in ((said, labels), (_bare(said), [_bare(label) for label in labels])):
+        if typed in shown:
+            return shown.index(typed)
+        starts = [i for i, label in enumerate(shown) if label.startswith(typed)]
+        if len(typed) >= MIN_PREFIX and len(starts) == 1:
+            return starts[0]
+    return None
+
+
+def _bare(said: str) -> str:
+    """``said`` without the article its first word may carry."""
+    # Not "la ": it is also "no".
+    for article in ("ال", "el ", "les ", "le ", "l"):
+        if said.startswith(article) and len(said) - len(article) >= MIN_PREFIX:
+            return said.removeprefix(article)
+    return said

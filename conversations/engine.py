@@ -216,16 +216,16 @@ class Engine:
             return _Said((Reply(EMPTY),), asked, short=True), state
         if msg.option in OWN:
             return await self._own(unit, state, msg, asked)
-        word = global_word(msg.text) if msg.option is None else None
-        if word is not None:
-            return await self._global(unit, state, msg, word, asked)
         # Only typed words can be mistaken for an answer: a tap, a pin or a photo is one.
         typed = tapped is None and not msg.location and not msg.media
-        if typed and not free(state) and stale(state.saved_at, self.clock(), self.started):
+        late = typed and not free(state) and stale(state.saved_at, self.clock(), self.started)
+        word = _word_of(msg, typed, late)
+        if word is not None:
+            return await self._global(unit, state, msg, word, asked)
+        if late:
             question = self._question(state, asked)
             remind = reminder(self._underway(state.flow, state.step, state.data), question)
             return _Said((remind,), remember=asked[-1] if asked else None), state
-
         flow = self._flow(state.flow) or self.flows[MENU]
         try:
             step, data = flow.load(state.step or "", state.data)
@@ -247,6 +247,9 @@ class Engine:
             case Word.THANKS:
                 # Kindness, then the question still open: a thank-you answers nothing.
                 return _Said((Reply(YOU_ARE_WELCOME),), asked), state
+            case Word.GREETING:
+                # A hello answers nothing either: the question still open, or the menu.
+                return await self._again(unit, msg, state, (), asked)
             case Word.DASHBOARD:
                 # The link, then the question still open: nothing the resident did is lost.
                 return _Said((await _dashboard(unit),), asked), state
@@ -592,6 +595,13 @@ class Engine:
             prompt=json.dumps(prompt, ensure_ascii=False),
             offered=json.dumps(offered, ensure_ascii=False),
         )
+
+
+def _word_of(msg: Inbound, typed: bool, late: bool) -> Word | None:
+    """The global word a message is, if any. A hello alone is one only when it is all the
+    message says now: after a pause the reminder greets back, and a photo's caption is a photo."""
+    word = global_word(msg.text) if msg.option is None else None
+    return None if word is Word.GREETING and (late or not typed) else word
 
 
 def free(state: FlowState) -> bool:

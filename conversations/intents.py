@@ -2,13 +2,12 @@
 
 Read at the home menu, where a sentence answers no question: each request names the menu item
 it opens, and a problem named ("الضو", "lma", "zbel") opens a report on its category. Arabizi
-varies a lot, so Latin words are compared by a looser spelling: 3/7/9 as letters, doubled
-letters once, "sh" as "ch", "ou" as "u", and the Darija article "l" attached or not.
+varies a lot, so words are compared in the looser spelling of `folding.loose` (3/7/9 as letters,
+doubled letters once, "sh" as "ch", "ou" as "u"), with the Darija article "l" attached or not.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -134,6 +133,9 @@ _PHRASES: dict[Intent, tuple[str, ...]] = {
         "ma fhemtch",
         "ما فهمتش",
         "ما فهمت والو",
+        "ma fhemt walo",
+        "ma fhamt walo",
+        "ma fhemt chi haja",
         "kifach",
         "kifech",
         "كيفاش",
@@ -275,31 +277,19 @@ _CATEGORIES: dict[Category, tuple[str, ...]] = {
 # Longer than any request typed at a menu: a letter is not read word by word (70 ms at 4,000).
 MAX_REQUEST = 300
 
-_LOOSE = (("sh", "ch"), ("ou", "u"), ("9", "q"), ("7", "h"), ("3", "a"), ("2", "a"))
-_DOUBLED = re.compile(r"(.)\1+")
-
-
-def _loose(word: str) -> str:
-    if not word.isascii():
-        return word
-    for written, read in _LOOSE:
-        word = word.replace(written, read)
-    return _DOUBLED.sub(r"\1", word)
-
 
 def _forms(word: str) -> set[str]:
     """A word as written and without the article it may carry ("lmenu", "d'eau", "الحفرة")."""
-    loose = _loose(word)
-    forms = {loose}
+    forms = {word}
     for article in ("el", "l", "d", "ال", "ل"):
-        rest = loose.removeprefix(article)
-        if rest != loose and len(rest) >= 3:
+        rest = word.removeprefix(article)
+        if rest != word and len(rest) >= 3:
             forms.add(rest)
     return forms
 
 
 def _phrase(text: str) -> tuple[str, ...]:
-    return tuple(_loose(word) for word in plain(text).split())
+    return tuple(plain(text).split())
 
 
 _INTENTS = [(intent, [_phrase(p) for p in phrases]) for intent, phrases in _PHRASES.items()]

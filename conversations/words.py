@@ -3,7 +3,8 @@
 A message counts as a global word only when it is nothing else: "menu" alone, not a sentence
 that happens to contain it, and not an answer the current question offers ("خلاص" at the photos
 is "no more photos", see `answer`). Spellings are compared after `plain`: folded (hamza, accents
-and case vary) and without the courtesies around them, so "lmenu 3afak" is "lmenu".
+and case vary), loosened (Arabizi digits, letters typed twice: "lmenuuu", "rje3" and "rjee3")
+and without the courtesies around them, so "lmenu 3afak" is "lmenu".
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import unicodedata
 from enum import StrEnum
 
-from conversations.folding import fold
+from conversations.folding import fold, loose
 
 
 class Word(StrEnum):
@@ -33,6 +34,8 @@ class Word(StrEnum):
     DASHBOARD = "dashboard"
     # A question to the organizers (Menu → Ask the association).
     ASK = "ask"
+    # A hello alone ("salam"): answered with the question still open, as a thank-you is.
+    GREETING = "greeting"
 
 
 _SPELLINGS: dict[Word, tuple[str, ...]] = {
@@ -57,6 +60,24 @@ _SPELLINGS: dict[Word, tuple[str, ...]] = {
         "fin kayen lmenu",
         "fin lmenu",
         "fayn lmenu",
+        "el menu",
+        "le menu",
+        "lmnu",
+        "limenu",
+        "menyu",
+        "bghit lmenu",
+        "wrini lmenu",
+        "werini lmenu",
+        "rje3ni l lmenu",
+        "affiche le menu",
+        "show menu",
+        "show me the menu",
+        "المنيو",
+        "منيو",
+        "القايمة",
+        "رجعني للمينو",
+        "بغيت المينو",
+        "وريني المينو",
         "wa fin lmenu",
         "ou est le menu",
         "where is the menu",
@@ -84,6 +105,14 @@ _SPELLINGS: dict[Word, tuple[str, ...]] = {
         "3awnouni",
         "3awenni",
         "mosa3ada",
+        "msa3ada",
+        "lmosa3ada",
+        "bghit lmosa3ada",
+        "3awnini",
+        "aide moi",
+        "help me",
+        "محتاج مساعدة",
+        "بغيت المساعدة",
         "musa3ada",
         "ⵜⴰⵡⵉⵙⵉ",
         "ⴰⵡⵙ",
@@ -105,6 +134,13 @@ _SPELLINGS: dict[Word, tuple[str, ...]] = {
         "rjo3",
         "rj3",
         "rjou3",
+        "rja3",
+        "rje3 lor",
+        "lor",
+        "lour",
+        "sir lor",
+        "رجع اللور",
+        "اللور",
         "ⴰⵖⵓⵍ",
         "ⵓⵖⵓⵍ",
     ),
@@ -118,6 +154,13 @@ _SPELLINGS: dict[Word, tuple[str, ...]] = {
         "بلاش",
         "الغي",
         "blach",
+        "nsa",
+        "insa",
+        "ensa",
+        "nsaha",
+        "انسى",
+        "ماشي مهم",
+        "machi mohim",
         "ⵙⵔ",
         "ⵙⵙⵓⵜⵍ",
     ),
@@ -135,6 +178,12 @@ _SPELLINGS: dict[Word, tuple[str, ...]] = {
         "lugha",
         "logha",
         "lougha",
+        "lgha",
+        "bdel lugha",
+        "beddel logha",
+        "bddel lougha",
+        "بدل اللغة",
+        "changer la langue",
         "ⵜⵓⵜⵍⴰⵢⵜ",
     ),
     Word.STOP: (
@@ -150,6 +199,11 @@ _SPELLINGS: dict[Word, tuple[str, ...]] = {
         "baraka",
         "7bes",
         "hbes",
+        "7bs",
+        "7bes lmessagat",
+        "7bes rassayel",
+        "حبس الميساجات",
+        "حبس الرسائل",
         "ⴱⴷⴷ",
         "ⵃⴱⵙ",
     ),
@@ -232,6 +286,10 @@ _SPELLINGS: dict[Word, tuple[str, ...]] = {
         "بدا",
         "بداية",
         "bda",
+        "nbdaw",
+        "yallah nbdaw",
+        "يالاه نبداو",
+        "نبداو",
         "ⴱⴷⵓ",
         "ⵙⵏⵜⵉ",
     ),
@@ -243,6 +301,12 @@ _SPELLINGS: dict[Word, tuple[str, ...]] = {
         "بياناتي",
         "معطياتي",
         "المعطيات ديالي",
+        "lma3lomat dyali",
+        "lm3lomat dyali",
+        "ma3lomati",
+        "معلوماتي",
+        "المعلومات ديالي",
+        "les donnees dyali",
         "ⵉⵙⴼⴽⴰ ⵉⵏⵓ",
     ),
     Word.DASHBOARD: (
@@ -299,6 +363,12 @@ _SPELLINGS: dict[Word, tuple[str, ...]] = {
         "barak allah fik",
         "baraka allahu fik",
         "allah yjazik bikhir",
+        "llah yrhm lwalidin",
+        "allah yrham lwalidin",
+        "الله يرحم الوالدين",
+        "tbarkallah 3lik",
+        "تبارك الله عليك",
+        "thnx",
         "mersi",
         "مرسي",
         "merci",
@@ -350,7 +420,18 @@ COURTESIES = (
 
 # Greetings, by the language they are said in; "" for those every resident may use.
 GREETINGS: dict[str, tuple[str, ...]] = {
-    "fr": ("bonjour", "salut", "bonsoir", "coucou", "bjr", "bsr", "slt", "bonjour a tous"),
+    "fr": (
+        "bonjour",
+        "salut",
+        "bonsoir",
+        "coucou",
+        "bjr",
+        "bsr",
+        "slt",
+        "bonjour a tous",
+        "ca va",
+        "cv",
+    ),
     "en": ("hello", "hi", "hey", "good morning", "good afternoon", "good evening", "hiya"),
     "zgh": ("ⴰⵣⵓⵍ", "ⴰⵣⵓⵍ ⴼⵍⵍⴰⵡⵏ", "ⴰⵣⵓⵍ ⴼⵍⵍⴰⴽ"),
     "": (
@@ -371,28 +452,45 @@ GREETINGS: dict[str, tuple[str, ...]] = {
         "azul",
         "ahlan",
         "marhba",
+        "mar7ba",
+        "salam khoya",
+        "salam khti",
+        "salam labas",
+        "labas",
+        "labas 3lik",
+        "كيداير",
+        "لاباس",
+        "سلام لاباس",
+        "👋",
     ),
 }
 
 
+def _loosened(text: str) -> list[str]:
+    """The words of ``text`` folded and loosened, each emoji a word of its own."""
+    spaced = "".join(f" {ch} " if _symbols(ch) else ch for ch in fold(text))
+    # Skin tones colour the emoji before them and mean nothing of their own.
+    return [loose(w) for w in spaced.split() if unicodedata.category(w[0]) != "Sk"]
+
+
 def _phrases(spellings: tuple[str, ...]) -> frozenset[tuple[str, ...]]:
-    return frozenset(tuple(fold(spelling).split()) for spelling in spellings)
-
-
-_COURTESY = _phrases(COURTESIES) | _phrases(tuple(g for some in GREETINGS.values() for g in some))
-_LONGEST = max(len(phrase) for phrase in _COURTESY)
+    return frozenset(tuple(_loosened(spelling)) for spelling in spellings)
 
 
 def _symbols(word: str) -> bool:
     return all(unicodedata.category(ch) in ("So", "Sk") for ch in word)
 
 
+_GREETING = _phrases(tuple(g for some in GREETINGS.values() for g in some))
+_COURTESY = _phrases(COURTESIES) | _GREETING
+_LONGEST = max(len(phrase) for phrase in _COURTESY)
+
+
 def plain(text: str) -> str:
-    """``text`` folded, without the courtesies around it and without the emoji beside words:
-    what is left is compared with what Hayna knows. An emoji alone ("👍") stays."""
-    spaced = "".join(f" {ch} " if _symbols(ch) else ch for ch in fold(text))
-    # Skin tones colour the emoji before them and mean nothing of their own.
-    words = [w for w in spaced.split() if unicodedata.category(w[0]) != "Sk"]
+    """``text`` folded and loosened (see `folding.loose`), without the courtesies around it and
+    without the emoji beside words: what is left is compared with what Hayna knows. An emoji
+    alone ("👍") stays."""
+    words = _loosened(text)
     kept: list[str] = []
     i = 0
     while i < len(words):
@@ -407,18 +505,19 @@ def plain(text: str) -> str:
     return " ".join(kept)
 
 
-_FOLDED_GREETINGS = {
-    language: frozenset(fold(g) for g in greetings) for language, greetings in GREETINGS.items()
+_LOOSE_GREETINGS = {
+    language: frozenset(" ".join(_loosened(g)) for g in greetings)
+    for language, greetings in GREETINGS.items()
 }
 
 
 def greeting(text: str) -> tuple[str | None, str]:
     """The language of the greeting ``text`` opens with ("" when any language may use it, None
-    without a greeting), and what follows it, folded."""
-    words = fold(text).split()
+    without a greeting), and what follows it, folded and loosened."""
+    words = _loosened(text)
     for size in range(min(len(words), 3), 0, -1):
         opening = " ".join(words[:size])
-        for language, greetings in _FOLDED_GREETINGS.items():
+        for language, greetings in _LOOSE_GREETINGS.items():
             if opening in greetings:
                 return language, " ".join(words[size:])
     return None, " ".join(words)
@@ -434,6 +533,13 @@ _ENOUGH = (
     "خلاص",
     "صافي",
     "safi",
+    "safi hakak",
+    "safi salit",
+    "صافي ساليت",
+    "salit",
+    "ساليت",
+    "khlas",
+    "5las",
     "salina",
     "صلينا",
     "بركة",
@@ -473,8 +579,8 @@ _ANSWERS: dict[str, tuple[str, ...]] = {
     "skip": _ENOUGH + _WITHOUT,
 }
 _ANSWER_IDS: dict[str, frozenset[str]] = {
-    folded: frozenset(key for key, words in _ANSWERS.items() if folded in map(fold, words))
-    for folded in {fold(word) for words in _ANSWERS.values() for word in words}
+    said: frozenset(key for key, words in _ANSWERS.items() if said in map(plain, words))
+    for said in {plain(word) for words in _ANSWERS.values() for word in words}
 }
 
 
@@ -484,10 +590,13 @@ def global_word(text: str) -> Word | None:
         return None
     if text.strip() and not text.strip().strip("?؟"):
         return Word.HELP  # "?" alone, which folding would leave empty
-    return _BY_SPELLING.get(plain(text))
+    said = plain(text)
+    if not said and greeting(text)[0] is not None:
+        return Word.GREETING  # "salam", "Salaaam 3afak": nothing but a hello
+    return _BY_SPELLING.get(said)
 
 
 def answer(text: str, offered: list[str]) -> str | None:
     """The one offered option id that ``text`` says in other words than its label, if any."""
-    meant = _ANSWER_IDS.get(fold(text), frozenset()) & set(offered)
+    meant = _ANSWER_IDS.get(plain(text), frozenset()) & set(offered)
     return next(iter(meant)) if len(meant) == 1 else None
