@@ -23,7 +23,7 @@ from bot.settings import Settings, parse_address
 from conversations.desk import sign_in_path
 from conversations.groups import NAMED, GroupKind, fits_group_name
 from conversations.kit import MOROCCO, Address
-from conversations.language import DEFAULT, SUPPORTED
+from conversations.language import DEFAULT, SUPPORTED, WRITTEN
 from conversations.organizing import text_limit
 from handlers.filetype import HEAD, sniff
 from storage import groups, sign_in
@@ -257,7 +257,7 @@ def _texts(given: list[str]) -> tuple[tuple[str, str], ...]:
     for item in given:
         language, sep, text = item.partition("=")
         language, text = language.strip(), text.strip()
-        if not sep or language not in SUPPORTED:
+        if not sep or language not in WRITTEN:
             raise CommandRefused(
                 f"--text {shortened(item, 20)!r}: start with ar=, fr=, zgh= or en="
             )

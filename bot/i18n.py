@@ -20,8 +20,10 @@ from conversations.language import DEFAULT, SUPPORTED
 
 LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
 TIMEZONE = MOROCCO
-# Babel's Moroccan locales give Moroccan month names (نونبر, not نوفمبر).
-BABEL_LOCALE = {"ar": "ar_MA", "fr": "fr_MA", "zgh": "zgh", "en": "en"}
+# Babel's Moroccan locales give Moroccan month names (نونبر, not نوفمبر). Babel has no Tamazight
+# in Latin letters: its Tachelhit in Latin letters (shi_Latn) names days and months as zgh does,
+# letter for letter (asamas, innayr). A catalog's plural rule is its own Plural-Forms header.
+BABEL_LOCALE = {"ar": "ar_MA", "fr": "fr_MA", "zgh": "zgh", "zgh_Latn": "shi_Latn", "en": "en"}
 
 
 class CatalogTranslator:

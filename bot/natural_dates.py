@@ -35,6 +35,8 @@ _MOROCCAN_MONTHS = {
 }
 # A clock time that no clock shows: 25:00, 18:75.
 _CLOCK = re.compile(r"(?<!\d)(\d{1,2}):(\d{2})(?!\d)")
+# dateparser knows Tamazight in Latin letters as Tachelhit's (the same day and month names).
+DATEPARSER = {"zgh_Latn": "shi-Latn"}
 _SETTINGS = {"PREFER_DATES_FROM": "future", "DATE_ORDER": "DMY", "RETURN_TIME_AS_PERIOD": True}
 
 
@@ -62,7 +64,7 @@ class NaturalDates:
         plain = _plain(text)
         if any(int(h) > 23 or int(m) > 59 for h, m in _CLOCK.findall(plain)):
             return Reading(problem=Problem.IMPOSSIBLE)
-        languages = [locale, *(code for code in SUPPORTED if code != locale)]
+        languages = list(dict.fromkeys(DATEPARSER.get(code, code) for code in (locale, *SUPPORTED)))
         base = now.astimezone(MOROCCO).replace(tzinfo=None)
         parser = DateDataParser(languages=languages, settings={**_SETTINGS, "RELATIVE_BASE": base})
         data = parser.get_date_data(plain)

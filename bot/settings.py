@@ -34,7 +34,7 @@ MIN_TOKEN_LENGTH = 16
 # The longest answer delay a setting may give: two years.
 MONTHS_MOST = 24
 YEARS_MOST = 20
-LOCALES = ("ar", "fr", "zgh", "en")
+LOCALES = ("ar", "fr", "zgh", "zgh_Latn", "en")
 _SECRET_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,256}")
 
 

@@ -16,7 +16,7 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from conversations.folding import to_ascii_digits
-from conversations.text import ByLocale, Renderable, _, lines, ngettext
+from conversations.text import ByLocale, Renderable, _, lines, ngettext, written_language
 
 LANGUAGES = ("ar", "fr", "zgh", "en")
 TITLE_MAX, PURPOSE_MAX, PROMPT_MAX, OPTION_MAX, ASKER_MAX = 120, 600, 300, 60, 120
@@ -164,6 +164,9 @@ def in_language(texts: Texts, language: str | None) -> str:
     """The text in ``language``, else in the first language it was written in."""
     if language and texts.get(language, "").strip():
         return texts[language]
+    written = written_language(language) if language else None
+    if written and texts.get(written, "").strip():
+        return texts[written]
     return next((value for value in texts.values() if value.strip()), "")
 
 

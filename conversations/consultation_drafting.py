@@ -33,7 +33,7 @@ from conversations.flow import Flow
 from conversations.flow_names import FlowName
 from conversations.kit import MOROCCO, Inbound, Option, Reply, Turn, pick
 from conversations.phrases import CANCELLED, NOT_AN_OPTION, type_within
-from conversations.text import Renderable, _, lines, pgettext
+from conversations.text import Renderable, _, lines, pgettext, written_language
 
 
 class Step(StrEnum):
@@ -240,8 +240,9 @@ def _preview(data: Answers) -> tuple[Reply, ...]:
 
 def _draft(ctx: Context, data: Answers) -> ConsultationDraft:
     """The consultation written, in the organizer's language, for their home commune; it
-    closes at the end of its last day, Moroccan time."""
-    language = ctx.locale
+    closes at the end of its last day, Moroccan time. Tamazight is kept as Tamazight, whichever
+    script the organizer reads."""
+    language = written_language(ctx.locale)
     day = datetime.fromisoformat(data.closes).replace(tzinfo=MOROCCO)
     questions = tuple(
         Question(

@@ -27,7 +27,7 @@ from conversations.groups import (
     fits_group_name,
 )
 from conversations.kit import PHOTO_TYPES, Inbound, MediaKind, Option, Reply, Turn, pick
-from conversations.language import LANGUAGES
+from conversations.language import WRITTEN_LANGUAGES
 from conversations.phrases import CANCELLED, NOT_ALLOWED, NOT_AN_OPTION
 from conversations.text import Renderable, _, lines, ngettext, pgettext
 
@@ -268,7 +268,7 @@ class OrganizingFlow(Flow[Step, Answers]):
         """Another language, or on to the audience."""
         if msg.option == CONTINUE.id:
             return await WHO.ask(ctx, data)
-        if msg.option in {o.id for o in LANGUAGES} - set(data.languages):
+        if msg.option in {o.id for o in WRITTEN_LANGUAGES} - set(data.languages):
             return await self._write(ctx, replace(data, writing=msg.option or ""))
         return self._more(data, (Reply(NOT_AN_OPTION),))
 
@@ -328,7 +328,7 @@ class OrganizingFlow(Flow[Step, Answers]):
         return Turn((_ask_text(data.writing, text_limit(ctx.channels)),), Step.TEXT, data)
 
     def _more(self, data: Answers, before: tuple[Reply, ...] = ()) -> Turn[Step, Answers]:
-        others = tuple(o for o in LANGUAGES if o.id not in data.languages)
+        others = tuple(o for o in WRITTEN_LANGUAGES if o.id not in data.languages)
         ask = _(
             "Add the same update in another language? Residents get their language, or else "
             "the first one."

@@ -99,7 +99,9 @@ class ByLocale:
     default: str
 
     def render(self, tr: Translator) -> str:
-        return dict(self.values).get(tr.locale, self.default)
+        values = dict(self.values)
+        found = values.get(tr.locale, values.get(written_language(tr.locale)))
+        return self.default if found is None else found
 
     def to_json(self) -> Any:
         return {
@@ -139,6 +141,12 @@ class Gist:
 
     def to_json(self) -> Any:
         return {"t": "gist", "part": self.part.to_json(), "most": self.most}
+
+
+def written_language(locale: str) -> str:
+    """The language a locale's reader gets organizers' texts in: ``zgh_Latn`` reads ``zgh``
+    (organizers write Tamazight once, in either script)."""
+    return locale.split("_")[0]
 
 
 def _(msgid: str, /, **params: Any) -> Text:

@@ -35,6 +35,7 @@ TEXTS = {
     "ar": ("دار الشباب", "إعادة فتح دار الشباب", "نص العريضة.", "فتحها قبل الصيف.", "يوسف"),
     "fr": ("Maison des jeunes", "La rouvrir", "Le texte.", "La rouvrir avant l'été.", "Youssef"),
     "zgh": ("ⵜⴰⴷⴷⴰⵔⵜ ⵏ ⵉⵎⵥⵍⴰⵢⵏ", "ⴰⵔⵣⵣⵓ", "ⴰⴹⵔⵉⵚ.", "ⴰⵔⵣⵣⵓ.", "ⵢⵓⵙⴼ"),
+    "zgh_Latn": ("Taddart n imẓlayn", "Arzzu", "Aḍriṣ.", "Arzzu.", "Yusf"),
     "en": ("Youth centre", "Reopen it", "The text.", "Reopen it before summer.", "Youssef"),
 }
 
@@ -97,7 +98,7 @@ async def draft_one(org: FakeResident, db: Database, clock: Clock, language: str
     return code
 
 
-@pytest.mark.parametrize("language", ["ar", "fr", "zgh", "en"])
+@pytest.mark.parametrize("language", ["ar", "fr", "zgh", "zgh_Latn", "en"])
 async def test_an_association_petition_drafted_then_supported(
     engine, sqlite_db: Database, clock: Clock, language: str
 ) -> None:  # type: ignore[no-untyped-def]

@@ -16,8 +16,8 @@ from conversations.text import ngettext
 from tests.support.catalogs import load
 
 ROOT = Path(__file__).resolve().parents[1]
-LOCALES = ["ar", "fr", "zgh", "en"]
-PLURALS = {"ar": 6, "fr": 2, "zgh": 2, "en": 2}
+LOCALES = ["ar", "fr", "zgh", "zgh_Latn", "en"]
+PLURALS = {"ar": 6, "fr": 2, "zgh": 2, "zgh_Latn": 2, "en": 2}
 
 
 def placeholders(text: str) -> set[str]:

@@ -60,7 +60,7 @@ def rendered(body: str, language: str) -> str:
     return from_json(json.loads(body)).render(translator(language))
 
 
-@pytest.mark.parametrize("language", ["ar", "fr", "zgh", "en"])
+@pytest.mark.parametrize("language", ["ar", "fr", "zgh", "zgh_Latn", "en"])
 async def test_recorded_followed_and_its_change_told(
     sqlite_db: Database, gazetteer: Gazetteer, clock: Clock, language: str
 ) -> None:

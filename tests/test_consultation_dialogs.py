@@ -73,7 +73,7 @@ async def results(db: Database, made: int) -> Results:
         return await tx.run(consultations.results, made)
 
 
-@pytest.mark.parametrize("language", ["ar", "fr", "zgh", "en"])
+@pytest.mark.parametrize("language", ["ar", "fr", "zgh", "zgh_Latn", "en"])
 async def test_one_question_of_each_kind_resumed_after_a_restart(
     sqlite_db: Database, gazetteer: Gazetteer, clock: Clock, language: str
 ) -> None:
@@ -253,7 +253,7 @@ async def test_my_activity_lists_the_consultations_answered(
     assert "Priorités du quartier" in amina.text, "still listed once closed"
 
 
-@pytest.mark.parametrize("language", ["ar", "fr", "zgh", "en"])
+@pytest.mark.parametrize("language", ["ar", "fr", "zgh", "zgh_Latn", "en"])
 async def test_an_organizer_writes_one_in_the_chat_and_residents_answer_it(
     sqlite_db: Database, gazetteer: Gazetteer, clock: Clock, language: str
 ) -> None:

@@ -19,7 +19,9 @@ from tests.fake_twilio import running
 from tests.support.cli import run as hayna
 from tests.whatsapp_phone import PUBLIC, settings_for
 
-ALL_TEMPLATES = ",".join(f"{code}:HX{code * 16}"[:36] for code in ("ar", "fr", "zgh", "en"))
+ALL_TEMPLATES = ",".join(
+    f"{code}:HX{code * 16}"[:36] for code in ("ar", "fr", "zgh", "zgh_Latn", "en")
+)
 
 
 def healthy(request: httpx.Request) -> httpx.Response:
@@ -74,7 +76,7 @@ async def test_a_healthy_deployment_and_what_goes_wrong(
         assert "FAIL  twilio: the credentials are refused (401)" in said
         code, said = await checked(settings(TWILIO_TEMPLATES="ar:HX" + "a" * 32), capsys)
         assert "FAIL  telegram webhook: registered to https://elsewhere" in said
-        assert "FAIL  twilio templates: none for fr, zgh, en" in said
+        assert "FAIL  twilio templates: none for fr, zgh, zgh_Latn, en" in said
         down = httpx.MockTransport(lambda request: httpx.Response(502))
         assert await doctor.run(settings(), down) == 1
         said = capsys.readouterr().out

@@ -99,7 +99,7 @@ async def test_a_report_without_an_answer_for_eight_weeks(db: Database, clock: C
     assert (await run(db, fixed_checks.rate, None)).not_fixed == 1
 
 
-@pytest.mark.parametrize("language", ["ar", "fr", "zgh", "en"])
+@pytest.mark.parametrize("language", ["ar", "fr", "zgh", "zgh_Latn", "en"])
 async def test_in_the_chat_the_question_waits_under_my_activity(
     sqlite_db: Database, gazetteer: Gazetteer, clock: Clock, language: str
 ) -> None:

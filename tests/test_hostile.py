@@ -51,7 +51,9 @@ HOSTILE = (
     "   \u200b  ",
 )
 ORGANIZER = Address("console", "org")
-WRONG = {SOMETHING_WRONG.render(translator(locale)) for locale in ("ar", "fr", "zgh", "en")}
+WRONG = {
+    SOMETHING_WRONG.render(translator(locale)) for locale in ("ar", "fr", "zgh", "zgh_Latn", "en")
+}
 
 Path = Callable[[FakeResident], Awaitable[None]]
 

@@ -65,7 +65,7 @@ async def held_card(admin: FakeResident, meeting_id: int) -> None:
     await admin.tap(f"m{meeting_id}")
 
 
-@pytest.mark.parametrize("language", ["ar", "fr", "zgh", "en"])
+@pytest.mark.parametrize("language", ["ar", "fr", "zgh", "zgh_Latn", "en"])
 async def test_codes_at_the_door_and_an_outcome_published_once_to_each(
     engine: Engine, db: Database, clock: Clock, language: str
 ) -> None:

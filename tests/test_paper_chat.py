@@ -29,7 +29,7 @@ async def _at_paper(organizer: FakeResident, db: Database, clock: Clock, languag
     return code
 
 
-@pytest.mark.parametrize("language", ["ar", "fr", "zgh", "en"])
+@pytest.mark.parametrize("language", ["ar", "fr", "zgh", "zgh_Latn", "en"])
 async def test_an_organizer_types_a_sheet_line_by_line(
     sqlite_db: Database, gazetteer: Gazetteer, clock: Clock, language: str
 ) -> None:

@@ -181,3 +181,20 @@ def test_the_poster_is_a_pdf_with_the_title_the_url_and_its_qr_code(site: Site, 
     squares = len(re.findall(rb"\bre\s+f\b", drawn.get_data()))
     matrix = segno.make(url, error="m", micro=False).matrix
     assert squares == sum(sum(1 for dark in row if dark) for row in matrix)
+
+
+def test_the_latin_tamazight_page_is_left_to_right_in_latin_letters(
+    site: Site, code: str, page: Page, shots: Path
+) -> None:
+    page.goto(f"{site.base}/p/{code}?l=zgh_Latn")
+    assert page.locator("html").get_attribute("lang") == "zgh-Latn"
+    assert page.locator("html").get_attribute("dir") == "ltr"
+    assert meta(page, "og:locale") == "zgh_MA"
+    chrome = page.locator("nav, #count, footer").all_inner_texts()
+    assert not any("\u2d30" <= ch <= "\u2d7f" for text in chrome[1:] for ch in text)
+    assert page.locator('nav a[hreflang="zgh-Latn"]').inner_text() == "Tamaziɣt"
+    page.screenshot(path=shots / "public-zgh_Latn.png", full_page=True)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.screenshot(path=shots / "public-zgh_Latn-phone.png", full_page=True)
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"the page is {width} px wide on a 390-px phone"

@@ -53,7 +53,7 @@ def engine(db: Database, gazetteer: Any, clock: Clock) -> Engine:
     return build_engine(db, gazetteer, VAULT, clock)
 
 
-@pytest.mark.parametrize("locale", ["ar", "fr", "zgh", "en"])
+@pytest.mark.parametrize("locale", ["ar", "fr", "zgh", "zgh_Latn", "en"])
 async def test_a_shared_chat_gets_the_private_chat_answer_and_nothing_is_kept(
     engine: Engine, db: Database, locale: str
 ) -> None:

@@ -1,6 +1,6 @@
-"""The Tamazight catalog speaks with one voice: each glossary term in its one spelling, no two
-terms alike (a report is never a notification), and the resident addressed in the polite
-plural throughout."""
+"""The Tamazight catalogs speak with one voice: each glossary term in its one spelling, in
+Tifinagh and in Latin letters, no two terms alike (a report is never a notification), and the
+resident addressed in the polite plural throughout."""
 
 from __future__ import annotations
 
@@ -8,9 +8,11 @@ import csv
 import re
 from dataclasses import dataclass
 
+import pytest
 from babel.messages.catalog import Message
 
 from bot.i18n import LOCALES_DIR
+from scripts.transliteration import to_latin
 from tests.support.catalogs import load
 
 GLOSSARY = LOCALES_DIR / "zgh" / "glossary.tsv"
@@ -24,13 +26,25 @@ class Term:
     english: tuple[str, ...]
     tifinagh: str
     forms: tuple[str, ...]
+    latin: str = ""
+
+    def in_latin(self) -> Term:
+        """The term as the Latin catalog writes it: letter for letter, but for a name (Hayna)."""
+        if self.latin != to_latin(self.tifinagh):
+            return Term(self.english, self.latin, (self.latin,), self.latin)
+        return Term(self.english, self.latin, tuple(to_latin(f) for f in self.forms), self.latin)
 
 
 def glossary() -> list[Term]:
     with GLOSSARY.open(encoding="utf-8") as handle:
         rows = [line for line in handle if not line.startswith("#")]
     return [
-        Term(tuple(row["english"].split("|")), row["tifinagh"], tuple(row["forms"].split(" ")))
+        Term(
+            tuple(row["english"].split("|")),
+            row["tifinagh"],
+            tuple(row["forms"].split(" ")),
+            row["latin"],
+        )
         for row in csv.DictReader(rows, delimiter="\t")
     ]
 
@@ -61,7 +75,7 @@ def english_terms(text: str, terms: list[Term]) -> list[Term]:
 
 def uses(text: str, term: Term) -> bool:
     return any(
-        re.search(rf"(?<![{TIFINAGH}]){re.escape(form)}(?![{TIFINAGH}])", text)
+        re.search(rf"(?<![{TIFINAGH}\w]){re.escape(form)}(?![{TIFINAGH}\w])", text, re.IGNORECASE)
         for form in forms_of(term)
     )
 
@@ -73,17 +87,24 @@ def pairs(message: Message) -> list[tuple[str, str]]:
     return [(message.id, message.string)]
 
 
-def test_each_glossary_term_is_written_its_one_way() -> None:
+@pytest.mark.parametrize("locale", ["zgh", "zgh_Latn"])
+def test_each_glossary_term_is_written_its_one_way(locale: str) -> None:
     terms = glossary()
     missing = []
-    for message in load("zgh"):
+    for message in load(locale):
         if not message.id:
             continue
         for english, tamazight in pairs(message):
             for term in english_terms(english, terms):
-                if not uses(tamazight, term):
-                    missing.append(f"{term.english[0]} → {term.tifinagh}: {tamazight!r}")
+                written = term if locale == "zgh" else term.in_latin()
+                if not uses(tamazight, written):
+                    missing.append(f"{term.english[0]} → {written.tifinagh}: {tamazight!r}")
     assert not missing, "\n".join(missing)
+
+
+def test_the_latin_column_is_the_tifinagh_letter_for_letter_but_for_names() -> None:
+    for term in glossary():
+        assert term.latin in (to_latin(term.tifinagh), "Hayna"), term
 
 
 def test_no_two_glossary_terms_share_a_tifinagh_word() -> None:

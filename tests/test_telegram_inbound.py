@@ -150,7 +150,7 @@ def test_more_options_than_a_keyboard_takes_become_numbered_lines() -> None:
     assert isinstance(full.markup, InlineKeyboardMarkup)
 
 
-@pytest.mark.parametrize("locale", ["ar", "fr", "zgh", "en"])
+@pytest.mark.parametrize("locale", ["ar", "fr", "zgh", "zgh_Latn", "en"])
 def test_a_pin_is_asked_with_a_location_button_in_private_chats(locale: str) -> None:
     out = Outgoing("Où ?", ask_location=True, locale=locale)
     (send,) = render(out, translator(locale))

@@ -464,6 +464,7 @@ async def test_a_report_pinned_near_the_residents_commune_stays_in_it(
         ("hello", "en"),
         ("hi", "en"),
         ("ⴰⵣⵓⵍ", "zgh"),
+        ("tanmmirt ɣurun", "zgh_Latn"),
         ("مرحبا", "ar"),
         ("بغيت نشكي", "ar"),
     ],
@@ -478,7 +479,7 @@ async def test_a_first_message_in_one_language_is_answered_in_it(
     assert resident.option_ids == ["agree", "decline", "language"]
     assert (await row(sqlite_db, RESIDENT, "amina"))["language"] == locale
     await resident.tap("language")  # the language menu is one tap away
-    assert resident.option_ids[:1] == [locale] and len(resident.option_ids) == 4
+    assert resident.option_ids[:1] == [locale] and len(resident.option_ids) == 5
     await resident.tap("en")
     assert resident.text == render(PRIVACY.text, "en")
 
@@ -489,7 +490,7 @@ async def test_a_greeting_of_every_language_asks_for_the_language(
 ) -> None:
     resident = FakeResident(engine, "amina")
     await resident.say(first)
-    assert resident.option_ids == ["ar", "fr", "zgh", "en"]
+    assert resident.option_ids == ["ar", "fr", "zgh", "zgh_Latn", "en"]
     assert render(WELCOME, "ar") in resident.text
 
 
@@ -497,4 +498,4 @@ async def test_the_language_word_reaches_the_menu_after_a_guess(engine: Engine) 
     resident = FakeResident(engine, "amina")
     await resident.say("Bonjour")
     await resident.say("langue")
-    assert resident.option_ids == ["fr", "ar", "zgh", "en"]
+    assert resident.option_ids == ["fr", "ar", "zgh", "zgh_Latn", "en"]

@@ -14,7 +14,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from conversations.kit import MOROCCO
-from conversations.language import DEFAULT, SUPPORTED
+from conversations.language import DEFAULT, SUPPORTED, supported
 from conversations.petition import SIGNING, PetitionKind, life_labels
 from conversations.public import PublicPetition, PublicPetitions
 from conversations.text import _
@@ -24,8 +24,8 @@ from handlers.web.templating import Pages
 PUBLIC = "/p"
 # Nothing on these pages is anyone's own: shared caches may keep them a few minutes.
 CACHED = {"cache-control": "public, max-age=300"}
-# Open Graph writes a locale with its territory.
-OG_LOCALES = {"ar": "ar_MA", "fr": "fr_MA", "zgh": "zgh_MA", "en": "en_GB"}
+# Open Graph writes a locale with its territory, and no script: Tamazight is zgh_MA in both.
+OG_LOCALES = {"ar": "ar_MA", "fr": "fr_MA", "zgh": "zgh_MA", "zgh_Latn": "zgh_MA", "en": "en_GB"}
 # More tags than any browser sends; the rest of a longer header is not read.
 MAX_TAGS = 20
 
@@ -40,13 +40,13 @@ def reader_language(request: Request) -> str:
     header = request.headers.get("accept-language", "")
     for index, item in enumerate(header.split(",")[:MAX_TAGS]):
         tag, _sep, params = item.strip().partition(";")
-        primary = tag.split("-")[0].strip().lower()
+        primary = supported(tag.strip())
         weight = params.strip().removeprefix("q=")
         try:
             quality = float(weight) if params else 1.0
         except ValueError:
             continue
-        if primary in SUPPORTED and quality > 0:
+        if primary is not None and quality > 0:
             ranked.append((-quality, index, primary))
     return min(ranked)[2] if ranked else DEFAULT
 
@@ -111,7 +111,11 @@ class PublicPages:
             "whatsapp": self.links.whatsapp(code),
             "telegram": self.links.telegram(code),
             "og_locale": OG_LOCALES[locale],
-            "og_alternates": [OG_LOCALES[other] for other in SUPPORTED if other != locale],
+            "og_alternates": list(
+                dict.fromkeys(
+                    OG_LOCALES[o] for o in SUPPORTED if OG_LOCALES[o] != OG_LOCALES[locale]
+                )
+            ),
         }
 
     def _description(self, petition: PublicPetition, locale: str) -> str:

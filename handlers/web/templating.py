@@ -20,12 +20,12 @@ from conversations.language import NATIVE, SUPPORTED
 from conversations.text import Renderable, Translator
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-# Right to left: Arabic. Tamazight is written in Tifinagh, left to right.
+# Right to left: Arabic. Tamazight is written left to right in Tifinagh and in Latin letters.
 RTL = frozenset({"ar"})
 
 
 class Pages:
-    """The dashboard's templates, rendered in any of the four languages."""
+    """The dashboard's templates, rendered in any of Hayna's languages."""
 
     def __init__(self, translators: Callable[[str], Translator]) -> None:
         self.translators = translators
@@ -74,6 +74,8 @@ class Pages:
             native=NATIVE,
         )
         env.filters["shown"] = shown
+        # HTML's lang and hreflang are BCP 47 tags: zgh_Latn is zgh-Latn there.
+        env.filters["tag"] = lambda code: code.replace("_", "-")
         return env
 
     def render(self, locale: str, name: str, status: int = 200, **values: Any) -> HTMLResponse:

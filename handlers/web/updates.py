@@ -14,7 +14,7 @@ from starlette.routing import BaseRoute, Route
 
 from conversations.board import Board
 from conversations.desk import Done
-from conversations.language import SUPPORTED
+from conversations.language import WRITTEN
 from handlers.web.fields import audience_of, audience_options, kept_text, moroccan, number_of
 from handlers.web.guard import Guard
 from handlers.web.session import PREFIX, Visit, text_field
@@ -75,14 +75,14 @@ class UpdatePages:
             recipients=recipients,
             audiences=audience_options(reach, name, tr),
             limit=desk.text_limit,
-            written=SUPPORTED,
+            written=WRITTEN,
         )
 
     async def send(self, request: Request, visit: Visit) -> Response:
         form = await self.guard.form(request, visit)
-        typed = {language: kept_text(form.get(f"text_{language}")) for language in SUPPORTED}
+        typed = {language: kept_text(form.get(f"text_{language}")) for language in WRITTEN}
         typed |= {name: text_field(form, name) for name in ("audience", "when", "timing")}
-        texts = tuple((language, typed[language]) for language in SUPPORTED if typed[language])
+        texts = tuple((language, typed[language]) for language in WRITTEN if typed[language])
         audience = audience_of(typed["audience"])
         later = typed["timing"] == "later"
         at = moroccan(typed["when"]) if later else self.clock()

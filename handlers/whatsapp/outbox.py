@@ -32,8 +32,9 @@ log = logging.getLogger(__name__)
 # WhatsApp allows free text for 24 hours after the resident's last message; the margin covers
 # the time between their message reaching Twilio and reaching us.
 WINDOW = timedelta(hours=24) - timedelta(minutes=10)
-# When the resident's language has no approved template, the first of these that has one.
-FALLBACK = ("ar", "fr", "en", "zgh")
+# When the resident's language has no approved template, the first of these that has one (a
+# reader of Tamazight in Latin letters is sent the French one before the Tifinagh one).
+FALLBACK = ("ar", "fr", "en", "zgh", "zgh_Latn")
 OUTSIDE_WINDOW = 63016
 # The number unsubscribed, is not on WhatsApp, or is not a valid number: retrying cannot help.
 UNREACHABLE_CODES = frozenset({21610, 21211, 21614, 63003, 63024})
