@@ -13,6 +13,7 @@ import unicodedata
 from enum import StrEnum
 
 from conversations.folding import fold, loose
+from conversations.tifinagh import as_typed
 
 
 class Word(StrEnum):
@@ -466,8 +467,11 @@ GREETINGS: dict[str, tuple[str, ...]] = {
 }
 
 
-def _loosened(text: str) -> list[str]:
-    """The words of ``text`` folded and loosened, each emoji a word of its own."""
+def _loosened(text: str, scripts: bool = True) -> list[str]:
+    """The words of ``text`` folded and loosened, each emoji a word of its own; with
+    ``scripts``, Tifinagh and Latin Tamazight are one spelling (ⵜⴰⵍⴳⴰⵎⵜ and "talgamt" alike),
+    without it each stays in its script (for telling which one a resident writes in)."""
+    text = as_typed(text) if scripts else text
     spaced = "".join(f" {ch} " if _symbols(ch) else ch for ch in fold(text))
     # Skin tones colour the emoji before them and mean nothing of their own.
     return [loose(w) for w in spaced.split() if unicodedata.category(w[0]) != "Sk"]
@@ -506,15 +510,15 @@ def plain(text: str) -> str:
 
 
 _LOOSE_GREETINGS = {
-    language: frozenset(" ".join(_loosened(g)) for g in greetings)
+    language: frozenset(" ".join(_loosened(g, scripts=False)) for g in greetings)
     for language, greetings in GREETINGS.items()
 }
 
 
 def greeting(text: str) -> tuple[str | None, str]:
     """The language of the greeting ``text`` opens with ("" when any language may use it, None
-    without a greeting), and what follows it, folded and loosened."""
-    words = _loosened(text)
+    without a greeting), and what follows it, folded and loosened, in the script it is in."""
+    words = _loosened(text, scripts=False)
     for size in range(min(len(words), 3), 0, -1):
         opening = " ".join(words[:size])
         for language, greetings in _LOOSE_GREETINGS.items():

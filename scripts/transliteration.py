@@ -21,48 +21,8 @@ import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 
-TO_LATIN = {
-    "ⴰ": "a",
-    "ⴱ": "b",
-    "ⴲ": "ḇ",
-    "ⴳ": "g",
-    "ⴵ": "ǧ",
-    "ⴷ": "d",
-    "ⴸ": "ḏ",
-    "ⴹ": "ḍ",
-    "ⴻ": "e",
-    "ⴼ": "f",
-    "ⴽ": "k",
-    "ⴿ": "ḵ",
-    "ⵀ": "h",
-    "ⵃ": "ḥ",
-    "ⵄ": "ɛ",
-    "ⵅ": "x",
-    "ⵇ": "q",
-    "ⵉ": "i",
-    "ⵊ": "j",
-    "ⵍ": "l",
-    "ⵎ": "m",
-    "ⵏ": "n",
-    "ⵒ": "p",
-    "ⵓ": "u",
-    "ⵔ": "r",
-    "ⵕ": "ṛ",
-    "ⵖ": "ɣ",
-    "ⵙ": "s",
-    "ⵚ": "ṣ",
-    "ⵛ": "c",
-    "ⵜ": "t",
-    "ⵝ": "ṯ",
-    "ⵞ": "č",
-    "ⵟ": "ṭ",
-    "ⵠ": "v",
-    "ⵡ": "w",
-    "ⵢ": "y",
-    "ⵣ": "z",
-    "ⵥ": "ẓ",
-    "ⵯ": "ʷ",  # labialisation: ⴳⵯ gʷ, ⴽⵯ kʷ
-}
+from conversations.tifinagh import TO_LATIN
+
 TO_TIFINAGH = {latin: tifinagh for tifinagh, latin in TO_LATIN.items()}
 
 # Spans that are code or data whatever script surrounds them.
