@@ -190,8 +190,9 @@ async def create_app(
         concurrency=SENDS_IN_FLIGHT,
         batch=BATCH,
         photos=MediaLinks(db, settings.secret_key, settings.public_base_url).photos,
-        # One process sends each channel's pushes, chosen by a lock held in the database.
-        lock=SenderLock(db),
+        # On a server database one process sends each channel's pushes, chosen by a lock held
+        # there; an SQLite file has one process, which sends them all.
+        lock=None if db.sqlite else SenderLock(db),
         # On a server database, each outcome as it comes: a process that takes a channel over
         # from one that died sends again only what was in flight at that moment.
         record_every=None if db.sqlite else 1,

@@ -7,7 +7,8 @@ given up when the platform says the resident cannot be reached or attempts run o
 
 With a `SenderLock`, a channel is sent only while this process holds its lock: of several
 processes on one PostgreSQL database, one sends each channel's pushes, and when it dies another
-takes the lock at its next try (every `GUARD_SECONDS`) and sends what it had claimed at once.
+takes the lock at its next try (every `GUARD_SECONDS`) and sends what it had claimed a few
+seconds on (`TAKEOVER_GRACE`). A process that stops sends its last batch before it lets go.
 """
 
 from __future__ import annotations
@@ -34,6 +35,9 @@ MAX_DELAY = timedelta(hours=1)
 LEASE_MARGIN = timedelta(seconds=15)
 # How often a process tries to take the channels it does not send, and checks the ones it does.
 GUARD_SECONDS = 2.0
+# How long the claims of an earlier sender wait once another process took its channel: its next
+# check of the lock (and the time that check may take), and a send already on its way.
+TAKEOVER_GRACE = timedelta(seconds=3 * GUARD_SECONDS)
 
 # The photos of a batch's deliveries by id, loaded at once; a deleted one is missing.
 Photos = Callable[[Collection[int]], Awaitable[Mapping[int, Attachment]]]
@@ -103,26 +107,32 @@ class Dispatcher:
             # Nothing to send through here (`hayna dispatch`: terminal pushes print in each
             # resident's own chat): due announcements still become deliveries on time.
             lanes = [self._lane(None, stop, idle)]
+        guard, lanes_done = None, asyncio.Event()
         if self.lock is None:
             self.sending.update(self.outboxes)
         else:
             self._guarded = True
-            lanes.append(self._guard(self.lock, stop))
+            guard = asyncio.ensure_future(self._guard(self.lock, lanes_done))
         try:
             await asyncio.gather(*lanes)
         finally:
+            # The lanes have sent their last batch: only now may another process take over.
+            lanes_done.set()
+            if guard is not None:
+                await guard
+            self._guarded = False
             self.sending.difference_update(self.outboxes)
 
-    async def _guard(self, lock: SenderLock, stop: asyncio.Event) -> None:
-        """Take the channels no process sends, and let go of those whose lock was lost."""
+    async def _guard(self, lock: SenderLock, lanes_done: asyncio.Event) -> None:
+        """Take the channels no process sends, and let go of those whose lock was lost, until
+        the lanes are done; then release every lock."""
         try:
-            while not stop.is_set():
+            while not lanes_done.is_set():
                 for channel in self.outboxes:
                     await self._keep(lock, channel)
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(stop.wait(), GUARD_SECONDS)
+                    await asyncio.wait_for(lanes_done.wait(), GUARD_SECONDS)
         finally:
-            self._guarded = False
             self.sending.difference_update(self.outboxes)
             await lock.close()
 
@@ -134,7 +144,10 @@ class Dispatcher:
                     log.warning("this process no longer sends the %s pushes", channel)
                 return
             if await lock.take(channel):
-                taken = await self.queue.release_claims(channel, self.clock())
+                # An earlier holder whose lock went with its connection, yet is alive, stops
+                # sending at its next check: its claims come due once it surely has.
+                now = self.clock()
+                taken = await self.queue.release_claims(channel, now, now + TAKEOVER_GRACE)
                 self.sending.add(channel)
                 log.warning(
                     "this process now sends the %s pushes (%d claims taken over)", channel, taken
@@ -198,15 +211,38 @@ class Dispatcher:
                     slots.release()
 
         # Record every tenth of a batch or so: few commits, and little to send again after a crash.
-        every = self.record_every or max(self.concurrency, len(due) // 10)
-        done: list[DeliveryOutcome] = []
-        unreleased = 0
+        # Slots held until recorded: never wait for more outcomes than there are slots.
+        every = (
+            min(self.record_every, self.concurrency)
+            if self.record_every
+            else max(self.concurrency, len(due) // 10)
+        )
         # Tasks made here, in the claim's order, take the slots in that order: the most urgent
         # is sent first. A claim holds at most one push per resident (storage/deliveries.py), so
         # sends side by side never reorder one resident's notices.
-        waiting = {asyncio.ensure_future(attempt(delivery)) for delivery in due}
+        waiting = {asyncio.create_task(attempt(delivery)) for delivery in due}
+        try:
+            await self._record_as_they_come(waiting, slots, every, held)
+        finally:
+            # A record that failed leaves the rest of the batch to its lease, sent or not.
+            for left in waiting:
+                left.cancel()
+        return len(due)
+
+    async def _record_as_they_come(
+        self,
+        waiting: set[asyncio.Task[DeliveryOutcome | None]],
+        slots: asyncio.Semaphore,
+        every: int,
+        held: bool,
+    ) -> None:
+        """Record the sends' outcomes as they finish, `every` at a time; with ``held``, give
+        their slots back once recorded. Empties ``waiting``."""
+        done: list[DeliveryOutcome] = []
+        unreleased = 0
         while waiting:
-            finished, waiting = await asyncio.wait(waiting, return_when=asyncio.FIRST_COMPLETED)
+            finished, _ = await asyncio.wait(waiting, return_when=asyncio.FIRST_COMPLETED)
+            waiting.difference_update(finished)
             # Every send finished while the last outcomes were being recorded goes in the next
             # commit: however slow the database, few are sent and unrecorded at once.
             outcomes = [o for o in (f.result() for f in finished) if o is not None]
@@ -223,7 +259,6 @@ class Dispatcher:
                     slots.release()
                 unreleased = 0
         await self.queue.record(done)
-        return len(due)
 
     async def _pause(self, stop: asyncio.Event, idle: float) -> None:
         waits = {asyncio.ensure_future(stop.wait()), asyncio.ensure_future(self.wake.wait())}
@@ -275,8 +310,7 @@ class Dispatcher:
 
         def in_time() -> bool:
             # A process that lost the channel's lock sends nothing more: another one does.
-            held = not self._guarded or delivery.channel in self.sending
-            return held and self.clock() < lease_ends
+            return self._holds(delivery.channel) and self.clock() < lease_ends
 
         push = Push(address, message, delivery.last_inbound_at, in_time)
         try:
@@ -284,7 +318,7 @@ class Dispatcher:
         except Unreachable as error:
             return DeliveryOutcome(delivery, DeliveryStatus.UNREACHABLE, self.clock(), str(error))
         except TransientFailure as error:
-            return self._retry(delivery, str(error), error.retry_after)
+            return self._transient(delivery, error)
         except Rejected as error:
             log.warning("delivery %s refused by the platform: %s", delivery.id, error)
             return DeliveryOutcome(delivery, DeliveryStatus.FAILED, self.clock(), str(error))
@@ -292,6 +326,16 @@ class Dispatcher:
             log.exception("delivery %s failed", delivery.id)
             return self._retry(delivery, f"{type(error).__name__}: {error}", None)
         return DeliveryOutcome(delivery, DeliveryStatus.SENT, self.clock(), provider_ref=ref)
+
+    def _holds(self, channel: str) -> bool:
+        """Whether this process may send ``channel`` now."""
+        return not self._guarded or channel in self.sending
+
+    def _transient(self, delivery: Due, error: TransientFailure) -> DeliveryOutcome | None:
+        if not self._holds(delivery.channel):
+            # The lock went while waiting to send: the row is the next holder's, as claimed.
+            return None
+        return self._retry(delivery, str(error), error.retry_after)
 
     def _retry(self, delivery: Due, error: str, retry_after: float | None) -> DeliveryOutcome:
         if delivery.attempts >= MAX_ATTEMPTS:

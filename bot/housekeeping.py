@@ -18,6 +18,7 @@ from storage.consultations import keep_consultations_time
 from storage.database import Database
 from storage.downloads import forget_expired_downloads
 from storage.fixed_checks import ask_if_fixed
+from storage.flood_buckets import forget_idle_buckets
 from storage.inbox import forget_old_messages
 from storage.overdue import flag_overdue
 from storage.petitions import close_expired_petitions, cross_reached_thresholds
@@ -64,3 +65,4 @@ async def chores(db: Database, vault: Vault, now: datetime) -> None:
     await fold_tallies(db)
     await forget_expired_downloads(db, now)
     await forget_stale_sign_ins(db, now)
+    await forget_idle_buckets(db, now)

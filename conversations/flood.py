@@ -11,6 +11,7 @@ shared one too, so writing to two processes gives no more than writing to one.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,6 +19,8 @@ from enum import StrEnum
 from typing import Protocol
 
 from conversations.kit import Address
+
+log = logging.getLogger(__name__)
 
 # More buckets than this and the idle ones (full again, so like new) are forgotten.
 MAX_TRACKED = 50_000
@@ -101,11 +104,21 @@ class Flood:
         return bucket.take(now, self.limit)
 
     async def admit(self, address: Address) -> Verdict:
-        """`check`, then, for a message this process admits, the shared bucket's verdict."""
+        """`check`, then the shared bucket's verdict for a message this process admits, or
+        the first it refuses (one notice however many processes the flood reaches)."""
         verdict = self.check(address)
-        if verdict != Verdict.ADMIT or self.shared is None or self._free(address):
+        if verdict == Verdict.DROP or self.shared is None or self._free(address):
             return verdict
-        return await self.shared.take(address, self.limit)
+        try:
+            shared = await self.shared.take(address, self.limit)
+        except Exception:
+            # The database is away: this process's own bucket still holds the flood back.
+            log.exception("the shared flood bucket could not be read")
+            return verdict
+        if verdict == Verdict.NOTICE:
+            # Refused here; noticed already by another process, or to be noticed now.
+            return Verdict.DROP if shared == Verdict.DROP else Verdict.NOTICE
+        return shared
 
     def _free(self, address: Address) -> bool:
         return address.channel in self.exempt or address in self.trusted
@@ -122,8 +135,13 @@ class Flood:
     async def forget(self, address: Address) -> None:
         """Drop what is known of ``address`` (its data was erased), here and shared."""
         self._buckets.pop(address, None)
-        if self.shared is not None:
+        if self.shared is None:
+            return
+        try:
             await self.shared.forget(address)
+        except Exception:
+            # The erasure is done; the row goes with the idle ones (storage/flood_buckets.py).
+            log.exception("a shared flood bucket could not be forgotten")
 
     def _forget_idle(self, now: float) -> None:
         refill = self.limit.burst / self.rate

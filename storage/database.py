@@ -191,6 +191,12 @@ class Connected:
         async with self._aconn.begin():
             yield Tx(aconn=self._aconn)
 
+    async def invalidate(self) -> None:
+        """Never give this connection back to the pool: it is closed instead (it may hold a
+        session's lock, or be broken)."""
+        if self._aconn is not None:
+            await self._aconn.invalidate()
+
 
 def select_one(conn: Connection) -> None:
     """One round trip: raises when the database does not answer."""

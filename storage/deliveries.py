@@ -424,15 +424,15 @@ def _claimed(conn: Connection, ids: list[int], lease_until: datetime) -> list[Du
     ]
 
 
-def _release(conn: Connection, channel: str, now: datetime) -> int:
+def _release(conn: Connection, channel: str, now: datetime, due_at: datetime) -> int:
     released = conn.execute(
         update(DELIVERY)
         .where(
             DELIVERY.c.channel == channel,
             DELIVERY.c.status == DeliveryStatus.SENDING,
-            DELIVERY.c.next_attempt_at > now,
+            DELIVERY.c.next_attempt_at > max(now, due_at),
         )
-        .values(next_attempt_at=now)
+        .values(next_attempt_at=max(now, due_at))
     )
     return int(released.rowcount)
 
@@ -516,12 +516,12 @@ class DeliveryQueue:
         async with self.db.transaction() as tx:
             return await tx.run(_claim, now, limit, channel, self.lease, user_id)
 
-    async def release_claims(self, channel: str, now: datetime) -> int:
-        """Make ``channel``'s rows claimed by an earlier sender due now; how many. Called by a
-        process that has just become the channel's one sender: the claims were made by a
-        process that died or lost its lock, whose rows would otherwise wait out their lease."""
+    async def release_claims(self, channel: str, now: datetime, due_at: datetime) -> int:
+        """Make ``channel``'s rows claimed by an earlier sender due at ``due_at`` rather than at
+        the end of their lease; how many. Called by a process that has just become the
+        channel's one sender: the claims were made by a process that died or lost its lock."""
         async with self.db.transaction() as tx:
-            return await tx.run(_release, channel, now)
+            return await tx.run(_release, channel, now, due_at)
 
     async def record(self, outcomes: Sequence[DeliveryOutcome]) -> int:
         """Record a batch's outcomes in one transaction; each only if its claim still owns it."""

@@ -4,13 +4,14 @@ A message is first taken from the bucket of the process it reached (conversation
 database work: a flood is turned away there at the cost of a dictionary lookup); one that it
 admits is then taken from this one, under a row lock, with the same arithmetic. The row holds a
 keyed hash of the address, never the address; idle rows (full again, so like new) are deleted
-as others are taken, and a resident's row at erasure.
+as others are taken and by the hourly housekeeping, and a resident's row at erasure.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from datetime import datetime
 
 from sqlalchemy import ColumnElement, Connection, delete, select, update
 from sqlalchemy.dialects.postgresql import insert
@@ -23,6 +24,9 @@ from storage.vault import Vault
 
 # Every so many messages, the buckets full again are deleted.
 PURGE_EVERY = 1000
+# A bucket idle this long is deleted by the hourly housekeeping whatever the limit (any limit
+# but a most unusual one has filled it again long before).
+IDLE_SECONDS = 24 * 3600
 
 
 class FloodBuckets:
@@ -74,6 +78,14 @@ def _take(conn: Connection, key: str, now: float, limit: Limit) -> Verdict:
         .values(tokens=bucket.tokens, at=bucket.at, noticed=bucket.noticed)
     )
     return verdict
+
+
+async def forget_idle_buckets(db: Database, now: datetime) -> None:
+    """Delete the buckets untouched for a day (`IDLE_SECONDS`), on a quiet process too."""
+    if db.sqlite:
+        return
+    async with db.transaction() as tx:
+        await tx.run(_purge, now.timestamp() - IDLE_SECONDS)
 
 
 def _purge(conn: Connection, idle_since: float) -> None:

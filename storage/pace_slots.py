@@ -20,6 +20,9 @@ from storage.database import Database
 
 log = logging.getLogger(__name__)
 
+# Seconds a booking may take; past them the send goes on this process's own pace alone.
+TIMEOUT = 1.0
+
 # The table of storage/models.py's PaceRow; seconds since the epoch on the database's clock.
 _BOOK = """
 INSERT INTO pace (name, next_at) VALUES ($1, extract(epoch FROM clock_timestamp()) + $2)
@@ -67,7 +70,8 @@ class PaceSlots:
                 self._stack = AsyncExitStack()
                 self._conn = await self._stack.enter_async_context(self.db.driver_connection())
             try:
-                return await self._conn.fetchval(sql, self.name, seconds)
+                # A database that does not answer at once must not hold every send back.
+                return await self._conn.fetchval(sql, self.name, seconds, timeout=TIMEOUT)
             except Exception:
                 # A connection that failed once is not trusted again: the next send takes another.
                 await self._drop()

@@ -178,8 +178,8 @@ _GONE = (
     m.REPORT_MEDIA.c.ref,
     m.REPORT_MEDIA.c.hidden_reason,
     m.DELIVERY.c.last_error,
-    # A keyed hash of a recent writer's address: forgotten at erasure, gone once the bucket
-    # is full again (housekeeping).
+    # A keyed hash of a recent writer's address: forgotten at erasure, deleted once idle (as
+    # other buckets are taken, and after a day by the hourly housekeeping).
     m.FLOOD_BUCKET.c.key,
     # A voice is a person: dropped even from an anonymous consultation.
     m.ANSWER.c.voice,

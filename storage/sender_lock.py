@@ -7,6 +7,8 @@ takes it at its next try. On SQLite one process writes the file at a time: it ho
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import hashlib
 import logging
 from contextlib import AsyncExitStack
@@ -16,6 +18,10 @@ from sqlalchemy import Connection, text
 from storage.database import Connected, Database, select_one
 
 log = logging.getLogger(__name__)
+
+# A lock's statement taking longer than this: the network or the server is away, and the lock
+# is taken as lost (a hang must not stop the dispatcher checking its other channels).
+CHECK_SECONDS = 2.0
 
 
 def lock_key(channel: str) -> int:
@@ -40,12 +46,16 @@ class SenderLock:
         if self.holds(channel):
             return True
         stack = AsyncExitStack()
+        held: Connected | None = None
         try:
-            held = await stack.enter_async_context(self.db.connection())
-            async with held.transaction() as tx:
-                taken = bool(await tx.run(_try_lock, lock_key(channel)))
-        except Exception:
-            await stack.aclose()
+            async with asyncio.timeout(CHECK_SECONDS):
+                held = await stack.enter_async_context(self.db.connection())
+                async with held.transaction() as tx:
+                    taken = bool(await tx.run(_try_lock, lock_key(channel)))
+        except BaseException:
+            # Taken or not, this connection is closed: it may hold the lock.
+            with contextlib.suppress(Exception):
+                await _close(stack, held)
             raise
         if not taken:
             await stack.aclose()
@@ -62,11 +72,11 @@ class SenderLock:
         if entry is None:
             return False
         try:
-            async with entry[1].transaction() as tx:
+            async with asyncio.timeout(CHECK_SECONDS), entry[1].transaction() as tx:
                 await tx.run(select_one)
         except Exception:
             log.exception("the %s sender's lock was lost with its connection", channel)
-            await self._drop(channel)
+            await self._drop(channel, broken=True)
             return False
         return True
 
@@ -75,23 +85,33 @@ class SenderLock:
         if entry is None:
             return
         try:
-            async with entry[1].transaction() as tx:
+            async with asyncio.timeout(CHECK_SECONDS), entry[1].transaction() as tx:
                 await tx.run(_unlock, lock_key(channel))
         except Exception:
-            # The connection is gone, and the lock with it.
-            log.info("the %s sender's lock went with its connection", channel)
+            # Not unlocked: the connection is closed rather than pooled, and the lock goes with it.
+            log.info("the %s sender's lock is let go with its connection", channel)
+            await self._drop(channel, broken=True)
+            return
         await self._drop(channel)
 
     async def close(self) -> None:
         for channel in list(self._held):
             await self.release(channel)
 
-    async def _drop(self, channel: str) -> None:
-        stack, _held = self._held.pop(channel)
+    async def _drop(self, channel: str, broken: bool = False) -> None:
+        stack, held = self._held.pop(channel)
         try:
-            await stack.aclose()
+            await _close(stack, held if broken else None)
         except Exception:
             log.info("the %s sender's lock connection closed with an error", channel)
+
+
+async def _close(stack: AsyncExitStack, broken: Connected | None) -> None:
+    """Give the lock's connection back; a ``broken`` one (or one that may still hold the lock)
+    is closed instead, so that no other work of this process ever holds the lock with it."""
+    if broken is not None:
+        await broken.invalidate()
+    await stack.aclose()
 
 
 def _try_lock(conn: Connection, key: int) -> bool:

@@ -55,7 +55,7 @@ SECRET = "webhook-secret-of-the-three-processes"
 NEWS = "Forum des jeunes samedi a 10h, maison des jeunes de Ben MSick."
 # A second's sends may run over the rate by a few: each process wakes for its booked slot a
 # little late now and then, and its requests cross the loopback unevenly.
-TOLERANCE = 1.10
+TOLERANCE = 1.20
 TAKEOVER = 10.0
 # Sends in flight at once in a sending process: 16 in each of a channel's two lanes.
 IN_FLIGHT = 2 * SENDS_IN_FLIGHT
@@ -311,6 +311,8 @@ async def test_three_processes_share_the_platforms_and_take_over_a_killed_sender
     ):
         sender = await holder(served, client, "telegram")
         writers = Writers(served, client)
+        # Before the kill: the flood reaches two processes that answer (`all` and `web`).
+        flooded = await flood(writers)
         writing = asyncio.create_task(writers.write())
         deadline = time.monotonic() + 40
         while len(pushes_to(bot_api, twilio)["telegram"]) < PER_CHANNEL // 3:
@@ -335,7 +337,6 @@ async def test_three_processes_share_the_platforms_and_take_over_a_killed_sender
         assert writers.answered >= 25
         replied = {int(c.params["chat_id"]) for c in bot_api.calls("sendMessage")}
         assert {900_000 + i for i in range(40)} <= replied
-        flooded = await flood(writers)
     report: dict[str, Any] = {}
     for channel, sent in pushes_to(bot_api, twilio).items():
         after = [at for _, at in sent if at > killed]
