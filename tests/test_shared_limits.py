@@ -29,10 +29,12 @@ from tests.support.postgres import empty
 from tests.support.vault import VAULT
 
 AMINA = Address("whatsapp", "+212600000001")
-# The connections holding an advisory lock, other than the asking one's.
+# The connections holding an advisory lock in this database (another test's database has
+# locks of its own), other than the asking one's.
 KILL_HOLDERS = (
     "SELECT pg_terminate_backend(pid) FROM pg_locks "
-    "WHERE locktype = 'advisory' AND pid <> pg_backend_pid()"
+    "WHERE locktype = 'advisory' AND pid <> pg_backend_pid() "
+    "AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
 )
 
 
