@@ -23,7 +23,7 @@ from conversations.groups import GroupKind
 from conversations.kit import Address
 from storage import groups, petitions
 from tests.support.deliveries import add_resident
-from tests.support.web_session import web_session
+from tests.support.web_session import forged, web_session
 
 ADMIN = Address("console", "admin")
 AGADIR, TIZNIT = "001.01.01", "581.01.07"
@@ -139,7 +139,7 @@ async def test_drafted_ticked_and_filed_through_the_forms(
     assert refused.status_code == 400 and 'id="missing-items"' in refused.text
     assert "A copy of its statutes is attached" in refused.text
 
-    wrong = await client.post(tick, data={"csrf": "x" + csrf[1:], "item": "seat", "ticked": "1"})
+    wrong = await client.post(tick, data={"csrf": forged(csrf), "item": "seat", "ticked": "1"})
     assert wrong.status_code == 403
     junk = await client.post(tick, data={"csrf": csrf, "item": "nope", "ticked": "1"})
     assert junk.status_code == 400 and "not on this petition&#39;s checklist" in junk.text

@@ -18,6 +18,7 @@ from conversations.desk import Opened
 from conversations.kit import Address, Inbound
 from storage import groups, petitions, sign_in
 from storage.desk import SqlSignIn
+from tests.support.web_session import forged
 
 ADMIN = Address("console", "admin")
 AGADIR = "001.01.01"
@@ -100,7 +101,7 @@ async def test_draft_publish_and_file_with_the_sessions_token(app: App) -> None:
             await tx.run(petitions.sign, code, resident, "Amina", key, sealed, app.clock())
         assert await status(app, code) == "threshold_reached"
 
-        wrong = await web.post(move, data={"csrf": "x" + csrf[1:], "life": "filed"})
+        wrong = await web.post(move, data={"csrf": forged(csrf), "life": "filed"})
         assert wrong.status_code == 403
         assert await status(app, code) == "threshold_reached"
         unreceipted = await web.post(move, data={"csrf": csrf, "life": "filed"})
