@@ -18,6 +18,7 @@ from bot.logs import configure_logging
 from bot.media import MediaLinks, WaitingPhotos
 from bot.natural_dates import NaturalDates
 from bot.prompt_fetch import WaitingPrompts
+from bot.prompt_links import PromptLinks
 from bot.scheduler import Wakeups
 from bot.settings import Settings, SettingsError
 from conversations import flows
@@ -140,11 +141,14 @@ def build_engine(
     flood: Flood | None = None,
     dashboard: str = "",
     checklist: Checklist = DEFAULT_CHECKLIST,
+    prompt_links: Callable[[int, str], str] | None = None,
 ) -> Engine:
     """The engine with every flow, over the SQL store; ``dashboard`` is the address the
-    organizers' sign-in links start with, ``checklist`` the one association petitions get."""
+    organizers' sign-in links start with, ``checklist`` the one association petitions get,
+    ``prompt_links`` the public link of a recorded voice prompt (bot/prompt_links.py)."""
     store = SqlStore(db, gazetteer, vault, clock, organizers, dashboard, checklist)
-    return Engine(store, every_flow(), translator, clock, flood, CHANNELS, SqlVoices(db))
+    voices = SqlVoices(db, prompt_links)
+    return Engine(store, every_flow(), translator, clock, flood, CHANNELS, voices)
 
 
 def every_flow() -> Flows:
@@ -182,6 +186,7 @@ async def create_app(
         flood,
         settings.dashboard_url,
         settings.petition_terms.checklist,
+        PromptLinks(db, settings.secret_key, settings.public_base_url).url,
     )
     dispatcher = Dispatcher(
         DeliveryQueue(db),

@@ -4,6 +4,7 @@ platform's reference to be fetched, and the recordings looked up as replies go o
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -196,15 +197,30 @@ def _bytes(conn: Connection, prompt_id: int) -> bytes:
     return bytes(conn.execute(select(PROMPT.c.bytes).where(PROMPT.c.id == prompt_id)).scalar_one())
 
 
+def _recording_of(conn: Connection, prompt_id: int) -> tuple[str, bytes] | None:
+    row = conn.execute(
+        select(PROMPT.c.content_type, PROMPT.c.bytes).where(PROMPT.c.id == prompt_id, _RECORDED)
+    ).first()
+    return None if row is None else (row.content_type, bytes(row.bytes))
+
+
+async def recording_of(db: Database, prompt_id: int) -> tuple[str, bytes] | None:
+    """A recording's content type and bytes by its id; None once replaced or removed."""
+    async with db.transaction() as tx:
+        return await tx.run(_recording_of, prompt_id)
+
+
 class SqlVoices:
     """`Voices` on the prompt table: a recording's bytes are read once per process, and which
-    recording stands is asked each time (another process may have replaced it)."""
+    recording stands is asked each time (another process may have replaced it). ``link`` gives
+    a recording's public link, by its id and file name, for platforms that fetch by URL."""
 
     # Recordings kept in memory at most: 14 prompts in 4 languages, of at most 1 MB each.
     KEPT = 64
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, link: Callable[[int, str], str] | None = None) -> None:
         self.db = db
+        self.link = link
         self.kept: dict[int, bytes] = {}
 
     async def voice(self, key: str, language: str) -> Attachment | None:
@@ -221,4 +237,5 @@ class SqlVoices:
                 self.kept[prompt_id] = data
         extension = {"audio/ogg": "ogg", "audio/mpeg": "mp3", "audio/mp4": "m4a"}
         name = f"{key}-{language}.{extension.get(content_type, 'ogg')}"
-        return Attachment(name, content_type, data)
+        url = self.link(prompt_id, name) if self.link is not None else ""
+        return Attachment(name, content_type, data, url)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
+from urllib.parse import urlsplit
 from xml.etree import ElementTree
 
 import pytest
@@ -43,9 +44,11 @@ PIN = (33.5570, -7.5850)  # Hay Ben M'Sick, Casablanca
 FRENCH = translator("fr")
 
 
+RECORDED = opus(3)
+
+
 async def record(db: Database, clock: Clock, key: str, language: str) -> None:
-    data = opus(3)
-    await prompts.add(db, key, language, data, recording(data), clock(), "test")
+    await prompts.add(db, key, language, RECORDED, recording(RECORDED), clock(), "test")
 
 
 @pytest.fixture(params=CHANNELS)
@@ -65,6 +68,7 @@ async def heard(user: User, act: Callable[[], Awaitable[object]]) -> list[str]:
         await act()
         sent = [c for c in user.fake.calls()[before:] if c.method in ("sendMessage", "sendVoice")]
         voices = [c.params["voice"].filename for c in sent if c.method == "sendVoice"]
+        assert all(c.params["voice"].data == RECORDED for c in sent if c.method == "sendVoice")
         if voices:
             assert [c.method for c in sent[-2:]] == ["sendMessage", "sendVoice"]
         return voices
@@ -74,6 +78,11 @@ async def heard(user: User, act: Callable[[], Awaitable[object]]) -> list[str]:
         urls = [media.text or "" for m in messages for media in m.iter("Media")]
         if urls:
             assert messages[-1].find("Media") is not None and messages[0].find("Media") is None
+        for url in urls:
+            # Twilio fetches it at the app's public link: the recording as stored, as audio.
+            served = await user.whatsapp.client.get(urlsplit(url).path)
+            assert served.status_code == 200 and served.headers["content-type"] == "audio/ogg"
+            assert served.content == RECORDED
         return [url.rsplit("/", 1)[-1] for url in urls]
     assert isinstance(user, FakeResident)
     return [out.voice.filename for out in user.last if out.voice is not None]

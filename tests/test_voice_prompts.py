@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.prompt_fetch import WaitingPrompts
+from bot.prompt_links import PromptLinks
 from conversations.audio import MAX_BYTES, AudioProblem, AudioRefused, recording
 from conversations.prompts import KEYS, PROMPTS, prompt_key
 from conversations.seams import MediaFetcher
@@ -133,3 +134,14 @@ def test_hayna_prompts_add_refuses_in_one_line(tmp_path: Path, content: bytes, s
     assert result.returncode == 2
     assert result.stderr.strip() == f"hayna: {given} {said}"
     assert "menu " in hayna(tmp_path, "prompts", "list").stdout
+
+
+def test_a_prompt_link_is_signed(sqlite_db: Database) -> None:
+    links = PromptLinks(sqlite_db, "k" * 40, "https://hayna.example.org/")
+    url = links.url(12, "menu-fr.ogg")
+    token = url.split("/")[-2]
+    assert url == f"https://hayna.example.org/prompts/{token}/menu-fr.ogg"
+    assert links.prompt_id(token) == 12
+    assert links.prompt_id(token.replace("12-", "13-")) is None
+    assert links.prompt_id("12-" + "0" * 32) is None
+    assert PromptLinks(links.db, "k" * 40, None).url(12, "menu-fr.ogg") == ""

@@ -136,6 +136,10 @@ class WhatsAppChannel:
         # Each reply's file, then its voice prompt: after the text, in the replies' order.
         files = [f for reply in replies for f in (reply.attachment, reply.voice) if f is not None]
         for attachment in files:
+            if attachment.url:
+                # Served where it is stored (a voice prompt): one link for every resident.
+                urls.append(attachment.url)
+                continue
             served = Attachment(
                 attachment.filename, served_type(attachment.content_type), attachment.data
             )
