@@ -17,6 +17,8 @@ from bot.i18n import translator
 from bot.logs import configure_logging
 from bot.media import MediaLinks, WaitingPhotos
 from bot.natural_dates import NaturalDates
+from bot.prompt_fetch import WaitingPrompts
+from bot.prompt_links import PromptLinks
 from bot.scheduler import Wakeups
 from bot.settings import Settings, SettingsError
 from conversations import flows
@@ -33,6 +35,7 @@ from storage.database_key import claim_fingerprint, recorded_fingerprint
 from storage.deliveries import DeliveryQueue
 from storage.flood_buckets import FloodBuckets
 from storage.gazetteer import Gazetteer
+from storage.prompts import SqlVoices
 from storage.sender_lock import SenderLock
 from storage.store import SqlStore
 from storage.vault import Vault, fingerprint
@@ -138,11 +141,14 @@ def build_engine(
     flood: Flood | None = None,
     dashboard: str = "",
     checklist: Checklist = DEFAULT_CHECKLIST,
+    prompt_links: Callable[[int, str], str] | None = None,
 ) -> Engine:
     """The engine with every flow, over the SQL store; ``dashboard`` is the address the
-    organizers' sign-in links start with, ``checklist`` the one association petitions get."""
+    organizers' sign-in links start with, ``checklist`` the one association petitions get,
+    ``prompt_links`` the public link of a recorded voice prompt (bot/prompt_links.py)."""
     store = SqlStore(db, gazetteer, vault, clock, organizers, dashboard, checklist)
-    return Engine(store, every_flow(), translator, clock, flood, CHANNELS)
+    voices = SqlVoices(db, prompt_links)
+    return Engine(store, every_flow(), translator, clock, flood, CHANNELS, voices)
 
 
 def every_flow() -> Flows:
@@ -180,13 +186,16 @@ async def create_app(
         flood,
         settings.dashboard_url,
         settings.petition_terms.checklist,
+        PromptLinks(db, settings.secret_key, settings.public_base_url).url,
     )
     dispatcher = Dispatcher(
         DeliveryQueue(db),
         outboxes,
         translator,
         clock,
-        expand=partial(_expand, db, WaitingPhotos(db, fetchers or {})),
+        expand=partial(
+            _expand, db, WaitingPhotos(db, fetchers or {}), WaitingPrompts(db, fetchers or {})
+        ),
         concurrency=SENDS_IN_FLIGHT,
         batch=BATCH,
         photos=MediaLinks(db, settings.secret_key, settings.public_base_url).photos,
@@ -200,11 +209,18 @@ async def create_app(
     return App(settings, db, engine, dispatcher, gazetteer, clock, metrics or Metrics())
 
 
-async def _expand(db: Database, photos: WaitingPhotos, now: datetime) -> int:
-    """Fetch the photos updates wait for, then expand what is due."""
+async def _expand(
+    db: Database, photos: WaitingPhotos, voices: WaitingPrompts, now: datetime
+) -> int:
+    """Fetch the photos updates wait for and the voice prompts sent in the chat, then expand
+    what is due."""
     try:
         await photos.fetch(now)
     except Exception:
         # An update waiting for its photo stays planned; every other one still goes.
         log.exception("photos of updates could not be fetched; trying again")
+    try:
+        await voices.fetch(now)
+    except Exception:
+        log.exception("voice prompts could not be fetched; trying again")
     return await expand_due(db, now)

@@ -1,5 +1,5 @@
 """The `hayna` command: terminal chat, database upgrades and backups, the dispatcher, reports,
-petitions."""
+petitions, voice prompts."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from bot import (
     group_commands,
     meeting_commands,
     petition_commands,
+    prompt_commands,
     report_commands,
 )
 from bot.app import App, NotUpgraded, OtherKey, create_app, open_database
@@ -96,6 +97,9 @@ def _organizing(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
     group_commands.configure_broadcast(
         commands.add_parser("broadcast", help="send an update to an audience, follow it")
     )
+    prompt_commands.configure(
+        commands.add_parser("prompts", help="voice prompts: which are recorded, add or remove one")
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -124,6 +128,7 @@ ORGANIZING: dict[str, Callable[[argparse.Namespace, Settings], Awaitable[int]]] 
     "groups": group_commands.run,
     "organizers": group_commands.run,
     "broadcast": group_commands.run,
+    "prompts": prompt_commands.run,
     "db": db_commands.run,
 }
 

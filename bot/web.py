@@ -22,6 +22,7 @@ from bot.channels import CHANNELS
 from bot.housekeeping import keep_house
 from bot.i18n import translator
 from bot.media import MediaLinks
+from bot.prompt_links import PromptLinks
 from bot.role import Role
 from conversations.organizing import text_limit
 from conversations.seams import MediaFetcher
@@ -64,6 +65,10 @@ def web_app(app: App, channels: Sequence[Channel], role: Role = Role.ALL) -> Sta
     # Photos of updates, for the platforms that fetch them by link: whoever sends them.
     links = MediaLinks(app.db, app.settings.secret_key, app.settings.public_base_url)
     routes.extend(links.routes())
+    # Voice prompts alike, one link for every resident who hears one.
+    routes.extend(
+        PromptLinks(app.db, app.settings.secret_key, app.settings.public_base_url).routes()
+    )
     if role.answers:
         routes.extend(_answering(app, channels))
     tiles = app.settings.map_tiles

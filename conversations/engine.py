@@ -54,6 +54,7 @@ from conversations.phrases import (
     YOU_ARE_WELCOME,
     private_only,
 )
+from conversations.prompts import prompt_key, spoken
 from conversations.returning import (
     ASK_STOP,
     CONTINUE,
@@ -67,9 +68,13 @@ from conversations.returning import (
     reminder,
     stale,
 )
-from conversations.seams import Bookmark, ConversationStore, FlowState, Paused, Unit
+from conversations.seams import Bookmark, ConversationStore, FlowState, Paused, Unit, Voices
 from conversations.text import Renderable, Text, Translator, Verbatim, _
 from conversations.trail import bookmark, moved, progressed, without
+from conversations.voice_choice import ANSWERS as VOICE_ANSWERS
+from conversations.voice_choice import OFFER as VOICE_OFFER
+from conversations.voice_choice import VOICE_ON, chosen, to_offer
+from conversations.voicing import Voicing
 from conversations.words import Word, global_word
 
 log = logging.getLogger(__name__)
@@ -122,8 +127,11 @@ class Engine:
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         flood: Flood | None = None,
         channels: Channels = NO_CHANNELS,
+        voices: Voices | None = None,
     ) -> None:
         self.store = store
+        # The recorded voice prompts, for residents who chose voice; None: text only.
+        self.voicing = Voicing(voices) if voices is not None else None
         self.flood = flood
         # What each channel can show: the engine renders for the resident's.
         self.channels = channels
@@ -171,7 +179,7 @@ class Engine:
                     return []
                 said, new_state = await self._step(unit, state, msg)
                 new_state = replace(new_state, version=state.version)
-                said = self._offer_paused(said, new_state)
+                said = self._offer_paused(await self._offer_voice(unit, said, msg), new_state)
                 locale = self._locale(unit.resident, msg)
                 out = self._render(said, locale, msg)
                 await unit.save(self._remember(new_state, out, self._kept(said, locale, msg)))
@@ -181,7 +189,8 @@ class Engine:
                     await self.flood.forget(msg.address)
                 else:
                     self.flood.remember(msg.address, locale)
-            return out
+            # After the transaction: looking recordings up holds no resident's lock.
+            return await self._voiced(unit.resident, out)
         except Exception:
             # The transaction rolled back, so a platform retry will be processed afresh.
             log.exception("message %s from %s failed", msg.message_id, msg.address.channel)
@@ -214,7 +223,7 @@ class Engine:
             return _Said((Reply(NOT_AN_OPTION),), asked, short=True), state
         if not (msg.text or msg.option or msg.location or msg.media):
             return _Said((Reply(EMPTY),), asked, short=True), state
-        if msg.option in OWN:
+        if msg.option in OWN or msg.option in VOICE_ANSWERS:
             return await self._own(unit, state, msg, asked)
         # Only typed words can be mistaken for an answer: a tap, a pin or a photo is one.
         typed = tapped is None and not msg.location and not msg.media
@@ -334,6 +343,8 @@ class Engine:
         self, unit: Unit, state: FlowState, msg: Inbound, asked: tuple[Outgoing, ...]
     ) -> tuple[_Said, FlowState]:
         """An answer to one of the engine's own questions (see `returning.py`)."""
+        if msg.option in VOICE_ANSWERS:
+            return await self._voice(unit, state, msg, asked)
         paused = state.paused if free(state) else None
         if msg.option == CONTINUE.id:
             if paused is not None:
@@ -507,6 +518,36 @@ class Engine:
             replies += turn.replies
         return flow, turn, replies, settled
 
+    async def _voice(
+        self, unit: Unit, state: FlowState, msg: Inbound, asked: tuple[Outgoing, ...]
+    ) -> tuple[_Said, FlowState]:
+        """The answer to the offer of voice prompts, then the question it came beside."""
+        await unit.services.profile.set_voice(msg.option == VOICE_ON.id)
+        said = chosen(msg.option)
+        return await self._again(unit, msg, state, (said,) if said else (), asked)
+
+    async def _offer_voice(self, unit: Unit, said: _Said, msg: Inbound) -> _Said:
+        """After a resident's first voice note, whether questions should come with voice: asked
+        once (the choice is then text only until they say otherwise), beside the question, and
+        only once the association recorded prompts in their language."""
+        plain = said.fresh and not said.again and not said.short
+        if self.voicing is None or not plain or not _ready(unit.resident):
+            return said
+        if not to_offer(unit.resident, msg):
+            return said
+        language = spoken(self._locale(unit.resident, msg))
+        if not await unit.services.prompts.recorded(language):
+            return said
+        await unit.services.profile.set_voice(False)
+        remember = said.remember if said.remember is not None else said.fresh[-1]
+        return replace(said, fresh=(*said.fresh, VOICE_OFFER), remember=remember)
+
+    async def _voiced(self, resident: Resident, out: list[Outgoing]) -> list[Outgoing]:
+        """The replies, with their voice prompts for a resident who chose voice."""
+        if self.voicing is None or not resident.voice:
+            return out
+        return await self.voicing.voiced(out)
+
     def _offer_paused(self, said: _Said, state: FlowState) -> _Said:
         """At the menu, offer what was left half done: a line above it, and two options."""
         if state.flow != MENU or state.paused is None or not said.fresh:
@@ -644,6 +685,7 @@ def _rendered(reply: Reply, tr: Translator, locale: str, hint: Renderable | None
         locale=locale,
         location_hint=hint.render(tr) if reply.ask_location and hint is not None else "",
         attachment=reply.attachment,
+        prompt=prompt_key(reply.text),
     )
 
 

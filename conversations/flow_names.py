@@ -26,6 +26,7 @@ class FlowName(StrEnum):
     ANSWERING = "answering"
     COMMITMENTS = "commitments"
     COMMITMENT_TOOLS = "commitment_tools"
+    PROMPT_RECORDING = "prompt_recording"
 
 
 def flow_named(name: str | None) -> FlowName | None:

@@ -25,6 +25,7 @@ from conversations.organizing import OrganizingFlow
 from conversations.paper_entry import PaperEntry
 from conversations.petition_drafting import PetitionDrafting
 from conversations.petitions import PetitionsFlow
+from conversations.prompt_recording import PromptRecording
 from conversations.report_need import ReportNeed
 from conversations.subscriptions import Subscriptions
 
@@ -50,6 +51,7 @@ def every_flow(dates: DateReader | None = None) -> Flows:
         Answering(),
         CommitmentsFlow(),
         CommitmentTools(),
+        PromptRecording(),
         ChangeLanguage(),
         Onboarding(),
     )

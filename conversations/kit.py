@@ -169,6 +169,8 @@ class Resident:
     commune_code: str | None
     pushes_enabled: bool
     created_at: datetime
+    # Questions come with their recorded voice prompt too; None: never chosen nor offered.
+    voice: bool | None = None
 
     @property
     def onboarded(self) -> bool:
@@ -195,6 +197,10 @@ class Outgoing:
     location_hint: str = ""
     # Sent with the text; never kept with the conversation's last question.
     attachment: Attachment | None = None
+    # The voice prompt this reply can carry (see `prompts.py`), and its recording once found:
+    # sent after the text (and its file) for a resident who chose voice.
+    prompt: str = ""
+    voice: Attachment | None = None
 
 
 def pick(msg: Inbound, options: Sequence[Option]) -> Option | None:

@@ -93,12 +93,14 @@ PAPER = Option("paper", pgettext("organizer", "Paper signatures"))
 CONSULT = Option("consultation", pgettext("organizer", "New consultation"))
 QUESTIONS = Option("questions", pgettext("organizer", "Residents' questions"))
 COMMITMENTS = Option("commitments", pgettext("organizer", "Commitments"))
+PROMPTS = Option("prompts", pgettext("organizer", "Record prompts"))
 # The tools that are flows of their own.
 FLOW_OF_TOOL = {
     PAPER.id: FlowName.PAPER_ENTRY,
     CONSULT.id: FlowName.CONSULTATION_DRAFTING,
     QUESTIONS.id: FlowName.ANSWERING,
     COMMITMENTS.id: FlowName.COMMITMENT_TOOLS,
+    PROMPTS.id: FlowName.PROMPT_RECORDING,
 }
 NAMED_KINDS = tuple(Option(kind.value, KIND_LABELS[kind]) for kind in NAMED)
 REPORT = Option("report", pgettext("organizer", "Delivery report"))
@@ -110,7 +112,19 @@ CANCEL = Option("cancel", pgettext("organizer", "Cancel"))
 
 TOOLS = Reply(
     _("Organizer tools:"),
-    (NEW, NEW_MEETING, MEETINGS, REPORT, NEW_GROUP, PAPER, CONSULT, QUESTIONS, COMMITMENTS, BACK),
+    (
+        NEW,
+        NEW_MEETING,
+        MEETINGS,
+        REPORT,
+        NEW_GROUP,
+        PAPER,
+        CONSULT,
+        QUESTIONS,
+        COMMITMENTS,
+        PROMPTS,
+        BACK,
+    ),
 )
 ASK_GROUP_NAME = Reply(_("The group's name (at most 80 characters):"))
 ASK_REPORT = Reply(_("Type the number of the update:"))

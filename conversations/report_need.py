@@ -18,7 +18,7 @@ from conversations.phrases import CANCELLED, NOT_AN_OPTION
 from conversations.report import CATEGORIES, CATEGORY_LABELS, Category
 from conversations.report_answers import Answers, Step, draft_of
 from conversations.report_summary import similar_reply, summary
-from conversations.text import Renderable, _, ngettext, pgettext
+from conversations.text import Renderable, Text, _, ngettext, pgettext
 
 MAX_OTHER = 60
 MAX_PLACE = 200
@@ -36,6 +36,7 @@ ASK_PLACE = Reply(
 ASK_DESCRIPTION = Reply(
     _("Describe the need in a few sentences (at most 1,000 characters), or send a voice note.")
 )
+ASK_PHOTOS = _("You can add up to 3 photos: send them now, or choose No photo.")
 DONE = Option("done", pgettext("photos", "Done"))
 SKIP = Option("skip", pgettext("photos", "No photo"))
 SWITCH = Option("switch", pgettext("switch", "Yes, report it there"))
@@ -56,9 +57,19 @@ PHOTO_REFUSED = _(
 )
 
 
+def filed(ref: str) -> Text:
+    """The notice that a report is registered under ``ref``."""
+    return _(
+        "Thank you! Your report is registered under the reference {ref}. The association "
+        "will review it, and you will get a message here each time its status changes. You "
+        "can follow it in My activity.",
+        ref=ref,
+    )
+
+
 def _ask_photos(data: Answers) -> Reply:
     if not data.photos:
-        return Reply(_("You can add up to 3 photos: send them now, or choose No photo."), (SKIP,))
+        return Reply(ASK_PHOTOS, (SKIP,))
     count = ngettext(
         "{n} photo received. Send another, or choose Done.",
         "{n} photos received. Send another, or choose Done.",
@@ -183,13 +194,7 @@ class ReportNeed(Flow[Step, Answers]):
         said = answer(msg, (CONFIRM, CHANGE, CANCEL), CONFIRM, CHANGE)
         if said is CONFIRM:
             ref = await ctx.services.reports.file_report(draft_of(data))
-            done = _(
-                "Thank you! Your report is registered under the reference {ref}. The "
-                "association will review it, and you will get a message here each time "
-                "its status changes. You can follow it in My activity.",
-                ref=ref,
-            )
-            return Turn((Reply(done),), None, data)
+            return Turn((Reply(filed(ref)),), None, data)
         if said is CHANGE:
             return Turn((Reply(_("What do you want to change?"), FIELDS),), Step.CHANGE, data)
         if said is CANCEL:

@@ -35,7 +35,16 @@ from conversations.groups import (
     Reach,
     Redeemed,
 )
-from conversations.kit import Address, Attachment, Inbound, Location, Outgoing, Place, Resident
+from conversations.kit import (
+    Address,
+    Attachment,
+    Inbound,
+    Location,
+    Media,
+    Outgoing,
+    Place,
+    Resident,
+)
 from conversations.outcome import CheckedIn, MeetingOutcome, OutcomeDraft
 from conversations.paper import Entered, PaperSignature
 from conversations.personal import PersonalData
@@ -102,6 +111,10 @@ class Profile(Protocol):
     async def set_commune(self, code: str) -> None: ...
 
     async def set_pushes(self, enabled: bool) -> None: ...
+
+    async def set_voice(self, enabled: bool) -> None:
+        """Questions with their voice prompt, or text only (also once the choice is offered)."""
+        ...
 
 
 class Places(Protocol):
@@ -414,6 +427,28 @@ class Rights(Protocol):
         ...
 
 
+class Prompts(Protocol):
+    """The voice prompts organizers record in the chat (see `prompts.py`)."""
+
+    async def recorded(self, language: str) -> frozenset[str]:
+        """The keys of the prompts recorded in ``language``."""
+        ...
+
+    async def record(self, key: str, language: str, media: Media) -> bool:
+        """Keep the voice note ``media`` as prompt ``key`` in ``language``: it waits to be
+        fetched from its channel, checked and stored (a recording before it is replaced then).
+        False when the resident may not record prompts."""
+        ...
+
+
+class Voices(Protocol):
+    """The recorded voice prompts, looked up as replies go out (outside any transaction)."""
+
+    async def voice(self, key: str, language: str) -> Attachment | None:
+        """The recording of prompt ``key`` in ``language``, or None when there is none."""
+        ...
+
+
 class Services(Protocol):
     """Side effects a flow may cause, inside the message's transaction, one noun each."""
 
@@ -446,6 +481,9 @@ class Services(Protocol):
 
     @property
     def rights(self) -> Rights: ...
+
+    @property
+    def prompts(self) -> Prompts: ...
 
 
 class Unit(Protocol):

@@ -82,6 +82,8 @@ class ResidentRow(Base):
     consented_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     commune_code: Mapped[str | None] = mapped_column(String(16))
     pushes_enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Questions with their recorded voice prompt; NULL until chosen or offered once.
+    voice: Mapped[bool | None] = mapped_column(Boolean)
     # False once a platform said the resident blocked the bot or is gone; their next message
     # makes it True again.
     reachable: Mapped[bool] = mapped_column(Boolean, server_default=true())
@@ -1052,3 +1054,28 @@ class FloodBucketRow(Base):
 
 PACE = table(PaceRow)
 FLOOD_BUCKET = table(FloodBucketRow)
+
+
+class PromptRow(Base):
+    """A voice prompt an organizer recorded: one question or notice (``key``, see
+    conversations/prompts.py) in one spoken language, stored once, sent to everyone who chose
+    voice. A prompt recorded in the chat first waits here as its platform's reference
+    (``data`` NULL) until it is fetched and checked. Who recorded it is in the audit log: the
+    recording is the association's, and refers to no resident."""
+
+    __tablename__ = "prompt"
+    __table_args__ = (Index("ix_prompt_key_language", "key", "language"),)
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    key: Mapped[str] = mapped_column(String(32))
+    language: Mapped[str] = mapped_column(String(8))
+    content_type: Mapped[str] = mapped_column(String(40), default="")
+    data: Mapped[bytes | None] = mapped_column("bytes", LargeBinary)
+    seconds: Mapped[float | None] = mapped_column(Float)
+    # Where a prompt sent in the chat is still to be fetched from.
+    channel: Mapped[str | None] = mapped_column(String(16))
+    ref: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+PROMPT = table(PromptRow)

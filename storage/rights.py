@@ -312,6 +312,13 @@ _NOBODYS = (
     m.COMMITMENT_REVIEW.c.commune_code,
     # The key's fingerprint: the deployment's, no one's words.
     m.DATABASE_KEY.c.fingerprint,
+    # Voice prompts are the association's recordings of Hayna's own questions; who made one is
+    # in the audit log. A reference waits minutes for its fetch, then goes.
+    m.PROMPT.c.key,
+    m.PROMPT.c.language,
+    m.PROMPT.c.content_type,
+    m.PROMPT.c.channel,
+    m.PROMPT.c.ref,
 )
 
 

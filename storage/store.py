@@ -40,6 +40,7 @@ _COLUMNS = (
     RESIDENT.c.pushes_enabled,
     RESIDENT.c.created_at,
     RESIDENT.c.reachable,
+    RESIDENT.c.voice,
     CONVERSATION.c.flow,
     CONVERSATION.c.step,
     CONVERSATION.c.data,
@@ -114,16 +115,22 @@ def _open(
         )
         row = _locked_row(conn, where)
         assert row is not None
-    rid, language, consent, commune, pushes, created, reachable, *conversation = row
+    rid, language, consent, commune, pushes, created, reachable, voice, *conversation = row
     flow, step, data, offered, prompt, version, saved_at = conversation
     if not reachable:
         # They wrote, so the platform can reach them again (they unblocked the bot).
         update_resident(conn, rid, {"reachable": True})
-    resident = ResidentView(rid, address, language, consent, commune, bool(pushes), created)
+    resident = ResidentView(
+        rid, address, language, consent, commune, bool(pushes), created, _voice(voice)
+    )
     # A conversation created by this very message has no previous message to count from.
     return resident, flow_state(
         flow, step, data, offered, prompt, version, saved_at if version else None
     )
+
+
+def _voice(value: Any) -> bool | None:
+    return None if value is None else bool(value)
 
 
 def _save(conn: Connection, resident_id: int, state: FlowState, now: datetime) -> None:

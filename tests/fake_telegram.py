@@ -1,6 +1,6 @@
 """A fake Telegram Bot API on 127.0.0.1: serves scripted updates, records every request with its
-time (a sendDocument's or sendPhoto's file by its name and bytes), answers 429 or 403 on demand,
-and checks every request against Telegram's limits."""
+time (a sendDocument's, sendPhoto's or sendVoice's file by its name and bytes), answers 429 or
+403 on demand, and checks every request against Telegram's limits."""
 
 from __future__ import annotations
 
@@ -37,11 +37,12 @@ PACED = {
     "sendMessage",
     "sendDocument",
     "sendPhoto",
+    "sendVoice",
     "answerCallbackQuery",
     "editMessageReplyMarkup",
     "sendChatAction",
 }
-SENDS = ("sendMessage", "sendDocument", "sendPhoto")
+SENDS = ("sendMessage", "sendDocument", "sendPhoto", "sendVoice")
 # A bot uploads documents of up to 50 MB and photos of up to 10 MB; a caption is at most 1,024
 # characters.
 MAX_TEXT, MAX_CALLBACK_DATA, MAX_CAPTION, MAX_DOCUMENT = 4096, 64, 1024, 50 * 1024 * 1024
@@ -228,6 +229,17 @@ class FakeTelegram:
                 and (chat_id is None or int(c.params["chat_id"]) == chat_id)
             ]
 
+    def voices(self, chat_id: int | None = None) -> list[Upload]:
+        """The voice messages sendVoice delivered (uploaded), maybe to one chat, in order."""
+        with self.lock:
+            return [
+                c.params["voice"]
+                for c in self.state.calls
+                if c.method == "sendVoice"
+                and c.params.get("_accepted")
+                and (chat_id is None or int(c.params["chat_id"]) == chat_id)
+            ]
+
     def photos(self, chat_id: int | None = None) -> list[tuple[Upload, str | None]]:
         """The photos sendPhoto delivered (uploaded, with their caption), maybe to one chat."""
         with self.lock:
@@ -300,14 +312,17 @@ class FakeTelegram:
         caption = params.get("caption")
         if isinstance(caption, str) and _units(caption) > MAX_CAPTION:
             self.state.violations.append(f"{call.method}: caption of {_units(caption)} units")
-        if call.method == "sendDocument":
-            document = params.get("document")
-            if not isinstance(document, Upload) or not 0 < len(document.data) <= MAX_DOCUMENT:
-                self.state.violations.append(f"sendDocument: document {document!r:.80}")
-        if call.method == "sendPhoto":
-            photo = params.get("photo")
-            if not isinstance(photo, Upload) or not 0 < len(photo.data) <= MAX_PHOTO:
-                self.state.violations.append(f"sendPhoto: photo {photo!r:.80}")
+        # Each upload's field and largest size; a voice message is a document's size at most.
+        uploads = {
+            "sendDocument": ("document", MAX_DOCUMENT),
+            "sendPhoto": ("photo", MAX_PHOTO),
+            "sendVoice": ("voice", MAX_DOCUMENT),
+        }
+        if call.method in uploads:
+            name, largest = uploads[call.method]
+            upload = params.get(name)
+            if not isinstance(upload, Upload) or not 0 < len(upload.data) <= largest:
+                self.state.violations.append(f"{call.method}: {name} {upload!r:.80}")
 
     def _check_keyboard(self, call: Call) -> None:
         markup = call.params.get("reply_markup") or {}
@@ -386,6 +401,7 @@ class FakeTelegram:
                     "file_size": len(upload.data),
                 }
                 del message["text"]
+            _voice_of(message, params.get("voice"))
             photo = params.get("photo")
             if isinstance(photo, Upload):
                 message["photo"] = [
@@ -421,6 +437,19 @@ class FakeTelegram:
             return True
         url = self.state.webhook
         return {"url": url, "has_custom_certificate": False, "pending_update_count": 0}
+
+
+def _voice_of(message: dict[str, Any], voice: Any) -> None:
+    """A sent voice message as Telegram returns it."""
+    if isinstance(voice, Upload):
+        message["voice"] = {
+            "file_id": f"voice{message['message_id']}",
+            "file_unique_id": f"uvoice{message['message_id']}",
+            "duration": 1,
+            "mime_type": voice.content_type,
+            "file_size": len(voice.data),
+        }
+        del message["text"]
 
 
 def _ok(result: Any) -> JSONResponse:

@@ -85,7 +85,7 @@ async def test_cancel_word_leaves_the_current_flow(resident: FakeResident, word:
 async def test_language_word_opens_the_language_menu(resident: FakeResident, word: str) -> None:
     await onboard(resident, "fr")
     await resident.say(word)
-    assert set(resident.option_ids) == {"ar", "fr", "zgh", "zgh_Latn", "en"}
+    assert set(resident.option_ids) == {"ar", "fr", "zgh", "zgh_Latn", "en", "voice"}
     await resident.tap("en")
     assert resident.texts[0] == "Done: I will write to you in English from now on."
     assert resident.last[-1].text == render(HOME.text, "en")

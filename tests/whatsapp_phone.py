@@ -19,6 +19,7 @@ from twilio.request_validator import RequestValidator
 from bot.app import App, build_engine
 from bot.dispatcher import Dispatcher
 from bot.i18n import translator
+from bot.prompt_links import PromptLinks
 from bot.settings import Settings
 from bot.web import web_app
 from conversations.kit import Address, Option
@@ -88,7 +89,9 @@ async def whatsapp(
     settings = settings_for(fake, **extra)
     assert settings.whatsapp is not None and settings.public_base_url is not None
     channel = WhatsAppChannel(settings.whatsapp, settings.public_base_url, clock)
-    engine = build_engine(db, gazetteer, VAULT, clock, settings.admins)
+    # Voice prompts at their public link, as `create_app` builds it.
+    links = PromptLinks(db, settings.secret_key, settings.public_base_url).url
+    engine = build_engine(db, gazetteer, VAULT, clock, settings.admins, prompt_links=links)
     dispatcher = Dispatcher(DeliveryQueue(db), {"whatsapp": channel.outbox}, translator, clock)
     app = App(settings, db, engine, dispatcher)
     # The app sees itself on another address than the public one, as behind a proxy.

@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from conversations.kit import Address, Inbound, Location, Media, MediaKind, Outgoing
+from conversations.kit import Address, Attachment, Inbound, Location, Media, MediaKind, Outgoing
 from conversations.seams import Push
 from handlers.console.capabilities import CHANNEL
 from handlers.filetype import HEAD, sniff
@@ -72,12 +72,22 @@ def save_attachment(message: Outgoing, folder: Path = FILES) -> Path | None:
     """
     if message.attachment is None:
         return None
+    return _saved(message.attachment, folder)
+
+
+def save_voice(message: Outgoing, folder: Path = FILES) -> Path | None:
+    """Write the voice prompt sent with ``message`` into ``folder`` (a terminal plays nothing:
+    the path is printed to open it); returns its path, if there was one."""
+    return None if message.voice is None else _saved(message.voice, folder)
+
+
+def _saved(attachment: Attachment, folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     # The name is ours (never the resident's words), but only its last part is used regardless.
-    path = folder / f"{time.time_ns()}-{Path(message.attachment.filename).name}"
+    path = folder / f"{time.time_ns()}-{Path(attachment.filename).name}"
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(descriptor, "wb") as handle:
-        handle.write(message.attachment.data)
+        handle.write(attachment.data)
     return path
 
 

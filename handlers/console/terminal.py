@@ -9,7 +9,13 @@ from collections.abc import Awaitable, Callable, Iterable
 from pathlib import Path
 
 from conversations.seams import Answerer
-from handlers.console.lines import CommandError, save_attachment, to_inbound, to_text
+from handlers.console.lines import (
+    CommandError,
+    save_attachment,
+    save_voice,
+    to_inbound,
+    to_text,
+)
 
 PROMPT = "> "
 BYE = ("/quit", "/exit")
@@ -77,6 +83,9 @@ async def _exchange(
         saved = save_attachment(reply)
         if saved is not None:
             write(_indent(f"📎 {saved}"))
+        voiced = save_voice(reply)
+        if voiced is not None:
+            write(_indent(f"🔊 {voiced}"))
     # Only this resident's: another terminal's pushes wait for their own chat.
     await flush(user)
 

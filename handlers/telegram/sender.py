@@ -1,6 +1,6 @@
 """Sending through the Bot API at Telegram's pace: replies, pushes (the Telegram `Outbox`), the
-file a reply carries (a document after its text, a photo with the text as its caption) and the
-answer to a tapped button. A 429 holds
+file a reply carries (a document after its text, a photo with the text as its caption), its voice
+prompt (a voice message, last) and the answer to a tapped button. A 429 holds
 the whole bot, then the message goes again; a 403 means the resident cannot be reached."""
 
 from __future__ import annotations
@@ -115,7 +115,16 @@ class TelegramSender:
             upload = partial(self.bot.send_document, chat.id, document)
             sent = await self._call(chat.id, reply, upload, patient=True)
             last = str(sent.message_id)
+        if out.voice is not None:
+            last = await self._voice_prompt(chat, reply, out.voice)
         return last
+
+    async def _voice_prompt(self, chat: Chat, reply: bool, voice: Attachment) -> str:
+        """The recorded prompt after its text, as a voice message (sendVoice plays OGG/Opus,
+        MP3 and M4A)."""
+        audio = InputFile(voice.data, filename=voice.filename)
+        sent = await self._call(chat.id, reply, partial(self.bot.send_voice, chat.id, audio))
+        return str(sent.message_id)
 
     async def _photo(
         self,

@@ -127,14 +127,18 @@ class WhatsAppChannel:
             log.exception("a late reply to %s could not be sent", inbound.message_id)
 
     async def publish(self, address: Address, replies: Sequence[Outgoing]) -> list[str]:
-        """The public URL of each file sent with ``replies``, served as WhatsApp takes it; a file
+        """The public URL of each file and voice prompt sent with ``replies``, served as WhatsApp
+        takes it (a voice prompt becomes an audio message); a file
         that cannot be stored is logged and left out, and the replies' text still goes."""
         if self.files is None:
             return []
         urls: list[str] = []
-        for reply in replies:
-            attachment = reply.attachment
-            if attachment is None:
+        # Each reply's file, then its voice prompt: after the text, in the replies' order.
+        files = [f for reply in replies for f in (reply.attachment, reply.voice) if f is not None]
+        for attachment in files:
+            if attachment.url:
+                # Served where it is stored (a voice prompt): one link for every resident.
+                urls.append(attachment.url)
                 continue
             served = Attachment(
                 attachment.filename, served_type(attachment.content_type), attachment.data

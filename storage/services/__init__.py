@@ -11,6 +11,7 @@ from storage.services.organizing import SqlOrganizing
 from storage.services.petitions import SqlPetitions
 from storage.services.places import SqlPlaces
 from storage.services.profile import SqlProfile
+from storage.services.prompts import SqlPrompts
 from storage.services.questions import SqlQuestions
 from storage.services.reports import SqlReports
 from storage.services.rights import SqlRights
@@ -30,3 +31,4 @@ class SqlServices:
         self.commitments = SqlCommitments(bound)
         self.organizing = SqlOrganizing(bound)
         self.rights = SqlRights(bound)
+        self.prompts = SqlPrompts(bound)

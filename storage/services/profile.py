@@ -33,3 +33,6 @@ class SqlProfile:
 
     async def set_pushes(self, enabled: bool) -> None:
         await self.bound.change({"pushes_enabled": enabled}, pushes_enabled=enabled)
+
+    async def set_voice(self, enabled: bool) -> None:
+        await self.bound.change({"voice": enabled}, voice=enabled)

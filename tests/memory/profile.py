@@ -28,3 +28,6 @@ class MemoryProfile:
 
     async def set_pushes(self, enabled: bool) -> None:
         self.here.change(pushes_enabled=enabled)
+
+    async def set_voice(self, enabled: bool) -> None:
+        self.here.change(voice=enabled)

@@ -19,6 +19,7 @@ from tests.memory.organizing import MemoryOrganizing
 from tests.memory.petitions import MemoryPetitions
 from tests.memory.places import AREAS, MemoryPlaces
 from tests.memory.profile import MemoryProfile
+from tests.memory.prompts import MemoryPrompts
 from tests.memory.questions import MemoryQuestions
 from tests.memory.reports import MemoryReports
 from tests.memory.rights import MemoryRights
@@ -39,6 +40,7 @@ class MemoryServices:
         self.commitments = MemoryCommitments(here)
         self.organizing = MemoryOrganizing(here)
         self.rights = MemoryRights(here)
+        self.prompts = MemoryPrompts(here)
 
 
 class MemoryUnit:

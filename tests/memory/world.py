@@ -148,6 +148,8 @@ class World:
     announcements: list[Announcement] = field(default_factory=list)
     consultations: list[Consultation] = field(default_factory=list)
     questions: list[Question] = field(default_factory=list)
+    # (key, language) -> the voice note's reference, as the chat noted it.
+    prompts: dict[tuple[str, str], str] = field(default_factory=dict)
     # Canned answers: (id, commune, text).
     canned: list[tuple[int, str, str]] = field(default_factory=list)
     # Pushes queued for one resident: (resident, body's JSON).

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, select
 
 from conversations.kit import Address, Outgoing
 from conversations.seams import Push
@@ -44,7 +44,8 @@ async def add_resident(db: Database, clock: Clock, user: str, language: str | No
                 pushes_enabled=True,
                 created_at=clock(),
             )
-            found = conn.execute(RESIDENT.select().where(RESIDENT.c.user_id == user)).one()
-            return int(found.id)
+            # Only the id: a database left at an old revision lacks later columns.
+            found = conn.execute(select(RESIDENT.c.id).where(RESIDENT.c.user_id == user))
+            return int(found.scalar_one())
 
         return await tx.run(insert)
