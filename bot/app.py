@@ -169,13 +169,6 @@ async def create_app(
     configure_logging(settings.log_level, settings.log_file)
     db = await open_database(settings, upgrade=settings.database_url.sqlite)
     vault = Vault(settings.secret_key)
-    # The terminal is the operator's own (scripts replay many lines at once); organizers are
-    # trusted.
-    limit = Limit(settings.flood_per_minute, settings.flood_burst)
-    exempt = frozenset(c.name for c in CHANNELS.every if not c.limited)
-    # Several processes on PostgreSQL share each writer's bucket; SQLite has one process.
-    shared = None if db.sqlite else FloodBuckets(db, vault)
-    flood = Flood(limit, exempt=exempt, trusted=settings.admins, shared=shared)
     gazetteer = Gazetteer.load()
     engine = build_engine(
         db,
@@ -183,7 +176,7 @@ async def create_app(
         vault,
         clock,
         settings.admins,
-        flood,
+        _flood(settings, db, vault),
         settings.dashboard_url,
         settings.petition_terms.checklist,
         PromptLinks(db, settings.secret_key, settings.public_base_url).url,
@@ -207,6 +200,16 @@ async def create_app(
         record_every=None if db.sqlite else 1,
     )
     return App(settings, db, engine, dispatcher, gazetteer, clock, metrics or Metrics())
+
+
+def _flood(settings: Settings, db: Database, vault: Vault) -> Flood:
+    """Flood control as the settings say. The terminal is the operator's own (scripts replay
+    many lines at once); organizers are trusted. Several processes on PostgreSQL share each
+    writer's bucket; an SQLite file has one process."""
+    limit = Limit(settings.flood_per_minute, settings.flood_burst)
+    exempt = frozenset(c.name for c in CHANNELS.every if not c.limited)
+    shared = None if db.sqlite else FloodBuckets(db, vault)
+    return Flood(limit, exempt=exempt, trusted=settings.admins, shared=shared)
 
 
 async def _expand(
