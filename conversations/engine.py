@@ -37,7 +37,7 @@ from conversations.context import Context
 from conversations.flood import Flood, Verdict
 from conversations.flow import Flow, Flows
 from conversations.flow_names import CONSULTATION_MARK, FlowName, flow_named
-from conversations.kit import Choice, Inbound, Outgoing, Reply, Resident, Turn
+from conversations.kit import Choice, Inbound, MediaKind, Outgoing, Reply, Resident, Turn
 from conversations.language import DEFAULT, supported
 from conversations.petition import petition_code
 from conversations.phrases import (
@@ -67,7 +67,7 @@ from conversations.returning import (
     reminder,
     stale,
 )
-from conversations.seams import Bookmark, ConversationStore, FlowState, Paused, Unit
+from conversations.seams import Bookmark, ConversationStore, FlowState, Paused, Unit, VoiceKeeper
 from conversations.text import Renderable, Text, Translator, Verbatim, _
 from conversations.trail import bookmark, moved, progressed, without
 from conversations.words import Word, global_word
@@ -122,8 +122,11 @@ class Engine:
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         flood: Flood | None = None,
         channels: Channels = NO_CHANNELS,
+        voices: VoiceKeeper | None = None,
     ) -> None:
         self.store = store
+        # Voice notes are fetched and kept before the transaction: a download holds no row.
+        self.voices = voices
         self.flood = flood
         # What each channel can show: the engine renders for the resident's.
         self.channels = channels
@@ -160,6 +163,7 @@ class Engine:
             return self._render(_Said((Reply(private_only(msg.private_link)),)), locale, msg)
         locale = supported(msg.language_hint) or DEFAULT
         try:
+            msg = await self._keep_voices(msg)
             async with self.store.unit(msg.address) as unit:
                 state = await unit.open(msg.message_id)
                 if state is not None:
@@ -186,6 +190,11 @@ class Engine:
             # The transaction rolled back, so a platform retry will be processed afresh.
             log.exception("message %s from %s failed", msg.message_id, msg.address.channel)
             return self._render(_Said((Reply(SOMETHING_WRONG),)), locale, msg)
+
+    async def _keep_voices(self, msg: Inbound) -> Inbound:
+        if self.voices is None or not any(m.kind is MediaKind.VOICE for m in msg.media):
+            return msg
+        return await self.voices.keep(msg)
 
     async def _step(self, unit: Unit, state: FlowState, msg: Inbound) -> tuple[_Said, FlowState]:
         resident = unit.resident

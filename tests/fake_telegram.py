@@ -37,11 +37,12 @@ PACED = {
     "sendMessage",
     "sendDocument",
     "sendPhoto",
+    "sendVoice",
     "answerCallbackQuery",
     "editMessageReplyMarkup",
     "sendChatAction",
 }
-SENDS = ("sendMessage", "sendDocument", "sendPhoto")
+SENDS = ("sendMessage", "sendDocument", "sendPhoto", "sendVoice")
 # A bot uploads documents of up to 50 MB and photos of up to 10 MB; a caption is at most 1,024
 # characters.
 MAX_TEXT, MAX_CALLBACK_DATA, MAX_CAPTION, MAX_DOCUMENT = 4096, 64, 1024, 50 * 1024 * 1024
@@ -239,6 +240,17 @@ class FakeTelegram:
                 and (chat_id is None or int(c.params["chat_id"]) == chat_id)
             ]
 
+    def voices(self, chat_id: int | None = None) -> list[tuple[Upload, str | None]]:
+        """The voice messages sendVoice delivered (uploaded, with their caption)."""
+        with self.lock:
+            return [
+                (c.params["voice"], c.params.get("caption"))
+                for c in self.state.calls
+                if c.method == "sendVoice"
+                and c.params.get("_accepted")
+                and (chat_id is None or int(c.params["chat_id"]) == chat_id)
+            ]
+
     @property
     def violations(self) -> list[str]:
         with self.lock:
@@ -304,6 +316,10 @@ class FakeTelegram:
             document = params.get("document")
             if not isinstance(document, Upload) or not 0 < len(document.data) <= MAX_DOCUMENT:
                 self.state.violations.append(f"sendDocument: document {document!r:.80}")
+        if call.method == "sendVoice":
+            voice = params.get("voice")
+            if not isinstance(voice, Upload) or not 0 < len(voice.data) <= MAX_DOCUMENT:
+                self.state.violations.append(f"sendVoice: voice {voice!r:.80}")
         if call.method == "sendPhoto":
             photo = params.get("photo")
             if not isinstance(photo, Upload) or not 0 < len(photo.data) <= MAX_PHOTO:
@@ -367,42 +383,7 @@ class FakeTelegram:
         if method == "getMe":
             return BOT
         if method in (*SENDS, "editMessageReplyMarkup"):
-            chat = int(params["chat_id"])
-            message_id = next(self._message_ids) if method in SENDS else int(params["message_id"])
-            message = {
-                "message_id": message_id,
-                "date": int(time.time()),
-                "from": BOT,
-                "chat": {"id": chat, "type": "private" if chat > 0 else "group"},
-                "text": params.get("text", "…"),
-            }
-            upload = params.get("document")
-            if isinstance(upload, Upload):
-                message["document"] = {
-                    "file_id": f"doc{message_id}",
-                    "file_unique_id": f"udoc{message_id}",
-                    "file_name": upload.filename,
-                    "mime_type": upload.content_type,
-                    "file_size": len(upload.data),
-                }
-                del message["text"]
-            photo = params.get("photo")
-            if isinstance(photo, Upload):
-                message["photo"] = [
-                    {
-                        "file_id": f"photo{message_id}",
-                        "file_unique_id": f"uphoto{message_id}",
-                        "width": 1,
-                        "height": 1,
-                        "file_size": len(photo.data),
-                    }
-                ]
-                del message["text"]
-                if params.get("caption"):
-                    message["caption"] = params["caption"]
-            if "inline_keyboard" in (params.get("reply_markup") or {}):
-                message["reply_markup"] = params["reply_markup"]
-            return message
+            return self._sent(method, params)
         if method == "getFile":
             file_id = params["file_id"]
             data = self.state.files.get(file_id)
@@ -413,6 +394,54 @@ class FakeTelegram:
         if method in ("setWebhook", "getWebhookInfo"):
             return self._webhook(method, params)
         return True  # deleteWebhook, setMyCommands, answerCallbackQuery, ...
+
+    def _sent(self, method: str, params: dict[str, Any]) -> Any:
+        """The message a send (or an edit) makes, as Telegram describes it back."""
+        chat = int(params["chat_id"])
+        message_id = next(self._message_ids) if method in SENDS else int(params["message_id"])
+        message = {
+            "message_id": message_id,
+            "date": int(time.time()),
+            "from": BOT,
+            "chat": {"id": chat, "type": "private" if chat > 0 else "group"},
+            "text": params.get("text", "…"),
+        }
+        upload = params.get("document")
+        if isinstance(upload, Upload):
+            message["document"] = {
+                "file_id": f"doc{message_id}",
+                "file_unique_id": f"udoc{message_id}",
+                "file_name": upload.filename,
+                "mime_type": upload.content_type,
+                "file_size": len(upload.data),
+            }
+            del message["text"]
+        photo = params.get("photo")
+        if isinstance(photo, Upload):
+            message["photo"] = [
+                {
+                    "file_id": f"photo{message_id}",
+                    "file_unique_id": f"uphoto{message_id}",
+                    "width": 1,
+                    "height": 1,
+                    "file_size": len(photo.data),
+                }
+            ]
+            del message["text"]
+            if params.get("caption"):
+                message["caption"] = params["caption"]
+        voice = params.get("voice")
+        if isinstance(voice, Upload):
+            message["voice"] = {
+                "file_id": f"voice{message_id}",
+                "file_unique_id": f"uvoice{message_id}",
+                "duration": 1,
+                "file_size": len(voice.data),
+            }
+            del message["text"]
+        if "inline_keyboard" in (params.get("reply_markup") or {}):
+            message["reply_markup"] = params["reply_markup"]
+        return message
 
     def _webhook(self, method: str, params: dict[str, Any]) -> Any:
         """The webhook set, and read back as `hayna doctor` reads it."""
