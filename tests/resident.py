@@ -52,10 +52,12 @@ class FakeResident:
         them; given a name, a note of that reference only (no file: the engine alone)."""
         if isinstance(data, str):
             return await self.send(media=(Media(MediaKind.VOICE, data, "audio/ogg", 20_000),))
-        path = Path(tempfile.mkdtemp(prefix="hayna-voice-")) / "note.ogg"
-        path.write_bytes(data)
-        kind = sniff(data[:HEAD]) or "application/octet-stream"
-        return await self.send(media=(Media(MediaKind.VOICE, str(path), kind, len(data)),))
+        with tempfile.TemporaryDirectory(prefix="hayna-voice-") as folder:
+            path = Path(folder) / "note.ogg"
+            path.write_bytes(data)
+            kind = sniff(data[:HEAD]) or "application/octet-stream"
+            # The engine keeps the bytes before it answers: the file may go after.
+            return await self.send(media=(Media(MediaKind.VOICE, str(path), kind, len(data)),))
 
     async def tap(self, option_id: str) -> list[Outgoing]:
         """Tap a button of the last question, as on Telegram."""
