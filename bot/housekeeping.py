@@ -1,6 +1,6 @@
 """Hourly chores of a long-running process: forget old message ids, abandoned answers, unused
-voice notes, expired download links and dashboard sign-ins, close petitions past their deadline, fold
-petitions' tallies into their count and cross a threshold reached without its check, hash again
+voice notes, expired download links and dashboard sign-ins, close petitions past their deadline,
+fold petitions' tallies into their count and cross a threshold reached without its check, hash again
 signatures whose CIN hash was computed an older way (at start, the first round does it), and
 keep the council's answer clock (remind organizers, tell signers when the delay ends),
 close residents' questions answered a week ago and not replied to, and flag overdue
