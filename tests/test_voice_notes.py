@@ -6,17 +6,23 @@ refused in the resident's language with the question asked again; erasure delete
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import timedelta
 
 import pytest
 
+from bot.i18n import translator
 from conversations import activity, menu, my_data, onboarding, voice
+from conversations.consultation import ConsultationDraft, Question, QuestionKind
 from conversations.report import CATEGORIES
 from conversations.report_need import ASK_DESCRIPTION, CONFIRM, SKIP
+from storage import consultations
 from storage.database import Database
 from storage.gazetteer import Gazetteer
-from storage.models import MEDIA, REPORT, REPORT_MEDIA
+from storage.models import ANSWER, MEDIA, QUESTION, QUESTION_MESSAGE, REPORT, REPORT_MEDIA
+from tests.resident import FakeResident
 from tests.support.clock import Clock
 from tests.support.dialog import CHANNELS, label, resident_on, rows
+from tests.support.petitions import onboard
 from tests.support.users import User
 
 PIN = (33.5570, -7.5850)  # Hay Ben M'Sick, Casablanca
@@ -82,3 +88,46 @@ async def test_a_report_said_in_voice_notes_is_kept_as_bytes_and_erased_with_its
     assert label(my_data.ERASED) in said(user)
     assert await rows(db, MEDIA) == [], "the voice notes' bytes go with their resident"
     assert await rows(db, REPORT_MEDIA) == []
+
+
+async def test_a_question_by_a_voice_note_too_large_is_refused_and_asked_again(
+    sqlite_db: Database, gazetteer: Gazetteer, clock: Clock
+) -> None:
+    async with resident_on("console", sqlite_db, gazetteer, clock) as amina:
+        assert isinstance(amina, FakeResident)
+        await onboard(amina, "ar")
+        await amina.say("menu")
+        await amina.tap("ask")
+        await amina.send_voice(TOO_LARGE)
+        # The refusal alone: the question just asked stays asked (the engine does not repeat it).
+        assert [out.text for out in amina.last] == [voice.TOO_LARGE.render(translator("ar"))]
+        assert await rows(sqlite_db, QUESTION) == [] and await rows(sqlite_db, MEDIA) == []
+        await amina.send_voice(PLACE)
+        (asked,) = await rows(sqlite_db, QUESTION_MESSAGE)
+        assert voice.stored_id(asked["media_ref"]) is not None
+
+
+async def test_a_free_answer_by_a_voice_note_is_kept_and_one_too_large_refused(
+    sqlite_db: Database, gazetteer: Gazetteer, clock: Clock
+) -> None:
+    async with resident_on("console", sqlite_db, gazetteer, clock) as amina:
+        assert isinstance(amina, FakeResident)
+        commune = await onboard(amina, "fr")
+        idea = Question(QuestionKind.TEXT, {"fr": "Une idée pour le quartier ?"})
+        draft = ConsultationDraft(
+            commune, "Association Nour", {"fr": "Idées"}, {"fr": "Le budget."}, clock(),
+            clock() + timedelta(days=7), (idea,),
+        )  # fmt: skip
+        async with sqlite_db.transaction() as tx:
+            made = await tx.run(consultations.create, draft, "admin", clock())
+            await tx.run(consultations.publish, made, clock())
+        await amina.say("menu")
+        await amina.tap("consultations")
+        await amina.tap(str(made))
+        await amina.tap("start")
+        await amina.send_voice(TOO_LARGE)
+        assert [out.text for out in amina.last] == [voice.TOO_LARGE.render(translator("fr"))]
+        await amina.send_voice(DESCRIPTION)
+        (answer,) = await rows(sqlite_db, ANSWER)
+        (kept,) = await rows(sqlite_db, MEDIA)
+        assert answer["voice"] == voice.stored_ref(kept["id"]) and kept["bytes"] == DESCRIPTION
