@@ -381,9 +381,10 @@ def answer(
     if (why := answer_refusal(asked, given)) is not None:
         return Answered(AnswerOutcome.REFUSED, why)
     set_id = _answer_set(conn, consultation_id, resident_id, commune, now)
-    conn.execute(
-        delete(ANSWER).where(ANSWER.c.answer_set_id == set_id, ANSWER.c.question_id == question.id)
-    )
+    before = and_(ANSWER.c.answer_set_id == set_id, ANSWER.c.question_id == question.id)
+    # A voice note answered before goes with the answer it was: the new one replaces both.
+    media.drop_voices(conn, conn.execute(select(ANSWER.c.voice).where(before)).scalars())
+    conn.execute(delete(ANSWER).where(before))
     conn.execute(insert(ANSWER), _rows(set_id, question.id, asked.kind, given))
     return Answered(AnswerOutcome.COUNTED)
 
