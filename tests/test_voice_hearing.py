@@ -57,7 +57,8 @@ async def test_an_organizer_hears_a_questions_voice_note_in_the_chat(
 
 async def test_telegram_sends_a_voice_note_as_a_voice_message(fake_telegram: FakeTelegram) -> None:
     settings = TelegramSettings(TOKEN, fake_telegram.url)
-    channel = TelegramChannel(settings, translator, pace=TelegramPace())
+    fast = TelegramPace(rate=1000, private_interval=0.001, group_interval=0.001)
+    channel = TelegramChannel(settings, translator, pace=fast)
     await channel.bot.initialize()
     try:
         chat = Chat(4242, True)
