@@ -21,13 +21,14 @@ from bot.prompt_fetch import WaitingPrompts
 from bot.prompt_links import PromptLinks
 from bot.scheduler import Wakeups
 from bot.settings import Settings, SettingsError
+from bot.voices import KeptVoices
 from conversations import flows
 from conversations.association import DEFAULT_CHECKLIST, Checklist
 from conversations.engine import Engine
 from conversations.flood import Flood, Limit
 from conversations.flow import Flows
 from conversations.kit import Address
-from conversations.seams import MediaFetcher, Outbox
+from conversations.seams import MediaFetcher, Outbox, VoiceKeeper
 from handlers.metrics import Metrics
 from storage.announcements import expand_due
 from storage.database import UNUSABLE, Database
@@ -142,13 +143,15 @@ def build_engine(
     dashboard: str = "",
     checklist: Checklist = DEFAULT_CHECKLIST,
     prompt_links: Callable[[int, str], str] | None = None,
+    keeper: VoiceKeeper | None = None,
 ) -> Engine:
     """The engine with every flow, over the SQL store; ``dashboard`` is the address the
     organizers' sign-in links start with, ``checklist`` the one association petitions get,
-    ``prompt_links`` the public link of a recorded voice prompt (bot/prompt_links.py)."""
+    ``prompt_links`` the public link of a recorded voice prompt (bot/prompt_links.py),
+    ``keeper`` what keeps residents' voice notes as they arrive."""
     store = SqlStore(db, gazetteer, vault, clock, organizers, dashboard, checklist)
     voices = SqlVoices(db, prompt_links)
-    return Engine(store, every_flow(), translator, clock, flood, CHANNELS, voices)
+    return Engine(store, every_flow(), translator, clock, flood, CHANNELS, voices, keeper)
 
 
 def every_flow() -> Flows:
@@ -164,8 +167,8 @@ async def create_app(
     metrics: Metrics | None = None,
 ) -> App:
     """Open the database (upgrading an embedded one), build the engine and the dispatcher;
-    ``fetchers`` get the photos organizers send in the chat from their channels; ``metrics``
-    are the ones the channels count into."""
+    ``fetchers`` get the photos organizers send and the voice notes residents send in the chat
+    from their channels; ``metrics`` are the ones the channels count into."""
     configure_logging(settings.log_level, settings.log_file)
     db = await open_database(settings, upgrade=settings.database_url.sqlite)
     vault = Vault(settings.secret_key)
@@ -180,6 +183,7 @@ async def create_app(
         settings.dashboard_url,
         settings.petition_terms.checklist,
         PromptLinks(db, settings.secret_key, settings.public_base_url).url,
+        KeptVoices(db, fetchers or {}, clock),
     )
     dispatcher = Dispatcher(
         DeliveryQueue(db),

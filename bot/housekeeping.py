@@ -1,6 +1,6 @@
-"""Hourly chores of a long-running process: forget old message ids, abandoned answers,
-expired download links and dashboard sign-ins, close petitions past their deadline, fold
-petitions' tallies into their count and cross a threshold reached without its check, hash again
+"""Hourly chores of a long-running process: forget old message ids, abandoned answers, unused
+voice notes, expired download links and dashboard sign-ins, close petitions past their deadline,
+fold petitions' tallies into their count and cross a threshold reached without its check, hash again
 signatures whose CIN hash was computed an older way (at start, the first round does it), and
 keep the council's answer clock (remind organizers, tell signers when the delay ends),
 close residents' questions answered a week ago and not replied to, and flag overdue
@@ -23,7 +23,7 @@ from storage.inbox import forget_old_messages
 from storage.overdue import flag_overdue
 from storage.petitions import close_expired_petitions, cross_reached_thresholds
 from storage.questions import close_quiet_questions
-from storage.retention import forget_abandoned_answers
+from storage.retention import forget_abandoned_answers, forget_unused_voices
 from storage.sign_in import forget_stale_sign_ins
 from storage.signature_keys import rekey_signatures
 from storage.tally import fold_tallies
@@ -53,6 +53,7 @@ async def chores(db: Database, vault: Vault, now: datetime) -> None:
     await rekey_signatures(db, vault, now)
     await forget_old_messages(db, now)
     await forget_abandoned_answers(db, now)
+    await forget_unused_voices(db, now)
     # Before closing: a petition that reached its threshold by its last day is not closed.
     await cross_reached_thresholds(db, now)
     await close_expired_petitions(db, now)

@@ -17,6 +17,7 @@ from conversations.paging import offer, turned
 from conversations.phrases import NOT_ALLOWED, NOT_AN_OPTION, type_within
 from conversations.question import QUESTION_MAX, Claim, first_words, fits, label, thread
 from conversations.text import Renderable, Verbatim, _, lines, ngettext, pgettext
+from conversations.voice import stored_id
 
 
 class Step(StrEnum):
@@ -39,6 +40,7 @@ class Answers:
 BACK = Option("back", pgettext("organizer", "Back"))
 SAVED = Option("canned", pgettext("organizer", "Saved answers"))
 SAVE = Option("save", pgettext("organizer", "Save this answer"))
+HEAR = Option("hear", pgettext("organizer", "Hear the voice notes"))
 NO_SAVE = Option("no", pgettext("organizer", "Do not save it"))
 ASK_ANSWER = ngettext(
     "Type your answer (at most {n} character); it goes to the resident as you write it.",
@@ -119,14 +121,28 @@ class Answering(Flow[Step, Answers]):
         if found is None:
             return await self._list(ctx, (Reply(GONE),), data.page)
         saved = await ctx.services.questions.canned(data.ticket)
-        options = (SAVED, BACK) if saved else (BACK,)
+        heard = (HEAR,) if any(stored_id(m.media) is not None for m in found.messages) else ()
+        options = (*heard, SAVED, BACK) if saved else (*heard, BACK)
         return Turn(
             (Reply(lines(thread(found, _("Resident:")), ASK_ANSWER), options),), Step.ANSWER, data
         )
 
+    async def _hear(self, ctx: Context, data: Answers) -> Turn[Step, Answers]:
+        """The ticket's voice notes sent back as voice messages, then the answer asked again."""
+        voices = await ctx.services.questions.voices(data.ticket) or ()
+        sent = tuple(
+            Reply(_("Voice note {n} of question #{ticket}", n=n, ticket=data.ticket), attachment=v)
+            for n, v in enumerate(voices, start=1)
+        )
+        if not sent:
+            sent = (Reply(_("This question has no voice note to hear.")),)
+        return Turn((*sent, Reply(ASK_ANSWER, (BACK,))), Step.ANSWER, data)
+
     async def _on_answer(self, ctx: Context, data: Answers, msg: Inbound) -> Turn[Step, Answers]:
         if msg.option == BACK.id:
             return await self._list(ctx, (), data.page)
+        if msg.option == HEAR.id:
+            return await self._hear(ctx, data)
         if msg.option == SAVED.id:
             saved = await ctx.services.questions.canned(data.ticket) or ()
             options = tuple(Option(f"k{c.id}", Verbatim(first_words(c.text))) for c in saved)

@@ -18,6 +18,7 @@ from conversations.paging import offer, turned
 from conversations.phrases import NOT_AN_OPTION
 from conversations.question import QUESTION_MAX, Destination, Ticket, fits, label, thread
 from conversations.text import Renderable, _, lines, ngettext, pgettext
+from conversations.voice import refusal, voice_of
 
 
 class Step(StrEnum):
@@ -130,6 +131,9 @@ class Asking(Flow[Step, Answers]):
         return Turn((ASK_TEXT,), Step.TEXT, Answers(group=group))
 
     async def _on_text(self, ctx: Context, data: Answers, msg: Inbound) -> Turn[Step, Answers]:
+        voice = voice_of(msg.media)
+        if voice is not None and (why := refusal(voice)) is not None:
+            return Turn((Reply(why), ASK_TEXT), Step.TEXT, data)
         text, media = msg.text.strip(), _media(msg)
         if not fits(text, media):
             return Turn((Reply(EMPTY if not text else TOO_LONG), ASK_TEXT), Step.TEXT, data)
@@ -142,6 +146,9 @@ class Asking(Flow[Step, Answers]):
     async def _on_follow(self, ctx: Context, data: Answers, msg: Inbound) -> Turn[Step, Answers]:
         if msg.option == BACK.id:
             return await self.start(ctx)
+        voice = voice_of(msg.media)
+        if voice is not None and (why := refusal(voice)) is not None:
+            return Turn((Reply(why), Reply(ASK_REPLY, (BACK,))), Step.FOLLOW, data)
         text, media = msg.text.strip(), _media(msg)
         if not fits(text, media):
             said = EMPTY if not text else TOO_LONG

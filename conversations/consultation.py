@@ -333,6 +333,8 @@ class QuestionResult:
     texts: tuple[FreeText, ...] = ()
     voices: int = 0
     hidden: int = 0
+    # The answers whose voice notes Hayna kept, to play on the dashboard.
+    voice_ids: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

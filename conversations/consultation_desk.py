@@ -31,6 +31,7 @@ from conversations.consultation import (
     Texts,
 )
 from conversations.desk import Done, Signed
+from conversations.kit import Attachment
 from conversations.petition_desk import Download, FilingKind
 from conversations.text import Renderable, _, pgettext
 
@@ -152,6 +153,11 @@ class ConsultationDesk(Protocol):
     async def hide(self, who: Signed, consultation_id: int, answer_id: int) -> Done:
         """A free text kept out of the results (moderation): DONE, MISSING when it is no shown
         free text of the consultation, REFUSED outside the scope (audited)."""
+        ...
+
+    async def voice(self, who: Signed, consultation_id: int, answer_id: int) -> Attachment | Done:
+        """A shown voice note answering the consultation, to play: MISSING when there is none
+        Hayna kept, REFUSED outside the scope (audited)."""
         ...
 
     async def export(self, who: Signed, consultation_id: int, kind: FilingKind) -> Download | Done:

@@ -29,10 +29,11 @@ from conversations.consultation import (
 from conversations.context import Context
 from conversations.flow import Flow
 from conversations.flow_names import FlowName
-from conversations.kit import MOROCCO, Inbound, MediaKind, Option, Reply, Turn
+from conversations.kit import MOROCCO, Inbound, Option, Reply, Turn
 from conversations.paging import offer, turned
 from conversations.phrases import NOT_AN_OPTION
 from conversations.text import Renderable, Verbatim, _, lines, ngettext, pgettext
+from conversations.voice import refusal, voice_of
 
 
 class Step(StrEnum):
@@ -185,6 +186,9 @@ class Consulting(Flow[Step, Answers]):
         if asked is None or data.position >= len(asked.questions):
             return Turn((Reply(CLOSED),), None, Answers(), settled=True)
         shown = asked.questions[data.position]
+        voice = voice_of(msg.media) if shown.kind is QuestionKind.TEXT else None
+        if voice is not None and (why := refusal(voice)) is not None:
+            return Turn((Reply(why), _question(asked, data)), Step.QUESTION, data)
         read = _read(shown, data, msg)
         if isinstance(read, Answers):
             # A pick toward several choices or a ranking: the question again, with it.
@@ -224,9 +228,9 @@ def _read(shown: Shown, data: Answers, msg: Inbound) -> Response | Answers | Non
             value = read_scale(msg.option.removeprefix("v") if msg.option else msg.text)
             return Response(value=value) if value is not None else None
         case QuestionKind.TEXT:
-            voices = [m.ref for m in msg.media if m.kind is MediaKind.VOICE]
-            if voices:
-                return Response(voice=voices[0])
+            voice = voice_of(msg.media)
+            if voice is not None:
+                return Response(voice=voice.ref)
             return Response(text=msg.text.strip()) if msg.text.strip() else None
 
 

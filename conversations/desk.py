@@ -151,6 +151,8 @@ class Attached:
     kind: MediaKind
     content_type: str
     hidden_reason: str
+    # "place" for a voice note saying where the need is; "" otherwise.
+    part: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,6 +187,8 @@ class Fetchable:
     channel: str
     ref: str
     content_type: str
+    # The bytes themselves, when Hayna kept them (a voice note): nothing to fetch.
+    data: bytes | None = None
 
 
 class SignIn(Protocol):

@@ -37,7 +37,7 @@ from conversations.context import Context
 from conversations.flood import Flood, Verdict
 from conversations.flow import Flow, Flows
 from conversations.flow_names import CONSULTATION_MARK, FlowName, flow_named
-from conversations.kit import Choice, Inbound, Outgoing, Reply, Resident, Turn
+from conversations.kit import Choice, Inbound, MediaKind, Outgoing, Reply, Resident, Turn
 from conversations.language import DEFAULT, supported
 from conversations.petition import petition_code
 from conversations.phrases import (
@@ -68,7 +68,15 @@ from conversations.returning import (
     reminder,
     stale,
 )
-from conversations.seams import Bookmark, ConversationStore, FlowState, Paused, Unit, Voices
+from conversations.seams import (
+    Bookmark,
+    ConversationStore,
+    FlowState,
+    Paused,
+    Unit,
+    VoiceKeeper,
+    Voices,
+)
 from conversations.text import Renderable, Text, Translator, Verbatim, _
 from conversations.trail import bookmark, moved, progressed, without
 from conversations.voice_choice import ANSWERS as VOICE_ANSWERS
@@ -128,10 +136,13 @@ class Engine:
         flood: Flood | None = None,
         channels: Channels = NO_CHANNELS,
         voices: Voices | None = None,
+        keeper: VoiceKeeper | None = None,
     ) -> None:
         self.store = store
         # The recorded voice prompts, for residents who chose voice; None: text only.
         self.voicing = Voicing(voices) if voices is not None else None
+        # Voice notes are fetched and kept before the transaction: a download holds no row.
+        self.keeper = keeper
         self.flood = flood
         # What each channel can show: the engine renders for the resident's.
         self.channels = channels
@@ -168,6 +179,7 @@ class Engine:
             return self._render(_Said((Reply(private_only(msg.private_link)),)), locale, msg)
         locale = supported(msg.language_hint) or DEFAULT
         try:
+            msg = await self._keep_voices(msg)
             async with self.store.unit(msg.address) as unit:
                 state = await unit.open(msg.message_id)
                 if state is not None:
@@ -195,6 +207,11 @@ class Engine:
             # The transaction rolled back, so a platform retry will be processed afresh.
             log.exception("message %s from %s failed", msg.message_id, msg.address.channel)
             return self._render(_Said((Reply(SOMETHING_WRONG),)), locale, msg)
+
+    async def _keep_voices(self, msg: Inbound) -> Inbound:
+        if self.keeper is None or not any(m.kind is MediaKind.VOICE for m in msg.media):
+            return msg
+        return await self.keeper.keep(msg)
 
     async def _step(self, unit: Unit, state: FlowState, msg: Inbound) -> tuple[_Said, FlowState]:
         resident = unit.resident

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from conversations.desk import Done, Signed
+from conversations.kit import Attachment
 from conversations.question import Canned, Claim, Ticket
 
 
@@ -33,6 +34,11 @@ class QuestionDesk(Protocol):
         ...
 
     async def question(self, who: Signed, ticket_id: int) -> QuestionFile | Done: ...
+
+    async def voice(self, who: Signed, ticket_id: int, number: int) -> Attachment | Done:
+        """The ticket's ``number``-th voice note Hayna kept (from 1), to play: MISSING when
+        there is none, REFUSED outside the scope (audited)."""
+        ...
 
     async def claim(self, who: Signed, ticket_id: int) -> Claim:
         """Take it to answer: of two organizers, one wins (the other is told TAKEN)."""

@@ -80,6 +80,8 @@ class Draft:
     lon: float | None
     description: str
     media: tuple[Media, ...]
+    # The place said in a voice note, when it was not typed nor pinned.
+    place_voice: Media | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,6 +30,8 @@ class Answers:
     other_label: str = ""
     commune: str = ""
     place: str = ""
+    # The place said in a voice note instead of typed.
+    place_voice: FileRef | None = None
     lat: float | None = None
     lon: float | None = None
     # A pin in another commune, until the resident says whether to report it there.
@@ -58,4 +60,5 @@ def draft_of(data: Answers) -> Draft:
         lon=data.lon,
         description=data.description,
         media=media_of(data),
+        place_voice=Media(MediaKind.VOICE, *data.place_voice) if data.place_voice else None,
     )

@@ -16,22 +16,25 @@ from conversations.flow_names import FlowName
 from conversations.kit import PHOTO_TYPES, Inbound, Media, MediaKind, Option, Reply, Turn, pick
 from conversations.phrases import CANCELLED, NOT_AN_OPTION
 from conversations.report import CATEGORIES, CATEGORY_LABELS, Category
-from conversations.report_answers import Answers, Step, draft_of
+from conversations.report_answers import Answers, FileRef, Step, draft_of
 from conversations.report_summary import similar_reply, summary
 from conversations.text import Renderable, Text, _, ngettext, pgettext
+from conversations.voice import refusal, voice_of
 
 MAX_OTHER = 60
 MAX_PLACE = 200
 MAX_DESCRIPTION = 1_000
 MAX_PHOTOS = 3
 MAX_PHOTO_BYTES = 10 * 1024 * 1024
-# Several minutes of speech at any platform's quality; a longer file is no voice note.
-MAX_VOICE_BYTES = 16 * 1024 * 1024
 
 ASK_CATEGORY = Reply(_("What do you want to report?"), CATEGORIES)
 ASK_OTHER = Reply(_("In a few words, what kind of need is it? (at most 60 characters)"))
 ASK_PLACE = Reply(
-    _("Where is it? Share the location, or type the neighbourhood or street."), ask_location=True
+    _(
+        "Where is it? Share the location, type the neighbourhood or street, or say it in a "
+        "voice note."
+    ),
+    ask_location=True,
 )
 ASK_DESCRIPTION = Reply(
     _("Describe the need in a few sentences (at most 1,000 characters), or send a voice note.")
@@ -108,14 +111,12 @@ class ReportNeed(Flow[Step, Answers]):
             for media in msg.media
             if _acceptable_photo(media)
         )[:MAX_PHOTOS]
-        voice = next((m for m in msg.media if m.kind is MediaKind.VOICE), None)
+        voice = voice_of(msg.media)
         caption = msg.text.strip()
         data = replace(
             data,
             photos=photos,
-            voice=(voice.ref, voice.content_type, voice.size)
-            if voice is not None and _acceptable_voice(voice)
-            else None,
+            voice=_file(voice) if voice is not None and refusal(voice) is None else None,
             # A photo's caption describes the need.
             description=caption if len(caption) <= MAX_DESCRIPTION else "",
         )
@@ -128,6 +129,8 @@ class ReportNeed(Flow[Step, Answers]):
                 data = replace(data, lat=pin.lat, lon=pin.lon)
                 if place.code != data.commune:
                     data = replace(data, pin_commune=place.code)
+        if voice is not None and (why := refusal(voice)) is not None:
+            said.append(Reply(why))
         if data.photos or data.voice or data.lat is not None:
             said.append(Reply(_("Let's start a report with what you sent.")))
         return Turn((*said, ASK_CATEGORY), Step.CATEGORY, data)
@@ -274,6 +277,9 @@ class ReportNeed(Flow[Step, Answers]):
                 return await self._after(ctx, Step.PLACE, replace(pinned, commune=home or ""))
             pinned = replace(pinned, pin_commune=places[0].code)
             return Turn((await self._switch(ctx, pinned),), Step.SWITCH_COMMUNE, pinned)
+        voice = voice_of(msg.media)
+        if voice is not None:
+            return await self._place_voice(ctx, data, voice)
         place_text = msg.text.strip()
         if len(place_text) < 2 or len(place_text) > MAX_PLACE:
             return self._again(
@@ -287,12 +293,29 @@ class ReportNeed(Flow[Step, Answers]):
         typed = replace(
             data,
             place=place_text,
+            place_voice=None,
             lat=None,
             lon=None,
             pin_commune="",
             commune=ctx.resident.commune_code or data.commune,
         )
         return await self._after(ctx, Step.PLACE, typed)
+
+    async def _place_voice(self, ctx: Context, data: Answers, voice: Media) -> Turn[Step, Answers]:
+        """The place said in a voice note: in the resident's commune, as a typed place is."""
+        why = refusal(voice)
+        if why is not None:
+            return self._again(Step.PLACE, data, why)
+        said = replace(
+            data,
+            place="",
+            place_voice=_file(voice),
+            lat=None,
+            lon=None,
+            pin_commune="",
+            commune=ctx.resident.commune_code or data.commune,
+        )
+        return await self._after(ctx, Step.PLACE, said)
 
     async def _switch(self, ctx: Context, data: Answers) -> Reply:
         there = await ctx.services.places.commune(data.pin_commune)
@@ -305,17 +328,11 @@ class ReportNeed(Flow[Step, Answers]):
         return Reply(question, (SWITCH, STAY))
 
     async def _description(self, ctx: Context, data: Answers, msg: Inbound) -> Turn[Step, Answers]:
-        voice = next((m for m in msg.media if m.kind is MediaKind.VOICE), None)
-        if voice is not None and not _acceptable_voice(voice):
-            refused = _(
-                "Only a voice note (audio) of at most 16 MB can be used here. Please send it "
-                "again, or type the description."
-            )
-            return self._again(Step.DESCRIPTION, data, refused)
+        voice = voice_of(msg.media)
+        if voice is not None and (why := refusal(voice)) is not None:
+            return self._again(Step.DESCRIPTION, data, why)
         if voice is not None:
-            described = replace(
-                data, description="", voice=(voice.ref, voice.content_type, voice.size)
-            )
+            described = replace(data, description="", voice=_file(voice))
             return await self._after(ctx, Step.DESCRIPTION, described)
         text = msg.text.strip()
         if len(text) > MAX_DESCRIPTION:
@@ -392,9 +409,8 @@ class ReportNeed(Flow[Step, Answers]):
         return Reply(summary(data, commune), (CONFIRM, CHANGE, CANCEL))
 
 
-def _acceptable_voice(media: Media) -> bool:
-    small = media.size is None or media.size <= MAX_VOICE_BYTES
-    return media.content_type.startswith("audio/") and small
+def _file(media: Media) -> FileRef:
+    return (media.ref, media.content_type, media.size)
 
 
 def _acceptable_photo(media: Media) -> bool:

@@ -14,6 +14,8 @@ def where(data: Answers, commune: Place | None) -> Renderable:
     name: Renderable = commune.label() if commune else _("your commune")
     if data.place:
         return _("{place}, {commune}", place=data.place, commune=name)
+    if data.place_voice:
+        return _("said in a voice note, {commune}", commune=name)
     return _("the location you shared, {commune}", commune=name)
 
 

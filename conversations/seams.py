@@ -252,6 +252,10 @@ class Questions(Protocol):
         """A ticket of the scope, with its messages."""
         ...
 
+    async def voices(self, ticket_id: int) -> Sequence[Attachment] | None:
+        """The voice notes Hayna kept of a ticket of the scope, oldest first, as files."""
+        ...
+
     async def answer(self, ticket_id: int, text: str, language: str) -> bool:
         """Answer a ticket one holds the claim of; False otherwise."""
         ...
@@ -550,6 +554,10 @@ class Push:
     in_time: Callable[[], bool] = _always
 
 
+class FileTooLarge(ValueError):
+    """A file larger than the limit it was fetched under: it can never be fetched whole."""
+
+
 class MediaFetcher(Protocol):
     """A channel's way of fetching a file a resident sent, by the reference its adapter put in
     `Media.ref` (a platform's file id or media URL, a local path)."""
@@ -558,7 +566,19 @@ class MediaFetcher(Protocol):
 
     async def fetch(self, ref: str, limit: int) -> bytes:
         """The file's bytes. Raises `TransientFailure` to try again later, `ValueError` when it
-        can never be fetched (gone, or larger than ``limit`` bytes)."""
+        can never be fetched (gone; `FileTooLarge` when larger than ``limit`` bytes)."""
+        ...
+
+
+class VoiceKeeper(Protocol):
+    """Keeps the voice notes of a message as bytes of our own before the engine reads it, outside
+    its transaction: a platform's file may be gone (or its file id open only to our bot) when
+    an organizer listens."""
+
+    async def keep(self, msg: Inbound) -> Inbound:
+        """``msg`` with each voice note fetched and stored (its ref `voice.stored_ref`), one
+        too large marked by its size, one not sound by its type; a note that cannot be fetched
+        now stays as its platform's reference."""
         ...
 
 

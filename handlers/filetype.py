@@ -22,4 +22,17 @@ def sniff(head: bytes) -> str | None:
         return "image/webp"
     if head[4:8] == b"ftyp":  # ISO media: voice notes from phones (m4a) and videos
         return "audio/mp4" if head[8:11] in (b"M4A", b"mp4") else "video/mp4"
-    return next((kind for signature, kind in _SIGNATURES if head.startswith(signature)), None)
+    found = next((kind for signature, kind in _SIGNATURES if head.startswith(signature)), None)
+    return found or _frames(head)
+
+
+def _frames(head: bytes) -> str | None:
+    """Sound with no container, as some phones send it: an MPEG audio frame's 11 sync bits
+    (MP3), or an ADTS header's 12 with layer 0 (AAC). A JPEG's FF D8 is neither."""
+    if len(head) < 2 or head[0] != 0xFF:
+        return None
+    if head[1] & 0xF6 == 0xF0:
+        return "audio/aac"
+    if head[1] & 0xE0 == 0xE0 and head[1] & 0x06:  # a layer of 0 is reserved
+        return "audio/mpeg"
+    return None

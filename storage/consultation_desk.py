@@ -24,6 +24,7 @@ from conversations.consultation_desk import ConsultationLine, Created
 from conversations.consultation_table import as_csv, result_rows
 from conversations.desk import Done, Signed
 from conversations.groups import Audience
+from conversations.kit import Attachment
 from conversations.petition_desk import CONTENT_TYPES, Download, FilingKind
 from storage import consultations
 from storage.acting import Acting
@@ -96,6 +97,15 @@ class SqlConsultationDesk:
                 return Done.MISSING
             hidden = await op.hide_answer(consultation_id, answer_id)
         return Done.REFUSED if hidden is None else Done.DONE if hidden else Done.MISSING
+
+    async def voice(self, who: Signed, consultation_id: int, answer_id: int) -> Attachment | Done:
+        async with self.acting(who) as op:
+            if await op.tx.run(consultations.audience, consultation_id) is None:
+                return Done.MISSING
+            if not await op.can_hear_answers(consultation_id):
+                return Done.REFUSED
+            found = await op.tx.run(consultations.voice, consultation_id, answer_id)
+        return Done.MISSING if found is None else found
 
     async def export(self, who: Signed, consultation_id: int, kind: FilingKind) -> Download | Done:
         async with self.acting(who) as op:

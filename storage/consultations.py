@@ -62,8 +62,9 @@ from conversations.consultation import (
 from conversations.consultation_desk import ConsultationLine
 from conversations.groups import Answer as Attending
 from conversations.groups import Audience, Scope
-from conversations.kit import MOROCCO
-from storage import announcements
+from conversations.kit import MOROCCO, Attachment
+from conversations.voice import STORED
+from storage import announcements, media
 from storage.announcements import Kind
 from storage.database import Database
 from storage.dialect import insert_ignore, inserted_id, utc_hour
@@ -380,9 +381,10 @@ def answer(
     if (why := answer_refusal(asked, given)) is not None:
         return Answered(AnswerOutcome.REFUSED, why)
     set_id = _answer_set(conn, consultation_id, resident_id, commune, now)
-    conn.execute(
-        delete(ANSWER).where(ANSWER.c.answer_set_id == set_id, ANSWER.c.question_id == question.id)
-    )
+    before = and_(ANSWER.c.answer_set_id == set_id, ANSWER.c.question_id == question.id)
+    # A voice note answered before goes with the answer it was: the new one replaces both.
+    media.drop_voices(conn, conn.execute(select(ANSWER.c.voice).where(before)).scalars())
+    conn.execute(delete(ANSWER).where(before))
     conn.execute(insert(ANSWER), _rows(set_id, question.id, asked.kind, given))
     return Answered(AnswerOutcome.COUNTED)
 
@@ -622,9 +624,35 @@ def _texts(conn: Connection, question_id: int) -> dict[str, Any]:
     voices = conn.execute(
         select(func.count()).where(shown, ANSWER.c.voice.is_not(None))
     ).scalar_one()
+    # The voice notes Hayna kept, to play: the newest first, as many as texts are listed.
+    playable = conn.execute(
+        select(ANSWER.c.id)
+        .where(shown, ANSWER.c.voice.startswith(STORED))
+        .order_by(ANSWER.c.id.desc())
+        .limit(TEXTS_LISTED)
+    ).scalars()
     hidden = conn.execute(select(func.count()).where(asked, ANSWER.c.hidden.is_(True))).scalar_one()
     listed = tuple(FreeText(int(i), text) for i, text in texts)
-    return {"texts": listed, "voices": int(voices), "hidden": int(hidden)}
+    return {
+        "texts": listed,
+        "voices": int(voices),
+        "hidden": int(hidden),
+        "voice_ids": tuple(int(i) for i in playable),
+    }
+
+
+def voice(conn: Connection, consultation_id: int, answer_id: int) -> Attachment | None:
+    """A shown voice note answering this consultation, when Hayna kept its bytes."""
+    of = select(CONSULTATION_QUESTION.c.id).where(
+        CONSULTATION_QUESTION.c.consultation_id == consultation_id
+    )
+    ref = conn.execute(
+        select(ANSWER.c.voice).where(
+            ANSWER.c.id == answer_id, ANSWER.c.question_id.in_(of), ANSWER.c.hidden.is_(False)
+        )
+    ).scalar()
+    found = media.voice_files(conn, [ref], f"answer-{answer_id}")
+    return found[0] if found else None
 
 
 def hide_answer(conn: Connection, consultation_id: int, answer_id: int) -> bool:

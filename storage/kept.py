@@ -18,6 +18,7 @@ from conversations.petition import PetitionLife
 from conversations.petition_rules import FILED
 from conversations.redaction import redact_identifiers
 from conversations.report_rules import place_key
+from storage import media
 from storage import models as m
 from storage import reports as report_rows
 from storage.erasure import Erasure, fit
@@ -57,8 +58,11 @@ def reports(conn: Connection, who: Subject, _vault: Vault) -> Rows:
 def erase_reports(conn: Connection, erasure: Erasure) -> None:
     report = m.REPORT.c
     mine = select(report.id).where(report.resident_id == erasure.who.resident_id)
-    # A photo's or voice note's reference can lead back to the sender's account: it goes.
-    conn.execute(delete(m.REPORT_MEDIA).where(m.REPORT_MEDIA.c.report_id.in_(mine)))
+    # A photo's or voice note's reference can lead back to the sender's account: it goes, and
+    # a voice note's bytes with it (a voice is a person).
+    theirs = m.REPORT_MEDIA.c.report_id.in_(mine)
+    media.drop_voices(conn, conn.execute(select(m.REPORT_MEDIA.c.ref).where(theirs)).scalars())
+    conn.execute(delete(m.REPORT_MEDIA).where(theirs))
     # The need stays; a number, a CIN or the author's own name typed into it does not, nor in
     # the key it is matched by, recomputed from the place as it now reads.
     rows = conn.execute(

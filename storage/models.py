@@ -231,6 +231,8 @@ class ReportMediaRow(Base):
     ref: Mapped[str] = mapped_column(Text)
     content_type: Mapped[str] = mapped_column(String(64))
     size: Mapped[int | None] = mapped_column(Integer)
+    # Which answer the file is: "place" for a voice note saying where; "" otherwise.
+    part: Mapped[str] = mapped_column(String(16), default="", server_default="")
     # Set when an organizer hid this photo or voice note from other residents: why.
     hidden_reason: Mapped[str | None] = mapped_column(String(200))
 

@@ -216,6 +216,9 @@ class Operator:
     async def hide_answer(self, consultation_id: int, answer_id: int) -> bool | None:
         return await self.consultations.hide(consultation_id, answer_id)
 
+    async def can_hear_answers(self, consultation_id: int) -> bool:
+        return await self.consultations.may_hear(consultation_id)
+
     async def consultation_report(
         self, consultation_id: int, gazetteer: Gazetteer
     ) -> ConsultationReport | None:

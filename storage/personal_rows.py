@@ -5,6 +5,7 @@ what organizers made, whose erasure keeps what the law or others need."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -32,6 +33,7 @@ from conversations.personal import (
     MySupport,
     Row,
 )
+from storage import media
 from storage import models as m
 from storage.conversation_row import kept_answers
 from storage.erasure import Erasure
@@ -40,6 +42,8 @@ from storage.vault import Vault
 
 # Who an organizer's traces (petitions drafted, moves made) are credited to once they are gone.
 ERASED_ACTOR = "erased"
+# A voice note Hayna keeps, as a conversation's answers name it.
+_STORED = re.compile(r"stored:[0-9]{1,18}")
 
 
 Rows = Sequence[Row]
@@ -96,6 +100,11 @@ def _masked(data: str | None) -> object:
 
 
 def erase_conversation(conn: Connection, erasure: Erasure) -> None:
+    # A voice note in an answer not yet sent (a report halfway) goes with the conversation.
+    states = select(m.CONVERSATION.c.data).where(
+        m.CONVERSATION.c.resident_id == erasure.who.resident_id
+    )
+    media.drop_voices(conn, _STORED.findall(" ".join(conn.execute(states).scalars())))
     conn.execute(
         delete(m.CONVERSATION).where(m.CONVERSATION.c.resident_id == erasure.who.resident_id)
     )
@@ -306,6 +315,8 @@ def erase_consultation_answers(conn: Connection, erasure: Erasure) -> None:
     ).all()
     named = [row.id for row in sets if not row.anonymous]
     kept = [row.id for row in sets if row.anonymous]
+    voices = select(m.ANSWER.c.voice).where(m.ANSWER.c.answer_set_id.in_(named + kept))
+    media.drop_voices(conn, conn.execute(voices).scalars())
     if named:
         conn.execute(delete(m.ANSWER_SET).where(m.ANSWER_SET.c.id.in_(named)))
     if not kept:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from conversations.desk import Done, Signed
+from conversations.kit import Attachment
 from conversations.question import Claim, Ticket
 from conversations.question_desk import QuestionFile
 from storage import questions
@@ -35,6 +36,15 @@ class SqlQuestionDesk:
                 return Done.REFUSED
             canned = await actions.canned(ticket_id) or ()
         return QuestionFile(found, found.claimed_by == who.resident_id, tuple(canned))
+
+    async def voice(self, who: Signed, ticket_id: int, number: int) -> Attachment | Done:
+        async with self.acting(who) as op:
+            if await op.tx.run(questions.audience, ticket_id) is None:
+                return Done.MISSING
+            found = await QuestionActions(op.authority).voices(ticket_id)
+        if found is None:
+            return Done.REFUSED
+        return found[number - 1] if 0 < number <= len(found) else Done.MISSING
 
     async def claim(self, who: Signed, ticket_id: int) -> Claim:
         async with self.acting(who) as op:

@@ -9,8 +9,8 @@ from sqlalchemy import Connection, delete, select, update
 from conversations.personal import MyQuestion, MyQuestionMessage
 from conversations.question import Author
 from conversations.redaction import REDACTED
+from storage import media, questions
 from storage import models as m
-from storage import questions
 from storage.erasure import Erasure
 from storage.personal_rows import ERASED_ACTOR, Rows, when
 from storage.subject import Subject
@@ -45,6 +45,7 @@ def asked(conn: Connection, who: Subject, _vault: Vault) -> Rows:
 def erase_asked(conn: Connection, erasure: Erasure) -> None:
     rid = erasure.who.resident_id
     _forget_copies(conn, erasure)
+    _drop_voices(conn, rid)
     conn.execute(delete(m.QUESTION).where(m.QUESTION.c.resident_id == rid))
     # As an organizer: others' tickets keep their answers, without who wrote them.
     conn.execute(update(m.QUESTION).where(m.QUESTION.c.claimed_by == rid).values(claimed_by=None))
@@ -70,6 +71,17 @@ def erase_asked(conn: Connection, erasure: Erasure) -> None:
             .where(m.CANNED_ANSWER.c.id == row.id)
             .values(text=text, created_by=ERASED_ACTOR)
         )
+
+
+def _drop_voices(conn: Connection, resident_id: int) -> None:
+    """The voice notes of the resident's questions and replies: bytes of their voice."""
+    theirs = select(m.QUESTION.c.id).where(m.QUESTION.c.resident_id == resident_id)
+    asked = select(m.QUESTION.c.media_ref).where(m.QUESTION.c.resident_id == resident_id)
+    said = select(m.QUESTION_MESSAGE.c.media_ref).where(
+        m.QUESTION_MESSAGE.c.question_id.in_(theirs)
+    )
+    for refs in (asked, said):
+        media.drop_voices(conn, conn.execute(refs).scalars())
 
 
 def _forget_copies(conn: Connection, erasure: Erasure) -> None:

@@ -24,6 +24,7 @@ from sqlalchemy import (
 )
 
 from conversations.groups import Audience, Group, GroupKind, Scope
+from conversations.kit import Attachment
 from conversations.question import (
     CANNED_MAX,
     CLAIM_HOLDS,
@@ -37,6 +38,7 @@ from conversations.question import (
     answer_notice,
     follow_up_notice,
 )
+from storage import media
 from storage.database import Database
 from storage.deliveries import enqueue
 from storage.dialect import inserted_id
@@ -330,3 +332,13 @@ async def close_quiet_questions(db: Database, now: datetime) -> int:
     """`close_quiet` in a transaction of its own, for the hourly housekeeping."""
     async with db.transaction() as tx:
         return await tx.run(close_quiet, now)
+
+
+def voices(conn: Connection, ticket_id: int) -> list[Attachment]:
+    """The voice notes of a ticket Hayna kept, oldest first, as files to play or send."""
+    refs = conn.execute(
+        select(QUESTION_MESSAGE.c.media_ref)
+        .where(QUESTION_MESSAGE.c.question_id == ticket_id)
+        .order_by(QUESTION_MESSAGE.c.id)
+    ).scalars()
+    return media.voice_files(conn, refs, f"question-{ticket_id}")

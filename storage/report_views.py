@@ -29,6 +29,7 @@ from conversations.groups import Scope
 from conversations.kit import MOROCCO, MediaKind
 from conversations.report import Category, ReportStatus
 from conversations.report_rules import place_key
+from storage.media import kept_file
 from storage.models import REPORT, REPORT_EVENT, REPORT_MEDIA, RESIDENT
 from storage.reports import supporters
 
@@ -152,7 +153,7 @@ def opened(conn: Connection, ref: str) -> ReportFile | None:
     if row is None:
         return None
     media = tuple(
-        Attached(m.id, MediaKind(m.kind), m.content_type, m.hidden_reason or "")
+        Attached(m.id, MediaKind(m.kind), m.content_type, m.hidden_reason or "", m.part)
         for m in conn.execute(
             select(REPORT_MEDIA)
             .where(REPORT_MEDIA.c.report_id == row.id)
@@ -180,8 +181,9 @@ def opened(conn: Connection, ref: str) -> ReportFile | None:
 
 
 def fetchable(conn: Connection, ref: str, media_id: int) -> Fetchable | None:
-    """Where one of a report's files is: the channel its reporter wrote from, and its reference
-    there; None when there is no such file (or its reporter erased their data)."""
+    """Where one of a report's files is: its bytes when Hayna kept them, else the channel its
+    reporter wrote from and its reference there; None when there is no such file (or its
+    reporter erased their data)."""
     row = conn.execute(
         select(RESIDENT.c.channel, REPORT_MEDIA.c.ref, REPORT_MEDIA.c.content_type)
         .select_from(REPORT_MEDIA)
@@ -189,4 +191,4 @@ def fetchable(conn: Connection, ref: str, media_id: int) -> Fetchable | None:
         .join(RESIDENT, RESIDENT.c.id == REPORT.c.resident_id)
         .where(REPORT.c.ref == ref, REPORT_MEDIA.c.id == media_id)
     ).first()
-    return Fetchable(row.channel, row.ref, row.content_type) if row else None
+    return kept_file(conn, row.channel, row.ref, row.content_type) if row else None

@@ -104,6 +104,10 @@ def _brief(row: Any) -> Brief:
     )
 
 
+# report_media.part of the voice note that says where the need is.
+PLACE_PART = "place"
+
+
 def file(conn: Connection, resident_id: int, draft: Draft, now: datetime) -> str:
     """Store a confirmed report with its media and first history row; return its reference."""
     report_id = inserted_id(
@@ -125,7 +129,10 @@ def file(conn: Connection, resident_id: int, draft: Draft, now: datetime) -> str
     )
     ref = f"R-{now.astimezone(MOROCCO).year}-{report_id:06d}"
     conn.execute(update(REPORT).where(REPORT.c.id == report_id).values(ref=ref))
-    for media in draft.media:
+    parts = [("", media) for media in draft.media]
+    if draft.place_voice is not None:
+        parts.append((PLACE_PART, draft.place_voice))
+    for part, media in parts:
         conn.execute(
             insert(REPORT_MEDIA).values(
                 report_id=report_id,
@@ -133,6 +140,7 @@ def file(conn: Connection, resident_id: int, draft: Draft, now: datetime) -> str
                 ref=media.ref,
                 content_type=media.content_type,
                 size=media.size,
+                part=part,
             )
         )
     conn.execute(

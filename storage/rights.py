@@ -254,7 +254,8 @@ _NOBODYS = (
     m.DELIVERY.c.status,
     m.DELIVERY.c.provider_ref,
     m.DELIVERY.c.error_code,
-    # Organizers' photos, by their platform's or upload's file name.
+    # Organizers' photos, by their platform's or upload's file name; residents' voice notes by a
+    # name made from their message's hash (the bytes go with what they answered).
     m.MEDIA.c.content_type,
     m.MEDIA.c.filename,
     m.MEDIA.c.sha256,
@@ -264,6 +265,8 @@ _NOBODYS = (
     m.REPORT.c.status,
     m.REPORT_MEDIA.c.kind,
     m.REPORT_MEDIA.c.content_type,
+    # Which answer a file is ("place"): no one's words.
+    m.REPORT_MEDIA.c.part,
     m.REPORT_EVENT.c.status,
     m.REPORT_EVENT.c.hidden,
     # A paper signature's source and sheet number: no one's words.

@@ -229,17 +229,6 @@ class FakeTelegram:
                 and (chat_id is None or int(c.params["chat_id"]) == chat_id)
             ]
 
-    def voices(self, chat_id: int | None = None) -> list[Upload]:
-        """The voice messages sendVoice delivered (uploaded), maybe to one chat, in order."""
-        with self.lock:
-            return [
-                c.params["voice"]
-                for c in self.state.calls
-                if c.method == "sendVoice"
-                and c.params.get("_accepted")
-                and (chat_id is None or int(c.params["chat_id"]) == chat_id)
-            ]
-
     def photos(self, chat_id: int | None = None) -> list[tuple[Upload, str | None]]:
         """The photos sendPhoto delivered (uploaded, with their caption), maybe to one chat."""
         with self.lock:
@@ -247,6 +236,17 @@ class FakeTelegram:
                 (c.params["photo"], c.params.get("caption"))
                 for c in self.state.calls
                 if c.method == "sendPhoto"
+                and c.params.get("_accepted")
+                and (chat_id is None or int(c.params["chat_id"]) == chat_id)
+            ]
+
+    def voices(self, chat_id: int | None = None) -> list[tuple[Upload, str | None]]:
+        """The voice messages sendVoice delivered (uploaded, with their caption)."""
+        with self.lock:
+            return [
+                (c.params["voice"], c.params.get("caption"))
+                for c in self.state.calls
+                if c.method == "sendVoice"
                 and c.params.get("_accepted")
                 and (chat_id is None or int(c.params["chat_id"]) == chat_id)
             ]
@@ -382,43 +382,7 @@ class FakeTelegram:
         if method == "getMe":
             return BOT
         if method in (*SENDS, "editMessageReplyMarkup"):
-            chat = int(params["chat_id"])
-            message_id = next(self._message_ids) if method in SENDS else int(params["message_id"])
-            message = {
-                "message_id": message_id,
-                "date": int(time.time()),
-                "from": BOT,
-                "chat": {"id": chat, "type": "private" if chat > 0 else "group"},
-                "text": params.get("text", "…"),
-            }
-            upload = params.get("document")
-            if isinstance(upload, Upload):
-                message["document"] = {
-                    "file_id": f"doc{message_id}",
-                    "file_unique_id": f"udoc{message_id}",
-                    "file_name": upload.filename,
-                    "mime_type": upload.content_type,
-                    "file_size": len(upload.data),
-                }
-                del message["text"]
-            _voice_of(message, params.get("voice"))
-            photo = params.get("photo")
-            if isinstance(photo, Upload):
-                message["photo"] = [
-                    {
-                        "file_id": f"photo{message_id}",
-                        "file_unique_id": f"uphoto{message_id}",
-                        "width": 1,
-                        "height": 1,
-                        "file_size": len(photo.data),
-                    }
-                ]
-                del message["text"]
-                if params.get("caption"):
-                    message["caption"] = params["caption"]
-            if "inline_keyboard" in (params.get("reply_markup") or {}):
-                message["reply_markup"] = params["reply_markup"]
-            return message
+            return self._sent(method, params)
         if method == "getFile":
             file_id = params["file_id"]
             data = self.state.files.get(file_id)
@@ -430,6 +394,55 @@ class FakeTelegram:
             return self._webhook(method, params)
         return True  # deleteWebhook, setMyCommands, answerCallbackQuery, ...
 
+    def _sent(self, method: str, params: dict[str, Any]) -> Any:
+        """The message a send (or an edit) makes, as Telegram describes it back."""
+        chat = int(params["chat_id"])
+        message_id = next(self._message_ids) if method in SENDS else int(params["message_id"])
+        message = {
+            "message_id": message_id,
+            "date": int(time.time()),
+            "from": BOT,
+            "chat": {"id": chat, "type": "private" if chat > 0 else "group"},
+            "text": params.get("text", "…"),
+        }
+        upload = params.get("document")
+        if isinstance(upload, Upload):
+            message["document"] = {
+                "file_id": f"doc{message_id}",
+                "file_unique_id": f"udoc{message_id}",
+                "file_name": upload.filename,
+                "mime_type": upload.content_type,
+                "file_size": len(upload.data),
+            }
+            del message["text"]
+        photo = params.get("photo")
+        if isinstance(photo, Upload):
+            message["photo"] = [
+                {
+                    "file_id": f"photo{message_id}",
+                    "file_unique_id": f"uphoto{message_id}",
+                    "width": 1,
+                    "height": 1,
+                    "file_size": len(photo.data),
+                }
+            ]
+            del message["text"]
+            if params.get("caption"):
+                message["caption"] = params["caption"]
+        voice = params.get("voice")
+        if isinstance(voice, Upload):
+            message["voice"] = {
+                "file_id": f"voice{message_id}",
+                "file_unique_id": f"uvoice{message_id}",
+                "duration": 1,
+                "mime_type": voice.content_type,
+                "file_size": len(voice.data),
+            }
+            del message["text"]
+        if "inline_keyboard" in (params.get("reply_markup") or {}):
+            message["reply_markup"] = params["reply_markup"]
+        return message
+
     def _webhook(self, method: str, params: dict[str, Any]) -> Any:
         """The webhook set, and read back as `hayna doctor` reads it."""
         if method == "setWebhook":
@@ -437,19 +450,6 @@ class FakeTelegram:
             return True
         url = self.state.webhook
         return {"url": url, "has_custom_certificate": False, "pending_update_count": 0}
-
-
-def _voice_of(message: dict[str, Any], voice: Any) -> None:
-    """A sent voice message as Telegram returns it."""
-    if isinstance(voice, Upload):
-        message["voice"] = {
-            "file_id": f"voice{message['message_id']}",
-            "file_unique_id": f"uvoice{message['message_id']}",
-            "duration": 1,
-            "mime_type": voice.content_type,
-            "file_size": len(voice.data),
-        }
-        del message["text"]
 
 
 def _ok(result: Any) -> JSONResponse:

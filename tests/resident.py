@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import itertools
+import tempfile
 from collections.abc import Sequence
+from pathlib import Path
 
 from conversations.engine import Engine
 from conversations.kit import Address, Inbound, Location, Media, MediaKind, Outgoing
 from handlers.console.lines import to_text
+from handlers.filetype import HEAD, sniff
 from tests.support.users import chosen
 
 _ids = itertools.count(1)
@@ -44,6 +47,18 @@ class FakeResident:
             return await self.send(text=text)
         return await self.send(text=text, message_id=message_id)
 
+    async def send_voice(self, data: bytes | str = "note.ogg") -> list[Outgoing]:
+        """A voice note as ``/voice PATH`` sends one: a local file of these bytes, its type by
+        them; given a name, a note of that reference only (no file: the engine alone)."""
+        if isinstance(data, str):
+            return await self.send(media=(Media(MediaKind.VOICE, data, "audio/ogg", 20_000),))
+        with tempfile.TemporaryDirectory(prefix="hayna-voice-") as folder:
+            path = Path(folder) / "note.ogg"
+            path.write_bytes(data)
+            kind = sniff(data[:HEAD]) or "application/octet-stream"
+            # The engine keeps the bytes before it answers: the file may go after.
+            return await self.send(media=(Media(MediaKind.VOICE, str(path), kind, len(data)),))
+
     async def tap(self, option_id: str) -> list[Outgoing]:
         """Tap a button of the last question, as on Telegram."""
         assert option_id in self.option_ids, f"{option_id!r} not offered: {self.option_ids}"
@@ -62,9 +77,6 @@ class FakeResident:
         """A photo the platform names ``ref``; returns ``ref``."""
         await self.send(media=(Media(MediaKind.PHOTO, ref, "image/jpeg", 1000),))
         return ref
-
-    async def send_voice(self, ref: str = "note.ogg") -> list[Outgoing]:
-        return await self.send(media=(Media(MediaKind.VOICE, ref, "audio/ogg", 20_000),))
 
     @property
     def texts(self) -> list[str]:

@@ -74,6 +74,21 @@ class TelegramUser:
         await self._send(self.message(photo=photo))
         return file_id
 
+    async def send_voice(self, data: bytes, file_id: str = "") -> str:
+        """A voice note, as Telegram sends one: its file id (held by the fake Bot API, fetched by
+        getFile) and its size; returns the file id."""
+        file_id = file_id or f"voice-{len(self.fake.state.files)}"
+        self.fake.add_file(file_id, data)
+        voice = {
+            "file_id": file_id,
+            "file_unique_id": "u" + file_id,
+            "duration": 3,
+            "mime_type": "audio/ogg",
+            "file_size": len(data),
+        }
+        await self._send(self.message(voice=voice))
+        return file_id
+
     def keyboard(self) -> tuple[int, list[str]]:
         """The last inline keyboard the bot sent: its message id and its options' ids."""
         message_id, buttons = self.buttons()

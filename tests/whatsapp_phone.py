@@ -21,6 +21,7 @@ from bot.dispatcher import Dispatcher
 from bot.i18n import translator
 from bot.prompt_links import PromptLinks
 from bot.settings import Settings
+from bot.voices import KeptVoices
 from bot.web import web_app
 from conversations.kit import Address, Option
 from conversations.onboarding import AGREE
@@ -89,9 +90,12 @@ async def whatsapp(
     settings = settings_for(fake, **extra)
     assert settings.whatsapp is not None and settings.public_base_url is not None
     channel = WhatsAppChannel(settings.whatsapp, settings.public_base_url, clock)
-    # Voice prompts at their public link, as `create_app` builds it.
+    # Voice prompts at their public link, as `create_app` builds it; voice notes kept.
     links = PromptLinks(db, settings.secret_key, settings.public_base_url).url
-    engine = build_engine(db, gazetteer, VAULT, clock, settings.admins, prompt_links=links)
+    voices = KeptVoices(db, {"whatsapp": channel.fetcher}, clock)
+    engine = build_engine(
+        db, gazetteer, VAULT, clock, settings.admins, prompt_links=links, keeper=voices
+    )
     dispatcher = Dispatcher(DeliveryQueue(db), {"whatsapp": channel.outbox}, translator, clock)
     app = App(settings, db, engine, dispatcher)
     # The app sees itself on another address than the public one, as behind a proxy.
@@ -155,6 +159,12 @@ class Phone:
         if not url.startswith(("http://", "https://")):
             url = self.whatsapp.fake.add_media(JPEG_START + url.encode())
         await self.send(Body=caption, NumMedia="1", MediaUrl0=url, MediaContentType0="image/jpeg")
+        return url
+
+    async def send_voice(self, data: bytes, content_type: str = "audio/ogg") -> str:
+        """A voice note the fake Twilio holds, as its MediaUrl (no size: Twilio gives none)."""
+        url = self.whatsapp.fake.add_media(data)
+        await self.send(NumMedia="1", MediaUrl0=url, MediaContentType0=content_type)
         return url
 
     @property

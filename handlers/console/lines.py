@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from conversations.kit import Address, Attachment, Inbound, Location, Media, MediaKind, Outgoing
-from conversations.seams import Push
+from conversations.seams import FileTooLarge, Push
 from handlers.console.capabilities import CHANNEL
 from handlers.filetype import HEAD, sniff
 from handlers.numbered import numbered
@@ -108,7 +108,8 @@ class ConsoleOutbox:
 
 
 class ConsoleFetcher:
-    """The terminal's `MediaFetcher`: a photo typed with ``/photo PATH`` is that file."""
+    """The terminal's `MediaFetcher`: a photo or voice note typed with ``/photo PATH`` or
+    ``/voice PATH`` is that file."""
 
     channel = CHANNEL
 
@@ -119,7 +120,7 @@ class ConsoleFetcher:
 def _read(path: Path, limit: int) -> bytes:
     try:
         if path.stat().st_size > limit:
-            raise ValueError(f"{path} has more than {limit} bytes")
+            raise FileTooLarge(f"{path} has more than {limit} bytes")
         return path.read_bytes()
     except OSError as error:
         raise ValueError(f"cannot read {path} ({error.strerror or error})") from None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import Bot
 from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError
 
-from conversations.seams import TransientFailure
+from conversations.seams import FileTooLarge, TransientFailure
 from handlers.telegram.capabilities import CHANNEL
 
 
@@ -22,7 +22,7 @@ class TelegramFetcher:
             found = await self.bot.get_file(ref)
             # Telegram says the size first: a file too large is not downloaded at all.
             if found.file_size is not None and found.file_size > limit:
-                raise ValueError(f"the file has {found.file_size} bytes, more than {limit}")
+                raise FileTooLarge(f"the file has {found.file_size} bytes, more than {limit}")
             data = bytes(await found.download_as_bytearray())
         except RetryAfter as error:
             raise TransientFailure(f"Telegram asked to wait: {error}") from None
@@ -31,5 +31,5 @@ class TelegramFetcher:
         except (NetworkError, TelegramError) as error:
             raise TransientFailure(f"Telegram did not give the file: {error}") from None
         if len(data) > limit:
-            raise ValueError(f"the file has {len(data)} bytes, more than {limit}")
+            raise FileTooLarge(f"the file has {len(data)} bytes, more than {limit}")
         return data

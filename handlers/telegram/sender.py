@@ -111,19 +111,23 @@ class TelegramSender:
             last = str(sent.message_id)
         if out.attachment is not None and photo is None:
             # After the text, in the same chat's turn order; no caption: the text said it all.
+            if out.attachment.content_type in VOICE_TYPES:
+                return await self._voice(chat, reply, out.attachment)
             document = InputFile(out.attachment.data, filename=out.attachment.filename)
             upload = partial(self.bot.send_document, chat.id, document)
             sent = await self._call(chat.id, reply, upload, patient=True)
             last = str(sent.message_id)
         if out.voice is not None:
-            last = await self._voice_prompt(chat, reply, out.voice)
+            last = await self._voice(chat, reply, out.voice)
         return last
 
-    async def _voice_prompt(self, chat: Chat, reply: bool, voice: Attachment) -> str:
-        """The recorded prompt after its text, as a voice message (sendVoice plays OGG/Opus,
-        MP3 and M4A)."""
-        audio = InputFile(voice.data, filename=voice.filename)
-        sent = await self._call(chat.id, reply, partial(self.bot.send_voice, chat.id, audio))
+    async def _voice(self, chat: Chat, reply: bool, voice: Attachment) -> str:
+        """A sound file as a voice message, played in the chat (sendVoice plays OGG/Opus, MP3
+        and M4A): a resident's note heard again, or a recorded prompt after its text."""
+        upload = partial(
+            self.bot.send_voice, chat.id, InputFile(voice.data, filename=voice.filename)
+        )
+        sent = await self._call(chat.id, reply, upload, patient=True)
         return str(sent.message_id)
 
     async def _photo(
@@ -183,6 +187,10 @@ class TelegramSender:
                     raise _ChatGone(error.message) from None
                 raise
         raise AssertionError("unreachable: the last attempt returns or raises")
+
+
+# What Telegram plays as a voice message: OGG/Opus, MP3, M4A.
+VOICE_TYPES = frozenset({"audio/ogg", "audio/mpeg", "audio/mp4"})
 
 
 def _is_photo(attachment: Attachment | None) -> bool:

@@ -27,6 +27,7 @@ from conversations.consultation_desk import LIVES, WHY, FormWhy, question_named
 from conversations.consultation_drafting import KIND_OF
 from conversations.consultation_view import results_view
 from conversations.desk import Done
+from conversations.kit import Attachment
 from conversations.language import NATIVE
 from conversations.petition_desk import FilingKind
 from handlers.web.charts import hourly
@@ -40,6 +41,7 @@ from handlers.web.consultation_form import (
 )
 from handlers.web.fields import audience_options, choice, number_of
 from handlers.web.guard import Guard
+from handlers.web.resident_file import served
 from handlers.web.session import PREFIX, Visit, text_field
 from handlers.web.templating import Pages
 
@@ -76,6 +78,7 @@ class ConsultationPages:
             Route(CONSULTATIONS + "/{id}/publish", page(self.publish), methods=["POST"]),
             Route(CONSULTATIONS + "/{id}/export/{kind}", page(self.export), methods=["GET"]),
             Route(CONSULTATIONS + "/{id}/hide/{answer}", page(self.hide), methods=["POST"]),
+            Route(CONSULTATIONS + "/{id}/voice/{answer}", page(self.voice), methods=["GET"]),
         ]
 
     def _name(self, visit: Visit) -> Callable[[str], str]:
@@ -188,6 +191,17 @@ class ConsultationPages:
         if done is not Done.DONE:
             return self.guard.refusal(visit, done)
         return RedirectResponse(f"{CONSULTATIONS}/{number}?done=hidden", status_code=303)
+
+    async def voice(self, request: Request, visit: Visit) -> Response:
+        """A voice note answering the consultation, for the page's player."""
+        number = number_of(request.path_params["id"])
+        answer = number_of(request.path_params["answer"])
+        found: Attachment | Done = Done.MISSING
+        if number is not None and answer is not None:
+            found = await self.desk.voice(visit.who, number, answer)
+        if isinstance(found, Done):
+            return self.guard.refusal(visit, found)
+        return served(found.data, found.content_type)
 
     async def export(self, request: Request, visit: Visit) -> Response:
         number = number_of(request.path_params["id"])

@@ -11,9 +11,11 @@ from starlette.routing import BaseRoute, Route
 
 from conversations.board import Board
 from conversations.desk import Done
+from conversations.kit import Attachment
 from conversations.question import QUESTION_MAX, STATUS, Claim, first_words, fits
 from handlers.web.fields import kept_text, number_of
 from handlers.web.guard import Guard
+from handlers.web.resident_file import served
 from handlers.web.session import PREFIX, Visit, text_field
 from handlers.web.templating import Pages
 
@@ -34,6 +36,7 @@ class QuestionPages:
         return [
             Route(QUESTIONS, page(self.listing), methods=["GET"]),
             Route(QUESTIONS + "/{id}", page(self.one), methods=["GET"]),
+            Route(QUESTIONS + "/{id}/voice/{n}", page(self.voice), methods=["GET"]),
             Route(QUESTIONS + "/{id}/claim", page(self.claim), methods=["POST"]),
             Route(QUESTIONS + "/{id}/answer", page(self.answer), methods=["POST"]),
         ]
@@ -49,6 +52,16 @@ class QuestionPages:
             first_words=first_words,
             commune_name=lambda code: self.board.commune_name(code, visit.locale),
         )
+
+    async def voice(self, request: Request, visit: Visit) -> Response:
+        """One of the ticket's voice notes, for the page's player."""
+        number, n = number_of(request.path_params["id"]), number_of(request.path_params["n"])
+        found: Attachment | Done = Done.MISSING
+        if number is not None and n is not None:
+            found = await self.desk.voice(visit.who, number, n)
+        if isinstance(found, Done):
+            return self.guard.refusal(visit, found)
+        return served(found.data, found.content_type)
 
     async def one(self, request: Request, visit: Visit) -> Response:
         done = request.query_params.get("done", "")[:20]

@@ -29,6 +29,7 @@ from conversations.text import _
 from handlers.web.fields import choice, number_of
 from handlers.web.guard import Guard
 from handlers.web.map import MapTiles, pins_map
+from handlers.web.resident_file import served
 from handlers.web.session import PREFIX, Visit, text_field
 from handlers.web.templating import Pages
 
@@ -187,6 +188,8 @@ class ReportPages:
         return await self._fetched(found)
 
     async def _fetched(self, found: Fetchable) -> Response:
+        if found.data is not None:
+            return served(found.data, found.content_type)
         fetcher = self.fetchers.get(found.channel)
         if fetcher is None:
             return Response(status_code=404)
@@ -195,9 +198,4 @@ class ReportPages:
         except (TransientFailure, ValueError) as error:
             log.warning("a report's file could not be fetched from %s: %s", found.channel, error)
             return Response(status_code=502)
-        # Served as the type stored when it arrived; never rendered as a page of the site.
-        return Response(
-            data,
-            media_type=found.content_type or "application/octet-stream",
-            headers={"Cache-Control": "private, max-age=3600", "Content-Disposition": "inline"},
-        )
+        return served(data, found.content_type)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import httpx
 
-from conversations.seams import TransientFailure
+from conversations.seams import FileTooLarge, TransientFailure
 from handlers.whatsapp.capabilities import CHANNEL
 from handlers.whatsapp.messages import is_platform_media
 
@@ -50,7 +50,7 @@ class WhatsAppFetcher:
                 async for chunk in response.aiter_bytes():
                     data += chunk
                     if len(data) > limit:
-                        raise ValueError(f"the file has more than {limit} bytes")
+                        raise FileTooLarge(f"the file has more than {limit} bytes")
         except httpx.HTTPError as error:
             raise TransientFailure(f"Twilio unreachable: {type(error).__name__}") from error
         return bytes(data)

@@ -57,6 +57,10 @@ class ConsultationActions:
             return None
         return await self.authority.tx.run(consultations.hide_answer, consultation_id, answer_id)
 
+    async def may_hear(self, consultation_id: int) -> bool:
+        """Whether the organizer may play the consultation's voice notes (audited)."""
+        return await self._covers(consultation_id, "hear_answer")
+
     async def report(self, consultation_id: int, gazetteer: Gazetteer) -> ConsultationReport | None:
         """The consultation and its results, for its report to the council."""
         if not await self._covers(consultation_id, "consultation_results"):

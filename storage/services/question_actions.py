@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from conversations.groups import Audience
+from conversations.kit import Attachment
 from conversations.question import Author, Canned, Claim, Message, Ticket, fits
 from storage import questions
 from storage.services.authority import Authority
@@ -50,6 +51,11 @@ class QuestionActions:
         if not await self._covers(ticket_id, "read_question"):
             return None
         return await self.authority.tx.run(questions.ticket, ticket_id)
+
+    async def voices(self, ticket_id: int) -> Sequence[Attachment] | None:
+        if not await self._covers(ticket_id, "hear_question"):
+            return None
+        return await self.authority.tx.run(questions.voices, ticket_id)
 
     async def answer(self, ticket_id: int, text: str, language: str) -> bool:
         """The answer of the organizer who holds the question, in the language they wrote."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from conversations.kit import Attachment
 from conversations.question import Author, Canned, Claim, Destination, Message, Ticket, fits
 from storage import questions
 from storage.services.authority import ResidentAuthority
@@ -66,6 +67,9 @@ class SqlQuestions:
 
     async def ticket(self, ticket_id: int) -> Ticket | None:
         return await self.actions.ticket(ticket_id)
+
+    async def voices(self, ticket_id: int) -> Sequence[Attachment] | None:
+        return await self.actions.voices(ticket_id)
 
     async def answer(self, ticket_id: int, text: str, language: str) -> bool:
         return await self.actions.answer(ticket_id, text, language or self._language())

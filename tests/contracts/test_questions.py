@@ -108,3 +108,16 @@ async def test_a_follow_up_while_an_organizer_answers_keeps_their_claim(
     async with acting(store, ADMIN) as services:
         # The organizer who was typing keeps the question: their answer still goes.
         assert await services.questions.answer(made, "De 8 h à 13 h, samedi aussi.", "fr")
+
+
+async def test_voice_notes_are_heard_within_the_scope_only(store: ConversationStore) -> None:
+    # A platform's reference only: no bytes kept to hear, on any store.
+    await settle_in(store, "amina")
+    async with acting(store, "amina") as services:
+        made = await services.questions.ask(None, "", "AgADvoice")
+    assert made is not None
+    async with acting(store, "karim") as services:
+        assert await services.questions.voices(made) is None, "not an organizer"
+    async with acting(store, ADMIN) as services:
+        heard = await services.questions.voices(made)
+    assert heard is not None and list(heard) == [], "within the scope: nothing kept to hear"

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from conversations.groups import Audience
+from conversations.kit import Attachment
 from conversations.question import (
     CANNED_MAX,
     Author,
@@ -130,6 +131,10 @@ class MemoryQuestions:
     async def ticket(self, ticket_id: int) -> Ticket | None:
         q = self._covers(ticket_id, "read_question")
         return ticket_of(q) if q is not None else None
+
+    async def voices(self, ticket_id: int) -> Sequence[Attachment] | None:
+        """Memory keeps no bytes: no voice note to hear."""
+        return () if self._covers(ticket_id, "hear_question") is not None else None
 
     async def answer(self, ticket_id: int, text: str, language: str) -> bool:
         q = self._covers(ticket_id, "answer_question") if fits(text) else None

@@ -16,10 +16,12 @@ from bot.app import App, build_engine
 from bot.dispatcher import Dispatcher
 from bot.i18n import translator
 from bot.settings import Settings
+from bot.voices import KeptVoices
 from bot.web import web_app
 from conversations.kit import Option
 from conversations.petition import SigningOutcome
 from conversations.text import Renderable
+from handlers.console.lines import ConsoleFetcher
 from handlers.telegram.channel import TelegramChannel
 from handlers.telegram.pace import TelegramPace
 from handlers.telegram.settings import TelegramSettings
@@ -62,7 +64,8 @@ async def resident_on(
     """One resident on ``channel``, talking to the real engine on ``db`` through that channel's
     adapter; Telegram needs ``telegram``, a fake Bot API already listening."""
     if channel == "console":
-        yield FakeResident(build_engine(db, gazetteer, VAULT, clock), "amina")
+        voices = KeptVoices(db, {"console": ConsoleFetcher()}, clock)
+        yield FakeResident(build_engine(db, gazetteer, VAULT, clock, keeper=voices), "amina")
     elif channel == "telegram":
         assert telegram is not None, "Telegram needs its fake Bot API"
         async with _telegram(telegram, db, gazetteer, clock) as user:
@@ -85,7 +88,8 @@ async def _telegram(
     # Telegram's pace shortened, so that a dialog runs in a moment.
     pace = TelegramPace(rate=1000, private_interval=0.001, group_interval=0.001)
     channel = TelegramChannel(settings, translator, "https://hayna.example.org", pace)
-    engine = build_engine(db, gazetteer, VAULT, clock)
+    voices = KeptVoices(db, {"telegram": channel.fetcher}, clock)
+    engine = build_engine(db, gazetteer, VAULT, clock, keeper=voices)
     dispatcher = Dispatcher(DeliveryQueue(db), {"telegram": channel.outbox}, translator, clock)
     app_settings = Settings(
         DatabaseURL.parse("sqlite:///unused.db"), SECRET_KEY, frozenset(), "WARNING", settings

@@ -42,6 +42,11 @@ class User(Protocol):
         report keeps."""
         ...
 
+    async def send_voice(self, data: bytes, /) -> object:
+        """Send a voice note of these bytes, as the channel carries one (a Telegram voice of
+        a file id, a Twilio MediaUrl, a local file)."""
+        ...
+
 
 def chosen(label: str, offered: list[str]) -> int:
     """The index in ``offered`` of the label ``label`` names: the same label, or else the one
