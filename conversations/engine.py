@@ -166,12 +166,9 @@ class Engine:
             )
             return []
         msg = settled
-        verdict = Verdict.ADMIT if self.flood is None else await self.flood.admit(msg.address)
-        if self.flood is not None and verdict != Verdict.ADMIT:
-            if verdict == Verdict.DROP:
-                return []
-            locale = self.flood.locale(msg.address) or supported(msg.language_hint) or DEFAULT
-            return self._render(_Said((Reply(SLOW_DOWN),)), locale, msg)
+        refused = await self._flooded(msg)
+        if refused is not None:
+            return refused
         if msg.shared:
             # One conversation for a whole group would let any member sign, read or erase in
             # everyone's name, in front of everyone: nothing is read, stored or remembered.
@@ -207,6 +204,18 @@ class Engine:
             # The transaction rolled back, so a platform retry will be processed afresh.
             log.exception("message %s from %s failed", msg.message_id, msg.address.channel)
             return self._render(_Said((Reply(SOMETHING_WRONG),)), locale, msg)
+
+    async def _flooded(self, msg: Inbound) -> list[Outgoing] | None:
+        """None when flood control admits ``msg``; else what to answer: the notice, or nothing."""
+        if self.flood is None:
+            return None
+        verdict = await self.flood.admit(msg.address)
+        if verdict == Verdict.ADMIT:
+            return None
+        if verdict == Verdict.DROP:
+            return []
+        locale = self.flood.locale(msg.address) or supported(msg.language_hint) or DEFAULT
+        return self._render(_Said((Reply(SLOW_DOWN),)), locale, msg)
 
     async def _keep_voices(self, msg: Inbound) -> Inbound:
         if self.keeper is None or not any(m.kind is MediaKind.VOICE for m in msg.media):

@@ -23,6 +23,7 @@ from tests.fake_twilio import running
 from tests.resident import FakeResident
 from tests.support.browser import clean_screenshots
 from tests.support.clock import Clock
+from tests.support.dialog import CHANNELS, resident_on
 from tests.support.postgres import (
     IN_CI,
     PG_ADMIN_DB,
@@ -37,6 +38,7 @@ from tests.support.sqlite import copied, upgraded
 from tests.support.telegram import serving
 from tests.support.tls import one_tls_context
 from tests.support.tmpfs import use_tmpfs
+from tests.support.users import User
 from tests.support.vault import VAULT
 from tests.whatsapp_phone import WhatsApp, whatsapp
 
@@ -195,3 +197,14 @@ def page(site: Any, browser: Any) -> Iterator[Any]:
     from tests.support.dashboard_site import signed_page
 
     yield from signed_page(site, browser)
+
+
+@pytest.fixture(params=CHANNELS)
+async def user(
+    request: pytest.FixtureRequest, sqlite_db: Database, gazetteer: Gazetteer, clock: Clock
+) -> AsyncIterator[User]:
+    """The resident, on each channel in turn (the terminal, Telegram, WhatsApp)."""
+    telegram = request.getfixturevalue("fake_telegram") if request.param == "telegram" else None
+    async with resident_on(request.param, sqlite_db, gazetteer, clock, telegram) as user:
+        assert isinstance(user, User)
+        yield user

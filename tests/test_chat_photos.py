@@ -33,29 +33,13 @@ from tests.fake_twilio import SID, running
 from tests.fake_twilio import TOKEN as TWILIO_TOKEN
 from tests.resident import FakeResident
 from tests.support.clock import Clock
+from tests.support.fetchers import ScriptedFetcher
 from tests.support.organizers import invite
 from tests.support.petitions import onboard
 from tests.support.photos import JPEG
 from tests.whatsapp_phone import whatsapp
 
 PHOTO = Media(MediaKind.PHOTO, "AgADphoto", "image/jpeg", len(JPEG))
-
-
-class Fetcher:
-    """A channel's fetcher with scripted answers: bytes, or an exception to raise."""
-
-    channel = "console"
-
-    def __init__(self, answers: dict[str, bytes | Exception]) -> None:
-        self.answers = answers
-        self.asked: list[str] = []
-
-    async def fetch(self, ref: str, limit: int) -> bytes:
-        self.asked.append(ref)
-        answer = self.answers[ref]
-        if isinstance(answer, Exception):
-            raise answer
-        return answer
 
 
 async def write_update(organizer: FakeResident, db: Database, clock: Clock) -> str:
@@ -126,7 +110,7 @@ async def test_the_dispatcher_fetches_waits_and_gives_up_outside_any_transaction
     organizer = FakeResident(engine, "leila")
     await write_update(organizer, sqlite_db, clock)
     # The update waits for its photo: nothing is expanded while the channel cannot give it.
-    fetcher = Fetcher({PHOTO.ref: TransientFailure("Telegram is slow")})
+    fetcher = ScriptedFetcher({PHOTO.ref: TransientFailure("Telegram is slow")})
     photos = WaitingPhotos(sqlite_db, {"console": fetcher})
     assert await photos.fetch(clock()) == 0
     assert await expand_due(sqlite_db, clock()) == 0
@@ -163,7 +147,7 @@ async def test_a_photo_that_cannot_be_had_lets_the_text_go_alone(
 ) -> None:
     await write_update(FakeResident(engine, "leila"), sqlite_db, clock)
     clock.advance(seconds=later.total_seconds())
-    fetchers = {} if answer is None else {"console": Fetcher({PHOTO.ref: answer})}
+    fetchers = {} if answer is None else {"console": ScriptedFetcher({PHOTO.ref: answer})}
     assert await WaitingPhotos(sqlite_db, fetchers).fetch(clock()) == 1
     assert await photo_columns(sqlite_db) == (None, None, None)
     assert await expand_due(sqlite_db, clock()) == 1  # the text goes

@@ -4,10 +4,7 @@ WhatsApp (Twilio's signed webhook): onboarding, a need reported with a photo and
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Any
-
-import pytest
 
 from bot.i18n import translator
 from conversations import activity, menu, my_data, onboarding, petitions
@@ -18,11 +15,9 @@ from storage.gazetteer import Gazetteer
 from storage.models import CONSENT, REPORT, REPORT_MEDIA, RESIDENT, SIGNATURE
 from tests.support.clock import Clock
 from tests.support.dialog import (
-    CHANNELS,
     every_row,
     label,
     neighbour_signs,
-    resident_on,
     rows,
     signatures,
 )
@@ -34,17 +29,6 @@ PIN = (33.5570, -7.5850)  # Hay Ben M'Sick, Casablanca
 LIGHTING = next(option for option in CATEGORIES if option.id == "lighting")
 NEED = "Lampadaire éteint depuis deux semaines devant l'école"
 NAME, CIN, MASKED = "Hugo Benali", "BK-654321", "BK••••21"
-
-
-@pytest.fixture(params=CHANNELS)
-async def user(
-    request: pytest.FixtureRequest, sqlite_db: Database, gazetteer: Gazetteer, clock: Clock
-) -> AsyncIterator[User]:
-    """The resident, on each channel in turn."""
-    telegram = request.getfixturevalue("fake_telegram") if request.param == "telegram" else None
-    async with resident_on(request.param, sqlite_db, gazetteer, clock, telegram) as user:
-        assert isinstance(user, User)
-        yield user
 
 
 def said(user: User) -> str:

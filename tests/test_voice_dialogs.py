@@ -7,7 +7,7 @@ and an organizer records one in the chat."""
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from urllib.parse import urlsplit
 from xml.etree import ElementTree
@@ -32,7 +32,7 @@ from tests.resident import FakeResident
 from tests.support.audio import opus
 from tests.support.cli import hayna
 from tests.support.clock import Clock
-from tests.support.dialog import CHANNELS, label, resident_on, rows
+from tests.support.dialog import label, rows
 from tests.support.organizers import invite
 from tests.support.petitions import onboard
 from tests.support.users import User
@@ -49,15 +49,6 @@ RECORDED = opus(3)
 
 async def record(db: Database, clock: Clock, key: str, language: str) -> None:
     await prompts.add(db, key, language, RECORDED, recording(RECORDED), clock(), "test")
-
-
-@pytest.fixture(params=CHANNELS)
-async def user(
-    request: pytest.FixtureRequest, sqlite_db: Database, gazetteer: Gazetteer, clock: Clock
-) -> AsyncIterator[User]:
-    telegram = request.getfixturevalue("fake_telegram") if request.param == "telegram" else None
-    async with resident_on(request.param, sqlite_db, gazetteer, clock, telegram) as user:
-        yield user
 
 
 async def heard(user: User, act: Callable[[], Awaitable[object]]) -> list[str]:

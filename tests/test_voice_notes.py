@@ -5,10 +5,7 @@ refused in the resident's language with the question asked again; erasure delete
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import timedelta
-
-import pytest
 
 from bot.i18n import translator
 from conversations import activity, menu, my_data, onboarding, voice
@@ -21,7 +18,7 @@ from storage.gazetteer import Gazetteer
 from storage.models import ANSWER, MEDIA, QUESTION, QUESTION_MESSAGE, REPORT, REPORT_MEDIA
 from tests.resident import FakeResident
 from tests.support.clock import Clock
-from tests.support.dialog import CHANNELS, label, resident_on, rows
+from tests.support.dialog import label, resident_on, rows
 from tests.support.petitions import onboard
 from tests.support.users import User
 
@@ -31,15 +28,6 @@ LIGHTING = next(option for option in CATEGORIES if option.id == "lighting")
 PLACE = b"OggS\x00\x02" + b"place of the need " * 40
 DESCRIPTION = b"OggS\x00\x02" + b"a lamp out for two weeks " * 60
 TOO_LARGE = b"OggS\x00\x02" + b"\x00" * voice.VOICE_MAX
-
-
-@pytest.fixture(params=CHANNELS)
-async def user(
-    request: pytest.FixtureRequest, sqlite_db: Database, gazetteer: Gazetteer, clock: Clock
-) -> AsyncIterator[User]:
-    telegram = request.getfixturevalue("fake_telegram") if request.param == "telegram" else None
-    async with resident_on(request.param, sqlite_db, gazetteer, clock, telegram) as user:
-        yield user
 
 
 def said(user: User) -> str:

@@ -20,6 +20,7 @@ from storage.models import MEDIA, REPORT, REPORT_MEDIA
 from storage.retention import VOICE_KEEP, forget_unused_voices
 from tests.support.clock import Clock
 from tests.support.dialog import rows
+from tests.support.fetchers import ScriptedFetcher
 from tests.support.photos import JPEG
 
 OGG = b"OggS\x00\x02" + b"speech" * 100
@@ -67,23 +68,6 @@ async def test_kept_once_loaded_dropped_and_swept(db: Database, clock: Clock) ->
     assert other not in {r["id"] for r in await rows(db, MEDIA)}
 
 
-class Scripted:
-    """A channel's fetcher answering bytes, or raising, by reference."""
-
-    channel = "console"
-
-    def __init__(self, answers: dict[str, bytes | Exception]) -> None:
-        self.answers = answers
-        self.asked: list[str] = []
-
-    async def fetch(self, ref: str, limit: int) -> bytes:
-        self.asked.append(ref)
-        answer = self.answers[ref]
-        if isinstance(answer, Exception):
-            raise answer
-        return answer
-
-
 def voice_note(ref: str, size: int | None = None) -> Inbound:
     media = (Media(MediaKind.VOICE, ref, "audio/ogg", size),)
     return Inbound(Address("console", "amina"), f"m-{ref}", media=media)
@@ -92,7 +76,7 @@ def voice_note(ref: str, size: int | None = None) -> Inbound:
 async def test_the_keeper_never_loses_a_note_nor_keeps_what_is_not_one(
     sqlite_db: Database, clock: Clock
 ) -> None:
-    fetcher = Scripted(
+    fetcher = ScriptedFetcher(
         {
             "ok": OGG,
             "slow": TransientFailure("Telegram is slow"),
