@@ -10,7 +10,8 @@ from datetime import datetime, timedelta
 
 from conversations.audio import MAX_BYTES, AudioRefused, recording
 from conversations.seams import MediaFetcher, TransientFailure
-from storage import prompts
+from conversations.voice import stored_id
+from storage import media, prompts
 from storage.database import Database
 
 log = logging.getLogger(__name__)
@@ -54,6 +55,11 @@ class WaitingPrompts:
 
     async def _bytes(self, waiting: prompts.WaitingPrompt) -> tuple[bytes | None, str]:
         """The file; or None and what went wrong ("" when trying again may help)."""
+        kept = stored_id(waiting.ref)
+        if kept is not None:
+            # Kept already as it arrived (bot/voices.py): its bytes are here, not on the platform.
+            found = (await media.load(self.db, [kept])).get(kept)
+            return (found.data, "") if found is not None else (None, "it is no longer kept")
         fetcher = self.fetchers.get(waiting.channel)
         if fetcher is None:
             return None, ""

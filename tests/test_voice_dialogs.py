@@ -17,6 +17,7 @@ import pytest
 from bot.app import build_engine
 from bot.i18n import translator
 from bot.prompt_fetch import WaitingPrompts
+from bot.voices import KeptVoices
 from conversations import onboarding
 from conversations.audio import recording
 from conversations.menu import HOME
@@ -160,11 +161,15 @@ def test_the_terminal_names_the_recording_after_the_text(tmp_path: Path) -> None
     assert voiced > max(n for n, line in enumerate(shown) if "?" in line), "after the text"
 
 
+@pytest.mark.parametrize("kept", [False, True], ids=["fetched-later", "kept-on-arrival"])
 async def test_an_organizer_records_a_prompt_in_the_chat(
-    sqlite_db: Database, gazetteer: Gazetteer, clock: Clock, tmp_path: Path
+    sqlite_db: Database, gazetteer: Gazetteer, clock: Clock, tmp_path: Path, kept: bool
 ) -> None:
     db = sqlite_db
-    organizer = FakeResident(build_engine(db, gazetteer, VAULT, clock), "org")
+    # As `create_app` builds it, voice notes are kept as they arrive: the prompt is read from
+    # what was kept; without the keeper, fetched from the channel.
+    keeper = KeptVoices(db, {"console": ConsoleFetcher()}, clock) if kept else None
+    organizer = FakeResident(build_engine(db, gazetteer, VAULT, clock, keeper=keeper), "org")
     commune = await onboard(organizer, "fr")
     await organizer.say(f"ORG {await invite(db, clock, commune)}")
     await organizer.say("menu")
