@@ -188,7 +188,8 @@ class Engine:
                     return []
                 said, new_state = await self._step(unit, state, msg)
                 new_state = replace(new_state, version=state.version)
-                said = self._offer_paused(await self._offer_voice(unit, said, msg), new_state)
+                said = await self._offer_voice(unit, said, msg, state.flow)
+                said = self._offer_paused(said, new_state)
                 locale = self._locale(unit.resident, msg)
                 out = self._render(said, locale, msg)
                 await unit.save(self._remember(new_state, out, self._kept(said, locale, msg)))
@@ -552,12 +553,15 @@ class Engine:
         said = chosen(msg.option)
         return await self._again(unit, msg, state, (said,) if said else (), asked)
 
-    async def _offer_voice(self, unit: Unit, said: _Said, msg: Inbound) -> _Said:
+    async def _offer_voice(self, unit: Unit, said: _Said, msg: Inbound, flow: str | None) -> _Said:
         """After a resident's first voice note, whether questions should come with voice: asked
         once (the choice is then text only until they say otherwise), beside the question, and
-        only once the association recorded prompts in their language."""
+        only once the association recorded prompts in their language. An organizer recording
+        prompts is not asked: their voice notes are the prompts."""
         plain = said.fresh and not said.again and not said.short
         if self.voicing is None or not plain or not _ready(unit.resident):
+            return said
+        if flow == FlowName.PROMPT_RECORDING:
             return said
         if not to_offer(unit.resident, msg):
             return said

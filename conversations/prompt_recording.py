@@ -82,9 +82,12 @@ class PromptRecording(Flow[Step, Answers]):
 
 
 def _voice_note(msg: Inbound) -> Media | None:
-    """The voice note the message carries, when it may be a prompt (its size, when known)."""
+    """The voice note the message carries, when it may be a prompt: its size and, once kept
+    on arrival, its sound, when known (its length is read once its bytes are fetched)."""
     for media in msg.media:
-        if media.kind is MediaKind.VOICE and (media.size is None or media.size <= MAX_BYTES):
+        small = media.size is None or media.size <= MAX_BYTES
+        sound = not media.content_type or media.content_type.startswith("audio/")
+        if media.kind is MediaKind.VOICE and small and sound:
             return media
     return None
 

@@ -9,6 +9,7 @@ note's name is made from its message, so only a retry of that message finds it a
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -21,7 +22,16 @@ from conversations.voice import stored_id
 from storage.announcements import State
 from storage.database import Database
 from storage.dialect import inserted_id
-from storage.models import ANNOUNCEMENT, ANSWER, MEDIA, QUESTION, QUESTION_MESSAGE, REPORT_MEDIA
+from storage.models import (
+    ANNOUNCEMENT,
+    ANSWER,
+    CONVERSATION,
+    MEDIA,
+    PROMPT,
+    QUESTION,
+    QUESTION_MESSAGE,
+    REPORT_MEDIA,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +141,8 @@ async def give_up(db: Database, announcement_id: int) -> None:
 
 # The names of residents' voice notes start so: only they are swept when no longer used.
 VOICE_PREFIX = "voice-"
+# A kept voice note's reference inside a conversation's saved data (JSON).
+STORED_REF = re.compile(r"stored:[0-9]{1,18}")
 
 
 def kept_file(conn: Connection, channel: str, ref: str, content_type: str) -> Fetchable | None:
@@ -178,17 +190,23 @@ def drop_voices(conn: Connection, refs: Iterable[str | None]) -> int:
 
 
 def _used_voices(conn: Connection) -> set[int]:
-    """The voice notes a report, an answer or a question still holds."""
+    """The voice notes a report, an answer or a question still holds, a conversation holds in
+    a draft (paused, or not yet finished: retention empties those silent for 7 days), or a
+    prompt sent in the chat waits to be read from."""
     columns = (
         REPORT_MEDIA.c.ref,
         ANSWER.c.voice,
         QUESTION.c.media_ref,
         QUESTION_MESSAGE.c.media_ref,
+        PROMPT.c.ref,
     )
     used: set[int] = set()
     for column in columns:
         refs = conn.execute(select(column).where(column.startswith("stored:"))).scalars()
         used.update(i for i in (stored_id(ref) for ref in refs) if i is not None)
+    drafts = select(CONVERSATION.c.data).where(CONVERSATION.c.data.contains("stored:"))
+    for data in conn.execute(drafts).scalars():
+        used.update(i for i in map(stored_id, STORED_REF.findall(data)) if i is not None)
     return used
 
 

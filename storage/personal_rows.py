@@ -5,7 +5,6 @@ what organizers made, whose erasure keeps what the law or others need."""
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -43,7 +42,6 @@ from storage.vault import Vault
 # Who an organizer's traces (petitions drafted, moves made) are credited to once they are gone.
 ERASED_ACTOR = "erased"
 # A voice note Hayna keeps, as a conversation's answers name it.
-_STORED = re.compile(r"stored:[0-9]{1,18}")
 
 
 Rows = Sequence[Row]
@@ -104,7 +102,7 @@ def erase_conversation(conn: Connection, erasure: Erasure) -> None:
     states = select(m.CONVERSATION.c.data).where(
         m.CONVERSATION.c.resident_id == erasure.who.resident_id
     )
-    media.drop_voices(conn, _STORED.findall(" ".join(conn.execute(states).scalars())))
+    media.drop_voices(conn, media.STORED_REF.findall(" ".join(conn.execute(states).scalars())))
     conn.execute(
         delete(m.CONVERSATION).where(m.CONVERSATION.c.resident_id == erasure.who.resident_id)
     )

@@ -190,3 +190,10 @@ async def test_an_organizer_records_a_prompt_in_the_chat(
     assert await WaitingPrompts(db, {"console": ConsoleFetcher()}).fetch(clock()) == 1
     found = await SqlVoices(db).voice("menu", "fr")
     assert found is not None and found.data == opus(4)
+    # With a prompt recorded in their language, the organizer's next recording is a prompt too:
+    # no offer of voice, and the list of prompts still missing follows.
+    await organizer.tap("privacy")
+    await organizer.send_voice(str(note))
+    assert organizer.texts[0] == RECEIVED.render(FRENCH)
+    assert not any(OFFER.text.render(FRENCH) in text for text in organizer.texts)
+    assert "commune" in organizer.option_ids and "privacy" not in organizer.option_ids

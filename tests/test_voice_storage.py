@@ -5,6 +5,7 @@ what it does with a note it cannot fetch, one too large, one that is not sound, 
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 from sqlalchemy import insert
@@ -16,9 +17,10 @@ from conversations.voice import STORED, VOICE_MAX, stored_id, stored_ref
 from handlers.filetype import sniff
 from storage import media
 from storage.database import Database
-from storage.models import MEDIA, REPORT, REPORT_MEDIA
+from storage.models import CONVERSATION, MEDIA, REPORT, REPORT_MEDIA
 from storage.retention import VOICE_KEEP, forget_unused_voices
 from tests.support.clock import Clock
+from tests.support.deliveries import add_resident
 from tests.support.dialog import rows
 from tests.support.fetchers import ScriptedFetcher
 from tests.support.photos import JPEG
@@ -110,3 +112,23 @@ def test_sound_is_told_by_its_first_bytes() -> None:
     assert voice_type(b"\x00\x00\x00\x1cftypisom\x00\x00") == "audio/mp4", "a phone's M4A"
     assert voice_type(b"#!AMR\n") == "audio/amr"
     assert voice_type(JPEG) is None
+
+
+async def test_a_voice_note_in_an_unfinished_report_is_kept_while_the_draft_is(
+    db: Database, clock: Clock
+) -> None:
+    kept = await media.keep_voice(db, "place.ogg", "audio/ogg", OGG, clock())
+    resident = await add_resident(db, clock, "amina", "fr")
+    # A report paused half way: its place said in a voice note, the resident busy elsewhere.
+    draft = json.dumps({"paused": {"report": {"place_voice": stored_ref(kept)}}})
+    async with db.transaction() as tx:
+        await tx.run(
+            lambda c: c.execute(
+                insert(CONVERSATION).values(
+                    resident_id=resident, data=draft, updated_at=clock(), version=1
+                )
+            )
+        )
+    clock.advance(seconds=(VOICE_KEEP + timedelta(days=1)).total_seconds())
+    assert await forget_unused_voices(db, clock()) == 0
+    assert kept in {r["id"] for r in await rows(db, MEDIA)}

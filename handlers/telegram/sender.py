@@ -111,15 +111,19 @@ class TelegramSender:
             last = str(sent.message_id)
         if out.attachment is not None and photo is None:
             # After the text, in the same chat's turn order; no caption: the text said it all.
-            if out.attachment.content_type in VOICE_TYPES:
-                return await self._voice(chat, reply, out.attachment)
-            document = InputFile(out.attachment.data, filename=out.attachment.filename)
-            upload = partial(self.bot.send_document, chat.id, document)
-            sent = await self._call(chat.id, reply, upload, patient=True)
-            last = str(sent.message_id)
+            last = await self._attached(chat, reply, out.attachment)
         if out.voice is not None:
             last = await self._voice(chat, reply, out.voice)
         return last
+
+    async def _attached(self, chat: Chat, reply: bool, attachment: Attachment) -> str:
+        """A file sent after the text: a sound as a voice message, anything else a document."""
+        if attachment.content_type in VOICE_TYPES:
+            return await self._voice(chat, reply, attachment)
+        document = InputFile(attachment.data, filename=attachment.filename)
+        upload = partial(self.bot.send_document, chat.id, document)
+        sent = await self._call(chat.id, reply, upload, patient=True)
+        return str(sent.message_id)
 
     async def _voice(self, chat: Chat, reply: bool, voice: Attachment) -> str:
         """A sound file as a voice message, played in the chat (sendVoice plays OGG/Opus, MP3
