@@ -110,7 +110,8 @@ class WaitingPhotos:
             number = waiting.announcement_id
             if now - self.tried.get(number, now - RETRY) < RETRY:
                 continue
-            data, problem, again = await _fetch(self.fetchers.get(waiting.channel), waiting.ref)
+            fetcher = self.fetchers.get(waiting.channel)
+            data, problem, again = await fetch_file(fetcher, waiting.ref, PHOTO_MAX)
             kind = photo_type(data) if data is not None else None
             if data is not None and kind is not None:
                 name = f"update-{number}.{kind.removeprefix('image/')}"
@@ -128,12 +129,15 @@ class WaitingPhotos:
         return settled
 
 
-async def _fetch(fetcher: MediaFetcher | None, ref: str) -> tuple[bytes | None, str, bool]:
-    """The file's bytes; or what went wrong, and whether trying again may help."""
+async def fetch_file(
+    fetcher: MediaFetcher | None, ref: str, limit: int
+) -> tuple[bytes | None, str, bool]:
+    """A file an organizer sent in the chat, of at most ``limit`` bytes; or what went wrong,
+    and whether trying again may help (its channel is slow, or served by another process)."""
     if fetcher is None:
         return None, "no channel here can fetch it", True
     try:
-        return await fetcher.fetch(ref, PHOTO_MAX), "", False
+        return await fetcher.fetch(ref, limit), "", False
     except TransientFailure as error:
         return None, str(error), True
     except ValueError as error:

@@ -8,8 +8,9 @@ import logging
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 
+from bot.media import fetch_file
 from conversations.audio import MAX_BYTES, AudioRefused, recording
-from conversations.seams import MediaFetcher, TransientFailure
+from conversations.seams import MediaFetcher
 from conversations.voice import stored_id
 from storage import media, prompts
 from storage.database import Database
@@ -35,8 +36,8 @@ class WaitingPrompts:
         for waiting in await prompts.waiting(self.db):
             if now - self.tried.get(waiting.id, now - RETRY) < RETRY:
                 continue
-            data, problem = await self._bytes(waiting)
-            if data is None and problem == "" and now - waiting.created_at <= GIVE_UP:
+            data, problem, again = await self._bytes(waiting)
+            if data is None and again and now - waiting.created_at <= GIVE_UP:
                 self.tried[waiting.id] = now  # another round, or another process has it
                 continue
             self.tried.pop(waiting.id, None)
@@ -53,19 +54,13 @@ class WaitingPrompts:
                 await prompts.give_up(self.db, waiting)
         return settled
 
-    async def _bytes(self, waiting: prompts.WaitingPrompt) -> tuple[bytes | None, str]:
-        """The file; or None and what went wrong ("" when trying again may help)."""
+    async def _bytes(self, waiting: prompts.WaitingPrompt) -> tuple[bytes | None, str, bool]:
+        """The file; or None, what went wrong, and whether trying again may help."""
         kept = stored_id(waiting.ref)
         if kept is not None:
             # Kept already as it arrived (bot/voices.py): its bytes are here, not on the platform.
             found = (await media.load(self.db, [kept])).get(kept)
-            return (found.data, "") if found is not None else (None, "it is no longer kept")
-        fetcher = self.fetchers.get(waiting.channel)
-        if fetcher is None:
-            return None, ""
-        try:
-            return await fetcher.fetch(waiting.ref, MAX_BYTES), ""
-        except TransientFailure:
-            return None, ""
-        except ValueError as error:
-            return None, str(error) or "it cannot be fetched"
+            if found is None:
+                return None, "it is no longer kept", False
+            return found.data, "", False
+        return await fetch_file(self.fetchers.get(waiting.channel), waiting.ref, MAX_BYTES)

@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 
 from conversations.kit import Inbound, Media, MediaKind
 from conversations.seams import FileTooLarge, MediaFetcher, TransientFailure
-from conversations.voice import STORED, VOICE_MAX, stored_ref
+from conversations.voice import EXTENSIONS, STORED, VOICE_MAX, stored_ref
 from handlers.filetype import HEAD, sniff
 from storage import media
 from storage.database import Database
@@ -29,13 +29,6 @@ log = logging.getLogger(__name__)
 WAIT = 8.0
 # What a file sniffed as ISO media is, sent as a voice note: an M4A recording.
 _ISO = "video/mp4"
-EXTENSIONS = {
-    "audio/ogg": "ogg",
-    "audio/mpeg": "mp3",
-    "audio/mp4": "m4a",
-    "audio/aac": "aac",
-    "audio/amr": "amr",
-}
 NOT_SOUND = "application/octet-stream"
 
 

@@ -14,6 +14,8 @@ MAX_SECONDS = 60.0
 OGG = "audio/ogg"
 MP3 = "audio/mpeg"
 M4A = "audio/mp4"
+# What a prompt may be, and what Telegram plays as a voice message.
+PLAYABLE = frozenset({OGG, MP3, M4A})
 # Opus counts its granule position in 48 kHz samples, whatever the rate it was recorded at.
 _OPUS_RATE = 48_000
 # MPEG audio layer III bitrates (kbit/s) by index, for MPEG-1 and for MPEG-2 and 2.5.
@@ -47,10 +49,6 @@ class Recording:
 
     content_type: str
     seconds: float
-
-    @property
-    def extension(self) -> str:
-        return {OGG: "ogg", MP3: "mp3", M4A: "m4a"}[self.content_type]
 
 
 def recording(data: bytes) -> Recording:

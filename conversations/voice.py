@@ -12,6 +12,14 @@ from conversations.text import Renderable, _
 # Two minutes or more of speech on every platform (Opus at 16 kbit/s is 120 kB a minute);
 # a larger file is kept by no one.
 VOICE_MAX = 2 * 1024 * 1024
+# The sounds a voice note (or a prompt) may be, and the ending its file is named with.
+EXTENSIONS = {
+    "audio/ogg": "ogg",
+    "audio/mpeg": "mp3",
+    "audio/mp4": "m4a",
+    "audio/aac": "aac",
+    "audio/amr": "amr",
+}
 # A voice note whose bytes Hayna keeps: the id of its row in `media`.
 STORED = "stored:"
 

@@ -12,6 +12,7 @@ from sqlalchemy import Connection, delete, select
 
 from conversations.audio import Recording
 from conversations.kit import Attachment
+from conversations.voice import EXTENSIONS
 from storage import groups
 from storage.database import Database
 from storage.dialect import inserted_id
@@ -235,7 +236,6 @@ class SqlVoices:
                 if len(self.kept) >= self.KEPT:
                     self.kept.clear()
                 self.kept[prompt_id] = data
-        extension = {"audio/ogg": "ogg", "audio/mpeg": "mp3", "audio/mp4": "m4a"}
-        name = f"{key}-{language}.{extension.get(content_type, 'ogg')}"
+        name = f"{key}-{language}.{EXTENSIONS.get(content_type, 'ogg')}"
         url = self.link(prompt_id, name) if self.link is not None else ""
         return Attachment(name, content_type, data, url)
