@@ -13,7 +13,7 @@ from conversations.kit import Inbound, Reply, Turn
 from conversations.language import chosen_language, language_menu
 from conversations.phrases import NOT_AN_OPTION
 from conversations.text import _
-from conversations.voice_choice import VOICE_CHOSEN, chosen, toggle
+from conversations.voice_choice import WITH_VOICE, chosen, toggle
 
 
 class Step(StrEnum):
@@ -38,7 +38,7 @@ class ChangeLanguage(Flow[Step, Answers]):
     ) -> Turn[Step, Answers]:
         voice = chosen(msg.option) if msg.option == toggle(ctx.resident).id else None
         if voice is not None:
-            await ctx.services.profile.set_voice(voice.text == VOICE_CHOSEN)
+            await ctx.services.profile.set_voice(msg.option == WITH_VOICE.id)
             return Turn((voice,), None, data)
         code = chosen_language(msg)
         if code is None:

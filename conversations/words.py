@@ -155,9 +155,8 @@ _SPELLINGS: dict[Word, tuple[str, ...]] = {
         "بلاش",
         "الغي",
         "blach",
-        "nsa",
+        # Not "nsa" alone: it is also "women", a plain answer in a women's group.
         "insa",
-        "ensa",
         "nsaha",
         "انسى",
         "ماشي مهم",
@@ -233,7 +232,6 @@ _SPELLINGS: dict[Word, tuple[str, ...]] = {
         "شكاية جديدة",
         "chkaya",
         "chekaya",
-        "bla3",
         "bghit nchki",
         "bghit nechki",
         "bghit nchky",
