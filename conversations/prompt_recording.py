@@ -13,10 +13,11 @@ from conversations.audio import MAX_BYTES
 from conversations.context import Context
 from conversations.flow import Flow
 from conversations.flow_names import FlowName
-from conversations.kit import Inbound, Media, MediaKind, Option, Reply, Turn, pick
+from conversations.kit import Inbound, Media, Option, Reply, Turn, pick
 from conversations.phrases import NOT_ALLOWED, NOT_AN_OPTION
 from conversations.prompts import PROMPTS, Prompt, gist, prompt_named, spoken
 from conversations.text import Renderable, _, lines, ngettext, pgettext
+from conversations.voice import refusal, voice_of
 
 
 class Step(StrEnum):
@@ -82,14 +83,12 @@ class PromptRecording(Flow[Step, Answers]):
 
 
 def _voice_note(msg: Inbound) -> Media | None:
-    """The voice note the message carries, when it may be a prompt: its size and, once kept
-    on arrival, its sound, when known (its length is read once its bytes are fetched)."""
-    for media in msg.media:
-        small = media.size is None or media.size <= MAX_BYTES
-        sound = not media.content_type or media.content_type.startswith("audio/")
-        if media.kind is MediaKind.VOICE and small and sound:
-            return media
-    return None
+    """The voice note the message carries, when it may be a prompt: one a resident's note could
+    be (`voice.refusal`), of a prompt's size when known (its length is read once fetched)."""
+    voice = voice_of(msg.media)
+    if voice is None or refusal(voice) is not None:
+        return None
+    return voice if voice.size is None or voice.size <= MAX_BYTES else None
 
 
 def _ask_voice(prompt: Prompt) -> Reply:
