@@ -14,8 +14,6 @@ MAX_SECONDS = 60.0
 OGG = "audio/ogg"
 MP3 = "audio/mpeg"
 M4A = "audio/mp4"
-# What a prompt may be, and what Telegram plays as a voice message.
-PLAYABLE = frozenset({OGG, MP3, M4A})
 # Opus counts its granule position in 48 kHz samples, whatever the rate it was recorded at.
 _OPUS_RATE = 48_000
 # MPEG audio layer III bitrates (kbit/s) by index, for MPEG-1 and for MPEG-2 and 2.5.

@@ -16,7 +16,6 @@ from telegram import Bot, InputFile
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.warnings import PTBDeprecationWarning
 
-from conversations.audio import PLAYABLE
 from conversations.kit import PHOTO_TYPES, Attachment, Outgoing
 from conversations.seams import Push, Rejected, TransientFailure, Unreachable
 from conversations.text import Translator
@@ -119,7 +118,7 @@ class TelegramSender:
 
     async def _attached(self, chat: Chat, reply: bool, attachment: Attachment) -> str:
         """A file sent after the text: a sound as a voice message, anything else a document."""
-        if attachment.content_type in PLAYABLE:
+        if attachment.content_type in VOICE_TYPES:
             return await self._voice(chat, reply, attachment)
         document = InputFile(attachment.data, filename=attachment.filename)
         upload = partial(self.bot.send_document, chat.id, document)
@@ -192,6 +191,10 @@ class TelegramSender:
                     raise _ChatGone(error.message) from None
                 raise
         raise AssertionError("unreachable: the last attempt returns or raises")
+
+
+# What Telegram plays as a voice message: OGG/Opus, MP3, M4A.
+VOICE_TYPES = frozenset({"audio/ogg", "audio/mpeg", "audio/mp4"})
 
 
 def _is_photo(attachment: Attachment | None) -> bool:
